@@ -1,0 +1,34 @@
+import type { Metadata } from 'next';
+import { Badge } from '@/components/ui/badge';
+import { PageHeader } from '@/components/ui/page-header';
+import { getConfig } from '@/lib/config';
+import { checkHealth } from '@/lib/domain/health';
+
+export const metadata: Metadata = { title: 'Settings' };
+
+export default async function SettingsPage() {
+  const config = getConfig();
+  const health = await checkHealth();
+  const rows: [string, React.ReactNode][] = [
+    ['Version', config.version],
+    ['Platform.sh connection', config.platformsh.mode === 'live' ? <Badge tone="green">live</Badge> : <Badge tone="amber">sandbox (simulator)</Badge>],
+    ['Database', `${health.database.kind === 'pglite' ? 'PGlite (embedded, in the data directory)' : 'PostgreSQL server'} — ${health.database.reachable ? 'reachable' : 'unreachable'}`],
+    ['Migrations', `${health.migrations.applied} of ${health.migrations.expected} applied (${health.migrations.state})`],
+    ['Public URL', config.publicUrl.origin],
+    ['Single sign-on', config.oidc ? `${config.oidc.displayName} (${config.oidc.issuer})` : 'not configured'],
+    ['Secrets', Object.values(config.configuredSecrets).every(Boolean) ? 'from the environment' : 'generated in the data directory (mode 0600)'],
+  ];
+  return (
+    <>
+      <PageHeader title="Settings" description="How this Keywarden installation is configured. Settings come from environment variables (see the README); nothing secret is shown here." />
+      <dl className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
+        {rows.map(([label, value]) => (
+          <div key={label} className="grid grid-cols-1 gap-1 px-4 py-3 sm:grid-cols-3">
+            <dt className="text-sm font-medium text-slate-900">{label}</dt>
+            <dd className="text-sm text-slate-800 sm:col-span-2">{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </>
+  );
+}

@@ -1,0 +1,29 @@
+import type { Metadata } from 'next';
+import { headers } from 'next/headers';
+import type { ReactNode } from 'react';
+import { Providers } from '@/components/providers';
+import { SandboxBanner } from '@/components/shell/sandbox-banner';
+import { getConfig } from '@/lib/config';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: { default: 'Keywarden', template: '%s · Keywarden' },
+  description: 'Machine users and API tokens for Platform.sh and Upsun, accounted for.',
+  robots: { index: false, follow: false },
+};
+
+// Every page carries a per-request CSP nonce, so nothing is prerendered.
+export const dynamic = 'force-dynamic';
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Reading the nonce makes Next attach it to its own scripts.
+  const nonce = (await headers()).get('x-nonce') ?? undefined;
+  return (
+    <html lang="en" data-nonce-present={nonce ? 'true' : 'false'}>
+      <body className="min-h-screen font-sans antialiased">
+        {getConfig().platformsh.mode === 'sandbox' ? <SandboxBanner /> : null}
+        <Providers>{children}</Providers>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,60 @@
+'use client';
+
+import { signIn } from 'next-auth/react';
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { TextField } from '@/components/ui/field';
+
+const MESSAGES: Record<string, string> = {
+  // One message for every wrong combination: it never says whether the account exists.
+  CredentialsSignin: 'Sign-in failed. Check your e-mail address and password.',
+  Throttled: 'Too many failed attempts. Sign-in is paused for a while; try again later.',
+  AccessDenied: 'Your single sign-on account has no access to Keywarden. Ask an admin for an invitation.',
+};
+
+export function SignInForm({ ssoName, initialError }: { ssoName?: string; initialError?: string }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | undefined>(initialError ? (MESSAGES[initialError] ?? MESSAGES.CredentialsSignin) : undefined);
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setPending(true);
+    setError(undefined);
+    const result = await signIn('credentials', {
+      email: String(form.get('email') ?? ''),
+      password: String(form.get('password') ?? ''),
+      redirect: false,
+    });
+    setPending(false);
+    if (result?.ok && !result.error) {
+      router.replace('/');
+      router.refresh();
+      return;
+    }
+    setError(MESSAGES[result?.error ?? ''] ?? MESSAGES.CredentialsSignin);
+  }
+
+  return (
+    <div className="space-y-6">
+      <form onSubmit={onSubmit} className="space-y-4" noValidate>
+        <TextField label="E-mail" name="email" type="email" autoComplete="username" required autoFocus />
+        <TextField label="Password" name="password" type="password" autoComplete="current-password" required />
+        <div aria-live="polite">{error ? <Alert tone="error">{error}</Alert> : null}</div>
+        <Button type="submit" className="w-full" disabled={pending}>
+          {pending ? 'Signing in…' : 'Sign in'}
+        </Button>
+      </form>
+      {ssoName ? (
+        <div className="border-t border-slate-200 pt-6">
+          <Button variant="secondary" className="w-full" onClick={() => void signIn('oidc', { callbackUrl: '/' })}>
+            Sign in with {ssoName}
+          </Button>
+        </div>
+      ) : null}
+    </div>
+  );
+}

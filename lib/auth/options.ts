@@ -1,0 +1,119 @@
+// next-auth configuration: local accounts (credentials) and optional OIDC SSO. Sessions are signed
+// JWTs carrying only the user id and the session version; roles are read from the database on every
+// request (lib/auth/session.ts), so a demotion or a disable takes effect on the next request.
+import type { NextAuthOptions } from 'next-auth';
+import CredentialsProvider from 'next-auth/providers/credentials';
+import type { OAuthConfig } from 'next-auth/providers/oauth';
+import { getConfig, type OidcConfig } from '@/lib/config';
+import { getSecrets } from '@/lib/config/secrets';
+import { getDb } from '@/lib/db';
+import { signInWithPassword, signInWithSso } from '@/lib/domain/accounts';
+import { clientAddressFrom } from '@/lib/security/client-address';
+
+export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
+export const SIGN_IN_ERROR_THROTTLED = 'Throttled';
+
+interface OidcProfile extends Record<string, unknown> {
+  sub: string;
+  email?: string;
+  name?: string;
+}
+
+function headerOf(headers: unknown, name: string): string | undefined {
+  if (!headers || typeof headers !== 'object') return undefined;
+  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
+  const value = (headers as Record<string, string | string[] | undefined>)[name];
+  return Array.isArray(value) ? value.join(',') : value;
+}
+
+function oidcProvider(oidc: OidcConfig): OAuthConfig<OidcProfile> {
+  return {
+    id: 'oidc',
+    name: oidc.displayName,
+    type: 'oauth',
+    wellKnown: `${oidc.issuer}/.well-known/openid-configuration`,
+    clientId: oidc.clientId,
+    clientSecret: oidc.clientSecret,
+    authorization: { params: { scope: 'openid email profile' } },
+    idToken: true,
+    checks: ['pkce', 'state', 'nonce'],
+    profile: (profile) => ({ id: profile.sub, email: profile.email ?? null, name: profile.name ?? null }),
+  };
+}
+
+let cached: NextAuthOptions | undefined;
+
+export function getAuthOptions(): NextAuthOptions {
+  if (cached) return cached;
+  const config = getConfig();
+  const secrets = getSecrets(config);
+  const secure = config.publicUrl.protocol === 'https:';
+  const sessionCookie = secure ? '__Secure-keywarden.session' : 'keywarden.session';
+  const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, path: '/', secure };
+
+  cached = {
+    secret: secrets.session,
+    session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
+    useSecureCookies: secure,
+    cookies: {
+      sessionToken: { name: sessionCookie, options: cookieOptions },
+      callbackUrl: { name: secure ? '__Secure-keywarden.callback-url' : 'keywarden.callback-url', options: cookieOptions },
+      csrfToken: { name: secure ? '__Host-keywarden.csrf' : 'keywarden.csrf', options: cookieOptions },
+    },
+    pages: { signIn: '/sign-in', error: '/sign-in' },
+    providers: [
+      CredentialsProvider({
+        id: 'credentials',
+        name: 'E-mail and password',
+        credentials: { email: { label: 'E-mail', type: 'email' }, password: { label: 'Password', type: 'password' } },
+        async authorize(credentials, request) {
+          if (typeof credentials?.email !== 'string' || typeof credentials.password !== 'string') return null;
+          const clientAddress = clientAddressFrom(headerOf(request?.headers, 'x-forwarded-for'), config.trustedProxyHops);
+          const result = await signInWithPassword(getDb(), credentials, clientAddress);
+          if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name, sessionVersion: result.user.sessionVersion };
+          if (result.reason === 'throttled') throw new Error(SIGN_IN_ERROR_THROTTLED);
+          return null;
+        },
+      }),
+      ...(config.oidc ? [oidcProvider(config.oidc)] : []),
+    ],
+    callbacks: {
+      async signIn({ account, profile, user }) {
+        if (account?.provider !== 'oidc' || !config.oidc) return true;
+        const claims = (profile ?? {}) as Record<string, unknown>;
+        const result = await signInWithSso(
+          getDb(),
+          {
+            subject: String(claims.sub ?? account.providerAccountId),
+            email: typeof claims.email === 'string' && claims.email_verified !== false ? claims.email : null,
+            name: typeof claims.name === 'string' ? claims.name : null,
+            claims,
+          },
+          config.oidc,
+          null,
+        );
+        if (!result.ok) return false;
+        // Hand the local identity to the jwt callback.
+        Object.assign(user, { id: result.user.id, sessionVersion: result.user.sessionVersion });
+        return true;
+      },
+      async jwt({ token, user }) {
+        if (user) {
+          token.sub = user.id;
+          token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 0;
+        }
+        return token;
+      },
+      async session({ session }) {
+        // Only what the browser needs to greet the user; authority is re-read server-side.
+        return { ...session, user: { email: session.user?.email, name: session.user?.name } };
+      },
+    },
+    logger: {
+      error: () => undefined,
+      warn: () => undefined,
+      debug: () => undefined,
+    },
+  };
+  return cached;
+}

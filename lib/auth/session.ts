@@ -1,0 +1,63 @@
+// The per-request identity. The signed session cookie only says who claims to be here; the user's
+// current role, status and projects are read from the database on every request, and a session
+// whose version is older than the user's is refused (SECURITY.md A2).
+import 'server-only';
+import { decode } from 'next-auth/jwt';
+import { cookies, headers } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { cache } from 'react';
+import { getConfig } from '@/lib/config';
+import { getDb } from '@/lib/db';
+import type { RequestContext } from '@/lib/domain/context';
+import { clientAddressFrom } from '@/lib/security/client-address';
+import { getAuthOptions } from './options';
+
+async function currentClientAddress(): Promise<string | null> {
+  return clientAddressFrom((await headers()).get('x-forwarded-for'), getConfig().trustedProxyHops);
+}
+
+async function sessionClaims(): Promise<{ userId: string; sessionVersion: number } | null> {
+  const options = getAuthOptions();
+  const raw = (await cookies()).get(options.cookies?.sessionToken?.name ?? '')?.value;
+  if (!raw || !options.secret) return null;
+  // decode() verifies the signature and expiry; a tampered or expired cookie yields null.
+  const token = await decode({ token: raw, secret: options.secret }).catch(() => null);
+  if (!token?.sub) return null;
+  return { userId: token.sub, sessionVersion: Number(token.sv ?? 0) };
+}
+
+/** The verified request context, or null when nobody (valid) is signed in. Cached per request. */
+export const getRequestContext = cache(async (): Promise<RequestContext | null> => {
+  const claims = await sessionClaims();
+  if (!claims) return null;
+  const user = await getDb().user.findUnique({
+    where: { id: claims.userId },
+    select: {
+      id: true,
+      email: true,
+      role: true,
+      disabledAt: true,
+      sessionVersion: true,
+      projectAssignments: { select: { projectId: true } },
+    },
+  });
+  if (!user || user.disabledAt || user.sessionVersion !== claims.sessionVersion) return null;
+  return {
+    actor: {
+      id: user.id,
+      email: user.email,
+      role: user.role,
+      projectIds: user.role === 'onboarder' ? user.projectAssignments.map((a) => a.projectId) : [],
+    },
+    clientAddress: await currentClientAddress(),
+  };
+});
+
+/** For pages and layouts: the context, or a redirect to the sign-in page. */
+export async function requirePageContext(): Promise<RequestContext> {
+  const context = await getRequestContext();
+  if (!context) redirect('/sign-in');
+  return context;
+}
+
+export { currentClientAddress };

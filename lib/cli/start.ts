@@ -1,0 +1,80 @@
+// `npm start` (and `npm run dev`): validates the configuration, prepares the data directory,
+// applies migrations, provisions the first admin or prints the one-time set-up URL, then serves
+// Keywarden with Next.js. A custom server so that the client address is taken from the socket, not
+// from a header any client can send (see lib/security/client-address.ts).
+import { createServer } from 'node:http';
+import next from 'next';
+import { ConfigError, getConfig, libraryEnvironment, type Config } from '@/lib/config';
+import { ensureSecrets } from '@/lib/config/secrets';
+import { openDatabase } from '@/lib/db/client';
+import { migrateConfiguredDatabase } from '@/lib/db/startup';
+import { bootstrap } from '@/lib/domain/bootstrap';
+import { logger } from '@/lib/logger';
+import { rewriteForwardedFor } from '@/lib/security/client-address';
+
+const isDev = process.argv.includes('--dev');
+
+function loadConfig(): Config {
+  try {
+    return getConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  ensureSecrets(config);
+  Object.assign(process.env, libraryEnvironment(config));
+
+  const applied = await migrateConfiguredDatabase(config);
+  if (applied.length) logger.info('migrations applied', { applied });
+
+  // Bootstrap on its own connection, closed before Next.js opens the database (one PGlite owner).
+  const handle = openDatabase(config.database);
+  const firstRun = await bootstrap(handle.db, config).finally(() => handle.close());
+
+  const app = next({ dev: isDev, dir: process.cwd(), hostname: config.host, port: config.port });
+  await app.prepare();
+  const handleRequest = app.getRequestHandler();
+  const server = createServer((request, response) => {
+    request.headers['x-forwarded-for'] = rewriteForwardedFor(
+      request.headers['x-forwarded-for'],
+      request.socket.remoteAddress,
+      config.trustedProxyHops,
+    );
+    void handleRequest(request, response);
+  });
+  server.listen(config.port, config.host, () => {
+    const lines = [
+      `Keywarden ${config.version} is running at ${config.publicUrl.origin} (${config.database.kind}, ${config.platformsh.mode} mode)`,
+    ];
+    if (firstRun.kind === 'setup') {
+      lines.push(
+        '',
+        'First run: no admin exists yet. Open this one-time link within 1 hour to create the first admin:',
+        `  ${firstRun.url}`,
+        'Restart Keywarden to print a new link.',
+      );
+    }
+    if (firstRun.kind === 'provisioned') lines.push(`First admin provisioned from KEYWARDEN_ADMIN_EMAIL: ${firstRun.email}`);
+    console.log(lines.join('\n'));
+  });
+
+  const shutdown = (signal: string) => {
+    logger.info('shutting down', { signal });
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  logger.error('Keywarden failed to start', { error });
+  process.exit(1);
+});

@@ -1,0 +1,216 @@
+// The one reader of process.env (STYLE.md habit 1). Everything else imports `getConfig()`.
+// A bad or missing value stops start-up with a message naming the variable and what it expects.
+import path from 'node:path';
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const secretValue = (name: string) =>
+  optionalString.refine((value) => value === undefined || value.length >= 32, {
+    message: `${name} must be at least 32 characters (generate one with: openssl rand -base64 48)`,
+  });
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    KEYWARDEN_HOST: optionalString.default('127.0.0.1'),
+    KEYWARDEN_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    KEYWARDEN_DATA_DIR: optionalString.default('./.data'),
+    DATABASE_URL: optionalString.pipe(
+      z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// connection URL' }).optional(),
+    ),
+    KEYWARDEN_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+    KEYWARDEN_SESSION_SECRET: secretValue('KEYWARDEN_SESSION_SECRET'),
+    KEYWARDEN_FINGERPRINT_KEY: secretValue('KEYWARDEN_FINGERPRINT_KEY'),
+    KEYWARDEN_AUDIT_KEY: secretValue('KEYWARDEN_AUDIT_KEY'),
+    KEYWARDEN_ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
+    KEYWARDEN_ADMIN_PASSWORD: optionalString.pipe(
+      z.string().min(12, 'must be at least 12 characters').max(256).optional(),
+    ),
+    KEYWARDEN_OIDC_ISSUER: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    KEYWARDEN_OIDC_CLIENT_ID: optionalString,
+    KEYWARDEN_OIDC_CLIENT_SECRET: optionalString,
+    KEYWARDEN_OIDC_NAME: optionalString.default('Single sign-on'),
+    KEYWARDEN_OIDC_ROLE_CLAIM: optionalString,
+    KEYWARDEN_OIDC_ROLE_MAP: optionalString.pipe(
+      z
+        .string()
+        .regex(
+          /^[^:,]+:(admin|onboarder|reviewer)(,[^:,]+:(admin|onboarder|reviewer))*$/,
+          'must look like "group-a:admin,group-b:reviewer"',
+        )
+        .optional(),
+    ),
+    PLATFORMSH_API_TOKEN: optionalString,
+  })
+  .superRefine((env, ctx) => {
+    const admin = [env.KEYWARDEN_ADMIN_EMAIL, env.KEYWARDEN_ADMIN_PASSWORD];
+    if (admin.some(Boolean) && !admin.every(Boolean)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.KEYWARDEN_ADMIN_EMAIL ? 'KEYWARDEN_ADMIN_PASSWORD' : 'KEYWARDEN_ADMIN_EMAIL'],
+        message: 'KEYWARDEN_ADMIN_EMAIL and KEYWARDEN_ADMIN_PASSWORD must be set together',
+      });
+    }
+    const oidc = [env.KEYWARDEN_OIDC_ISSUER, env.KEYWARDEN_OIDC_CLIENT_ID, env.KEYWARDEN_OIDC_CLIENT_SECRET];
+    if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+      const missing = ['KEYWARDEN_OIDC_ISSUER', 'KEYWARDEN_OIDC_CLIENT_ID', 'KEYWARDEN_OIDC_CLIENT_SECRET'].filter(
+        (_, index) => !oidc[index],
+      );
+      ctx.addIssue({
+        code: 'custom',
+        path: [missing[0] ?? 'KEYWARDEN_OIDC_ISSUER'],
+        message: `SSO needs KEYWARDEN_OIDC_ISSUER, KEYWARDEN_OIDC_CLIENT_ID and KEYWARDEN_OIDC_CLIENT_SECRET together (missing: ${missing.join(', ')})`,
+      });
+    }
+    if (env.KEYWARDEN_OIDC_ROLE_MAP && !env.KEYWARDEN_OIDC_ROLE_CLAIM) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KEYWARDEN_OIDC_ROLE_CLAIM'],
+        message: 'KEYWARDEN_OIDC_ROLE_MAP needs KEYWARDEN_OIDC_ROLE_CLAIM (the claim that holds the groups)',
+      });
+    }
+    const url = env.KEYWARDEN_URL ? new URL(env.KEYWARDEN_URL) : undefined;
+    if (env.NODE_ENV === 'production' && url && url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KEYWARDEN_URL'],
+        message: 'must be an https:// URL in production (plain http is accepted only for localhost)',
+      });
+    }
+  });
+
+export type Role = 'admin' | 'onboarder' | 'reviewer';
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  displayName: string;
+  /** Claim holding the role or the groups; undefined → roles come from invitations only. */
+  roleClaim?: string;
+  /** Claim value → role; empty → the claim must hold a role name itself. */
+  roleMap: Record<string, Role>;
+}
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  isProduction: boolean;
+  version: string;
+  port: number;
+  host: string;
+  /** The public origin users reach Keywarden at; the only origin allowed to send mutations. */
+  publicUrl: URL;
+  dataDir: string;
+  database: { kind: 'pglite'; directory: string } | { kind: 'postgresql'; url: string };
+  trustedProxyHops: number;
+  configuredSecrets: { session?: string; fingerprint?: string; audit?: string };
+  bootstrapAdmin?: { email: string; password: string };
+  oidc?: OidcConfig;
+  platformsh: { mode: 'sandbox' | 'live'; apiToken?: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Keywarden cannot start: invalid configuration\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\./.test(hostname);
+}
+
+// Keep in step with package.json; a unit test checks that they agree.
+export const KEYWARDEN_VERSION = '0.1.0';
+
+/** Pure: validates an environment and derives the configuration. Throws ConfigError. */
+export function parseConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? 'environment');
+        return issue.message.startsWith(variable) ? issue.message : `${variable}: ${issue.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(cwd, e.KEYWARDEN_DATA_DIR);
+  const publicUrl = new URL(e.KEYWARDEN_URL ?? `http://localhost:${e.PORT}`);
+  return {
+    nodeEnv: e.NODE_ENV,
+    isProduction: e.NODE_ENV === 'production',
+    version: KEYWARDEN_VERSION,
+    port: e.PORT,
+    host: e.KEYWARDEN_HOST,
+    publicUrl,
+    dataDir,
+    database: e.DATABASE_URL
+      ? { kind: 'postgresql', url: e.DATABASE_URL }
+      : { kind: 'pglite', directory: path.join(dataDir, 'pglite') },
+    trustedProxyHops: e.KEYWARDEN_TRUSTED_PROXY_HOPS,
+    configuredSecrets: {
+      session: e.KEYWARDEN_SESSION_SECRET,
+      fingerprint: e.KEYWARDEN_FINGERPRINT_KEY,
+      audit: e.KEYWARDEN_AUDIT_KEY,
+    },
+    bootstrapAdmin:
+      e.KEYWARDEN_ADMIN_EMAIL && e.KEYWARDEN_ADMIN_PASSWORD
+        ? { email: e.KEYWARDEN_ADMIN_EMAIL.toLowerCase(), password: e.KEYWARDEN_ADMIN_PASSWORD }
+        : undefined,
+    oidc:
+      e.KEYWARDEN_OIDC_ISSUER && e.KEYWARDEN_OIDC_CLIENT_ID && e.KEYWARDEN_OIDC_CLIENT_SECRET
+        ? {
+            issuer: e.KEYWARDEN_OIDC_ISSUER.replace(/\/$/, ''),
+            clientId: e.KEYWARDEN_OIDC_CLIENT_ID,
+            clientSecret: e.KEYWARDEN_OIDC_CLIENT_SECRET,
+            displayName: e.KEYWARDEN_OIDC_NAME,
+            roleClaim: e.KEYWARDEN_OIDC_ROLE_CLAIM,
+            roleMap: parseRoleMap(e.KEYWARDEN_OIDC_ROLE_MAP),
+          }
+        : undefined,
+    platformsh: e.PLATFORMSH_API_TOKEN
+      ? { mode: 'live', apiToken: e.PLATFORMSH_API_TOKEN }
+      : { mode: 'sandbox' },
+  };
+}
+
+function parseRoleMap(value: string | undefined): Record<string, Role> {
+  if (!value) return {};
+  return Object.fromEntries(
+    value.split(',').map((pair) => {
+      const [group = '', role] = pair.split(':');
+      return [group.trim(), role as Role];
+    }),
+  );
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, validated once. */
+export function getConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/** For tests that start servers with a different environment. */
+export function resetConfigForTests(): void {
+  cached = undefined;
+}
+
+/**
+ * Variables that libraries read by themselves. Set from the validated configuration (never the
+ * other way round) by the start command before Next.js loads.
+ */
+export function libraryEnvironment(config: Config): Record<string, string> {
+  return {
+    NEXTAUTH_URL: config.publicUrl.origin,
+    NEXT_TELEMETRY_DISABLED: '1',
+  };
+}

@@ -1,0 +1,45 @@
+// The Prisma client factory. One generated client, two driver adapters: PGlite (embedded,
+// persisted under the data directory) or a PostgreSQL server (DATABASE_URL).
+import fs from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { Config } from '@/lib/config';
+import { PrismaClient } from './generated/client';
+
+export type Database = PrismaClient;
+export type DatabaseKind = Config['database']['kind'];
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: DatabaseKind;
+  /** The PGlite instance, when embedded (the migration runner drives the same one). */
+  pglite?: PGlite;
+  close: () => Promise<void>;
+}
+
+/** Opens a database for the given configuration. Only one process may open a PGlite directory. */
+export function openDatabase(database: Config['database']): DatabaseHandle {
+  if (database.kind === 'pglite') {
+    fs.mkdirSync(database.directory, { recursive: true, mode: 0o700 });
+    const pglite = new PGlite(database.directory);
+    const db = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+    return {
+      db,
+      kind: 'pglite',
+      pglite,
+      close: async () => {
+        await db.$disconnect();
+        await pglite.close();
+      },
+    };
+  }
+  const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: database.url }) });
+  return { db, kind: 'postgresql', close: () => db.$disconnect() };
+}
+
+/** Wraps an already open PGlite (tests run many databases in one process). */
+export function databaseOnPGlite(pglite: PGlite): DatabaseHandle {
+  const db = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return { db, kind: 'pglite', pglite, close: () => db.$disconnect() };
+}

@@ -1,0 +1,229 @@
+// Becoming and proving to be a dashboard user: the first-run set-up, unattended provisioning,
+// accepting an invitation, signing in with a password or SSO. None of these has a signed-in actor,
+// so none goes through authorize(): each is gated by a one-time secret or by the credentials.
+import { recordAudit } from '@/lib/audit/record';
+import { consumeLink, createOneTimeLink, findUsableLink, SETUP_LINK_TTL_MS } from '@/lib/auth/one-time-link';
+import { hashPassword, verifyPassword } from '@/lib/auth/password';
+import {
+  accountKey,
+  ACCOUNT_POLICY,
+  addressKey,
+  ADDRESS_POLICY,
+  blockedUntil,
+  clearFailures,
+  recordFailure,
+} from '@/lib/auth/throttle';
+import type { OidcConfig, Role } from '@/lib/config';
+import type { Database } from '@/lib/db';
+import { AppError, fail, ok, type ActionResult } from '@/lib/errors';
+import { acceptInvitationSchema, firstAdminSetupSchema } from '@/lib/validations/users';
+import { fieldErrorsOf } from './mutation';
+
+export async function hasActiveAdmin(db: Database): Promise<boolean> {
+  return (await db.user.count({ where: { role: 'admin', disabledAt: null } })) > 0;
+}
+
+/**
+ * On start: create the first admin from KEYWARDEN_ADMIN_EMAIL/PASSWORD, or, when no admin exists,
+ * a one-time set-up link (valid one hour) for the server to print. Never a default password.
+ */
+export async function prepareFirstRun(
+  db: Database,
+  options: { bootstrapAdmin?: { email: string; password: string }; baseUrl: URL },
+): Promise<{ kind: 'ready' } | { kind: 'provisioned'; email: string } | { kind: 'setup'; url: string; expiresAt: Date }> {
+  if (await hasActiveAdmin(db)) return { kind: 'ready' };
+  if (options.bootstrapAdmin) {
+    const { email, password } = options.bootstrapAdmin;
+    const passwordHash = await hashPassword(password);
+    await db.$transaction(async (tx) => {
+      await tx.user.upsert({
+        where: { email },
+        create: { email, role: 'admin', passwordHash },
+        update: { role: 'admin', passwordHash, disabledAt: null, sessionVersion: { increment: 1 } },
+      });
+      await recordAudit(tx, {
+        actor: null,
+        actorEmail: email,
+        action: 'setup.provision_admin',
+        target: { type: 'user', id: email },
+        outcome: 'succeeded',
+        reason: 'KEYWARDEN_ADMIN_EMAIL at start-up',
+      });
+    });
+    return { kind: 'provisioned', email };
+  }
+  // Older unused set-up links stop working: only the link printed last is valid.
+  await db.oneTimeLink.updateMany({ where: { purpose: 'first_admin_setup', usedAt: null }, data: { usedAt: new Date() } });
+  const link = await createOneTimeLink(db, 'first_admin_setup', SETUP_LINK_TTL_MS);
+  return { kind: 'setup', url: new URL(`/setup/${link.token}`, options.baseUrl).toString(), expiresAt: link.expiresAt };
+}
+
+export async function isSetupLinkUsable(db: Database, token: string): Promise<boolean> {
+  return (await findUsableLink(db, token, 'first_admin_setup')) !== null && !(await hasActiveAdmin(db));
+}
+
+export async function completeFirstAdminSetup(
+  db: Database,
+  rawInput: unknown,
+  clientAddress: string | null,
+): Promise<ActionResult<{ email: string }>> {
+  const parsed = firstAdminSetupSchema.safeParse(rawInput);
+  if (!parsed.success) return fail('invalid_input', 'Please correct the highlighted fields.', fieldErrorsOf(parsed.error));
+  const { token, email, name, password } = parsed.data;
+  const link = await findUsableLink(db, token, 'first_admin_setup');
+  if (!link || (await hasActiveAdmin(db))) {
+    await recordAudit(db, { actor: null, actorEmail: email, action: 'setup.first_admin', outcome: 'refused', reason: 'set-up link invalid, used or expired', clientAddress });
+    return fail('forbidden', 'This set-up link is no longer valid. Restart Keywarden to print a new one.');
+  }
+  const passwordHash = await hashPassword(password);
+  try {
+    await db.$transaction(async (tx) => {
+      await consumeLink(tx, link.id);
+      // Serialises two set-up attempts racing: the loser finds the admin the winner created.
+      if ((await tx.user.count({ where: { role: 'admin' } })) > 0) throw new AppError('conflict', 'An admin already exists.');
+      const user = await tx.user.create({ data: { email, name: name ?? null, role: 'admin', passwordHash } });
+      await recordAudit(tx, { actor: { id: user.id, email, role: 'admin' }, action: 'setup.first_admin', target: { type: 'user', id: user.id }, outcome: 'succeeded', clientAddress });
+    });
+  } catch (error) {
+    if (error instanceof AppError) return { ok: false, error: error.toBody() };
+    throw error;
+  }
+  return ok({ email });
+}
+
+export async function describeInvitation(db: Database, token: string): Promise<{ email: string; role: Role } | null> {
+  const link = await findUsableLink(db, token, 'invitation');
+  if (!link?.userId) return null;
+  const user = await db.user.findUnique({ where: { id: link.userId } });
+  if (!user || user.disabledAt || user.passwordHash) return null;
+  return { email: user.email, role: user.role };
+}
+
+export async function acceptInvitation(
+  db: Database,
+  rawInput: unknown,
+  clientAddress: string | null,
+): Promise<ActionResult<{ email: string }>> {
+  const parsed = acceptInvitationSchema.safeParse(rawInput);
+  if (!parsed.success) return fail('invalid_input', 'Please correct the highlighted fields.', fieldErrorsOf(parsed.error));
+  const { token, name, password } = parsed.data;
+  const invitation = await describeInvitation(db, token);
+  const link = invitation ? await findUsableLink(db, token, 'invitation') : null;
+  if (!invitation || !link?.userId) {
+    await recordAudit(db, { actor: null, action: 'invitation.accept', outcome: 'refused', reason: 'invitation link invalid, used or expired', clientAddress });
+    return fail('forbidden', 'This invitation is no longer valid. Ask an admin for a new one.');
+  }
+  const userId = link.userId;
+  const passwordHash = await hashPassword(password);
+  try {
+    await db.$transaction(async (tx) => {
+      await consumeLink(tx, link.id);
+      const user = await tx.user.update({
+        where: { id: userId },
+        data: { passwordHash, ...(name ? { name } : {}), sessionVersion: { increment: 1 } },
+      });
+      await recordAudit(tx, { actor: { id: user.id, email: user.email, role: user.role }, action: 'invitation.accept', target: { type: 'user', id: user.id }, outcome: 'succeeded', clientAddress });
+    });
+  } catch (error) {
+    if (error instanceof AppError) return { ok: false, error: error.toBody() };
+    throw error;
+  }
+  return ok({ email: invitation.email });
+}
+
+export interface SignedInUser {
+  id: string;
+  email: string;
+  name: string | null;
+  sessionVersion: number;
+}
+
+export type SignInResult = { ok: true; user: SignedInUser } | { ok: false; reason: 'invalid' | 'throttled' };
+
+/**
+ * Checks e-mail and password with throttling per account and per client address. The caller
+ * shows one generic message for every 'invalid' outcome (unknown e-mail, wrong password,
+ * disabled or not-yet-activated account).
+ */
+export async function signInWithPassword(
+  db: Database,
+  credentials: { email: string; password: string },
+  clientAddress: string | null,
+): Promise<SignInResult> {
+  const email = credentials.email.trim().toLowerCase().slice(0, 254);
+  const keys = [accountKey(email), ...(clientAddress ? [addressKey(clientAddress)] : [])];
+  const audit = (outcome: 'succeeded' | 'refused', reason: string, actor?: { id: string; email: string; role: Role }) =>
+    recordAudit(db, { actor: actor ?? null, actorEmail: email, action: 'auth.sign_in', target: { type: 'user', id: actor?.id ?? email }, outcome, reason, clientAddress });
+
+  if (await blockedUntil(db, keys)) {
+    await audit('refused', 'throttled: too many failed attempts');
+    return { ok: false, reason: 'throttled' };
+  }
+  const user = await db.user.findUnique({ where: { email } });
+  const passwordOk = await verifyPassword(user?.passwordHash, credentials.password.slice(0, 256));
+  if (!user || !passwordOk || user.disabledAt) {
+    await recordFailure(db, accountKey(email), ACCOUNT_POLICY);
+    if (clientAddress) await recordFailure(db, addressKey(clientAddress), ADDRESS_POLICY);
+    const reason = !user ? 'unknown account' : !passwordOk ? 'wrong password' : 'account disabled';
+    await audit('refused', reason, user ? { id: user.id, email: user.email, role: user.role } : undefined);
+    return { ok: false, reason: 'invalid' };
+  }
+  await clearFailures(db, accountKey(email));
+  await db.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
+  await audit('succeeded', 'password', { id: user.id, email: user.email, role: user.role });
+  return { ok: true, user: { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion } };
+}
+
+/** The role an SSO identity's claims grant, or null when they grant none. */
+export function roleFromClaims(claims: Record<string, unknown>, oidc: Pick<OidcConfig, 'roleClaim' | 'roleMap'>): Role | null {
+  if (!oidc.roleClaim) return null;
+  const raw = claims[oidc.roleClaim];
+  const values = (Array.isArray(raw) ? raw : [raw]).filter((value): value is string => typeof value === 'string');
+  const roles = new Set<Role>();
+  for (const value of values) {
+    const mapped = Object.keys(oidc.roleMap).length > 0 ? oidc.roleMap[value] : value;
+    if (mapped === 'admin' || mapped === 'onboarder' || mapped === 'reviewer') roles.add(mapped);
+  }
+  // The strongest role wins when several groups match.
+  return (['admin', 'onboarder', 'reviewer'] as const).find((role) => roles.has(role)) ?? null;
+}
+
+/**
+ * Maps an SSO identity to a dashboard user: by its subject, else by an invitation to its e-mail,
+ * else (when a role claim grants a role) a new account. Without any of these, sign-in is refused.
+ */
+export async function signInWithSso(
+  db: Database,
+  identity: { subject: string; email: string | null; name: string | null; claims: Record<string, unknown> },
+  oidc: Pick<OidcConfig, 'roleClaim' | 'roleMap'>,
+  clientAddress: string | null,
+): Promise<SignInResult> {
+  const email = identity.email?.trim().toLowerCase() ?? null;
+  const claimedRole = roleFromClaims(identity.claims, oidc);
+  const bySubject = await db.user.findUnique({ where: { oidcSubject: identity.subject } });
+  const byEmail = !bySubject && email ? await db.user.findUnique({ where: { email } }) : null;
+  const existing = bySubject ?? (byEmail && !byEmail.oidcSubject ? byEmail : null);
+  const refuse = async (reason: string) => {
+    await recordAudit(db, { actor: null, actorEmail: email, action: 'auth.sign_in', target: { type: 'user', id: existing?.id ?? email }, outcome: 'refused', reason: `sso: ${reason}`, clientAddress });
+    return { ok: false as const, reason: 'invalid' as const };
+  };
+  if (existing?.disabledAt) return refuse('account disabled');
+  if (!existing && (!email || !claimedRole)) return refuse('no invitation and no role claim');
+  if (oidc.roleClaim && !claimedRole) return refuse(`claim ${oidc.roleClaim} grants no role`);
+
+  const user = existing
+    ? await db.user.update({
+        where: { id: existing.id },
+        data: {
+          oidcSubject: identity.subject,
+          lastSignInAt: new Date(),
+          ...(identity.name && !existing.name ? { name: identity.name } : {}),
+          ...(claimedRole && claimedRole !== existing.role ? { role: claimedRole, sessionVersion: { increment: 1 } } : {}),
+        },
+      })
+    : await db.user.create({
+        data: { email: email!, name: identity.name, role: claimedRole!, oidcSubject: identity.subject, lastSignInAt: new Date() },
+      });
+  await recordAudit(db, { actor: { id: user.id, email: user.email, role: user.role }, action: 'auth.sign_in', target: { type: 'user', id: user.id }, outcome: 'succeeded', reason: 'sso', clientAddress });
+  return { ok: true, user: { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion } };
+}

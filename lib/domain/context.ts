@@ -1,0 +1,7 @@
+import type { Actor } from '@/lib/auth/authorize';
+
+/** Who is calling, from where: built once per request from the verified session. */
+export interface RequestContext {
+  actor: Actor;
+  clientAddress: string | null;
+}

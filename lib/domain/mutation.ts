@@ -1,0 +1,82 @@
+// The shape of every mutation (STYLE.md habit 2): authorize → validate → act, with the audit row
+// written in the same transaction as the change, and refused or invalid attempts audited too.
+import type { z } from 'zod';
+import { authorize, ruleFor, type Action, type Resource } from '@/lib/auth/authorize';
+import { recordAudit, type AuditTarget } from '@/lib/audit/record';
+import { getDb, type Database, type Prisma } from '@/lib/db';
+import { AppError, fail, GENERIC_ERROR_MESSAGE, ok, type ActionResult, type FieldErrors } from '@/lib/errors';
+import { logger } from '@/lib/logger';
+import type { RequestContext } from './context';
+
+export type Transaction = Prisma.TransactionClient;
+
+export interface MutationSpec<Schema extends z.ZodType, T> {
+  action: Action;
+  schema: Schema;
+  /** The record the mutation touches, for the audit row (known before validation when possible). */
+  target: (input: z.infer<Schema>) => AuditTarget;
+  /** Derives the resource from the stored record (never from input alone) for project-scoped rules. */
+  resource?: (input: z.infer<Schema>, db: Database) => Promise<Resource>;
+  run: (tx: Transaction, input: z.infer<Schema>) => Promise<{ data: T; details?: Prisma.InputJsonValue }>;
+}
+
+export function fieldErrorsOf(error: z.ZodError): FieldErrors {
+  const result: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join('.') || 'form';
+    (result[key] ??= []).push(issue.message);
+  }
+  return result;
+}
+
+export async function runMutation<Schema extends z.ZodType, T>(
+  context: RequestContext,
+  spec: MutationSpec<Schema, T>,
+  rawInput: unknown,
+): Promise<ActionResult<T>> {
+  const db = getDb();
+  const { actor, clientAddress } = context;
+  const audit = (outcome: 'refused' | 'invalid' | 'failed', reason: string, target?: AuditTarget) =>
+    recordAudit(db, { actor, action: spec.action, outcome, reason, clientAddress, target });
+
+  // Role check first: a refused caller learns nothing about the input or the records. A
+  // project-scoped rule ('assigned') is settled below, once the record names its project.
+  const roleOnly = authorize(actor, spec.action);
+  if (!roleOnly.allowed && (!spec.resource || ruleFor(actor.role, spec.action) === 'deny')) {
+    await audit('refused', roleOnly.reason);
+    return fail('forbidden', 'You do not have permission to do this.');
+  }
+
+  const parsed = spec.schema.safeParse(rawInput);
+  if (!parsed.success) {
+    await audit('invalid', 'input failed validation');
+    return fail('invalid_input', 'Please correct the highlighted fields.', fieldErrorsOf(parsed.error));
+  }
+  const input = parsed.data;
+  const target = spec.target(input);
+
+  if (spec.resource) {
+    const decision = authorize(actor, spec.action, await spec.resource(input, db));
+    if (!decision.allowed) {
+      await audit('refused', decision.reason, target);
+      return fail('forbidden', 'You do not have permission to do this.');
+    }
+  }
+
+  try {
+    const data = await db.$transaction(async (tx) => {
+      const { data: result, details } = await spec.run(tx, input);
+      await recordAudit(tx, { actor, action: spec.action, outcome: 'succeeded', clientAddress, target, details });
+      return result;
+    });
+    return ok(data);
+  } catch (error) {
+    if (error instanceof AppError) {
+      await audit(error.code === 'invalid_input' ? 'invalid' : 'failed', error.message, target);
+      return { ok: false, error: error.toBody() };
+    }
+    logger.error('mutation failed', { action: spec.action, error });
+    await audit('failed', 'unexpected error', target).catch(() => undefined);
+    return fail('internal', GENERIC_ERROR_MESSAGE);
+  }
+}

@@ -1,0 +1,304 @@
+// Dashboard users: invite, change role, assign projects, disable, enable. Admin-only mutations
+// (lib/auth/role-matrix.json); every change of role or status bumps the session version so that the
+// user's next request runs with the new rights or is signed out (SECURITY.md A2).
+import { authorize } from '@/lib/auth/authorize';
+import { createOneTimeLink, INVITATION_TTL_MS } from '@/lib/auth/one-time-link';
+import { recordAudit } from '@/lib/audit/record';
+import type { Role } from '@/lib/config';
+import { getDb, Prisma } from '@/lib/db';
+import { AppError, fail, ok, type ActionResult } from '@/lib/errors';
+import {
+  assignProjectsSchema,
+  changeRoleSchema,
+  inviteUserSchema,
+  listUsersSchema,
+  userRefSchema,
+} from '@/lib/validations/users';
+import type { RequestContext } from './context';
+import { fieldErrorsOf, runMutation, type Transaction } from './mutation';
+
+export type UserStatus = 'active' | 'invited' | 'disabled';
+
+export interface UserSummary {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  status: UserStatus;
+  isSso: boolean;
+  projectIds: string[];
+  lastSignInAt: string | null;
+  createdAt: string;
+}
+
+export interface UserPage {
+  users: UserSummary[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export const USERS_PAGE_SIZE = 25;
+
+const summarySelect = {
+  id: true,
+  email: true,
+  name: true,
+  role: true,
+  passwordHash: true,
+  oidcSubject: true,
+  disabledAt: true,
+  lastSignInAt: true,
+  createdAt: true,
+  projectAssignments: { select: { projectId: true }, orderBy: { projectId: 'asc' } },
+} satisfies Prisma.UserSelect;
+
+type UserRow = Prisma.UserGetPayload<{ select: typeof summarySelect }>;
+
+function toSummary(user: UserRow): UserSummary {
+  const activated = user.passwordHash !== null || user.oidcSubject !== null;
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    status: user.disabledAt ? 'disabled' : activated ? 'active' : 'invited',
+    isSso: user.oidcSubject !== null,
+    projectIds: user.projectAssignments.map((assignment) => assignment.projectId),
+    lastSignInAt: user.lastSignInAt?.toISOString() ?? null,
+    createdAt: user.createdAt.toISOString(),
+  };
+}
+
+export async function listUsers(context: RequestContext, rawQuery: unknown): Promise<ActionResult<UserPage>> {
+  const decision = authorize(context.actor, 'user.list');
+  if (!decision.allowed) return fail('forbidden', 'You do not have permission to see dashboard users.');
+  const parsed = listUsersSchema.safeParse(rawQuery);
+  if (!parsed.success) return fail('invalid_input', 'Invalid search.', fieldErrorsOf(parsed.error));
+  const { page, query } = parsed.data;
+  const where: Prisma.UserWhereInput = query
+    ? { OR: [{ email: { contains: query, mode: 'insensitive' } }, { name: { contains: query, mode: 'insensitive' } }] }
+    : {};
+  const db = getDb();
+  const [rows, total] = await Promise.all([
+    db.user.findMany({
+      where,
+      select: summarySelect,
+      orderBy: [{ email: 'asc' }],
+      skip: (page - 1) * USERS_PAGE_SIZE,
+      take: USERS_PAGE_SIZE,
+    }),
+    db.user.count({ where }),
+  ]);
+  return ok({ users: rows.map(toSummary), total, page, pageSize: USERS_PAGE_SIZE });
+}
+
+/** Projects an admin can assign, smallest first by title (the inventory sync fills this table). */
+export async function listAssignableProjects(context: RequestContext): Promise<{ id: string; title: string }[]> {
+  if (!authorize(context.actor, 'user.list').allowed) return [];
+  return getDb().project.findMany({ select: { id: true, title: true }, orderBy: [{ title: 'asc' }], take: 2000 });
+}
+
+async function loadUser(tx: Transaction, userId: string) {
+  const user = await tx.user.findUnique({ where: { id: userId } });
+  if (!user) throw new AppError('not_found', 'That user no longer exists.');
+  return user;
+}
+
+/** Refuses a change that would leave no active admin able to sign in. */
+async function assertAnotherActiveAdmin(tx: Transaction, userId: string): Promise<void> {
+  const others = await tx.user.count({ where: { role: 'admin', disabledAt: null, id: { not: userId } } });
+  if (others === 0) throw new AppError('conflict', 'Keywarden needs at least one active admin: promote someone else first.');
+}
+
+async function assertProjectsExist(tx: Transaction, projectIds: string[]): Promise<void> {
+  if (projectIds.length === 0) return;
+  const found = await tx.project.count({ where: { id: { in: projectIds } } });
+  if (found !== new Set(projectIds).size) {
+    throw new AppError('invalid_input', 'One or more projects are unknown; sync the inventory and try again.', {
+      projectIds: ['Unknown project.'],
+    });
+  }
+}
+
+function invitationUrl(baseUrl: URL, token: string): string {
+  return new URL(`/invite/${token}`, baseUrl).toString();
+}
+
+export interface InvitationLink {
+  userId: string;
+  url: string;
+  expiresAt: string;
+}
+
+export function inviteUser(context: RequestContext, rawInput: unknown, baseUrl: URL) {
+  return runMutation<typeof inviteUserSchema, InvitationLink>(
+    context,
+    {
+      action: 'user.invite',
+      schema: inviteUserSchema,
+      target: (input) => ({ type: 'user', id: input.email }),
+      run: async (tx, input) => {
+        if (input.role !== 'onboarder' && input.projectIds.length > 0) {
+          throw new AppError('invalid_input', 'Only onboarders are assigned projects.', {
+            projectIds: ['Only onboarders are assigned projects.'],
+          });
+        }
+        await assertProjectsExist(tx, input.projectIds);
+        const existing = await tx.user.findUnique({ where: { email: input.email }, select: { id: true } });
+        if (existing) {
+          throw new AppError('conflict', 'A dashboard user with this e-mail address already exists.', {
+            email: ['Already a dashboard user.'],
+          });
+        }
+        const user = await tx.user.create({
+          data: {
+            email: input.email,
+            name: input.name ?? null,
+            role: input.role,
+            projectAssignments: { create: input.projectIds.map((projectId) => ({ projectId })) },
+          },
+        });
+        const link = await createOneTimeLink(tx, 'invitation', INVITATION_TTL_MS, user.id);
+        return {
+          data: { userId: user.id, url: invitationUrl(baseUrl, link.token), expiresAt: link.expiresAt.toISOString() },
+          details: { email: input.email, role: input.role, projectIds: input.projectIds },
+        };
+      },
+    },
+    rawInput,
+  );
+}
+
+export function reissueInvitation(context: RequestContext, rawInput: unknown, baseUrl: URL) {
+  return runMutation<typeof userRefSchema, InvitationLink>(
+    context,
+    {
+      action: 'user.reissue_invitation',
+      schema: userRefSchema,
+      target: (input) => ({ type: 'user', id: input.userId }),
+      run: async (tx, input) => {
+        const user = await loadUser(tx, input.userId);
+        if (user.passwordHash || user.oidcSubject) throw new AppError('conflict', 'This user has already accepted the invitation.');
+        if (user.disabledAt) throw new AppError('conflict', 'Enable this user before sending a new invitation.');
+        // The previous link stops working: only the newest invitation is valid.
+        await tx.oneTimeLink.updateMany({
+          where: { userId: user.id, purpose: 'invitation', usedAt: null },
+          data: { usedAt: new Date() },
+        });
+        const link = await createOneTimeLink(tx, 'invitation', INVITATION_TTL_MS, user.id);
+        return { data: { userId: user.id, url: invitationUrl(baseUrl, link.token), expiresAt: link.expiresAt.toISOString() } };
+      },
+    },
+    rawInput,
+  );
+}
+
+export function changeUserRole(context: RequestContext, rawInput: unknown) {
+  return runMutation<typeof changeRoleSchema, { role: Role }>(
+    context,
+    {
+      action: 'user.change_role',
+      schema: changeRoleSchema,
+      target: (input) => ({ type: 'user', id: input.userId }),
+      run: async (tx, input) => {
+        const user = await loadUser(tx, input.userId);
+        if (user.role === input.role) return { data: { role: user.role } };
+        if (user.role === 'admin') await assertAnotherActiveAdmin(tx, user.id);
+        await tx.user.update({
+          where: { id: user.id },
+          data: { role: input.role, sessionVersion: { increment: 1 } },
+        });
+        // Project assignments only mean something for onboarders.
+        if (input.role !== 'onboarder') await tx.projectAssignment.deleteMany({ where: { userId: user.id } });
+        return { data: { role: input.role }, details: { from: user.role, to: input.role } };
+      },
+    },
+    rawInput,
+  );
+}
+
+export function assignProjects(context: RequestContext, rawInput: unknown) {
+  return runMutation<typeof assignProjectsSchema, { projectIds: string[] }>(
+    context,
+    {
+      action: 'user.assign_projects',
+      schema: assignProjectsSchema,
+      target: (input) => ({ type: 'user', id: input.userId }),
+      run: async (tx, input) => {
+        const user = await loadUser(tx, input.userId);
+        if (user.role !== 'onboarder') throw new AppError('conflict', 'Only onboarders are assigned projects.');
+        const projectIds = [...new Set(input.projectIds)].sort();
+        await assertProjectsExist(tx, projectIds);
+        const before = await tx.projectAssignment.findMany({ where: { userId: user.id }, select: { projectId: true } });
+        await tx.projectAssignment.deleteMany({ where: { userId: user.id, projectId: { notIn: projectIds } } });
+        await tx.projectAssignment.createMany({
+          data: projectIds.map((projectId) => ({ userId: user.id, projectId })),
+          skipDuplicates: true,
+        });
+        return {
+          data: { projectIds },
+          details: { from: before.map((row) => row.projectId).sort(), to: projectIds },
+        };
+      },
+    },
+    rawInput,
+  );
+}
+
+export function disableUser(context: RequestContext, rawInput: unknown) {
+  return runMutation<typeof userRefSchema, { disabled: true }>(
+    context,
+    {
+      action: 'user.disable',
+      schema: userRefSchema,
+      target: (input) => ({ type: 'user', id: input.userId }),
+      run: async (tx, input) => {
+        if (input.userId === context.actor.id) throw new AppError('conflict', 'You cannot disable your own account.');
+        const user = await loadUser(tx, input.userId);
+        if (user.disabledAt) return { data: { disabled: true } };
+        if (user.role === 'admin') await assertAnotherActiveAdmin(tx, user.id);
+        await tx.user.update({
+          where: { id: user.id },
+          data: { disabledAt: new Date(), sessionVersion: { increment: 1 } },
+        });
+        // Pending invitation links die with the account.
+        await tx.oneTimeLink.updateMany({ where: { userId: user.id, usedAt: null }, data: { usedAt: new Date() } });
+        return { data: { disabled: true }, details: { email: user.email } };
+      },
+    },
+    rawInput,
+  );
+}
+
+export function enableUser(context: RequestContext, rawInput: unknown) {
+  return runMutation<typeof userRefSchema, { enabled: true }>(
+    context,
+    {
+      action: 'user.enable',
+      schema: userRefSchema,
+      target: (input) => ({ type: 'user', id: input.userId }),
+      run: async (tx, input) => {
+        const user = await loadUser(tx, input.userId);
+        if (!user.disabledAt) return { data: { enabled: true } };
+        await tx.user.update({
+          where: { id: user.id },
+          data: { disabledAt: null, sessionVersion: { increment: 1 } },
+        });
+        return { data: { enabled: true }, details: { email: user.email } };
+      },
+    },
+    rawInput,
+  );
+}
+
+/** Used by the sign-in pages: audit a denied read of the users page like any refused action. */
+export async function auditRefusedRead(context: RequestContext, action: 'user.list' | 'audit.read'): Promise<void> {
+  await recordAudit(getDb(), {
+    actor: context.actor,
+    action,
+    outcome: 'refused',
+    reason: `role ${context.actor.role} may not ${action}`,
+    clientAddress: context.clientAddress,
+  });
+}

@@ -1,0 +1,36 @@
+// Structured logs, one JSON object a line on stdout/stderr. Every line passes redaction by value
+// (SECURITY.md T3) for the secrets registered here: the dashboard's own credential, its keys, and
+// any value a request registers while it holds one.
+import { redactText } from '@/lib/security/redact';
+
+type Level = 'debug' | 'info' | 'warn' | 'error';
+
+const knownSecrets = new Set<string>();
+
+export function registerSecret(value: string | undefined): void {
+  if (value && value.length >= 8) knownSecrets.add(value);
+}
+
+export function forgetSecret(value: string): void {
+  knownSecrets.delete(value);
+}
+
+function serialise(value: unknown): unknown {
+  if (value instanceof Error) {
+    return { name: value.name, message: value.message, stack: value.stack, cause: serialise(value.cause) };
+  }
+  return value;
+}
+
+function write(level: Level, message: string, fields: Record<string, unknown> = {}): void {
+  const entries = Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, serialise(value)]));
+  const line = redactText(JSON.stringify({ time: new Date().toISOString(), level, message, ...entries }), knownSecrets);
+  (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(`${line}\n`);
+}
+
+export const logger = {
+  debug: (message: string, fields?: Record<string, unknown>) => write('debug', message, fields),
+  info: (message: string, fields?: Record<string, unknown>) => write('info', message, fields),
+  warn: (message: string, fields?: Record<string, unknown>) => write('warn', message, fields),
+  error: (message: string, fields?: Record<string, unknown>) => write('error', message, fields),
+};

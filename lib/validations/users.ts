@@ -1,0 +1,71 @@
+// Input schemas shared by forms (client-side hints) and actions (the real check). Strict objects:
+// an unexpected field is an error, not silently dropped.
+import { z } from 'zod';
+
+export const ROLE_VALUES = ['admin', 'onboarder', 'reviewer'] as const;
+
+export const emailSchema = z
+  .string({ error: 'Enter an e-mail address.' })
+  .trim()
+  .toLowerCase()
+  .max(254, 'That e-mail address is too long.')
+  .pipe(z.email({ error: 'Enter a valid e-mail address.' }));
+
+export const passwordSchema = z
+  .string({ error: 'Enter a password.' })
+  .min(12, 'Use at least 12 characters.')
+  .max(256, 'Use at most 256 characters.');
+
+export const displayNameSchema = z
+  .string()
+  .trim()
+  .max(100, 'Use at most 100 characters.')
+  .transform((value) => (value === '' ? null : value))
+  .nullable()
+  .optional();
+
+export const roleSchema = z.enum(ROLE_VALUES, { error: 'Choose admin, onboarder or reviewer.' });
+export const userIdSchema = z.uuid({ error: 'Unknown user.' });
+const projectIdSchema = z.string().trim().min(1).max(64).regex(/^[a-z0-9-]+$/, 'Unknown project.');
+
+export const inviteUserSchema = z.strictObject({
+  email: emailSchema,
+  name: displayNameSchema,
+  role: roleSchema,
+  projectIds: z.array(projectIdSchema).max(2000).default([]),
+});
+
+export const changeRoleSchema = z.strictObject({ userId: userIdSchema, role: roleSchema });
+export const assignProjectsSchema = z.strictObject({
+  userId: userIdSchema,
+  projectIds: z.array(projectIdSchema).max(2000),
+});
+export const userRefSchema = z.strictObject({ userId: userIdSchema });
+
+const newPasswordFields = {
+  password: passwordSchema,
+  confirmPassword: z.string(),
+};
+
+function passwordsMatch(value: { password: string; confirmPassword: string }, ctx: z.RefinementCtx): void {
+  if (value.password !== value.confirmPassword) {
+    ctx.addIssue({ code: 'custom', path: ['confirmPassword'], message: 'The passwords do not match.' });
+  }
+}
+
+export const firstAdminSetupSchema = z
+  .strictObject({ token: z.string().min(20).max(200), email: emailSchema, name: displayNameSchema, ...newPasswordFields })
+  .superRefine(passwordsMatch);
+
+export const acceptInvitationSchema = z
+  .strictObject({ token: z.string().min(20).max(200), name: displayNameSchema, ...newPasswordFields })
+  .superRefine(passwordsMatch);
+
+export const listUsersSchema = z.strictObject({
+  page: z.coerce.number().int().min(1).max(100000).default(1),
+  query: z.string().trim().max(100).default(''),
+});
+
+export type InviteUserInput = z.input<typeof inviteUserSchema>;
+export type FirstAdminSetupInput = z.input<typeof firstAdminSetupSchema>;
+export type AcceptInvitationInput = z.input<typeof acceptInvitationSchema>;

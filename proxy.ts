@@ -1,0 +1,34 @@
+// Runs before every request (Next.js 16 "proxy", formerly middleware): a fresh CSP nonce per
+// response, and the origin check on state-changing requests. Not an authorization boundary:
+// every action and route handler still calls authorize() itself.
+import { NextResponse, type NextRequest } from 'next/server';
+import { getConfig } from '@/lib/config';
+import { contentSecurityPolicy, isSameOriginRequest } from '@/lib/security/headers';
+
+export function proxy(request: NextRequest): NextResponse {
+  const config = getConfig();
+  const requestOrigin = `${request.nextUrl.protocol}//${request.headers.get('host') ?? request.nextUrl.host}`;
+  if (!isSameOriginRequest(request.method, request.headers, [config.publicUrl.origin, requestOrigin])) {
+    return NextResponse.json(
+      { error: { code: 'forbidden', message: 'Cross-origin or origin-less requests may not change anything.' } },
+      { status: 403 },
+    );
+  }
+
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');
+  const csp = contentSecurityPolicy(nonce, {
+    isDevelopment: config.nodeEnv === 'development',
+    isHttps: config.publicUrl.protocol === 'https:',
+  });
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set('x-nonce', nonce);
+  // Next reads the nonce for its own scripts from the request-side policy header.
+  requestHeaders.set('content-security-policy', csp);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set('Content-Security-Policy', csp);
+  return response;
+}
+
+export const config = {
+  matcher: [{ source: '/((?!_next/static|_next/image|favicon.ico).*)' }],
+};
