@@ -1,4 +1,4 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import { useId, type ComponentProps, type ReactNode } from 'react';
 import { cn } from '@/lib/utils';
 
 const CONTROL = cn(
@@ -39,7 +39,7 @@ export function FieldShell({ label, errors, hint, children }: FieldShellProps) {
   );
 }
 
-export interface TextFieldProps extends InputHTMLAttributes<HTMLInputElement> {
+export interface TextFieldProps extends ComponentProps<'input'> {
   label: string;
   errors?: string[];
   hint?: ReactNode;
@@ -55,7 +55,7 @@ export function TextField({ label, errors, hint, className, ...props }: TextFiel
   );
 }
 
-export interface SelectFieldProps extends SelectHTMLAttributes<HTMLSelectElement> {
+export interface SelectFieldProps extends ComponentProps<'select'> {
   label: string;
   errors?: string[];
   hint?: ReactNode;

@@ -1,7 +1,7 @@
 // Deny by default (SECURITY.md A1): every action and route handler calls authorize() before any
 // side effect. The rules are the role × action matrix in role-matrix.json — one table that both
 // this function and the replay test read.
-import type { Role } from '@/lib/config';
+import { ROLES as ALL_ROLES, type Role } from '@/lib/roles';
 import matrix from './role-matrix.json';
 
 type Rule = 'allow' | 'deny' | 'assigned';
@@ -11,7 +11,7 @@ const ACTIONS = matrix.actions as Record<string, MatrixRow>;
 
 export type Action = keyof typeof matrix.actions;
 
-export const ROLES: readonly Role[] = ['admin', 'onboarder', 'reviewer'];
+export const ROLES: readonly Role[] = ALL_ROLES;
 
 export interface Actor {
   id: string;

@@ -2,6 +2,7 @@
 // A bad or missing value stops start-up with a message naming the variable and what it expects.
 import path from 'node:path';
 import { z } from 'zod';
+import type { Role } from '@/lib/roles';
 
 const optionalString = z
   .string()
@@ -85,7 +86,7 @@ const EnvSchema = z
     }
   });
 
-export type Role = 'admin' | 'onboarder' | 'reviewer';
+export type { Role };
 
 export interface OidcConfig {
   issuer: string;

@@ -32,7 +32,7 @@ async function loadSchemaEngine(): Promise<typeof import('@prisma/schema-engine-
     },
   };
   const require = createRequire(import.meta.url);
-  const module = await import('@prisma/schema-engine-wasm/schema_engine_bg');
+  const bindings = await import('@prisma/schema-engine-wasm/schema_engine_bg');
   // The prisma CLI package ships the engine matching its own version; fall back to the package's own.
   const candidates = [
     path.join(path.dirname(require.resolve('prisma/package.json')), 'build/schema_engine_bg.wasm'),
@@ -41,16 +41,46 @@ async function loadSchemaEngine(): Promise<typeof import('@prisma/schema-engine-
   const wasmFile = candidates.find((file) => fs.existsSync(file));
   if (!wasmFile) throw new Error('The Prisma schema engine (schema_engine_bg.wasm) is missing: run npm ci');
   const compiled = await WebAssembly.compile(fs.readFileSync(wasmFile));
-  const instance = await WebAssembly.instantiate(compiled, { './schema_engine_bg.js': module });
-  module.__wbg_set_wasm(instance.exports);
+  const instance = await WebAssembly.instantiate(compiled, { './schema_engine_bg.js': bindings });
+  bindings.__wbg_set_wasm(instance.exports);
   (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
-  glue = module;
-  return module;
+  glue = bindings;
+  return bindings;
+}
+
+type PgAdapter = Awaited<ReturnType<PrismaPg['connect']>>;
+
+/**
+ * @prisma/adapter-pg runs a migration script by splitting it on every ";", which breaks PL/pgSQL
+ * bodies (the audit log's append-only trigger) and comments. Send the script whole instead, as
+ * the native engine does: PostgreSQL runs a multi-statement simple query as one implicit transaction.
+ */
+class WholeScriptPgFactory {
+  readonly provider = 'postgres' as const;
+  readonly adapterName: string;
+  constructor(private readonly inner: PrismaPg) {
+    this.adapterName = inner.adapterName;
+  }
+  private patch(adapter: PgAdapter): PgAdapter {
+    const pool = adapter.underlyingDriver() as { query: (sql: string) => Promise<unknown> };
+    adapter.executeScript = async (script: string) => {
+      await pool.query(script);
+    };
+    return adapter;
+  }
+  async connect(): Promise<PgAdapter> {
+    return this.patch(await this.inner.connect());
+  }
+  async connectToShadowDb(): Promise<PgAdapter> {
+    return this.patch(await this.inner.connectToShadowDb());
+  }
 }
 
 function adapterFactoryFor(target: MigrationTarget) {
   return bindMigrationAwareSqlAdapterFactory(
-    target.kind === 'pglite' ? new PrismaPGlite(target.client) : new PrismaPg({ connectionString: target.url }),
+    target.kind === 'pglite'
+      ? new PrismaPGlite(target.client)
+      : new WholeScriptPgFactory(new PrismaPg({ connectionString: target.url })),
   );
 }
 

@@ -14,7 +14,7 @@ import {
   recordFailure,
 } from '@/lib/auth/throttle';
 import type { OidcConfig, Role } from '@/lib/config';
-import type { Database } from '@/lib/db';
+import { getDb, type Database } from '@/lib/db';
 import { AppError, fail, ok, type ActionResult } from '@/lib/errors';
 import { acceptInvitationSchema, firstAdminSetupSchema } from '@/lib/validations/users';
 import { fieldErrorsOf } from './mutation';
@@ -58,15 +58,16 @@ export async function prepareFirstRun(
   return { kind: 'setup', url: new URL(`/setup/${link.token}`, options.baseUrl).toString(), expiresAt: link.expiresAt };
 }
 
-export async function isSetupLinkUsable(db: Database, token: string): Promise<boolean> {
+export async function isSetupLinkUsable(token: string): Promise<boolean> {
+  const db = getDb();
   return (await findUsableLink(db, token, 'first_admin_setup')) !== null && !(await hasActiveAdmin(db));
 }
 
 export async function completeFirstAdminSetup(
-  db: Database,
   rawInput: unknown,
   clientAddress: string | null,
 ): Promise<ActionResult<{ email: string }>> {
+  const db = getDb();
   const parsed = firstAdminSetupSchema.safeParse(rawInput);
   if (!parsed.success) return fail('invalid_input', 'Please correct the highlighted fields.', fieldErrorsOf(parsed.error));
   const { token, email, name, password } = parsed.data;
@@ -91,7 +92,8 @@ export async function completeFirstAdminSetup(
   return ok({ email });
 }
 
-export async function describeInvitation(db: Database, token: string): Promise<{ email: string; role: Role } | null> {
+export async function describeInvitation(token: string): Promise<{ email: string; role: Role } | null> {
+  const db = getDb();
   const link = await findUsableLink(db, token, 'invitation');
   if (!link?.userId) return null;
   const user = await db.user.findUnique({ where: { id: link.userId } });
@@ -100,14 +102,14 @@ export async function describeInvitation(db: Database, token: string): Promise<{
 }
 
 export async function acceptInvitation(
-  db: Database,
   rawInput: unknown,
   clientAddress: string | null,
 ): Promise<ActionResult<{ email: string }>> {
+  const db = getDb();
   const parsed = acceptInvitationSchema.safeParse(rawInput);
   if (!parsed.success) return fail('invalid_input', 'Please correct the highlighted fields.', fieldErrorsOf(parsed.error));
   const { token, name, password } = parsed.data;
-  const invitation = await describeInvitation(db, token);
+  const invitation = await describeInvitation(token);
   const link = invitation ? await findUsableLink(db, token, 'invitation') : null;
   if (!invitation || !link?.userId) {
     await recordAudit(db, { actor: null, action: 'invitation.accept', outcome: 'refused', reason: 'invitation link invalid, used or expired', clientAddress });

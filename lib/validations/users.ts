@@ -1,8 +1,9 @@
 // Input schemas shared by forms (client-side hints) and actions (the real check). Strict objects:
 // an unexpected field is an error, not silently dropped.
 import { z } from 'zod';
+import { ROLES } from '@/lib/roles';
 
-export const ROLE_VALUES = ['admin', 'onboarder', 'reviewer'] as const;
+export const ROLE_VALUES = ROLES;
 
 export const emailSchema = z
   .string({ error: 'Enter an e-mail address.' })

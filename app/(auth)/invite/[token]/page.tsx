@@ -2,14 +2,13 @@ import type { Metadata } from 'next';
 import { SetPasswordForm } from '@/components/auth/set-password-form';
 import { Alert } from '@/components/ui/alert';
 import { acceptInvitationAction } from '@/lib/actions/accounts';
-import { getDb } from '@/lib/db';
 import { describeInvitation } from '@/lib/domain/accounts';
 
 export const metadata: Metadata = { title: 'Accept invitation', referrer: 'no-referrer' };
 
 export default async function InvitationPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  const invitation = await describeInvitation(getDb(), token);
+  const invitation = await describeInvitation(token);
   if (!invitation) {
     return (
       <>

@@ -2,14 +2,13 @@ import type { Metadata } from 'next';
 import { SetPasswordForm } from '@/components/auth/set-password-form';
 import { Alert } from '@/components/ui/alert';
 import { completeFirstAdminSetupAction } from '@/lib/actions/accounts';
-import { getDb } from '@/lib/db';
 import { isSetupLinkUsable } from '@/lib/domain/accounts';
 
 export const metadata: Metadata = { title: 'First-run set-up', referrer: 'no-referrer' };
 
 export default async function SetupPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  if (!(await isSetupLinkUsable(getDb(), token))) {
+  if (!(await isSetupLinkUsable(token))) {
     return (
       <>
         <h1 className="mb-4 text-lg font-semibold text-slate-900">Set-up link not valid</h1>

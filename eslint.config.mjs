@@ -1,0 +1,65 @@
+// Lint rules, including the import boundaries of ARCHITECTURE.md: a wrong arrow between layers
+// fails CI instead of waiting for a review.
+import nextCoreWebVitals from 'eslint-config-next/core-web-vitals';
+import nextTypescript from 'eslint-config-next/typescript';
+
+const browserFacingBoundary = {
+  patterns: [
+    { group: ['@/lib/db', '@/lib/db/*'], message: 'Browser-facing code never reaches the database: go through lib/domain (server) or lib/actions.' },
+    { group: ['@/lib/platformsh', '@/lib/platformsh/*'], message: 'Browser-facing code never calls Platform.sh directly: go through lib/domain or lib/actions.' },
+    { group: ['@prisma/*', '@electric-sql/*', 'pg'], message: 'Database drivers belong to lib/db.' },
+  ],
+};
+
+const config = [
+  { ignores: ['.next/**', 'node_modules/**', 'lib/db/generated/**', 'next-env.d.ts', 'test-results/**', 'playwright-report/**'] },
+  ...nextCoreWebVitals,
+  ...nextTypescript,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/ban-ts-comment': ['error', { 'ts-ignore': true, 'ts-expect-error': 'allow-with-description' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          // SECURITY.md T6: an inline server action closes over whatever is in scope.
+          selector: ":function > BlockStatement > ExpressionStatement[directive='use server']",
+          message: 'Inline "use server" functions are banned: put server actions in lib/actions/.',
+        },
+      ],
+    },
+  },
+  {
+    files: ['components/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          ...browserFacingBoundary,
+          patterns: [
+            ...browserFacingBoundary.patterns,
+            { group: ['@/lib/domain', '@/lib/domain/*'], message: 'Components call lib/actions (or receive DTOs as props), never lib/domain.' },
+            { group: ['@/lib/config', '@/lib/config/*'], message: 'Configuration is server-only: pass what a component needs as props.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['app/**/*.{ts,tsx}', 'lib/actions/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', browserFacingBoundary] },
+  },
+  {
+    // The Platform.sh client knows nothing of React or the database.
+    files: ['lib/platformsh/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['react', 'react-dom', 'next', 'next/*', '@/lib/db', '@/lib/db/*', '@/lib/domain', '@/lib/domain/*'], message: 'lib/platformsh may import lib/errors and lib/config only.' }] },
+      ],
+    },
+  },
+];
+
+export default config;

@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import { applyMigrations, diffMigrationsToSchema, isEmptyMigration, SCHEMA_FILE } from '@/lib/db/migrate';
+import { readMigrations } from '@/lib/db/migrations-on-disk';
+import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+
+describe('committed migrations', () => {
+  it('match prisma/schema.prisma exactly (no schema change without its migration)', async () => {
+    const sql = await diffMigrationsToSchema(fs.readFileSync(SCHEMA_FILE, 'utf8'));
+    expect(isEmptyMigration(sql), `schema.prisma has changes without a migration:\n${sql}`).toBe(true);
+  });
+});
+
+describe.each(TEST_DATABASE_KINDS)('migrations on %s', (kind) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+  });
+  afterAll(async () => {
+    await database?.destroy();
+  });
+
+  it('records every committed migration and applies nothing the second time', async () => {
+    const rows = await database.db.$queryRaw<{ migration_name: string }[]>`
+      SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY migration_name`;
+    expect(rows.map((row) => row.migration_name)).toEqual(readMigrations().map((migration) => migration.name));
+    expect(await applyMigrations(database.migrationTarget)).toEqual([]);
+  });
+
+  it('keeps the audit log append-only: UPDATE, DELETE and TRUNCATE are refused by the database', async () => {
+    const { db } = database;
+    await db.auditEvent.create({ data: { action: 'user.invite', outcome: 'succeeded' } });
+    await expect(db.auditEvent.updateMany({ data: { outcome: 'failed' } })).rejects.toThrow(/append-only/);
+    await expect(db.auditEvent.deleteMany({})).rejects.toThrow(/append-only/);
+    await expect(db.$executeRawUnsafe('TRUNCATE audit_events')).rejects.toThrow(/append-only/);
+    expect(await db.auditEvent.count()).toBe(1);
+    expect((await db.auditEvent.findFirstOrThrow()).outcome).toBe('succeeded');
+  });
+});
