@@ -33,13 +33,14 @@ const config = [
   {
     files: ['components/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': [
+      // The TypeScript variant, so that a component may name a DTO's type (erased at build time)
+      // without being able to call into the layer.
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          ...browserFacingBoundary,
           patterns: [
             ...browserFacingBoundary.patterns,
-            { group: ['@/lib/domain', '@/lib/domain/*'], message: 'Components call lib/actions (or receive DTOs as props), never lib/domain.' },
+            { group: ['@/lib/domain', '@/lib/domain/*'], allowTypeImports: true, message: 'Components call lib/actions (or receive DTOs as props), never lib/domain; type-only imports of DTOs are fine.' },
             { group: ['@/lib/config', '@/lib/config/*'], message: 'Configuration is server-only: pass what a component needs as props.' },
           ],
         },

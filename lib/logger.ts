@@ -1,19 +1,8 @@
 // Structured logs, one JSON object a line on stdout/stderr. Every line passes redaction by value
-// (SECURITY.md T3) for the secrets registered here: the dashboard's own credential, its keys, and
-// any value a request registers while it holds one.
-import { redactText } from '@/lib/security/redact';
+// (SECURITY.md T3) against the secrets registered in lib/security/redact.ts.
+import { knownSecrets, redactText } from '@/lib/security/redact';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
-
-const knownSecrets = new Set<string>();
-
-export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 8) knownSecrets.add(value);
-}
-
-export function forgetSecret(value: string): void {
-  knownSecrets.delete(value);
-}
 
 function serialise(value: unknown): unknown {
   if (value instanceof Error) {
@@ -24,7 +13,7 @@ function serialise(value: unknown): unknown {
 
 function write(level: Level, message: string, fields: Record<string, unknown> = {}): void {
   const entries = Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, serialise(value)]));
-  const line = redactText(JSON.stringify({ time: new Date().toISOString(), level, message, ...entries }), knownSecrets);
+  const line = redactText(JSON.stringify({ time: new Date().toISOString(), level, message, ...entries }), knownSecrets());
   (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(`${line}\n`);
 }
 

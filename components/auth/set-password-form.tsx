@@ -48,8 +48,9 @@ export function SetPasswordForm({ token, fixedEmail, submitLabel, submit }: SetP
     router.refresh();
   }
 
+  // method=post: submitted before hydration, a GET would put the password (and the link's token) in the URL.
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+    <form method="post" onSubmit={onSubmit} className="space-y-4" noValidate>
       {fixedEmail ? (
         <p className="text-sm text-slate-800">
           Account: <strong>{fixedEmail}</strong>

@@ -40,7 +40,8 @@ export function SignInForm({ ssoName, initialError }: { ssoName?: string; initia
 
   return (
     <div className="space-y-6">
-      <form onSubmit={onSubmit} className="space-y-4" noValidate>
+      {/* method=post: submitted before hydration, a GET would put the password in the URL. */}
+      <form method="post" onSubmit={onSubmit} className="space-y-4" noValidate>
         <TextField label="E-mail" name="email" type="email" autoComplete="username" required autoFocus />
         <TextField label="Password" name="password" type="password" autoComplete="current-password" required />
         <div aria-live="polite">{error ? <Alert tone="error">{error}</Alert> : null}</div>

@@ -2,7 +2,7 @@
 // — never a secret value. Details are redacted by value before they are stored.
 import type { Action, Actor } from '@/lib/auth/authorize';
 import type { Database, Prisma } from '@/lib/db';
-import { redactValue } from '@/lib/security/redact';
+import { knownSecrets, redactValue } from '@/lib/security/redact';
 
 export type AuditOutcome = 'succeeded' | 'refused' | 'invalid' | 'failed';
 
@@ -22,14 +22,14 @@ export interface AuditEntry {
   clientAddress?: string | null;
   details?: Prisma.InputJsonValue;
   tokenFingerprint?: string;
-  /** Values to remove from reason and details wherever they appear. */
+  /** Values to remove from reason and details wherever they appear (besides the registered ones). */
   secrets?: readonly string[];
 }
 
 type AuditWriter = Pick<Database, 'auditEvent'>;
 
 export async function recordAudit(db: AuditWriter, entry: AuditEntry): Promise<void> {
-  const secrets = entry.secrets ?? [];
+  const secrets = [...(entry.secrets ?? []), ...knownSecrets()];
   await db.auditEvent.create({
     data: {
       actorId: entry.actor?.id ?? null,

@@ -6,6 +6,7 @@ import { decode } from 'next-auth/jwt';
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
+import { recordAudit } from '@/lib/audit/record';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
@@ -41,7 +42,19 @@ export const getRequestContext = cache(async (): Promise<RequestContext | null> 
       projectAssignments: { select: { projectId: true } },
     },
   });
-  if (!user || user.disabledAt || user.sessionVersion !== claims.sessionVersion) return null;
+  if (!user) return null;
+  if (user.disabledAt || user.sessionVersion !== claims.sessionVersion) {
+    // A valid cookie whose rights were withdrawn (disabled, demoted, password changed): refused
+    // and recorded, once per request.
+    await recordAudit(getDb(), {
+      actor: { id: user.id, email: user.email, role: user.role },
+      action: 'auth.session',
+      outcome: 'refused',
+      reason: user.disabledAt ? 'account disabled' : 'session revoked (role or status changed)',
+      clientAddress: await currentClientAddress(),
+    });
+    return null;
+  }
   return {
     actor: {
       id: user.id,

@@ -20,7 +20,7 @@ interface StepResult {
 
 const reportsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keywarden-test-'));
 
-function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<StepResult> {
+function run(name: string, command: string, args: string[], env: Record<string, string | undefined> = {}): Promise<StepResult> {
   const started = Date.now();
   console.log(`\n▶ ${name}: ${command} ${args.join(' ')}`);
   return new Promise((resolve) => {

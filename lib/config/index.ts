@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { Role } from '@/lib/roles';
+import { registerSecret } from '@/lib/security/redact';
 
 const optionalString = z
   .string()
@@ -18,7 +19,7 @@ const secretValue = (name: string) =>
 const EnvSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    PORT: z.preprocess((value) => (value === '' ? undefined : value), z.coerce.number().int().min(1).max(65535).default(3000)),
     KEYWARDEN_HOST: optionalString.default('127.0.0.1'),
     KEYWARDEN_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
     KEYWARDEN_DATA_DIR: optionalString.default('./.data'),
@@ -196,7 +197,18 @@ let cached: Config | undefined;
 
 /** The process's configuration, validated once. */
 export function getConfig(): Config {
-  cached ??= parseConfig(process.env);
+  if (!cached) {
+    cached = parseConfig(process.env);
+    // From here on, these values are redacted from every log line and audit row.
+    for (const value of [
+      cached.platformsh.apiToken,
+      cached.oidc?.clientSecret,
+      cached.bootstrapAdmin?.password,
+      ...Object.values(cached.configuredSecrets),
+    ]) {
+      registerSecret(value);
+    }
+  }
   return cached;
 }
 

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { registerSecret } from '@/lib/security/redact';
 import type { Config } from './index';
 
 export type SecretName = 'session' | 'fingerprint' | 'audit';
@@ -37,6 +38,7 @@ export function ensureSecrets(config: Pick<Config, 'dataDir' | 'configuredSecret
     if (value.length < 32) throw new Error(`The secret file ${file} is shorter than 32 characters; remove it to regenerate`);
     result[name] = value;
   }
+  Object.values(result).forEach(registerSecret);
   return result;
 }
 

@@ -16,8 +16,8 @@ import {
 import type { OidcConfig, Role } from '@/lib/config';
 import { getDb, type Database } from '@/lib/db';
 import { AppError, fail, ok, type ActionResult } from '@/lib/errors';
-import { acceptInvitationSchema, firstAdminSetupSchema } from '@/lib/validations/users';
-import { fieldErrorsOf } from './mutation';
+import { acceptInvitationSchema, emailSchema, firstAdminSetupSchema } from '@/lib/validations/users';
+import { fieldErrorsOf, lockAdminChanges } from './mutation';
 
 export async function hasActiveAdmin(db: Database): Promise<boolean> {
   return (await db.user.count({ where: { role: 'admin', disabledAt: null } })) > 0;
@@ -80,8 +80,10 @@ export async function completeFirstAdminSetup(
   try {
     await db.$transaction(async (tx) => {
       await consumeLink(tx, link.id);
-      // Serialises two set-up attempts racing: the loser finds the admin the winner created.
-      if ((await tx.user.count({ where: { role: 'admin' } })) > 0) throw new AppError('conflict', 'An admin already exists.');
+      // Serialises two set-up attempts racing (even with two different links): the loser finds
+      // the admin the winner created.
+      await lockAdminChanges(tx);
+      if ((await tx.user.count({ where: { role: 'admin', disabledAt: null } })) > 0) throw new AppError('conflict', 'An admin already exists.');
       const user = await tx.user.create({ data: { email, name: name ?? null, role: 'admin', passwordHash } });
       await recordAudit(tx, { actor: { id: user.id, email, role: 'admin' }, action: 'setup.first_admin', target: { type: 'user', id: user.id }, outcome: 'succeeded', clientAddress });
     });
@@ -97,7 +99,8 @@ export async function describeInvitation(token: string): Promise<{ email: string
   const link = await findUsableLink(db, token, 'invitation');
   if (!link?.userId) return null;
   const user = await db.user.findUnique({ where: { id: link.userId } });
-  if (!user || user.disabledAt || user.passwordHash) return null;
+  // Accepted already, by password or through SSO: the link must not add a password afterwards.
+  if (!user || user.disabledAt || user.passwordHash || user.oidcSubject) return null;
   return { email: user.email, role: user.role };
 }
 
@@ -154,8 +157,11 @@ export async function signInWithPassword(
 ): Promise<SignInResult> {
   const email = credentials.email.trim().toLowerCase().slice(0, 254);
   const keys = [accountKey(email), ...(clientAddress ? [addressKey(clientAddress)] : [])];
+  // What was typed is recorded only when it is an e-mail address: a password typed into the
+  // e-mail field must not end up in the audit log.
+  const typedEmail = emailSchema.safeParse(email).success ? email : '(not an e-mail address)';
   const audit = (outcome: 'succeeded' | 'refused', reason: string, actor?: { id: string; email: string; role: Role }) =>
-    recordAudit(db, { actor: actor ?? null, actorEmail: email, action: 'auth.sign_in', target: { type: 'user', id: actor?.id ?? email }, outcome, reason, clientAddress });
+    recordAudit(db, { actor: actor ?? null, actorEmail: typedEmail, action: 'auth.sign_in', target: { type: 'user', id: actor?.id ?? typedEmail }, outcome, reason, clientAddress });
 
   if (await blockedUntil(db, keys)) {
     await audit('refused', 'throttled: too many failed attempts');
@@ -191,8 +197,9 @@ export function roleFromClaims(claims: Record<string, unknown>, oidc: Pick<OidcC
 }
 
 /**
- * Maps an SSO identity to a dashboard user: by its subject, else by an invitation to its e-mail,
- * else (when a role claim grants a role) a new account. Without any of these, sign-in is refused.
+ * Maps an SSO identity to a dashboard user: by its subject, else by the account (invited or with a
+ * password) holding its verified e-mail address and not yet linked to another identity, else (when
+ * a role claim grants a role) a new account. Without any of these, sign-in is refused.
  */
 export async function signInWithSso(
   db: Database,
@@ -210,6 +217,8 @@ export async function signInWithSso(
     return { ok: false as const, reason: 'invalid' as const };
   };
   if (existing?.disabledAt) return refuse('account disabled');
+  // The address belongs to an account linked to another identity: creating one would collide.
+  if (!existing && byEmail) return refuse('e-mail address linked to another SSO identity');
   if (!existing && (!email || !claimedRole)) return refuse('no invitation and no role claim');
   if (oidc.roleClaim && !claimedRole) return refuse(`claim ${oidc.roleClaim} grants no role`);
 

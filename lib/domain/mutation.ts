@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import { authorize, ruleFor, type Action, type Resource } from '@/lib/auth/authorize';
 import { recordAudit, type AuditTarget } from '@/lib/audit/record';
-import { getDb, type Database, type Prisma } from '@/lib/db';
+import { getDb, Prisma, type Database } from '@/lib/db';
 import { AppError, fail, GENERIC_ERROR_MESSAGE, ok, type ActionResult, type FieldErrors } from '@/lib/errors';
 import { logger } from '@/lib/logger';
 import type { RequestContext } from './context';
@@ -18,6 +18,15 @@ export interface MutationSpec<Schema extends z.ZodType, T> {
   /** Derives the resource from the stored record (never from input alone) for project-scoped rules. */
   resource?: (input: z.infer<Schema>, db: Database) => Promise<Resource>;
   run: (tx: Transaction, input: z.infer<Schema>) => Promise<{ data: T; details?: Prisma.InputJsonValue }>;
+}
+
+/**
+ * Makes changes to the set of active admins take turns, until the transaction ends. Without it, two
+ * admins demoting or disabling each other at once (or two first-run set-ups) each count the other
+ * as still there, and both succeed under READ COMMITTED. The key is an arbitrary constant.
+ */
+export async function lockAdminChanges(tx: Transaction): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(4801526019)`;
 }
 
 export function fieldErrorsOf(error: z.ZodError): FieldErrors {
@@ -75,8 +84,18 @@ export async function runMutation<Schema extends z.ZodType, T>(
       await audit(error.code === 'invalid_input' ? 'invalid' : 'failed', error.message, target);
       return { ok: false, error: error.toBody() };
     }
+    if (isUniqueViolation(error)) {
+      // Two requests raced to create the same record; the loser gets the same answer as if it had
+      // come second.
+      await audit('failed', 'conflict: record already exists', target);
+      return fail('conflict', 'That already exists: someone may have just created it. Refresh and check.');
+    }
     logger.error('mutation failed', { action: spec.action, error });
     await audit('failed', 'unexpected error', target).catch(() => undefined);
     return fail('internal', GENERIC_ERROR_MESSAGE);
   }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }

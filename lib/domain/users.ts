@@ -15,7 +15,7 @@ import {
   userRefSchema,
 } from '@/lib/validations/users';
 import type { RequestContext } from './context';
-import { fieldErrorsOf, runMutation, type Transaction } from './mutation';
+import { fieldErrorsOf, lockAdminChanges, runMutation, type Transaction } from './mutation';
 
 export type UserStatus = 'active' | 'invited' | 'disabled';
 
@@ -76,8 +76,10 @@ export async function listUsers(context: RequestContext, rawQuery: unknown): Pro
   const parsed = listUsersSchema.safeParse(rawQuery);
   if (!parsed.success) return fail('invalid_input', 'Invalid search.', fieldErrorsOf(parsed.error));
   const { page, query } = parsed.data;
+  // Prisma hands `contains` to LIKE unescaped: without this, "%" or "_" in a search match anything.
+  const pattern = query.replace(/[\\%_]/g, '\\$&');
   const where: Prisma.UserWhereInput = query
-    ? { OR: [{ email: { contains: query, mode: 'insensitive' } }, { name: { contains: query, mode: 'insensitive' } }] }
+    ? { OR: [{ email: { contains: pattern, mode: 'insensitive' } }, { name: { contains: pattern, mode: 'insensitive' } }] }
     : {};
   const db = getDb();
   const [rows, total] = await Promise.all([
@@ -107,6 +109,7 @@ async function loadUser(tx: Transaction, userId: string) {
 
 /** Refuses a change that would leave no active admin able to sign in. */
 async function assertAnotherActiveAdmin(tx: Transaction, userId: string): Promise<void> {
+  await lockAdminChanges(tx);
   const others = await tx.user.count({ where: { role: 'admin', disabledAt: null, id: { not: userId } } });
   if (others === 0) throw new AppError('conflict', 'Keywarden needs at least one active admin: promote someone else first.');
 }

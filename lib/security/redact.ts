@@ -4,6 +4,22 @@
 
 export const REDACTED = '[REDACTED]';
 
+// Secret values this process knows of (the dashboard's credential, its keys, and any value a
+// request registers while it holds one). Every log line and audit row is redacted against them.
+const registry = new Set<string>();
+
+export function registerSecret(value: string | undefined): void {
+  if (value && value.length >= 8) registry.add(value);
+}
+
+export function forgetSecret(value: string): void {
+  registry.delete(value);
+}
+
+export function knownSecrets(): string[] {
+  return [...registry];
+}
+
 /** The forms a secret can take in a log line, a JSON body, a URL or a dump. */
 export function encodingsOf(secret: string): string[] {
   const buffer = Buffer.from(secret, 'utf8');
@@ -31,8 +47,22 @@ export function redactText(text: string, secrets: Iterable<string>): string {
   return result;
 }
 
-/** Redacts every string inside a JSON-like value. */
+/**
+ * Redacts every string (and key) inside a JSON-like value. Each string is redacted on its own,
+ * not the serialised whole: a secret JSON-escaped inside a string (an echoed request body) would
+ * be escaped twice in the serialisation and slip through, and a match spanning JSON punctuation
+ * would break the value apart.
+ */
 export function redactValue<T>(value: T, secrets: readonly string[]): T {
   if (secrets.length === 0) return value;
-  return JSON.parse(redactText(JSON.stringify(value), secrets)) as T;
+  const redactNode = (node: unknown): unknown => {
+    if (typeof node === 'string') return redactText(node, secrets);
+    if (Array.isArray(node)) return node.map(redactNode);
+    if (node !== null && typeof node === 'object') {
+      return Object.fromEntries(Object.entries(node).map(([key, child]) => [redactText(key, secrets), redactNode(child)]));
+    }
+    return node;
+  };
+  // The JSON round trip keeps the previous contract: the result is plain JSON data (dates as strings).
+  return redactNode(JSON.parse(JSON.stringify(value))) as T;
 }

@@ -1,0 +1,112 @@
+import { Badge } from '@/components/ui/badge';
+import { formatDateTime } from '@/lib/utils';
+import type { AssignableProject } from './project-checklist';
+import { ROLE_LABELS } from '@/lib/roles';
+import type { UserStatus, UserSummary as UserRow } from '@/lib/domain/users';
+import { UserRowActions } from './user-row-actions';
+
+const STATUS_TONES = { active: 'green', invited: 'amber', disabled: 'red' } as const satisfies Record<UserStatus, string>;
+
+interface UsersTableProps {
+  users: readonly UserRow[];
+  /** For project titles; the row actions read the same list from AssignableProjectsProvider. */
+  projects: readonly AssignableProject[];
+  currentUserId: string;
+  canManage: boolean;
+  caption: string;
+}
+
+function ProjectList({ user, titles }: { user: UserRow; titles: ReadonlyMap<string, string> }) {
+  // Admins and reviewers are not scoped to projects.
+  if (user.role !== 'onboarder') return <span className="whitespace-nowrap text-slate-700">All projects</span>;
+  if (user.projectIds.length === 0) return <span className="text-slate-700">None assigned</span>;
+  return (
+    <ul className="space-y-0.5">
+      {user.projectIds.map((projectId) => (
+        <li key={projectId}>{titles.get(projectId) ?? projectId}</li>
+      ))}
+    </ul>
+  );
+}
+
+/** Date and time on separate lines, so that a narrow column never breaks inside a date. */
+function SignInTime({ iso }: { iso: string }) {
+  const [date, ...time] = formatDateTime(iso).split(' ');
+  return (
+    <time dateTime={iso}>
+      <span className="block whitespace-nowrap">{date}</span>
+      <span className="block whitespace-nowrap">{time.join(' ')}</span>
+    </time>
+  );
+}
+
+export function UsersTable({ users, projects, currentUserId, canManage, caption }: UsersTableProps) {
+  const titles = new Map(projects.map((project) => [project.id, project.title]));
+  const headerCell = 'px-3 py-3 text-left text-xs font-semibold uppercase tracking-wide text-slate-700';
+  const cellBase = 'px-3 py-3 align-top text-sm';
+  const cell = `${cellBase} text-slate-800`;
+  return (
+    // Focusable so that keyboard users can scroll the table sideways on a narrow screen.
+    <div
+      role="region"
+      aria-label="Users table"
+      tabIndex={0}
+      className="overflow-x-auto rounded-lg border border-slate-200 bg-white focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-700"
+    >
+      <table className="min-w-full divide-y divide-slate-200">
+        <caption className="sr-only">{caption}</caption>
+        <thead className="bg-slate-50">
+          <tr>
+            <th scope="col" className={headerCell}>E-mail</th>
+            <th scope="col" className={headerCell}>Name</th>
+            <th scope="col" className={headerCell}>Role</th>
+            <th scope="col" className={headerCell}>Status</th>
+            <th scope="col" className={headerCell}>Projects</th>
+            <th scope="col" className={headerCell}>Last sign-in</th>
+            {canManage ? <th scope="col" className={headerCell}>Actions</th> : null}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-200">
+          {users.map((user) => {
+            const isCurrentUser = user.id === currentUserId;
+            return (
+              <tr key={user.id}>
+                <td className={`${cellBase} whitespace-nowrap font-medium text-slate-900`}>
+                  {user.email}
+                  {isCurrentUser ? <span className="ml-1 font-normal text-slate-700">(you)</span> : null}
+                  {user.isSso ? (
+                    <span className="ml-2">
+                      <Badge tone="indigo">SSO</Badge>
+                    </span>
+                  ) : null}
+                </td>
+                <td className={cell}>{user.name ?? '—'}</td>
+                <td className={cell}>
+                  <Badge tone={user.role === 'admin' ? 'indigo' : 'neutral'}>{ROLE_LABELS[user.role]}</Badge>
+                </td>
+                <td className={cell}>
+                  <Badge tone={STATUS_TONES[user.status]}>{user.status}</Badge>
+                </td>
+                <td className={cell}>
+                  <ProjectList user={user} titles={titles} />
+                </td>
+                <td className={cell}>{user.lastSignInAt ? <SignInTime iso={user.lastSignInAt} /> : 'Never'}</td>
+                {canManage ? (
+                  <td className={`${cell} min-w-80`}>
+                    {isCurrentUser ? (
+                      <span className="text-slate-700">Your own account</span>
+                    ) : (
+                      <UserRowActions
+                        user={{ id: user.id, email: user.email, role: user.role, status: user.status, projectIds: user.projectIds }}
+                      />
+                    )}
+                  </td>
+                ) : null}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+'use server';
+// Server actions for the Users page. Each one is a public POST endpoint (STYLE.md habit 2): it
+// resolves the caller from the verified session here, and the domain function authorizes,
+// validates, acts and audits. Input is passed on untouched because the domain is the real check.
+import { revalidatePath } from 'next/cache';
+import { getRequestContext } from '@/lib/auth/session';
+import { getConfig, type Role } from '@/lib/config';
+import type { RequestContext } from '@/lib/domain/context';
+import {
+  assignProjects,
+  changeUserRole,
+  disableUser,
+  enableUser,
+  inviteUser,
+  reissueInvitation,
+  type InvitationLink,
+} from '@/lib/domain/users';
+import { fail, GENERIC_ERROR_MESSAGE, type ActionResult } from '@/lib/errors';
+import { logger } from '@/lib/logger';
+
+async function asSignedInUser<T>(
+  actionName: string,
+  run: (context: RequestContext) => Promise<ActionResult<T>>,
+): Promise<ActionResult<T>> {
+  try {
+    const context = await getRequestContext();
+    if (!context) return fail('unauthenticated', 'Your session has ended. Sign in again.');
+    const result = await run(context);
+    if (result.ok) revalidatePath('/users');
+    return result;
+  } catch (error) {
+    logger.error(`${actionName} failed`, { error });
+    return fail('internal', GENERIC_ERROR_MESSAGE);
+  }
+}
+
+export async function inviteUserAction(input: unknown): Promise<ActionResult<InvitationLink>> {
+  return asSignedInUser('invite user', (context) => inviteUser(context, input, getConfig().publicUrl));
+}
+
+export async function reissueInvitationAction(input: unknown): Promise<ActionResult<InvitationLink>> {
+  return asSignedInUser('reissue invitation', (context) => reissueInvitation(context, input, getConfig().publicUrl));
+}
+
+export async function changeUserRoleAction(input: unknown): Promise<ActionResult<{ role: Role }>> {
+  return asSignedInUser('change user role', (context) => changeUserRole(context, input));
+}
+
+export async function assignProjectsAction(input: unknown): Promise<ActionResult<{ projectIds: string[] }>> {
+  return asSignedInUser('assign projects', (context) => assignProjects(context, input));
+}
+
+export async function disableUserAction(input: unknown): Promise<ActionResult<{ disabled: true }>> {
+  return asSignedInUser('disable user', (context) => disableUser(context, input));
+}
+
+export async function enableUserAction(input: unknown): Promise<ActionResult<{ enabled: true }>> {
+  return asSignedInUser('enable user', (context) => enableUser(context, input));
+}

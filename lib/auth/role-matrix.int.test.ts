@@ -1,0 +1,250 @@
+// SECURITY.md A1: every mutation of role-matrix.json replayed with each role's session against a
+// real database. 'allow' must succeed and show its change; 'deny' must be refused with every table
+// (but the audit log) unchanged and exactly one 'refused' audit row; 'assigned' must succeed on a
+// project assigned to the actor and be refused like 'deny' on any other. The matrix is the single
+// source: a mutation without a scenario here, or a scenario for an unknown mutation, fails.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOneTimeLink, digestOf, findUsableLink, INVITATION_TTL_MS } from '@/lib/auth/one-time-link';
+import { useDatabaseForTests, type Database } from '@/lib/db';
+import type { RequestContext } from '@/lib/domain/context';
+import {
+  assignProjects,
+  changeUserRole,
+  disableUser,
+  enableUser,
+  inviteUser,
+  reissueInvitation,
+} from '@/lib/domain/users';
+import type { ActionResult } from '@/lib/errors';
+import type { Role } from '@/lib/roles';
+import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { contextFor, createProjects, createUser } from '@/lib/testing/fixtures';
+import { auditEventsSince, lastAuditSeq, snapshotTables } from '@/lib/testing/inspect';
+import { ROLES } from './authorize';
+import matrix from './role-matrix.json';
+
+type Rule = 'allow' | 'deny' | 'assigned';
+type MatrixRow = Record<Role, Rule> & { mutation: boolean };
+
+const ROWS = matrix.actions as Record<string, MatrixRow>;
+const MUTATIONS = Object.keys(ROWS).filter((action) => ROWS[action]?.mutation === true);
+
+const BASE_URL = new URL('https://keys.example.com');
+const PROJECTS = ['matrix-a', 'matrix-b'] as const;
+
+interface Prepared {
+  input: unknown;
+  /** The project the target belongs to: required for an 'assigned' rule. */
+  projectId?: string;
+  /** Asserts that the call's change is visible in the database. */
+  verify: (db: Database, data: unknown) => Promise<void>;
+}
+
+interface Scenario {
+  run: (context: RequestContext, input: unknown) => Promise<ActionResult<unknown>>;
+  /** Puts a fresh target in the database and returns valid input for it. */
+  prepare: (db: Database) => Promise<Prepared>;
+}
+
+const uniqueEmail = (label: string) => `${label}-${randomBytes(5).toString('hex')}@example.com`;
+
+function tokenFromUrl(url: unknown): string {
+  expect(typeof url).toBe('string');
+  const match = /\/invite\/([^/?#]+)$/.exec(String(url));
+  expect(match, `not an invitation URL: ${String(url)}`).not.toBeNull();
+  return match![1]!;
+}
+
+const SCENARIOS: Record<string, Scenario> = {
+  'user.invite': {
+    run: (context, input) => inviteUser(context, input, BASE_URL),
+    prepare: async () => {
+      const email = uniqueEmail('invitee');
+      return {
+        input: { email, name: 'Invited Person', role: 'onboarder', projectIds: [PROJECTS[0]] },
+        verify: async (db, data) => {
+          const user = await db.user.findUniqueOrThrow({ where: { email }, include: { projectAssignments: true } });
+          expect(user).toMatchObject({ role: 'onboarder', name: 'Invited Person', passwordHash: null, disabledAt: null });
+          expect(user.projectAssignments.map((assignment) => assignment.projectId)).toEqual([PROJECTS[0]]);
+          const link = await findUsableLink(db, tokenFromUrl((data as { url: string }).url), 'invitation');
+          expect(link?.userId).toBe(user.id);
+        },
+      };
+    },
+  },
+  'user.reissue_invitation': {
+    run: (context, input) => reissueInvitation(context, input, BASE_URL),
+    prepare: async (db) => {
+      const user = await createUser(db, { role: 'reviewer', activated: false });
+      const previous = await createOneTimeLink(db, 'invitation', INVITATION_TTL_MS, user.id);
+      return {
+        input: { userId: user.id },
+        verify: async (db, data) => {
+          expect(await findUsableLink(db, previous.token, 'invitation')).toBeNull();
+          expect((await db.oneTimeLink.findUniqueOrThrow({ where: { tokenHash: digestOf(previous.token) } })).usedAt).not.toBeNull();
+          const link = await findUsableLink(db, tokenFromUrl((data as { url: string }).url), 'invitation');
+          expect(link?.userId).toBe(user.id);
+        },
+      };
+    },
+  },
+  'user.change_role': {
+    run: changeUserRole,
+    prepare: async (db) => {
+      const user = await createUser(db, { role: 'reviewer' });
+      return {
+        input: { userId: user.id, role: 'onboarder' },
+        verify: async (db) => {
+          const after = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+          expect(after.role).toBe('onboarder');
+          expect(after.sessionVersion).toBe(user.sessionVersion + 1);
+        },
+      };
+    },
+  },
+  'user.assign_projects': {
+    run: assignProjects,
+    prepare: async (db) => {
+      const user = await createUser(db, { role: 'onboarder', projectIds: [PROJECTS[0]] });
+      return {
+        input: { userId: user.id, projectIds: [PROJECTS[1]] },
+        verify: async (db) => {
+          const rows = await db.projectAssignment.findMany({ where: { userId: user.id } });
+          expect(rows.map((row) => row.projectId)).toEqual([PROJECTS[1]]);
+        },
+      };
+    },
+  },
+  'user.disable': {
+    run: disableUser,
+    prepare: async (db) => {
+      const user = await createUser(db, { role: 'reviewer' });
+      return {
+        input: { userId: user.id },
+        verify: async (db) => {
+          const after = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+          expect(after.disabledAt).not.toBeNull();
+          expect(after.sessionVersion).toBe(user.sessionVersion + 1);
+        },
+      };
+    },
+  },
+  'user.enable': {
+    run: enableUser,
+    prepare: async (db) => {
+      const user = await createUser(db, { role: 'reviewer', disabled: true });
+      return {
+        input: { userId: user.id },
+        verify: async (db) => {
+          const after = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+          expect(after.disabledAt).toBeNull();
+          expect(after.sessionVersion).toBe(user.sessionVersion + 1);
+        },
+      };
+    },
+  },
+};
+
+describe('the replay covers the matrix exactly', () => {
+  it('has a scenario for every mutation of role-matrix.json and none for anything else', () => {
+    expect(MUTATIONS.length).toBeGreaterThan(0);
+    expect(Object.keys(SCENARIOS).sort()).toEqual([...MUTATIONS].sort());
+  });
+
+  it('has a valid rule for every role of every mutation', () => {
+    for (const action of MUTATIONS) {
+      for (const role of ROLES) expect(['allow', 'deny', 'assigned'], `${action} / ${role}`).toContain(ROWS[action]?.[role]);
+    }
+  });
+});
+
+describe.each(TEST_DATABASE_KINDS)('role matrix replayed on %s', (kind) => {
+  let database: TestDatabase;
+  let db: Database;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    db = database.db;
+    useDatabaseForTests(database);
+    await createProjects(db, [...PROJECTS]);
+  });
+
+  afterAll(async () => {
+    await database?.destroy();
+  });
+
+  /** A signed-in user of the role; an onboarder is assigned the given projects (in the database and the session). */
+  async function actorContext(role: Role, projectIds: string[] = []): Promise<RequestContext> {
+    const user = await createUser(db, { role, projectIds: role === 'onboarder' ? projectIds : undefined });
+    return contextFor(user, role === 'onboarder' ? projectIds : []);
+  }
+
+  async function expectAllowed(action: string, scenario: Scenario, prepared: Prepared, context: RequestContext) {
+    const seq = await lastAuditSeq(db);
+    const result = await scenario.run(context, prepared.input);
+    expect(result.ok, `${action} by ${context.actor.role} should succeed: ${JSON.stringify(result)}`).toBe(true);
+    await prepared.verify(db, result.ok ? result.data : undefined);
+    const events = await auditEventsSince(db, seq);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      action,
+      outcome: 'succeeded',
+      actorId: context.actor.id,
+      actorRole: context.actor.role,
+      actorEmail: context.actor.email,
+    });
+  }
+
+  async function expectRefused(action: string, scenario: Scenario, prepared: Prepared, context: RequestContext) {
+    const before = await snapshotTables(db);
+    expect(Object.keys(before)).toContain('users');
+    const seq = await lastAuditSeq(db);
+    const result = await scenario.run(context, prepared.input);
+    expect(result).toEqual({ ok: false, error: { code: 'forbidden', message: expect.any(String) } });
+    expect(await snapshotTables(db)).toEqual(before);
+    const events = await auditEventsSince(db, seq);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      action,
+      outcome: 'refused',
+      actorId: context.actor.id,
+      actorRole: context.actor.role,
+      actorEmail: context.actor.email,
+    });
+  }
+
+  const cases = MUTATIONS.flatMap((action) => ROLES.map((role) => ({ action, role, rule: ROWS[action]![role] })));
+
+  it.each(cases)('$action by $role: $rule', async ({ action, role, rule }) => {
+    const scenario = SCENARIOS[action];
+    expect(scenario, `no scenario for ${action}`).toBeDefined();
+    if (!scenario) return;
+
+    if (rule === 'allow') {
+      const prepared = await scenario.prepare(db);
+      await expectAllowed(action, scenario, prepared, await actorContext(role));
+      return;
+    }
+
+    if (rule === 'deny') {
+      const prepared = await scenario.prepare(db);
+      await expectRefused(action, scenario, prepared, await actorContext(role, [...PROJECTS]));
+      // Positive control: the very same call by a role the matrix allows succeeds, so the refusal
+      // above came from the role and not from the input or the target.
+      const allowedRole = ROLES.find((candidate) => ROWS[action]![candidate] === 'allow');
+      if (allowedRole) await expectAllowed(action, scenario, prepared, await actorContext(allowedRole));
+      return;
+    }
+
+    // 'assigned': allowed only on a project assigned to the actor.
+    const elsewhere = await scenario.prepare(db);
+    expect(elsewhere.projectId, `${action} has an 'assigned' rule: its scenario must name the target's project`).toBeDefined();
+    const otherProjects = PROJECTS.filter((project) => project !== elsewhere.projectId);
+    await expectRefused(action, scenario, elsewhere, await actorContext(role, otherProjects));
+
+    const assigned = await scenario.prepare(db);
+    expect(assigned.projectId).toBeDefined();
+    await expectAllowed(action, scenario, assigned, await actorContext(role, [assigned.projectId!]));
+  });
+});

@@ -1,0 +1,211 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, isLoopbackHost, KEYWARDEN_VERSION, parseConfig } from './index';
+
+const CWD = '/srv/keywarden';
+const LONG_SECRET = 'x'.repeat(32);
+
+/** The ConfigError parseConfig throws for this environment (fails the test when it does not throw). */
+function configErrorFor(env: Record<string, string | undefined>): ConfigError {
+  try {
+    parseConfig(env, CWD);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`parseConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('parseConfig defaults', () => {
+  it('runs on an embedded PGlite under ./.data/pglite, in sandbox mode, on port 3000 of loopback', () => {
+    const config = parseConfig({}, CWD);
+    expect(config.port).toBe(3000);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.nodeEnv).toBe('development');
+    expect(config.isProduction).toBe(false);
+    expect(config.dataDir).toBe(path.join(CWD, '.data'));
+    expect(config.database).toEqual({ kind: 'pglite', directory: path.join(CWD, '.data', 'pglite') });
+    expect(config.platformsh).toEqual({ mode: 'sandbox' });
+    expect(config.publicUrl.origin).toBe('http://localhost:3000');
+    expect(config.trustedProxyHops).toBe(0);
+    expect(config.bootstrapAdmin).toBeUndefined();
+    expect(config.oidc).toBeUndefined();
+    expect(config.configuredSecrets).toEqual({ session: undefined, fingerprint: undefined, audit: undefined });
+  });
+
+  it('treats empty strings as unset', () => {
+    const config = parseConfig({ DATABASE_URL: '', PLATFORMSH_API_TOKEN: '  ', KEYWARDEN_URL: '' }, CWD);
+    expect(config.database.kind).toBe('pglite');
+    expect(config.platformsh.mode).toBe('sandbox');
+  });
+
+  it('derives the public URL from PORT when KEYWARDEN_URL is unset', () => {
+    expect(parseConfig({ PORT: '8080' }, CWD).publicUrl.origin).toBe('http://localhost:8080');
+  });
+
+  it('resolves the data directory against the working directory', () => {
+    expect(parseConfig({ KEYWARDEN_DATA_DIR: 'state' }, CWD).dataDir).toBe('/srv/keywarden/state');
+    expect(parseConfig({ KEYWARDEN_DATA_DIR: '/var/lib/kw' }, CWD).database).toEqual({
+      kind: 'pglite',
+      directory: '/var/lib/kw/pglite',
+    });
+  });
+});
+
+describe('parseConfig derived settings', () => {
+  it('uses PostgreSQL when DATABASE_URL is set', () => {
+    for (const url of ['postgresql://app@db:5432/keywarden', 'postgres://app@db/keywarden']) {
+      expect(parseConfig({ DATABASE_URL: url }, CWD).database).toEqual({ kind: 'postgresql', url });
+    }
+  });
+
+  it('goes live when PLATFORMSH_API_TOKEN is set', () => {
+    expect(parseConfig({ PLATFORMSH_API_TOKEN: 'api-token-value' }, CWD).platformsh).toEqual({
+      mode: 'live',
+      apiToken: 'api-token-value',
+    });
+  });
+
+  it('lower-cases the bootstrap admin e-mail and keeps the password as typed', () => {
+    const config = parseConfig({ KEYWARDEN_ADMIN_EMAIL: 'Ops@Example.COM', KEYWARDEN_ADMIN_PASSWORD: 'Long Enough Pass' }, CWD);
+    expect(config.bootstrapAdmin).toEqual({ email: 'ops@example.com', password: 'Long Enough Pass' });
+  });
+
+  it('keeps configured secrets of at least 32 characters', () => {
+    const config = parseConfig(
+      { KEYWARDEN_SESSION_SECRET: LONG_SECRET, KEYWARDEN_FINGERPRINT_KEY: `${LONG_SECRET}f`, KEYWARDEN_AUDIT_KEY: `${LONG_SECRET}a` },
+      CWD,
+    );
+    expect(config.configuredSecrets).toEqual({ session: LONG_SECRET, fingerprint: `${LONG_SECRET}f`, audit: `${LONG_SECRET}a` });
+  });
+
+  it('builds the OIDC settings with a parsed role map and no trailing slash on the issuer', () => {
+    const config = parseConfig(
+      {
+        KEYWARDEN_OIDC_ISSUER: 'https://sso.example.com/realms/ops/',
+        KEYWARDEN_OIDC_CLIENT_ID: 'keywarden',
+        KEYWARDEN_OIDC_CLIENT_SECRET: 'client-secret',
+        KEYWARDEN_OIDC_ROLE_CLAIM: 'groups',
+        KEYWARDEN_OIDC_ROLE_MAP: 'kw-admins:admin,kw-onboarders:onboarder,kw-auditors:reviewer',
+      },
+      CWD,
+    );
+    expect(config.oidc).toEqual({
+      issuer: 'https://sso.example.com/realms/ops',
+      clientId: 'keywarden',
+      clientSecret: 'client-secret',
+      displayName: 'Single sign-on',
+      roleClaim: 'groups',
+      roleMap: { 'kw-admins': 'admin', 'kw-onboarders': 'onboarder', 'kw-auditors': 'reviewer' },
+    });
+  });
+
+  it('marks production and accepts https or loopback http public URLs there', () => {
+    const https = parseConfig({ NODE_ENV: 'production', KEYWARDEN_URL: 'https://keys.example.com' }, CWD);
+    expect(https.isProduction).toBe(true);
+    expect(https.publicUrl.origin).toBe('https://keys.example.com');
+    for (const url of ['http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000']) {
+      expect(parseConfig({ NODE_ENV: 'production', KEYWARDEN_URL: url }, CWD).publicUrl.toString()).toBe(`${url}/`);
+    }
+  });
+
+  it('accepts a plain-http non-loopback URL outside production', () => {
+    expect(parseConfig({ NODE_ENV: 'development', KEYWARDEN_URL: 'http://keys.internal' }, CWD).publicUrl.host).toBe('keys.internal');
+  });
+});
+
+describe('parseConfig refusals name the variable', () => {
+  const cases: { name: string; env: Record<string, string>; variable: string }[] = [
+    { name: 'PORT that is not a number', env: { PORT: 'eighty' }, variable: 'PORT' },
+    { name: 'PORT out of range', env: { PORT: '70000' }, variable: 'PORT' },
+    { name: 'PORT zero', env: { PORT: '0' }, variable: 'PORT' },
+    { name: 'a MySQL DATABASE_URL', env: { DATABASE_URL: 'mysql://app@db/keywarden' }, variable: 'DATABASE_URL' },
+    { name: 'a DATABASE_URL that is no URL', env: { DATABASE_URL: 'keywarden' }, variable: 'DATABASE_URL' },
+    { name: 'a short KEYWARDEN_SESSION_SECRET', env: { KEYWARDEN_SESSION_SECRET: 'x'.repeat(31) }, variable: 'KEYWARDEN_SESSION_SECRET' },
+    { name: 'a short KEYWARDEN_FINGERPRINT_KEY', env: { KEYWARDEN_FINGERPRINT_KEY: 'short' }, variable: 'KEYWARDEN_FINGERPRINT_KEY' },
+    { name: 'a short KEYWARDEN_AUDIT_KEY', env: { KEYWARDEN_AUDIT_KEY: 'short' }, variable: 'KEYWARDEN_AUDIT_KEY' },
+    {
+      name: 'an admin e-mail without a password',
+      env: { KEYWARDEN_ADMIN_EMAIL: 'ops@example.com' },
+      variable: 'KEYWARDEN_ADMIN_PASSWORD',
+    },
+    {
+      name: 'an admin password without an e-mail',
+      env: { KEYWARDEN_ADMIN_PASSWORD: 'long enough password' },
+      variable: 'KEYWARDEN_ADMIN_EMAIL',
+    },
+    {
+      name: 'a short admin password',
+      env: { KEYWARDEN_ADMIN_EMAIL: 'ops@example.com', KEYWARDEN_ADMIN_PASSWORD: 'short' },
+      variable: 'KEYWARDEN_ADMIN_PASSWORD',
+    },
+    {
+      name: 'an OIDC issuer without a client',
+      env: { KEYWARDEN_OIDC_ISSUER: 'https://sso.example.com' },
+      variable: 'KEYWARDEN_OIDC_CLIENT_ID',
+    },
+    {
+      name: 'an OIDC client without a secret',
+      env: { KEYWARDEN_OIDC_ISSUER: 'https://sso.example.com', KEYWARDEN_OIDC_CLIENT_ID: 'keywarden' },
+      variable: 'KEYWARDEN_OIDC_CLIENT_SECRET',
+    },
+    {
+      name: 'OIDC client settings without an issuer',
+      env: { KEYWARDEN_OIDC_CLIENT_ID: 'keywarden', KEYWARDEN_OIDC_CLIENT_SECRET: 'secret' },
+      variable: 'KEYWARDEN_OIDC_ISSUER',
+    },
+    {
+      name: 'a role map without a role claim',
+      env: {
+        KEYWARDEN_OIDC_ISSUER: 'https://sso.example.com',
+        KEYWARDEN_OIDC_CLIENT_ID: 'keywarden',
+        KEYWARDEN_OIDC_CLIENT_SECRET: 'secret',
+        KEYWARDEN_OIDC_ROLE_MAP: 'kw-admins:admin',
+      },
+      variable: 'KEYWARDEN_OIDC_ROLE_CLAIM',
+    },
+    { name: 'a malformed role map', env: { KEYWARDEN_OIDC_ROLE_CLAIM: 'groups', KEYWARDEN_OIDC_ROLE_MAP: 'kw-admins=root' }, variable: 'KEYWARDEN_OIDC_ROLE_MAP' },
+    {
+      name: 'plain http for a public host in production',
+      env: { NODE_ENV: 'production', KEYWARDEN_URL: 'http://keys.example.com' },
+      variable: 'KEYWARDEN_URL',
+    },
+    { name: 'a KEYWARDEN_URL with another scheme', env: { KEYWARDEN_URL: 'ftp://keys.example.com' }, variable: 'KEYWARDEN_URL' },
+    { name: 'too many proxy hops', env: { KEYWARDEN_TRUSTED_PROXY_HOPS: '11' }, variable: 'KEYWARDEN_TRUSTED_PROXY_HOPS' },
+    { name: 'an unknown NODE_ENV', env: { NODE_ENV: 'staging' }, variable: 'NODE_ENV' },
+  ];
+
+  it.each(cases)('refuses $name', ({ env, variable }) => {
+    const error = configErrorFor(env);
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]?.startsWith(variable)).toBe(true);
+    expect(error.message).toContain(variable);
+  });
+
+  it('lists every problem at once', () => {
+    const error = configErrorFor({ PORT: 'x', DATABASE_URL: 'mysql://db/kw', KEYWARDEN_AUDIT_KEY: 'short' });
+    expect(error.problems.map((problem) => problem.split(/[: ]/)[0]).sort()).toEqual([
+      'DATABASE_URL',
+      'KEYWARDEN_AUDIT_KEY',
+      'PORT',
+    ]);
+  });
+});
+
+describe('isLoopbackHost', () => {
+  it('recognises loopback names and addresses only', () => {
+    for (const host of ['localhost', '127.0.0.1', '127.8.9.10', '[::1]', '::1']) expect(isLoopbackHost(host)).toBe(true);
+    for (const host of ['example.com', '10.0.0.1', 'localhost.example.com', '128.0.0.1']) expect(isLoopbackHost(host)).toBe(false);
+  });
+});
+
+describe('KEYWARDEN_VERSION', () => {
+  it("equals package.json's version", () => {
+    const manifest = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect(KEYWARDEN_VERSION).toBe(manifest.version);
+    expect(parseConfig({}, CWD).version).toBe(manifest.version);
+  });
+});
