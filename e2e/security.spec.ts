@@ -1,0 +1,260 @@
+// Transport and browser-side defences (SECURITY.md A3, A5, T6): headers on every route, scripts
+// that run only with the response's nonce, origin checks on state-changing requests, the session
+// cookie's flags, and a health report that reveals nothing secret.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { APIResponse, Page } from '@playwright/test';
+import { SESSION_COOKIE, signInByApi } from './support/auth';
+import { inviteByAction, readCapturedActions } from './support/seed';
+import { expect, readAccounts, syntheticAddress, test, uniqueEmail, uniquePassword, waitForHydration } from './support/test';
+
+const DASHBOARD_PATHS = ['/', '/projects', '/machine-users', '/tokens', '/review', '/settings', '/audit', '/users'];
+const INVALID_TOKEN = 'x'.repeat(43);
+const PUBLIC_PATHS = ['/sign-in', `/setup/${INVALID_TOKEN}`, `/invite/${INVALID_TOKEN}`, '/api/health', '/api/auth/csrf', '/no-such-page'];
+
+function nonceOf(csp: string): string {
+  const nonce = /script-src [^;]*'nonce-([A-Za-z0-9+/=]+)'/.exec(csp)?.[1];
+  if (!nonce) throw new Error(`No script nonce in the CSP: ${csp}`);
+  return nonce;
+}
+
+function expectSecurityHeaders(response: APIResponse, label: string): void {
+  const headers = response.headers();
+  const csp = headers['content-security-policy'] ?? '';
+  expect(csp, `${label}: Content-Security-Policy`).toContain("frame-ancestors 'none'");
+  expect(csp, `${label}: script nonce`).toMatch(/script-src [^;]*'nonce-[A-Za-z0-9+/=]{16,}'/);
+  const scriptSrc = /script-src ([^;]*)/.exec(csp)?.[1] ?? '';
+  expect(scriptSrc, `${label}: script-src`).not.toContain("'unsafe-inline'");
+  expect(scriptSrc, `${label}: script-src in production`).not.toContain("'unsafe-eval'");
+  expect(csp, `${label}: object-src`).toContain("object-src 'none'");
+  const hsts = headers['strict-transport-security'] ?? '';
+  expect(Number(/max-age=(\d+)/.exec(hsts)?.[1] ?? 0), `${label}: HSTS max-age`).toBeGreaterThanOrEqual(31_536_000);
+  expect(headers['x-content-type-options'], `${label}: nosniff`).toBe('nosniff');
+  expect(headers['referrer-policy'], `${label}: Referrer-Policy`).toMatch(/^(no-referrer|same-origin|strict-origin|strict-origin-when-cross-origin)$/);
+  expect(headers['x-frame-options'], `${label}: X-Frame-Options`).toBe('DENY');
+  expect(headers['x-powered-by'], `${label}: X-Powered-By`).toBeUndefined();
+}
+
+test('every route answers with the security headers, signed in or not', async ({ request, newApiClient }) => {
+  for (const pathname of PUBLIC_PATHS) {
+    expectSecurityHeaders(await request.get(pathname), pathname);
+  }
+  // The redirect a visitor without a session gets carries them too.
+  const redirect = await request.get('/', { maxRedirects: 0 });
+  expect(redirect.status()).toBe(307);
+  expect(redirect.headers().location).toMatch(/\/sign-in$/);
+  expectSecurityHeaders(redirect, '/ (redirect to sign-in)');
+
+  const admin = await newApiClient({ as: 'admin' });
+  for (const pathname of DASHBOARD_PATHS) {
+    const response = await admin.get(pathname, { maxRedirects: 0 });
+    expect(response.status(), `${pathname} as admin`).toBe(200);
+    expectSecurityHeaders(response, `${pathname} as admin`);
+  }
+});
+
+test('every script in the HTML carries this response’s nonce, and each response has a new one', async ({ request, newApiClient }) => {
+  const admin = await newApiClient({ as: 'admin' });
+  const seen = new Set<string>();
+  for (const [client, pathname] of [...DASHBOARD_PATHS.map((p) => [admin, p] as const), [request, '/sign-in'] as const]) {
+    const response = await client.get(pathname);
+    const nonce = nonceOf(response.headers()['content-security-policy'] ?? '');
+    expect(seen.has(nonce), `nonce reused on ${pathname}`).toBe(false);
+    seen.add(nonce);
+    const html = await response.text();
+    const scripts = html.match(/<script\b[^>]*>/g) ?? [];
+    expect(scripts.length, `scripts on ${pathname}`).toBeGreaterThan(0);
+    const withoutNonce = scripts.filter((tag) => !tag.includes(`nonce="${nonce}"`));
+    expect(withoutNonce, `scripts without the nonce on ${pathname}`).toEqual([]);
+  }
+});
+
+interface Violation {
+  page: string;
+  directive: string;
+  blocked: string;
+}
+
+/** Collects CSP violations (events and console reports) across navigations of `page`. */
+async function watchCspViolations(page: Page): Promise<Violation[]> {
+  const violations: Violation[] = [];
+  await page.exposeBinding('__keywardenReportCsp', (_source, violation: Violation) => {
+    violations.push(violation);
+  });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const report = (window as unknown as { __keywardenReportCsp: (v: Violation) => void }).__keywardenReportCsp;
+      report({ page: location.pathname, directive: event.effectiveDirective, blocked: event.blockedURI });
+    });
+  });
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) {
+      violations.push({ page: new URL(page.url()).pathname, directive: 'console', blocked: message.text() });
+    }
+  });
+  return violations;
+}
+
+test('navigating every page, by URL and through the menu, reports no CSP violation', async ({ pageAs, page }) => {
+  const anonymousViolations = await watchCspViolations(page);
+  for (const pathname of ['/sign-in', `/setup/${INVALID_TOKEN}`, `/invite/${INVALID_TOKEN}`]) {
+    await page.goto(pathname);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  }
+  await waitForHydration(page, 'body');
+
+  const admin = await pageAs('admin');
+  const violations = await watchCspViolations(admin);
+  for (const pathname of DASHBOARD_PATHS) {
+    await admin.goto(pathname);
+    await expect(admin.getByRole('heading', { level: 1 })).toBeVisible();
+  }
+  // Client-side navigation loads the other routes' code the way people use the app.
+  const menu = admin.getByRole('navigation', { name: 'Main' });
+  for (const label of ['Overview', 'Projects', 'Machine users', 'Tokens', 'Review', 'Audit', 'Users', 'Settings']) {
+    await menu.getByRole('link', { name: label, exact: true }).click();
+    await expect(menu.getByRole('link', { name: label, exact: true })).toHaveAttribute('aria-current', 'page');
+  }
+  await admin.goto('/users');
+  await waitForHydration(admin, 'main button');
+  await admin.getByRole('button', { name: 'Invite user' }).click();
+  await expect(admin.getByRole('dialog', { name: 'Invite a user' })).toBeVisible();
+
+  expect(anonymousViolations).toEqual([]);
+  expect(violations).toEqual([]);
+
+  // Positive control: the watcher does see a violation, and the policy does block inline script
+  // (an inline event handler: 'strict-dynamic' would let a script-created <script> run).
+  await admin.evaluate(() => {
+    const button = document.createElement('button');
+    button.setAttribute('onclick', 'window.__keywardenInjected = true;');
+    document.body.append(button);
+    button.click();
+  });
+  await expect.poll(() => violations.length).toBeGreaterThan(0);
+  expect(await admin.evaluate(() => (window as unknown as { __keywardenInjected?: boolean }).__keywardenInjected)).toBeUndefined();
+});
+
+test('a state-changing request from a foreign origin, or with no origin at all, is refused', async ({ request, baseURL, newApiClient, pageAs }) => {
+  const admin = readAccounts().admin;
+  const origin = new URL(baseURL ?? '').origin;
+  const csrf = (await (await request.get('/api/auth/csrf')).json()) as { csrfToken: string };
+  const form = { csrfToken: csrf.csrfToken, email: admin.email, password: admin.password, callbackUrl: `${origin}/`, json: 'true' };
+  const post = (headers: Record<string, string>) =>
+    request.post('/api/auth/callback/credentials', { headers, form, maxRedirects: 0 });
+
+  for (const [label, headers] of [
+    ['foreign Origin', { Origin: 'https://evil.example' }],
+    ['no Origin, foreign Referer', { Referer: 'https://evil.example/login' }],
+    ['no Origin and no Referer', {}],
+    ['Origin "null"', { Origin: 'null' }],
+  ] as const) {
+    const response = await post(headers);
+    expect(response.status(), label).toBe(403);
+    expect(response.headers()['set-cookie'] ?? '', label).not.toContain(SESSION_COOKIE);
+  }
+  // Positive control: the very same request from Keywarden's own origin signs in.
+  const accepted = await post({ Origin: origin });
+  expect(accepted.status()).toBe(200);
+  expect(accepted.headers()['set-cookie'] ?? '').toContain(`${SESSION_COOKIE}=`);
+
+  // A server action posted with the admin's own session from a foreign origin changes nothing.
+  const { inviteUser } = readCapturedActions();
+  const email = uniqueEmail('csrf-victim');
+  const adminApi = await newApiClient({ as: 'admin' });
+  const forged = await adminApi.post(inviteUser.url, {
+    headers: { ...inviteUser.headers, Origin: 'https://evil.example' },
+    data: JSON.stringify([{ email, name: '', role: 'admin', projectIds: [] }]),
+    maxRedirects: 0,
+  });
+  expect(forged.status()).toBe(403);
+  const usersPage = await pageAs('admin');
+  await usersPage.goto(`/users?q=${encodeURIComponent(email)}`);
+  await expect(usersPage.getByRole('heading', { name: `No users match “${email}”` })).toBeVisible();
+});
+
+test('the session cookie is HttpOnly and SameSite=Lax, and scripts cannot read it', async ({ page, baseURL }) => {
+  const admin = readAccounts().admin;
+  const outcome = await signInByApi(page.context().request, baseURL ?? '', admin);
+  expect(outcome).toEqual({ status: 200, error: null });
+  const cookie = (await page.context().cookies()).find((candidate) => candidate.name === SESSION_COOKIE);
+  expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
+  await page.goto('/settings');
+  await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
+  expect(await page.evaluate(() => document.cookie)).not.toContain(SESSION_COOKIE);
+});
+
+test('the session cookie is set with HttpOnly and SameSite=Lax on the wire', async ({ request, baseURL }) => {
+  const admin = readAccounts().admin;
+  const origin = new URL(baseURL ?? '').origin;
+  const csrf = (await (await request.get('/api/auth/csrf')).json()) as { csrfToken: string };
+  const response = await request.post('/api/auth/callback/credentials', {
+    headers: { Origin: origin },
+    form: { csrfToken: csrf.csrfToken, email: admin.email, password: admin.password, callbackUrl: `${origin}/`, json: 'true' },
+  });
+  expect(response.status()).toBe(200);
+  const setCookie = response
+    .headersArray()
+    .filter((header) => header.name.toLowerCase() === 'set-cookie')
+    .map((header) => header.value)
+    .find((value) => value.startsWith(`${SESSION_COOKIE}=`));
+  expect(setCookie).toBeDefined();
+  expect(setCookie).toMatch(/;\s*HttpOnly/i);
+  expect(setCookie).toMatch(/;\s*SameSite=Lax/i);
+  expect(setCookie).toMatch(/;\s*Path=\//i);
+});
+
+test('/api/health reports a healthy sandbox on PGlite and reveals no secret', async ({ request, server, newApiClient }) => {
+  const response = await request.get('/api/health');
+  expect(response.status()).toBe(200);
+  expect(response.headers()['cache-control']).toContain('no-store');
+  const body = await response.text();
+  expect(JSON.parse(body)).toMatchObject({
+    status: 'ok',
+    mode: 'sandbox',
+    database: { kind: 'pglite', reachable: true },
+    migrations: { state: 'current' },
+  });
+
+  const secretsDir = path.join(server.dataDir, 'secrets');
+  const keyFiles = fs.readdirSync(secretsDir).filter((name) => name.endsWith('.key'));
+  // The check below means something only if the server really generated its keys there.
+  expect(keyFiles.sort()).toEqual(['audit.key', 'fingerprint.key', 'session.key']);
+  const secrets = keyFiles.map((name) => fs.readFileSync(path.join(secretsDir, name), 'utf8').trim());
+  for (const secret of secrets) expect(secret.length).toBeGreaterThanOrEqual(32);
+
+  const settings = await (await newApiClient({ as: 'admin' })).get('/settings');
+  expect(settings.status()).toBe(200);
+  const settingsHtml = await settings.text();
+  for (const [index, secret] of secrets.entries()) {
+    expect(body.includes(secret), `${keyFiles[index]} in /api/health`).toBe(false);
+    expect(settingsHtml.includes(secret), `${keyFiles[index]} on /settings`).toBe(false);
+    expect(body.includes(secret.slice(0, 16)), `part of ${keyFiles[index]} in /api/health`).toBe(false);
+  }
+});
+
+test('a password form submitted before its script runs never puts the password in the URL', async ({ browser, baseURL, newApiClient }) => {
+  // Without JavaScript the forms fall back to native submission, as they do before hydration.
+  const context = await browser.newContext({ baseURL, javaScriptEnabled: false, extraHTTPHeaders: { 'X-Forwarded-For': syntheticAddress() } });
+  const page = await context.newPage();
+  const password = uniquePassword();
+  const visited: string[] = [];
+  page.on('request', (request) => visited.push(request.url()));
+
+  await page.goto('/sign-in');
+  await page.getByLabel('E-mail').fill(uniqueEmail('no-js'));
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForLoadState();
+
+  const link = await inviteByAction(await newApiClient({ as: 'admin' }), { email: uniqueEmail('no-js-invitee'), role: 'reviewer' });
+  await page.goto(link.url);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByLabel('Repeat the password').fill(password);
+  await page.getByRole('button', { name: 'Set password and sign in' }).click();
+  await page.waitForLoadState();
+
+  expect(visited.length).toBeGreaterThan(2);
+  expect(visited.filter((url) => url.includes(password) || url.includes(encodeURIComponent(password)))).toEqual([]);
+  await context.close();
+});
