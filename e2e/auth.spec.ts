@@ -109,6 +109,8 @@ test('signing out returns to the sign-in page, and the dashboard then sends you 
   await signInOrThrow(page.context().request, baseURL ?? '', user);
   await page.goto('/projects');
   await expect(page.getByRole('banner')).toContainText(user.email);
+  const copiedCookie = await sessionCookieOf(page.context());
+  expect(copiedCookie).toBeDefined();
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(`${baseURL}/sign-in`);
@@ -118,6 +120,12 @@ test('signing out returns to the sign-in page, and the dashboard then sends you 
   await page.goto('/projects');
   await expect(page).toHaveURL(`${baseURL}/sign-in`);
   await expect(page.getByRole('banner')).toHaveCount(0);
+
+  // Sign-out ends the session on the server: a copy of the cookie taken before is worthless.
+  const thief = await newApiClient();
+  const replayed = await thief.get('/settings', { headers: { cookie: `${copiedCookie?.name}=${copiedCookie?.value}` }, maxRedirects: 0 });
+  expect(replayed.status()).toBe(307);
+  expect(replayed.headers().location).toContain('/sign-in');
 });
 
 test('without a session every dashboard page redirects to /sign-in', async ({ page, baseURL }) => {

@@ -8,6 +8,7 @@ import { getConfig, type OidcConfig } from '@/lib/config';
 import { getSecrets } from '@/lib/config/secrets';
 import { getDb } from '@/lib/db';
 import { signInWithPassword, signInWithSso } from '@/lib/domain/accounts';
+import { endSession, startSession } from '@/lib/domain/sessions';
 import { clientAddressFrom } from '@/lib/security/client-address';
 
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
@@ -70,7 +71,9 @@ export function getAuthOptions(): NextAuthOptions {
           if (typeof credentials?.email !== 'string' || typeof credentials.password !== 'string') return null;
           const clientAddress = clientAddressFrom(headerOf(request?.headers, 'x-forwarded-for'), config.trustedProxyHops);
           const result = await signInWithPassword(getDb(), credentials, clientAddress);
-          if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name, sessionVersion: result.user.sessionVersion };
+          if (result.ok) {
+            return { id: result.user.id, email: result.user.email, name: result.user.name, sessionVersion: result.user.sessionVersion, clientAddress };
+          }
           if (result.reason === 'throttled') throw new Error(SIGN_IN_ERROR_THROTTLED);
           return null;
         },
@@ -99,14 +102,25 @@ export function getAuthOptions(): NextAuthOptions {
       },
       async jwt({ token, user }) {
         if (user) {
-          token.sub = user.id;
-          token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 0;
+          const signedIn = user as { id: string; sessionVersion?: number; clientAddress?: string | null };
+          token.sub = signedIn.id;
+          token.sv = signedIn.sessionVersion ?? 0;
+          token.sid = await startSession(getDb(), signedIn.id, {
+            maxAgeSeconds: SESSION_MAX_AGE_SECONDS,
+            clientAddress: signedIn.clientAddress ?? null,
+          });
         }
         return token;
       },
       async session({ session }) {
         // Only what the browser needs to greet the user; authority is re-read server-side.
         return { ...session, user: { email: session.user?.email, name: session.user?.name } };
+      },
+    },
+    events: {
+      // Sign-out ends the session on the server too: a copy of the cookie is worthless afterwards.
+      async signOut({ token }) {
+        if (typeof token?.sid === 'string') await endSession(getDb(), token.sid);
       },
     },
     logger: {

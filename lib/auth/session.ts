@@ -10,6 +10,7 @@ import { recordAudit } from '@/lib/audit/record';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
+import { isSessionLive } from '@/lib/domain/sessions';
 import { clientAddressFrom } from '@/lib/security/client-address';
 import { getAuthOptions } from './options';
 
@@ -17,20 +18,22 @@ async function currentClientAddress(): Promise<string | null> {
   return clientAddressFrom((await headers()).get('x-forwarded-for'), getConfig().trustedProxyHops);
 }
 
-async function sessionClaims(): Promise<{ userId: string; sessionVersion: number } | null> {
+async function sessionClaims(): Promise<{ userId: string; sessionId: string; sessionVersion: number } | null> {
   const options = getAuthOptions();
   const raw = (await cookies()).get(options.cookies?.sessionToken?.name ?? '')?.value;
   if (!raw || !options.secret) return null;
   // decode() verifies the signature and expiry; a tampered or expired cookie yields null.
   const token = await decode({ token: raw, secret: options.secret }).catch(() => null);
-  if (!token?.sub) return null;
-  return { userId: token.sub, sessionVersion: Number(token.sv ?? 0) };
+  if (!token?.sub || typeof token.sid !== 'string') return null;
+  return { userId: token.sub, sessionId: token.sid, sessionVersion: Number(token.sv ?? 0) };
 }
 
 /** The verified request context, or null when nobody (valid) is signed in. Cached per request. */
 export const getRequestContext = cache(async (): Promise<RequestContext | null> => {
   const claims = await sessionClaims();
   if (!claims) return null;
+  // Signed out (or expired) on the server: the cookie alone proves nothing.
+  if (!(await isSessionLive(getDb(), claims.sessionId, claims.userId))) return null;
   const user = await getDb().user.findUnique({
     where: { id: claims.userId },
     select: {

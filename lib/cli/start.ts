@@ -49,6 +49,10 @@ async function main(): Promise<void> {
     );
     void handleRequest(request, response);
   });
+  server.on('error', (error) => {
+    logger.error('Keywarden cannot listen', { error, host: config.host, port: config.port });
+    process.exit(1);
+  });
   server.listen(config.port, config.host, () => {
     const lines = [
       `Keywarden ${config.version} is running at ${config.publicUrl.origin} (${config.database.kind}, ${config.platformsh.mode} mode)`,

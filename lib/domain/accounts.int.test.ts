@@ -97,6 +97,12 @@ describe.each(TEST_DATABASE_KINDS)('accounts on %s', (kind) => {
       expect(await db.user.count()).toBe(0);
     });
 
+    it('does not count an admin invitation nobody accepted: the instance still needs a set-up', async () => {
+      await createUser(db, { role: 'admin', activated: false });
+      const token = await setupToken();
+      expect(await isSetupLinkUsable(token)).toBe(true);
+    });
+
     it('does not count a disabled admin: the instance still needs a set-up', async () => {
       await createUser(db, { role: 'admin', disabled: true });
       const token = await setupToken();

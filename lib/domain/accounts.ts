@@ -14,13 +14,23 @@ import {
   recordFailure,
 } from '@/lib/auth/throttle';
 import type { OidcConfig, Role } from '@/lib/config';
-import { getDb, type Database } from '@/lib/db';
+import { getDb, type Database, type Prisma } from '@/lib/db';
 import { AppError, fail, ok, type ActionResult } from '@/lib/errors';
 import { acceptInvitationSchema, emailSchema, firstAdminSetupSchema } from '@/lib/validations/users';
 import { fieldErrorsOf, lockAdminChanges } from './mutation';
 
-export async function hasActiveAdmin(db: Database): Promise<boolean> {
-  return (await db.user.count({ where: { role: 'admin', disabledAt: null } })) > 0;
+/**
+ * An admin who can actually sign in: enabled, and with a password or a linked SSO identity. An
+ * invitation nobody accepted does not count — it may expire and leave nobody in charge.
+ */
+export const USABLE_ADMIN = {
+  role: 'admin',
+  disabledAt: null,
+  OR: [{ passwordHash: { not: null } }, { oidcSubject: { not: null } }],
+} as const satisfies Prisma.UserWhereInput;
+
+export async function hasActiveAdmin(db: Pick<Database, 'user'>): Promise<boolean> {
+  return (await db.user.count({ where: USABLE_ADMIN })) > 0;
 }
 
 /**
@@ -83,7 +93,7 @@ export async function completeFirstAdminSetup(
       // Serialises two set-up attempts racing (even with two different links): the loser finds
       // the admin the winner created.
       await lockAdminChanges(tx);
-      if ((await tx.user.count({ where: { role: 'admin', disabledAt: null } })) > 0) throw new AppError('conflict', 'An admin already exists.');
+      if (await hasActiveAdmin(tx)) throw new AppError('conflict', 'An admin already exists.');
       const user = await tx.user.create({ data: { email, name: name ?? null, role: 'admin', passwordHash } });
       await recordAudit(tx, { actor: { id: user.id, email, role: 'admin' }, action: 'setup.first_admin', target: { type: 'user', id: user.id }, outcome: 'succeeded', clientAddress });
     });

@@ -442,6 +442,14 @@ describe.each(TEST_DATABASE_KINDS)('dashboard users on %s', (kind) => {
       expect(await changeUserRole(context, { userId: admin.id, role: 'reviewer' })).toEqual({ ok: true, data: { role: 'reviewer' } });
     });
 
+    it('does not count an admin invitation nobody accepted: it may expire and leave nobody in charge', async () => {
+      const admin = await onlyAdmin();
+      await createUser(db, { role: 'admin', activated: false });
+      const result = await changeUserRole(contextFor(admin), { userId: admin.id, role: 'reviewer' });
+      expect(result).toMatchObject({ ok: false, error: { code: 'conflict' } });
+      expect((await db.user.findUniqueOrThrow({ where: { id: admin.id } })).role).toBe('admin');
+    });
+
     it('cannot be disabled, even by a session that outlived its own admin rights', async () => {
       const admin = await onlyAdmin();
       // A request from an admin disabled a moment ago, still carrying an admin session.

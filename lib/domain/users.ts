@@ -14,6 +14,7 @@ import {
   listUsersSchema,
   userRefSchema,
 } from '@/lib/validations/users';
+import { USABLE_ADMIN } from './accounts';
 import type { RequestContext } from './context';
 import { fieldErrorsOf, lockAdminChanges, runMutation, type Transaction } from './mutation';
 
@@ -110,7 +111,7 @@ async function loadUser(tx: Transaction, userId: string) {
 /** Refuses a change that would leave no active admin able to sign in. */
 async function assertAnotherActiveAdmin(tx: Transaction, userId: string): Promise<void> {
   await lockAdminChanges(tx);
-  const others = await tx.user.count({ where: { role: 'admin', disabledAt: null, id: { not: userId } } });
+  const others = await tx.user.count({ where: { ...USABLE_ADMIN, id: { not: userId } } });
   if (others === 0) throw new AppError('conflict', 'Keywarden needs at least one active admin: promote someone else first.');
 }
 
