@@ -18,6 +18,8 @@ export default defineConfig({
           include: ['lib/**/*.test.ts', 'components/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', 'node_modules/**'],
           environment: 'node',
+          // Unit tests run first, as their own group (Vitest needs a group per worker setting).
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -31,6 +33,7 @@ export default defineConfig({
           // Each file gets its own databases; two workers fit the machines' two cores.
           pool: 'forks',
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -5,7 +5,9 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FullConfig } from '@playwright/test';
+import { startOidcProvider, type TestOidcProvider } from '@/lib/testing/oidc-provider';
 import { E2E_PORT_ENV, e2eDir, paths } from './support/paths';
+import { SSO_IDENTITIES, SSO_NAME, SSO_ROLE_MAP } from './support/sso';
 import { writeJson, type ServerState } from './support/server-state';
 
 const START_TIMEOUT_MS = 120_000;
@@ -31,7 +33,7 @@ function newestSourceChange(root: string): number {
 }
 
 /** The variables of the server under test: this run's, never the developer's own configuration. */
-function serverEnvironment(baseUrl: string, port: number): NodeJS.ProcessEnv {
+function serverEnvironment(baseUrl: string, port: number, sso: TestOidcProvider): NodeJS.ProcessEnv {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !/^(KEYWARDEN_|PLATFORMSH_|NEXTAUTH_|DATABASE_URL$)/.test(name)),
   );
@@ -45,6 +47,13 @@ function serverEnvironment(baseUrl: string, port: number): NodeJS.ProcessEnv {
     KEYWARDEN_DATA_DIR: paths.dataDir(),
     // One trusted hop: each test claims its own client address with X-Forwarded-For.
     KEYWARDEN_TRUSTED_PROXY_HOPS: '1',
+    // Single sign-on against a real OpenID Connect provider on loopback (lib/testing/oidc-provider.ts).
+    KEYWARDEN_OIDC_ISSUER: sso.issuer,
+    KEYWARDEN_OIDC_CLIENT_ID: sso.clientId,
+    KEYWARDEN_OIDC_CLIENT_SECRET: sso.clientSecret,
+    KEYWARDEN_OIDC_NAME: SSO_NAME,
+    KEYWARDEN_OIDC_ROLE_CLAIM: sso.roleClaim,
+    KEYWARDEN_OIDC_ROLE_MAP: SSO_ROLE_MAP,
   };
 }
 
@@ -92,7 +101,7 @@ async function waitForHealth(baseUrl: string, logFile: string): Promise<void> {
   throw new Error(`/api/health did not report ok (last: ${last}):\n${logTail(logFile)}`);
 }
 
-export default async function globalSetup(config: FullConfig): Promise<void> {
+export default async function globalSetup(config: FullConfig): Promise<() => Promise<void>> {
   const root = projectRoot(config);
   const buildId = path.join(root, '.next', 'BUILD_ID');
   if (!fs.existsSync(buildId)) {
@@ -109,10 +118,13 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
   const logFile = paths.serverLog();
   const logFd = fs.openSync(logFile, 'a', 0o600);
 
+  // The identity provider lives in this (the runner's) process until the returned teardown.
+  const sso = await startOidcProvider({ redirectUri: `${baseUrl}/api/auth/callback/oidc`, identities: SSO_IDENTITIES });
+
   // Its own process group (detached), so that teardown stops tsx and the node process it runs.
   const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['lib/cli/start.ts'], {
     cwd: root,
-    env: serverEnvironment(baseUrl, port),
+    env: serverEnvironment(baseUrl, port, sso),
     detached: true,
     stdio: ['ignore', logFd, logFd],
   });
@@ -132,9 +144,11 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
     writeJson(paths.server(), state);
   } catch (error) {
     stopGroup(pid);
+    await sso.stop();
     // Global teardown does not run after a failed set-up: leave nothing behind (the error carries
     // the log's tail).
     fs.rmSync(e2eDir(), { recursive: true, force: true });
     throw error;
   }
+  return () => sso.stop();
 }

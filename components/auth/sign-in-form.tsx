@@ -52,7 +52,7 @@ export function SignInForm({ ssoName, initialError }: { ssoName?: string; initia
       {ssoName ? (
         <div className="border-t border-slate-200 pt-6">
           <Button variant="secondary" className="w-full" onClick={() => void signIn('oidc', { callbackUrl: '/' })}>
-            Sign in with {ssoName}
+            Continue with {ssoName}
           </Button>
         </div>
       ) : null}

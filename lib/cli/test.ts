@@ -98,7 +98,9 @@ async function main(): Promise<void> {
     console.log(`  ${result.ok ? '✔' : '✘'} ${result.name} (${result.seconds}s)${counts}`);
   }
   const passed = results.reduce((sum, result) => sum + (result.passed ?? 0), 0);
-  const failed = results.reduce((sum, result) => sum + (result.failed ?? 0), 0);
+  // A step that failed without reporting test counts (a type error, a crashed runner) counts as one
+  // failure, so that the closing line never reads as a clean run.
+  const failed = results.reduce((sum, result) => sum + (result.failed ?? 0) + (!result.ok && !result.failed ? 1 : 0), 0);
   const allOk = results.length > 0 && results.every((result) => result.ok);
   // The plain closing line CI reads: tests counted across Vitest and Playwright.
   console.log(`\nTests: ${passed} passed, ${failed} failed`);

@@ -229,8 +229,9 @@ export async function signInWithSso(
   if (existing?.disabledAt) return refuse('account disabled');
   // The address belongs to an account linked to another identity: creating one would collide.
   if (!existing && byEmail) return refuse('e-mail address linked to another SSO identity');
-  if (!existing && (!email || !claimedRole)) return refuse('no invitation and no role claim');
+  // With a role claim configured, the claim decides for everyone, invited or not.
   if (oidc.roleClaim && !claimedRole) return refuse(`claim ${oidc.roleClaim} grants no role`);
+  if (!existing && (!email || !claimedRole)) return refuse('no invitation and no role claim');
 
   const user = existing
     ? await db.user.update({
