@@ -1,4 +1,5 @@
 import { Badge } from '@/components/ui/badge';
+import { DataTable } from '@/components/ui/data-table';
 import { formatDateTime } from '@/lib/utils';
 import type { AssignableProject } from './project-checklist';
 import { ROLE_LABELS } from '@/lib/roles';
@@ -40,73 +41,52 @@ function SignInTime({ iso }: { iso: string }) {
   );
 }
 
+const USER_COLUMNS = ['E-mail', 'Name', 'Role', 'Status', 'Projects', 'Last sign-in'];
+
 export function UsersTable({ users, projects, currentUserId, canManage, caption }: UsersTableProps) {
   const titles = new Map(projects.map((project) => [project.id, project.title]));
-  const headerCell = 'px-3 py-3 text-left text-xs font-semibold uppercase tracking-wide text-slate-700';
   const cellBase = 'px-3 py-3 align-top text-sm';
   const cell = `${cellBase} text-slate-800`;
   return (
-    // Focusable so that keyboard users can scroll the table sideways on a narrow screen.
-    <div
-      role="region"
-      aria-label="Users table"
-      tabIndex={0}
-      className="overflow-x-auto rounded-lg border border-slate-200 bg-white focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-700"
-    >
-      <table className="min-w-full divide-y divide-slate-200">
-        <caption className="sr-only">{caption}</caption>
-        <thead className="bg-slate-50">
-          <tr>
-            <th scope="col" className={headerCell}>E-mail</th>
-            <th scope="col" className={headerCell}>Name</th>
-            <th scope="col" className={headerCell}>Role</th>
-            <th scope="col" className={headerCell}>Status</th>
-            <th scope="col" className={headerCell}>Projects</th>
-            <th scope="col" className={headerCell}>Last sign-in</th>
-            {canManage ? <th scope="col" className={headerCell}>Actions</th> : null}
+    <DataTable label="Users table" caption={caption} columns={canManage ? [...USER_COLUMNS, 'Actions'] : USER_COLUMNS}>
+      {users.map((user) => {
+        const isCurrentUser = user.id === currentUserId;
+        return (
+          <tr key={user.id}>
+            <td className={`${cellBase} whitespace-nowrap font-medium text-slate-900`}>
+              {user.email}
+              {isCurrentUser ? <span className="ml-1 font-normal text-slate-700">(you)</span> : null}
+              {user.isSso ? (
+                <span className="ml-2">
+                  <Badge tone="indigo">SSO</Badge>
+                </span>
+              ) : null}
+            </td>
+            <td className={cell}>{user.name ?? '—'}</td>
+            <td className={cell}>
+              <Badge tone={user.role === 'admin' ? 'indigo' : 'neutral'}>{ROLE_LABELS[user.role]}</Badge>
+            </td>
+            <td className={cell}>
+              <Badge tone={STATUS_TONES[user.status]}>{user.status}</Badge>
+            </td>
+            <td className={cell}>
+              <ProjectList user={user} titles={titles} />
+            </td>
+            <td className={cell}>{user.lastSignInAt ? <SignInTime iso={user.lastSignInAt} /> : 'Never'}</td>
+            {canManage ? (
+              <td className={`${cell} min-w-80`}>
+                {isCurrentUser ? (
+                  <span className="text-slate-700">Your own account</span>
+                ) : (
+                  <UserRowActions
+                    user={{ id: user.id, email: user.email, role: user.role, status: user.status, projectIds: user.projectIds }}
+                  />
+                )}
+              </td>
+            ) : null}
           </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-200">
-          {users.map((user) => {
-            const isCurrentUser = user.id === currentUserId;
-            return (
-              <tr key={user.id}>
-                <td className={`${cellBase} whitespace-nowrap font-medium text-slate-900`}>
-                  {user.email}
-                  {isCurrentUser ? <span className="ml-1 font-normal text-slate-700">(you)</span> : null}
-                  {user.isSso ? (
-                    <span className="ml-2">
-                      <Badge tone="indigo">SSO</Badge>
-                    </span>
-                  ) : null}
-                </td>
-                <td className={cell}>{user.name ?? '—'}</td>
-                <td className={cell}>
-                  <Badge tone={user.role === 'admin' ? 'indigo' : 'neutral'}>{ROLE_LABELS[user.role]}</Badge>
-                </td>
-                <td className={cell}>
-                  <Badge tone={STATUS_TONES[user.status]}>{user.status}</Badge>
-                </td>
-                <td className={cell}>
-                  <ProjectList user={user} titles={titles} />
-                </td>
-                <td className={cell}>{user.lastSignInAt ? <SignInTime iso={user.lastSignInAt} /> : 'Never'}</td>
-                {canManage ? (
-                  <td className={`${cell} min-w-80`}>
-                    {isCurrentUser ? (
-                      <span className="text-slate-700">Your own account</span>
-                    ) : (
-                      <UserRowActions
-                        user={{ id: user.id, email: user.email, role: user.role, status: user.status, projectIds: user.projectIds }}
-                      />
-                    )}
-                  </td>
-                ) : null}
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </DataTable>
   );
 }
