@@ -3,7 +3,7 @@
 import type { Locator, Page } from '@playwright/test';
 import { expect, waitForHydration } from './test';
 
-export type UserColumn = 'E-mail' | 'Name' | 'Role' | 'Status' | 'Sign-in' | 'Projects' | 'Last sign-in' | 'Actions';
+export type UserColumn = 'E-mail' | 'Name' | 'Role' | 'Status' | 'Projects' | 'Last sign-in' | 'Actions';
 
 export interface UserRowView {
   row: Locator;

@@ -9,6 +9,7 @@ import { getSecrets } from '@/lib/config/secrets';
 import { getDb } from '@/lib/db';
 import { signInWithPassword, signInWithSso } from '@/lib/domain/accounts';
 import { endSession, startSession } from '@/lib/domain/sessions';
+import { logger } from '@/lib/logger';
 import { clientAddressFrom } from '@/lib/security/client-address';
 
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
@@ -40,6 +41,13 @@ function oidcProvider(oidc: OidcConfig): OAuthConfig<OidcProfile> {
     checks: ['pkce', 'state', 'nonce'],
     profile: (profile) => ({ id: profile.sub, email: profile.email ?? null, name: profile.name ?? null }),
   };
+}
+
+/** The message of an error next-auth reports, never the request or token material beside it. */
+function describeAuthError(metadata: unknown): string {
+  if (metadata instanceof Error) return metadata.message;
+  const error = (metadata as { error?: unknown } | undefined)?.error;
+  return error instanceof Error ? error.message : 'no detail';
 }
 
 let cached: NextAuthOptions | undefined;
@@ -123,9 +131,11 @@ export function getAuthOptions(): NextAuthOptions {
         if (typeof token?.sid === 'string') await endSession(getDb(), token.sid);
       },
     },
+    // next-auth's own diagnostics (an unreachable SSO issuer, a rejected callback) go to Keywarden's
+    // log, where every line is redacted by value; its debug chatter does not.
     logger: {
-      error: () => undefined,
-      warn: () => undefined,
+      error: (code, metadata) => logger.error(`auth: ${code}`, { detail: describeAuthError(metadata) }),
+      warn: (code) => logger.warn(`auth: ${code}`),
       debug: () => undefined,
     },
   };

@@ -296,7 +296,7 @@ export function enableUser(context: RequestContext, rawInput: unknown) {
   );
 }
 
-/** Used by the sign-in pages: audit a denied read of the users page like any refused action. */
+/** For the Users and Audit pages: a refused read is audited like any refused action. */
 export async function auditRefusedRead(context: RequestContext, action: 'user.list' | 'audit.read'): Promise<void> {
   await recordAudit(getDb(), {
     actor: context.actor,
