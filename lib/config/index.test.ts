@@ -26,7 +26,12 @@ describe('parseConfig defaults', () => {
     expect(config.isProduction).toBe(false);
     expect(config.dataDir).toBe(path.join(CWD, '.data'));
     expect(config.database).toEqual({ kind: 'pglite', directory: path.join(CWD, '.data', 'pglite') });
-    expect(config.platformsh).toEqual({ mode: 'sandbox' });
+    expect(config.platformsh).toEqual({
+      mode: 'sandbox',
+      apiToken: undefined,
+      apiUrl: new URL('https://api.platform.sh'),
+      authUrl: new URL('https://auth.api.platform.sh'),
+    });
     expect(config.publicUrl.origin).toBe('http://localhost:3000');
     expect(config.trustedProxyHops).toBe(0);
     expect(config.bootstrapAdmin).toBeUndefined();
@@ -61,10 +66,20 @@ describe('parseConfig derived settings', () => {
   });
 
   it('goes live when PLATFORMSH_API_TOKEN is set', () => {
-    expect(parseConfig({ PLATFORMSH_API_TOKEN: 'api-token-value' }, CWD).platformsh).toEqual({
+    expect(parseConfig({ PLATFORMSH_API_TOKEN: 'api-token-value' }, CWD).platformsh).toMatchObject({
       mode: 'live',
       apiToken: 'api-token-value',
     });
+  });
+
+  it('points at any server implementing the contract (e.g. Upsun), without a trailing slash', () => {
+    const { platformsh } = parseConfig(
+      { PLATFORMSH_API_URL: 'https://api.upsun.com/', PLATFORMSH_AUTH_URL: 'https://auth.upsun.com' },
+      CWD,
+    );
+    expect(platformsh.apiUrl.href).toBe('https://api.upsun.com/');
+    expect(platformsh.authUrl.origin).toBe('https://auth.upsun.com');
+    expect(() => parseConfig({ PLATFORMSH_API_URL: 'ftp://api.example.com' }, CWD)).toThrow(/PLATFORMSH_API_URL/);
   });
 
   it('lower-cases the bootstrap admin e-mail and keeps the password as typed', () => {

@@ -49,6 +49,8 @@ const EnvSchema = z
         .optional(),
     ),
     PLATFORMSH_API_TOKEN: optionalString,
+    PLATFORMSH_API_URL: optionalString.default('https://api.platform.sh').pipe(z.url({ protocol: /^https?$/ })),
+    PLATFORMSH_AUTH_URL: optionalString.default('https://auth.api.platform.sh').pipe(z.url({ protocol: /^https?$/ })),
   })
   .superRefine((env, ctx) => {
     const admin = [env.KEYWARDEN_ADMIN_EMAIL, env.KEYWARDEN_ADMIN_PASSWORD];
@@ -114,7 +116,11 @@ export interface Config {
   configuredSecrets: { session?: string; fingerprint?: string; audit?: string };
   bootstrapAdmin?: { email: string; password: string };
   oidc?: OidcConfig;
-  platformsh: { mode: 'sandbox' | 'live'; apiToken?: string };
+  /**
+   * The Platform.sh API. In sandbox mode the bundled simulator replaces both URLs at start-up; in
+   * live mode they point at the real API (or any server implementing the contract, e.g. Upsun's).
+   */
+  platformsh: { mode: 'sandbox' | 'live'; apiToken?: string; apiUrl: URL; authUrl: URL };
 }
 
 export class ConfigError extends Error {
@@ -177,9 +183,12 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
             roleMap: parseRoleMap(e.KEYWARDEN_OIDC_ROLE_MAP),
           }
         : undefined,
-    platformsh: e.PLATFORMSH_API_TOKEN
-      ? { mode: 'live', apiToken: e.PLATFORMSH_API_TOKEN }
-      : { mode: 'sandbox' },
+    platformsh: {
+      mode: e.PLATFORMSH_API_TOKEN ? 'live' : 'sandbox',
+      apiToken: e.PLATFORMSH_API_TOKEN,
+      apiUrl: new URL(e.PLATFORMSH_API_URL.replace(/\/+$/, '')),
+      authUrl: new URL(e.PLATFORMSH_AUTH_URL.replace(/\/+$/, '')),
+    },
   };
 }
 
