@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { authorize } from '@/lib/auth/authorize';
 import type { AuditOutcome } from '@/lib/audit/record';
 import { getDb, type Prisma } from '@/lib/db';
+import { escapeLike } from '@/lib/db/like';
 import { fail, ok, type ActionResult } from '@/lib/errors';
 import type { RequestContext } from './context';
 import { fieldErrorsOf } from './mutation';
@@ -82,19 +83,11 @@ function toSummary(row: AuditEventRow): AuditEventSummary {
   };
 }
 
-/**
- * Prisma turns `contains` into LIKE/ILIKE without escaping (prisma/prisma#19506), so `_` in an
- * e-mail address would match any character. PostgreSQL's default LIKE escape is the backslash.
- */
-function literalLikeOperand(text: string): string {
-  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
-}
-
 function whereFor(query: AuditEventQuery): Prisma.AuditEventWhereInput {
   return {
     ...(query.outcome ? { outcome: query.outcome } : {}),
     ...(query.action ? { action: query.action } : {}),
-    ...(query.actor ? { actorEmail: { contains: literalLikeOperand(query.actor), mode: 'insensitive' } } : {}),
+    ...(query.actor ? { actorEmail: { contains: escapeLike(query.actor), mode: 'insensitive' } } : {}),
   };
 }
 

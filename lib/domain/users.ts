@@ -6,6 +6,7 @@ import { createOneTimeLink, INVITATION_TTL_MS } from '@/lib/auth/one-time-link';
 import { recordAudit } from '@/lib/audit/record';
 import type { Role } from '@/lib/config';
 import { getDb, Prisma } from '@/lib/db';
+import { escapeLike } from '@/lib/db/like';
 import { AppError, fail, ok, type ActionResult } from '@/lib/errors';
 import {
   assignProjectsSchema,
@@ -77,8 +78,7 @@ export async function listUsers(context: RequestContext, rawQuery: unknown): Pro
   const parsed = listUsersSchema.safeParse(rawQuery);
   if (!parsed.success) return fail('invalid_input', 'Invalid search.', fieldErrorsOf(parsed.error));
   const { page, query } = parsed.data;
-  // Prisma hands `contains` to LIKE unescaped: without this, "%" or "_" in a search match anything.
-  const pattern = query.replace(/[\\%_]/g, '\\$&');
+  const pattern = escapeLike(query);
   const where: Prisma.UserWhereInput = query
     ? { OR: [{ email: { contains: pattern, mode: 'insensitive' } }, { name: { contains: pattern, mode: 'insensitive' } }] }
     : {};
