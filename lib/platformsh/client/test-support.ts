@@ -1,0 +1,122 @@
+// Deterministic time and a scripted fetch for the client's unit tests (pure retry, deadline and
+// breaker logic only; integration tests use the simulator over real HTTP).
+import type { Clock, FetchLike } from './http';
+
+interface Timer {
+  at: number;
+  resolve: () => void;
+}
+
+/** A clock that only moves when told to. `retryDelays` records sleeps without a signal (backoff). */
+export class ManualClock implements Clock {
+  time: number;
+  readonly retryDelays: number[] = [];
+  private timers: Timer[] = [];
+
+  constructor(start = Date.parse('2026-01-01T00:00:00Z')) {
+    this.time = start;
+  }
+
+  now(): number {
+    return this.time;
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (!signal) this.retryDelays.push(ms);
+    return new Promise<void>((resolve) => {
+      const timer: Timer = { at: this.time + ms, resolve };
+      this.timers.push(timer);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.timers = this.timers.filter((t) => t !== timer);
+          resolve();
+        },
+        { once: true },
+      );
+    });
+  }
+
+  /** Fires every timer due within `ms`, in order, letting the code run between them. */
+  async advance(ms: number): Promise<void> {
+    const target = this.time + ms;
+    for (;;) {
+      await flush();
+      const due = this.timers.filter((t) => t.at <= target).sort((a, b) => a.at - b.at)[0];
+      if (!due) break;
+      this.timers = this.timers.filter((t) => t !== due);
+      this.time = Math.max(this.time, due.at);
+      due.resolve();
+    }
+    this.time = target;
+    await flush();
+  }
+
+  /** Runs the clock forward, timer by timer, until `promise` settles. */
+  async run<T>(promise: Promise<T>): Promise<T> {
+    let settled = false;
+    const tracked = promise.finally(() => {
+      settled = true;
+    });
+    tracked.catch(() => undefined);
+    for (let step = 0; step < 10_000; step += 1) {
+      await flush();
+      if (settled) return tracked;
+      const next = [...this.timers].sort((a, b) => a.at - b.at)[0];
+      if (!next) {
+        await flush();
+        if (settled) return tracked;
+        throw new Error('ManualClock.run: the promise waits on something other than the clock');
+      }
+      await this.advance(next.at - this.time);
+    }
+    throw new Error('ManualClock.run: too many steps');
+  }
+}
+
+export async function flush(): Promise<void> {
+  for (let i = 0; i < 5; i += 1) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+export interface RecordedRequest {
+  url: URL;
+  method: string;
+  headers: Headers;
+  body: string | undefined;
+}
+
+export type Step = Response | Error | 'hang' | ((request: RecordedRequest) => Response | Error | 'hang');
+
+/** A fetch that answers from a script, one step per call; 'hang' never answers (until aborted). */
+export function scriptedFetch(steps: Step[]): FetchLike & { requests: RecordedRequest[] } {
+  const requests: RecordedRequest[] = [];
+  const fn = async (url: string, init: RequestInit): Promise<Response> => {
+    const request: RecordedRequest = {
+      url: new URL(url),
+      method: init.method ?? 'GET',
+      headers: new Headers(init.headers),
+      body: typeof init.body === 'string' ? init.body : undefined,
+    };
+    requests.push(request);
+    const raw = steps.shift();
+    if (raw === undefined) throw new Error(`scriptedFetch: no step left for ${request.method} ${url}`);
+    const step = typeof raw === 'function' ? raw(request) : raw;
+    if (step === 'hang') {
+      return new Promise<Response>((_resolve, reject) => {
+        init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')), { once: true });
+      });
+    }
+    if (step instanceof Error) throw step;
+    return step;
+  };
+  return Object.assign(fn, { requests });
+}
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(status === 204 ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+}
+
+/** A fetch failure as undici raises it: a TypeError whose cause carries the socket error code. */
+export function networkError(code: string): Error {
+  return new TypeError('fetch failed', { cause: Object.assign(new Error(code), { code }) });
+}
