@@ -10,6 +10,8 @@ import { openDatabase } from '@/lib/db/client';
 import { migrateConfiguredDatabase } from '@/lib/db/startup';
 import { bootstrap } from '@/lib/domain/bootstrap';
 import { logger } from '@/lib/logger';
+import { setSandboxEndpoint } from '@/lib/platformsh/sandbox-endpoint';
+import { startSimulator } from '@/lib/platformsh/simulator';
 import { rewriteForwardedFor } from '@/lib/security/client-address';
 
 const isDev = process.argv.includes('--dev');
@@ -38,6 +40,17 @@ async function main(): Promise<void> {
   const handle = openDatabase(config.database);
   const firstRun = await bootstrap(handle.db, config).finally(() => handle.close());
 
+  // Sandbox mode: the bundled simulator of the Platform.sh API, with the demo organisation, runs in
+  // this process and the app's client points at it.
+  const simulator = config.platformsh.mode === 'sandbox' ? await startSimulator({ seed: 'demo' }) : undefined;
+  if (simulator?.demo) {
+    setSandboxEndpoint({
+      apiUrl: new URL(simulator.url),
+      authUrl: new URL(simulator.authUrl),
+      apiToken: simulator.demo.dashboardToken,
+    });
+  }
+
   const app = next({ dev: isDev, dir: process.cwd(), hostname: config.host, port: config.port });
   await app.prepare();
   const handleRequest = app.getRequestHandler();
@@ -57,6 +70,7 @@ async function main(): Promise<void> {
     const lines = [
       `Keywarden ${config.version} is running at ${config.publicUrl.origin} (${config.database.kind}, ${config.platformsh.mode} mode)`,
     ];
+    if (simulator) lines.push(`Sandbox: the Platform.sh API simulator answers at ${simulator.url}`);
     if (firstRun.kind === 'setup') {
       lines.push(
         '',
@@ -71,7 +85,9 @@ async function main(): Promise<void> {
 
   const shutdown = (signal: string) => {
     logger.info('shutting down', { signal });
-    server.close(() => process.exit(0));
+    server.close(() => {
+      void (simulator?.stop() ?? Promise.resolve()).finally(() => process.exit(0));
+    });
     setTimeout(() => process.exit(0), 5000).unref();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));

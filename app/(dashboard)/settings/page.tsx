@@ -3,15 +3,22 @@ import { Badge } from '@/components/ui/badge';
 import { PageHeader } from '@/components/ui/page-header';
 import { getConfig } from '@/lib/config';
 import { checkHealth } from '@/lib/domain/health';
+import { describeConnection } from '@/lib/domain/platformsh-connection';
 
 export const metadata: Metadata = { title: 'Settings' };
 
 export default async function SettingsPage() {
   const config = getConfig();
-  const health = await checkHealth();
+  const [health, connection] = await Promise.all([checkHealth(), describeConnection()]);
   const rows: [string, React.ReactNode][] = [
     ['Version', config.version],
     ['Platform.sh connection', config.platformsh.mode === 'live' ? <Badge tone="green">live</Badge> : <Badge tone="amber">sandbox (simulator)</Badge>],
+    [
+      'Platform.sh API',
+      connection.accountEmail
+        ? `${connection.apiOrigin} — signed in as ${connection.accountEmail} (circuit ${connection.circuit})`
+        : `${connection.apiOrigin ?? 'not connected'} — ${connection.problem ?? 'no answer'}`,
+    ],
     ['Database', `${health.database.kind === 'pglite' ? 'PGlite (embedded, in the data directory)' : 'PostgreSQL server'} — ${health.database.reachable ? 'reachable' : 'unreachable'}`],
     ['Migrations', `${health.migrations.applied} of ${health.migrations.expected} applied (${health.migrations.state})`],
     ['Public URL', config.publicUrl.origin],
