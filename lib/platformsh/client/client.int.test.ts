@@ -5,8 +5,8 @@ import { encodingsOf } from '@/lib/security/redact';
 import { validateAgainstOpenApi } from '../openapi/validate';
 import { startSimulator, type RunningSimulator } from '../simulator';
 import { createPlatformshClient, type PlatformshClient, type PlatformshClientOptions } from './client';
-import { PlatformshError } from './errors';
 import { BreakerRegistry } from './http';
+import { rejection } from './test-support';
 
 const VALUE = 'kw_canary_int_value_0123456789abcdef';
 let sim: RunningSimulator;
@@ -24,16 +24,6 @@ function make(apiToken: string, options: Partial<PlatformshClientOptions> = {}):
   });
   clients.push(made);
   return made;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<PlatformshError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PlatformshError) return error;
-    throw error;
-  }
-  throw new Error('expected a PlatformshError');
 }
 
 beforeAll(async () => {

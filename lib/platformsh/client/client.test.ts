@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodingsOf, knownSecrets } from '@/lib/security/redact';
 import { createPlatformshClient, type PlatformshClient } from './client';
-import { PlatformshError } from './errors';
 import { BreakerRegistry } from './http';
-import { json, ManualClock, scriptedFetch, type RecordedRequest, type Step } from './test-support';
+import { json, ManualClock, rejection, scriptedFetch, type RecordedRequest, type Step } from './test-support';
 
 const API_TOKEN = 'kw_canary_apitoken_9f8e7d6c5b4a39281706';
 const ACCESS = ['canary-access-token-one-0123456789', 'canary-access-token-two-9876543210'];
@@ -35,16 +34,6 @@ function setup(steps: Step[]) {
   });
   clients.push(client);
   return { clock, fetch, client, run: <T>(promise: Promise<T>) => clock.run(promise) };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<PlatformshError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PlatformshError) return error;
-    throw error;
-  }
-  throw new Error('expected a PlatformshError');
 }
 
 const user = {

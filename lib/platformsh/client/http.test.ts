@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PlatformshError } from './errors';
 import { BreakerRegistry, fullJitterDelay, HttpCore, mapWithConcurrency, parseRetryAfter, getCircuitState, type HttpCoreOptions, type HttpRequest } from './http';
-import { json, ManualClock, networkError, scriptedFetch, type Step } from './test-support';
+import { json, ManualClock, networkError, rejection, scriptedFetch, type Step } from './test-support';
 
 const API = new URL('https://api.example.test/projects/p1');
 
@@ -13,16 +12,6 @@ function setup(steps: Step[], options: Partial<HttpCoreOptions> = {}) {
   const send = (request: Partial<HttpRequest> = {}) =>
     clock.run(http.send({ method: 'GET', url: API, pathTemplate: '/projects/{projectId}', ...request }));
   return { clock, fetch, http, send };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<PlatformshError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PlatformshError) return error;
-    throw error;
-  }
-  throw new Error('expected a PlatformshError');
 }
 
 describe('retries', () => {

@@ -1,5 +1,6 @@
 // Deterministic time and a scripted fetch for the client's unit tests (pure retry, deadline and
 // breaker logic only; integration tests use the simulator over real HTTP).
+import { PlatformshError } from './errors';
 import type { Clock, FetchLike } from './http';
 
 interface Timer {
@@ -119,4 +120,15 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 /** A fetch failure as undici raises it: a TypeError whose cause carries the socket error code. */
 export function networkError(code: string): Error {
   return new TypeError('fetch failed', { cause: Object.assign(new Error(code), { code }) });
+}
+
+/** The PlatformshError a call rejects with (any other outcome fails the test). */
+export async function rejection(promise: Promise<unknown>): Promise<PlatformshError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof PlatformshError) return error;
+    throw error;
+  }
+  throw new Error('expected a PlatformshError');
 }
