@@ -57,3 +57,13 @@ export function ok<T>(data: T): ActionResult<T> {
 export function fail(code: ErrorCode, message: string, fieldErrors?: FieldErrors): { ok: false; error: ErrorBody } {
   return { ok: false, error: new AppError(code, message, fieldErrors).toBody() };
 }
+
+/** Runs work whose expected failures are AppErrors and answers with a typed result; anything else is rethrown. */
+export async function resultOf<T>(run: () => Promise<T>): Promise<ActionResult<T>> {
+  try {
+    return ok(await run());
+  } catch (error) {
+    if (error instanceof AppError) return { ok: false, error: error.toBody() };
+    throw error;
+  }
+}

@@ -15,23 +15,20 @@ import {
   reissueInvitation,
   type InvitationLink,
 } from '@/lib/domain/users';
-import { fail, GENERIC_ERROR_MESSAGE, type ActionResult } from '@/lib/errors';
-import { logger } from '@/lib/logger';
+import { fail, type ActionResult } from '@/lib/errors';
+import { answerUnexpectedErrors } from './unexpected';
 
 async function asSignedInUser<T>(
   actionName: string,
   run: (context: RequestContext) => Promise<ActionResult<T>>,
 ): Promise<ActionResult<T>> {
-  try {
+  return answerUnexpectedErrors(actionName, async () => {
     const context = await getRequestContext();
     if (!context) return fail('unauthenticated', 'Your session has ended. Sign in again.');
     const result = await run(context);
     if (result.ok) revalidatePath('/users');
     return result;
-  } catch (error) {
-    logger.error(`${actionName} failed`, { error });
-    return fail('internal', GENERIC_ERROR_MESSAGE);
-  }
+  });
 }
 
 export async function inviteUserAction(input: unknown): Promise<ActionResult<InvitationLink>> {

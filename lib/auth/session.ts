@@ -10,7 +10,7 @@ import { recordAudit } from '@/lib/audit/record';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
-import { isSessionLive } from '@/lib/domain/sessions';
+import { liveSessionUser } from '@/lib/domain/sessions';
 import { clientAddressFrom } from '@/lib/security/client-address';
 import { getAuthOptions } from './options';
 
@@ -33,18 +33,7 @@ export const getRequestContext = cache(async (): Promise<RequestContext | null> 
   const claims = await sessionClaims();
   if (!claims) return null;
   // Signed out (or expired) on the server: the cookie alone proves nothing.
-  if (!(await isSessionLive(getDb(), claims.sessionId, claims.userId))) return null;
-  const user = await getDb().user.findUnique({
-    where: { id: claims.userId },
-    select: {
-      id: true,
-      email: true,
-      role: true,
-      disabledAt: true,
-      sessionVersion: true,
-      projectAssignments: { select: { projectId: true } },
-    },
-  });
+  const user = await liveSessionUser(getDb(), claims.sessionId, claims.userId);
   if (!user) return null;
   if (user.disabledAt || user.sessionVersion !== claims.sessionVersion) {
     // A valid cookie whose rights were withdrawn (disabled, demoted, password changed): refused

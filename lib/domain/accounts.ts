@@ -15,7 +15,7 @@ import {
 } from '@/lib/auth/throttle';
 import type { OidcConfig, Role } from '@/lib/config';
 import { getDb, type Database, type Prisma } from '@/lib/db';
-import { AppError, fail, ok, type ActionResult } from '@/lib/errors';
+import { AppError, fail, resultOf, type ActionResult } from '@/lib/errors';
 import { acceptInvitationSchema, emailSchema, firstAdminSetupSchema } from '@/lib/validations/users';
 import { fieldErrorsOf, lockAdminChanges } from './mutation';
 
@@ -87,7 +87,7 @@ export async function completeFirstAdminSetup(
     return fail('forbidden', 'This set-up link is no longer valid. Restart Keywarden to print a new one.');
   }
   const passwordHash = await hashPassword(password);
-  try {
+  return resultOf(async () => {
     await db.$transaction(async (tx) => {
       await consumeLink(tx, link.id);
       // Serialises two set-up attempts racing (even with two different links): the loser finds
@@ -97,21 +97,23 @@ export async function completeFirstAdminSetup(
       const user = await tx.user.create({ data: { email, name: name ?? null, role: 'admin', passwordHash } });
       await recordAudit(tx, { actor: { id: user.id, email, role: 'admin' }, action: 'setup.first_admin', target: { type: 'user', id: user.id }, outcome: 'succeeded', clientAddress });
     });
-  } catch (error) {
-    if (error instanceof AppError) return { ok: false, error: error.toBody() };
-    throw error;
-  }
-  return ok({ email });
+    return { email };
+  });
 }
 
-export async function describeInvitation(token: string): Promise<{ email: string; role: Role } | null> {
-  const db = getDb();
+/** The invitation link and its invitee, while the link is usable and the invitee has not accepted. */
+async function usableInvitation(db: Database, token: string) {
   const link = await findUsableLink(db, token, 'invitation');
   if (!link?.userId) return null;
   const user = await db.user.findUnique({ where: { id: link.userId } });
   // Accepted already, by password or through SSO: the link must not add a password afterwards.
   if (!user || user.disabledAt || user.passwordHash || user.oidcSubject) return null;
-  return { email: user.email, role: user.role };
+  return { link, user };
+}
+
+export async function describeInvitation(token: string): Promise<{ email: string; role: Role } | null> {
+  const invitation = await usableInvitation(getDb(), token);
+  return invitation ? { email: invitation.user.email, role: invitation.user.role } : null;
 }
 
 export async function acceptInvitation(
@@ -122,28 +124,24 @@ export async function acceptInvitation(
   const parsed = acceptInvitationSchema.safeParse(rawInput);
   if (!parsed.success) return fail('invalid_input', 'Please correct the highlighted fields.', fieldErrorsOf(parsed.error));
   const { token, name, password } = parsed.data;
-  const invitation = await describeInvitation(token);
-  const link = invitation ? await findUsableLink(db, token, 'invitation') : null;
-  if (!invitation || !link?.userId) {
+  const invitation = await usableInvitation(db, token);
+  if (!invitation) {
     await recordAudit(db, { actor: null, action: 'invitation.accept', outcome: 'refused', reason: 'invitation link invalid, used or expired', clientAddress });
     return fail('forbidden', 'This invitation is no longer valid. Ask an admin for a new one.');
   }
-  const userId = link.userId;
+  const { link, user: invitee } = invitation;
   const passwordHash = await hashPassword(password);
-  try {
+  return resultOf(async () => {
     await db.$transaction(async (tx) => {
       await consumeLink(tx, link.id);
       const user = await tx.user.update({
-        where: { id: userId },
+        where: { id: invitee.id },
         data: { passwordHash, ...(name ? { name } : {}), sessionVersion: { increment: 1 } },
       });
       await recordAudit(tx, { actor: { id: user.id, email: user.email, role: user.role }, action: 'invitation.accept', target: { type: 'user', id: user.id }, outcome: 'succeeded', clientAddress });
     });
-  } catch (error) {
-    if (error instanceof AppError) return { ok: false, error: error.toBody() };
-    throw error;
-  }
-  return ok({ email: invitation.email });
+    return { email: invitee.email };
+  });
 }
 
 export interface SignedInUser {

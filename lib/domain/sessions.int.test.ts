@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/lib/db';
 import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
 import { createUser } from '@/lib/testing/fixtures';
-import { endSession, isSessionLive, startSession } from './sessions';
+import { endSession, liveSessionUser, startSession } from './sessions';
 
 describe.each(TEST_DATABASE_KINDS)('server-side sessions on %s', (kind) => {
   let database: TestDatabase;
@@ -15,16 +15,16 @@ describe.each(TEST_DATABASE_KINDS)('server-side sessions on %s', (kind) => {
     await database?.destroy();
   });
 
-  it('is live from sign-in until sign-out, and only for its own user', async () => {
+  it('is live from sign-in until sign-out, and only for its own user (whom it returns)', async () => {
     const user = await createUser(db, { role: 'reviewer' });
     const other = await createUser(db, { role: 'reviewer' });
     const sessionId = await startSession(db, user.id, { maxAgeSeconds: 60, clientAddress: '10.0.0.7' });
-    expect(await isSessionLive(db, sessionId, user.id)).toBe(true);
-    expect(await isSessionLive(db, sessionId, other.id)).toBe(false);
+    expect((await liveSessionUser(db, sessionId, user.id))?.id).toBe(user.id);
+    expect(await liveSessionUser(db, sessionId, other.id)).toBeNull();
     expect((await db.session.findUniqueOrThrow({ where: { id: sessionId } })).clientAddress).toBe('10.0.0.7');
 
     await endSession(db, sessionId);
-    expect(await isSessionLive(db, sessionId, user.id)).toBe(false);
+    expect(await liveSessionUser(db, sessionId, user.id)).toBeNull();
     // Ending it twice keeps the first revocation time.
     const revokedAt = (await db.session.findUniqueOrThrow({ where: { id: sessionId } })).revokedAt;
     await endSession(db, sessionId);
@@ -35,8 +35,8 @@ describe.each(TEST_DATABASE_KINDS)('server-side sessions on %s', (kind) => {
     const user = await createUser(db, { role: 'admin' });
     const expired = await startSession(db, user.id, { maxAgeSeconds: 60, clientAddress: null });
     await db.session.update({ where: { id: expired }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    expect(await isSessionLive(db, expired, user.id)).toBe(false);
-    expect(await isSessionLive(db, '00000000-0000-4000-8000-000000000000', user.id)).toBe(false);
+    expect(await liveSessionUser(db, expired, user.id)).toBeNull();
+    expect(await liveSessionUser(db, '00000000-0000-4000-8000-000000000000', user.id)).toBeNull();
 
     await db.session.update({ where: { id: expired }, data: { expiresAt: new Date(Date.now() - 25 * 60 * 60 * 1000) } });
     await startSession(db, user.id, { maxAgeSeconds: 60, clientAddress: null });

@@ -23,8 +23,24 @@ export async function endSession(db: Db, sessionId: string): Promise<void> {
   await db.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
 }
 
-/** True when the session exists, belongs to the user, and is neither revoked nor expired. */
-export async function isSessionLive(db: Db, sessionId: string, userId: string): Promise<boolean> {
-  const session = await db.session.findUnique({ where: { id: sessionId } });
-  return session !== null && session.userId === userId && session.revokedAt === null && session.expiresAt > new Date();
+const SESSION_USER_SELECT = {
+  id: true,
+  email: true,
+  role: true,
+  disabledAt: true,
+  sessionVersion: true,
+  projectAssignments: { select: { projectId: true } },
+} as const;
+
+/**
+ * The user behind a session that exists, belongs to that user, and is neither revoked nor expired;
+ * null otherwise. One query: it runs on every request.
+ */
+export async function liveSessionUser(db: Db, sessionId: string, userId: string) {
+  const session = await db.session.findUnique({
+    where: { id: sessionId },
+    select: { userId: true, revokedAt: true, expiresAt: true, user: { select: SESSION_USER_SELECT } },
+  });
+  if (!session || session.userId !== userId || session.revokedAt !== null || session.expiresAt <= new Date()) return null;
+  return session.user;
 }

@@ -1,0 +1,13 @@
+// Server actions answer with typed results: an unexpected failure is logged and the user gets the
+// generic message, never a stack trace (STYLE.md habit 3). Not a "use server" module: a helper.
+import { fail, GENERIC_ERROR_MESSAGE, type ActionResult } from '@/lib/errors';
+import { logger } from '@/lib/logger';
+
+export async function answerUnexpectedErrors<T>(actionName: string, run: () => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+  try {
+    return await run();
+  } catch (error) {
+    logger.error(`${actionName} failed`, { error });
+    return fail('internal', GENERIC_ERROR_MESSAGE);
+  }
+}
