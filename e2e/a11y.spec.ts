@@ -1,9 +1,22 @@
-// Accessibility: axe (WCAG 2.0/2.1 A and AA) on every page and on the Users page's dialogs, with
-// no serious or critical violation allowed; and the sign-in form completed with the keyboard only.
+// Accessibility: axe (WCAG 2.0/2.1 A and AA) on every page, on the Users page's dialogs, on the
+// onboarding wizard's steps and on a machine user's page and dialogs, with no serious or critical
+// violation allowed; and the sign-in form completed with the keyboard only.
 // The valid first-run set-up page is checked by first-run.spec.ts (it exists only once per run).
 import type { Page } from '@playwright/test';
 import { DEMO_PROJECTS } from '@/lib/demo/organisation';
+import { DEMO_HAND_SET_TOKEN_PROJECT_ID } from '@/lib/platformsh/simulator';
 import { expectNoSeriousA11yViolations } from './support/axe';
+import {
+  DASHBOARD_EMAIL,
+  demoProject,
+  emailField,
+  expectState,
+  nextStep,
+  openMachineUserInteractive,
+  openWizard,
+  seedMachineUser,
+  stepHeading,
+} from './support/machine-users';
 import type { AccountRole } from './support/paths';
 import { inviteByAction, seedUser } from './support/seed';
 import { expect, test, uniqueEmail, waitForHydration } from './support/test';
@@ -14,7 +27,9 @@ const INVALID_TOKEN = 'x'.repeat(43);
 const DASHBOARD_PAGES: { path: string; heading: string }[] = [
   { path: '/', heading: 'Overview' },
   { path: '/projects', heading: 'Projects' },
+  { path: `/projects/${DEMO_HAND_SET_TOKEN_PROJECT_ID}`, heading: 'Checkout API' },
   { path: '/machine-users', heading: 'Machine users' },
+  { path: '/machine-users/new', heading: 'Onboard a machine user' },
   { path: '/tokens', heading: 'Tokens' },
   { path: '/review', heading: 'Review' },
   { path: '/settings', heading: 'Settings' },
@@ -71,6 +86,9 @@ test.describe('pages as the other roles', () => {
     { role: 'reviewer', path: '/audit', heading: 'Audit' },
     { role: 'onboarder', path: '/users', heading: 'Users' },
     { role: 'onboarder', path: '/', heading: 'Overview' },
+    { role: 'reviewer', path: '/machine-users', heading: 'Machine users' },
+    { role: 'onboarder', path: '/machine-users', heading: 'Machine users' },
+    { role: 'onboarder', path: '/machine-users/new', heading: 'Onboard a machine user' },
   ];
   for (const { role, path, heading } of cases) {
     test(`${path} (${role})`, async ({ pageAs }) => {
@@ -117,6 +135,69 @@ test.describe('dialogs on the Users page', () => {
     await row.getByRole('button', { name: `Disable ${user.email}` }).click();
     await expect(admin.getByRole('dialog', { name: `Disable ${user.email}?` })).toBeVisible();
     await expectNoSeriousA11yViolations(admin, 'the disable confirmation');
+  });
+});
+
+test.describe('machine users', () => {
+  // Search service: a demo project no other spec changes.
+  const searchService = demoProject('Search service');
+
+  test('the onboarding wizard’s steps: Purpose, E-mail with an error, Roles, Review', async ({ pageAs }) => {
+    const admin = await pageAs('admin');
+    await openWizard(admin, searchService.id);
+    await expect(stepHeading(admin, 'Purpose')).toBeVisible();
+    await expectNoSeriousA11yViolations(admin, 'the wizard’s Purpose step');
+    await admin.getByRole('radio', { name: /^Backups/ }).check();
+    await nextStep(admin, 'E-mail');
+    await emailField(admin).fill(DASHBOARD_EMAIL);
+    await admin.getByRole('button', { name: 'Next', exact: true }).click();
+    await expect(admin.getByRole('region', { name: /^Step 3 of 6/ }).getByRole('alert')).toBeVisible();
+    await expectNoSeriousA11yViolations(admin, 'the wizard’s E-mail step with an error');
+    await emailField(admin).fill(uniqueEmail('bots+a11y'));
+    await nextStep(admin, 'Roles');
+    await expect(admin.getByRole('status').filter({ hasText: 'above viewer' })).toBeVisible();
+    await expectNoSeriousA11yViolations(admin, 'the wizard’s Roles step');
+    // A project admin: the environment roles are implied (disabled), with the admin warning.
+    await admin.getByRole('radio', { name: /^Admin/ }).check();
+    await expect(admin.getByLabel('production')).toBeDisabled();
+    await expectNoSeriousA11yViolations(admin, 'the wizard’s Roles step (project admin)');
+    await admin.getByRole('radio', { name: /^Viewer/ }).check();
+    await nextStep(admin, 'Owners');
+    await expectNoSeriousA11yViolations(admin, 'the wizard’s Owners step');
+    await nextStep(admin, 'Review');
+    await expect(admin.getByRole('button', { name: 'Send invitation' })).toBeVisible();
+    await expectNoSeriousA11yViolations(admin, 'the wizard’s Review step');
+  });
+
+  test('a machine user’s page, its Change roles and Remove dialogs, and the removed state', async ({ pageAs, newApiClient }) => {
+    const admin = await pageAs('admin');
+    const machineUser = await seedMachineUser(admin, await newApiClient({ as: 'admin' }), { project: searchService, purpose: 'backups', email: uniqueEmail('bots+a11y-page') });
+    await openMachineUserInteractive(admin, machineUser.id, machineUser.email);
+    await expectState(admin, 'Invitation pending');
+    await expectNoSeriousA11yViolations(admin, 'a machine user’s page (invitation pending)');
+
+    await admin.getByRole('button', { name: 'Change roles' }).click();
+    const rolesDialog = admin.getByRole('dialog', { name: `Change the roles of ${machineUser.email}` });
+    await rolesDialog.getByLabel('staging').selectOption('viewer');
+    await expect(rolesDialog.getByRole('region', { name: 'Preview of the change' }).getByRole('listitem')).toHaveText(['staging: none → viewer']);
+    await expectNoSeriousA11yViolations(admin, 'the Change roles dialog with a preview');
+    await rolesDialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(rolesDialog).toBeHidden();
+
+    await admin.getByRole('button', { name: 'Cancel invitation' }).click();
+    await expect(admin.getByRole('dialog', { name: `Cancel the invitation to ${machineUser.email}?` })).toBeVisible();
+    await expectNoSeriousA11yViolations(admin, 'the Cancel invitation confirmation');
+    await admin.keyboard.press('Escape');
+
+    await admin.getByRole('button', { name: 'Remove machine user' }).click();
+    const removeDialog = admin.getByRole('dialog', { name: `Remove ${machineUser.email}?` });
+    await expect(removeDialog.getByRole('button', { name: 'Remove machine user' })).toBeDisabled();
+    await expectNoSeriousA11yViolations(admin, 'the Remove dialog');
+    await removeDialog.getByLabel(`Type ${machineUser.email} to confirm`).fill(machineUser.email);
+    await removeDialog.getByRole('button', { name: 'Remove machine user' }).click();
+    await expect(removeDialog).toBeHidden();
+    await expectState(admin, 'Removed');
+    await expectNoSeriousA11yViolations(admin, 'a machine user’s page (removed)');
   });
 });
 

@@ -1,12 +1,12 @@
 // Starts the production build on a fresh data directory, the way an operator would on first run:
 // no admin is configured, so the server prints a one-time set-up link on stdout, which the
 // first-run project then follows through the UI.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FullConfig } from '@playwright/test';
 import { startOidcProvider, type TestOidcProvider } from '@/lib/testing/oidc-provider';
 import { E2E_PORT_ENV, e2eDir, paths } from './support/paths';
+import { inheritedEnvironment, logTail, spawnServer, stopServer, waitForHealth, type ServerProcess } from './support/server-process';
 import { SSO_IDENTITIES, SSO_NAME, SSO_ROLE_MAP } from './support/sso';
 import { writeJson, type ServerState } from './support/server-state';
 
@@ -34,11 +34,8 @@ function newestSourceChange(root: string): number {
 
 /** The variables of the server under test: this run's, never the developer's own configuration. */
 function serverEnvironment(baseUrl: string, port: number, sso: TestOidcProvider): NodeJS.ProcessEnv {
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^(KEYWARDEN_|PLATFORMSH_|NEXTAUTH_|DATABASE_URL$)/.test(name)),
-  );
   return {
-    ...inherited,
+    ...inheritedEnvironment(),
     NODE_ENV: 'production',
     NEXT_TELEMETRY_DISABLED: '1',
     PORT: String(port),
@@ -57,48 +54,18 @@ function serverEnvironment(baseUrl: string, port: number, sso: TestOidcProvider)
   };
 }
 
-function logTail(file: string): string {
-  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-  return text.split('\n').slice(-40).join('\n');
-}
-
-function stopGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
-}
-
-async function waitForStartup(pid: number, logFile: string, hasExited: () => number | null): Promise<string> {
+async function waitForStartup(server: ServerProcess, logFile: string): Promise<string> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    const exitCode = hasExited();
+    const exitCode = server.exitCode();
     if (exitCode !== null) throw new Error(`The server exited (code ${exitCode}) before it was ready:\n${logTail(logFile)}`);
     const log = fs.readFileSync(logFile, 'utf8');
     const setupUrl = /^\s+(https?:\/\/\S+\/setup\/\S+)\s*$/m.exec(log)?.[1];
     if (setupUrl && /is running at/.test(log)) return setupUrl;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
-  stopGroup(pid);
+  await stopServer(server.pid, { crash: true });
   throw new Error(`The server did not print its set-up link within ${START_TIMEOUT_MS / 1000}s:\n${logTail(logFile)}`);
-}
-
-async function waitForHealth(baseUrl: string, logFile: string): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  let last = 'no answer';
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(new URL('/api/health', baseUrl));
-      const body = (await response.json()) as { status?: string };
-      if (response.ok && body.status === 'ok') return;
-      last = `${response.status} ${JSON.stringify(body)}`;
-    } catch (error) {
-      last = error instanceof Error ? error.message : String(error);
-    }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS * 5));
-  }
-  throw new Error(`/api/health did not report ok (last: ${last}):\n${logTail(logFile)}`);
 }
 
 export default async function globalSetup(config: FullConfig): Promise<() => Promise<void>> {
@@ -116,34 +83,19 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
   fs.mkdirSync(path.join(e2eDir(), 'auth'), { recursive: true, mode: 0o700 });
   fs.mkdirSync(paths.dataDir(), { recursive: true, mode: 0o700 });
   const logFile = paths.serverLog();
-  const logFd = fs.openSync(logFile, 'a', 0o600);
 
   // The identity provider lives in this (the runner's) process until the returned teardown.
   const sso = await startOidcProvider({ redirectUri: `${baseUrl}/api/auth/callback/oidc`, identities: SSO_IDENTITIES });
-
-  // Its own process group (detached), so that teardown stops tsx and the node process it runs.
-  const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['lib/cli/start.ts'], {
-    cwd: root,
-    env: serverEnvironment(baseUrl, port, sso),
-    detached: true,
-    stdio: ['ignore', logFd, logFd],
-  });
-  fs.closeSync(logFd);
-  let exitCode: number | null = null;
-  child.on('exit', (code, signal) => {
-    exitCode = code ?? (signal ? 128 : 1);
-  });
-  child.unref();
-  const pid = child.pid;
-  if (pid === undefined) throw new Error('Could not start the server (no process id)');
+  const server = spawnServer(root, serverEnvironment(baseUrl, port, sso), logFile);
+  const pid = server.pid;
 
   try {
-    const setupUrl = await waitForStartup(pid, logFile, () => exitCode);
-    await waitForHealth(baseUrl, logFile);
+    const setupUrl = await waitForStartup(server, logFile);
+    await waitForHealth(baseUrl, server, logFile);
     const state: ServerState = { baseUrl, setupUrl, dataDir: paths.dataDir(), pid, logFile };
     writeJson(paths.server(), state);
   } catch (error) {
-    stopGroup(pid);
+    await stopServer(pid, { crash: true });
     await sso.stop();
     // Global teardown does not run after a failed set-up: leave nothing behind (the error carries
     // the log's tail).

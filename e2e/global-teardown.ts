@@ -4,26 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FullConfig } from '@playwright/test';
 import { e2eDir, paths } from './support/paths';
+import { stopServer } from './support/server-process';
 import type { ServerState } from './support/server-state';
-
-const STOP_TIMEOUT_MS = 10_000;
-
-function isGroupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function stopServer(pid: number): Promise<void> {
-  if (!isGroupAlive(pid)) return;
-  process.kill(-pid, 'SIGTERM');
-  const deadline = Date.now() + STOP_TIMEOUT_MS;
-  while (isGroupAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-  if (isGroupAlive(pid)) process.kill(-pid, 'SIGKILL');
-}
 
 export default async function globalTeardown(config: FullConfig): Promise<void> {
   const dir = e2eDir();

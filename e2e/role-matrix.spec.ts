@@ -3,12 +3,31 @@
 // replayed with every role's session. A denied role is refused, nothing changes (as the admin's
 // Users page shows), and the refusal is on the Audit page; the admin's own replay is the positive
 // control that proves the captured call does work. Read access is checked page by page.
+//
+// Project-scoped rules ('assigned'): the admin's call targets a record on a project assigned to the
+// role's shared account (the onboarder has Storefront and Checkout API), and that role is then
+// allowed. The same call aimed at a record on an unassigned project (Legacy CMS) is refused for it,
+// with nothing changed and the refusal audited.
 import type { Page } from '@playwright/test';
 import matrix from '@/lib/auth/role-matrix.json' with { type: 'json' };
-import { DEMO_PROJECTS } from '@/lib/demo/organisation';
+import { DEMO_PROJECTS, type DemoProject } from '@/lib/demo/organisation';
+import type { MachineRoles, Purpose } from '@/lib/machine-users/roles';
+import {
+  acceptInSandbox,
+  demoProject,
+  expectState,
+  openMachineUser,
+  openMachineUserInteractive,
+  openWizard,
+  pageSection,
+  rolesLine,
+  seedMachineUser,
+  sendInvitationButton,
+  walkWizardToReview,
+} from './support/machine-users';
 import type { AccountRole } from './support/paths';
 import { inviteByAction, seedUser } from './support/seed';
-import { captureAction, replayAction, type CapturedAction } from './support/server-actions';
+import { argumentsOf, captureAction, replayAction, type CapturedAction } from './support/server-actions';
 import { expect, readAccounts, syntheticAddress, test, uniqueEmail, waitForHydration } from './support/test';
 import { expectUserRow, findUserRow } from './support/users-page';
 
@@ -21,21 +40,55 @@ const ACTIONS = Object.entries(matrix.actions as Record<string, Row>);
 const [storefront, checkout] = DEMO_PROJECTS;
 if (!storefront || !checkout) throw new Error('The sandbox seeds at least two demo projects');
 
+/** The projects assigned to the shared accounts (accounts.setup.ts): what 'assigned' means for each. */
+const ASSIGNED_PROJECTS: Partial<Record<AccountRole, DemoProject[]>> = { onboarder: [storefront, checkout] };
+/** A project no shared account has assigned (and that other specs leave alone). */
+const UNASSIGNED_PROJECT = demoProject('Legacy CMS');
+
 interface Target {
   email: string;
   userId?: string;
   invitationUrl?: string;
+  /** The latest inventory sync run before the action (inventory.sync). */
+  syncRunId?: string | null;
+  /** Machine-user actions: the machine user (none yet for an invitation) and its project. */
+  machineUserId?: string;
+  projectId?: string;
+  /** token.record: the last four characters of the token the admin pasted. */
+  tokenLastFour?: string;
+}
+
+async function latestSyncRun(admin: Page): Promise<{ id: string; status: string } | null> {
+  const response = await admin.request.get('/api/inventory/sync');
+  expect(response.status()).toBe(200);
+  return ((await response.json()) as { run: { id: string; status: string } | null }).run;
+}
+
+/** Waits until no sync runs, so that a new request would begin one; returns the latest run. */
+async function idleSyncRun(admin: Page): Promise<{ id: string; status: string } | null> {
+  await expect.poll(async () => (await latestSyncRun(admin))?.status, { timeout: 30_000 }).not.toBe('running');
+  return latestSyncRun(admin);
 }
 
 interface SeedTools {
   admin: Page;
   inviteAndAccept: (role: 'reviewer' | 'onboarder', projectIds?: string[]) => Promise<Target>;
   inviteOnly: (role: 'reviewer' | 'onboarder') => Promise<Target>;
+  /** A machine user invited by the admin (pending) on `project`. */
+  machineUser: (project: DemoProject, purpose: Purpose, roles?: MachineRoles) => Promise<Target>;
 }
 
-/** How to make the admin's UI send one action, and how its effect shows on the Users page. */
+/** How to make the admin's UI send one action, and how its effect shows (on the Users page, or the machine user's page). */
 interface Driver {
-  seed: (tools: SeedTools) => Promise<Target>;
+  /** `project`: where the target lives, for project-scoped actions. */
+  seed: (tools: SeedTools, project: DemoProject) => Promise<Target>;
+  /**
+   * Project-scoped actions: the one assigned project the target lives on (the default is the
+   * first one assigned), so that the drivers' targets do not collide.
+   */
+  assignedProject?: DemoProject;
+  /** Project-scoped actions: the captured call's arguments, aimed at `other` instead. */
+  retarget?: (args: unknown[], other: Target) => unknown[];
   /** UI steps ending in the click that sends the action. */
   send: (admin: Page, target: Target) => Promise<void>;
   expectUnchanged: (admin: Page, target: Target) => Promise<void>;
@@ -54,6 +107,18 @@ async function invitationPageHeading(admin: Page, url: string): Promise<string> 
 
 const sortedTitles = (...projects: { id: string; title: string }[]) =>
   [...projects].sort((a, b) => a.id.localeCompare(b.id)).map((project) => project.title);
+
+function projectOf(target: Target): DemoProject {
+  const project = DEMO_PROJECTS.find((candidate) => candidate.id === target.projectId);
+  if (!project) throw new Error(`The target ${target.email} names no demo project`);
+  return project;
+}
+
+function firstArgument(args: unknown[]): Record<string, unknown> {
+  const [first] = args;
+  if (typeof first !== 'object' || first === null) throw new Error(`Unexpected arguments: ${JSON.stringify(args).slice(0, 200)}`);
+  return first as Record<string, unknown>;
+}
 
 const DRIVERS: Record<string, Driver> = {
   'user.invite': {
@@ -136,7 +201,135 @@ const DRIVERS: Record<string, Driver> = {
     expectUnchanged: (admin, target) => expectUserRow(admin, target.email, { status: 'disabled' }),
     expectChanged: (admin, target) => expectUserRow(admin, target.email, { status: 'active' }),
   },
+  'inventory.sync': {
+    seed: async ({ admin }) => ({ email: '', syncRunId: (await idleSyncRun(admin))?.id ?? null }),
+    send: async (admin) => {
+      await admin.goto('/projects');
+      await waitForHydration(admin, 'main button');
+      await admin.getByRole('button', { name: 'Sync now' }).click();
+    },
+    expectUnchanged: async (admin, target) => expect((await latestSyncRun(admin))?.id ?? null).toBe(target.syncRunId),
+    expectChanged: async (admin, target) => {
+      expect((await idleSyncRun(admin))?.id ?? null).not.toBe(target.syncRunId);
+    },
+  },
+  'machine_user.invite': {
+    // Checkout API: the other machine-user drivers use Storefront, and the onboarder's replay would
+    // be refused (not forbidden, but as a second machine user for the purpose) if one already served it.
+    assignedProject: checkout,
+    seed: async (_tools, project) => ({ email: uniqueEmail('bots+matrix-invite'), projectId: project.id }),
+    send: async (admin, target) => {
+      const project = projectOf(target);
+      await openWizard(admin, project.id);
+      await walkWizardToReview(admin, { project, purpose: 'custom', email: target.email });
+      await sendInvitationButton(admin).click();
+    },
+    retarget: (args, other) => [{ ...firstArgument(args), projectId: other.projectId, email: other.email }],
+    expectUnchanged: async (admin, target) => {
+      await admin.goto(`/machine-users?q=${encodeURIComponent(target.email)}&state=all`);
+      await expect(admin.getByRole('heading', { name: 'No machine users match these filters' })).toBeVisible();
+    },
+    expectChanged: async (admin, target) => {
+      await admin.goto(`/machine-users?q=${encodeURIComponent(target.email)}&state=all`);
+      const rows = admin.getByRole('region', { name: 'Machine users table' }).getByRole('row').filter({ has: admin.getByRole('cell') });
+      await expect(rows).toHaveCount(1);
+      for (const text of [target.email, projectOf(target).title, 'Custom', 'Invitation pending']) await expect(rows).toContainText(text);
+    },
+  },
+  'machine_user.change_roles': {
+    seed: ({ machineUser }, project) => machineUser(project, 'backups'),
+    send: async (admin, target) => {
+      await openMachineUserInteractive(admin, target.machineUserId ?? '', target.email);
+      await admin.getByRole('button', { name: 'Change roles' }).click();
+      const dialog = admin.getByRole('dialog', { name: `Change the roles of ${target.email}` });
+      await dialog.getByLabel('production').selectOption('viewer');
+      await expect(dialog.getByRole('region', { name: 'Preview of the change' })).toContainText('production: admin → viewer');
+      await dialog.getByRole('button', { name: 'Apply new roles' }).click();
+    },
+    retarget: (args, other) => [{ ...firstArgument(args), machineUserId: other.machineUserId }],
+    expectUnchanged: async (admin, target) => {
+      await openMachineUser(admin, target.machineUserId ?? '', target.email);
+      await expect(rolesLine(admin)).toHaveText('Project viewer; production: admin');
+    },
+    expectChanged: async (admin, target) => {
+      await openMachineUser(admin, target.machineUserId ?? '', target.email);
+      await expect(rolesLine(admin)).toHaveText('Project viewer; production: viewer');
+    },
+  },
+  'machine_user.manage_invitation': {
+    seed: ({ machineUser }, project) => machineUser(project, 'ci_tests'),
+    send: async (admin, target) => {
+      await openMachineUserInteractive(admin, target.machineUserId ?? '', target.email);
+      await admin.getByRole('button', { name: 'Cancel invitation' }).click();
+      await admin.getByRole('dialog', { name: `Cancel the invitation to ${target.email}?` }).getByRole('button', { name: 'Cancel invitation' }).click();
+    },
+    retarget: (args, other) => [{ ...firstArgument(args), machineUserId: other.machineUserId }],
+    expectUnchanged: async (admin, target) => {
+      await openMachineUser(admin, target.machineUserId ?? '', target.email);
+      await expectState(admin, 'Invitation pending');
+    },
+    expectChanged: async (admin, target) => {
+      await openMachineUser(admin, target.machineUserId ?? '', target.email);
+      await expectState(admin, 'Invitation cancelled');
+    },
+  },
+  'machine_user.remove': {
+    seed: ({ machineUser }, project) => machineUser(project, 'source_operations'),
+    send: async (admin, target) => {
+      await openMachineUserInteractive(admin, target.machineUserId ?? '', target.email);
+      await admin.getByRole('button', { name: 'Remove machine user' }).click();
+      const dialog = admin.getByRole('dialog', { name: `Remove ${target.email}?` });
+      await dialog.getByLabel(`Type ${target.email} to confirm`).fill(target.email);
+      await dialog.getByRole('button', { name: 'Remove machine user' }).click();
+    },
+    retarget: (args, other) => [{ ...firstArgument(args), machineUserId: other.machineUserId, confirmEmail: other.email }],
+    expectUnchanged: async (admin, target) => {
+      await openMachineUser(admin, target.machineUserId ?? '', target.email);
+      await expectState(admin, 'Invitation pending');
+    },
+    expectChanged: async (admin, target) => {
+      await openMachineUser(admin, target.machineUserId ?? '', target.email);
+      await expectState(admin, 'Removed');
+    },
+  },
+  'token.record': {
+    seed: async (tools, project) => {
+      const target = await tools.machineUser(project, 'source_operations');
+      await acceptInSandbox(tools.admin, target.machineUserId ?? '', target.email);
+      return target;
+    },
+    send: async (admin, target) => {
+      await openMachineUserInteractive(admin, target.machineUserId ?? '', target.email);
+      const tokens = pageSection(admin, 'Tokens');
+      // The machine user creates its token in the simulator's Console (shown there once).
+      const consolePage = await admin.context().newPage();
+      await consolePage.goto((await tokens.getByRole('link', { name: 'Open the simulator’s Console as this machine user' }).getAttribute('href')) ?? '');
+      const token = ((await consolePage.locator('#api-token').textContent()) ?? '').trim();
+      await consolePage.close();
+      target.tokenLastFour = token.slice(-4);
+      await tokens.getByLabel('API token', { exact: true }).fill(token);
+      await tokens.getByRole('button', { name: 'Verify and push' }).click();
+    },
+    retarget: (args, other) => [{ ...firstArgument(args), machineUserId: other.machineUserId }],
+    expectUnchanged: async (admin, target) => {
+      await openMachineUser(admin, target.machineUserId ?? '', target.email);
+      await expect(pageSection(admin, 'Tokens')).toContainText('No API token is recorded for this machine user yet.');
+    },
+    expectChanged: async (admin, target) => {
+      await openMachineUser(admin, target.machineUserId ?? '', target.email);
+      await expect(pageSection(admin, 'Tokens').getByRole('region', { name: 'Tokens table' })).toContainText(`…${target.tokenLastFour ?? '????'}`);
+    },
+  },
 };
+
+/** The refusal of `action` by `role`'s shared account, from `address`, is on the Audit page. */
+async function expectRefusalAudited(admin: Page, action: string, role: AccountRole, address: string): Promise<void> {
+  const email = readAccounts()[role].email;
+  await admin.goto(`/audit?action=${action}&outcome=refused&actor=${encodeURIComponent(email)}`);
+  const entry = admin.getByRole('region', { name: 'Audit events table' }).getByRole('row').filter({ hasText: address });
+  await expect(entry, `audit entry of ${role}'s refused ${action}`).toHaveCount(1);
+  for (const text of [email, role, action, 'refused']) await expect(entry).toContainText(text);
+}
 
 test.describe('every mutation in the role matrix, replayed with each role’s session', () => {
   for (const [action, row] of ACTIONS.filter(([, entry]) => entry.mutation)) {
@@ -145,13 +338,27 @@ test.describe('every mutation in the role matrix, replayed with each role’s se
       if (!driver) throw new Error(`role-matrix.json lists ${action}, but this spec has no driver for it: add one`);
       const denied = ROLES.filter((role) => row[role] === 'deny');
       const allowed = ROLES.filter((role) => row[role] === 'allow');
-      const scoped = ROLES.filter((role) => row[role] !== 'deny' && row[role] !== 'allow');
-      if (scoped.length > 0) throw new Error(`${action}: project-scoped rules (${scoped.join(', ')}) need a driver with assigned projects`);
+      const scoped = ROLES.filter((role) => row[role] === 'assigned');
+      const unknown = ROLES.filter((role) => !['allow', 'deny', 'assigned'].includes(row[role]));
+      if (unknown.length > 0) throw new Error(`${action}: unknown rules for ${unknown.join(', ')}`);
       expect(allowed, 'the captured call is the admin’s, so the admin must be allowed').toContain('admin');
+
+      // A project-scoped rule needs a project every scoped role has assigned, and a driver that can
+      // aim the captured call at a record on another project.
+      let project = driver.assignedProject ?? storefront;
+      if (scoped.length > 0) {
+        if (!driver.retarget) throw new Error(`${action}: project-scoped rules (${scoped.join(', ')}) need a driver with retarget`);
+        for (const role of scoped) {
+          const assigned = ASSIGNED_PROJECTS[role] ?? [];
+          if (!driver.assignedProject) project = assigned[0] ?? project;
+          if (!assigned.some((candidate) => candidate.id === project.id)) throw new Error(`${action}: ${role} has no assigned project ${project.title}`);
+          if (assigned.some((candidate) => candidate.id === UNASSIGNED_PROJECT.id)) throw new Error(`${role} has ${UNASSIGNED_PROJECT.title} assigned`);
+        }
+      }
 
       const admin = await pageAs('admin');
       const adminApi = await newApiClient({ as: 'admin' });
-      const target = await driver.seed({
+      const tools: SeedTools = {
         admin,
         inviteAndAccept: async (role, projectIds) => {
           const user = await seedUser(adminApi, await newApiClient(), { role, projectIds, baseUrl: baseURL ?? '', label: `matrix-${role}` });
@@ -162,7 +369,14 @@ test.describe('every mutation in the role matrix, replayed with each role’s se
           const link = await inviteByAction(adminApi, { email, role });
           return { email, userId: link.userId, invitationUrl: link.url };
         },
-      });
+        machineUser: async (on, purpose, roles) => {
+          const seeded = await seedMachineUser(admin, adminApi, { project: on, purpose, roles, email: uniqueEmail(`bots+matrix-${purpose}`) });
+          return { email: seeded.email, machineUserId: seeded.id, projectId: seeded.projectId };
+        },
+      };
+      const target = await driver.seed(tools, project);
+      // The same kind of record on a project that no scoped role has assigned.
+      const other = scoped.length > 0 ? await driver.seed(tools, UNASSIGNED_PROJECT) : undefined;
       await driver.expectUnchanged(admin, target);
 
       // The admin's call, held back: it never reaches the server.
@@ -170,23 +384,33 @@ test.describe('every mutation in the role matrix, replayed with each role’s se
       expect(call.headers['next-action']).toMatch(/^[0-9a-f]{40,}$/);
       await driver.expectUnchanged(admin, target);
 
-      const accounts = readAccounts();
       for (const role of denied) {
         const address = syntheticAddress();
         const client = await newApiClient({ as: role, clientAddress: address });
         const { result } = await replayAction(client, call);
         expect(result, `${action} replayed as ${role}`).toMatchObject({ ok: false, error: { code: 'forbidden' } });
         await driver.expectUnchanged(admin, target);
-
-        const email = accounts[role].email;
-        await admin.goto(`/audit?action=${action}&outcome=refused&actor=${encodeURIComponent(email)}`);
-        const entry = admin.getByRole('region', { name: 'Audit events table' }).getByRole('row').filter({ hasText: address });
-        await expect(entry, `audit entry of ${role}'s refused ${action}`).toHaveCount(1);
-        for (const text of [email, role, action, 'refused']) await expect(entry).toContainText(text);
+        await expectRefusalAudited(admin, action, role, address);
       }
 
-      // Positive control: the same call, from a session that may make it, takes effect.
-      const [first, ...others] = [...allowed.filter((role) => role !== 'admin'), 'admin' as const];
+      // Project-scoped roles: the call aimed at the unassigned project's record is refused.
+      if (other && driver.retarget) {
+        await driver.expectUnchanged(admin, other);
+        const args = driver.retarget(argumentsOf(call), other);
+        for (const role of scoped) {
+          const address = syntheticAddress();
+          const client = await newApiClient({ as: role, clientAddress: address });
+          const { result } = await replayAction(client, call, { args });
+          expect(result, `${action} replayed as ${role} on ${UNASSIGNED_PROJECT.title}`).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+          await driver.expectUnchanged(admin, other);
+          await driver.expectUnchanged(admin, target);
+          await expectRefusalAudited(admin, action, role, address);
+        }
+      }
+
+      // Positive control: the same call, from a session that may make it (a scoped role on its
+      // assigned project), takes effect.
+      const [first, ...others] = [...allowed.filter((role) => role !== 'admin'), ...scoped, 'admin' as const];
       const firstClient = first === 'admin' ? adminApi : await newApiClient({ as: first });
       const { result } = await replayAction(firstClient, call);
       expect(result, `${action} replayed as ${first}`).toMatchObject({ ok: true });
@@ -195,14 +419,24 @@ test.describe('every mutation in the role matrix, replayed with each role’s se
         const { result: again } = await replayAction(await newApiClient({ as: role }), call);
         expect(again, `${action} replayed as ${role}`).not.toMatchObject({ ok: false, error: { code: 'forbidden' } });
       }
+      // The record on the unassigned project was never touched.
+      if (other) await driver.expectUnchanged(admin, other);
     });
   }
 });
 
-const READ_PAGES: Record<string, { path: string; heading: string; denied?: string }> = {
+const READ_PAGES: Record<string, { path: string; heading: string; denied?: string; section?: string }> = {
   'dashboard.read': { path: '/', heading: 'Overview' },
   'audit.read': { path: '/audit', heading: 'Audit', denied: 'The audit log is visible to admins and reviewers.' },
   'user.list': { path: '/users', heading: 'Users', denied: 'Dashboard users are visible to admins and reviewers.' },
+  // 'assigned' (onboarders): the page opens and lists only their projects (projects.spec.ts).
+  'project.read': { path: '/projects', heading: 'Projects' },
+  // 'assigned' (onboarders): the list shows only their projects' machine users (machine-users.spec.ts).
+  'machine_user.read': { path: '/machine-users', heading: 'Machine users' },
+  // 'assigned' (onboarders): the list shows only their projects' tokens.
+  'token.read': { path: '/tokens', heading: 'Tokens' },
+  // Part of the Tokens page rather than a page of its own: the form is there or not.
+  'token.lookup': { path: '/tokens', heading: 'Tokens', section: 'Leaked-token lookup' },
 };
 
 test.describe('read access follows the role matrix', () => {
@@ -214,7 +448,13 @@ test.describe('read access follows the role matrix', () => {
       for (const [action, row] of ACTIONS.filter(([, entry]) => !entry.mutation)) {
         const target = READ_PAGES[action];
         if (!target) throw new Error(`role-matrix.json lists ${action}, but this spec does not know its page: add it`);
-        const isAllowed = row[role] === 'allow';
+        const isAllowed = row[role] !== 'deny';
+        if (target.section) {
+          await page.goto(target.path);
+          await expect(page.getByRole('heading', { name: target.heading, level: 1 })).toBeVisible();
+          await expect(page.getByRole('form', { name: target.section }), `${role} on ${target.path}: ${target.section}`).toHaveCount(isAllowed ? 1 : 0);
+          continue;
+        }
         if (target.path !== '/') {
           await expect(menu.getByRole('link', { name: target.heading, exact: true }), `${role} menu: ${target.heading}`).toHaveCount(isAllowed ? 1 : 0);
         }

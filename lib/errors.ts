@@ -31,6 +31,16 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   internal: 500,
 };
 
+/** Zod issues as field errors, keyed by the field's path (`form` for the object itself). */
+export function fieldErrorsOf(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): FieldErrors {
+  const result: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.map(String).join('.') || 'form';
+    (result[key] ??= []).push(issue.message);
+  }
+  return result;
+}
+
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
@@ -46,6 +56,19 @@ export class AppError extends Error {
       ? { code: this.code, message: this.message, fieldErrors: this.fieldErrors }
       : { code: this.code, message: this.message };
   }
+}
+
+/**
+ * A unique-constraint violation from Prisma (P2002). Checked by shape, not `instanceof`: the client
+ * may come from another bundle of the same process (see PlatformshError's brand).
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002' && (error as { name?: unknown }).name === 'PrismaClientKnownRequestError';
+}
+
+/** An AppError from any bundle of this process (see isUniqueViolation). */
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof Error && error.name === 'AppError' && typeof (error as { toBody?: unknown }).toBody === 'function';
 }
 
 export const GENERIC_ERROR_MESSAGE = 'Something went wrong on our side. Nothing was changed; please try again.';

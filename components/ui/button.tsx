@@ -29,5 +29,6 @@ export function buttonClasses(variant: Variant = 'primary', size: Size = 'md', c
 }
 
 export function Button({ variant = 'primary', size = 'md', className, type = 'button', ...props }: ButtonProps) {
-  return <button type={type} className={buttonClasses(variant, size, className)} {...props} />;
+  // data-autofocus lets a <Dialog> honour autoFocus once it is open (see components/ui/dialog.tsx).
+  return <button type={type} className={buttonClasses(variant, size, className)} {...(props.autoFocus ? { 'data-autofocus': '' } : {})} {...props} />;
 }

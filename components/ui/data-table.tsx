@@ -1,13 +1,46 @@
+import Link from 'next/link';
 import type { ReactNode } from 'react';
+
+/** A column header; with `sortHref`, a link that sorts the list by it (the state lives in the URL). */
+export interface ColumnSpec {
+  label: string;
+  sortHref?: string;
+  sorted?: 'ascending' | 'descending';
+}
 
 interface DataTableProps {
   /** Names the scrollable region for assistive technology, e.g. "Users table". */
   label: string;
   /** Read by screen readers before the table: what it lists and which page. */
   caption: string;
-  columns: readonly string[];
+  columns: readonly (string | ColumnSpec)[];
   /** The <tr> rows. */
   children: ReactNode;
+}
+
+const headerClasses = 'px-3 py-3 text-left text-xs font-semibold uppercase tracking-wide text-slate-700';
+
+function Header({ column }: { column: string | ColumnSpec }) {
+  const spec = typeof column === 'string' ? { label: column } : column;
+  if (!spec.sortHref) {
+    return (
+      <th scope="col" className={headerClasses}>
+        {spec.label}
+      </th>
+    );
+  }
+  const arrow = spec.sorted === 'ascending' ? '▲' : spec.sorted === 'descending' ? '▼' : '';
+  return (
+    <th scope="col" className={headerClasses} aria-sort={spec.sorted ?? 'none'}>
+      <Link
+        href={spec.sortHref}
+        className="inline-flex items-center gap-1 rounded-sm underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-700"
+      >
+        {spec.label}
+        <span aria-hidden="true">{arrow}</span>
+      </Link>
+    </th>
+  );
 }
 
 /**
@@ -27,9 +60,7 @@ export function DataTable({ label, caption, columns, children }: DataTableProps)
         <thead className="bg-slate-50">
           <tr>
             {columns.map((column) => (
-              <th key={column} scope="col" className="px-3 py-3 text-left text-xs font-semibold uppercase tracking-wide text-slate-700">
-                {column}
-              </th>
+              <Header key={typeof column === 'string' ? column : column.label} column={column} />
             ))}
           </tr>
         </thead>

@@ -21,7 +21,14 @@ export function Dialog({ open, title, onClose, children, footer }: DialogProps) 
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
+    if (open && !dialog.open) {
+      dialog.showModal();
+      // React's autoFocus is a no-op here: it runs while the dialog is still closed (not focusable),
+      // and showModal() then focuses the first focusable control — in a destructive dialog, a field
+      // or checkbox of the plan instead of the safe choice. Button marks autoFocus with
+      // data-autofocus, so the control the dialog names (e.g. Cancel) gets the focus first.
+      dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+    }
     if (!open && dialog.open) dialog.close();
   }, [open]);
   return (

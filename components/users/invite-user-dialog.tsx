@@ -7,13 +7,13 @@ import { Dialog } from '@/components/ui/dialog';
 import { TextField } from '@/components/ui/field';
 import { inviteUserAction } from '@/lib/actions/users';
 import { useAssignableProjects } from './assignable-projects';
-import { ErrorSummary, fieldErrorsFor } from './error-summary';
+import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
 import { InvitationLinkPanel } from './invitation-link-panel';
 import { ProjectChecklist } from './project-checklist';
 import type { Role } from '@/lib/roles';
 import { RoleSelect } from './role-select';
 import type { InvitationLink } from '@/lib/domain/users';
-import { useServerAction } from './use-server-action';
+import { useServerAction } from '@/components/ui/use-server-action';
 
 /** Least privilege until the admin chooses otherwise. */
 const DEFAULT_ROLE: Role = 'reviewer';

@@ -12,13 +12,13 @@ import {
   reissueInvitationAction,
 } from '@/lib/actions/users';
 import { useAssignableProjects } from './assignable-projects';
-import { ErrorSummary, fieldErrorsFor } from './error-summary';
+import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
 import { InvitationLinkPanel } from './invitation-link-panel';
 import { ProjectChecklist, type AssignableProject } from './project-checklist';
 import type { Role } from '@/lib/roles';
 import { RoleSelect } from './role-select';
 import type { InvitationLink, UserSummary as UserRow } from '@/lib/domain/users';
-import { useServerAction } from './use-server-action';
+import { useServerAction } from '@/components/ui/use-server-action';
 
 export type ManagedUser = Pick<UserRow, 'id' | 'email' | 'role' | 'status' | 'projectIds'>;
 

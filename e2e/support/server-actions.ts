@@ -37,23 +37,25 @@ function describe(request: Request): CapturedAction {
  * `block: true` the call never reaches the server: the UI sees a network error and nothing changes.
  */
 export async function captureAction(page: Page, trigger: () => Promise<void>, options: { block: boolean }): Promise<CapturedAction> {
+  // Resolved from the route handler itself: a `waitForRequest` can resolve before the handler has
+  // run, which left the capture empty now and then.
   let captured: CapturedAction | undefined;
+  let onCaptured: (action: CapturedAction) => void = () => undefined;
+  const capturedCall = new Promise<CapturedAction>((resolve) => (onCaptured = resolve));
   const handler = async (route: Route) => {
     const request = route.request();
     if (!isActionCall(request) || captured) return route.fallback();
     captured = describe(request);
+    onCaptured(captured);
     return options.block ? route.abort('failed') : route.fallback();
   };
   await page.route('**/*', handler);
   try {
-    const sent = page.waitForRequest(isActionCall);
     await trigger();
-    await sent;
+    return await capturedCall;
   } finally {
     await page.unroute('**/*', handler);
   }
-  if (!captured) throw new Error('No server action call was captured');
-  return captured;
 }
 
 /** The arguments of a captured call, decoded. */

@@ -15,7 +15,8 @@ export interface AuditEntry {
   actor: Pick<Actor, 'id' | 'email' | 'role'> | null;
   /** Someone not signed in (a sign-in attempt, a set-up link) identifies by what they typed. */
   actorEmail?: string | null;
-  action: Action | `auth.${string}` | `setup.${string}` | `invitation.${string}`;
+  /** A role-matrix action, or an event no person asked for (sign-in, set-up, what a sync observed). */
+  action: Action | `auth.${string}` | `setup.${string}` | `invitation.${string}` | `machine_user.${string}`;
   target?: AuditTarget;
   outcome: AuditOutcome;
   reason?: string;

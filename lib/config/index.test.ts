@@ -31,7 +31,10 @@ describe('parseConfig defaults', () => {
       apiToken: undefined,
       apiUrl: new URL('https://api.platform.sh'),
       authUrl: new URL('https://auth.api.platform.sh'),
+      requestsPerSecond: 20,
     });
+    expect(config.syncIntervalMinutes).toBe(60);
+    expect(config.machineUserEmailPattern).toBe('bots+{project}-{purpose}@example.com');
     expect(config.publicUrl.origin).toBe('http://localhost:3000');
     expect(config.trustedProxyHops).toBe(0);
     expect(config.bootstrapAdmin).toBeUndefined();
@@ -59,6 +62,12 @@ describe('parseConfig defaults', () => {
 });
 
 describe('parseConfig derived settings', () => {
+  it('reads the API rate limit and the sync interval (0 turns the schedule off)', () => {
+    const config = parseConfig({ PLATFORMSH_API_RATE_LIMIT: '2.5', KEYWARDEN_SYNC_INTERVAL_MINUTES: '0' }, CWD);
+    expect(config.platformsh.requestsPerSecond).toBe(2.5);
+    expect(config.syncIntervalMinutes).toBe(0);
+  });
+
   it('uses PostgreSQL when DATABASE_URL is set', () => {
     for (const url of ['postgresql://app@db:5432/keywarden', 'postgres://app@db/keywarden']) {
       expect(parseConfig({ DATABASE_URL: url }, CWD).database).toEqual({ kind: 'postgresql', url });
@@ -189,6 +198,12 @@ describe('parseConfig refusals name the variable', () => {
     { name: 'a KEYWARDEN_URL with another scheme', env: { KEYWARDEN_URL: 'ftp://keys.example.com' }, variable: 'KEYWARDEN_URL' },
     { name: 'too many proxy hops', env: { KEYWARDEN_TRUSTED_PROXY_HOPS: '11' }, variable: 'KEYWARDEN_TRUSTED_PROXY_HOPS' },
     { name: 'an unknown NODE_ENV', env: { NODE_ENV: 'staging' }, variable: 'NODE_ENV' },
+    { name: 'a rate limit that is no number', env: { PLATFORMSH_API_RATE_LIMIT: 'fast' }, variable: 'PLATFORMSH_API_RATE_LIMIT' },
+    { name: 'a zero rate limit', env: { PLATFORMSH_API_RATE_LIMIT: '0' }, variable: 'PLATFORMSH_API_RATE_LIMIT' },
+    { name: 'a fractional sync interval', env: { KEYWARDEN_SYNC_INTERVAL_MINUTES: '1.5' }, variable: 'KEYWARDEN_SYNC_INTERVAL_MINUTES' },
+    { name: 'a machine-user e-mail pattern without {purpose}', env: { KEYWARDEN_MACHINE_USER_EMAIL: 'bots+{project}@acme.com' }, variable: 'KEYWARDEN_MACHINE_USER_EMAIL' },
+    { name: 'a machine-user e-mail pattern that is no address', env: { KEYWARDEN_MACHINE_USER_EMAIL: 'bots-{project}-{purpose}' }, variable: 'KEYWARDEN_MACHINE_USER_EMAIL' },
+    { name: 'a negative sync interval', env: { KEYWARDEN_SYNC_INTERVAL_MINUTES: '-5' }, variable: 'KEYWARDEN_SYNC_INTERVAL_MINUTES' },
   ];
 
   it.each(cases)('refuses $name', ({ env, variable }) => {

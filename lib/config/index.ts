@@ -3,7 +3,11 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { Role } from '@/lib/roles';
+import { emailPatternProblem } from '@/lib/machine-users/email';
 import { registerSecret } from '@/lib/security/redact';
+
+/** The suggested address of a new machine user; `{project}` and `{purpose}` are filled in. */
+export const DEFAULT_MACHINE_USER_EMAIL = 'bots+{project}-{purpose}@example.com';
 
 const optionalString = z
   .string()
@@ -51,6 +55,18 @@ const EnvSchema = z
     PLATFORMSH_API_TOKEN: optionalString,
     PLATFORMSH_API_URL: optionalString.default('https://api.platform.sh').pipe(z.url({ protocol: /^https?$/ })),
     PLATFORMSH_AUTH_URL: optionalString.default('https://auth.api.platform.sh').pipe(z.url({ protocol: /^https?$/ })),
+    PLATFORMSH_API_RATE_LIMIT: z.preprocess(
+      (value) => (value === '' ? undefined : value),
+      z.coerce.number().min(0.1, 'must be a number of requests per second, at least 0.1').max(1000).default(20),
+    ),
+    KEYWARDEN_MACHINE_USER_EMAIL: optionalString.default(DEFAULT_MACHINE_USER_EMAIL).superRefine((pattern, ctx) => {
+      const problem = emailPatternProblem(pattern);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+    KEYWARDEN_SYNC_INTERVAL_MINUTES: z.preprocess(
+      (value) => (value === '' ? undefined : value),
+      z.coerce.number().int('must be a whole number of minutes (0 turns the scheduled sync off)').min(0).max(10_080).default(60),
+    ),
   })
   .superRefine((env, ctx) => {
     const admin = [env.KEYWARDEN_ADMIN_EMAIL, env.KEYWARDEN_ADMIN_PASSWORD];
@@ -120,7 +136,18 @@ export interface Config {
    * The Platform.sh API. In sandbox mode the bundled simulator replaces both URLs at start-up; in
    * live mode they point at the real API (or any server implementing the contract, e.g. Upsun's).
    */
-  platformsh: { mode: 'sandbox' | 'live'; apiToken?: string; apiUrl: URL; authUrl: URL };
+  platformsh: {
+    mode: 'sandbox' | 'live';
+    apiToken?: string;
+    apiUrl: URL;
+    authUrl: URL;
+    /** Requests per second the dashboard's client paces itself to (the API's limit, or less). */
+    requestsPerSecond: number;
+  };
+  /** Minutes between scheduled inventory syncs; 0 turns them off. */
+  syncIntervalMinutes: number;
+  /** The organisation's pattern for machine-user e-mail addresses. */
+  machineUserEmailPattern: string;
 }
 
 export class ConfigError extends Error {
@@ -188,7 +215,10 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       apiToken: e.PLATFORMSH_API_TOKEN,
       apiUrl: new URL(e.PLATFORMSH_API_URL.replace(/\/+$/, '')),
       authUrl: new URL(e.PLATFORMSH_AUTH_URL.replace(/\/+$/, '')),
+      requestsPerSecond: e.PLATFORMSH_API_RATE_LIMIT,
     },
+    syncIntervalMinutes: e.KEYWARDEN_SYNC_INTERVAL_MINUTES,
+    machineUserEmailPattern: e.KEYWARDEN_MACHINE_USER_EMAIL,
   };
 }
 

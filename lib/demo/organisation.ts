@@ -1,6 +1,5 @@
-// The demo organisation of sandbox mode. The Platform.sh simulator serves these projects; until
-// the inventory sync exists they are written straight into the projects table so that admins can
-// assign them to onboarders.
+// The demo organisation of sandbox mode: the projects the Platform.sh simulator serves, which the
+// inventory sync copies into the database at the first start.
 export interface DemoProject {
   id: string;
   title: string;
@@ -16,4 +15,6 @@ export const DEMO_PROJECTS: readonly DemoProject[] = [
   { id: 'r5n3yd8fsa7ji', title: 'Docs', region: 'us-4.platform.sh' },
   { id: 'w8c4qe2uxh9pd', title: 'Internal tools', region: 'eu-3.platform.sh' },
   { id: 'e6j9ro3tkb5mv', title: 'Mobile backend', region: 'au.platform.sh' },
+  { id: 'f3q8lm6zr2wyc', title: 'Search service', region: 'eu-3.platform.sh' },
+  { id: 't1b5xv7nd4hgs', title: 'Legacy CMS', region: 'us-3.platform.sh' },
 ];

@@ -15,9 +15,9 @@ import {
 } from '@/lib/auth/throttle';
 import type { OidcConfig, Role } from '@/lib/config';
 import { getDb, type Database, type Prisma } from '@/lib/db';
-import { AppError, fail, resultOf, type ActionResult } from '@/lib/errors';
+import { AppError, fail, fieldErrorsOf, resultOf, type ActionResult } from '@/lib/errors';
 import { acceptInvitationSchema, emailSchema, firstAdminSetupSchema } from '@/lib/validations/users';
-import { fieldErrorsOf, lockAdminChanges } from './mutation';
+import { lockAdminChanges } from './mutation';
 
 /**
  * An admin who can actually sign in: enabled, and with a password or a linked SSO identity. An

@@ -6,9 +6,8 @@ import { authorize } from '@/lib/auth/authorize';
 import type { AuditOutcome } from '@/lib/audit/record';
 import { getDb, type Prisma } from '@/lib/db';
 import { escapeLike } from '@/lib/db/like';
-import { fail, ok, type ActionResult } from '@/lib/errors';
+import { fail, fieldErrorsOf, ok, type ActionResult } from '@/lib/errors';
 import type { RequestContext } from './context';
-import { fieldErrorsOf } from './mutation';
 
 export const AUDIT_OUTCOMES = ['succeeded', 'refused', 'invalid', 'failed'] as const satisfies readonly AuditOutcome[];
 

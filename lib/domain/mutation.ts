@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { authorize, ruleFor, type Action, type Resource } from '@/lib/auth/authorize';
 import { recordAudit, type AuditTarget } from '@/lib/audit/record';
 import { getDb, Prisma, type Database } from '@/lib/db';
-import { AppError, fail, GENERIC_ERROR_MESSAGE, ok, type ActionResult, type FieldErrors } from '@/lib/errors';
+import { fail, fieldErrorsOf, GENERIC_ERROR_MESSAGE, isAppError, isUniqueViolation, ok, type ActionResult } from '@/lib/errors';
 import { logger } from '@/lib/logger';
 import type { RequestContext } from './context';
 
@@ -27,15 +27,6 @@ export interface MutationSpec<Schema extends z.ZodType, T> {
  */
 export async function lockAdminChanges(tx: Transaction): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(4801526019)`;
-}
-
-export function fieldErrorsOf(error: z.ZodError): FieldErrors {
-  const result: FieldErrors = {};
-  for (const issue of error.issues) {
-    const key = issue.path.join('.') || 'form';
-    (result[key] ??= []).push(issue.message);
-  }
-  return result;
 }
 
 export async function runMutation<Schema extends z.ZodType, T>(
@@ -80,7 +71,7 @@ export async function runMutation<Schema extends z.ZodType, T>(
     });
     return ok(data);
   } catch (error) {
-    if (error instanceof AppError) {
+    if (isAppError(error)) {
       await audit(error.code === 'invalid_input' ? 'invalid' : 'failed', error.message, target);
       return { ok: false, error: error.toBody() };
     }
@@ -96,6 +87,3 @@ export async function runMutation<Schema extends z.ZodType, T>(
   }
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-}

@@ -25,8 +25,24 @@ export function getDashboardClient(): PlatformshClient | undefined {
     apiUrl: endpoint.apiUrl.toString(),
     authUrl: endpoint.authUrl.toString(),
     apiToken: endpoint.apiToken,
+    requestsPerSecond: getConfig().platformsh.requestsPerSecond,
   });
   return holder.keywardenDashboardClient;
+}
+
+/**
+ * A client acting with a pasted machine-user token, on the same API as the dashboard (its identity
+ * check, its token list). Nothing is stored: the caller disposes of it at the end of the request.
+ */
+export function createClientForToken(apiToken: string): PlatformshClient | undefined {
+  const endpoint = dashboardEndpoint();
+  if (!endpoint) return undefined;
+  return createPlatformshClient({
+    apiUrl: endpoint.apiUrl.toString(),
+    authUrl: endpoint.authUrl.toString(),
+    apiToken,
+    requestsPerSecond: getConfig().platformsh.requestsPerSecond,
+  });
 }
 
 export interface ConnectionStatus {

@@ -7,7 +7,7 @@ import { recordAudit } from '@/lib/audit/record';
 import type { Role } from '@/lib/config';
 import { getDb, Prisma } from '@/lib/db';
 import { escapeLike } from '@/lib/db/like';
-import { AppError, fail, ok, type ActionResult } from '@/lib/errors';
+import { AppError, fail, fieldErrorsOf, ok, type ActionResult } from '@/lib/errors';
 import {
   assignProjectsSchema,
   changeRoleSchema,
@@ -17,7 +17,7 @@ import {
 } from '@/lib/validations/users';
 import { USABLE_ADMIN } from './accounts';
 import type { RequestContext } from './context';
-import { fieldErrorsOf, lockAdminChanges, runMutation, type Transaction } from './mutation';
+import { lockAdminChanges, runMutation, type Transaction } from './mutation';
 
 export type UserStatus = 'active' | 'invited' | 'disabled';
 

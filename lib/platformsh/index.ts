@@ -15,3 +15,4 @@ export {
 } from './client/http';
 export type * from './client/types';
 export { PROJECT_PERMISSIONS } from './client/types';
+export { CLI_TOKEN_VARIABLE } from './vendor';

@@ -27,7 +27,7 @@ export const displayNameSchema = z
 
 export const roleSchema = z.enum(ROLE_VALUES, { error: 'Choose admin, onboarder or reviewer.' });
 export const userIdSchema = z.uuid({ error: 'Unknown user.' });
-const projectIdSchema = z.string().trim().min(1).max(64).regex(/^[a-z0-9-]+$/, 'Unknown project.');
+export const projectIdSchema = z.string().trim().min(1).max(64).regex(/^[a-z0-9-]+$/, 'Unknown project.');
 
 export const inviteUserSchema = z.strictObject({
   email: emailSchema,

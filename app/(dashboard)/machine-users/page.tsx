@@ -1,16 +1,119 @@
 import type { Metadata } from 'next';
-import { AreaPlaceholder } from '@/components/shell/area-placeholder';
+import Form from 'next/form';
+import Link from 'next/link';
+import { MachineUsersTable } from '@/components/machine-users/machine-users-table';
+import { Alert } from '@/components/ui/alert';
+import { Button, buttonClasses } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
+import { SelectField, TextField } from '@/components/ui/field';
+import { PageHeader } from '@/components/ui/page-header';
+import { ListPagination, pageHref } from '@/components/ui/pagination';
+import { ruleFor } from '@/lib/auth/authorize';
+import { requirePageContext } from '@/lib/auth/session';
+import { listMachineUsers } from '@/lib/domain/machine-users/queries';
 
 export const metadata: Metadata = { title: 'Machine users' };
 
-export default function MachineUsersPage() {
+const DESCRIPTION = 'One Platform.sh account per project and purpose, with the narrowest roles, each with an owner.';
+
+type SearchParams = Record<string, string | string[] | undefined>;
+
+const STATE_OPTIONS = [
+  ['current', 'All but removed'],
+  ['invited', 'Invitation pending'],
+  ['active', 'Active'],
+  ['expired', 'Invitation expired'],
+  ['error', 'Needs attention'],
+  ['cancelled', 'Invitation cancelled'],
+  ['removed', 'Removed'],
+  ['all', 'All'],
+] as const;
+
+export default async function MachineUsersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const context = await requirePageContext();
+  const params = Object.fromEntries(Object.entries(await searchParams).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value]));
+  const result = await listMachineUsers(context, params);
+  const canOnboard = ruleFor(context.actor.role, 'machine_user.invite') !== 'deny';
+  const onboard = canOnboard ? (
+    <Link href="/machine-users/new" className={buttonClasses('primary')}>
+      Onboard a machine user
+    </Link>
+  ) : undefined;
+
+  if (!result.ok) {
+    return (
+      <>
+        <PageHeader title="Machine users" />
+        <Alert tone="error">{result.error.message}</Alert>
+      </>
+    );
+  }
+  const { query } = result.data;
+  const listParams = { q: query.q || undefined, project: query.project || undefined, state: query.state === 'current' ? undefined : query.state };
+  const filtered = Boolean(query.q || query.project || query.state !== 'current');
+
   return (
-    <AreaPlaceholder
-      title="Machine users"
-      description="One Platform.sh machine user per project and purpose, each with the narrowest roles that fit its job."
-      emptyTitle="No machine users yet"
-    >
-      Machine users you invite through Keywarden will be listed here with their roles, invitation state and owners.
-    </AreaPlaceholder>
+    <>
+      <PageHeader title="Machine users" description={DESCRIPTION} actions={onboard} />
+      {context.actor.role === 'reviewer' ? (
+        <div className="mb-4">
+          <Alert tone="info">Reviewers can see every machine user but not change them.</Alert>
+        </div>
+      ) : null}
+      <Form action="/machine-users" role="search" aria-label="Machine users" className="mb-4 flex flex-wrap items-end gap-3">
+        <div className="w-full max-w-xs">
+          <TextField label="Search machine users" name="q" type="search" defaultValue={query.q} maxLength={100} placeholder="E-mail or project title" autoComplete="off" />
+        </div>
+        <div className="w-56">
+          <SelectField label="State" name="state" defaultValue={query.state}>
+            {STATE_OPTIONS.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </SelectField>
+        </div>
+        {query.project ? <input type="hidden" name="project" value={query.project} /> : null}
+        <Button type="submit" variant="secondary">
+          Apply
+        </Button>
+        {filtered ? (
+          <Link href="/machine-users" className="rounded-md px-2.5 py-2 text-sm font-medium text-indigo-800 underline">
+            Clear filters
+          </Link>
+        ) : null}
+      </Form>
+      {result.data.machineUsers.length === 0 && result.data.total > 0 ? (
+        <EmptyState
+          title="This page is empty"
+          action={
+            <Link href={pageHref('/machine-users', listParams, 1)} className={buttonClasses('secondary')}>
+              Go to the first page
+            </Link>
+          }
+        >
+          There are {result.data.total} machine users, fewer than this page number needs.
+        </EmptyState>
+      ) : result.data.machineUsers.length === 0 ? (
+        <EmptyState title={filtered ? 'No machine users match these filters' : 'No machine users yet'} action={filtered ? undefined : onboard}>
+          {filtered
+            ? 'The search looks at addresses and project titles.'
+            : 'Give each automated project its own machine user, with the narrowest roles its job needs.'}
+        </EmptyState>
+      ) : (
+        <>
+          <MachineUsersTable machineUsers={result.data.machineUsers} caption={`Machine users, page ${result.data.page}`} />
+          <ListPagination
+            basePath="/machine-users"
+            params={listParams}
+            page={result.data.page}
+            pageSize={result.data.pageSize}
+            total={result.data.total}
+            shownCount={result.data.machineUsers.length}
+            label="Machine users pages"
+          />
+        </>
+      )}
+    </>
   );
 }

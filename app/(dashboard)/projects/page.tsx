@@ -1,17 +1,97 @@
 import type { Metadata } from 'next';
-import { AreaPlaceholder } from '@/components/shell/area-placeholder';
+import Link from 'next/link';
+import { ProjectFilters } from '@/components/projects/project-filters';
+import { isFiltered, listParams, ProjectsTable } from '@/components/projects/projects-table';
+import { SyncPanel } from '@/components/projects/sync-panel';
+import { Alert } from '@/components/ui/alert';
+import { buttonClasses } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
+import { PageHeader } from '@/components/ui/page-header';
+import { ListPagination, pageHref } from '@/components/ui/pagination';
+import { authorize } from '@/lib/auth/authorize';
+import { requirePageContext } from '@/lib/auth/session';
+import { listProjects } from '@/lib/domain/inventory/projects';
+import { getLatestSyncRun } from '@/lib/domain/inventory/requests';
 
 export const metadata: Metadata = { title: 'Projects' };
 
-export default function ProjectsPage() {
+const DESCRIPTION =
+  'Every Platform.sh project of the organisation, with its environments, machine users and whether production has a CLI token.';
+
+type SearchParams = Record<string, string | string[] | undefined>;
+
+function firstValues(params: SearchParams): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value]));
+}
+
+export default async function ProjectsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const context = await requirePageContext();
+  const [result, latestRun] = await Promise.all([listProjects(context, firstValues(await searchParams)), getLatestSyncRun(context)]);
+  const canSync = authorize(context.actor, 'inventory.sync').allowed;
+  const isOnboarder = context.actor.role === 'onboarder';
+
   return (
-    <AreaPlaceholder
-      title="Projects"
-      description="Every Platform.sh project of the organisation, with its environments, machine users and whether production has a CLI token."
-      emptyTitle="No projects synced yet"
-    >
-      The project inventory arrives with the Platform.sh API client. Until then, admins can assign the demo projects to
-      onboarders on the Users page.
-    </AreaPlaceholder>
+    <>
+      <PageHeader title="Projects" description={DESCRIPTION} />
+      <SyncPanel initialRun={latestRun.ok ? latestRun.data : null} canSync={canSync} />
+      {isOnboarder ? (
+        <div className="mb-4">
+          <Alert tone="info">You see the projects assigned to you. An admin can assign more on the Users page.</Alert>
+        </div>
+      ) : null}
+      {!result.ok ? (
+        <Alert tone="error">{result.error.message}</Alert>
+      ) : (
+        <>
+          <ProjectFilters query={result.data.query} />
+          {result.data.projects.length === 0 ? (
+            result.data.total === 0 ? (
+              <EmptyState
+                title={isFiltered(result.data.query) ? 'No projects match these filters' : 'No projects yet'}
+                action={
+                  isFiltered(result.data.query) ? (
+                    <Link href="/projects" className={buttonClasses('secondary')}>
+                      Show all projects
+                    </Link>
+                  ) : undefined
+                }
+              >
+                {isOnboarder
+                  ? 'No project is assigned to you yet.'
+                  : 'Projects appear here after a sync with Platform.sh. Use Sync now above, or wait for the scheduled sync.'}
+              </EmptyState>
+            ) : (
+              <EmptyState
+                title="This page is empty"
+                action={
+                  <Link href={pageHref('/projects', listParams(result.data.query), 1)} className={buttonClasses('secondary')}>
+                    Go to the first page
+                  </Link>
+                }
+              >
+                There are {result.data.total} projects, fewer than this page number needs.
+              </EmptyState>
+            )
+          ) : (
+            <>
+              <ProjectsTable
+                projects={result.data.projects}
+                query={result.data.query}
+                caption={`Projects, sorted by ${result.data.query.sort} (${result.data.query.dir === 'asc' ? 'ascending' : 'descending'}), page ${result.data.page}`}
+              />
+              <ListPagination
+                basePath="/projects"
+                params={listParams(result.data.query)}
+                page={result.data.page}
+                pageSize={result.data.pageSize}
+                total={result.data.total}
+                shownCount={result.data.projects.length}
+                label="Projects pages"
+              />
+            </>
+          )}
+        </>
+      )}
+    </>
   );
 }

@@ -2,7 +2,7 @@
 // `platform-api-user:` and `grant_type=api_token&api_token=…`. The access token is cached until
 // shortly before `expires_in` runs out and refreshed once when the API answers 401.
 import { forgetSecret, knownSecrets, registerSecret } from '@/lib/security/redact';
-import { PlatformshError } from './errors';
+import { isPlatformshError, PlatformshError } from './errors';
 import type { HttpCore } from './http';
 import { tokenResponseSchema } from './schemas';
 
@@ -93,7 +93,7 @@ export class AccessTokenProvider {
       idempotent: true,
     }).catch((error: unknown) => {
       // The OAuth server answers a bad token with 400 (`invalid_grant`) as often as 401.
-      if (error instanceof PlatformshError && (error.status === 400 || error.status === 401 || error.status === 403)) {
+      if (isPlatformshError(error) && (error.status === 400 || error.status === 401 || error.status === 403)) {
         throw new PlatformshError({
           kind: 'unauthorized',
           method: 'POST',

@@ -10,6 +10,15 @@ import { rejection } from './test-support';
 
 const VALUE = 'kw_canary_int_value_0123456789abcdef';
 let sim: RunningSimulator;
+
+/** Every API response the clients received (the auth server's aside), for the contract check. */
+const responses: { method: string; path: string; status: number; body: string }[] = [];
+const recordingFetch: NonNullable<PlatformshClientOptions['fetch']> = async (url, init) => {
+  const response = await fetch(url, init);
+  const { pathname, search } = new URL(url);
+  if (pathname !== '/oauth2/token') responses.push({ method: init.method ?? 'GET', path: pathname + search, status: response.status, body: await response.clone().text() });
+  return response;
+};
 let client: PlatformshClient;
 const clients: PlatformshClient[] = [];
 
@@ -20,6 +29,7 @@ function make(apiToken: string, options: Partial<PlatformshClientOptions> = {}):
     apiToken,
     breakers: new BreakerRegistry(),
     retry: { baseDelayMs: 10, maxDelayMs: 50 },
+    fetch: recordingFetch,
     ...options,
   });
   clients.push(made);
@@ -164,6 +174,19 @@ describe('every method against the simulator', () => {
       expect(result.errors, `${entry.method} ${entry.path}`).toEqual([]);
     }
     expect(sim.requestLog.entries.some((e) => e.body.includes(VALUE))).toBe(true);
+  });
+
+  it('receives only response bodies the OpenAPI excerpt describes, successes and errors alike', () => {
+    const withBodies = responses.filter((response) => response.body !== '');
+    let checked = 0;
+    for (const response of withBodies) {
+      const result = validateAgainstOpenApi({ method: response.method, path: response.path, status: response.status, body: JSON.parse(response.body), kind: 'response' });
+      expect(result.errors, `${response.status} ${response.method} ${response.path}`).toEqual([]);
+      if (result.checked) checked += 1;
+    }
+    // Most bodies have a schema in the excerpt (legacy endpoints declare only `default`).
+    expect(checked).toBeGreaterThan(withBodies.length / 2);
+    expect(new Set(withBodies.filter((response) => response.status < 300).map((response) => response.method + response.path.split('?')[0]!.split('/')[1])).size).toBeGreaterThan(3);
   });
 });
 

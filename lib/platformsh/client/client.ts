@@ -4,7 +4,7 @@
 // client made for a pasted machine-user token (nothing is stored; dispose() forgets it).
 import { z } from 'zod';
 import { AccessTokenProvider, parseJson } from './auth';
-import { PlatformshError, type HttpMethod } from './errors';
+import { isPlatformshError, PlatformshError, type HttpMethod } from './errors';
 import { HttpCore, type CircuitState, type HttpCoreOptions } from './http';
 import {
   acceptedResponseSchema,
@@ -103,6 +103,12 @@ export class PlatformshClient {
   async getCurrentUser(): Promise<CurrentUser> {
     // GET /users/me
     return this.call('GET', '/users/me', { schema: currentUserSchema });
+  }
+
+  /** Another user's identity (e-mail): links an accepted invitation to the account that took it. */
+  async getUser(userId: string): Promise<CurrentUser> {
+    // GET /users/{user_id}
+    return this.call('GET', '/users/{user_id}', { params: { user_id: userId }, schema: currentUserSchema });
   }
 
   // ---- Organizations and projects -----------------------------------------------------------
@@ -290,11 +296,12 @@ export class PlatformshClient {
     return this.call('POST', '/projects/{project_id}/invitations', { params: { project_id: projectId }, body, schema: invitationSchema });
   }
 
-  async listInvitations(projectId: string, filter: { state?: InvitationState } = {}): Promise<Invitation[]> {
+  /** Pending invitations by default (the API's default); `states` widens it, e.g. to follow one to its end. */
+  async listInvitations(projectId: string, filter: { state?: InvitationState; states?: readonly InvitationState[] } = {}): Promise<Invitation[]> {
     // GET /projects/{project_id}/invitations
     return this.call('GET', '/projects/{project_id}/invitations', {
       params: { project_id: projectId },
-      query: { 'filter[state]': filter.state },
+      query: { 'filter[state]': filter.state, 'filter[state][in]': filter.states?.join(',') },
       schema: z.array(invitationSchema),
     });
   }
@@ -387,7 +394,7 @@ export class PlatformshClient {
       response = await send(token);
     } catch (error) {
       // An access token can be revoked or expire early: exchange once more and retry once.
-      if (!(error instanceof PlatformshError && error.kind === 'unauthorized')) throw error;
+      if (!(isPlatformshError(error) && error.kind === 'unauthorized')) throw error;
       response = await send(await this.auth.refresh(token));
     }
 

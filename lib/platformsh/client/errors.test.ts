@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodingsOf } from '@/lib/security/redact';
-import { kindForStatus, parseVendorError, PlatformshError } from './errors';
+import { isPlatformshError, kindForStatus, parseVendorError, PlatformshError } from './errors';
 
 describe('parseVendorError', () => {
   it('reads the legacy {error} shape', () => {
@@ -70,5 +70,16 @@ describe('PlatformshError', () => {
       'invalid', 'unauthorized', 'invalid', 'forbidden', 'not_found', 'conflict', 'invalid', 'rate_limited',
       'unavailable', 'unavailable', 'unavailable', 'unavailable', 'unavailable',
     ]);
+  });
+});
+
+describe('isPlatformshError across bundles', () => {
+  it('recognises the brand, not the class: Next.js may load this module once per server layer', () => {
+    const fromAnotherCopy = Object.assign(new Error('Platform.sh GET /x 404'), { [Symbol.for('keywarden.PlatformshError')]: true, kind: 'not_found' });
+    expect(isPlatformshError(fromAnotherCopy)).toBe(true);
+    expect(isPlatformshError(new PlatformshError({ kind: 'not_found', method: 'GET', path: '/x' }))).toBe(true);
+    expect(isPlatformshError(new Error('Platform.sh GET /x 404'))).toBe(false);
+    expect(isPlatformshError({ kind: 'not_found' })).toBe(false);
+    expect(isPlatformshError(null)).toBe(false);
   });
 });

@@ -64,7 +64,15 @@ function clean(text: string | undefined, secrets: readonly string[]): string | u
   return redacted.length > MAX_VENDOR_TEXT ? `${redacted.slice(0, MAX_VENDOR_TEXT)}…` : redacted;
 }
 
+/**
+ * Brands every PlatformshError. Next.js bundles this module into several server layers (actions,
+ * route handlers, instrumentation), each with its own class; the process-wide client may come from
+ * any of them, so `instanceof` is not enough. `Symbol.for` is shared by the whole process.
+ */
+const BRAND = Symbol.for('keywarden.PlatformshError');
+
 export class PlatformshError extends Error {
+  readonly [BRAND] = true;
   readonly kind: PlatformshErrorKind;
   readonly method: HttpMethod;
   readonly path: string;
@@ -136,7 +144,7 @@ const APP_CODES: Record<PlatformshErrorKind, ErrorCode> = {
 };
 
 export function isPlatformshError(value: unknown): value is PlatformshError {
-  return value instanceof PlatformshError;
+  return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
 }
 
 /** The kind an HTTP error status maps to (2xx never reaches here). */

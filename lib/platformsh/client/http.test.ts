@@ -243,3 +243,31 @@ describe('mapWithConcurrency', () => {
     expect(await mapWithConcurrency([], 4, async () => 1)).toEqual([]);
   });
 });
+
+describe('pacing', () => {
+  it('spaces attempts evenly at the configured rate, retries included', async () => {
+    const clock = new ManualClock();
+    const sentAt: number[] = [];
+    const timed = (status: number): Step => () => {
+      sentAt.push(clock.now());
+      return json(status, {});
+    };
+    const fetch = scriptedFetch([timed(200), timed(429), timed(200), timed(200), timed(200)]);
+    const http = new HttpCore({ fetch, clock, random: () => 0, breakers: new BreakerRegistry(), requestsPerSecond: 10 });
+    const start = clock.now();
+    await clock.run(
+      Promise.all([1, 2, 3, 4].map(() => http.send({ method: 'GET', url: API, pathTemplate: '/projects/{projectId}' }))),
+    );
+    expect(sentAt).toHaveLength(5);
+    const gaps = sentAt.slice(1).map((at, index) => at - (sentAt[index] ?? 0));
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(100);
+    expect(sentAt[0]).toBe(start);
+  });
+
+  it('does not delay a lone request', async () => {
+    const { clock, send } = setup([json(200, {})], { requestsPerSecond: 1 });
+    const start = clock.now();
+    await send();
+    expect(clock.now()).toBe(start);
+  });
+});

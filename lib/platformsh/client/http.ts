@@ -56,6 +56,8 @@ export interface HttpCoreOptions {
   /** Breakers shared per origin; the process-wide registry unless a test brings its own. */
   breakers?: BreakerRegistry;
   userAgent?: string;
+  /** Paces every attempt to at most this many per second (the API's rate limit); unpaced if unset. */
+  requestsPerSecond?: number;
 }
 
 // Defaults: 15 s per attempt is well above Platform.sh's normal latency yet short enough for a
@@ -68,6 +70,29 @@ export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 4, baseDelayMs: 500, m
 export const DEFAULT_BREAKER: BreakerOptions = { failureThreshold: 5, cooldownMs: 30_000 };
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
+
+/**
+ * Spaces attempts evenly, `1000 / requestsPerSecond` ms apart (a leaky bucket), so that a fan-out
+ * stays under the API's rate limit instead of discovering it through 429s and their Retry-After.
+ */
+export class RequestPacer {
+  private nextSlot = Number.NEGATIVE_INFINITY;
+  private readonly intervalMs: number;
+
+  constructor(
+    requestsPerSecond: number,
+    private readonly clock: Clock,
+  ) {
+    this.intervalMs = 1000 / requestsPerSecond;
+  }
+
+  async wait(): Promise<void> {
+    const now = this.clock.now();
+    const slot = Math.max(now, this.nextSlot);
+    this.nextSlot = slot + this.intervalMs;
+    if (slot > now) await this.clock.sleep(slot - now);
+  }
+}
 
 export class CircuitBreaker {
   private consecutiveFailures = 0;
@@ -214,6 +239,7 @@ export class HttpCore {
   private readonly breakerOptions: BreakerOptions;
   private readonly breakers: BreakerRegistry;
   private readonly userAgent: string;
+  private readonly pacer: RequestPacer | undefined;
 
   constructor(options: HttpCoreOptions = {}) {
     this.fetchImpl = options.fetch ?? ((url, init) => fetch(url, init));
@@ -224,6 +250,7 @@ export class HttpCore {
     this.breakerOptions = { ...DEFAULT_BREAKER, ...options.breaker };
     this.breakers = options.breakers ?? processBreakers;
     this.userAgent = options.userAgent ?? 'keywarden';
+    this.pacer = options.requestsPerSecond ? new RequestPacer(options.requestsPerSecond, this.clock) : undefined;
   }
 
   circuitState(urlOrOrigin: string | URL): CircuitState {
@@ -244,6 +271,7 @@ export class HttpCore {
       const permit = breaker.tryAcquire(this.clock.now());
       if (!permit.allowed) throw fail('circuit_open', { retryAfterMs: permit.retryAfterMs });
 
+      await this.pacer?.wait();
       const outcome = await this.attempt(request);
       const isLast = attempt >= this.retry.maxAttempts;
 

@@ -100,6 +100,18 @@ const identityRoutes: Route[] = [
     handle: (context) => ok(serializeUser(context.caller)),
   },
   {
+    // GET /users/{userId}: visible to the user itself and to members of an organisation it is in
+    method: 'GET',
+    path: '/users/{userId}',
+    handle(context) {
+      const user = context.store.users.get(context.params.userId ?? '');
+      if (!user) throw new SimulatorHttpError(404, 'User not found.');
+      const sharesOrganization = [...context.store.organizations.values()].some((organization) => organization.members.has(user.id) && organization.members.has(context.caller.id));
+      if (user.id !== context.caller.id && !sharesOrganization) throw new SimulatorHttpError(403, 'You cannot see this user.');
+      return ok(serializeUser(user));
+    },
+  },
+  {
     // GET /organizations
     method: 'GET',
     path: '/organizations',
@@ -522,4 +534,62 @@ function uidOf(store: SimulatorStore, userId: string): number {
   return [...store.users.keys()].indexOf(userId) + 1;
 }
 
-export const SIMULATOR_ROUTES: Route[] = [...authRoutes, ...identityRoutes, ...environmentRoutes, ...accessRoutes, ...tokenRoutes];
+// ---- the Console (not the API) ---------------------------------------------------------------
+
+// What a person does in the Platform.sh Console rather than through the API: a machine user accepts
+// its invitation from the e-mail, and creates an API token that is shown once. Sandbox mode offers
+// these as buttons so that a newcomer can walk through onboarding alone. Outside the contract, on
+// a separate prefix; the simulator only ever runs for sandbox mode, tests and benchmarks.
+const consoleRoutes: Route[] = [
+  {
+    // POST /_console/invitations/{invitationId}/accept
+    method: 'POST',
+    path: '/_console/invitations/{invitationId}/accept',
+    isPublic: true,
+    handle(context) {
+      const invitationId = context.params.invitationId ?? '';
+      const invitation = [...context.store.projects.values()].map((project) => project.invitations.get(invitationId)).find(Boolean);
+      if (!invitation) throw new SimulatorHttpError(404, 'Invitation not found.');
+      if (invitation.state !== 'pending') throw new SimulatorHttpError(409, `The invitation is ${invitation.state}.`);
+      const { user } = context.store.acceptInvitation(invitationId);
+      return ok({ user_id: user.id, email: user.email });
+    },
+  },
+  {
+    // POST /_console/users/{userId}/api-tokens: the user creates a token; its value is shown once
+    method: 'POST',
+    path: '/_console/users/{userId}/api-tokens',
+    isPublic: true,
+    handle(context) {
+      const user = context.store.users.get(context.params.userId ?? '');
+      if (!user) throw new SimulatorHttpError(404, 'User not found.');
+      const body = requireObjectBody(context.body);
+      const name = typeof body.name === 'string' && body.name.trim() !== '' ? body.name.trim() : 'Keywarden';
+      const record = context.store.issueApiToken(user.id, name);
+      return ok({ id: record.id, name: record.name, token: record.token }, 201);
+    },
+  },
+  {
+    // GET /_console/users/{userId}/api-tokens/new: the Console's "Create an API token" page, as
+    // the machine user sees it — the token is shown once, on the simulator's own page (never
+    // through Keywarden, which must not hold it in any page or response: SECURITY.md T1).
+    method: 'GET',
+    path: '/_console/users/{userId}/api-tokens/new',
+    isPublic: true,
+    handle(context) {
+      const user = context.store.users.get(context.params.userId ?? '');
+      if (!user) throw new SimulatorHttpError(404, 'User not found.');
+      const name = (context.query.get('name') ?? '').trim().slice(0, 100) || 'Keywarden';
+      const record = context.store.issueApiToken(user.id, name);
+      const escape = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+      const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>API token created</title></head><body style="font-family:sans-serif;max-width:40rem;margin:3rem auto">
+<h1>API token created</h1><p>Platform.sh simulator — Console of <strong>${escape(user.email)}</strong>.</p>
+<p>Token “${escape(record.name)}”. Copy it now: it is shown only once.</p>
+<p><output id="api-token" style="font-family:monospace;font-size:1.1rem;background:#eef;padding:.5rem;display:block;word-break:break-all">${escape(record.token)}</output></p>
+<p>Paste it into Keywarden's “Record a token” form, then close this page.</p></body></html>`;
+      return { status: 201, body, contentType: 'text/html; charset=utf-8', headers: { 'Cache-Control': 'no-store' } };
+    },
+  },
+];
+
+export const SIMULATOR_ROUTES: Route[] = [...authRoutes, ...identityRoutes, ...environmentRoutes, ...accessRoutes, ...tokenRoutes, ...consoleRoutes];

@@ -21,10 +21,6 @@ export interface DemoOrganisation {
   handSetTokenProjectId: string;
 }
 
-const EXTRA_PROJECTS = [
-  { id: 'f3q8lm6zr2wyc', title: 'Search service', region: 'eu-3.platform.sh' },
-  { id: 't1b5xv7nd4hgs', title: 'Legacy CMS', region: 'us-3.platform.sh' },
-];
 /** Environments per project (3–12), by position. */
 const ENVIRONMENT_COUNTS = [12, 6, 3, 7, 4, 5, 9, 3, 5, 4];
 const FEATURE_BRANCHES = ['feature-search', 'feature-cart', 'fix-login', 'hotfix-vat', 'feature-i18n', 'spike-graphql', 'feature-pwa', 'fix-timeouts', 'feature-sso', 'chore-deps'];
@@ -90,7 +86,7 @@ export function seedDemoOrganisation(store: SimulatorStore, options: { dashboard
   store.addOrganizationMember(organization.id, deployBot.id);
   store.issueApiToken(deployBot.id, 'GitHub Actions', { value: secretFrom('machine-token:storefront-deploy'), createdAt: SEEDED_AT });
 
-  const projects = [...DEMO_PROJECTS, ...EXTRA_PROJECTS];
+  const projects = DEMO_PROJECTS;
   projects.forEach((demoProject, position) => {
     const project = store.addProject({ ...demoProject, organizationId: organization.id, createdAt: '2023-03-01T09:00:00.000Z' });
     addEnvironments(store, project.id, ENVIRONMENT_COUNTS[position] ?? 3, '2023-03-01T09:00:00.000Z');

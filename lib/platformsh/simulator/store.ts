@@ -354,6 +354,7 @@ export class SimulatorStore {
     if (variables.has(input.name)) throw new SimulatorHttpError(409, `Variable ${input.name} already exists.`);
     const variable = buildVariable({ ...input, name: input.name, value: input.value }, this.nowIso());
     variables.set(variable.name, variable);
+    this.touchEnvironment(projectId, environmentId);
     return { variable, activities: this.startRedeploy(projectId, environmentId, 'environment.variable.create', variable.name) };
   }
 
@@ -369,6 +370,7 @@ export class SimulatorStore {
     if (typeof patch.value === 'string') variable.value = patch.value;
     applyFlags(variable, patch);
     variable.updatedAt = this.nowIso();
+    this.touchEnvironment(projectId, environmentId);
     return { variable, activities: this.startRedeploy(projectId, environmentId, 'environment.variable.update', name) };
   }
 
@@ -377,7 +379,16 @@ export class SimulatorStore {
     const variable = variables.get(name);
     if (!variable) throw new SimulatorHttpError(404, 'Variable not found.');
     variables.delete(name);
+    this.touchEnvironment(projectId, environmentId);
     return { variable, activities: this.startRedeploy(projectId, environmentId, 'environment.variable.delete', name) };
+  }
+
+  /**
+   * A variable change redeploys its environment, which moves the environment's `updated_at`: the
+   * signal the incremental inventory sync relies on. The Console redeploys too (the drift methods).
+   */
+  private touchEnvironment(projectId: string, environmentId: string | null): void {
+    if (environmentId !== null) this.requireEnvironment(projectId, environmentId).updatedAt = this.nowIso();
   }
 
   variableMap(projectId: string, environmentId: string | null): Map<string, VariableRecord> {
@@ -538,6 +549,7 @@ export class SimulatorStore {
   /** Someone deleted the variable in the Console: no activity, no request in the log. */
   driftDeleteVariable(projectId: string, environmentId: string | null, name: string): void {
     if (!this.variableMap(projectId, environmentId).delete(name)) throw new Error(`No variable ${name}`);
+    this.touchEnvironment(projectId, environmentId);
   }
 
   /** Someone changed the variable's value or flags in the Console. */
@@ -547,6 +559,7 @@ export class SimulatorStore {
     if (typeof patch.value === 'string') variable.value = patch.value;
     applyFlags(variable, patch);
     variable.updatedAt = this.nowIso();
+    this.touchEnvironment(projectId, environmentId);
     return variable;
   }
 

@@ -1,0 +1,184 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { ChangeRolesControl, InvitationControls, RemoveControl } from '@/components/machine-users/machine-user-actions';
+import { RolesSummary } from '@/components/machine-users/roles-editor';
+import { MachineUserStateBadge } from '@/components/machine-users/state-badge';
+import { MachineUserTokens } from '@/components/tokens/machine-user-tokens';
+import { Alert } from '@/components/ui/alert';
+import { DataTable } from '@/components/ui/data-table';
+import { PageHeader } from '@/components/ui/page-header';
+import { authorize } from '@/lib/auth/authorize';
+import { requirePageContext } from '@/lib/auth/session';
+import { getConfig } from '@/lib/config';
+import { getMachineUser } from '@/lib/domain/machine-users/queries';
+import { sandboxTokenConsoleUrl } from '@/lib/domain/machine-users/sandbox';
+import { getMachineUserTokens } from '@/lib/domain/tokens/queries';
+import { describePermissions, fromPermissions, PRESETS } from '@/lib/machine-users/roles';
+import { formatDateTime } from '@/lib/utils';
+
+export const metadata: Metadata = { title: 'Machine user' };
+
+function Section({ title, children, actions }: { title: string; children: React.ReactNode; actions?: React.ReactNode }) {
+  return (
+    <section className="rounded-lg border border-slate-200 bg-white p-5">
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <h2 className="text-base font-semibold text-slate-900">{title}</h2>
+        {actions}
+      </div>
+      <div className="mt-3 text-sm text-slate-800">{children}</div>
+    </section>
+  );
+}
+
+function describeStep(action: string, details: unknown): string {
+  const step = typeof details === 'object' && details !== null && 'step' in details ? String((details as { step: unknown }).step) : undefined;
+  const label = action.replace(/^machine_user\./, '').replaceAll('_', ' ');
+  return step ? `${label} — ${step.replaceAll('_', ' ')}` : label;
+}
+
+export default async function MachineUserPage({ params }: { params: Promise<{ machineUserId: string }> }) {
+  const context = await requirePageContext();
+  const result = await getMachineUser(context, (await params).machineUserId);
+  if (!result.ok) notFound();
+  const machineUser = result.data;
+  const canManage = authorize(context.actor, 'machine_user.manage_invitation', { projectId: machineUser.project.id }).allowed;
+  const canChangeRoles = authorize(context.actor, 'machine_user.change_roles', { projectId: machineUser.project.id }).allowed;
+  const canRemove = authorize(context.actor, 'machine_user.remove', { projectId: machineUser.project.id }).allowed;
+  const removed = machineUser.state === 'removed';
+  const sandbox = getConfig().platformsh.mode === 'sandbox';
+  const tokens = await getMachineUserTokens(context, machineUser.id);
+
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm">
+        <Link href="/machine-users" className="text-indigo-800 underline">
+          Machine users
+        </Link>{' '}
+        / <span className="text-slate-700">{machineUser.email}</span>
+      </nav>
+      <PageHeader
+        title={machineUser.email}
+        description={
+          <>
+            {PRESETS[machineUser.purpose].label} on{' '}
+            <Link href={`/projects/${machineUser.project.id}`} className="text-indigo-800 underline">
+              {machineUser.project.title}
+            </Link>{' '}
+            · created {formatDateTime(machineUser.createdAt)}
+            {machineUser.createdBy ? ` by ${machineUser.createdBy}` : ''}
+          </>
+        }
+        actions={<MachineUserStateBadge state={machineUser.state} />}
+      />
+      {machineUser.lastError ? (
+        <div className="mb-4">
+          <Alert tone="error" title="Needs attention">
+            {machineUser.lastError}
+          </Alert>
+        </div>
+      ) : null}
+      {!canManage && !removed ? (
+        <div className="mb-4">
+          <Alert tone="info">{context.actor.role === 'reviewer' ? 'Reviewers can see machine users but not change them.' : 'This project is not assigned to you: read only.'}</Alert>
+        </div>
+      ) : null}
+
+      <div className="grid gap-4 lg:grid-cols-2">
+        <Section title="Roles" actions={canChangeRoles && ['invited', 'expired', 'active'].includes(machineUser.state) ? <ChangeRolesControl machineUser={machineUser} /> : undefined}>
+          <p className="mb-3 font-medium">{describePermissions(machineUser.permissions)}</p>
+          <RolesSummary roles={fromPermissions(machineUser.permissions)} needsSshKey={machineUser.needsSshKey} />
+        </Section>
+
+        <Section title="Invitation and access">
+          <dl className="grid grid-cols-[9rem_1fr] gap-y-1">
+            <dt className="text-slate-600">State</dt>
+            <dd>
+              <MachineUserStateBadge state={machineUser.state} /> {machineUser.invitationState ? <span className="text-slate-600">(Platform.sh: {machineUser.invitationState})</span> : null}
+            </dd>
+            <dt className="text-slate-600">Invited</dt>
+            <dd>{formatDateTime(machineUser.invitationSentAt)}</dd>
+            {machineUser.invitationExpiresAt ? (
+              <>
+                <dt className="text-slate-600">Valid until</dt>
+                <dd>{formatDateTime(machineUser.invitationExpiresAt)}</dd>
+              </>
+            ) : null}
+            <dt className="text-slate-600">Platform.sh user</dt>
+            <dd className="font-mono">{machineUser.platformshUserId ?? '— (known once accepted)'}</dd>
+            {machineUser.removedAt ? (
+              <>
+                <dt className="text-slate-600">Removed</dt>
+                <dd>{formatDateTime(machineUser.removedAt)}</dd>
+              </>
+            ) : null}
+          </dl>
+          {removed ? null : (
+            <div className="mt-4">
+              <InvitationControls machineUser={machineUser} canManage={canManage} sandbox={sandbox} />
+            </div>
+          )}
+        </Section>
+
+        <Section title="Owners">
+          <dl className="grid grid-cols-[9rem_1fr] gap-y-1">
+            <dt className="text-slate-600">Owner</dt>
+            <dd>{machineUser.owner.email}</dd>
+            <dt className="text-slate-600">Backup owner</dt>
+            <dd>{machineUser.backupOwner?.email ?? '—'}</dd>
+            {machineUser.overrideReason ? (
+              <>
+                <dt className="text-slate-600">Override reason</dt>
+                <dd>{machineUser.overrideReason}</dd>
+              </>
+            ) : null}
+          </dl>
+        </Section>
+
+      </div>
+
+      <div className="mt-4">
+        <Section title="Tokens">
+          {tokens.ok ? (
+            <MachineUserTokens
+              machineUserId={machineUser.id}
+              tokens={tokens.data.tokens}
+              runs={tokens.data.runs}
+              canRecord={!removed && authorize(context.actor, 'token.record', { projectId: machineUser.project.id }).allowed}
+              recordable={machineUser.state === 'active' ? { ok: true } : { ok: false, reason: 'A token can be recorded once the machine user has accepted its invitation: it creates the token itself, in the Platform.sh Console.' }}
+              environments={tokens.data.environments}
+              defaultTypes={PRESETS[machineUser.purpose].tokenEnvironmentTypes}
+              defaultRotateBy={tokens.data.defaultRotateBy}
+              consoleUrl={sandbox ? sandboxTokenConsoleUrl(machineUser.platformshUserId) : undefined}
+            />
+          ) : (
+            <Alert tone="error">{tokens.error.message}</Alert>
+          )}
+        </Section>
+      </div>
+
+      <section className="mt-6">
+        <h2 className="text-lg font-semibold text-slate-900">Timeline</h2>
+        <p className="mt-1 text-sm text-slate-700">Every step, from the audit log.</p>
+        <div className="mt-3">
+          <DataTable label="Timeline table" caption={`Audit events of ${machineUser.email}, newest first`} columns={['When', 'Who', 'What', 'Outcome']}>
+            {machineUser.timeline.map((event) => (
+              <tr key={event.seq}>
+                <td className="px-3 py-2 text-sm text-slate-800">{formatDateTime(event.occurredAt)}</td>
+                <td className="px-3 py-2 text-sm text-slate-800">{event.actor}</td>
+                <td className="px-3 py-2 text-sm text-slate-800">
+                  {describeStep(event.action, event.details)}
+                  {event.reason ? <div className="text-xs text-slate-600">{event.reason}</div> : null}
+                </td>
+                <td className="px-3 py-2 text-sm text-slate-800">{event.outcome}</td>
+              </tr>
+            ))}
+          </DataTable>
+        </div>
+      </section>
+
+      {/* Rendered for a removed machine user too: the control then shows what its removal did. */}
+      {canRemove ? <RemoveControl machineUser={machineUser} /> : null}
+    </>
+  );
+}

@@ -1,0 +1,34 @@
+import type { Metadata } from 'next';
+import { OnboardingWizard } from '@/components/machine-users/onboarding-wizard';
+import { Alert } from '@/components/ui/alert';
+import { PageHeader } from '@/components/ui/page-header';
+import { requirePageContext } from '@/lib/auth/session';
+import { getOnboardingOptions } from '@/lib/domain/machine-users/queries';
+
+export const metadata: Metadata = { title: 'Onboard a machine user' };
+
+export default async function NewMachineUserPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const context = await requirePageContext();
+  const options = await getOnboardingOptions(context);
+  const requested = (await searchParams).project;
+  const projectId = typeof requested === 'string' ? requested : undefined;
+  return (
+    <>
+      <PageHeader
+        title="Onboard a machine user"
+        description="A dedicated Platform.sh account for one project and one job, invited with the narrowest roles that fit it."
+      />
+      {!options.ok ? (
+        <Alert tone="warning" title="You do not have access to this page">
+          {options.error.message}
+        </Alert>
+      ) : (
+        <OnboardingWizard
+          options={options.data}
+          currentUserId={context.actor.id}
+          initialProjectId={projectId && options.data.projects.some((project) => project.id === projectId) ? projectId : undefined}
+        />
+      )}
+    </>
+  );
+}

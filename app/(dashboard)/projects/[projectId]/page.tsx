@@ -1,0 +1,76 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { EnvironmentsSection, MachineUsersSection, TokenVariablesSection, UserAccessSection } from '@/components/projects/project-sections';
+import { Alert } from '@/components/ui/alert';
+import { Badge } from '@/components/ui/badge';
+import { PageHeader } from '@/components/ui/page-header';
+import { authorize } from '@/lib/auth/authorize';
+import { requirePageContext } from '@/lib/auth/session';
+import { getProject } from '@/lib/domain/inventory/projects';
+import { formatDateTime } from '@/lib/utils';
+
+export const metadata: Metadata = { title: 'Project' };
+
+export default async function ProjectPage({ params }: { params: Promise<{ projectId: string }> }) {
+  const { projectId } = await params;
+  const context = await requirePageContext();
+  const result = await getProject(context, projectId);
+  if (!result.ok) notFound();
+  const project = result.data;
+
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm">
+        <Link href="/projects" className="text-indigo-800 underline">
+          Projects
+        </Link>{' '}
+        / <span className="text-slate-700">{project.title}</span>
+      </nav>
+      <PageHeader
+        title={project.title}
+        description={
+          <>
+            <span className="font-mono">{project.id}</span> · {project.region ?? 'region unknown'}
+            {project.defaultBranch ? <> · default branch {project.defaultBranch}</> : null} · last synced {formatDateTime(project.lastSyncedAt)}
+          </>
+        }
+      />
+      <dl className="grid gap-4 sm:grid-cols-3">
+        <div className="rounded-lg border border-slate-200 bg-white p-4">
+          <dt className="text-sm text-slate-700">Environments</dt>
+          <dd className="mt-1 text-sm text-slate-900">
+            <span className="text-2xl font-semibold">{project.environments.total}</span> ({project.environments.production} production,{' '}
+            {project.environments.staging} staging, {project.environments.development} development)
+          </dd>
+        </div>
+        <div className="rounded-lg border border-slate-200 bg-white p-4">
+          <dt className="text-sm text-slate-700">Machine users</dt>
+          <dd className="mt-1 text-2xl font-semibold text-slate-900">{project.machineUsers}</dd>
+        </div>
+        <div className="rounded-lg border border-slate-200 bg-white p-4">
+          <dt className="text-sm text-slate-700">{project.tokenVariableName} on production</dt>
+          <dd className="mt-2">{project.tokenOnProduction ? <Badge tone="amber">Set</Badge> : <Badge>Not set</Badge>}</dd>
+        </div>
+      </dl>
+      {project.lastSyncError ? (
+        <div className="mt-4">
+          <Alert tone="warning" title={`The last sync could not read this project (${formatDateTime(project.lastSyncErrorAt)})`}>
+            {project.lastSyncError} What is shown is from the last successful sync.
+          </Alert>
+        </div>
+      ) : null}
+      {project.missingSince ? (
+        <div className="mt-4">
+          <Alert tone="warning" title="This project is gone from Platform.sh">
+            The sync has not found it since {formatDateTime(project.missingSince)}. Its records are kept for the audit trail.
+          </Alert>
+        </div>
+      ) : null}
+      <MachineUsersSection project={project} canOnboard={authorize(context.actor, 'machine_user.invite', { projectId: project.id }).allowed} />
+      <EnvironmentsSection project={project} />
+      <TokenVariablesSection project={project} />
+      <UserAccessSection project={project} />
+    </>
+  );
+}

@@ -1,0 +1,42 @@
+import Link from 'next/link';
+import { DataTable } from '@/components/ui/data-table';
+import type { MachineUserSummary } from '@/lib/domain/machine-users/queries';
+import { describePermissions, PRESETS } from '@/lib/machine-users/roles';
+import { formatDateTime } from '@/lib/utils';
+import { MachineUserStateBadge } from './state-badge';
+
+const cell = 'px-3 py-3 text-sm text-slate-800';
+
+export function MachineUsersTable({ machineUsers, caption, showProject = true }: { machineUsers: MachineUserSummary[]; caption: string; showProject?: boolean }) {
+  const columns = ['Machine user', ...(showProject ? ['Project'] : []), 'Purpose', 'Roles', 'State', 'Owner'];
+  return (
+    <DataTable label="Machine users table" caption={caption} columns={columns}>
+      {machineUsers.map((machineUser) => (
+        <tr key={machineUser.id}>
+          <td className={cell}>
+            <Link href={`/machine-users/${machineUser.id}`} className="font-medium text-indigo-800 underline-offset-2 hover:underline">
+              {machineUser.email}
+            </Link>
+            {machineUser.lastError ? <p className="mt-1 max-w-xs text-xs text-red-900">{machineUser.lastError}</p> : null}
+          </td>
+          {showProject ? (
+            <td className={cell}>
+              <Link href={`/projects/${machineUser.project.id}`} className="underline-offset-2 hover:underline">
+                {machineUser.project.title}
+              </Link>
+            </td>
+          ) : null}
+          <td className={cell}>{PRESETS[machineUser.purpose].label}</td>
+          <td className={cell}>{describePermissions(machineUser.permissions)}</td>
+          <td className={cell}>
+            <MachineUserStateBadge state={machineUser.state} />
+            {machineUser.state === 'invited' && machineUser.invitationExpiresAt ? (
+              <div className="mt-1 text-xs text-slate-600">until {formatDateTime(machineUser.invitationExpiresAt)}</div>
+            ) : null}
+          </td>
+          <td className={cell}>{machineUser.owner.email}</td>
+        </tr>
+      ))}
+    </DataTable>
+  );
+}

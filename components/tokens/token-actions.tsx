@@ -1,0 +1,199 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Dialog } from '@/components/ui/dialog';
+import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
+import { TextField } from '@/components/ui/field';
+import { useServerAction } from '@/components/ui/use-server-action';
+import { compromiseTokenAction, rotateTokenAction } from '@/lib/actions/tokens';
+import type { PushOutcome } from '@/lib/domain/tokens/push';
+import type { TokenRecordView } from '@/lib/domain/tokens/queries';
+import type { RevocationOutcome } from '@/lib/domain/tokens/rotate';
+import { PushSteps, usePushRun } from './push-progress';
+
+type Token = Pick<TokenRecordView, 'id' | 'name' | 'lastFour' | 'environments' | 'platformshTokenId' | 'deletedOnPlatformAt' | 'status'>;
+
+function secretValue(form: HTMLFormElement, name: string): { value: string; clear: () => void } {
+  const field = form.elements.namedItem(name);
+  const input = field instanceof HTMLInputElement ? field : undefined;
+  return { value: input?.value ?? '', clear: () => input && (input.value = '') };
+}
+
+/** Rotate: paste the new token; it replaces the old one everywhere, then the old one is deleted. */
+export function RotateTokenForm({ token, consoleUrl, onDone }: { token: Token; consoleUrl?: string; onDone: (message: string, tone: 'success' | 'warning') => void }) {
+  const router = useRouter();
+  const [runId, setRunId] = useState<string>();
+  const [outcome, setOutcome] = useState<PushOutcome>();
+  const { run, isPending, error } = useServerAction(rotateTokenAction);
+  const progress = usePushRun(runId, isPending);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const secret = secretValue(event.currentTarget, 'token');
+    const name = new FormData(event.currentTarget).get('name');
+    const id = crypto.randomUUID();
+    setRunId(id);
+    setOutcome(undefined);
+    const result = await run({ oldTokenId: token.id, runId: id, token: secret.value, name: String(name ?? '') });
+    secret.clear();
+    if (result.ok) {
+      setOutcome(result.data);
+      onDone(result.data.message, result.data.status === 'succeeded' ? 'success' : 'warning');
+      router.refresh();
+    }
+  }
+
+  return (
+    <form onSubmit={(event) => void submit(event)} className="space-y-3" autoComplete="off" aria-label={`Rotate …${token.lastFour}`}>
+      <p className="text-sm text-slate-700">
+        The new token goes to {token.environments.length ? token.environments.join(', ') : 'no environment (none holds this token)'}; then …{token.lastFour} is deleted on Platform.sh with the new token’s identity.
+        {consoleUrl ? (
+          <>
+            {' '}
+            <a href={consoleUrl} target="_blank" rel="noreferrer" className="underline">
+              Create the new token in the simulator’s Console
+            </a>
+            .
+          </>
+        ) : null}
+      </p>
+      <TextField label="New API token" name="token" type="password" autoComplete="off" spellCheck={false} required errors={fieldErrorsFor(error, 'token')} />
+      <TextField label="Name of the new token" name="name" defaultValue={token.name} maxLength={100} required />
+      <div aria-live="polite" className="space-y-2">
+        <ErrorSummary error={error} />
+        {outcome ? <Alert tone={outcome.status === 'succeeded' ? 'success' : 'warning'}>{outcome.message}</Alert> : null}
+      </div>
+      <Button type="submit" disabled={isPending}>
+        {isPending ? 'Rotating…' : `Rotate …${token.lastFour}`}
+      </Button>
+      {runId && progress.data ? <PushSteps run={progress.data} caption="Environments of this rotation" /> : null}
+    </form>
+  );
+}
+
+/** Compromised: the plan, in plain words, then its execution. */
+export function CompromiseControl({ token, onDone }: { token: Token; onDone: (message: string, tone: 'success' | 'warning') => void }) {
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const [deleteVariables, setDeleteVariables] = useState(true);
+  const [outcome, setOutcome] = useState<RevocationOutcome>();
+  const { run, isPending, error, reset } = useServerAction(compromiseTokenAction);
+  const toDeleteOnPlatform = !token.deletedOnPlatformAt;
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const secret = secretValue(event.currentTarget, 'liveToken');
+    const result = await run({ tokenId: token.id, deleteVariables, ...(secret.value ? { liveToken: secret.value } : {}) });
+    secret.clear();
+    if (result.ok) {
+      setOutcome(result.data);
+      onDone([result.data.message, ...result.data.openTasks].join(' '), result.data.status === 'done' ? 'success' : 'warning');
+      router.refresh();
+    }
+  }
+
+  return (
+    <>
+      <Button
+        variant="danger"
+        size="sm"
+        onClick={() => {
+          reset();
+          setOutcome(undefined);
+          setOpen(true);
+        }}
+      >
+        {token.status === 'compromised' ? `Finish revoking …${token.lastFour}` : `Mark …${token.lastFour} compromised`}
+      </Button>
+      <Dialog open={open} title={`Revoke …${token.lastFour} as compromised?`} onClose={() => setOpen(false)}>
+        <form onSubmit={(event) => void submit(event)} className="space-y-3" autoComplete="off">
+          <p>The plan:</p>
+          <ul className="list-disc pl-5">
+            <li>Mark the token compromised in Keywarden.</li>
+            <li>
+              <label className="flex items-start gap-2">
+                <input type="checkbox" checked={deleteVariables} onChange={(event) => setDeleteVariables(event.target.checked)} className="mt-1" />
+                <span>
+                  Delete env:PLATFORMSH_CLI_TOKEN on {token.environments.length ? token.environments.join(', ') : 'no environment (none holds it)'} (each redeploys).
+                </span>
+              </label>
+            </li>
+            <li>
+              {toDeleteOnPlatform
+                ? token.platformshTokenId
+                  ? 'Delete the token on Platform.sh — this needs a live token of the machine user (the compromised one works until deleted). Without one, it stays an open task.'
+                  : 'Keywarden does not know its id on Platform.sh: delete it in the machine user’s Console (an open task).'
+                : 'It is already deleted on Platform.sh.'}
+            </li>
+          </ul>
+          {toDeleteOnPlatform && token.platformshTokenId ? (
+            <TextField label="A live token of this machine user (optional)" name="liveToken" type="password" autoComplete="off" spellCheck={false} errors={fieldErrorsFor(error, 'liveToken')} />
+          ) : null}
+          <div aria-live="polite" className="space-y-2">
+            <ErrorSummary error={error} />
+            {outcome ? (
+              <Alert tone={outcome.status === 'done' ? 'success' : 'warning'} title={outcome.message}>
+                {outcome.openTasks.length ? (
+                  <ul className="list-disc pl-5">
+                    {outcome.openTasks.map((task) => (
+                      <li key={task}>{task}</li>
+                    ))}
+                  </ul>
+                ) : null}
+              </Alert>
+            ) : null}
+          </div>
+          <div className="flex justify-end gap-2">
+            <Button variant="secondary" onClick={() => setOpen(false)} disabled={isPending} autoFocus>
+              {outcome ? 'Close' : 'Cancel'}
+            </Button>
+            {outcome ? null : (
+              <Button type="submit" variant="danger" disabled={isPending}>
+                {isPending ? 'Revoking…' : 'Revoke as compromised'}
+              </Button>
+            )}
+          </div>
+        </form>
+      </Dialog>
+    </>
+  );
+}
+
+/**
+ * The active tokens' controls. Client-side, so that an outcome stays on screen after the page
+ * refreshes and its token is no longer active (a rotation supersedes it).
+ */
+export function TokenControls({ tokens, consoleUrl }: { tokens: Token[]; consoleUrl?: string }) {
+  const [outcomes, setOutcomes] = useState<Record<string, { message: string; tone: 'success' | 'warning' }>>({});
+  const shown = tokens.filter((token) => token.status === 'active' || (token.status === 'compromised' && !token.deletedOnPlatformAt) || outcomes[token.id]);
+  return (
+    <>
+      {shown.map((token) => (
+        <section key={token.id} aria-label={`Token …${token.lastFour}`} className="space-y-3 rounded-md border border-slate-200 p-3">
+          <div className="flex flex-wrap items-center justify-between gap-2">
+            <h3 className="text-sm font-semibold text-slate-900">
+              {token.name} …{token.lastFour} <span className="font-normal text-slate-600">({token.status})</span>
+            </h3>
+            {token.status === 'active' || (token.status === 'compromised' && !token.deletedOnPlatformAt) ? (
+              <CompromiseControl token={token} onDone={(message, tone) => setOutcomes((previous) => ({ ...previous, [token.id]: { message, tone } }))} />
+            ) : null}
+          </div>
+          <div aria-live="polite">{outcomes[token.id] ? <Alert tone={outcomes[token.id]!.tone}>{outcomes[token.id]!.message}</Alert> : null}</div>
+          {token.status === 'active' ? (
+            <details>
+              <summary className="cursor-pointer text-sm font-medium text-indigo-800">Rotate this token</summary>
+              <div className="mt-3">
+                <RotateTokenForm token={token} consoleUrl={consoleUrl} onDone={(message, tone) => setOutcomes((previous) => ({ ...previous, [token.id]: { message, tone } }))} />
+              </div>
+            </details>
+          ) : token.status === 'compromised' ? (
+            <p className="text-sm text-red-900">Compromised; still to delete on Platform.sh.</p>
+          ) : null}
+        </section>
+      ))}
+    </>
+  );
+}

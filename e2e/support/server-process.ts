@@ -1,0 +1,80 @@
+// Starting and stopping a Keywarden server process the way an operator does (`lib/cli/start.ts` on
+// the production build), for global set-up and for specs that need a server of their own (the
+// canary scan runs one in live mode against a simulator it controls, and crashes it on purpose).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const POLL_MS = 100;
+
+/** The runner's environment without any Keywarden, Platform.sh or database setting of the developer's. */
+export function inheritedEnvironment(): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(KEYWARDEN_|PLATFORMSH_|NEXTAUTH_|DATABASE_URL$)/.test(name)));
+}
+
+export function logTail(file: string): string {
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  return text.split('\n').slice(-40).join('\n');
+}
+
+export interface ServerProcess {
+  pid: number;
+  /** The exit code once the process ended, else null. */
+  exitCode(): number | null;
+}
+
+/** Starts `lib/cli/start.ts` in its own process group, stdout and stderr appended to `logFile`. */
+export function spawnServer(root: string, env: NodeJS.ProcessEnv, logFile: string): ServerProcess {
+  const logFd = fs.openSync(logFile, 'a', 0o600);
+  // Detached: its own process group, so that stopping it stops tsx and the node process it runs.
+  const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['lib/cli/start.ts'], { cwd: root, env, detached: true, stdio: ['ignore', logFd, logFd] });
+  fs.closeSync(logFd);
+  let exitCode: number | null = null;
+  child.on('exit', (code, signal) => {
+    exitCode = code ?? (signal ? 128 : 1);
+  });
+  child.unref();
+  if (child.pid === undefined) throw new Error('Could not start the server (no process id)');
+  return { pid: child.pid, exitCode: () => exitCode };
+}
+
+function isGroupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Stops the server's process group: SIGTERM and a grace period (a clean stop), or SIGKILL at once
+ * (`crash: true`, as a power cut or an OOM kill would).
+ */
+export async function stopServer(pid: number, options: { crash?: boolean; graceMs?: number } = {}): Promise<void> {
+  if (!isGroupAlive(pid)) return;
+  process.kill(-pid, options.crash ? 'SIGKILL' : 'SIGTERM');
+  const deadline = Date.now() + (options.graceMs ?? 10_000);
+  while (isGroupAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  if (isGroupAlive(pid)) process.kill(-pid, 'SIGKILL');
+}
+
+/** Waits until /api/health reports ok (or the process ends, or the time is up). */
+export async function waitForHealth(baseUrl: string, server: ServerProcess, logFile: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    const exitCode = server.exitCode();
+    if (exitCode !== null) throw new Error(`The server exited (code ${exitCode}) before it was ready:\n${logTail(logFile)}`);
+    try {
+      const response = await fetch(new URL('/api/health', baseUrl));
+      const body = (await response.json()) as { status?: string };
+      if (response.ok && body.status === 'ok') return;
+      last = `${response.status} ${JSON.stringify(body)}`;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS * 5));
+  }
+  throw new Error(`/api/health did not report ok within ${timeoutMs / 1000}s (last: ${last}):\n${logTail(logFile)}`);
+}

@@ -1,0 +1,50 @@
+'use server';
+// Server actions of the machine-user pages. Each resolves the caller from the verified session and
+// the dashboard's Platform.sh client; the domain authorizes, validates, acts and audits.
+import { revalidatePath } from 'next/cache';
+import { getRequestContext } from '@/lib/auth/session';
+import type { RequestContext } from '@/lib/domain/context';
+import { inviteMachineUser, type InvitationOutcome } from '@/lib/domain/machine-users/invite';
+import { changeMachineUserRoles, manageInvitation, removeMachineUser, type StepOutcome } from '@/lib/domain/machine-users/manage';
+import { acceptInvitationInSandbox } from '@/lib/domain/machine-users/sandbox';
+import { getDashboardClient } from '@/lib/domain/platformsh-connection';
+import { fail, type ActionResult } from '@/lib/errors';
+import { answerUnexpectedErrors } from './unexpected';
+
+type PlatformshClient = NonNullable<ReturnType<typeof getDashboardClient>>;
+
+async function withPlatformsh<T>(
+  actionName: string,
+  run: (context: RequestContext, client: PlatformshClient) => Promise<ActionResult<T>>,
+): Promise<ActionResult<T>> {
+  return answerUnexpectedErrors(actionName, async () => {
+    const context = await getRequestContext();
+    if (!context) return fail('unauthenticated', 'Your session has ended. Sign in again.');
+    const client = getDashboardClient();
+    if (!client) return fail('internal', 'Keywarden has no connection to the Platform.sh API; see Settings.');
+    const result = await run(context, client);
+    revalidatePath('/machine-users', 'layout');
+    revalidatePath('/projects', 'layout');
+    return result;
+  });
+}
+
+export async function inviteMachineUserAction(input: unknown): Promise<ActionResult<InvitationOutcome>> {
+  return withPlatformsh('invite machine user', (context, client) => inviteMachineUser(context, input, client));
+}
+
+export async function manageInvitationAction(input: unknown): Promise<ActionResult<StepOutcome>> {
+  return withPlatformsh('manage machine-user invitation', (context, client) => manageInvitation(context, input, client));
+}
+
+export async function changeMachineUserRolesAction(input: unknown): Promise<ActionResult<StepOutcome>> {
+  return withPlatformsh('change machine-user roles', (context, client) => changeMachineUserRoles(context, input, client));
+}
+
+export async function removeMachineUserAction(input: unknown): Promise<ActionResult<StepOutcome>> {
+  return withPlatformsh('remove machine user', (context, client) => removeMachineUser(context, input, client));
+}
+
+export async function acceptInvitationInSandboxAction(input: unknown): Promise<ActionResult<{ state: string }>> {
+  return withPlatformsh('accept invitation in sandbox', (context, client) => acceptInvitationInSandbox(context, input, client));
+}

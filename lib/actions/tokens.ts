@@ -1,0 +1,56 @@
+'use server';
+// Server actions for tokens. The pasted value arrives here, is handed to the domain for the length
+// of this request, and is never returned, logged or stored (SECURITY.md T1, T5).
+import { revalidatePath } from 'next/cache';
+import { getRequestContext } from '@/lib/auth/session';
+import { getConfig } from '@/lib/config';
+import { getSecrets } from '@/lib/config/secrets';
+import type { RequestContext } from '@/lib/domain/context';
+import { createClientForToken, getDashboardClient } from '@/lib/domain/platformsh-connection';
+import { recordAndPushToken, resumePush, type PushOutcome, type TokenDeps } from '@/lib/domain/tokens/push';
+import { lookupToken, type LookupResult } from '@/lib/domain/tokens/queries';
+import { markTokenCompromised, rotateToken, type RevocationOutcome } from '@/lib/domain/tokens/rotate';
+import { fail, type ActionResult } from '@/lib/errors';
+import { answerUnexpectedErrors } from './unexpected';
+
+async function withTokenDeps<T>(actionName: string, run: (context: RequestContext, deps: TokenDeps) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+  return answerUnexpectedErrors(actionName, async () => {
+    const context = await getRequestContext();
+    if (!context) return fail('unauthenticated', 'Your session has ended. Sign in again.');
+    const dashboard = getDashboardClient();
+    if (!dashboard) return fail('internal', 'Keywarden has no connection to the Platform.sh API; see Settings.');
+    const deps: TokenDeps = {
+      dashboard,
+      clientForToken: (token) => {
+        const client = createClientForToken(token);
+        if (!client) throw new Error('no Platform.sh endpoint');
+        return client;
+      },
+      fingerprintKey: getSecrets(getConfig()).fingerprint,
+    };
+    const result = await run(context, deps);
+    revalidatePath('/machine-users', 'layout');
+    revalidatePath('/tokens');
+    return result;
+  });
+}
+
+export async function recordTokenAction(input: unknown): Promise<ActionResult<PushOutcome>> {
+  return withTokenDeps('record token', (context, deps) => recordAndPushToken(context, input, deps));
+}
+
+export async function resumePushAction(input: unknown): Promise<ActionResult<PushOutcome>> {
+  return withTokenDeps('resume push', (context, deps) => resumePush(context, input, deps));
+}
+
+export async function lookupTokenAction(input: unknown): Promise<ActionResult<LookupResult>> {
+  return withTokenDeps('look up token', (context, deps) => lookupToken(context, input, deps.fingerprintKey));
+}
+
+export async function rotateTokenAction(input: unknown): Promise<ActionResult<PushOutcome>> {
+  return withTokenDeps('rotate token', (context, deps) => rotateToken(context, input, deps));
+}
+
+export async function compromiseTokenAction(input: unknown): Promise<ActionResult<RevocationOutcome>> {
+  return withTokenDeps('mark token compromised', (context, deps) => markTokenCompromised(context, input, deps));
+}

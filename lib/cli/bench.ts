@@ -1,0 +1,150 @@
+// `npm run bench [-- --part inventory] [--projects 2000] [--environments 5] [--latency 50]
+//   [--rate 500] [--concurrency 16] [--database pglite|postgresql]`
+// Prints figures; asserts nothing (speed goals are measured here, never in a timed test).
+//
+// Inventory: a full sync of a generated organisation through the simulator over real HTTP, with a
+// per-request latency and a server-side rate limit, the client paced to that limit; then an
+// incremental re-sync. The lower bound is requests ÷ rate: no client can finish sooner.
+import { parseArgs } from "node:util";
+import { z } from 'zod';
+import { randomUUID } from 'node:crypto';
+import { beginSyncRun, executeSyncRun } from '@/lib/domain/inventory/sync';
+import { PUSH_CONCURRENCY, recordAndPushToken } from '@/lib/domain/tokens/push';
+import { createPlatformshClient } from '@/lib/platformsh';
+import { DEMO_DASHBOARD_API_TOKEN, startSimulator } from '@/lib/platformsh/simulator';
+// Not a React hook, despite its name: it points the application's database handle at a database.
+import { useDatabaseForTests as setApplicationDatabase } from '@/lib/db';
+import { createTestDatabase } from '@/lib/testing/database';
+
+const argumentsSchema = z.object({
+  part: z.enum(['inventory', 'push', 'all']).default('all'),
+  projects: z.coerce.number().int().min(1).max(20_000).default(2000),
+  environments: z.coerce.number().int().min(1).max(50).default(5),
+  latency: z.coerce.number().int().min(0).max(5000).default(50),
+  rate: z.coerce.number().min(1).max(10_000).default(500),
+  concurrency: z.coerce.number().int().min(1).max(256).default(16),
+  database: z.enum(['pglite', 'postgresql']).default('pglite'),
+});
+type BenchArguments = z.infer<typeof argumentsSchema>;
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+async function benchInventory(options: BenchArguments): Promise<void> {
+  const simulator = await startSimulator({
+    faults: true,
+    seed: { large: { projects: options.projects, environmentsPerProject: options.environments } },
+  });
+  const database = await createTestDatabase(options.database);
+  try {
+    simulator.faults.add({ kind: 'latency', ms: options.latency, path: '/**' });
+    simulator.faults.setRateLimit({ requestsPerSecond: options.rate });
+    const client = createPlatformshClient({
+      apiUrl: simulator.url,
+      authUrl: simulator.authUrl,
+      apiToken: DEMO_DASHBOARD_API_TOKEN,
+      requestsPerSecond: options.rate,
+    });
+    console.log(
+      `Inventory sync: ${options.projects} projects × ${options.environments} environments, ${options.latency} ms latency, ` +
+        `rate limit ${options.rate} requests/s, ${options.concurrency} projects in flight, ${options.database}`,
+    );
+    for (const full of [true, false]) {
+      const runId = await database.db.$transaction((tx) => beginSyncRun(tx, { trigger: 'manual', full }));
+      if (!runId) throw new Error('the sync lease is taken');
+      const requestsBefore = simulator.requestLog.entries.length;
+      const started = performance.now();
+      const outcome = await executeSyncRun(database.db, client, runId, { concurrency: options.concurrency });
+      const elapsed = performance.now() - started;
+      const requests = simulator.requestLog.entries.length - requestsBefore;
+      const lowerBound = (requests / options.rate) * 1000;
+      const environments = await database.db.environment.count();
+      console.log(
+        `  ${full ? 'full       ' : 'incremental'}: ${outcome.status}, ${outcome.projectsTotal} projects (${outcome.projectsFailed} failed), ` +
+          `${environments} environments, ${requests} requests in ${seconds(elapsed)}; ` +
+          `rate-limit lower bound ${seconds(lowerBound)}, ratio ${(elapsed / lowerBound).toFixed(2)}`,
+      );
+    }
+  } finally {
+    await database.destroy();
+    await simulator.stop();
+  }
+}
+
+/**
+ * Push: one token to 50 environments with 100 ms of latency on every request, at the default
+ * concurrency and sequentially. Each environment costs a read and a write (read before writing).
+ */
+async function benchPush(options: BenchArguments): Promise<void> {
+  const environments = 50;
+  const latencyMs = 100;
+  const projectId = 'benchpush0000';
+  const simulator = await startSimulator({
+    faults: true,
+    seed: (store) => {
+      const owner = store.addUser({ username: 'owner', email: 'owner@bench.example.com' });
+      const organization = store.addOrganization({ id: '01JBENCHPUSH000000000000000', name: 'bench', label: 'Bench', ownerId: owner.id, createdAt: '2024-01-01T00:00:00Z' });
+      const dashboard = store.addUser({ username: 'keywarden', email: 'keywarden@bench.example.com' });
+      store.addOrganizationMember(organization.id, dashboard.id, true);
+      store.issueApiToken(dashboard.id, 'dashboard', { value: DEMO_DASHBOARD_API_TOKEN });
+      store.addProject({ id: projectId, organizationId: organization.id, title: 'Bench', region: 'eu-3.platform.sh', createdAt: '2024-01-01T00:00:00Z' });
+      for (let index = 0; index < environments; index += 1) {
+        store.addEnvironment(projectId, { id: index === 0 ? 'main' : `env-${index}`, title: `Env ${index}`, type: index === 0 ? 'production' : 'development', createdAt: '2024-01-01T00:00:00Z' });
+      }
+    },
+  });
+  const database = await createTestDatabase(options.database);
+  // The token actions read the application's database handle: point it at this one.
+  setApplicationDatabase(database);
+  try {
+    const dashboard = createPlatformshClient({ apiUrl: simulator.url, authUrl: simulator.authUrl, apiToken: DEMO_DASHBOARD_API_TOKEN });
+    const runId = await database.db.$transaction((tx) => beginSyncRun(tx, { trigger: 'manual', full: true }));
+    await executeSyncRun(database.db, dashboard, runId!);
+    simulator.faults.add({ kind: 'latency', ms: latencyMs, path: '/**' });
+    console.log(`Push: one token to ${environments} environments, ${latencyMs} ms latency per request (a read and a write per environment), ${options.database}`);
+    const timings: Record<string, number> = {};
+    for (const [label, concurrency] of [['concurrent', PUSH_CONCURRENCY], ['sequential', 1]] as const) {
+      const machineUser = simulator.store.addUser({ username: `bot-${label}`, email: `bot-${label}@bench.example.com` });
+      simulator.store.grantAccess(projectId, machineUser.id, ['viewer', 'development:admin', 'production:admin']);
+      const owner = await database.db.user.create({ data: { email: `owner-${label}@bench.example.com`, role: 'admin' } });
+      const row = await database.db.machineUser.create({
+        data: { projectId, purpose: 'custom', email: machineUser.email, permissions: ['viewer'], state: 'active', platformshUserId: machineUser.id, ownerId: owner.id },
+      });
+      const token = simulator.store.issueApiToken(machineUser.id, 'bench').token;
+      const context = { actor: { id: owner.id, email: owner.email, role: 'admin' as const, projectIds: [] }, clientAddress: null };
+      const environmentIds = (await database.db.environment.findMany({ where: { projectId }, select: { id: true } })).map((environment) => environment.id);
+      const started = performance.now();
+      const result = await recordAndPushToken(context, { machineUserId: row.id, runId: randomUUID(), token, name: 'bench', environmentIds, confirmReplace: environmentIds }, {
+        dashboard,
+        clientForToken: (apiToken) => createPlatformshClient({ apiUrl: simulator.url, authUrl: simulator.authUrl, apiToken }),
+        fingerprintKey: 'bench-fingerprint-key-0123456789abcdefghij',
+        pushConcurrency: concurrency,
+      });
+      timings[label] = performance.now() - started;
+      console.log(`  ${label.padEnd(10)} (${concurrency} at once): ${result.ok ? result.data.status : result.error.message} in ${seconds(timings[label]!)}`);
+    }
+    console.log(`  ratio concurrent / sequential: ${((timings.concurrent ?? 0) / (timings.sequential ?? 1)).toFixed(2)}`);
+  } finally {
+    await database.destroy();
+    await simulator.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: Object.fromEntries(Object.keys(argumentsSchema.shape).map((name) => [name, { type: 'string' as const }])),
+    strict: true,
+  });
+  const parsed = argumentsSchema.safeParse(values);
+  if (!parsed.success) {
+    console.error(`Invalid arguments: ${parsed.error.issues.map((issue) => `--${issue.path.join('.')} ${issue.message}`).join('; ')}`);
+    process.exit(2);
+  }
+  if (parsed.data.part === 'inventory' || parsed.data.part === 'all') await benchInventory(parsed.data);
+  if (parsed.data.part === 'push' || parsed.data.part === 'all') await benchPush(parsed.data);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,204 @@
+// Reading the inventory: the Projects list (filtered, sorted and paginated in SQL) and one project.
+// Onboarders see only the projects assigned to them (rule 'assigned' of project.read).
+import { authorize, ruleFor } from '@/lib/auth/authorize';
+import { getDb, Prisma } from '@/lib/db';
+import { escapeLike } from '@/lib/db/like';
+import { fail, ok, type ActionResult } from '@/lib/errors';
+import { CLI_TOKEN_VARIABLE } from '@/lib/platformsh';
+import { projectListQuerySchema, type ProjectListQuery, type ProjectSort } from '@/lib/validations/inventory';
+import type { RequestContext } from '../context';
+
+export const PROJECTS_PAGE_SIZE = 25;
+
+const LIVE_MACHINE_USER: Prisma.MachineUserWhereInput = { state: { not: 'removed' } };
+
+export interface ProjectSummary {
+  id: string;
+  title: string;
+  region: string | null;
+  environments: { total: number; production: number; staging: number; development: number };
+  /** Keywarden's machine users for the project, removed ones aside. */
+  machineUsers: number;
+  tokenOnProduction: boolean;
+  lastSyncedAt: string | null;
+  lastSyncError: string | null;
+  lastSyncErrorAt: string | null;
+  missingSince: string | null;
+}
+
+export interface ProjectPage {
+  projects: ProjectSummary[];
+  total: number;
+  page: number;
+  pageSize: number;
+  query: ProjectListQuery;
+}
+
+function orderFor(sort: ProjectSort, dir: 'asc' | 'desc'): Prisma.ProjectOrderByWithRelationInput[] {
+  const tieBreak: Prisma.ProjectOrderByWithRelationInput[] = [{ title: 'asc' }, { id: 'asc' }];
+  switch (sort) {
+    case 'title':
+      return [{ title: dir }, { id: dir }];
+    case 'region':
+      return [{ region: { sort: dir, nulls: 'last' } }, ...tieBreak];
+    case 'environments':
+      return [{ environmentCount: dir }, ...tieBreak];
+    case 'token':
+      return [{ tokenOnProduction: dir }, ...tieBreak];
+    case 'synced':
+      return [{ lastSyncedAt: { sort: dir, nulls: 'last' } }, ...tieBreak];
+  }
+}
+
+/** Which projects the actor may read: all, or (an onboarder) the assigned ones. */
+function readableProjects(context: RequestContext): Prisma.ProjectWhereInput | null {
+  const rule = ruleFor(context.actor.role, 'project.read');
+  if (rule === 'allow') return {};
+  if (rule === 'assigned') return { id: { in: [...context.actor.projectIds] } };
+  return null;
+}
+
+export async function listProjects(context: RequestContext, rawQuery: unknown): Promise<ActionResult<ProjectPage>> {
+  const scope = readableProjects(context);
+  if (!scope) return fail('forbidden', 'You do not have permission to see projects.');
+  const query = projectListQuerySchema.parse(rawQuery ?? {});
+  const pattern = escapeLike(query.q);
+  const where: Prisma.ProjectWhereInput = {
+    AND: [
+      scope,
+      query.q ? { OR: [{ title: { contains: pattern, mode: 'insensitive' } }, { id: { contains: pattern.toLowerCase() } }] } : {},
+      query.token === 'on-production' ? { tokenOnProduction: true } : query.token === 'missing' ? { tokenOnProduction: false } : {},
+      query.state === 'failed' ? { lastSyncError: { not: null } } : query.state === 'missing' ? { missingSince: { not: null } } : { missingSince: null },
+    ],
+  };
+  const db = getDb();
+  const [rows, total] = await Promise.all([
+    db.project.findMany({
+      where,
+      include: { _count: { select: { machineUsers: { where: LIVE_MACHINE_USER } } } },
+      orderBy: orderFor(query.sort, query.dir),
+      skip: (query.page - 1) * PROJECTS_PAGE_SIZE,
+      take: PROJECTS_PAGE_SIZE,
+    }),
+    db.project.count({ where }),
+  ]);
+  return ok({
+    projects: rows.map((row) => ({
+      id: row.id,
+      title: row.title,
+      region: row.region,
+      environments: { total: row.environmentCount, production: row.productionCount, staging: row.stagingCount, development: row.developmentCount },
+      machineUsers: row._count.machineUsers,
+      tokenOnProduction: row.tokenOnProduction,
+      lastSyncedAt: row.lastSyncedAt?.toISOString() ?? null,
+      lastSyncError: row.lastSyncError,
+      lastSyncErrorAt: row.lastSyncErrorAt?.toISOString() ?? null,
+      missingSince: row.missingSince?.toISOString() ?? null,
+    })),
+    total,
+    page: query.page,
+    pageSize: PROJECTS_PAGE_SIZE,
+    query,
+  });
+}
+
+export interface ProjectDetail extends ProjectSummary {
+  /** The variable the CLI reads its token from (`env:PLATFORMSH_CLI_TOKEN`). */
+  tokenVariableName: string;
+  organizationId: string | null;
+  defaultBranch: string | null;
+  environmentList: {
+    id: string;
+    title: string;
+    type: 'production' | 'staging' | 'development';
+    status: string;
+    parent: string | null;
+    isMain: boolean;
+    variablesReadAt: string | null;
+  }[];
+  tokenVariables: {
+    id: string;
+    /** Null: set at project level. */
+    environmentId: string | null;
+    isSensitive: boolean;
+    isInheritable: boolean;
+    isEnabled: boolean;
+    visibleBuild: boolean;
+    visibleRuntime: boolean;
+    inherited: boolean;
+    updatedAt: string | null;
+  }[];
+  /** Who a user id is, when Keywarden knows: one of its machine users, or its own account. */
+  userAccess: { userId: string; permissions: string[]; grantedAt: string | null; knownAs: { kind: 'machine_user'; id: string; email: string } | { kind: 'dashboard'; email: string } | null }[];
+  machineUserList: { id: string; email: string; purpose: string; state: string }[];
+}
+
+const TYPE_ORDER = { production: 0, staging: 1, development: 2 } as const;
+
+export async function getProject(context: RequestContext, projectId: string): Promise<ActionResult<ProjectDetail>> {
+  if (!authorize(context.actor, 'project.read', { projectId }).allowed) {
+    // The same answer as for an unknown project: an onboarder learns nothing about other projects.
+    return fail('not_found', 'There is no such project, or it is not assigned to you.');
+  }
+  const project = await getDb().project.findUnique({
+    where: { id: projectId },
+    include: {
+      environments: true,
+      tokenVariables: true,
+      userAccess: { orderBy: { grantedAt: 'asc' } },
+      machineUsers: { where: LIVE_MACHINE_USER, orderBy: { email: 'asc' }, select: { id: true, email: true, purpose: true, state: true, platformshUserId: true } },
+      _count: { select: { machineUsers: { where: LIVE_MACHINE_USER } } },
+    },
+  });
+  if (!project) return fail('not_found', 'There is no such project, or it is not assigned to you.');
+  const dashboard = await getDb().dashboardAccount.findUnique({ where: { id: 1 } });
+  const knownAs = (userId: string): ProjectDetail['userAccess'][number]['knownAs'] => {
+    const machineUser = project.machineUsers.find((candidate) => candidate.platformshUserId === userId);
+    if (machineUser) return { kind: 'machine_user', id: machineUser.id, email: machineUser.email };
+    return dashboard?.userId === userId ? { kind: 'dashboard', email: dashboard.email } : null;
+  };
+  const environments = [...project.environments].sort(
+    (a, b) => TYPE_ORDER[a.type] - TYPE_ORDER[b.type] || Number(b.isMain) - Number(a.isMain) || a.id.localeCompare(b.id),
+  );
+  const position = new Map(environments.map((environment, index) => [environment.id, index]));
+  const tokenVariables = [...project.tokenVariables].sort(
+    (a, b) => (a.environmentId === null ? -1 : (position.get(a.environmentId) ?? 0)) - (b.environmentId === null ? -1 : (position.get(b.environmentId) ?? 0)),
+  );
+  return ok({
+    id: project.id,
+    title: project.title,
+    tokenVariableName: CLI_TOKEN_VARIABLE,
+    region: project.region,
+    organizationId: project.organizationId,
+    defaultBranch: project.defaultBranch,
+    environments: { total: project.environmentCount, production: project.productionCount, staging: project.stagingCount, development: project.developmentCount },
+    machineUsers: project._count.machineUsers,
+    tokenOnProduction: project.tokenOnProduction,
+    lastSyncedAt: project.lastSyncedAt?.toISOString() ?? null,
+    lastSyncError: project.lastSyncError,
+    lastSyncErrorAt: project.lastSyncErrorAt?.toISOString() ?? null,
+    missingSince: project.missingSince?.toISOString() ?? null,
+    environmentList: environments.map((environment) => ({
+      id: environment.id,
+      title: environment.title,
+      type: environment.type,
+      status: environment.status,
+      parent: environment.parent,
+      isMain: environment.isMain,
+      variablesReadAt: environment.variablesReadAt?.toISOString() ?? null,
+    })),
+    tokenVariables: tokenVariables.map((variable) => ({
+      id: variable.id,
+      environmentId: variable.environmentId,
+      isSensitive: variable.isSensitive,
+      isInheritable: variable.isInheritable,
+      isEnabled: variable.isEnabled,
+      visibleBuild: variable.visibleBuild,
+      visibleRuntime: variable.visibleRuntime,
+      inherited: variable.inherited,
+      updatedAt: variable.remoteUpdatedAt?.toISOString() ?? null,
+    })),
+    userAccess: project.userAccess.map((grant) => ({ userId: grant.userId, permissions: grant.permissions, grantedAt: grant.grantedAt?.toISOString() ?? null, knownAs: knownAs(grant.userId) })),
+    machineUserList: project.machineUsers.map(({ id, email, purpose, state }) => ({ id, email, purpose, state })),
+  });
+}

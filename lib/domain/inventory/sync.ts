@@ -1,0 +1,445 @@
+// The inventory sync (issue 3): projects, environments, who has access, and where
+// `env:PLATFORMSH_CLI_TOKEN` is set, copied from Platform.sh into the database so that every page
+// reads SQL instead of fanning out to the API.
+//
+// One run at a time across all instances (a lease in the database); progress is written to the run's
+// row, so any instance can show it. A project that fails is recorded with its error and the others
+// go on; a project's rows are replaced in one transaction, so a failure never leaves it half-written.
+// Incremental: an environment's variables are re-read only when the environment changed (its
+// `updated_at` moved), was never read, or was last read more than a day ago; a full run re-reads all.
+import { randomUUID } from 'node:crypto';
+import { releaseLease, renewLease, tryAcquireLease } from '@/lib/db/lease';
+import type { Database } from '@/lib/db';
+import { logger } from '@/lib/logger';
+import {
+  CLI_TOKEN_VARIABLE,
+  isPlatformshError,
+  mapWithConcurrency,
+  type Environment,
+  type PlatformshClient,
+  type Project as RemoteProject,
+  type UserAccess,
+  type Variable,
+} from '@/lib/platformsh';
+
+import { recordDashboardAccount, trackMachineUsers, TRACKED_STATES } from '../machine-users/tracking';
+import type { Transaction } from '../mutation';
+
+export const SYNC_LEASE = 'inventory-sync';
+/** A run that has not renewed its lease for this long is presumed dead (its instance stopped). */
+export const SYNC_LEASE_TTL_MS = 120_000;
+/** An unchanged environment's variables are still re-read once they are this old. */
+export const VARIABLES_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+/** Projects in flight at once; the client's pacing keeps the request rate within the API's limit. */
+export const DEFAULT_PROJECT_CONCURRENCY = 8;
+/** Environments of one project whose variables are read at once. */
+const ENVIRONMENT_CONCURRENCY = 4;
+/** How often progress reaches the database (and the lease is renewed). */
+const PROGRESS_INTERVAL_MS = 500;
+
+export interface BeginSyncInput {
+  trigger: 'manual' | 'scheduled';
+  full: boolean;
+  requestedById?: string | null;
+}
+
+/**
+ * Claims the sync for a new run: returns its id, or null when another run holds the lease. Runs
+ * still marked running whose lease lapsed are closed as interrupted.
+ */
+export async function beginSyncRun(tx: Transaction, input: BeginSyncInput): Promise<string | null> {
+  const runId = randomUUID();
+  if (!(await tryAcquireLease(tx, SYNC_LEASE, runId, SYNC_LEASE_TTL_MS))) return null;
+  await tx.syncRun.updateMany({
+    where: { status: 'running' },
+    data: { status: 'interrupted', finishedAt: new Date(), error: 'Keywarden stopped before this sync finished.' },
+  });
+  await tx.syncRun.create({
+    data: { id: runId, trigger: input.trigger, full: input.full, requestedById: input.requestedById ?? null },
+  });
+  return runId;
+}
+
+export interface ExecuteSyncOptions {
+  concurrency?: number;
+  now?: () => Date;
+}
+
+export interface SyncOutcome {
+  status: 'succeeded' | 'partial' | 'failed' | 'interrupted';
+  projectsTotal: number;
+  projectsFailed: number;
+}
+
+/** Runs a begun sync to its end. Never throws: the outcome is on the run's row. */
+export async function executeSyncRun(db: Database, client: PlatformshClient, runId: string, options: ExecuteSyncOptions = {}): Promise<SyncOutcome> {
+  const now = options.now ?? (() => new Date());
+  const run = await db.syncRun.findUniqueOrThrow({ where: { id: runId } });
+  const progress = new ProgressWriter(db, runId);
+  try {
+    let listed: RemoteProject[];
+    try {
+      listed = await listAllProjects(client);
+    } catch (error) {
+      const message = describeFailure(error);
+      await progress.finish('failed', `Could not list the projects: ${message}`);
+      return { status: 'failed', projectsTotal: 0, projectsFailed: 0 };
+    }
+    await progress.setTotal(listed.length);
+    const unchanged: string[] = [];
+    await recordDashboardAccount(db, client).catch((error: unknown) => logger.warn('could not identify the dashboard account', { error }));
+    const tracked = new Set(
+      (await db.machineUser.findMany({ where: { state: { in: [...TRACKED_STATES] } }, select: { projectId: true }, distinct: ['projectId'] })).map((row) => row.projectId),
+    );
+
+    await mapWithConcurrency(listed, options.concurrency ?? DEFAULT_PROJECT_CONCURRENCY, async (project) => {
+      if (progress.lost) return;
+      try {
+        const counts = await syncProject(db, client, project, { full: run.full, now: now() });
+        if (counts.unchanged) unchanged.push(project.id);
+        // The machine users Keywarden knows of: invitations followed, access checked.
+        if (tracked.has(project.id)) await trackMachineUsers(db, client, project.id, { access: counts.access });
+        await progress.projectDone(counts);
+      } catch (error) {
+        const message = describeFailure(error);
+        await recordProjectFailure(db, runId, project, message, now());
+        await progress.projectFailed();
+      }
+    });
+
+    // The lease may have lapsed since the last progress write: then another run owns the inventory.
+    if (progress.lost || !(await renewLease(db, SYNC_LEASE, runId, SYNC_LEASE_TTL_MS))) {
+      await progress.finish('interrupted', 'Another instance took over the sync.');
+      return { status: 'interrupted', projectsTotal: listed.length, projectsFailed: progress.failed };
+    }
+    await markSynced(db, unchanged, now());
+    await markMissingProjects(db, listed, now());
+    const status = progress.failed > 0 ? 'partial' : 'succeeded';
+    await progress.finish(status, null);
+    return { status, projectsTotal: listed.length, projectsFailed: progress.failed };
+  } catch (error) {
+    // The database itself failed: nothing more can be recorded reliably; the lease will lapse.
+    logger.error('inventory sync failed', { runId, error });
+    await progress.finish('failed', 'The sync stopped on an internal error.').catch(() => undefined);
+    return { status: 'failed', projectsTotal: 0, projectsFailed: progress.failed };
+  } finally {
+    await releaseLease(db, SYNC_LEASE, runId).catch(() => undefined);
+  }
+}
+
+async function listAllProjects(client: PlatformshClient): Promise<RemoteProject[]> {
+  const organizations = await client.listOrganizations();
+  const byId = new Map<string, RemoteProject>();
+  for (const organization of organizations) {
+    for (const project of await client.listOrganizationProjects(organization.id)) byId.set(project.id, project);
+  }
+  return [...byId.values()];
+}
+
+/** Plain words for the Projects page; PlatformshError's text is already redacted. */
+export function describeFailure(error: unknown): string {
+  if (isPlatformshError(error)) {
+    const status = error.status === undefined ? '' : ` → ${error.status}`;
+    return `${error.userMessage} (${error.method} ${error.path}${status})`;
+  }
+  logger.error('unexpected error while syncing a project', { error });
+  return 'An unexpected error occurred while reading this project.';
+}
+
+interface ProjectCounts {
+  environments: number;
+  variableReads: number;
+  /** Nothing changed since the last sync: only the sync time needs writing. */
+  unchanged: boolean;
+  /** The project's user access as just read (machine users are checked against it). */
+  access: UserAccess[];
+}
+
+function needsVariableRead(stored: { remoteUpdatedAt: Date | null; variablesReadAt: Date | null } | undefined, environment: Environment, now: Date): boolean {
+  if (!stored?.variablesReadAt) return true;
+  if (now.getTime() - stored.variablesReadAt.getTime() > VARIABLES_MAX_AGE_MS) return true;
+  const remote = environment.updatedAt ? Date.parse(environment.updatedAt) : Number.NaN;
+  return stored.remoteUpdatedAt?.getTime() !== remote;
+}
+
+/** The descendants of `roots` (not the roots themselves), by following `parent`. */
+function descendantsOf(environments: Environment[], roots: ReadonlySet<string>): Environment[] {
+  const ids = new Set(roots);
+  const found: Environment[] = [];
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const environment of environments) {
+      if (environment.parent && ids.has(environment.parent) && !ids.has(environment.id)) {
+        ids.add(environment.id);
+        found.push(environment);
+        grew = true;
+      }
+    }
+  }
+  return found;
+}
+
+const toDate = (value: string | null) => (value ? new Date(value) : null);
+
+function tokenVariableRow(projectId: string, environmentId: string | null, variable: Variable) {
+  return {
+    projectId,
+    environmentId,
+    name: variable.name,
+    isSensitive: variable.isSensitive,
+    isInheritable: variable.isInheritable,
+    isEnabled: variable.isEnabled,
+    visibleBuild: variable.visibleBuild,
+    visibleRuntime: variable.visibleRuntime,
+    inherited: variable.inherited,
+    remoteCreatedAt: toDate(variable.createdAt),
+    remoteUpdatedAt: toDate(variable.updatedAt),
+  };
+}
+
+type StoredProject = NonNullable<Awaited<ReturnType<typeof loadStoredProject>>>;
+
+function loadStoredProject(db: Database, projectId: string) {
+  return db.project.findUnique({
+    where: { id: projectId },
+    include: {
+      environments: true,
+      userAccess: true,
+      tokenVariables: { select: { environmentId: true, name: true, isSensitive: true, isInheritable: true, isEnabled: true, visibleBuild: true, visibleRuntime: true, inherited: true, remoteCreatedAt: true, remoteUpdatedAt: true } },
+    },
+  });
+}
+
+const sameTime = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
+
+function projectFields(project: RemoteProject, environments: Environment[]) {
+  const countOf = (type: Environment['type']) => environments.filter((environment) => environment.type === type).length;
+  return {
+    title: project.title,
+    region: project.region,
+    organizationId: project.organizationId,
+    status: project.status,
+    defaultBranch: project.defaultBranch,
+    remoteUpdatedAt: toDate(project.updatedAt),
+    environmentCount: environments.length,
+    productionCount: countOf('production'),
+    stagingCount: countOf('staging'),
+    developmentCount: countOf('development'),
+  };
+}
+
+function environmentRow(projectId: string, environment: Environment, variablesReadAt: Date | null) {
+  return {
+    projectId,
+    id: environment.id,
+    name: environment.name,
+    title: environment.title,
+    type: environment.type,
+    status: environment.status,
+    parent: environment.parent,
+    isMain: environment.isMain,
+    remoteUpdatedAt: toDate(environment.updatedAt),
+    variablesReadAt,
+  };
+}
+
+function accessRow(projectId: string, grant: UserAccess) {
+  return { projectId, userId: grant.userId, permissions: grant.permissions, grantedAt: toDate(grant.grantedAt), remoteUpdatedAt: toDate(grant.updatedAt) };
+}
+
+type TokenVariableRow = ReturnType<typeof tokenVariableRow>;
+const tokenVariableKey = (row: Omit<TokenVariableRow, 'projectId'>) =>
+  JSON.stringify([row.environmentId, row.name, row.isSensitive, row.isInheritable, row.isEnabled, row.visibleBuild, row.visibleRuntime, row.inherited, row.remoteCreatedAt?.getTime() ?? null, row.remoteUpdatedAt?.getTime() ?? null]);
+
+/**
+ * Whether what the API answered equals what is stored (then nothing but the sync time is written:
+ * an incremental run over an unchanged organisation costs reads only).
+ */
+function isUnchanged(stored: StoredProject, fields: ReturnType<typeof projectFields>, environments: Environment[], access: UserAccess[], projectTokenRows: TokenVariableRow[]): boolean {
+  if (stored.lastSyncError !== null || stored.missingSince !== null) return false;
+  const scalarKeys = ['title', 'region', 'organizationId', 'status', 'defaultBranch', 'environmentCount', 'productionCount', 'stagingCount', 'developmentCount'] as const;
+  if (scalarKeys.some((key) => stored[key] !== fields[key]) || !sameTime(stored.remoteUpdatedAt, fields.remoteUpdatedAt)) return false;
+
+  const storedEnvironments = new Map(stored.environments.map((row) => [row.id, row]));
+  const environmentsSame = environments.every((environment) => {
+    const row = storedEnvironments.get(environment.id);
+    const next = environmentRow(stored.id, environment, null);
+    return row !== undefined && row.name === next.name && row.title === next.title && row.type === next.type && row.status === next.status && row.parent === next.parent && row.isMain === next.isMain && sameTime(row.remoteUpdatedAt, next.remoteUpdatedAt);
+  });
+  if (!environmentsSame) return false;
+
+  const storedAccess = new Map(stored.userAccess.map((row) => [row.userId, row]));
+  const accessSame =
+    stored.userAccess.length === access.length &&
+    access.every((grant) => {
+      const row = storedAccess.get(grant.userId);
+      return row !== undefined && row.permissions.join(',') === grant.permissions.join(',') && sameTime(row.grantedAt, toDate(grant.grantedAt)) && sameTime(row.remoteUpdatedAt, toDate(grant.updatedAt));
+    });
+  if (!accessSame) return false;
+
+  const storedProjectTokens = stored.tokenVariables.filter((row) => row.environmentId === null).map(tokenVariableKey).sort();
+  return JSON.stringify(storedProjectTokens) === JSON.stringify(projectTokenRows.map(tokenVariableKey).sort());
+}
+
+/** Reads the token variables of `environments`, a few at a time; any failure fails the project. */
+async function readTokenVariables(client: PlatformshClient, projectId: string, environments: Environment[]): Promise<Map<string, Variable[]>> {
+  const reads = await mapWithConcurrency(environments, ENVIRONMENT_CONCURRENCY, (environment) => client.listEnvironmentVariables(projectId, environment.id));
+  const result = new Map<string, Variable[]>();
+  reads.forEach((read, index) => {
+    if (read.status === 'rejected') throw read.reason;
+    result.set(environments[index]!.id, read.value.filter((variable) => variable.name === CLI_TOKEN_VARIABLE));
+  });
+  return result;
+}
+
+/**
+ * Reads one project from the API and replaces its rows in one transaction. Returns `unchanged`
+ * when the answer equals what is stored; the caller then only records the sync time.
+ */
+export async function syncProject(db: Database, client: PlatformshClient, project: RemoteProject, options: { full: boolean; now: Date }): Promise<ProjectCounts> {
+  const { now } = options;
+  const [environments, access, projectVariables, stored] = await Promise.all([
+    client.listEnvironments(project.id),
+    client.listUserAccess(project.id),
+    client.listProjectVariables(project.id),
+    loadStoredProject(db, project.id),
+  ]);
+  const storedEnvironments = new Map((stored?.environments ?? []).map((row) => [row.id, row]));
+  const changed = environments.filter((environment) => options.full || needsVariableRead(storedEnvironments.get(environment.id), environment, now));
+  const readVariables = await readTokenVariables(client, project.id, changed);
+  // A child lists what it inherits, and a parent's change does not move the child's `updated_at`:
+  // when a re-read environment's own token variable is (or was) inheritable, its descendants'
+  // inherited rows may have changed too, so they are read as well.
+  const wasInheritable = new Set((stored?.tokenVariables ?? []).filter((row) => !row.inherited && row.isInheritable).map((row) => row.environmentId));
+  const propagating = new Set(
+    changed
+      .filter((environment) => wasInheritable.has(environment.id) || (readVariables.get(environment.id) ?? []).some((variable) => !variable.inherited && variable.isInheritable))
+      .map((environment) => environment.id),
+  );
+  const descendants = descendantsOf(environments, propagating).filter((environment) => !readVariables.has(environment.id));
+  for (const [environmentId, variables] of await readTokenVariables(client, project.id, descendants)) readVariables.set(environmentId, variables);
+  const toRead = [...changed, ...descendants];
+
+  const fields = projectFields(project, environments);
+  const projectTokenRows = projectVariables.filter((variable) => variable.name === CLI_TOKEN_VARIABLE).map((variable) => tokenVariableRow(project.id, null, variable));
+  const counts = { environments: environments.length, variableReads: toRead.length, access };
+  if (stored && toRead.length === 0 && isUnchanged(stored, fields, environments, access, projectTokenRows)) return { ...counts, unchanged: true };
+
+  // Token variables after this sync: the project level and every environment read now, plus what is
+  // stored for environments that still exist and were not re-read.
+  const environmentIds = new Set(environments.map((environment) => environment.id));
+  const keptTokenRows = (stored?.tokenVariables ?? []).filter((row) => row.environmentId !== null && environmentIds.has(row.environmentId) && !readVariables.has(row.environmentId));
+  const newTokenRows = [...projectTokenRows, ...[...readVariables].flatMap(([environmentId, variables]) => variables.map((variable) => tokenVariableRow(project.id, environmentId, variable)))];
+  const productionIds = new Set(environments.filter((environment) => environment.type === 'production').map((environment) => environment.id));
+  const tokenOnProduction = [...keptTokenRows, ...newTokenRows].some((row) => row.environmentId === null || productionIds.has(row.environmentId));
+
+  const projectData = { ...fields, tokenOnProduction, lastSyncedAt: now, lastSyncError: null, lastSyncErrorAt: null, missingSince: null };
+  const environmentRows = environments.map((environment) =>
+    environmentRow(project.id, environment, readVariables.has(environment.id) ? now : (storedEnvironments.get(environment.id)?.variablesReadAt ?? null)),
+  );
+  await db.$transaction(async (tx) => {
+    await tx.project.upsert({ where: { id: project.id }, create: { id: project.id, ...projectData }, update: projectData });
+    await tx.environment.deleteMany({ where: { projectId: project.id } });
+    if (environmentRows.length) await tx.environment.createMany({ data: environmentRows });
+    await tx.tokenVariable.deleteMany({
+      where: {
+        projectId: project.id,
+        OR: [{ environmentId: null }, { environmentId: { in: [...readVariables.keys()] } }, { environmentId: { notIn: [...environmentIds] } }],
+      },
+    });
+    if (newTokenRows.length) await tx.tokenVariable.createMany({ data: newTokenRows });
+    await tx.projectUserAccess.deleteMany({ where: { projectId: project.id } });
+    if (access.length) await tx.projectUserAccess.createMany({ data: access.map((grant) => accessRow(project.id, grant)) });
+  });
+  return { ...counts, unchanged: false };
+}
+
+async function recordProjectFailure(db: Database, runId: string, project: RemoteProject, message: string, now: Date): Promise<void> {
+  await db.$transaction(async (tx) => {
+    await tx.syncFailure.create({ data: { runId, projectId: project.id, projectTitle: project.title, message, occurredAt: now } });
+    // A project seen for the first time still appears, with its error, so nobody misses it.
+    await tx.project.upsert({
+      where: { id: project.id },
+      create: { id: project.id, title: project.title, region: project.region, organizationId: project.organizationId, lastSyncError: message, lastSyncErrorAt: now },
+      update: { lastSyncError: message, lastSyncErrorAt: now, missingSince: null },
+    });
+  });
+}
+
+/** Unchanged projects were read just now: record it, in batches rather than a write each. */
+async function markSynced(db: Database, projectIds: string[], now: Date): Promise<void> {
+  for (let start = 0; start < projectIds.length; start += 1000) {
+    await db.project.updateMany({ where: { id: { in: projectIds.slice(start, start + 1000) } }, data: { lastSyncedAt: now } });
+  }
+}
+
+/** Projects the complete listing no longer contains are kept, marked as missing. */
+async function markMissingProjects(db: Database, listed: RemoteProject[], now: Date): Promise<void> {
+  await db.project.updateMany({
+    where: { id: { notIn: listed.map((project) => project.id) }, missingSince: null },
+    data: { missingSince: now },
+  });
+}
+
+/** Counts progress in memory and writes it to the run's row at most every half second. */
+class ProgressWriter {
+  done = 0;
+  failed = 0;
+  lost = false;
+  private environments = 0;
+  private variableReads = 0;
+  private lastWrite = 0;
+  private writing: Promise<void> | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly runId: string,
+  ) {}
+
+  async setTotal(total: number): Promise<void> {
+    await this.db.syncRun.update({ where: { id: this.runId }, data: { projectsTotal: total, heartbeatAt: new Date() } });
+  }
+
+  async projectDone(counts: ProjectCounts): Promise<void> {
+    this.done += 1;
+    this.environments += counts.environments;
+    this.variableReads += counts.variableReads;
+    await this.maybeWrite();
+  }
+
+  async projectFailed(): Promise<void> {
+    this.done += 1;
+    this.failed += 1;
+    await this.maybeWrite();
+  }
+
+  private async maybeWrite(): Promise<void> {
+    if (this.writing || Date.now() - this.lastWrite < PROGRESS_INTERVAL_MS) return;
+    this.lastWrite = Date.now();
+    this.writing = this.write().finally(() => {
+      this.writing = undefined;
+    });
+    await this.writing;
+  }
+
+  private async write(): Promise<void> {
+    if (!(await renewLease(this.db, SYNC_LEASE, this.runId, SYNC_LEASE_TTL_MS))) {
+      this.lost = true;
+      return;
+    }
+    await this.db.syncRun.update({ where: { id: this.runId }, data: { ...this.counters(), heartbeatAt: new Date() } });
+  }
+
+  private counters() {
+    return { projectsDone: this.done, projectsFailed: this.failed, environmentsSeen: this.environments, variableReads: this.variableReads };
+  }
+
+  async finish(status: SyncOutcome['status'], error: string | null): Promise<void> {
+    await this.writing;
+    // Only a run still marked running: a newer run may already have closed this one as interrupted.
+    await this.db.syncRun.updateMany({
+      where: { id: this.runId, status: 'running' },
+      data: { ...this.counters(), status, error, finishedAt: new Date(), heartbeatAt: new Date() },
+    });
+  }
+}

@@ -1,0 +1,219 @@
+// Changing a machine user after its invitation: re-send or cancel the invitation, change its roles,
+// remove it. Each is a mutation (authorize on the machine user's stored project → validate → record
+// the request with its audit row), then the call to Platform.sh, then the outcome recorded.
+import type { z } from 'zod';
+import { getDb } from '@/lib/db';
+import { AppError, ok, type ActionResult } from '@/lib/errors';
+import { diffRoles, fromPermissions, toPermissions, type MachineRoles, type Permission } from '@/lib/machine-users/roles';
+import { isPlatformshError, type PlatformshClient } from '@/lib/platformsh';
+import { changeMachineRolesSchema, manageInvitationSchema, removeMachineUserSchema } from '@/lib/validations/machine-users';
+import type { RequestContext } from '../context';
+import { runMutation, type MutationSpec, type Transaction } from '../mutation';
+import { sendInvitation, type InvitationOutcome } from './invite';
+import { describePlatformshFailure, mayHaveApplied, recordStep } from './steps';
+
+async function loadMachineUser(tx: Pick<Transaction, 'machineUser'>, machineUserId: string) {
+  const row = await tx.machineUser.findUnique({ where: { id: machineUserId } });
+  if (!row) throw new AppError('not_found', 'That machine user no longer exists.');
+  return row;
+}
+
+/** The resource of a machine-user mutation: its stored project, never the input's word for it. */
+function onStoredProject<Schema extends z.ZodType<{ machineUserId: string }>>(): Pick<MutationSpec<Schema, unknown>, 'resource' | 'target'> {
+  return {
+    target: (input) => ({ type: 'machine_user', id: input.machineUserId }),
+    resource: async (input, db) => ({ projectId: (await db.machineUser.findUnique({ where: { id: input.machineUserId }, select: { projectId: true } }))?.projectId }),
+  };
+}
+
+export interface StepOutcome {
+  machineUserId: string;
+  outcome: 'done' | 'failed' | 'unknown' | InvitationOutcome['outcome'];
+  message: string;
+}
+
+// ---- invitation: re-send or cancel -------------------------------------------------------------
+
+export async function manageInvitation(context: RequestContext, rawInput: unknown, client: PlatformshClient): Promise<ActionResult<StepOutcome>> {
+  const requested = await runMutation(
+    context,
+    {
+      action: 'machine_user.manage_invitation',
+      schema: manageInvitationSchema,
+      ...onStoredProject<typeof manageInvitationSchema>(),
+      run: async (tx, input) => {
+        const row = await loadMachineUser(tx, input.machineUserId);
+        if (input.operation === 'resend' && !['invited', 'expired', 'cancelled', 'error'].includes(row.state)) {
+          throw new AppError('conflict', `This machine user is ${row.state}: there is no invitation to re-send.`);
+        }
+        if (input.operation === 'cancel' && !(['invited', 'expired'].includes(row.state) && row.invitationId)) {
+          throw new AppError('conflict', 'There is no pending invitation to cancel.');
+        }
+        return { data: { row, operation: input.operation }, details: { step: 'requested', operation: input.operation } };
+      },
+    },
+    rawInput,
+  );
+  if (!requested.ok) return requested;
+  const { row, operation } = requested.data;
+  if (operation === 'resend') {
+    return ok(await sendInvitation(context, client, { id: row.id, projectId: row.projectId, email: row.email, permissions: row.permissions }, { force: true }));
+  }
+
+  const db = getDb();
+  try {
+    await client.cancelInvitation(row.projectId, row.invitationId ?? '');
+  } catch (error) {
+    // Already gone (404) or no longer pending (409/400): the invitation is not pending either way.
+    const gone = isPlatformshError(error) && (error.kind === 'not_found' || error.kind === 'conflict' || error.kind === 'invalid');
+    if (!gone) {
+      const failure = describePlatformshFailure(error);
+      await recordStep(db, context, { machineUserId: row.id, action: 'machine_user.manage_invitation', outcome: 'failed', reason: failure, details: { step: 'cancel_failed' } });
+      const maybe = isPlatformshError(error) && mayHaveApplied(error);
+      return ok({
+        machineUserId: row.id,
+        outcome: maybe ? 'unknown' : 'failed',
+        message: maybe
+          ? `Platform.sh did not confirm the cancellation (${failure}). Keywarden checks the invitation on the next sync.`
+          : `The invitation could not be cancelled: ${failure} It is still pending.`,
+      });
+    }
+  }
+  await recordStep(db, context, {
+    machineUserId: row.id,
+    action: 'machine_user.manage_invitation',
+    outcome: 'succeeded',
+    details: { step: 'cancelled', invitationId: row.invitationId },
+    update: { state: 'cancelled', invitationState: 'cancelled', lastError: null, checkedAt: new Date() },
+  });
+  return ok({ machineUserId: row.id, outcome: 'done', message: `The invitation to ${row.email} is cancelled.` });
+}
+
+// ---- roles ------------------------------------------------------------------------------------
+
+export async function changeMachineUserRoles(context: RequestContext, rawInput: unknown, client: PlatformshClient): Promise<ActionResult<StepOutcome>> {
+  const requested = await runMutation(
+    context,
+    {
+      action: 'machine_user.change_roles',
+      schema: changeMachineRolesSchema,
+      ...onStoredProject<typeof changeMachineRolesSchema>(),
+      run: async (tx, input) => {
+        const row = await loadMachineUser(tx, input.machineUserId);
+        if (!['invited', 'expired', 'active'].includes(row.state)) throw new AppError('conflict', `This machine user is ${row.state}: its roles cannot change.`);
+        const changes = diffRoles(fromPermissions(row.permissions), input.roles);
+        if (changes.length === 0) throw new AppError('invalid_input', 'These are already its roles: nothing to change.', { roles: ['Choose different roles.'] });
+        return { data: { row, roles: input.roles }, details: { step: 'requested', from: row.permissions, to: toPermissions(input.roles) } };
+      },
+    },
+    rawInput,
+  );
+  if (!requested.ok) return requested;
+  const { row, roles } = requested.data;
+  const permissions = toPermissions(roles);
+
+  if (row.state !== 'active' || !row.platformshUserId) {
+    // Not accepted yet: the invitation is replaced by one with the new roles.
+    await getDb().machineUser.update({ where: { id: row.id }, data: { permissions } });
+    const sent = await sendInvitation(context, client, { id: row.id, projectId: row.projectId, email: row.email, permissions }, { force: true, roles });
+    return ok(sent);
+  }
+  return ok(await applyAccessChange(context, client, { id: row.id, projectId: row.projectId, userId: row.platformshUserId, permissions, roles }));
+}
+
+async function applyAccessChange(
+  context: RequestContext,
+  client: PlatformshClient,
+  target: { id: string; projectId: string; userId: string; permissions: Permission[]; roles: MachineRoles },
+): Promise<StepOutcome> {
+  const db = getDb();
+  const succeeded = async (permissions: string[], note: string): Promise<StepOutcome> => {
+    await recordStep(db, context, { machineUserId: target.id, action: 'machine_user.change_roles', outcome: 'succeeded', details: { step: 'applied', permissions }, update: { permissions, lastError: null, checkedAt: new Date() } });
+    return { machineUserId: target.id, outcome: 'done', message: note };
+  };
+  try {
+    await client.updateUserAccess(target.projectId, target.userId, target.permissions);
+    return succeeded(target.permissions, 'The new roles are in effect on Platform.sh.');
+  } catch (error) {
+    const failure = describePlatformshFailure(error);
+    if (isPlatformshError(error) && mayHaveApplied(error)) {
+      try {
+        const current = await client.getUserAccess(target.projectId, target.userId);
+        if ([...current.permissions].sort().join(',') === [...target.permissions].sort().join(',')) {
+          return succeeded(current.permissions, 'The answer was lost, but Platform.sh shows the new roles in effect.');
+        }
+      } catch {
+        // Reported below as unknown.
+      }
+      await recordStep(db, context, { machineUserId: target.id, action: 'machine_user.change_roles', outcome: 'failed', reason: failure, details: { step: 'unknown' } });
+      return { machineUserId: target.id, outcome: 'unknown', message: `Platform.sh did not confirm the change (${failure}). The next sync shows which roles are in effect.` };
+    }
+    await recordStep(db, context, { machineUserId: target.id, action: 'machine_user.change_roles', outcome: 'failed', reason: failure, details: { step: 'refused' } });
+    return { machineUserId: target.id, outcome: 'failed', message: `Platform.sh refused the change: ${failure} The previous roles are still in effect.` };
+  }
+}
+
+// ---- removal ----------------------------------------------------------------------------------
+
+/**
+ * Removes the machine user from its project on Platform.sh (cancels its invitation, or revokes its
+ * access) and keeps the record as removed. Its token variables stay (the dialog says so): without
+ * access, the token can no longer act on the project, and revoking it is a step of its own.
+ */
+export async function removeMachineUser(context: RequestContext, rawInput: unknown, client: PlatformshClient): Promise<ActionResult<StepOutcome>> {
+  const requested = await runMutation(
+    context,
+    {
+      action: 'machine_user.remove',
+      schema: removeMachineUserSchema,
+      ...onStoredProject<typeof removeMachineUserSchema>(),
+      run: async (tx, input) => {
+        const row = await loadMachineUser(tx, input.machineUserId);
+        if (row.state === 'removed') throw new AppError('conflict', 'This machine user is already removed.');
+        if (input.confirmEmail !== row.email) {
+          throw new AppError('invalid_input', 'Type the machine user’s address to confirm.', { confirmEmail: [`Type ${row.email} exactly.`] });
+        }
+        return { data: row, details: { step: 'requested', state: row.state } };
+      },
+    },
+    rawInput,
+  );
+  if (!requested.ok) return requested;
+  const row = requested.data;
+  const db = getDb();
+  let done: string;
+  try {
+    if (row.platformshUserId && (row.state === 'active' || row.state === 'error')) {
+      await client.removeUserAccess(row.projectId, row.platformshUserId);
+      done = `Its access to project ${row.projectId} was revoked on Platform.sh.`;
+    } else if (row.invitationId && (row.state === 'invited' || row.state === 'expired')) {
+      await client.cancelInvitation(row.projectId, row.invitationId);
+      done = 'Its pending invitation was cancelled on Platform.sh.';
+    } else {
+      done = 'It had no access and no pending invitation on Platform.sh.';
+    }
+  } catch (error) {
+    const gone = isPlatformshError(error) && (error.kind === 'not_found' || (error.kind === 'conflict' && !row.platformshUserId));
+    if (!gone) {
+      const failure = describePlatformshFailure(error);
+      const maybe = isPlatformshError(error) && mayHaveApplied(error);
+      await recordStep(db, context, { machineUserId: row.id, action: 'machine_user.remove', outcome: 'failed', reason: failure, details: { step: maybe ? 'unknown' : 'refused' } });
+      return ok({
+        machineUserId: row.id,
+        outcome: maybe ? 'unknown' : 'failed',
+        message: maybe
+          ? `Platform.sh did not confirm the removal (${failure}). The record is unchanged; the next sync shows whether the access is gone — then remove it again.`
+          : `Platform.sh refused the removal: ${failure} Nothing was changed; the machine user keeps its access.`,
+      });
+    }
+    done = 'It was already gone from the project on Platform.sh.';
+  }
+  await recordStep(db, context, {
+    machineUserId: row.id,
+    action: 'machine_user.remove',
+    outcome: 'succeeded',
+    details: { step: 'removed', platformshUserId: row.platformshUserId, invitationId: row.invitationId },
+    update: { state: 'removed', removedAt: new Date(), lastError: null, checkedAt: new Date() },
+  });
+  return ok({ machineUserId: row.id, outcome: 'done', message: `${row.email} is removed. ${done} The record stays, with its history.` });
+}

@@ -1,0 +1,183 @@
+// Reading machine users: the list (filtered and paginated in SQL), one machine user with its
+// timeline, and what the onboarding wizard needs. Onboarders see their assigned projects only.
+import { authorize, ruleFor } from '@/lib/auth/authorize';
+import { getConfig } from '@/lib/config';
+import { getDb, type Prisma } from '@/lib/db';
+import { escapeLike } from '@/lib/db/like';
+import { fail, ok, type ActionResult } from '@/lib/errors';
+import type { Purpose } from '@/lib/machine-users/roles';
+import { machineUserListQuerySchema, type MachineUserListQuery } from '@/lib/validations/machine-users';
+import type { RequestContext } from '../context';
+import { INVITATION_LIFETIME_MS } from './tracking';
+
+export const MACHINE_USERS_PAGE_SIZE = 25;
+
+export type MachineUserState = 'invited' | 'active' | 'expired' | 'cancelled' | 'error' | 'removed';
+
+export interface MachineUserSummary {
+  id: string;
+  email: string;
+  purpose: Purpose;
+  state: MachineUserState;
+  project: { id: string; title: string };
+  permissions: string[];
+  needsSshKey: boolean;
+  owner: { id: string; email: string };
+  backupOwner: { id: string; email: string } | null;
+  invitationState: string | null;
+  invitationSentAt: string | null;
+  /** When a pending invitation stops being valid (Keywarden's view; the API has no expiry). */
+  invitationExpiresAt: string | null;
+  platformshUserId: string | null;
+  lastError: string | null;
+  checkedAt: string | null;
+  createdAt: string;
+  removedAt: string | null;
+}
+
+const summaryInclude = {
+  project: { select: { id: true, title: true } },
+  owner: { select: { id: true, email: true } },
+  backupOwner: { select: { id: true, email: true } },
+} satisfies Prisma.MachineUserInclude;
+
+type Row = Prisma.MachineUserGetPayload<{ include: typeof summaryInclude }>;
+
+function toSummary(row: Row): MachineUserSummary {
+  return {
+    id: row.id,
+    email: row.email,
+    purpose: row.purpose,
+    state: row.state,
+    project: row.project,
+    permissions: row.permissions,
+    needsSshKey: row.needsSshKey,
+    owner: row.owner,
+    backupOwner: row.backupOwner,
+    invitationState: row.invitationState,
+    invitationSentAt: row.invitationSentAt?.toISOString() ?? null,
+    invitationExpiresAt: row.invitationSentAt && (row.state === 'invited' || row.state === 'expired') ? new Date(row.invitationSentAt.getTime() + INVITATION_LIFETIME_MS).toISOString() : null,
+    platformshUserId: row.platformshUserId,
+    lastError: row.lastError,
+    checkedAt: row.checkedAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+    removedAt: row.removedAt?.toISOString() ?? null,
+  };
+}
+
+/** The machine users the actor may read: all, or (an onboarder) those of assigned projects. */
+function readableScope(context: RequestContext): Prisma.MachineUserWhereInput | null {
+  const rule = ruleFor(context.actor.role, 'machine_user.read');
+  if (rule === 'allow') return {};
+  if (rule === 'assigned') return { projectId: { in: [...context.actor.projectIds] } };
+  return null;
+}
+
+export interface MachineUserPage {
+  machineUsers: MachineUserSummary[];
+  total: number;
+  page: number;
+  pageSize: number;
+  query: MachineUserListQuery;
+}
+
+export async function listMachineUsers(context: RequestContext, rawQuery: unknown): Promise<ActionResult<MachineUserPage>> {
+  const scope = readableScope(context);
+  if (!scope) return fail('forbidden', 'You do not have permission to see machine users.');
+  const query = machineUserListQuerySchema.parse(rawQuery ?? {});
+  const pattern = escapeLike(query.q);
+  const where: Prisma.MachineUserWhereInput = {
+    AND: [
+      scope,
+      query.q ? { OR: [{ email: { contains: pattern, mode: 'insensitive' } }, { project: { title: { contains: pattern, mode: 'insensitive' } } }] } : {},
+      query.project ? { projectId: query.project } : {},
+      query.state === 'all' ? {} : query.state === 'current' ? { state: { not: 'removed' } } : { state: query.state },
+    ],
+  };
+  const db = getDb();
+  const [rows, total] = await Promise.all([
+    db.machineUser.findMany({ where, include: summaryInclude, orderBy: [{ project: { title: 'asc' } }, { email: 'asc' }], skip: (query.page - 1) * MACHINE_USERS_PAGE_SIZE, take: MACHINE_USERS_PAGE_SIZE }),
+    db.machineUser.count({ where }),
+  ]);
+  return ok({ machineUsers: rows.map(toSummary), total, page: query.page, pageSize: MACHINE_USERS_PAGE_SIZE, query });
+}
+
+export interface TimelineEvent {
+  seq: string;
+  occurredAt: string;
+  actor: string;
+  action: string;
+  outcome: string;
+  reason: string | null;
+  details: unknown;
+}
+
+export interface MachineUserDetail extends MachineUserSummary {
+  timeline: TimelineEvent[];
+  createdBy: string | null;
+  overrideReason: string | null;
+}
+
+const NOT_FOUND = 'There is no such machine user, or its project is not assigned to you.';
+
+export async function getMachineUser(context: RequestContext, machineUserId: string): Promise<ActionResult<MachineUserDetail>> {
+  if (!/^[0-9a-f-]{36}$/i.test(machineUserId)) return fail('not_found', NOT_FOUND);
+  const db = getDb();
+  const row = await db.machineUser.findUnique({ where: { id: machineUserId }, include: summaryInclude });
+  if (!row || !authorize(context.actor, 'machine_user.read', { projectId: row.projectId }).allowed) return fail('not_found', NOT_FOUND);
+  const [events, creator] = await Promise.all([
+    db.auditEvent.findMany({ where: { targetType: 'machine_user', targetId: row.id }, orderBy: { seq: 'desc' }, take: 100 }),
+    row.createdById ? db.user.findUnique({ where: { id: row.createdById }, select: { email: true } }) : null,
+  ]);
+  return ok({
+    ...toSummary(row),
+    createdBy: creator?.email ?? null,
+    overrideReason: row.reuseReason,
+    timeline: events.map((event) => ({
+      seq: event.seq.toString(),
+      occurredAt: event.occurredAt.toISOString(),
+      actor: event.actorEmail ?? 'Keywarden',
+      action: event.action,
+      outcome: event.outcome,
+      reason: event.reason,
+      details: event.details,
+    })),
+  });
+}
+
+export interface OnboardingOptions {
+  projects: { id: string; title: string; region: string | null; machineUsers: { purpose: Purpose; email: string; state: MachineUserState }[] }[];
+  owners: { id: string; email: string; name: string | null }[];
+  emailPattern: string;
+  /** Addresses already in use, with their project, for the wizard's live check. */
+  usedEmails: { email: string; projectId: string }[];
+  dashboardEmail: string | null;
+  canOverride: boolean;
+}
+
+/** What the onboarding wizard offers: the projects the actor may onboard, owners, the e-mail pattern. */
+export async function getOnboardingOptions(context: RequestContext): Promise<ActionResult<OnboardingOptions>> {
+  const rule = ruleFor(context.actor.role, 'machine_user.invite');
+  if (rule === 'deny') return fail('forbidden', 'You do not have permission to onboard machine users.');
+  const db = getDb();
+  const projectScope: Prisma.ProjectWhereInput = rule === 'assigned' ? { id: { in: [...context.actor.projectIds] } } : {};
+  const [projects, owners, used, dashboard] = await Promise.all([
+    db.project.findMany({
+      where: { ...projectScope, missingSince: null },
+      select: { id: true, title: true, region: true, machineUsers: { where: { state: { not: 'removed' } }, select: { purpose: true, email: true, state: true } } },
+      orderBy: [{ title: 'asc' }],
+      take: 5000,
+    }),
+    db.user.findMany({ where: { disabledAt: null }, select: { id: true, email: true, name: true }, orderBy: { email: 'asc' } }),
+    db.machineUser.findMany({ where: { state: { not: 'removed' } }, select: { email: true, projectId: true } }),
+    db.dashboardAccount.findUnique({ where: { id: 1 } }),
+  ]);
+  return ok({
+    projects,
+    owners,
+    emailPattern: getConfig().machineUserEmailPattern,
+    usedEmails: used,
+    dashboardEmail: dashboard?.email ?? null,
+    canOverride: context.actor.role === 'admin',
+  });
+}

@@ -1,0 +1,347 @@
+// Record a machine user's API token once and push it to environments as `env:PLATFORMSH_CLI_TOKEN`
+// (issue 5; SECURITY.md T1–T5, R4–R6, R8, L1). The token value lives in this request only: it is
+// registered for redaction while in hand, proven (exchanged, identity checked), fingerprinted,
+// pushed, and dropped. What is stored: the fingerprint, the last four characters, metadata, and a
+// journal with one step per environment.
+//
+//   verify → check the targets (R8) → record intent: token, run, steps (L1; one running push per
+//   machine user, R6) → run the steps a few at a time → close the run (succeeded, or partial: resumable
+//   with the same token, R5).
+import { authorize } from '@/lib/auth/authorize';
+import { recordAudit } from '@/lib/audit/record';
+import { getDb, Prisma } from '@/lib/db';
+import { fail, fieldErrorsOf, isUniqueViolation, ok, type ActionResult } from '@/lib/errors';
+import { CLI_TOKEN_VARIABLE, isPlatformshError, mapWithConcurrency, type ApiTokenInfo, type PlatformshClient, type Variable } from '@/lib/platformsh';
+import { fingerprintOf, lastFourOf, sameFingerprint } from '@/lib/security/fingerprint';
+import { forgetSecret, registerSecret } from '@/lib/security/redact';
+import { DEFAULT_ROTATE_AFTER_DAYS, recordTokenSchema, resumePushSchema } from '@/lib/validations/tokens';
+import type { RequestContext } from '../context';
+import { closeInterruptedRuns, keepRunAlive } from './interrupted';
+import { describePlatformshFailure, mayHaveApplied } from '../machine-users/steps';
+import { finishRotation } from './rotate';
+
+/** What the token actions need from outside: the API (as the dashboard, and as a pasted token) and the fingerprint key. */
+export interface TokenDeps {
+  dashboard: PlatformshClient;
+  clientForToken: (token: string) => PlatformshClient;
+  fingerprintKey: string;
+  /** Environments pushed to at once (PUSH_CONCURRENCY unless a benchmark compares). */
+  pushConcurrency?: number;
+}
+
+/** Environments pushed to at once (each push redeploys its environment; Platform.sh paces them too). */
+export const PUSH_CONCURRENCY = 4;
+
+export interface PushOutcome {
+  runId: string;
+  tokenId: string;
+  status: 'succeeded' | 'partial' | 'failed';
+  message: string;
+}
+
+export type MachineUserRow = NonNullable<Awaited<ReturnType<typeof loadMachineUser>>>;
+
+export function loadMachineUser(machineUserId: string) {
+  return getDb().machineUser.findUnique({ where: { id: machineUserId }, include: { project: { select: { id: true, title: true } } } });
+}
+
+/** Holds the token for redaction while `work` runs, then forgets it (T3). */
+export async function holding<T>(token: string, work: () => Promise<T>): Promise<T> {
+  registerSecret(token);
+  try {
+    return await work();
+  } finally {
+    forgetSecret(token);
+  }
+}
+
+export async function audit(context: RequestContext, entry: { action: 'token.record' | 'token.lookup'; outcome: 'succeeded' | 'refused' | 'invalid' | 'failed'; reason?: string; targetId?: string; fingerprint?: string; details?: Prisma.InputJsonValue; secrets?: string[] }) {
+  await recordAudit(getDb(), {
+    actor: context.actor,
+    action: entry.action,
+    outcome: entry.outcome,
+    reason: entry.reason,
+    clientAddress: context.clientAddress,
+    target: entry.targetId ? { type: 'machine_user', id: entry.targetId } : undefined,
+    tokenFingerprint: entry.fingerprint,
+    details: entry.details,
+    secrets: entry.secrets,
+  });
+}
+
+/**
+ * T4: the token must be a live token of this very machine user. Returns its metadata from the
+ * user's token list (read while the token is in hand): the one just used is the newest `last_used_at`.
+ */
+export async function verifyIdentity(deps: TokenDeps, token: string, machineUser: MachineUserRow): Promise<{ ok: true; info: ApiTokenInfo | undefined } | { ok: false; message: string }> {
+  const asMachineUser = deps.clientForToken(token);
+  try {
+    const me = await asMachineUser.getCurrentUser();
+    if (me.id !== machineUser.platformshUserId) {
+      return { ok: false, message: `This token belongs to ${me.email}, not to ${machineUser.email}. Nothing was pushed.` };
+    }
+    const tokens = await asMachineUser.listApiTokens(me.id).catch(() => [] as ApiTokenInfo[]);
+    const newest = [...tokens].sort((a, b) => (b.lastUsedAt ?? '').localeCompare(a.lastUsedAt ?? ''))[0];
+    return { ok: true, info: newest };
+  } catch (error) {
+    if (isPlatformshError(error) && error.kind === 'unauthorized') return { ok: false, message: 'Platform.sh did not accept this token: it may be mistyped, revoked, or from another vendor. Nothing was pushed.' };
+    throw error;
+  } finally {
+    asMachineUser.dispose();
+  }
+}
+
+/** The environment's own `env:PLATFORMSH_CLI_TOKEN` (not one inherited from a parent), or null. */
+async function ownVariable(client: PlatformshClient, projectId: string, environmentId: string): Promise<Variable | null> {
+  try {
+    const variable = await client.getEnvironmentVariable(projectId, environmentId, CLI_TOKEN_VARIABLE);
+    return variable.inherited ? null : variable;
+  } catch (error) {
+    if (isPlatformshError(error) && error.kind === 'not_found') return null;
+    throw error;
+  }
+}
+
+/** Environments where this machine user's tokens were pushed before: Keywarden owns those variables. */
+async function ownedEnvironments(machineUserId: string, projectId: string): Promise<Set<string>> {
+  const steps = await getDb().pushStep.findMany({ where: { projectId, status: 'succeeded', run: { machineUserId } }, select: { environmentId: true }, distinct: ['environmentId'] });
+  return new Set(steps.map((step) => step.environmentId));
+}
+
+/** The pasted value of `field` in raw (maybe invalid) input, to redact from an audit row of that input. */
+export function pastedValues(rawInput: unknown, field: string): string[] {
+  const value = typeof rawInput === 'object' && rawInput !== null ? (rawInput as Record<string, unknown>)[field] : undefined;
+  return typeof value === 'string' ? [value] : [];
+}
+
+/** A new token record: fingerprint, last four, rotate-by (policy default) and what Platform.sh said of it. */
+export function tokenRecordData(
+  context: RequestContext,
+  machineUserId: string,
+  input: { token: string; name: string; rotateBy?: string },
+  fingerprint: string,
+  info: ApiTokenInfo | undefined,
+) {
+  return {
+    machineUserId,
+    name: input.name,
+    fingerprint,
+    lastFour: lastFourOf(input.token),
+    rotateBy: input.rotateBy ? new Date(`${input.rotateBy}T00:00:00Z`) : new Date(Date.now() + DEFAULT_ROTATE_AFTER_DAYS * 86_400_000),
+    platformshTokenId: info?.id ?? null,
+    remoteCreatedAt: info?.createdAt ? new Date(info.createdAt) : null,
+    lastUsedAt: info?.lastUsedAt ? new Date(info.lastUsedAt) : null,
+    mfaOnCreation: info?.mfaOnCreation ?? null,
+    recordedById: context.actor.id,
+  };
+}
+
+export async function recordAndPushToken(context: RequestContext, rawInput: unknown, deps: TokenDeps): Promise<ActionResult<PushOutcome>> {
+  const db = getDb();
+  const parsed = recordTokenSchema.safeParse(rawInput);
+  // The value is redacted from the audit row even when the rest of the input is invalid.
+  const pasted = pastedValues(rawInput, 'token');
+  if (!parsed.success) {
+    await audit(context, { action: 'token.record', outcome: 'invalid', reason: 'input failed validation', secrets: pasted });
+    return fail('invalid_input', 'Please correct the highlighted fields.', fieldErrorsOf(parsed.error));
+  }
+  const input = parsed.data;
+  const machineUser = await loadMachineUser(input.machineUserId);
+  if (!machineUser || !authorize(context.actor, 'token.record', { projectId: machineUser.projectId }).allowed) {
+    await audit(context, { action: 'token.record', outcome: 'refused', reason: machineUser ? `project ${machineUser.projectId} is not assigned, or role ${context.actor.role} may not record tokens` : 'unknown machine user', targetId: input.machineUserId, secrets: [input.token] });
+    return fail('forbidden', 'You do not have permission to record tokens for this machine user.');
+  }
+  if (machineUser.state !== 'active' || !machineUser.platformshUserId) {
+    return fail('conflict', 'This machine user has not accepted its invitation yet: its token cannot exist before.');
+  }
+  // A push a crash left "running" would otherwise hold the machine user's slot for ever.
+  await closeInterruptedRuns(db, { machineUserId: machineUser.id });
+
+  return holding(input.token, async () => {
+    const fingerprint = fingerprintOf(input.token, deps.fingerprintKey);
+    const refuse = async (message: string, code: 'forbidden' | 'conflict' | 'invalid_input' = 'conflict') => {
+      await audit(context, { action: 'token.record', outcome: 'refused', reason: message, targetId: machineUser.id, fingerprint });
+      return fail(code, message);
+    };
+    const known = await db.apiToken.findUnique({ where: { fingerprint } });
+    if (known) {
+      return refuse(
+        known.machineUserId === machineUser.id
+          ? `This token (…${known.lastFour}) is already recorded. To finish its push, resume the run with it.`
+          : 'This token is already recorded for another machine user.',
+      );
+    }
+
+    const identity = await verifyIdentity(deps, input.token, machineUser);
+    if (!identity.ok) return refuse(identity.message, 'invalid_input');
+
+    // R8: a variable Keywarden did not push is replaced only with the person's explicit consent.
+    const environments = await db.environment.findMany({ where: { projectId: machineUser.projectId, id: { in: input.environmentIds } } });
+    if (environments.length !== new Set(input.environmentIds).size) return fail('invalid_input', 'Some environments are unknown: sync the project and try again.', { environmentIds: ['Unknown environment.'] });
+    const owned = await ownedEnvironments(machineUser.id, machineUser.projectId);
+    const existing = await Promise.all(environments.map(async (environment) => ({ environment, variable: await ownVariable(deps.dashboard, machineUser.projectId, environment.id) })));
+    const foreign = existing.filter(({ environment, variable }) => variable && !owned.has(environment.id)).map(({ environment }) => environment.id);
+    const unconfirmed = foreign.filter((id) => !input.confirmReplace.includes(id));
+    if (unconfirmed.length > 0) {
+      return fail('conflict', `${unconfirmed.join(', ')} already ${unconfirmed.length === 1 ? 'has' : 'have'} an ${CLI_TOKEN_VARIABLE} that Keywarden did not push. Confirm that it may be replaced.`, {
+        confirmReplace: unconfirmed,
+      });
+    }
+
+    // L1: the intent (token record, run, steps) and its audit row are committed before any write.
+    let tokenId: string;
+    try {
+      tokenId = await db.$transaction(async (tx) => {
+        const token = await tx.apiToken.create({ data: tokenRecordData(context, machineUser.id, input, fingerprint, identity.info) });
+        await tx.pushRun.create({
+          data: {
+            id: input.runId,
+            machineUserId: machineUser.id,
+            tokenId: token.id,
+            activeMachineUserId: machineUser.id,
+            visibleBuild: input.visibleBuild,
+            startedById: context.actor.id,
+            steps: {
+              create: environments.map((environment) => ({
+                projectId: machineUser.projectId,
+                environmentId: environment.id,
+                environmentType: environment.type,
+                replacedForeign: foreign.includes(environment.id),
+              })),
+            },
+          },
+        });
+        await recordAudit(tx, {
+          actor: context.actor,
+          action: 'token.record',
+          outcome: 'succeeded',
+          clientAddress: context.clientAddress,
+          target: { type: 'machine_user', id: machineUser.id },
+          tokenFingerprint: fingerprint,
+          details: { step: 'recorded', runId: input.runId, tokenId: token.id, environments: input.environmentIds, replacing: foreign },
+        });
+        return token.id;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        return refuse('Another push for this machine user is running. Wait for it to finish, then try again.');
+      }
+      throw error;
+    }
+    return ok(await executeRun(context, deps, { runId: input.runId, tokenId, token: input.token, fingerprint }));
+  });
+}
+
+/** Resumes a partial run: only with the same token (R5), only its unfinished steps. */
+export async function resumePush(context: RequestContext, rawInput: unknown, deps: TokenDeps): Promise<ActionResult<PushOutcome>> {
+  const db = getDb();
+  const parsed = resumePushSchema.safeParse(rawInput);
+  if (!parsed.success) return fail('invalid_input', 'Please correct the highlighted fields.', fieldErrorsOf(parsed.error));
+  const { runId, token } = parsed.data;
+  const interrupted = await db.pushRun.findUnique({ where: { id: runId }, select: { machineUserId: true } });
+  if (interrupted) await closeInterruptedRuns(db, { machineUserId: interrupted.machineUserId });
+  const run = await db.pushRun.findUnique({ where: { id: runId }, include: { token: true, machineUser: true } });
+  if (!run || !authorize(context.actor, 'token.record', { projectId: run.machineUser.projectId }).allowed) {
+    await audit(context, { action: 'token.record', outcome: 'refused', reason: 'resume refused', secrets: [token] });
+    return fail('forbidden', 'You do not have permission to resume this push.');
+  }
+  return holding(token, async () => {
+    const fingerprint = fingerprintOf(token, deps.fingerprintKey);
+    if (!sameFingerprint(fingerprint, run.token.fingerprint)) {
+      await audit(context, { action: 'token.record', outcome: 'refused', reason: 'resume with another token', targetId: run.machineUserId, fingerprint });
+      return fail('invalid_input', `This is not the token of this run (…${run.token.lastFour}). Paste the same token to resume.`, { token: ['Not the token of this run.'] });
+    }
+    if (run.status !== 'partial' && run.status !== 'failed') return fail('conflict', `This push is ${run.status}: there is nothing to resume.`);
+    if (await db.pushStep.count({ where: { runId, operation: 'delete' } })) return fail('conflict', 'A revocation is not resumed: mark the token compromised again to retry what is left.');
+    try {
+      await db.$transaction(async (tx) => {
+        await tx.pushRun.update({ where: { id: run.id }, data: { status: 'running', activeMachineUserId: run.machineUserId, finishedAt: null } });
+        await recordAudit(tx, { actor: context.actor, action: 'token.record', outcome: 'succeeded', clientAddress: context.clientAddress, target: { type: 'machine_user', id: run.machineUserId }, tokenFingerprint: fingerprint, details: { step: 'resumed', runId } });
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) return fail('conflict', 'Another push for this machine user is running. Wait for it to finish.');
+      throw error;
+    }
+    return ok(await executeRun(context, deps, { runId, tokenId: run.tokenId, token, fingerprint }));
+  });
+}
+
+type Step = Prisma.PushStepGetPayload<object>;
+
+/** Runs every unfinished step of a run, a few at a time, then closes the run. */
+export async function executeRun(context: RequestContext, deps: TokenDeps, run: { runId: string; tokenId: string; token: string; fingerprint: string }): Promise<PushOutcome> {
+  const db = getDb();
+  const pushRun = await db.pushRun.findUniqueOrThrow({ where: { id: run.runId }, include: { steps: true, machineUser: true } });
+  const unfinished = pushRun.steps.filter((step) => step.status !== 'succeeded');
+  const stopHeartbeat = keepRunAlive(db, run.runId);
+  try {
+    await mapWithConcurrency(unfinished, deps.pushConcurrency ?? PUSH_CONCURRENCY, (step) => runStep(deps.dashboard, step, run.token, pushRun.visibleBuild));
+  } finally {
+    stopHeartbeat();
+  }
+
+  const steps = await db.pushStep.findMany({ where: { runId: run.runId } });
+  const done = steps.filter((step) => step.status === 'succeeded').length;
+  const status = done === steps.length ? 'succeeded' : done === 0 ? 'failed' : 'partial';
+  await db.$transaction(async (tx) => {
+    await tx.pushRun.update({ where: { id: run.runId }, data: { status, finishedAt: new Date(), activeMachineUserId: null } });
+    await recordAudit(tx, {
+      actor: context.actor,
+      action: 'token.record',
+      outcome: status === 'succeeded' ? 'succeeded' : 'failed',
+      clientAddress: context.clientAddress,
+      target: { type: 'machine_user', id: pushRun.machineUserId },
+      tokenFingerprint: run.fingerprint,
+      details: { step: 'pushed', runId: run.runId, status, succeeded: steps.filter((step) => step.status === 'succeeded').map((step) => step.environmentId), unfinished: steps.filter((step) => step.status !== 'succeeded').map((step) => `${step.environmentId}: ${step.status}`) },
+    });
+  });
+  if (pushRun.rotatesTokenId) {
+    return finishRotation(context, deps, { ...run, rotatesTokenId: pushRun.rotatesTokenId, status, steps });
+  }
+  const message =
+    steps.length === 0
+      ? 'The token is recorded; no environment was chosen.'
+      : status === 'succeeded'
+        ? `The token is set on ${done === 1 ? 'the environment' : `all ${done} environments`}. Their redeploys run on Platform.sh; Keywarden did not wait for them.`
+        : `The token is set on ${done} of ${steps.length} environments. Paste the same token again to resume the others; nothing will be duplicated.`;
+  return { runId: run.runId, tokenId: run.tokenId, status, message };
+}
+
+/**
+ * One environment, journalled (R4): read first, then create or update. A write whose answer was lost
+ * is `unknown` until a read settles it; it is never blindly repeated.
+ */
+async function runStep(client: PlatformshClient, step: Step, token: string, visibleBuild: boolean): Promise<void> {
+  const db = getDb();
+  const save = (data: Prisma.PushStepUpdateInput) => db.pushStep.update({ where: { id: step.id }, data });
+  await save({ status: 'in_progress', attempts: { increment: 1 }, error: null });
+  const flags = { isSensitive: true, isInheritable: false, isEnabled: true, visibleRuntime: true, visibleBuild };
+  let before: Variable | null = null;
+  try {
+    before = await ownVariable(client, step.projectId, step.environmentId);
+    const change = before
+      ? await client.updateEnvironmentVariable(step.projectId, step.environmentId, CLI_TOKEN_VARIABLE, { value: token, ...flags })
+      : await client.createEnvironmentVariable(step.projectId, step.environmentId, { name: CLI_TOKEN_VARIABLE, value: token, ...flags });
+    await save({ status: 'succeeded', operation: before ? 'update' : 'create', activityIds: change.activityIds });
+  } catch (error) {
+    const failure = describePlatformshFailure(error);
+    const ambiguous = isPlatformshError(error) && (mayHaveApplied(error) || error.kind === 'conflict');
+    if (!ambiguous) {
+      await save({ status: 'failed', operation: before ? 'update' : 'create', error: failure });
+      return;
+    }
+    await save({ status: 'unknown', operation: before ? 'update' : 'create', error: failure });
+    // Reconcile with a read: did the write land?
+    try {
+      const after = await ownVariable(client, step.projectId, step.environmentId);
+      const landed = after !== null && (before === null || (after.updatedAt !== null && after.updatedAt !== before.updatedAt));
+      if (landed && after.isSensitive && !after.isInheritable) {
+        await save({ status: 'succeeded', error: `${failure} — a read shows the change was applied.` });
+      } else {
+        await save({ status: 'failed', error: `${failure} — a read shows the change was not applied; resume to try again.` });
+      }
+    } catch (readError) {
+      await save({ status: 'unknown', error: `${failure}; the check failed too (${describePlatformshFailure(readError)}). Resume to check again.` });
+    }
+  }
+}

@@ -1,0 +1,211 @@
+// Reading tokens: a machine user's token records and pushes, one push's live progress, the
+// organisation-wide list, and the leaked-token lookup (by fingerprint; the pasted string is never
+// stored, the lookup is audited).
+import { authorize, ruleFor } from '@/lib/auth/authorize';
+import { recordAudit } from '@/lib/audit/record';
+import { getDb, type Prisma } from '@/lib/db';
+import { fail, fieldErrorsOf, ok, type ActionResult } from '@/lib/errors';
+import { fingerprintOf } from '@/lib/security/fingerprint';
+import { forgetSecret, registerSecret } from '@/lib/security/redact';
+import { DEFAULT_ROTATE_AFTER_DAYS, lookupTokenSchema } from '@/lib/validations/tokens';
+import type { RequestContext } from '../context';
+import { currentHoldings, driftOf } from './holders';
+import { closeInterruptedRuns } from './interrupted';
+
+export type TokenStatus = 'active' | 'superseded' | 'revoked' | 'compromised';
+export type PushStepStatus = 'pending' | 'in_progress' | 'succeeded' | 'failed' | 'unknown';
+
+export interface TokenRecordView {
+  id: string;
+  name: string;
+  lastFour: string;
+  status: TokenStatus;
+  recordedAt: string;
+  rotateBy: string;
+  overdue: boolean;
+  lastUsedAt: string | null;
+  platformshTokenId: string | null;
+  mfaOnCreation: boolean | null;
+  /** Environments that hold this token now, by Keywarden's journal. */
+  environments: string[];
+  /** Where Platform.sh, at the last sync, differs from what Keywarden set (R7). */
+  drift: { environmentId: string; problems: string[]; seenAt: string }[];
+  /** When it was deleted on Platform.sh; null while still to do (or for an active token). */
+  deletedOnPlatformAt: string | null;
+  machineUser: { id: string; email: string };
+  project: { id: string; title: string };
+}
+
+export interface PushStepView {
+  environmentId: string;
+  environmentType: string;
+  status: PushStepStatus;
+  operation: string | null;
+  replacedForeign: boolean;
+  activityIds: string[];
+  error: string | null;
+}
+
+export interface PushRunView {
+  id: string;
+  status: 'running' | 'succeeded' | 'partial' | 'failed';
+  tokenLastFour: string;
+  startedAt: string;
+  finishedAt: string | null;
+  steps: PushStepView[];
+}
+
+const tokenInclude = {
+  machineUser: { select: { id: true, email: true, project: { select: { id: true, title: true } } } },
+} satisfies Prisma.ApiTokenInclude;
+
+type TokenRow = Prisma.ApiTokenGetPayload<{ include: typeof tokenInclude }>;
+
+/** Token views with the environments each token holds now (latest journal step per environment). */
+async function toTokenViews(rows: TokenRow[]): Promise<TokenRecordView[]> {
+  const holdings = await currentHoldings([...new Set(rows.map((row) => row.machineUserId))]);
+  const drift = await driftOf(holdings);
+  const now = Date.now();
+  return rows.map((row) =>
+    toTokenView(
+      row,
+      holdings.filter((holding) => holding.tokenId === row.id).map((holding) => holding.environmentId),
+      drift.filter((entry) => entry.tokenId === row.id).map((entry) => ({ environmentId: entry.environmentId, problems: entry.problems, seenAt: entry.seenAt.toISOString() })),
+      now,
+    ),
+  );
+}
+
+function toTokenView(row: TokenRow, environments: string[], drift: TokenRecordView['drift'], now: number): TokenRecordView {
+  return {
+    id: row.id,
+    name: row.name,
+    lastFour: row.lastFour,
+    status: row.status,
+    recordedAt: row.recordedAt.toISOString(),
+    rotateBy: row.rotateBy.toISOString(),
+    overdue: row.status === 'active' && row.rotateBy.getTime() < now,
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    platformshTokenId: row.platformshTokenId,
+    mfaOnCreation: row.mfaOnCreation,
+    environments: [...environments].sort(),
+    drift,
+    deletedOnPlatformAt: row.deletedOnPlatformAt?.toISOString() ?? null,
+    machineUser: { id: row.machineUser.id, email: row.machineUser.email },
+    project: row.machineUser.project,
+  };
+}
+
+function toRunView(run: Prisma.PushRunGetPayload<{ include: { steps: true; token: { select: { lastFour: true } } } }>): PushRunView {
+  return {
+    id: run.id,
+    status: run.status,
+    tokenLastFour: run.token.lastFour,
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: run.finishedAt?.toISOString() ?? null,
+    steps: [...run.steps]
+      .sort((a, b) => a.environmentId.localeCompare(b.environmentId))
+      .map((step) => ({
+        environmentId: step.environmentId,
+        environmentType: step.environmentType,
+        status: step.status,
+        operation: step.operation,
+        replacedForeign: step.replacedForeign,
+        activityIds: step.activityIds,
+        error: step.error,
+      })),
+  };
+}
+
+export interface MachineUserTokensView {
+  tokens: TokenRecordView[];
+  runs: PushRunView[];
+  defaultRotateBy: string;
+  /** The project's environments, as the last sync saw them: where a push can go. */
+  environments: { id: string; title: string; type: 'production' | 'staging' | 'development'; status: string }[];
+}
+
+/** A machine user's token records and its recent pushes (for its page). */
+export async function getMachineUserTokens(context: RequestContext, machineUserId: string): Promise<ActionResult<MachineUserTokensView>> {
+  const db = getDb();
+  const machineUser = await db.machineUser.findUnique({ where: { id: machineUserId }, select: { projectId: true } });
+  if (!machineUser || !authorize(context.actor, 'token.read', { projectId: machineUser.projectId }).allowed) return fail('not_found', 'There is no such machine user.');
+  // A push a crash interrupted shows as partial, with its resume, rather than running for ever.
+  await closeInterruptedRuns(db, { machineUserId });
+  const [tokens, environments, runs] = await Promise.all([
+    db.apiToken.findMany({ where: { machineUserId }, include: tokenInclude, orderBy: { recordedAt: 'desc' } }),
+    db.environment.findMany({ where: { projectId: machineUser.projectId }, select: { id: true, title: true, type: true, status: true }, orderBy: [{ type: 'asc' }, { id: 'asc' }] }),
+    db.pushRun.findMany({ where: { machineUserId }, include: { steps: true, token: { select: { lastFour: true } } }, orderBy: { startedAt: 'desc' }, take: 10 }),
+  ]);
+  const defaultRotateBy = new Date(Date.now() + DEFAULT_ROTATE_AFTER_DAYS * 86_400_000).toISOString().slice(0, 10);
+  return ok({ tokens: await toTokenViews(tokens), runs: runs.map(toRunView), defaultRotateBy, environments });
+}
+
+/** One push's progress, polled while it runs. */
+export async function getPushRun(context: RequestContext, runId: string): Promise<ActionResult<PushRunView | null>> {
+  if (!/^[0-9a-f-]{36}$/i.test(runId)) return fail('not_found', 'There is no such push.');
+  const read = () => getDb().pushRun.findUnique({ where: { id: runId }, include: { steps: true, token: { select: { lastFour: true } }, machineUser: { select: { projectId: true } } } });
+  const run = await read();
+  // The browser names the run before it exists: "not yet" is an answer, not an error.
+  if (!run) return ok(null);
+  if (!authorize(context.actor, 'token.read', { projectId: run.machineUser.projectId }).allowed) return fail('not_found', 'There is no such push.');
+  // A run followed after a crash: closed as interrupted, so the page offers its resume.
+  if (run.status === 'running' && (await closeInterruptedRuns(getDb(), { machineUserId: run.machineUserId })) > 0) return ok(toRunView((await read()) ?? run));
+  return ok(toRunView(run));
+}
+
+export interface TokenListQuery {
+  status: TokenStatus | 'all';
+  overdue: boolean;
+  project: string;
+}
+
+/** Every token record the actor may read, with filters (status, overdue, project). */
+export async function listTokens(context: RequestContext, query: TokenListQuery): Promise<ActionResult<TokenRecordView[]>> {
+  const rule = ruleFor(context.actor.role, 'token.read');
+  if (rule === 'deny') return fail('forbidden', 'You do not have permission to see tokens.');
+  const where: Prisma.ApiTokenWhereInput = {
+    AND: [
+      rule === 'assigned' ? { machineUser: { projectId: { in: [...context.actor.projectIds] } } } : {},
+      query.status === 'all' ? {} : { status: query.status },
+      query.overdue ? { status: 'active', rotateBy: { lt: new Date() } } : {},
+      query.project ? { machineUser: { projectId: query.project } } : {},
+    ],
+  };
+  const rows = await getDb().apiToken.findMany({ where, include: tokenInclude, orderBy: [{ rotateBy: 'asc' }], take: 500 });
+  return ok(await toTokenViews(rows));
+}
+
+export interface LookupResult {
+  match: TokenRecordView | null;
+}
+
+/**
+ * Leaked-token lookup: the pasted string's fingerprint is compared with every record. The string is
+ * held for redaction during the request and never stored; the lookup is audited with the fingerprint.
+ */
+export async function lookupToken(context: RequestContext, rawInput: unknown, fingerprintKey: string): Promise<ActionResult<LookupResult>> {
+  if (!authorize(context.actor, 'token.lookup').allowed) return fail('forbidden', 'You do not have permission to look tokens up.');
+  const parsed = lookupTokenSchema.safeParse(rawInput);
+  if (!parsed.success) return fail('invalid_input', 'Paste the suspicious string.', fieldErrorsOf(parsed.error));
+  const { token } = parsed.data;
+  registerSecret(token);
+  try {
+    const db = getDb();
+    const fingerprint = fingerprintOf(token, fingerprintKey);
+    const row = await db.apiToken.findUnique({ where: { fingerprint }, include: tokenInclude });
+    await recordAudit(db, {
+      actor: context.actor,
+      action: 'token.lookup',
+      outcome: 'succeeded',
+      clientAddress: context.clientAddress,
+      target: row ? { type: 'machine_user', id: row.machineUserId } : undefined,
+      tokenFingerprint: fingerprint,
+      details: { matched: row !== null, ...(row ? { tokenId: row.id } : {}) },
+      secrets: [token],
+    });
+    return ok({ match: row ? ((await toTokenViews([row]))[0] ?? null) : null });
+  } finally {
+    forgetSecret(token);
+  }
+}

@@ -1,0 +1,320 @@
+// Rotation and revocation of a machine user's token (issue 5).
+//
+// Rotate: paste the new token → verify (same machine user) → push it to every environment that holds
+// the old one (a run that "rotates" the old token) → once every step succeeded, delete the old token on
+// Platform.sh with the new token's identity and mark the old record superseded. A rotation that stops
+// half-way says which environments hold which token, and resumes like any push.
+//
+// Compromised: a plan first (the variables to delete, the Platform.sh token to delete, what needs a
+// live token of the user), then the execution, journalled like a push (`delete` steps), then the record.
+import { authorize } from '@/lib/auth/authorize';
+import { recordAudit } from '@/lib/audit/record';
+import { getDb } from '@/lib/db';
+import { fail, fieldErrorsOf, isUniqueViolation, ok, type ActionResult } from '@/lib/errors';
+import { CLI_TOKEN_VARIABLE, isPlatformshError, mapWithConcurrency, type PlatformshClient } from '@/lib/platformsh';
+import { fingerprintOf, sameFingerprint } from '@/lib/security/fingerprint';
+import { compromiseTokenSchema, rotateTokenSchema } from '@/lib/validations/tokens';
+import type { RequestContext } from '../context';
+import { describePlatformshFailure } from '../machine-users/steps';
+import { currentHoldings } from './holders';
+import { closeInterruptedRuns, keepRunAlive } from './interrupted';
+import { audit, executeRun, holding, pastedValues, PUSH_CONCURRENCY, tokenRecordData, verifyIdentity, type PushOutcome, type TokenDeps } from './push';
+
+function loadToken(tokenId: string) {
+  return getDb().apiToken.findUnique({ where: { id: tokenId }, include: { machineUser: { include: { project: { select: { id: true, title: true } } } } } });
+}
+
+export async function rotateToken(context: RequestContext, rawInput: unknown, deps: TokenDeps): Promise<ActionResult<PushOutcome>> {
+  const db = getDb();
+  const parsed = rotateTokenSchema.safeParse(rawInput);
+  const pasted = pastedValues(rawInput, 'token');
+  if (!parsed.success) {
+    await audit(context, { action: 'token.record', outcome: 'invalid', reason: 'rotation input failed validation', secrets: pasted });
+    return fail('invalid_input', 'Please correct the highlighted fields.', fieldErrorsOf(parsed.error));
+  }
+  const input = parsed.data;
+  const old = await loadToken(input.oldTokenId);
+  if (!old || !authorize(context.actor, 'token.record', { projectId: old.machineUser.projectId }).allowed) {
+    await audit(context, { action: 'token.record', outcome: 'refused', reason: 'rotation refused', targetId: old?.machineUserId, secrets: [input.token] });
+    return fail('forbidden', 'You do not have permission to rotate this token.');
+  }
+  if (old.status !== 'active') return fail('conflict', `This token is ${old.status}: only an active token is rotated.`);
+  await closeInterruptedRuns(db, { machineUserId: old.machineUserId });
+
+  return holding(input.token, async () => {
+    const fingerprint = fingerprintOf(input.token, deps.fingerprintKey);
+    if (sameFingerprint(fingerprint, old.fingerprint)) return fail('invalid_input', 'This is the token being rotated. Paste the new one.', { token: ['Same token as the old one.'] });
+    if (await db.apiToken.findUnique({ where: { fingerprint } })) return fail('conflict', 'This token is already recorded.');
+    const identity = await verifyIdentity(deps, input.token, old.machineUser);
+    if (!identity.ok) {
+      await audit(context, { action: 'token.record', outcome: 'refused', reason: identity.message, targetId: old.machineUserId, fingerprint });
+      return fail('invalid_input', identity.message);
+    }
+    const held = (await currentHoldings([old.machineUserId])).filter((holding) => holding.tokenId === old.id);
+    let tokenId: string;
+    try {
+      tokenId = await db.$transaction(async (tx) => {
+        const token = await tx.apiToken.create({ data: tokenRecordData(context, old.machineUserId, input, fingerprint, identity.info) });
+        await tx.pushRun.create({
+          data: {
+            id: input.runId,
+            machineUserId: old.machineUserId,
+            tokenId: token.id,
+            rotatesTokenId: old.id,
+            activeMachineUserId: old.machineUserId,
+            visibleBuild: input.visibleBuild,
+            startedById: context.actor.id,
+            steps: { create: held.map((holding) => ({ projectId: holding.projectId, environmentId: holding.environmentId, environmentType: holding.environmentType })) },
+          },
+        });
+        await recordAudit(tx, {
+          actor: context.actor,
+          action: 'token.record',
+          outcome: 'succeeded',
+          clientAddress: context.clientAddress,
+          target: { type: 'machine_user', id: old.machineUserId },
+          tokenFingerprint: fingerprint,
+          details: { step: 'rotation_recorded', runId: input.runId, tokenId: token.id, replaces: old.id, replacesLastFour: old.lastFour, environments: held.map((holding) => holding.environmentId) },
+        });
+        return token.id;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) return fail('conflict', 'Another push for this machine user is running. Wait for it to finish, then try again.');
+      throw error;
+    }
+    return ok(await executeRun(context, deps, { runId: input.runId, tokenId, token: input.token, fingerprint }));
+  });
+}
+
+/**
+ * The end of a rotation run. Once every environment holds the new token, the old one is deleted on
+ * Platform.sh with the new token's identity (the only one allowed to manage the user's tokens) and
+ * its record is superseded. Otherwise the old token stays active, and the message says who holds what.
+ */
+export async function finishRotation(
+  context: RequestContext,
+  deps: TokenDeps,
+  run: { runId: string; tokenId: string; token: string; fingerprint: string; rotatesTokenId: string; status: 'succeeded' | 'partial' | 'failed'; steps: { environmentId: string; status: string }[] },
+): Promise<PushOutcome> {
+  const db = getDb();
+  const [old, fresh] = await Promise.all([db.apiToken.findUniqueOrThrow({ where: { id: run.rotatesTokenId } }), db.apiToken.findUniqueOrThrow({ where: { id: run.tokenId } })]);
+  if (run.status !== 'succeeded') {
+    const moved = run.steps.filter((step) => step.status === 'succeeded').map((step) => step.environmentId);
+    const stayed = run.steps.filter((step) => step.status !== 'succeeded').map((step) => step.environmentId);
+    return {
+      runId: run.runId,
+      tokenId: run.tokenId,
+      status: run.status,
+      message: `The rotation stopped half-way: ${moved.length ? `${moved.join(', ')} hold the new token (…${fresh.lastFour})` : 'no environment holds the new token yet'}; ${stayed.join(', ')} still hold the old one (…${old.lastFour}), which stays active. Paste the new token again to resume.`,
+    };
+  }
+
+  let deletion: string;
+  let deletedAt: Date | null = null;
+  const asNew: PlatformshClient = deps.clientForToken(run.token);
+  try {
+    if (!old.platformshTokenId) {
+      deletion = `Keywarden does not know the old token’s id on Platform.sh: delete “${old.name}” (…${old.lastFour}) in the machine user’s Console.`;
+    } else {
+      const me = await asNew.getCurrentUser();
+      try {
+        await asNew.deleteApiToken(me.id, old.platformshTokenId);
+      } catch (error) {
+        if (!(isPlatformshError(error) && error.kind === 'not_found')) throw error;
+      }
+      deletedAt = new Date();
+      deletion = `The old token (…${old.lastFour}) is deleted on Platform.sh.`;
+    }
+  } catch (error) {
+    deletion = `The old token (…${old.lastFour}) could not be deleted on Platform.sh (${describePlatformshFailure(error)}); it is marked superseded — delete it in the Console.`;
+  } finally {
+    asNew.dispose();
+  }
+  await db.$transaction(async (tx) => {
+    await tx.apiToken.update({ where: { id: old.id }, data: { status: 'superseded', supersededById: fresh.id, statusChangedAt: new Date(), deletedOnPlatformAt: deletedAt } });
+    await recordAudit(tx, {
+      actor: context.actor,
+      action: 'token.record',
+      outcome: 'succeeded',
+      clientAddress: context.clientAddress,
+      target: { type: 'machine_user', id: old.machineUserId },
+      tokenFingerprint: old.fingerprint,
+      details: { step: 'superseded', tokenId: old.id, by: fresh.id, deletedOnPlatform: deletedAt !== null },
+    });
+  });
+  return { runId: run.runId, tokenId: run.tokenId, status: 'succeeded', message: `Rotated: every environment that held …${old.lastFour} now holds …${fresh.lastFour}. ${deletion}` };
+}
+
+// ---- compromised ------------------------------------------------------------------------------
+
+export interface RevocationPlan {
+  tokenId: string;
+  lastFour: string;
+  machineUser: { id: string; email: string };
+  /** Environments whose env:PLATFORMSH_CLI_TOKEN holds this token (by Keywarden's journal). */
+  variables: { projectId: string; environmentId: string }[];
+  /** The token's id on Platform.sh, to delete with a live token of the same user. */
+  platformshTokenId: string | null;
+  alreadyDeletedOnPlatform: boolean;
+}
+
+export async function getRevocationPlan(context: RequestContext, tokenId: string): Promise<ActionResult<RevocationPlan>> {
+  const token = await loadToken(tokenId);
+  if (!token || !authorize(context.actor, 'token.read', { projectId: token.machineUser.projectId }).allowed) return fail('not_found', 'There is no such token.');
+  const variables = (await currentHoldings([token.machineUserId])).filter((holding) => holding.tokenId === token.id).map(({ projectId, environmentId }) => ({ projectId, environmentId }));
+  return ok({
+    tokenId: token.id,
+    lastFour: token.lastFour,
+    machineUser: { id: token.machineUserId, email: token.machineUser.email },
+    variables,
+    platformshTokenId: token.platformshTokenId,
+    alreadyDeletedOnPlatform: token.deletedOnPlatformAt !== null,
+  });
+}
+
+export interface RevocationOutcome {
+  status: 'done' | 'partial';
+  message: string;
+  /** What is left to do, in plain words (e.g. deleting the token on Platform.sh). */
+  openTasks: string[];
+}
+
+/**
+ * Marks a token compromised and executes the plan: deletes its variables (journalled `delete` steps),
+ * deletes it on Platform.sh when a live token of the user is pasted (the compromised token itself
+ * works until deleted), verifies, and records what is still open.
+ */
+export async function markTokenCompromised(context: RequestContext, rawInput: unknown, deps: TokenDeps): Promise<ActionResult<RevocationOutcome>> {
+  const db = getDb();
+  const parsed = compromiseTokenSchema.safeParse(rawInput);
+  const pasted = pastedValues(rawInput, 'liveToken');
+  if (!parsed.success) {
+    await audit(context, { action: 'token.record', outcome: 'invalid', reason: 'revocation input failed validation', secrets: pasted });
+    return fail('invalid_input', 'Please correct the highlighted fields.', fieldErrorsOf(parsed.error));
+  }
+  const input = parsed.data;
+  const token = await loadToken(input.tokenId);
+  if (!token || !authorize(context.actor, 'token.record', { projectId: token.machineUser.projectId }).allowed) {
+    await audit(context, { action: 'token.record', outcome: 'refused', reason: 'revocation refused', targetId: token?.machineUserId, secrets: pasted });
+    return fail('forbidden', 'You do not have permission to revoke this token.');
+  }
+  if (token.status === 'compromised' && token.deletedOnPlatformAt) return fail('conflict', 'This token is already marked compromised and deleted on Platform.sh.');
+  await closeInterruptedRuns(db, { machineUserId: token.machineUserId });
+  const plan = await getRevocationPlan(context, token.id);
+  if (!plan.ok) return plan;
+  const variables = input.deleteVariables ? plan.data.variables : [];
+
+  const work = async (liveToken: string | undefined): Promise<ActionResult<RevocationOutcome>> => {
+    // The intent first (L1): the status and a journalled run of `delete` steps.
+    let runId: string;
+    try {
+      runId = await db.$transaction(async (tx) => {
+        await tx.apiToken.update({ where: { id: token.id }, data: { status: 'compromised', statusChangedAt: new Date() } });
+        const run = await tx.pushRun.create({
+          data: {
+            machineUserId: token.machineUserId,
+            tokenId: token.id,
+            activeMachineUserId: token.machineUserId,
+            visibleBuild: false,
+            startedById: context.actor.id,
+            steps: { create: variables.map((variable) => ({ ...variable, environmentType: '', operation: 'delete' })) },
+          },
+        });
+        await recordAudit(tx, {
+          actor: context.actor,
+          action: 'token.record',
+          outcome: 'succeeded',
+          clientAddress: context.clientAddress,
+          target: { type: 'machine_user', id: token.machineUserId },
+          tokenFingerprint: token.fingerprint,
+          details: { step: 'compromised', tokenId: token.id, deleteVariables: variables.map((variable) => variable.environmentId), liveTokenGiven: liveToken !== undefined },
+        });
+        return run.id;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) return fail('conflict', 'A push for this machine user is running. Wait for it to finish, then revoke.');
+      throw error;
+    }
+
+    const stopHeartbeat = keepRunAlive(db, runId);
+    try {
+      return await revoke(runId, liveToken);
+    } finally {
+      stopHeartbeat();
+    }
+  };
+
+  /** Deletes the variables and, with a live token, the token on Platform.sh; then closes the run. */
+  const revoke = async (runId: string, liveToken: string | undefined): Promise<ActionResult<RevocationOutcome>> => {
+    const steps = await db.pushStep.findMany({ where: { runId } });
+    await mapWithConcurrency(steps, PUSH_CONCURRENCY, async (step) => {
+      try {
+        await deps.dashboard.deleteEnvironmentVariable(step.projectId, step.environmentId, CLI_TOKEN_VARIABLE);
+        await db.pushStep.update({ where: { id: step.id }, data: { status: 'succeeded', attempts: { increment: 1 } } });
+      } catch (error) {
+        const gone = isPlatformshError(error) && error.kind === 'not_found';
+        await db.pushStep.update({ where: { id: step.id }, data: gone ? { status: 'succeeded', error: 'Already gone.' } : { status: 'failed', error: describePlatformshFailure(error), attempts: { increment: 1 } } });
+      }
+    });
+    const failedVariables = (await db.pushStep.findMany({ where: { runId, status: { not: 'succeeded' } } })).map((step) => step.environmentId);
+
+    const openTasks: string[] = [];
+    let deletedAt = token.deletedOnPlatformAt;
+    if (!deletedAt) {
+      if (!liveToken) {
+        openTasks.push(`Delete the token “${token.name}” (…${token.lastFour}) on Platform.sh: paste a live token of ${token.machineUser.email} (the compromised one works until deleted), or delete it in its Console.`);
+      } else if (!token.platformshTokenId) {
+        openTasks.push(`Keywarden does not know the token’s id on Platform.sh: delete “${token.name}” (…${token.lastFour}) in the Console of ${token.machineUser.email}.`);
+      } else {
+        const identity = await verifyIdentity(deps, liveToken, token.machineUser);
+        if (!identity.ok) {
+          openTasks.push(`${identity.message.replace(' Nothing was pushed.', '')} The token is still to delete on Platform.sh.`);
+        } else {
+          const asUser = deps.clientForToken(liveToken);
+          try {
+            const me = await asUser.getCurrentUser();
+            await asUser.deleteApiToken(me.id, token.platformshTokenId).catch((error: unknown) => {
+              if (!(isPlatformshError(error) && error.kind === 'not_found')) throw error;
+            });
+            deletedAt = new Date();
+          } catch (error) {
+            openTasks.push(`The token could not be deleted on Platform.sh (${describePlatformshFailure(error)}); try again.`);
+          } finally {
+            asUser.dispose();
+          }
+        }
+      }
+    }
+    if (failedVariables.length) openTasks.push(`Delete env:PLATFORMSH_CLI_TOKEN on ${failedVariables.join(', ')}: Platform.sh refused or did not answer.`);
+
+    await db.$transaction(async (tx) => {
+      await tx.pushRun.update({ where: { id: runId }, data: { status: failedVariables.length ? 'partial' : 'succeeded', finishedAt: new Date(), activeMachineUserId: null } });
+      await tx.apiToken.update({ where: { id: token.id }, data: { deletedOnPlatformAt: deletedAt } });
+      await recordAudit(tx, {
+        actor: context.actor,
+        action: 'token.record',
+        outcome: openTasks.length ? 'failed' : 'succeeded',
+        clientAddress: context.clientAddress,
+        target: { type: 'machine_user', id: token.machineUserId },
+        tokenFingerprint: token.fingerprint,
+        reason: openTasks.length ? openTasks.join(' ') : undefined,
+        details: { step: 'revocation_executed', tokenId: token.id, deletedVariables: variables.map((variable) => variable.environmentId).filter((id) => !failedVariables.includes(id)), deletedOnPlatform: deletedAt !== null },
+      });
+    });
+    const done = [`…${token.lastFour} is marked compromised.`];
+    if (variables.length) done.push(`env:PLATFORMSH_CLI_TOKEN deleted on ${variables.length - failedVariables.length} of ${variables.length} environments.`);
+    if (deletedAt && !token.deletedOnPlatformAt) done.push('The token is deleted on Platform.sh.');
+    return ok({ status: openTasks.length ? 'partial' : 'done', message: done.join(' '), openTasks });
+  };
+
+  if (!input.liveToken) return work(undefined);
+  const liveToken = input.liveToken;
+  return holding(liveToken, async () => {
+    // The pasted token may be the compromised one itself: it is recognised by fingerprint, never kept.
+    if (!sameFingerprint(fingerprintOf(liveToken, deps.fingerprintKey), token.fingerprint)) {
+      const other = await db.apiToken.findUnique({ where: { fingerprint: fingerprintOf(liveToken, deps.fingerprintKey) } });
+      if (other && other.machineUserId !== token.machineUserId) return fail('invalid_input', 'That token belongs to another machine user.', { liveToken: ['Not a token of this machine user.'] });
+    }
+    return work(liveToken);
+  });
+}

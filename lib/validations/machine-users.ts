@@ -1,0 +1,53 @@
+// Inputs of the machine-user actions. Strict objects: an unexpected field is an error.
+import { z } from 'zod';
+import { machineRolesSchema, PURPOSES } from '@/lib/machine-users/roles';
+import { emailSchema, projectIdSchema, userIdSchema } from './users';
+
+export const machineUserIdSchema = z.uuid({ error: 'Unknown machine user.' });
+
+const reasonSchema = z
+  .string()
+  .trim()
+  .max(500, 'Use at most 500 characters.')
+  .transform((value) => (value === '' ? null : value))
+  .nullable()
+  .optional();
+
+export const inviteMachineUserSchema = z
+  .strictObject({
+    projectId: projectIdSchema,
+    purpose: z.enum(PURPOSES, { error: 'Choose a purpose.' }),
+    email: emailSchema,
+    roles: machineRolesSchema,
+    needsSshKey: z.boolean(),
+    ownerId: userIdSchema,
+    backupOwnerId: userIdSchema.nullable().optional(),
+    /** An admin's written reason to override a rule (an address reused, a second machine user for the purpose). */
+    overrideReason: reasonSchema,
+  })
+  .refine((input) => !input.backupOwnerId || input.backupOwnerId !== input.ownerId, {
+    path: ['backupOwnerId'],
+    message: 'The backup owner must be someone else than the owner.',
+  });
+
+export const machineUserRefSchema = z.strictObject({ machineUserId: machineUserIdSchema });
+
+export const changeMachineRolesSchema = z.strictObject({ machineUserId: machineUserIdSchema, roles: machineRolesSchema });
+
+export const manageInvitationSchema = z.strictObject({ machineUserId: machineUserIdSchema, operation: z.enum(['resend', 'cancel']) });
+
+export const removeMachineUserSchema = z.strictObject({
+  machineUserId: machineUserIdSchema,
+  /** Typed by the person, as the confirmation: must equal the machine user's address. */
+  confirmEmail: emailSchema,
+});
+
+export const MACHINE_USER_STATES = ['invited', 'active', 'expired', 'cancelled', 'error', 'removed'] as const;
+
+export const machineUserListQuerySchema = z.object({
+  q: z.string().trim().max(100).catch('').default(''),
+  project: z.string().trim().max(64).regex(/^[a-z0-9-]*$/).catch('').default(''),
+  state: z.enum([...MACHINE_USER_STATES, 'all', 'current']).catch('current').default('current'),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
+});
+export type MachineUserListQuery = z.infer<typeof machineUserListQuerySchema>;

@@ -1,0 +1,53 @@
+// Inputs of the token actions. The token field is validated for shape only and never echoed back:
+// field errors name the problem, not the value (SECURITY.md T5).
+import { z } from 'zod';
+import { machineUserIdSchema } from './machine-users';
+
+/** A pasted API token: printable, no whitespace inside, of a plausible length. */
+export const pastedTokenSchema = z
+  .string({ error: 'Paste the API token.' })
+  .trim()
+  .min(16, 'That is too short to be a Platform.sh API token.')
+  .max(512, 'That is too long to be a Platform.sh API token.')
+  .regex(/^[\x21-\x7e]+$/, 'An API token has no spaces or special characters: paste it exactly as shown.');
+
+const environmentIdSchema = z.string().trim().min(1).max(255).regex(/^[A-Za-z0-9._-]+$/, 'Unknown environment.');
+
+/** Organisation policy: a token is rotated within this many days unless another date is chosen. */
+export const DEFAULT_ROTATE_AFTER_DAYS = 90;
+
+export const recordTokenSchema = z.strictObject({
+  machineUserId: machineUserIdSchema,
+  /** Chosen by the browser, so that it can follow the run's progress while the push runs. */
+  runId: z.uuid(),
+  token: pastedTokenSchema,
+  name: z.string().trim().min(1, 'Name the token (e.g. where it is used).').max(100, 'Use at most 100 characters.'),
+  rotateBy: z.iso.date({ error: 'Choose a date.' }).optional(),
+  environmentIds: z.array(environmentIdSchema).min(1, 'Choose at least one environment.').max(200),
+  visibleBuild: z.boolean().default(false),
+  /** Environments whose existing variable (not pushed by Keywarden) the person agreed to replace. */
+  confirmReplace: z.array(environmentIdSchema).max(200).default([]),
+});
+
+export const resumePushSchema = z.strictObject({
+  runId: z.uuid(),
+  token: pastedTokenSchema,
+});
+
+export const lookupTokenSchema = z.strictObject({ token: pastedTokenSchema });
+
+export const rotateTokenSchema = z.strictObject({
+  oldTokenId: z.uuid({ error: 'Unknown token.' }),
+  runId: z.uuid(),
+  token: pastedTokenSchema,
+  name: z.string().trim().min(1, 'Name the token (e.g. where it is used).').max(100, 'Use at most 100 characters.'),
+  rotateBy: z.iso.date({ error: 'Choose a date.' }).optional(),
+  visibleBuild: z.boolean().default(false),
+});
+
+export const compromiseTokenSchema = z.strictObject({
+  tokenId: z.uuid({ error: 'Unknown token.' }),
+  deleteVariables: z.boolean().default(true),
+  /** A live token of the same machine user (the compromised one works until deleted), to delete it on Platform.sh. */
+  liveToken: pastedTokenSchema.optional(),
+});

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "push_runs" ADD COLUMN     "heartbeat_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP;
