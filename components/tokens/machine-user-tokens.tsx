@@ -30,9 +30,17 @@ export function MachineUserTokens({
   consoleUrl?: string;
 }) {
   const unfinished = runs.find((run) => run.status === 'partial' || run.status === 'failed');
+  const last = runs[0];
   return (
     <div className="space-y-4">
       {tokens.length === 0 ? <p>No API token is recorded for this machine user yet.</p> : <TokensTable tokens={tokens} showMachineUser={false} caption="Token records of this machine user" />}
+      {last ? (
+        // Stays after the page refreshes, when a finished resume form has gone with its message.
+        <p role="status" className="text-sm text-slate-700">
+          Last push: …{last.tokenLastFour} to {last.steps.length === 1 ? '1 environment' : `${last.steps.length} environments`}, {last.status}
+          {last.finishedAt ? `, finished ${formatDateTime(last.finishedAt)}` : ''}.
+        </p>
+      ) : null}
       {canRecord ? <TokenControls tokens={tokens} consoleUrl={consoleUrl} /> : null}
       {unfinished ? (
         <div className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-3">

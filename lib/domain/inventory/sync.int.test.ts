@@ -301,7 +301,7 @@ describe.each(TEST_DATABASE_KINDS)('inventory sync on %s', (kind) => {
   describe('a project that cannot be read', () => {
     it.each([
       { fault: 'a 500', options: {} },
-      { fault: 'a hang past the client timeout', options: { timeoutMs: 200, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 } } },
+      { fault: 'a hang past the client timeout', options: { timeoutMs: 1500, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 } } },
     ])('is recorded with its error after $fault and keeps its previous rows; the others sync', async ({ fault, options }) => {
       await runSync(db, client, { full: true });
       const target = DEMO_HAND_SET_TOKEN_PROJECT_ID;

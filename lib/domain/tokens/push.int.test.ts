@@ -296,6 +296,30 @@ describe.each(TEST_DATABASE_KINDS)('tokens on %s', (kind) => {
     for (const form of [...encodingsOf(token), ...encodingsOf(fresh)]) expect(await databaseText(db)).not.toContain(form);
   });
 
+  it('keeps the machine user’s Platform.sh token list as last seen: a token made by hand shows without a record, a deleted one leaves', async () => {
+    const { machineUserId, userId, token } = await activeMachineUser(TOOLS);
+    const before = await getMachineUserTokens(admin, machineUserId);
+    expect(before.ok && before.data.remote).toEqual({ seenAt: null, tokens: [] });
+    const byHand = sim.store.issueApiToken(userId, 'made by hand');
+    expect(await recordAndPushToken(admin, input(machineUserId, token, environmentsOf(TOOLS).slice(4, 5)), deps)).toMatchObject({ ok: true });
+    const oldRecord = await db.apiToken.findFirstOrThrow({ where: { machineUserId } });
+    const seen = await getMachineUserTokens(admin, machineUserId);
+    if (!seen.ok) throw new Error(seen.error.message);
+    expect(seen.data.remote.seenAt).not.toBeNull();
+    expect(Object.fromEntries(seen.data.remote.tokens.map((remote) => [remote.name, remote.record?.id ?? null]))).toEqual({ cron: oldRecord.id, 'made by hand': null });
+    expect(seen.data.remote.tokens.find((remote) => remote.name === 'made by hand')).toMatchObject({ platformshTokenId: byHand.id, lastUsedAt: null });
+
+    // The rotation reads the list with the new token (the old one's "last used" moves on its record),
+    // then deletes the old token on Platform.sh: it leaves the list.
+    const fresh = sim.store.issueApiToken(userId, 'rotated').token;
+    expect(await rotateToken(admin, { oldTokenId: oldRecord.id, runId: crypto.randomUUID(), token: fresh, name: 'rotated' }, deps)).toMatchObject({ ok: true, data: { status: 'succeeded' } });
+    const after = await getMachineUserTokens(admin, machineUserId);
+    if (!after.ok) throw new Error(after.error.message);
+    expect(after.data.remote.tokens.map((remote) => remote.name).sort()).toEqual(['made by hand', 'rotated']);
+    expect(after.data.remote.tokens.find((remote) => remote.name === 'rotated')?.record).toMatchObject({ name: 'rotated', status: 'active' });
+    expect((await db.apiToken.findUniqueOrThrow({ where: { id: oldRecord.id } })).lastUsedAt).not.toBeNull();
+  });
+
   it('a rotation stopped half-way says who holds which token, keeps the old one active, and resumes with the new token', async () => {
     const { machineUserId, userId, token } = await activeMachineUser(TOOLS);
     const targets = environmentsOf(TOOLS).slice(-2);

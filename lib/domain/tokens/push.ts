@@ -17,6 +17,7 @@ import { forgetSecret, registerSecret } from '@/lib/security/redact';
 import { DEFAULT_ROTATE_AFTER_DAYS, recordTokenSchema, resumePushSchema } from '@/lib/validations/tokens';
 import type { RequestContext } from '../context';
 import { closeInterruptedRuns, keepRunAlive } from './interrupted';
+import { recordRemoteTokens } from './remote-tokens';
 import { describePlatformshFailure, mayHaveApplied } from '../machine-users/steps';
 import { finishRotation } from './rotate';
 
@@ -80,8 +81,10 @@ export async function verifyIdentity(deps: TokenDeps, token: string, machineUser
     if (me.id !== machineUser.platformshUserId) {
       return { ok: false, message: `This token belongs to ${me.email}, not to ${machineUser.email}. Nothing was pushed.` };
     }
-    const tokens = await asMachineUser.listApiTokens(me.id).catch(() => [] as ApiTokenInfo[]);
-    const newest = [...tokens].sort((a, b) => (b.lastUsedAt ?? '').localeCompare(a.lastUsedAt ?? ''))[0];
+    // The list is metadata, not the proof: a failed read leaves the last-seen list as it was.
+    const tokens = await asMachineUser.listApiTokens(me.id).catch(() => undefined);
+    if (tokens) await recordRemoteTokens(machineUser.id, tokens);
+    const newest = [...(tokens ?? [])].sort((a, b) => (b.lastUsedAt ?? '').localeCompare(a.lastUsedAt ?? ''))[0];
     return { ok: true, info: newest };
   } catch (error) {
     if (isPlatformshError(error) && error.kind === 'unauthorized') return { ok: false, message: 'Platform.sh did not accept this token: it may be mistyped, revoked, or from another vendor. Nothing was pushed.' };

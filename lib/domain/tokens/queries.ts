@@ -11,6 +11,7 @@ import { DEFAULT_ROTATE_AFTER_DAYS, lookupTokenSchema } from '@/lib/validations/
 import type { RequestContext } from '../context';
 import { currentHoldings, driftOf } from './holders';
 import { closeInterruptedRuns } from './interrupted';
+import { remoteTokenList, type RemoteTokenListView } from './remote-tokens';
 
 export type TokenStatus = 'active' | 'superseded' | 'revoked' | 'compromised';
 export type PushStepStatus = 'pending' | 'in_progress' | 'succeeded' | 'failed' | 'unknown';
@@ -123,6 +124,8 @@ export interface MachineUserTokensView {
   defaultRotateBy: string;
   /** The project's environments, as the last sync saw them: where a push can go. */
   environments: { id: string; title: string; type: 'production' | 'staging' | 'development'; status: string }[];
+  /** Its token list on Platform.sh as last seen. */
+  remote: RemoteTokenListView;
 }
 
 /** A machine user's token records and its recent pushes (for its page). */
@@ -132,13 +135,14 @@ export async function getMachineUserTokens(context: RequestContext, machineUserI
   if (!machineUser || !authorize(context.actor, 'token.read', { projectId: machineUser.projectId }).allowed) return fail('not_found', 'There is no such machine user.');
   // A push a crash interrupted shows as partial, with its resume, rather than running for ever.
   await closeInterruptedRuns(db, { machineUserId });
-  const [tokens, environments, runs] = await Promise.all([
+  const [tokens, environments, runs, remote] = await Promise.all([
     db.apiToken.findMany({ where: { machineUserId }, include: tokenInclude, orderBy: { recordedAt: 'desc' } }),
     db.environment.findMany({ where: { projectId: machineUser.projectId }, select: { id: true, title: true, type: true, status: true }, orderBy: [{ type: 'asc' }, { id: 'asc' }] }),
     db.pushRun.findMany({ where: { machineUserId }, include: { steps: true, token: { select: { lastFour: true } } }, orderBy: { startedAt: 'desc' }, take: 10 }),
+    remoteTokenList(machineUserId),
   ]);
   const defaultRotateBy = new Date(Date.now() + DEFAULT_ROTATE_AFTER_DAYS * 86_400_000).toISOString().slice(0, 10);
-  return ok({ tokens: await toTokenViews(tokens), runs: runs.map(toRunView), defaultRotateBy, environments });
+  return ok({ tokens: await toTokenViews(tokens), runs: runs.map(toRunView), defaultRotateBy, environments, remote });
 }
 
 /** One push's progress, polled while it runs. */

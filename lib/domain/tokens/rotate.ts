@@ -18,6 +18,7 @@ import type { RequestContext } from '../context';
 import { describePlatformshFailure } from '../machine-users/steps';
 import { currentHoldings } from './holders';
 import { closeInterruptedRuns, keepRunAlive } from './interrupted';
+import { forgetRemoteToken } from './remote-tokens';
 import { audit, executeRun, holding, pastedValues, PUSH_CONCURRENCY, tokenRecordData, verifyIdentity, type PushOutcome, type TokenDeps } from './push';
 
 function loadToken(tokenId: string) {
@@ -122,6 +123,7 @@ export async function finishRotation(
       } catch (error) {
         if (!(isPlatformshError(error) && error.kind === 'not_found')) throw error;
       }
+      await forgetRemoteToken(old.machineUserId, old.platformshTokenId);
       deletedAt = new Date();
       deletion = `The old token (…${old.lastFour}) is deleted on Platform.sh.`;
     }
@@ -276,6 +278,7 @@ export async function markTokenCompromised(context: RequestContext, rawInput: un
             await asUser.deleteApiToken(me.id, token.platformshTokenId).catch((error: unknown) => {
               if (!(isPlatformshError(error) && error.kind === 'not_found')) throw error;
             });
+            await forgetRemoteToken(token.machineUserId, token.platformshTokenId);
             deletedAt = new Date();
           } catch (error) {
             openTasks.push(`The token could not be deleted on Platform.sh (${describePlatformshFailure(error)}); try again.`);

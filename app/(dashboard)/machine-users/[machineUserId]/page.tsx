@@ -5,6 +5,7 @@ import { ChangeRolesControl, InvitationControls, RemoveControl } from '@/compone
 import { RolesSummary } from '@/components/machine-users/roles-editor';
 import { MachineUserStateBadge } from '@/components/machine-users/state-badge';
 import { MachineUserTokens } from '@/components/tokens/machine-user-tokens';
+import { RemoteTokensTable } from '@/components/tokens/remote-tokens-table';
 import { Alert } from '@/components/ui/alert';
 import { DataTable } from '@/components/ui/data-table';
 import { PageHeader } from '@/components/ui/page-header';
@@ -156,6 +157,14 @@ export default async function MachineUserPage({ params }: { params: Promise<{ ma
           )}
         </Section>
       </div>
+
+      {tokens.ok ? (
+        <div className="mt-4">
+          <Section title="Its tokens on Platform.sh">
+            <RemoteTokensTable remote={tokens.data.remote} />
+          </Section>
+        </div>
+      ) : null}
 
       <section className="mt-6">
         <h2 className="text-lg font-semibold text-slate-900">Timeline</h2>
