@@ -183,8 +183,9 @@ describe.each(TEST_DATABASE_KINDS)('tokens on %s', (kind) => {
   it('lets exactly one of ten simultaneous pushes for a machine user run (R6)', async () => {
     const { machineUserId, token } = await activeMachineUser(PORTAL);
     // Long enough that the winner is still running when the last of the others reaches the database,
-    // even on a loaded machine.
-    sim.faults.add({ method: 'POST', path: VARIABLES, kind: 'latency', ms: 1000 });
+    // even on a loaded machine (with a client that waits for it).
+    deps = { ...deps, dashboard: client(undefined, { timeoutMs: 10_000 }) };
+    sim.faults.add({ method: 'POST', path: VARIABLES, kind: 'latency', ms: 4000 });
     const userId = sim.store.findUserByEmail((await db.machineUser.findUniqueOrThrow({ where: { id: machineUserId } })).email)!.id;
     const tokens = [token, ...Array.from({ length: 9 }, (_, index) => sim.store.issueApiToken(userId, `parallel ${index}`).token)];
     // An environment no other test pushes to (another machine user's variable would need a confirmation).

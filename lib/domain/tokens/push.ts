@@ -7,6 +7,7 @@
 //   verify → check the targets (R8) → record intent: token, run, steps (L1; one running push per
 //   machine user, R6) → run the steps a few at a time → close the run (succeeded, or partial: resumable
 //   with the same token, R5).
+import type { z } from 'zod';
 import { authorize } from '@/lib/auth/authorize';
 import { recordAudit } from '@/lib/audit/record';
 import { getDb, Prisma } from '@/lib/db';
@@ -117,6 +118,48 @@ export function pastedValues(rawInput: unknown, field: string): string[] {
   return typeof value === 'string' ? [value] : [];
 }
 
+type Failure = ReturnType<typeof fail>;
+
+/**
+ * The opening every token action shares: parse the input, audit an invalid one with the pasted value
+ * redacted (even when the rest is invalid), load the target and authorize `token.record` on its
+ * project, auditing a refusal too. Nothing is written to Platform.sh before this has passed.
+ */
+export async function openTokenAction<Input, Target>(
+  context: RequestContext,
+  rawInput: unknown,
+  opening: {
+    schema: z.ZodType<Input>;
+    /** The field holding a pasted token. */
+    pastedField: 'token' | 'liveToken';
+    /** Names the action in the audit's reasons: "recording", "rotation", "revocation". */
+    name: string;
+    load: (input: Input) => Promise<Target | null>;
+    scope: (target: Target) => { projectId: string; machineUserId: string };
+    forbidden: string;
+  },
+): Promise<{ ok: true; input: Input; target: Target } | { ok: false; failure: Failure }> {
+  const pasted = pastedValues(rawInput, opening.pastedField);
+  const parsed = opening.schema.safeParse(rawInput);
+  if (!parsed.success) {
+    await audit(context, { action: 'token.record', outcome: 'invalid', reason: `${opening.name} input failed validation`, secrets: pasted });
+    return { ok: false, failure: fail('invalid_input', 'Please correct the highlighted fields.', fieldErrorsOf(parsed.error)) };
+  }
+  const target = await opening.load(parsed.data);
+  const scope = target ? opening.scope(target) : undefined;
+  if (!target || !scope || !authorize(context.actor, 'token.record', { projectId: scope.projectId }).allowed) {
+    await audit(context, {
+      action: 'token.record',
+      outcome: 'refused',
+      reason: scope ? `${opening.name} refused: project ${scope.projectId} is not assigned, or role ${context.actor.role} may not record tokens` : `${opening.name} refused: unknown target`,
+      targetId: scope?.machineUserId,
+      secrets: pasted,
+    });
+    return { ok: false, failure: fail('forbidden', opening.forbidden) };
+  }
+  return { ok: true, input: parsed.data, target };
+}
+
 /** A new token record: fingerprint, last four, rotate-by (policy default) and what Platform.sh said of it. */
 export function tokenRecordData(
   context: RequestContext,
@@ -141,19 +184,16 @@ export function tokenRecordData(
 
 export async function recordAndPushToken(context: RequestContext, rawInput: unknown, deps: TokenDeps): Promise<ActionResult<PushOutcome>> {
   const db = getDb();
-  const parsed = recordTokenSchema.safeParse(rawInput);
-  // The value is redacted from the audit row even when the rest of the input is invalid.
-  const pasted = pastedValues(rawInput, 'token');
-  if (!parsed.success) {
-    await audit(context, { action: 'token.record', outcome: 'invalid', reason: 'input failed validation', secrets: pasted });
-    return fail('invalid_input', 'Please correct the highlighted fields.', fieldErrorsOf(parsed.error));
-  }
-  const input = parsed.data;
-  const machineUser = await loadMachineUser(input.machineUserId);
-  if (!machineUser || !authorize(context.actor, 'token.record', { projectId: machineUser.projectId }).allowed) {
-    await audit(context, { action: 'token.record', outcome: 'refused', reason: machineUser ? `project ${machineUser.projectId} is not assigned, or role ${context.actor.role} may not record tokens` : 'unknown machine user', targetId: input.machineUserId, secrets: [input.token] });
-    return fail('forbidden', 'You do not have permission to record tokens for this machine user.');
-  }
+  const opened = await openTokenAction(context, rawInput, {
+    schema: recordTokenSchema,
+    pastedField: 'token',
+    name: 'recording',
+    load: (input) => loadMachineUser(input.machineUserId),
+    scope: (machineUser) => ({ projectId: machineUser.projectId, machineUserId: machineUser.id }),
+    forbidden: 'You do not have permission to record tokens for this machine user.',
+  });
+  if (!opened.ok) return opened.failure;
+  const { input, target: machineUser } = opened;
   if (machineUser.state !== 'active' || !machineUser.platformshUserId) {
     return fail('conflict', 'This machine user has not accepted its invitation yet: its token cannot exist before.');
   }

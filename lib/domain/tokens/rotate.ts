@@ -10,7 +10,7 @@
 import { authorize } from '@/lib/auth/authorize';
 import { recordAudit } from '@/lib/audit/record';
 import { getDb } from '@/lib/db';
-import { fail, fieldErrorsOf, isUniqueViolation, ok, type ActionResult } from '@/lib/errors';
+import { fail, isUniqueViolation, ok, type ActionResult } from '@/lib/errors';
 import { CLI_TOKEN_VARIABLE, isPlatformshError, mapWithConcurrency, type PlatformshClient } from '@/lib/platformsh';
 import { fingerprintOf, sameFingerprint } from '@/lib/security/fingerprint';
 import { compromiseTokenSchema, rotateTokenSchema } from '@/lib/validations/tokens';
@@ -19,7 +19,7 @@ import { describePlatformshFailure } from '../machine-users/steps';
 import { currentHoldings } from './holders';
 import { closeInterruptedRuns, keepRunAlive } from './interrupted';
 import { forgetRemoteToken } from './remote-tokens';
-import { audit, executeRun, holding, pastedValues, PUSH_CONCURRENCY, tokenRecordData, verifyIdentity, type PushOutcome, type TokenDeps } from './push';
+import { audit, executeRun, holding, openTokenAction, PUSH_CONCURRENCY, tokenRecordData, verifyIdentity, type PushOutcome, type TokenDeps } from './push';
 
 function loadToken(tokenId: string) {
   return getDb().apiToken.findUnique({ where: { id: tokenId }, include: { machineUser: { include: { project: { select: { id: true, title: true } } } } } });
@@ -27,18 +27,16 @@ function loadToken(tokenId: string) {
 
 export async function rotateToken(context: RequestContext, rawInput: unknown, deps: TokenDeps): Promise<ActionResult<PushOutcome>> {
   const db = getDb();
-  const parsed = rotateTokenSchema.safeParse(rawInput);
-  const pasted = pastedValues(rawInput, 'token');
-  if (!parsed.success) {
-    await audit(context, { action: 'token.record', outcome: 'invalid', reason: 'rotation input failed validation', secrets: pasted });
-    return fail('invalid_input', 'Please correct the highlighted fields.', fieldErrorsOf(parsed.error));
-  }
-  const input = parsed.data;
-  const old = await loadToken(input.oldTokenId);
-  if (!old || !authorize(context.actor, 'token.record', { projectId: old.machineUser.projectId }).allowed) {
-    await audit(context, { action: 'token.record', outcome: 'refused', reason: 'rotation refused', targetId: old?.machineUserId, secrets: [input.token] });
-    return fail('forbidden', 'You do not have permission to rotate this token.');
-  }
+  const opened = await openTokenAction(context, rawInput, {
+    schema: rotateTokenSchema,
+    pastedField: 'token',
+    name: 'rotation',
+    load: (input) => loadToken(input.oldTokenId),
+    scope: (token) => ({ projectId: token.machineUser.projectId, machineUserId: token.machineUserId }),
+    forbidden: 'You do not have permission to rotate this token.',
+  });
+  if (!opened.ok) return opened.failure;
+  const { input, target: old } = opened;
   if (old.status !== 'active') return fail('conflict', `This token is ${old.status}: only an active token is rotated.`);
   await closeInterruptedRuns(db, { machineUserId: old.machineUserId });
 
@@ -188,18 +186,16 @@ export interface RevocationOutcome {
  */
 export async function markTokenCompromised(context: RequestContext, rawInput: unknown, deps: TokenDeps): Promise<ActionResult<RevocationOutcome>> {
   const db = getDb();
-  const parsed = compromiseTokenSchema.safeParse(rawInput);
-  const pasted = pastedValues(rawInput, 'liveToken');
-  if (!parsed.success) {
-    await audit(context, { action: 'token.record', outcome: 'invalid', reason: 'revocation input failed validation', secrets: pasted });
-    return fail('invalid_input', 'Please correct the highlighted fields.', fieldErrorsOf(parsed.error));
-  }
-  const input = parsed.data;
-  const token = await loadToken(input.tokenId);
-  if (!token || !authorize(context.actor, 'token.record', { projectId: token.machineUser.projectId }).allowed) {
-    await audit(context, { action: 'token.record', outcome: 'refused', reason: 'revocation refused', targetId: token?.machineUserId, secrets: pasted });
-    return fail('forbidden', 'You do not have permission to revoke this token.');
-  }
+  const opened = await openTokenAction(context, rawInput, {
+    schema: compromiseTokenSchema,
+    pastedField: 'liveToken',
+    name: 'revocation',
+    load: (input) => loadToken(input.tokenId),
+    scope: (token) => ({ projectId: token.machineUser.projectId, machineUserId: token.machineUserId }),
+    forbidden: 'You do not have permission to revoke this token.',
+  });
+  if (!opened.ok) return opened.failure;
+  const { input, target: token } = opened;
   if (token.status === 'compromised' && token.deletedOnPlatformAt) return fail('conflict', 'This token is already marked compromised and deleted on Platform.sh.');
   await closeInterruptedRuns(db, { machineUserId: token.machineUserId });
   const plan = await getRevocationPlan(context, token.id);

@@ -138,6 +138,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     }
   }
 
+  // Idle connections stay open longer than the client keeps them (undici: 4 s), as a real API's do.
+  // With Node's 5 s default, a client reusing a socket at the moment the server closes it sees a
+  // reset after sending a POST, which happened on loaded test machines.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
