@@ -161,7 +161,7 @@ export async function openTokenAction<Input, Target>(
 }
 
 /** A new token record: fingerprint, last four, rotate-by (policy default) and what Platform.sh said of it. */
-export function tokenRecordData(
+function tokenRecordData(
   context: RequestContext,
   machineUserId: string,
   input: { token: string; name: string; rotateBy?: string },
@@ -180,6 +180,59 @@ export function tokenRecordData(
     mfaOnCreation: info?.mfaOnCreation ?? null,
     recordedById: context.actor.id,
   };
+}
+
+export const ANOTHER_PUSH_RUNNING = 'Another push for this machine user is running. Wait for it to finish, then try again.';
+
+/**
+ * L1: the intent (the token record, its run with one pending step per environment, and the audit
+ * row) is committed in one transaction before anything is written to Platform.sh. Returns the new
+ * record's id, or null when another push of the machine user holds its slot (R6).
+ */
+export async function recordIntent(
+  context: RequestContext,
+  intent: {
+    machineUserId: string;
+    input: { runId: string; token: string; name: string; rotateBy?: string; visibleBuild: boolean };
+    fingerprint: string;
+    info: ApiTokenInfo | undefined;
+    /** A rotation: the token the run replaces. */
+    rotatesTokenId?: string;
+    steps: { projectId: string; environmentId: string; environmentType: string; replacedForeign?: boolean }[];
+    details: Record<string, Prisma.InputJsonValue>;
+  },
+): Promise<string | null> {
+  const { machineUserId, input, fingerprint } = intent;
+  try {
+    return await getDb().$transaction(async (tx) => {
+      const token = await tx.apiToken.create({ data: tokenRecordData(context, machineUserId, input, fingerprint, intent.info) });
+      await tx.pushRun.create({
+        data: {
+          id: input.runId,
+          machineUserId,
+          tokenId: token.id,
+          rotatesTokenId: intent.rotatesTokenId,
+          activeMachineUserId: machineUserId,
+          visibleBuild: input.visibleBuild,
+          startedById: context.actor.id,
+          steps: { create: intent.steps },
+        },
+      });
+      await recordAudit(tx, {
+        actor: context.actor,
+        action: 'token.record',
+        outcome: 'succeeded',
+        clientAddress: context.clientAddress,
+        target: { type: 'machine_user', id: machineUserId },
+        tokenFingerprint: fingerprint,
+        details: { ...intent.details, runId: input.runId, tokenId: token.id },
+      });
+      return token.id;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return null;
+    throw error;
+  }
 }
 
 export async function recordAndPushToken(context: RequestContext, rawInput: unknown, deps: TokenDeps): Promise<ActionResult<PushOutcome>> {
@@ -231,46 +284,15 @@ export async function recordAndPushToken(context: RequestContext, rawInput: unkn
       });
     }
 
-    // L1: the intent (token record, run, steps) and its audit row are committed before any write.
-    let tokenId: string;
-    try {
-      tokenId = await db.$transaction(async (tx) => {
-        const token = await tx.apiToken.create({ data: tokenRecordData(context, machineUser.id, input, fingerprint, identity.info) });
-        await tx.pushRun.create({
-          data: {
-            id: input.runId,
-            machineUserId: machineUser.id,
-            tokenId: token.id,
-            activeMachineUserId: machineUser.id,
-            visibleBuild: input.visibleBuild,
-            startedById: context.actor.id,
-            steps: {
-              create: environments.map((environment) => ({
-                projectId: machineUser.projectId,
-                environmentId: environment.id,
-                environmentType: environment.type,
-                replacedForeign: foreign.includes(environment.id),
-              })),
-            },
-          },
-        });
-        await recordAudit(tx, {
-          actor: context.actor,
-          action: 'token.record',
-          outcome: 'succeeded',
-          clientAddress: context.clientAddress,
-          target: { type: 'machine_user', id: machineUser.id },
-          tokenFingerprint: fingerprint,
-          details: { step: 'recorded', runId: input.runId, tokenId: token.id, environments: input.environmentIds, replacing: foreign },
-        });
-        return token.id;
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        return refuse('Another push for this machine user is running. Wait for it to finish, then try again.');
-      }
-      throw error;
-    }
+    const tokenId = await recordIntent(context, {
+      machineUserId: machineUser.id,
+      input,
+      fingerprint,
+      info: identity.info,
+      steps: environments.map((environment) => ({ projectId: machineUser.projectId, environmentId: environment.id, environmentType: environment.type, replacedForeign: foreign.includes(environment.id) })),
+      details: { step: 'recorded', environments: input.environmentIds, replacing: foreign },
+    });
+    if (!tokenId) return refuse(ANOTHER_PUSH_RUNNING);
     return ok(await executeRun(context, deps, { runId: input.runId, tokenId, token: input.token, fingerprint }));
   });
 }

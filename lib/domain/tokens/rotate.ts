@@ -19,7 +19,7 @@ import { describePlatformshFailure } from '../machine-users/steps';
 import { currentHoldings } from './holders';
 import { closeInterruptedRuns, keepRunAlive } from './interrupted';
 import { forgetRemoteToken } from './remote-tokens';
-import { audit, executeRun, holding, openTokenAction, PUSH_CONCURRENCY, tokenRecordData, verifyIdentity, type PushOutcome, type TokenDeps } from './push';
+import { ANOTHER_PUSH_RUNNING, audit, executeRun, holding, openTokenAction, PUSH_CONCURRENCY, recordIntent, verifyIdentity, type PushOutcome, type TokenDeps } from './push';
 
 function loadToken(tokenId: string) {
   return getDb().apiToken.findUnique({ where: { id: tokenId }, include: { machineUser: { include: { project: { select: { id: true, title: true } } } } } });
@@ -50,37 +50,16 @@ export async function rotateToken(context: RequestContext, rawInput: unknown, de
       return fail('invalid_input', identity.message);
     }
     const held = (await currentHoldings([old.machineUserId])).filter((holding) => holding.tokenId === old.id);
-    let tokenId: string;
-    try {
-      tokenId = await db.$transaction(async (tx) => {
-        const token = await tx.apiToken.create({ data: tokenRecordData(context, old.machineUserId, input, fingerprint, identity.info) });
-        await tx.pushRun.create({
-          data: {
-            id: input.runId,
-            machineUserId: old.machineUserId,
-            tokenId: token.id,
-            rotatesTokenId: old.id,
-            activeMachineUserId: old.machineUserId,
-            visibleBuild: input.visibleBuild,
-            startedById: context.actor.id,
-            steps: { create: held.map((holding) => ({ projectId: holding.projectId, environmentId: holding.environmentId, environmentType: holding.environmentType })) },
-          },
-        });
-        await recordAudit(tx, {
-          actor: context.actor,
-          action: 'token.record',
-          outcome: 'succeeded',
-          clientAddress: context.clientAddress,
-          target: { type: 'machine_user', id: old.machineUserId },
-          tokenFingerprint: fingerprint,
-          details: { step: 'rotation_recorded', runId: input.runId, tokenId: token.id, replaces: old.id, replacesLastFour: old.lastFour, environments: held.map((holding) => holding.environmentId) },
-        });
-        return token.id;
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) return fail('conflict', 'Another push for this machine user is running. Wait for it to finish, then try again.');
-      throw error;
-    }
+    const tokenId = await recordIntent(context, {
+      machineUserId: old.machineUserId,
+      input,
+      fingerprint,
+      info: identity.info,
+      rotatesTokenId: old.id,
+      steps: held.map((holding) => ({ projectId: holding.projectId, environmentId: holding.environmentId, environmentType: holding.environmentType })),
+      details: { step: 'rotation_recorded', replaces: old.id, replacesLastFour: old.lastFour, environments: held.map((holding) => holding.environmentId) },
+    });
+    if (!tokenId) return fail('conflict', ANOTHER_PUSH_RUNNING);
     return ok(await executeRun(context, deps, { runId: input.runId, tokenId, token: input.token, fingerprint }));
   });
 }
