@@ -1,5 +1,7 @@
 import Link from 'next/link';
+import type { ReactNode } from 'react';
 import { buttonClasses } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
 
 interface ListPaginationProps {
   /** Where the list lives, e.g. "/users". */
@@ -54,5 +56,33 @@ export function ListPagination({ basePath, params, page, pageSize, total, shownC
         </div>
       ) : null}
     </nav>
+  );
+}
+
+/**
+ * A paginated list page's body: the table and its pagination; `empty` when nothing matches; and,
+ * past the last page (an old link), a way back to the first one.
+ */
+export function PagedList({ noun, empty, children, ...pagination }: ListPaginationProps & { /** Plural, e.g. "machine users". */ noun: string; empty: ReactNode; children: ReactNode }) {
+  if (pagination.shownCount === 0 && pagination.total === 0) return empty;
+  if (pagination.shownCount === 0) {
+    return (
+      <EmptyState
+        title="This page is empty"
+        action={
+          <Link href={pageHref(pagination.basePath, pagination.params, 1)} className={buttonClasses('secondary')}>
+            Go to the first page
+          </Link>
+        }
+      >
+        There are {pagination.total} {noun}, fewer than this page number needs.
+      </EmptyState>
+    );
+  }
+  return (
+    <>
+      {children}
+      <ListPagination {...pagination} />
+    </>
   );
 }

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AuditFilterForm, type AuditFilterValues } from '@/components/audit/audit-filter-form';
 import { AuditTable } from '@/components/audit/audit-table';
-import { ListPagination, pageHref } from '@/components/ui/pagination';
+import { PagedList } from '@/components/ui/pagination';
 import { Alert } from '@/components/ui/alert';
 import { buttonClasses } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -64,45 +64,33 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <Alert tone="error" title={result.error.message}>
           {result.error.code === 'invalid_input' ? 'Correct the highlighted filter, or clear the filters.' : null}
         </Alert>
-      ) : result.data.events.length === 0 ? (
-        result.data.total === 0 ? (
-          <EmptyState
-            title={isFiltered ? 'No events match these filters' : 'No events yet'}
-            action={
-              isFiltered ? (
-                <Link href="/audit" className={buttonClasses('secondary')}>
-                  Clear filters
-                </Link>
-              ) : undefined
-            }
-          >
-            {isFiltered ? 'Try another outcome or action, or a shorter part of the e-mail address.' : 'Events appear here as people use Keywarden.'}
-          </EmptyState>
-        ) : (
-          <EmptyState
-            title="This page is empty"
-            action={
-              <Link href={pageHref('/audit', filters, 1)} className={buttonClasses('secondary')}>
-                Go to the first page
-              </Link>
-            }
-          >
-            There are {result.data.total} matching events, fewer than this page number needs.
-          </EmptyState>
-        )
       ) : (
-        <>
+        <PagedList
+          noun="matching events"
+          basePath="/audit"
+          params={filters}
+          page={result.data.page}
+          pageSize={result.data.pageSize}
+          total={result.data.total}
+          shownCount={result.data.events.length}
+          label="Audit pages"
+          empty={
+            <EmptyState
+              title={isFiltered ? 'No events match these filters' : 'No events yet'}
+              action={
+                isFiltered ? (
+                  <Link href="/audit" className={buttonClasses('secondary')}>
+                    Clear filters
+                  </Link>
+                ) : undefined
+              }
+            >
+              {isFiltered ? 'Try another outcome or action, or a shorter part of the e-mail address.' : 'Events appear here as people use Keywarden.'}
+            </EmptyState>
+          }
+        >
           <AuditTable events={result.data.events} caption={`Audit events${isFiltered ? ' matching the filters' : ''}, newest first, page ${result.data.page}`} />
-          <ListPagination
-            basePath="/audit"
-            params={filters}
-            page={result.data.page}
-            pageSize={result.data.pageSize}
-            total={result.data.total}
-            shownCount={result.data.events.length}
-            label="Audit pages"
-          />
-        </>
+        </PagedList>
       )}
     </>
   );

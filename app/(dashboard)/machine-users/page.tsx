@@ -7,7 +7,7 @@ import { Button, buttonClasses } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { SelectField, TextField } from '@/components/ui/field';
 import { PageHeader } from '@/components/ui/page-header';
-import { ListPagination, pageHref } from '@/components/ui/pagination';
+import { PagedList } from '@/components/ui/pagination';
 import { ruleFor } from '@/lib/auth/authorize';
 import { requirePageContext } from '@/lib/auth/session';
 import { listMachineUsers } from '@/lib/domain/machine-users/queries';
@@ -83,37 +83,25 @@ export default async function MachineUsersPage({ searchParams }: { searchParams:
           </Link>
         ) : null}
       </Form>
-      {result.data.machineUsers.length === 0 && result.data.total > 0 ? (
-        <EmptyState
-          title="This page is empty"
-          action={
-            <Link href={pageHref('/machine-users', listParams, 1)} className={buttonClasses('secondary')}>
-              Go to the first page
-            </Link>
-          }
-        >
-          There are {result.data.total} machine users, fewer than this page number needs.
-        </EmptyState>
-      ) : result.data.machineUsers.length === 0 ? (
-        <EmptyState title={filtered ? 'No machine users match these filters' : 'No machine users yet'} action={filtered ? undefined : onboard}>
-          {filtered
-            ? 'The search looks at addresses and project titles.'
-            : 'Give each automated project its own machine user, with the narrowest roles its job needs.'}
-        </EmptyState>
-      ) : (
-        <>
-          <MachineUsersTable machineUsers={result.data.machineUsers} caption={`Machine users, page ${result.data.page}`} />
-          <ListPagination
-            basePath="/machine-users"
-            params={listParams}
-            page={result.data.page}
-            pageSize={result.data.pageSize}
-            total={result.data.total}
-            shownCount={result.data.machineUsers.length}
-            label="Machine users pages"
-          />
-        </>
-      )}
+      <PagedList
+        noun="machine users"
+        basePath="/machine-users"
+        params={listParams}
+        page={result.data.page}
+        pageSize={result.data.pageSize}
+        total={result.data.total}
+        shownCount={result.data.machineUsers.length}
+        label="Machine users pages"
+        empty={
+          <EmptyState title={filtered ? 'No machine users match these filters' : 'No machine users yet'} action={filtered ? undefined : onboard}>
+            {filtered
+              ? 'The search looks at addresses and project titles.'
+              : 'Give each automated project its own machine user, with the narrowest roles its job needs.'}
+          </EmptyState>
+        }
+      >
+        <MachineUsersTable machineUsers={result.data.machineUsers} caption={`Machine users, page ${result.data.page}`} />
+      </PagedList>
     </>
   );
 }

@@ -7,7 +7,7 @@ import { Alert } from '@/components/ui/alert';
 import { buttonClasses } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { ListPagination, pageHref } from '@/components/ui/pagination';
+import { PagedList } from '@/components/ui/pagination';
 import { authorize } from '@/lib/auth/authorize';
 import { requirePageContext } from '@/lib/auth/session';
 import { listProjects } from '@/lib/domain/inventory/projects';
@@ -44,8 +44,16 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Pro
       ) : (
         <>
           <ProjectFilters query={result.data.query} />
-          {result.data.projects.length === 0 ? (
-            result.data.total === 0 ? (
+          <PagedList
+            noun="projects"
+            basePath="/projects"
+            params={listParams(result.data.query)}
+            page={result.data.page}
+            pageSize={result.data.pageSize}
+            total={result.data.total}
+            shownCount={result.data.projects.length}
+            label="Projects pages"
+            empty={
               <EmptyState
                 title={isFiltered(result.data.query) ? 'No projects match these filters' : 'No projects yet'}
                 action={
@@ -60,36 +68,14 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Pro
                   ? 'No project is assigned to you yet.'
                   : 'Projects appear here after a sync with Platform.sh. Use Sync now above, or wait for the scheduled sync.'}
               </EmptyState>
-            ) : (
-              <EmptyState
-                title="This page is empty"
-                action={
-                  <Link href={pageHref('/projects', listParams(result.data.query), 1)} className={buttonClasses('secondary')}>
-                    Go to the first page
-                  </Link>
-                }
-              >
-                There are {result.data.total} projects, fewer than this page number needs.
-              </EmptyState>
-            )
-          ) : (
-            <>
-              <ProjectsTable
-                projects={result.data.projects}
-                query={result.data.query}
-                caption={`Projects, sorted by ${result.data.query.sort} (${result.data.query.dir === 'asc' ? 'ascending' : 'descending'}), page ${result.data.page}`}
-              />
-              <ListPagination
-                basePath="/projects"
-                params={listParams(result.data.query)}
-                page={result.data.page}
-                pageSize={result.data.pageSize}
-                total={result.data.total}
-                shownCount={result.data.projects.length}
-                label="Projects pages"
-              />
-            </>
-          )}
+            }
+          >
+            <ProjectsTable
+              projects={result.data.projects}
+              query={result.data.query}
+              caption={`Projects, sorted by ${result.data.query.sort} (${result.data.query.dir === 'asc' ? 'ascending' : 'descending'}), page ${result.data.page}`}
+            />
+          </PagedList>
         </>
       )}
     </>

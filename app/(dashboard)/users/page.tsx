@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AssignableProjectsProvider } from '@/components/users/assignable-projects';
 import { InviteUserDialog } from '@/components/users/invite-user-dialog';
-import { ListPagination, pageHref } from '@/components/ui/pagination';
+import { PagedList } from '@/components/ui/pagination';
 import { UserSearchForm } from '@/components/users/user-search-form';
 import { UsersTable } from '@/components/users/users-table';
 import { Alert } from '@/components/ui/alert';
@@ -69,34 +69,31 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
       <UserSearchForm query={query} />
       {!result.ok ? (
         <Alert tone="error">{result.error.message}</Alert>
-      ) : result.data.users.length === 0 ? (
-        result.data.total === 0 ? (
-          <EmptyState
-            title={query ? `No users match “${query}”` : 'No users yet'}
-            action={
-              query ? (
-                <Link href="/users" className={buttonClasses('secondary')}>
-                  Show all users
-                </Link>
-              ) : undefined
-            }
-          >
-            {query ? 'The search looks at e-mail addresses and names.' : canManage ? 'Invite the first user with Invite user.' : null}
-          </EmptyState>
-        ) : (
-          <EmptyState
-            title="This page is empty"
-            action={
-              <Link href={pageHref('/users', { q: query }, 1)} className={buttonClasses('secondary')}>
-                Go to the first page
-              </Link>
-            }
-          >
-            There are {result.data.total} users, fewer than this page number needs.
-          </EmptyState>
-        )
       ) : (
-        <>
+        <PagedList
+          noun="users"
+          basePath="/users"
+          params={{ q: query }}
+          page={result.data.page}
+          pageSize={result.data.pageSize}
+          total={result.data.total}
+          shownCount={result.data.users.length}
+          label="Users pages"
+          empty={
+            <EmptyState
+              title={query ? `No users match “${query}”` : 'No users yet'}
+              action={
+                query ? (
+                  <Link href="/users" className={buttonClasses('secondary')}>
+                    Show all users
+                  </Link>
+                ) : undefined
+              }
+            >
+              {query ? 'The search looks at e-mail addresses and names.' : canManage ? 'Invite the first user with Invite user.' : null}
+            </EmptyState>
+          }
+        >
           <UsersTable
             users={result.data.users}
             projects={projects}
@@ -104,16 +101,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
             canManage={canManage}
             caption={query ? `Dashboard users matching “${query}”, page ${result.data.page}` : `Dashboard users, page ${result.data.page}`}
           />
-          <ListPagination
-            basePath="/users"
-            params={{ q: query }}
-            page={result.data.page}
-            pageSize={result.data.pageSize}
-            total={result.data.total}
-            shownCount={result.data.users.length}
-            label="Users pages"
-          />
-        </>
+        </PagedList>
       )}
     </>
   );
