@@ -58,6 +58,22 @@ function readableProjects(context: RequestContext): Prisma.ProjectWhereInput | n
   return null;
 }
 
+/** A project row (with its count of live machine users) as the list and the project page show it. */
+function toProjectSummary(row: Prisma.ProjectGetPayload<object> & { _count: { machineUsers: number } }): ProjectSummary {
+  return {
+    id: row.id,
+    title: row.title,
+    region: row.region,
+    environments: { total: row.environmentCount, production: row.productionCount, staging: row.stagingCount, development: row.developmentCount },
+    machineUsers: row._count.machineUsers,
+    tokenOnProduction: row.tokenOnProduction,
+    lastSyncedAt: row.lastSyncedAt?.toISOString() ?? null,
+    lastSyncError: row.lastSyncError,
+    lastSyncErrorAt: row.lastSyncErrorAt?.toISOString() ?? null,
+    missingSince: row.missingSince?.toISOString() ?? null,
+  };
+}
+
 export async function listProjects(context: RequestContext, rawQuery: unknown): Promise<ActionResult<ProjectPage>> {
   const scope = readableProjects(context);
   if (!scope) return fail('forbidden', 'You do not have permission to see projects.');
@@ -83,18 +99,7 @@ export async function listProjects(context: RequestContext, rawQuery: unknown): 
     db.project.count({ where }),
   ]);
   return ok({
-    projects: rows.map((row) => ({
-      id: row.id,
-      title: row.title,
-      region: row.region,
-      environments: { total: row.environmentCount, production: row.productionCount, staging: row.stagingCount, development: row.developmentCount },
-      machineUsers: row._count.machineUsers,
-      tokenOnProduction: row.tokenOnProduction,
-      lastSyncedAt: row.lastSyncedAt?.toISOString() ?? null,
-      lastSyncError: row.lastSyncError,
-      lastSyncErrorAt: row.lastSyncErrorAt?.toISOString() ?? null,
-      missingSince: row.missingSince?.toISOString() ?? null,
-    })),
+    projects: rows.map(toProjectSummary),
     total,
     page: query.page,
     pageSize: PROJECTS_PAGE_SIZE,
@@ -165,19 +170,10 @@ export async function getProject(context: RequestContext, projectId: string): Pr
     (a, b) => (a.environmentId === null ? -1 : (position.get(a.environmentId) ?? 0)) - (b.environmentId === null ? -1 : (position.get(b.environmentId) ?? 0)),
   );
   return ok({
-    id: project.id,
-    title: project.title,
+    ...toProjectSummary(project),
     tokenVariableName: CLI_TOKEN_VARIABLE,
-    region: project.region,
     organizationId: project.organizationId,
     defaultBranch: project.defaultBranch,
-    environments: { total: project.environmentCount, production: project.productionCount, staging: project.stagingCount, development: project.developmentCount },
-    machineUsers: project._count.machineUsers,
-    tokenOnProduction: project.tokenOnProduction,
-    lastSyncedAt: project.lastSyncedAt?.toISOString() ?? null,
-    lastSyncError: project.lastSyncError,
-    lastSyncErrorAt: project.lastSyncErrorAt?.toISOString() ?? null,
-    missingSince: project.missingSince?.toISOString() ?? null,
     environmentList: environments.map((environment) => ({
       id: environment.id,
       title: environment.title,
