@@ -18,6 +18,7 @@ import { DEFAULT_ROTATE_AFTER_DAYS, recordTokenSchema, resumePushSchema } from '
 import type { RequestContext } from '../context';
 import { closeInterruptedRuns, keepRunAlive } from './interrupted';
 import { describePlatformshFailure, mayHaveApplied } from '../machine-users/steps';
+import { recordLastUse } from './last-use';
 import { finishRotation } from './rotate';
 
 /** What the token actions need from outside: the API (as the dashboard, and as a pasted token) and the fingerprint key. */
@@ -81,6 +82,8 @@ export async function verifyIdentity(deps: TokenDeps, token: string, machineUser
       return { ok: false, message: `This token belongs to ${me.email}, not to ${machineUser.email}. Nothing was pushed.` };
     }
     const tokens = await asMachineUser.listApiTokens(me.id).catch(() => [] as ApiTokenInfo[]);
+    // The only time Keywarden can read this list (no one else may): keep each recorded token's last use.
+    await recordLastUse(getDb(), machineUser.id, tokens);
     const newest = [...tokens].sort((a, b) => (b.lastUsedAt ?? '').localeCompare(a.lastUsedAt ?? ''))[0];
     return { ok: true, info: newest };
   } catch (error) {
@@ -131,6 +134,7 @@ export function tokenRecordData(
     platformshTokenId: info?.id ?? null,
     remoteCreatedAt: info?.createdAt ? new Date(info.createdAt) : null,
     lastUsedAt: info?.lastUsedAt ? new Date(info.lastUsedAt) : null,
+    lastUsedSeenAt: info ? new Date() : null,
     mfaOnCreation: info?.mfaOnCreation ?? null,
     recordedById: context.actor.id,
   };
