@@ -28,6 +28,7 @@ const DASHBOARD_PAGES: { path: string; heading: string }[] = [
   { path: '/', heading: 'Overview' },
   { path: '/projects', heading: 'Projects' },
   { path: `/projects/${DEMO_HAND_SET_TOKEN_PROJECT_ID}`, heading: 'Checkout API' },
+  { path: `/projects/${DEMO_HAND_SET_TOKEN_PROJECT_ID}/onboarding`, heading: 'Onboarding kit' },
   { path: '/machine-users', heading: 'Machine users' },
   { path: '/machine-users/new', heading: 'Onboard a machine user' },
   { path: '/tokens', heading: 'Tokens' },

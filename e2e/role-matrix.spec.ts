@@ -56,6 +56,8 @@ interface Target {
   projectId?: string;
   /** token.record: the last four characters of the token the admin pasted. */
   tokenLastFour?: string;
+  /** onboarding.confirm_config: the note of this target's confirmation, unique to it. */
+  note?: string;
 }
 
 async function latestSyncRun(admin: Page): Promise<{ id: string; status: string } | null> {
@@ -320,7 +322,34 @@ const DRIVERS: Record<string, Driver> = {
       await expect(pageSection(admin, 'Tokens').getByRole('region', { name: 'Tokens table' })).toContainText(`…${target.tokenLastFour ?? '????'}`);
     },
   },
+  'onboarding.confirm_config': {
+    // Checkout API: assigned to the onboarder, and no other spec confirms its configuration.
+    assignedProject: checkout,
+    seed: async (_tools, project) => ({ email: '', projectId: project.id, note: `Checked by the role-matrix replay ${uniqueEmail('note')}` }),
+    send: async (admin, target) => {
+      await openOnboardingKit(admin, projectOf(target));
+      await admin.getByRole('button', { name: 'Confirm the cron and build hook are deployed' }).click();
+      const dialog = admin.getByRole('dialog', { name: `Confirm the deployed configuration of ${projectOf(target).title}?` });
+      await dialog.getByLabel('What you checked (optional)').fill(target.note ?? '');
+      await dialog.getByRole('button', { name: 'Confirm', exact: true }).click();
+    },
+    retarget: (args, other) => [{ ...firstArgument(args), projectId: other.projectId, note: other.note }],
+    expectUnchanged: async (admin, target) => {
+      await openOnboardingKit(admin, projectOf(target));
+      await expect(admin.getByRole('main')).not.toContainText(target.note ?? '(no note)');
+    },
+    expectChanged: async (admin, target) => {
+      await openOnboardingKit(admin, projectOf(target));
+      await expect(admin.getByRole('listitem').filter({ hasText: target.note ?? '(no note)' }).first()).toBeVisible();
+    },
+  },
 };
+
+async function openOnboardingKit(admin: Page, project: DemoProject): Promise<void> {
+  await admin.goto(`/projects/${project.id}/onboarding`);
+  await expect(admin.getByRole('heading', { name: 'Onboarding kit', level: 1 })).toBeVisible();
+  await waitForHydration(admin, 'main button');
+}
 
 /** The refusal of `action` by `role`'s shared account, from `address`, is on the Audit page. */
 async function expectRefusalAudited(admin: Page, action: string, role: AccountRole, address: string): Promise<void> {

@@ -16,7 +16,7 @@ export interface AuditEntry {
   /** Someone not signed in (a sign-in attempt, a set-up link) identifies by what they typed. */
   actorEmail?: string | null;
   /** A role-matrix action, or an event no person asked for (sign-in, set-up, what a sync observed). */
-  action: Action | `auth.${string}` | `setup.${string}` | `invitation.${string}` | `machine_user.${string}`;
+  action: Action | `auth.${string}` | `setup.${string}` | `invitation.${string}` | `machine_user.${string}` | `onboarding.${string}`;
   target?: AuditTarget;
   outcome: AuditOutcome;
   reason?: string;

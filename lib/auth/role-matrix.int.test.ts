@@ -24,6 +24,7 @@ import { PRESETS, toPermissions } from '@/lib/machine-users/roles';
 import type { PlatformshClient } from '@/lib/platformsh';
 import { startSimulator, type RunningSimulator } from '@/lib/platformsh/simulator';
 import { recordAndPushToken } from '@/lib/domain/tokens/push';
+import { confirmOnboardingConfig } from '@/lib/domain/onboarding/confirm';
 import type { ActionResult } from '@/lib/errors';
 import type { Role } from '@/lib/roles';
 import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
@@ -297,6 +298,22 @@ const SCENARIOS: Record<string, Scenario> = {
         verify: async (db) => {
           expect(await db.apiToken.count({ where: { machineUserId: machineUser.id, status: 'active' } })).toBe(1);
           expect(sim.store.projects.get(machineUser.projectId)!.environments.get(environmentId)!.variables.get('env:PLATFORMSH_CLI_TOKEN')?.value).toBe(token);
+        },
+      };
+    },
+  },
+  'onboarding.confirm_config': {
+    run: confirmOnboardingConfig,
+    prepare: async () => {
+      const projectId = someProject();
+      // A note of its own, so that the confirmation this call adds is told apart from earlier ones.
+      const note = `cron and build hook deployed (matrix ${randomBytes(4).toString('hex')})`;
+      return {
+        input: { projectId, note },
+        projectId,
+        verify: async (db) => {
+          const rows = await db.onboardingConfirmation.findMany({ where: { projectId, note } });
+          expect(rows).toHaveLength(1);
         },
       };
     },

@@ -12,23 +12,23 @@ export type CliBinary = 'platform' | 'upsun';
 
 export const CLI_BINARIES: readonly CliBinary[] = ['platform', 'upsun'];
 
-/** Commands that start an activity and, without `--no-wait`, follow it until it completes. */
-export const WAITING_COMMANDS: ReadonlySet<string> = new Set([
+/**
+ * Commands that start an activity, follow it until it completes (without `--no-wait`) and ask a
+ * confirm() question first (without `--yes`): most commands that change an environment do both, so
+ * both lists below are derived from this one instead of repeating it.
+ */
+const WAITING_AND_PROMPTING = [
   'backup:create',
   'backup:delete',
   'backup:restore',
-  'certificate:add',
   'certificate:delete',
   'domain:add',
   'domain:delete',
-  'domain:update',
   'environment:activate',
   'environment:branch',
   'environment:delete',
   'environment:deploy',
   'environment:deploy:type',
-  'environment:http-access',
-  'environment:init',
   'environment:merge',
   'environment:pause',
   'environment:push',
@@ -37,18 +37,28 @@ export const WAITING_COMMANDS: ReadonlySet<string> = new Set([
   'environment:synchronize',
   'integration:add',
   'integration:delete',
-  'integration:update',
   'operation:run',
-  'project:variable:delete',
-  'project:variable:set',
   'resources:set',
-  'source-operation:run',
-  'team:update',
   'user:add',
   'user:delete',
+  'variable:delete',
+] as const;
+
+/** Commands that start an activity and, without `--no-wait`, follow it until it completes. */
+export const WAITING_COMMANDS: ReadonlySet<string> = new Set([
+  ...WAITING_AND_PROMPTING,
+  // These wait but never ask.
+  'certificate:add',
+  'domain:update',
+  'environment:http-access',
+  'environment:init',
+  'integration:update',
+  'project:variable:delete',
+  'project:variable:set',
+  'source-operation:run',
+  'team:update',
   'user:update',
   'variable:create',
-  'variable:delete',
   'variable:disable',
   'variable:enable',
   'variable:set',
@@ -64,40 +74,18 @@ const WAIT_WHEN_SETTING: ReadonlySet<string> = new Set(['environment:info', 'pro
 
 /** Commands whose source asks a confirm() question that `--yes` answers. */
 export const PROMPTING_COMMANDS: ReadonlySet<string> = new Set([
+  ...WAITING_AND_PROMPTING,
+  // These ask but start no activity to wait for.
   'activity:cancel',
   'autoscaling:set',
-  'backup:create',
-  'backup:delete',
-  'backup:restore',
   'blue-green:conclude',
   'blue-green:deploy',
   'blue-green:enable',
-  'certificate:delete',
   'db:dump',
-  'domain:add',
-  'domain:delete',
-  'environment:activate',
-  'environment:branch',
-  'environment:delete',
-  'environment:deploy',
-  'environment:deploy:type',
-  'environment:merge',
-  'environment:pause',
-  'environment:push',
-  'environment:redeploy',
-  'environment:resume',
-  'environment:synchronize',
-  'integration:add',
-  'integration:delete',
   'mount:download',
   'mount:upload',
-  'operation:run',
   'project:delete',
   'resources:build:set',
-  'resources:set',
-  'user:add',
-  'user:delete',
-  'variable:delete',
 ]);
 
 /** Visible and hidden aliases of the commands above (setAliases / setHiddenAliases in the CLI). */

@@ -27,3 +27,17 @@ export {
   type Vendor,
 } from './schemas';
 export { shellQuote } from './shell';
+export {
+  CHECKLIST_STEPS,
+  evaluateChecklist,
+  NEXT_ACTIONS,
+  progressOf,
+  projectChecklist,
+  STEP_LABELS,
+  stepsDone,
+  type Checklist,
+  type ChecklistStep,
+  type ChecklistStepKey,
+  type ConfigConfirmation,
+  type MachineUserFacts,
+} from './checklist';

@@ -69,11 +69,18 @@ export const commandLineSchema = z
   .max(1000, 'Use at most 1,000 characters.')
   .regex(NO_CONTROL_CHARACTERS, 'Write the command on one line, without control characters.');
 
+/** A region's host as the API reports it (`eu-3.platform.sh`): named in each snippet's header. */
+export const regionHostSchema = z
+  .string()
+  .max(100, 'That region host is too long.')
+  .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, 'A region host has only lowercase letters, digits, dots and dashes.');
+
 export const projectContextSchema = z.strictObject({
   projectId: projectIdSchema,
   projectTitle: projectTitleSchema,
   productionBranch: branchSchema,
   vendor: z.enum(VENDORS, { error: 'Choose platformsh or upsun.' }),
+  region: regionHostSchema.optional(),
 });
 
 export type ProjectContext = z.input<typeof projectContextSchema>;

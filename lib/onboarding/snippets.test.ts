@@ -66,6 +66,14 @@ describe('shellQuote', () => {
   });
 });
 
+describe('the header', () => {
+  it('names the project, its title and its region host when known', () => {
+    expect(buildHookSnippet({ ...PLATFORM, region: 'eu-3.platform.sh' }).text.split('\n')[0]).toBe('# Keywarden onboarding kit, project abc123xyz (Shop), region eu-3.platform.sh.');
+    expect(buildHookSnippet(PLATFORM).text.split('\n')[0]).toBe('# Keywarden onboarding kit, project abc123xyz (Shop).');
+    expectInvalid(() => buildHookSnippet({ ...PLATFORM, region: 'eu-3.platform.sh\n  hooks: {}' }), 'region');
+  });
+});
+
 describe('buildHookSnippet', () => {
   it('installs the CLI with Homebrew into the app directory by default', () => {
     const snippet = buildHookSnippet(PLATFORM);
@@ -219,7 +227,7 @@ describe('setTokenVariableSnippet', () => {
     const commands = snippet.text.split('\n').filter((line) => line.startsWith('platform variable:create'));
     expect(commands).toHaveLength(2);
     expect(commands[0]).toBe(
-      'platform variable:create -p abc123xyz -e main --level environment --name env:PLATFORMSH_CLI_TOKEN --sensitive true --json false --inheritable false --enabled true --visible-build false --visible-runtime true --value "$PLATFORMSH_CLI_TOKEN_VALUE"',
+      'platform variable:create --project abc123xyz --environment main --level environment --name env:PLATFORMSH_CLI_TOKEN --sensitive true --json false --inheritable false --enabled true --visible-build false --visible-runtime true --value "$PLATFORMSH_CLI_TOKEN_VALUE"',
     );
     expect(snippet.text).toContain(`read -r -s -p 'API token of the machine user (not shown): ' PLATFORMSH_CLI_TOKEN_VALUE`);
     expect(snippet.text).toContain('unset PLATFORMSH_CLI_TOKEN_VALUE');
@@ -228,7 +236,7 @@ describe('setTokenVariableSnippet', () => {
   it('has no field for a token, and uses the Upsun names for Upsun', () => {
     expectInvalid(() => setTokenVariableSnippet(PLATFORM, { value: 'secret' } as never), 'form');
     const text = setTokenVariableSnippet(UPSUN, { visibleBuild: true }).text;
-    expect(text).toContain('upsun variable:create -p abc123xyz -e main');
+    expect(text).toContain('upsun variable:create --project abc123xyz --environment main');
     expect(text).toContain('--name env:UPSUN_CLI_TOKEN');
     expect(text).toContain('--visible-build true');
   });

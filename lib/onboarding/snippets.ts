@@ -92,7 +92,8 @@ function parseContext(context: ProjectContext) {
 
 function header(context: z.output<typeof projectContextSchema>, ...lines: string[]): string[] {
   // The title passed projectTitleSchema (no line breaks), so it cannot end the comment line.
-  return [`Keywarden onboarding kit, project ${context.projectId} (${context.projectTitle}).`, ...lines];
+  const region = context.region ? `, region ${context.region}` : '';
+  return [`Keywarden onboarding kit, project ${context.projectId} (${context.projectTitle})${region}.`, ...lines];
 }
 
 /** Serialises an object as YAML with a comment on top. Long lines are never folded. */
@@ -393,7 +394,8 @@ export function setTokenVariableSnippet(context: ProjectContext, input: TokenVar
     'echo',
     ...[...new Set(environments ?? [project.productionBranch])].map((environment) =>
       [
-        `${cli.binary} variable:create -p ${shellQuote(project.projectId)} -e ${shellQuote(environment)}`,
+        // Long option names: this is the "what Keywarden did" a person reads, flag by flag.
+        `${cli.binary} variable:create --project ${shellQuote(project.projectId)} --environment ${shellQuote(environment)}`,
         `--level environment --name env:${cli.tokenVariable} --sensitive true --json false`,
         `--inheritable false --enabled true --visible-build ${visibleBuild} --visible-runtime true`,
         `--value "$${valueVariable}"`,

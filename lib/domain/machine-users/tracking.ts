@@ -62,7 +62,7 @@ export async function linkExistingAccess(
     action: 'machine_user.access_linked',
     outcome: 'succeeded',
     details: { platformshUserId: grant.userId, permissions: grant.permissions },
-    update: { state: 'active', platformshUserId: grant.userId, permissions: grant.permissions, invitationState: 'accepted', lastError: null, checkedAt: new Date() },
+    update: { state: 'active', platformshUserId: grant.userId, permissions: grant.permissions, invitationState: 'accepted', acceptedAt: new Date(), lastError: null, checkedAt: new Date() },
   });
   return true;
 }
@@ -125,7 +125,7 @@ export async function trackMachineUsers(db: Database, client: PlatformshClient, 
           ...(grant && !samePermissions(grant.permissions, row.permissions) ? { recordedPermissions: row.permissions, grantedPermissions: grant.permissions } : {}),
         },
         grant
-          ? { state: 'active', invitationId: invitation.id, invitationState: 'accepted', platformshUserId: grant.userId, permissions: grant.permissions, lastError: null }
+          ? { state: 'active', invitationId: invitation.id, invitationState: 'accepted', platformshUserId: grant.userId, permissions: grant.permissions, acceptedAt: now, lastError: null }
           : { state: 'error', invitationId: invitation.id, invitationState: 'accepted', lastError: 'The invitation was accepted, but the account no longer has access to the project.' },
       );
       continue;

@@ -177,6 +177,7 @@ function tokenRecordData(
     platformshTokenId: info?.id ?? null,
     remoteCreatedAt: info?.createdAt ? new Date(info.createdAt) : null,
     lastUsedAt: info?.lastUsedAt ? new Date(info.lastUsedAt) : null,
+    lastUsedSeenAt: info ? new Date() : null,
     mfaOnCreation: info?.mfaOnCreation ?? null,
     recordedById: context.actor.id,
   };

@@ -1,9 +1,11 @@
 // A machine user's token list on Platform.sh, as last seen. The dashboard's own credential cannot
 // read another account's tokens: only a live token of the machine user can, so the list is read and
 // kept whenever one is in hand (record, rotate, finish revoking). Records follow what it says of
-// their tokens (last used), and a listed token without a record shows as made outside Keywarden.
+// their tokens (last used, see last-use.ts), and a listed token without a record shows as made
+// outside Keywarden.
 import { getDb } from '@/lib/db';
 import type { ApiTokenInfo } from '@/lib/platformsh';
+import { recordLastUse } from './last-use';
 
 const dateOrNull = (value: string | null) => (value ? new Date(value) : null);
 
@@ -30,8 +32,7 @@ export async function recordRemoteTokens(machineUserId: string, tokens: ApiToken
     await db.remoteApiToken.updateMany({ where: { machineUserId, platformshTokenId: row.platformshTokenId }, data: { name: row.name, lastUsedAt: row.lastUsedAt } });
   }
   await db.remoteApiToken.deleteMany({ where: { machineUserId, platformshTokenId: { notIn: rows.map((row) => row.platformshTokenId) } } });
-  const used = rows.filter((row) => row.lastUsedAt && row.lastUsedAt.getTime() !== known.get(row.platformshTokenId)?.lastUsedAt?.getTime());
-  for (const row of used) await db.apiToken.updateMany({ where: { machineUserId, platformshTokenId: row.platformshTokenId }, data: { lastUsedAt: row.lastUsedAt } });
+  await recordLastUse(db, machineUserId, tokens, seenAt);
   await db.machineUser.update({ where: { id: machineUserId }, data: { tokenListSeenAt: seenAt } });
 }
 

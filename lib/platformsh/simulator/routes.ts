@@ -570,6 +570,21 @@ const consoleRoutes: Route[] = [
     },
   },
   {
+    // POST /_console/projects/{projectId}/environments/{environmentId}/run-cron: the environment's
+    // cron runs now, as it would on schedule — its CLI call authenticates with the environment's
+    // env:PLATFORMSH_CLI_TOKEN. The answer is what the cron's log would show (the token's id and
+    // its new last_used_at), never the value: sandbox mode reads "first use" from it.
+    method: 'POST',
+    path: '/_console/projects/{projectId}/environments/{environmentId}/run-cron',
+    isPublic: true,
+    handle(context) {
+      const project = context.store.requireProject(context.params.projectId ?? '');
+      const environment = context.store.requireEnvironment(project.id, context.params.environmentId ?? '');
+      const record = context.store.runCronWithCliToken(project.id, environment.id);
+      return ok({ project_id: project.id, environment_id: environment.id, user_id: record.userId, api_token: serializeApiToken(record) });
+    },
+  },
+  {
     // GET /_console/users/{userId}/api-tokens/new: the Console's "Create an API token" page, as
     // the machine user sees it — the token is shown once, on the simulator's own page (never
     // through Keywarden, which must not hold it in any page or response: SECURITY.md T1).

@@ -329,6 +329,33 @@ describe('API tokens and SSH keys', () => {
   });
 });
 
+describe('the Console: a cron run', () => {
+  const runCron = (projectId: string, environmentId: string) =>
+    fetch(`${simulator.url}/_console/projects/${projectId}/environments/${environmentId}/run-cron`, { method: 'POST' }).then(async (response) => ({ status: response.status, body: (await response.json()) as Json }));
+
+  it("exchanges the environment's env:PLATFORMSH_CLI_TOKEN, moving its last_used_at, and never answers with the value", async () => {
+    const deployToken = [...simulator.store.apiTokens.values()].find((record) => record.name === 'GitHub Actions')!;
+    expect(deployToken.lastUsedAt).toBeNull();
+    clock.advance(120_000);
+    const result = await runCron(STOREFRONT, 'main');
+    expect(result.status).toBe(200);
+    expect(result.body).toMatchObject({ project_id: STOREFRONT, environment_id: 'main', user_id: deployToken.userId, api_token: { id: deployToken.id, last_used_at: new Date(clock.now()).toISOString() } });
+    expect(JSON.stringify(result.body)).not.toContain(deployToken.token);
+    expect(deployToken.lastUsedAt).toBe(new Date(clock.now()).toISOString());
+  });
+
+  it('refuses an environment without the variable, and a revoked token', async () => {
+    expect((await runCron(STOREFRONT, 'staging')).status).toBe(409);
+    // Storefront's main token is not inheritable: staging has none. A deleted token fails the exchange.
+    const deployToken = [...simulator.store.apiTokens.values()].find((record) => record.name === 'GitHub Actions')!;
+    simulator.store.apiTokens.delete(deployToken.id);
+    const revoked = await runCron(STOREFRONT, 'main');
+    expect(revoked.status).toBe(409);
+    expect(JSON.stringify(revoked.body)).toContain('invalid or revoked');
+    expect((await runCron('nosuchproject', 'main')).status).toBe(404);
+  });
+});
+
 describe('request log', () => {
   it('records method, path, query and the body as received, token values included', async () => {
     simulator.requestLog.clear();

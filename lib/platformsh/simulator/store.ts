@@ -523,6 +523,23 @@ export class SimulatorStore {
     return { accessToken, expiresIn: ACCESS_TOKEN_LIFETIME_SECONDS };
   }
 
+  /**
+   * What a cron on the environment does first: the CLI exchanges `$PLATFORMSH_CLI_TOKEN` (the
+   * environment's `env:PLATFORMSH_CLI_TOKEN`, its own or inherited, enabled and visible at runtime)
+   * for an access token, which moves that API token's `last_used_at`. Returns the token used.
+   */
+  runCronWithCliToken(projectId: string, environmentId: string): ApiTokenRecord {
+    const found = this.effectiveVariables(projectId, environmentId).find(({ variable }) => variable.name === 'env:PLATFORMSH_CLI_TOKEN');
+    if (!found || !found.variable.isEnabled || !found.variable.visibleRuntime) {
+      throw new SimulatorHttpError(409, `The cron would find no $PLATFORMSH_CLI_TOKEN on ${environmentId}: env:PLATFORMSH_CLI_TOKEN is missing, disabled or not visible at runtime.`);
+    }
+    const record = this.findApiTokenByValue(found.variable.value);
+    if (!record || !this.exchangeApiToken(found.variable.value)) {
+      throw new SimulatorHttpError(409, `The token in env:PLATFORMSH_CLI_TOKEN on ${environmentId} is invalid or revoked: the cron's CLI call would fail.`);
+    }
+    return record;
+  }
+
   /** The user behind a bearer token, or undefined when it is unknown or expired. */
   authenticate(accessToken: string): UserRecord | undefined {
     const record = this.accessTokens.get(accessToken);

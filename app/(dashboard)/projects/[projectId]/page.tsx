@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { ChecklistView, checklistSummary } from '@/components/onboarding/checklist-view';
 import { EnvironmentsSection, MachineUsersSection, TokenVariablesSection, UserAccessSection } from '@/components/projects/project-sections';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
@@ -8,6 +9,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { authorize } from '@/lib/auth/authorize';
 import { requirePageContext } from '@/lib/auth/session';
 import { getProject } from '@/lib/domain/inventory/projects';
+import { getProjectChecklists } from '@/lib/domain/onboarding/kit';
 import { formatDateTime } from '@/lib/utils';
 
 export const metadata: Metadata = { title: 'Project' };
@@ -15,9 +17,10 @@ export const metadata: Metadata = { title: 'Project' };
 export default async function ProjectPage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
   const context = await requirePageContext();
-  const result = await getProject(context, projectId);
-  if (!result.ok) notFound();
+  const [result, checklists] = await Promise.all([getProject(context, projectId), getProjectChecklists(context, projectId)]);
+  if (!result.ok || !checklists.ok) notFound();
   const project = result.data;
+  const checklist = checklists.data.project;
 
   return (
     <>
@@ -67,6 +70,22 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
           </Alert>
         </div>
       ) : null}
+      <section className="mt-8" aria-labelledby="onboarding-heading">
+        <div className="flex flex-wrap items-baseline justify-between gap-2">
+          <h2 id="onboarding-heading" className="text-lg font-semibold text-slate-900">
+            Onboarding: {checklistSummary(checklist)}
+          </h2>
+          <Link href={`/projects/${project.id}/onboarding`} className="text-sm font-medium text-indigo-800 underline">
+            Open the onboarding kit
+          </Link>
+        </div>
+        <p className="mt-1 max-w-prose text-sm text-slate-700">
+          {checklist.machineUser ? `Following ${checklist.machineUser.email}, the project’s most advanced machine user.` : 'The snippets, the CLI equivalents and a linter for the app configuration are in the kit.'}
+        </p>
+        <div className="mt-3">
+          <ChecklistView checklist={checklist} label={`Onboarding checklist of ${project.title}`} />
+        </div>
+      </section>
       <MachineUsersSection project={project} canOnboard={authorize(context.actor, 'machine_user.invite', { projectId: project.id }).allowed} />
       <EnvironmentsSection project={project} />
       <TokenVariablesSection project={project} />

@@ -1,0 +1,270 @@
+// The onboarding kit end to end in sandbox mode (issue 6): snippets generated for the project's real
+// values, copied to the clipboard and downloaded (the files parse as YAML and carry --no-wait and
+// the production guard), the linter on pasted configuration, and the checklist going from nothing
+// to fully green through the UI alone: invite with the wizard, accept in the sandbox, create the
+// token in the simulator's Console, record and push it, confirm the deployed configuration, run the
+// cron in the sandbox.
+//
+// Specs share one server and run in parallel. Docs is the project here: the only other spec that
+// touches it (machine-users.spec) invites a backups machine user there and removes it, and nobody
+// else records a token, confirms a configuration or runs a cron on it. The checklist follows the
+// project's most advanced machine user, so the assertions read this test's own machine user's
+// checklist, and the project's only once that machine user is the most advanced one.
+import fs from 'node:fs';
+import type { Locator, Page } from '@playwright/test';
+import { parse } from 'yaml';
+import { expectNoSeriousA11yViolations } from './support/axe';
+import { acceptInSandbox, demoProject, openMachineUserInteractive, openWizard, pageSection, sendInvitationButton, walkWizardToReview } from './support/machine-users';
+import { expect, test, uniqueEmail, waitForHydration } from './support/test';
+
+const DOCS = demoProject('Docs');
+const STEPS = ['Machine user invited', 'Invitation accepted', 'Token recorded', 'Token on production', 'Cron and build hook deployed', 'Token first used'] as const;
+
+async function openKit(page: Page): Promise<void> {
+  await page.goto(`/projects/${DOCS.id}/onboarding`);
+  await expect(page.getByRole('heading', { name: 'Onboarding kit', level: 1 })).toBeVisible();
+  await waitForHydration(page, 'main button');
+}
+
+function snippet(page: Page, title: string): Locator {
+  return page.getByRole('region', { name: title, exact: true });
+}
+
+/** The text of a snippet as shown. */
+async function snippetText(page: Page, title: string): Promise<string> {
+  return (await snippet(page, title).getByRole('group').textContent()) ?? '';
+}
+
+/** The machine user's own checklist on the kit page (under "The checklist of each machine user"). */
+async function ownChecklist(page: Page, email: string): Promise<Locator> {
+  const details = page.locator('details').filter({ has: page.getByText('The checklist of each machine user') });
+  if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
+  return page.getByRole('list', { name: `Onboarding checklist of ${email}` });
+}
+
+function step(checklist: Locator, label: (typeof STEPS)[number]): Locator {
+  // The step's number and label, after its (hidden) tick or circle.
+  return checklist.getByRole('listitem').filter({ hasText: new RegExp(`\\d\\. ${label}`) });
+}
+
+/** Which steps show as done, in order. */
+async function doneSteps(checklist: Locator): Promise<string[]> {
+  const done: string[] = [];
+  for (const label of STEPS) if (await step(checklist, label).getByText('(done)').count()) done.push(label);
+  return done;
+}
+
+test('the kit generates snippets for the project: copy, download, other forms, CI jobs and the linter', async ({ newClient, baseURL }) => {
+  const context = await newClient({ as: 'admin' });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL });
+  const page = await context.newPage();
+  await openKit(page);
+  await expectNoSeriousA11yViolations(page, 'onboarding kit');
+
+  // The current form is the default; the cron is for certificate renewal once chosen.
+  await expect(page.getByRole('radio', { name: /^Current/ })).toBeChecked();
+  await page.getByLabel('Task').selectOption('certificate-renewal');
+  const cron = parse(await snippetText(page, 'Cron')) as { crons: Record<string, { spec: string; commands: { start: string } }> };
+  expect(Object.keys(cron.crons)).toEqual(['renewcert']);
+  expect(cron.crons.renewcert!.spec).toBe('0 10 1,15 * *');
+  expect(cron.crons.renewcert!.commands.start).toBe('if [ "$PLATFORM_ENVIRONMENT_TYPE" = production ]; then\n    platform redeploy --yes --no-wait\nfi\n');
+  // Generated for this project's values: its id and region host in the header.
+  expect(await snippetText(page, 'Cron')).toContain(`# Keywarden onboarding kit, project ${DOCS.id} (Docs), region ${DOCS.region}.`);
+
+  // Copy, from the keyboard: the clipboard holds exactly the snippet, and "Copied" is announced.
+  await snippet(page, 'Cron').getByRole('button', { name: 'Copy Cron' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(snippet(page, 'Cron').getByRole('status')).toHaveText('Copied');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await snippetText(page, 'Cron'));
+
+  // Download: the file's name says what it is, and its content parses to the same cron.
+  const [download] = await Promise.all([page.waitForEvent('download'), snippet(page, 'Cron').getByRole('button', { name: /^Download Cron/ }).click()]);
+  expect(download.suggestedFilename()).toBe('platform.app.cron-renewcert.yaml');
+  expect(parse(fs.readFileSync((await download.path())!, 'utf8'))).toEqual(cron);
+
+  // The build hook installs the CLI with Homebrew (current form).
+  const hook = parse(await snippetText(page, 'Build hook')) as { hooks: { build: string } };
+  expect(hook.hooks.build).toContain('brew install platformsh/tap/platformsh-cli');
+
+  // Older form: the installer, and a branch check on the production branch from the inventory.
+  await page.getByRole('radio', { name: /^Older/ }).check();
+  const older = parse(await snippetText(page, 'Cron')) as typeof cron;
+  expect(older.crons.renewcert!.commands.start).toBe('if [ "$PLATFORM_BRANCH" = main ]; then\n    platform redeploy --yes --no-wait\nfi\n');
+  expect(await snippetText(page, 'Build hook')).toContain('https://platform.sh/cli/installer | php');
+
+  // Upsun: .upsun/config.yaml nests the app, and the upsun binary runs.
+  await page.getByRole('radio', { name: /^Upsun/ }).check();
+  const upsun = parse(await snippetText(page, 'Cron')) as { applications: { app: typeof cron } };
+  expect(upsun.applications.app.crons.renewcert!.commands.start).toContain('upsun redeploy --yes --no-wait');
+  await expect(page.getByRole('status').filter({ hasText: 'Upsun reads another variable' })).toBeVisible();
+  await page.getByRole('radio', { name: /^Current/ }).check();
+
+  // A custom command needs a schedule: the form says so instead of failing.
+  await page.getByLabel('Task').selectOption('custom');
+  await page.getByLabel('Command').fill('platform backup:create');
+  await expect(page.getByRole('main').getByRole('alert')).toContainText('Choose when the command runs.');
+  await page.getByLabel('Schedule (cron, UTC)').fill('30 2 * * *');
+  const custom = parse(await snippetText(page, 'Cron')) as typeof cron;
+  expect(custom.crons.custom).toEqual({ spec: '30 2 * * *', commands: { start: 'if [ "$PLATFORM_ENVIRONMENT_TYPE" = production ]; then\n    platform backup:create --yes --no-wait\nfi\n' } });
+  await page.getByLabel('Schedule (cron, UTC)').fill('61 2 * * *');
+  await expect(page.getByRole('main').getByRole('alert')).toContainText('minute field allows 0–59');
+
+  // The CI jobs: GitHub Actions downloads as a workflow that reads the token from a secret.
+  await page.getByLabel('Task').selectOption('backup');
+  await page.getByLabel('Schedule (cron, UTC)').fill('');
+  const [workflowDownload] = await Promise.all([page.waitForEvent('download'), snippet(page, 'GitHub Actions job').getByRole('button', { name: /^Download/ }).click()]);
+  expect(workflowDownload.suggestedFilename()).toBe('platform-cli.yml');
+  const workflow = parse(fs.readFileSync((await workflowDownload.path())!, 'utf8')) as { jobs: { cli: { env: Record<string, string>; steps: { run: string }[] } } };
+  expect(workflow.jobs.cli.env.PLATFORMSH_CLI_TOKEN).toBe('${{ secrets.PLATFORMSH_CLI_TOKEN }}');
+  expect(workflow.jobs.cli.steps.at(-1)?.run).toBe(`platform backup:create -p ${DOCS.id} -e main --yes --no-wait`);
+  const gitlab = parse(await snippetText(page, 'GitLab CI job')) as Record<string, { script: string[] }>;
+  expect(gitlab['platform-cli']?.script).toEqual([`platform backup:create -p ${DOCS.id} -e main --yes --no-wait`]);
+
+  // The linter: an empty paste, then a configuration with each kind of warning, with line numbers.
+  const linter = page.getByRole('form', { name: 'App configuration linter' });
+  await linter.getByRole('button', { name: 'Check the configuration' }).click();
+  await expect(linter).toContainText('Paste the app configuration first.');
+  await linter.getByLabel('App configuration (YAML)').fill(
+    [
+      'crons:',
+      '  backup:',
+      "    spec: '0 5 * * *'",
+      '    commands:',
+      '      start: |',
+      '        platform backup:create --yes',
+      '  renew:',
+      "    spec: '0 10 1 * *'",
+      '    commands:',
+      '      start: |',
+      '        if [ "$PLATFORM_BRANCH" = master ]; then',
+      '          platform redeploy --yes --no-wait',
+      '        fi',
+    ].join('\n'),
+  );
+  await linter.getByRole('button', { name: 'Check the configuration' }).click();
+  const findings = linter.getByRole('region', { name: 'Linter findings' }).getByRole('listitem');
+  await expect(findings).toHaveCount(3);
+  await expect(findings.nth(0)).toContainText('Line 6, cron backup');
+  await expect(findings.nth(0)).toContainText('missing-no-wait');
+  await expect(findings.nth(1)).toContainText('runs-everywhere');
+  await expect(findings.nth(2)).toContainText('Line 11, cron renew');
+  await expect(findings.nth(2)).toContainText('branch-guard');
+  await expectNoSeriousA11yViolations(page, 'onboarding kit with linter findings');
+});
+
+test('the checklist goes from nothing to fully green in sandbox mode, through the UI alone', async ({ pageAs }) => {
+  test.setTimeout(180_000);
+  const admin = await pageAs('admin');
+  const email = uniqueEmail('bots+docs-certs');
+
+  // Nothing yet: the project page and the Overview show Docs as not onboarded.
+  await admin.goto(`/projects/${DOCS.id}`);
+  const onboarding = admin.getByRole('region', { name: /^Onboarding:/ });
+  await expect(onboarding.getByRole('heading', { level: 2 })).not.toHaveText('Onboarding: Fully onboarded');
+  const projectChecklist = admin.getByRole('list', { name: `Onboarding checklist of ${DOCS.title}` });
+  for (const label of ['Token recorded', 'Token on production', 'Cron and build hook deployed', 'Token first used'] as const) {
+    await expect(step(projectChecklist, label)).toContainText('(not done)');
+  }
+  await admin.goto('/');
+  await expect(admin.getByRole('region', { name: 'Projects not fully onboarded' }).getByRole('link', { name: DOCS.title, exact: true })).toBeVisible();
+
+  // 1. Invite through the wizard.
+  await openWizard(admin, DOCS.id);
+  await walkWizardToReview(admin, { project: DOCS, purpose: 'certificate_renewal', email });
+  await sendInvitationButton(admin).click();
+  await expect(admin.getByRole('heading', { name: 'Invitation sent', level: 2 })).toBeFocused();
+  await admin.getByRole('link', { name: 'Open the machine user' }).click();
+  await expect(admin.getByRole('heading', { name: email, level: 1 })).toBeVisible();
+  const machineUserId = new URL(admin.url()).pathname.split('/').pop() ?? '';
+
+  await openKit(admin);
+  let checklist = await ownChecklist(admin, email);
+  expect(await doneSteps(checklist)).toEqual(['Machine user invited']);
+  await expect(step(checklist, 'Machine user invited')).toContainText(`Invited ${email} on `);
+  await expect(step(checklist, 'Invitation accepted')).toContainText(`Waiting for ${email} to accept the invitation.`);
+
+  // 2. Accept, as the machine user would (sandbox).
+  await acceptInSandbox(admin, machineUserId, email);
+  await openKit(admin);
+  checklist = await ownChecklist(admin, email);
+  expect(await doneSteps(checklist)).toEqual(['Machine user invited', 'Invitation accepted']);
+  await expect(step(checklist, 'Invitation accepted')).toContainText(`${email} accepted on `);
+  // From here on this machine user is the project's most advanced: the project's checklist follows it.
+  await expect(admin.getByText(`Following ${email}`)).toBeVisible();
+
+  // 3–4. The machine user creates its token in the simulator's Console; it is recorded and pushed to production.
+  await openMachineUserInteractive(admin, machineUserId, email);
+  const tokens = pageSection(admin, 'Tokens');
+  const consoleHref = await tokens.getByRole('link', { name: 'Open the simulator’s Console as this machine user' }).getAttribute('href');
+  const consolePage = await admin.context().newPage();
+  await consolePage.goto(consoleHref ?? '');
+  const token = ((await consolePage.locator('#api-token').textContent()) ?? '').trim();
+  await consolePage.close();
+  expect(token.length).toBeGreaterThan(20);
+  await tokens.getByLabel('API token', { exact: true }).fill(token);
+  // The certificate-renewal preset pushes to production: main is ticked.
+  await expect(tokens.getByRole('checkbox', { name: 'main' })).toBeChecked();
+  await tokens.getByRole('button', { name: 'Verify and push' }).click();
+  await expect(tokens.getByRole('status').filter({ hasText: 'The token is set on' })).toBeVisible({ timeout: 30_000 });
+
+  await openKit(admin);
+  checklist = await ownChecklist(admin, email);
+  expect(await doneSteps(checklist)).toEqual(['Machine user invited', 'Invitation accepted', 'Token recorded', 'Token on production']);
+  await expect(step(checklist, 'Token recorded')).toContainText(`Token …${token.slice(-4)} of ${email} recorded on `);
+  await expect(step(checklist, 'Token on production')).toContainText('Pushed to main on ');
+  // The CLI equivalents of what Keywarden did, every flag, never the value.
+  const cli = admin.getByRole('region', { name: `CLI equivalents for ${email}` });
+  await expect(cli).toContainText(`platform user:add ${email} -p ${DOCS.id} --role viewer --role production:contributor`);
+  await expect(cli).toContainText(
+    `platform variable:create --project ${DOCS.id} --environment main --level environment --name env:PLATFORMSH_CLI_TOKEN --sensitive true --json false --inheritable false --enabled true --visible-build false --visible-runtime true --value "$PLATFORMSH_CLI_TOKEN_VALUE"`,
+  );
+  expect(await admin.content()).not.toContain(token);
+
+  // 5. Confirm the deployed configuration: the dialog can be cancelled, then confirmed with a note.
+  const confirmButton = admin.getByRole('button', { name: 'Confirm the cron and build hook are deployed' });
+  await confirmButton.click();
+  const dialog = admin.getByRole('dialog', { name: `Confirm the deployed configuration of ${DOCS.title}?` });
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await admin.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(confirmButton).toBeFocused();
+  await expect(step(checklist, 'Cron and build hook deployed')).toContainText('(not done)');
+  await confirmButton.click();
+  await expectNoSeriousA11yViolations(admin, 'confirmation dialog', { include: 'dialog' });
+  await dialog.getByLabel('What you checked (optional)').fill('cron renewcert in .platform.app.yaml, deployed on main');
+  await dialog.getByRole('button', { name: 'Confirm', exact: true }).click();
+  await expect(admin.getByRole('status').filter({ hasText: 'Your confirmation is recorded.' })).toBeVisible();
+  checklist = await ownChecklist(admin, email);
+  await expect(step(checklist, 'Cron and build hook deployed')).toContainText('“cron renewcert in .platform.app.yaml, deployed on main”');
+  await expect(step(checklist, 'Token first used')).toContainText('(not done)');
+
+  // 6. Run the cron now (sandbox): it uses the token on main, and the checklist sees the first use.
+  await admin.getByRole('button', { name: 'Run the cron now (sandbox)' }).click();
+  await expect(admin.getByRole('status').filter({ hasText: 'The cron ran on main with the recorded token' })).toBeVisible();
+  checklist = await ownChecklist(admin, email);
+  await expect(step(checklist, 'Token first used')).toContainText('(done)');
+  await expect(step(checklist, 'Token first used')).toContainText(/Used on .*, after the push on /);
+  expect(await doneSteps(checklist)).toEqual([...STEPS]);
+
+  // All green on the project page, and Docs is off the Overview.
+  await admin.goto(`/projects/${DOCS.id}`);
+  await expect(admin.getByRole('heading', { name: 'Onboarding: Fully onboarded', level: 2 })).toBeVisible();
+  expect(await doneSteps(admin.getByRole('list', { name: `Onboarding checklist of ${DOCS.title}` }))).toEqual([...STEPS]);
+  await admin.goto('/');
+  await expect(admin.getByRole('heading', { name: 'Overview', level: 1 })).toBeVisible();
+  await expect(admin.getByRole('link', { name: DOCS.title, exact: true })).toHaveCount(0);
+});
+
+test('a reviewer reads the kit without controls; an onboarder sees no kit of an unassigned project', async ({ pageAs }) => {
+  const reviewer = await pageAs('reviewer');
+  await reviewer.goto(`/projects/${DOCS.id}/onboarding`);
+  await expect(reviewer.getByRole('heading', { name: 'Onboarding kit', level: 1 })).toBeVisible();
+  await expect(reviewer.getByRole('region', { name: 'Cron', exact: true })).toBeVisible();
+  await expect(reviewer.getByRole('button', { name: 'Confirm the cron and build hook are deployed' })).toHaveCount(0);
+  await expect(reviewer.getByRole('button', { name: 'Run the cron now (sandbox)' })).toHaveCount(0);
+
+  const onboarder = await pageAs('onboarder');
+  const response = await onboarder.goto(`/projects/${DOCS.id}/onboarding`);
+  expect(response?.status()).toBe(404);
+  await expect(onboarder.getByText('Onboarding kit')).toHaveCount(0);
+});

@@ -1,0 +1,32 @@
+'use server';
+// Server actions of the onboarding kit: confirming that the cron and build hook are deployed, and
+// (sandbox mode) running the production cron now. The domain authorizes, validates, acts and audits.
+import { revalidatePath } from 'next/cache';
+import { getRequestContext } from '@/lib/auth/session';
+import type { RequestContext } from '@/lib/domain/context';
+import { confirmOnboardingConfig, type ConfirmationOutcome } from '@/lib/domain/onboarding/confirm';
+import { runCronInSandbox, type CronRunOutcome } from '@/lib/domain/onboarding/sandbox';
+import { fail, type ActionResult } from '@/lib/errors';
+import { answerUnexpectedErrors } from './unexpected';
+
+async function asSignedInUser<T>(actionName: string, run: (context: RequestContext) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+  return answerUnexpectedErrors(actionName, async () => {
+    const context = await getRequestContext();
+    if (!context) return fail('unauthenticated', 'Your session has ended. Sign in again.');
+    const result = await run(context);
+    if (result.ok) {
+      // The checklist shows on the project pages and the Overview.
+      revalidatePath('/projects', 'layout');
+      revalidatePath('/');
+    }
+    return result;
+  });
+}
+
+export async function confirmOnboardingConfigAction(input: unknown): Promise<ActionResult<ConfirmationOutcome>> {
+  return asSignedInUser('confirm onboarding configuration', (context) => confirmOnboardingConfig(context, input));
+}
+
+export async function runCronInSandboxAction(input: unknown): Promise<ActionResult<CronRunOutcome>> {
+  return asSignedInUser('run cron in sandbox', (context) => runCronInSandbox(context, input));
+}

@@ -1,0 +1,24 @@
+// A token's last use, as Platform.sh reports it (`last_used_at`). Only the machine user itself may
+// list its tokens (CONTRACT.md), so Keywarden learns it while one of its live tokens is in hand
+// (recording, rotating, revoking) — or, in sandbox mode, from a cron run in the simulator's Console.
+// It is the evidence of the onboarding checklist's last step: the token used after its push.
+import type { Database } from '@/lib/db';
+
+/** Stores what a token list said of the machine user's recorded tokens, matched by their Platform.sh id. */
+export async function recordLastUse(
+  db: Pick<Database, 'apiToken'>,
+  machineUserId: string,
+  tokens: readonly { id: string; lastUsedAt: string | null }[],
+  seenAt = new Date(),
+): Promise<number> {
+  let updated = 0;
+  for (const token of tokens) {
+    if (!token.lastUsedAt) continue;
+    const result = await db.apiToken.updateMany({
+      where: { machineUserId, platformshTokenId: token.id },
+      data: { lastUsedAt: new Date(token.lastUsedAt), lastUsedSeenAt: seenAt },
+    });
+    updated += result.count;
+  }
+  return updated;
+}
