@@ -154,6 +154,10 @@ test('an admin records a token once and pushes it to three environments; only it
     for (const body of bodies) expect(body).not.toContain(form);
   }
 
+  // The machine user's token list on Platform.sh, read while the token was in hand, names its record.
+  const remote = pageSection(admin, 'Its tokens on Platform.sh').getByRole('region', { name: 'Platform.sh token list' });
+  await expect(remote.getByRole('row').filter({ hasText: 'Keywarden cron' })).toContainText(`…${token.slice(-4)} (active)`);
+
   // The organisation-wide list, and the leaked-token lookup.
   await admin.goto('/tokens');
   await expect(admin.getByRole('region', { name: 'Tokens table' })).toContainText(machineUser.email);
