@@ -8,13 +8,16 @@
 import { parseArgs } from "node:util";
 import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
+import { listProjects, PROJECTS_PAGE_SIZE } from '@/lib/domain/inventory/projects';
 import { beginSyncRun, executeSyncRun } from '@/lib/domain/inventory/sync';
+import { listOnboardingBacklog, OVERVIEW_PAGE_SIZE } from '@/lib/domain/onboarding/checklist';
 import { PUSH_CONCURRENCY, recordAndPushToken } from '@/lib/domain/tokens/push';
 import { createPlatformshClient } from '@/lib/platformsh';
 import { DEMO_DASHBOARD_API_TOKEN, startSimulator } from '@/lib/platformsh/simulator';
 // Not a React hook, despite its name: it points the application's database handle at a database.
 import { useDatabaseForTests as setApplicationDatabase } from '@/lib/db';
-import { createTestDatabase } from '@/lib/testing/database';
+import { createTestDatabase, type TestDatabase } from '@/lib/testing/database';
+import { contextFor, createUser } from '@/lib/testing/fixtures';
 
 const argumentsSchema = z.object({
   part: z.enum(['inventory', 'push', 'all']).default('all'),
@@ -64,10 +67,37 @@ async function benchInventory(options: BenchArguments): Promise<void> {
           `rate-limit lower bound ${seconds(lowerBound)}, ratio ${(elapsed / lowerBound).toFixed(2)}`,
       );
     }
+    await benchListPages(database, options.projects);
   } finally {
     await database.destroy();
     await simulator.stop();
   }
+}
+
+/**
+ * The pages over the synced organisation: the Overview's onboarding backlog (judged, filtered and
+ * paged in SQL) and the Projects list, first and last page; the median of five reads each.
+ */
+async function benchListPages(database: TestDatabase, projects: number): Promise<void> {
+  setApplicationDatabase(database);
+  const admin = contextFor(await createUser(database.db, { role: 'admin' }));
+  const median = async (read: () => Promise<unknown>) => {
+    const times: number[] = [];
+    for (let run = 0; run < 5; run += 1) {
+      const started = performance.now();
+      await read();
+      times.push(performance.now() - started);
+    }
+    return `${times.sort((a, b) => a - b)[2]!.toFixed(0)} ms`;
+  };
+  const lastBacklogPage = Math.ceil(((await listOnboardingBacklog(admin, 1))?.total ?? 0) / OVERVIEW_PAGE_SIZE) || 1;
+  const lastProjectsPage = Math.ceil(projects / PROJECTS_PAGE_SIZE) || 1;
+  console.log(`Pages over ${projects} projects (${database.kind}), median of 5:`);
+  console.log(`  Overview backlog: page 1 ${await median(() => listOnboardingBacklog(admin, 1))}, page ${lastBacklogPage} ${await median(() => listOnboardingBacklog(admin, lastBacklogPage))}`);
+  console.log(
+    `  Projects list: page 1 ${await median(() => listProjects(admin, {}))}, page ${lastProjectsPage} by title ${await median(() => listProjects(admin, { page: String(lastProjectsPage), sort: 'title' }))}, ` +
+      `search ${await median(() => listProjects(admin, { q: '0042' }))}`,
+  );
 }
 
 /**
