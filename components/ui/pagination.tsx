@@ -63,7 +63,21 @@ export function ListPagination({ basePath, params, page, pageSize, total, shownC
  * A paginated list page's body: the table and its pagination; `empty` when nothing matches; and,
  * past the last page (an old link), a way back to the first one.
  */
-export function PagedList({ noun, empty, children, ...pagination }: ListPaginationProps & { /** Plural, e.g. "machine users". */ noun: string; empty: ReactNode; children: ReactNode }) {
+export function PagedList({
+  noun,
+  empty,
+  children,
+  list,
+  ...rest
+}: Omit<ListPaginationProps, 'page' | 'pageSize' | 'total'> & {
+  /** The page as the domain answered it. */
+  list: { page: number; pageSize: number; total: number };
+  /** Plural, e.g. "machine users". */
+  noun: string;
+  empty: ReactNode;
+  children: ReactNode;
+}) {
+  const pagination = { ...rest, page: list.page, pageSize: list.pageSize, total: list.total };
   if (pagination.shownCount === 0 && pagination.total === 0) return empty;
   if (pagination.shownCount === 0) {
     return (

@@ -69,9 +69,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           noun="matching events"
           basePath="/audit"
           params={filters}
-          page={result.data.page}
-          pageSize={result.data.pageSize}
-          total={result.data.total}
+          list={result.data}
           shownCount={result.data.events.length}
           label="Audit pages"
           empty={

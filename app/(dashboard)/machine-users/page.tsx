@@ -87,9 +87,7 @@ export default async function MachineUsersPage({ searchParams }: { searchParams:
         noun="machine users"
         basePath="/machine-users"
         params={listParams}
-        page={result.data.page}
-        pageSize={result.data.pageSize}
-        total={result.data.total}
+        list={result.data}
         shownCount={result.data.machineUsers.length}
         label="Machine users pages"
         empty={

@@ -48,9 +48,7 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Pro
             noun="projects"
             basePath="/projects"
             params={listParams(result.data.query)}
-            page={result.data.page}
-            pageSize={result.data.pageSize}
-            total={result.data.total}
+            list={result.data}
             shownCount={result.data.projects.length}
             label="Projects pages"
             empty={

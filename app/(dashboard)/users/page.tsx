@@ -74,9 +74,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           noun="users"
           basePath="/users"
           params={{ q: query }}
-          page={result.data.page}
-          pageSize={result.data.pageSize}
-          total={result.data.total}
+          list={result.data}
           shownCount={result.data.users.length}
           label="Users pages"
           empty={
