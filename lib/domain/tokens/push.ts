@@ -71,27 +71,38 @@ export async function audit(context: RequestContext, entry: { action: 'token.rec
   });
 }
 
-/**
- * T4: the token must be a live token of this very machine user. Returns its metadata from the
- * user's token list (read while the token is in hand): the one just used is the newest `last_used_at`.
- */
-export async function verifyIdentity(deps: TokenDeps, token: string, machineUser: MachineUserRow): Promise<{ ok: true; info: ApiTokenInfo | undefined } | { ok: false; message: string }> {
-  const asMachineUser = deps.clientForToken(token);
+/** Runs `work` with an API client acting as the pasted token (one exchange), then disposes of it. */
+export async function withTokenClient<T>(deps: TokenDeps, token: string, work: (asUser: PlatformshClient) => Promise<T>): Promise<T> {
+  const asUser = deps.clientForToken(token);
   try {
-    const me = await asMachineUser.getCurrentUser();
+    return await work(asUser);
+  } finally {
+    asUser.dispose();
+  }
+}
+
+/**
+ * T4: the token behind `asUser` must be a live token of this very machine user. Returns its account
+ * id and its metadata from the user's token list (read while the token is in hand): the one just
+ * used is the newest `last_used_at`.
+ */
+export async function verifyIdentity(
+  asUser: PlatformshClient,
+  machineUser: MachineUserRow,
+): Promise<{ ok: true; userId: string; info: ApiTokenInfo | undefined } | { ok: false; message: string }> {
+  try {
+    const me = await asUser.getCurrentUser();
     if (me.id !== machineUser.platformshUserId) {
       return { ok: false, message: `This token belongs to ${me.email}, not to ${machineUser.email}. Nothing was pushed.` };
     }
     // The list is metadata, not the proof: a failed read leaves the last-seen list as it was.
-    const tokens = await asMachineUser.listApiTokens(me.id).catch(() => undefined);
+    const tokens = await asUser.listApiTokens(me.id).catch(() => undefined);
     if (tokens) await recordRemoteTokens(machineUser.id, tokens);
     const newest = [...(tokens ?? [])].sort((a, b) => (b.lastUsedAt ?? '').localeCompare(a.lastUsedAt ?? ''))[0];
-    return { ok: true, info: newest };
+    return { ok: true, userId: me.id, info: newest };
   } catch (error) {
     if (isPlatformshError(error) && error.kind === 'unauthorized') return { ok: false, message: 'Platform.sh did not accept this token: it may be mistyped, revoked, or from another vendor. Nothing was pushed.' };
     throw error;
-  } finally {
-    asMachineUser.dispose();
   }
 }
 
@@ -269,7 +280,7 @@ export async function recordAndPushToken(context: RequestContext, rawInput: unkn
       );
     }
 
-    const identity = await verifyIdentity(deps, input.token, machineUser);
+    const identity = await withTokenClient(deps, input.token, (asUser) => verifyIdentity(asUser, machineUser));
     if (!identity.ok) return refuse(identity.message, 'invalid_input');
 
     // R8: a variable Keywarden did not push is replaced only with the person's explicit consent.
@@ -347,7 +358,8 @@ export async function executeRun(context: RequestContext, deps: TokenDeps, run: 
   }
 
   const steps = await db.pushStep.findMany({ where: { runId: run.runId } });
-  const done = steps.filter((step) => step.status === 'succeeded').length;
+  const succeeded = steps.filter((step) => step.status === 'succeeded');
+  const done = succeeded.length;
   const status = done === steps.length ? 'succeeded' : done === 0 ? 'failed' : 'partial';
   await db.$transaction(async (tx) => {
     await tx.pushRun.update({ where: { id: run.runId }, data: { status, finishedAt: new Date(), activeMachineUserId: null } });
@@ -358,7 +370,7 @@ export async function executeRun(context: RequestContext, deps: TokenDeps, run: 
       clientAddress: context.clientAddress,
       target: { type: 'machine_user', id: pushRun.machineUserId },
       tokenFingerprint: run.fingerprint,
-      details: { step: 'pushed', runId: run.runId, status, succeeded: steps.filter((step) => step.status === 'succeeded').map((step) => step.environmentId), unfinished: steps.filter((step) => step.status !== 'succeeded').map((step) => `${step.environmentId}: ${step.status}`) },
+      details: { step: 'pushed', runId: run.runId, status, succeeded: succeeded.map((step) => step.environmentId), unfinished: steps.filter((step) => step.status !== 'succeeded').map((step) => `${step.environmentId}: ${step.status}`) },
     });
   });
   if (pushRun.rotatesTokenId) {

@@ -11,7 +11,7 @@ import { authorize } from '@/lib/auth/authorize';
 import { recordAudit } from '@/lib/audit/record';
 import { getDb } from '@/lib/db';
 import { fail, isUniqueViolation, ok, type ActionResult } from '@/lib/errors';
-import { CLI_TOKEN_VARIABLE, isPlatformshError, mapWithConcurrency, type PlatformshClient } from '@/lib/platformsh';
+import { CLI_TOKEN_VARIABLE, isPlatformshError, mapWithConcurrency } from '@/lib/platformsh';
 import { fingerprintOf, sameFingerprint } from '@/lib/security/fingerprint';
 import { compromiseTokenSchema, rotateTokenSchema } from '@/lib/validations/tokens';
 import type { RequestContext } from '../context';
@@ -19,7 +19,7 @@ import { describePlatformshFailure } from '../machine-users/steps';
 import { currentHoldings } from './holders';
 import { closeInterruptedRuns, keepRunAlive } from './interrupted';
 import { forgetRemoteToken } from './remote-tokens';
-import { ANOTHER_PUSH_RUNNING, audit, executeRun, holding, openTokenAction, PUSH_CONCURRENCY, recordIntent, verifyIdentity, type PushOutcome, type TokenDeps } from './push';
+import { ANOTHER_PUSH_RUNNING, audit, executeRun, holding, openTokenAction, PUSH_CONCURRENCY, recordIntent, verifyIdentity, withTokenClient, type PushOutcome, type TokenDeps } from './push';
 
 function loadToken(tokenId: string) {
   return getDb().apiToken.findUnique({ where: { id: tokenId }, include: { machineUser: { include: { project: { select: { id: true, title: true } } } } } });
@@ -44,7 +44,7 @@ export async function rotateToken(context: RequestContext, rawInput: unknown, de
     const fingerprint = fingerprintOf(input.token, deps.fingerprintKey);
     if (sameFingerprint(fingerprint, old.fingerprint)) return fail('invalid_input', 'This is the token being rotated. Paste the new one.', { token: ['Same token as the old one.'] });
     if (await db.apiToken.findUnique({ where: { fingerprint } })) return fail('conflict', 'This token is already recorded.');
-    const identity = await verifyIdentity(deps, input.token, old.machineUser);
+    const identity = await withTokenClient(deps, input.token, (asUser) => verifyIdentity(asUser, old.machineUser));
     if (!identity.ok) {
       await audit(context, { action: 'token.record', outcome: 'refused', reason: identity.message, targetId: old.machineUserId, fingerprint });
       return fail('invalid_input', identity.message);
@@ -75,7 +75,10 @@ export async function finishRotation(
   run: { runId: string; tokenId: string; token: string; fingerprint: string; rotatesTokenId: string; status: 'succeeded' | 'partial' | 'failed'; steps: { environmentId: string; status: string }[] },
 ): Promise<PushOutcome> {
   const db = getDb();
-  const [old, fresh] = await Promise.all([db.apiToken.findUniqueOrThrow({ where: { id: run.rotatesTokenId } }), db.apiToken.findUniqueOrThrow({ where: { id: run.tokenId } })]);
+  const [old, fresh] = await Promise.all([
+    db.apiToken.findUniqueOrThrow({ where: { id: run.rotatesTokenId }, include: { machineUser: { select: { platformshUserId: true } } } }),
+    db.apiToken.findUniqueOrThrow({ where: { id: run.tokenId } }),
+  ]);
   if (run.status !== 'succeeded') {
     const moved = run.steps.filter((step) => step.status === 'succeeded').map((step) => step.environmentId);
     const stayed = run.steps.filter((step) => step.status !== 'succeeded').map((step) => step.environmentId);
@@ -89,25 +92,25 @@ export async function finishRotation(
 
   let deletion: string;
   let deletedAt: Date | null = null;
-  const asNew: PlatformshClient = deps.clientForToken(run.token);
-  try {
-    if (!old.platformshTokenId) {
-      deletion = `Keywarden does not know the old token’s id on Platform.sh: delete “${old.name}” (…${old.lastFour}) in the machine user’s Console.`;
-    } else {
-      const me = await asNew.getCurrentUser();
-      try {
-        await asNew.deleteApiToken(me.id, old.platformshTokenId);
-      } catch (error) {
-        if (!(isPlatformshError(error) && error.kind === 'not_found')) throw error;
-      }
-      await forgetRemoteToken(old.machineUserId, old.platformshTokenId);
+  const { platformshTokenId } = old;
+  const { platformshUserId } = old.machineUser;
+  if (!platformshTokenId || !platformshUserId) {
+    deletion = `Keywarden does not know the old token’s id on Platform.sh: delete “${old.name}” (…${old.lastFour}) in the machine user’s Console.`;
+  } else {
+    // The new token was proven to be this machine user's when the rotation was recorded (a resume
+    // matches its fingerprint), so its identity is not asked again.
+    try {
+      await withTokenClient(deps, run.token, (asNew) =>
+        asNew.deleteApiToken(platformshUserId, platformshTokenId).catch((error: unknown) => {
+          if (!(isPlatformshError(error) && error.kind === 'not_found')) throw error;
+        }),
+      );
+      await forgetRemoteToken(old.machineUserId, platformshTokenId);
       deletedAt = new Date();
       deletion = `The old token (…${old.lastFour}) is deleted on Platform.sh.`;
+    } catch (error) {
+      deletion = `The old token (…${old.lastFour}) could not be deleted on Platform.sh (${describePlatformshFailure(error)}); it is marked superseded — delete it in the Console.`;
     }
-  } catch (error) {
-    deletion = `The old token (…${old.lastFour}) could not be deleted on Platform.sh (${describePlatformshFailure(error)}); it is marked superseded — delete it in the Console.`;
-  } finally {
-    asNew.dispose();
   }
   await db.$transaction(async (tx) => {
     await tx.apiToken.update({ where: { id: old.id }, data: { status: 'superseded', supersededById: fresh.id, statusChangedAt: new Date(), deletedOnPlatformAt: deletedAt } });
@@ -243,24 +246,24 @@ export async function markTokenCompromised(context: RequestContext, rawInput: un
       } else if (!token.platformshTokenId) {
         openTasks.push(`Keywarden does not know the token’s id on Platform.sh: delete “${token.name}” (…${token.lastFour}) in the Console of ${token.machineUser.email}.`);
       } else {
-        const identity = await verifyIdentity(deps, liveToken, token.machineUser);
-        if (!identity.ok) {
-          openTasks.push(`${identity.message.replace(' Nothing was pushed.', '')} The token is still to delete on Platform.sh.`);
-        } else {
-          const asUser = deps.clientForToken(liveToken);
+        const platformshTokenId = token.platformshTokenId;
+        // One client for the proof and the deletion: the pasted token is exchanged once.
+        await withTokenClient(deps, liveToken, async (asUser) => {
+          const identity = await verifyIdentity(asUser, token.machineUser);
+          if (!identity.ok) {
+            openTasks.push(`${identity.message.replace(' Nothing was pushed.', '')} The token is still to delete on Platform.sh.`);
+            return;
+          }
           try {
-            const me = await asUser.getCurrentUser();
-            await asUser.deleteApiToken(me.id, token.platformshTokenId).catch((error: unknown) => {
+            await asUser.deleteApiToken(identity.userId, platformshTokenId).catch((error: unknown) => {
               if (!(isPlatformshError(error) && error.kind === 'not_found')) throw error;
             });
-            await forgetRemoteToken(token.machineUserId, token.platformshTokenId);
+            await forgetRemoteToken(token.machineUserId, platformshTokenId);
             deletedAt = new Date();
           } catch (error) {
             openTasks.push(`The token could not be deleted on Platform.sh (${describePlatformshFailure(error)}); try again.`);
-          } finally {
-            asUser.dispose();
           }
-        }
+        });
       }
     }
     if (failedVariables.length) openTasks.push(`Delete env:PLATFORMSH_CLI_TOKEN on ${failedVariables.join(', ')}: Platform.sh refused or did not answer.`);
@@ -289,8 +292,9 @@ export async function markTokenCompromised(context: RequestContext, rawInput: un
   const liveToken = input.liveToken;
   return holding(liveToken, async () => {
     // The pasted token may be the compromised one itself: it is recognised by fingerprint, never kept.
-    if (!sameFingerprint(fingerprintOf(liveToken, deps.fingerprintKey), token.fingerprint)) {
-      const other = await db.apiToken.findUnique({ where: { fingerprint: fingerprintOf(liveToken, deps.fingerprintKey) } });
+    const fingerprint = fingerprintOf(liveToken, deps.fingerprintKey);
+    if (!sameFingerprint(fingerprint, token.fingerprint)) {
+      const other = await db.apiToken.findUnique({ where: { fingerprint } });
       if (other && other.machineUserId !== token.machineUserId) return fail('invalid_input', 'That token belongs to another machine user.', { liveToken: ['Not a token of this machine user.'] });
     }
     return work(liveToken);
