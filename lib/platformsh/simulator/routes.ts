@@ -547,26 +547,8 @@ const consoleRoutes: Route[] = [
     path: '/_console/invitations/{invitationId}/accept',
     isPublic: true,
     handle(context) {
-      const invitationId = context.params.invitationId ?? '';
-      const invitation = [...context.store.projects.values()].map((project) => project.invitations.get(invitationId)).find(Boolean);
-      if (!invitation) throw new SimulatorHttpError(404, 'Invitation not found.');
-      if (invitation.state !== 'pending') throw new SimulatorHttpError(409, `The invitation is ${invitation.state}.`);
-      const { user } = context.store.acceptInvitation(invitationId);
+      const { user } = context.store.acceptInvitation(context.params.invitationId ?? '');
       return ok({ user_id: user.id, email: user.email });
-    },
-  },
-  {
-    // POST /_console/users/{userId}/api-tokens: the user creates a token; its value is shown once
-    method: 'POST',
-    path: '/_console/users/{userId}/api-tokens',
-    isPublic: true,
-    handle(context) {
-      const user = context.store.users.get(context.params.userId ?? '');
-      if (!user) throw new SimulatorHttpError(404, 'User not found.');
-      const body = requireObjectBody(context.body);
-      const name = typeof body.name === 'string' && body.name.trim() !== '' ? body.name.trim() : 'Keywarden';
-      const record = context.store.issueApiToken(user.id, name);
-      return ok({ id: record.id, name: record.name, token: record.token }, 201);
     },
   },
   {

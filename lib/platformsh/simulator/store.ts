@@ -492,8 +492,8 @@ export class SimulatorStore {
    */
   acceptInvitation(invitationId: string): { user: UserRecord; access: ProjectAccessRecord } {
     const invitation = [...this.projects.values()].map((project) => project.invitations.get(invitationId)).find(Boolean);
-    if (!invitation) throw new Error(`No invitation ${invitationId}`);
-    if (invitation.state !== 'pending') throw new Error(`Invitation ${invitationId} is ${invitation.state}`);
+    if (!invitation) throw new SimulatorHttpError(404, 'Invitation not found.');
+    if (invitation.state !== 'pending') throw new SimulatorHttpError(409, `The invitation is ${invitation.state}.`);
     const user = this.findUserByEmail(invitation.email) ?? this.addUser({ username: invitation.email.split('@')[0] ?? invitation.email, email: invitation.email });
     const project = this.requireProject(invitation.projectId);
     const organization = this.requireOrganization(project.organizationId);
