@@ -13,6 +13,7 @@ import { fail, fieldErrorsOf, ok, type ActionResult } from '@/lib/errors';
 import { getSandboxEndpoint } from '@/lib/platformsh/sandbox-endpoint';
 import { sandboxCronSchema } from '@/lib/validations/onboarding';
 import type { RequestContext } from '../context';
+import { recordLastUse } from '../tokens/last-use';
 
 export interface CronRunOutcome {
   environmentId: string;
@@ -65,12 +66,9 @@ export async function runCronInSandbox(context: RequestContext, rawInput: unknow
     return fail('internal', 'The simulator answered in a way Keywarden does not understand. Nothing was recorded.');
   }
   const { id: platformshTokenId, last_used_at: lastUsed } = answer.data.api_token;
-  const lastUsedAt = lastUsed ? new Date(lastUsed) : null;
-  const updated = lastUsedAt
-    ? await db.apiToken.updateMany({ where: { platformshTokenId, machineUser: { projectId } }, data: { lastUsedAt, lastUsedSeenAt: new Date() } })
-    : { count: 0 };
-  const isRecorded = updated.count > 0;
-  await audit('succeeded', undefined, { environmentId: environment.id, platformshTokenId, lastUsedAt: lastUsed, recordedTokens: updated.count });
+  const updated = await recordLastUse(db, { machineUser: { projectId } }, [{ id: platformshTokenId, lastUsedAt: lastUsed }]);
+  const isRecorded = updated > 0;
+  await audit('succeeded', undefined, { environmentId: environment.id, platformshTokenId, lastUsedAt: lastUsed, recordedTokens: updated });
   return ok({
     environmentId: environment.id,
     lastUsedAt: lastUsed,

@@ -2,12 +2,15 @@
 // list its tokens (CONTRACT.md), so Keywarden learns it while one of its live tokens is in hand
 // (recording, rotating, revoking) — or, in sandbox mode, from a cron run in the simulator's Console.
 // It is the evidence of the onboarding checklist's last step: the token used after its push.
-import type { Database } from '@/lib/db';
+import type { Database, Prisma } from '@/lib/db';
 
-/** Stores what a token list said of the machine user's recorded tokens, matched by their Platform.sh id. */
+/**
+ * Stores what Platform.sh said of recorded tokens' last use, matched by their Platform.sh id within
+ * `scope`: one machine user (its token list) or a project (the sandbox cron's log).
+ */
 export async function recordLastUse(
   db: Pick<Database, 'apiToken'>,
-  machineUserId: string,
+  scope: { machineUserId: string } | { machineUser: Prisma.MachineUserWhereInput },
   tokens: readonly { id: string; lastUsedAt: string | null }[],
   seenAt = new Date(),
 ): Promise<number> {
@@ -15,7 +18,7 @@ export async function recordLastUse(
   for (const token of tokens) {
     if (!token.lastUsedAt) continue;
     const result = await db.apiToken.updateMany({
-      where: { machineUserId, platformshTokenId: token.id },
+      where: { ...scope, platformshTokenId: token.id },
       data: { lastUsedAt: new Date(token.lastUsedAt), lastUsedSeenAt: seenAt },
     });
     updated += result.count;

@@ -32,7 +32,7 @@ export async function recordRemoteTokens(machineUserId: string, tokens: ApiToken
     await db.remoteApiToken.updateMany({ where: { machineUserId, platformshTokenId: row.platformshTokenId }, data: { name: row.name, lastUsedAt: row.lastUsedAt } });
   }
   await db.remoteApiToken.deleteMany({ where: { machineUserId, platformshTokenId: { notIn: rows.map((row) => row.platformshTokenId) } } });
-  await recordLastUse(db, machineUserId, tokens, seenAt);
+  await recordLastUse(db, { machineUserId }, tokens, seenAt);
   await db.machineUser.update({ where: { id: machineUserId }, data: { tokenListSeenAt: seenAt } });
 }
 
