@@ -2,27 +2,17 @@
 // Server actions of the machine-user pages. Each resolves the caller from the verified session and
 // the dashboard's Platform.sh client; the domain authorizes, validates, acts and audits.
 import { revalidatePath } from 'next/cache';
-import { getRequestContext } from '@/lib/auth/session';
 import type { RequestContext } from '@/lib/domain/context';
 import { inviteMachineUser, type InvitationOutcome } from '@/lib/domain/machine-users/invite';
 import { changeMachineUserRoles, manageInvitation, removeMachineUser, type StepOutcome } from '@/lib/domain/machine-users/manage';
 import { acceptInvitationInSandbox } from '@/lib/domain/machine-users/sandbox';
-import { getDashboardClient } from '@/lib/domain/platformsh-connection';
-import { fail, type ActionResult } from '@/lib/errors';
-import { answerUnexpectedErrors } from './unexpected';
+import type { ActionResult } from '@/lib/errors';
+import { withDashboardClient, type DashboardClient } from './signed-in';
 
-type PlatformshClient = NonNullable<ReturnType<typeof getDashboardClient>>;
-
-async function withPlatformsh<T>(
-  actionName: string,
-  run: (context: RequestContext, client: PlatformshClient) => Promise<ActionResult<T>>,
-): Promise<ActionResult<T>> {
-  return answerUnexpectedErrors(actionName, async () => {
-    const context = await getRequestContext();
-    if (!context) return fail('unauthenticated', 'Your session has ended. Sign in again.');
-    const client = getDashboardClient();
-    if (!client) return fail('internal', 'Keywarden has no connection to the Platform.sh API; see Settings.');
+async function withPlatformsh<T>(actionName: string, run: (context: RequestContext, client: DashboardClient) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+  return withDashboardClient(actionName, async (context, client) => {
     const result = await run(context, client);
+    // Even a failure may have recorded a step (an error state, an invitation found).
     revalidatePath('/machine-users', 'layout');
     revalidatePath('/projects', 'layout');
     return result;

@@ -2,17 +2,14 @@
 // Server actions of the onboarding kit: confirming that the cron and build hook are deployed, and
 // (sandbox mode) running the production cron now. The domain authorizes, validates, acts and audits.
 import { revalidatePath } from 'next/cache';
-import { getRequestContext } from '@/lib/auth/session';
 import type { RequestContext } from '@/lib/domain/context';
 import { confirmOnboardingConfig, type ConfirmationOutcome } from '@/lib/domain/onboarding/confirm';
 import { runCronInSandbox, type CronRunOutcome } from '@/lib/domain/onboarding/sandbox';
-import { fail, type ActionResult } from '@/lib/errors';
-import { answerUnexpectedErrors } from './unexpected';
+import type { ActionResult } from '@/lib/errors';
+import { asSignedInUser } from './signed-in';
 
-async function asSignedInUser<T>(actionName: string, run: (context: RequestContext) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
-  return answerUnexpectedErrors(actionName, async () => {
-    const context = await getRequestContext();
-    if (!context) return fail('unauthenticated', 'Your session has ended. Sign in again.');
+async function onOnboardingPages<T>(actionName: string, run: (context: RequestContext) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+  return asSignedInUser(actionName, async (context) => {
     const result = await run(context);
     if (result.ok) {
       // The checklist shows on the project pages and the Overview.
@@ -24,9 +21,9 @@ async function asSignedInUser<T>(actionName: string, run: (context: RequestConte
 }
 
 export async function confirmOnboardingConfigAction(input: unknown): Promise<ActionResult<ConfirmationOutcome>> {
-  return asSignedInUser('confirm onboarding configuration', (context) => confirmOnboardingConfig(context, input));
+  return onOnboardingPages('confirm onboarding configuration', (context) => confirmOnboardingConfig(context, input));
 }
 
 export async function runCronInSandboxAction(input: unknown): Promise<ActionResult<CronRunOutcome>> {
-  return asSignedInUser('run cron in sandbox', (context) => runCronInSandbox(context, input));
+  return onOnboardingPages('run cron in sandbox', (context) => runCronInSandbox(context, input));
 }

@@ -2,23 +2,18 @@
 // Server actions for tokens. The pasted value arrives here, is handed to the domain for the length
 // of this request, and is never returned, logged or stored (SECURITY.md T1, T5).
 import { revalidatePath } from 'next/cache';
-import { getRequestContext } from '@/lib/auth/session';
 import { getConfig } from '@/lib/config';
 import { getSecrets } from '@/lib/config/secrets';
 import type { RequestContext } from '@/lib/domain/context';
-import { createClientForToken, getDashboardClient } from '@/lib/domain/platformsh-connection';
+import { createClientForToken } from '@/lib/domain/platformsh-connection';
 import { recordAndPushToken, resumePush, type PushOutcome, type TokenDeps } from '@/lib/domain/tokens/push';
 import { lookupToken, type LookupResult } from '@/lib/domain/tokens/queries';
 import { markTokenCompromised, rotateToken, type RevocationOutcome } from '@/lib/domain/tokens/rotate';
-import { fail, type ActionResult } from '@/lib/errors';
-import { answerUnexpectedErrors } from './unexpected';
+import type { ActionResult } from '@/lib/errors';
+import { withDashboardClient } from './signed-in';
 
 async function withTokenDeps<T>(actionName: string, run: (context: RequestContext, deps: TokenDeps) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
-  return answerUnexpectedErrors(actionName, async () => {
-    const context = await getRequestContext();
-    if (!context) return fail('unauthenticated', 'Your session has ended. Sign in again.');
-    const dashboard = getDashboardClient();
-    if (!dashboard) return fail('internal', 'Keywarden has no connection to the Platform.sh API; see Settings.');
+  return withDashboardClient(actionName, async (context, dashboard) => {
     const deps: TokenDeps = {
       dashboard,
       clientForToken: (token) => {

@@ -3,7 +3,6 @@
 // resolves the caller from the verified session here, and the domain function authorizes,
 // validates, acts and audits. Input is passed on untouched because the domain is the real check.
 import { revalidatePath } from 'next/cache';
-import { getRequestContext } from '@/lib/auth/session';
 import { getConfig, type Role } from '@/lib/config';
 import type { RequestContext } from '@/lib/domain/context';
 import {
@@ -15,16 +14,12 @@ import {
   reissueInvitation,
   type InvitationLink,
 } from '@/lib/domain/users';
-import { fail, type ActionResult } from '@/lib/errors';
-import { answerUnexpectedErrors } from './unexpected';
+import type { ActionResult } from '@/lib/errors';
+import { asSignedInUser } from './signed-in';
 
-async function asSignedInUser<T>(
-  actionName: string,
-  run: (context: RequestContext) => Promise<ActionResult<T>>,
-): Promise<ActionResult<T>> {
-  return answerUnexpectedErrors(actionName, async () => {
-    const context = await getRequestContext();
-    if (!context) return fail('unauthenticated', 'Your session has ended. Sign in again.');
+/** Changes show on the Users page. */
+async function onUsersPage<T>(actionName: string, run: (context: RequestContext) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+  return asSignedInUser(actionName, async (context) => {
     const result = await run(context);
     if (result.ok) revalidatePath('/users');
     return result;
@@ -32,25 +27,25 @@ async function asSignedInUser<T>(
 }
 
 export async function inviteUserAction(input: unknown): Promise<ActionResult<InvitationLink>> {
-  return asSignedInUser('invite user', (context) => inviteUser(context, input, getConfig().publicUrl));
+  return onUsersPage('invite user', (context) => inviteUser(context, input, getConfig().publicUrl));
 }
 
 export async function reissueInvitationAction(input: unknown): Promise<ActionResult<InvitationLink>> {
-  return asSignedInUser('reissue invitation', (context) => reissueInvitation(context, input, getConfig().publicUrl));
+  return onUsersPage('reissue invitation', (context) => reissueInvitation(context, input, getConfig().publicUrl));
 }
 
 export async function changeUserRoleAction(input: unknown): Promise<ActionResult<{ role: Role }>> {
-  return asSignedInUser('change user role', (context) => changeUserRole(context, input));
+  return onUsersPage('change user role', (context) => changeUserRole(context, input));
 }
 
 export async function assignProjectsAction(input: unknown): Promise<ActionResult<{ projectIds: string[] }>> {
-  return asSignedInUser('assign projects', (context) => assignProjects(context, input));
+  return onUsersPage('assign projects', (context) => assignProjects(context, input));
 }
 
 export async function disableUserAction(input: unknown): Promise<ActionResult<{ disabled: true }>> {
-  return asSignedInUser('disable user', (context) => disableUser(context, input));
+  return onUsersPage('disable user', (context) => disableUser(context, input));
 }
 
 export async function enableUserAction(input: unknown): Promise<ActionResult<{ enabled: true }>> {
-  return asSignedInUser('enable user', (context) => enableUser(context, input));
+  return onUsersPage('enable user', (context) => enableUser(context, input));
 }
