@@ -9,15 +9,15 @@ import { requirePageContext } from '@/lib/auth/session';
 import { listOnboardingBacklog } from '@/lib/domain/onboarding/checklist';
 import { CHECKLIST_STEPS, NEXT_ACTIONS } from '@/lib/onboarding';
 import { overviewQuerySchema } from '@/lib/validations/onboarding';
+import { firstValues, type SearchParams } from '@/lib/utils';
 
 export const metadata: Metadata = { title: 'Overview' };
 
 const cell = 'px-3 py-3 text-sm text-slate-800';
 
-export default async function OverviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const context = await requirePageContext();
-  const raw = await searchParams;
-  const { page } = overviewQuerySchema.parse({ page: Array.isArray(raw.page) ? raw.page[0] : raw.page });
+  const { page } = overviewQuerySchema.parse(firstValues(await searchParams));
   const backlog = await listOnboardingBacklog(context, page);
   const isOnboarder = context.actor.role === 'onboarder';
 

@@ -11,12 +11,12 @@ import { PagedList } from '@/components/ui/pagination';
 import { ruleFor } from '@/lib/auth/authorize';
 import { requirePageContext } from '@/lib/auth/session';
 import { listMachineUsers } from '@/lib/domain/machine-users/queries';
+import { firstValues, type SearchParams } from '@/lib/utils';
 
 export const metadata: Metadata = { title: 'Machine users' };
 
 const DESCRIPTION = 'One Platform.sh account per project and purpose, with the narrowest roles, each with an owner.';
 
-type SearchParams = Record<string, string | string[] | undefined>;
 
 const STATE_OPTIONS = [
   ['current', 'All but removed'],
@@ -31,7 +31,7 @@ const STATE_OPTIONS = [
 
 export default async function MachineUsersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const context = await requirePageContext();
-  const params = Object.fromEntries(Object.entries(await searchParams).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value]));
+  const params = firstValues(await searchParams);
   const result = await listMachineUsers(context, params);
   const canOnboard = ruleFor(context.actor.role, 'machine_user.invite') !== 'deny';
   const onboard = canOnboard ? (

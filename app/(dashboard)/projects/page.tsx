@@ -12,17 +12,12 @@ import { authorize } from '@/lib/auth/authorize';
 import { requirePageContext } from '@/lib/auth/session';
 import { listProjects } from '@/lib/domain/inventory/projects';
 import { getLatestSyncRun } from '@/lib/domain/inventory/requests';
+import { firstValues, type SearchParams } from '@/lib/utils';
 
 export const metadata: Metadata = { title: 'Projects' };
 
 const DESCRIPTION =
   'Every Platform.sh project of the organisation, with its environments, machine users and whether production has a CLI token.';
-
-type SearchParams = Record<string, string | string[] | undefined>;
-
-function firstValues(params: SearchParams): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value]));
-}
 
 export default async function ProjectsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const context = await requirePageContext();

@@ -11,15 +11,16 @@ import { PageHeader } from '@/components/ui/page-header';
 import { authorize } from '@/lib/auth/authorize';
 import { requirePageContext } from '@/lib/auth/session';
 import { listTokens, type TokenStatus } from '@/lib/domain/tokens/queries';
+import { firstValues, type SearchParams } from '@/lib/utils';
 
 export const metadata: Metadata = { title: 'Tokens' };
 
 const STATUSES = ['all', 'active', 'superseded', 'revoked', 'compromised'] as const;
 
-export default async function TokensPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function TokensPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const context = await requirePageContext();
-  const params = await searchParams;
-  const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? '';
+  const params = firstValues(await searchParams);
+  const first = (value: string | undefined) => value ?? '';
   const status = (STATUSES as readonly string[]).includes(first(params.status)) ? (first(params.status) as TokenStatus | 'all') : 'active';
   const overdue = first(params.overdue) === 'yes';
   const project = /^[a-z0-9-]{0,64}$/.test(first(params.project)) ? first(params.project) : '';
