@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { Badge } from '@/components/ui/badge';
+import { buttonClasses } from '@/components/ui/button';
 import { DataTable } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
 import type { ProjectDetail } from '@/lib/domain/inventory/projects';
@@ -148,7 +149,7 @@ export function MachineUsersSection({ project, canOnboard }: { project: ProjectD
           title="No machine user yet"
           action={
             canOnboard ? (
-              <Link href={`/machine-users/new?project=${project.id}`} className="inline-flex rounded-md bg-indigo-700 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-800">
+              <Link href={`/machine-users/new?project=${project.id}`} className={buttonClasses('primary')}>
                 Onboard a machine user
               </Link>
             ) : undefined
