@@ -182,6 +182,11 @@ export function grantWarnings(roles: MachineRoles): string[] {
 }
 
 /** Permission strings in words: "Project viewer; production: admin", or the admin's implied roles. */
+/** Whether two permission lists grant the same, in any order. */
+export function samePermissions(a: readonly string[], b: readonly string[]): boolean {
+  return [...a].sort().join(',') === [...b].sort().join(',');
+}
+
 export function describePermissions(permissions: readonly string[]): string {
   if (permissions.includes('admin')) return 'Project admin (admin on every environment type)';
   const perType = permissions.filter((permission) => permission.includes(':')).map((permission) => permission.replace(':', ': '));

@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import { getDb } from '@/lib/db';
 import { AppError, ok, type ActionResult } from '@/lib/errors';
-import { diffRoles, fromPermissions, toPermissions, type MachineRoles, type Permission } from '@/lib/machine-users/roles';
+import { diffRoles, fromPermissions, samePermissions, toPermissions, type MachineRoles, type Permission } from '@/lib/machine-users/roles';
 import { isPlatformshError, type PlatformshClient } from '@/lib/platformsh';
 import { changeMachineRolesSchema, manageInvitationSchema, removeMachineUserSchema } from '@/lib/validations/machine-users';
 import type { RequestContext } from '../context';
@@ -139,7 +139,7 @@ async function applyAccessChange(
     if (isPlatformshError(error) && mayHaveApplied(error)) {
       try {
         const current = await client.getUserAccess(target.projectId, target.userId);
-        if ([...current.permissions].sort().join(',') === [...target.permissions].sort().join(',')) {
+        if (samePermissions(current.permissions, target.permissions)) {
           return succeeded(current.permissions, 'The answer was lost, but Platform.sh shows the new roles in effect.');
         }
       } catch {

@@ -6,7 +6,7 @@ import { getDb, type Prisma } from '@/lib/db';
 import { escapeLike } from '@/lib/db/like';
 import { fail, ok, type ActionResult } from '@/lib/errors';
 import type { Purpose } from '@/lib/machine-users/roles';
-import { machineUserListQuerySchema, type MachineUserListQuery } from '@/lib/validations/machine-users';
+import { machineUserIdSchema, machineUserListQuerySchema, type MachineUserListQuery } from '@/lib/validations/machine-users';
 import type { RequestContext } from '../context';
 import { INVITATION_LIFETIME_MS } from './tracking';
 
@@ -121,7 +121,7 @@ export interface MachineUserDetail extends MachineUserSummary {
 const NOT_FOUND = 'There is no such machine user, or its project is not assigned to you.';
 
 export async function getMachineUser(context: RequestContext, machineUserId: string): Promise<ActionResult<MachineUserDetail>> {
-  if (!/^[0-9a-f-]{36}$/i.test(machineUserId)) return fail('not_found', NOT_FOUND);
+  if (!machineUserIdSchema.safeParse(machineUserId).success) return fail('not_found', NOT_FOUND);
   const db = getDb();
   const row = await db.machineUser.findUnique({ where: { id: machineUserId }, include: summaryInclude });
   if (!row || !authorize(context.actor, 'machine_user.read', { projectId: row.projectId }).allowed) return fail('not_found', NOT_FOUND);

@@ -6,7 +6,9 @@ import { authorize } from '@/lib/auth/authorize';
 import { getDb, type Database } from '@/lib/db';
 import type { MachineUserState } from '@/lib/db/generated/enums';
 import { fail, ok, type ActionResult } from '@/lib/errors';
+import { samePermissions } from '@/lib/machine-users/roles';
 import { isPlatformshError, type InvitationState, type PlatformshClient, type UserAccess } from '@/lib/platformsh';
+import { machineUserIdSchema } from '@/lib/validations/machine-users';
 import type { RequestContext } from '../context';
 import { describePlatformshFailure, recordStep } from './steps';
 
@@ -25,16 +27,32 @@ export async function recordDashboardAccount(db: Database, client: PlatformshCli
   await db.dashboardAccount.upsert({ where: { id: 1 }, create: { id: 1, ...data }, update: data });
 }
 
+/** Accounts Keywarden already knows: its machine users' (by address) and the dashboard's own. */
+type KnownAccount = { userId: string; email: string | null };
+
+async function knownAccounts(db: Database): Promise<KnownAccount[]> {
+  const [machineUsers, dashboard] = await Promise.all([
+    db.machineUser.findMany({ where: { platformshUserId: { not: null } }, select: { platformshUserId: true, email: true } }),
+    db.dashboardAccount.findUnique({ where: { id: 1 } }),
+  ]);
+  return [
+    ...machineUsers.flatMap((row) => (row.platformshUserId ? [{ userId: row.platformshUserId, email: row.email }] : [])),
+    ...(dashboard ? [{ userId: dashboard.userId, email: null }] : []),
+  ];
+}
+
 /** The project's access entry of the account with this e-mail address (one user lookup per unknown account). */
-async function findAccessByEmail(db: Database, client: PlatformshClient, projectId: string, email: string, access?: UserAccess[]): Promise<UserAccess | undefined> {
+async function findAccessByEmail(
+  db: Database,
+  client: PlatformshClient,
+  projectId: string,
+  email: string,
+  access?: UserAccess[],
+  accounts?: KnownAccount[],
+): Promise<UserAccess | undefined> {
   const grants = access ?? (await client.listUserAccess(projectId));
-  // Accounts Keywarden already knows are not looked up again.
-  const known = new Set(
-    [
-      ...(await db.machineUser.findMany({ where: { platformshUserId: { not: null }, email: { not: email } }, select: { platformshUserId: true } })).map((row) => row.platformshUserId),
-      (await db.dashboardAccount.findUnique({ where: { id: 1 } }))?.userId,
-    ].filter((id): id is string => Boolean(id)),
-  );
+  // Accounts Keywarden already knows under another address are not looked up again.
+  const known = new Set((accounts ?? (await knownAccounts(db))).filter((account) => account.email !== email).map((account) => account.userId));
   for (const grant of grants) {
     if (known.has(grant.userId)) continue;
     try {
@@ -84,6 +102,9 @@ export async function trackMachineUsers(db: Database, client: PlatformshClient, 
   let access = options.access;
   let accessIsFresh = access === undefined;
   const accessList = async () => (access ??= await client.listUserAccess(projectId));
+  // Read once per call, and only when an acceptance is seen: the sync runs this for every project.
+  let accounts: KnownAccount[] | undefined;
+  const accountsOnce = async () => (accounts ??= await knownAccounts(db));
   const freshAccessList = async () => {
     if (!accessIsFresh) {
       access = await client.listUserAccess(projectId);
@@ -91,7 +112,6 @@ export async function trackMachineUsers(db: Database, client: PlatformshClient, 
     }
     return accessList();
   };
-  const samePermissions = (a: string[], b: string[]) => [...a].sort().join(',') === [...b].sort().join(',');
   let changes = 0;
   // Each observation applies only if the record is still as read above: a removal or cancellation
   // made meanwhile (while Platform.sh was being asked) wins.
@@ -112,8 +132,8 @@ export async function trackMachineUsers(db: Database, client: PlatformshClient, 
     }
     if (invitation.state === 'accepted') {
       const grant =
-        (await findAccessByEmail(db, client, projectId, row.email, await accessList())) ??
-        (accessIsFresh ? undefined : await findAccessByEmail(db, client, projectId, row.email, await freshAccessList()));
+        (await findAccessByEmail(db, client, projectId, row.email, await accessList(), await accountsOnce())) ??
+        (accessIsFresh ? undefined : await findAccessByEmail(db, client, projectId, row.email, await freshAccessList(), await accountsOnce()));
       await step(
         row,
         'machine_user.invitation_accepted',
@@ -169,7 +189,7 @@ export async function checkMachineUser(
   client: PlatformshClient,
 ): Promise<ActionResult<{ state: string; invitationState: string | null; lastError: string | null; checkedAt: string | null }>> {
   const db = getDb();
-  const row = /^[0-9a-f-]{36}$/i.test(machineUserId) ? await db.machineUser.findUnique({ where: { id: machineUserId } }) : null;
+  const row = machineUserIdSchema.safeParse(machineUserId).success ? await db.machineUser.findUnique({ where: { id: machineUserId } }) : null;
   if (!row || !authorize(context.actor, 'machine_user.read', { projectId: row.projectId }).allowed) {
     return fail('not_found', 'There is no such machine user, or its project is not assigned to you.');
   }
