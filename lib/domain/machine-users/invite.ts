@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { getDb } from '@/lib/db';
 import { AppError, ok, type ActionResult } from '@/lib/errors';
-import { fromPermissions, toInvitationRoles, toPermissions, type MachineRoles } from '@/lib/machine-users/roles';
+import { fromPermissions, toInvitationRoles, toPermissions } from '@/lib/machine-users/roles';
 import { isPlatformshError, type Invitation, type PlatformshClient } from '@/lib/platformsh';
 import { inviteMachineUserSchema } from '@/lib/validations/machine-users';
 import type { RequestContext } from '../context';
@@ -141,11 +141,11 @@ export async function sendInvitation(
   context: RequestContext,
   client: PlatformshClient,
   target: InvitationTarget,
-  options: { force: boolean; roles?: MachineRoles },
+  options: { force: boolean },
 ): Promise<InvitationOutcome> {
   const db = getDb();
   const action = 'machine_user.invite' as const;
-  const { role, permissions } = toInvitationRoles(options.roles ?? fromPermissions(target.permissions));
+  const { role, permissions } = toInvitationRoles(fromPermissions(target.permissions));
   const invited = async (invitation: Invitation, outcome: 'invited' | 'linked', message: string): Promise<InvitationOutcome> => {
     await recordStep(db, context, {
       machineUserId: target.id,

@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import { getDb } from '@/lib/db';
 import { AppError, ok, type ActionResult } from '@/lib/errors';
-import { diffRoles, fromPermissions, samePermissions, toPermissions, type MachineRoles, type Permission } from '@/lib/machine-users/roles';
+import { diffRoles, fromPermissions, samePermissions, toPermissions, type Permission } from '@/lib/machine-users/roles';
 import { isPlatformshError, type PlatformshClient } from '@/lib/platformsh';
 import { changeMachineRolesSchema, manageInvitationSchema, removeMachineUserSchema } from '@/lib/validations/machine-users';
 import type { RequestContext } from '../context';
@@ -103,28 +103,28 @@ export async function changeMachineUserRoles(context: RequestContext, rawInput: 
         if (!['invited', 'expired', 'active'].includes(row.state)) throw new AppError('conflict', `This machine user is ${row.state}: its roles cannot change.`);
         const changes = diffRoles(fromPermissions(row.permissions), input.roles);
         if (changes.length === 0) throw new AppError('invalid_input', 'These are already its roles: nothing to change.', { roles: ['Choose different roles.'] });
-        return { data: { row, roles: input.roles }, details: { step: 'requested', from: row.permissions, to: toPermissions(input.roles) } };
+        const permissions = toPermissions(input.roles);
+        return { data: { row, permissions }, details: { step: 'requested', from: row.permissions, to: permissions } };
       },
     },
     rawInput,
   );
   if (!requested.ok) return requested;
-  const { row, roles } = requested.data;
-  const permissions = toPermissions(roles);
+  const { row, permissions } = requested.data;
 
   if (row.state !== 'active' || !row.platformshUserId) {
     // Not accepted yet: the invitation is replaced by one with the new roles.
     await getDb().machineUser.update({ where: { id: row.id }, data: { permissions } });
-    const sent = await sendInvitation(context, client, { id: row.id, projectId: row.projectId, email: row.email, permissions }, { force: true, roles });
+    const sent = await sendInvitation(context, client, { id: row.id, projectId: row.projectId, email: row.email, permissions }, { force: true });
     return ok(sent);
   }
-  return ok(await applyAccessChange(context, client, { id: row.id, projectId: row.projectId, userId: row.platformshUserId, permissions, roles }));
+  return ok(await applyAccessChange(context, client, { id: row.id, projectId: row.projectId, userId: row.platformshUserId, permissions }));
 }
 
 async function applyAccessChange(
   context: RequestContext,
   client: PlatformshClient,
-  target: { id: string; projectId: string; userId: string; permissions: Permission[]; roles: MachineRoles },
+  target: { id: string; projectId: string; userId: string; permissions: Permission[] },
 ): Promise<StepOutcome> {
   const db = getDb();
   const succeeded = async (permissions: string[], note: string): Promise<StepOutcome> => {
