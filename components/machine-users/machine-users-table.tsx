@@ -7,8 +7,8 @@ import { MachineUserStateBadge } from './state-badge';
 
 const cell = 'px-3 py-3 text-sm text-slate-800';
 
-export function MachineUsersTable({ machineUsers, caption, showProject = true }: { machineUsers: MachineUserSummary[]; caption: string; showProject?: boolean }) {
-  const columns = ['Machine user', ...(showProject ? ['Project'] : []), 'Purpose', 'Roles', 'State', 'Owner'];
+export function MachineUsersTable({ machineUsers, caption }: { machineUsers: MachineUserSummary[]; caption: string }) {
+  const columns = ['Machine user', 'Project', 'Purpose', 'Roles', 'State', 'Owner'];
   return (
     <DataTable label="Machine users table" caption={caption} columns={columns}>
       {machineUsers.map((machineUser) => (
@@ -19,13 +19,11 @@ export function MachineUsersTable({ machineUsers, caption, showProject = true }:
             </Link>
             {machineUser.lastError ? <p className="mt-1 max-w-xs text-xs text-red-900">{machineUser.lastError}</p> : null}
           </td>
-          {showProject ? (
-            <td className={cell}>
-              <Link href={`/projects/${machineUser.project.id}`} className="underline-offset-2 hover:underline">
-                {machineUser.project.title}
-              </Link>
-            </td>
-          ) : null}
+          <td className={cell}>
+            <Link href={`/projects/${machineUser.project.id}`} className="underline-offset-2 hover:underline">
+              {machineUser.project.title}
+            </Link>
+          </td>
           <td className={cell}>{PRESETS[machineUser.purpose].label}</td>
           <td className={cell}>{describePermissions(machineUser.permissions)}</td>
           <td className={cell}>

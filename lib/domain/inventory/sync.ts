@@ -136,8 +136,11 @@ async function listAllProjects(client: PlatformshClient): Promise<RemoteProject[
   return [...byId.values()];
 }
 
-/** Plain words for the Projects page; PlatformshError's text is already redacted. */
-export function describeFailure(error: unknown): string {
+/**
+ * Plain words for the Projects page, naming the request that failed (unlike describePlatformshFailure,
+ * which names the vendor's message); PlatformshError's text is already redacted.
+ */
+function describeFailure(error: unknown): string {
   if (isPlatformshError(error)) {
     const status = error.status === undefined ? '' : ` → ${error.status}`;
     return `${error.userMessage} (${error.method} ${error.path}${status})`;
