@@ -17,6 +17,14 @@ function dashboardEndpoint(): PlatformshEndpoint | undefined {
 }
 
 /** The client acting with the dashboard's credential, or undefined when no API is reachable. */
+/**
+ * The in-process simulator, only while Keywarden runs in sandbox mode: what the machine user would do
+ * in the Console (accept, create a token, run a cron) is offered through it, and never in live mode.
+ */
+export function activeSandboxEndpoint(): PlatformshEndpoint | undefined {
+  return getConfig().platformsh.mode === 'sandbox' ? getSandboxEndpoint() : undefined;
+}
+
 export function getDashboardClient(): PlatformshClient | undefined {
   if (holder.keywardenDashboardClient) return holder.keywardenDashboardClient;
   const endpoint = dashboardEndpoint();

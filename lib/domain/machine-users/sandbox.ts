@@ -3,19 +3,18 @@
 // available in live mode (the real machine user accepts its invitation from its e-mail).
 import { authorize } from '@/lib/auth/authorize';
 import { recordAudit } from '@/lib/audit/record';
-import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db';
 import { fail, ok, type ActionResult } from '@/lib/errors';
 import type { PlatformshClient } from '@/lib/platformsh';
-import { getSandboxEndpoint } from '@/lib/platformsh/sandbox-endpoint';
 import { machineUserRefSchema } from '@/lib/validations/machine-users';
+import { activeSandboxEndpoint } from '@/lib/domain/platformsh-connection';
 import type { RequestContext } from '../context';
 import { trackMachineUsers } from './tracking';
 
 /** Accepts the machine user's pending invitation as the machine user would, then follows it. */
 export async function acceptInvitationInSandbox(context: RequestContext, rawInput: unknown, client: PlatformshClient): Promise<ActionResult<{ state: string }>> {
-  const endpoint = getSandboxEndpoint();
-  if (getConfig().platformsh.mode !== 'sandbox' || !endpoint) return fail('forbidden', 'Only sandbox mode can accept an invitation on the machine user’s behalf.');
+  const endpoint = activeSandboxEndpoint();
+  if (!endpoint) return fail('forbidden', 'Only sandbox mode can accept an invitation on the machine user’s behalf.');
   const parsed = machineUserRefSchema.safeParse(rawInput);
   if (!parsed.success) return fail('invalid_input', 'Unknown machine user.');
   const db = getDb();
@@ -44,8 +43,8 @@ export async function acceptInvitationInSandbox(context: RequestContext, rawInpu
  * there once). Keywarden links to it and never sees the value until it is pasted.
  */
 export function sandboxTokenConsoleUrl(platformshUserId: string | null): string | undefined {
-  const endpoint = getSandboxEndpoint();
-  if (getConfig().platformsh.mode !== 'sandbox' || !endpoint || !platformshUserId) return undefined;
+  const endpoint = activeSandboxEndpoint();
+  if (!endpoint || !platformshUserId) return undefined;
   const url = new URL(`/_console/users/${encodeURIComponent(platformshUserId)}/api-tokens/new`, endpoint.apiUrl);
   url.searchParams.set('name', 'Keywarden cron');
   return url.toString();

@@ -3,11 +3,10 @@
 // for each machine user (its roles, where its token is now) for the CLI equivalents.
 import 'server-only';
 import { authorize } from '@/lib/auth/authorize';
-import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db';
 import { fail, ok, type ActionResult } from '@/lib/errors';
 import type { Checklist } from '@/lib/onboarding/checklist';
-import { getSandboxEndpoint } from '@/lib/platformsh/sandbox-endpoint';
+import { activeSandboxEndpoint } from '@/lib/domain/platformsh-connection';
 import type { RequestContext } from '../context';
 import { currentHoldings } from '../tokens/holders';
 import { readProjectChecklists, type ProjectChecklists } from './checklist';
@@ -54,7 +53,7 @@ export async function getProjectChecklists(context: RequestContext, projectId: s
 }
 
 export function isSandboxMode(): boolean {
-  return getConfig().platformsh.mode === 'sandbox' && getSandboxEndpoint() !== undefined;
+  return activeSandboxEndpoint() !== undefined;
 }
 
 export async function getOnboardingKit(context: RequestContext, projectId: string): Promise<ActionResult<OnboardingKitView>> {

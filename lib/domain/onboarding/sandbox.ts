@@ -7,11 +7,10 @@ import 'server-only';
 import { z } from 'zod';
 import { authorize } from '@/lib/auth/authorize';
 import { recordAudit } from '@/lib/audit/record';
-import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db';
 import { fail, fieldErrorsOf, ok, type ActionResult } from '@/lib/errors';
-import { getSandboxEndpoint } from '@/lib/platformsh/sandbox-endpoint';
 import { sandboxCronSchema } from '@/lib/validations/onboarding';
+import { activeSandboxEndpoint } from '@/lib/domain/platformsh-connection';
 import type { RequestContext } from '../context';
 import { recordLastUse } from '../tokens/last-use';
 
@@ -32,8 +31,8 @@ const cronRunAnswerSchema = z.object({
 const errorAnswerSchema = z.object({ error: z.string().optional(), detail: z.string().optional(), title: z.string().optional() });
 
 export async function runCronInSandbox(context: RequestContext, rawInput: unknown): Promise<ActionResult<CronRunOutcome>> {
-  const endpoint = getSandboxEndpoint();
-  if (getConfig().platformsh.mode !== 'sandbox' || !endpoint) return fail('forbidden', 'Only sandbox mode can run a cron on demand: on Platform.sh the cron runs on its schedule.');
+  const endpoint = activeSandboxEndpoint();
+  if (!endpoint) return fail('forbidden', 'Only sandbox mode can run a cron on demand: on Platform.sh the cron runs on its schedule.');
   const parsed = sandboxCronSchema.safeParse(rawInput);
   if (!parsed.success) return fail('invalid_input', 'Please correct the highlighted fields.', fieldErrorsOf(parsed.error));
   const { projectId } = parsed.data;
