@@ -10,7 +10,8 @@ import { CHECKLIST_STEPS, projectChecklist, evaluateChecklist, type Checklist, t
 import type { RequestContext } from '../context';
 
 /** Machine users that can still be onboarded (removed and cancelled ones have left the project). */
-const LIVE_STATES = Prisma.sql`('invited', 'active', 'expired', 'error')`;
+export const LIVE_STATES = ['invited', 'active', 'expired', 'error'] as const;
+const LIVE_STATES_SQL = Prisma.sql`(${Prisma.join([...LIVE_STATES])})`;
 
 /**
  * The facts, as common table expressions `facts` (one row per machine user) and `conf` (one row per
@@ -23,7 +24,7 @@ function factsCte(projects: Prisma.Sql): Prisma.Sql {
     mu AS (
       SELECT m.id, m.project_id, m.email, m.state::text AS state, m.invitation_sent_at, m.accepted_at, m.created_at
       FROM machine_users m
-      WHERE m.state::text IN ${LIVE_STATES} AND m.project_id IN (SELECT id FROM scope)
+      WHERE m.state::text IN ${LIVE_STATES_SQL} AND m.project_id IN (SELECT id FROM scope)
     ),
     tok AS (
       -- The newest active token of each machine user.

@@ -9,10 +9,8 @@ import type { Checklist } from '@/lib/onboarding/checklist';
 import { activeSandboxEndpoint } from '@/lib/domain/platformsh-connection';
 import type { RequestContext } from '../context';
 import { currentHoldings } from '../tokens/holders';
-import { readProjectChecklists, type ProjectChecklists } from './checklist';
+import { LIVE_STATES, readProjectChecklists, type ProjectChecklists } from './checklist';
 
-/** Machine users the kit speaks of: those still on the project (removed and cancelled ones have left). */
-const LIVE_STATES = ['invited', 'active', 'expired', 'error'] as const;
 const CONFIRMATIONS_SHOWN = 5;
 
 export interface KitMachineUser {
