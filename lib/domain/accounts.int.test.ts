@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createOneTimeLink, digestOf, SETUP_LINK_TTL_MS } from '@/lib/auth/one-time-link';
 import { verifyPassword } from '@/lib/auth/password';
 import { accountKey, ACCOUNT_POLICY, addressKey, ADDRESS_POLICY } from '@/lib/auth/throttle';
@@ -17,6 +17,21 @@ import {
   signInWithSso,
 } from './accounts';
 import { inviteUser } from './users';
+
+// Counts real password verifications (argon2 still runs), and can hold one password's verification
+// until released, so that a test can interleave other attempts with it.
+const verification = vi.hoisted(() => ({ count: 0, held: new Map<string, Promise<void>>() }));
+vi.mock('@/lib/auth/password', async (importOriginal) => {
+  const real = await importOriginal<typeof import('@/lib/auth/password')>();
+  return {
+    ...real,
+    verifyPassword: async (storedHash: string | null | undefined, password: string) => {
+      verification.count += 1;
+      await verification.held.get(password);
+      return real.verifyPassword(storedHash, password);
+    },
+  };
+});
 
 const BASE_URL = new URL('https://keys.example.com');
 const NEW_PASSWORD = 'a brand new passphrase';
@@ -298,7 +313,7 @@ describe.each(TEST_DATABASE_KINDS)('accounts on %s', (kind) => {
   });
 
   describe('signInWithPassword', () => {
-    it('signs in with the right password, clears the account failures and records the time', async () => {
+    it('signs in with the right password, gives back the account failures and records the time', async () => {
       const user = await createUser(db, { role: 'reviewer' });
       const address = freshAddress();
       for (let attempt = 0; attempt < 2; attempt += 1) {
@@ -309,7 +324,7 @@ describe.each(TEST_DATABASE_KINDS)('accounts on %s', (kind) => {
       const started = Date.now();
       const result = await signInWithPassword(db, { email: user.email, password: TEST_PASSWORD }, address);
       expect(result).toEqual({ ok: true, user: { id: user.id, email: user.email, name: null, sessionVersion: user.sessionVersion } });
-      expect(await db.loginThrottle.findUnique({ where: { key: accountKey(user.email) } })).toBeNull();
+      expect(await db.loginThrottle.findUniqueOrThrow({ where: { key: accountKey(user.email) } })).toMatchObject({ failures: 0, blockedUntil: null });
       const after = await db.user.findUniqueOrThrow({ where: { id: user.id } });
       expect(after.lastSignInAt?.getTime()).toBeGreaterThanOrEqual(started - 1000);
 
@@ -389,6 +404,56 @@ describe.each(TEST_DATABASE_KINDS)('accounts on %s', (kind) => {
       expect((await db.loginThrottle.findUniqueOrThrow({ where: { key: addressKey(address) } })).blockedUntil).not.toBeNull();
       // The same account from another address is not affected.
       expect((await signInWithPassword(db, { email: user.email, password: TEST_PASSWORD }, freshAddress())).ok).toBe(true);
+    });
+
+    it(`verifies at most ${ACCOUNT_POLICY.limit} of 30 concurrent wrong passwords for one account`, async () => {
+      const user = await createUser(db, { role: 'admin' });
+      const before = verification.count;
+      const results = await Promise.all(
+        Array.from({ length: 30 }, (_, attempt) => signInWithPassword(db, { email: user.email, password: `burst guess ${attempt}` }, freshAddress())),
+      );
+      expect(verification.count - before).toBeLessThanOrEqual(ACCOUNT_POLICY.limit);
+      expect(results.filter((result) => !result.ok && result.reason === 'invalid')).toHaveLength(verification.count - before);
+      expect(results.every((result) => !result.ok)).toBe(true);
+      // The account is blocked now: even the right password is refused, unverified.
+      const after = verification.count;
+      expect(await signInWithPassword(db, { email: user.email, password: TEST_PASSWORD }, freshAddress())).toEqual({ ok: false, reason: 'throttled' });
+      expect(verification.count).toBe(after);
+    });
+
+    it(`verifies at most ${ADDRESS_POLICY.limit} of 60 concurrent attempts from one address`, async () => {
+      const address = freshAddress();
+      const before = verification.count;
+      await Promise.all(Array.from({ length: 60 }, () => signInWithPassword(db, { email: uniqueEmail('spray-burst'), password: 'password spraying' }, address)));
+      expect(verification.count - before).toBeLessThanOrEqual(ADDRESS_POLICY.limit);
+      expect(verification.count - before).toBeGreaterThan(0);
+    });
+
+    it('a success does not erase the failures recorded while it was being verified', async () => {
+      const user = await createUser(db, { role: 'reviewer' });
+      let release!: () => void;
+      verification.held.set(TEST_PASSWORD, new Promise<void>((resolve) => (release = resolve)));
+      try {
+        const success = signInWithPassword(db, { email: user.email, password: TEST_PASSWORD }, freshAddress());
+        // Wait until the right password is being verified, then fail three times beside it.
+        await vi.waitFor(async () => expect(await db.loginThrottle.findUnique({ where: { key: accountKey(user.email) } })).not.toBeNull());
+        for (let attempt = 0; attempt < 3; attempt += 1) {
+          expect(await signInWithPassword(db, { email: user.email, password: `beside it ${attempt}` }, freshAddress())).toEqual({ ok: false, reason: 'invalid' });
+        }
+        release();
+        expect((await success).ok).toBe(true);
+      } finally {
+        verification.held.delete(TEST_PASSWORD);
+      }
+      expect((await db.loginThrottle.findUniqueOrThrow({ where: { key: accountKey(user.email) } })).failures).toBe(3);
+    });
+
+    it('a success from an address gives back its own attempt there, and nothing more', async () => {
+      const user = await createUser(db, { role: 'reviewer' });
+      const address = freshAddress();
+      await signInWithPassword(db, { email: uniqueEmail('other'), password: 'not it at all' }, address);
+      expect((await signInWithPassword(db, { email: user.email, password: TEST_PASSWORD }, address)).ok).toBe(true);
+      expect((await db.loginThrottle.findUniqueOrThrow({ where: { key: addressKey(address) } })).failures).toBe(1);
     });
 
     it('audits every attempt, and no password reaches the audit log or any other table', async () => {

@@ -4,15 +4,7 @@
 import { recordAudit } from '@/lib/audit/record';
 import { consumeLink, createOneTimeLink, findUsableLink, SETUP_LINK_TTL_MS } from '@/lib/auth/one-time-link';
 import { hashPassword, verifyPassword } from '@/lib/auth/password';
-import {
-  accountKey,
-  ACCOUNT_POLICY,
-  addressKey,
-  ADDRESS_POLICY,
-  blockedUntil,
-  clearFailures,
-  recordFailure,
-} from '@/lib/auth/throttle';
+import { accountKey, ACCOUNT_POLICY, addressKey, ADDRESS_POLICY, claimAttempts, settleSuccess, withInFlightCap } from '@/lib/auth/throttle';
 import type { OidcConfig, Role } from '@/lib/config';
 import { getDb, type Database, type Prisma } from '@/lib/db';
 import { AppError, fail, fieldErrorsOf, resultOf, type ActionResult } from '@/lib/errors';
@@ -151,6 +143,9 @@ export interface SignedInUser {
   sessionVersion: number;
 }
 
+/** Password verifications one process runs at once for one account or one address. */
+const VERIFICATIONS_IN_FLIGHT_PER_KEY = 2;
+
 export type SignInResult = { ok: true; user: SignedInUser } | { ok: false; reason: 'invalid' | 'throttled' };
 
 /**
@@ -171,23 +166,32 @@ export async function signInWithPassword(
   const audit = (outcome: 'succeeded' | 'refused', reason: string, actor?: { id: string; email: string; role: Role }) =>
     recordAudit(db, { actor: actor ?? null, actorEmail: typedEmail, action: 'auth.sign_in', target: { type: 'user', id: actor?.id ?? typedEmail }, outcome, reason, clientAddress });
 
-  if (await blockedUntil(db, keys)) {
+  const throttled = async (): Promise<SignInResult> => {
     await audit('refused', 'throttled: too many failed attempts');
     return { ok: false, reason: 'throttled' };
-  }
-  const user = await db.user.findUnique({ where: { email } });
-  const passwordOk = await verifyPassword(user?.passwordHash, credentials.password.slice(0, 256));
-  if (!user || !passwordOk || user.disabledAt) {
-    await recordFailure(db, accountKey(email), ACCOUNT_POLICY);
-    if (clientAddress) await recordFailure(db, addressKey(clientAddress), ADDRESS_POLICY);
-    const reason = !user ? 'unknown account' : !passwordOk ? 'wrong password' : 'account disabled';
-    await audit('refused', reason, user ? { id: user.id, email: user.email, role: user.role } : undefined);
-    return { ok: false, reason: 'invalid' };
-  }
-  await clearFailures(db, accountKey(email));
-  await db.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
-  await audit('succeeded', 'password', { id: user.id, email: user.email, role: user.role });
-  return { ok: true, user: { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion } };
+  };
+  // Counted before the password is verified (SECURITY.md A4): a burst cannot outrun the limit.
+  const claims = await claimAttempts(db, [
+    [accountKey(email), ACCOUNT_POLICY],
+    ...(clientAddress ? ([[addressKey(clientAddress), ADDRESS_POLICY]] as const) : []),
+  ]);
+  if (!claims) return throttled();
+  // A counted attempt beyond the verifications already running for its keys stays counted.
+  return withInFlightCap(keys, VERIFICATIONS_IN_FLIGHT_PER_KEY, throttled, async () => {
+    const user = await db.user.findUnique({ where: { email } });
+    const passwordOk = await verifyPassword(user?.passwordHash, credentials.password.slice(0, 256));
+    if (!user || !passwordOk || user.disabledAt) {
+      const reason = !user ? 'unknown account' : !passwordOk ? 'wrong password' : 'account disabled';
+      await audit('refused', reason, user ? { id: user.id, email: user.email, role: user.role } : undefined);
+      return { ok: false, reason: 'invalid' };
+    }
+    const [accountClaim, addressClaim] = claims;
+    await settleSuccess(db, accountClaim!, 'claim');
+    if (addressClaim) await settleSuccess(db, addressClaim, 'own');
+    await db.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
+    await audit('succeeded', 'password', { id: user.id, email: user.email, role: user.role });
+    return { ok: true, user: { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion } };
+  });
 }
 
 /** The role an SSO identity's claims grant, or null when they grant none. */
