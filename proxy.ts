@@ -4,9 +4,19 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { getConfig } from '@/lib/config';
 import { contentSecurityPolicy, isSameOriginRequest } from '@/lib/security/headers';
+import { withoutSecretParameters } from '@/lib/security/secret-query';
 
 export function proxy(request: NextRequest): NextResponse {
   const config = getConfig();
+  // A secret in the query string (a form sent before hydration) is never rendered back: the
+  // browser is sent to the same address without it, and keeps no Referer of the old one.
+  const withoutSecrets = withoutSecretParameters(request.nextUrl);
+  if (withoutSecrets) {
+    const response = NextResponse.redirect(new URL(`${withoutSecrets.pathname}${withoutSecrets.search}`, config.publicUrl.origin), 303);
+    response.headers.set('Cache-Control', 'no-store');
+    response.headers.set('Referrer-Policy', 'no-referrer');
+    return response;
+  }
   const requestOrigin = `${request.nextUrl.protocol}//${request.headers.get('host') ?? request.nextUrl.host}`;
   if (!isSameOriginRequest(request.method, request.headers, [config.publicUrl.origin, requestOrigin])) {
     return NextResponse.json(

@@ -54,7 +54,7 @@ test('search, filter, sort and pagination state live in the URL', async ({ pageA
   // Seeded on production: Checkout API (by hand, long ago) and Storefront (its deploy bot). The
   // onboarding spec pushes a token to Docs' production too, which a sync running meanwhile may
   // already have seen; no spec pushes to Legacy CMS's production.
-  await page.goto('/projects?token=on-production');
+  await page.goto('/projects?variable=on-production');
   await expect(projectRows(page).getByRole('link')).toContainText([checkout.title, storefront.title]);
   await expect(projectRows(page).getByRole('link', { name: 'Legacy CMS' })).toHaveCount(0);
   await expect(page.getByLabel('CLI token on production')).toHaveValue('on-production');
@@ -69,7 +69,7 @@ test('search, filter, sort and pagination state live in the URL', async ({ pageA
   await expect(page.getByRole('columnheader', { name: /Environments/ })).toHaveAttribute('aria-sort', 'descending');
 
   // A hand-edited URL falls back to defaults instead of an error page.
-  const response = await page.goto('/projects?sort=nonsense&dir=sideways&page=-4&token=maybe');
+  const response = await page.goto('/projects?sort=nonsense&dir=sideways&page=-4&variable=maybe');
   expect(response?.status()).toBe(200);
   await expect(projectRows(page)).toHaveCount(DEMO_PROJECTS.length);
   await page.goto('/projects?page=9');

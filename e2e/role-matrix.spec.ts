@@ -360,6 +360,14 @@ async function expectRefusalAudited(admin: Page, action: string, role: AccountRo
   for (const text of [email, role, action, 'refused']) await expect(entry).toContainText(text);
 }
 
+/** The refusal of `action` sent without a session from `address` is on the Audit page. */
+async function expectStrangerRefusalAudited(admin: Page, action: string, address: string): Promise<void> {
+  await admin.goto(`/audit?action=${action}&outcome=refused`);
+  const entry = admin.getByRole('region', { name: 'Audit events table' }).getByRole('row').filter({ hasText: address });
+  await expect(entry, `audit entry of the refused ${action} without a session`).toHaveCount(1);
+  for (const text of [action, 'refused', 'not signed in', 'unauthenticated']) await expect(entry).toContainText(text);
+}
+
 test.describe('every mutation in the role matrix, replayed with each role’s session', () => {
   for (const [action, row] of ACTIONS.filter(([, entry]) => entry.mutation)) {
     test(action, async ({ pageAs, newApiClient, baseURL }) => {
@@ -421,6 +429,13 @@ test.describe('every mutation in the role matrix, replayed with each role’s se
         await driver.expectUnchanged(admin, target);
         await expectRefusalAudited(admin, action, role, address);
       }
+
+      // No session at all: refused, nothing changed, and the refusal is on the audit log too.
+      const strangerAddress = syntheticAddress();
+      const { result: strangers } = await replayAction(await newApiClient({ clientAddress: strangerAddress }), call);
+      expect(strangers, `${action} replayed without a session`).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+      await driver.expectUnchanged(admin, target);
+      await expectStrangerRefusalAudited(admin, action, strangerAddress);
 
       // Project-scoped roles: the call aimed at the unassigned project's record is refused.
       if (other && driver.retarget) {

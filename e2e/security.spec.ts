@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { APIResponse, Page } from '@playwright/test';
 import { SESSION_COOKIE, signInByApi } from './support/auth';
+import { expectSecretFormsInertWithoutJavaScript } from './support/secret-forms';
 import { inviteByAction, readCapturedActions } from './support/seed';
 import { expect, readAccounts, syntheticAddress, test, uniqueEmail, uniquePassword, waitForHydration } from './support/test';
 
@@ -257,4 +258,32 @@ test('a password form submitted before its script runs never puts the password i
   expect(visited.length).toBeGreaterThan(2);
   expect(visited.filter((url) => url.includes(password) || url.includes(encodeURIComponent(password)))).toEqual([]);
   await context.close();
+});
+
+test('a token form is inert before hydration: method="post", disabled, sends nothing', async ({ browser, baseURL }) => {
+  // The leaked-token lookup (admin); the record and rotate forms are checked in tokens.spec, where a
+  // machine user holds a token.
+  expect(await expectSecretFormsInertWithoutJavaScript(browser, baseURL ?? '', 'admin', '/tokens')).toBe(1);
+});
+
+test('a secret in a URL is never rendered back: the page answers with a redirect without it', async ({ newApiClient }) => {
+  const admin = await newApiClient({ as: 'admin' });
+  const secret = `kwurl${uniquePassword()}`;
+  for (const query of [`token=${secret}`, `status=active&token=${secret}`, `liveToken=${secret}`, `password=${secret}&q=x`]) {
+    const response = await admin.get(`/tokens?${query}`, { maxRedirects: 0 });
+    expect(response.status(), query).toBe(303);
+    const location = response.headers().location ?? '';
+    expect(location, query).not.toContain(secret);
+    expect(response.headers()['cache-control'], query).toContain('no-store');
+    expect(response.headers()['referrer-policy'], query).toBe('no-referrer');
+    expect(await response.text(), query).not.toContain(secret);
+    // And the page it leads to is the page, without the secret.
+    const followed = await admin.get(location);
+    expect(followed.status()).toBe(200);
+    expect(await followed.text()).not.toContain(secret);
+  }
+  // The RSC request of a client-side navigation is no different.
+  const rsc = await admin.get(`/tokens?token=${secret}&_rsc=1`, { headers: { RSC: '1' }, maxRedirects: 0 });
+  expect(rsc.status()).toBe(303);
+  expect(await rsc.text()).not.toContain(secret);
 });

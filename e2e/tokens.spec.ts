@@ -14,6 +14,7 @@ import type { APIRequestContext, Locator, Page } from '@playwright/test';
 import { DEMO_DASHBOARD_API_TOKEN } from '@/lib/platformsh/simulator';
 import { encodingsOf } from '@/lib/security/redact';
 import { acceptInSandbox, demoProject, openMachineUserInteractive, pageSection, seedMachineUser } from './support/machine-users';
+import { expectSecretFormsInertWithoutJavaScript } from './support/secret-forms';
 import { expect, test, uniqueEmail, waitForHydration } from './support/test';
 
 const PROJECT = demoProject('Data pipeline');
@@ -112,7 +113,7 @@ function collectBodies(page: Page): string[] {
   return bodies;
 }
 
-test('an admin records a token once and pushes it to three environments; only its last four come back', async ({ pageAs, newApiClient }) => {
+test('an admin records a token once and pushes it to three environments; only its last four come back', async ({ pageAs, newApiClient, browser, baseURL }) => {
   const admin = await pageAs('admin');
   const machineUser = await seedMachineUser(admin, await newApiClient({ as: 'admin' }), { project: PROJECT, purpose: 'backups', email: uniqueEmail('token-push') });
   await acceptInSandbox(admin, machineUser.id, machineUser.email);
@@ -170,6 +171,9 @@ test('an admin records a token once and pushes it to three environments; only it
   await lookup.getByLabel('Suspicious string').fill('kw_definitely_not_recorded_0123456789');
   await lookup.getByRole('button', { name: 'Look up' }).click();
   await expect(lookup.getByRole('status')).toContainText('No recorded token matches this string.');
+
+  // SECURITY.md A7: before hydration the record and rotate forms of this page take nothing.
+  expect(await expectSecretFormsInertWithoutJavaScript(browser, baseURL ?? '', 'admin', `/machine-users/${machineUser.id}`)).toBe(2);
 });
 
 test('a token of another account is refused, and nothing is recorded', async ({ pageAs, newApiClient }) => {
@@ -323,6 +327,8 @@ test('an admin marks a token compromised: a plan, a confirmation, its variables 
   await expect(controls.getByRole('button', { name: `Finish revoking …${lastFour}` })).toHaveCount(0, { timeout: 30_000 });
   await expect(dialog).toHaveCount(0);
   await expect(controls.getByRole('status')).toHaveText(`…${lastFour} is marked compromised. The token is deleted on Platform.sh.`);
+  // The row no longer contradicts the outcome beside it (before a reload too).
+  await expect(controls).not.toContainText('still to delete');
   await expect(tokenRow(tokens, lastFour)).toContainText('compromised');
   expect(await simulator.isAlive(token)).toBe(false);
 

@@ -35,7 +35,9 @@ export function AuditTable({ events, caption }: { events: readonly AuditEventRow
           </td>
           <td className={cell}>
             <span className="whitespace-nowrap text-slate-900">{event.actorEmail ?? '—'}</span>
-            <span className="block text-xs text-slate-700">{event.actorRole ?? 'not signed in'}</span>
+            <span className="block text-xs text-slate-700">
+              {event.actorClaimed ? `claimed by a caller not signed in${event.actorRole ? ` (account: ${event.actorRole})` : ''}` : (event.actorRole ?? 'not signed in')}
+            </span>
           </td>
           <td className={`${cell} whitespace-nowrap font-mono text-xs`}>{event.action}</td>
           <td className={cell}>

@@ -16,7 +16,7 @@ export function ProjectFilters({ query }: { query: ProjectListQuery }) {
         <TextField label="Search projects" name="q" type="search" defaultValue={query.q} maxLength={100} placeholder="Title or project id" autoComplete="off" />
       </div>
       <div className="w-56">
-        <SelectField label="CLI token on production" name="token" defaultValue={query.token}>
+        <SelectField label="CLI token on production" name="variable" defaultValue={query.variable}>
           <option value="any">Any</option>
           <option value="on-production">Set on production</option>
           <option value="missing">Not on production</option>

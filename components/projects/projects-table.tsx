@@ -11,7 +11,7 @@ export function listParams(query: ProjectListQuery, overrides: Partial<ProjectLi
   const merged = { ...query, ...overrides };
   return {
     q: merged.q || undefined,
-    token: merged.token === 'any' ? undefined : merged.token,
+    variable: merged.variable === 'any' ? undefined : merged.variable,
     state: merged.state === 'current' ? undefined : merged.state,
     sort: merged.sort === 'title' ? undefined : merged.sort,
     dir: merged.dir === 'asc' ? undefined : merged.dir,
@@ -20,7 +20,7 @@ export function listParams(query: ProjectListQuery, overrides: Partial<ProjectLi
 
 /** Whether the list is narrowed by a search or a filter (the sort does not narrow it). */
 export function isFiltered(query: ProjectListQuery): boolean {
-  return query.q !== '' || query.token !== 'any' || query.state !== 'current';
+  return query.q !== '' || query.variable !== 'any' || query.state !== 'current';
 }
 
 function sortable(label: string, sort: ProjectSort, query: ProjectListQuery): ColumnSpec {

@@ -6,6 +6,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
 import { TextField } from '@/components/ui/field';
+import { SecretForm } from '@/components/ui/secret-form';
 import { useServerAction } from '@/components/ui/use-server-action';
 import { lookupTokenAction } from '@/lib/actions/tokens';
 import type { LookupResult } from '@/lib/domain/tokens/queries';
@@ -26,7 +27,7 @@ export function LookupForm() {
   }
 
   return (
-    <form onSubmit={(event) => void submit(event)} className="space-y-3" autoComplete="off" aria-label="Leaked-token lookup">
+    <SecretForm onSubmit={(event) => void submit(event)} className="space-y-3" aria-label="Leaked-token lookup">
       <TextField label="Suspicious string" name="token" type="password" autoComplete="off" spellCheck={false} required errors={fieldErrorsFor(error, 'token')} hint="Compared by fingerprint with every recorded token; never stored. The lookup is on the audit log." />
       <Button type="submit" variant="secondary" disabled={isPending}>
         {isPending ? 'Looking up…' : 'Look up'}
@@ -47,6 +48,6 @@ export function LookupForm() {
           )
         ) : null}
       </div>
-    </form>
+    </SecretForm>
   );
 }

@@ -6,6 +6,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
 import { TextField } from '@/components/ui/field';
+import { SecretForm } from '@/components/ui/secret-form';
 import { useServerAction } from '@/components/ui/use-server-action';
 import { recordTokenAction, resumePushAction } from '@/lib/actions/tokens';
 import type { PushOutcome } from '@/lib/domain/tokens/push';
@@ -96,7 +97,7 @@ export function RecordTokenPanel({
           to create one, copy it, and paste it here.
         </Alert>
       ) : null}
-      <form ref={formRef} onSubmit={(event) => void submit(event)} className="space-y-4" autoComplete="off">
+      <SecretForm ref={formRef} onSubmit={(event) => void submit(event)} className="space-y-4">
         <TokenField label="API token" errors={fieldErrorsFor(error, 'token')} />
         <div className="grid gap-4 sm:grid-cols-2">
           <TextField label="Name" name="name" defaultValue="Cron" maxLength={100} required hint="Where it is used, e.g. “backups cron”." errors={fieldErrorsFor(error, 'name')} />
@@ -148,7 +149,7 @@ export function RecordTokenPanel({
         <Button type="submit" disabled={isPending || chosen.length === 0}>
           {isPending ? 'Verifying and pushing…' : 'Verify and push'}
         </Button>
-      </form>
+      </SecretForm>
       {runId && progress.data ? <PushSteps run={progress.data} caption="Environments of this push" /> : null}
     </div>
   );
@@ -175,7 +176,7 @@ export function ResumePushForm({ runId, lastFour }: { runId: string; lastFour: s
   }
 
   return (
-    <form onSubmit={(event) => void submit(event)} className="space-y-3" autoComplete="off" aria-label={`Resume the push of …${lastFour}`}>
+    <SecretForm onSubmit={(event) => void submit(event)} className="space-y-3" aria-label={`Resume the push of …${lastFour}`}>
       <TokenField label={`The same token (…${lastFour})`} errors={fieldErrorsFor(error, 'token')} />
       <div aria-live="polite" className="space-y-2">
         <ErrorSummary error={error} />
@@ -185,6 +186,6 @@ export function ResumePushForm({ runId, lastFour }: { runId: string; lastFour: s
         {isPending ? 'Resuming…' : 'Resume the push'}
       </Button>
       {isPending && progress.data ? <PushSteps run={progress.data} caption="Environments of this push" /> : null}
-    </form>
+    </SecretForm>
   );
 }

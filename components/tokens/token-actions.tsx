@@ -7,6 +7,7 @@ import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
 import { TextField } from '@/components/ui/field';
+import { SecretForm } from '@/components/ui/secret-form';
 import { useServerAction } from '@/components/ui/use-server-action';
 import { compromiseTokenAction, rotateTokenAction } from '@/lib/actions/tokens';
 import type { PushOutcome } from '@/lib/domain/tokens/push';
@@ -47,7 +48,7 @@ export function RotateTokenForm({ token, consoleUrl, onDone }: { token: Token; c
   }
 
   return (
-    <form onSubmit={(event) => void submit(event)} className="space-y-3" autoComplete="off" aria-label={`Rotate …${token.lastFour}`}>
+    <SecretForm onSubmit={(event) => void submit(event)} className="space-y-3" aria-label={`Rotate …${token.lastFour}`}>
       <p className="text-sm text-slate-700">
         The new token goes to {token.environments.length ? token.environments.join(', ') : 'no environment (none holds this token)'}; then …{token.lastFour} is deleted on Platform.sh with the new token’s identity.
         {consoleUrl ? (
@@ -70,7 +71,7 @@ export function RotateTokenForm({ token, consoleUrl, onDone }: { token: Token; c
         {isPending ? 'Rotating…' : `Rotate …${token.lastFour}`}
       </Button>
       {runId && progress.data ? <PushSteps run={progress.data} caption="Environments of this rotation" /> : null}
-    </form>
+    </SecretForm>
   );
 }
 
@@ -109,7 +110,7 @@ export function CompromiseControl({ token, onDone }: { token: Token; onDone: (me
         {token.status === 'compromised' ? `Finish revoking …${token.lastFour}` : `Mark …${token.lastFour} compromised`}
       </Button>
       <Dialog open={open} title={`Revoke …${token.lastFour} as compromised?`} onClose={() => setOpen(false)}>
-        <form onSubmit={(event) => void submit(event)} className="space-y-3" autoComplete="off">
+        <SecretForm onSubmit={(event) => void submit(event)} className="space-y-3">
           <p>The plan:</p>
           <ul className="list-disc pl-5">
             <li>Mark the token compromised in Keywarden.</li>
@@ -156,7 +157,7 @@ export function CompromiseControl({ token, onDone }: { token: Token; onDone: (me
               </Button>
             )}
           </div>
-        </form>
+        </SecretForm>
       </Dialog>
     </>
   );
@@ -189,7 +190,7 @@ export function TokenControls({ tokens, consoleUrl }: { tokens: Token[]; console
                 <RotateTokenForm token={token} consoleUrl={consoleUrl} onDone={(message, tone) => setOutcomes((previous) => ({ ...previous, [token.id]: { message, tone } }))} />
               </div>
             </details>
-          ) : token.status === 'compromised' ? (
+          ) : token.status === 'compromised' && !token.deletedOnPlatformAt ? (
             <p className="text-sm text-red-900">Compromised; still to delete on Platform.sh.</p>
           ) : null}
         </section>

@@ -9,7 +9,7 @@ import { withDashboardClient } from './signed-in';
 
 export async function startSyncAction(input: unknown): Promise<ActionResult<{ runId: string }>> {
   // The run itself uses the dashboard's client in the background: without one it is not begun.
-  return withDashboardClient('start inventory sync', async (context) => {
+  return withDashboardClient('inventory.sync', async (context) => {
     const result = await requestInventorySync(context, input);
     if (result.ok) {
       launchSyncRun(result.data.runId);

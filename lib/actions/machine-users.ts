@@ -2,6 +2,7 @@
 // Server actions of the machine-user pages. Each resolves the caller from the verified session and
 // the dashboard's Platform.sh client; the domain authorizes, validates, acts and audits.
 import { revalidatePath } from 'next/cache';
+import type { Action } from '@/lib/auth/authorize';
 import type { RequestContext } from '@/lib/domain/context';
 import { inviteMachineUser, type InvitationOutcome } from '@/lib/domain/machine-users/invite';
 import { changeMachineUserRoles, manageInvitation, removeMachineUser, type StepOutcome } from '@/lib/domain/machine-users/manage';
@@ -9,8 +10,8 @@ import { acceptInvitationInSandbox } from '@/lib/domain/machine-users/sandbox';
 import type { ActionResult } from '@/lib/errors';
 import { withDashboardClient, type DashboardClient } from './signed-in';
 
-async function withPlatformsh<T>(actionName: string, run: (context: RequestContext, client: DashboardClient) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
-  return withDashboardClient(actionName, async (context, client) => {
+async function withPlatformsh<T>(action: Action, run: (context: RequestContext, client: DashboardClient) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+  return withDashboardClient(action, async (context, client) => {
     const result = await run(context, client);
     // Even a failure may have recorded a step (an error state, an invitation found).
     revalidatePath('/machine-users', 'layout');
@@ -20,21 +21,21 @@ async function withPlatformsh<T>(actionName: string, run: (context: RequestConte
 }
 
 export async function inviteMachineUserAction(input: unknown): Promise<ActionResult<InvitationOutcome>> {
-  return withPlatformsh('invite machine user', (context, client) => inviteMachineUser(context, input, client));
+  return withPlatformsh('machine_user.invite', (context, client) => inviteMachineUser(context, input, client));
 }
 
 export async function manageInvitationAction(input: unknown): Promise<ActionResult<StepOutcome>> {
-  return withPlatformsh('manage machine-user invitation', (context, client) => manageInvitation(context, input, client));
+  return withPlatformsh('machine_user.manage_invitation', (context, client) => manageInvitation(context, input, client));
 }
 
 export async function changeMachineUserRolesAction(input: unknown): Promise<ActionResult<StepOutcome>> {
-  return withPlatformsh('change machine-user roles', (context, client) => changeMachineUserRoles(context, input, client));
+  return withPlatformsh('machine_user.change_roles', (context, client) => changeMachineUserRoles(context, input, client));
 }
 
 export async function removeMachineUserAction(input: unknown): Promise<ActionResult<StepOutcome>> {
-  return withPlatformsh('remove machine user', (context, client) => removeMachineUser(context, input, client));
+  return withPlatformsh('machine_user.remove', (context, client) => removeMachineUser(context, input, client));
 }
 
 export async function acceptInvitationInSandboxAction(input: unknown): Promise<ActionResult<{ state: string }>> {
-  return withPlatformsh('accept invitation in sandbox', (context, client) => acceptInvitationInSandbox(context, input, client));
+  return withPlatformsh('machine_user.manage_invitation', (context, client) => acceptInvitationInSandbox(context, input, client));
 }

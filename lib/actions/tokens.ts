@@ -2,6 +2,7 @@
 // Server actions for tokens. The pasted value arrives here, is handed to the domain for the length
 // of this request, and is never returned, logged or stored (SECURITY.md T1, T5).
 import { revalidatePath } from 'next/cache';
+import type { Action } from '@/lib/auth/authorize';
 import { getConfig } from '@/lib/config';
 import { getSecrets } from '@/lib/config/secrets';
 import type { RequestContext } from '@/lib/domain/context';
@@ -12,8 +13,8 @@ import { markTokenCompromised, rotateToken, type RevocationOutcome } from '@/lib
 import type { ActionResult } from '@/lib/errors';
 import { withDashboardClient } from './signed-in';
 
-async function withTokenDeps<T>(actionName: string, run: (context: RequestContext, deps: TokenDeps) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
-  return withDashboardClient(actionName, async (context, dashboard) => {
+async function withTokenDeps<T>(action: Action, run: (context: RequestContext, deps: TokenDeps) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+  return withDashboardClient(action, async (context, dashboard) => {
     const deps: TokenDeps = {
       dashboard,
       clientForToken: (token) => {
@@ -31,21 +32,21 @@ async function withTokenDeps<T>(actionName: string, run: (context: RequestContex
 }
 
 export async function recordTokenAction(input: unknown): Promise<ActionResult<PushOutcome>> {
-  return withTokenDeps('record token', (context, deps) => recordAndPushToken(context, input, deps));
+  return withTokenDeps('token.record', (context, deps) => recordAndPushToken(context, input, deps));
 }
 
 export async function resumePushAction(input: unknown): Promise<ActionResult<PushOutcome>> {
-  return withTokenDeps('resume push', (context, deps) => resumePush(context, input, deps));
+  return withTokenDeps('token.record', (context, deps) => resumePush(context, input, deps));
 }
 
 export async function lookupTokenAction(input: unknown): Promise<ActionResult<LookupResult>> {
-  return withTokenDeps('look up token', (context, deps) => lookupToken(context, input, deps.fingerprintKey));
+  return withTokenDeps('token.lookup', (context, deps) => lookupToken(context, input, deps.fingerprintKey));
 }
 
 export async function rotateTokenAction(input: unknown): Promise<ActionResult<PushOutcome>> {
-  return withTokenDeps('rotate token', (context, deps) => rotateToken(context, input, deps));
+  return withTokenDeps('token.record', (context, deps) => rotateToken(context, input, deps));
 }
 
 export async function compromiseTokenAction(input: unknown): Promise<ActionResult<RevocationOutcome>> {
-  return withTokenDeps('mark token compromised', (context, deps) => markTokenCompromised(context, input, deps));
+  return withTokenDeps('token.record', (context, deps) => markTokenCompromised(context, input, deps));
 }

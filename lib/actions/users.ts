@@ -3,6 +3,7 @@
 // resolves the caller from the verified session here, and the domain function authorizes,
 // validates, acts and audits. Input is passed on untouched because the domain is the real check.
 import { revalidatePath } from 'next/cache';
+import type { Action } from '@/lib/auth/authorize';
 import { getConfig, type Role } from '@/lib/config';
 import type { RequestContext } from '@/lib/domain/context';
 import {
@@ -18,8 +19,8 @@ import type { ActionResult } from '@/lib/errors';
 import { asSignedInUser } from './signed-in';
 
 /** Changes show on the Users page. */
-async function onUsersPage<T>(actionName: string, run: (context: RequestContext) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
-  return asSignedInUser(actionName, async (context) => {
+async function onUsersPage<T>(action: Action, run: (context: RequestContext) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+  return asSignedInUser(action, async (context) => {
     const result = await run(context);
     if (result.ok) revalidatePath('/users');
     return result;
@@ -27,25 +28,25 @@ async function onUsersPage<T>(actionName: string, run: (context: RequestContext)
 }
 
 export async function inviteUserAction(input: unknown): Promise<ActionResult<InvitationLink>> {
-  return onUsersPage('invite user', (context) => inviteUser(context, input, getConfig().publicUrl));
+  return onUsersPage('user.invite', (context) => inviteUser(context, input, getConfig().publicUrl));
 }
 
 export async function reissueInvitationAction(input: unknown): Promise<ActionResult<InvitationLink>> {
-  return onUsersPage('reissue invitation', (context) => reissueInvitation(context, input, getConfig().publicUrl));
+  return onUsersPage('user.reissue_invitation', (context) => reissueInvitation(context, input, getConfig().publicUrl));
 }
 
 export async function changeUserRoleAction(input: unknown): Promise<ActionResult<{ role: Role }>> {
-  return onUsersPage('change user role', (context) => changeUserRole(context, input));
+  return onUsersPage('user.change_role', (context) => changeUserRole(context, input));
 }
 
 export async function assignProjectsAction(input: unknown): Promise<ActionResult<{ projectIds: string[] }>> {
-  return onUsersPage('assign projects', (context) => assignProjects(context, input));
+  return onUsersPage('user.assign_projects', (context) => assignProjects(context, input));
 }
 
 export async function disableUserAction(input: unknown): Promise<ActionResult<{ disabled: true }>> {
-  return onUsersPage('disable user', (context) => disableUser(context, input));
+  return onUsersPage('user.disable', (context) => disableUser(context, input));
 }
 
 export async function enableUserAction(input: unknown): Promise<ActionResult<{ enabled: true }>> {
-  return onUsersPage('enable user', (context) => enableUser(context, input));
+  return onUsersPage('user.enable', (context) => enableUser(context, input));
 }

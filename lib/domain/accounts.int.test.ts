@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createOneTimeLink, digestOf, SETUP_LINK_TTL_MS } from '@/lib/auth/one-time-link';
 import { verifyPassword } from '@/lib/auth/password';
-import { accountKey, ACCOUNT_POLICY, addressKey, ADDRESS_POLICY } from '@/lib/auth/throttle';
+import { STRANGER_REFUSALS_IN_FULL } from '@/lib/audit/record';
+import { accountKey, ACCOUNT_POLICY, addressKey, ADDRESS_POLICY, LINK_POLICY } from '@/lib/auth/throttle';
 import { useDatabaseForTests, type Database } from '@/lib/db';
 import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
 import { contextFor, createUser, TEST_PASSWORD } from '@/lib/testing/fixtures';
@@ -309,6 +310,33 @@ describe.each(TEST_DATABASE_KINDS)('accounts on %s', (kind) => {
       const result = await acceptInvitation(acceptInput(token, NEW_PASSWORD, { confirmPassword: 'not the same thing' }), null);
       expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input', fieldErrors: { confirmPassword: [expect.any(String)] } } });
       expect(await describeInvitation(token)).toEqual({ email, role: 'reviewer' });
+    });
+  });
+
+  describe('link attempts from one address', () => {
+    it(`are throttled after ${LINK_POLICY.limit} bad links, audited in a handful of claimed rows, and a good link gives its attempt back`, async () => {
+      const address = freshAddress();
+      const { result: good } = await withAudit(async () => {
+        const { token } = await createOneTimeLink(db, 'invitation', 60_000, (await createUser(db, { role: 'reviewer', activated: false })).id);
+        return acceptInvitation({ token, password: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, address);
+      });
+      expect(good.ok).toBe(true);
+      const { events } = await withAudit(async () => {
+        const answers: string[] = [];
+        for (let attempt = 0; attempt < 40; attempt += 1) {
+          const bad = { token: randomBytes(32).toString('base64url'), password: NEW_PASSWORD, confirmPassword: NEW_PASSWORD };
+          const result = attempt % 2 ? await acceptInvitation(bad, address) : await completeFirstAdminSetup({ ...bad, email: uniqueEmail(`typed${attempt}`) }, address);
+          answers.push(result.ok ? 'ok' : result.error.code);
+        }
+        // The good link's attempt was given back: all ten are left for the bad ones.
+        expect(answers.slice(0, LINK_POLICY.limit)).toEqual(Array<string>(LINK_POLICY.limit).fill('forbidden'));
+        expect(answers.slice(LINK_POLICY.limit)).toEqual(Array<string>(40 - LINK_POLICY.limit).fill('rate_limited'));
+      });
+      // Per action: three rows in full and one notice that the rest is counted.
+      expect(events).toHaveLength(2 * (STRANGER_REFUSALS_IN_FULL + 1));
+      const typed = events.filter((event) => event.actorEmail);
+      expect(typed.length).toBeGreaterThan(0);
+      expect(typed.every((event) => event.actorClaimed)).toBe(true);
     });
   });
 

@@ -1,10 +1,22 @@
 // Becoming and proving to be a dashboard user: the first-run set-up, unattended provisioning,
 // accepting an invitation, signing in with a password or SSO. None of these has a signed-in actor,
 // so none goes through authorize(): each is gated by a one-time secret or by the credentials.
-import { recordAudit } from '@/lib/audit/record';
+import { recordAudit, recordStrangerRefusal } from '@/lib/audit/record';
 import { consumeLink, createOneTimeLink, findUsableLink, SETUP_LINK_TTL_MS } from '@/lib/auth/one-time-link';
 import { hashPassword, verifyPassword } from '@/lib/auth/password';
-import { accountKey, ACCOUNT_POLICY, addressKey, ADDRESS_POLICY, claimAttempts, settleSuccess, withInFlightCap } from '@/lib/auth/throttle';
+import {
+  accountKey,
+  ACCOUNT_POLICY,
+  addressKey,
+  ADDRESS_POLICY,
+  claimAttempt,
+  claimAttempts,
+  linkAddressKey,
+  LINK_POLICY,
+  settleSuccess,
+  withInFlightCap,
+  type Claim,
+} from '@/lib/auth/throttle';
 import type { OidcConfig, Role } from '@/lib/config';
 import { getDb, type Database, type Prisma } from '@/lib/db';
 import { AppError, fail, fieldErrorsOf, resultOf, type ActionResult } from '@/lib/errors';
@@ -60,6 +72,17 @@ export async function prepareFirstRun(
   return { kind: 'setup', url: new URL(`/setup/${link.token}`, options.baseUrl).toString(), expiresAt: link.expiresAt };
 }
 
+const LINK_THROTTLED_MESSAGE = `Too many attempts from your address. Try again in ${LINK_POLICY.blockSeconds / 60} minutes.`;
+
+/**
+ * One link attempt from a client address, counted before the link is looked up (SECURITY.md A6):
+ * the claim, 'throttled', or null when the address is unknown (nothing to count it against).
+ */
+async function claimLinkAttempt(db: Database, clientAddress: string | null): Promise<Claim | 'throttled' | null> {
+  if (!clientAddress) return null;
+  return (await claimAttempt(db, linkAddressKey(clientAddress), LINK_POLICY)) ?? 'throttled';
+}
+
 export async function isSetupLinkUsable(token: string): Promise<boolean> {
   const db = getDb();
   return (await findUsableLink(db, token, 'first_admin_setup')) !== null && !(await hasActiveAdmin(db));
@@ -73,11 +96,18 @@ export async function completeFirstAdminSetup(
   const parsed = firstAdminSetupSchema.safeParse(rawInput);
   if (!parsed.success) return fail('invalid_input', 'Please correct the highlighted fields.', fieldErrorsOf(parsed.error));
   const { token, email, name, password } = parsed.data;
+  const refuse = (reason: string) => recordStrangerRefusal(db, { actor: null, actorEmail: email, action: 'setup.first_admin', outcome: 'refused', reason, clientAddress });
+  const claim = await claimLinkAttempt(db, clientAddress);
+  if (claim === 'throttled') {
+    await refuse('throttled: too many link attempts from this address');
+    return fail('rate_limited', LINK_THROTTLED_MESSAGE);
+  }
   const link = await findUsableLink(db, token, 'first_admin_setup');
   if (!link || (await hasActiveAdmin(db))) {
-    await recordAudit(db, { actor: null, actorEmail: email, action: 'setup.first_admin', outcome: 'refused', reason: 'set-up link invalid, used or expired', clientAddress });
+    await refuse('set-up link invalid, used or expired');
     return fail('forbidden', 'This set-up link is no longer valid. Restart Keywarden to print a new one.');
   }
+  if (claim) await settleSuccess(db, claim, 'own');
   const passwordHash = await hashPassword(password);
   return resultOf(async () => {
     await db.$transaction(async (tx) => {
@@ -116,11 +146,18 @@ export async function acceptInvitation(
   const parsed = acceptInvitationSchema.safeParse(rawInput);
   if (!parsed.success) return fail('invalid_input', 'Please correct the highlighted fields.', fieldErrorsOf(parsed.error));
   const { token, name, password } = parsed.data;
+  const refuse = (reason: string) => recordStrangerRefusal(db, { actor: null, action: 'invitation.accept', outcome: 'refused', reason, clientAddress });
+  const claim = await claimLinkAttempt(db, clientAddress);
+  if (claim === 'throttled') {
+    await refuse('throttled: too many link attempts from this address');
+    return fail('rate_limited', LINK_THROTTLED_MESSAGE);
+  }
   const invitation = await usableInvitation(db, token);
   if (!invitation) {
-    await recordAudit(db, { actor: null, action: 'invitation.accept', outcome: 'refused', reason: 'invitation link invalid, used or expired', clientAddress });
+    await refuse('invitation link invalid, used or expired');
     return fail('forbidden', 'This invitation is no longer valid. Ask an admin for a new one.');
   }
+  if (claim) await settleSuccess(db, claim, 'own');
   const { link, user: invitee } = invitation;
   const passwordHash = await hashPassword(password);
   return resultOf(async () => {
@@ -163,8 +200,11 @@ export async function signInWithPassword(
   // What was typed is recorded only when it is an e-mail address: a password typed into the
   // e-mail field must not end up in the audit log.
   const typedEmail = emailSchema.safeParse(email).success ? email : '(not an e-mail address)';
-  const audit = (outcome: 'succeeded' | 'refused', reason: string, actor?: { id: string; email: string; role: Role }) =>
-    recordAudit(db, { actor: actor ?? null, actorEmail: typedEmail, action: 'auth.sign_in', target: { type: 'user', id: actor?.id ?? typedEmail }, outcome, reason, clientAddress });
+  // A refusal names the account that was typed: claimed, not proven, and aggregated per address.
+  const audit = (outcome: 'succeeded' | 'refused', reason: string, actor?: { id: string; email: string; role: Role }) => {
+    const entry = { actor: actor ?? null, actorEmail: typedEmail, action: 'auth.sign_in', target: { type: 'user', id: actor?.id ?? typedEmail }, reason, clientAddress } as const;
+    return outcome === 'succeeded' ? recordAudit(db, { ...entry, outcome }) : recordStrangerRefusal(db, { ...entry, outcome });
+  };
 
   const throttled = async (): Promise<SignInResult> => {
     await audit('refused', 'throttled: too many failed attempts');
@@ -225,6 +265,8 @@ export async function signInWithSso(
   const byEmail = !bySubject && email ? await db.user.findUnique({ where: { email } }) : null;
   const existing = bySubject ?? (byEmail && !byEmail.oidcSubject ? byEmail : null);
   const refuse = async (reason: string) => {
+    // Not a stranger's refusal: the identity provider vouched for this identity, and nobody reaches
+    // this point without a round trip through it.
     await recordAudit(db, { actor: null, actorEmail: email, action: 'auth.sign_in', target: { type: 'user', id: existing?.id ?? email }, outcome: 'refused', reason: `sso: ${reason}`, clientAddress });
     return { ok: false as const, reason: 'invalid' as const };
   };

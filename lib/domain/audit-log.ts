@@ -36,6 +36,8 @@ export interface AuditEventSummary {
   occurredAt: string;
   actorEmail: string | null;
   actorRole: string | null;
+  /** The actor is what a caller without a session typed or named, not a verified identity. */
+  actorClaimed: boolean;
   action: string;
   targetType: string | null;
   targetId: string | null;
@@ -57,6 +59,7 @@ const summarySelect = {
   occurredAt: true,
   actorEmail: true,
   actorRole: true,
+  actorClaimed: true,
   action: true,
   targetType: true,
   targetId: true,
@@ -73,6 +76,7 @@ function toSummary(row: AuditEventRow): AuditEventSummary {
     occurredAt: row.occurredAt.toISOString(),
     actorEmail: row.actorEmail,
     actorRole: row.actorRole,
+    actorClaimed: row.actorClaimed,
     action: row.action,
     targetType: row.targetType,
     targetId: row.targetId,

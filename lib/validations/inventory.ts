@@ -15,13 +15,14 @@ const oneOf = <const T extends readonly [string, ...string[]]>(values: T, fallba
   // A hand-edited URL falls back to the default rather than an error page.
   z.enum(values).catch(fallback);
 
-/** The Projects page's URL (`?q=&sort=&dir=&page=&token=&state=`). Never fails: bad values fall back. */
+/** The Projects page's URL (`?q=&sort=&dir=&page=&variable=&state=`). Never fails: bad values fall back. */
 export const projectListQuerySchema = z.object({
   q: z.string().trim().max(100).catch('').default(''),
   sort: oneOf(PROJECT_SORTS, 'title').default('title'),
   dir: oneOf(['asc', 'desc'], 'asc').default('asc'),
   page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
-  token: oneOf(PROJECT_TOKEN_FILTERS, 'any').default('any'),
+  // Not `token`: a parameter named like a secret is stripped from every URL (lib/security/secret-query.ts).
+  variable: oneOf(PROJECT_TOKEN_FILTERS, 'any').default('any'),
   state: oneOf(PROJECT_STATE_FILTERS, 'current').default('current'),
 });
 export type ProjectListQuery = z.infer<typeof projectListQuerySchema>;

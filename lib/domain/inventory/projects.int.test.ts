@@ -194,12 +194,12 @@ describe.each(TEST_DATABASE_KINDS)('the Projects list on %s', (kind) => {
   });
 
   it('filters on the token and the sync state', async () => {
-    const onProduction = await allIds(admin, { token: 'on-production' });
+    const onProduction = await allIds(admin, { variable: 'on-production' });
     expect(onProduction.sort()).toEqual([storefrontId(), demo().handSetTokenProjectId, projectLevelTokenId].sort());
-    const missing = await allIds(admin, { token: 'missing' });
+    const missing = await allIds(admin, { variable: 'missing' });
     expect(missing).toHaveLength(TOTAL - 3);
     expect(missing).not.toEqual(expect.arrayContaining([storefrontId()]));
-    expect((await page(admin, { token: 'bogus' })).total).toBe(TOTAL);
+    expect((await page(admin, { variable: 'bogus' })).total).toBe(TOTAL);
 
     const failed = await page(admin, { state: 'failed' });
     expect(failed.projects.map((project) => project.id)).toEqual([failingId]);
@@ -216,7 +216,7 @@ describe.each(TEST_DATABASE_KINDS)('the Projects list on %s', (kind) => {
     expect(listed.total).toBe(2);
     expect(listed.projects.map((project) => project.id).sort()).toEqual([...assigned].sort());
     expect((await page(onboarder, { q: 'checkout' })).total).toBe(0);
-    expect((await page(onboarder, { token: 'on-production' })).projects.map((project) => project.id)).toEqual([storefrontId()]);
+    expect((await page(onboarder, { variable: 'on-production' })).projects.map((project) => project.id)).toEqual([storefrontId()]);
 
     const hidden = await getProject(onboarder, demo().handSetTokenProjectId);
     expect(hidden).toMatchObject({ ok: false, error: { code: 'not_found' } });

@@ -83,7 +83,7 @@ export async function listProjects(context: RequestContext, rawQuery: unknown): 
     AND: [
       scope,
       query.q ? { OR: [{ title: { contains: pattern, mode: 'insensitive' } }, { id: { contains: pattern.toLowerCase() } }] } : {},
-      query.token === 'on-production' ? { tokenOnProduction: true } : query.token === 'missing' ? { tokenOnProduction: false } : {},
+      query.variable === 'on-production' ? { tokenOnProduction: true } : query.variable === 'missing' ? { tokenOnProduction: false } : {},
       query.state === 'failed' ? { lastSyncError: { not: null } } : query.state === 'missing' ? { missingSince: { not: null } } : { missingSince: null },
     ],
   };
