@@ -2,14 +2,17 @@
 // to it with the dashboard's credential, and that credential never reaches the browser.
 import { DEMO_DASHBOARD_API_TOKEN } from '@/lib/platformsh/simulator';
 import { encodingsOf } from '@/lib/security/redact';
+import { sandboxDashboardToken } from './support/sandbox';
 import { expect, test } from './support/test';
 
-test('Settings shows the sandbox connection, signed in as the dashboard machine user', async ({ newApiClient }) => {
+test('Settings shows the sandbox connection, signed in as the dashboard machine user', async ({ newApiClient, server }) => {
   const reviewer = await newApiClient({ as: 'reviewer' });
   const response = await reviewer.get('/settings');
   expect(response.status()).toBe(200);
   const html = await response.text();
   expect(html).toMatch(/http:\/\/127\.0\.0\.1:\d+ — signed in as keywarden-dashboard@machine-users\.example\.com \(circuit closed\)/);
   // The dashboard's own credential (SECURITY.md T6) is in no form in the page or its RSC payload.
-  for (const form of encodingsOf(DEMO_DASHBOARD_API_TOKEN)) expect(html).not.toContain(form);
+  for (const token of [sandboxDashboardToken(server), DEMO_DASHBOARD_API_TOKEN]) {
+    for (const form of encodingsOf(token)) expect(html).not.toContain(form);
+  }
 });

@@ -4,7 +4,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { APIResponse, Page } from '@playwright/test';
+import { DEMO_DASHBOARD_API_TOKEN, DEMO_DASHBOARD_USER_ID } from '@/lib/platformsh/simulator';
+import { secretFrom } from '@/lib/platformsh/simulator/ids';
 import { SESSION_COOKIE, signInByApi } from './support/auth';
+import { sandboxDashboardToken, sandboxSimulatorUrl } from './support/sandbox';
 import { expectSecretFormsInertWithoutJavaScript } from './support/secret-forms';
 import { inviteByAction, readCapturedActions } from './support/seed';
 import { expect, readAccounts, syntheticAddress, test, uniqueEmail, uniquePassword, waitForHydration } from './support/test';
@@ -220,7 +223,7 @@ test('/api/health reports a healthy sandbox on PGlite and reveals no secret', as
   const secretsDir = path.join(server.dataDir, 'secrets');
   const keyFiles = fs.readdirSync(secretsDir).filter((name) => name.endsWith('.key'));
   // The check below means something only if the server really generated its keys there.
-  expect(keyFiles.sort()).toEqual(['audit.key', 'fingerprint.key', 'session.key']);
+  expect(keyFiles.sort()).toEqual(['audit.key', 'fingerprint.key', 'sandbox-simulator.key', 'session.key']);
   const secrets = keyFiles.map((name) => fs.readFileSync(path.join(secretsDir, name), 'utf8').trim());
   for (const secret of secrets) expect(secret.length).toBeGreaterThanOrEqual(32);
 
@@ -232,6 +235,27 @@ test('/api/health reports a healthy sandbox on PGlite and reveals no secret', as
     expect(settingsHtml.includes(secret), `${keyFiles[index]} on /settings`).toBe(false);
     expect(body.includes(secret.slice(0, 16)), `part of ${keyFiles[index]} in /api/health`).toBe(false);
   }
+});
+
+test('the sandbox simulator accepts no token derivable from the source, and its Console refuses the dashboard account', async ({ request, server }) => {
+  const simulator = sandboxSimulatorUrl(server);
+  const exchange = (apiToken: string) =>
+    request.post(`${simulator}/oauth2/token`, {
+      headers: { Authorization: `Basic ${Buffer.from('platform-api-user:').toString('base64')}` },
+      form: { grant_type: 'api_token', api_token: apiToken },
+    });
+  // What anyone reading lib/platformsh/simulator/seed.ts computes: the dashboard's and an owner's token.
+  for (const publicToken of [DEMO_DASHBOARD_API_TOKEN, secretFrom('human-token:alice')]) {
+    expect((await exchange(publicToken)).status()).toBe(400);
+  }
+  // Positive control: the credential derived from this data directory's random key works.
+  expect((await exchange(sandboxDashboardToken(server))).status()).toBe(200);
+
+  const consolePage = await request.get(`${simulator}/_console/users/${DEMO_DASHBOARD_USER_ID}/api-tokens/new`);
+  expect(consolePage.status()).toBe(403);
+  const html = await consolePage.text();
+  expect(html).toContain('Not for this account');
+  expect(html).not.toContain('id="api-token"');
 });
 
 test('a password form submitted before its script runs never puts the password in the URL', async ({ browser, baseURL, newApiClient }) => {

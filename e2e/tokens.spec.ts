@@ -11,8 +11,9 @@
 // whose machine users another spec counts. The rotation and revocation tests leave production
 // alone: the projects list's "CLI token on production" filter (projects.spec) must not change.
 import type { APIRequestContext, Locator, Page } from '@playwright/test';
-import { DEMO_DASHBOARD_API_TOKEN } from '@/lib/platformsh/simulator';
 import { encodingsOf } from '@/lib/security/redact';
+import { sandboxDashboardToken } from './support/sandbox';
+import { readServerState } from './support/server-state';
 import { acceptInSandbox, demoProject, openMachineUserInteractive, pageSection, seedMachineUser } from './support/machine-users';
 import { expectSecretFormsInertWithoutJavaScript } from './support/secret-forms';
 import { expect, test, uniqueEmail, waitForHydration } from './support/test';
@@ -53,7 +54,7 @@ async function simulatorOf(page: Page, request: APIRequestContext) {
       headers: { Authorization: `Basic ${Buffer.from('platform-api-user:').toString('base64')}` },
       form: { grant_type: 'api_token', api_token: apiToken },
     });
-  const dashboard = await exchange(DEMO_DASHBOARD_API_TOKEN);
+  const dashboard = await exchange(sandboxDashboardToken(readServerState()));
   expect(dashboard.status()).toBe(200);
   const accessToken = ((await dashboard.json()) as { access_token: string }).access_token;
   return {

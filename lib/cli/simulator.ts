@@ -27,7 +27,8 @@ async function main(): Promise<void> {
   const demo = simulator.demo;
   console.log(`Platform.sh simulator listening on ${simulator.url} (demo organisation ${demo?.organizationId ?? '-'}, ${demo?.projectIds.length ?? 0} projects)`);
   console.log('Point Keywarden at it with:');
-  // The dashboard token is a fixed demo value that only this local simulator accepts.
+  // The dashboard token is a fixed demo value, public in the source: this standalone simulator is a
+  // test fixture. Sandbox mode (npm start) seeds from a random key instead and never accepts it.
   console.log(`PLATFORMSH_API_URL=${simulator.url} PLATFORMSH_AUTH_URL=${simulator.authUrl} PLATFORMSH_API_TOKEN=${demo?.dashboardToken ?? ''}`);
   const shutDown = () => {
     void simulator.stop().then(() => process.exit(0));

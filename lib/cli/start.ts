@@ -5,7 +5,7 @@
 import { createServer } from 'node:http';
 import next from 'next';
 import { ConfigError, getConfig, libraryEnvironment, type Config } from '@/lib/config';
-import { ensureSecrets } from '@/lib/config/secrets';
+import { ensureSandboxSimulatorKey, ensureSecrets } from '@/lib/config/secrets';
 import { openDatabase } from '@/lib/db/client';
 import { migrateConfiguredDatabase } from '@/lib/db/startup';
 import { bootstrap } from '@/lib/domain/bootstrap';
@@ -13,6 +13,7 @@ import { logger } from '@/lib/logger';
 import { setSandboxEndpoint } from '@/lib/platformsh/sandbox-endpoint';
 import { startSimulator } from '@/lib/platformsh/simulator';
 import { rewriteForwardedFor } from '@/lib/security/client-address';
+import { registerSecret } from '@/lib/security/redact';
 
 const isDev = process.argv.includes('--dev');
 
@@ -41,9 +42,12 @@ async function main(): Promise<void> {
   const firstRun = await bootstrap(handle.db, config).finally(() => handle.close());
 
   // Sandbox mode: the bundled simulator of the Platform.sh API, with the demo organisation, runs in
-  // this process and the app's client points at it.
-  const simulator = config.platformsh.mode === 'sandbox' ? await startSimulator({ seed: 'demo' }) : undefined;
+  // this process and the app's client points at it. Its credentials derive from a random key in the
+  // data directory: the fixed demo tokens in the source are refused (issue 21).
+  const simulator =
+    config.platformsh.mode === 'sandbox' ? await startSimulator({ seed: 'demo', credentialKey: ensureSandboxSimulatorKey(config) }) : undefined;
   if (simulator?.demo) {
+    [simulator.demo.dashboardToken, ...simulator.demo.humans.map((human) => human.apiToken)].forEach(registerSecret);
     setSandboxEndpoint({
       apiUrl: new URL(simulator.url),
       authUrl: new URL(simulator.authUrl),

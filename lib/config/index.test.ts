@@ -74,6 +74,22 @@ describe('parseConfig derived settings', () => {
     }
   });
 
+  it('migrates as KEYWARDEN_MIGRATION_DATABASE_URL when set, which needs DATABASE_URL', () => {
+    const runtime = 'postgresql://keywarden_app@db/keywarden';
+    const owner = 'postgresql://keywarden_owner:secret@db/keywarden';
+    expect(parseConfig({ DATABASE_URL: runtime, KEYWARDEN_MIGRATION_DATABASE_URL: owner }, CWD).database).toEqual({
+      kind: 'postgresql',
+      url: runtime,
+      migrationUrl: owner,
+    });
+    expect(configErrorFor({ KEYWARDEN_MIGRATION_DATABASE_URL: owner }).problems).toEqual([
+      expect.stringMatching(/^KEYWARDEN_MIGRATION_DATABASE_URL needs DATABASE_URL/),
+    ]);
+    expect(configErrorFor({ DATABASE_URL: runtime, KEYWARDEN_MIGRATION_DATABASE_URL: 'mysql://db/x' }).problems).toEqual([
+      expect.stringMatching(/^KEYWARDEN_MIGRATION_DATABASE_URL: must be a postgresql:\/\/ connection URL/),
+    ]);
+  });
+
   it('goes live when PLATFORMSH_API_TOKEN is set', () => {
     expect(parseConfig({ PLATFORMSH_API_TOKEN: 'api-token-value' }, CWD).platformsh).toMatchObject({
       mode: 'live',

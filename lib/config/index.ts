@@ -30,6 +30,9 @@ const EnvSchema = z
     DATABASE_URL: optionalString.pipe(
       z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// connection URL' }).optional(),
     ),
+    KEYWARDEN_MIGRATION_DATABASE_URL: optionalString.pipe(
+      z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// connection URL' }).optional(),
+    ),
     KEYWARDEN_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     KEYWARDEN_SESSION_SECRET: secretValue('KEYWARDEN_SESSION_SECRET'),
     KEYWARDEN_FINGERPRINT_KEY: secretValue('KEYWARDEN_FINGERPRINT_KEY'),
@@ -95,6 +98,13 @@ const EnvSchema = z
         message: 'KEYWARDEN_OIDC_ROLE_MAP needs KEYWARDEN_OIDC_ROLE_CLAIM (the claim that holds the groups)',
       });
     }
+    if (env.KEYWARDEN_MIGRATION_DATABASE_URL && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KEYWARDEN_MIGRATION_DATABASE_URL'],
+        message: 'KEYWARDEN_MIGRATION_DATABASE_URL needs DATABASE_URL (the role the server connects as)',
+      });
+    }
     const url = env.KEYWARDEN_URL ? new URL(env.KEYWARDEN_URL) : undefined;
     if (env.NODE_ENV === 'production' && url && url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
       ctx.addIssue({
@@ -127,7 +137,11 @@ export interface Config {
   /** The public origin users reach Keywarden at; the only origin allowed to send mutations. */
   publicUrl: URL;
   dataDir: string;
-  database: { kind: 'pglite'; directory: string } | { kind: 'postgresql'; url: string };
+  /**
+   * PostgreSQL: `url` is the role the server runs as; `migrationUrl`, when set, the owner role that
+   * applies migrations and grants the server's role its privileges (SECURITY.md L4).
+   */
+  database: { kind: 'pglite'; directory: string } | { kind: 'postgresql'; url: string; migrationUrl?: string };
   trustedProxyHops: number;
   configuredSecrets: { session?: string; fingerprint?: string; audit?: string };
   bootstrapAdmin?: { email: string; password: string };
@@ -187,7 +201,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     publicUrl,
     dataDir,
     database: e.DATABASE_URL
-      ? { kind: 'postgresql', url: e.DATABASE_URL }
+      ? { kind: 'postgresql', url: e.DATABASE_URL, migrationUrl: e.KEYWARDEN_MIGRATION_DATABASE_URL }
       : { kind: 'pglite', directory: path.join(dataDir, 'pglite') },
     trustedProxyHops: e.KEYWARDEN_TRUSTED_PROXY_HOPS,
     configuredSecrets: {
@@ -232,6 +246,14 @@ function parseRoleMap(value: string | undefined): Record<string, Role> {
   );
 }
 
+/** The passwords inside the database URLs (the owner's above all), for redaction by value. */
+function databasePasswords(database: Config['database']): string[] {
+  if (database.kind !== 'postgresql') return [];
+  return [database.url, database.migrationUrl]
+    .map((url) => (url ? decodeURIComponent(new URL(url).password) : ''))
+    .filter((password) => password !== '');
+}
+
 let cached: Config | undefined;
 
 /** The process's configuration, validated once. */
@@ -244,6 +266,7 @@ export function getConfig(): Config {
       cached.oidc?.clientSecret,
       cached.bootstrapAdmin?.password,
       ...Object.values(cached.configuredSecrets),
+      ...databasePasswords(cached.database),
     ]) {
       registerSecret(value);
     }

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ensureSecrets, secretsDirectory } from './secrets';
+import { knownSecrets } from '@/lib/security/redact';
+import { ensureSandboxSimulatorKey, ensureSecrets, secretsDirectory } from './secrets';
 
 const NAMES = ['session', 'fingerprint', 'audit'] as const;
 const NOTHING_CONFIGURED = { session: undefined, fingerprint: undefined, audit: undefined };
@@ -58,5 +59,24 @@ describe('ensureSecrets', () => {
     fs.mkdirSync(directory, { recursive: true });
     fs.writeFileSync(path.join(directory, 'session.key'), 'too-short');
     expect(() => ensureSecrets({ dataDir, configuredSecrets: NOTHING_CONFIGURED })).toThrow(/session\.key.*shorter than 32/);
+  });
+});
+
+describe('ensureSandboxSimulatorKey', () => {
+  it('is random per data directory, kept beside the other secrets (0600), read back on every start', () => {
+    const key = ensureSandboxSimulatorKey({ dataDir });
+    const file = path.join(secretsDirectory({ dataDir }), 'sandbox-simulator.key');
+    expect(fs.readFileSync(file, 'utf8')).toBe(key);
+    expect(modeOf(file)).toBe(0o600);
+    expect(key.length).toBeGreaterThanOrEqual(32);
+    expect(ensureSandboxSimulatorKey({ dataDir })).toBe(key);
+
+    const otherDataDir = path.join(path.dirname(dataDir), 'other-data');
+    expect(ensureSandboxSimulatorKey({ dataDir: otherDataDir })).not.toBe(key);
+  });
+
+  it('registers the key for redaction by value, like the other secrets', () => {
+    const key = ensureSandboxSimulatorKey({ dataDir });
+    expect(knownSecrets()).toContain(key);
   });
 });

@@ -16,30 +16,42 @@ export function secretsDirectory(config: Pick<Config, 'dataDir'>): string {
   return path.join(config.dataDir, 'secrets');
 }
 
+/** The value of <data dir>/secrets/<name>.key, generated (random) the first time. */
+function readOrGenerate(directory: string, name: string): string {
+  fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
+  const file = path.join(directory, `${name}.key`);
+  try {
+    // 'wx' fails if the file exists: two processes starting together never overwrite each other.
+    fs.writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const value = fs.readFileSync(file, 'utf8').trim();
+  if (value.length < 32) throw new Error(`The secret file ${file} is shorter than 32 characters; remove it to regenerate`);
+  return value;
+}
+
 /** Resolves every secret, generating missing ones into the data directory. Idempotent. */
 export function ensureSecrets(config: Pick<Config, 'dataDir' | 'configuredSecrets'>): Secrets {
   const directory = secretsDirectory(config);
   const result = {} as Secrets;
   for (const name of NAMES) {
-    const configured = config.configuredSecrets[name];
-    if (configured) {
-      result[name] = configured;
-      continue;
-    }
-    fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
-    const file = path.join(directory, `${name}.key`);
-    try {
-      // 'wx' fails if the file exists: two processes starting together never overwrite each other.
-      fs.writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const value = fs.readFileSync(file, 'utf8').trim();
-    if (value.length < 32) throw new Error(`The secret file ${file} is shorter than 32 characters; remove it to regenerate`);
-    result[name] = value;
+    result[name] = config.configuredSecrets[name] ?? readOrGenerate(directory, name);
   }
   Object.values(result).forEach(registerSecret);
   return result;
+}
+
+/**
+ * Sandbox mode: the key the bundled simulator derives its seeded credentials from (the dashboard's
+ * token among them), in <data dir>/secrets/sandbox-simulator.key. Random per data directory, so no
+ * token in the public source works against a running sandbox; kept, so the same tokens come back
+ * after a restart. Never configured: sandbox mode is one process on one data directory.
+ */
+export function ensureSandboxSimulatorKey(config: Pick<Config, 'dataDir'>): string {
+  const key = readOrGenerate(secretsDirectory(config), 'sandbox-simulator');
+  registerSecret(key);
+  return key;
 }
 
 let cached: Secrets | undefined;

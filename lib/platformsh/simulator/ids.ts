@@ -1,6 +1,6 @@
 // Identifiers in the shapes Platform.sh uses. Seeds derive them from a name so that a demo
 // organisation (and the dashboard credential) is the same on every start.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -40,6 +40,14 @@ export function projectIdFrom(seed?: string): string {
 export function secretFrom(seed?: string): string {
   const bytes = seed === undefined ? randomBytes(32) : digest(`secret:${seed}`);
   return bytes.toString('base64url');
+}
+
+/**
+ * An opaque secret derived from `seed` under a secret `key`: the same on every start with the same
+ * key, yet not derivable from the source (sandbox mode's seeded credentials).
+ */
+export function keyedSecretFrom(key: string, seed: string): string {
+  return createHmac('sha256', key).update(`secret:${seed}`).digest('base64url');
 }
 
 export function shortId(): string {

@@ -6,6 +6,8 @@ export { RequestLog, type RequestLogEntry } from './request-log';
 export { SimulatorStore } from './store';
 export {
   DEMO_DASHBOARD_API_TOKEN,
+  DEMO_DASHBOARD_USER_ID,
+  demoDashboardToken,
   DEMO_HAND_SET_TOKEN_PROJECT_ID,
   DEMO_ORGANIZATION_ID,
   seedDemoOrganisation,

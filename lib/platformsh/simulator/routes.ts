@@ -570,15 +570,24 @@ const consoleRoutes: Route[] = [
     // GET /_console/users/{userId}/api-tokens/new: the Console's "Create an API token" page, as
     // the machine user sees it — the token is shown once, on the simulator's own page (never
     // through Keywarden, which must not hold it in any page or response: SECURITY.md T1).
+    // The page asks for no sign-in (the simulator has no sessions), so it serves machine users
+    // only: an organisation admin's token — the dashboard account's, an owner's — would control
+    // every project of the organisation, and anyone on loopback could mint one (issue 21).
     method: 'GET',
     path: '/_console/users/{userId}/api-tokens/new',
     isPublic: true,
     handle(context) {
       const user = context.store.users.get(context.params.userId ?? '');
       if (!user) throw new SimulatorHttpError(404, 'User not found.');
+      const escape = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+      if (isOrganizationAdminAnywhere(context.store, user.id)) {
+        const refusal = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not for this account</title></head><body style="font-family:sans-serif;max-width:40rem;margin:3rem auto">
+<h1>Not for this account</h1><p>Platform.sh simulator — Console of <strong>${escape(user.email)}</strong>.</p>
+<p>This page creates API tokens for machine users only. ${escape(user.email)} administers the organisation (Keywarden's own dashboard account, or an owner): a token of theirs would control every project, so the simulator does not create one here.</p></body></html>`;
+        return { status: 403, body: refusal, contentType: 'text/html; charset=utf-8', headers: { 'Cache-Control': 'no-store' } };
+      }
       const name = (context.query.get('name') ?? '').trim().slice(0, 100) || 'Keywarden';
       const record = context.store.issueApiToken(user.id, name);
-      const escape = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
       const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>API token created</title></head><body style="font-family:sans-serif;max-width:40rem;margin:3rem auto">
 <h1>API token created</h1><p>Platform.sh simulator — Console of <strong>${escape(user.email)}</strong>.</p>
 <p>Token “${escape(record.name)}”. Copy it now: it is shown only once.</p>

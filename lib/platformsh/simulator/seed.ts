@@ -1,12 +1,22 @@
 // The demo organisation of sandbox mode, and a large generated one for benchmarks. Everything is
-// derived from names, so ids and the dashboard credential are the same on every start.
+// derived from names, so ids and credentials are the same on every start. Credentials derived from
+// names alone are in the public source: fine for tests and `npm run simulator`, not for sandbox
+// mode, which passes a random `credentialKey` from its data directory so that no token in the
+// source is accepted (issue 21).
 import { DEMO_PROJECTS } from '@/lib/demo/organisation';
-import { projectIdFrom, secretFrom, ulidFrom, uuidFrom } from './ids';
+import { keyedSecretFrom, projectIdFrom, secretFrom, ulidFrom, uuidFrom } from './ids';
 import type { EnvironmentType } from './permissions';
 import type { EnvironmentRecord, SimulatorStore, UserRecord } from './store';
 
-/** The dashboard's own credential in sandbox mode: an API token of the organisation's machine user. */
-export const DEMO_DASHBOARD_API_TOKEN = secretFrom('keywarden-demo-dashboard-token');
+const DASHBOARD_TOKEN_SEED = 'keywarden-demo-dashboard-token';
+
+/**
+ * The dashboard's credential of the demo organisation without a credential key (tests, `npm run
+ * simulator`): an API token of the organisation's machine user. Public: sandbox mode never accepts it.
+ */
+export const DEMO_DASHBOARD_API_TOKEN = secretFrom(DASHBOARD_TOKEN_SEED);
+/** The dashboard account's user id on the simulator (an organisation admin; the Console refuses it). */
+export const DEMO_DASHBOARD_USER_ID = uuidFrom('keywarden-dashboard');
 export const DEMO_ORGANIZATION_ID = ulidFrom('keywarden-demo-organisation');
 /** The project where `env:PLATFORMSH_CLI_TOKEN` was set by hand on production long ago. */
 export const DEMO_HAND_SET_TOKEN_PROJECT_ID = 'p9d2nw5lzc8ub';
@@ -28,7 +38,7 @@ const SEEDED_AT = '2024-02-01T10:00:00.000Z';
 
 function addDashboardUser(store: SimulatorStore, organizationId: string, dashboardToken: string): UserRecord {
   const user = store.addUser({
-    id: uuidFrom('keywarden-dashboard'),
+    id: DEMO_DASHBOARD_USER_ID,
     username: 'keywarden-dashboard',
     email: 'keywarden-dashboard@machine-users.example.com',
     firstName: 'Keywarden',
@@ -61,8 +71,19 @@ function addEnvironments(store: SimulatorStore, projectId: string, count: number
   return environments;
 }
 
-export function seedDemoOrganisation(store: SimulatorStore, options: { dashboardToken?: string } = {}): DemoOrganisation {
-  const dashboardToken = options.dashboardToken ?? DEMO_DASHBOARD_API_TOKEN;
+/** Seeded credential values: derived from a public name, or from the name under a secret key. */
+function credentialsFrom(credentialKey: string | undefined): (seed: string) => string {
+  return credentialKey === undefined ? secretFrom : (seed) => keyedSecretFrom(credentialKey, seed);
+}
+
+/** The demo dashboard credential the simulator seeds with this credential key. */
+export function demoDashboardToken(credentialKey: string | undefined): string {
+  return credentialsFrom(credentialKey)(DASHBOARD_TOKEN_SEED);
+}
+
+export function seedDemoOrganisation(store: SimulatorStore, options: { dashboardToken?: string; credentialKey?: string } = {}): DemoOrganisation {
+  const credential = credentialsFrom(options.credentialKey);
+  const dashboardToken = options.dashboardToken ?? demoDashboardToken(options.credentialKey);
   const people = [
     { username: 'alice', email: 'alice@example.com', firstName: 'Alice', lastName: 'Martin' },
     { username: 'bob', email: 'bob@example.com', firstName: 'Bob', lastName: 'Durand' },
@@ -70,7 +91,7 @@ export function seedDemoOrganisation(store: SimulatorStore, options: { dashboard
   ];
   const humans = people.map((person) => {
     const user = store.addUser({ id: uuidFrom(`human:${person.username}`), ...person, createdAt: '2022-05-10T08:00:00.000Z' });
-    const apiToken = secretFrom(`human-token:${person.username}`);
+    const apiToken = credential(`human-token:${person.username}`);
     store.issueApiToken(user.id, `${person.firstName}'s laptop`, { value: apiToken, createdAt: '2023-01-09T08:00:00.000Z', lastUsedAt: '2025-12-01T08:00:00.000Z' });
     return { user, apiToken };
   });
@@ -84,7 +105,7 @@ export function seedDemoOrganisation(store: SimulatorStore, options: { dashboard
   // An existing machine user that already deploys the storefront.
   const deployBot = store.addUser({ id: uuidFrom('machine:storefront-deploy'), username: 'storefront-deploy', email: 'bots+storefront-deploy@example.com', firstName: 'Storefront', lastName: 'Deploy', createdAt: SEEDED_AT });
   store.addOrganizationMember(organization.id, deployBot.id);
-  store.issueApiToken(deployBot.id, 'GitHub Actions', { value: secretFrom('machine-token:storefront-deploy'), createdAt: SEEDED_AT });
+  store.issueApiToken(deployBot.id, 'GitHub Actions', { value: credential('machine-token:storefront-deploy'), createdAt: SEEDED_AT });
 
   const projects = DEMO_PROJECTS;
   projects.forEach((demoProject, position) => {
@@ -99,12 +120,12 @@ export function seedDemoOrganisation(store: SimulatorStore, options: { dashboard
 
   const storefront = DEMO_PROJECTS[0]?.id ?? 'k3v7rq2mhx4ta';
   store.grantAccess(storefront, deployBot.id, ['viewer', 'production:admin']);
-  store.seedVariable(storefront, 'main', { name: 'env:PLATFORMSH_CLI_TOKEN', value: secretFrom('machine-token:storefront-deploy'), is_sensitive: true, is_inheritable: false, createdAt: '2024-02-02T10:00:00.000Z' });
+  store.seedVariable(storefront, 'main', { name: 'env:PLATFORMSH_CLI_TOKEN', value: credential('machine-token:storefront-deploy'), is_sensitive: true, is_inheritable: false, createdAt: '2024-02-02T10:00:00.000Z' });
 
   // Set by hand long ago, with a human's token: the case Keywarden should surface.
   store.seedVariable(DEMO_HAND_SET_TOKEN_PROJECT_ID, 'main', {
     name: 'env:PLATFORMSH_CLI_TOKEN',
-    value: secretFrom('human-old-token:bob'),
+    value: credential('human-old-token:bob'),
     is_sensitive: true,
     createdAt: '2021-11-17T15:42:00.000Z',
   });

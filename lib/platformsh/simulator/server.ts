@@ -28,6 +28,11 @@ export interface SimulatorOptions {
   seed?: 'demo' | 'empty' | { large: { projects: number; environmentsPerProject: number } } | ((store: SimulatorStore) => void);
   /** Overrides the demo dashboard credential's API token value. */
   dashboardToken?: string;
+  /**
+   * Derives every credential the demo seed issues from this secret instead of from public names:
+   * sandbox mode passes a random key kept in its data directory, so no token in the source works.
+   */
+  credentialKey?: string;
 }
 
 export interface RunningSimulator {
@@ -53,7 +58,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const faults = new FaultInjector(options.faults === true);
   const requestLog = new RequestLog();
   let demo: DemoOrganisation | undefined;
-  if (options.seed === undefined || options.seed === 'demo') demo = seedDemoOrganisation(store, { dashboardToken: options.dashboardToken });
+  if (options.seed === undefined || options.seed === 'demo') demo = seedDemoOrganisation(store, { dashboardToken: options.dashboardToken, credentialKey: options.credentialKey });
   else if (typeof options.seed === 'function') options.seed(store);
   else if (typeof options.seed === 'object') seedLargeOrganisation(store, { ...options.seed.large, dashboardToken: options.dashboardToken });
 

@@ -3,6 +3,7 @@
 // simulatorClient, so a shape the real API would not produce fails the test.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from './clock';
+import { secretFrom } from './ids';
 import { DEMO_DASHBOARD_API_TOKEN, DEMO_HAND_SET_TOKEN_PROJECT_ID, seedLargeOrganisation } from './seed';
 import { startSimulator, type RunningSimulator } from './server';
 import { simulatorClient } from './test-client';
@@ -353,6 +354,64 @@ describe('the Console: a cron run', () => {
     expect(revoked.status).toBe(409);
     expect(JSON.stringify(revoked.body)).toContain('invalid or revoked');
     expect((await runCron('nosuchproject', 'main')).status).toBe(404);
+  });
+});
+
+describe('the Console: creating an API token', () => {
+  const openTokenPage = (userId: string) =>
+    fetch(`${simulator.url}/_console/users/${encodeURIComponent(userId)}/api-tokens/new?name=console`).then(async (response) => ({
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      html: await response.text(),
+    }));
+  const tokensOf = (userId: string) => [...simulator.store.apiTokens.values()].filter((record) => record.userId === userId).length;
+
+  it('shows a machine user its new token once, and the token authenticates', async () => {
+    const machineUser = [...simulator.store.users.values()].find((user) => user.username === 'storefront-deploy')!;
+    const page = await openTokenPage(machineUser.id);
+    expect(page.status).toBe(201);
+    const created = /<output id="api-token"[^>]*>([^<]+)<\/output>/.exec(page.html)?.[1] ?? '';
+    expect((await client.exchange(created)).status).toBe(200);
+  });
+
+  it('refuses the dashboard account with a 403 page, and creates no token for it', async () => {
+    const dashboard = simulator.demo!.dashboardUser;
+    const before = tokensOf(dashboard.id);
+    const page = await openTokenPage(dashboard.id);
+    expect(page.status).toBe(403);
+    expect(page.contentType).toMatch(/^text\/html/);
+    expect(page.html).toContain('<h1>Not for this account</h1>');
+    expect(page.html).toContain('dashboard account');
+    expect(page.html).not.toContain('api-token');
+    expect(tokensOf(dashboard.id)).toBe(before);
+  });
+
+  it("refuses an organisation owner too: a token of theirs controls the organisation just as well", async () => {
+    const alice = simulator.demo!.humans.find((human) => human.user.username === 'alice')!.user;
+    const before = tokensOf(alice.id);
+    expect((await openTokenPage(alice.id)).status).toBe(403);
+    expect(tokensOf(alice.id)).toBe(before);
+  });
+});
+
+describe('a credential key (sandbox mode)', () => {
+  it('seeds credentials no one can derive from the source: the public ones are refused', async () => {
+    const keyed = await startSimulator({ credentialKey: 'k'.repeat(64) });
+    try {
+      const keyedClient = simulatorClient(keyed);
+      const demo = keyed.demo!;
+      expect(demo.dashboardToken).not.toBe(DEMO_DASHBOARD_API_TOKEN);
+      expect((await keyedClient.exchange(demo.dashboardToken)).status).toBe(200);
+      // What anyone reading seed.ts computes: the fixed dashboard token and a human owner's token.
+      const publicTokens = [DEMO_DASHBOARD_API_TOKEN, secretFrom('human-token:alice'), secretFrom('machine-token:storefront-deploy')];
+      for (const publicToken of publicTokens) expect((await keyedClient.exchange(publicToken)).status).toBe(400);
+      // The same key gives the same credentials on every start (a restart keeps the sandbox's data consistent).
+      const again = await startSimulator({ credentialKey: 'k'.repeat(64) });
+      expect(again.demo!.dashboardToken).toBe(demo.dashboardToken);
+      await again.stop();
+    } finally {
+      await keyed.stop();
+    }
   });
 });
 
