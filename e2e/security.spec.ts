@@ -1,11 +1,13 @@
 // Transport and browser-side defences (SECURITY.md A3, A5, T6): headers on every route, scripts
 // that run only with the response's nonce, origin checks on state-changing requests, the session
-// cookie's flags, and a health report that reveals nothing secret.
+// cookie's flags, a health report that reveals nothing secret, and hostile input (control
+// characters) answered by the app, never with a 500.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { APIResponse, Page } from '@playwright/test';
 import { SESSION_COOKIE, signInByApi } from './support/auth';
 import { inviteByAction, readCapturedActions } from './support/seed';
+import { parseActionResult } from './support/server-actions';
 import { expect, readAccounts, syntheticAddress, test, uniqueEmail, uniquePassword, waitForHydration } from './support/test';
 
 const DASHBOARD_PATHS = ['/', '/projects', '/machine-users', '/tokens', '/review', '/settings', '/audit', '/users'];
@@ -258,3 +260,46 @@ test('a password form submitted before its script runs never puts the password i
   expect(visited.filter((url) => url.includes(password) || url.includes(encodeURIComponent(password)))).toEqual([]);
   await context.close();
 });
+
+const FILTERS: Record<string, string[]> = {
+  '/': ['page'],
+  '/projects': ['q', 'sort', 'dir', 'page', 'token', 'state'],
+  '/users': ['q', 'page'],
+  '/machine-users': ['q', 'project', 'state', 'page'],
+  '/machine-users/new': ['project'],
+  '/audit': ['actor', 'action', 'outcome', 'page'],
+  '/tokens': ['status', 'overdue', 'project'],
+};
+
+test('a control character in any filter of any list page is ignored: the page answers 200, never 500', async ({ newApiClient }) => {
+  const admin = await newApiClient({ as: 'admin' });
+  for (const [pathname, params] of Object.entries(FILTERS)) {
+    for (const param of params) {
+      for (const value of ['%00', 'a%00b', '%1B%5B31m']) {
+        const url = `${pathname}?${param}=${value}`;
+        const response = await admin.get(url, { maxRedirects: 0 });
+        expect(response.status(), url).toBe(200);
+        const html = await response.text();
+        expect(html, url).toContain('<h1');
+        expect(html, url).not.toContain('Something went wrong');
+      }
+    }
+  }
+});
+
+test('a NUL in a name given to a server action is a field error, not “Something went wrong”', async ({ newApiClient }) => {
+  const { inviteUser } = readCapturedActions();
+  const admin = await newApiClient({ as: 'admin' });
+  const response = await admin.post(inviteUser.url, {
+    headers: { ...inviteUser.headers, origin: new URL(inviteUser.url).origin },
+    data: JSON.stringify([{ email: uniqueEmail('nul-name'), name: 'Ann\u0000Smith', role: 'reviewer', projectIds: [] }]),
+    maxRedirects: 0,
+  });
+  expect(response.status()).toBe(200);
+  const result = parseActionResult(await response.text());
+  expect(result.ok).toBe(false);
+  if (result.ok) return;
+  expect(result.error.code).toBe('invalid_input');
+  expect(result.error.fieldErrors?.name).toEqual(['Remove the control characters (such as NUL) from this text.']);
+});
+
