@@ -1,11 +1,12 @@
 // Transport and browser-side defences (SECURITY.md A3, A5, T6): headers on every route, scripts
-// that run only with the response's nonce, origin checks on state-changing requests, the session
-// cookie's flags, a health report that reveals nothing secret, and hostile input (control
+// that run only with the response's nonce, origin and Host checks on state-changing requests, the
+// session cookie's flags, a health report that reveals nothing secret, and hostile input (control
 // characters) answered by the app, never with a 500.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { APIResponse, Page } from '@playwright/test';
 import { SESSION_COOKIE, signInByApi } from './support/auth';
+import { cookieHeaderOf, rawRequest } from './support/raw-http';
 import { inviteByAction, readCapturedActions } from './support/seed';
 import { parseActionResult } from './support/server-actions';
 import { expect, readAccounts, syntheticAddress, test, uniqueEmail, uniquePassword, waitForHydration } from './support/test';
@@ -259,6 +260,66 @@ test('a password form submitted before its script runs never puts the password i
   expect(visited.length).toBeGreaterThan(2);
   expect(visited.filter((url) => url.includes(password) || url.includes(encodeURIComponent(password)))).toEqual([]);
   await context.close();
+});
+
+/** A refusal in the app's own error vocabulary, with no trace of a stack or a file path. */
+function expectAppErrorJson(body: string, label: string): void {
+  const parsed = JSON.parse(body) as { error?: { code?: string; message?: string } };
+  expect(parsed.error?.code, label).toMatch(/^[a-z_]+$/);
+  expect(parsed.error?.message, label).toBeTruthy();
+  expect(body, `${label}: stack trace`).not.toMatch(/\bat .+:\d+:\d+|node_modules|\.next\//);
+}
+
+test('A3: only KEYWARDEN_URL’s Host is served (421 otherwise), and a forged Host cannot vouch for a forged Origin', async ({ baseURL, newApiClient, pageAs }) => {
+  const base = baseURL ?? '';
+  const own = new URL(base);
+  const signIn = await rawRequest(base, { path: '/sign-in' });
+  expect(signIn.status).toBe(200);
+  // A static chunk: the proxy never sees these, so this proves the check sits in front of everything.
+  const chunk = /<script[^>]+src="(\/_next\/static\/[^"]+\.js)"/.exec(signIn.body)?.[1] ?? '';
+  expect(chunk).not.toBe('');
+  expect((await rawRequest(base, { path: chunk })).status).toBe(200);
+
+  for (const host of ['evil.example', `evil.example:${own.port}`, `127.0.0.1:${own.port}`, own.hostname, `${own.hostname}:1`]) {
+    for (const path of ['/sign-in', chunk, '/api/auth/csrf']) {
+      const response = await rawRequest(base, { path, headers: { host } });
+      expect(response.status, `${host} ${path}`).toBe(421);
+      expectAppErrorJson(response.body, `${host} ${path}`);
+    }
+  }
+  // Host names are case-insensitive.
+  expect((await rawRequest(base, { path: '/sign-in', headers: { host: own.host.toUpperCase() } })).status).toBe(200);
+  // Deliberate: a load balancer probes with an internal address, and the report holds no secret.
+  const probe = await rawRequest(base, { path: '/api/health', headers: { host: '10.0.0.5:3000' } });
+  expect(probe.status).toBe(200);
+
+  // The attack from the review: the admin's session, a forged Host and an Origin that matches it.
+  const { inviteUser } = readCapturedActions();
+  const admin = await newApiClient({ as: 'admin' });
+  const email = uniqueEmail('host-forged');
+  const forgedHost = `evil.example:${own.port}`;
+  const forged = await rawRequest(base, {
+    method: 'POST',
+    path: new URL(inviteUser.url).pathname,
+    headers: { ...inviteUser.headers, cookie: await cookieHeaderOf(admin), host: forgedHost, origin: `http://${forgedHost}` },
+    body: JSON.stringify([{ email, name: '', role: 'admin', projectIds: [] }]),
+  });
+  expect(forged.status).toBe(421);
+  const usersPage = await pageAs('admin');
+  await usersPage.goto(`/users?q=${encodeURIComponent(email)}`);
+  await expect(usersPage.getByRole('heading', { name: `No users match “${email}”` })).toBeVisible();
+});
+
+test('A3: a server action with Origin "null" is refused with 403, even with our own Referer', async ({ baseURL, newApiClient }) => {
+  const { inviteUser } = readCapturedActions();
+  const admin = await newApiClient({ as: 'admin' });
+  const response = await admin.post(inviteUser.url, {
+    headers: { ...inviteUser.headers, Origin: 'null', Referer: `${new URL(baseURL ?? '').origin}/users` },
+    data: JSON.stringify([{ email: uniqueEmail('origin-null'), name: '', role: 'reviewer', projectIds: [] }]),
+    maxRedirects: 0,
+  });
+  expect(response.status()).toBe(403);
+  expectAppErrorJson(await response.text(), 'Origin null');
 });
 
 const FILTERS: Record<string, string[]> = {
