@@ -1,7 +1,7 @@
 // Transport and browser-side defences (SECURITY.md A3, A5, T6): headers on every route, scripts
 // that run only with the response's nonce, origin and Host checks on state-changing requests, the
 // session cookie's flags, a health report that reveals nothing secret, and hostile input (control
-// characters) answered by the app, never with a 500.
+// characters, oversized or deeply nested bodies) answered by the app, never with a 500.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { APIResponse, Page } from '@playwright/test';
@@ -364,3 +364,32 @@ test('a NUL in a name given to a server action is a field error, not “Somethin
   expect(result.error.fieldErrors?.name).toEqual(['Remove the control characters (such as NUL) from this text.']);
 });
 
+test('an oversized, a deeply nested or an unsized body is refused with 413, 400 or 411, and the server keeps answering', async ({ baseURL, newApiClient }) => {
+  const { inviteUser } = readCapturedActions();
+  const admin = await newApiClient({ as: 'admin' });
+  const headers = { ...inviteUser.headers, origin: new URL(inviteUser.url).origin };
+  const post = (data: string) => admin.post(inviteUser.url, { headers, data, maxRedirects: 0 });
+
+  const oversized = await post(JSON.stringify([{ email: uniqueEmail('big'), name: 'x'.repeat(2 * 1024 * 1024), role: 'reviewer', projectIds: [] }]));
+  expect(oversized.status()).toBe(413);
+  expectAppErrorJson(await oversized.text(), '2 MB body');
+
+  const deep = await post(`${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+  expect(deep.status()).toBe(400);
+  expectAppErrorJson(await deep.text(), '100k-deep JSON');
+
+  const chunked = await rawRequest(baseURL ?? '', {
+    method: 'POST',
+    path: new URL(inviteUser.url).pathname,
+    headers: { ...headers, cookie: await cookieHeaderOf(admin) },
+    body: JSON.stringify([{ email: uniqueEmail('chunked'), name: '', role: 'reviewer', projectIds: [] }]),
+    chunked: true,
+  });
+  expect(chunked.status).toBe(411);
+  expectAppErrorJson(chunked.body, 'chunked body');
+
+  // Still answering, and an ordinary action still goes through the gate.
+  expect((await admin.get('/api/health')).status()).toBe(200);
+  const link = await inviteByAction(admin, { email: uniqueEmail('after-refusals'), role: 'reviewer' });
+  expect(link.url).toContain('/invite/');
+});

@@ -1,7 +1,7 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gateRequests, isPublicHost, refuseHost, type RequestHandler } from './request-gate';
+import { exceedsNestingDepth, gateRequests, isPublicHost, MAX_BODY_BYTES, MAX_NESTING_DEPTH, refuseBodyHeaders, refuseHost, type RequestHandler } from './request-gate';
 
 describe('isPublicHost', () => {
   const https = new URL('https://keys.example.com');
@@ -49,6 +49,27 @@ describe('refuseHost', () => {
   });
 });
 
+describe('refuseBodyHeaders', () => {
+  it('refuses a declared length over the limit with 413 and a chunked body with 411', () => {
+    expect(refuseBodyHeaders({ 'content-length': String(MAX_BODY_BYTES + 1) })?.status).toBe(413);
+    expect(refuseBodyHeaders({ 'transfer-encoding': 'chunked' })?.status).toBe(411);
+    expect(refuseBodyHeaders({ 'content-length': String(MAX_BODY_BYTES) })).toBeNull();
+    expect(refuseBodyHeaders({})).toBeNull();
+  });
+});
+
+describe('exceedsNestingDepth', () => {
+  const bytes = (text: string) => Buffer.from(text, 'utf8');
+  it('counts brackets of either kind, and is not fooled by quotes', () => {
+    expect(exceedsNestingDepth(bytes('[{"roles":{"project":"viewer"}},"$K1"]'))).toBe(false);
+    expect(exceedsNestingDepth(bytes(`${'['.repeat(MAX_NESTING_DEPTH)}${']'.repeat(MAX_NESTING_DEPTH)}`))).toBe(false);
+    expect(exceedsNestingDepth(bytes('['.repeat(MAX_NESTING_DEPTH + 1)))).toBe(true);
+    expect(exceedsNestingDepth(bytes(`"${'[{'.repeat(40)}`))).toBe(true);
+    expect(exceedsNestingDepth(bytes(`${'[]'.repeat(10_000)}`))).toBe(false);
+    expect(exceedsNestingDepth(bytes(']]]]'.concat('['.repeat(MAX_NESTING_DEPTH + 1))))).toBe(true);
+  });
+});
+
 describe('gateRequests, in front of a real HTTP server', () => {
   let server: Server;
   let port: number;
@@ -91,10 +112,20 @@ describe('gateRequests, in front of a real HTTP server', () => {
     expect(await send({ body: action })).toEqual({ status: 200, body: `POST /users ${action}` });
   });
 
-  it('answers 421 with the app’s error JSON for another Host', async () => {
-    const response = await send({ host: 'evil.example', body: 'x' });
-    expect(response.status).toBe(421);
-    expect((JSON.parse(response.body) as { error: { code: string } }).error.code).toBe('forbidden');
+  it('answers 421, 413, 411 and 400 with the app’s error JSON', async () => {
+    const cases = [
+      [{ host: 'evil.example' }, 421],
+      [{ body: Buffer.alloc(MAX_BODY_BYTES + 1, 0x61) }, 413],
+      [{ body: 'x', chunked: true }, 411],
+      [{ body: '['.repeat(100_000) + ']'.repeat(100_000) }, 400],
+    ] as const;
+    for (const [options, status] of cases) {
+      const response = await send(options);
+      expect(response.status).toBe(status);
+      const parsed = JSON.parse(response.body) as { error: { code: string; message: string } };
+      expect(parsed.error.message.length).toBeGreaterThan(0);
+      expect(response.body).not.toMatch(/\n\s+at /);
+    }
     // And the server still answers.
     expect((await send({ method: 'GET' })).status).toBe(200);
   });

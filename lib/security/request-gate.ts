@@ -6,11 +6,22 @@
 //   same single origin in proxy.ts, so a forged Host can no longer make a forged Origin "ours".
 //   `GET /api/health` answers for any Host: load balancers probe with an internal address, and the
 //   report holds nothing secret.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+// - Body size: Next answers an oversized server action body with a 500 and a stack trace on stderr.
+//   A body over MAX_BODY_BYTES is refused with 413 before it is read; a body without a length
+//   (chunked) cannot be bounded up front and is refused with 411 (browsers always send the length).
+// - Nesting: a body nested deeper than MAX_NESTING_DEPTH (`[[[[…]]]]`) overflows the stack of the
+//   decoders behind server actions and route handlers; it is refused with 400.
+import { IncomingMessage, type ServerResponse } from 'node:http';
 import type { ErrorBody } from '@/lib/errors';
 
+/** The same bound as Next's default `serverActions.bodySizeLimit` (1 MB), for every route. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Far deeper than any form or action argument of Keywarden (a handful of levels), far shallower than a stack. */
+export const MAX_NESTING_DEPTH = 64;
+
 export interface Refusal {
-  status: 421;
+  status: 400 | 411 | 413 | 421;
   body: ErrorBody;
 }
 
@@ -43,8 +54,44 @@ export function refuseHost(request: { method?: string; url?: string; headers: { 
   };
 }
 
+/** 413 or 411 from the headers alone, before any of the body is read. */
+export function refuseBodyHeaders(headers: { 'content-length'?: string; 'transfer-encoding'?: string }): Refusal | null {
+  if (headers['transfer-encoding'] !== undefined) {
+    return { status: 411, body: { code: 'invalid_input', message: 'Send the request body with a Content-Length.' } };
+  }
+  const length = Number(headers['content-length'] ?? 0);
+  if (length > MAX_BODY_BYTES) return tooLarge();
+  return null;
+}
+
+function tooLarge(): Refusal {
+  return { status: 413, body: { code: 'invalid_input', message: `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB.` } };
+}
+
+const OPEN_BRACKETS = new Set([0x5b, 0x7b]); // [ {
+const CLOSE_BRACKETS = new Set([0x5d, 0x7d]); // ] }
+
+/**
+ * Whether brackets in `body` nest deeper than `maxDepth`. Counted byte by byte without parsing and
+ * without regard to quotes, so that no encoding (JSON, multipart, a quote in a field) can hide
+ * depth: closing brackets only lower it. Text with dozens of unmatched `[` is refused too, a price
+ * no real input pays.
+ */
+export function exceedsNestingDepth(body: Uint8Array, maxDepth = MAX_NESTING_DEPTH): boolean {
+  let depth = 0;
+  for (const byte of body) {
+    if (OPEN_BRACKETS.has(byte)) {
+      depth += 1;
+      if (depth > maxDepth) return true;
+    } else if (CLOSE_BRACKETS.has(byte) && depth > 0) {
+      depth -= 1;
+    }
+  }
+  return false;
+}
+
 /** Answers a refusal in the app's error vocabulary (`{ error: { code, message } }`), never a stack. */
-export function sendRefusal(response: ServerResponse, refusal: Refusal): void {
+export function sendRefusal(response: ServerResponse, refusal: Refusal, options: { closeConnection?: boolean } = {}): void {
   const payload = JSON.stringify({ error: refusal.body });
   response.statusCode = refusal.status;
   response.setHeader('Content-Type', 'application/json; charset=utf-8');
@@ -52,19 +99,72 @@ export function sendRefusal(response: ServerResponse, refusal: Refusal): void {
   response.setHeader('Cache-Control', 'no-store');
   response.setHeader('X-Content-Type-Options', 'nosniff');
   response.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
-  // An unread body may still be on the wire: do not reuse the connection for another request.
-  response.setHeader('Connection', 'close');
+  // An unread body is still on the wire: do not reuse the connection for another request.
+  if (options.closeConnection) response.setHeader('Connection', 'close');
   response.end(payload);
+}
+
+/** The whole body; 'too-large' past the limit (a Content-Length can understate nothing, but be safe); 'aborted' if the client went away. */
+function readBody(request: IncomingMessage): Promise<Buffer | 'too-large' | 'aborted'> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    request.once('end', () => resolve(size > MAX_BODY_BYTES ? 'too-large' : Buffer.concat(chunks)));
+    // Settles only if 'end' did not come first (a promise resolves once).
+    request.once('error', () => resolve('aborted'));
+    request.once('close', () => resolve('aborted'));
+  });
+}
+
+/**
+ * A copy of `original` whose body is `body` (already read). Next.js reads the body from the
+ * request stream it is given, and a stream read once cannot be rewound.
+ */
+function withBody(original: IncomingMessage, body: Buffer): IncomingMessage {
+  const replay = new IncomingMessage(original.socket);
+  replay.method = original.method;
+  replay.url = original.url;
+  replay.headers = original.headers;
+  replay.rawHeaders = original.rawHeaders;
+  replay.httpVersion = original.httpVersion;
+  replay.httpVersionMajor = original.httpVersionMajor;
+  replay.httpVersionMinor = original.httpVersionMinor;
+  replay.complete = true;
+  if (body.length) replay.push(body);
+  replay.push(null);
+  return replay;
 }
 
 export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void> | void;
 
-/** Wraps the server's handler with the Host check above. */
+/**
+ * Wraps the server's handler with the checks above. A request without a body goes through as it
+ * came; one with a body is read (at most MAX_BODY_BYTES), checked, and handed on as a copy.
+ */
 export function gateRequests(handler: RequestHandler, publicUrl: URL): RequestHandler {
-  return (request, response) => {
-    const refusal = refuseHost(request, publicUrl);
-    if (!refusal) return handler(request, response);
-    request.resume();
-    sendRefusal(response, refusal);
+  return async (request, response) => {
+    const hostRefusal = refuseHost(request, publicUrl);
+    const headerRefusal = hostRefusal ?? refuseBodyHeaders(request.headers);
+    if (headerRefusal) {
+      request.resume();
+      sendRefusal(response, headerRefusal, { closeConnection: true });
+      return;
+    }
+    if (!Number(request.headers['content-length'] ?? 0)) return handler(request, response);
+
+    const body = await readBody(request);
+    if (body === 'aborted') return void response.destroy();
+    if (body === 'too-large') return sendRefusal(response, tooLarge());
+    if (exceedsNestingDepth(body)) {
+      return sendRefusal(response, {
+        status: 400,
+        body: { code: 'invalid_input', message: `The request body is nested more than ${MAX_NESTING_DEPTH} levels deep.` },
+      });
+    }
+    return handler(withBody(request, body), response);
   };
 }
