@@ -17,8 +17,9 @@ export function proxy(request: NextRequest): NextResponse {
     response.headers.set('Referrer-Policy', 'no-referrer');
     return response;
   }
-  const requestOrigin = `${request.nextUrl.protocol}//${request.headers.get('host') ?? request.nextUrl.host}`;
-  if (!isSameOriginRequest(request.method, request.headers, [config.publicUrl.origin, requestOrigin])) {
+  // KEYWARDEN_URL's origin only: the Host header is the client's to choose, so an origin derived
+  // from it would let a forged Host vouch for a forged Origin (SECURITY.md A3).
+  if (!isSameOriginRequest(request.method, request.headers, config.publicUrl.origin)) {
     return NextResponse.json(
       { error: { code: 'forbidden', message: 'Cross-origin or origin-less requests may not change anything.' } },
       { status: 403 },

@@ -89,7 +89,7 @@ function recordTraffic(context: BrowserContext): { urls: string[]; bodies: strin
   return traffic;
 }
 
-test('T1: the canary token is in no sink after success, a validation error, an echoing 500, a timeout, a crash and resume, a lookup and sign-out', async ({ browser }, testInfo) => {
+test('T1: the canary token is in no sink after success, a validation error, an echoing 500, a timeout, a crash and resume, a lookup, a no-JavaScript submit and sign-out', async ({ browser }, testInfo) => {
   test.setTimeout(300_000);
   const root = path.dirname(testInfo.config.configFile ?? path.join(process.cwd(), 'playwright.config.ts'));
   const dir = fs.mkdtempSync(path.join(e2eDir(), 'canary-'));
@@ -209,6 +209,32 @@ test('T1: the canary token is in no sink after success, a validation error, an e
     await lookup.getByLabel('Suspicious string').fill(canary);
     await lookup.getByRole('button', { name: 'Look up' }).click();
     await expect(lookup.getByRole('status')).toContainText(email);
+
+    // 6. No JavaScript, as before hydration: the token forms take nothing and send nothing, and the
+    //    URL such a form would have sent before (a GET with the token) is never rendered back.
+    const noScript = await browser.newContext({ baseURL, javaScriptEnabled: false, storageState: await context.storageState() });
+    const noScriptTraffic = recordTraffic(noScript);
+    const sentOnPurpose: string[] = [];
+    const bare = await noScript.newPage();
+    for (const pathname of [`/machine-users/${machineUserId}`, '/tokens']) {
+      await bare.goto(pathname);
+      const secretFields = bare.locator('form input[type="password"]');
+      expect(await secretFields.count(), pathname).toBeGreaterThan(0);
+      for (const secretField of await secretFields.all()) await expect(secretField).toBeDisabled();
+      for (const submit of await bare.locator('form:has(input[type="password"]) button[type="submit"]').all()) {
+        await expect(submit).toBeDisabled();
+        await submit.click({ force: true });
+      }
+      const sent = `${baseURL}${pathname}?token=${encodeURIComponent(canary)}`;
+      sentOnPurpose.push(sent);
+      await bare.goto(sent);
+      expect(new URL(bare.url()).search, pathname).toBe('');
+    }
+    await Promise.all(noScriptTraffic.pending);
+    await noScript.close();
+    traffic.bodies.push(...noScriptTraffic.bodies);
+    traffic.urls.push(...noScriptTraffic.urls.filter((url) => !sentOnPurpose.includes(url)));
+
     const storage = JSON.stringify(await context.storageState({ indexedDB: true }));
     const pageStorage = await page.evaluate(async () => ({
       local: { ...localStorage },

@@ -1,6 +1,7 @@
 // Transport and browser-side defences (SECURITY.md A3, A5, T6): headers on every route, scripts
-// that run only with the response's nonce, origin checks on state-changing requests, the session
-// cookie's flags, and a health report that reveals nothing secret.
+// that run only with the response's nonce, origin and Host checks on state-changing requests, the
+// session cookie's flags, a health report that reveals nothing secret, and hostile input (control
+// characters, oversized or deeply nested bodies) answered by the app, never with a 500.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { APIResponse, Page } from '@playwright/test';
@@ -9,7 +10,9 @@ import { secretFrom } from '@/lib/platformsh/simulator/ids';
 import { SESSION_COOKIE, signInByApi } from './support/auth';
 import { sandboxDashboardToken, sandboxSimulatorUrl } from './support/sandbox';
 import { expectSecretFormsInertWithoutJavaScript } from './support/secret-forms';
+import { cookieHeaderOf, rawRequest } from './support/raw-http';
 import { inviteByAction, readCapturedActions } from './support/seed';
+import { parseActionResult } from './support/server-actions';
 import { expect, readAccounts, syntheticAddress, test, uniqueEmail, uniquePassword, waitForHydration } from './support/test';
 
 const DASHBOARD_PATHS = ['/', '/projects', '/machine-users', '/tokens', '/review', '/settings', '/audit', '/users'];
@@ -310,4 +313,136 @@ test('a secret in a URL is never rendered back: the page answers with a redirect
   const rsc = await admin.get(`/tokens?token=${secret}&_rsc=1`, { headers: { RSC: '1' }, maxRedirects: 0 });
   expect(rsc.status()).toBe(303);
   expect(await rsc.text()).not.toContain(secret);
+});
+
+/** A refusal in the app's own error vocabulary, with no trace of a stack or a file path. */
+function expectAppErrorJson(body: string, label: string): void {
+  const parsed = JSON.parse(body) as { error?: { code?: string; message?: string } };
+  expect(parsed.error?.code, label).toMatch(/^[a-z_]+$/);
+  expect(parsed.error?.message, label).toBeTruthy();
+  expect(body, `${label}: stack trace`).not.toMatch(/\bat .+:\d+:\d+|node_modules|\.next\//);
+}
+
+test('A3: only KEYWARDEN_URL’s Host is served (421 otherwise), and a forged Host cannot vouch for a forged Origin', async ({ baseURL, newApiClient, pageAs }) => {
+  const base = baseURL ?? '';
+  const own = new URL(base);
+  const signIn = await rawRequest(base, { path: '/sign-in' });
+  expect(signIn.status).toBe(200);
+  // A static chunk: the proxy never sees these, so this proves the check sits in front of everything.
+  const chunk = /<script[^>]+src="(\/_next\/static\/[^"]+\.js)"/.exec(signIn.body)?.[1] ?? '';
+  expect(chunk).not.toBe('');
+  expect((await rawRequest(base, { path: chunk })).status).toBe(200);
+
+  for (const host of ['evil.example', `evil.example:${own.port}`, `127.0.0.1:${own.port}`, own.hostname, `${own.hostname}:1`]) {
+    for (const path of ['/sign-in', chunk, '/api/auth/csrf']) {
+      const response = await rawRequest(base, { path, headers: { host } });
+      expect(response.status, `${host} ${path}`).toBe(421);
+      expectAppErrorJson(response.body, `${host} ${path}`);
+    }
+  }
+  // Host names are case-insensitive.
+  expect((await rawRequest(base, { path: '/sign-in', headers: { host: own.host.toUpperCase() } })).status).toBe(200);
+  // Deliberate: a load balancer probes with an internal address, and the report holds no secret.
+  const probe = await rawRequest(base, { path: '/api/health', headers: { host: '10.0.0.5:3000' } });
+  expect(probe.status).toBe(200);
+
+  // The attack from the review: the admin's session, a forged Host and an Origin that matches it.
+  const { inviteUser } = readCapturedActions();
+  const admin = await newApiClient({ as: 'admin' });
+  const email = uniqueEmail('host-forged');
+  const forgedHost = `evil.example:${own.port}`;
+  const forged = await rawRequest(base, {
+    method: 'POST',
+    path: new URL(inviteUser.url).pathname,
+    headers: { ...inviteUser.headers, cookie: await cookieHeaderOf(admin), host: forgedHost, origin: `http://${forgedHost}` },
+    body: JSON.stringify([{ email, name: '', role: 'admin', projectIds: [] }]),
+  });
+  expect(forged.status).toBe(421);
+  const usersPage = await pageAs('admin');
+  await usersPage.goto(`/users?q=${encodeURIComponent(email)}`);
+  await expect(usersPage.getByRole('heading', { name: `No users match “${email}”` })).toBeVisible();
+});
+
+test('A3: a server action with Origin "null" is refused with 403, even with our own Referer', async ({ baseURL, newApiClient }) => {
+  const { inviteUser } = readCapturedActions();
+  const admin = await newApiClient({ as: 'admin' });
+  const response = await admin.post(inviteUser.url, {
+    headers: { ...inviteUser.headers, Origin: 'null', Referer: `${new URL(baseURL ?? '').origin}/users` },
+    data: JSON.stringify([{ email: uniqueEmail('origin-null'), name: '', role: 'reviewer', projectIds: [] }]),
+    maxRedirects: 0,
+  });
+  expect(response.status()).toBe(403);
+  expectAppErrorJson(await response.text(), 'Origin null');
+});
+
+const FILTERS: Record<string, string[]> = {
+  '/': ['page'],
+  '/projects': ['q', 'sort', 'dir', 'page', 'variable', 'state'],
+  '/users': ['q', 'page'],
+  '/machine-users': ['q', 'project', 'state', 'page'],
+  '/machine-users/new': ['project'],
+  '/audit': ['actor', 'action', 'outcome', 'page'],
+  '/tokens': ['status', 'overdue', 'project'],
+};
+
+test('a control character in any filter of any list page is ignored: the page answers 200, never 500', async ({ newApiClient }) => {
+  const admin = await newApiClient({ as: 'admin' });
+  for (const [pathname, params] of Object.entries(FILTERS)) {
+    for (const param of params) {
+      for (const value of ['%00', 'a%00b', '%1B%5B31m']) {
+        const url = `${pathname}?${param}=${value}`;
+        const response = await admin.get(url, { maxRedirects: 0 });
+        expect(response.status(), url).toBe(200);
+        const html = await response.text();
+        expect(html, url).toContain('<h1');
+        expect(html, url).not.toContain('Something went wrong');
+      }
+    }
+  }
+});
+
+test('a NUL in a name given to a server action is a field error, not “Something went wrong”', async ({ newApiClient }) => {
+  const { inviteUser } = readCapturedActions();
+  const admin = await newApiClient({ as: 'admin' });
+  const response = await admin.post(inviteUser.url, {
+    headers: { ...inviteUser.headers, origin: new URL(inviteUser.url).origin },
+    data: JSON.stringify([{ email: uniqueEmail('nul-name'), name: 'Ann\u0000Smith', role: 'reviewer', projectIds: [] }]),
+    maxRedirects: 0,
+  });
+  expect(response.status()).toBe(200);
+  const result = parseActionResult(await response.text());
+  expect(result.ok).toBe(false);
+  if (result.ok) return;
+  expect(result.error.code).toBe('invalid_input');
+  expect(result.error.fieldErrors?.name).toEqual(['Remove the control characters (such as NUL) from this text.']);
+});
+
+test('an oversized, a deeply nested or an unsized body is refused with 413, 400 or 411, and the server keeps answering', async ({ baseURL, newApiClient }) => {
+  const { inviteUser } = readCapturedActions();
+  const admin = await newApiClient({ as: 'admin' });
+  const headers = { ...inviteUser.headers, origin: new URL(inviteUser.url).origin };
+  const post = (data: string) => admin.post(inviteUser.url, { headers, data, maxRedirects: 0 });
+
+  const oversized = await post(JSON.stringify([{ email: uniqueEmail('big'), name: 'x'.repeat(2 * 1024 * 1024), role: 'reviewer', projectIds: [] }]));
+  expect(oversized.status()).toBe(413);
+  expectAppErrorJson(await oversized.text(), '2 MB body');
+
+  const deep = await post(`${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+  expect(deep.status()).toBe(400);
+  expectAppErrorJson(await deep.text(), '100k-deep JSON');
+
+  const chunked = await rawRequest(baseURL ?? '', {
+    method: 'POST',
+    path: new URL(inviteUser.url).pathname,
+    headers: { ...headers, cookie: await cookieHeaderOf(admin) },
+    body: JSON.stringify([{ email: uniqueEmail('chunked'), name: '', role: 'reviewer', projectIds: [] }]),
+    chunked: true,
+  });
+  expect(chunked.status).toBe(411);
+  expectAppErrorJson(chunked.body, 'chunked body');
+
+  // Still answering, and an ordinary action still goes through the gate.
+  expect((await admin.get('/api/health')).status()).toBe(200);
+  const link = await inviteByAction(admin, { email: uniqueEmail('after-refusals'), role: 'reviewer' });
+  expect(link.url).toContain('/invite/');
 });

@@ -1,3 +1,5 @@
+import { hasControlCharacters } from '@/lib/validations/text';
+
 /** Joins class names, skipping falsy ones. */
 export function cn(...classes: (string | false | null | undefined)[]): string {
   return classes.filter(Boolean).join(' ');
@@ -11,7 +13,17 @@ export function formatDateTime(iso: string | null | undefined): string {
 /** A page's search parameters as Next.js gives them (a repeated key is an array). */
 export type SearchParams = Record<string, string | string[] | undefined>;
 
-/** The first value of each search parameter: a repeated key counts once, as a form would send it. */
+/**
+ * The first value of a search parameter: a repeated key counts once, as a form would send it. A
+ * value with a control character is no filter anyone typed: it is ignored (PostgreSQL cannot even
+ * compare a NUL, so `?q=%00` used to answer 500).
+ */
+export function firstValue(value: string | string[] | undefined): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined || hasControlCharacters(first) ? undefined : first;
+}
+
+/** {@link firstValue} of each search parameter: what every page reads its URL state through. */
 export function firstValues(params: SearchParams): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value]));
+  return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, firstValue(value)]));
 }

@@ -1,7 +1,8 @@
 // `npm start` (and `npm run dev`): validates the configuration, prepares the data directory,
 // applies migrations, provisions the first admin or prints the one-time set-up URL, then serves
 // Keywarden with Next.js. A custom server so that the client address is taken from the socket, not
-// from a header any client can send (see lib/security/client-address.ts).
+// from a header any client can send (see lib/security/client-address.ts), and so that every
+// request (`_next/static` too) passes the Host and body checks of lib/security/request-gate.ts.
 import { createServer } from 'node:http';
 import next from 'next';
 import { ConfigError, getConfig, libraryEnvironment, type Config } from '@/lib/config';
@@ -14,6 +15,7 @@ import { setSandboxEndpoint } from '@/lib/platformsh/sandbox-endpoint';
 import { startSimulator } from '@/lib/platformsh/simulator';
 import { rewriteForwardedFor } from '@/lib/security/client-address';
 import { registerSecret } from '@/lib/security/redact';
+import { gateRequests } from '@/lib/security/request-gate';
 
 const isDev = process.argv.includes('--dev');
 
@@ -57,7 +59,7 @@ async function main(): Promise<void> {
 
   const app = next({ dev: isDev, dir: process.cwd(), hostname: config.host, port: config.port });
   await app.prepare();
-  const handleRequest = app.getRequestHandler();
+  const handleRequest = gateRequests(app.getRequestHandler(), config.publicUrl);
   const server = createServer((request, response) => {
     request.headers['x-forwarded-for'] = rewriteForwardedFor(
       request.headers['x-forwarded-for'],

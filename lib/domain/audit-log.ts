@@ -6,6 +6,7 @@ import { authorize } from '@/lib/auth/authorize';
 import type { AuditOutcome } from '@/lib/audit/record';
 import { getDb, type Prisma } from '@/lib/db';
 import { escapeLike } from '@/lib/db/like';
+import { textSchema } from '@/lib/validations/text';
 import { fail, fieldErrorsOf, ok, type ActionResult } from '@/lib/errors';
 import type { RequestContext } from './context';
 
@@ -25,7 +26,7 @@ export const listAuditEventsSchema = z.strictObject({
       .trim()
       .regex(/^[a-z_.]{1,60}$/, 'Enter an action name such as user.invite (lower-case letters, dots and underscores).'),
   ),
-  actor: optionalFilter(z.string().trim().max(254, 'Use at most 254 characters.')),
+  actor: optionalFilter(textSchema({ max: 254 })),
 });
 
 export type AuditEventQuery = z.output<typeof listAuditEventsSchema>;

@@ -26,20 +26,18 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * CSRF defence in depth (SECURITY.md A3): a state-changing request must come from Keywarden's own
- * origin. No Origin and no Referer → refused.
+ * origin (KEYWARDEN_URL's, never one derived from the Host header). No Origin and no Referer →
+ * refused. `Origin: null` (a sandboxed frame, a file, a cross-origin redirect) is refused outright:
+ * the browser is telling us the origin is opaque, and a Referer cannot vouch for it.
  */
-export function isSameOriginRequest(
-  method: string,
-  headers: { get(name: string): string | null },
-  allowedOrigins: readonly string[],
-): boolean {
+export function isSameOriginRequest(method: string, headers: { get(name: string): string | null }, allowedOrigin: string): boolean {
   if (SAFE_METHODS.has(method.toUpperCase())) return true;
   const origin = headers.get('origin');
-  if (origin && origin !== 'null') return allowedOrigins.includes(origin);
+  if (origin !== null) return origin === allowedOrigin;
   const referer = headers.get('referer');
   if (!referer) return false;
   try {
-    return allowedOrigins.includes(new URL(referer).origin);
+    return new URL(referer).origin === allowedOrigin;
   } catch {
     return false;
   }

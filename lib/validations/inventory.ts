@@ -1,5 +1,6 @@
 // Inputs of the inventory: the "Sync now" request and the Projects page's URL state.
 import { z } from 'zod';
+import { textSchema } from './text';
 
 export const syncRequestSchema = z.strictObject({
   /** Re-read every environment's variables, not only those of changed environments. */
@@ -17,7 +18,7 @@ const oneOf = <const T extends readonly [string, ...string[]]>(values: T, fallba
 
 /** The Projects page's URL (`?q=&sort=&dir=&page=&variable=&state=`). Never fails: bad values fall back. */
 export const projectListQuerySchema = z.object({
-  q: z.string().trim().max(100).catch('').default(''),
+  q: textSchema({ max: 100 }).catch('').default(''),
   sort: oneOf(PROJECT_SORTS, 'title').default('title'),
   dir: oneOf(['asc', 'desc'], 'asc').default('asc'),
   page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),

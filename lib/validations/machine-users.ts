@@ -1,14 +1,12 @@
 // Inputs of the machine-user actions. Strict objects: an unexpected field is an error.
 import { z } from 'zod';
 import { machineRolesSchema, PURPOSES } from '@/lib/machine-users/roles';
+import { textSchema } from './text';
 import { emailSchema, projectIdSchema, userIdSchema } from './users';
 
 export const machineUserIdSchema = z.uuid({ error: 'Unknown machine user.' });
 
-const reasonSchema = z
-  .string()
-  .trim()
-  .max(500, 'Use at most 500 characters.')
+const reasonSchema = textSchema({ max: 500 })
   .transform((value) => (value === '' ? null : value))
   .nullable()
   .optional();
@@ -45,7 +43,7 @@ export const removeMachineUserSchema = z.strictObject({
 export const MACHINE_USER_STATES = ['invited', 'active', 'expired', 'cancelled', 'error', 'removed'] as const;
 
 export const machineUserListQuerySchema = z.object({
-  q: z.string().trim().max(100).catch('').default(''),
+  q: textSchema({ max: 100 }).catch('').default(''),
   project: z.string().trim().max(64).regex(/^[a-z0-9-]*$/).catch('').default(''),
   state: z.enum([...MACHINE_USER_STATES, 'all', 'current']).catch('current').default('current'),
   page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),

@@ -2,6 +2,7 @@
 // run, and the Overview's URL state. Strict objects: an unexpected field is an error.
 import { z } from 'zod';
 import { branchSchema } from '@/lib/onboarding/schemas';
+import { textSchema } from './text';
 import { projectIdSchema } from './users';
 
 // A token pasted into the note by mistake would be stored and audited: a long run of token
@@ -11,10 +12,7 @@ const TOKEN_LIKE = /[A-Za-z0-9_-]{40,}/;
 export const confirmConfigSchema = z.strictObject({
   projectId: projectIdSchema,
   /** What the person checked, in their words. */
-  note: z
-    .string()
-    .trim()
-    .max(500, 'Use at most 500 characters.')
+  note: textSchema({ max: 500, multiline: true })
     .refine((note) => !TOKEN_LIKE.test(note), 'This looks like a token or a key: never paste one here. Describe what you checked instead.')
     .transform((note) => (note === '' ? null : note))
     .optional()

@@ -2,6 +2,7 @@
 // field errors name the problem, not the value (SECURITY.md T5).
 import { z } from 'zod';
 import { machineUserIdSchema } from './machine-users';
+import { textSchema } from './text';
 
 /** A pasted API token: printable, no whitespace inside, of a plausible length. */
 export const pastedTokenSchema = z
@@ -13,6 +14,8 @@ export const pastedTokenSchema = z
 
 const environmentIdSchema = z.string().trim().min(1).max(255).regex(/^[A-Za-z0-9._-]+$/, 'Unknown environment.');
 
+const tokenNameSchema = textSchema({ max: 100 }).pipe(z.string().min(1, 'Name the token (e.g. where it is used).'));
+
 /** Organisation policy: a token is rotated within this many days unless another date is chosen. */
 export const DEFAULT_ROTATE_AFTER_DAYS = 90;
 
@@ -21,7 +24,7 @@ export const recordTokenSchema = z.strictObject({
   /** Chosen by the browser, so that it can follow the run's progress while the push runs. */
   runId: z.uuid(),
   token: pastedTokenSchema,
-  name: z.string().trim().min(1, 'Name the token (e.g. where it is used).').max(100, 'Use at most 100 characters.'),
+  name: tokenNameSchema,
   rotateBy: z.iso.date({ error: 'Choose a date.' }).optional(),
   environmentIds: z.array(environmentIdSchema).min(1, 'Choose at least one environment.').max(200),
   visibleBuild: z.boolean().default(false),
@@ -40,7 +43,7 @@ export const rotateTokenSchema = z.strictObject({
   oldTokenId: z.uuid({ error: 'Unknown token.' }),
   runId: z.uuid(),
   token: pastedTokenSchema,
-  name: z.string().trim().min(1, 'Name the token (e.g. where it is used).').max(100, 'Use at most 100 characters.'),
+  name: tokenNameSchema,
   rotateBy: z.iso.date({ error: 'Choose a date.' }).optional(),
   visibleBuild: z.boolean().default(false),
 });

@@ -2,6 +2,7 @@
 // an unexpected field is an error, not silently dropped.
 import { z } from 'zod';
 import { ROLES } from '@/lib/roles';
+import { textSchema } from './text';
 
 export const ROLE_VALUES = ROLES;
 
@@ -17,10 +18,7 @@ export const passwordSchema = z
   .min(12, 'Use at least 12 characters.')
   .max(256, 'Use at most 256 characters.');
 
-export const displayNameSchema = z
-  .string()
-  .trim()
-  .max(100, 'Use at most 100 characters.')
+export const displayNameSchema = textSchema({ max: 100 })
   .transform((value) => (value === '' ? null : value))
   .nullable()
   .optional();
@@ -64,7 +62,7 @@ export const acceptInvitationSchema = z
 
 export const listUsersSchema = z.strictObject({
   page: z.coerce.number().int().min(1).max(100000).default(1),
-  query: z.string().trim().max(100).default(''),
+  query: textSchema({ max: 100 }).default(''),
 });
 
 export type InviteUserInput = z.input<typeof inviteUserSchema>;

@@ -11,6 +11,7 @@ import { authorize } from '@/lib/auth/authorize';
 import { requirePageContext } from '@/lib/auth/session';
 import { listAuditEvents } from '@/lib/domain/audit-log';
 import { auditRefusedRead } from '@/lib/domain/users';
+import { firstValue, type SearchParams } from '@/lib/utils';
 
 export const metadata: Metadata = { title: 'Audit' };
 
@@ -18,15 +19,14 @@ const DESCRIPTION =
   'Every change, refused attempt and sign-in, newest first. Entries are append-only and never contain a token value.';
 const MAX_PAGE = 100000;
 
-type SearchParams = Record<string, string | string[] | undefined>;
-
-function firstValue(value: string | string[] | undefined): string {
-  return (Array.isArray(value) ? value[0] : value)?.trim() ?? '';
+/** A parameter's first value, trimmed; '' when absent or ignored (see firstValue). */
+function filterValue(value: string | string[] | undefined): string {
+  return firstValue(value)?.trim() ?? '';
 }
 
 /** A hand-edited page number falls back to the first page rather than an error. */
 function pageFrom(value: string | string[] | undefined): number {
-  const text = firstValue(value);
+  const text = filterValue(value);
   if (!/^\d{1,6}$/.test(text)) return 1;
   const page = Number(text);
   return page >= 1 && page <= MAX_PAGE ? page : 1;
@@ -48,9 +48,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
 
   const params = await searchParams;
   const filters: AuditFilterValues = {
-    outcome: firstValue(params.outcome),
-    action: firstValue(params.action),
-    actor: firstValue(params.actor),
+    outcome: filterValue(params.outcome),
+    action: filterValue(params.action),
+    actor: filterValue(params.actor),
   };
   // Filters go to the domain as typed, which validates them; a bad one is reported on its field.
   const result = await listAuditEvents(context, { ...filters, page: pageFrom(params.page) });

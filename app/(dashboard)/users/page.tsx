@@ -12,6 +12,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { authorize } from '@/lib/auth/authorize';
 import { requirePageContext } from '@/lib/auth/session';
 import { auditRefusedRead, listAssignableProjects, listUsers } from '@/lib/domain/users';
+import { firstValue, type SearchParams } from '@/lib/utils';
 
 export const metadata: Metadata = { title: 'Users' };
 
@@ -19,11 +20,6 @@ const DESCRIPTION = 'People who can sign in to Keywarden, and what each of them 
 const MAX_QUERY_LENGTH = 100;
 const MAX_PAGE = 100000;
 
-type SearchParams = Record<string, string | string[] | undefined>;
-
-function firstValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
 
 /** A hand-edited URL falls back to the first page rather than an error page. */
 function pageFrom(value: string | string[] | undefined): number {

@@ -4,14 +4,14 @@ import { Alert } from '@/components/ui/alert';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePageContext } from '@/lib/auth/session';
 import { getOnboardingOptions } from '@/lib/domain/machine-users/queries';
+import { firstValue, type SearchParams } from '@/lib/utils';
 
 export const metadata: Metadata = { title: 'Onboard a machine user' };
 
-export default async function NewMachineUserPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function NewMachineUserPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const context = await requirePageContext();
   const options = await getOnboardingOptions(context);
-  const requested = (await searchParams).project;
-  const projectId = typeof requested === 'string' ? requested : undefined;
+  const projectId = firstValue((await searchParams).project);
   return (
     <>
       <PageHeader

@@ -1,0 +1,132 @@
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exceedsNestingDepth, gateRequests, isPublicHost, MAX_BODY_BYTES, MAX_NESTING_DEPTH, refuseBodyHeaders, refuseHost, type RequestHandler } from './request-gate';
+
+describe('isPublicHost', () => {
+  const https = new URL('https://keys.example.com');
+  const local = new URL('http://localhost:3000');
+
+  it('accepts KEYWARDEN_URL’s host, case-insensitively, with or without its default port', () => {
+    expect(isPublicHost('keys.example.com', https)).toBe(true);
+    expect(isPublicHost('Keys.Example.COM', https)).toBe(true);
+    expect(isPublicHost('keys.example.com:443', https)).toBe(true);
+    expect(isPublicHost('localhost:3000', local)).toBe(true);
+    expect(isPublicHost('[::1]:3000', new URL('http://[::1]:3000'))).toBe(true);
+  });
+
+  it('refuses another host, another port, a missing port and anything that is not a bare host', () => {
+    for (const host of [
+      undefined,
+      '',
+      'evil.example',
+      'keys.example.com.evil.example',
+      'keys.example.com:8443',
+      'keys.example.com:80',
+      'evil@keys.example.com',
+      'keys.example.com/path',
+      'keys.example.com.',
+      ' keys.example.com',
+    ]) {
+      expect(isPublicHost(host, https), String(host)).toBe(false);
+    }
+    expect(isPublicHost('localhost', local)).toBe(false);
+    expect(isPublicHost('127.0.0.1:3000', local)).toBe(false);
+    expect(isPublicHost('localhost:3001', local)).toBe(false);
+  });
+});
+
+describe('refuseHost', () => {
+  const publicUrl = new URL('https://keys.example.com');
+  it('answers 421 for an unknown Host, except for the health check', () => {
+    expect(refuseHost({ method: 'POST', url: '/users', headers: { host: 'evil.example' } }, publicUrl)?.status).toBe(421);
+    expect(refuseHost({ method: 'GET', url: '/_next/static/chunk.js', headers: { host: '10.0.0.5:3000' } }, publicUrl)?.status).toBe(421);
+    expect(refuseHost({ method: 'GET', url: '/api/health', headers: { host: '10.0.0.5:3000' } }, publicUrl)).toBeNull();
+    expect(refuseHost({ method: 'GET', url: '/api/health?probe=1', headers: {} }, publicUrl)).toBeNull();
+    expect(refuseHost({ method: 'POST', url: '/api/health', headers: { host: 'evil.example' } }, publicUrl)?.status).toBe(421);
+    expect(refuseHost({ method: 'GET', url: '/api/healthz', headers: { host: 'evil.example' } }, publicUrl)?.status).toBe(421);
+    expect(refuseHost({ method: 'POST', url: '/users', headers: { host: 'keys.example.com' } }, publicUrl)).toBeNull();
+  });
+});
+
+describe('refuseBodyHeaders', () => {
+  it('refuses a declared length over the limit with 413 and a chunked body with 411', () => {
+    expect(refuseBodyHeaders({ 'content-length': String(MAX_BODY_BYTES + 1) })?.status).toBe(413);
+    expect(refuseBodyHeaders({ 'transfer-encoding': 'chunked' })?.status).toBe(411);
+    expect(refuseBodyHeaders({ 'content-length': String(MAX_BODY_BYTES) })).toBeNull();
+    expect(refuseBodyHeaders({})).toBeNull();
+  });
+});
+
+describe('exceedsNestingDepth', () => {
+  const bytes = (text: string) => Buffer.from(text, 'utf8');
+  it('counts brackets of either kind, and is not fooled by quotes', () => {
+    expect(exceedsNestingDepth(bytes('[{"roles":{"project":"viewer"}},"$K1"]'))).toBe(false);
+    expect(exceedsNestingDepth(bytes(`${'['.repeat(MAX_NESTING_DEPTH)}${']'.repeat(MAX_NESTING_DEPTH)}`))).toBe(false);
+    expect(exceedsNestingDepth(bytes('['.repeat(MAX_NESTING_DEPTH + 1)))).toBe(true);
+    expect(exceedsNestingDepth(bytes(`"${'[{'.repeat(40)}`))).toBe(true);
+    expect(exceedsNestingDepth(bytes(`${'[]'.repeat(10_000)}`))).toBe(false);
+    expect(exceedsNestingDepth(bytes(']]]]'.concat('['.repeat(MAX_NESTING_DEPTH + 1))))).toBe(true);
+  });
+});
+
+describe('gateRequests, in front of a real HTTP server', () => {
+  let server: Server;
+  let port: number;
+
+  beforeAll(async () => {
+    let gated: RequestHandler = () => undefined;
+    server = createServer((request, response) => void gated(request, response));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+    // Echoes the body it was handed, to prove the gate passes it on unchanged.
+    gated = gateRequests(async (request, response) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+      response.setHeader('content-type', 'text/plain');
+      response.end(`${request.method} ${request.url} ${Buffer.concat(chunks).toString('utf8')}`);
+    }, new URL(`http://localhost:${port}`));
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  function send(options: { method?: string; host?: string; body?: string | Buffer; chunked?: boolean }): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const headers: Record<string, string> = { host: options.host ?? `localhost:${port}` };
+      if (options.body !== undefined && !options.chunked) headers['content-length'] = String(Buffer.byteLength(options.body));
+      const request = httpRequest({ host: '127.0.0.1', port, method: options.method ?? 'POST', path: '/users', headers }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      });
+      request.on('error', reject);
+      if (options.body !== undefined) request.write(options.body);
+      request.end();
+    });
+  }
+
+  it('passes a request with and without a body through unchanged', async () => {
+    expect(await send({ method: 'GET' })).toEqual({ status: 200, body: 'GET /users ' });
+    const form = 'csrfToken=abc&email=a%40example.com&json=true';
+    expect(await send({ body: form })).toEqual({ status: 200, body: `POST /users ${form}` });
+    const action = JSON.stringify([{ email: 'a@example.com', roles: { environments: { production: 'viewer' } } }]);
+    expect(await send({ body: action })).toEqual({ status: 200, body: `POST /users ${action}` });
+  });
+
+  it('answers 421, 413, 411 and 400 with the app’s error JSON', async () => {
+    const cases = [
+      [{ host: 'evil.example' }, 421],
+      [{ body: Buffer.alloc(MAX_BODY_BYTES + 1, 0x61) }, 413],
+      [{ body: 'x', chunked: true }, 411],
+      [{ body: '['.repeat(100_000) + ']'.repeat(100_000) }, 400],
+    ] as const;
+    for (const [options, status] of cases) {
+      const response = await send(options);
+      expect(response.status).toBe(status);
+      const parsed = JSON.parse(response.body) as { error: { code: string; message: string } };
+      expect(parsed.error.message.length).toBeGreaterThan(0);
+      expect(response.body).not.toMatch(/\n\s+at /);
+    }
+    // And the server still answers.
+    expect((await send({ method: 'GET' })).status).toBe(200);
+  });
+});

@@ -1,0 +1,170 @@
+// The first look at every request, in the custom server (lib/cli/start.ts) before Next.js sees it:
+// the proxy matcher skips `_next/static`, so this is the one place every request passes.
+//
+// - Host (SECURITY.md A3): only KEYWARDEN_URL's host is served. Any other Host header is a DNS
+//   rebinding attempt or a misrouted request and is answered 421. Origins are checked against the
+//   same single origin in proxy.ts, so a forged Host can no longer make a forged Origin "ours".
+//   `GET /api/health` answers for any Host: load balancers probe with an internal address, and the
+//   report holds nothing secret.
+// - Body size: Next answers an oversized server action body with a 500 and a stack trace on stderr.
+//   A body over MAX_BODY_BYTES is refused with 413 before it is read; a body without a length
+//   (chunked) cannot be bounded up front and is refused with 411 (browsers always send the length).
+// - Nesting: a body nested deeper than MAX_NESTING_DEPTH (`[[[[…]]]]`) overflows the stack of the
+//   decoders behind server actions and route handlers; it is refused with 400.
+import { IncomingMessage, type ServerResponse } from 'node:http';
+import type { ErrorBody } from '@/lib/errors';
+
+/** The same bound as Next's default `serverActions.bodySizeLimit` (1 MB), for every route. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Far deeper than any form or action argument of Keywarden (a handful of levels), far shallower than a stack. */
+export const MAX_NESTING_DEPTH = 64;
+
+export interface Refusal {
+  status: 400 | 411 | 413 | 421;
+  body: ErrorBody;
+}
+
+const HOST_SYNTAX = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * Whether a Host header names KEYWARDEN_URL's host. Case-insensitive, and an explicit default port
+ * (`:443` for https) equals none; any other port, a missing port where one is configured, or
+ * anything that is not a bare host name (user info, a path) does not match.
+ */
+export function isPublicHost(host: string | undefined, publicUrl: URL): boolean {
+  if (!host || !HOST_SYNTAX.test(host)) return false;
+  try {
+    return new URL(`${publicUrl.protocol}//${host}`).host === publicUrl.host;
+  } catch {
+    return false;
+  }
+}
+
+const HEALTH_PATH = '/api/health';
+
+/** 421 for a Host that is not KEYWARDEN_URL's, except for the health check. */
+export function refuseHost(request: { method?: string; url?: string; headers: { host?: string } }, publicUrl: URL): Refusal | null {
+  if (isPublicHost(request.headers.host, publicUrl)) return null;
+  const pathname = (request.url ?? '').split('?')[0];
+  if ((request.method === 'GET' || request.method === 'HEAD') && pathname === HEALTH_PATH) return null;
+  return {
+    status: 421,
+    body: { code: 'forbidden', message: `This server answers only for ${publicUrl.host}.` },
+  };
+}
+
+/** 413 or 411 from the headers alone, before any of the body is read. */
+export function refuseBodyHeaders(headers: { 'content-length'?: string; 'transfer-encoding'?: string }): Refusal | null {
+  if (headers['transfer-encoding'] !== undefined) {
+    return { status: 411, body: { code: 'invalid_input', message: 'Send the request body with a Content-Length.' } };
+  }
+  const length = Number(headers['content-length'] ?? 0);
+  if (length > MAX_BODY_BYTES) return tooLarge();
+  return null;
+}
+
+function tooLarge(): Refusal {
+  return { status: 413, body: { code: 'invalid_input', message: `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB.` } };
+}
+
+const OPEN_BRACKETS = new Set([0x5b, 0x7b]); // [ {
+const CLOSE_BRACKETS = new Set([0x5d, 0x7d]); // ] }
+
+/**
+ * Whether brackets in `body` nest deeper than `maxDepth`. Counted byte by byte without parsing and
+ * without regard to quotes, so that no encoding (JSON, multipart, a quote in a field) can hide
+ * depth: closing brackets only lower it. Text with dozens of unmatched `[` is refused too, a price
+ * no real input pays.
+ */
+export function exceedsNestingDepth(body: Uint8Array, maxDepth = MAX_NESTING_DEPTH): boolean {
+  let depth = 0;
+  for (const byte of body) {
+    if (OPEN_BRACKETS.has(byte)) {
+      depth += 1;
+      if (depth > maxDepth) return true;
+    } else if (CLOSE_BRACKETS.has(byte) && depth > 0) {
+      depth -= 1;
+    }
+  }
+  return false;
+}
+
+/** Answers a refusal in the app's error vocabulary (`{ error: { code, message } }`), never a stack. */
+export function sendRefusal(response: ServerResponse, refusal: Refusal, options: { closeConnection?: boolean } = {}): void {
+  const payload = JSON.stringify({ error: refusal.body });
+  response.statusCode = refusal.status;
+  response.setHeader('Content-Type', 'application/json; charset=utf-8');
+  response.setHeader('Content-Length', Buffer.byteLength(payload));
+  response.setHeader('Cache-Control', 'no-store');
+  response.setHeader('X-Content-Type-Options', 'nosniff');
+  response.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+  // An unread body is still on the wire: do not reuse the connection for another request.
+  if (options.closeConnection) response.setHeader('Connection', 'close');
+  response.end(payload);
+}
+
+/** The whole body; 'too-large' past the limit (a Content-Length can understate nothing, but be safe); 'aborted' if the client went away. */
+function readBody(request: IncomingMessage): Promise<Buffer | 'too-large' | 'aborted'> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    request.once('end', () => resolve(size > MAX_BODY_BYTES ? 'too-large' : Buffer.concat(chunks)));
+    // Settles only if 'end' did not come first (a promise resolves once).
+    request.once('error', () => resolve('aborted'));
+    request.once('close', () => resolve('aborted'));
+  });
+}
+
+/**
+ * A copy of `original` whose body is `body` (already read). Next.js reads the body from the
+ * request stream it is given, and a stream read once cannot be rewound.
+ */
+function withBody(original: IncomingMessage, body: Buffer): IncomingMessage {
+  const replay = new IncomingMessage(original.socket);
+  replay.method = original.method;
+  replay.url = original.url;
+  replay.headers = original.headers;
+  replay.rawHeaders = original.rawHeaders;
+  replay.httpVersion = original.httpVersion;
+  replay.httpVersionMajor = original.httpVersionMajor;
+  replay.httpVersionMinor = original.httpVersionMinor;
+  replay.complete = true;
+  if (body.length) replay.push(body);
+  replay.push(null);
+  return replay;
+}
+
+export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void> | void;
+
+/**
+ * Wraps the server's handler with the checks above. A request without a body goes through as it
+ * came; one with a body is read (at most MAX_BODY_BYTES), checked, and handed on as a copy.
+ */
+export function gateRequests(handler: RequestHandler, publicUrl: URL): RequestHandler {
+  return async (request, response) => {
+    const hostRefusal = refuseHost(request, publicUrl);
+    const headerRefusal = hostRefusal ?? refuseBodyHeaders(request.headers);
+    if (headerRefusal) {
+      request.resume();
+      sendRefusal(response, headerRefusal, { closeConnection: true });
+      return;
+    }
+    if (!Number(request.headers['content-length'] ?? 0)) return handler(request, response);
+
+    const body = await readBody(request);
+    if (body === 'aborted') return void response.destroy();
+    if (body === 'too-large') return sendRefusal(response, tooLarge());
+    if (exceedsNestingDepth(body)) {
+      return sendRefusal(response, {
+        status: 400,
+        body: { code: 'invalid_input', message: `The request body is nested more than ${MAX_NESTING_DEPTH} levels deep.` },
+      });
+    }
+    return handler(withBody(request, body), response);
+  };
+}
