@@ -255,6 +255,52 @@ test('an onboarder onboards for assigned projects only, and sees no machine user
   await expect(stepHeading(onboarder, 'Project')).toBeVisible();
 });
 
+test('the wizard shows an onboarder what they may grant, and the server refuses more', async ({ pageAs, newApiClient }) => {
+  const onboarder = await pageAs('onboarder');
+  // Nothing is sent: the wizard is walked to its Roles step only.
+  await openWizard(onboarder, checkout.id);
+  await onboarder.getByRole('radio', { name: /^Custom/ }).check();
+  await nextStep(onboarder, 'E-mail');
+  await emailField(onboarder).fill(uniqueEmail('bots+limit'));
+  await nextStep(onboarder, 'Roles');
+  await expect(onboarder.getByRole('status').filter({ hasText: 'Your limit' })).toContainText('As an onboarder you may grant at most project viewer; production: viewer, staging: viewer, development: contributor for Custom');
+  const production = onboarder.getByLabel('production');
+  await expect(production.getByRole('option', { name: 'Admin — above your limit' })).toBeDisabled();
+  await expect(production.getByRole('option', { name: 'Contributor — above your limit' })).toBeDisabled();
+  await expect(production.getByRole('option', { name: 'Viewer', exact: true })).toBeEnabled();
+  await expect(onboarder.getByLabel('development').getByRole('option', { name: 'Contributor', exact: true })).toBeEnabled();
+  await expect(onboarder.getByRole('radio', { name: /^Admin \(full control of the project\) — above your limit/ })).toBeDisabled();
+
+  // Backups: its preset's admin on production is within the limit.
+  await onboarder.getByRole('button', { name: '2. Purpose' }).click();
+  await onboarder.getByRole('radio', { name: /^Backups/ }).check();
+  await nextStep(onboarder, 'E-mail');
+  await nextStep(onboarder, 'Roles');
+  await expect(onboarder.getByLabel('production')).toHaveValue('admin');
+  await expect(onboarder.getByLabel('staging').getByRole('option', { name: 'Contributor — above your limit' })).toBeDisabled();
+
+  // An admin has no limit.
+  const admin = await pageAs('admin');
+  await openWizard(admin, checkout.id);
+  await admin.getByRole('radio', { name: /^Custom/ }).check();
+  await nextStep(admin, 'E-mail');
+  await emailField(admin).fill(uniqueEmail('bots+nolimit'));
+  await nextStep(admin, 'Roles');
+  await expect(admin.getByText('Your limit')).toHaveCount(0);
+  await expect(admin.getByLabel('production').getByRole('option', { name: 'Admin', exact: true })).toBeEnabled();
+
+  // A call that skips the wizard is refused by the server, with a field error on the role.
+  const call = await capturedInviteCall(admin);
+  const [original] = argumentsOf(call) as [Record<string, unknown>];
+  const email = uniqueEmail('bots+above');
+  const { result } = await replayAction(await newApiClient({ as: 'onboarder' }), call, {
+    args: [{ ...original, projectId: checkout.id, purpose: 'custom', email, overrideReason: null, roles: { projectRole: 'viewer', environments: { production: 'admin', staging: 'none', development: 'none' } } }],
+  });
+  expect(result).toMatchObject({ ok: false, error: { code: 'forbidden', fieldErrors: { 'roles.environments.production': [expect.stringContaining('above what an onboarder may grant')] } } });
+  await admin.goto(`/machine-users?q=${encodeURIComponent(email)}&state=all`);
+  await expect(admin.getByRole('heading', { name: 'No machine users match these filters' })).toBeVisible();
+});
+
 test('a reviewer sees machine users but has no control to change them', async ({ pageAs, newApiClient }) => {
   const admin = await pageAs('admin');
   const machineUser = await seedMachineUser(admin, await newApiClient({ as: 'admin' }), { project: mobileBackend, purpose: 'certificate_renewal', email: uniqueEmail('bots+mobile-certs') });

@@ -131,7 +131,8 @@ export function InvitationControls({ machineUser, canManage, sandbox }: { machin
   );
 }
 
-export function ChangeRolesControl({ machineUser }: { machineUser: Target }) {
+/** `grantLimit`: the most the person may grant this machine user (null: no limit); the server enforces it too. */
+export function ChangeRolesControl({ machineUser, grantLimit, purposeLabel }: { machineUser: Target; grantLimit: MachineRoles | null; purposeLabel: string }) {
   const router = useRouter();
   const current = fromPermissions(machineUser.permissions);
   const [open, setOpen] = useState(false);
@@ -181,7 +182,7 @@ export function ChangeRolesControl({ machineUser }: { machineUser: Target }) {
         }
       >
         <div className="space-y-4">
-          <RolesEditor value={roles} onChange={setRoles} disabled={isPending} />
+          <RolesEditor value={roles} onChange={setRoles} disabled={isPending} ceiling={grantLimit} current={current} purposeLabel={purposeLabel} error={error} />
           <section aria-label="Preview of the change" className="rounded-md border border-slate-200 px-4 py-3">
             <h3 className="text-sm font-semibold text-slate-900">Current → new</h3>
             {changes.length === 0 ? (

@@ -261,7 +261,7 @@ export function OnboardingWizard({ options, initialProjectId, currentUserId }: {
               <p className="text-sm text-slate-700">
                 Pre-filled from the {PRESETS[draft.purpose].label} preset. Keep it as narrow as the job allows.
               </p>
-              <RolesEditor value={draft.roles} onChange={(roles) => update({ roles })} />
+              <RolesEditor value={draft.roles} onChange={(roles) => update({ roles })} ceiling={options.grantLimits?.[draft.purpose]} purposeLabel={PRESETS[draft.purpose].label} error={error} />
               <label className="flex items-center gap-2 text-sm text-slate-800">
                 <input type="checkbox" checked={draft.needsSshKey} onChange={(event) => update({ needsSshKey: event.target.checked })} />
                 Needs an SSH key (to check out code)

@@ -2,6 +2,9 @@
 
 import { useId } from 'react';
 import { Alert } from '@/components/ui/alert';
+import { fieldErrorsFor } from '@/components/ui/error-summary';
+import type { ErrorBody } from '@/lib/errors';
+import { describeCeiling, isAboveCeiling, type GrantScope } from '@/lib/machine-users/grant-limit';
 import {
   ENVIRONMENT_ROLES,
   ENVIRONMENT_TYPES,
@@ -13,13 +16,41 @@ import {
 
 const ROLE_LABELS: Record<EnvironmentRole, string> = { admin: 'Admin', contributor: 'Contributor', viewer: 'Viewer', none: 'No access' };
 
-/** Project role and a role per environment type; a project admin's environment roles are implied. */
-export function RolesEditor({ value, onChange, disabled }: { value: MachineRoles; onChange: (roles: MachineRoles) => void; disabled?: boolean }) {
+interface RolesEditorProps {
+  value: MachineRoles;
+  onChange: (roles: MachineRoles) => void;
+  disabled?: boolean;
+  /** The most the person may grant (an onboarder under KEYWARDEN_ONBOARDER_GRANTS=preset); none: no limit. */
+  ceiling?: MachineRoles | null;
+  /** The machine user's roles now: what an admin granted may be kept, even above the ceiling. */
+  current?: MachineRoles;
+  /** For the sentence that explains the limit: the purpose's label. */
+  purposeLabel?: string;
+  /** The server's answer, for the field errors of each role. */
+  error?: ErrorBody;
+}
+
+/**
+ * Project role and a role per environment type; a project admin's environment roles are implied.
+ * Roles above the person's limit are shown, marked and not selectable (the server refuses them too).
+ */
+export function RolesEditor({ value, onChange, disabled, ceiling, current, purposeLabel, error }: RolesEditorProps) {
   const groupId = useId();
+  const limitId = useId();
   const isAdmin = value.projectRole === 'admin';
+  const above = (scope: GrantScope, role: string) => (ceiling ? isAboveCeiling(scope, role, ceiling, current) : false);
+  const projectErrors = fieldErrorsFor(error, 'roles.projectRole');
   return (
     <div className="space-y-4">
-      <fieldset>
+      {ceiling ? (
+        <Alert tone="info" title="Your limit">
+          <p id={limitId}>
+            As an onboarder you may grant at most {describeCeiling(ceiling)}
+            {purposeLabel ? ` for ${purposeLabel}` : ''}: the organisation’s policy. Roles above it are marked “above your limit”; ask an admin to grant them.
+          </p>
+        </Alert>
+      ) : null}
+      <fieldset aria-describedby={ceiling ? limitId : undefined}>
         <legend className="text-sm font-medium text-slate-900">Project role</legend>
         <div className="mt-2 flex flex-wrap gap-4">
           {(['viewer', 'admin'] as const).map((role) => (
@@ -29,39 +60,57 @@ export function RolesEditor({ value, onChange, disabled }: { value: MachineRoles
                 name={`${groupId}-project-role`}
                 value={role}
                 checked={value.projectRole === role}
-                disabled={disabled}
+                disabled={disabled || (above('projectRole', role) && value.projectRole !== role)}
                 onChange={() => onChange({ ...value, projectRole: role })}
               />
               {role === 'viewer' ? 'Viewer (roles per environment type below)' : 'Admin (full control of the project)'}
+              {above('projectRole', role) ? ' — above your limit' : ''}
             </label>
           ))}
         </div>
+        {projectErrors ? <FieldMessages messages={projectErrors} /> : null}
       </fieldset>
       <fieldset>
         <legend className="text-sm font-medium text-slate-900">Roles per environment type</legend>
         {isAdmin ? <p className="mt-1 text-sm text-slate-700">A project admin has admin on every environment type.</p> : null}
         <div className="mt-2 grid gap-3 sm:grid-cols-3">
-          {ENVIRONMENT_TYPES.map((type) => (
-            <label key={type} className="block text-sm text-slate-800">
-              <span className="font-medium capitalize">{type}</span>
-              <select
-                className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 focus:border-indigo-700 focus:outline-2 focus:outline-indigo-700 disabled:bg-slate-100"
-                value={isAdmin ? 'admin' : value.environments[type]}
-                disabled={disabled || isAdmin}
-                onChange={(event) => onChange({ ...value, environments: { ...value.environments, [type]: event.target.value as EnvironmentRole } })}
-              >
-                {ENVIRONMENT_ROLES.map((role) => (
-                  <option key={role} value={role}>
-                    {ROLE_LABELS[role]}
-                    {isAdmin && role === 'admin' ? ' (implied)' : ''}
-                  </option>
-                ))}
-              </select>
-            </label>
-          ))}
+          {ENVIRONMENT_TYPES.map((type) => {
+            const errors = fieldErrorsFor(error, `roles.environments.${type}`);
+            return (
+              <label key={type} className="block text-sm text-slate-800">
+                <span className="font-medium capitalize">{type}</span>
+                <select
+                  className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 focus:border-indigo-700 focus:outline-2 focus:outline-indigo-700 disabled:bg-slate-100"
+                  value={isAdmin ? 'admin' : value.environments[type]}
+                  disabled={disabled || isAdmin}
+                  aria-invalid={errors ? true : undefined}
+                  onChange={(event) => onChange({ ...value, environments: { ...value.environments, [type]: event.target.value as EnvironmentRole } })}
+                >
+                  {ENVIRONMENT_ROLES.map((role) => (
+                    <option key={role} value={role} disabled={!isAdmin && above(type, role) && value.environments[type] !== role}>
+                      {ROLE_LABELS[role]}
+                      {isAdmin && role === 'admin' ? ' (implied)' : ''}
+                      {!isAdmin && above(type, role) ? ' — above your limit' : ''}
+                    </option>
+                  ))}
+                </select>
+                {errors ? <FieldMessages messages={errors} /> : null}
+              </label>
+            );
+          })}
         </div>
       </fieldset>
     </div>
+  );
+}
+
+function FieldMessages({ messages }: { messages: string[] }) {
+  return (
+    <ul className="mt-1 text-sm text-red-800">
+      {messages.map((message) => (
+        <li key={message}>{message}</li>
+      ))}
+    </ul>
   );
 }
 

@@ -61,6 +61,12 @@ interface Scenario {
   run: (context: RequestContext, input: unknown) => Promise<ActionResult<unknown>>;
   /** Puts a fresh target in the database and returns valid input for it. */
   prepare: (db: Database) => Promise<Prepared>;
+  /**
+   * Actions that set a machine user's roles: valid input granting more than an onboarder may
+   * (KEYWARDEN_ONBOARDER_GRANTS=preset). Refused for an onboarder even on an assigned project,
+   * allowed for an admin.
+   */
+  prepareAboveGrantLimit?: (db: Database) => Promise<Prepared>;
 }
 
 const uniqueEmail = (label: string) => `${label}-${randomBytes(5).toString('hex')}@example.com`;
@@ -225,6 +231,21 @@ const SCENARIOS: Record<string, Scenario> = {
         },
       };
     },
+    prepareAboveGrantLimit: async (db) => {
+      const projectId = someProject();
+      const owner = await createUser(db, { role: 'onboarder' });
+      const email = machineEmail('matrix-above');
+      // Admin on production for Custom: above the onboarder's limit (viewer there).
+      const roles = { projectRole: 'viewer', environments: { production: 'admin', staging: 'none', development: 'none' } };
+      return {
+        input: { ...inviteInput({ projectId, purpose: 'custom', email, ownerId: owner.id, overrideReason: OVERRIDE_REASON }), roles },
+        projectId,
+        followUpAudit: ['machine_user.invite'],
+        verify: async () => {
+          expect(storeInvitations(sim, projectId, email)).toMatchObject([{ role: 'viewer', environmentRoles: [{ type: 'production', role: 'admin' }] }]);
+        },
+      };
+    },
   },
   'machine_user.change_roles': {
     run: (context, input) => changeMachineUserRoles(context, input, client),
@@ -243,6 +264,19 @@ const SCENARIOS: Record<string, Scenario> = {
             [before.invitationId, 'cancelled'],
             [after.invitationId, 'pending'],
           ]);
+        },
+      };
+    },
+    prepareAboveGrantLimit: async (db) => {
+      const before = await invitedMachineUser(db);
+      // Backups' limit: admin on production, viewer elsewhere; contributor on staging is above it.
+      const roles = { projectRole: 'viewer', environments: { production: 'admin', staging: 'contributor', development: 'none' } };
+      return {
+        input: { machineUserId: before.id, roles },
+        projectId: before.projectId,
+        followUpAudit: ['machine_user.invite'],
+        verify: async (db) => {
+          expect((await db.machineUser.findUniqueOrThrow({ where: { id: before.id } })).permissions).toEqual(['viewer', 'production:admin', 'staging:contributor']);
         },
       };
     },
@@ -393,6 +427,28 @@ describe.each(TEST_DATABASE_KINDS)('role matrix replayed on %s', (kind) => {
   }
 
   const cases = MUTATIONS.flatMap((action) => ROLES.map((role) => ({ action, role, rule: ROWS[action]![role] })));
+
+  const aboveLimit = Object.entries(SCENARIOS).filter(([, scenario]) => scenario.prepareAboveGrantLimit).map(([action]) => action);
+
+  it('covers every action that sets roles with a grant beyond the limit', () => {
+    expect(aboveLimit.sort()).toEqual(['machine_user.change_roles', 'machine_user.invite']);
+  });
+
+  it.each(aboveLimit)('%s above the onboarder’s grant limit: refused for an assigned onboarder, allowed for an admin', async (action) => {
+    const scenario = SCENARIOS[action]!;
+    const prepared = await scenario.prepareAboveGrantLimit!(db);
+    const onboarder = await actorContext('onboarder', [prepared.projectId!]);
+    const before = await snapshotTables(db);
+    const seq = await lastAuditSeq(db);
+    const writes = sim.requestLog.entries.filter((entry) => entry.method !== 'GET' && entry.path.startsWith('/projects/')).length;
+    const result = await scenario.run(onboarder, prepared.input);
+    expect(result).toMatchObject({ ok: false, error: { code: 'forbidden', fieldErrors: expect.any(Object) } });
+    expect(await snapshotTables(db)).toEqual(before);
+    expect(sim.requestLog.entries.filter((entry) => entry.method !== 'GET' && entry.path.startsWith('/projects/')).length).toBe(writes);
+    const events = await auditEventsSince(db, seq);
+    expect(events.map((event) => [event.action, event.outcome, event.actorId])).toEqual([[action, 'refused', onboarder.actor.id]]);
+    await expectAllowed(action, scenario, prepared, await actorContext('admin'));
+  });
 
   it.each(cases)('$action by $role: $rule', async ({ action, role, rule }) => {
     const scenario = SCENARIOS[action];

@@ -35,6 +35,7 @@ describe('parseConfig defaults', () => {
     });
     expect(config.syncIntervalMinutes).toBe(60);
     expect(config.machineUserEmailPattern).toBe('bots+{project}-{purpose}@example.com');
+    expect(config.onboarderGrants).toBe('preset');
     expect(config.publicUrl.origin).toBe('http://localhost:3000');
     expect(config.trustedProxyHops).toBe(0);
     expect(config.bootstrapAdmin).toBeUndefined();
@@ -66,6 +67,11 @@ describe('parseConfig derived settings', () => {
     const config = parseConfig({ PLATFORMSH_API_RATE_LIMIT: '2.5', KEYWARDEN_SYNC_INTERVAL_MINUTES: '0' }, CWD);
     expect(config.platformsh.requestsPerSecond).toBe(2.5);
     expect(config.syncIntervalMinutes).toBe(0);
+  });
+
+  it('reads what an onboarder may grant', () => {
+    expect(parseConfig({ KEYWARDEN_ONBOARDER_GRANTS: 'any' }, CWD).onboarderGrants).toBe('any');
+    expect(parseConfig({ KEYWARDEN_ONBOARDER_GRANTS: '' }, CWD).onboarderGrants).toBe('preset');
   });
 
   it('uses PostgreSQL when DATABASE_URL is set', () => {
@@ -219,6 +225,7 @@ describe('parseConfig refusals name the variable', () => {
     { name: 'a fractional sync interval', env: { KEYWARDEN_SYNC_INTERVAL_MINUTES: '1.5' }, variable: 'KEYWARDEN_SYNC_INTERVAL_MINUTES' },
     { name: 'a machine-user e-mail pattern without {purpose}', env: { KEYWARDEN_MACHINE_USER_EMAIL: 'bots+{project}@acme.com' }, variable: 'KEYWARDEN_MACHINE_USER_EMAIL' },
     { name: 'a machine-user e-mail pattern that is no address', env: { KEYWARDEN_MACHINE_USER_EMAIL: 'bots-{project}-{purpose}' }, variable: 'KEYWARDEN_MACHINE_USER_EMAIL' },
+    { name: 'an unknown onboarder grant policy', env: { KEYWARDEN_ONBOARDER_GRANTS: 'all' }, variable: 'KEYWARDEN_ONBOARDER_GRANTS' },
     { name: 'a negative sync interval', env: { KEYWARDEN_SYNC_INTERVAL_MINUTES: '-5' }, variable: 'KEYWARDEN_SYNC_INTERVAL_MINUTES' },
   ];
 

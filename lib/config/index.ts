@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Role } from '@/lib/roles';
 import { emailPatternProblem } from '@/lib/machine-users/email';
+import { ONBOARDER_GRANT_POLICIES, type OnboarderGrantPolicy } from '@/lib/machine-users/grant-limit';
 import { registerSecret } from '@/lib/security/redact';
 
 /** The suggested address of a new machine user; `{project}` and `{purpose}` are filled in. */
@@ -66,6 +67,7 @@ const EnvSchema = z
       const problem = emailPatternProblem(pattern);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }),
+    KEYWARDEN_ONBOARDER_GRANTS: optionalString.default('preset').pipe(z.enum(ONBOARDER_GRANT_POLICIES, { error: 'must be "preset" (an onboarder grants at most the purpose\'s preset) or "any"' })),
     KEYWARDEN_SYNC_INTERVAL_MINUTES: z.preprocess(
       (value) => (value === '' ? undefined : value),
       z.coerce.number().int('must be a whole number of minutes (0 turns the scheduled sync off)').min(0).max(10_080).default(60),
@@ -162,6 +164,8 @@ export interface Config {
   syncIntervalMinutes: number;
   /** The organisation's pattern for machine-user e-mail addresses. */
   machineUserEmailPattern: string;
+  /** What an onboarder may grant a machine user (lib/machine-users/grant-limit.ts); an admin grants anything. */
+  onboarderGrants: OnboarderGrantPolicy;
 }
 
 export class ConfigError extends Error {
@@ -233,6 +237,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     },
     syncIntervalMinutes: e.KEYWARDEN_SYNC_INTERVAL_MINUTES,
     machineUserEmailPattern: e.KEYWARDEN_MACHINE_USER_EMAIL,
+    onboarderGrants: e.KEYWARDEN_ONBOARDER_GRANTS,
   };
 }
 

@@ -72,7 +72,8 @@ export async function runMutation<Schema extends z.ZodType, T>(
     return ok(data);
   } catch (error) {
     if (isAppError(error)) {
-      await audit(error.code === 'invalid_input' ? 'invalid' : 'failed', error.message, target);
+      // A policy the domain checks on the record (e.g. what an onboarder may grant) refuses like the matrix does.
+      await audit(error.code === 'invalid_input' ? 'invalid' : error.code === 'forbidden' ? 'refused' : 'failed', error.message, target);
       return { ok: false, error: error.toBody() };
     }
     if (isUniqueViolation(error)) {

@@ -13,6 +13,7 @@ import { isPlatformshError, type Invitation, type PlatformshClient } from '@/lib
 import { inviteMachineUserSchema } from '@/lib/validations/machine-users';
 import type { RequestContext } from '../context';
 import { runMutation, type Transaction } from '../mutation';
+import { assertWithinGrantLimit } from './grant-limit';
 import { linkExistingAccess } from './tracking';
 import { describePlatformshFailure, lockMachineUserChanges, mayHaveApplied, recordStep } from './steps';
 
@@ -62,6 +63,7 @@ export async function inviteMachineUser(context: RequestContext, rawInput: unkno
       // The project is the record: its id is checked to exist below, under the lock.
       resource: async (input) => ({ projectId: input.projectId }),
       run: async (tx, input) => {
+        assertWithinGrantLimit(context.actor, input.purpose, input.roles);
         await lockMachineUserChanges(tx);
         const project = await tx.project.findUnique({ where: { id: input.projectId } });
         if (!project || project.missingSince) throw new AppError('not_found', 'That project is not in the inventory (any more). Sync and try again.');

@@ -553,6 +553,74 @@ describe.each(TEST_DATABASE_KINDS)('machine users on %s', (kind) => {
     });
   });
 
+  describe('what an onboarder may grant (KEYWARDEN_ONBOARDER_GRANTS=preset, the default)', () => {
+    /** Requests that would change something on Platform.sh (the dashboard's own token exchange aside). */
+    const projectWrites = () => sim.requestLog.entries.filter((entry) => entry.method !== 'GET' && entry.path.startsWith('/projects/')).length;
+    const productionAdmin = { projectRole: 'viewer', environments: { production: 'admin', staging: 'none', development: 'none' } } as const;
+
+    it('refuses an onboarder inviting with a role above the purpose’s preset: a field error, audited, nothing recorded or sent; an admin may', async () => {
+      const scoped = await onboarder([P0]);
+      const given = { ...input({ purpose: 'custom' }), roles: productionAdmin };
+      const before = await snapshotTables(db);
+      const seq = await lastAuditSeq(db);
+      const writes = projectWrites();
+      const refused = await inviteMachineUser(scoped, given, client);
+      expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringContaining('Custom'), fieldErrors: { 'roles.environments.production': [expect.stringContaining('admin')] } } });
+      expect(await snapshotTables(db)).toEqual(before);
+      expect(projectWrites()).toBe(writes);
+      expect(storeInvitations(sim, P0, given.email)).toHaveLength(0);
+      expect((await auditEventsSince(db, seq)).map((event) => [event.action, event.outcome, event.actorId])).toEqual([['machine_user.invite', 'refused', scoped.actor.id]]);
+
+      const projectAdmin = await inviteMachineUser(scoped, { ...input({ purpose: 'ci_tests' }), roles: { ...PRESETS.ci_tests.roles, projectRole: 'admin' } }, client);
+      expect(projectAdmin).toMatchObject({ ok: false, error: { code: 'forbidden', fieldErrors: { 'roles.projectRole': [expect.any(String)] } } });
+      expect(projectWrites()).toBe(writes);
+
+      // Positive control: the same request by an admin.
+      const allowed = await inviteMachineUser(admin, given, client);
+      expect(allowed.ok && allowed.data.outcome).toBe('invited');
+      expect(storeInvitations(sim, P0, given.email)[0]).toMatchObject({ role: 'viewer', environmentRoles: [{ type: 'production', role: 'admin' }] });
+    });
+
+    it('lets an onboarder grant the preset’s own roles: backups’ production admin, and viewer anywhere', async () => {
+      const scoped = await onboarder([P0]);
+      const backups = await inviteMachineUser(scoped, input({ purpose: 'backups' }), client);
+      expect(backups.ok && backups.data.outcome).toBe('invited');
+      const readOnly = await inviteMachineUser(scoped, { ...input({ purpose: 'source_operations' }), roles: { projectRole: 'viewer', environments: { production: 'viewer', staging: 'viewer', development: 'contributor' } } }, client);
+      expect(readOnly.ok && readOnly.data.outcome).toBe('invited');
+    });
+
+    it('refuses an onboarder changing roles above the preset (audited, nothing sent), lets an admin, and lets the onboarder keep or lower what an admin granted', async () => {
+      const { row, userId } = await active({ purpose: 'backups' });
+      const scoped = await onboarder([P0]);
+      const above = { projectRole: 'viewer', environments: { production: 'admin', staging: 'contributor', development: 'none' } } as const;
+      const before = await snapshotTables(db);
+      const seq = await lastAuditSeq(db);
+      const writes = projectWrites();
+      const refused = await changeMachineUserRoles(scoped, { machineUserId: row.id, roles: above }, client);
+      expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden', fieldErrors: { 'roles.environments.staging': [expect.any(String)] } } });
+      expect(await snapshotTables(db)).toEqual(before);
+      expect(projectWrites()).toBe(writes);
+      expect((await auditEventsSince(db, seq)).map((event) => [event.action, event.outcome, event.actorId])).toEqual([['machine_user.change_roles', 'refused', scoped.actor.id]]);
+      expect(storeAccess(sim, P0, row.email)).toEqual({ userId, permissions: sorted(['viewer', 'production:admin']) });
+
+      // An admin may; the onboarder may then lower another scope while keeping the admin's grant.
+      expect(await changeMachineUserRoles(admin, { machineUserId: row.id, roles: above }, client)).toMatchObject({ ok: true, data: { outcome: 'done' } });
+      const lowered = await changeMachineUserRoles(scoped, { machineUserId: row.id, roles: { ...above, environments: { ...above.environments, production: 'viewer' } } }, client);
+      expect(lowered).toMatchObject({ ok: true, data: { outcome: 'done' } });
+      expect(storeAccess(sim, P0, row.email)).toEqual({ userId, permissions: sorted(['viewer', 'production:viewer', 'staging:contributor']) });
+      // Back up to the preset's production admin: within the limit again.
+      expect(await changeMachineUserRoles(scoped, { machineUserId: row.id, roles: PRESETS.backups.roles }, client)).toMatchObject({ ok: true, data: { outcome: 'done' } });
+    });
+
+    it('offers the wizard the limits of an onboarder, none for an admin', async () => {
+      const scoped = await getOnboardingOptions(await onboarder([P0]));
+      expect(scoped.ok && scoped.data.grantLimits?.backups).toMatchObject({ projectRole: 'viewer', environments: { production: 'admin', staging: 'viewer', development: 'viewer' } });
+      expect(scoped.ok && scoped.data.grantLimits?.custom).toMatchObject({ projectRole: 'viewer', environments: { production: 'viewer', staging: 'viewer', development: 'contributor' } });
+      const all = await getOnboardingOptions(admin);
+      expect(all.ok && all.data.grantLimits).toBeNull();
+    });
+  });
+
   describe('reading', () => {
     it('lists by scope, search and state; shows a timeline; offers the onboarder only assigned projects', async () => {
       const { row: first } = await invited({ projectId: P0, email: machineEmail('alpha') });

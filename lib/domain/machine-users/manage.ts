@@ -9,6 +9,7 @@ import { isPlatformshError, type PlatformshClient } from '@/lib/platformsh';
 import { changeMachineRolesSchema, manageInvitationSchema, removeMachineUserSchema } from '@/lib/validations/machine-users';
 import type { RequestContext } from '../context';
 import { runMutation, type MutationSpec, type Transaction } from '../mutation';
+import { assertWithinGrantLimit } from './grant-limit';
 import { sendInvitation, type InvitationOutcome } from './invite';
 import { describePlatformshFailure, mayHaveApplied, recordStep } from './steps';
 
@@ -101,8 +102,10 @@ export async function changeMachineUserRoles(context: RequestContext, rawInput: 
       run: async (tx, input) => {
         const row = await loadMachineUser(tx, input.machineUserId);
         if (!['invited', 'expired', 'active'].includes(row.state)) throw new AppError('conflict', `This machine user is ${row.state}: its roles cannot change.`);
-        const changes = diffRoles(fromPermissions(row.permissions), input.roles);
+        const current = fromPermissions(row.permissions);
+        const changes = diffRoles(current, input.roles);
         if (changes.length === 0) throw new AppError('invalid_input', 'These are already its roles: nothing to change.', { roles: ['Choose different roles.'] });
+        assertWithinGrantLimit(context.actor, row.purpose, input.roles, current);
         const permissions = toPermissions(input.roles);
         return { data: { row, permissions }, details: { step: 'requested', from: row.permissions, to: permissions } };
       },

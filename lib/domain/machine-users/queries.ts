@@ -5,9 +5,10 @@ import { getConfig } from '@/lib/config';
 import { getDb, type Prisma } from '@/lib/db';
 import { escapeLike } from '@/lib/db/like';
 import { fail, ok, type ActionResult } from '@/lib/errors';
-import type { Purpose } from '@/lib/machine-users/roles';
+import type { MachineRoles, Purpose } from '@/lib/machine-users/roles';
 import { machineUserIdSchema, machineUserListQuerySchema, type MachineUserListQuery } from '@/lib/validations/machine-users';
 import type { RequestContext } from '../context';
+import { grantLimitsOf } from './grant-limit';
 import { INVITATION_LIFETIME_MS } from './tracking';
 
 export const MACHINE_USERS_PAGE_SIZE = 25;
@@ -153,6 +154,8 @@ export interface OnboardingOptions {
   usedEmails: { email: string; projectId: string }[];
   dashboardEmail: string | null;
   canOverride: boolean;
+  /** The most the actor may grant, per purpose (KEYWARDEN_ONBOARDER_GRANTS); null: no limit. */
+  grantLimits: Record<Purpose, MachineRoles> | null;
 }
 
 /** What the onboarding wizard offers: the projects the actor may onboard, owners, the e-mail pattern. */
@@ -179,5 +182,6 @@ export async function getOnboardingOptions(context: RequestContext): Promise<Act
     usedEmails: used,
     dashboardEmail: dashboard?.email ?? null,
     canOverride: context.actor.role === 'admin',
+    grantLimits: grantLimitsOf(context.actor),
   });
 }

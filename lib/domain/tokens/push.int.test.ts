@@ -125,6 +125,45 @@ describe.each(TEST_DATABASE_KINDS)('tokens on %s', (kind) => {
     for (const form of encodingsOf(human.apiToken)) expect(await databaseText(db)).not.toContain(form);
   });
 
+  it('an onboarder pasting a token recorded on another project gets the identity refusal, audited, and learns nothing of that project', async () => {
+    // Another project's machine user, with its token recorded (by an admin).
+    const elsewhere = await activeMachineUser(STOREFRONT);
+    expect(await recordAndPushToken(admin, input(elsewhere.machineUserId, elsewhere.token, environmentsOf(STOREFRONT).slice(-1)), deps)).toMatchObject({ ok: true });
+    const elsewhereEmail = (await db.machineUser.findUniqueOrThrow({ where: { id: elsewhere.machineUserId } })).email;
+    // The onboarder's own machine user, on the one project assigned to them (environments no other test pushes to).
+    const own = await activeMachineUser(TOOLS);
+    const ownEmail = (await db.machineUser.findUniqueOrThrow({ where: { id: own.machineUserId } })).email;
+    const onboarder = contextFor(await createUser(db, { role: 'onboarder', projectIds: [TOOLS] }), [TOOLS]);
+    const writesBefore = sim.requestLog.find('POST', /\/variables$/).length + sim.requestLog.find('PATCH', /\/variables\//).length;
+
+    const result = await recordAndPushToken(onboarder, input(own.machineUserId, elsewhere.token, environmentsOf(TOOLS).slice(6, 7)), deps);
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining(`not to ${ownEmail}`) } });
+    const message = result.ok ? '' : result.error.message;
+    for (const secret of [STOREFRONT, 'Storefront', elsewhereEmail, elsewhere.machineUserId, elsewhere.token.slice(-4), 'already recorded']) expect(message).not.toContain(secret);
+    expect(sim.requestLog.find('POST', /\/variables$/).length + sim.requestLog.find('PATCH', /\/variables\//).length).toBe(writesBefore);
+    expect(await db.apiToken.count({ where: { machineUserId: own.machineUserId } })).toBe(0);
+    const refusal = await db.auditEvent.findFirstOrThrow({ where: { action: 'token.record', outcome: 'refused', targetId: own.machineUserId, actorId: onboarder.actor.id } });
+    expect(refusal.tokenFingerprint).toMatch(/^[0-9a-f]{64}$/);
+
+    // A rotation of the onboarder's own token with the same string: the same identity refusal.
+    expect(await recordAndPushToken(onboarder, input(own.machineUserId, own.token, environmentsOf(TOOLS).slice(5, 6)), deps)).toMatchObject({ ok: true });
+    const ownRecord = await db.apiToken.findFirstOrThrow({ where: { machineUserId: own.machineUserId } });
+    const rotation = await rotateToken(onboarder, { oldTokenId: ownRecord.id, runId: crypto.randomUUID(), token: elsewhere.token, name: 'rotated' }, deps);
+    expect(rotation).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining(`not to ${ownEmail}`) } });
+    const rotationMessage = rotation.ok ? '' : rotation.error.message;
+    for (const secret of [STOREFRONT, 'Storefront', elsewhereEmail, 'already recorded']) expect(rotationMessage).not.toContain(secret);
+    // Revoking the onboarder's own token with that string as the "live token": refused the same way, before anything changes.
+    const revocation = await markTokenCompromised(onboarder, { tokenId: ownRecord.id, deleteVariables: true, liveToken: elsewhere.token }, deps);
+    expect(revocation).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining(`not to ${ownEmail}`), fieldErrors: { liveToken: [expect.any(String)] } } });
+    for (const secret of [STOREFRONT, 'Storefront', elsewhereEmail]) expect(revocation.ok ? '' : revocation.error.message).not.toContain(secret);
+    expect(await db.apiToken.findUniqueOrThrow({ where: { id: ownRecord.id } })).toMatchObject({ status: 'active' });
+    expect(ownToken(TOOLS, environmentsOf(TOOLS)[5]!)?.value).toBe(own.token);
+    // The admin, who may read the other record, is told precisely whose token it is.
+    const precise = await recordAndPushToken(admin, input(own.machineUserId, elsewhere.token, environmentsOf(TOOLS).slice(6, 7)), deps);
+    expect(precise).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining(`belongs to ${elsewhereEmail}`) } });
+    for (const form of encodingsOf(elsewhere.token)) expect(await databaseText(db)).not.toContain(form);
+  });
+
   it('replaces a variable Keywarden did not push only after an explicit confirmation (R8)', async () => {
     const { machineUserId, token } = await activeMachineUser(STOREFRONT);
     const foreign = ownToken(STOREFRONT, 'main')!.value;

@@ -8,7 +8,7 @@
 //   machine user, R6) → run the steps a few at a time → close the run (succeeded, or partial: resumable
 //   with the same token, R5).
 import type { z } from 'zod';
-import { authorize } from '@/lib/auth/authorize';
+import { authorize, type Actor } from '@/lib/auth/authorize';
 import { recordAudit } from '@/lib/audit/record';
 import { getDb, Prisma } from '@/lib/db';
 import { fail, fieldErrorsOf, isUniqueViolation, ok, type ActionResult } from '@/lib/errors';
@@ -82,18 +82,34 @@ export async function withTokenClient<T>(deps: TokenDeps, token: string, work: (
 }
 
 /**
+ * Whether the caller may be told about the machine users of another account or record: an
+ * onboarder sees only the projects assigned to them, so a name or address from elsewhere (it often
+ * carries the project's id) would tell them what a token they hold is for (token.lookup is denied
+ * to them).
+ */
+async function mayReadEveryMachineUserOf(actor: Actor, where: Prisma.MachineUserWhereInput): Promise<boolean> {
+  const projects = await getDb().machineUser.findMany({ where, select: { projectId: true }, distinct: ['projectId'] });
+  return projects.every(({ projectId }) => authorize(actor, 'machine_user.read', { projectId }).allowed);
+}
+
+export type IdentityCheck = { ok: true; userId: string; info: ApiTokenInfo | undefined } | { ok: false; message: string; auditReason: string };
+
+/**
  * T4: the token behind `asUser` must be a live token of this very machine user. Returns its account
  * id and its metadata from the user's token list (read while the token is in hand): the one just
- * used is the newest `last_used_at`.
+ * used is the newest `last_used_at`. This comes before any comparison with Keywarden's records, so
+ * that pasting a string never tells its holder more than Platform.sh itself would.
+ *
+ * A refusal names the token's account to `viewer` unless that account is a machine user of a
+ * project `viewer` may not read; the audit row (`auditReason`) always names it.
  */
-export async function verifyIdentity(
-  asUser: PlatformshClient,
-  machineUser: MachineUserRow,
-): Promise<{ ok: true; userId: string; info: ApiTokenInfo | undefined } | { ok: false; message: string }> {
+export async function verifyIdentity(asUser: PlatformshClient, machineUser: MachineUserRow, viewer: Actor): Promise<IdentityCheck> {
   try {
     const me = await asUser.getCurrentUser();
     if (me.id !== machineUser.platformshUserId) {
-      return { ok: false, message: `This token belongs to ${me.email}, not to ${machineUser.email}. Nothing was pushed.` };
+      const precise = `This token belongs to ${me.email}, not to ${machineUser.email}. Nothing was pushed.`;
+      const mayKnow = await mayReadEveryMachineUserOf(viewer, { OR: [{ platformshUserId: me.id }, { email: me.email.toLowerCase() }] });
+      return { ok: false, message: mayKnow ? precise : `This token belongs to another Platform.sh account, not to ${machineUser.email}. Nothing was pushed.`, auditReason: precise };
     }
     // The list is metadata, not the proof: a failed read leaves the last-seen list as it was.
     const tokens = await asUser.listApiTokens(me.id).catch(() => undefined);
@@ -101,9 +117,30 @@ export async function verifyIdentity(
     const newest = [...(tokens ?? [])].sort((a, b) => (b.lastUsedAt ?? '').localeCompare(a.lastUsedAt ?? ''))[0];
     return { ok: true, userId: me.id, info: newest };
   } catch (error) {
-    if (isPlatformshError(error) && error.kind === 'unauthorized') return { ok: false, message: 'Platform.sh did not accept this token: it may be mistyped, revoked, or from another vendor. Nothing was pushed.' };
+    if (isPlatformshError(error) && error.kind === 'unauthorized') {
+      const message = 'Platform.sh did not accept this token: it may be mistyped, revoked, or from another vendor. Nothing was pushed.';
+      return { ok: false, message, auditReason: message };
+    }
     throw error;
   }
+}
+
+/**
+ * After T4 has passed: why a proven token of `machineUserId` cannot be recorded again, or null when
+ * Keywarden has no record of it. Another record can only be the same Platform.sh account serving
+ * another project (an address reused with an admin's reason); it is named only to a caller who may
+ * read it.
+ */
+export async function recordedAlready(viewer: Actor, fingerprint: string, machineUserId: string): Promise<{ message: string; auditReason: string } | null> {
+  const known = await getDb().apiToken.findUnique({ where: { fingerprint }, include: { machineUser: { select: { email: true, projectId: true, project: { select: { title: true } } } } } });
+  if (!known) return null;
+  if (known.machineUserId === machineUserId) {
+    const message = `This token (…${known.lastFour}) is already recorded. To finish its push, resume the run with it.`;
+    return { message, auditReason: message };
+  }
+  const precise = `This token is already recorded for ${known.machineUser.email} on ${known.machineUser.project.title} (${known.machineUser.projectId}).`;
+  const mayKnow = authorize(viewer, 'token.read', { projectId: known.machineUser.projectId }).allowed;
+  return { message: mayKnow ? precise : 'This token is already recorded in Keywarden, for a machine user you cannot see. Ask an admin.', auditReason: precise };
 }
 
 /** The environment's own `env:PLATFORMSH_CLI_TOKEN` (not one inherited from a parent), or null. */
@@ -267,21 +304,16 @@ export async function recordAndPushToken(context: RequestContext, rawInput: unkn
 
   return holding(input.token, async () => {
     const fingerprint = fingerprintOf(input.token, deps.fingerprintKey);
-    const refuse = async (message: string, code: 'forbidden' | 'conflict' | 'invalid_input' = 'conflict') => {
-      await audit(context, { action: 'token.record', outcome: 'refused', reason: message, targetId: machineUser.id, fingerprint });
+    const refuse = async (message: string, code: 'forbidden' | 'conflict' | 'invalid_input' = 'conflict', auditReason = message) => {
+      await audit(context, { action: 'token.record', outcome: 'refused', reason: auditReason, targetId: machineUser.id, fingerprint });
       return fail(code, message);
     };
-    const known = await db.apiToken.findUnique({ where: { fingerprint } });
-    if (known) {
-      return refuse(
-        known.machineUserId === machineUser.id
-          ? `This token (…${known.lastFour}) is already recorded. To finish its push, resume the run with it.`
-          : 'This token is already recorded for another machine user.',
-      );
-    }
-
-    const identity = await withTokenClient(deps, input.token, (asUser) => verifyIdentity(asUser, machineUser));
-    if (!identity.ok) return refuse(identity.message, 'invalid_input');
+    // Identity first (T4): a string that is not this machine user's token is refused as such, never
+    // compared with the records of other machine users (that would be the lookup, denied to onboarders).
+    const identity = await withTokenClient(deps, input.token, (asUser) => verifyIdentity(asUser, machineUser, context.actor));
+    if (!identity.ok) return refuse(identity.message, 'invalid_input', identity.auditReason);
+    const recorded = await recordedAlready(context.actor, fingerprint, machineUser.id);
+    if (recorded) return refuse(recorded.message, 'conflict', recorded.auditReason);
 
     // R8: a variable Keywarden did not push is replaced only with the person's explicit consent.
     const environments = await db.environment.findMany({ where: { projectId: machineUser.projectId, id: { in: input.environmentIds } } });

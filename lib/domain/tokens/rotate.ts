@@ -11,7 +11,7 @@ import { authorize } from '@/lib/auth/authorize';
 import { recordAudit } from '@/lib/audit/record';
 import { getDb } from '@/lib/db';
 import { fail, isUniqueViolation, ok, type ActionResult } from '@/lib/errors';
-import { CLI_TOKEN_VARIABLE, isPlatformshError, mapWithConcurrency } from '@/lib/platformsh';
+import { CLI_TOKEN_VARIABLE, isPlatformshError, mapWithConcurrency, type PlatformshClient } from '@/lib/platformsh';
 import { fingerprintOf, sameFingerprint } from '@/lib/security/fingerprint';
 import { compromiseTokenSchema, rotateTokenSchema } from '@/lib/validations/tokens';
 import type { RequestContext } from '../context';
@@ -19,7 +19,7 @@ import { describePlatformshFailure } from '../machine-users/steps';
 import { currentHoldings } from './holders';
 import { closeInterruptedRuns, keepRunAlive } from './interrupted';
 import { forgetRemoteToken } from './remote-tokens';
-import { ANOTHER_PUSH_RUNNING, audit, executeRun, holding, openTokenAction, PUSH_CONCURRENCY, recordIntent, verifyIdentity, withTokenClient, type PushOutcome, type TokenDeps } from './push';
+import { ANOTHER_PUSH_RUNNING, audit, executeRun, holding, openTokenAction, PUSH_CONCURRENCY, recordedAlready, recordIntent, verifyIdentity, withTokenClient, type PushOutcome, type TokenDeps } from './push';
 
 function loadToken(tokenId: string) {
   return getDb().apiToken.findUnique({ where: { id: tokenId }, include: { machineUser: { include: { project: { select: { id: true, title: true } } } } } });
@@ -43,11 +43,16 @@ export async function rotateToken(context: RequestContext, rawInput: unknown, de
   return holding(input.token, async () => {
     const fingerprint = fingerprintOf(input.token, deps.fingerprintKey);
     if (sameFingerprint(fingerprint, old.fingerprint)) return fail('invalid_input', 'This is the token being rotated. Paste the new one.', { token: ['Same token as the old one.'] });
-    if (await db.apiToken.findUnique({ where: { fingerprint } })) return fail('conflict', 'This token is already recorded.');
-    const identity = await withTokenClient(deps, input.token, (asUser) => verifyIdentity(asUser, old.machineUser));
+    // Identity first (T4), then the records: see recordAndPushToken.
+    const identity = await withTokenClient(deps, input.token, (asUser) => verifyIdentity(asUser, old.machineUser, context.actor));
     if (!identity.ok) {
-      await audit(context, { action: 'token.record', outcome: 'refused', reason: identity.message, targetId: old.machineUserId, fingerprint });
+      await audit(context, { action: 'token.record', outcome: 'refused', reason: identity.auditReason, targetId: old.machineUserId, fingerprint });
       return fail('invalid_input', identity.message);
+    }
+    const recorded = await recordedAlready(context.actor, fingerprint, old.machineUserId);
+    if (recorded) {
+      await audit(context, { action: 'token.record', outcome: 'refused', reason: recorded.auditReason, targetId: old.machineUserId, fingerprint });
+      return fail('conflict', recorded.message);
     }
     const held = (await currentHoldings([old.machineUserId])).filter((holding) => holding.tokenId === old.id);
     const tokenId = await recordIntent(context, {
@@ -184,7 +189,9 @@ export async function markTokenCompromised(context: RequestContext, rawInput: un
   if (!plan.ok) return plan;
   const variables = input.deleteVariables ? plan.data.variables : [];
 
-  const work = async (liveToken: string | undefined): Promise<ActionResult<RevocationOutcome>> => {
+  /** A live token of the machine user, already proven (T4), and its client: the token is exchanged once. */
+  type Live = { asUser: PlatformshClient; userId: string };
+  const work = async (live: Live | undefined): Promise<ActionResult<RevocationOutcome>> => {
     // The intent first (L1): the status and a journalled run of `delete` steps.
     let runId: string;
     try {
@@ -207,7 +214,7 @@ export async function markTokenCompromised(context: RequestContext, rawInput: un
           clientAddress: context.clientAddress,
           target: { type: 'machine_user', id: token.machineUserId },
           tokenFingerprint: token.fingerprint,
-          details: { step: 'compromised', tokenId: token.id, deleteVariables: variables.map((variable) => variable.environmentId), liveTokenGiven: liveToken !== undefined },
+          details: { step: 'compromised', tokenId: token.id, deleteVariables: variables.map((variable) => variable.environmentId), liveTokenGiven: live !== undefined },
         });
         return run.id;
       });
@@ -218,14 +225,14 @@ export async function markTokenCompromised(context: RequestContext, rawInput: un
 
     const stopHeartbeat = keepRunAlive(db, runId);
     try {
-      return await revoke(runId, liveToken);
+      return await revoke(runId, live);
     } finally {
       stopHeartbeat();
     }
   };
 
   /** Deletes the variables and, with a live token, the token on Platform.sh; then closes the run. */
-  const revoke = async (runId: string, liveToken: string | undefined): Promise<ActionResult<RevocationOutcome>> => {
+  const revoke = async (runId: string, live: Live | undefined): Promise<ActionResult<RevocationOutcome>> => {
     const steps = await db.pushStep.findMany({ where: { runId } });
     await mapWithConcurrency(steps, PUSH_CONCURRENCY, async (step) => {
       try {
@@ -241,29 +248,21 @@ export async function markTokenCompromised(context: RequestContext, rawInput: un
     const openTasks: string[] = [];
     let deletedAt = token.deletedOnPlatformAt;
     if (!deletedAt) {
-      if (!liveToken) {
+      if (!live) {
         openTasks.push(`Delete the token “${token.name}” (…${token.lastFour}) on Platform.sh: paste a live token of ${token.machineUser.email} (the compromised one works until deleted), or delete it in its Console.`);
       } else if (!token.platformshTokenId) {
         openTasks.push(`Keywarden does not know the token’s id on Platform.sh: delete “${token.name}” (…${token.lastFour}) in the Console of ${token.machineUser.email}.`);
       } else {
         const platformshTokenId = token.platformshTokenId;
-        // One client for the proof and the deletion: the pasted token is exchanged once.
-        await withTokenClient(deps, liveToken, async (asUser) => {
-          const identity = await verifyIdentity(asUser, token.machineUser);
-          if (!identity.ok) {
-            openTasks.push(`${identity.message.replace(' Nothing was pushed.', '')} The token is still to delete on Platform.sh.`);
-            return;
-          }
-          try {
-            await asUser.deleteApiToken(identity.userId, platformshTokenId).catch((error: unknown) => {
-              if (!(isPlatformshError(error) && error.kind === 'not_found')) throw error;
-            });
-            await forgetRemoteToken(token.machineUserId, platformshTokenId);
-            deletedAt = new Date();
-          } catch (error) {
-            openTasks.push(`The token could not be deleted on Platform.sh (${describePlatformshFailure(error)}); try again.`);
-          }
-        });
+        try {
+          await live.asUser.deleteApiToken(live.userId, platformshTokenId).catch((error: unknown) => {
+            if (!(isPlatformshError(error) && error.kind === 'not_found')) throw error;
+          });
+          await forgetRemoteToken(token.machineUserId, platformshTokenId);
+          deletedAt = new Date();
+        } catch (error) {
+          openTasks.push(`The token could not be deleted on Platform.sh (${describePlatformshFailure(error)}); try again.`);
+        }
       }
     }
     if (failedVariables.length) openTasks.push(`Delete env:PLATFORMSH_CLI_TOKEN on ${failedVariables.join(', ')}: Platform.sh refused or did not answer.`);
@@ -290,13 +289,17 @@ export async function markTokenCompromised(context: RequestContext, rawInput: un
 
   if (!input.liveToken) return work(undefined);
   const liveToken = input.liveToken;
-  return holding(liveToken, async () => {
-    // The pasted token may be the compromised one itself: it is recognised by fingerprint, never kept.
-    const fingerprint = fingerprintOf(liveToken, deps.fingerprintKey);
-    if (!sameFingerprint(fingerprint, token.fingerprint)) {
-      const other = await db.apiToken.findUnique({ where: { fingerprint } });
-      if (other && other.machineUserId !== token.machineUserId) return fail('invalid_input', 'That token belongs to another machine user.', { liveToken: ['Not a token of this machine user.'] });
-    }
-    return work(liveToken);
-  });
+  // The pasted token may be the compromised one itself (it works until deleted). It is proven to be
+  // this machine user's (T4) before anything changes — and never compared with other records, which
+  // would tell an onboarder what another project's token is.
+  return holding(liveToken, () =>
+    withTokenClient(deps, liveToken, async (asUser) => {
+      const identity = await verifyIdentity(asUser, token.machineUser, context.actor);
+      if (!identity.ok) {
+        await audit(context, { action: 'token.record', outcome: 'refused', reason: `revocation: ${identity.auditReason}`, targetId: token.machineUserId, fingerprint: fingerprintOf(liveToken, deps.fingerprintKey) });
+        return fail('invalid_input', identity.message.replace('Nothing was pushed.', 'Nothing was changed.'), { liveToken: ['Not a live token of this machine user.'] });
+      }
+      return work({ asUser, userId: identity.userId });
+    }),
+  );
 }

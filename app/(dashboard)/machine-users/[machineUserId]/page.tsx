@@ -12,6 +12,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { authorize } from '@/lib/auth/authorize';
 import { requirePageContext } from '@/lib/auth/session';
 import { getConfig } from '@/lib/config';
+import { grantLimitsOf } from '@/lib/domain/machine-users/grant-limit';
 import { getMachineUser } from '@/lib/domain/machine-users/queries';
 import { sandboxTokenConsoleUrl } from '@/lib/domain/machine-users/sandbox';
 import { getMachineUserTokens } from '@/lib/domain/tokens/queries';
@@ -86,7 +87,7 @@ export default async function MachineUserPage({ params }: { params: Promise<{ ma
       ) : null}
 
       <div className="grid gap-4 lg:grid-cols-2">
-        <Section title="Roles" actions={canChangeRoles && ['invited', 'expired', 'active'].includes(machineUser.state) ? <ChangeRolesControl machineUser={machineUser} /> : undefined}>
+        <Section title="Roles" actions={canChangeRoles && ['invited', 'expired', 'active'].includes(machineUser.state) ? <ChangeRolesControl machineUser={machineUser} grantLimit={grantLimitsOf(context.actor)?.[machineUser.purpose] ?? null} purposeLabel={PRESETS[machineUser.purpose].label} /> : undefined}>
           <p className="mb-3 font-medium">{describePermissions(machineUser.permissions)}</p>
           <RolesSummary roles={fromPermissions(machineUser.permissions)} needsSshKey={machineUser.needsSshKey} />
         </Section>
