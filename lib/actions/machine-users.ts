@@ -8,7 +8,7 @@ import { inviteMachineUser, type InvitationOutcome } from '@/lib/domain/machine-
 import { changeMachineUserRoles, manageInvitation, removeMachineUser, type StepOutcome } from '@/lib/domain/machine-users/manage';
 import { acceptInvitationInSandbox } from '@/lib/domain/machine-users/sandbox';
 import type { ActionResult } from '@/lib/errors';
-import { withDashboardClient, type DashboardClient } from './signed-in';
+import { tokenDepsWith, withDashboardClient, type DashboardClient } from './signed-in';
 
 async function withPlatformsh<T>(action: Action, run: (context: RequestContext, client: DashboardClient) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
   return withDashboardClient(action, async (context, client) => {
@@ -33,7 +33,12 @@ export async function changeMachineUserRolesAction(input: unknown): Promise<Acti
 }
 
 export async function removeMachineUserAction(input: unknown): Promise<ActionResult<StepOutcome>> {
-  return withPlatformsh('machine_user.remove', (context, client) => removeMachineUser(context, input, client));
+  return withPlatformsh('machine_user.remove', async (context, client) => {
+    const result = await removeMachineUser(context, input, tokenDepsWith(client));
+    // Offboarding revokes tokens too.
+    revalidatePath('/tokens');
+    return result;
+  });
 }
 
 export async function acceptInvitationInSandboxAction(input: unknown): Promise<ActionResult<{ state: string }>> {

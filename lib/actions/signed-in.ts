@@ -7,7 +7,10 @@ import { auditEveryRefusal } from '@/lib/audit/record';
 import type { Action } from '@/lib/auth/authorize';
 import { currentClientAddress, getRequestContext } from '@/lib/auth/session';
 import type { RequestContext } from '@/lib/domain/context';
-import { getDashboardClient } from '@/lib/domain/platformsh-connection';
+import { getConfig } from '@/lib/config';
+import { getSecrets } from '@/lib/config/secrets';
+import { createClientForToken, getDashboardClient } from '@/lib/domain/platformsh-connection';
+import type { TokenDeps } from '@/lib/domain/tokens/push';
 import { fail, type ActionResult } from '@/lib/errors';
 import { answerUnexpectedErrors } from './unexpected';
 
@@ -35,4 +38,17 @@ export async function withDashboardClient<T>(
     if (!client) return fail('internal', 'Keywarden has no connection to the Platform.sh API; see Settings.');
     return run(context, client);
   });
+}
+
+/** What the actions that take a pasted token need besides the dashboard's client. */
+export function tokenDepsWith(dashboard: DashboardClient): TokenDeps {
+  return {
+    dashboard,
+    clientForToken: (token) => {
+      const client = createClientForToken(token);
+      if (!client) throw new Error('no Platform.sh endpoint');
+      return client;
+    },
+    fingerprintKey: getSecrets(getConfig()).fingerprint,
+  };
 }

@@ -3,28 +3,16 @@
 // of this request, and is never returned, logged or stored (SECURITY.md T1, T5).
 import { revalidatePath } from 'next/cache';
 import type { Action } from '@/lib/auth/authorize';
-import { getConfig } from '@/lib/config';
-import { getSecrets } from '@/lib/config/secrets';
 import type { RequestContext } from '@/lib/domain/context';
-import { createClientForToken } from '@/lib/domain/platformsh-connection';
 import { recordAndPushToken, resumePush, type PushOutcome, type TokenDeps } from '@/lib/domain/tokens/push';
 import { lookupToken, type LookupResult } from '@/lib/domain/tokens/queries';
 import { markTokenCompromised, rotateToken, type RevocationOutcome } from '@/lib/domain/tokens/rotate';
 import type { ActionResult } from '@/lib/errors';
-import { withDashboardClient } from './signed-in';
+import { tokenDepsWith, withDashboardClient } from './signed-in';
 
 async function withTokenDeps<T>(action: Action, run: (context: RequestContext, deps: TokenDeps) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
   return withDashboardClient(action, async (context, dashboard) => {
-    const deps: TokenDeps = {
-      dashboard,
-      clientForToken: (token) => {
-        const client = createClientForToken(token);
-        if (!client) throw new Error('no Platform.sh endpoint');
-        return client;
-      },
-      fingerprintKey: getSecrets(getConfig()).fingerprint,
-    };
-    const result = await run(context, deps);
+    const result = await run(context, tokenDepsWith(dashboard));
     revalidatePath('/machine-users', 'layout');
     revalidatePath('/tokens');
     return result;

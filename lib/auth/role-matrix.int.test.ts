@@ -297,7 +297,7 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
   'machine_user.remove': {
-    run: (context, input) => removeMachineUser(context, input, client),
+    run: (context, input) => removeMachineUser(context, input, { dashboard: client, clientForToken: (apiToken) => simulatorClient(sim, { apiToken }), fingerprintKey: 'role-matrix-fingerprint-key-0123456789abcdef' }),
     prepare: async (db) => {
       const before = await invitedMachineUser(db);
       return {

@@ -1,6 +1,7 @@
 // Inputs of the machine-user actions. Strict objects: an unexpected field is an error.
 import { z } from 'zod';
 import { machineRolesSchema, PURPOSES } from '@/lib/machine-users/roles';
+import { pastedTokenSchema } from './pasted-token';
 import { textSchema } from './text';
 import { emailSchema, projectIdSchema, userIdSchema } from './users';
 
@@ -38,6 +39,10 @@ export const removeMachineUserSchema = z.strictObject({
   machineUserId: machineUserIdSchema,
   /** Typed by the person, as the confirmation: must equal the machine user's address. */
   confirmEmail: emailSchema,
+  /** Offboarding: delete its token variables and revoke its tokens (the default). */
+  revokeTokens: z.boolean().default(true),
+  /** A live token of the machine user, to delete its tokens on Platform.sh too. */
+  liveToken: pastedTokenSchema.optional(),
 });
 
 export const MACHINE_USER_STATES = ['invited', 'active', 'expired', 'cancelled', 'error', 'removed'] as const;

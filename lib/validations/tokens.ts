@@ -2,15 +2,8 @@
 // field errors name the problem, not the value (SECURITY.md T5).
 import { z } from 'zod';
 import { machineUserIdSchema } from './machine-users';
+import { pastedTokenSchema } from './pasted-token';
 import { textSchema } from './text';
-
-/** A pasted API token: printable, no whitespace inside, of a plausible length. */
-export const pastedTokenSchema = z
-  .string({ error: 'Paste the API token.' })
-  .trim()
-  .min(16, 'That is too short to be a Platform.sh API token.')
-  .max(512, 'That is too long to be a Platform.sh API token.')
-  .regex(/^[\x21-\x7e]+$/, 'An API token has no spaces or special characters: paste it exactly as shown.');
 
 const environmentIdSchema = z.string().trim().min(1).max(255).regex(/^[A-Za-z0-9._-]+$/, 'Unknown environment.');
 

@@ -22,6 +22,8 @@ const INVITATIONS_PATH = '/projects/{projectId}/invitations';
 const sorted = (values: readonly string[]) => [...values].sort();
 
 describe.each(TEST_DATABASE_KINDS)('machine users on %s', (kind) => {
+  /** What removal needs: it revokes tokens too (offboarding). */
+  const removalDeps = () => ({ dashboard: client, clientForToken: (apiToken: string) => simulatorClient(sim, { apiToken }), fingerprintKey: 'machine-users-fingerprint-key-0123456789abcdef' });
   let database: TestDatabase;
   let db: Database;
   let sim: RunningSimulator;
@@ -218,7 +220,7 @@ describe.each(TEST_DATABASE_KINDS)('machine users on %s', (kind) => {
 
     it('a removed machine user no longer counts for the purpose rule', async () => {
       const { row } = await invited({ purpose: 'certificate_renewal' });
-      expect((await removeMachineUser(admin, { machineUserId: row.id, confirmEmail: row.email }, client)).ok).toBe(true);
+      expect((await removeMachineUser(admin, { machineUserId: row.id, confirmEmail: row.email }, removalDeps())).ok).toBe(true);
       const next = await inviteMachineUser(await onboarder([P0]), input({ purpose: 'certificate_renewal' }), client);
       expect(next.ok && next.data.outcome).toBe('invited');
     });
@@ -448,20 +450,20 @@ describe.each(TEST_DATABASE_KINDS)('machine users on %s', (kind) => {
 
     it('removes an active machine user: its access is gone on Platform.sh, the record stays as removed', async () => {
       const { row, userId } = await active();
-      const result = await removeMachineUser(admin, { machineUserId: row.id, confirmEmail: row.email }, client);
+      const result = await removeMachineUser(admin, { machineUserId: row.id, confirmEmail: row.email }, removalDeps());
       expect(result).toMatchObject({ ok: true, data: { outcome: 'done', message: expect.stringContaining('revoked') } });
       expect(sim.store.projects.get(P0)!.access.has(userId)).toBe(false);
       const after = await db.machineUser.findUniqueOrThrow({ where: { id: row.id } });
       expect(after).toMatchObject({ state: 'removed', platformshUserId: userId });
       expect(after.removedAt).toBeInstanceOf(Date);
       // Twice: refused as a conflict, and nothing more happens.
-      expect(await removeMachineUser(admin, { machineUserId: row.id, confirmEmail: row.email }, client)).toMatchObject({ ok: false, error: { code: 'conflict' } });
+      expect(await removeMachineUser(admin, { machineUserId: row.id, confirmEmail: row.email }, removalDeps())).toMatchObject({ ok: false, error: { code: 'conflict' } });
       expect(await db.machineUser.findUniqueOrThrow({ where: { id: row.id } })).toEqual(after);
     });
 
     it('removes an invited machine user by cancelling its invitation', async () => {
       const { row } = await invited();
-      const result = await removeMachineUser(admin, { machineUserId: row.id, confirmEmail: row.email }, client);
+      const result = await removeMachineUser(admin, { machineUserId: row.id, confirmEmail: row.email }, removalDeps());
       expect(result).toMatchObject({ ok: true, data: { outcome: 'done', message: expect.stringContaining('invitation was cancelled') } });
       expect(storeInvitations(sim, P0, row.email).map((invitation) => invitation.state)).toEqual(['cancelled']);
       expect(await db.machineUser.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ state: 'removed', removedAt: expect.any(Date) });
@@ -470,7 +472,7 @@ describe.each(TEST_DATABASE_KINDS)('machine users on %s', (kind) => {
     it('refuses a removal whose confirmation names another address, changing nothing', async () => {
       const { row, userId } = await active();
       const deletes = sim.requestLog.find('DELETE', /\/access\//).length;
-      const result = await removeMachineUser(admin, { machineUserId: row.id, confirmEmail: machineEmail('other') }, client);
+      const result = await removeMachineUser(admin, { machineUserId: row.id, confirmEmail: machineEmail('other') }, removalDeps());
       expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input', fieldErrors: { confirmEmail: [expect.stringContaining(row.email)] } } });
       expect(await db.machineUser.findUniqueOrThrow({ where: { id: row.id } })).toEqual(row);
       expect(sim.store.projects.get(P0)!.access.has(userId)).toBe(true);
@@ -502,7 +504,7 @@ describe.each(TEST_DATABASE_KINDS)('machine users on %s', (kind) => {
       sim.faults.add({ method: 'GET', path: '/projects/{projectId}/invitations', kind: 'latency', ms: 400, count: 1 });
       const tracking = trackMachineUsers(db, client, P0);
       await new Promise((resolve) => setTimeout(resolve, 100));
-      expect((await removeMachineUser(admin, { machineUserId: row.id, confirmEmail: row.email }, client)).ok).toBe(true);
+      expect((await removeMachineUser(admin, { machineUserId: row.id, confirmEmail: row.email }, removalDeps())).ok).toBe(true);
       expect(await tracking).toBe(0);
       expect(await db.machineUser.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ state: 'removed' });
       expect(await db.auditEvent.count({ where: { targetId: row.id, action: 'machine_user.invitation_cancelled' } })).toBe(0);
@@ -626,7 +628,7 @@ describe.each(TEST_DATABASE_KINDS)('machine users on %s', (kind) => {
       const { row: first } = await invited({ projectId: P0, email: machineEmail('alpha') });
       const { row: second } = await invited({ projectId: P1, email: machineEmail('beta') });
       const { row: third } = await invited({ projectId: P1, purpose: 'ci_tests', email: machineEmail('gamma') });
-      expect((await removeMachineUser(admin, { machineUserId: third.id, confirmEmail: third.email }, client)).ok).toBe(true);
+      expect((await removeMachineUser(admin, { machineUserId: third.id, confirmEmail: third.email }, removalDeps())).ok).toBe(true);
 
       const ids = (result: Awaited<ReturnType<typeof listMachineUsers>>) => (result.ok ? result.data.machineUsers.map((summary) => summary.id).sort() : result);
       expect(ids(await listMachineUsers(admin, {}))).toEqual([first.id, second.id].sort());

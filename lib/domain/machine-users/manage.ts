@@ -3,14 +3,16 @@
 // the request with its audit row), then the call to Platform.sh, then the outcome recorded.
 import type { z } from 'zod';
 import { getDb } from '@/lib/db';
-import { AppError, ok, type ActionResult } from '@/lib/errors';
+import { AppError, fail, ok, type ActionResult } from '@/lib/errors';
 import { diffRoles, fromPermissions, samePermissions, toPermissions, type Permission } from '@/lib/machine-users/roles';
 import { isPlatformshError, type PlatformshClient } from '@/lib/platformsh';
 import { changeMachineRolesSchema, manageInvitationSchema, removeMachineUserSchema } from '@/lib/validations/machine-users';
 import type { RequestContext } from '../context';
 import { runMutation, type MutationSpec, type Transaction } from '../mutation';
+import { holding, loadMachineUser as loadMachineUserWithProject, pastedValues, verifyIdentity, withTokenClient, type TokenDeps } from '../tokens/push';
 import { assertWithinGrantLimit } from './grant-limit';
 import { sendInvitation, type InvitationOutcome } from './invite';
+import { hasOpenTokens, revokeOpenTokens, type OffboardingOutcome } from './offboarding';
 import { describePlatformshFailure, mayHaveApplied, recordStep } from './steps';
 
 async function loadMachineUser(tx: Pick<Transaction, 'machineUser'>, machineUserId: string) {
@@ -159,11 +161,18 @@ async function applyAccessChange(
 // ---- removal ----------------------------------------------------------------------------------
 
 /**
- * Removes the machine user from its project on Platform.sh (cancels its invitation, or revokes its
- * access) and keeps the record as removed. Its token variables stay (the dialog says so): without
- * access, the token can no longer act on the project, and revoking it is a step of its own.
+ * Removes the machine user — offboarding, not only taking it off the project: by default its open
+ * tokens are revoked first (their env:PLATFORMSH_CLI_TOKEN deleted on every environment, the tokens
+ * deleted on Platform.sh when a live token of the machine user is given, otherwise left as open
+ * tasks), then its access is revoked (or its invitation cancelled) on Platform.sh, and the record is
+ * kept as removed. Asked again for a removed machine user with open tokens, it finishes revoking them.
  */
-export async function removeMachineUser(context: RequestContext, rawInput: unknown, client: PlatformshClient): Promise<ActionResult<StepOutcome>> {
+export async function removeMachineUser(context: RequestContext, rawInput: unknown, deps: TokenDeps): Promise<ActionResult<StepOutcome>> {
+  const liveToken = pastedValues(rawInput, 'liveToken')[0];
+  return liveToken ? holding(liveToken, () => removeHoldingToken(context, rawInput, deps)) : removeHoldingToken(context, rawInput, deps);
+}
+
+async function removeHoldingToken(context: RequestContext, rawInput: unknown, deps: TokenDeps): Promise<ActionResult<StepOutcome>> {
   const requested = await runMutation(
     context,
     {
@@ -172,18 +181,37 @@ export async function removeMachineUser(context: RequestContext, rawInput: unkno
       ...onStoredProject<typeof removeMachineUserSchema>(),
       run: async (tx, input) => {
         const row = await loadMachineUser(tx, input.machineUserId);
-        if (row.state === 'removed') throw new AppError('conflict', 'This machine user is already removed.');
+        const finishing = row.state === 'removed';
+        if (finishing && !(input.revokeTokens && (await hasOpenTokens(tx, row.id)))) throw new AppError('conflict', 'This machine user is already removed.');
         if (input.confirmEmail !== row.email) {
           throw new AppError('invalid_input', 'Type the machine user’s address to confirm.', { confirmEmail: [`Type ${row.email} exactly.`] });
         }
-        return { data: row, details: { step: 'requested', state: row.state } };
+        return {
+          data: { row, finishing, revokeTokens: input.revokeTokens, liveToken: input.liveToken },
+          details: { step: finishing ? 'finish_offboarding' : 'requested', state: row.state, revokeTokens: input.revokeTokens, liveTokenGiven: input.liveToken !== undefined },
+        };
       },
     },
     rawInput,
   );
   if (!requested.ok) return requested;
-  const row = requested.data;
+  const { row, finishing, revokeTokens, liveToken } = requested.data;
+
+  // The tokens first, while the machine user's record is still whole: nothing it leaves behind may
+  // keep working after it is gone.
+  let revoked: OffboardingOutcome = { messages: [], openTasks: [] };
+  if (revokeTokens) {
+    const outcome = await revokeWithLiveToken(context, deps, row, liveToken);
+    if (!outcome.ok) return outcome;
+    revoked = outcome.data;
+  }
+  const afterTokens = [...revoked.messages, ...(revoked.openTasks.length ? [`Still to do: ${revoked.openTasks.join(' ')}`] : [])].join(' ');
+  if (finishing) {
+    return ok({ machineUserId: row.id, outcome: revoked.openTasks.length ? 'failed' : 'done', message: afterTokens || 'Nothing was left to revoke.' });
+  }
+
   const db = getDb();
+  const client = deps.dashboard;
   let done: string;
   try {
     if (row.platformshUserId && (row.state === 'active' || row.state === 'error')) {
@@ -201,12 +229,13 @@ export async function removeMachineUser(context: RequestContext, rawInput: unkno
       const failure = describePlatformshFailure(error);
       const maybe = isPlatformshError(error) && mayHaveApplied(error);
       await recordStep(db, context, { machineUserId: row.id, action: 'machine_user.remove', outcome: 'failed', reason: failure, details: { step: maybe ? 'unknown' : 'refused' } });
+      const tokens = afterTokens ? ` ${afterTokens}` : '';
       return ok({
         machineUserId: row.id,
         outcome: maybe ? 'unknown' : 'failed',
         message: maybe
-          ? `Platform.sh did not confirm the removal (${failure}). The record is unchanged; the next sync shows whether the access is gone — then remove it again.`
-          : `Platform.sh refused the removal: ${failure} Nothing was changed; the machine user keeps its access.`,
+          ? `Platform.sh did not confirm the removal (${failure}). The record is unchanged; the next sync shows whether the access is gone — then remove it again.${tokens}`
+          : `Platform.sh refused the removal: ${failure} The machine user keeps its access.${tokens}`,
       });
     }
     done = 'It was already gone from the project on Platform.sh.';
@@ -215,8 +244,29 @@ export async function removeMachineUser(context: RequestContext, rawInput: unkno
     machineUserId: row.id,
     action: 'machine_user.remove',
     outcome: 'succeeded',
-    details: { step: 'removed', platformshUserId: row.platformshUserId, invitationId: row.invitationId },
+    details: { step: 'removed', platformshUserId: row.platformshUserId, invitationId: row.invitationId, openTasks: revoked.openTasks },
     update: { state: 'removed', removedAt: new Date(), lastError: null, checkedAt: new Date() },
   });
-  return ok({ machineUserId: row.id, outcome: 'done', message: `${row.email} is removed. ${done} The record stays, with its history.` });
+  const left = revokeTokens ? afterTokens : 'Its tokens and their variables were left as they are.';
+  return ok({ machineUserId: row.id, outcome: 'done', message: [`${row.email} is removed. ${done}`, left, 'The record stays, with its history.'].filter(Boolean).join(' ') });
+}
+
+/** Revokes the open tokens, with a live token proven to be this machine user's (T4) when one is given. */
+async function revokeWithLiveToken(
+  context: RequestContext,
+  deps: TokenDeps,
+  row: { id: string },
+  liveToken: string | undefined,
+): Promise<ActionResult<OffboardingOutcome>> {
+  if (!liveToken) return revokeOpenTokens(context, deps, row.id, undefined);
+  const machineUser = await loadMachineUserWithProject(row.id);
+  if (!machineUser) return fail('not_found', 'That machine user no longer exists.');
+  return withTokenClient(deps, liveToken, async (asUser) => {
+    const identity = await verifyIdentity(asUser, machineUser, context.actor);
+    if (!identity.ok) {
+      await recordStep(getDb(), context, { machineUserId: row.id, action: 'machine_user.remove', outcome: 'refused', reason: `live token: ${identity.auditReason}`, details: { step: 'live_token_refused' } });
+      return fail('invalid_input', identity.message.replace('Nothing was pushed.', 'Nothing was removed.'), { liveToken: ['Not a live token of this machine user.'] });
+    }
+    return revokeOpenTokens(context, deps, row.id, { asUser, userId: identity.userId });
+  });
 }

@@ -189,50 +189,84 @@ export async function markTokenCompromised(context: RequestContext, rawInput: un
   if (!plan.ok) return plan;
   const variables = input.deleteVariables ? plan.data.variables : [];
 
-  /** A live token of the machine user, already proven (T4), and its client: the token is exchanged once. */
-  type Live = { asUser: PlatformshClient; userId: string };
-  const work = async (live: Live | undefined): Promise<ActionResult<RevocationOutcome>> => {
-    // The intent first (L1): the status and a journalled run of `delete` steps.
-    let runId: string;
-    try {
-      runId = await db.$transaction(async (tx) => {
-        await tx.apiToken.update({ where: { id: token.id }, data: { status: 'compromised', statusChangedAt: new Date() } });
-        const run = await tx.pushRun.create({
-          data: {
-            machineUserId: token.machineUserId,
-            tokenId: token.id,
-            activeMachineUserId: token.machineUserId,
-            visibleBuild: false,
-            startedById: context.actor.id,
-            steps: { create: variables.map((variable) => ({ ...variable, environmentType: '', operation: 'delete' })) },
-          },
-        });
-        await recordAudit(tx, {
-          actor: context.actor,
-          action: 'token.record',
-          outcome: 'succeeded',
-          clientAddress: context.clientAddress,
-          target: { type: 'machine_user', id: token.machineUserId },
-          tokenFingerprint: token.fingerprint,
-          details: { step: 'compromised', tokenId: token.id, deleteVariables: variables.map((variable) => variable.environmentId), liveTokenGiven: live !== undefined },
-        });
-        return run.id;
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) return fail('conflict', 'A push for this machine user is running. Wait for it to finish, then revoke.');
-      throw error;
-    }
+  const work = (live: LiveToken | undefined) => executeRevocation(context, deps, { token, variables, status: 'compromised' }, live);
+  if (!input.liveToken) return work(undefined);
+  const liveToken = input.liveToken;
+  // The pasted token may be the compromised one itself (it works until deleted). It is proven to be
+  // this machine user's (T4) before anything changes — and never compared with other records, which
+  // would tell an onboarder what another project's token is.
+  return holding(liveToken, () =>
+    withTokenClient(deps, liveToken, async (asUser) => {
+      const identity = await verifyIdentity(asUser, token.machineUser, context.actor);
+      if (!identity.ok) {
+        await audit(context, { action: 'token.record', outcome: 'refused', reason: `revocation: ${identity.auditReason}`, targetId: token.machineUserId, fingerprint: fingerprintOf(liveToken, deps.fingerprintKey) });
+        return fail('invalid_input', identity.message.replace('Nothing was pushed.', 'Nothing was changed.'), { liveToken: ['Not a live token of this machine user.'] });
+      }
+      return work({ asUser, userId: identity.userId });
+    }),
+  );
+}
 
-    const stopHeartbeat = keepRunAlive(db, runId);
-    try {
-      return await revoke(runId, live);
-    } finally {
-      stopHeartbeat();
-    }
-  };
+/** A live token of the machine user, already proven (T4), and its client: the token is exchanged once. */
+export type LiveToken = { asUser: PlatformshClient; userId: string };
+
+export type RevocableToken = NonNullable<Awaited<ReturnType<typeof loadToken>>>;
+
+/**
+ * Revokes one token of a machine user, journalled like a push: the intent first (its new status and
+ * a run of `delete` steps, with the audit row, L1), then the variables deleted, then — with a live
+ * token of the user — the token deleted on Platform.sh, then the run closed with what is still open.
+ * Used for a compromised token and for each token of a machine user being removed (offboarding).
+ */
+export async function executeRevocation(
+  context: RequestContext,
+  deps: TokenDeps,
+  target: { token: RevocableToken; variables: { projectId: string; environmentId: string }[]; status: 'compromised' | 'revoked' },
+  live: LiveToken | undefined,
+): Promise<ActionResult<RevocationOutcome>> {
+  const db = getDb();
+  const { token, variables, status } = target;
+  const marked = status === 'compromised' ? 'marked compromised' : 'revoked';
+  // The intent first (L1): the status and a journalled run of `delete` steps.
+  let runId: string;
+  try {
+    runId = await db.$transaction(async (tx) => {
+      await tx.apiToken.update({ where: { id: token.id }, data: { status, statusChangedAt: new Date() } });
+      const run = await tx.pushRun.create({
+        data: {
+          machineUserId: token.machineUserId,
+          tokenId: token.id,
+          activeMachineUserId: token.machineUserId,
+          visibleBuild: false,
+          startedById: context.actor.id,
+          steps: { create: variables.map((variable) => ({ ...variable, environmentType: '', operation: 'delete' })) },
+        },
+      });
+      await recordAudit(tx, {
+        actor: context.actor,
+        action: 'token.record',
+        outcome: 'succeeded',
+        clientAddress: context.clientAddress,
+        target: { type: 'machine_user', id: token.machineUserId },
+        tokenFingerprint: token.fingerprint,
+        details: { step: status, tokenId: token.id, deleteVariables: variables.map((variable) => variable.environmentId), liveTokenGiven: live !== undefined },
+      });
+      return run.id;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return fail('conflict', 'A push for this machine user is running. Wait for it to finish, then try again.');
+    throw error;
+  }
+
+  const stopHeartbeat = keepRunAlive(db, runId);
+  try {
+    return await revoke(runId, live);
+  } finally {
+    stopHeartbeat();
+  }
 
   /** Deletes the variables and, with a live token, the token on Platform.sh; then closes the run. */
-  const revoke = async (runId: string, live: Live | undefined): Promise<ActionResult<RevocationOutcome>> => {
+  async function revoke(runId: string, live: LiveToken | undefined): Promise<ActionResult<RevocationOutcome>> {
     const steps = await db.pushStep.findMany({ where: { runId } });
     await mapWithConcurrency(steps, PUSH_CONCURRENCY, async (step) => {
       try {
@@ -281,25 +315,9 @@ export async function markTokenCompromised(context: RequestContext, rawInput: un
         details: { step: 'revocation_executed', tokenId: token.id, deletedVariables: variables.map((variable) => variable.environmentId).filter((id) => !failedVariables.includes(id)), deletedOnPlatform: deletedAt !== null },
       });
     });
-    const done = [`…${token.lastFour} is marked compromised.`];
+    const done = [`…${token.lastFour} is ${marked}.`];
     if (variables.length) done.push(`env:PLATFORMSH_CLI_TOKEN deleted on ${variables.length - failedVariables.length} of ${variables.length} environments.`);
     if (deletedAt && !token.deletedOnPlatformAt) done.push('The token is deleted on Platform.sh.');
     return ok({ status: openTasks.length ? 'partial' : 'done', message: done.join(' '), openTasks });
-  };
-
-  if (!input.liveToken) return work(undefined);
-  const liveToken = input.liveToken;
-  // The pasted token may be the compromised one itself (it works until deleted). It is proven to be
-  // this machine user's (T4) before anything changes — and never compared with other records, which
-  // would tell an onboarder what another project's token is.
-  return holding(liveToken, () =>
-    withTokenClient(deps, liveToken, async (asUser) => {
-      const identity = await verifyIdentity(asUser, token.machineUser, context.actor);
-      if (!identity.ok) {
-        await audit(context, { action: 'token.record', outcome: 'refused', reason: `revocation: ${identity.auditReason}`, targetId: token.machineUserId, fingerprint: fingerprintOf(liveToken, deps.fingerprintKey) });
-        return fail('invalid_input', identity.message.replace('Nothing was pushed.', 'Nothing was changed.'), { liveToken: ['Not a live token of this machine user.'] });
-      }
-      return work({ asUser, userId: identity.userId });
-    }),
-  );
+  }
 }

@@ -1,0 +1,12 @@
+// The one shape of a pasted machine-user API token, for every form that takes one (the token forms,
+// and the removal of a machine user, which may take a live token to delete its tokens). A module of
+// its own so that the machine-user and token schemas can both use it without importing each other.
+import { z } from 'zod';
+
+/** A pasted API token: printable, no whitespace inside, of a plausible length. */
+export const pastedTokenSchema = z
+  .string({ error: 'Paste the API token.' })
+  .trim()
+  .min(16, 'That is too short to be a Platform.sh API token.')
+  .max(512, 'That is too long to be a Platform.sh API token.')
+  .regex(/^[\x21-\x7e]+$/, 'An API token has no spaces or special characters: paste it exactly as shown.');
