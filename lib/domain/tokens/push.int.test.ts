@@ -112,6 +112,46 @@ describe.each(TEST_DATABASE_KINDS)('tokens on %s', (kind) => {
     expect(sim.requestLog.entries.some((entry) => entry.body.includes(JSON.stringify(token).slice(1, -1)))).toBe(true);
   });
 
+  it('names the state of a token pasted again and says what to do: no "resume" without a run to resume (issue 14.5)', async () => {
+    const { machineUserId, token } = await activeMachineUser(PORTAL);
+    const targets = environmentsOf(PORTAL).slice(6, 7);
+    expect(await recordAndPushToken(admin, input(machineUserId, token, targets), deps)).toMatchObject({ ok: true, data: { status: 'succeeded' } });
+    const record = await db.apiToken.findFirstOrThrow({ where: { machineUserId } });
+    const again = async (value: string) => {
+      const result = await recordAndPushToken(admin, input(machineUserId, value, targets), deps);
+      expect(result).toMatchObject({ ok: false, error: { code: 'conflict' } });
+      return result.ok ? '' : result.error.message;
+    };
+    const last = token.slice(-4);
+
+    // Active, its push complete: nothing to resume.
+    const active = await again(token);
+    expect(active).toBe(`This token (…${last}) is already recorded and active, on ${targets[0]}. A token is recorded once: to put a token on other environments, create a new one in the Platform.sh Console and record it.`);
+    expect(active).not.toContain('resume');
+
+    // Active, its push partial: resuming is the way.
+    await db.pushRun.updateMany({ where: { tokenId: record.id }, data: { status: 'partial' } });
+    expect(await again(token)).toBe(`This token (…${last}) is already recorded and its push is partial: paste it into “Resume the push” to finish it.`);
+    await db.pushRun.updateMany({ where: { tokenId: record.id }, data: { status: 'succeeded' } });
+
+    // Compromised (still alive on Platform.sh: no live token was given to delete it).
+    expect(await markTokenCompromised(admin, { tokenId: record.id, deleteVariables: true }, deps)).toMatchObject({ ok: true, data: { status: 'partial' } });
+    const compromised = await again(token);
+    expect(compromised).toMatch(new RegExp(`^This token \\(…${last}\\) was marked compromised on \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC: never use it again\\. It is not deleted on Platform\\.sh yet: delete it in the machine user’s Console \\(or finish revoking it here\\), then create a new token there and record that one\\.$`));
+    expect(compromised).not.toContain('resume');
+
+    // Superseded by a rotation, or revoked, and deleted on Platform.sh: create a new one.
+    for (const status of ['superseded', 'revoked'] as const) {
+      await db.apiToken.update({ where: { id: record.id }, data: { status, statusChangedAt: new Date('2026-11-30T08:00:00Z'), deletedOnPlatformAt: new Date('2026-11-30T08:01:00Z') } });
+      const message = await again(token);
+      expect(message).toBe(
+        status === 'superseded'
+          ? `This token (…${last}) was replaced by a rotation on 2026-11-30 08:00 UTC and is deleted on Platform.sh. Create a new token in the machine user’s Platform.sh Console and record that one.`
+          : `This token (…${last}) was revoked on 2026-11-30 08:00 UTC and is deleted on Platform.sh. Create a new token in the machine user’s Platform.sh Console and record that one.`,
+      );
+    }
+  });
+
   it('refuses a token of another account (a human’s) and writes nothing to Platform.sh', async () => {
     const { machineUserId } = await activeMachineUser(PORTAL);
     const human = sim.demo!.humans[0]!;

@@ -18,6 +18,7 @@ import { forgetSecret, registerSecret } from '@/lib/security/redact';
 import { DEFAULT_ROTATE_AFTER_DAYS, recordTokenSchema, resumePushSchema } from '@/lib/validations/tokens';
 import type { RequestContext } from '../context';
 import { closeInterruptedRuns, keepRunAlive } from './interrupted';
+import { describeRecordedAgain } from './recorded-again';
 import { recordRemoteTokens } from './remote-tokens';
 import { describePlatformshFailure, mayHaveApplied } from '../machine-users/steps';
 import { finishRotation } from './rotate';
@@ -273,11 +274,7 @@ export async function recordAndPushToken(context: RequestContext, rawInput: unkn
     };
     const known = await db.apiToken.findUnique({ where: { fingerprint } });
     if (known) {
-      return refuse(
-        known.machineUserId === machineUser.id
-          ? `This token (…${known.lastFour}) is already recorded. To finish its push, resume the run with it.`
-          : 'This token is already recorded for another machine user.',
-      );
+      return refuse(known.machineUserId === machineUser.id ? await describeRecordedAgain(known) : 'This token is already recorded for another machine user.');
     }
 
     const identity = await withTokenClient(deps, input.token, (asUser) => verifyIdentity(asUser, machineUser));
