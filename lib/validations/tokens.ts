@@ -3,12 +3,15 @@
 import { z } from 'zod';
 import { machineUserIdSchema } from './machine-users';
 
+/** Longer than any Platform.sh API token: the token inputs carry it as their maxLength. */
+export const PASTED_TOKEN_MAX_LENGTH = 512;
+
 /** A pasted API token: printable, no whitespace inside, of a plausible length. */
 export const pastedTokenSchema = z
   .string({ error: 'Paste the API token.' })
   .trim()
   .min(16, 'That is too short to be a Platform.sh API token.')
-  .max(512, 'That is too long to be a Platform.sh API token.')
+  .max(PASTED_TOKEN_MAX_LENGTH, 'That is too long to be a Platform.sh API token.')
   .regex(/^[\x21-\x7e]+$/, 'An API token has no spaces or special characters: paste it exactly as shown.');
 
 const environmentIdSchema = z.string().trim().min(1).max(255).regex(/^[A-Za-z0-9._-]+$/, 'Unknown environment.');
@@ -16,13 +19,26 @@ const environmentIdSchema = z.string().trim().min(1).max(255).regex(/^[A-Za-z0-9
 /** Organisation policy: a token is rotated within this many days unless another date is chosen. */
 export const DEFAULT_ROTATE_AFTER_DAYS = 90;
 
+/** The earliest rotate-by date (YYYY-MM-DD, UTC): tomorrow. Today or earlier would record a token overdue. */
+export function earliestRotateBy(now: Date = new Date()): string {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)).toISOString().slice(0, 10);
+}
+
+/** A rotate-by date after today (issue 14.8: a date in the past made a token born overdue). */
+const rotateBySchema = z.iso
+  .date({ error: 'Choose a date.' })
+  .refine((date) => date >= earliestRotateBy(), { error: 'Choose a date after today: a token is never recorded overdue.' });
+
+/** A token's name: the record and rotate forms' inputs carry the same maxLength. */
+export const TOKEN_NAME_MAX_LENGTH = 100;
+
 export const recordTokenSchema = z.strictObject({
   machineUserId: machineUserIdSchema,
   /** Chosen by the browser, so that it can follow the run's progress while the push runs. */
   runId: z.uuid(),
   token: pastedTokenSchema,
-  name: z.string().trim().min(1, 'Name the token (e.g. where it is used).').max(100, 'Use at most 100 characters.'),
-  rotateBy: z.iso.date({ error: 'Choose a date.' }).optional(),
+  name: z.string().trim().min(1, 'Name the token (e.g. where it is used).').max(TOKEN_NAME_MAX_LENGTH, `Use at most ${TOKEN_NAME_MAX_LENGTH} characters.`),
+  rotateBy: rotateBySchema.optional(),
   environmentIds: z.array(environmentIdSchema).min(1, 'Choose at least one environment.').max(200),
   visibleBuild: z.boolean().default(false),
   /** Environments whose existing variable (not pushed by Keywarden) the person agreed to replace. */
@@ -40,8 +56,8 @@ export const rotateTokenSchema = z.strictObject({
   oldTokenId: z.uuid({ error: 'Unknown token.' }),
   runId: z.uuid(),
   token: pastedTokenSchema,
-  name: z.string().trim().min(1, 'Name the token (e.g. where it is used).').max(100, 'Use at most 100 characters.'),
-  rotateBy: z.iso.date({ error: 'Choose a date.' }).optional(),
+  name: z.string().trim().min(1, 'Name the token (e.g. where it is used).').max(TOKEN_NAME_MAX_LENGTH, `Use at most ${TOKEN_NAME_MAX_LENGTH} characters.`),
+  rotateBy: rotateBySchema.optional(),
   visibleBuild: z.boolean().default(false),
 });
 
