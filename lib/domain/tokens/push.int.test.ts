@@ -24,6 +24,8 @@ const KEY = 'fingerprint-key-for-tests-0123456789abcdefghijkl';
 const STOREFRONT = 'k3v7rq2mhx4ta';
 const PORTAL = 'm2x6bc9vqp3ln';
 const TOOLS = 'w8c4qe2uxh9pd';
+/** Its main holds an env:PLATFORMSH_CLI_TOKEN set by hand long ago, inheritable. */
+const CHECKOUT = 'p9d2nw5lzc8ub';
 const VARIABLES = '/projects/{projectId}/environments/{environmentId}/variables';
 
 describe.each(TEST_DATABASE_KINDS)('tokens on %s', (kind) => {
@@ -163,6 +165,22 @@ describe.each(TEST_DATABASE_KINDS)('tokens on %s', (kind) => {
     const refusal = await db.auditEvent.findFirstOrThrow({ where: { action: 'token.record', outcome: 'refused', targetId: machineUserId } });
     expect(refusal.tokenFingerprint).toMatch(/^[0-9a-f]{64}$/);
     for (const form of encodingsOf(human.apiToken)) expect(await databaseText(db)).not.toContain(form);
+  });
+
+  it('flags, from the inventory, the environments whose variable Keywarden did not push and the children that inherit it (issue 14.6)', async () => {
+    const { machineUserId, token } = await activeMachineUser(CHECKOUT);
+    const view = await getMachineUserTokens(admin, machineUserId);
+    if (!view.ok) throw new Error(view.error.message);
+    const foreign = Object.fromEntries(view.data.environments.map((environment) => [environment.id, environment.foreignVariable]));
+    // Set by hand on main, inheritable: staging and the four branches inherit it (the seed).
+    expect(foreign.main).toEqual({ isInheritable: true, inheritedBy: ['feature-cart', 'feature-search', 'fix-login', 'hotfix-vat', 'staging'], unknown: [], hasProjectVariable: false, seenAt: expect.any(String) });
+    expect(Object.entries(foreign).filter(([, variable]) => variable !== null).map(([id]) => id)).toEqual(['main']);
+    expect(view.data.minRotateBy).toBe(new Date(Date.now() + 86_400_000).toISOString().slice(0, 10));
+
+    // Once this machine user's token is there, the variable is Keywarden's: no longer flagged.
+    expect(await recordAndPushToken(admin, input(machineUserId, token, ['main'], { confirmReplace: ['main'] }), deps)).toMatchObject({ ok: true, data: { status: 'succeeded' } });
+    const after = await getMachineUserTokens(admin, machineUserId);
+    expect(after.ok && after.data.environments.find((environment) => environment.id === 'main')?.foreignVariable).toBeNull();
   });
 
   it('replaces a variable Keywarden did not push only after an explicit confirmation (R8)', async () => {
