@@ -47,7 +47,9 @@ test('the record form flags a variable Keywarden did not push before verifying, 
   await openMachineUserInteractive(admin, machineUser.id, machineUser.email);
   const tokens = pageSection(admin, 'Tokens');
   const environments = environmentsOf(tokens);
-  for (const checkbox of await environments.getByRole('checkbox').all()) await checkbox.uncheck();
+  // Unchecking a flagged environment takes its "Replace" box away: uncheck until nothing is checked.
+  const checked = environments.getByRole('checkbox', { checked: true });
+  while ((await checked.count()) > 0) await checked.first().uncheck();
 
   // Flagged on the list, from the inventory, before anything is chosen or verified.
   const main = environments.getByRole('checkbox', { name: 'main', exact: true });
