@@ -153,7 +153,10 @@ test('T1: the canary token is in no sink after success, a validation error, an e
     const tokens = pageSection(page, 'Tokens');
     const field = tokens.getByLabel('API token', { exact: true });
     const environments = tokens.getByRole('group', { name: /Push to these environments/ });
-    for (const checkbox of await environments.getByRole('checkbox').all()) await checkbox.uncheck();
+    // Production (pre-selected) holds the hand-set variable: unchecking it takes its "Replace" box away
+    // too, so uncheck until nothing is checked rather than over a list taken before.
+    const checked = environments.getByRole('checkbox', { checked: true });
+    while ((await checked.count()) > 0) await checked.first().uncheck();
     for (const environmentId of Object.values(TARGETS)) await environments.getByRole('checkbox', { name: environmentId, exact: true }).check();
 
     // 1. A validation error (a name of spaces only): refused by the server, nothing echoed back.

@@ -299,6 +299,7 @@ export function RemoveControl({ machineUser }: { machineUser: Target }) {
               onChange={(event) => setTyped(event.target.value)}
               autoComplete="off"
               spellCheck={false}
+              maxLength={254}
               errors={fieldErrorsFor(error, 'confirmEmail')}
             />
             <div aria-live="polite" className="space-y-2">

@@ -20,6 +20,26 @@ const STEPS = ['Project', 'Purpose', 'E-mail', 'Roles', 'Owners', 'Review'] as c
 type Step = (typeof STEPS)[number];
 const EMAIL_SHAPE = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
+/** The step that holds each field of the invitation, so that a server error found at Review sends the person there. */
+const STEP_OF_FIELD: Record<string, Step> = {
+  projectId: 'Project',
+  purpose: 'Purpose',
+  email: 'E-mail',
+  roles: 'Roles',
+  needsSshKey: 'Roles',
+  ownerId: 'Owners',
+  backupOwnerId: 'Owners',
+  overrideReason: 'Review',
+};
+
+/** The earliest step holding a field in `fieldErrors` (keys like `roles.production` count for `roles`). */
+function stepOfErrors(fieldErrors: Record<string, string[]> | undefined): Step | undefined {
+  const steps = Object.keys(fieldErrors ?? {})
+    .map((key) => STEP_OF_FIELD[key.split('.')[0] ?? ''])
+    .filter((step): step is Step => step !== undefined);
+  return STEPS.find((step) => steps.includes(step));
+}
+
 interface Draft {
   projectId: string;
   purpose: Purpose;
@@ -56,14 +76,19 @@ export function OnboardingWizard({ options, initialProjectId, currentUserId }: {
   const step: Step = STEPS[stepIndex] ?? 'Project';
   const project = options.projects.find((candidate) => candidate.id === draft.projectId);
 
-  // Keyboard and screen-reader users land on the new step's heading.
+  // Keyboard and screen-reader users land on the new step's heading — or, sent back by an error,
+  // on the highlighted field.
   const firstRender = useRef(true);
+  const focusInvalid = useRef(false);
+  const sectionRef = useRef<HTMLElement>(null);
   useEffect(() => {
     if (firstRender.current) {
       firstRender.current = false;
       return;
     }
-    headingRef.current?.focus();
+    const invalid = focusInvalid.current ? sectionRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]') : null;
+    focusInvalid.current = false;
+    (invalid ?? headingRef.current)?.focus();
   }, [stepIndex, result]);
 
   // The suggested address follows the project and purpose until the person edits it.
@@ -135,6 +160,13 @@ export function OnboardingWizard({ options, initialProjectId, currentUserId }: {
       setResult(outcome.data);
       // The addresses and purposes in use changed: fresh options for the next onboarding.
       router.refresh();
+      return;
+    }
+    // "Correct the highlighted fields" is only true on the step that shows them: go there.
+    const errorStep = stepOfErrors(outcome.error.fieldErrors);
+    if (errorStep && errorStep !== 'Review') {
+      focusInvalid.current = true;
+      setStepIndex(STEPS.indexOf(errorStep));
     }
   }
 
@@ -189,7 +221,7 @@ export function OnboardingWizard({ options, initialProjectId, currentUserId }: {
         </ol>
       </nav>
 
-      <section aria-labelledby="wizard-step" className="rounded-lg border border-slate-200 bg-white p-6">
+      <section ref={sectionRef} aria-labelledby="wizard-step" className="rounded-lg border border-slate-200 bg-white p-6">
         <h2 id="wizard-step" ref={headingRef} tabIndex={-1} className="text-lg font-semibold text-slate-900">
           Step {stepIndex + 1} of {STEPS.length}: {step}
         </h2>
@@ -248,6 +280,7 @@ export function OnboardingWizard({ options, initialProjectId, currentUserId }: {
                 value={emailText}
                 autoComplete="off"
                 spellCheck={false}
+                maxLength={254}
                 errors={emailFieldErrors}
                 hint={`Suggested from the organisation’s pattern ${options.emailPattern}. Every machine user needs an address of its own, able to receive the invitation.`}
                 onChange={(event) => update({ email: event.target.value, emailEdited: true })}

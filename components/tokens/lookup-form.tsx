@@ -10,6 +10,7 @@ import { SecretForm } from '@/components/ui/secret-form';
 import { useServerAction } from '@/components/ui/use-server-action';
 import { lookupTokenAction } from '@/lib/actions/tokens';
 import type { LookupResult } from '@/lib/domain/tokens/queries';
+import { PASTED_TOKEN_MAX_LENGTH } from '@/lib/validations/tokens';
 
 /** Leaked-token lookup: compares the string's fingerprint with every record. Nothing is kept. */
 export function LookupForm() {
@@ -28,7 +29,7 @@ export function LookupForm() {
 
   return (
     <SecretForm onSubmit={(event) => void submit(event)} className="space-y-3" aria-label="Leaked-token lookup">
-      <TextField label="Suspicious string" name="token" type="password" autoComplete="off" spellCheck={false} required errors={fieldErrorsFor(error, 'token')} hint="Compared by fingerprint with every recorded token; never stored. The lookup is on the audit log." />
+      <TextField label="Suspicious string" name="token" type="password" autoComplete="off" spellCheck={false} required maxLength={PASTED_TOKEN_MAX_LENGTH} errors={fieldErrorsFor(error, 'token')} hint="Compared by fingerprint with every recorded token; never stored. The lookup is on the audit log." />
       <Button type="submit" variant="secondary" disabled={isPending}>
         {isPending ? 'Looking up…' : 'Look up'}
       </Button>

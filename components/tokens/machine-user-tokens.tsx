@@ -17,9 +17,11 @@ export function MachineUserTokens({
   defaultTypes,
   consoleUrl,
   defaultRotateBy,
+  minRotateBy,
 }: {
   machineUserId: string;
   defaultRotateBy: string;
+  minRotateBy: string;
   tokens: TokenRecordView[];
   runs: PushRunView[];
   canRecord: boolean;
@@ -41,7 +43,7 @@ export function MachineUserTokens({
           {last.finishedAt ? `, finished ${formatDateTime(last.finishedAt)}` : ''}.
         </p>
       ) : null}
-      {canRecord ? <TokenControls tokens={tokens} consoleUrl={consoleUrl} /> : null}
+      {canRecord ? <TokenControls tokens={tokens} consoleUrl={consoleUrl} productionEnvironments={environments.filter((environment) => environment.type === 'production').map((environment) => environment.id)} /> : null}
       {unfinished ? (
         <div className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-3">
           <p className="text-sm font-semibold text-amber-950">
@@ -58,7 +60,7 @@ export function MachineUserTokens({
               {tokens.length === 0 ? 'Record its token and push it' : 'Record another token and push it'}
             </h3>
             <div className="mt-3">
-              <RecordTokenPanel machineUserId={machineUserId} environments={environments} defaultTypes={defaultTypes} defaultRotateBy={defaultRotateBy} consoleUrl={consoleUrl} />
+              <RecordTokenPanel machineUserId={machineUserId} environments={environments} defaultTypes={defaultTypes} defaultRotateBy={defaultRotateBy} minRotateBy={minRotateBy} consoleUrl={consoleUrl} />
             </div>
           </section>
         ) : (

@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useRef, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
@@ -9,7 +9,9 @@ import { TextField } from '@/components/ui/field';
 import { SecretForm } from '@/components/ui/secret-form';
 import { useServerAction } from '@/components/ui/use-server-action';
 import { recordTokenAction, resumePushAction } from '@/lib/actions/tokens';
+import type { ForeignVariable } from '@/lib/domain/tokens/foreign-variables';
 import type { PushOutcome } from '@/lib/domain/tokens/push';
+import { PASTED_TOKEN_MAX_LENGTH, TOKEN_NAME_MAX_LENGTH } from '@/lib/validations/tokens';
 import { PushSteps, usePushRun } from './push-progress';
 
 export interface PushTarget {
@@ -17,6 +19,22 @@ export interface PushTarget {
   title: string;
   type: 'production' | 'staging' | 'development';
   status: string;
+  /** An env:PLATFORMSH_CLI_TOKEN Keywarden did not push, as the inventory last saw it (SECURITY.md R8). */
+  foreignVariable: ForeignVariable | null;
+}
+
+const VARIABLE = 'env:PLATFORMSH_CLI_TOKEN';
+
+/** What replacing an environment's foreign variable does, from the inventory; says so when it cannot tell. */
+function describeForeign(foreign: ForeignVariable): string {
+  const parts = [`Holds an ${VARIABLE} that Keywarden did not push (as the last sync saw it).`];
+  if (!foreign.isInheritable) parts.push('Not inheritable: no child environment has a copy of it.');
+  else if (foreign.inheritedBy.length) {
+    parts.push(`Inheritable: replacing it removes the copy that ${foreign.inheritedBy.join(', ')} inherit${foreign.inheritedBy.length === 1 ? 's' : ''} now.`);
+    if (foreign.hasProjectVariable) parts.push('They may fall back to the project-level variable.');
+  } else if (!foreign.unknown.length) parts.push('Inheritable, but no child environment inherits it now.');
+  if (foreign.unknown.length) parts.push(`Keywarden has not read the variables of ${foreign.unknown.join(', ')}: it cannot tell whether they inherit it.`);
+  return parts.join(' ');
 }
 
 const TYPES = ['production', 'staging', 'development'] as const;
@@ -26,7 +44,7 @@ const TYPES = ['production', 'staging', 'development'] as const;
  * sent once with the push, and cleared from the form as soon as the action answers (SECURITY.md T5).
  */
 function TokenField({ label, errors }: { label: string; errors?: string[] }) {
-  return <TextField label={label} name="token" type="password" autoComplete="off" spellCheck={false} autoCapitalize="off" autoCorrect="off" required errors={errors} hint="Shown once in the Platform.sh Console. Keywarden keeps only its fingerprint and last four characters." />;
+  return <TextField label={label} name="token" type="password" autoComplete="off" spellCheck={false} autoCapitalize="off" autoCorrect="off" required maxLength={PASTED_TOKEN_MAX_LENGTH} errors={errors} hint="Shown once in the Platform.sh Console. Keywarden keeps only its fingerprint and last four characters." />;
 }
 
 function Outcome({ outcome }: { outcome: PushOutcome | undefined }) {
@@ -39,12 +57,15 @@ export function RecordTokenPanel({
   environments,
   defaultTypes,
   defaultRotateBy,
+  minRotateBy,
   consoleUrl,
 }: {
   machineUserId: string;
   environments: PushTarget[];
   defaultTypes: readonly string[];
   defaultRotateBy: string;
+  /** The earliest rotate-by date the server accepts (tomorrow). */
+  minRotateBy: string;
   /** Sandbox mode: the simulator's Console page where the machine user creates a token. */
   consoleUrl?: string;
 }) {
@@ -54,12 +75,23 @@ export function RecordTokenPanel({
   const [chosen, setChosen] = useState<string[]>(() => environments.filter((environment) => defaultTypes.includes(environment.type) && environment.status === 'active').map((environment) => environment.id));
   const [confirmReplace, setConfirmReplace] = useState<string[]>([]);
   const [outcome, setOutcome] = useState<PushOutcome>();
+  const [unanswered, setUnanswered] = useState<string[]>([]);
   const { run, isPending, error } = useServerAction(recordTokenAction);
   const progress = usePushRun(runId, isPending);
-  const needsConfirmation = error?.code === 'conflict' ? (error.fieldErrors?.confirmReplace ?? []) : [];
+  const ids = useId();
+  // Known from the inventory before anything is verified; the push's own check may still find one
+  // the last sync did not see, and then asks the same question next to that environment.
+  const foreignIds = new Set([...environments.filter((environment) => environment.foreignVariable).map((environment) => environment.id), ...(error?.code === 'conflict' ? (error.fieldErrors?.confirmReplace ?? []) : [])]);
+  const needsAnswer = chosen.filter((id) => foreignIds.has(id) && !confirmReplace.includes(id));
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    // R8, asked before the 2.5-second verification: nothing is sent until each one is answered.
+    if (needsAnswer.length) {
+      setUnanswered(needsAnswer);
+      return;
+    }
+    setUnanswered([]);
     const form = new FormData(event.currentTarget);
     const id = crypto.randomUUID();
     setRunId(id);
@@ -72,11 +104,13 @@ export function RecordTokenPanel({
       rotateBy: String(form.get('rotateBy') ?? '') || undefined,
       environmentIds: chosen,
       visibleBuild: form.get('visibleBuild') === 'on',
-      confirmReplace,
+      confirmReplace: confirmReplace.filter((id) => chosen.includes(id)),
     });
-    // The value leaves the page with the answer, whatever it is.
+    // The value leaves the page with the answer — unless the only question is a replacement the
+    // person has to answer (a variable the last sync did not see): then they tick it and push again.
+    const isReplaceQuestion = !result.ok && result.error.code === 'conflict' && Boolean(result.error.fieldErrors?.confirmReplace?.length);
     const field = formRef.current?.elements.namedItem('token');
-    if (field instanceof HTMLInputElement) field.value = '';
+    if (field instanceof HTMLInputElement && !isReplaceQuestion) field.value = '';
     if (result.ok) {
       setOutcome(result.data);
       await progress.refetch();
@@ -100,8 +134,8 @@ export function RecordTokenPanel({
       <SecretForm ref={formRef} onSubmit={(event) => void submit(event)} className="space-y-4">
         <TokenField label="API token" errors={fieldErrorsFor(error, 'token')} />
         <div className="grid gap-4 sm:grid-cols-2">
-          <TextField label="Name" name="name" defaultValue="Cron" maxLength={100} required hint="Where it is used, e.g. “backups cron”." errors={fieldErrorsFor(error, 'name')} />
-          <TextField label="Rotate by" name="rotateBy" type="date" defaultValue={defaultRotateBy} hint="Organisation policy: 90 days." errors={fieldErrorsFor(error, 'rotateBy')} />
+          <TextField label="Name" name="name" defaultValue="Cron" maxLength={TOKEN_NAME_MAX_LENGTH} required hint="Where it is used, e.g. “backups cron”." errors={fieldErrorsFor(error, 'name')} />
+          <TextField label="Rotate by" name="rotateBy" type="date" defaultValue={defaultRotateBy} min={minRotateBy} hint="Organisation policy: 90 days. A date after today." errors={fieldErrorsFor(error, 'rotateBy')} />
         </div>
         <fieldset>
           <legend className="text-sm font-medium text-slate-900">Push to these environments (as env:PLATFORMSH_CLI_TOKEN)</legend>
@@ -112,15 +146,46 @@ export function RecordTokenPanel({
                 <ul className="mt-1 space-y-1">
                   {environments
                     .filter((environment) => environment.type === type)
-                    .map((environment) => (
-                      <li key={environment.id}>
-                        <label className="flex items-center gap-2 text-sm text-slate-800">
-                          <input type="checkbox" checked={chosen.includes(environment.id)} onChange={() => setChosen((list) => toggle(list, environment.id))} />
-                          <span className="font-mono">{environment.id}</span>
-                          {environment.status !== 'active' ? <span className="text-xs text-slate-600">({environment.status})</span> : null}
-                        </label>
-                      </li>
-                    ))}
+                    .map((environment) => {
+                      const isForeign = foreignIds.has(environment.id);
+                      const flagId = `${ids}-${environment.id}-foreign`;
+                      return (
+                        <li key={environment.id}>
+                          <label className="flex items-center gap-2 text-sm text-slate-800">
+                            <input
+                              type="checkbox"
+                              checked={chosen.includes(environment.id)}
+                              aria-describedby={isForeign ? flagId : undefined}
+                              onChange={() => {
+                                setChosen((list) => toggle(list, environment.id));
+                                setUnanswered([]);
+                              }}
+                            />
+                            <span className="font-mono">{environment.id}</span>
+                            {environment.status !== 'active' ? <span className="text-xs text-slate-600">({environment.status})</span> : null}
+                          </label>
+                          {isForeign ? (
+                            <p id={flagId} className="ml-6 text-xs text-amber-900">
+                              {environment.foreignVariable ? describeForeign(environment.foreignVariable) : `Holds an ${VARIABLE} that Keywarden did not push (Platform.sh said so at the last attempt).`}
+                            </p>
+                          ) : null}
+                          {isForeign && chosen.includes(environment.id) ? (
+                            <label className="ml-6 mt-1 flex items-center gap-2 text-sm font-medium text-amber-950">
+                              <input
+                                type="checkbox"
+                                checked={confirmReplace.includes(environment.id)}
+                                aria-invalid={unanswered.includes(environment.id)}
+                                onChange={() => {
+                                  setConfirmReplace((list) => toggle(list, environment.id));
+                                  setUnanswered([]);
+                                }}
+                              />
+                              Replace the {VARIABLE} on <span className="font-mono">{environment.id}</span>
+                            </label>
+                          ) : null}
+                        </li>
+                      );
+                    })}
                 </ul>
               </div>
             ))}
@@ -130,25 +195,29 @@ export function RecordTokenPanel({
         <label className="flex items-center gap-2 text-sm text-slate-800">
           <input type="checkbox" name="visibleBuild" /> Visible at build time too (only if a build hook calls the CLI)
         </label>
-        {needsConfirmation.length > 0 ? (
-          <fieldset className="rounded-md border border-amber-300 bg-amber-50 p-3">
-            <legend className="px-1 text-sm font-semibold text-amber-950">Replace variables Keywarden did not push?</legend>
-            <p className="text-sm text-amber-950">Whoever set them may rely on them. Tick each one that may be replaced, paste the token again, and push.</p>
-            {needsConfirmation.map((environmentId) => (
-              <label key={environmentId} className="mt-2 flex items-center gap-2 text-sm text-amber-950">
-                <input type="checkbox" checked={confirmReplace.includes(environmentId)} onChange={() => setConfirmReplace((list) => toggle(list, environmentId))} />
-                Replace the existing env:PLATFORMSH_CLI_TOKEN on <span className="font-mono">{environmentId}</span>
-              </label>
-            ))}
-          </fieldset>
-        ) : null}
         <div aria-live="polite" className="space-y-2">
-          <ErrorSummary error={error} />
+          {unanswered.length ? (
+            <Alert tone="error">
+              {unanswered.length === 1
+                ? `${unanswered[0]} already has an ${VARIABLE} that Keywarden did not push: tick “Replace” next to it, or leave it out.`
+                : `${unanswered.join(', ')} already have an ${VARIABLE} that Keywarden did not push: tick “Replace” next to each, or leave them out.`}{' '}
+              Whoever set it may rely on it. Nothing was sent.
+            </Alert>
+          ) : (
+            <ErrorSummary error={error} />
+          )}
           <Outcome outcome={outcome} />
         </div>
-        <Button type="submit" disabled={isPending || chosen.length === 0}>
-          {isPending ? 'Verifying and pushing…' : 'Verify and push'}
-        </Button>
+        <div className="flex flex-wrap items-center gap-3">
+          <Button type="submit" disabled={isPending || chosen.length === 0} aria-describedby={chosen.length === 0 ? `${ids}-why-disabled` : undefined}>
+            {isPending ? 'Verifying and pushing…' : 'Verify and push'}
+          </Button>
+          {chosen.length === 0 ? (
+            <p id={`${ids}-why-disabled`} className="text-sm text-slate-700">
+              Choose at least one environment.
+            </p>
+          ) : null}
+        </div>
       </SecretForm>
       {runId && progress.data ? <PushSteps run={progress.data} caption="Environments of this push" /> : null}
     </div>

@@ -13,6 +13,7 @@ import { compromiseTokenAction, rotateTokenAction } from '@/lib/actions/tokens';
 import type { PushOutcome } from '@/lib/domain/tokens/push';
 import type { TokenRecordView } from '@/lib/domain/tokens/queries';
 import type { RevocationOutcome } from '@/lib/domain/tokens/rotate';
+import { PASTED_TOKEN_MAX_LENGTH, TOKEN_NAME_MAX_LENGTH } from '@/lib/validations/tokens';
 import { PushSteps, usePushRun } from './push-progress';
 
 type Token = Pick<TokenRecordView, 'id' | 'name' | 'lastFour' | 'environments' | 'platformshTokenId' | 'deletedOnPlatformAt' | 'status'>;
@@ -61,8 +62,8 @@ export function RotateTokenForm({ token, consoleUrl, onDone }: { token: Token; c
           </>
         ) : null}
       </p>
-      <TextField label="New API token" name="token" type="password" autoComplete="off" spellCheck={false} required errors={fieldErrorsFor(error, 'token')} />
-      <TextField label="Name of the new token" name="name" defaultValue={token.name} maxLength={100} required />
+      <TextField label="New API token" name="token" type="password" autoComplete="off" spellCheck={false} required maxLength={PASTED_TOKEN_MAX_LENGTH} errors={fieldErrorsFor(error, 'token')} />
+      <TextField label="Name of the new token" name="name" defaultValue={token.name} maxLength={TOKEN_NAME_MAX_LENGTH} required errors={fieldErrorsFor(error, 'name')} />
       <div aria-live="polite" className="space-y-2">
         <ErrorSummary error={error} />
         {outcome ? <Alert tone={outcome.status === 'succeeded' ? 'success' : 'warning'}>{outcome.message}</Alert> : null}
@@ -75,14 +76,22 @@ export function RotateTokenForm({ token, consoleUrl, onDone }: { token: Token; c
   );
 }
 
-/** Compromised: the plan, in plain words, then its execution. */
-export function CompromiseControl({ token, onDone }: { token: Token; onDone: (message: string, tone: 'success' | 'warning') => void }) {
+/**
+ * Compromised: the plan, in plain words, then its execution. Once it acted, the dialog shows the
+ * outcome only (the plan no longer applies); a revocation left open — the token still to delete on
+ * Platform.sh — can be retried from the outcome, with a live token of the machine user.
+ */
+export function CompromiseControl({ token, productionEnvironments = [], onDone }: { token: Token; productionEnvironments?: readonly string[]; onDone: (message: string, tone: 'success' | 'warning') => void }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [deleteVariables, setDeleteVariables] = useState(true);
   const [outcome, setOutcome] = useState<RevocationOutcome>();
   const { run, isPending, error, reset } = useServerAction(compromiseTokenAction);
   const toDeleteOnPlatform = !token.deletedOnPlatformAt;
+  const isFinishing = token.status === 'compromised';
+  // Production environments whose variable the plan deletes: their cron stops working (issue 14.7).
+  const productionLosing = deleteVariables ? token.environments.filter((environment) => productionEnvironments.includes(environment)) : [];
+  const canRetry = outcome?.status === 'partial' && toDeleteOnPlatform;
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -107,31 +116,42 @@ export function CompromiseControl({ token, onDone }: { token: Token; onDone: (me
           setOpen(true);
         }}
       >
-        {token.status === 'compromised' ? `Finish revoking …${token.lastFour}` : `Mark …${token.lastFour} compromised`}
+        {isFinishing ? `Finish revoking …${token.lastFour}` : `Mark …${token.lastFour} compromised`}
       </Button>
       <Dialog open={open} title={`Revoke …${token.lastFour} as compromised?`} onClose={() => setOpen(false)}>
         <SecretForm onSubmit={(event) => void submit(event)} className="space-y-3">
-          <p>The plan:</p>
-          <ul className="list-disc pl-5">
-            <li>Mark the token compromised in Keywarden.</li>
-            <li>
-              <label className="flex items-start gap-2">
-                <input type="checkbox" checked={deleteVariables} onChange={(event) => setDeleteVariables(event.target.checked)} className="mt-1" />
-                <span>
-                  Delete env:PLATFORMSH_CLI_TOKEN on {token.environments.length ? token.environments.join(', ') : 'no environment (none holds it)'} (each redeploys).
-                </span>
-              </label>
-            </li>
-            <li>
-              {toDeleteOnPlatform
-                ? token.platformshTokenId
-                  ? 'Delete the token on Platform.sh — this needs a live token of the machine user (the compromised one works until deleted). Without one, it stays an open task.'
-                  : 'Keywarden does not know its id on Platform.sh: delete it in the machine user’s Console (an open task).'
-                : 'It is already deleted on Platform.sh.'}
-            </li>
-          </ul>
-          {toDeleteOnPlatform && token.platformshTokenId ? (
-            <TextField label="A live token of this machine user (optional)" name="liveToken" type="password" autoComplete="off" spellCheck={false} errors={fieldErrorsFor(error, 'liveToken')} />
+          {outcome ? null : (
+            <>
+              <p>The plan:</p>
+              <ul className="list-disc pl-5">
+                {isFinishing ? null : <li>Mark the token compromised in Keywarden.</li>}
+                {token.environments.length ? (
+                  <li>
+                    <label className="flex items-start gap-2">
+                      <input type="checkbox" checked={deleteVariables} onChange={(event) => setDeleteVariables(event.target.checked)} className="mt-1" />
+                      <span>Delete env:PLATFORMSH_CLI_TOKEN on {token.environments.join(', ')} (each redeploys).</span>
+                    </label>
+                  </li>
+                ) : (
+                  <li>{isFinishing ? 'Its variables are already deleted: no environment holds it.' : 'No environment holds it: no variable to delete.'}</li>
+                )}
+                <li>
+                  {toDeleteOnPlatform
+                    ? token.platformshTokenId
+                      ? 'Delete the token on Platform.sh — this needs a live token of the machine user (the compromised one works until deleted). Without one, it stays an open task.'
+                      : 'Keywarden does not know its id on Platform.sh: delete it in the machine user’s Console (an open task).'
+                    : 'It is already deleted on Platform.sh.'}
+                </li>
+              </ul>
+              {productionLosing.length ? (
+                <p role="note" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900">
+                  Production will have no token: {productionLosing.join(', ')} {productionLosing.length === 1 ? 'loses its' : 'lose their'} env:PLATFORMSH_CLI_TOKEN, and {productionLosing.length === 1 ? 'its cron fails' : 'their crons fail'} until a new token is pushed there.
+                </p>
+              ) : null}
+            </>
+          )}
+          {toDeleteOnPlatform && token.platformshTokenId && (!outcome || canRetry) ? (
+            <TextField label="A live token of this machine user (optional)" name="liveToken" type="password" autoComplete="off" spellCheck={false} maxLength={PASTED_TOKEN_MAX_LENGTH} errors={fieldErrorsFor(error, 'liveToken')} />
           ) : null}
           <div aria-live="polite" className="space-y-2">
             <ErrorSummary error={error} />
@@ -151,11 +171,11 @@ export function CompromiseControl({ token, onDone }: { token: Token; onDone: (me
             <Button variant="secondary" onClick={() => setOpen(false)} disabled={isPending} autoFocus>
               {outcome ? 'Close' : 'Cancel'}
             </Button>
-            {outcome ? null : (
+            {!outcome || canRetry ? (
               <Button type="submit" variant="danger" disabled={isPending}>
-                {isPending ? 'Revoking…' : 'Revoke as compromised'}
+                {isPending ? 'Revoking…' : outcome ? 'Try again' : 'Revoke as compromised'}
               </Button>
-            )}
+            ) : null}
           </div>
         </SecretForm>
       </Dialog>
@@ -167,7 +187,7 @@ export function CompromiseControl({ token, onDone }: { token: Token; onDone: (me
  * The active tokens' controls. Client-side, so that an outcome stays on screen after the page
  * refreshes and its token is no longer active (a rotation supersedes it).
  */
-export function TokenControls({ tokens, consoleUrl }: { tokens: Token[]; consoleUrl?: string }) {
+export function TokenControls({ tokens, consoleUrl, productionEnvironments }: { tokens: Token[]; consoleUrl?: string; productionEnvironments?: readonly string[] }) {
   const [outcomes, setOutcomes] = useState<Record<string, { message: string; tone: 'success' | 'warning' }>>({});
   const shown = tokens.filter((token) => token.status === 'active' || (token.status === 'compromised' && !token.deletedOnPlatformAt) || outcomes[token.id]);
   return (
@@ -179,7 +199,7 @@ export function TokenControls({ tokens, consoleUrl }: { tokens: Token[]; console
               {token.name} …{token.lastFour} <span className="font-normal text-slate-600">({token.status})</span>
             </h3>
             {token.status === 'active' || (token.status === 'compromised' && !token.deletedOnPlatformAt) ? (
-              <CompromiseControl token={token} onDone={(message, tone) => setOutcomes((previous) => ({ ...previous, [token.id]: { message, tone } }))} />
+              <CompromiseControl token={token} productionEnvironments={productionEnvironments} onDone={(message, tone) => setOutcomes((previous) => ({ ...previous, [token.id]: { message, tone } }))} />
             ) : null}
           </div>
           <div aria-live="polite">{outcomes[token.id] ? <Alert tone={outcomes[token.id]!.tone}>{outcomes[token.id]!.message}</Alert> : null}</div>

@@ -1,18 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { CHECKLIST_STEPS, evaluateChecklist, progressOf, projectChecklist, stepsDone, type ConfigConfirmation, type MachineUserFacts } from './checklist';
+import { CHECKLIST_STEPS, evaluateChecklist, progressOf, projectChecklist, stepsDone, type ConfigConfirmation, type MachineUserFacts, type TokenFacts } from './checklist';
 
 const at = (time: string) => new Date(`2026-11-23T${time}:00Z`);
 
 function facts(overrides: Partial<MachineUserFacts> = {}): MachineUserFacts {
-  return { machineUserId: 'mu-1', email: 'bots+shop-certs@example.com', invitedAt: at('09:00'), isActive: false, acceptedAt: null, token: null, production: null, ...overrides };
+  return { machineUserId: 'mu-1', email: 'bots+shop-certs@example.com', invitedAt: at('09:00'), isActive: false, acceptedAt: null, tokens: [], ...overrides };
 }
+
+/** The first (only) token of `entry`, with `changes`. */
+const withToken = (entry: MachineUserFacts, changes: Partial<TokenFacts>): MachineUserFacts => ({ ...entry, tokens: [{ ...entry.tokens[0]!, ...changes }] });
 
 /** Every fact there, the token used after its push. */
 const complete = facts({
   isActive: true,
   acceptedAt: at('09:05'),
-  token: { lastFour: 'ab12', recordedAt: at('10:00'), lastUsedAt: at('12:00'), lastUsedSeenAt: at('12:01') },
-  production: { environmentId: 'main', pushedAt: at('10:01') },
+  tokens: [{ lastFour: 'ab12', recordedAt: at('10:00'), lastUsedAt: at('12:00'), lastUsedSeenAt: at('12:01'), production: { environmentId: 'main', pushedAt: at('10:01') } }],
 });
 const confirmation: ConfigConfirmation = { confirmedAt: at('11:00'), confirmedBy: 'admin@example.com', note: 'cron renewcert deployed' };
 
@@ -57,14 +59,31 @@ describe('evaluateChecklist', () => {
   });
 
   it('does not count the use that verified the token before its push', () => {
-    const verifiedOnly = { ...complete, token: { ...complete.token!, lastUsedAt: at('10:00'), lastUsedSeenAt: at('10:00') } };
+    const verifiedOnly = withToken(complete, { lastUsedAt: at('10:00'), lastUsedSeenAt: at('10:00') });
     const checklist = evaluateChecklist(verifiedOnly, confirmation);
     expect(checklist.nextStep).toBe('token_first_used');
     expect(checklist.steps.at(-1)?.evidence).toBe('Not used since the push when last seen (2026-11-23 10:00 UTC).');
     // A use at the very instant of the push is not after it either.
-    expect(stepsDone({ ...complete, token: { ...complete.token!, lastUsedAt: at('10:01') } }, confirmation).token_first_used).toBe(false);
+    expect(stepsDone(withToken(complete, { lastUsedAt: at('10:01') }), confirmation).token_first_used).toBe(false);
     // Never seen at all.
-    expect(evaluateChecklist({ ...complete, token: { ...complete.token!, lastUsedAt: null, lastUsedSeenAt: null } }, null).steps.at(-1)?.evidence).toContain('live token');
+    expect(evaluateChecklist(withToken(complete, { lastUsedAt: null, lastUsedSeenAt: null }), null).steps.at(-1)?.evidence).toContain('live token');
+  });
+
+  it('judges each step over every active token: a second token recorded later takes nothing away (issue 14.3)', () => {
+    // The first token is on main and was used there; a second one, just recorded, is on no production environment.
+    const second: TokenFacts = { lastFour: 'HtvE', recordedAt: at('13:00'), lastUsedAt: at('13:00'), lastUsedSeenAt: at('13:00'), production: null };
+    const checklist = evaluateChecklist({ ...complete, tokens: [second, ...complete.tokens] }, confirmation);
+    expect(checklist).toMatchObject({ progress: 6, doneCount: 6, isComplete: true });
+    const evidence = Object.fromEntries(checklist.steps.map((step) => [step.key, step.evidence]));
+    expect(evidence.token_recorded).toBe('2 active tokens of bots+shop-certs@example.com; the newest, …HtvE, recorded on 2026-11-23 13:00 UTC.');
+    expect(evidence.token_on_production).toBe('Token …ab12 pushed to main on 2026-11-23 10:01 UTC.');
+    expect(evidence.token_first_used).toBe('Token …ab12 used on 2026-11-23 12:00 UTC, after the push on 2026-11-23 10:01 UTC (seen 2026-11-23 12:01 UTC).');
+    // Used after its push counts per token: the second token's use (before any push of its own) does not.
+    const firstUnused = withToken(complete, { lastUsedAt: at('10:00') });
+    expect(stepsDone({ ...firstUnused, tokens: [second, ...firstUnused.tokens] }, confirmation).token_first_used).toBe(false);
+    // The step is done from the earliest push to production of any active token.
+    const pushedToo: TokenFacts = { ...second, production: { environmentId: 'main', pushedAt: at('13:01') } };
+    expect(evaluateChecklist({ ...complete, tokens: [pushedToo, ...complete.tokens] }, confirmation).steps[3]).toMatchObject({ at: '2026-11-23T10:01:00.000Z' });
   });
 
   it('counts steps done out of order, but progress stops at the first gap', () => {
@@ -100,7 +119,7 @@ describe('projectChecklist', () => {
     const confirmedAhead = facts({ machineUserId: 'mu-a', invitedAt: at('08:00') });
     const later = facts({ machineUserId: 'mu-b', invitedAt: at('10:00') });
     expect(projectChecklist([confirmedAhead, later], null).machineUser?.id).toBe('mu-b');
-    const recorded = facts({ machineUserId: 'mu-c', invitedAt: at('07:00'), token: { lastFour: 'zz99', recordedAt: at('07:30'), lastUsedAt: null, lastUsedSeenAt: null } });
+    const recorded = facts({ machineUserId: 'mu-c', invitedAt: at('07:00'), tokens: [{ lastFour: 'zz99', recordedAt: at('07:30'), lastUsedAt: null, lastUsedSeenAt: null, production: null }] });
     // Token recorded but not accepted: progress 1 like the others, but one more step done.
     expect(projectChecklist([later, recorded], null).machineUser?.id).toBe('mu-c');
   });

@@ -39,16 +39,22 @@ export interface MachineUserFacts {
   isActive: boolean;
   /** When Keywarden saw it accepted; null when accepted before Keywarden kept that date. */
   acceptedAt: Date | null;
-  /** The newest active token recorded for it. */
-  token: {
-    lastFour: string;
-    recordedAt: Date;
-    /** Platform.sh's `last_used_at`, as last read. */
-    lastUsedAt: Date | null;
-    /** When Keywarden read it. */
-    lastUsedSeenAt: Date | null;
-  } | null;
-  /** The first push of that token to a production environment that succeeded. */
+  /**
+   * Every active token recorded for it, newest first. A step is judged over all of them: recording a
+   * second token (before a rotation, or for another cron) takes nothing away (issue 14.3).
+   */
+  tokens: TokenFacts[];
+}
+
+/** What Keywarden knows of one active token. */
+export interface TokenFacts {
+  lastFour: string;
+  recordedAt: Date;
+  /** Platform.sh's `last_used_at`, as last read. */
+  lastUsedAt: Date | null;
+  /** When Keywarden read it. */
+  lastUsedSeenAt: Date | null;
+  /** Its first push to a production environment that succeeded. */
   production: { environmentId: string; pushedAt: Date } | null;
 }
 
@@ -86,19 +92,34 @@ export interface Checklist {
 const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
 const when = (date: Date) => formatDateTime(date.toISOString());
 
+type OnProduction = TokenFacts & { production: NonNullable<TokenFacts['production']> };
+
+/** The token pushed to production first, of all the active ones. */
+function firstOnProduction(tokens: readonly TokenFacts[]): OnProduction | null {
+  const pushed = tokens.filter((token): token is OnProduction => token.production !== null);
+  return pushed.sort((a, b) => a.production.pushedAt.getTime() - b.production.pushedAt.getTime())[0] ?? null;
+}
+
+/**
+ * The token used after its own push to production (the verification when it was recorded used it
+ * too: only a use after the push counts), the most recent use first; null when none was.
+ */
+function usedAfterPush(tokens: readonly TokenFacts[]): OnProduction | null {
+  const used = tokens.filter((token): token is OnProduction => token.production !== null && token.lastUsedAt !== null && token.lastUsedAt.getTime() > token.production.pushedAt.getTime());
+  return used.sort((a, b) => b.lastUsedAt!.getTime() - a.lastUsedAt!.getTime())[0] ?? null;
+}
+
 /** Whether each step is done: the same rules as the Overview's SQL (lib/domain/onboarding). */
 export function stepsDone(facts: MachineUserFacts | null, confirmation: ConfigConfirmation | null): Record<ChecklistStepKey, boolean> {
-  const pushedAt = facts?.production?.pushedAt;
-  const lastUsedAt = facts?.token?.lastUsedAt;
+  const tokens = facts?.tokens ?? [];
   return {
     // An account Keywarden linked (it already had access) was never invited, but counts as such.
     invited: facts !== null && (facts.invitedAt !== null || facts.isActive),
     accepted: facts?.isActive === true,
-    token_recorded: facts?.token != null,
-    token_on_production: pushedAt != null,
+    token_recorded: tokens.length > 0,
+    token_on_production: firstOnProduction(tokens) !== null,
     config_confirmed: confirmation !== null,
-    // The verification when the token was recorded used it too: only a use after the push counts.
-    token_first_used: pushedAt != null && lastUsedAt != null && lastUsedAt.getTime() > pushedAt.getTime(),
+    token_first_used: usedAfterPush(tokens) !== null,
   };
 }
 
@@ -110,8 +131,10 @@ export function progressOf(done: Record<ChecklistStepKey, boolean>): number {
 
 function evidenceOf(key: ChecklistStepKey, isDone: boolean, facts: MachineUserFacts | null, confirmation: ConfigConfirmation | null): { at: Date | null; evidence: string } {
   const email = facts?.email ?? 'the machine user';
-  const token = facts?.token ?? null;
-  const production = facts?.production ?? null;
+  const tokens = [...(facts?.tokens ?? [])].sort((a, b) => b.recordedAt.getTime() - a.recordedAt.getTime());
+  const newest = tokens[0] ?? null;
+  // With one token, its name goes without saying; with several, each piece of evidence names its token.
+  const which = (token: TokenFacts, capital: string) => (tokens.length > 1 ? `${capital} …${token.lastFour} ` : '');
   switch (key) {
     case 'invited':
       if (!facts) return { at: null, evidence: 'No machine user on this project yet.' };
@@ -120,30 +143,39 @@ function evidenceOf(key: ChecklistStepKey, isDone: boolean, facts: MachineUserFa
     case 'accepted':
       if (isDone) return { at: facts?.acceptedAt ?? null, evidence: facts?.acceptedAt ? `${email} accepted on ${when(facts.acceptedAt)}.` : `${email} has access (accepted before Keywarden kept the date).` };
       return { at: null, evidence: facts ? `Waiting for ${email} to accept the invitation.` : 'Nothing to accept yet.' };
-    case 'token_recorded':
-      if (token) return { at: token.recordedAt, evidence: `Token …${token.lastFour} of ${email} recorded on ${when(token.recordedAt)}.` };
-      return { at: null, evidence: facts ? `No active token of ${email} is recorded.` : 'No token recorded.' };
-    case 'token_on_production':
-      if (production) return { at: production.pushedAt, evidence: `Pushed to ${production.environmentId} on ${when(production.pushedAt)}.` };
-      return { at: null, evidence: token ? `Token …${token.lastFour} is on no production environment.` : 'No token to push yet.' };
+    case 'token_recorded': {
+      if (!newest) return { at: null, evidence: facts ? `No active token of ${email} is recorded.` : 'No token recorded.' };
+      const first = tokens[tokens.length - 1]!;
+      if (tokens.length === 1) return { at: newest.recordedAt, evidence: `Token …${newest.lastFour} of ${email} recorded on ${when(newest.recordedAt)}.` };
+      return { at: first.recordedAt, evidence: `${tokens.length} active tokens of ${email}; the newest, …${newest.lastFour}, recorded on ${when(newest.recordedAt)}.` };
+    }
+    case 'token_on_production': {
+      const pushed = firstOnProduction(tokens);
+      if (pushed) return { at: pushed.production.pushedAt, evidence: `${which(pushed, 'Token')}${tokens.length > 1 ? 'pushed' : 'Pushed'} to ${pushed.production.environmentId} on ${when(pushed.production.pushedAt)}.` };
+      if (!newest) return { at: null, evidence: 'No token to push yet.' };
+      return { at: null, evidence: tokens.length === 1 ? `Token …${newest.lastFour} is on no production environment.` : `None of the ${tokens.length} active tokens is on a production environment.` };
+    }
     case 'config_confirmed':
       if (confirmation) {
         const note = confirmation.note ? `: “${confirmation.note}”.` : '.';
         return { at: confirmation.confirmedAt, evidence: `Confirmed by ${confirmation.confirmedBy ?? 'a deleted account'} on ${when(confirmation.confirmedAt)}${note}` };
       }
       return { at: null, evidence: 'Nobody has confirmed yet that the deployed app configuration has the cron and the build hook.' };
-    case 'token_first_used':
-      if (isDone && token?.lastUsedAt && production) {
-        const seen = token.lastUsedSeenAt ? ` (seen ${when(token.lastUsedSeenAt)})` : '';
-        return { at: token.lastUsedAt, evidence: `Used on ${when(token.lastUsedAt)}, after the push on ${when(production.pushedAt)}${seen}.` };
+    case 'token_first_used': {
+      const used = usedAfterPush(tokens);
+      if (used) {
+        const seen = used.lastUsedSeenAt ? ` (seen ${when(used.lastUsedSeenAt)})` : '';
+        return { at: used.lastUsedAt, evidence: `${which(used, 'Token')}${tokens.length > 1 ? 'used' : 'Used'} on ${when(used.lastUsedAt!)}, after the push on ${when(used.production.pushedAt)}${seen}.` };
       }
-      if (!production) return { at: null, evidence: 'Waits for the token to be on production.' };
+      const pushed = firstOnProduction(tokens);
+      if (!pushed) return { at: null, evidence: 'Waits for the token to be on production.' };
       return {
         at: null,
-        evidence: token?.lastUsedSeenAt
-          ? `Not used since the push when last seen (${when(token.lastUsedSeenAt)}).`
+        evidence: pushed.lastUsedSeenAt
+          ? `Not used since the push when last seen (${when(pushed.lastUsedSeenAt)}).`
           : 'Not seen in use since the push. Keywarden sees it the next time it reads the token list with a live token of the machine user.',
       };
+    }
   }
 }
 

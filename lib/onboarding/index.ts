@@ -40,4 +40,5 @@ export {
   type ChecklistStepKey,
   type ConfigConfirmation,
   type MachineUserFacts,
+  type TokenFacts,
 } from './checklist';

@@ -3,10 +3,13 @@
 // its own so that the machine-user and token schemas can both use it without importing each other.
 import { z } from 'zod';
 
+/** Longer than any Platform.sh API token: the token inputs carry it as their maxLength. */
+export const PASTED_TOKEN_MAX_LENGTH = 512;
+
 /** A pasted API token: printable, no whitespace inside, of a plausible length. */
 export const pastedTokenSchema = z
   .string({ error: 'Paste the API token.' })
   .trim()
   .min(16, 'That is too short to be a Platform.sh API token.')
-  .max(512, 'That is too long to be a Platform.sh API token.')
+  .max(PASTED_TOKEN_MAX_LENGTH, 'That is too long to be a Platform.sh API token.')
   .regex(/^[\x21-\x7e]+$/, 'An API token has no spaces or special characters: paste it exactly as shown.');

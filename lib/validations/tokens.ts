@@ -2,15 +2,31 @@
 // field errors name the problem, not the value (SECURITY.md T5).
 import { z } from 'zod';
 import { machineUserIdSchema } from './machine-users';
-import { pastedTokenSchema } from './pasted-token';
+import { PASTED_TOKEN_MAX_LENGTH, pastedTokenSchema } from './pasted-token';
 import { textSchema } from './text';
+
+export { PASTED_TOKEN_MAX_LENGTH };
 
 const environmentIdSchema = z.string().trim().min(1).max(255).regex(/^[A-Za-z0-9._-]+$/, 'Unknown environment.');
 
-const tokenNameSchema = textSchema({ max: 100 }).pipe(z.string().min(1, 'Name the token (e.g. where it is used).'));
 
 /** Organisation policy: a token is rotated within this many days unless another date is chosen. */
 export const DEFAULT_ROTATE_AFTER_DAYS = 90;
+
+/** The earliest rotate-by date (YYYY-MM-DD, UTC): tomorrow. Today or earlier would record a token overdue. */
+export function earliestRotateBy(now: Date = new Date()): string {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)).toISOString().slice(0, 10);
+}
+
+/** A rotate-by date after today (issue 14.8: a date in the past made a token born overdue). */
+const rotateBySchema = z.iso
+  .date({ error: 'Choose a date.' })
+  .refine((date) => date >= earliestRotateBy(), { error: 'Choose a date after today: a token is never recorded overdue.' });
+
+/** A token's name: the record and rotate forms' inputs carry the same maxLength. */
+export const TOKEN_NAME_MAX_LENGTH = 100;
+
+const tokenNameSchema = textSchema({ max: TOKEN_NAME_MAX_LENGTH }).pipe(z.string().min(1, 'Name the token (e.g. where it is used).'));
 
 export const recordTokenSchema = z.strictObject({
   machineUserId: machineUserIdSchema,
@@ -18,7 +34,7 @@ export const recordTokenSchema = z.strictObject({
   runId: z.uuid(),
   token: pastedTokenSchema,
   name: tokenNameSchema,
-  rotateBy: z.iso.date({ error: 'Choose a date.' }).optional(),
+  rotateBy: rotateBySchema.optional(),
   environmentIds: z.array(environmentIdSchema).min(1, 'Choose at least one environment.').max(200),
   visibleBuild: z.boolean().default(false),
   /** Environments whose existing variable (not pushed by Keywarden) the person agreed to replace. */
@@ -37,7 +53,7 @@ export const rotateTokenSchema = z.strictObject({
   runId: z.uuid(),
   token: pastedTokenSchema,
   name: tokenNameSchema,
-  rotateBy: z.iso.date({ error: 'Choose a date.' }).optional(),
+  rotateBy: rotateBySchema.optional(),
   visibleBuild: z.boolean().default(false),
 });
 

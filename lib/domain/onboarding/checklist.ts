@@ -1,12 +1,13 @@
 // The onboarding checklist from the database: one set-based query reads each machine user's facts
-// (invitation, acceptance, newest active token, its first push to production, its last use) and
-// each project's latest confirmation. The project page judges them with the pure core
+// (invitation, acceptance, every active token with its first push to production and its last use)
+// and each project's latest confirmation. A step is judged over all the active tokens of a machine
+// user, never the newest one alone (issue 14.3: a second token must not undo "on production"). The project page judges them with the pure core
 // (lib/onboarding/checklist.ts); the Overview judges them in SQL, with a CASE built from the same
 // ordered step list, so that 2,000 projects are filtered and paginated in the database.
 import 'server-only';
 import { ruleFor } from '@/lib/auth/authorize';
 import { getDb, Prisma } from '@/lib/db';
-import { CHECKLIST_STEPS, projectChecklist, evaluateChecklist, type Checklist, type ChecklistStepKey, type ConfigConfirmation, type MachineUserFacts } from '@/lib/onboarding/checklist';
+import { CHECKLIST_STEPS, projectChecklist, evaluateChecklist, type Checklist, type ChecklistStepKey, type ConfigConfirmation, type MachineUserFacts, type TokenFacts } from '@/lib/onboarding/checklist';
 import type { RequestContext } from '../context';
 
 /** Machine users that can still be onboarded (removed and cancelled ones have left the project). */
@@ -27,23 +28,33 @@ function factsCte(projects: Prisma.Sql): Prisma.Sql {
       WHERE m.state::text IN ${LIVE_STATES_SQL} AND m.project_id IN (SELECT id FROM scope)
     ),
     tok AS (
-      -- The newest active token of each machine user.
-      SELECT DISTINCT ON (t.machine_user_id) t.machine_user_id, t.id, t.last_four, t.recorded_at, t.last_used_at, t.last_used_seen_at
+      -- Every active token of each machine user.
+      SELECT t.machine_user_id, t.id, t.last_four, t.recorded_at, t.last_used_at, t.last_used_seen_at
       FROM api_tokens t JOIN mu ON mu.id = t.machine_user_id
       WHERE t.status = 'active'
-      ORDER BY t.machine_user_id, t.recorded_at DESC
     ),
     prod AS (
-      -- Its first push to a production environment (a revocation's delete steps aside).
+      -- Each one's first push to a production environment (a revocation's delete steps aside).
       SELECT DISTINCT ON (r.token_id) r.token_id, s.environment_id, s.updated_at AS pushed_at
       FROM tok JOIN push_runs r ON r.token_id = tok.id JOIN push_steps s ON s.run_id = r.id
       WHERE s.status = 'succeeded' AND s.environment_type = 'production' AND s.operation IS DISTINCT FROM 'delete'
       ORDER BY r.token_id, s.updated_at ASC
     ),
+    tokfacts AS (
+      -- One row per active token: what the project page judges (toFacts()).
+      SELECT tok.machine_user_id, tok.last_four, tok.recorded_at, tok.last_used_at, tok.last_used_seen_at, prod.environment_id, prod.pushed_at
+      FROM tok LEFT JOIN prod ON prod.token_id = tok.id
+    ),
+    tokagg AS (
+      -- The same judged over all of a machine user's active tokens: what the Overview needs (stepsDone()).
+      SELECT machine_user_id, COUNT(*)::int AS token_count, MIN(pushed_at) AS pushed_at,
+             COALESCE(BOOL_OR(pushed_at IS NOT NULL AND last_used_at IS NOT NULL AND last_used_at > pushed_at), FALSE) AS is_used_after_push
+      FROM tokfacts GROUP BY machine_user_id
+    ),
     facts AS (
       SELECT mu.id AS machine_user_id, mu.project_id, mu.email, mu.state, mu.invitation_sent_at, mu.accepted_at, mu.created_at,
-             tok.last_four, tok.recorded_at, tok.last_used_at, tok.last_used_seen_at, prod.environment_id, prod.pushed_at
-      FROM mu LEFT JOIN tok ON tok.machine_user_id = mu.id LEFT JOIN prod ON prod.token_id = tok.id
+             tokagg.token_count, tokagg.pushed_at, tokagg.is_used_after_push
+      FROM mu LEFT JOIN tokagg ON tokagg.machine_user_id = mu.id
     ),
     conf AS (
       SELECT DISTINCT ON (c.project_id) c.project_id, c.confirmed_at, c.note, u.email AS confirmed_by
@@ -57,10 +68,11 @@ function factsCte(projects: Prisma.Sql): Prisma.Sql {
 const STEP_DONE_SQL: Record<ChecklistStepKey, Prisma.Sql> = {
   invited: Prisma.sql`(f.machine_user_id IS NOT NULL AND (f.invitation_sent_at IS NOT NULL OR f.state = 'active'))`,
   accepted: Prisma.sql`(f.state IS NOT NULL AND f.state = 'active')`,
-  token_recorded: Prisma.sql`(f.last_four IS NOT NULL)`,
+  token_recorded: Prisma.sql`(f.token_count IS NOT NULL AND f.token_count > 0)`,
   token_on_production: Prisma.sql`(f.pushed_at IS NOT NULL)`,
   config_confirmed: Prisma.sql`(conf.project_id IS NOT NULL)`,
-  token_first_used: Prisma.sql`(f.pushed_at IS NOT NULL AND f.last_used_at IS NOT NULL AND f.last_used_at > f.pushed_at)`,
+  // Some active token was used after its own first push to production.
+  token_first_used: Prisma.sql`(f.is_used_after_push IS TRUE)`,
 };
 
 /** Steps done in a row from the first, in CHECKLIST_STEPS order (progressOf() in SQL). */
@@ -82,8 +94,12 @@ interface FactsRow {
   invitation_sent_at: Date | null;
   accepted_at: Date | null;
   created_at: Date;
-  last_four: string | null;
-  recorded_at: Date | null;
+}
+
+interface TokenFactsRow {
+  machine_user_id: string;
+  last_four: string;
+  recorded_at: Date;
   last_used_at: Date | null;
   last_used_seen_at: Date | null;
   environment_id: string | null;
@@ -97,15 +113,24 @@ interface ConfirmationRow {
   confirmed_by: string | null;
 }
 
-function toFacts(row: FactsRow): MachineUserFacts {
+function toTokenFacts(row: TokenFactsRow): TokenFacts {
+  return {
+    lastFour: row.last_four,
+    recordedAt: row.recorded_at,
+    lastUsedAt: row.last_used_at,
+    lastUsedSeenAt: row.last_used_seen_at,
+    production: row.environment_id && row.pushed_at ? { environmentId: row.environment_id, pushedAt: row.pushed_at } : null,
+  };
+}
+
+function toFacts(row: FactsRow, tokens: TokenFactsRow[]): MachineUserFacts {
   return {
     machineUserId: row.machine_user_id,
     email: row.email,
     invitedAt: row.invitation_sent_at,
     isActive: row.state === 'active',
     acceptedAt: row.accepted_at,
-    token: row.last_four && row.recorded_at ? { lastFour: row.last_four, recordedAt: row.recorded_at, lastUsedAt: row.last_used_at, lastUsedSeenAt: row.last_used_seen_at } : null,
-    production: row.environment_id && row.pushed_at ? { environmentId: row.environment_id, pushedAt: row.pushed_at } : null,
+    tokens: tokens.filter((token) => token.machine_user_id === row.machine_user_id).map(toTokenFacts),
   };
 }
 
@@ -124,13 +149,14 @@ export interface ProjectChecklists {
 export async function readProjectChecklists(projectId: string): Promise<ProjectChecklists> {
   const db = getDb();
   const scope = Prisma.sql`SELECT ${projectId}::text AS id`;
-  const [rows, confirmations] = await Promise.all([
-    db.$queryRaw<FactsRow[]>`WITH ${factsCte(scope)} SELECT * FROM facts ORDER BY created_at DESC, machine_user_id`,
+  const [rows, tokens, confirmations] = await Promise.all([
+    db.$queryRaw<FactsRow[]>`WITH ${factsCte(scope)} SELECT machine_user_id, project_id, email, state, invitation_sent_at, accepted_at, created_at FROM facts ORDER BY created_at DESC, machine_user_id`,
+    db.$queryRaw<TokenFactsRow[]>`WITH ${factsCte(scope)} SELECT * FROM tokfacts ORDER BY recorded_at DESC`,
     db.$queryRaw<ConfirmationRow[]>`WITH ${factsCte(scope)} SELECT * FROM conf`,
   ]);
   const latest = confirmations[0];
   const confirmation = latest ? { confirmedAt: latest.confirmed_at, confirmedBy: latest.confirmed_by, note: latest.note } : null;
-  const facts = rows.map(toFacts);
+  const facts = rows.map((row) => toFacts(row, tokens));
   return { project: projectChecklist(facts, confirmation), machineUsers: facts.map((entry) => evaluateChecklist(entry, confirmation)), confirmation };
 }
 

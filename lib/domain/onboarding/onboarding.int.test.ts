@@ -149,6 +149,16 @@ describe.each(TEST_DATABASE_KINDS)('the onboarding checklist on %s', (kind) => {
     expect(kit.data.machineUsers).toEqual([expect.objectContaining({ id: machineUserId, email, permissions: ['viewer', 'production:contributor'], pushed: { environmentIds: ['main'], visibleBuild: false } })]);
     expect(kit.data.confirmations).toHaveLength(1);
     expect(kit.data).toMatchObject({ canConfirm: true, canOnboard: true, isSandbox: true });
+
+    // A second token, recorded for staging only, takes nothing away: every step is judged over all
+    // the active tokens, not the newest one (issue 14.3).
+    const second = sim.store.issueApiToken(accepted.user_id, 'second').token;
+    expect(await recordAndPushToken(admin, { machineUserId, runId: randomUUID(), token: second, name: 'staging cron', environmentIds: ['staging'], visibleBuild: false }, deps)).toMatchObject({ ok: true, data: { status: 'succeeded' } });
+    checklist = await checklistOf(DOCS);
+    expect(checklist).toMatchObject({ isComplete: true, progress: 6 });
+    expect(checklist.steps[2]?.evidence).toMatch(/^2 active tokens of .*; the newest, …\S{4}, recorded on /);
+    expect(checklist.steps[3]?.evidence).toMatch(/^Token …\S{4} pushed to main on /);
+    await expectOverviewAgrees(DOCS);
   });
 
   it('keeps the last use of every listed token when a live token of the machine user is read', async () => {

@@ -24,6 +24,8 @@ const KEY = 'fingerprint-key-for-tests-0123456789abcdefghijkl';
 const STOREFRONT = 'k3v7rq2mhx4ta';
 const PORTAL = 'm2x6bc9vqp3ln';
 const TOOLS = 'w8c4qe2uxh9pd';
+/** Its main holds an env:PLATFORMSH_CLI_TOKEN set by hand long ago, inheritable. */
+const CHECKOUT = 'p9d2nw5lzc8ub';
 const VARIABLES = '/projects/{projectId}/environments/{environmentId}/variables';
 
 describe.each(TEST_DATABASE_KINDS)('tokens on %s', (kind) => {
@@ -112,6 +114,46 @@ describe.each(TEST_DATABASE_KINDS)('tokens on %s', (kind) => {
     expect(sim.requestLog.entries.some((entry) => entry.body.includes(JSON.stringify(token).slice(1, -1)))).toBe(true);
   });
 
+  it('names the state of a token pasted again and says what to do: no "resume" without a run to resume (issue 14.5)', async () => {
+    const { machineUserId, token } = await activeMachineUser(PORTAL);
+    const targets = environmentsOf(PORTAL).slice(6, 7);
+    expect(await recordAndPushToken(admin, input(machineUserId, token, targets), deps)).toMatchObject({ ok: true, data: { status: 'succeeded' } });
+    const record = await db.apiToken.findFirstOrThrow({ where: { machineUserId } });
+    const again = async (value: string) => {
+      const result = await recordAndPushToken(admin, input(machineUserId, value, targets), deps);
+      expect(result).toMatchObject({ ok: false, error: { code: 'conflict' } });
+      return result.ok ? '' : result.error.message;
+    };
+    const last = token.slice(-4);
+
+    // Active, its push complete: nothing to resume.
+    const active = await again(token);
+    expect(active).toBe(`This token (…${last}) is already recorded and active, on ${targets[0]}. A token is recorded once: to put a token on other environments, create a new one in the Platform.sh Console and record it.`);
+    expect(active).not.toContain('resume');
+
+    // Active, its push partial: resuming is the way.
+    await db.pushRun.updateMany({ where: { tokenId: record.id }, data: { status: 'partial' } });
+    expect(await again(token)).toBe(`This token (…${last}) is already recorded and its push is partial: paste it into “Resume the push” to finish it.`);
+    await db.pushRun.updateMany({ where: { tokenId: record.id }, data: { status: 'succeeded' } });
+
+    // Compromised (still alive on Platform.sh: no live token was given to delete it).
+    expect(await markTokenCompromised(admin, { tokenId: record.id, deleteVariables: true }, deps)).toMatchObject({ ok: true, data: { status: 'partial' } });
+    const compromised = await again(token);
+    expect(compromised).toMatch(new RegExp(`^This token \\(…${last}\\) was marked compromised on \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC: never use it again\\. It is not deleted on Platform\\.sh yet: delete it in the machine user’s Console \\(or finish revoking it here\\), then create a new token there and record that one\\.$`));
+    expect(compromised).not.toContain('resume');
+
+    // Superseded by a rotation, or revoked, and deleted on Platform.sh: create a new one.
+    for (const status of ['superseded', 'revoked'] as const) {
+      await db.apiToken.update({ where: { id: record.id }, data: { status, statusChangedAt: new Date('2026-11-30T08:00:00Z'), deletedOnPlatformAt: new Date('2026-11-30T08:01:00Z') } });
+      const message = await again(token);
+      expect(message).toBe(
+        status === 'superseded'
+          ? `This token (…${last}) was replaced by a rotation on 2026-11-30 08:00 UTC and is deleted on Platform.sh. Create a new token in the machine user’s Platform.sh Console and record that one.`
+          : `This token (…${last}) was revoked on 2026-11-30 08:00 UTC and is deleted on Platform.sh. Create a new token in the machine user’s Platform.sh Console and record that one.`,
+      );
+    }
+  });
+
   it('refuses a token of another account (a human’s) and writes nothing to Platform.sh', async () => {
     const { machineUserId } = await activeMachineUser(PORTAL);
     const human = sim.demo!.humans[0]!;
@@ -162,6 +204,22 @@ describe.each(TEST_DATABASE_KINDS)('tokens on %s', (kind) => {
     const precise = await recordAndPushToken(admin, input(own.machineUserId, elsewhere.token, environmentsOf(TOOLS).slice(6, 7)), deps);
     expect(precise).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining(`belongs to ${elsewhereEmail}`) } });
     for (const form of encodingsOf(elsewhere.token)) expect(await databaseText(db)).not.toContain(form);
+  });
+
+  it('flags, from the inventory, the environments whose variable Keywarden did not push and the children that inherit it (issue 14.6)', async () => {
+    const { machineUserId, token } = await activeMachineUser(CHECKOUT);
+    const view = await getMachineUserTokens(admin, machineUserId);
+    if (!view.ok) throw new Error(view.error.message);
+    const foreign = Object.fromEntries(view.data.environments.map((environment) => [environment.id, environment.foreignVariable]));
+    // Set by hand on main, inheritable: staging and the four branches inherit it (the seed).
+    expect(foreign.main).toEqual({ isInheritable: true, inheritedBy: ['feature-cart', 'feature-search', 'fix-login', 'hotfix-vat', 'staging'], unknown: [], hasProjectVariable: false, seenAt: expect.any(String) });
+    expect(Object.entries(foreign).filter(([, variable]) => variable !== null).map(([id]) => id)).toEqual(['main']);
+    expect(view.data.minRotateBy).toBe(new Date(Date.now() + 86_400_000).toISOString().slice(0, 10));
+
+    // Once this machine user's token is there, the variable is Keywarden's: no longer flagged.
+    expect(await recordAndPushToken(admin, input(machineUserId, token, ['main'], { confirmReplace: ['main'] }), deps)).toMatchObject({ ok: true, data: { status: 'succeeded' } });
+    const after = await getMachineUserTokens(admin, machineUserId);
+    expect(after.ok && after.data.environments.find((environment) => environment.id === 'main')?.foreignVariable).toBeNull();
   });
 
   it('replaces a variable Keywarden did not push only after an explicit confirmation (R8)', async () => {

@@ -18,6 +18,7 @@ import { forgetSecret, registerSecret } from '@/lib/security/redact';
 import { DEFAULT_ROTATE_AFTER_DAYS, recordTokenSchema, resumePushSchema } from '@/lib/validations/tokens';
 import type { RequestContext } from '../context';
 import { closeInterruptedRuns, keepRunAlive } from './interrupted';
+import { describeRecordedAgain } from './recorded-again';
 import { recordRemoteTokens } from './remote-tokens';
 import { describePlatformshFailure, mayHaveApplied } from '../machine-users/steps';
 import { finishRotation } from './rotate';
@@ -135,7 +136,8 @@ export async function recordedAlready(viewer: Actor, fingerprint: string, machin
   const known = await getDb().apiToken.findUnique({ where: { fingerprint }, include: { machineUser: { select: { email: true, projectId: true, project: { select: { title: true } } } } } });
   if (!known) return null;
   if (known.machineUserId === machineUserId) {
-    const message = `This token (…${known.lastFour}) is already recorded. To finish its push, resume the run with it.`;
+    // Its state and what to do: never "resume the run" when there is none (issue 14.5).
+    const message = await describeRecordedAgain(known);
     return { message, auditReason: message };
   }
   const precise = `This token is already recorded for ${known.machineUser.email} on ${known.machineUser.project.title} (${known.machineUser.projectId}).`;

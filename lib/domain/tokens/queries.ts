@@ -7,8 +7,9 @@ import { getDb, type Prisma } from '@/lib/db';
 import { fail, fieldErrorsOf, ok, type ActionResult } from '@/lib/errors';
 import { fingerprintOf } from '@/lib/security/fingerprint';
 import { forgetSecret, registerSecret } from '@/lib/security/redact';
-import { DEFAULT_ROTATE_AFTER_DAYS, lookupTokenSchema } from '@/lib/validations/tokens';
+import { DEFAULT_ROTATE_AFTER_DAYS, earliestRotateBy, lookupTokenSchema } from '@/lib/validations/tokens';
 import type { RequestContext } from '../context';
+import { foreignVariablesOf, type ForeignVariable } from './foreign-variables';
 import { currentHoldings, driftOf } from './holders';
 import { closeInterruptedRuns } from './interrupted';
 import { remoteTokenList, type RemoteTokenListView } from './remote-tokens';
@@ -122,8 +123,13 @@ export interface MachineUserTokensView {
   tokens: TokenRecordView[];
   runs: PushRunView[];
   defaultRotateBy: string;
-  /** The project's environments, as the last sync saw them: where a push can go. */
-  environments: { id: string; title: string; type: 'production' | 'staging' | 'development'; status: string }[];
+  /** The earliest rotate-by date allowed: tomorrow (a token is never recorded overdue). */
+  minRotateBy: string;
+  /**
+   * The project's environments, as the last sync saw them: where a push can go, each with the
+   * `env:PLATFORMSH_CLI_TOKEN` Keywarden did not push that it holds, if any (R8).
+   */
+  environments: { id: string; title: string; type: 'production' | 'staging' | 'development'; status: string; foreignVariable: ForeignVariable | null }[];
   /** Its token list on Platform.sh as last seen. */
   remote: RemoteTokenListView;
 }
@@ -135,14 +141,22 @@ export async function getMachineUserTokens(context: RequestContext, machineUserI
   if (!machineUser || !authorize(context.actor, 'token.read', { projectId: machineUser.projectId }).allowed) return fail('not_found', 'There is no such machine user.');
   // A push a crash interrupted shows as partial, with its resume, rather than running for ever.
   await closeInterruptedRuns(db, { machineUserId });
-  const [tokens, environments, runs, remote] = await Promise.all([
+  const [tokens, environments, runs, remote, foreign] = await Promise.all([
     db.apiToken.findMany({ where: { machineUserId }, include: tokenInclude, orderBy: { recordedAt: 'desc' } }),
     db.environment.findMany({ where: { projectId: machineUser.projectId }, select: { id: true, title: true, type: true, status: true }, orderBy: [{ type: 'asc' }, { id: 'asc' }] }),
     db.pushRun.findMany({ where: { machineUserId }, include: { steps: true, token: { select: { lastFour: true } } }, orderBy: { startedAt: 'desc' }, take: 10 }),
     remoteTokenList(machineUserId),
+    foreignVariablesOf(machineUserId, machineUser.projectId),
   ]);
   const defaultRotateBy = new Date(Date.now() + DEFAULT_ROTATE_AFTER_DAYS * 86_400_000).toISOString().slice(0, 10);
-  return ok({ tokens: await toTokenViews(tokens), runs: runs.map(toRunView), defaultRotateBy, environments, remote });
+  return ok({
+    tokens: await toTokenViews(tokens),
+    runs: runs.map(toRunView),
+    defaultRotateBy,
+    minRotateBy: earliestRotateBy(),
+    environments: environments.map((environment) => ({ ...environment, foreignVariable: foreign.get(environment.id) ?? null })),
+    remote,
+  });
 }
 
 /** One push's progress, polled while it runs. */

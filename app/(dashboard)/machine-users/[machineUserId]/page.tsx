@@ -151,6 +151,7 @@ export default async function MachineUserPage({ params }: { params: Promise<{ ma
               environments={tokens.data.environments}
               defaultTypes={PRESETS[machineUser.purpose].tokenEnvironmentTypes}
               defaultRotateBy={tokens.data.defaultRotateBy}
+              minRotateBy={tokens.data.minRotateBy}
               consoleUrl={sandbox ? sandboxTokenConsoleUrl(machineUser.platformshUserId) : undefined}
             />
           ) : (
