@@ -183,9 +183,9 @@ test('an admin changes the roles after a preview, then removes the machine user'
   await admin.getByRole('button', { name: 'Remove machine user' }).click();
   const removeDialog = admin.getByRole('dialog', { name: `Remove ${machineUser.email}?` });
   await expect(removeDialog.getByRole('listitem')).toHaveText([
+    'It has no token to revoke.',
     `Revoke its access to ${docs.title} on Platform.sh (the account itself stays, with no access to this project).`,
     'Keep its record in Keywarden as “removed”, with its history and audit trail.',
-    'Leave its env:PLATFORMSH_CLI_TOKEN variables on the environments; without its access, its token can no longer act on this project.',
   ]);
   const confirm = removeDialog.getByRole('button', { name: 'Remove machine user' });
   const typed = removeDialog.getByLabel(`Type ${machineUser.email} to confirm`);

@@ -2,12 +2,13 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog, Dialog } from '@/components/ui/dialog';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
 import { TextField } from '@/components/ui/field';
+import { SecretForm } from '@/components/ui/secret-form';
 import { useServerAction } from '@/components/ui/use-server-action';
 import {
   acceptInvitationInSandboxAction,
@@ -16,9 +17,11 @@ import {
   removeMachineUserAction,
 } from '@/lib/actions/machine-users';
 import type { StepOutcome } from '@/lib/domain/machine-users/manage';
+import type { OffboardingPlan } from '@/lib/domain/machine-users/offboarding';
 import type { MachineUserSummary } from '@/lib/domain/machine-users/queries';
 import { diffRoles, fromPermissions, type MachineRoles } from '@/lib/machine-users/roles';
 import { formatDateTime } from '@/lib/utils';
+import { PASTED_TOKEN_MAX_LENGTH } from '@/lib/validations/tokens';
 import { RolesEditor, RolesSummary } from './roles-editor';
 
 type Target = Pick<MachineUserSummary, 'id' | 'email' | 'state' | 'permissions' | 'needsSshKey' | 'project' | 'invitationExpiresAt' | 'checkedAt' | 'platformshUserId'>;
@@ -210,12 +213,58 @@ export function ChangeRolesControl({ machineUser, grantLimit, purposeLabel }: { 
   );
 }
 
-export function RemoveControl({ machineUser }: { machineUser: Target }) {
+/** What the removal takes away, in plain words (the plan, before anything is done). */
+function OffboardingPlanView({ plan, revokeTokens, onRevokeTokensChange }: { plan: OffboardingPlan; revokeTokens: boolean; onRevokeTokensChange: (value: boolean) => void }) {
+  if (plan.tokens.length === 0) return <p>It has no token to revoke.</p>;
+  return (
+    <div className="space-y-2">
+      <label className="flex items-start gap-2">
+        <input type="checkbox" name="revokeTokens" checked={revokeTokens} onChange={(event) => onRevokeTokensChange(event.target.checked)} className="mt-1" />
+        <span>Delete its token variables and revoke its tokens (recommended):</span>
+      </label>
+      <ul className="list-disc space-y-1 pl-10">
+        {plan.tokens.map((token) => (
+          <li key={token.id}>
+            <span className="font-medium">
+              {token.name} …{token.lastFour}
+            </span>{' '}
+            ({token.status}):{' '}
+            {token.environments.length ? `delete env:PLATFORMSH_CLI_TOKEN on ${token.environments.join(', ')} (each redeploys), then ` : ''}
+            {token.deletableOnPlatform
+              ? 'delete the token on Platform.sh — with a live token of this machine user (below); without one it stays an open task.'
+              : 'Keywarden does not know its id on Platform.sh: delete it in the machine user’s Console (an open task).'}
+          </li>
+        ))}
+      </ul>
+      {revokeTokens && plan.productionEnvironments.length ? (
+        <Alert tone="warning" title={`Production (${plan.productionEnvironments.join(', ')}) will have no token`}>
+          Cron jobs and hooks there that call the CLI fail until another machine user’s token is pushed.
+        </Alert>
+      ) : null}
+      {!revokeTokens ? <Alert tone="warning">Its tokens stay active and their variables stay on the environments.</Alert> : null}
+      {plan.otherProjects.length ? (
+        <Alert tone="warning" title="The same Platform.sh account reaches other projects">
+          {plan.otherProjects.map((project) => project.title).join(', ')}: its tokens work there too until they are deleted on Platform.sh. Give a live token to delete them.
+        </Alert>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * Remove is offboarding: the dialog shows the plan (variables to delete per token, tokens to
+ * revoke, other projects the account reaches), and by default the removal takes them away. A
+ * removed machine user with tokens still to delete on Platform.sh offers to finish.
+ */
+export function RemoveControl({ machineUser, plan }: { machineUser: Target; plan: OffboardingPlan }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [typed, setTyped] = useState('');
+  const [revokeTokens, setRevokeTokens] = useState(true);
   const [outcome, setOutcome] = useState<StepOutcome>();
   const { run, isPending, error, reset } = useServerAction(removeMachineUserAction);
+  const finishing = machineUser.state === 'removed';
+  const canDeleteOnPlatform = revokeTokens && plan.tokens.some((token) => token.deletableOnPlatform);
   const onPlatformsh =
     machineUser.platformshUserId && (machineUser.state === 'active' || machineUser.state === 'error')
       ? `Revoke its access to ${machineUser.project.title} on Platform.sh (the account itself stays, with no access to this project).`
@@ -223,8 +272,12 @@ export function RemoveControl({ machineUser }: { machineUser: Target }) {
         ? 'Cancel its pending invitation on Platform.sh.'
         : 'Nothing on Platform.sh: it has no access and no pending invitation.';
 
-  async function remove() {
-    const result = await run({ machineUserId: machineUser.id, confirmEmail: typed });
+  async function remove(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const field = event.currentTarget.elements.namedItem('liveToken');
+    const liveToken = field instanceof HTMLInputElement ? field.value : '';
+    const result = await run({ machineUserId: machineUser.id, confirmEmail: typed, revokeTokens, ...(canDeleteOnPlatform && liveToken ? { liveToken } : {}) });
+    if (field instanceof HTMLInputElement) field.value = '';
     if (result.ok) {
       setOutcome(result.data);
       if (result.data.outcome === 'done') setOpen(false);
@@ -232,67 +285,62 @@ export function RemoveControl({ machineUser }: { machineUser: Target }) {
     }
   }
 
-  // Once removed, the page has no Remove button any more: what the removal did is shown here
-  // instead, and focus (which was on the dialog) lands on it.
-  const removedNow = machineUser.state === 'removed';
+  // Once removed (and nothing is left to finish) the page has no Remove button any more: what the
+  // removal did is shown here instead, and focus (which was on the dialog) lands on it.
+  const removedNow = finishing && plan.tokens.length === 0;
   const doneHeading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    if (removedNow && outcome) doneHeading.current?.focus();
-  }, [removedNow, outcome]);
-  if (removedNow) {
-    if (!outcome) return null;
-    return (
-      <section aria-labelledby="machine-user-removed" className="mt-6 rounded-lg border border-slate-200 bg-white p-5">
-        <h2 id="machine-user-removed" ref={doneHeading} tabIndex={-1} className="text-base font-semibold text-slate-900">
-          Removed
-        </h2>
-        <div className="mt-3">
-          <OutcomeMessage outcome={outcome} />
-        </div>
-      </section>
-    );
-  }
+    if (finishing && outcome && !open) doneHeading.current?.focus();
+  }, [finishing, outcome, open]);
+  if (removedNow && !outcome) return null;
 
+  const title = finishing ? 'Finish offboarding' : 'Remove';
   return (
-    <section className="mt-6 rounded-lg border border-red-200 bg-red-50 p-5">
-      <h2 className="text-base font-semibold text-red-900">Remove</h2>
-      <p className="mt-1 text-sm text-red-900">Take this machine user off the project. The record and its history stay.</p>
+    <section aria-labelledby="machine-user-remove" className={`mt-6 rounded-lg border p-5 ${finishing && removedNow ? 'border-slate-200 bg-white' : 'border-red-200 bg-red-50'}`}>
+      <h2 id="machine-user-remove" ref={doneHeading} tabIndex={-1} className="text-base font-semibold text-red-900">
+        {removedNow ? 'Removed' : title}
+      </h2>
+      {removedNow ? null : (
+        <p className="mt-1 text-sm text-red-900">
+          {finishing
+            ? `Removed, but ${plan.tokens.length === 1 ? 'a token is' : `${plan.tokens.length} tokens are`} still to revoke on Platform.sh.`
+            : 'Take this machine user off the project, with what it leaves behind. The record and its history stay.'}
+        </p>
+      )}
       <div className="mt-3 space-y-2">
-        <Button
-          variant="danger"
-          size="sm"
-          onClick={() => {
-            setTyped('');
-            reset();
-            setOutcome(undefined);
-            setOpen(true);
-          }}
-        >
-          Remove machine user
-        </Button>
+        {removedNow ? null : (
+          <Button
+            variant="danger"
+            size="sm"
+            onClick={() => {
+              setTyped('');
+              setRevokeTokens(true);
+              reset();
+              setOutcome(undefined);
+              setOpen(true);
+            }}
+          >
+            {finishing ? 'Finish offboarding' : 'Remove machine user'}
+          </Button>
+        )}
         <div aria-live="polite">{open ? null : <OutcomeMessage outcome={outcome} />}</div>
-        <Dialog
-          open={open}
-          title={`Remove ${machineUser.email}?`}
-          onClose={() => setOpen(false)}
-          footer={
-            <>
-              <Button variant="secondary" onClick={() => setOpen(false)} disabled={isPending} autoFocus>
-                Keep it
-              </Button>
-              <Button variant="danger" onClick={() => void remove()} disabled={isPending || typed.trim().toLowerCase() !== machineUser.email}>
-                {isPending ? 'Removing…' : 'Remove machine user'}
-              </Button>
-            </>
-          }
-        >
-          <div className="space-y-3">
+        <Dialog open={open} title={finishing ? `Finish offboarding ${machineUser.email}?` : `Remove ${machineUser.email}?`} onClose={() => setOpen(false)}>
+          <SecretForm onSubmit={(event) => void remove(event)} className="space-y-3" aria-label={finishing ? 'Finish offboarding' : 'Remove machine user'}>
             <p>This will:</p>
-            <ul className="list-disc pl-5">
-              <li>{onPlatformsh}</li>
-              <li>Keep its record in Keywarden as “removed”, with its history and audit trail.</li>
-              <li>Leave its env:PLATFORMSH_CLI_TOKEN variables on the environments; without its access, its token can no longer act on this project.</li>
+            <ul className="list-disc space-y-1 pl-5">
+              <li>
+                <OffboardingPlanView plan={plan} revokeTokens={revokeTokens} onRevokeTokensChange={setRevokeTokens} />
+              </li>
+              {finishing ? null : (
+                <>
+                  <li>{onPlatformsh}</li>
+                  <li>Keep its record in Keywarden as “removed”, with its history and audit trail.</li>
+                </>
+              )}
             </ul>
+            {canDeleteOnPlatform ? (
+              <TextField label="A live token of this machine user (optional)" name="liveToken" type="password" autoComplete="off" spellCheck={false} maxLength={PASTED_TOKEN_MAX_LENGTH} errors={fieldErrorsFor(error, 'liveToken')} hint="Any of its tokens that still works (one being revoked works until it is deleted). Used once, never stored." />
+            ) : null}
             <TextField
               label={`Type ${machineUser.email} to confirm`}
               value={typed}
@@ -306,7 +354,15 @@ export function RemoveControl({ machineUser }: { machineUser: Target }) {
               <OutcomeMessage outcome={outcome} />
               <ErrorSummary error={error} />
             </div>
-          </div>
+            <div className="flex justify-end gap-2">
+              <Button variant="secondary" onClick={() => setOpen(false)} disabled={isPending} autoFocus>
+                Keep it
+              </Button>
+              <Button type="submit" variant="danger" disabled={isPending || typed.trim().toLowerCase() !== machineUser.email}>
+                {isPending ? 'Working…' : finishing ? 'Finish offboarding' : 'Remove machine user'}
+              </Button>
+            </div>
+          </SecretForm>
         </Dialog>
       </div>
     </section>

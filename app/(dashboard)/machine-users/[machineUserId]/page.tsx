@@ -13,6 +13,7 @@ import { authorize } from '@/lib/auth/authorize';
 import { requirePageContext } from '@/lib/auth/session';
 import { getConfig } from '@/lib/config';
 import { grantLimitsOf } from '@/lib/domain/machine-users/grant-limit';
+import { getOffboardingPlan } from '@/lib/domain/machine-users/offboarding';
 import { getMachineUser } from '@/lib/domain/machine-users/queries';
 import { sandboxTokenConsoleUrl } from '@/lib/domain/machine-users/sandbox';
 import { getMachineUserTokens } from '@/lib/domain/tokens/queries';
@@ -49,7 +50,7 @@ export default async function MachineUserPage({ params }: { params: Promise<{ ma
   const canRemove = authorize(context.actor, 'machine_user.remove', { projectId: machineUser.project.id }).allowed;
   const removed = machineUser.state === 'removed';
   const sandbox = getConfig().platformsh.mode === 'sandbox';
-  const tokens = await getMachineUserTokens(context, machineUser.id);
+  const [tokens, offboarding] = await Promise.all([getMachineUserTokens(context, machineUser.id), getOffboardingPlan(context, machineUser.id)]);
 
   return (
     <>
@@ -189,7 +190,7 @@ export default async function MachineUserPage({ params }: { params: Promise<{ ma
       </section>
 
       {/* Rendered for a removed machine user too: the control then shows what its removal did. */}
-      {canRemove ? <RemoveControl machineUser={machineUser} /> : null}
+      {canRemove && offboarding.ok ? <RemoveControl machineUser={machineUser} plan={offboarding.data} /> : null}
     </>
   );
 }
