@@ -7,9 +7,18 @@ const alias = {
   'server-only': path.resolve(import.meta.dirname, 'lib/testing/server-only-stub.ts'),
 };
 
+// Keys the server would generate into its data directory: fixed here, so that tests write nothing
+// there (the audit log's chain reads its key on every row).
+const env = {
+  KEYWARDEN_SESSION_SECRET: 'test-session-secret-0123456789abcdefghijklmnop',
+  KEYWARDEN_FINGERPRINT_KEY: 'test-fingerprint-key-0123456789abcdefghijklmnop',
+  KEYWARDEN_AUDIT_KEY: 'test-audit-chain-key-0123456789abcdefghijklmnop',
+};
+
 export default defineConfig({
   resolve: { alias },
   test: {
+    env,
     projects: [
       {
         resolve: { alias },

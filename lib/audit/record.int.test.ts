@@ -77,7 +77,8 @@ describe.each(TEST_DATABASE_KINDS)('recordAudit on %s', (kind) => {
       clientAddress: '203.0.113.4',
       details: { from: 'reviewer', to: 'admin' },
       tokenFingerprint: 'fp-1234',
-      mac: null,
+      // Chained (lib/audit/chain.ts): an HMAC-SHA256 in hex.
+      mac: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     expect(event.occurredAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
   });

@@ -4,6 +4,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Action, Actor } from '@/lib/auth/authorize';
 import { getDb, type Database, type Prisma } from '@/lib/db';
 import { logger } from '@/lib/logger';
+import { AUDIT_CHAIN_LOCK, auditChainKey, CHAIN_GENESIS, chainMac, type ChainedFields } from './chain';
 import { knownSecrets, redactValue } from '@/lib/security/redact';
 
 export type AuditOutcome = 'succeeded' | 'refused' | 'invalid' | 'failed';
@@ -36,7 +37,8 @@ export interface AuditEntry {
   secrets?: readonly string[];
 }
 
-type AuditWriter = Pick<Database, 'auditEvent'>;
+/** The app's client or an open transaction: a row written in a transaction is chained inside it. */
+export type AuditWriter = Database | Prisma.TransactionClient;
 
 /**
  * The refusals written during one call of an action (see auditEveryRefusal): lets the action's
@@ -46,22 +48,36 @@ const refusalJournal = new AsyncLocalStorage<{ refusedActions: Set<string> }>();
 
 export async function recordAudit(db: AuditWriter, entry: AuditEntry): Promise<void> {
   const secrets = [...(entry.secrets ?? []), ...knownSecrets()];
-  await db.auditEvent.create({
-    data: {
-      actorId: entry.actor?.id ?? null,
-      actorEmail: entry.actor?.email ?? entry.actorEmail ?? null,
-      actorRole: entry.actor?.role ?? null,
-      actorClaimed: entry.actorClaimed ?? false,
-      action: entry.action,
-      targetType: entry.target?.type ?? null,
-      targetId: entry.target?.id ?? null,
-      outcome: entry.outcome,
-      reason: entry.reason ? redactValue(entry.reason, secrets).slice(0, 1000) : null,
-      clientAddress: entry.clientAddress ?? null,
-      details: entry.details === undefined ? undefined : redactValue(entry.details, secrets),
-      tokenFingerprint: entry.tokenFingerprint ?? null,
-    },
-  });
+  const row = {
+    occurredAt: new Date(),
+    actorId: entry.actor?.id ?? null,
+    actorEmail: entry.actor?.email ?? entry.actorEmail ?? null,
+    actorRole: entry.actor?.role ?? null,
+    actorClaimed: entry.actorClaimed ?? false,
+    action: entry.action,
+    targetType: entry.target?.type ?? null,
+    targetId: entry.target?.id ?? null,
+    outcome: entry.outcome,
+    reason: entry.reason ? redactValue(entry.reason, secrets).slice(0, 1000) : null,
+    clientAddress: entry.clientAddress ?? null,
+    details: entry.details === undefined ? null : redactValue(entry.details, secrets),
+    tokenFingerprint: entry.tokenFingerprint ?? null,
+  } satisfies ChainedFields;
+  const key = auditChainKey();
+  // L2: each row follows the one before it. The lock makes writers take turns until their
+  // transaction ends, so the previous mac read here is the previous row's in the order of seq.
+  const append = async (tx: Prisma.TransactionClient) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
+    const [last] = await tx.$queryRaw<{ mac: string | null }[]>`SELECT mac FROM audit_events ORDER BY seq DESC LIMIT 1`;
+    const { details, ...fields } = row;
+    await tx.auditEvent.create({
+      data: { ...fields, ...(details === null ? {} : { details }), mac: chainMac(key, last?.mac ?? CHAIN_GENESIS, row) },
+    });
+  };
+  // A transaction client has no $connect (it has a $transaction, for nested ones): the app's root
+  // client opens a transaction of its own for the row.
+  if ('$connect' in db) await db.$transaction(append);
+  else await append(db);
   const journal = refusalJournal.getStore();
   if (journal && entry.outcome !== 'succeeded') journal.refusedActions.add(entry.action);
 }
@@ -70,7 +86,7 @@ export async function recordAudit(db: AuditWriter, entry: AuditEntry): Promise<v
 export const STRANGER_REFUSALS_IN_FULL = 3;
 export const STRANGER_WINDOW_SECONDS = 15 * 60;
 
-type RefusalWriter = Pick<Database, 'auditEvent' | '$queryRaw'>;
+type RefusalWriter = AuditWriter;
 
 /**
  * A refusal of a caller without a session (SECURITY.md A6): anyone can cause one, so they are
