@@ -7,7 +7,8 @@ import { seedUser } from './support/seed';
 import { expect, test, uniqueEmail, uniquePassword, waitForHydration } from './support/test';
 
 const GENERIC_FAILURE = 'Sign-in failed. Check your e-mail address and password.';
-const THROTTLED = 'Too many failed attempts. Sign-in is paused for a while; try again later.';
+// The message says how long: the account's block (the address's lasts as long).
+const THROTTLED = `Too many failed attempts. Sign-in is paused for ${ACCOUNT_POLICY.blockSeconds / 60} minutes; try again then.`;
 
 const DASHBOARD_PATHS = ['/', '/projects', '/machine-users', '/tokens', '/review', '/settings', '/audit', '/users'];
 
