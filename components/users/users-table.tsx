@@ -6,7 +6,7 @@ import { ROLE_LABELS } from '@/lib/roles';
 import type { UserStatus, UserSummary as UserRow } from '@/lib/domain/users';
 import { UserRowActions } from './user-row-actions';
 
-const STATUS_TONES = { active: 'green', invited: 'amber', disabled: 'red' } as const satisfies Record<UserStatus, string>;
+const STATUS_TONES = { active: 'green', invited: 'indigo', disabled: 'neutral' } as const satisfies Record<UserStatus, string>;
 
 interface UsersTableProps {
   users: readonly UserRow[];
