@@ -26,7 +26,7 @@ export function navigationFor(role: Actor['role']): NavItem[] {
 
 function Brand({ className }: { className?: string }) {
   return (
-    <Link href="/" className={cn('rounded-sm text-lg font-semibold tracking-tight focus-visible:outline-2 focus-visible:outline-offset-2', className)}>
+    <Link href="/" className={cn('rounded-sm font-semibold tracking-tight focus-visible:outline-2 focus-visible:outline-offset-2', className)}>
       Keywarden
     </Link>
   );
@@ -44,7 +44,7 @@ export function AppShell({ actor, theme, children }: { actor: Actor; theme: Them
         Skip to content
       </a>
       <div className="hidden w-56 shrink-0 flex-col gap-6 bg-shell px-3 py-5 md:flex">
-        <Brand className="px-3 text-shell-text focus-visible:outline-indigo-300" />
+        <Brand className="px-3 text-lg text-shell-text focus-visible:outline-indigo-300" />
         <nav aria-label="Main">
           <NavLinks items={items} />
         </nav>
@@ -53,18 +53,24 @@ export function AppShell({ actor, theme, children }: { actor: Actor; theme: Them
         </div>
       </div>
       <div className="flex min-w-0 flex-1 flex-col">
-        <header className="relative flex items-center gap-3 border-b border-slate-200 bg-white px-4 py-3 md:justify-end md:px-6">
+        <header className="relative flex items-center gap-2 border-b border-slate-200 bg-white px-4 py-3 md:justify-end md:px-6">
           <MobileNav className="md:hidden">
             <div className="space-y-3 rounded-md bg-shell p-3">
+              <p className="px-3 text-sm text-shell-text sm:hidden">
+                Signed in as <Truncated value={actor.email} />
+              </p>
               <nav aria-label="Main">
                 <NavLinks items={items} />
               </nav>
               <ThemeToggle theme={theme} />
             </div>
           </MobileNav>
-          <Brand className="text-slate-900 focus-visible:outline-indigo-700 md:hidden" />
-          <div className="ml-auto flex min-w-0 items-center gap-3 md:ml-0">
-            <Truncated value={actor.email} maxWidth="max-w-[9rem] sm:max-w-xs" className="text-sm text-slate-800" />
+          <Brand className="text-base text-slate-900 focus-visible:outline-indigo-700 md:hidden" />
+          <div className="ml-auto flex min-w-0 items-center gap-2 sm:gap-3 md:ml-0">
+            {/* On a phone the address is in the menu: the header keeps the name, the role and Sign out. */}
+            <span className="hidden min-w-0 sm:inline">
+              <Truncated value={actor.email} maxWidth="max-w-xs" className="text-sm text-slate-800" />
+            </span>
             <Badge tone="indigo">{actor.role}</Badge>
             <SignOutButton />
           </div>

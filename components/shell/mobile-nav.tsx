@@ -5,7 +5,7 @@ import { useIsHydrated } from '@/components/ui/secret-form';
 import { cn } from '@/lib/utils';
 
 const toggleClasses = cn(
-  'inline-flex cursor-pointer items-center gap-2 rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-900 hover:bg-slate-100',
+  'inline-flex cursor-pointer items-center gap-1.5 rounded-md border border-slate-300 px-2.5 py-1.5 text-sm font-medium text-slate-900 hover:bg-slate-100',
   'focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-700',
 );
 

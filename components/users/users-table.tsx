@@ -63,7 +63,7 @@ export function UsersTable({ users, projects, currentUserId, canManage, caption 
                 </span>
               ) : null}
             </td>
-            <td className={cell}>{user.name ? <Truncated value={user.name} maxWidth="max-w-48" /> : '—'}</td>
+            <td className={`${cell} [overflow-wrap:anywhere]`}>{user.name ?? '—'}</td>
             <td className={cell}>
               <Badge tone={user.role === 'admin' ? 'indigo' : 'neutral'}>{ROLE_LABELS[user.role]}</Badge>
             </td>
