@@ -138,4 +138,16 @@ describe.each(TEST_DATABASE_KINDS)('own writes in the inventory on %s', (kind) =
     expect(changed).toMatchObject({ ok: true, data: { outcome: 'done' } });
     expect((await projectPage(PORTAL)).userAccess.find((candidate) => candidate.userId === userId)?.permissions.sort()).toEqual(['production:viewer', 'viewer']);
   });
+
+  it('names Platform.sh accounts: humans by name and e-mail, the dashboard’s own account, and each token variable’s machine user and token', async () => {
+    const { machineUserId, token, email } = await activeMachineUser(PORTAL);
+    const pushed = await recordAndPushToken(admin, { machineUserId, runId: crypto.randomUUID(), token, name: 'Cron nightly', environmentIds: ['main'], visibleBuild: false, confirmReplace: ['main'] }, deps);
+    expect(pushed).toMatchObject({ ok: true });
+    const page = await projectPage(PORTAL);
+    const alice = sim.demo!.humans.find((human) => human.user.email === 'alice@example.com')!.user;
+    expect(page.userAccess.find((grant) => grant.userId === alice.id)?.account).toEqual({ email: 'alice@example.com', displayName: 'Alice Martin' });
+    expect(page.tokenVariables.find((row) => row.environmentId === 'main' && !row.inherited)?.heldBy).toEqual({ machineUserId, email, tokenName: 'Cron nightly', lastFour: token.slice(-4) });
+    // Keywarden did not push the project's other token variables (none here), nor the inherited rows.
+    expect(page.tokenVariables.filter((row) => row.inherited).every((row) => row.heldBy === null)).toBe(true);
+  });
 });

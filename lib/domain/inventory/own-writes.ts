@@ -15,7 +15,16 @@ import { logger } from '@/lib/logger';
 import type { Transaction } from '../mutation';
 import { accessRow, reachesProduction, tokenVariableRow } from './rows';
 
-type Writer = Pick<Transaction, 'tokenVariable' | 'environment' | 'project' | 'projectUserAccess'>;
+type Writer = Pick<Transaction, 'tokenVariable' | 'environment' | 'project' | 'projectUserAccess' | '$executeRaw'>;
+
+/**
+ * Takes the project's row lock until the transaction ends: steps of one push run side by side, and
+ * each recomputes `tokenOnProduction` from the rows it sees; in turns, the last one sees them all.
+ * The sync's rewrite of a project takes the same lock first (its upsert of the project row).
+ */
+async function lockProject(tx: Writer, projectId: string): Promise<void> {
+  await tx.$executeRaw`SELECT 1 FROM projects WHERE id = ${projectId} FOR UPDATE`;
+}
 
 /** The flags a push writes (ARCHITECTURE.md flow 2: sensitive, not inheritable, enabled). */
 export function pushedVariable(flags: { visibleBuild: boolean }, dates: { createdAt: string | null; updatedAt: string }): Variable {
@@ -46,6 +55,7 @@ async function refreshTokenOnProduction(tx: Writer, projectId: string): Promise<
 /** The environment's own token variable, as Keywarden just wrote it (create or update). */
 export async function recordVariableWritten(tx: Writer, projectId: string, environmentId: string, variable: Variable): Promise<void> {
   // An environment the inventory does not know (deleted since) gets no row: the sync would drop it.
+  await lockProject(tx, projectId);
   if (!(await tx.environment.findUnique({ where: { projectId_id: { projectId, id: environmentId } }, select: { id: true } }))) return;
   await tx.tokenVariable.deleteMany({ where: { projectId, environmentId, name: variable.name, inherited: false } });
   await tx.tokenVariable.create({ data: tokenVariableRow(projectId, environmentId, variable) });
@@ -54,6 +64,7 @@ export async function recordVariableWritten(tx: Writer, projectId: string, envir
 
 /** The environment's own token variable, as Keywarden just deleted it. */
 export async function recordVariableDeleted(tx: Writer, projectId: string, environmentId: string): Promise<void> {
+  await lockProject(tx, projectId);
   await tx.tokenVariable.deleteMany({ where: { projectId, environmentId, name: CLI_TOKEN_VARIABLE, inherited: false } });
   await refreshTokenOnProduction(tx, projectId);
 }
