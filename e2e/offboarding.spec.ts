@@ -4,17 +4,22 @@
 // finish it. The token ends dead on Platform.sh, as Platform.sh itself answers.
 import type { APIRequestContext, Page } from '@playwright/test';
 import { acceptInSandbox, demoProject, expectState, openMachineUserInteractive, pageSection, seedMachineUser } from './support/machine-users';
-import { createTokenInConsole, sandboxSimulatorUrl } from './support/sandbox';
+import { sandboxSimulatorUrl } from './support/sandbox';
 import { expect, test, uniqueEmail } from './support/test';
 
 /** No other spec pushes to these two environments of this project. */
 const PROJECT = demoProject('Internal tools');
 const ENVIRONMENTS = ['feature-i18n', 'feature-pwa'] as const;
 
-/** The machine user creates a token in the simulator's Console (the link on its page). */
-async function tokenFromConsole(page: Page): Promise<string> {
+/** The machine user creates a token in the simulator's Console page (the value is shown there, once). */
+async function createTokenInConsole(page: Page): Promise<string> {
   const href = await page.getByRole('link', { name: 'Open the simulator’s Console as this machine user' }).getAttribute('href');
-  const token = await createTokenInConsole(page.context(), href!);
+  const consolePage = await page.context().newPage();
+  await consolePage.goto(href!);
+  const create = consolePage.getByRole('button', { name: /Create/ });
+  if (await create.count()) await create.click();
+  const token = (await consolePage.locator('#api-token').textContent())?.trim() ?? '';
+  await consolePage.close();
   expect(token.length).toBeGreaterThan(20);
   return token;
 }
@@ -33,7 +38,7 @@ test('removing a machine user deletes its variables and revokes its token; the d
   const machineUser = await seedMachineUser(admin, await newApiClient({ as: 'admin' }), { project: PROJECT, purpose: 'custom', email: uniqueEmail('bots+offboard') });
   await acceptInSandbox(admin, machineUser.id, machineUser.email);
   await openMachineUserInteractive(admin, machineUser.id, machineUser.email);
-  const token = await tokenFromConsole(admin);
+  const token = await createTokenInConsole(admin);
   const lastFour = token.slice(-4);
 
   const tokens = pageSection(admin, 'Tokens');
