@@ -77,7 +77,7 @@ export function TokenVariablesSection({ project }: { project: ProjectDetail }) {
         <DataTable
           label="Token variables table"
           caption={`${project.tokenVariableName} variables of ${project.title}`}
-          columns={['Where', 'Belongs to', 'Sensitive', 'Inheritable', 'Enabled', 'Build', 'Runtime', 'Last changed', 'Notes']}
+          columns={['Where', 'Sensitive', 'Inheritable', 'Enabled', 'Build', 'Runtime', 'Last changed', 'Notes']}
         >
           {project.tokenVariables.map((variable) => {
             const concerns = concernsOf(variable);
@@ -86,17 +86,6 @@ export function TokenVariablesSection({ project }: { project: ProjectDetail }) {
                 <td className={cell}>
                   {variable.environmentId === null ? 'Project level' : <span className="font-mono">{variable.environmentId}</span>}
                   {variable.inherited ? <span className="ml-2 text-xs text-slate-600">(inherited)</span> : null}
-                </td>
-                <td className={cell}>
-                  {variable.heldBy ? (
-                    <Link href={`/machine-users/${variable.heldBy.machineUserId}`} className="text-indigo-800 underline">
-                      {variable.heldBy.email} · {variable.heldBy.tokenName} …{variable.heldBy.lastFour}
-                    </Link>
-                  ) : variable.inherited ? (
-                    <span className="text-slate-700">the environment it comes from</span>
-                  ) : (
-                    <span className="text-slate-700">not Keywarden’s</span>
-                  )}
                 </td>
                 <td className={cell}>{yesNo(variable.isSensitive)}</td>
                 <td className={cell}>{yesNo(variable.isInheritable)}</td>
@@ -133,23 +122,14 @@ export function UserAccessSection({ project }: { project: ProjectDetail }) {
             <tr key={grant.userId}>
               <td className={cell}>
                 {grant.knownAs?.kind === 'machine_user' ? (
-                  <>
-                    <Link href={`/machine-users/${grant.knownAs.id}`} className="font-medium text-indigo-800 underline">
-                      {grant.knownAs.email}
-                    </Link>{' '}
-                    <Badge tone="indigo">Keywarden machine user</Badge>
-                  </>
+                  <Link href={`/machine-users/${grant.knownAs.id}`} className="font-medium text-indigo-800 underline">
+                    {grant.knownAs.email}
+                  </Link>
                 ) : grant.knownAs?.kind === 'dashboard' ? (
                   <span>
-                    {grant.knownAs.email} <Badge tone="indigo">Keywarden’s dashboard account</Badge>
+                    {grant.knownAs.email} <Badge tone="indigo">Keywarden’s own account</Badge>
                   </span>
-                ) : grant.account?.email ? (
-                  <span>
-                    {grant.account.displayName ? <span className="font-medium">{grant.account.displayName}</span> : null} {grant.account.email}
-                  </span>
-                ) : (
-                  <span className="text-slate-700">An account Platform.sh does not describe</span>
-                )}
+                ) : null}
                 <div className="font-mono text-xs text-slate-600">{grant.userId}</div>
               </td>
               <td className={cell}>{describePermissions(grant.permissions)}</td>
