@@ -63,7 +63,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                     <div className="font-mono text-xs text-slate-600">{entry.projectId}</div>
                   </td>
                   <td className={cell}>
-                    <Badge tone={entry.progress === 0 ? 'neutral' : 'indigo'}>{`${entry.progress} of ${CHECKLIST_STEPS.length}`}</Badge>
+                    <Badge tone={entry.progress === 0 ? 'neutral' : 'amber'}>{`${entry.progress} of ${CHECKLIST_STEPS.length}`}</Badge>
                   </td>
                   <td className={cell}>
                     <Link href={`/projects/${entry.projectId}/onboarding`} className="text-indigo-800 underline">

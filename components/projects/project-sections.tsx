@@ -8,8 +8,7 @@ import { describePermissions } from '@/lib/machine-users/roles';
 import { formatDateTime } from '@/lib/utils';
 
 const cell = 'px-3 py-3 text-sm text-slate-800';
-// An environment's type is a fact, not a problem: only production stands out (changes there matter most).
-const TYPE_TONES = { production: 'indigo', staging: 'neutral', development: 'neutral' } as const;
+const TYPE_TONES = { production: 'red', staging: 'amber', development: 'neutral' } as const;
 
 function Section({ title, description, children }: { title: string; description?: string; children: React.ReactNode }) {
   return (

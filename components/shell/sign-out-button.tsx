@@ -10,7 +10,6 @@ export function SignOutButton() {
     <Button
       variant="ghost"
       size="sm"
-      className="whitespace-nowrap"
       disabled={pending}
       onClick={() => {
         setPending(true);

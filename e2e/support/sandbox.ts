@@ -1,10 +1,8 @@
 // The sandbox's Platform.sh simulator as a spec reaches it from outside Keywarden: its URL (from the
 // line the start command prints) and the dashboard's credential, which the simulator derives from
-// the random key in the server's data directory (the fixed demo token of the source is refused);
-// and its Console, where a machine user creates a token.
+// the random key in the server's data directory (the fixed demo token of the source is refused).
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BrowserContext } from '@playwright/test';
 import { secretsDirectory } from '@/lib/config/secrets';
 import { demoDashboardToken } from '@/lib/platformsh/simulator';
 import type { ServerState } from './server-state';
@@ -20,17 +18,4 @@ export function sandboxSimulatorUrl(server: ServerState): string {
 export function sandboxDashboardToken(server: Pick<ServerState, 'dataDir'>): string {
   const key = fs.readFileSync(path.join(secretsDirectory(server), 'sandbox-simulator.key'), 'utf8').trim();
   return demoDashboardToken(key);
-}
-
-/**
- * The machine user creates a token in the simulator's Console: opens the page (which mints
- * nothing), presses "Create token", and reads the value shown there once. In a new tab of `context`.
- */
-export async function createTokenInConsole(context: BrowserContext, consoleHref: string): Promise<string> {
-  const consolePage = await context.newPage();
-  await consolePage.goto(consoleHref);
-  await consolePage.getByRole('button', { name: 'Create token' }).click();
-  const token = ((await consolePage.locator('#api-token').textContent()) ?? '').trim();
-  await consolePage.close();
-  return token;
 }
