@@ -42,6 +42,11 @@ const config = [
             ...browserFacingBoundary.patterns,
             { group: ['@/lib/domain', '@/lib/domain/*'], allowTypeImports: true, message: 'Components call lib/actions (or receive DTOs as props), never lib/domain; type-only imports of DTOs are fine.' },
             { group: ['@/lib/config', '@/lib/config/*'], message: 'Configuration is server-only: pass what a component needs as props.' },
+            {
+              group: ['@/lib/validations/*', '!@/lib/validations/limits'],
+              allowTypeImports: true,
+              message: 'Schemas stay on the server (zod in the browser probes eval, which the CSP reports): import limits from @/lib/validations/limits, types with `import type`.',
+            },
           ],
         },
       ],

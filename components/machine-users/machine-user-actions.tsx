@@ -21,7 +21,7 @@ import type { OffboardingPlan } from '@/lib/domain/machine-users/offboarding';
 import type { MachineUserSummary } from '@/lib/domain/machine-users/queries';
 import { diffRoles, fromPermissions, type MachineRoles } from '@/lib/machine-users/roles';
 import { formatDateTime } from '@/lib/utils';
-import { PASTED_TOKEN_MAX_LENGTH } from '@/lib/validations/tokens';
+import { PASTED_TOKEN_MAX_LENGTH } from '@/lib/validations/limits';
 import { RolesEditor, RolesSummary } from './roles-editor';
 
 type Target = Pick<MachineUserSummary, 'id' | 'email' | 'state' | 'permissions' | 'needsSshKey' | 'project' | 'invitationExpiresAt' | 'checkedAt' | 'platformshUserId'>;

@@ -10,7 +10,7 @@ import { SecretForm } from '@/components/ui/secret-form';
 import { useServerAction } from '@/components/ui/use-server-action';
 import { lookupTokenAction } from '@/lib/actions/tokens';
 import type { LookupResult } from '@/lib/domain/tokens/queries';
-import { PASTED_TOKEN_MAX_LENGTH } from '@/lib/validations/tokens';
+import { PASTED_TOKEN_MAX_LENGTH } from '@/lib/validations/limits';
 
 /** Leaked-token lookup: compares the string's fingerprint with every record. Nothing is kept. */
 export function LookupForm() {

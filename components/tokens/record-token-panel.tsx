@@ -11,7 +11,7 @@ import { useServerAction } from '@/components/ui/use-server-action';
 import { recordTokenAction, resumePushAction } from '@/lib/actions/tokens';
 import type { ForeignVariable } from '@/lib/domain/tokens/foreign-variables';
 import type { PushOutcome } from '@/lib/domain/tokens/push';
-import { PASTED_TOKEN_MAX_LENGTH, TOKEN_NAME_MAX_LENGTH } from '@/lib/validations/tokens';
+import { PASTED_TOKEN_MAX_LENGTH, TOKEN_NAME_MAX_LENGTH } from '@/lib/validations/limits';
 import { PushSteps, usePushRun } from './push-progress';
 
 export interface PushTarget {

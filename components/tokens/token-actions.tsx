@@ -13,7 +13,7 @@ import { compromiseTokenAction, rotateTokenAction } from '@/lib/actions/tokens';
 import type { PushOutcome } from '@/lib/domain/tokens/push';
 import type { TokenRecordView } from '@/lib/domain/tokens/queries';
 import type { RevocationOutcome } from '@/lib/domain/tokens/rotate';
-import { PASTED_TOKEN_MAX_LENGTH, TOKEN_NAME_MAX_LENGTH } from '@/lib/validations/tokens';
+import { PASTED_TOKEN_MAX_LENGTH, TOKEN_NAME_MAX_LENGTH } from '@/lib/validations/limits';
 import { PushSteps, usePushRun } from './push-progress';
 
 type Token = Pick<TokenRecordView, 'id' | 'name' | 'lastFour' | 'environments' | 'platformshTokenId' | 'deletedOnPlatformAt' | 'status'>;

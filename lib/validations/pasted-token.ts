@@ -2,9 +2,8 @@
 // and the removal of a machine user, which may take a live token to delete its tokens). A module of
 // its own so that the machine-user and token schemas can both use it without importing each other.
 import { z } from 'zod';
+import { PASTED_TOKEN_MAX_LENGTH } from './limits';
 
-/** Longer than any Platform.sh API token: the token inputs carry it as their maxLength. */
-export const PASTED_TOKEN_MAX_LENGTH = 512;
 
 /** A pasted API token: printable, no whitespace inside, of a plausible length. */
 export const pastedTokenSchema = z

@@ -2,10 +2,9 @@
 // field errors name the problem, not the value (SECURITY.md T5).
 import { z } from 'zod';
 import { machineUserIdSchema } from './machine-users';
-import { PASTED_TOKEN_MAX_LENGTH, pastedTokenSchema } from './pasted-token';
+import { TOKEN_NAME_MAX_LENGTH } from './limits';
+import { pastedTokenSchema } from './pasted-token';
 import { textSchema } from './text';
-
-export { PASTED_TOKEN_MAX_LENGTH };
 
 const environmentIdSchema = z.string().trim().min(1).max(255).regex(/^[A-Za-z0-9._-]+$/, 'Unknown environment.');
 
@@ -23,8 +22,6 @@ const rotateBySchema = z.iso
   .date({ error: 'Choose a date.' })
   .refine((date) => date >= earliestRotateBy(), { error: 'Choose a date after today: a token is never recorded overdue.' });
 
-/** A token's name: the record and rotate forms' inputs carry the same maxLength. */
-export const TOKEN_NAME_MAX_LENGTH = 100;
 
 const tokenNameSchema = textSchema({ max: TOKEN_NAME_MAX_LENGTH }).pipe(z.string().min(1, 'Name the token (e.g. where it is used).'));
 

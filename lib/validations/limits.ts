@@ -1,0 +1,12 @@
+// Input limits the forms carry as maxLength, shared with the schemas that enforce them. No zod here:
+// this module is imported by client components, and zod in the browser probes `new Function` on
+// its first object parse, which the CSP (no 'unsafe-eval') reports as a violation.
+
+/** Longer than any Platform.sh API token. */
+export const PASTED_TOKEN_MAX_LENGTH = 512;
+
+/** A token's name, on the record and rotate forms. */
+export const TOKEN_NAME_MAX_LENGTH = 100;
+
+/** An e-mail address (RFC 5321). */
+export const EMAIL_MAX_LENGTH = 254;
