@@ -7,9 +7,12 @@ import { acceptInSandbox, demoProject, expectState, openMachineUserInteractive, 
 import { sandboxSimulatorUrl } from './support/sandbox';
 import { expect, test, uniqueEmail } from './support/test';
 
-/** No other spec pushes to these two environments of this project. */
-const PROJECT = demoProject('Internal tools');
-const ENVIRONMENTS = ['feature-i18n', 'feature-pwa'] as const;
+/**
+ * No other spec pushes to these two environments of this project, nor counts its machine users
+ * (machine-users.spec counts Internal tools').
+ */
+const PROJECT = demoProject('Customer portal');
+const ENVIRONMENTS = ['feature-i18n', 'hotfix-vat'] as const;
 
 /** The machine user creates a token in the simulator's Console page (the value is shown there, once). */
 async function createTokenInConsole(page: Page): Promise<string> {
