@@ -2,6 +2,7 @@
 // response, and the origin check on state-changing requests. Not an authorization boundary:
 // every action and route handler still calls authorize() itself.
 import { NextResponse, type NextRequest } from 'next/server';
+import { REQUESTED_PATH_HEADER } from '@/lib/auth/callback-url';
 import { getConfig } from '@/lib/config';
 import { contentSecurityPolicy, isSameOriginRequest } from '@/lib/security/headers';
 import { withoutSecretParameters } from '@/lib/security/secret-query';
@@ -33,6 +34,8 @@ export function proxy(request: NextRequest): NextResponse {
   });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set('x-nonce', nonce);
+  // The page asked for, so that a redirect to sign-in can come back to it (lib/auth/callback-url.ts).
+  requestHeaders.set(REQUESTED_PATH_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
   // Next reads the nonce for its own scripts from the request-side policy header.
   requestHeaders.set('content-security-policy', csp);
   const response = NextResponse.next({ request: { headers: requestHeaders } });

@@ -4,6 +4,8 @@ import type { ReactNode } from 'react';
 import { Providers } from '@/components/providers';
 import { SandboxBanner } from '@/components/shell/sandbox-banner';
 import { getConfig } from '@/lib/config';
+import { htmlThemeClass } from '@/lib/theme/preference';
+import { currentThemePreference } from '@/lib/theme/server';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -18,8 +20,10 @@ export const dynamic = 'force-dynamic';
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // Reading the nonce makes Next attach it to its own scripts.
   const nonce = (await headers()).get('x-nonce') ?? undefined;
+  // The chosen theme is a class rendered by the server: the first paint is already in it (no script).
+  const themeClass = htmlThemeClass(await currentThemePreference());
   return (
-    <html lang="en" data-nonce-present={nonce ? 'true' : 'false'}>
+    <html lang="en" className={themeClass} data-nonce-present={nonce ? 'true' : 'false'}>
       <body className="min-h-screen font-sans antialiased">
         {getConfig().platformsh.mode === 'sandbox' ? <SandboxBanner /> : null}
         <Providers>{children}</Providers>

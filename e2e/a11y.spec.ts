@@ -1,6 +1,6 @@
 // Accessibility: axe (WCAG 2.0/2.1 A and AA) on every page, on the Users page's dialogs, on the
-// onboarding wizard's steps and on a machine user's page and dialogs, with no serious or critical
-// violation allowed; and the sign-in form completed with the keyboard only.
+// onboarding wizard's steps and on a machine user's page and dialogs, in the light and the dark
+// theme, with no serious or critical violation allowed; and the sign-in form completed with the keyboard only.
 // The valid first-run set-up page is checked by first-run.spec.ts (it exists only once per run).
 import type { Page } from '@playwright/test';
 import { DEMO_PROJECTS } from '@/lib/demo/organisation';
@@ -79,6 +79,51 @@ test.describe('dashboard pages as admin', () => {
       await checkPage(await pageAs('admin'), path, heading, `${path} as admin`);
     });
   }
+});
+
+// The same pages in the dark theme (the system's colour scheme): contrast is checked again.
+test.describe('pages in the dark theme', () => {
+  test('sign-in page (dark)', async ({ page }) => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await checkPage(page, '/sign-in', 'Sign in', '/sign-in (dark)');
+  });
+  test('a missing page (dark)', async ({ pageAs }) => {
+    const admin = await pageAs('admin');
+    await admin.emulateMedia({ colorScheme: 'dark' });
+    await checkPage(admin, '/no-such-page', 'Page not found', '404 (dark)');
+  });
+  for (const { path, heading } of DASHBOARD_PAGES) {
+    test(`${path} (admin, dark)`, async ({ pageAs }) => {
+      const admin = await pageAs('admin');
+      await admin.emulateMedia({ colorScheme: 'dark' });
+      await checkPage(admin, path, heading, `${path} as admin (dark)`);
+    });
+  }
+  test('the invite dialog (dark)', async ({ pageAs }) => {
+    const admin = await pageAs('admin');
+    await admin.emulateMedia({ colorScheme: 'dark' });
+    await admin.goto('/users');
+    await waitForHydration(admin, 'main button');
+    await admin.getByRole('button', { name: 'Invite user' }).click();
+    await expect(admin.getByRole('dialog', { name: 'Invite a user' })).toBeVisible();
+    await expectNoSeriousA11yViolations(admin, 'the invite dialog (dark)');
+  });
+  test('the wizard’s Roles step and a machine user’s page (dark)', async ({ pageAs, newApiClient }) => {
+    const admin = await pageAs('admin');
+    await admin.emulateMedia({ colorScheme: 'dark' });
+    await openWizard(admin, demoProject('Search service').id);
+    await admin.getByRole('radio', { name: /^Backups/ }).check();
+    await nextStep(admin, 'E-mail');
+    await emailField(admin).fill(uniqueEmail('bots+a11y-dark'));
+    await nextStep(admin, 'Roles');
+    await expectNoSeriousA11yViolations(admin, 'the wizard’s Roles step (dark)');
+    const machineUser = await seedMachineUser(admin, await newApiClient({ as: 'admin' }), { project: demoProject('Search service'), purpose: 'backups', email: uniqueEmail('bots+a11y-dark-page') });
+    await openMachineUserInteractive(admin, machineUser.id, machineUser.email);
+    await expectNoSeriousA11yViolations(admin, 'a machine user’s page (dark)');
+    await admin.getByRole('button', { name: 'Cancel invitation' }).click();
+    await expect(admin.getByRole('dialog', { name: `Cancel the invitation to ${machineUser.email}?` })).toBeVisible();
+    await expectNoSeriousA11yViolations(admin, 'the Cancel invitation confirmation (dark)');
+  });
 });
 
 test.describe('pages as the other roles', () => {

@@ -7,7 +7,8 @@ import { seedUser } from './support/seed';
 import { expect, test, uniqueEmail, uniquePassword, waitForHydration } from './support/test';
 
 const GENERIC_FAILURE = 'Sign-in failed. Check your e-mail address and password.';
-const THROTTLED = 'Too many failed attempts. Sign-in is paused for a while; try again later.';
+// The message says how long: the account's block (the address's lasts as long).
+const THROTTLED = `Too many failed attempts. Sign-in is paused for ${ACCOUNT_POLICY.blockSeconds / 60} minutes; try again then.`;
 
 const DASHBOARD_PATHS = ['/', '/projects', '/machine-users', '/tokens', '/review', '/settings', '/audit', '/users'];
 
@@ -118,7 +119,8 @@ test('signing out returns to the sign-in page, and the dashboard then sends you 
   expect(await sessionCookieOf(page.context())).toBeUndefined();
 
   await page.goto('/projects');
-  await expect(page).toHaveURL(`${baseURL}/sign-in`);
+  // Sent to sign in, and back to /projects afterwards.
+  await expect(page).toHaveURL(`${baseURL}/sign-in?callbackUrl=%2Fprojects`);
   await expect(page.getByRole('banner')).toHaveCount(0);
 
   // Sign-out ends the session on the server: a copy of the cookie taken before is worthless.
@@ -128,10 +130,11 @@ test('signing out returns to the sign-in page, and the dashboard then sends you 
   expect(replayed.headers().location).toContain('/sign-in');
 });
 
-test('without a session every dashboard page redirects to /sign-in', async ({ page, baseURL }) => {
+test('without a session every dashboard page redirects to /sign-in, which will return there', async ({ page, baseURL }) => {
   for (const path of DASHBOARD_PATHS) {
     await page.goto(path);
-    await expect(page, `visiting ${path}`).toHaveURL(`${baseURL}/sign-in`);
+    const returnTo = path === '/' ? '' : `?callbackUrl=${encodeURIComponent(path)}`;
+    await expect(page, `visiting ${path}`).toHaveURL(`${baseURL}/sign-in${returnTo}`);
     await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
     await expect(page.getByRole('button', { name: 'Sign out' })).toHaveCount(0);
   }

@@ -10,23 +10,13 @@
 // projects.spec leaves every project but Legacy CMS free to hold a token on production).
 import type { Locator, Page } from '@playwright/test';
 import { acceptInSandbox, demoProject, emailField, nextStep, openMachineUserInteractive, openWizard, pageSection, seedMachineUser, sendInvitationButton, stepHeading } from './support/machine-users';
+import { tokenFromConsoleLink } from './support/sandbox';
 import { expect, test, uniqueEmail } from './support/test';
 
 /** Its `main` holds an inheritable env:PLATFORMSH_CLI_TOKEN set by hand; staging and four branches inherit it. */
 const HAND_SET = demoProject('Checkout API');
 const OWN_PROJECT = demoProject('Search service');
 const CLI_TOKEN_VARIABLE = 'env:PLATFORMSH_CLI_TOKEN';
-
-/** The machine user creates a token in the simulator's Console page (the value is shown there, once). */
-async function createTokenInConsole(page: Page): Promise<string> {
-  const href = await page.getByRole('link', { name: 'Open the simulator’s Console as this machine user' }).getAttribute('href');
-  const consolePage = await page.context().newPage();
-  await consolePage.goto(href!);
-  const token = (await consolePage.locator('#api-token').textContent())?.trim() ?? '';
-  await consolePage.close();
-  expect(token.length).toBeGreaterThan(20);
-  return token;
-}
 
 function environmentsOf(tokens: Locator): Locator {
   return tokens.getByRole('group', { name: /Push to these environments/ });
@@ -67,7 +57,7 @@ test('the record form flags a variable Keywarden did not push before verifying, 
   await expect(replace).not.toBeChecked();
 
   // Not answered: nothing is sent (no verification, no push), and the pasted token stays in its field.
-  const token = await createTokenInConsole(admin);
+  const token = await tokenFromConsoleLink(admin);
   const field = tokens.getByLabel('API token', { exact: true });
   await field.fill(token);
   await tokens.getByRole('button', { name: 'Verify and push' }).click();
@@ -88,7 +78,7 @@ test('the compromise dialog warns that production loses its token, then shows on
   await acceptInSandbox(admin, machineUser.id, machineUser.email);
   await openMachineUserInteractive(admin, machineUser.id, machineUser.email);
   const tokens = pageSection(admin, 'Tokens');
-  const token = await createTokenInConsole(admin);
+  const token = await tokenFromConsoleLink(admin);
   const lastFour = token.slice(-4);
   // Backups: production (main) is pre-selected; staging too.
   await tokens.getByLabel('API token', { exact: true }).fill(token);

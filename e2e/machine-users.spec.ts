@@ -109,7 +109,9 @@ test('an admin onboards a machine user with the wizard, and the sandbox accepts 
 
   await acceptInSandbox(admin, id, email);
   await expect(definition(admin, 'State')).toContainText('(Platform.sh: accepted)');
-  await expect(definition(admin, 'Platform.sh user')).toHaveText(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  // Its account, named by its address (issue 14.12), with the id beneath.
+  await expect(definition(admin, 'Platform.sh user')).toContainText(email);
+  await expect(definition(admin, 'Platform.sh user')).toHaveText(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   await expect(admin.getByRole('button', { name: 'Accept as the machine user (sandbox)' })).toHaveCount(0);
 
   const timeline = admin.getByRole('region', { name: 'Timeline table' });

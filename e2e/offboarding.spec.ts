@@ -2,9 +2,9 @@
 // each token, the tokens to revoke — and by default the removal deletes the variables and revokes
 // the tokens; without a live token the deletion on Platform.sh stays open, and the page offers to
 // finish it. The token ends dead on Platform.sh, as Platform.sh itself answers.
-import type { APIRequestContext, Page } from '@playwright/test';
+import type { APIRequestContext } from '@playwright/test';
 import { acceptInSandbox, demoProject, expectState, openMachineUserInteractive, pageSection, seedMachineUser } from './support/machine-users';
-import { sandboxSimulatorUrl } from './support/sandbox';
+import { sandboxSimulatorUrl, tokenFromConsoleLink } from './support/sandbox';
 import { expect, test, uniqueEmail } from './support/test';
 
 /**
@@ -13,19 +13,6 @@ import { expect, test, uniqueEmail } from './support/test';
  */
 const PROJECT = demoProject('Customer portal');
 const ENVIRONMENTS = ['feature-i18n', 'hotfix-vat'] as const;
-
-/** The machine user creates a token in the simulator's Console page (the value is shown there, once). */
-async function createTokenInConsole(page: Page): Promise<string> {
-  const href = await page.getByRole('link', { name: 'Open the simulator’s Console as this machine user' }).getAttribute('href');
-  const consolePage = await page.context().newPage();
-  await consolePage.goto(href!);
-  const create = consolePage.getByRole('button', { name: /Create/ });
-  if (await create.count()) await create.click();
-  const token = (await consolePage.locator('#api-token').textContent())?.trim() ?? '';
-  await consolePage.close();
-  expect(token.length).toBeGreaterThan(20);
-  return token;
-}
 
 /** Whether Platform.sh still accepts the API token (its auth server, from outside Keywarden). */
 async function isAlive(request: APIRequestContext, simulatorUrl: string, apiToken: string): Promise<boolean> {
@@ -41,7 +28,7 @@ test('removing a machine user deletes its variables and revokes its token; the d
   const machineUser = await seedMachineUser(admin, await newApiClient({ as: 'admin' }), { project: PROJECT, purpose: 'custom', email: uniqueEmail('bots+offboard') });
   await acceptInSandbox(admin, machineUser.id, machineUser.email);
   await openMachineUserInteractive(admin, machineUser.id, machineUser.email);
-  const token = await createTokenInConsole(admin);
+  const token = await tokenFromConsoleLink(admin);
   const lastFour = token.slice(-4);
 
   const tokens = pageSection(admin, 'Tokens');

@@ -15,6 +15,7 @@ import type { Locator, Page } from '@playwright/test';
 import { parse } from 'yaml';
 import { expectNoSeriousA11yViolations } from './support/axe';
 import { acceptInSandbox, demoProject, openMachineUserInteractive, openWizard, pageSection, sendInvitationButton, walkWizardToReview } from './support/machine-users';
+import { createTokenInConsole } from './support/sandbox';
 import { expect, test, uniqueEmail, waitForHydration } from './support/test';
 
 const DOCS = demoProject('Docs');
@@ -196,10 +197,7 @@ test('the checklist goes from nothing to fully green in sandbox mode, through th
   await openMachineUserInteractive(admin, machineUserId, email);
   const tokens = pageSection(admin, 'Tokens');
   const consoleHref = await tokens.getByRole('link', { name: 'Open the simulator’s Console as this machine user' }).getAttribute('href');
-  const consolePage = await admin.context().newPage();
-  await consolePage.goto(consoleHref ?? '');
-  const token = ((await consolePage.locator('#api-token').textContent()) ?? '').trim();
-  await consolePage.close();
+  const token = await createTokenInConsole(admin.context(), consoleHref ?? '');
   expect(token.length).toBeGreaterThan(20);
   await tokens.getByLabel('API token', { exact: true }).fill(token);
   // The certificate-renewal preset pushes to production: main is ticked.

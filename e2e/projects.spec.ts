@@ -90,14 +90,16 @@ test('the project page shows environments, the token variables’ flags and who 
   await expect(environments.getByRole('row', { name: /Main main Main production active/ })).toBeVisible();
   await expect(environments.getByRole('row', { name: /Staging staging staging active main/ })).toBeVisible();
 
-  // The token set by hand long ago: sensitive, but inheritable, so every child inherits it.
+  // The token set by hand long ago: sensitive, but inheritable, so every child inherits it; not Keywarden's.
   const tokens = page.getByRole('region', { name: 'Token variables table' });
-  const own = tokens.getByRole('row', { name: /^main Yes Yes Yes Yes Yes/ });
+  const own = tokens.getByRole('row', { name: /^main not Keywarden’s Yes Yes Yes Yes Yes/ });
   await expect(own).toContainText('inheritable: child environments receive it');
   await expect(tokens.getByRole('row').filter({ hasText: '(inherited)' })).toHaveCount(5);
 
   const access = page.getByRole('region', { name: 'Users with access table' });
   await expect(access.getByRole('row').filter({ hasText: 'Project admin (admin on every environment type)' })).toHaveCount(1);
+  // Named by Platform.sh's answer (issue 14.12), not a bare id.
+  await expect(access.getByRole('row').filter({ hasText: 'Project admin (admin on every environment type)' })).toContainText('Alice Martin alice@example.com');
   await expect(access.getByRole('row').filter({ hasText: 'Project viewer; development: contributor, staging: viewer' })).toHaveCount(1);
 });
 

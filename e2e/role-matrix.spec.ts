@@ -26,6 +26,7 @@ import {
   walkWizardToReview,
 } from './support/machine-users';
 import type { AccountRole } from './support/paths';
+import { createTokenInConsole } from './support/sandbox';
 import { inviteByAction, seedUser } from './support/seed';
 import { argumentsOf, captureAction, replayAction, type CapturedAction } from './support/server-actions';
 import { expect, readAccounts, syntheticAddress, test, uniqueEmail, waitForHydration } from './support/test';
@@ -304,10 +305,7 @@ const DRIVERS: Record<string, Driver> = {
       await openMachineUserInteractive(admin, target.machineUserId ?? '', target.email);
       const tokens = pageSection(admin, 'Tokens');
       // The machine user creates its token in the simulator's Console (shown there once).
-      const consolePage = await admin.context().newPage();
-      await consolePage.goto((await tokens.getByRole('link', { name: 'Open the simulator’s Console as this machine user' }).getAttribute('href')) ?? '');
-      const token = ((await consolePage.locator('#api-token').textContent()) ?? '').trim();
-      await consolePage.close();
+      const token = await createTokenInConsole(admin.context(), (await tokens.getByRole('link', { name: 'Open the simulator’s Console as this machine user' }).getAttribute('href')) ?? '');
       target.tokenLastFour = token.slice(-4);
       await tokens.getByLabel('API token', { exact: true }).fill(token);
       await tokens.getByRole('button', { name: 'Verify and push' }).click();

@@ -42,7 +42,7 @@ test('an identity the provider knows but no group maps to a role is refused and 
     'Your single sign-on account has no access to Keywarden. Ask an admin for an invitation.',
   );
   await page.goto('/settings');
-  await expect(page).toHaveURL(`${baseURL}/sign-in`);
+  await expect(page).toHaveURL(`${baseURL}/sign-in?callbackUrl=%2Fsettings`);
 
   const admin = await newApiClient({ as: 'admin' });
   const users = await (await admin.get(`/users?q=${encodeURIComponent(identity.email)}`)).text();

@@ -12,7 +12,7 @@
 // alone: the projects list's "CLI token on production" filter (projects.spec) must not change.
 import type { APIRequestContext, Locator, Page } from '@playwright/test';
 import { encodingsOf } from '@/lib/security/redact';
-import { sandboxDashboardToken } from './support/sandbox';
+import { sandboxDashboardToken, tokenFromConsoleLink } from './support/sandbox';
 import { readServerState } from './support/server-state';
 import { acceptInSandbox, demoProject, openMachineUserInteractive, pageSection, seedMachineUser } from './support/machine-users';
 import { expectSecretFormsInertWithoutJavaScript } from './support/secret-forms';
@@ -28,19 +28,6 @@ const ENVIRONMENTS = ['feature-search', 'staging'] as const;
 /** As the UI lists a token's environments. */
 const ENVIRONMENT_LIST = ENVIRONMENTS.join(', ');
 const CLI_TOKEN_VARIABLE = 'env:PLATFORMSH_CLI_TOKEN';
-
-/** The machine user creates a token in the simulator's Console page (the value is shown there, once). */
-async function createTokenInConsole(page: Page, linkName = 'Open the simulator’s Console as this machine user'): Promise<string> {
-  const link = page.getByRole('link', { name: linkName });
-  const href = await link.getAttribute('href');
-  expect(href).toMatch(/\/_console\/users\/[^/]+\/api-tokens\/new/);
-  const consolePage = await page.context().newPage();
-  await consolePage.goto(href!);
-  const token = (await consolePage.locator('#api-token').textContent())?.trim() ?? '';
-  await consolePage.close();
-  expect(token.length).toBeGreaterThan(20);
-  return token;
-}
 
 /**
  * The simulator, read from outside Keywarden (as Platform.sh itself would answer): whether an API
@@ -125,7 +112,7 @@ test('an admin records a token once and pushes it to three environments; only it
   });
   await openMachineUserInteractive(admin, machineUser.id, machineUser.email);
   const tokens = pageSection(admin, 'Tokens');
-  const token = await createTokenInConsole(admin);
+  const token = await tokenFromConsoleLink(admin);
 
   const field = tokens.getByLabel('API token', { exact: true });
   await expect(field).toHaveAttribute('type', 'password');
@@ -184,7 +171,7 @@ test('a token of another account is refused, and nothing is recorded', async ({ 
   await acceptInSandbox(admin, first.id, first.email);
   await acceptInSandbox(admin, second.id, second.email);
   await openMachineUserInteractive(admin, second.id, second.email);
-  const othersToken = await createTokenInConsole(admin);
+  const othersToken = await tokenFromConsoleLink(admin);
 
   await openMachineUserInteractive(admin, first.id, first.email);
   const tokens = pageSection(admin, 'Tokens');
@@ -226,7 +213,7 @@ test('an admin rotates a token: the new one replaces it on every environment, th
   const simulator = await simulatorOf(admin, request);
 
   // Token A, recorded and pushed to two environments.
-  const oldToken = await createTokenInConsole(admin);
+  const oldToken = await tokenFromConsoleLink(admin);
   await recordAndPush(tokens, oldToken);
   const oldFour = oldToken.slice(-4);
   await expect(tokenRow(tokens, oldFour)).toContainText('active');
@@ -239,7 +226,7 @@ test('an admin rotates a token: the new one replaces it on every environment, th
   await controls.getByText('Rotate this token').click();
   const rotate = controls.getByRole('form', { name: `Rotate …${oldFour}` });
   await expect(rotate).toContainText(`The new token goes to ${ENVIRONMENT_LIST};`);
-  const newToken = await createTokenInConsole(admin, 'Create the new token in the simulator’s Console');
+  const newToken = await tokenFromConsoleLink(admin, 'Create the new token in the simulator’s Console');
   const newFour = newToken.slice(-4);
   expect(newFour).not.toBe(oldFour);
   const field = rotate.getByLabel('New API token', { exact: true });
@@ -288,7 +275,7 @@ test('an admin marks a token compromised: a plan, a confirmation, its variables 
   await openMachineUserInteractive(admin, machineUser.id, machineUser.email);
   const tokens = pageSection(admin, 'Tokens');
   const simulator = await simulatorOf(admin, request);
-  const token = await createTokenInConsole(admin);
+  const token = await tokenFromConsoleLink(admin);
   const lastFour = token.slice(-4);
   await recordAndPush(tokens, token);
   await expect(tokenRow(tokens, lastFour)).toContainText(ENVIRONMENT_LIST);

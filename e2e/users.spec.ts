@@ -20,7 +20,7 @@ function titlesOf(...projects: (typeof DEMO_PROJECTS)[number][]): string[] {
 
 async function expectSignedOutOnNextRequest(page: Page, baseURL: string): Promise<void> {
   await page.goto('/projects');
-  await expect(page).toHaveURL(`${baseURL}/sign-in`);
+  await expect(page).toHaveURL(`${baseURL}/sign-in?callbackUrl=%2Fprojects`);
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
 }
 
@@ -182,7 +182,7 @@ test('a disabled user is signed out on their next request and cannot sign in unt
   await memberPage.getByLabel('Password').fill(user.password);
   await memberPage.getByRole('button', { name: 'Sign in' }).click();
   await expect(memberPage.getByRole('main').getByRole('alert')).toHaveText('Sign-in failed. Check your e-mail address and password.');
-  await expect(memberPage).toHaveURL(`${baseURL}/sign-in`);
+  await expect(memberPage).toHaveURL(`${baseURL}/sign-in?callbackUrl=%2Fprojects`);
 
   ({ row } = await findUserRow(admin, user.email, { interactive: true }));
   await row.getByRole('button', { name: `Enable ${user.email}` }).click();

@@ -7,6 +7,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { PagedList } from '@/components/ui/pagination';
 import { requirePageContext } from '@/lib/auth/session';
 import { listOnboardingBacklog } from '@/lib/domain/onboarding/checklist';
+import { getAttention, isAllClear, type Attention } from '@/lib/domain/overview';
 import { CHECKLIST_STEPS, NEXT_ACTIONS } from '@/lib/onboarding';
 import { overviewQuerySchema } from '@/lib/validations/onboarding';
 import { firstValues, type SearchParams } from '@/lib/utils';
@@ -15,18 +16,66 @@ export const metadata: Metadata = { title: 'Overview' };
 
 const cell = 'px-3 py-3 text-sm text-slate-800';
 
+/** Each count, in words, with the filtered list that shows what it counts. */
+const ATTENTION: { key: Exclude<keyof Attention, 'lastRunFailed'>; label: string; href: string }[] = [
+  { key: 'compromisedToDelete', label: 'Compromised tokens still to delete on Platform.sh', href: '/tokens?status=compromised' },
+  { key: 'openRevocations', label: 'Revocations with variables left on Platform.sh', href: '/tokens?status=compromised' },
+  { key: 'overdueRotations', label: 'Tokens overdue for rotation', href: '/tokens?overdue=yes' },
+  { key: 'drifted', label: 'Tokens with drift on Platform.sh', href: '/tokens?status=all&drift=yes' },
+  { key: 'expiredInvitations', label: 'Invitations pending for more than 7 days', href: '/machine-users?state=expired' },
+  { key: 'failedSyncs', label: 'Projects the last sync could not read', href: '/projects?state=failed' },
+];
+
+function AttentionSection({ attention }: { attention: Attention }) {
+  if (isAllClear(attention)) {
+    return (
+      <section aria-labelledby="attention-heading" className="mb-8 rounded-lg border border-emerald-300 bg-emerald-50 p-4">
+        <h2 id="attention-heading" className="text-lg font-semibold text-emerald-950">
+          All clear
+        </h2>
+        <p className="mt-1 text-sm text-emerald-950">No compromised token left on Platform.sh, no overdue rotation, no drift, no stale invitation, no failed sync.</p>
+      </section>
+    );
+  }
+  const raised = ATTENTION.filter((item) => attention[item.key] > 0);
+  return (
+    <section aria-labelledby="attention-heading" className="mb-8 rounded-lg border border-amber-300 bg-amber-50 p-4">
+      <h2 id="attention-heading" className="text-lg font-semibold text-amber-950">
+        Needs attention
+      </h2>
+      <ul className="mt-2 space-y-1 text-sm">
+        {attention.lastRunFailed ? (
+          <li>
+            <Link href="/projects" className="font-medium text-indigo-800 underline">
+              The last sync could not list the projects
+            </Link>
+          </li>
+        ) : null}
+        {raised.map((item) => (
+          <li key={item.key}>
+            <Link href={item.href} className="font-medium text-indigo-800 underline">
+              {item.label}: {attention[item.key]}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const context = await requirePageContext();
   const { page } = overviewQuerySchema.parse(firstValues(await searchParams));
-  const backlog = await listOnboardingBacklog(context, page);
+  const [backlog, attention] = await Promise.all([listOnboardingBacklog(context, page), getAttention(context)]);
   const isOnboarder = context.actor.role === 'onboarder';
 
   return (
     <>
       <PageHeader
         title="Overview"
-        description={isOnboarder ? 'The projects assigned to you that are not fully onboarded, and the next step for each.' : 'Projects that are not fully onboarded, and the next step for each.'}
+        description={isOnboarder ? 'What needs attention on the projects assigned to you, then those not fully onboarded and the next step for each.' : 'What needs attention first, then the projects that are not fully onboarded and the next step for each.'}
       />
+      {attention ? <AttentionSection attention={attention} /> : null}
       {!backlog || backlog.projectCount === 0 ? (
         <EmptyState title="Nothing to report yet">
           {isOnboarder ? 'No project is assigned to you yet: an admin can assign projects on the Users page.' : 'Keywarden has not synced any projects yet. Once the inventory is synced, each project’s onboarding progress shows here.'}
@@ -63,7 +112,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                     <div className="font-mono text-xs text-slate-600">{entry.projectId}</div>
                   </td>
                   <td className={cell}>
-                    <Badge tone={entry.progress === 0 ? 'neutral' : 'amber'}>{`${entry.progress} of ${CHECKLIST_STEPS.length}`}</Badge>
+                    <Badge tone={entry.progress === 0 ? 'neutral' : 'indigo'}>{`${entry.progress} of ${CHECKLIST_STEPS.length}`}</Badge>
                   </td>
                   <td className={cell}>
                     <Link href={`/projects/${entry.projectId}/onboarding`} className="text-indigo-800 underline">

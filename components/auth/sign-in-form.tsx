@@ -7,15 +7,27 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
 
-const MESSAGES: Record<string, string> = {
-  // One message for every wrong combination: it never says whether the account exists.
-  CredentialsSignin: 'Sign-in failed. Check your e-mail address and password.',
-  Throttled: 'Too many failed attempts. Sign-in is paused for a while; try again later.',
-  AccessDenied: 'Your single sign-on account has no access to Keywarden. Ask an admin for an invitation.',
-};
+function messagesFor(throttleMinutes: number): Record<string, string> {
+  return {
+    // One message for every wrong combination: it never says whether the account exists.
+    CredentialsSignin: 'Sign-in failed. Check your e-mail address and password.',
+    Throttled: `Too many failed attempts. Sign-in is paused for ${throttleMinutes} minutes; try again then.`,
+    AccessDenied: 'Your single sign-on account has no access to Keywarden. Ask an admin for an invitation.',
+  };
+}
 
-export function SignInForm({ ssoName, initialError }: { ssoName?: string; initialError?: string }) {
+interface SignInFormProps {
+  ssoName?: string;
+  initialError?: string;
+  /** Where to go once signed in: a same-origin path, checked by the page (lib/auth/callback-url.ts). */
+  returnTo: string;
+  /** How long a throttled sign-in is paused (lib/auth/throttle.ts). */
+  throttleMinutes: number;
+}
+
+export function SignInForm({ ssoName, initialError, returnTo, throttleMinutes }: SignInFormProps) {
   const router = useRouter();
+  const MESSAGES = messagesFor(throttleMinutes);
   const [error, setError] = useState<string | undefined>(initialError ? (MESSAGES[initialError] ?? MESSAGES.CredentialsSignin) : undefined);
   const [pending, setPending] = useState(false);
 
@@ -31,7 +43,7 @@ export function SignInForm({ ssoName, initialError }: { ssoName?: string; initia
     });
     setPending(false);
     if (result?.ok && !result.error) {
-      router.replace('/');
+      router.replace(returnTo);
       router.refresh();
       return;
     }
@@ -51,7 +63,7 @@ export function SignInForm({ ssoName, initialError }: { ssoName?: string; initia
       </form>
       {ssoName ? (
         <div className="border-t border-slate-200 pt-6">
-          <Button variant="secondary" className="w-full" onClick={() => void signIn('oidc', { callbackUrl: '/' })}>
+          <Button variant="secondary" className="w-full" onClick={() => void signIn('oidc', { callbackUrl: returnTo })}>
             Continue with {ssoName}
           </Button>
         </div>

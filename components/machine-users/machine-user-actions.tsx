@@ -122,6 +122,7 @@ export function InvitationControls({ machineUser, canManage, sandbox }: { machin
         open={confirmCancel}
         title={`Cancel the invitation to ${machineUser.email}?`}
         confirmLabel="Cancel invitation"
+        cancelLabel="Keep the invitation"
         tone="danger"
         pending={manage.isPending}
         onConfirm={() => void run('cancel')}

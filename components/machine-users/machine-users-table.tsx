@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { DataTable } from '@/components/ui/data-table';
+import { Truncated } from '@/components/ui/truncated';
 import type { MachineUserSummary } from '@/lib/domain/machine-users/queries';
 import { describePermissions, PRESETS } from '@/lib/machine-users/roles';
 import { formatDateTime } from '@/lib/utils';
@@ -14,7 +15,8 @@ export function MachineUsersTable({ machineUsers, caption }: { machineUsers: Mac
       {machineUsers.map((machineUser) => (
         <tr key={machineUser.id}>
           <td className={cell}>
-            <Link href={`/machine-users/${machineUser.id}`} className="font-medium text-indigo-800 underline-offset-2 hover:underline">
+            {/* A link is focusable already: it carries the cut-short address's title itself. */}
+            <Link href={`/machine-users/${machineUser.id}`} title={machineUser.email} className="inline-block max-w-64 truncate align-bottom font-medium text-indigo-800 underline-offset-2 hover:underline">
               {machineUser.email}
             </Link>
             {machineUser.lastError ? <p className="mt-1 max-w-xs text-xs text-red-900">{machineUser.lastError}</p> : null}
@@ -32,7 +34,9 @@ export function MachineUsersTable({ machineUsers, caption }: { machineUsers: Mac
               <div className="mt-1 text-xs text-slate-600">until {formatDateTime(machineUser.invitationExpiresAt)}</div>
             ) : null}
           </td>
-          <td className={cell}>{machineUser.owner.email}</td>
+          <td className={cell}>
+            <Truncated value={machineUser.owner.email} maxWidth="max-w-56" />
+          </td>
         </tr>
       ))}
     </DataTable>

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button, buttonClasses } from '@/components/ui/button';
@@ -143,6 +143,12 @@ export function OnboardingWizard({ options, initialProjectId, currentUserId }: {
     setStepIndex((index) => Math.min(index + 1, STEPS.length - 1));
   }
 
+  function submitStep(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (step === 'Review') void invite();
+    else next();
+  }
+
   async function invite() {
     const problem = problemOf('Review');
     if (problem) return setStepError(problem);
@@ -225,6 +231,8 @@ export function OnboardingWizard({ options, initialProjectId, currentUserId }: {
         <h2 id="wizard-step" ref={headingRef} tabIndex={-1} className="text-lg font-semibold text-slate-900">
           Step {stepIndex + 1} of {STEPS.length}: {step}
         </h2>
+        {/* A form, so that Enter in a field does what the step's main button says (Next, or Send). */}
+        <form noValidate onSubmit={submitStep}>
         <div className="mt-4 space-y-4">
           {step === 'Project' ? (
             <>
@@ -377,13 +385,14 @@ export function OnboardingWizard({ options, initialProjectId, currentUserId }: {
             Back
           </Button>
           {step === 'Review' ? (
-            <Button onClick={() => void invite()} disabled={isPending}>
+            <Button type="submit" disabled={isPending}>
               {isPending ? 'Sending the invitation…' : 'Send invitation'}
             </Button>
           ) : (
-            <Button onClick={next}>Next</Button>
+            <Button type="submit">Next</Button>
           )}
         </div>
+        </form>
       </section>
     </div>
   );

@@ -22,7 +22,7 @@ export function ChecklistView({ checklist, label }: { checklist: Checklist; labe
                   </span>
                 ) : isNext ? (
                   <span className="ml-2">
-                    <Badge tone="amber">Next</Badge>
+                    <Badge tone="indigo">Next</Badge>
                   </span>
                 ) : null}
               </p>

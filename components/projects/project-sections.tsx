@@ -8,7 +8,8 @@ import { describePermissions } from '@/lib/machine-users/roles';
 import { formatDateTime } from '@/lib/utils';
 
 const cell = 'px-3 py-3 text-sm text-slate-800';
-const TYPE_TONES = { production: 'red', staging: 'amber', development: 'neutral' } as const;
+// An environment's type is a fact, not a problem: only production stands out (changes there matter most).
+const TYPE_TONES = { production: 'indigo', staging: 'neutral', development: 'neutral' } as const;
 
 function Section({ title, description, children }: { title: string; description?: string; children: React.ReactNode }) {
   return (
@@ -76,7 +77,7 @@ export function TokenVariablesSection({ project }: { project: ProjectDetail }) {
         <DataTable
           label="Token variables table"
           caption={`${project.tokenVariableName} variables of ${project.title}`}
-          columns={['Where', 'Sensitive', 'Inheritable', 'Enabled', 'Build', 'Runtime', 'Last changed', 'Notes']}
+          columns={['Where', 'Belongs to', 'Sensitive', 'Inheritable', 'Enabled', 'Build', 'Runtime', 'Last changed', 'Notes']}
         >
           {project.tokenVariables.map((variable) => {
             const concerns = concernsOf(variable);
@@ -85,6 +86,17 @@ export function TokenVariablesSection({ project }: { project: ProjectDetail }) {
                 <td className={cell}>
                   {variable.environmentId === null ? 'Project level' : <span className="font-mono">{variable.environmentId}</span>}
                   {variable.inherited ? <span className="ml-2 text-xs text-slate-600">(inherited)</span> : null}
+                </td>
+                <td className={cell}>
+                  {variable.heldBy ? (
+                    <Link href={`/machine-users/${variable.heldBy.machineUserId}`} className="text-indigo-800 underline">
+                      {variable.heldBy.email} · {variable.heldBy.tokenName} …{variable.heldBy.lastFour}
+                    </Link>
+                  ) : variable.inherited ? (
+                    <span className="text-slate-700">the environment it comes from</span>
+                  ) : (
+                    <span className="text-slate-700">not Keywarden’s</span>
+                  )}
                 </td>
                 <td className={cell}>{yesNo(variable.isSensitive)}</td>
                 <td className={cell}>{yesNo(variable.isInheritable)}</td>
@@ -121,14 +133,23 @@ export function UserAccessSection({ project }: { project: ProjectDetail }) {
             <tr key={grant.userId}>
               <td className={cell}>
                 {grant.knownAs?.kind === 'machine_user' ? (
-                  <Link href={`/machine-users/${grant.knownAs.id}`} className="font-medium text-indigo-800 underline">
-                    {grant.knownAs.email}
-                  </Link>
+                  <>
+                    <Link href={`/machine-users/${grant.knownAs.id}`} className="font-medium text-indigo-800 underline">
+                      {grant.knownAs.email}
+                    </Link>{' '}
+                    <Badge tone="indigo">Keywarden machine user</Badge>
+                  </>
                 ) : grant.knownAs?.kind === 'dashboard' ? (
                   <span>
-                    {grant.knownAs.email} <Badge tone="indigo">Keywarden’s own account</Badge>
+                    {grant.knownAs.email} <Badge tone="indigo">Keywarden’s dashboard account</Badge>
                   </span>
-                ) : null}
+                ) : grant.account?.email ? (
+                  <span>
+                    {grant.account.displayName ? <span className="font-medium">{grant.account.displayName}</span> : null} {grant.account.email}
+                  </span>
+                ) : (
+                  <span className="text-slate-700">An account Platform.sh does not describe</span>
+                )}
                 <div className="font-mono text-xs text-slate-600">{grant.userId}</div>
               </td>
               <td className={cell}>{describePermissions(grant.permissions)}</td>

@@ -69,7 +69,7 @@ export function ProjectsTable({ projects, query, caption }: { projects: ProjectS
           </td>
           <td className="px-3 py-3 text-sm text-slate-800">{project.machineUsers}</td>
           <td className="px-3 py-3">
-            {project.tokenOnProduction ? <Badge tone="amber">Set</Badge> : <Badge>Not set</Badge>}
+            {project.tokenOnProduction ? <Badge tone="green">Set</Badge> : <Badge>Not set</Badge>}
           </td>
           <td className="px-3 py-3 text-sm text-slate-800">
             {formatDateTime(project.lastSyncedAt)}

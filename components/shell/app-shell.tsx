@@ -1,8 +1,14 @@
+import Link from 'next/link';
 import type { ReactNode } from 'react';
-import type { Actor } from '@/lib/auth/authorize';
 import { Badge } from '@/components/ui/badge';
+import { Truncated } from '@/components/ui/truncated';
+import type { Actor } from '@/lib/auth/authorize';
+import type { ThemePreference } from '@/lib/theme/preference';
+import { cn } from '@/lib/utils';
+import { MobileNav } from './mobile-nav';
 import { NavLinks, type NavItem } from './nav-links';
 import { SignOutButton } from './sign-out-button';
+import { ThemeToggle } from './theme-toggle';
 
 /** The areas of the product; an area a role cannot use is not offered to it. */
 export function navigationFor(role: Actor['role']): NavItem[] {
@@ -18,23 +24,60 @@ export function navigationFor(role: Actor['role']): NavItem[] {
   ];
 }
 
-export function AppShell({ actor, children }: { actor: Actor; children: ReactNode }) {
+function Brand({ className }: { className?: string }) {
   return (
-    <div className="flex min-h-screen">
+    <Link href="/" className={cn('rounded-sm font-semibold tracking-tight focus-visible:outline-2 focus-visible:outline-offset-2', className)}>
+      Keywarden
+    </Link>
+  );
+}
+
+/**
+ * The dashboard's frame. From md up: a sidebar with the navigation. Below: a header with the name,
+ * the Menu button and the account, the navigation folded into the menu (components/shell/mobile-nav).
+ */
+export function AppShell({ actor, theme, children }: { actor: Actor; theme: ThemePreference; children: ReactNode }) {
+  const items = navigationFor(actor.role);
+  return (
+    <div className="min-h-screen md:flex">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
         Skip to content
       </a>
-      <nav aria-label="Main" className="w-56 shrink-0 bg-slate-900 px-3 py-5">
-        <p className="mb-6 px-3 text-lg font-semibold tracking-tight text-white">Keywarden</p>
-        <NavLinks items={navigationFor(actor.role)} />
-      </nav>
+      <div className="hidden w-56 shrink-0 flex-col gap-6 bg-shell px-3 py-5 md:flex">
+        <Brand className="px-3 text-lg text-shell-text focus-visible:outline-indigo-300" />
+        <nav aria-label="Main">
+          <NavLinks items={items} />
+        </nav>
+        <div className="mt-auto px-3">
+          <ThemeToggle theme={theme} />
+        </div>
+      </div>
       <div className="flex min-w-0 flex-1 flex-col">
-        <header className="flex items-center justify-end gap-3 border-b border-slate-200 bg-white px-6 py-3">
-          <span className="text-sm text-slate-800">{actor.email}</span>
-          <Badge tone="indigo">{actor.role}</Badge>
-          <SignOutButton />
+        <header className="relative flex items-center gap-2 border-b border-slate-200 bg-white px-4 py-3 md:justify-end md:px-6">
+          <MobileNav className="md:hidden">
+            <div className="space-y-3 rounded-md bg-shell p-3">
+              <p className="px-3 text-sm text-shell-text sm:hidden">
+                Signed in as <Truncated value={actor.email} />
+              </p>
+              <nav aria-label="Main">
+                <NavLinks items={items} />
+              </nav>
+              <ThemeToggle theme={theme} />
+            </div>
+          </MobileNav>
+          <Brand className="text-base text-slate-900 focus-visible:outline-indigo-700 md:hidden" />
+          <div className="ml-auto flex min-w-0 items-center gap-2 sm:gap-3 md:ml-0">
+            {/* On a phone the address is in the menu: the header keeps the name, the role and Sign out. */}
+            <span className="hidden min-w-0 sm:inline">
+              <Truncated value={actor.email} maxWidth="max-w-xs" className="text-sm text-slate-800" />
+            </span>
+            <Badge tone="indigo">{actor.role}</Badge>
+            <SignOutButton />
+          </div>
         </header>
-        <main id="main" className="flex-1 px-6 py-8">
+        {/* Nothing inside may widen the page on a narrow screen: long words wrap, grid cells may
+            shrink (their min-content would otherwise set the width), tables scroll in their card. */}
+        <main id="main" className="min-w-0 flex-1 px-4 py-6 [overflow-wrap:anywhere] md:px-6 md:py-8 [&_.grid>*]:min-w-0">
           {children}
         </main>
       </div>

@@ -23,7 +23,7 @@ export function NavLinks({ items }: { items: NavItem[] }) {
               className={cn(
                 'block rounded-md px-3 py-2 text-sm font-medium',
                 'focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-300',
-                isCurrent ? 'bg-slate-700 text-white' : 'text-slate-100 hover:bg-slate-800',
+                'text-shell-text', isCurrent ? 'bg-shell-current' : 'hover:bg-shell-hover',
               )}
             >
               {item.label}

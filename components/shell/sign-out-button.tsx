@@ -10,6 +10,7 @@ export function SignOutButton() {
     <Button
       variant="ghost"
       size="sm"
+      className="whitespace-nowrap"
       disabled={pending}
       onClick={() => {
         setPending(true);

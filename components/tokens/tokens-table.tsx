@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { Badge } from '@/components/ui/badge';
 import { DataTable } from '@/components/ui/data-table';
+import { Truncated } from '@/components/ui/truncated';
 import type { TokenRecordView, TokenStatus } from '@/lib/domain/tokens/queries';
 import { formatDateTime } from '@/lib/utils';
 
@@ -17,7 +18,7 @@ export function TokensTable({ tokens, caption, showMachineUser = true }: { token
       {tokens.map((token) => (
         <tr key={token.id}>
           <td className="px-3 py-2 text-sm text-slate-800">
-            <span className="font-medium">{token.name}</span> <span className="font-mono text-slate-600">…{token.lastFour}</span>
+            <Truncated value={token.name} maxWidth="max-w-48" className="font-medium" /> <span className="font-mono text-slate-600">…{token.lastFour}</span>
           </td>
           {showMachineUser ? (
             <td className="px-3 py-2 text-sm text-slate-800">

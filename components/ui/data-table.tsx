@@ -44,8 +44,9 @@ function Header({ column }: { column: string | ColumnSpec }) {
 }
 
 /**
- * A list table: labelled, captioned, with column headers, inside a region that scrolls sideways.
- * The region is focusable so that keyboard users can scroll it on a narrow screen.
+ * A list table: labelled, captioned, with column headers, inside a region that scrolls sideways
+ * (the page itself never does). The region is focusable so that keyboard users can scroll it on a
+ * narrow screen. Long values in cells: components/ui/truncated.tsx.
  */
 export function DataTable({ label, caption, columns, children }: DataTableProps) {
   return (
@@ -53,9 +54,12 @@ export function DataTable({ label, caption, columns, children }: DataTableProps)
       role="region"
       aria-label={label}
       tabIndex={0}
-      className="overflow-x-auto rounded-lg border border-slate-200 bg-white focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-700"
+      // inline-size containment: the table's width never widens the page, whatever holds the card;
+      // relative: visually hidden (absolute) text in the cells is clipped here, not by the page.
+      className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white [contain:inline-size] focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-700"
     >
-      <table className="min-w-full divide-y divide-slate-200">
+      {/* Cells keep their words whole (the page wraps anywhere): a wide table scrolls instead. */}
+      <table className="min-w-full divide-y divide-slate-200 [overflow-wrap:normal]">
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50">
           <tr>

@@ -40,7 +40,7 @@ export function Dialog({ open, title, onClose, children, footer }: DialogProps) 
         event.preventDefault();
         onClose();
       }}
-      className="m-auto w-full max-w-lg rounded-lg bg-white p-0 shadow-xl backdrop:bg-slate-900/50"
+      className="m-auto w-[calc(100%-2rem)] max-w-lg rounded-lg bg-white p-0 shadow-xl backdrop:bg-slate-900/50 dark:backdrop:bg-black/70"
     >
       {open ? (
         <div className="p-6">
@@ -61,14 +61,19 @@ interface ConfirmDialogProps {
   /** Says exactly what will happen. */
   children: ReactNode;
   confirmLabel: string;
+  /**
+   * The button that closes without acting. Name it for what it keeps ("Keep the invitation") when
+   * the confirm label would otherwise read alike ("Cancel" next to "Cancel invitation").
+   */
+  cancelLabel?: string;
   tone?: 'primary' | 'danger';
   pending?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
 }
 
-/** Confirmation before a consequential action; Cancel has the focus first. */
-export function ConfirmDialog({ open, title, children, confirmLabel, tone = 'primary', pending, onConfirm, onCancel }: ConfirmDialogProps) {
+/** Confirmation before a consequential action; the button that closes has the focus first. */
+export function ConfirmDialog({ open, title, children, confirmLabel, cancelLabel = 'Cancel', tone = 'primary', pending, onConfirm, onCancel }: ConfirmDialogProps) {
   return (
     <Dialog
       open={open}
@@ -77,7 +82,7 @@ export function ConfirmDialog({ open, title, children, confirmLabel, tone = 'pri
       footer={
         <>
           <Button variant="secondary" onClick={onCancel} autoFocus disabled={pending}>
-            Cancel
+            {cancelLabel}
           </Button>
           <Button variant={tone} onClick={onConfirm} disabled={pending}>
             {pending ? 'Working…' : confirmLabel}

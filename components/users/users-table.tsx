@@ -1,12 +1,13 @@
 import { Badge } from '@/components/ui/badge';
 import { DataTable } from '@/components/ui/data-table';
+import { Truncated } from '@/components/ui/truncated';
 import { formatDateTime } from '@/lib/utils';
 import type { AssignableProject } from './project-checklist';
 import { ROLE_LABELS } from '@/lib/roles';
 import type { UserStatus, UserSummary as UserRow } from '@/lib/domain/users';
 import { UserRowActions } from './user-row-actions';
 
-const STATUS_TONES = { active: 'green', invited: 'amber', disabled: 'red' } as const satisfies Record<UserStatus, string>;
+const STATUS_TONES = { active: 'green', invited: 'indigo', disabled: 'neutral' } as const satisfies Record<UserStatus, string>;
 
 interface UsersTableProps {
   users: readonly UserRow[];
@@ -54,7 +55,7 @@ export function UsersTable({ users, projects, currentUserId, canManage, caption 
         return (
           <tr key={user.id}>
             <td className={`${cellBase} whitespace-nowrap font-medium text-slate-900`}>
-              {user.email}
+              <Truncated value={user.email} maxWidth="max-w-64" />
               {isCurrentUser ? <span className="ml-1 font-normal text-slate-700">(you)</span> : null}
               {user.isSso ? (
                 <span className="ml-2">
@@ -62,7 +63,7 @@ export function UsersTable({ users, projects, currentUserId, canManage, caption 
                 </span>
               ) : null}
             </td>
-            <td className={cell}>{user.name ?? '—'}</td>
+            <td className={`${cell} [overflow-wrap:anywhere]`}>{user.name ?? '—'}</td>
             <td className={cell}>
               <Badge tone={user.role === 'admin' ? 'indigo' : 'neutral'}>{ROLE_LABELS[user.role]}</Badge>
             </td>

@@ -15,8 +15,9 @@ export async function expectSecretFormsInertWithoutJavaScript(browser: Browser, 
     const visited: string[] = [];
     page.on('request', (request) => visited.push(request.url()));
     await page.goto(pathname);
-    // A native <details> opens without JavaScript (the rotate form sits in one).
-    for (const summary of await page.locator('details:not([open]) > summary').all()) await summary.click();
+    // A native <details> opens without JavaScript (the rotate form sits in one). Only those on
+    // screen: the phone menu's <details> is hidden on a wide one.
+    for (const summary of await page.locator('details:not([open]) > summary').all()) if (await summary.isVisible()) await summary.click();
     const forms = page.locator('form:has(input[type="password"])');
     const count = await forms.count();
     for (let index = 0; index < count; index += 1) {

@@ -12,6 +12,7 @@ import { getDb } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
 import { liveSessionUser } from '@/lib/domain/sessions';
 import { clientAddressFrom } from '@/lib/security/client-address';
+import { REQUESTED_PATH_HEADER, signInPathFor } from './callback-url';
 import { getAuthOptions } from './options';
 
 async function currentClientAddress(): Promise<string | null> {
@@ -61,7 +62,8 @@ export const getRequestContext = cache(async (): Promise<RequestContext | null> 
 /** For pages and layouts: the context, or a redirect to the sign-in page. */
 export async function requirePageContext(): Promise<RequestContext> {
   const context = await getRequestContext();
-  if (!context) redirect('/sign-in');
+  // Back to the page asked for after sign-in (a same-origin path only: lib/auth/callback-url.ts).
+  if (!context) redirect(signInPathFor((await headers()).get(REQUESTED_PATH_HEADER)));
   return context;
 }
 

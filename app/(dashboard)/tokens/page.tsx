@@ -24,7 +24,8 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
   const status = (STATUSES as readonly string[]).includes(first(params.status)) ? (first(params.status) as TokenStatus | 'all') : 'active';
   const overdue = first(params.overdue) === 'yes';
   const project = /^[a-z0-9-]{0,64}$/.test(first(params.project)) ? first(params.project) : '';
-  const result = await listTokens(context, { status, overdue, project });
+  const drift = first(params.drift) === 'yes';
+  const result = await listTokens(context, { status, overdue, project, drift });
   const canLookUp = authorize(context.actor, 'token.lookup').allowed;
 
   return (
@@ -47,10 +48,11 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
           </SelectField>
         </div>
         {project ? <input type="hidden" name="project" value={project} /> : null}
+        {drift ? <input type="hidden" name="drift" value="yes" /> : null}
         <Button type="submit" variant="secondary">
           Apply
         </Button>
-        {status !== 'active' || overdue || project ? (
+        {status !== 'active' || overdue || project || drift ? (
           <Link href="/tokens" className="rounded-md px-2.5 py-2 text-sm font-medium text-indigo-800 underline">
             Clear filters
           </Link>

@@ -7,6 +7,7 @@ import { fail, ok, type ActionResult } from '@/lib/errors';
 import { CLI_TOKEN_VARIABLE } from '@/lib/platformsh';
 import { projectListQuerySchema, type ProjectListQuery, type ProjectSort } from '@/lib/validations/inventory';
 import type { RequestContext } from '../context';
+import { currentHoldings } from '../tokens/holders';
 
 export const PROJECTS_PAGE_SIZE = 25;
 
@@ -132,13 +133,42 @@ export interface ProjectDetail extends ProjectSummary {
     visibleRuntime: boolean;
     inherited: boolean;
     updatedAt: string | null;
+    /**
+     * The machine user and token Keywarden set there (by its journal), or null: not Keywarden's (an
+     * inherited row belongs to the environment it comes from).
+     */
+    heldBy: { machineUserId: string; email: string; tokenName: string; lastFour: string } | null;
   }[];
-  /** Who a user id is, when Keywarden knows: one of its machine users, or its own account. */
-  userAccess: { userId: string; permissions: string[]; grantedAt: string | null; knownAs: { kind: 'machine_user'; id: string; email: string } | { kind: 'dashboard'; email: string } | null }[];
+  /**
+   * Who a user id is, when Keywarden knows: one of its machine users, or its own account; `account`
+   * is what Platform.sh last said of it (e-mail and name), null when it would not say.
+   */
+  userAccess: {
+    userId: string;
+    permissions: string[];
+    grantedAt: string | null;
+    account: { email: string | null; displayName: string | null } | null;
+    knownAs: { kind: 'machine_user'; id: string; email: string } | { kind: 'dashboard'; email: string } | null;
+  }[];
   machineUserList: { id: string; email: string; purpose: string; state: string }[];
 }
 
 const TYPE_ORDER = { production: 0, staging: 1, development: 2 } as const;
+
+/** Which machine user's token each environment of the project holds, by Keywarden's journal. */
+async function heldTokens(projectId: string): Promise<Map<string, NonNullable<ProjectDetail['tokenVariables'][number]['heldBy']>>> {
+  const machineUsers = await getDb().machineUser.findMany({ where: { projectId }, select: { id: true, email: true } });
+  const holdings = (await currentHoldings(machineUsers.map((row) => row.id))).filter((holding) => holding.projectId === projectId);
+  const tokens = await getDb().apiToken.findMany({ where: { id: { in: holdings.map((holding) => holding.tokenId) } }, select: { id: true, name: true, lastFour: true, machineUserId: true } });
+  const emailOf = new Map(machineUsers.map((row) => [row.id, row.email]));
+  const tokenOf = new Map(tokens.map((token) => [token.id, token]));
+  const held = new Map<string, NonNullable<ProjectDetail['tokenVariables'][number]['heldBy']>>();
+  for (const holding of holdings) {
+    const token = tokenOf.get(holding.tokenId);
+    if (token) held.set(holding.environmentId, { machineUserId: token.machineUserId, email: emailOf.get(token.machineUserId) ?? '', tokenName: token.name, lastFour: token.lastFour });
+  }
+  return held;
+}
 
 export async function getProject(context: RequestContext, projectId: string): Promise<ActionResult<ProjectDetail>> {
   if (!authorize(context.actor, 'project.read', { projectId }).allowed) {
@@ -158,6 +188,11 @@ export async function getProject(context: RequestContext, projectId: string): Pr
     getDb().dashboardAccount.findUnique({ where: { id: 1 } }),
   ]);
   if (!project) return fail('not_found', 'There is no such project, or it is not assigned to you.');
+  const [accounts, holdings] = await Promise.all([
+    getDb().platformshAccount.findMany({ where: { id: { in: project.userAccess.map((grant) => grant.userId) } } }),
+    heldTokens(projectId),
+  ]);
+  const accountOf = new Map(accounts.map((account) => [account.id, { email: account.email, displayName: account.displayName }]));
   const knownAs = (userId: string): ProjectDetail['userAccess'][number]['knownAs'] => {
     const machineUser = project.machineUsers.find((candidate) => candidate.platformshUserId === userId);
     if (machineUser) return { kind: 'machine_user', id: machineUser.id, email: machineUser.email };
@@ -195,8 +230,15 @@ export async function getProject(context: RequestContext, projectId: string): Pr
       visibleRuntime: variable.visibleRuntime,
       inherited: variable.inherited,
       updatedAt: variable.remoteUpdatedAt?.toISOString() ?? null,
+      heldBy: variable.environmentId !== null && !variable.inherited ? (holdings.get(variable.environmentId) ?? null) : null,
     })),
-    userAccess: project.userAccess.map((grant) => ({ userId: grant.userId, permissions: grant.permissions, grantedAt: grant.grantedAt?.toISOString() ?? null, knownAs: knownAs(grant.userId) })),
+    userAccess: project.userAccess.map((grant) => ({
+      userId: grant.userId,
+      permissions: grant.permissions,
+      grantedAt: grant.grantedAt?.toISOString() ?? null,
+      account: accountOf.get(grant.userId) ?? null,
+      knownAs: knownAs(grant.userId),
+    })),
     machineUserList: project.machineUsers.map(({ id, email, purpose, state }) => ({ id, email, purpose, state })),
   });
 }

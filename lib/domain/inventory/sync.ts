@@ -24,6 +24,8 @@ import {
 
 import { recordDashboardAccount, trackMachineUsers, TRACKED_STATES } from '../machine-users/tracking';
 import type { Transaction } from '../mutation';
+import { rememberAccounts } from './own-writes';
+import { accessRow, reachesProduction, toDate, tokenVariableRow } from './rows';
 
 export const SYNC_LEASE = 'inventory-sync';
 /** A run that has not renewed its lease for this long is presumed dead (its instance stopped). */
@@ -97,6 +99,8 @@ export async function executeSyncRun(db: Database, client: PlatformshClient, run
       try {
         const counts = await syncProject(db, client, project, { full: run.full, now: now() });
         if (counts.unchanged) unchanged.push(project.id);
+        // Who each account is (the access list gives ids only): asked once per account, never fatal.
+        await rememberAccounts(db, client, counts.access.map((grant) => grant.userId));
         // The machine users Keywarden knows of: invitations followed, access checked.
         if (tracked.has(project.id)) await trackMachineUsers(db, client, project.id, { access: counts.access });
         await progress.projectDone(counts);
@@ -182,24 +186,6 @@ function descendantsOf(environments: Environment[], roots: ReadonlySet<string>):
   return found;
 }
 
-const toDate = (value: string | null) => (value ? new Date(value) : null);
-
-function tokenVariableRow(projectId: string, environmentId: string | null, variable: Variable) {
-  return {
-    projectId,
-    environmentId,
-    name: variable.name,
-    isSensitive: variable.isSensitive,
-    isInheritable: variable.isInheritable,
-    isEnabled: variable.isEnabled,
-    visibleBuild: variable.visibleBuild,
-    visibleRuntime: variable.visibleRuntime,
-    inherited: variable.inherited,
-    remoteCreatedAt: toDate(variable.createdAt),
-    remoteUpdatedAt: toDate(variable.updatedAt),
-  };
-}
-
 type StoredProject = NonNullable<Awaited<ReturnType<typeof loadStoredProject>>>;
 
 function loadStoredProject(db: Database, projectId: string) {
@@ -244,10 +230,6 @@ function environmentRow(projectId: string, environment: Environment, variablesRe
     remoteUpdatedAt: toDate(environment.updatedAt),
     variablesReadAt,
   };
-}
-
-function accessRow(projectId: string, grant: UserAccess) {
-  return { projectId, userId: grant.userId, permissions: grant.permissions, grantedAt: toDate(grant.grantedAt), remoteUpdatedAt: toDate(grant.updatedAt) };
 }
 
 type TokenVariableRow = ReturnType<typeof tokenVariableRow>;
@@ -334,7 +316,7 @@ export async function syncProject(db: Database, client: PlatformshClient, projec
   const keptTokenRows = (stored?.tokenVariables ?? []).filter((row) => row.environmentId !== null && environmentIds.has(row.environmentId) && !readVariables.has(row.environmentId));
   const newTokenRows = [...projectTokenRows, ...[...readVariables].flatMap(([environmentId, variables]) => variables.map((variable) => tokenVariableRow(project.id, environmentId, variable)))];
   const productionIds = new Set(environments.filter((environment) => environment.type === 'production').map((environment) => environment.id));
-  const tokenOnProduction = [...keptTokenRows, ...newTokenRows].some((row) => row.environmentId === null || productionIds.has(row.environmentId));
+  const tokenOnProduction = reachesProduction([...keptTokenRows, ...newTokenRows], productionIds);
 
   const projectData = { ...fields, tokenOnProduction, lastSyncedAt: now, lastSyncError: null, lastSyncErrorAt: null, missingSince: null };
   const environmentRows = environments.map((environment) =>

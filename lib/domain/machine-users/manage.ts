@@ -8,6 +8,7 @@ import { diffRoles, fromPermissions, samePermissions, toPermissions, type Permis
 import { isPlatformshError, type PlatformshClient } from '@/lib/platformsh';
 import { changeMachineRolesSchema, manageInvitationSchema, removeMachineUserSchema } from '@/lib/validations/machine-users';
 import type { RequestContext } from '../context';
+import { recordAccessChanged, recordAccessRemoved } from '../inventory/own-writes';
 import { runMutation, type MutationSpec, type Transaction } from '../mutation';
 import { holding, loadMachineUser as loadMachineUserWithProject, pastedValues, verifyIdentity, withTokenClient, type TokenDeps } from '../tokens/push';
 import { assertWithinGrantLimit } from './grant-limit';
@@ -133,7 +134,14 @@ async function applyAccessChange(
 ): Promise<StepOutcome> {
   const db = getDb();
   const succeeded = async (permissions: string[], note: string): Promise<StepOutcome> => {
-    await recordStep(db, context, { machineUserId: target.id, action: 'machine_user.change_roles', outcome: 'succeeded', details: { step: 'applied', permissions }, update: { permissions, lastError: null, checkedAt: new Date() } });
+    await recordStep(db, context, {
+      machineUserId: target.id,
+      action: 'machine_user.change_roles',
+      outcome: 'succeeded',
+      details: { step: 'applied', permissions },
+      update: { permissions, lastError: null, checkedAt: new Date() },
+      inventory: (tx) => recordAccessChanged(tx, target.projectId, target.userId, permissions),
+    });
     return { machineUserId: target.id, outcome: 'done', message: note };
   };
   try {
@@ -240,12 +248,14 @@ async function removeHoldingToken(context: RequestContext, rawInput: unknown, de
     }
     done = 'It was already gone from the project on Platform.sh.';
   }
+  const removedUserId = row.platformshUserId;
   await recordStep(db, context, {
     machineUserId: row.id,
     action: 'machine_user.remove',
     outcome: 'succeeded',
     details: { step: 'removed', platformshUserId: row.platformshUserId, invitationId: row.invitationId, openTasks: revoked.openTasks },
     update: { state: 'removed', removedAt: new Date(), lastError: null, checkedAt: new Date() },
+    inventory: removedUserId ? (tx) => recordAccessRemoved(tx, row.projectId, removedUserId) : undefined,
   });
   const left = revokeTokens ? afterTokens : 'Its tokens and their variables were left as they are.';
   return ok({ machineUserId: row.id, outcome: 'done', message: [`${row.email} is removed. ${done}`, left, 'The record stays, with its history.'].filter(Boolean).join(' ') });

@@ -114,6 +114,8 @@ export interface TimelineEvent {
 }
 
 export interface MachineUserDetail extends MachineUserSummary {
+  /** Its Platform.sh account as Platform.sh last described it (e-mail, name), once known. */
+  platformshAccount: { email: string | null; displayName: string | null } | null;
   timeline: TimelineEvent[];
   createdBy: string | null;
   overrideReason: string | null;
@@ -126,12 +128,14 @@ export async function getMachineUser(context: RequestContext, machineUserId: str
   const db = getDb();
   const row = await db.machineUser.findUnique({ where: { id: machineUserId }, include: summaryInclude });
   if (!row || !authorize(context.actor, 'machine_user.read', { projectId: row.projectId }).allowed) return fail('not_found', NOT_FOUND);
-  const [events, creator] = await Promise.all([
+  const [events, creator, account] = await Promise.all([
     db.auditEvent.findMany({ where: { targetType: 'machine_user', targetId: row.id }, orderBy: { seq: 'desc' }, take: 100 }),
     row.createdById ? db.user.findUnique({ where: { id: row.createdById }, select: { email: true } }) : null,
+    row.platformshUserId ? db.platformshAccount.findUnique({ where: { id: row.platformshUserId }, select: { email: true, displayName: true } }) : null,
   ]);
   return ok({
     ...toSummary(row),
+    platformshAccount: account,
     createdBy: creator?.email ?? null,
     overrideReason: row.reuseReason,
     timeline: events.map((event) => ({

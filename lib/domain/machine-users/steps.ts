@@ -34,6 +34,8 @@ export async function recordStep(
     details: Prisma.InputJsonValue;
     update?: Prisma.MachineUserUncheckedUpdateManyInput;
     ifStateIs?: MachineUserState;
+    /** The inventory rows the step changed on Platform.sh, written in the same transaction (issue 14.2). */
+    inventory?: (tx: Transaction) => Promise<void>;
   },
 ): Promise<boolean> {
   return db.$transaction(async (tx) => {
@@ -42,6 +44,7 @@ export async function recordStep(
       const applied = await tx.machineUser.updateMany({ where, data: step.update ?? {} });
       if (applied.count === 0) return false;
     }
+    await step.inventory?.(tx);
     await recordAudit(tx, {
       actor: context?.actor ?? null,
       action: step.action,

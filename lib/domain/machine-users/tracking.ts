@@ -10,6 +10,7 @@ import { samePermissions } from '@/lib/machine-users/roles';
 import { isPlatformshError, type InvitationState, type PlatformshClient, type UserAccess } from '@/lib/platformsh';
 import { machineUserIdSchema } from '@/lib/validations/machine-users';
 import type { RequestContext } from '../context';
+import { recordAccessGranted, rememberAccount } from '../inventory/own-writes';
 import { describePlatformshFailure, recordStep } from './steps';
 
 /** The API has no "expired" state; an invitation still pending after this long is shown as expired. */
@@ -25,6 +26,7 @@ export async function recordDashboardAccount(db: Database, client: PlatformshCli
   const me = await client.getCurrentUser();
   const data = { userId: me.id, email: me.email.toLowerCase(), checkedAt: now };
   await db.dashboardAccount.upsert({ where: { id: 1 }, create: { id: 1, ...data }, update: data });
+  await rememberAccount(db, me, now);
 }
 
 /** Accounts Keywarden already knows: its machine users' (by address) and the dashboard's own. */
@@ -57,6 +59,7 @@ async function findAccessByEmail(
     if (known.has(grant.userId)) continue;
     try {
       const user = await client.getUser(grant.userId);
+      await rememberAccount(db, user);
       if (user.email.toLowerCase() === email) return grant;
     } catch (error) {
       // An account outside the organisation (403) or deleted (404) is not the one sought.
@@ -81,6 +84,7 @@ export async function linkExistingAccess(
     outcome: 'succeeded',
     details: { platformshUserId: grant.userId, permissions: grant.permissions },
     update: { state: 'active', platformshUserId: grant.userId, permissions: grant.permissions, invitationState: 'accepted', acceptedAt: new Date(), lastError: null, checkedAt: new Date() },
+    inventory: (tx) => recordAccessGranted(tx, grant),
   });
   return true;
 }
@@ -115,8 +119,14 @@ export async function trackMachineUsers(db: Database, client: PlatformshClient, 
   let changes = 0;
   // Each observation applies only if the record is still as read above: a removal or cancellation
   // made meanwhile (while Platform.sh was being asked) wins.
-  const step = async (row: { id: string; state: MachineUserState }, action: `machine_user.${string}`, details: Record<string, string | string[] | null>, update: Parameters<typeof recordStep>[2]['update']) => {
-    if (await recordStep(db, context, { machineUserId: row.id, action, outcome: 'succeeded', details, update: { ...update, checkedAt: now }, ifStateIs: row.state })) changes += 1;
+  const step = async (
+    row: { id: string; state: MachineUserState },
+    action: `machine_user.${string}`,
+    details: Record<string, string | string[] | null>,
+    update: Parameters<typeof recordStep>[2]['update'],
+    inventory?: Parameters<typeof recordStep>[2]['inventory'],
+  ) => {
+    if (await recordStep(db, context, { machineUserId: row.id, action, outcome: 'succeeded', details, update: { ...update, checkedAt: now }, ifStateIs: row.state, inventory })) changes += 1;
   };
 
   for (const row of waiting) {
@@ -147,6 +157,8 @@ export async function trackMachineUsers(db: Database, client: PlatformshClient, 
         grant
           ? { state: 'active', invitationId: invitation.id, invitationState: 'accepted', platformshUserId: grant.userId, permissions: grant.permissions, acceptedAt: now, lastError: null }
           : { state: 'error', invitationId: invitation.id, invitationState: 'accepted', lastError: 'The invitation was accepted, but the account no longer has access to the project.' },
+        // The account's grant, as just read: "Users with access" lists it at once, not after the next sync.
+        grant ? (tx) => recordAccessGranted(tx, grant) : undefined,
       );
       continue;
     }

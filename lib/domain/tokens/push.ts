@@ -17,6 +17,7 @@ import { fingerprintOf, lastFourOf, sameFingerprint } from '@/lib/security/finge
 import { forgetSecret, registerSecret } from '@/lib/security/redact';
 import { DEFAULT_ROTATE_AFTER_DAYS, recordTokenSchema, resumePushSchema } from '@/lib/validations/tokens';
 import type { RequestContext } from '../context';
+import { pushedVariable, recordVariableWritten } from '../inventory/own-writes';
 import { closeInterruptedRuns, keepRunAlive } from './interrupted';
 import { describeRecordedAgain } from './recorded-again';
 import { recordRemoteTokens } from './remote-tokens';
@@ -426,6 +427,12 @@ export async function executeRun(context: RequestContext, deps: TokenDeps, run: 
 async function runStep(client: PlatformshClient, step: Step, token: string, visibleBuild: boolean): Promise<void> {
   const db = getDb();
   const save = (data: Prisma.PushStepUpdateInput) => db.pushStep.update({ where: { id: step.id }, data });
+  // A step marked succeeded updates the inventory row it changed in the same transaction (issue 14.2).
+  const saveSucceeded = (data: Prisma.PushStepUpdateInput, variable: Variable) =>
+    db.$transaction(async (tx) => {
+      await tx.pushStep.update({ where: { id: step.id }, data: { ...data, status: 'succeeded' } });
+      await recordVariableWritten(tx, step.projectId, step.environmentId, variable);
+    });
   await save({ status: 'in_progress', attempts: { increment: 1 }, error: null });
   const flags = { isSensitive: true, isInheritable: false, isEnabled: true, visibleRuntime: true, visibleBuild };
   let before: Variable | null = null;
@@ -434,7 +441,7 @@ async function runStep(client: PlatformshClient, step: Step, token: string, visi
     const change = before
       ? await client.updateEnvironmentVariable(step.projectId, step.environmentId, CLI_TOKEN_VARIABLE, { value: token, ...flags })
       : await client.createEnvironmentVariable(step.projectId, step.environmentId, { name: CLI_TOKEN_VARIABLE, value: token, ...flags });
-    await save({ status: 'succeeded', operation: before ? 'update' : 'create', activityIds: change.activityIds });
+    await saveSucceeded({ operation: before ? 'update' : 'create', activityIds: change.activityIds }, pushedVariable({ visibleBuild }, { createdAt: before?.createdAt ?? null, updatedAt: new Date().toISOString() }));
   } catch (error) {
     const failure = describePlatformshFailure(error);
     const ambiguous = isPlatformshError(error) && (mayHaveApplied(error) || error.kind === 'conflict');
@@ -448,7 +455,7 @@ async function runStep(client: PlatformshClient, step: Step, token: string, visi
       const after = await ownVariable(client, step.projectId, step.environmentId);
       const landed = after !== null && (before === null || (after.updatedAt !== null && after.updatedAt !== before.updatedAt));
       if (landed && after.isSensitive && !after.isInheritable) {
-        await save({ status: 'succeeded', error: `${failure} — a read shows the change was applied.` });
+        await saveSucceeded({ error: `${failure} — a read shows the change was applied.` }, after);
       } else {
         await save({ status: 'failed', error: `${failure} — a read shows the change was not applied; resume to try again.` });
       }

@@ -10,6 +10,7 @@ import { forgetSecret, registerSecret } from '@/lib/security/redact';
 import { DEFAULT_ROTATE_AFTER_DAYS, earliestRotateBy, lookupTokenSchema } from '@/lib/validations/tokens';
 import type { RequestContext } from '../context';
 import { foreignVariablesOf, type ForeignVariable } from './foreign-variables';
+import { driftedTokenIds } from '../overview';
 import { currentHoldings, driftOf } from './holders';
 import { closeInterruptedRuns } from './interrupted';
 import { remoteTokenList, type RemoteTokenListView } from './remote-tokens';
@@ -176,6 +177,8 @@ export interface TokenListQuery {
   status: TokenStatus | 'all';
   overdue: boolean;
   project: string;
+  /** Only tokens with drift (the Overview's link). */
+  drift?: boolean;
 }
 
 /** Every token record the actor may read, with filters (status, overdue, project). */
@@ -188,6 +191,7 @@ export async function listTokens(context: RequestContext, query: TokenListQuery)
       query.status === 'all' ? {} : { status: query.status },
       query.overdue ? { status: 'active', rotateBy: { lt: new Date() } } : {},
       query.project ? { machineUser: { projectId: query.project } } : {},
+      query.drift ? { id: { in: await driftedTokenIds(context) } } : {},
     ],
   };
   const rows = await getDb().apiToken.findMany({ where, include: tokenInclude, orderBy: [{ rotateBy: 'asc' }], take: 500 });

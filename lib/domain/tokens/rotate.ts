@@ -9,12 +9,13 @@
 // live token of the user), then the execution, journalled like a push (`delete` steps), then the record.
 import { authorize } from '@/lib/auth/authorize';
 import { recordAudit } from '@/lib/audit/record';
-import { getDb } from '@/lib/db';
+import { getDb, type Prisma } from '@/lib/db';
 import { fail, isUniqueViolation, ok, type ActionResult } from '@/lib/errors';
 import { CLI_TOKEN_VARIABLE, isPlatformshError, mapWithConcurrency, type PlatformshClient } from '@/lib/platformsh';
 import { fingerprintOf, sameFingerprint } from '@/lib/security/fingerprint';
 import { compromiseTokenSchema, rotateTokenSchema } from '@/lib/validations/tokens';
 import type { RequestContext } from '../context';
+import { recordVariableDeleted } from '../inventory/own-writes';
 import { describePlatformshFailure } from '../machine-users/steps';
 import { currentHoldings } from './holders';
 import { closeInterruptedRuns, keepRunAlive } from './interrupted';
@@ -269,12 +270,19 @@ export async function executeRevocation(
   async function revoke(runId: string, live: LiveToken | undefined): Promise<ActionResult<RevocationOutcome>> {
     const steps = await db.pushStep.findMany({ where: { runId } });
     await mapWithConcurrency(steps, PUSH_CONCURRENCY, async (step) => {
+      // The variable is gone: its inventory row goes in the transaction that journals it (issue 14.2).
+      const deleted = (data: Prisma.PushStepUpdateInput) =>
+        db.$transaction(async (tx) => {
+          await tx.pushStep.update({ where: { id: step.id }, data });
+          await recordVariableDeleted(tx, step.projectId, step.environmentId);
+        });
       try {
         await deps.dashboard.deleteEnvironmentVariable(step.projectId, step.environmentId, CLI_TOKEN_VARIABLE);
-        await db.pushStep.update({ where: { id: step.id }, data: { status: 'succeeded', attempts: { increment: 1 } } });
+        await deleted({ status: 'succeeded', attempts: { increment: 1 } });
       } catch (error) {
         const gone = isPlatformshError(error) && error.kind === 'not_found';
-        await db.pushStep.update({ where: { id: step.id }, data: gone ? { status: 'succeeded', error: 'Already gone.' } : { status: 'failed', error: describePlatformshFailure(error), attempts: { increment: 1 } } });
+        if (gone) await deleted({ status: 'succeeded', error: 'Already gone.' });
+        else await db.pushStep.update({ where: { id: step.id }, data: { status: 'failed', error: describePlatformshFailure(error), attempts: { increment: 1 } } });
       }
     });
     const failedVariables = (await db.pushStep.findMany({ where: { runId, status: { not: 'succeeded' } } })).map((step) => step.environmentId);

@@ -536,6 +536,37 @@ function uidOf(store: SimulatorStore, userId: string): number {
 
 // ---- the Console (not the API) ---------------------------------------------------------------
 
+// The Console's pages are small HTML documents.
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
+function consolePage(title: string, body: string, status: number): RouteResult {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body style="font-family:sans-serif;max-width:40rem;margin:3rem auto">
+${body}</body></html>`;
+  return { status, body: html, contentType: 'text/html; charset=utf-8', headers: { 'Cache-Control': 'no-store' } };
+}
+
+function consoleUser(context: RouteContext) {
+  const user = context.store.users.get(context.params.userId ?? '');
+  if (!user) throw new SimulatorHttpError(404, 'User not found.');
+  return user;
+}
+
+function consoleRefusal(email: string): RouteResult {
+  return consolePage(
+    'Not for this account',
+    `<h1>Not for this account</h1><p>Platform.sh simulator — Console of <strong>${escapeHtml(email)}</strong>.</p>
+<p>This page creates API tokens for machine users only. ${escapeHtml(email)} administers the organisation (Keywarden's own dashboard account, or an owner): a token of theirs would control every project, so the simulator does not create one here.</p>`,
+    403,
+  );
+}
+
+function tokenNameFrom(value: string | null): string {
+  return (value ?? '').trim().slice(0, 100) || 'Keywarden';
+}
+
 // What a person does in the Platform.sh Console rather than through the API: a machine user accepts
 // its invitation from the e-mail, and creates an API token that is shown once. Sandbox mode offers
 // these as buttons so that a newcomer can walk through onboarding alone. Outside the contract, on
@@ -568,32 +599,50 @@ const consoleRoutes: Route[] = [
   },
   {
     // GET /_console/users/{userId}/api-tokens/new: the Console's "Create an API token" page, as
-    // the machine user sees it — the token is shown once, on the simulator's own page (never
-    // through Keywarden, which must not hold it in any page or response: SECURITY.md T1).
-    // The page asks for no sign-in (the simulator has no sessions), so it serves machine users
-    // only: an organisation admin's token — the dashboard account's, an owner's — would control
-    // every project of the organisation, and anyone on loopback could mint one (issue 21).
+    // the machine user sees it. Opening it mints nothing (a reload, a prefetch, a second tab would
+    // each leave a live token behind, issue 14): it counts the account's tokens and offers a
+    // "Create token" button, which POSTs to the same address.
     method: 'GET',
     path: '/_console/users/{userId}/api-tokens/new',
     isPublic: true,
     handle(context) {
-      const user = context.store.users.get(context.params.userId ?? '');
-      if (!user) throw new SimulatorHttpError(404, 'User not found.');
-      const escape = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
-      if (isOrganizationAdminAnywhere(context.store, user.id)) {
-        const refusal = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not for this account</title></head><body style="font-family:sans-serif;max-width:40rem;margin:3rem auto">
-<h1>Not for this account</h1><p>Platform.sh simulator — Console of <strong>${escape(user.email)}</strong>.</p>
-<p>This page creates API tokens for machine users only. ${escape(user.email)} administers the organisation (Keywarden's own dashboard account, or an owner): a token of theirs would control every project, so the simulator does not create one here.</p></body></html>`;
-        return { status: 403, body: refusal, contentType: 'text/html; charset=utf-8', headers: { 'Cache-Control': 'no-store' } };
-      }
-      const name = (context.query.get('name') ?? '').trim().slice(0, 100) || 'Keywarden';
+      const user = consoleUser(context);
+      if (isOrganizationAdminAnywhere(context.store, user.id)) return consoleRefusal(user.email);
+      const name = tokenNameFrom(context.query.get('name'));
+      const count = [...context.store.apiTokens.values()].filter((record) => record.userId === user.id).length;
+      return consolePage(
+        'Create an API token',
+        `<h1>Create an API token</h1><p>Platform.sh simulator — Console of <strong>${escapeHtml(user.email)}</strong>.</p>
+<p>API tokens of this account: ${count}</p>
+<form method="post"><p><label>Token name <input name="name" value="${escapeHtml(name)}" maxlength="100" required></label></p>
+<p><button type="submit">Create token</button></p></form>`,
+        200,
+      );
+    },
+  },
+  {
+    // POST /_console/users/{userId}/api-tokens/new: "Create token" — the token is shown once, on
+    // the simulator's own page (never through Keywarden, which must not hold it in any page or
+    // response: SECURITY.md T1). The page asks for no sign-in (the simulator has no sessions), so
+    // it serves machine users only: an organisation admin's token — the dashboard account's, an
+    // owner's — would control every project of the organisation, and anyone on loopback could
+    // mint one (issue 21).
+    method: 'POST',
+    path: '/_console/users/{userId}/api-tokens/new',
+    isPublic: true,
+    handle(context) {
+      const user = consoleUser(context);
+      if (isOrganizationAdminAnywhere(context.store, user.id)) return consoleRefusal(user.email);
+      const name = tokenNameFrom(new URLSearchParams(context.rawBody).get('name') ?? context.query.get('name'));
       const record = context.store.issueApiToken(user.id, name);
-      const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>API token created</title></head><body style="font-family:sans-serif;max-width:40rem;margin:3rem auto">
-<h1>API token created</h1><p>Platform.sh simulator — Console of <strong>${escape(user.email)}</strong>.</p>
-<p>Token “${escape(record.name)}”. Copy it now: it is shown only once.</p>
-<p><output id="api-token" style="font-family:monospace;font-size:1.1rem;background:#eef;padding:.5rem;display:block;word-break:break-all">${escape(record.token)}</output></p>
-<p>Paste it into Keywarden's “Record a token” form, then close this page.</p></body></html>`;
-      return { status: 201, body, contentType: 'text/html; charset=utf-8', headers: { 'Cache-Control': 'no-store' } };
+      return consolePage(
+        'API token created',
+        `<h1>API token created</h1><p>Platform.sh simulator — Console of <strong>${escapeHtml(user.email)}</strong>.</p>
+<p>Token “${escapeHtml(record.name)}”. Copy it now: it is shown only once.</p>
+<p><output id="api-token" style="font-family:monospace;font-size:1.1rem;background:#eef;padding:.5rem;display:block;word-break:break-all">${escapeHtml(record.token)}</output></p>
+<p>Paste it into Keywarden's “Record a token” form, then close this page.</p>`,
+        201,
+      );
     },
   },
 ];

@@ -358,18 +358,31 @@ describe('the Console: a cron run', () => {
 });
 
 describe('the Console: creating an API token', () => {
-  const openTokenPage = (userId: string) =>
-    fetch(`${simulator.url}/_console/users/${encodeURIComponent(userId)}/api-tokens/new?name=console`).then(async (response) => ({
-      status: response.status,
-      contentType: response.headers.get('content-type'),
-      html: await response.text(),
-    }));
+  const consoleUrl = (userId: string) => `${simulator.url}/_console/users/${encodeURIComponent(userId)}/api-tokens/new?name=console`;
+  const asPage = async (response: Response) => ({ status: response.status, contentType: response.headers.get('content-type'), html: await response.text() });
+  const openTokenPage = (userId: string) => fetch(consoleUrl(userId)).then(asPage);
+  const createToken = (userId: string) =>
+    fetch(consoleUrl(userId), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=console' }).then(asPage);
   const tokensOf = (userId: string) => [...simulator.store.apiTokens.values()].filter((record) => record.userId === userId).length;
 
-  it('shows a machine user its new token once, and the token authenticates', async () => {
+  it('opening the page mints nothing: it offers a Create token button', async () => {
     const machineUser = [...simulator.store.users.values()].find((user) => user.username === 'storefront-deploy')!;
+    const before = tokensOf(machineUser.id);
     const page = await openTokenPage(machineUser.id);
+    await openTokenPage(machineUser.id);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('<button type="submit">Create token</button>');
+    expect(page.html).toContain(`API tokens of this account: ${before}`);
+    expect(page.html).not.toContain('api-token');
+    expect(tokensOf(machineUser.id)).toBe(before);
+  });
+
+  it('shows a machine user its new token once, on Create token, and the token authenticates', async () => {
+    const machineUser = [...simulator.store.users.values()].find((user) => user.username === 'storefront-deploy')!;
+    const before = tokensOf(machineUser.id);
+    const page = await createToken(machineUser.id);
     expect(page.status).toBe(201);
+    expect(tokensOf(machineUser.id)).toBe(before + 1);
     const created = /<output id="api-token"[^>]*>([^<]+)<\/output>/.exec(page.html)?.[1] ?? '';
     expect((await client.exchange(created)).status).toBe(200);
   });
@@ -383,6 +396,7 @@ describe('the Console: creating an API token', () => {
     expect(page.html).toContain('<h1>Not for this account</h1>');
     expect(page.html).toContain('dashboard account');
     expect(page.html).not.toContain('api-token');
+    expect((await createToken(dashboard.id)).status).toBe(403);
     expect(tokensOf(dashboard.id)).toBe(before);
   });
 
@@ -390,6 +404,7 @@ describe('the Console: creating an API token', () => {
     const alice = simulator.demo!.humans.find((human) => human.user.username === 'alice')!.user;
     const before = tokensOf(alice.id);
     expect((await openTokenPage(alice.id)).status).toBe(403);
+    expect((await createToken(alice.id)).status).toBe(403);
     expect(tokensOf(alice.id)).toBe(before);
   });
 });

@@ -108,7 +108,17 @@ export default async function MachineUserPage({ params }: { params: Promise<{ ma
               </>
             ) : null}
             <dt className="text-slate-600">Platform.sh user</dt>
-            <dd className="font-mono">{machineUser.platformshUserId ?? '— (known once accepted)'}</dd>
+            <dd>
+              {machineUser.platformshUserId ? (
+                <>
+                  {machineUser.platformshAccount?.displayName ? <span className="font-medium">{machineUser.platformshAccount.displayName} </span> : null}
+                  {machineUser.platformshAccount?.email ?? machineUser.email}
+                  <div className="font-mono text-xs text-slate-600">{machineUser.platformshUserId}</div>
+                </>
+              ) : (
+                '— (known once accepted)'
+              )}
+            </dd>
             {machineUser.removedAt ? (
               <>
                 <dt className="text-slate-600">Removed</dt>

@@ -53,7 +53,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
         </div>
         <div className="rounded-lg border border-slate-200 bg-white p-4">
           <dt className="text-sm text-slate-700">{project.tokenVariableName} on production</dt>
-          <dd className="mt-2">{project.tokenOnProduction ? <Badge tone="amber">Set</Badge> : <Badge>Not set</Badge>}</dd>
+          <dd className="mt-2">{project.tokenOnProduction ? <Badge tone="green">Set</Badge> : <Badge>Not set</Badge>}</dd>
         </div>
       </dl>
       {project.lastSyncError ? (

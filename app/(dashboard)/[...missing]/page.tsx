@@ -1,0 +1,7 @@
+import { notFound } from 'next/navigation';
+
+// Any address no other route claims lands here, inside the dashboard layout (which asks for a
+// session first), so that the 404 is shown in the app shell rather than on a bare page.
+export default function MissingPage(): never {
+  notFound();
+}
