@@ -196,9 +196,15 @@ test('T1: the canary token is in no sink after success, a validation error, an e
       await page.goto(`/machine-users/${machineUserId}`);
       await expect(resume).toBeVisible({ timeout: 1_000 });
     }).toPass({ timeout: 60_000, intervals: [2_000] });
+    // Platform.sh takes its time over the last environment, and the page is reloaded meanwhile: the
+    // new page follows the push that is still running to its end, with no further reload (issue 14.4).
+    sim.faults.add({ method: 'POST', path: variablesPath(TARGETS.echoed), kind: 'latency', ms: 4_000, count: 1 });
     await resume.getByLabel(/The same token/).fill(canary);
     await resume.getByRole('button', { name: 'Resume the push' }).click();
-    // The form goes once the run is complete (its message with it); the page's status line stays.
+    await expect(resume.getByRole('progressbar', { name: 'Push progress' })).toBeVisible();
+    await page.reload();
+    await expect(tokens.getByRole('status').filter({ hasText: `A push of …${canary.slice(-4)} is running` })).toBeVisible();
+    // The page renders itself again when the run ends; the page's status line stays.
     await expect(tokens.getByRole('status').filter({ hasText: `Last push: …${canary.slice(-4)} to 3 environments, succeeded` })).toBeVisible({ timeout: 30_000 });
     await expect(resume).toBeHidden();
     for (const environmentId of Object.values(TARGETS)) {

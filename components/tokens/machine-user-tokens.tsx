@@ -1,7 +1,7 @@
 import { Alert } from '@/components/ui/alert';
 import type { PushRunView, TokenRecordView } from '@/lib/domain/tokens/queries';
 import { formatDateTime } from '@/lib/utils';
-import { PushSteps } from './push-progress';
+import { PushSteps, RunningPush } from './push-progress';
 import { RecordTokenPanel, ResumePushForm, type PushTarget } from './record-token-panel';
 import { TokenControls } from './token-actions';
 import { TokensTable } from './tokens-table';
@@ -32,11 +32,13 @@ export function MachineUserTokens({
   consoleUrl?: string;
 }) {
   const unfinished = runs.find((run) => run.status === 'partial' || run.status === 'failed');
+  const running = runs.find((run) => run.status === 'running');
   const last = runs[0];
   return (
     <div className="space-y-4">
       {tokens.length === 0 ? <p>No API token is recorded for this machine user yet.</p> : <TokensTable tokens={tokens} showMachineUser={false} caption="Token records of this machine user" />}
-      {last ? (
+      {running ? <RunningPush run={running} /> : null}
+      {last && last !== running ? (
         // Stays after the page refreshes, when a finished resume form has gone with its message.
         <p role="status" className="text-sm text-slate-700">
           Last push: …{last.tokenLastFour} to {last.steps.length === 1 ? '1 environment' : `${last.steps.length} environments`}, {last.status}

@@ -1,6 +1,8 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
+import { useEffect, useRef } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { DataTable } from '@/components/ui/data-table';
 import type { PushRunView, PushStepStatus } from '@/lib/domain/tokens/queries';
@@ -14,19 +16,57 @@ const STEP_TONES: Record<PushStepStatus, 'neutral' | 'indigo' | 'green' | 'red' 
 };
 const STEP_LABELS: Record<PushStepStatus, string> = { pending: 'Pending', in_progress: 'In progress', succeeded: 'Set', failed: 'Failed', unknown: 'Unknown (checking)' };
 
+const POLL_MS = 700;
+
+async function fetchPushRun(runId: string | undefined): Promise<PushRunView | null> {
+  const response = await fetch(`/api/pushes/${runId}`, { cache: 'no-store' });
+  const body = (await response.json()) as { run?: PushRunView | null; message?: string };
+  if (!response.ok) throw new Error(body.message ?? `The push could not be read (${response.status}).`);
+  return body.run ?? null;
+}
+
 /** Follows a push while it runs (the action holding the token is still going) and shows each environment. */
 export function usePushRun(runId: string | undefined, live: boolean) {
   return useQuery({
     queryKey: ['push-run', runId],
     enabled: Boolean(runId),
-    queryFn: async (): Promise<PushRunView | null> => {
-      const response = await fetch(`/api/pushes/${runId}`, { cache: 'no-store' });
-      const body = (await response.json()) as { run?: PushRunView | null; message?: string };
-      if (!response.ok) throw new Error(body.message ?? `The push could not be read (${response.status}).`);
-      return body.run ?? null;
-    },
-    refetchInterval: live ? 700 : false,
+    queryFn: () => fetchPushRun(runId),
+    refetchInterval: live ? POLL_MS : false,
   });
+}
+
+/**
+ * A push found running when the page was rendered — the page was reloaded or opened in another tab
+ * while the request holding the token goes on (issue 14.4). It is followed until it ends, then the
+ * page is rendered again with the outcome (a finished push, or an interrupted one to resume).
+ */
+export function RunningPush({ run: initialRun }: { run: PushRunView }) {
+  const router = useRouter();
+  const { data: run, error } = useQuery({
+    queryKey: ['push-run', initialRun.id],
+    queryFn: () => fetchPushRun(initialRun.id),
+    initialData: initialRun,
+    refetchInterval: (query) => (query.state.data?.status === 'running' ? POLL_MS : false),
+  });
+  const status = run?.status ?? initialRun.status;
+  const wasRunning = useRef(initialRun.status === 'running');
+  useEffect(() => {
+    if (wasRunning.current && status !== 'running') router.refresh();
+    wasRunning.current = status === 'running';
+  }, [status, router]);
+  const shown = run ?? initialRun;
+  const done = shown.steps.filter((step) => step.status === 'succeeded').length;
+  return (
+    <div className="space-y-2 rounded-md border border-indigo-200 bg-indigo-50 p-3">
+      <p role="status" className="text-sm font-semibold text-indigo-950">
+        {status === 'running'
+          ? `A push of …${shown.tokenLastFour} is running: ${done} of ${shown.steps.length} environments set.`
+          : `The push of …${shown.tokenLastFour} has ended (${status}).`}
+      </p>
+      {error ? <p className="text-sm text-red-800">{error.message} Reload the page to see where it stands.</p> : null}
+      <PushSteps run={shown} caption="Environments of the running push" />
+    </div>
+  );
 }
 
 export function PushSteps({ run, caption }: { run: PushRunView; caption: string }) {

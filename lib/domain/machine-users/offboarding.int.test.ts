@@ -106,6 +106,8 @@ describe.each(TEST_DATABASE_KINDS)('offboarding on %s', (kind) => {
     const first = await removeMachineUser(admin, { machineUserId: machineUser.id, confirmEmail: machineUser.email }, deps());
     expect(first).toMatchObject({ ok: true, data: { outcome: 'done' } });
     expect(first.ok && first.data.message).toMatch(/Still to do: Delete the token “cron”/);
+    // A revoked token is not called compromised.
+    expect(first.ok && first.data.message).toContain('(this one works until deleted)');
     for (const environmentId of machineUser.environments) expect(variableOn(PORTAL, environmentId)).toBeUndefined();
     expect(isAlive(machineUser.token)).toBe(true);
     expect(await db.apiToken.findFirstOrThrow({ where: { machineUserId: machineUser.id } })).toMatchObject({ status: 'revoked', deletedOnPlatformAt: null });

@@ -2,7 +2,7 @@
 // PGlite and PostgreSQL: identity proof, R8 confirmation, journalled steps under faults (exactly one
 // variable per environment, resumable with the same token only), one push per machine user at a time,
 // and the canary: the token's value is nowhere in the database, while the simulator did receive it.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useDatabaseForTests, type Database } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
 import { inviteMachineUser } from '@/lib/domain/machine-users/invite';
@@ -321,7 +321,13 @@ describe.each(TEST_DATABASE_KINDS)('tokens on %s', (kind) => {
 
     // Resume reads first: the variable is there, so it is updated in place, never created twice.
     const createsBefore = sim.requestLog.find('POST', new RegExp(`/environments/${targets[1]}/variables$`)).length;
-    expect(await resumePush(admin, { runId, token }, deps)).toMatchObject({ ok: true, data: { status: 'succeeded' } });
+    // Platform.sh is slow to answer that read; meanwhile someone opens the page (a reader closes
+    // interrupted runs): the resumed run is running, with a fresh heartbeat, and is left alone (issue 14.4).
+    sim.faults.add({ method: '*', path: `/projects/${TOOLS}/environments/${targets[1]}/variables/**`, kind: 'latency', ms: 1500, count: 1 });
+    const resumed = resumePush(admin, { runId, token }, deps);
+    await vi.waitFor(async () => expect(await db.pushRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: 'running' }), { timeout: 5_000 });
+    expect(await closeInterruptedRuns(db, { machineUserId })).toBe(0);
+    expect(await resumed).toMatchObject({ ok: true, data: { status: 'succeeded' } });
     expect(sim.requestLog.find('POST', new RegExp(`/environments/${targets[1]}/variables$`))).toHaveLength(createsBefore);
     const variables = [...sim.store.projects.get(TOOLS)!.environments.get(targets[1]!)!.variables.values()].filter((variable) => variable.name === CLI_TOKEN_VARIABLE);
     expect(variables.map((variable) => variable.value)).toEqual([token]);

@@ -366,8 +366,10 @@ export async function resumePush(context: RequestContext, rawInput: unknown, dep
     if (run.status !== 'partial' && run.status !== 'failed') return fail('conflict', `This push is ${run.status}: there is nothing to resume.`);
     if (await db.pushStep.count({ where: { runId, operation: 'delete' } })) return fail('conflict', 'A revocation is not resumed: mark the token compromised again to retry what is left.');
     try {
+      // A fresh heartbeat: the one left from before an interruption would have the run closed again
+      // as interrupted by the next reader, while it runs.
       await db.$transaction(async (tx) => {
-        await tx.pushRun.update({ where: { id: run.id }, data: { status: 'running', activeMachineUserId: run.machineUserId, finishedAt: null } });
+        await tx.pushRun.update({ where: { id: run.id }, data: { status: 'running', activeMachineUserId: run.machineUserId, finishedAt: null, heartbeatAt: new Date() } });
         await recordAudit(tx, { actor: context.actor, action: 'token.record', outcome: 'succeeded', clientAddress: context.clientAddress, target: { type: 'machine_user', id: run.machineUserId }, tokenFingerprint: fingerprint, details: { step: 'resumed', runId } });
       });
     } catch (error) {
