@@ -213,6 +213,19 @@ test('an admin changes the roles after a preview, then removes the machine user'
   await expect(machineUserRows(admin)).toContainText('Removed');
 });
 
+test('sandbox mode changes Platform.sh behind Keywarden’s back, for trying drift', async ({ pageAs, newApiClient }) => {
+  const admin = await pageAs('admin');
+  const machineUser = await seedMachineUser(admin, await newApiClient({ as: 'admin' }), { project: docs, purpose: 'backups', email: uniqueEmail('bots+docs-drift') });
+  await acceptInSandbox(admin, machineUser.id, machineUser.email);
+  await waitForHydration(admin, 'main button');
+  await admin.getByText('Sandbox: change Platform.sh behind Keywarden’s back').click();
+  await admin.getByLabel('Change in the simulator’s Console').selectOption({ label: 'Make it project admin' });
+  await admin.getByRole('button', { name: 'Make this change' }).click();
+  await expect(admin.getByRole('status').filter({ hasText: 'Its access on Platform.sh is now project admin. Keywarden sees it at the next inventory sync.' })).toBeVisible();
+  // Keywarden's record keeps the roles it approved: the difference is drift, not a new truth.
+  await expect(rolesLine(admin)).toHaveText('Project viewer; production: admin');
+});
+
 test('the project page offers onboarding and links to the new machine user', async ({ pageAs, baseURL }) => {
   const admin = await pageAs('admin');
   await admin.goto(`/projects/${internalTools.id}`);

@@ -7,6 +7,7 @@ import type { RequestContext } from '@/lib/domain/context';
 import { inviteMachineUser, type InvitationOutcome } from '@/lib/domain/machine-users/invite';
 import { changeMachineUserRoles, manageInvitation, removeMachineUser, type StepOutcome } from '@/lib/domain/machine-users/manage';
 import { acceptInvitationInSandbox } from '@/lib/domain/machine-users/sandbox';
+import { makeSandboxDrift } from '@/lib/domain/machine-users/sandbox-drift';
 import type { ActionResult } from '@/lib/errors';
 import { tokenDepsWith, withDashboardClient, type DashboardClient } from './signed-in';
 
@@ -43,4 +44,8 @@ export async function removeMachineUserAction(input: unknown): Promise<ActionRes
 
 export async function acceptInvitationInSandboxAction(input: unknown): Promise<ActionResult<{ state: string }>> {
   return withPlatformsh('machine_user.manage_invitation', (context, client) => acceptInvitationInSandbox(context, input, client));
+}
+
+export async function makeSandboxDriftAction(input: unknown): Promise<ActionResult<{ message: string }>> {
+  return withPlatformsh('machine_user.change_roles', (context) => makeSandboxDrift(context, input));
 }

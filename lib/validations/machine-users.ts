@@ -31,6 +31,11 @@ export const inviteMachineUserSchema = z
 
 export const machineUserRefSchema = z.strictObject({ machineUserId: machineUserIdSchema });
 
+/** Sandbox mode: the kinds of change a person can make in the Console behind Keywarden's back. */
+export const SANDBOX_DRIFT_KINDS = ['delete_variable', 'weaken_variable', 'add_variable', 'escalate_roles', 'remove_member'] as const;
+export type SandboxDriftKind = (typeof SANDBOX_DRIFT_KINDS)[number];
+export const sandboxDriftSchema = z.strictObject({ machineUserId: machineUserIdSchema, kind: z.enum(SANDBOX_DRIFT_KINDS) });
+
 export const changeMachineRolesSchema = z.strictObject({ machineUserId: machineUserIdSchema, roles: machineRolesSchema });
 
 export const manageInvitationSchema = z.strictObject({ machineUserId: machineUserIdSchema, operation: z.enum(['resend', 'cancel']) });

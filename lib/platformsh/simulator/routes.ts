@@ -1,6 +1,8 @@
 // The endpoints of CONTRACT.md, answering with the paths, status codes, bodies and pagination of
 // the real API. Each handler returns a RouteResult; the server writes it (or, under a fault,
 // delays, truncates or drops it).
+import { randomUUID } from 'node:crypto';
+import { CLI_TOKEN_VARIABLE } from '../vendor';
 import { SimulatorHttpError } from './errors';
 import { paginate, stringFilter } from './pagination';
 import { ENVIRONMENT_ROLES, ENVIRONMENT_TYPES, type EnvironmentRole, type EnvironmentType } from './permissions';
@@ -595,6 +597,46 @@ const consoleRoutes: Route[] = [
       const environment = context.store.requireEnvironment(project.id, context.params.environmentId ?? '');
       const record = context.store.runCronWithCliToken(project.id, environment.id);
       return ok({ project_id: project.id, environment_id: environment.id, user_id: record.userId, api_token: serializeApiToken(record) });
+    },
+  },
+  {
+    // POST /_console/projects/{projectId}/drift: someone changes the project in the Console behind
+    // Keywarden's back, so that sandbox mode can show every kind of drift (issue 15 §3). Body:
+    // { kind, environment_id?, user_id? }. Like any Console change, it leaves no activity.
+    method: 'POST',
+    path: '/_console/projects/{projectId}/drift',
+    isPublic: true,
+    handle(context) {
+      const project = context.store.requireProject(context.params.projectId ?? '');
+      const input = (context.body ?? {}) as { kind?: unknown; environment_id?: unknown; user_id?: unknown };
+      const environmentId = typeof input.environment_id === 'string' ? input.environment_id : '';
+      const userId = typeof input.user_id === 'string' ? input.user_id : '';
+      switch (input.kind) {
+        case 'delete_variable':
+          context.store.requireEnvironment(project.id, environmentId);
+          context.store.driftDeleteVariable(project.id, environmentId, CLI_TOKEN_VARIABLE);
+          break;
+        case 'weaken_variable':
+          context.store.requireEnvironment(project.id, environmentId);
+          context.store.driftUpdateVariable(project.id, environmentId, CLI_TOKEN_VARIABLE, { is_sensitive: false, is_inheritable: true });
+          break;
+        case 'add_variable':
+          context.store.requireEnvironment(project.id, environmentId);
+          if (context.store.variableMap(project.id, environmentId).has(CLI_TOKEN_VARIABLE)) throw new SimulatorHttpError(409, 'The environment already has the variable.');
+          context.store.seedVariable(project.id, environmentId, { name: CLI_TOKEN_VARIABLE, value: `hand-set-${randomUUID()}`, is_sensitive: true, is_inheritable: false });
+          break;
+        case 'escalate_roles':
+          context.store.requireAccess(project.id, userId);
+          context.store.driftSetUserAccess(project.id, userId, ['admin']);
+          break;
+        case 'remove_member':
+          context.store.requireAccess(project.id, userId);
+          context.store.driftSetUserAccess(project.id, userId, null);
+          break;
+        default:
+          throw new SimulatorHttpError(400, 'Unknown kind of drift.');
+      }
+      return ok({ project_id: project.id, kind: input.kind });
     },
   },
   {

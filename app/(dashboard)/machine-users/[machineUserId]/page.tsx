@@ -15,6 +15,7 @@ import { getConfig } from '@/lib/config';
 import { grantLimitsOf } from '@/lib/domain/machine-users/grant-limit';
 import { getOffboardingPlan } from '@/lib/domain/machine-users/offboarding';
 import { getMachineUser } from '@/lib/domain/machine-users/queries';
+import { SandboxDriftControls } from '@/components/machine-users/sandbox-drift-controls';
 import { sandboxTokenConsoleUrl } from '@/lib/domain/machine-users/sandbox';
 import { getMachineUserTokens } from '@/lib/domain/tokens/queries';
 import { describePermissions, fromPermissions, PRESETS } from '@/lib/machine-users/roles';
@@ -131,6 +132,11 @@ export default async function MachineUserPage({ params }: { params: Promise<{ ma
               <InvitationControls machineUser={machineUser} canManage={canManage} sandbox={sandbox} />
             </div>
           )}
+          {sandbox && canChangeRoles && machineUser.state === 'active' ? (
+            <div className="mt-4">
+              <SandboxDriftControls machineUserId={machineUser.id} />
+            </div>
+          ) : null}
         </Section>
 
         <Section title="Owners">
