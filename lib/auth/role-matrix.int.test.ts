@@ -375,11 +375,11 @@ const SCENARIOS: Record<string, Scenario> = {
     run: updatePolicy,
     prepare: async () => {
       // A value of its own, so that this call's change is told apart from earlier ones.
-      const tokenMaxAgeDays = 100 + Math.floor(Math.random() * 3000);
+      const rotationMaxAgeDays = 100 + Math.floor(Math.random() * 3000);
       return {
-        input: { ...POLICY_DEFAULTS, tokenMaxAgeDays },
+        input: { ...POLICY_DEFAULTS, rotationMaxAgeDays },
         verify: async (db) => {
-          expect((await db.organisationPolicy.findUniqueOrThrow({ where: { id: 1 } })).values).toMatchObject({ tokenMaxAgeDays });
+          expect((await db.organisationPolicy.findUniqueOrThrow({ where: { id: 1 } })).values).toMatchObject({ rotationMaxAgeDays });
         },
       };
     },

@@ -3,7 +3,7 @@
 
 export interface Policy {
   /** A token older than this (since Platform.sh made it, or since it was recorded) should be rotated. */
-  tokenMaxAgeDays: number;
+  rotationMaxAgeDays: number;
   /** A token Platform.sh last saw used longer ago than this is probably not needed. */
   unusedDays: number;
   /** A token recorded this long ago and never used is probably not needed. */
@@ -19,7 +19,7 @@ export interface Policy {
 export type PolicyKey = keyof Policy;
 
 export const POLICY_DEFAULTS: Policy = {
-  tokenMaxAgeDays: 365,
+  rotationMaxAgeDays: 365,
   unusedDays: 30,
   neverUsedDays: 14,
   pendingInvitationDays: 7,
@@ -28,7 +28,7 @@ export const POLICY_DEFAULTS: Policy = {
 };
 
 export const POLICY_BOUNDS = {
-  tokenMaxAgeDays: { min: 1, max: 3650 },
+  rotationMaxAgeDays: { min: 1, max: 3650 },
   unusedDays: { min: 1, max: 3650 },
   neverUsedDays: { min: 1, max: 3650 },
   pendingInvitationDays: { min: 1, max: 365 },
@@ -37,7 +37,7 @@ export const POLICY_BOUNDS = {
 
 /** How each value is named on the Policy page and in the audit log. */
 export const POLICY_LABELS: Record<PolicyKey, string> = {
-  tokenMaxAgeDays: 'Maximum token age (days)',
+  rotationMaxAgeDays: 'Maximum token age (days)',
   unusedDays: 'Token unused for (days)',
   neverUsedDays: 'Token never used after (days)',
   pendingInvitationDays: 'Invitation pending for (days)',

@@ -20,7 +20,7 @@ const yesNo = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) 
 
 /** The Policy page's values, all required (the form always sends them). */
 export const policyInputSchema = z.strictObject({
-  tokenMaxAgeDays: days('tokenMaxAgeDays', 'the maximum token age'),
+  rotationMaxAgeDays: days('rotationMaxAgeDays', 'the maximum token age'),
   unusedDays: days('unusedDays', 'the unused period'),
   neverUsedDays: days('neverUsedDays', 'the never-used period'),
   pendingInvitationDays: days('pendingInvitationDays', 'the pending-invitation period'),
@@ -37,7 +37,7 @@ export function parsePolicy(stored: unknown): Policy {
     return (parsed.success ? parsed.data : POLICY_DEFAULTS[key]) as Policy[K];
   };
   return {
-    tokenMaxAgeDays: read('tokenMaxAgeDays'),
+    rotationMaxAgeDays: read('rotationMaxAgeDays'),
     unusedDays: read('unusedDays'),
     neverUsedDays: read('neverUsedDays'),
     pendingInvitationDays: read('pendingInvitationDays'),
@@ -47,7 +47,7 @@ export function parsePolicy(stored: unknown): Policy {
 }
 
 /**
- * The Policy page's URL while a change is previewed (`?tokenMaxAgeDays=…`): never fails; a value
+ * The Policy page's URL while a change is previewed (`?rotationMaxAgeDays=…`): never fails; a value
  * that is missing or out of bounds is reported, and the preview waits for a valid set.
  */
 export function parsePolicyPreview(params: Record<string, string | undefined>): { values: Policy; errors: Record<string, string[]> } | null {

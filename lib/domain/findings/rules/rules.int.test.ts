@@ -63,7 +63,7 @@ const FIXTURES: Record<string, Fixture> = {
     negative: async (db) => tokenSubject(await token(db, { machineUserId: (await bareMachineUser(db)).id, rotateBy: daysAgo(NOW, 1), status: 'superseded' })),
   },
   'token.too_old': {
-    policy: { tokenMaxAgeDays: 100 },
+    policy: { rotationMaxAgeDays: 100 },
     positive: async (db) => tokenSubject(await token(db, { machineUserId: (await bareMachineUser(db)).id, remoteCreatedAt: daysAgo(NOW, 101) })),
     negative: async (db) => tokenSubject(await token(db, { machineUserId: (await bareMachineUser(db)).id, remoteCreatedAt: daysAgo(NOW, 99), recordedAt: daysAgo(NOW, 200) })),
   },
