@@ -4,11 +4,12 @@
 // action answers with is on the audit log (auditEveryRefusal), with or without a session. Not a
 // "use server" module: helpers for the action files, which keep only their own revalidation.
 import { auditEveryRefusal } from '@/lib/audit/record';
-import type { Action } from '@/lib/auth/authorize';
+import { isMutation, type Action } from '@/lib/auth/authorize';
 import { currentClientAddress, getRequestContext } from '@/lib/auth/session';
 import type { RequestContext } from '@/lib/domain/context';
 import { getConfig } from '@/lib/config';
 import { getSecrets } from '@/lib/config/secrets';
+import { refreshFindings } from '@/lib/domain/findings/refresh';
 import { createClientForToken, getDashboardClient } from '@/lib/domain/platformsh-connection';
 import type { TokenDeps } from '@/lib/domain/tokens/push';
 import { fail, type ActionResult } from '@/lib/errors';
@@ -24,9 +25,21 @@ export async function asSignedInUser<T>(action: Action, run: (context: RequestCo
       answerUnexpectedErrors(action, async () => {
         context = await getRequestContext();
         if (!context) return fail('unauthenticated', 'Your session has ended. Sign in again.');
-        return run(context);
+        const result = await run(context);
+        if (mayHaveWritten(action, result)) await refreshFindings();
+        return result;
       }),
   );
+}
+
+/**
+ * Whether the call may have changed what the findings rules read: a mutation that was not refused
+ * outright (a failed step can still have recorded something). The findings are then recomputed
+ * before the action answers, so that the next page load shows them (issue 15 §2).
+ */
+function mayHaveWritten(action: Action, result: ActionResult<unknown>): boolean {
+  if (!isMutation(action)) return false;
+  return result.ok || !['unauthenticated', 'forbidden', 'invalid_input'].includes(result.error.code);
 }
 
 export async function withDashboardClient<T>(

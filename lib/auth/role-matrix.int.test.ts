@@ -25,6 +25,9 @@ import type { PlatformshClient } from '@/lib/platformsh';
 import { startSimulator, type RunningSimulator } from '@/lib/platformsh/simulator';
 import { recordAndPushToken } from '@/lib/domain/tokens/push';
 import { confirmOnboardingConfig } from '@/lib/domain/onboarding/confirm';
+import { acceptRisk, dateAfter } from '@/lib/domain/findings/accept';
+import { updatePolicy } from '@/lib/domain/findings/policy';
+import { POLICY_DEFAULTS } from '@/lib/validations/policy';
 import type { ActionResult } from '@/lib/errors';
 import type { Role } from '@/lib/roles';
 import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
@@ -348,6 +351,35 @@ const SCENARIOS: Record<string, Scenario> = {
         verify: async (db) => {
           const rows = await db.onboardingConfirmation.findMany({ where: { projectId, note } });
           expect(rows).toHaveLength(1);
+        },
+      };
+    },
+  },
+  'finding.accept_risk': {
+    run: acceptRisk,
+    prepare: async (db) => {
+      const now = new Date();
+      const finding = await db.finding.create({
+        data: { ruleId: 'token.past_rotate_by', subjectKey: `token:${randomUUID()}`, severity: 'high', evidence: {}, firstSeenAt: now, lastSeenAt: now },
+      });
+      const until = dateAfter(now, 7);
+      return {
+        input: { findingId: finding.id, reason: 'Accepted by the role-matrix replay.', until },
+        verify: async (db) => {
+          expect(await db.finding.findUniqueOrThrow({ where: { id: finding.id } })).toMatchObject({ acceptedUntil: new Date(`${until}T00:00:00.000Z`), acceptedReason: 'Accepted by the role-matrix replay.' });
+        },
+      };
+    },
+  },
+  'policy.update': {
+    run: updatePolicy,
+    prepare: async () => {
+      // A value of its own, so that this call's change is told apart from earlier ones.
+      const rotationMaxAgeDays = 100 + Math.floor(Math.random() * 3000);
+      return {
+        input: { ...POLICY_DEFAULTS, rotationMaxAgeDays },
+        verify: async (db) => {
+          expect((await db.organisationPolicy.findUniqueOrThrow({ where: { id: 1 } })).values).toMatchObject({ rotationMaxAgeDays });
         },
       };
     },

@@ -13,6 +13,7 @@ import { bootstrap } from '@/lib/domain/bootstrap';
 import { logger } from '@/lib/logger';
 import { setSandboxEndpoint } from '@/lib/platformsh/sandbox-endpoint';
 import { startSimulator } from '@/lib/platformsh/simulator';
+import { reviewDemoTokens } from '@/lib/platformsh/simulator/review-demo';
 import { rewriteForwardedFor } from '@/lib/security/client-address';
 import { registerSecret } from '@/lib/security/redact';
 import { gateRequests } from '@/lib/security/request-gate';
@@ -46,10 +47,11 @@ async function main(): Promise<void> {
   // Sandbox mode: the bundled simulator of the Platform.sh API, with the demo organisation, runs in
   // this process and the app's client points at it. Its credentials derive from a random key in the
   // data directory: the fixed demo tokens in the source are refused (issue 21).
-  const simulator =
-    config.platformsh.mode === 'sandbox' ? await startSimulator({ seed: 'demo', credentialKey: ensureSandboxSimulatorKey(config) }) : undefined;
+  const credentialKey = config.platformsh.mode === 'sandbox' ? ensureSandboxSimulatorKey(config) : undefined;
+  const simulator = credentialKey !== undefined ? await startSimulator({ seed: 'demo', credentialKey, reviewDemo: true }) : undefined;
   if (simulator?.demo) {
     [simulator.demo.dashboardToken, ...simulator.demo.humans.map((human) => human.apiToken)].forEach(registerSecret);
+    Object.values(reviewDemoTokens(credentialKey)).forEach((token) => registerSecret(token.value));
     setSandboxEndpoint({
       apiUrl: new URL(simulator.url),
       authUrl: new URL(simulator.authUrl),

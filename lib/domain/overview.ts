@@ -4,8 +4,11 @@
 import 'server-only';
 import { ruleFor } from '@/lib/auth/authorize';
 import { getDb, Prisma } from '@/lib/db';
-import { CLI_TOKEN_VARIABLE } from '@/lib/platformsh';
 import type { RequestContext } from './context';
+import { driftedTokensSql, inScope } from './tokens/drift-sql';
+
+// Shared with the findings engine (which runs outside React's server graph, in the sync job).
+export { driftedTokensSql };
 
 export interface Attention {
   /** Compromised tokens not yet deleted on Platform.sh (they still work). */
@@ -30,31 +33,6 @@ function scopeOf(context: RequestContext): { projectIds: string[] | null } | nul
   if (rule === 'allow') return { projectIds: null };
   if (rule === 'assigned') return { projectIds: [...context.actor.projectIds] };
   return null;
-}
-
-const inScope = (column: Prisma.Sql, projectIds: string[] | null) =>
-  projectIds === null ? Prisma.sql`TRUE` : projectIds.length === 0 ? Prisma.sql`FALSE` : Prisma.sql`${column} IN (${Prisma.join(projectIds)})`;
-
-/**
- * Tokens with drift, in SQL (driftOf's rule): each environment's latest succeeded step decides what
- * Keywarden set there; a holding is judged only by a sync made after it; it drifted when no own
- * variable is there that is sensitive, not inheritable and enabled.
- */
-export function driftedTokensSql(projectIds: string[] | null): Prisma.Sql {
-  return Prisma.sql`
-    SELECT DISTINCT h.token_id FROM (
-      SELECT DISTINCT ON (s.project_id, s.environment_id) s.project_id, s.environment_id, s.operation, s.updated_at, r.token_id
-      FROM push_steps s JOIN push_runs r ON r.id = s.run_id
-      WHERE s.status = 'succeeded' AND ${inScope(Prisma.sql`s.project_id`, projectIds)}
-      ORDER BY s.project_id, s.environment_id, s.updated_at DESC
-    ) h
-    JOIN projects p ON p.id = h.project_id
-    WHERE h.operation IS DISTINCT FROM 'delete' AND p.last_synced_at > h.updated_at
-      AND NOT EXISTS (
-        SELECT 1 FROM token_variables v
-        WHERE v.project_id = h.project_id AND v.environment_id = h.environment_id AND v.name = ${CLI_TOKEN_VARIABLE}
-          AND NOT v.inherited AND v.is_sensitive AND NOT v.is_inheritable AND v.is_enabled
-      )`;
 }
 
 /** Ids of the tokens with drift that the actor may read (the Tokens list's `drift=yes` filter). */

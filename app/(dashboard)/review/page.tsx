@@ -1,16 +1,81 @@
 import type { Metadata } from 'next';
-import { AreaPlaceholder } from '@/components/shell/area-placeholder';
+import Link from 'next/link';
+import { FindingFilters, findingParams, isFindingFiltered } from '@/components/review/finding-filters';
+import { FindingsList } from '@/components/review/findings-list';
+import { FindingsSummary } from '@/components/review/findings-summary';
+import { ReviewTabs } from '@/components/review/review-tabs';
+import { Alert } from '@/components/ui/alert';
+import { buttonClasses } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
+import { PageHeader } from '@/components/ui/page-header';
+import { PagedList } from '@/components/ui/pagination';
+import { authorize } from '@/lib/auth/authorize';
+import { requirePageContext } from '@/lib/auth/session';
+import { dateAfter } from '@/lib/domain/findings/accept';
+import { listFindings } from '@/lib/domain/findings/queries';
+import { firstValues, type SearchParams } from '@/lib/utils';
 
-export const metadata: Metadata = { title: 'Review' };
+export const metadata: Metadata = { title: 'Findings' };
 
-export default function ReviewPage() {
+const DESCRIPTION =
+  'What the policy checks found across machine users, tokens, variables and access, recomputed after every sync and every change. Each finding says what was seen, why it matters and how to fix it.';
+
+const EMPTY_TEXT = {
+  open: 'Nothing breaks the policy right now. Findings appear here after a sync or a change that gives a rule something to report.',
+  accepted: 'No finding is accepted as a risk. An admin can accept an open finding, with a reason and an end date.',
+  resolved: 'No finding has been resolved yet.',
+} as const;
+
+export default async function ReviewPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const context = await requirePageContext();
+  const now = new Date();
+  const result = await listFindings(context, firstValues(await searchParams), now);
+  const canAccept = authorize(context.actor, 'finding.accept_risk').allowed;
+
   return (
-    <AreaPlaceholder
-      title="Review"
-      description="Findings across all projects, access-review sign-offs and drift between what Keywarden recorded and what Platform.sh reports."
-      emptyTitle="No findings yet"
-    >
-      Findings and sign-offs will appear here once projects, machine users and tokens are tracked.
-    </AreaPlaceholder>
+    <>
+      <ReviewTabs current="findings" />
+      <PageHeader title="Findings" description={DESCRIPTION} />
+      {context.actor.role === 'onboarder' ? (
+        <div className="mb-4">
+          <Alert tone="info">You see the findings of the projects assigned to you.</Alert>
+        </div>
+      ) : null}
+      {!result.ok ? (
+        <Alert tone="error">{result.error.message}</Alert>
+      ) : (
+        <>
+          <FindingsSummary summary={result.data.summary} />
+          <FindingFilters query={result.data.query} rules={result.data.rules} projects={result.data.projects} />
+          <PagedList
+            noun="findings"
+            basePath="/review"
+            params={findingParams(result.data.query)}
+            list={result.data}
+            shownCount={result.data.findings.length}
+            label="Findings pages"
+            empty={
+              <EmptyState
+                title={isFindingFiltered(result.data.query) ? 'No findings match these filters' : `No ${result.data.query.status === 'accepted' ? 'accepted risks' : `${result.data.query.status} findings`}`}
+                action={
+                  isFindingFiltered(result.data.query) ? (
+                    <Link href="/review" className={buttonClasses('secondary')}>
+                      Show all open findings
+                    </Link>
+                  ) : undefined
+                }
+              >
+                {EMPTY_TEXT[result.data.query.status]}
+              </EmptyState>
+            }
+          >
+            <FindingsList
+              findings={result.data.findings}
+              acceptWindow={canAccept ? { earliest: dateAfter(now, 1), latest: dateAfter(now, result.data.acceptRiskMaxDays), maxDays: result.data.acceptRiskMaxDays } : null}
+            />
+          </PagedList>
+        </>
+      )}
+    </>
   );
 }

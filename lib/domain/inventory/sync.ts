@@ -22,6 +22,7 @@ import {
   type Variable,
 } from '@/lib/platformsh';
 
+import { recomputeFindingsSafely } from '../findings/engine';
 import { recordDashboardAccount, trackMachineUsers, TRACKED_STATES } from '../machine-users/tracking';
 import type { Transaction } from '../mutation';
 import { rememberAccounts } from './own-writes';
@@ -120,6 +121,8 @@ export async function executeSyncRun(db: Database, client: PlatformshClient, run
     await markMissingProjects(db, listed, now());
     const status = progress.failed > 0 ? 'partial' : 'succeeded';
     await progress.finish(status, null);
+    // What the sync saw (variables, access, drift) is what the findings rules read (issue 15 §2).
+    await recomputeFindingsSafely(db, now());
     return { status, projectsTotal: listed.length, projectsFailed: progress.failed };
   } catch (error) {
     // The database itself failed: nothing more can be recorded reliably; the lease will lapse.

@@ -8,6 +8,7 @@ import { FaultInjector, retryAfterHeader, type FaultKind } from './faults';
 import { RequestLog } from './request-log';
 import { Router, type RouteResult } from './router';
 import { SIMULATOR_ROUTES } from './routes';
+import { seedReviewDemo } from './review-demo';
 import { seedDemoOrganisation, seedLargeOrganisation, type DemoOrganisation } from './seed';
 import { SimulatorStore } from './store';
 
@@ -33,6 +34,8 @@ export interface SimulatorOptions {
    * sandbox mode passes a random key kept in its data directory, so no token in the source works.
    */
   credentialKey?: string;
+  /** Sandbox start-up only: adds the review demo (review-demo.ts) to the demo organisation. */
+  reviewDemo?: boolean;
 }
 
 export interface RunningSimulator {
@@ -58,7 +61,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const faults = new FaultInjector(options.faults === true);
   const requestLog = new RequestLog();
   let demo: DemoOrganisation | undefined;
-  if (options.seed === undefined || options.seed === 'demo') demo = seedDemoOrganisation(store, { dashboardToken: options.dashboardToken, credentialKey: options.credentialKey });
+  if (options.seed === undefined || options.seed === 'demo') {
+    demo = seedDemoOrganisation(store, { dashboardToken: options.dashboardToken, credentialKey: options.credentialKey });
+    if (options.reviewDemo) seedReviewDemo(store, demo.organizationId, options.credentialKey);
+  }
   else if (typeof options.seed === 'function') options.seed(store);
   else if (typeof options.seed === 'object') seedLargeOrganisation(store, { ...options.seed.large, dashboardToken: options.dashboardToken });
 

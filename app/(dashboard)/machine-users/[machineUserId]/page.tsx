@@ -25,7 +25,8 @@ export const metadata: Metadata = { title: 'Machine user' };
 
 function Section({ title, children, actions }: { title: string; children: React.ReactNode; actions?: React.ReactNode }) {
   return (
-    <section className="rounded-lg border border-slate-200 bg-white p-5">
+    // The id is the anchor other pages link to (the Findings view links a token to `#tokens`).
+    <section id={title.toLowerCase().replace(/[^a-z0-9]+/g, '-')} className="scroll-mt-4 rounded-lg border border-slate-200 bg-white p-5">
       <div className="flex flex-wrap items-start justify-between gap-3">
         <h2 className="text-base font-semibold text-slate-900">{title}</h2>
         {actions}

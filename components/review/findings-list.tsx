@@ -1,0 +1,106 @@
+// The Findings view's list: one card per finding, with its rule, severity, evidence (what was seen,
+// first and last seen), the rule's reason and fix, links to the objects, and — for admins, on an
+// unresolved finding — the control that accepts it as a risk.
+import Link from 'next/link';
+import { Badge } from '@/components/ui/badge';
+import type { FindingView } from '@/lib/domain/findings/queries';
+import { formatDateTime } from '@/lib/utils';
+import { AcceptRiskControl } from './accept-risk-control';
+import { Evidence } from './evidence';
+import { SeverityBadge } from './severity';
+
+const linkClasses = 'font-medium text-indigo-800 underline underline-offset-2 hover:text-indigo-900';
+
+export interface AcceptWindow {
+  earliest: string;
+  latest: string;
+  maxDays: number;
+}
+
+function StatusLine({ finding }: { finding: FindingView }) {
+  if (finding.status === 'resolved') return <Badge tone="green">Resolved {formatDateTime(finding.resolvedAt)}</Badge>;
+  if (finding.status === 'accepted') return <Badge tone="indigo">Accepted until {formatDateTime(finding.accepted?.until)}</Badge>;
+  if (finding.accepted?.expired) return <Badge tone="amber">Open again: acceptance ended {formatDateTime(finding.accepted.until)}</Badge>;
+  return <Badge tone="amber">Open</Badge>;
+}
+
+function Links({ finding }: { finding: FindingView }) {
+  const links = [
+    finding.project ? (
+      <Link key="project" href={`/projects/${finding.project.id}`} className={linkClasses}>
+        Project {finding.project.title}
+      </Link>
+    ) : null,
+    finding.machineUser ? (
+      <Link key="machine-user" href={`/machine-users/${finding.machineUser.id}`} className={linkClasses}>
+        Machine user {finding.machineUser.email}
+      </Link>
+    ) : null,
+    finding.token && finding.machineUser ? (
+      <Link key="token" href={`/machine-users/${finding.machineUser.id}#tokens`} className={linkClasses}>
+        Token {finding.token.label}
+      </Link>
+    ) : null,
+    finding.environmentId && finding.project ? (
+      <span key="environment" className="text-slate-800">
+        Environment <span className="font-mono">{finding.environmentId}</span>
+      </span>
+    ) : null,
+    finding.platformshUserId ? (
+      <span key="account" className="text-slate-800">
+        Platform.sh account <span className="font-mono">{finding.platformshUserId}</span>
+      </span>
+    ) : null,
+  ].filter(Boolean);
+  if (links.length === 0) return null;
+  return <p className="flex flex-wrap gap-x-4 gap-y-1 text-sm">{links}</p>;
+}
+
+export function FindingsList({ findings, acceptWindow }: { findings: FindingView[]; acceptWindow: AcceptWindow | null }) {
+  return (
+    <ul aria-label="Findings" className="space-y-4">
+      {findings.map((finding) => (
+        <li key={finding.id}>
+          <article aria-labelledby={`finding-${finding.id}`} className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
+            <header className="flex flex-wrap items-start justify-between gap-2">
+              <div className="min-w-0 space-y-1">
+                <h3 id={`finding-${finding.id}`} className="text-base font-semibold text-slate-900">
+                  {finding.title}
+                </h3>
+                <p className="flex flex-wrap items-center gap-2 text-xs text-slate-700">
+                  <SeverityBadge severity={finding.severity} />
+                  <span className="font-mono">{finding.ruleId}</span>
+                  <StatusLine finding={finding} />
+                </p>
+              </div>
+              {acceptWindow && finding.status !== 'resolved' ? (
+                <AcceptRiskControl findingId={finding.id} title={finding.title} earliest={acceptWindow.earliest} latest={acceptWindow.latest} maxDays={acceptWindow.maxDays} />
+              ) : null}
+            </header>
+            <Links finding={finding} />
+            <Evidence evidence={finding.evidence} />
+            <p className="text-xs text-slate-700">
+              First seen {formatDateTime(finding.firstSeenAt)} · last seen {formatDateTime(finding.lastSeenAt)}
+              {finding.resolvedAt ? ` · resolved ${formatDateTime(finding.resolvedAt)}` : ''}
+            </p>
+            {finding.accepted ? (
+              <p className="text-sm text-slate-800">
+                <span className="font-medium">Accepted</span> by {finding.accepted.by ?? 'a former user'} until {formatDateTime(finding.accepted.until)}: {finding.accepted.reason}
+              </p>
+            ) : null}
+            <div className="grid gap-2 text-sm sm:grid-cols-2">
+              <p>
+                <span className="font-medium text-slate-900">Why it matters: </span>
+                <span className="text-slate-800">{finding.reason}</span>
+              </p>
+              <p>
+                <span className="font-medium text-slate-900">Fix: </span>
+                <span className="text-slate-800">{finding.fix}</span>
+              </p>
+            </div>
+          </article>
+        </li>
+      ))}
+    </ul>
+  );
+}
