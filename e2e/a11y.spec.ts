@@ -33,6 +33,7 @@ const DASHBOARD_PAGES: { path: string; heading: string }[] = [
   { path: '/machine-users/new', heading: 'Onboard a machine user' },
   { path: '/tokens', heading: 'Tokens' },
   { path: '/review', heading: 'Review' },
+  { path: '/review/inventory', heading: 'Inventory' },
   { path: '/settings', heading: 'Settings' },
   { path: '/audit', heading: 'Audit' },
   { path: '/users', heading: 'Users' },

@@ -479,6 +479,8 @@ const READ_PAGES: Record<string, { path: string; heading: string; denied?: strin
   'token.read': { path: '/tokens', heading: 'Tokens' },
   // Part of the Tokens page rather than a page of its own: the form is there or not.
   'token.lookup': { path: '/tokens', heading: 'Tokens', section: 'Leaked-token lookup' },
+  // Part of the Inventory page: its export form is there or not ('assigned': an onboarder's projects).
+  'inventory.export': { path: '/review/inventory', heading: 'Inventory', section: 'Export inventory' },
 };
 
 test.describe('read access follows the role matrix', () => {
