@@ -69,7 +69,8 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
         <Button type="submit" variant="secondary">
           Apply
         </Button>
-        {filtered ? (
+        {/* With nothing matching, the empty state below offers it instead (one link, not two). */}
+        {filtered && result.data.total > 0 ? (
           <Link href="/tokens" className="rounded-md px-2.5 py-2 text-sm font-medium text-indigo-800 underline">
             Clear filters
           </Link>

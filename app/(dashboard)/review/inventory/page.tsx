@@ -19,14 +19,6 @@ export const metadata: Metadata = { title: 'Inventory' };
 const DESCRIPTION =
   'Every credential in one place: Keywarden’s machine users with their roles, tokens, the environments holding each token and their owners; the CLI token variables Keywarden did not push; the accounts with access that are not Keywarden’s.';
 
-function ClearFilters() {
-  return (
-    <Link href={INVENTORY_PATH} className={buttonClasses('secondary')}>
-      Clear filters
-    </Link>
-  );
-}
-
 export default async function InventoryPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const context = await requirePageContext();
   const result = await listInventory(context, firstValues(await searchParams));
@@ -74,9 +66,9 @@ export default async function InventoryPage({ searchParams }: { searchParams: Pr
             shownCount={machineUsers.rows.length}
             label="Machine users inventory pages"
             empty={
-              <EmptyState title={filtered ? 'No machine users match these filters' : 'No machine users yet'} action={filtered ? <ClearFilters /> : undefined}>
+              <EmptyState title={filtered ? 'No machine users match these filters' : 'No machine users yet'}>
                 {filtered
-                  ? 'The search looks at machine-user addresses, account names and project titles and ids.'
+                  ? 'The search looks at machine-user addresses, account names and project titles and ids. “Clear filters” above shows everything again.'
                   : 'Machine users appear here once someone onboards one from the Machine users page.'}
               </EmptyState>
             }
@@ -99,7 +91,7 @@ export default async function InventoryPage({ searchParams }: { searchParams: Pr
             <code className="font-mono">env:PLATFORMSH_CLI_TOKEN</code> set by hand, or at project level: Keywarden holds no record of their token. Inherited copies are not listed again.
           </p>
           {variables.total === 0 ? (
-            <EmptyState title={filtered ? 'No token variables match these filters' : 'Every token variable is Keywarden’s'} action={filtered ? <ClearFilters /> : undefined} />
+            <EmptyState title={filtered ? 'No token variables match these filters' : 'Every token variable is Keywarden’s'} />
           ) : variables.rows.length === 0 ? (
             <EmptyState title="This page is empty" action={<Link href={inventoryHref(query, {}, { ...pages, page: query.page, vpage: 1 })} className={buttonClasses('secondary')}>Go to the first page</Link>} />
           ) : (
@@ -118,7 +110,7 @@ export default async function InventoryPage({ searchParams }: { searchParams: Pr
           </h2>
           <p className="mb-3 max-w-prose text-sm text-slate-700">Platform.sh accounts on the projects that are neither one of Keywarden’s machine users there nor the dashboard’s own account: people, or machine users made outside Keywarden.</p>
           {accounts.total === 0 ? (
-            <EmptyState title={filtered ? 'No accounts match these filters' : 'No other accounts have access'} action={filtered ? <ClearFilters /> : undefined} />
+            <EmptyState title={filtered ? 'No accounts match these filters' : 'No other accounts have access'} />
           ) : accounts.rows.length === 0 ? (
             <EmptyState title="This page is empty" action={<Link href={inventoryHref(query, {}, { ...pages, page: query.page, upage: 1 })} className={buttonClasses('secondary')}>Go to the first page</Link>} />
           ) : (
