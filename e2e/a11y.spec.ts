@@ -34,6 +34,7 @@ const DASHBOARD_PAGES: { path: string; heading: string }[] = [
   { path: '/tokens', heading: 'Tokens' },
   { path: '/review', heading: 'Findings' },
   { path: '/review/policy', heading: 'Policy' },
+  { path: '/review/inventory', heading: 'Inventory' },
   { path: '/settings', heading: 'Settings' },
   { path: '/audit', heading: 'Audit' },
   { path: '/users', heading: 'Users' },

@@ -543,6 +543,8 @@ const READ_PAGES: Record<string, { path: string; heading: string; denied?: strin
   // The review area's views, under the menu's Review ('assigned' for onboarders: their projects' findings).
   'finding.read': { path: '/review', heading: 'Findings', menu: 'Review' },
   'policy.read': { path: '/review/policy', heading: 'Policy', menu: 'Review' },
+  // Part of the Inventory page: its export form is there or not ('assigned': an onboarder's projects).
+  'inventory.export': { path: '/review/inventory', heading: 'Inventory', section: 'Export inventory' },
 };
 
 test.describe('read access follows the role matrix', () => {

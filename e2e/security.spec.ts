@@ -379,10 +379,11 @@ const FILTERS: Record<string, string[]> = {
   '/': ['page'],
   '/projects': ['q', 'sort', 'dir', 'page', 'variable', 'state'],
   '/users': ['q', 'page'],
-  '/machine-users': ['q', 'project', 'state', 'page'],
+  '/machine-users': ['q', 'project', 'state', 'sort', 'dir', 'page'],
   '/machine-users/new': ['project'],
   '/audit': ['actor', 'action', 'outcome', 'page'],
-  '/tokens': ['status', 'overdue', 'project'],
+  '/tokens': ['q', 'status', 'overdue', 'drift', 'project', 'sort', 'dir', 'page'],
+  '/review/inventory': ['q', 'project', 'purpose', 'role', 'status', 'age', 'owner', 'finding', 'managed', 'state', 'sort', 'dir', 'page', 'vpage', 'upage'],
 };
 
 test('a control character in any filter of any list page is ignored: the page answers 200, never 500', async ({ newApiClient }) => {

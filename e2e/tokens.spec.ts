@@ -147,8 +147,8 @@ test('an admin records a token once and pushes it to three environments; only it
   const remote = pageSection(admin, 'Its tokens on Platform.sh').getByRole('region', { name: 'Platform.sh token list' });
   await expect(remote.getByRole('row').filter({ hasText: 'Keywarden cron' })).toContainText(`…${token.slice(-4)} (active)`);
 
-  // The organisation-wide list, and the leaked-token lookup.
-  await admin.goto('/tokens');
+  // The organisation-wide list (paged: searched by the machine user's address), and the leaked-token lookup.
+  await admin.goto(`/tokens?q=${encodeURIComponent(machineUser.email)}`);
   await expect(admin.getByRole('region', { name: 'Tokens table' })).toContainText(machineUser.email);
   await waitForHydration(admin, 'form[aria-label="Leaked-token lookup"]');
   const lookup = admin.getByRole('form', { name: 'Leaked-token lookup' });

@@ -1,9 +1,11 @@
 import Link from 'next/link';
 import { Badge } from '@/components/ui/badge';
-import { DataTable } from '@/components/ui/data-table';
+import { DataTable, type ColumnSpec } from '@/components/ui/data-table';
+import { pageHref } from '@/components/ui/pagination';
 import { Truncated } from '@/components/ui/truncated';
 import type { TokenRecordView, TokenStatus } from '@/lib/domain/tokens/queries';
 import { formatDateTime } from '@/lib/utils';
+import type { TokenListQuery, TokenListSort } from '@/lib/validations/tokens';
 
 const STATUS_TONES: Record<TokenStatus, 'green' | 'neutral' | 'red' | 'amber'> = { active: 'green', superseded: 'neutral', revoked: 'neutral', compromised: 'red' };
 
@@ -11,8 +13,46 @@ function ageInDays(iso: string): number {
   return Math.floor((Date.now() - Date.parse(iso)) / 86_400_000);
 }
 
-export function TokensTable({ tokens, caption, showMachineUser = true }: { tokens: TokenRecordView[]; caption: string; showMachineUser?: boolean }) {
-  const columns = ['Token', ...(showMachineUser ? ['Machine user'] : []), 'Status', 'Age', 'Rotate by', 'Last used', 'Environments'];
+/** The Tokens list's URL parameters other than the page (which a new sort or filter resets). */
+export function tokenListParams(query: TokenListQuery, overrides: Partial<TokenListQuery> = {}): Record<string, string | undefined> {
+  const merged = { ...query, ...overrides };
+  return {
+    q: merged.q || undefined,
+    status: merged.status === 'active' ? undefined : merged.status,
+    overdue: merged.overdue || undefined,
+    drift: merged.drift || undefined,
+    project: merged.project || undefined,
+    sort: merged.sort === 'rotate' ? undefined : merged.sort,
+    dir: merged.dir === 'asc' ? undefined : merged.dir,
+  };
+}
+
+/** Whether the list is narrowed by a search or a filter (the sort does not narrow it). */
+export function isTokenListFiltered(query: TokenListQuery): boolean {
+  return query.q !== '' || query.status !== 'active' || query.overdue !== '' || query.drift !== '' || query.project !== '';
+}
+
+function sortable(label: string, sort: TokenListSort, query: TokenListQuery | undefined): string | ColumnSpec {
+  if (!query) return label;
+  const active = query.sort === sort;
+  return {
+    label,
+    sortHref: pageHref('/tokens', tokenListParams(query, { sort, dir: active && query.dir === 'asc' ? 'desc' : 'asc' }), 1),
+    sorted: active ? (query.dir === 'asc' ? 'ascending' : 'descending') : undefined,
+  };
+}
+
+/** With `query` (the Tokens list), the column headers sort the list through the URL. */
+export function TokensTable({ tokens, caption, showMachineUser = true, query }: { tokens: TokenRecordView[]; caption: string; showMachineUser?: boolean; query?: TokenListQuery }) {
+  const columns = [
+    sortable('Token', 'name', query),
+    ...(showMachineUser ? [sortable('Machine user', 'machine_user', query)] : []),
+    sortable('Status', 'status', query),
+    sortable('Age', 'age', query),
+    sortable('Rotate by', 'rotate', query),
+    sortable('Last used', 'used', query),
+    'Environments',
+  ];
   return (
     <DataTable label="Tokens table" caption={caption} columns={columns}>
       {tokens.map((token) => (

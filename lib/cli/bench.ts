@@ -1,14 +1,20 @@
-// `npm run bench [-- --part inventory] [--projects 2000] [--environments 5] [--latency 50]
-//   [--rate 500] [--concurrency 16] [--database pglite|postgresql]`
+// `npm run bench [-- --part inventory|push|inventory-page|all] [--projects 2000] [--environments 5] [--latency 50]
+//   [--rate 500] [--concurrency 16] [--database pglite|postgresql] [--machine-users 5000]`
 // Prints figures; asserts nothing (speed goals are measured here, never in a timed test).
 //
 // Inventory: a full sync of a generated organisation through the simulator over real HTTP, with a
 // per-request latency and a server-side rate limit, the client paced to that limit; then an
 // incremental re-sync. The lower bound is requests ÷ rate: no client can finish sooner.
+//
+// Inventory page: the reviewer's Inventory (issue 15 §1) over --machine-users machine users with four
+// tokens each (5,000 × 4 = 20,000 by default), written straight into the tables: p50/p95 server time
+// of the page's queries for a few filters and sorts, and the export's rate (rows per second, CSV).
 import { parseArgs } from "node:util";
 import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import { listProjects, PROJECTS_PAGE_SIZE } from '@/lib/domain/inventory/projects';
+import { INVENTORY_PAGE_SIZE, listInventory, openInventoryExport } from '@/lib/domain/review/inventory';
+import { exportChunks } from '@/lib/domain/review/inventory-export';
 import { beginSyncRun, executeSyncRun } from '@/lib/domain/inventory/sync';
 import { listOnboardingBacklog, OVERVIEW_PAGE_SIZE } from '@/lib/domain/onboarding/checklist';
 import { PUSH_CONCURRENCY, recordAndPushToken } from '@/lib/domain/tokens/push';
@@ -20,13 +26,14 @@ import { createTestDatabase, type TestDatabase } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
 
 const argumentsSchema = z.object({
-  part: z.enum(['inventory', 'push', 'all']).default('all'),
+  part: z.enum(['inventory', 'push', 'inventory-page', 'all']).default('all'),
   projects: z.coerce.number().int().min(1).max(20_000).default(2000),
   environments: z.coerce.number().int().min(1).max(50).default(5),
   latency: z.coerce.number().int().min(0).max(5000).default(50),
   rate: z.coerce.number().min(1).max(10_000).default(500),
   concurrency: z.coerce.number().int().min(1).max(256).default(16),
   database: z.enum(['pglite', 'postgresql']).default('pglite'),
+  'machine-users': z.coerce.number().int().min(1).max(50_000).default(5000),
 });
 type BenchArguments = z.infer<typeof argumentsSchema>;
 
@@ -159,6 +166,117 @@ async function benchPush(options: BenchArguments): Promise<void> {
   }
 }
 
+/**
+ * The reviewer's Inventory at scale: machine users spread over --projects projects (five
+ * environments each), four tokens per machine user (one active, the others superseded, revoked or
+ * compromised), a push journal for the active and superseded ones, Keywarden's variables on main and
+ * staging, hand-set ones on a tenth of the projects, two people with access per project, and open
+ * findings on about a third of the machine users. Written with INSERT … SELECT (seconds, not a sync).
+ */
+async function seedInventoryAtScale(db: TestDatabase['db'], projects: number, machineUsers: number): Promise<void> {
+  const statements = [
+    `SELECT setseed(0.42)`,
+    `INSERT INTO users (id, email, role, updated_at) SELECT gen_random_uuid(), 'owner-' || lpad(i::text, 3, '0') || '@bench.example.com', 'admin', now() FROM generate_series(1, 50) i`,
+    `UPDATE users SET disabled_at = now() WHERE email LIKE 'owner-00%'`,
+    `INSERT INTO projects (id, title, updated_at, last_synced_at) SELECT 'bench' || lpad(i::text, 6, '0'), 'Bench project ' || lpad(i::text, 6, '0'), now(), now() FROM generate_series(1, ${projects}) i`,
+    `INSERT INTO environments (project_id, id, name, title, type, status, is_main)
+       SELECT p.id, e.id, e.id, e.id, e.type::"EnvironmentType", 'active', e.id = 'main' FROM projects p
+       CROSS JOIN (VALUES ('main', 'production'), ('staging', 'staging'), ('dev-1', 'development'), ('dev-2', 'development'), ('dev-3', 'development')) e(id, type)`,
+    `WITH owners AS (SELECT id, row_number() OVER (ORDER BY email) - 1 AS n FROM users WHERE email LIKE 'owner-%')
+     INSERT INTO machine_users (id, project_id, purpose, email, permissions, state, owner_id, backup_owner_id, platformsh_user_id, updated_at)
+       SELECT gen_random_uuid(), 'bench' || lpad((1 + i % ${projects})::text, 6, '0'),
+              (ARRAY['backups', 'ci_tests', 'source_operations', 'certificate_renewal', 'custom'])[1 + i % 5]::"MachinePurpose",
+              'bot-' || lpad(i::text, 6, '0') || '@bench.example.com',
+              CASE i % 4 WHEN 0 THEN ARRAY['viewer', 'production:admin'] WHEN 1 THEN ARRAY['viewer', 'development:contributor'] WHEN 2 THEN ARRAY['admin'] ELSE ARRAY['viewer'] END,
+              (CASE WHEN i % 50 = 0 THEN 'removed' ELSE 'active' END)::"MachineUserState",
+              (SELECT id FROM owners WHERE n = i % 50), (SELECT id FROM owners WHERE n = (i + 7) % 50), 'psh-bot-' || i, now()
+       FROM generate_series(1, ${machineUsers}) i`,
+    `INSERT INTO api_tokens (id, machine_user_id, name, fingerprint, last_four, status, rotate_by, recorded_at, last_used_at)
+       SELECT gen_random_uuid(), m.id, 'token ' || k, md5(m.id::text || k) || md5(k || m.id::text), right(md5(m.id::text || k), 4),
+              (CASE k WHEN 0 THEN 'active' WHEN 1 THEN 'superseded' WHEN 2 THEN 'revoked' ELSE 'compromised' END)::"TokenStatus",
+              now() + ((random() * 200 - 50)::int || ' days')::interval,
+              now() - ((k * 100 + random() * 90)::int || ' days')::interval,
+              CASE WHEN random() < 0.7 THEN now() - ((random() * 60)::int || ' days')::interval END
+       FROM machine_users m CROSS JOIN generate_series(0, 3) k`,
+    `INSERT INTO push_runs (id, machine_user_id, token_id, status, visible_build, started_at, heartbeat_at, finished_at)
+       SELECT gen_random_uuid(), t.machine_user_id, t.id, 'succeeded', false, t.recorded_at, t.recorded_at, t.recorded_at FROM api_tokens t WHERE t.status IN ('active', 'superseded')`,
+    `INSERT INTO push_steps (id, run_id, project_id, environment_id, environment_type, status, operation, updated_at)
+       SELECT gen_random_uuid(), r.id, m.project_id, e.id, e.type, 'succeeded', 'create', r.started_at + (random() * 1000 || ' seconds')::interval
+       FROM push_runs r JOIN machine_users m ON m.id = r.machine_user_id CROSS JOIN (VALUES ('main', 'production'), ('staging', 'staging')) e(id, type)`,
+    `INSERT INTO token_variables (id, project_id, environment_id, name, is_sensitive, is_inheritable, is_enabled, visible_build, visible_runtime, inherited)
+       SELECT gen_random_uuid(), p.id, e.id, 'env:PLATFORMSH_CLI_TOKEN', true, e.id = 'dev-1', true, false, true, false FROM projects p
+       CROSS JOIN (VALUES ('main'), ('staging'), ('dev-1')) e(id) WHERE e.id <> 'dev-1' OR right(p.id, 1) = '7'`,
+    `INSERT INTO token_variables (id, project_id, environment_id, name, is_sensitive, is_inheritable, is_enabled, visible_build, visible_runtime, inherited)
+       SELECT gen_random_uuid(), p.id, NULL, 'env:PLATFORMSH_CLI_TOKEN', false, true, true, true, true, false FROM projects p WHERE right(p.id, 2) = '00'`,
+    `INSERT INTO platformsh_accounts (id, email, display_name, seen_at) VALUES ('psh-alice', 'alice@bench.example.com', 'Alice Admin', now()), ('psh-bob', 'bob@bench.example.com', 'Bob Viewer', now())`,
+    `INSERT INTO project_user_access (project_id, user_id, permissions)
+       SELECT m.project_id, m.platformsh_user_id, m.permissions FROM machine_users m
+       UNION ALL SELECT p.id, 'psh-alice', ARRAY['admin'] FROM projects p
+       UNION ALL SELECT p.id, 'psh-bob', ARRAY['viewer', 'production:viewer'] FROM projects p`,
+    `INSERT INTO findings (id, rule_id, subject_key, severity, machine_user_id, project_id, evidence, first_seen_at, last_seen_at)
+       SELECT gen_random_uuid(), 'bench.rule', 'machine_user:' || m.id, 'medium', m.id, m.project_id, '{}', now(), now() FROM machine_users m WHERE random() < 0.3`,
+    `ANALYZE`,
+  ];
+  for (const statement of statements) await db.$executeRawUnsafe(statement);
+}
+
+/** The reviewer's Inventory page and export at scale (see the file's header). */
+async function benchInventoryPage(options: BenchArguments): Promise<void> {
+  const database = await createTestDatabase(options.database);
+  try {
+    setApplicationDatabase(database);
+    const seeding = performance.now();
+    await seedInventoryAtScale(database.db, options.projects, options['machine-users']);
+    const [machineUsers, tokens] = await Promise.all([database.db.machineUser.count(), database.db.apiToken.count()]);
+    console.log(`Inventory page: ${machineUsers} machine users, ${tokens} tokens, ${options.projects} projects (${database.kind}), seeded in ${seconds(performance.now() - seeding)}`);
+    const reviewer = contextFor(await createUser(database.db, { role: 'reviewer' }));
+    const percentiles = async (read: () => Promise<unknown>, runs = 20) => {
+      await read(); // warm-up
+      const times: number[] = [];
+      for (let run = 0; run < runs; run += 1) {
+        const started = performance.now();
+        await read();
+        times.push(performance.now() - started);
+      }
+      times.sort((a, b) => a - b);
+      const at = (share: number) => times[Math.min(times.length - 1, Math.ceil(share * times.length) - 1)]!.toFixed(0);
+      return `p50 ${at(0.5)} ms, p95 ${at(0.95)} ms`;
+    };
+    const lastPage = Math.ceil(machineUsers / INVENTORY_PAGE_SIZE);
+    const cases: [string, Record<string, string>][] = [
+      ['first page, no filter', {}],
+      [`page ${lastPage}`, { page: String(lastPage) }],
+      ['sorted by next rotate-by, descending', { sort: 'rotate', dir: 'desc' }],
+      ['sorted by last use', { sort: 'used' }],
+      ['overdue tokens', { status: 'overdue' }],
+      ['admin on production, open findings', { role: 'production:admin', finding: 'open' }],
+      ['tokens over a year old', { age: 'gt365' }],
+      ['search', { q: 'bot-0042' }],
+      ['not Keywarden’s only', { managed: 'unmanaged' }],
+    ];
+    for (const [label, query] of cases) console.log(`  ${label.padEnd(38)} ${await percentiles(() => listInventory(reviewer, query))}`);
+
+    for (const format of ['csv', 'json'] as const) {
+      const opened = await openInventoryExport(reviewer, {}, format);
+      if (!opened.ok) throw new Error(opened.error.message);
+      let bytes = 0;
+      let records = 0;
+      const started = performance.now();
+      const counted = (async function* () {
+        for await (const batch of opened.data.batches) {
+          records += batch.length;
+          yield batch;
+        }
+      })();
+      for await (const chunk of exportChunks(counted, format)) bytes += chunk.length;
+      const elapsed = performance.now() - started;
+      console.log(`  export ${format.padEnd(4)}: ${records} records (${(bytes / 1e6).toFixed(1)} MB) in ${seconds(elapsed)}, ${Math.round(records / (elapsed / 1000))} records/s`);
+    }
+  } finally {
+    await database.destroy();
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(2),
@@ -172,6 +290,7 @@ async function main(): Promise<void> {
   }
   if (parsed.data.part === 'inventory' || parsed.data.part === 'all') await benchInventory(parsed.data);
   if (parsed.data.part === 'push' || parsed.data.part === 'all') await benchPush(parsed.data);
+  if (parsed.data.part === 'inventory-page' || parsed.data.part === 'all') await benchInventoryPage(parsed.data);
 }
 
 main().catch((error: unknown) => {

@@ -60,3 +60,23 @@ export const compromiseTokenSchema = z.strictObject({
   /** A live token of the same machine user (the compromised one works until deleted), to delete it on Platform.sh. */
   liveToken: pastedTokenSchema.optional(),
 });
+
+export const TOKEN_LIST_STATUSES = ['all', 'active', 'superseded', 'revoked', 'compromised'] as const;
+export const TOKEN_LIST_SORTS = ['name', 'machine_user', 'status', 'age', 'rotate', 'used'] as const;
+export type TokenListSort = (typeof TOKEN_LIST_SORTS)[number];
+
+/**
+ * The Tokens page's URL (`?q=&status=&overdue=yes&drift=yes&project=&sort=&dir=&page=`), as the
+ * Overview links to it. Never fails: a hand-edited value falls back to the default.
+ */
+export const tokenListQuerySchema = z.object({
+  q: textSchema({ max: 100 }).catch('').default(''),
+  status: z.enum(TOKEN_LIST_STATUSES).catch('active').default('active'),
+  overdue: z.enum(['yes', '']).catch('').default(''),
+  drift: z.enum(['yes', '']).catch('').default(''),
+  project: z.string().trim().max(64).regex(/^[a-z0-9-]*$/).catch('').default(''),
+  sort: z.enum(TOKEN_LIST_SORTS).catch('rotate').default('rotate'),
+  dir: z.enum(['asc', 'desc']).catch('asc').default('asc'),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
+});
+export type TokenListQuery = z.infer<typeof tokenListQuerySchema>;

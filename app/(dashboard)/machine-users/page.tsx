@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Form from 'next/form';
 import Link from 'next/link';
-import { MachineUsersTable } from '@/components/machine-users/machine-users-table';
+import { machineUserListParams, MachineUsersTable } from '@/components/machine-users/machine-users-table';
 import { Alert } from '@/components/ui/alert';
 import { Button, buttonClasses } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -49,7 +49,6 @@ export default async function MachineUsersPage({ searchParams }: { searchParams:
     );
   }
   const { query } = result.data;
-  const listParams = { q: query.q || undefined, project: query.project || undefined, state: query.state === 'current' ? undefined : query.state };
   const filtered = Boolean(query.q || query.project || query.state !== 'current');
 
   return (
@@ -62,7 +61,7 @@ export default async function MachineUsersPage({ searchParams }: { searchParams:
       ) : null}
       <Form action="/machine-users" role="search" aria-label="Machine users" className="mb-4 flex flex-wrap items-end gap-3">
         <div className="w-full max-w-xs">
-          <TextField label="Search machine users" name="q" type="search" defaultValue={query.q} maxLength={100} placeholder="E-mail or project title" autoComplete="off" />
+          <TextField label="Search machine users" name="q" type="search" defaultValue={query.q} maxLength={100} placeholder="Address, owner or project" autoComplete="off" />
         </div>
         <div className="w-56">
           <SelectField label="State" name="state" defaultValue={query.state}>
@@ -74,10 +73,13 @@ export default async function MachineUsersPage({ searchParams }: { searchParams:
           </SelectField>
         </div>
         {query.project ? <input type="hidden" name="project" value={query.project} /> : null}
+        <input type="hidden" name="sort" value={query.sort} />
+        <input type="hidden" name="dir" value={query.dir} />
         <Button type="submit" variant="secondary">
           Apply
         </Button>
-        {filtered ? (
+        {/* With nothing matching, the empty state below offers it instead (one link, not two). */}
+        {filtered && result.data.total > 0 ? (
           <Link href="/machine-users" className="rounded-md px-2.5 py-2 text-sm font-medium text-indigo-800 underline">
             Clear filters
           </Link>
@@ -86,19 +88,34 @@ export default async function MachineUsersPage({ searchParams }: { searchParams:
       <PagedList
         noun="machine users"
         basePath="/machine-users"
-        params={listParams}
+        params={machineUserListParams(query)}
         list={result.data}
         shownCount={result.data.machineUsers.length}
         label="Machine users pages"
         empty={
-          <EmptyState title={filtered ? 'No machine users match these filters' : 'No machine users yet'} action={filtered ? undefined : onboard}>
+          <EmptyState
+            title={filtered ? 'No machine users match these filters' : 'No machine users yet'}
+            action={
+              filtered ? (
+                <Link href="/machine-users" className={buttonClasses('secondary')}>
+                  Clear filters
+                </Link>
+              ) : (
+                onboard
+              )
+            }
+          >
             {filtered
-              ? 'The search looks at addresses and project titles.'
+              ? 'The search looks at machine-user addresses, their owners’ addresses and names, and project titles.'
               : 'Give each automated project its own machine user, with the narrowest roles its job needs.'}
           </EmptyState>
         }
       >
-        <MachineUsersTable machineUsers={result.data.machineUsers} caption={`Machine users, page ${result.data.page}`} />
+        <MachineUsersTable
+          machineUsers={result.data.machineUsers}
+          query={query}
+          caption={`Machine users${filtered ? ' matching the filters' : ''}, sorted by ${query.sort} (${query.dir === 'asc' ? 'ascending' : 'descending'}), page ${result.data.page}`}
+        />
       </PagedList>
     </>
   );

@@ -1,4 +1,4 @@
-// Reading machine users: the list (filtered and paginated in SQL), one machine user with its
+// Reading machine users: the list (searched, filtered, sorted and paginated in SQL), one machine user with its
 // timeline, and what the onboarding wizard needs. Onboarders see their assigned projects only.
 import { authorize, ruleFor } from '@/lib/auth/authorize';
 import { getConfig } from '@/lib/config';
@@ -6,7 +6,7 @@ import { getDb, type Prisma } from '@/lib/db';
 import { escapeLike } from '@/lib/db/like';
 import { fail, ok, type ActionResult } from '@/lib/errors';
 import type { MachineRoles, Purpose } from '@/lib/machine-users/roles';
-import { machineUserIdSchema, machineUserListQuerySchema, type MachineUserListQuery } from '@/lib/validations/machine-users';
+import { machineUserIdSchema, machineUserListQuerySchema, type MachineUserListQuery, type MachineUserListSort } from '@/lib/validations/machine-users';
 import type { RequestContext } from '../context';
 import { grantLimitsOf } from './grant-limit';
 import { INVITATION_LIFETIME_MS } from './tracking';
@@ -82,6 +82,21 @@ export interface MachineUserPage {
   query: MachineUserListQuery;
 }
 
+/** The list's order: the chosen column, then address and id as tie-breaks (a stable page order). */
+function machineUserOrder(sort: MachineUserListSort, dir: 'asc' | 'desc'): Prisma.MachineUserOrderByWithRelationInput[] {
+  const tieBreak: Prisma.MachineUserOrderByWithRelationInput[] = [{ email: dir }, { id: dir }];
+  switch (sort) {
+    case 'project':
+      return [{ project: { title: dir } }, ...tieBreak];
+    case 'email':
+      return tieBreak;
+    case 'purpose':
+      return [{ purpose: dir }, ...tieBreak];
+    case 'owner':
+      return [{ owner: { email: dir } }, ...tieBreak];
+  }
+}
+
 export async function listMachineUsers(context: RequestContext, rawQuery: unknown): Promise<ActionResult<MachineUserPage>> {
   const scope = readableScope(context);
   if (!scope) return fail('forbidden', 'You do not have permission to see machine users.');
@@ -90,14 +105,23 @@ export async function listMachineUsers(context: RequestContext, rawQuery: unknow
   const where: Prisma.MachineUserWhereInput = {
     AND: [
       scope,
-      query.q ? { OR: [{ email: { contains: pattern, mode: 'insensitive' } }, { project: { title: { contains: pattern, mode: 'insensitive' } } }] } : {},
+      // The search: its address, its owner's address or name, its project's title.
+      query.q
+        ? {
+            OR: [
+              { email: { contains: pattern, mode: 'insensitive' } },
+              { owner: { OR: [{ email: { contains: pattern, mode: 'insensitive' } }, { name: { contains: pattern, mode: 'insensitive' } }] } },
+              { project: { title: { contains: pattern, mode: 'insensitive' } } },
+            ],
+          }
+        : {},
       query.project ? { projectId: query.project } : {},
       query.state === 'all' ? {} : query.state === 'current' ? { state: { not: 'removed' } } : { state: query.state },
     ],
   };
   const db = getDb();
   const [rows, total] = await Promise.all([
-    db.machineUser.findMany({ where, include: summaryInclude, orderBy: [{ project: { title: 'asc' } }, { email: 'asc' }], skip: (query.page - 1) * MACHINE_USERS_PAGE_SIZE, take: MACHINE_USERS_PAGE_SIZE }),
+    db.machineUser.findMany({ where, include: summaryInclude, orderBy: machineUserOrder(query.sort, query.dir), skip: (query.page - 1) * MACHINE_USERS_PAGE_SIZE, take: MACHINE_USERS_PAGE_SIZE }),
     db.machineUser.count({ where }),
   ]);
   return ok({ machineUsers: rows.map(toSummary), total, page: query.page, pageSize: MACHINE_USERS_PAGE_SIZE, query });

@@ -1,13 +1,14 @@
 // Reading tokens: a machine user's token records and pushes, one push's live progress, the
-// organisation-wide list, and the leaked-token lookup (by fingerprint; the pasted string is never
+// organisation-wide list (searched, filtered, sorted and paged in SQL), and the leaked-token lookup (by fingerprint; the pasted string is never
 // stored, the lookup is audited).
 import { authorize, ruleFor } from '@/lib/auth/authorize';
 import { recordAudit } from '@/lib/audit/record';
 import { getDb, type Prisma } from '@/lib/db';
+import { escapeLike } from '@/lib/db/like';
 import { fail, fieldErrorsOf, ok, type ActionResult } from '@/lib/errors';
 import { fingerprintOf } from '@/lib/security/fingerprint';
 import { forgetSecret, registerSecret } from '@/lib/security/redact';
-import { DEFAULT_ROTATE_AFTER_DAYS, earliestRotateBy, lookupTokenSchema } from '@/lib/validations/tokens';
+import { DEFAULT_ROTATE_AFTER_DAYS, earliestRotateBy, lookupTokenSchema, tokenListQuerySchema, type TokenListQuery, type TokenListSort } from '@/lib/validations/tokens';
 import type { RequestContext } from '../context';
 import { foreignVariablesOf, type ForeignVariable } from './foreign-variables';
 import { driftedTokenIds } from '../overview';
@@ -173,29 +174,69 @@ export async function getPushRun(context: RequestContext, runId: string): Promis
   return ok(toRunView(run));
 }
 
-export interface TokenListQuery {
-  status: TokenStatus | 'all';
-  overdue: boolean;
-  project: string;
-  /** Only tokens with drift (the Overview's link). */
-  drift?: boolean;
+export const TOKENS_PAGE_SIZE = 25;
+
+export interface TokenPage {
+  tokens: TokenRecordView[];
+  total: number;
+  page: number;
+  pageSize: number;
+  query: TokenListQuery;
 }
 
-/** Every token record the actor may read, with filters (status, overdue, project). */
-export async function listTokens(context: RequestContext, query: TokenListQuery): Promise<ActionResult<TokenRecordView[]>> {
+/** The list's order: the chosen column, then id as the tie-break (a stable page order). */
+function tokenOrder(sort: TokenListSort, dir: 'asc' | 'desc'): Prisma.ApiTokenOrderByWithRelationInput[] {
+  const opposite = dir === 'asc' ? 'desc' : 'asc';
+  switch (sort) {
+    case 'name':
+      return [{ name: dir }, { id: dir }];
+    case 'machine_user':
+      return [{ machineUser: { email: dir } }, { recordedAt: 'desc' }, { id: dir }];
+    case 'status':
+      return [{ status: dir }, { rotateBy: 'asc' }, { id: dir }];
+    // Ascending age: the youngest first, i.e. the latest recorded first.
+    case 'age':
+      return [{ recordedAt: opposite }, { id: dir }];
+    case 'rotate':
+      return [{ rotateBy: dir }, { id: dir }];
+    case 'used':
+      return [{ lastUsedAt: { sort: dir, nulls: 'last' } }, { id: dir }];
+  }
+}
+
+/**
+ * Every token record the actor may read, searched (token name, machine user's address, project
+ * title), filtered (status, overdue, project, drift), sorted and paginated in SQL.
+ */
+export async function listTokens(context: RequestContext, rawQuery: unknown): Promise<ActionResult<TokenPage>> {
   const rule = ruleFor(context.actor.role, 'token.read');
   if (rule === 'deny') return fail('forbidden', 'You do not have permission to see tokens.');
+  const query = tokenListQuerySchema.parse(rawQuery ?? {});
+  const pattern = escapeLike(query.q);
   const where: Prisma.ApiTokenWhereInput = {
     AND: [
       rule === 'assigned' ? { machineUser: { projectId: { in: [...context.actor.projectIds] } } } : {},
+      query.q
+        ? {
+            OR: [
+              { name: { contains: pattern, mode: 'insensitive' } },
+              { machineUser: { email: { contains: pattern, mode: 'insensitive' } } },
+              { machineUser: { project: { title: { contains: pattern, mode: 'insensitive' } } } },
+            ],
+          }
+        : {},
       query.status === 'all' ? {} : { status: query.status },
-      query.overdue ? { status: 'active', rotateBy: { lt: new Date() } } : {},
+      query.overdue === 'yes' ? { status: 'active', rotateBy: { lt: new Date() } } : {},
       query.project ? { machineUser: { projectId: query.project } } : {},
-      query.drift ? { id: { in: await driftedTokenIds(context) } } : {},
+      query.drift === 'yes' ? { id: { in: await driftedTokenIds(context) } } : {},
     ],
   };
-  const rows = await getDb().apiToken.findMany({ where, include: tokenInclude, orderBy: [{ rotateBy: 'asc' }], take: 500 });
-  return ok(await toTokenViews(rows));
+  const db = getDb();
+  const [rows, total] = await Promise.all([
+    db.apiToken.findMany({ where, include: tokenInclude, orderBy: tokenOrder(query.sort, query.dir), skip: (query.page - 1) * TOKENS_PAGE_SIZE, take: TOKENS_PAGE_SIZE }),
+    db.apiToken.count({ where }),
+  ]);
+  return ok({ tokens: await toTokenViews(rows), total, page: query.page, pageSize: TOKENS_PAGE_SIZE, query });
 }
 
 export interface LookupResult {
