@@ -3,7 +3,7 @@
 // runs two of these at once against one database (issue 15 §6: "several instances writing at once").
 //   tsx lib/testing/audit-writer.ts <database url> <label> <rows>
 // The key comes from KEYWARDEN_AUDIT_KEY, as in the server.
-import { useAuditChainKey } from '@/lib/audit/chain';
+import { useAuditChainKey as setAuditChainKey } from '@/lib/audit/chain';
 import { recordAudit } from '@/lib/audit/record';
 import { openDatabase } from '@/lib/db/client';
 
@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const [url, label, count] = process.argv.slice(2);
   const key = process.env.KEYWARDEN_AUDIT_KEY;
   if (!url || !label || !count || !key) throw new Error('usage: audit-writer.ts <database url> <label> <rows>, with KEYWARDEN_AUDIT_KEY set');
-  useAuditChainKey(key);
+  setAuditChainKey(key);
   const handle = openDatabase({ kind: 'postgresql', url });
   try {
     const rows = Number(count);

@@ -1,7 +1,7 @@
 // Every free-text field of every action and list refuses control characters with a field error
 // (a NUL used to reach PostgreSQL, which refused it with an internal error: issue 21, item 6).
 import { describe, expect, it } from 'vitest';
-import { listAuditEventsSchema } from '@/lib/domain/audit-log';
+import { auditFilterSchema } from './audit';
 import { projectListQuerySchema } from './inventory';
 import { inviteMachineUserSchema, machineUserListQuerySchema } from './machine-users';
 import { confirmConfigSchema } from './onboarding';
@@ -29,7 +29,8 @@ const FIELDS = [
     'name',
   ],
   ['rotateToken.name', rotateTokenSchema, { oldTokenId: UUID, runId: UUID, token: TOKEN }, 'name'],
-  ['listAuditEvents.actor', listAuditEventsSchema, {}, 'actor'],
+  ['auditFilter.actor', auditFilterSchema, {}, 'actor'],
+  ['auditFilter.target', auditFilterSchema, {}, 'target'],
 ] as const;
 
 describe.each(FIELDS)('%s', (_label, schema, base, field) => {

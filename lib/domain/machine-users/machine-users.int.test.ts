@@ -550,7 +550,7 @@ describe.each(TEST_DATABASE_KINDS)('machine users on %s', (kind) => {
       const events = await auditEventsSince(db, seq);
       expect(events).toHaveLength(1);
       expect(events[0]).toMatchObject({ action: 'machine_user.roles_changed_outside', actorId: null, targetType: 'machine_user', targetId: row.id, outcome: 'succeeded' });
-      expect(events[0]!.details).toEqual({ from: ['viewer', 'production:admin'], to: ['viewer', 'staging:admin'] });
+      expect(events[0]!.details).toEqual({ from: ['viewer', 'production:admin'], to: ['viewer', 'staging:admin'], targetName: row.email });
     });
 
     it('the inventory sync tracks the machine users of the projects it reads', async () => {

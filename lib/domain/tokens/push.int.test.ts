@@ -105,7 +105,7 @@ describe.each(TEST_DATABASE_KINDS)('tokens on %s', (kind) => {
       ['token.record', 'succeeded', 'machine_user', machineUserId],
       ['token.push', 'succeeded', 'machine_user', machineUserId],
     ]);
-    for (const event of events) expect(event.details).toMatchObject({ targetName: machineUserEmail, tokenLabel: `cron …${token.slice(-4)}` });
+    for (const event of events) expect(event.details).toMatchObject({ targetName: machineUserEmail, tokenLabel: `cron on production …${token.slice(-4)}` });
     for (const environmentId of targets) {
       expect(ownToken(PORTAL, environmentId)).toMatchObject({ value: token, isSensitive: true, isInheritable: false, isEnabled: true, visibleRuntime: true, visibleBuild: false });
     }
@@ -403,7 +403,7 @@ describe.each(TEST_DATABASE_KINDS)('tokens on %s', (kind) => {
     expect(rotated).toMatchObject({ ok: true, data: { status: 'succeeded', message: expect.stringContaining('deleted on Platform.sh') } });
     const events = await auditEventsSince(db, seq);
     expect(events.map((event) => event.action)).toEqual(['token.rotate', 'token.push', 'token.supersede']);
-    expect(events[2]!.details).toMatchObject({ tokenId: oldRecord.id, tokenLabel: `cron …${token.slice(-4)}` });
+    expect(events[2]!.details).toMatchObject({ tokenId: oldRecord.id, tokenLabel: `cron on production …${token.slice(-4)}` });
     for (const environmentId of targets) expect(ownToken(PORTAL, environmentId)?.value).toBe(fresh);
     expect([...sim.store.apiTokens.values()].some((record) => record.token === token)).toBe(false);
     expect(await db.apiToken.findUniqueOrThrow({ where: { id: oldRecord.id } })).toMatchObject({ status: 'superseded', supersededById: rotated.ok ? rotated.data.tokenId : '' });
