@@ -381,7 +381,7 @@ const FILTERS: Record<string, string[]> = {
   '/users': ['q', 'page'],
   '/machine-users': ['q', 'project', 'state', 'page'],
   '/machine-users/new': ['project'],
-  '/audit': ['actor', 'action', 'outcome', 'page'],
+  '/audit': ['actor', 'action', 'outcome', 'target', 'targetType', 'from', 'to', 'sort', 'dir', 'page'],
   '/tokens': ['status', 'overdue', 'project'],
 };
 
