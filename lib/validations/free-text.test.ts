@@ -5,7 +5,7 @@ import { auditFilterSchema } from './audit';
 import { projectListQuerySchema } from './inventory';
 import { inviteMachineUserSchema, machineUserListQuerySchema } from './machine-users';
 import { confirmConfigSchema } from './onboarding';
-import { recordTokenSchema, rotateTokenSchema } from './tokens';
+import { compromiseTokenSchema, recordTokenSchema, rotateTokenSchema } from './tokens';
 import { acceptInvitationSchema, firstAdminSetupSchema, inviteUserSchema, listUsersSchema } from './users';
 
 const UUID = '3f1c2a7e-9b4d-4c1a-8e2f-5a6b7c8d9e0f';
@@ -29,6 +29,7 @@ const FIELDS = [
     'name',
   ],
   ['rotateToken.name', rotateTokenSchema, { oldTokenId: UUID, runId: UUID, token: TOKEN }, 'name'],
+  ['compromiseToken.reason', compromiseTokenSchema, { tokenId: UUID }, 'reason'],
   ['auditFilter.actor', auditFilterSchema, {}, 'actor'],
   ['auditFilter.target', auditFilterSchema, {}, 'target'],
 ] as const;

@@ -464,11 +464,13 @@ describe.each(TEST_DATABASE_KINDS)('tokens on %s', (kind) => {
     expect(plan).toMatchObject({ ok: true, data: { variables: [{ projectId: PORTAL, environmentId: targets[0] }], alreadyDeletedOnPlatform: false } });
 
     const seq = await lastAuditSeq(db);
-    const withoutToken = await markTokenCompromised(admin, { tokenId: record.id, deleteVariables: true }, deps);
+    const why = 'Printed in a public CI log on 3 March';
+    const withoutToken = await markTokenCompromised(admin, { tokenId: record.id, deleteVariables: true, reason: why }, deps);
     expect(withoutToken).toMatchObject({ ok: true, data: { status: 'partial', openTasks: [expect.stringContaining('paste a live token')] } });
-    expect((await auditEventsSince(db, seq)).map((event) => [event.action, event.outcome])).toEqual([
-      ['token.compromise', 'succeeded'],
-      ['token.finish_revocation', 'failed'],
+    // The operation's own name, the reason given, and what was left open (issue 15 §6).
+    expect((await auditEventsSince(db, seq)).map((event) => [event.action, event.outcome, event.reason?.slice(0, 20) ?? null])).toEqual([
+      ['token.compromise', 'succeeded', why.slice(0, 20)],
+      ['token.finish_revocation', 'failed', 'Delete the token “cr'],
     ]);
     expect(ownToken(PORTAL, targets[0]!)).toBeUndefined();
     expect(await db.apiToken.findUniqueOrThrow({ where: { id: record.id } })).toMatchObject({ status: 'compromised', deletedOnPlatformAt: null });

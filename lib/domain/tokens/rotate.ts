@@ -191,7 +191,8 @@ export async function markTokenCompromised(context: RequestContext, rawInput: un
   if (!plan.ok) return plan;
   const variables = input.deleteVariables ? plan.data.variables : [];
 
-  const work = (live: LiveToken | undefined) => executeRevocation(context, deps, { token, variables, status: 'compromised' }, live);
+  const reason = input.reason || undefined;
+  const work = (live: LiveToken | undefined) => executeRevocation(context, deps, { token, variables, status: 'compromised', reason }, live);
   if (!input.liveToken) return work(undefined);
   const liveToken = input.liveToken;
   // The pasted token may be the compromised one itself (it works until deleted). It is proven to be
@@ -223,7 +224,7 @@ export type RevocableToken = NonNullable<Awaited<ReturnType<typeof loadToken>>>;
 export async function executeRevocation(
   context: RequestContext,
   deps: TokenDeps,
-  target: { token: RevocableToken; variables: { projectId: string; environmentId: string }[]; status: 'compromised' | 'revoked' },
+  target: { token: RevocableToken; variables: { projectId: string; environmentId: string }[]; status: 'compromised' | 'revoked'; reason?: string },
   live: LiveToken | undefined,
 ): Promise<ActionResult<RevocationOutcome>> {
   const db = getDb();
@@ -248,6 +249,7 @@ export async function executeRevocation(
         actor: context.actor,
         action: status === 'compromised' ? 'token.compromise' : 'token.revoke',
         outcome: 'succeeded',
+        reason: target.reason,
         clientAddress: context.clientAddress,
         target: { type: 'machine_user', id: token.machineUserId },
         tokenFingerprint: token.fingerprint,
