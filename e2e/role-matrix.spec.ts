@@ -531,6 +531,9 @@ test.describe('every mutation in the role matrix, replayed with each role’s se
 const READ_PAGES: Record<string, { path: string; heading: string; denied?: string; section?: string; menu?: string }> = {
   'dashboard.read': { path: '/', heading: 'Overview' },
   'audit.read': { path: '/audit', heading: 'Audit', denied: 'The audit log is visible to admins and reviewers.' },
+  // Forms of the Audit page rather than pages of their own.
+  'audit.export': { path: '/audit', heading: 'Audit', section: 'Export the audit log' },
+  'audit.verify': { path: '/audit', heading: 'Audit', section: 'Verify the chain' },
   'user.list': { path: '/users', heading: 'Users', denied: 'Dashboard users are visible to admins and reviewers.' },
   // 'assigned' (onboarders): the page opens and lists only their projects (projects.spec.ts).
   'project.read': { path: '/projects', heading: 'Projects' },

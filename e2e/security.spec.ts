@@ -381,7 +381,7 @@ const FILTERS: Record<string, string[]> = {
   '/users': ['q', 'page'],
   '/machine-users': ['q', 'project', 'state', 'sort', 'dir', 'page'],
   '/machine-users/new': ['project'],
-  '/audit': ['actor', 'action', 'outcome', 'page'],
+  '/audit': ['actor', 'action', 'outcome', 'target', 'targetType', 'from', 'to', 'sort', 'dir', 'page'],
   '/tokens': ['q', 'status', 'overdue', 'drift', 'project', 'sort', 'dir', 'page'],
   '/review/inventory': ['q', 'project', 'purpose', 'role', 'status', 'age', 'owner', 'finding', 'managed', 'state', 'sort', 'dir', 'page', 'vpage', 'upage'],
 };

@@ -2,14 +2,12 @@ import Form from 'next/form';
 import Link from 'next/link';
 import { Button } from '@/components/ui/button';
 import { SelectField, TextField } from '@/components/ui/field';
+import type { AuditActionOption } from '@/lib/domain/audit-log';
 import type { FieldErrors } from '@/lib/errors';
+import type { AuditEventQuery } from '@/lib/validations/audit';
+import { isAuditFiltered, type AuditFilterValues } from './audit-list-params';
 
-/** The filters as typed in the URL ('' when unset); the domain validates them. */
-export type AuditFilterValues = {
-  outcome: string;
-  action: string;
-  actor: string;
-};
+export type { AuditFilterValues } from './audit-list-params';
 
 const OUTCOME_OPTIONS = [
   { value: '', label: 'Any outcome' },
@@ -19,11 +17,84 @@ const OUTCOME_OPTIONS = [
   { value: 'failed', label: 'Failed' },
 ];
 
-/** A GET form: the filters live in the URL, so a filtered view can be bookmarked or shared. */
-export function AuditFilterForm({ values, errors }: { values: AuditFilterValues; errors?: FieldErrors }) {
-  const isFiltered = Boolean(values.outcome || values.action || values.actor);
+const TARGET_TYPE_OPTIONS = [
+  { value: '', label: 'Any kind' },
+  { value: 'machine_user', label: 'Machine user' },
+  { value: 'project', label: 'Project' },
+  { value: 'user', label: 'Dashboard user' },
+  { value: 'inventory', label: 'Inventory' },
+  { value: 'audit_log', label: 'Audit log' },
+];
+
+const GROUP_LABELS: Record<string, string> = {
+  token: 'Tokens',
+  machine_user: 'Machine users',
+  user: 'Dashboard users',
+  inventory: 'Projects',
+  onboarding: 'Onboarding',
+  audit: 'Audit log',
+  auth: 'Signing in',
+  setup: 'First run',
+  invitation: 'Invitations',
+};
+
+const linkClasses =
+  'rounded-md px-2.5 py-2 text-sm font-medium text-indigo-800 underline hover:text-indigo-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-700';
+
+function groupsOf(actions: readonly AuditActionOption[]): [string, AuditActionOption[]][] {
+  const groups = new Map<string, AuditActionOption[]>();
+  for (const action of actions) groups.set(action.group, [...(groups.get(action.group) ?? []), action]);
+  return [...groups.entries()];
+}
+
+/** A GET form: the filters live in the URL (with the sort), so a filtered view can be bookmarked or shared. */
+export function AuditFilterForm({
+  values,
+  order,
+  actions,
+  errors,
+}: {
+  values: AuditFilterValues;
+  order: Pick<AuditEventQuery, 'sort' | 'dir'>;
+  actions: readonly AuditActionOption[];
+  errors?: FieldErrors;
+}) {
+  // A hand-typed action the list does not know stays selectable, so the form shows what the URL says.
+  const known = actions.some((action) => action.value === values.action);
   return (
-    <Form action="/audit" role="search" aria-label="Audit events" className="mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-[12rem_1fr_1fr_auto] lg:items-start">
+    <Form action="/audit" role="search" aria-label="Audit events" className="mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-4 lg:items-start">
+      <SelectField label="Action" name="action" defaultValue={values.action} errors={errors?.action}>
+        <option value="">Any action</option>
+        {!known && values.action ? <option value={values.action}>{values.action}</option> : null}
+        {groupsOf(actions).map(([group, options]) => (
+          <optgroup key={group} label={GROUP_LABELS[group] ?? group}>
+            {options.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.value} — {option.label}
+              </option>
+            ))}
+          </optgroup>
+        ))}
+      </SelectField>
+      <TextField label="Actor e-mail contains" name="actor" type="search" defaultValue={values.actor} autoComplete="off" spellCheck={false} maxLength={254} errors={errors?.actor} />
+      <TextField
+        label="Target name or id contains"
+        name="target"
+        type="search"
+        defaultValue={values.target}
+        autoComplete="off"
+        spellCheck={false}
+        maxLength={254}
+        hint="An e-mail, a project title, a token name or an id."
+        errors={errors?.target}
+      />
+      <SelectField label="Target kind" name="targetType" defaultValue={values.targetType} errors={errors?.targetType}>
+        {TARGET_TYPE_OPTIONS.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </SelectField>
       <SelectField label="Outcome" name="outcome" defaultValue={values.outcome} errors={errors?.outcome}>
         {OUTCOME_OPTIONS.map((option) => (
           <option key={option.value} value={option.value}>
@@ -31,33 +102,16 @@ export function AuditFilterForm({ values, errors }: { values: AuditFilterValues;
           </option>
         ))}
       </SelectField>
-      <TextField
-        label="Action"
-        name="action"
-        defaultValue={values.action}
-        placeholder="user.invite"
-        hint="The exact action name."
-        autoComplete="off"
-        spellCheck={false}
-        maxLength={60}
-        errors={errors?.action}
-      />
-      <TextField
-        label="Actor e-mail contains"
-        name="actor"
-        type="search"
-        defaultValue={values.actor}
-        autoComplete="off"
-        spellCheck={false}
-        maxLength={254}
-        errors={errors?.actor}
-      />
+      <TextField label="From (UTC)" name="from" type="date" defaultValue={values.from} errors={errors?.from} />
+      <TextField label="To (UTC, inclusive)" name="to" type="date" defaultValue={values.to} errors={errors?.to} />
+      <input type="hidden" name="sort" value={order.sort} />
+      <input type="hidden" name="dir" value={order.dir} />
       <div className="flex items-center gap-2 lg:pt-6">
         <Button type="submit" variant="secondary">
           Apply filters
         </Button>
-        {isFiltered ? (
-          <Link href="/audit" className="rounded-md px-2.5 py-2 text-sm font-medium text-indigo-800 underline hover:text-indigo-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-700">
+        {isAuditFiltered(values) ? (
+          <Link href="/audit" className={linkClasses}>
             Clear filters
           </Link>
         ) : null}

@@ -1,11 +1,11 @@
+import Link from 'next/link';
 import { Badge } from '@/components/ui/badge';
-import { DataTable } from '@/components/ui/data-table';
+import { DataTable, type ColumnSpec } from '@/components/ui/data-table';
+import { pageHref } from '@/components/ui/pagination';
 import type { AuditEventSummary } from '@/lib/domain/audit-log';
 import type { AuditOutcome } from '@/lib/audit/record';
-
-type AuditEventRow = AuditEventSummary;
-
-const AUDIT_COLUMNS = ['Time (UTC)', 'Actor', 'Action', 'Target', 'Outcome', 'Reason', 'Client address'];
+import type { AuditEventQuery, AuditSort } from '@/lib/validations/audit';
+import { auditListParams, type AuditFilterValues } from './audit-list-params';
 
 const OUTCOME_TONES = { succeeded: 'green', invalid: 'amber', refused: 'red', failed: 'red' } as const satisfies Record<AuditOutcome, string>;
 
@@ -14,24 +14,90 @@ function formatEventTime(iso: string): string {
   return iso.replace('T', ' ').slice(0, 19);
 }
 
-function Target({ event }: { event: AuditEventRow }) {
+function sortable(label: string, sort: AuditSort, filters: AuditFilterValues, order: Pick<AuditEventQuery, 'sort' | 'dir'>): ColumnSpec {
+  const active = order.sort === sort;
+  // A new column starts in the direction people expect of it: newest first for time, A→Z otherwise.
+  const firstDir = sort === 'time' ? 'desc' : 'asc';
+  const nextDir = active ? (order.dir === 'asc' ? 'desc' : 'asc') : firstDir;
+  return {
+    label,
+    sortHref: pageHref('/audit', auditListParams(filters, { sort, dir: nextDir }), 1),
+    sorted: active ? (order.dir === 'asc' ? 'ascending' : 'descending') : undefined,
+  };
+}
+
+/** The target as people know it — its name, linking to its page — with its kind and id beside it. */
+function Target({ event }: { event: AuditEventSummary }) {
   if (!event.targetType) return <>—</>;
+  const name = event.targetName ?? event.targetId;
   return (
-    <span className="inline-block min-w-48 break-all font-mono text-xs">
-      {event.targetType}
-      {event.targetId ? `:${event.targetId}` : ''}
+    <span className="inline-block min-w-48">
+      {name ? (
+        event.targetHref ? (
+          <Link href={event.targetHref} className="break-all font-medium text-indigo-800 underline-offset-2 hover:underline">
+            {name}
+          </Link>
+        ) : (
+          <span className="break-all text-slate-900">{name}</span>
+        )
+      ) : null}
+      <span className="block break-all font-mono text-xs text-slate-600">
+        {event.targetType}
+        {event.targetId ? `:${event.targetId}` : ''}
+      </span>
+      {event.tokenLabel ? <span className="block text-xs text-slate-700">token {event.tokenLabel}</span> : null}
     </span>
   );
 }
 
-export function AuditTable({ events, caption }: { events: readonly AuditEventRow[]; caption: string }) {
-  const cell = 'px-3 py-2 align-top text-sm text-slate-800';
+/** The reason given, and for a change what it was and what it became. */
+function What({ event }: { event: AuditEventSummary }) {
+  if (!event.reason && !event.change && !event.step) return <>—</>;
   return (
-    <DataTable label="Audit events table" caption={caption} columns={AUDIT_COLUMNS}>
+    <>
+      {event.reason ? <span className="block">{event.reason}</span> : null}
+      {event.change ? (
+        <span className="block text-xs text-slate-700">
+          <span className="sr-only">Changed from </span>
+          <span className="font-mono">{event.change.before}</span>
+          <span aria-hidden="true"> → </span>
+          <span className="sr-only"> to </span>
+          <span className="font-mono">{event.change.after}</span>
+        </span>
+      ) : null}
+      {event.step ? <span className="block text-xs text-slate-600">step: {event.step}</span> : null}
+    </>
+  );
+}
+
+export function AuditTable({
+  events,
+  caption,
+  filters,
+  order,
+}: {
+  events: readonly AuditEventSummary[];
+  caption: string;
+  filters: AuditFilterValues;
+  order: Pick<AuditEventQuery, 'sort' | 'dir'>;
+}) {
+  const cell = 'px-3 py-2 align-top text-sm text-slate-800';
+  const columns = [
+    sortable('Time (UTC)', 'time', filters, order),
+    sortable('Actor', 'actor', filters, order),
+    sortable('Action', 'action', filters, order),
+    sortable('Target', 'target', filters, order),
+    sortable('Outcome', 'outcome', filters, order),
+    'Reason and change',
+    'Client address',
+  ];
+  return (
+    <DataTable label="Audit events table" caption={caption} columns={columns}>
       {events.map((event) => (
         <tr key={event.seq}>
           <td className={`${cell} whitespace-nowrap font-mono text-xs`}>
             <time dateTime={event.occurredAt}>{formatEventTime(event.occurredAt)}</time>
+            <span className="block text-slate-600">#{event.seq}</span>
           </td>
           <td className={cell}>
             <span className="whitespace-nowrap text-slate-900">{event.actorEmail ?? '—'}</span>
@@ -46,7 +112,9 @@ export function AuditTable({ events, caption }: { events: readonly AuditEventRow
           <td className={cell}>
             <Badge tone={OUTCOME_TONES[event.outcome]}>{event.outcome}</Badge>
           </td>
-          <td className={`${cell} min-w-48 max-w-md break-words`}>{event.reason ?? '—'}</td>
+          <td className={`${cell} min-w-48 max-w-md break-words`}>
+            <What event={event} />
+          </td>
           <td className={`${cell} whitespace-nowrap font-mono text-xs`}>{event.clientAddress ?? '—'}</td>
         </tr>
       ))}

@@ -13,7 +13,7 @@ import { compromiseTokenAction, rotateTokenAction } from '@/lib/actions/tokens';
 import type { PushOutcome } from '@/lib/domain/tokens/push';
 import type { TokenRecordView } from '@/lib/domain/tokens/queries';
 import type { RevocationOutcome } from '@/lib/domain/tokens/rotate';
-import { PASTED_TOKEN_MAX_LENGTH, TOKEN_NAME_MAX_LENGTH } from '@/lib/validations/limits';
+import { COMPROMISE_REASON_MAX_LENGTH, PASTED_TOKEN_MAX_LENGTH, TOKEN_NAME_MAX_LENGTH } from '@/lib/validations/limits';
 import { PushSteps, usePushRun } from './push-progress';
 
 type Token = Pick<TokenRecordView, 'id' | 'name' | 'lastFour' | 'environments' | 'platformshTokenId' | 'deletedOnPlatformAt' | 'status'>;
@@ -95,8 +95,9 @@ export function CompromiseControl({ token, productionEnvironments = [], onDone }
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    const reason = new FormData(event.currentTarget).get('reason');
     const secret = secretValue(event.currentTarget, 'liveToken');
-    const result = await run({ tokenId: token.id, deleteVariables, ...(secret.value ? { liveToken: secret.value } : {}) });
+    const result = await run({ tokenId: token.id, deleteVariables, ...(typeof reason === 'string' && reason.trim() ? { reason } : {}), ...(secret.value ? { liveToken: secret.value } : {}) });
     secret.clear();
     if (result.ok) {
       setOutcome(result.data);
@@ -149,6 +150,15 @@ export function CompromiseControl({ token, productionEnvironments = [], onDone }
                 </p>
               ) : null}
             </>
+          )}
+          {outcome || isFinishing ? null : (
+            <TextField
+              label="Why is it compromised? (optional, kept in the audit log)"
+              name="reason"
+              autoComplete="off"
+              maxLength={COMPROMISE_REASON_MAX_LENGTH}
+              errors={fieldErrorsFor(error, 'reason')}
+            />
           )}
           {toDeleteOnPlatform && token.platformshTokenId && (!outcome || canRetry) ? (
             <TextField label="A live token of this machine user (optional)" name="liveToken" type="password" autoComplete="off" spellCheck={false} maxLength={PASTED_TOKEN_MAX_LENGTH} errors={fieldErrorsFor(error, 'liveToken')} />

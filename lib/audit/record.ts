@@ -4,7 +4,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Action, Actor } from '@/lib/auth/authorize';
 import { getDb, type Database, type Prisma } from '@/lib/db';
 import { logger } from '@/lib/logger';
-import { AUDIT_CHAIN_LOCK, auditChainKey, CHAIN_GENESIS, chainMac, type ChainedFields } from './chain';
+import { permissionOf, type KnownAuditAction } from './actions';
+import { AUDIT_CHAIN_LOCK, auditChainKey, CHAIN_GENESIS, chainMac, currentCheckpointInterval, writeCheckpoint, type ChainedFields } from './chain';
+import { namesFor } from './names';
 import { knownSecrets, redactValue } from '@/lib/security/redact';
 
 export type AuditOutcome = 'succeeded' | 'refused' | 'invalid' | 'failed';
@@ -12,9 +14,15 @@ export type AuditOutcome = 'succeeded' | 'refused' | 'invalid' | 'failed';
 export interface AuditTarget {
   type: string;
   id?: string | null;
+  /**
+   * What a person calls the target (a machine user's e-mail, a project's title, a user's e-mail), as
+   * it was when the row was written. Looked up from the id when not given (lib/audit/names.ts); kept
+   * in details as `targetName`.
+   */
+  name?: string | null;
 }
 
-export type AuditAction = Action | `auth.${string}` | `setup.${string}` | `invitation.${string}` | `machine_user.${string}` | `onboarding.${string}`;
+export type AuditAction = Action | KnownAuditAction | `auth.${string}` | `setup.${string}` | `invitation.${string}` | `machine_user.${string}` | `onboarding.${string}`;
 
 export interface AuditEntry {
   actor: Pick<Actor, 'id' | 'email' | 'role'> | null;
@@ -25,7 +33,10 @@ export interface AuditEntry {
    * not from a verified identity: shown as claimed.
    */
   actorClaimed?: boolean;
-  /** A role-matrix action, or an event no person asked for (sign-in, set-up, what a sync observed). */
+  /**
+   * The operation (lib/audit/actions.ts): a role-matrix action, a more precise operation done under
+   * one (token.rotate under token.record), or an event no person asked for (sign-in, a sync's observation).
+   */
   action: AuditAction;
   target?: AuditTarget;
   outcome: AuditOutcome;
@@ -48,6 +59,7 @@ const refusalJournal = new AsyncLocalStorage<{ refusedActions: Set<string> }>();
 
 export async function recordAudit(db: AuditWriter, entry: AuditEntry): Promise<void> {
   const secrets = [...(entry.secrets ?? []), ...knownSecrets()];
+  const details = await namesFor(db, entry.target, entry.details);
   const row = {
     occurredAt: new Date(),
     actorId: entry.actor?.id ?? null,
@@ -60,26 +72,36 @@ export async function recordAudit(db: AuditWriter, entry: AuditEntry): Promise<v
     outcome: entry.outcome,
     reason: entry.reason ? redactValue(entry.reason, secrets).slice(0, 1000) : null,
     clientAddress: entry.clientAddress ?? null,
-    details: entry.details === undefined ? null : redactValue(entry.details, secrets),
+    details: details === undefined ? null : redactValue(details, secrets),
     tokenFingerprint: entry.tokenFingerprint ?? null,
   } satisfies ChainedFields;
   const key = auditChainKey();
   // L2: each row follows the one before it. The lock makes writers take turns until their
   // transaction ends, so the previous mac read here is the previous row's in the order of seq.
+  // Callers keep the audit row the last statement of their transaction, so the turn is short.
   const append = async (tx: Prisma.TransactionClient) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
-    const [last] = await tx.$queryRaw<{ mac: string | null }[]>`SELECT mac FROM audit_events ORDER BY seq DESC LIMIT 1`;
-    const { details, ...fields } = row;
-    await tx.auditEvent.create({
-      data: { ...fields, ...(details === null ? {} : { details }), mac: chainMac(key, last?.mac ?? CHAIN_GENESIS, row) },
-    });
+    const [last] = await tx.$queryRaw<{ mac: string | null; checkpoint: bigint | null }[]>`
+      SELECT (SELECT mac FROM audit_events ORDER BY seq DESC LIMIT 1) AS mac,
+             (SELECT max(seq) FROM audit_chain_checkpoints) AS checkpoint`;
+    const { details: stored, ...fields } = row;
+    const mac = chainMac(key, last?.mac ?? CHAIN_GENESIS, row);
+    const created = await tx.auditEvent.create({ data: { ...fields, ...(stored === null ? {} : { details: stored }), mac }, select: { seq: true } });
+    // A signed checkpoint every few rows, in the same turn: a later truncation cannot go unseen
+    // below the newest one (lib/audit/chain.ts).
+    if (created.seq - BigInt(last?.checkpoint ?? 0) >= BigInt(currentCheckpointInterval())) await writeCheckpoint(tx, { seq: created.seq, mac }, 'interval', key);
   };
   // A transaction client has no $connect (it has a $transaction, for nested ones): the app's root
   // client opens a transaction of its own for the row.
   if ('$connect' in db) await db.$transaction(append);
   else await append(db);
   const journal = refusalJournal.getStore();
-  if (journal && entry.outcome !== 'succeeded') journal.refusedActions.add(entry.action);
+  if (journal && entry.outcome !== 'succeeded') {
+    journal.refusedActions.add(entry.action);
+    // A refusal audited under its operation's name (token.rotate) answers for its permission's too.
+    const permission = permissionOf(entry.action);
+    if (permission) journal.refusedActions.add(permission);
+  }
 }
 
 /** Refusals per window and key written in full; the rest of the window is only counted. */

@@ -1,5 +1,5 @@
-// `npm run bench [-- --part inventory|push|inventory-page|all] [--projects 2000] [--environments 5] [--latency 50]
-//   [--rate 500] [--concurrency 16] [--database pglite|postgresql] [--machine-users 5000]`
+// `npm run bench [-- --part inventory|push|inventory-page|audit|all] [--projects 2000] [--environments 5] [--latency 50]
+//   [--rate 500] [--concurrency 16] [--database pglite|postgresql] [--machine-users 5000] [--audit-rows 100000]`
 // Prints figures; asserts nothing (speed goals are measured here, never in a timed test).
 //
 // Inventory: a full sync of a generated organisation through the simulator over real HTTP, with a
@@ -9,9 +9,16 @@
 // Inventory page: the reviewer's Inventory (issue 15 §1) over --machine-users machine users with four
 // tokens each (5,000 × 4 = 20,000 by default), written straight into the tables: p50/p95 server time
 // of the page's queries for a few filters and sorts, and the export's rate (rows per second, CSV).
+//
+// Audit: a chained log of --audit-rows rows (seeded in bulk, with checkpoints), then the time of
+// the chain's verification, of the Audit page's queries and of a full streamed export.
 import { parseArgs } from "node:util";
 import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
+import { AUDIT_ACTIONS } from '@/lib/audit/actions';
+import { chainMac, CHAIN_GENESIS, checkpointSignature, CHECKPOINT_INTERVAL, useAuditChainKey as setAuditChainKey, verifyAuditChain, type ChainedFields } from '@/lib/audit/chain';
+import { auditExportStream } from '@/lib/domain/audit-export';
+import { listAuditEvents } from '@/lib/domain/audit-log';
 import { listProjects, PROJECTS_PAGE_SIZE } from '@/lib/domain/inventory/projects';
 import { INVENTORY_PAGE_SIZE, listInventory, openInventoryExport } from '@/lib/domain/review/inventory';
 import { exportChunks } from '@/lib/domain/review/inventory-export';
@@ -26,12 +33,13 @@ import { createTestDatabase, type TestDatabase } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
 
 const argumentsSchema = z.object({
-  part: z.enum(['inventory', 'push', 'inventory-page', 'all']).default('all'),
+  part: z.enum(['inventory', 'push', 'inventory-page', 'audit', 'all']).default('all'),
   projects: z.coerce.number().int().min(1).max(20_000).default(2000),
   environments: z.coerce.number().int().min(1).max(50).default(5),
   latency: z.coerce.number().int().min(0).max(5000).default(50),
   rate: z.coerce.number().min(1).max(10_000).default(500),
   concurrency: z.coerce.number().int().min(1).max(256).default(16),
+  'audit-rows': z.coerce.number().int().min(1000).max(5_000_000).default(100_000),
   database: z.enum(['pglite', 'postgresql']).default('pglite'),
   'machine-users': z.coerce.number().int().min(1).max(50_000).default(5000),
 });
@@ -277,6 +285,120 @@ async function benchInventoryPage(options: BenchArguments): Promise<void> {
   }
 }
 
+const AUDIT_BENCH_KEY = 'bench-audit-chain-key-0123456789abcdefghijklmnop';
+
+/**
+ * Writes `rows` chained audit rows straight into the table, a thousand per statement, with the macs
+ * the app's writer would compute and a signed checkpoint every CHECKPOINT_INTERVAL rows: the same
+ * log, minus a transaction and a lock per row (which would make seeding the slow part).
+ */
+async function seedAuditLog(database: TestDatabase, rows: number): Promise<void> {
+  const actions = Object.keys(AUDIT_ACTIONS);
+  const outcomes = ['succeeded', 'succeeded', 'succeeded', 'refused', 'invalid', 'failed'] as const;
+  const start = Date.now() - 90 * 86_400_000;
+  const step = (90 * 86_400_000) / rows;
+  let previous = CHAIN_GENESIS;
+  const batch = 1000;
+  for (let first = 1; first <= rows; first += batch) {
+    const events = [];
+    const checkpoints = [];
+    for (let seq = first; seq < first + batch && seq <= rows; seq += 1) {
+      const machineUser = seq % 500;
+      const outcome = outcomes[seq % outcomes.length]!;
+      const details = { step: 'recorded', targetName: `bot${machineUser}@bench.example.com`, ...(seq % 9 === 0 ? { from: ['viewer'], to: ['viewer', 'production:admin'] } : {}) };
+      const row: ChainedFields = {
+        occurredAt: new Date(start + Math.floor(seq * step)),
+        actorId: null,
+        actorEmail: `person${seq % 50}@bench.example.com`,
+        actorRole: seq % 7 === 0 ? 'reviewer' : 'admin',
+        actorClaimed: false,
+        action: actions[seq % actions.length]!,
+        targetType: 'machine_user',
+        targetId: `00000000-0000-4000-8000-${String(machineUser).padStart(12, '0')}`,
+        outcome,
+        reason: seq % 10 === 0 ? `reason of row ${seq}` : null,
+        clientAddress: `198.51.100.${seq % 250}`,
+        details,
+        tokenFingerprint: seq % 3 === 0 ? 'e'.repeat(64) : null,
+      };
+      previous = chainMac(AUDIT_BENCH_KEY, previous, row);
+      events.push({ ...row, outcome, details, seq: BigInt(seq), mac: previous });
+      if (seq % CHECKPOINT_INTERVAL === 0) {
+        const checkpoint = { seq: BigInt(seq), mac: previous, createdAt: new Date(), reason: 'interval' };
+        checkpoints.push({ ...checkpoint, signature: checkpointSignature(AUDIT_BENCH_KEY, checkpoint) });
+      }
+    }
+    await database.db.auditEvent.createMany({ data: events });
+    if (checkpoints.length) await database.db.auditChainCheckpoint.createMany({ data: checkpoints });
+  }
+  await database.db.$executeRawUnsafe(`SELECT setval(pg_get_serial_sequence('audit_events', 'seq'), ${rows})`);
+  await database.db.$executeRawUnsafe('ANALYZE audit_events');
+}
+
+async function benchAudit(options: BenchArguments): Promise<void> {
+  const rows = options['audit-rows'];
+  setAuditChainKey(AUDIT_BENCH_KEY);
+  const database = await createTestDatabase(options.database);
+  setApplicationDatabase(database);
+  try {
+    console.log(`Audit log: ${rows} chained rows, ${options.database}`);
+    let started = performance.now();
+    await seedAuditLog(database, rows);
+    console.log(`  seeded in ${seconds(performance.now() - started)}`);
+
+    started = performance.now();
+    const verified = await verifyAuditChain(database.db, { key: AUDIT_BENCH_KEY });
+    const verifyMs = performance.now() - started;
+    console.log(
+      `  audit:verify: ${verified.firstBroken ? `BROKEN at ${verified.firstBroken.seq}` : 'OK'}, ${verified.checked} rows, ${verified.checkpoints} checkpoints in ${seconds(verifyMs)} ` +
+        `(${Math.round(verified.checked / (verifyMs / 1000))} rows/s)`,
+    );
+
+    const reviewer = contextFor(await createUser(database.db, { role: 'reviewer' }));
+    const median = async (read: () => Promise<unknown>) => {
+      const times: number[] = [];
+      for (let run = 0; run < 5; run += 1) {
+        const begun = performance.now();
+        await read();
+        times.push(performance.now() - begun);
+      }
+      return `${times.sort((a, b) => a - b)[2]!.toFixed(0)} ms`;
+    };
+    const from = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
+    const filtered = { action: 'token.rotate', outcome: 'succeeded', from };
+    console.log('  Audit page, median of 5:');
+    console.log(`    first page ${await median(() => listAuditEvents(reviewer, {}))}, page 1000 ${await median(() => listAuditEvents(reviewer, { page: '1000' }))}`);
+    console.log(
+      `    filtered (action, outcome, last 30 days) ${await median(() => listAuditEvents(reviewer, filtered))}, ` +
+        `target name search ${await median(() => listAuditEvents(reviewer, { target: 'bot42@' }))}, sorted by actor ${await median(() => listAuditEvents(reviewer, { sort: 'actor' }))}`,
+    );
+
+    for (const format of ['csv', 'ndjson'] as const) {
+      const baseline = process.memoryUsage().rss;
+      let peak = baseline;
+      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+      started = performance.now();
+      const reader = auditExportStream({}, format).getReader();
+      let bytes = 0;
+      let lines = 0;
+      for (let read = await reader.read(); !read.done; read = await reader.read()) {
+        bytes += read.value.byteLength;
+        for (const byte of read.value) if (byte === 10) lines += 1;
+      }
+      clearInterval(sampler);
+      peak = Math.max(peak, process.memoryUsage().rss);
+      const exportMs = performance.now() - started;
+      const mb = (value: number) => `${(value / 1024 / 1024).toFixed(0)} MB`;
+      console.log(
+        `  export ${format.padEnd(6)}: ${lines} lines, ${mb(bytes)} in ${seconds(exportMs)} (${Math.round(rows / (exportMs / 1000))} rows/s), ` +
+          `RSS ${mb(baseline)} before, peak ${mb(peak)}`,
+      );
+    }
+  } finally {
+    await database.destroy();
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(2),
@@ -290,6 +412,7 @@ async function main(): Promise<void> {
   }
   if (parsed.data.part === 'inventory' || parsed.data.part === 'all') await benchInventory(parsed.data);
   if (parsed.data.part === 'push' || parsed.data.part === 'all') await benchPush(parsed.data);
+  if (parsed.data.part === 'audit' || parsed.data.part === 'all') await benchAudit(parsed.data);
   if (parsed.data.part === 'inventory-page' || parsed.data.part === 'all') await benchInventoryPage(parsed.data);
 }
 

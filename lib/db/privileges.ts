@@ -6,7 +6,7 @@
 import pg from 'pg';
 
 /** Tables whose rows the server may add and read, never change or remove. */
-export const APPEND_ONLY_TABLES = ['audit_events'] as const;
+export const APPEND_ONLY_TABLES = ['audit_events', 'audit_chain_checkpoints'] as const;
 /** The migration runner's bookkeeping: the server reads it (health check), never writes it. */
 const READ_ONLY_TABLES = ['_prisma_migrations'] as const;
 

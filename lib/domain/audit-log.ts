@@ -1,35 +1,25 @@
-// Reading the audit log: newest first, filtered and paginated in SQL (STYLE.md habit 6). Returns
-// DTOs with only what the Audit page shows; `details` and fingerprints stay in the database.
+// Reading the audit log (issue 15 §6, issue 14.11): filtered, sorted and paginated in SQL with the
+// state in the URL (STYLE.md habit 6). Returns DTOs with what the Audit page shows: the target's name
+// and a link beside its id, the reason, before → after for changes. Fingerprints and macs stay in
+// the database. Viewing is audited here too, at most once per person and filter every
+// VIEW_AUDIT_WINDOW_MINUTES (a page view per click would flood the log it protects).
 import 'server-only';
-import { z } from 'zod';
+import { AUDIT_ACTIONS, auditActionGroup, isKnownAuditAction } from '@/lib/audit/actions';
+import { recordAudit, type AuditOutcome } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
-import type { AuditOutcome } from '@/lib/audit/record';
-import { getDb, type Prisma } from '@/lib/db';
+import { getDb, Prisma } from '@/lib/db';
 import { escapeLike } from '@/lib/db/like';
-import { textSchema } from '@/lib/validations/text';
 import { fail, fieldErrorsOf, ok, type ActionResult } from '@/lib/errors';
+import { auditFilterSchema, auditOrderSchema, type AuditEventQuery, type AuditFilters, type AuditSort } from '@/lib/validations/audit';
 import type { RequestContext } from './context';
 
-export const AUDIT_OUTCOMES = ['succeeded', 'refused', 'invalid', 'failed'] as const satisfies readonly AuditOutcome[];
+export { AUDIT_OUTCOMES } from '@/lib/validations/audit';
+export type { AuditEventQuery } from '@/lib/validations/audit';
 
 export const AUDIT_PAGE_SIZE = 50;
 
-const optionalFilter = <Schema extends z.ZodType>(schema: Schema) =>
-  z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema.optional());
-
-export const listAuditEventsSchema = z.strictObject({
-  page: z.coerce.number({ error: 'Enter a page number.' }).int().min(1).max(100000).default(1),
-  outcome: optionalFilter(z.enum(AUDIT_OUTCOMES, { error: 'Choose succeeded, refused, invalid or failed.' })),
-  action: optionalFilter(
-    z
-      .string()
-      .trim()
-      .regex(/^[a-z_.]{1,60}$/, 'Enter an action name such as user.invite (lower-case letters, dots and underscores).'),
-  ),
-  actor: optionalFilter(textSchema({ max: 254 })),
-});
-
-export type AuditEventQuery = z.output<typeof listAuditEventsSchema>;
+/** A page view is audited again after this long, or when its filters change. */
+export const VIEW_AUDIT_WINDOW_MINUTES = 15;
 
 export interface AuditEventSummary {
   /** BigInt in the database; a string here so that it survives JSON and the RSC payload. */
@@ -42,8 +32,18 @@ export interface AuditEventSummary {
   action: string;
   targetType: string | null;
   targetId: string | null;
+  /** What a person calls the target, as it was when the row was written. */
+  targetName: string | null;
+  /** Where the target's page is, when it has one. */
+  targetHref: string | null;
+  /** "name …last four" of the token a row is about. */
+  tokenLabel: string | null;
   outcome: AuditOutcome;
   reason: string | null;
+  /** A change: what it was, and what it became. */
+  change: { before: string; after: string } | null;
+  /** The step of a multi-step operation (recorded, invitation_sent, …). */
+  step: string | null;
   clientAddress: string | null;
 }
 
@@ -55,7 +55,7 @@ export interface AuditEventPage {
   query: AuditEventQuery;
 }
 
-const summarySelect = {
+export const summarySelect = {
   seq: true,
   occurredAt: true,
   actorEmail: true,
@@ -67,9 +67,52 @@ const summarySelect = {
   outcome: true,
   reason: true,
   clientAddress: true,
+  details: true,
 } satisfies Prisma.AuditEventSelect;
 
-type AuditEventRow = Prisma.AuditEventGetPayload<{ select: typeof summarySelect }>;
+export type AuditEventRow = Prisma.AuditEventGetPayload<{ select: typeof summarySelect }>;
+
+function detailsOf(row: { details: Prisma.JsonValue }): Prisma.JsonObject {
+  return typeof row.details === 'object' && row.details !== null && !Array.isArray(row.details) ? row.details : {};
+}
+
+function stringOf(value: Prisma.JsonValue | undefined): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/** A value of a change as people read it: a list joined, nothing as "(none)". */
+function formatChangeValue(value: Prisma.JsonValue | undefined): string {
+  if (value === null || value === undefined || value === '') return '(none)';
+  if (Array.isArray(value)) return value.length ? value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))).join(', ') : '(none)';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** The page of a target, when it has one (ids are URL-encoded: they come from the log). */
+export function targetHref(type: string | null, id: string | null): string | null {
+  if (!type || !id) return null;
+  switch (type) {
+    case 'machine_user':
+      return `/machine-users/${encodeURIComponent(id)}`;
+    case 'project':
+      return `/projects/${encodeURIComponent(id)}`;
+    case 'user':
+      return '/users';
+    default:
+      return null;
+  }
+}
+
+/** What a row says beyond its columns: names, the change, the step (the export uses it too). */
+export function describeDetails(row: Pick<AuditEventRow, 'details' | 'targetType' | 'targetId'>) {
+  const details = detailsOf(row);
+  const hasChange = 'from' in details || 'to' in details;
+  return {
+    targetName: stringOf(details.targetName),
+    tokenLabel: stringOf(details.tokenLabel),
+    change: hasChange ? { before: formatChangeValue(details.from), after: formatChangeValue(details.to) } : null,
+    step: stringOf(details.step),
+  };
+}
 
 function toSummary(row: AuditEventRow): AuditEventSummary {
   return {
@@ -81,38 +124,134 @@ function toSummary(row: AuditEventRow): AuditEventSummary {
     action: row.action,
     targetType: row.targetType,
     targetId: row.targetId,
+    targetHref: targetHref(row.targetType, row.targetId),
     outcome: row.outcome,
     reason: row.reason,
     clientAddress: row.clientAddress,
+    ...describeDetails(row),
   };
 }
 
-function whereFor(query: AuditEventQuery): Prisma.AuditEventWhereInput {
-  return {
-    ...(query.outcome ? { outcome: query.outcome } : {}),
-    ...(query.action ? { action: query.action } : {}),
-    ...(query.actor ? { actorEmail: { contains: escapeLike(query.actor), mode: 'insensitive' } } : {}),
-  };
+/** The filters as SQL (Prisma): every one of them narrows in the database, never in JavaScript. */
+export function auditWhere(filters: AuditFilters): Prisma.AuditEventWhereInput {
+  const conditions: Prisma.AuditEventWhereInput[] = [];
+  if (filters.outcome) conditions.push({ outcome: filters.outcome });
+  if (filters.action) conditions.push({ action: filters.action });
+  if (filters.actor) conditions.push({ actorEmail: { contains: escapeLike(filters.actor), mode: 'insensitive' } });
+  if (filters.targetType) conditions.push({ targetType: filters.targetType });
+  if (filters.target) {
+    const pattern = escapeLike(filters.target);
+    conditions.push({
+      OR: [
+        { targetId: { contains: pattern, mode: 'insensitive' } },
+        { details: { path: ['targetName'], string_contains: pattern, mode: 'insensitive' } },
+        { details: { path: ['tokenLabel'], string_contains: pattern, mode: 'insensitive' } },
+      ],
+    });
+  }
+  // Whole days in UTC, as the page shows times: "to" includes that day.
+  if (filters.from) conditions.push({ occurredAt: { gte: new Date(`${filters.from}T00:00:00.000Z`) } });
+  if (filters.to) conditions.push({ occurredAt: { lt: new Date(new Date(`${filters.to}T00:00:00.000Z`).getTime() + 86_400_000) } });
+  return conditions.length ? { AND: conditions } : {};
+}
+
+function auditOrder(sort: AuditSort, dir: 'asc' | 'desc'): Prisma.AuditEventOrderByWithRelationInput[] {
+  // seq breaks ties in the same direction: it is the log's own order (occurredAt can tie or step back).
+  const tieBreak = { seq: dir };
+  switch (sort) {
+    case 'time':
+      return [tieBreak];
+    case 'actor':
+      return [{ actorEmail: { sort: dir, nulls: 'last' } }, tieBreak];
+    case 'action':
+      return [{ action: dir }, tieBreak];
+    case 'target':
+      return [{ targetType: { sort: dir, nulls: 'last' } }, { targetId: { sort: dir, nulls: 'last' } }, tieBreak];
+    case 'outcome':
+      return [{ outcome: dir }, tieBreak];
+  }
+}
+
+/** Validates the URL state: filters with field errors, the order with fallbacks. */
+export function parseAuditQuery(raw: unknown): ActionResult<AuditEventQuery> {
+  const filters = auditFilterSchema.safeParse(raw ?? {});
+  if (!filters.success) return fail('invalid_input', 'Some filters are not valid.', fieldErrorsOf(filters.error));
+  return ok({ ...filters.data, ...auditOrderSchema.parse(raw ?? {}) });
 }
 
 export async function listAuditEvents(context: RequestContext, rawQuery: unknown): Promise<ActionResult<AuditEventPage>> {
   const decision = authorize(context.actor, 'audit.read');
   if (!decision.allowed) return fail('forbidden', 'You do not have permission to read the audit log.');
-  const parsed = listAuditEventsSchema.safeParse(rawQuery);
-  if (!parsed.success) return fail('invalid_input', 'Some filters are not valid.', fieldErrorsOf(parsed.error));
+  const parsed = parseAuditQuery(rawQuery);
+  if (!parsed.ok) return parsed;
   const query = parsed.data;
-  const where = whereFor(query);
+  const where = auditWhere(query);
   const db = getDb();
   const [rows, total] = await Promise.all([
-    db.auditEvent.findMany({
-      where,
-      select: summarySelect,
-      // seq is the log's order (occurredAt can tie or step back with the clock).
-      orderBy: [{ seq: 'desc' }],
-      skip: (query.page - 1) * AUDIT_PAGE_SIZE,
-      take: AUDIT_PAGE_SIZE,
-    }),
+    db.auditEvent.findMany({ where, select: summarySelect, orderBy: auditOrder(query.sort, query.dir), skip: (query.page - 1) * AUDIT_PAGE_SIZE, take: AUDIT_PAGE_SIZE }),
     db.auditEvent.count({ where }),
   ]);
   return ok({ events: rows.map(toSummary), total, page: query.page, pageSize: AUDIT_PAGE_SIZE, query });
+}
+
+/** The filters that narrow the list, in a stable text: what a view or an export is audited with. */
+export function filterDescription(filters: AuditFilters): Record<string, string> {
+  const entries = Object.entries({
+    action: filters.action,
+    actor: filters.actor,
+    target: filters.target,
+    targetType: filters.targetType,
+    outcome: filters.outcome,
+    from: filters.from,
+    to: filters.to,
+  }).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '');
+  return Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * Audits a view of the audit log (issue 15 §6): once per person and filter within
+ * VIEW_AUDIT_WINDOW_MINUTES — paging and sorting are the same view. Returns whether a row was written.
+ */
+export async function auditLogViewed(context: RequestContext, filters: AuditFilters, now = new Date()): Promise<boolean> {
+  const filter = JSON.stringify(filterDescription(filters));
+  const db = getDb();
+  const recent = await db.auditEvent.findFirst({
+    where: {
+      actorId: context.actor.id,
+      occurredAt: { gte: new Date(now.getTime() - VIEW_AUDIT_WINDOW_MINUTES * 60_000) },
+      action: 'audit.read',
+      outcome: 'succeeded',
+      details: { path: ['filter'], equals: filter },
+    },
+    select: { seq: true },
+  });
+  if (recent) return false;
+  await recordAudit(db, { actor: context.actor, action: 'audit.read', outcome: 'succeeded', clientAddress: context.clientAddress, target: { type: 'audit_log' }, details: { filter } });
+  return true;
+}
+
+export interface AuditActionOption {
+  value: string;
+  label: string;
+  group: string;
+}
+
+/**
+ * The action list of the filter: every action Keywarden knows, plus any other the log holds (an
+ * older name, an action added since). The log's distinct actions come from a loose index scan on
+ * (action, seq): one index probe per distinct action, not a read of every row.
+ */
+export async function listAuditActions(): Promise<AuditActionOption[]> {
+  const rows = await getDb().$queryRaw<{ action: string }[]>(Prisma.sql`
+    WITH RECURSIVE actions(action) AS (
+      (SELECT action FROM audit_events ORDER BY action LIMIT 1)
+      UNION ALL
+      SELECT (SELECT e.action FROM audit_events e WHERE e.action > actions.action ORDER BY e.action LIMIT 1)
+      FROM actions WHERE actions.action IS NOT NULL
+    )
+    SELECT action FROM actions WHERE action IS NOT NULL`);
+  const names = new Set<string>([...Object.keys(AUDIT_ACTIONS), ...rows.map((row) => row.action)]);
+  return [...names]
+    .map((value) => ({ value, label: isKnownAuditAction(value) ? AUDIT_ACTIONS[value].label : value, group: auditActionGroup(value) }))
+    .sort((a, b) => a.group.localeCompare(b.group) || a.value.localeCompare(b.value));
 }

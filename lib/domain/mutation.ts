@@ -2,7 +2,7 @@
 // written in the same transaction as the change, and refused or invalid attempts audited too.
 import type { z } from 'zod';
 import { authorize, ruleFor, type Action, type Resource } from '@/lib/auth/authorize';
-import { recordAudit, type AuditTarget } from '@/lib/audit/record';
+import { recordAudit, type AuditAction, type AuditTarget } from '@/lib/audit/record';
 import { getDb, Prisma, type Database } from '@/lib/db';
 import { fail, fieldErrorsOf, GENERIC_ERROR_MESSAGE, isAppError, isUniqueViolation, ok, type ActionResult } from '@/lib/errors';
 import { logger } from '@/lib/logger';
@@ -11,13 +11,23 @@ import type { RequestContext } from './context';
 export type Transaction = Prisma.TransactionClient;
 
 export interface MutationSpec<Schema extends z.ZodType, T> {
+  /** The permission (role matrix); also the audited action of a refusal or of input that fails validation. */
   action: Action;
+  /**
+   * The operation, once the input is valid, when it is more precise than the permission (re-send
+   * or cancel an invitation): the audited action of the outcome (lib/audit/actions.ts).
+   */
+  auditAction?: (input: z.infer<Schema>) => AuditAction;
   schema: Schema;
   /** The record the mutation touches, for the audit row (known before validation when possible). */
   target: (input: z.infer<Schema>) => AuditTarget;
   /** Derives the resource from the stored record (never from input alone) for project-scoped rules. */
   resource?: (input: z.infer<Schema>, db: Database) => Promise<Resource>;
-  run: (tx: Transaction, input: z.infer<Schema>) => Promise<{ data: T; details?: Prisma.InputJsonValue }>;
+  /**
+   * The change. `reason`: what the person wrote to justify it (an override), kept in the row's
+   * reason; `action`: the operation when only the record tells it (finishing an offboarding).
+   */
+  run: (tx: Transaction, input: z.infer<Schema>) => Promise<{ data: T; details?: Prisma.InputJsonValue; reason?: string; action?: AuditAction }>;
 }
 
 /**
@@ -36,8 +46,8 @@ export async function runMutation<Schema extends z.ZodType, T>(
 ): Promise<ActionResult<T>> {
   const db = getDb();
   const { actor, clientAddress } = context;
-  const audit = (outcome: 'refused' | 'invalid' | 'failed', reason: string, target?: AuditTarget) =>
-    recordAudit(db, { actor, action: spec.action, outcome, reason, clientAddress, target });
+  const audit = (outcome: 'refused' | 'invalid' | 'failed', reason: string, target?: AuditTarget, action: AuditAction = spec.action) =>
+    recordAudit(db, { actor, action, outcome, reason, clientAddress, target });
 
   // Role check first: a refused caller learns nothing about the input or the records. A
   // project-scoped rule ('assigned') is settled below, once the record names its project.
@@ -54,6 +64,7 @@ export async function runMutation<Schema extends z.ZodType, T>(
   }
   const input = parsed.data;
   const target = spec.target(input);
+  const operation = spec.auditAction?.(input) ?? spec.action;
 
   if (spec.resource) {
     const decision = authorize(actor, spec.action, await spec.resource(input, db));
@@ -65,25 +76,25 @@ export async function runMutation<Schema extends z.ZodType, T>(
 
   try {
     const data = await db.$transaction(async (tx) => {
-      const { data: result, details } = await spec.run(tx, input);
-      await recordAudit(tx, { actor, action: spec.action, outcome: 'succeeded', clientAddress, target, details });
+      const { data: result, details, reason, action } = await spec.run(tx, input);
+      await recordAudit(tx, { actor, action: action ?? operation, outcome: 'succeeded', reason, clientAddress, target, details });
       return result;
     });
     return ok(data);
   } catch (error) {
     if (isAppError(error)) {
       // A policy the domain checks on the record (e.g. what an onboarder may grant) refuses like the matrix does.
-      await audit(error.code === 'invalid_input' ? 'invalid' : error.code === 'forbidden' ? 'refused' : 'failed', error.message, target);
+      await audit(error.code === 'invalid_input' ? 'invalid' : error.code === 'forbidden' ? 'refused' : 'failed', error.message, target, operation);
       return { ok: false, error: error.toBody() };
     }
     if (isUniqueViolation(error)) {
       // Two requests raced to create the same record; the loser gets the same answer as if it had
       // come second.
-      await audit('failed', 'conflict: record already exists', target);
+      await audit('failed', 'conflict: record already exists', target, operation);
       return fail('conflict', 'That already exists: someone may have just created it. Refresh and check.');
     }
     logger.error('mutation failed', { action: spec.action, error });
-    await audit('failed', 'unexpected error', target).catch(() => undefined);
+    await audit('failed', 'unexpected error', target, operation).catch(() => undefined);
     return fail('internal', GENERIC_ERROR_MESSAGE);
   }
 }

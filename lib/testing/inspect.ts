@@ -10,11 +10,11 @@ export async function tableNames(db: Database): Promise<string[]> {
 }
 
 /**
- * Every row of every table except `except` (by default the audit log and its refusal counts), each
+ * Every row of every table except `except` (by default the audit log, its refusal counts and its checkpoints), each
  * row as JSON text, sorted per table. Two snapshots are equal exactly when no row was inserted,
  * changed or deleted in those tables.
  */
-export async function snapshotTables(db: Database, except: readonly string[] = ['audit_events', 'audit_refusal_windows']): Promise<Record<string, string[]>> {
+export async function snapshotTables(db: Database, except: readonly string[] = ['audit_events', 'audit_refusal_windows', 'audit_chain_checkpoints']): Promise<Record<string, string[]>> {
   const snapshot: Record<string, string[]> = {};
   for (const table of await tableNames(db)) {
     if (except.includes(table)) continue;

@@ -1,11 +1,11 @@
 // Every free-text field of every action and list refuses control characters with a field error
 // (a NUL used to reach PostgreSQL, which refused it with an internal error: issue 21, item 6).
 import { describe, expect, it } from 'vitest';
-import { listAuditEventsSchema } from '@/lib/domain/audit-log';
+import { auditFilterSchema } from './audit';
 import { projectListQuerySchema } from './inventory';
 import { inviteMachineUserSchema, machineUserListQuerySchema } from './machine-users';
 import { confirmConfigSchema } from './onboarding';
-import { recordTokenSchema, rotateTokenSchema } from './tokens';
+import { compromiseTokenSchema, recordTokenSchema, rotateTokenSchema } from './tokens';
 import { acceptInvitationSchema, firstAdminSetupSchema, inviteUserSchema, listUsersSchema } from './users';
 
 const UUID = '3f1c2a7e-9b4d-4c1a-8e2f-5a6b7c8d9e0f';
@@ -29,7 +29,9 @@ const FIELDS = [
     'name',
   ],
   ['rotateToken.name', rotateTokenSchema, { oldTokenId: UUID, runId: UUID, token: TOKEN }, 'name'],
-  ['listAuditEvents.actor', listAuditEventsSchema, {}, 'actor'],
+  ['compromiseToken.reason', compromiseTokenSchema, { tokenId: UUID }, 'reason'],
+  ['auditFilter.actor', auditFilterSchema, {}, 'actor'],
+  ['auditFilter.target', auditFilterSchema, {}, 'target'],
 ] as const;
 
 describe.each(FIELDS)('%s', (_label, schema, base, field) => {

@@ -5,6 +5,9 @@
 /** Longer than any Platform.sh API token. */
 export const PASTED_TOKEN_MAX_LENGTH = 512;
 
+/** Why a token is marked compromised (kept as the audit row's reason). */
+export const COMPROMISE_REASON_MAX_LENGTH = 500;
+
 /** A token's name, on the record and rotate forms. */
 export const TOKEN_NAME_MAX_LENGTH = 100;
 

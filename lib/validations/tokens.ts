@@ -2,7 +2,7 @@
 // field errors name the problem, not the value (SECURITY.md T5).
 import { z } from 'zod';
 import { machineUserIdSchema } from './machine-users';
-import { TOKEN_NAME_MAX_LENGTH } from './limits';
+import { COMPROMISE_REASON_MAX_LENGTH, TOKEN_NAME_MAX_LENGTH } from './limits';
 import { pastedTokenSchema } from './pasted-token';
 import { textSchema } from './text';
 
@@ -57,6 +57,8 @@ export const rotateTokenSchema = z.strictObject({
 export const compromiseTokenSchema = z.strictObject({
   tokenId: z.uuid({ error: 'Unknown token.' }),
   deleteVariables: z.boolean().default(true),
+  /** Why it is compromised, in the person's words: the audit row's reason (issue 15 §6). */
+  reason: textSchema({ max: COMPROMISE_REASON_MAX_LENGTH, multiline: true }).optional(),
   /** A live token of the same machine user (the compromised one works until deleted), to delete it on Platform.sh. */
   liveToken: pastedTokenSchema.optional(),
 });

@@ -382,7 +382,7 @@ describe.each(TEST_DATABASE_KINDS)('inventory sync on %s', (kind) => {
     it.each(['/organizations', '/organizations/{organizationId}/projects'])('(%s) fails the run and changes no project', async (path) => {
       await runSync(db, client, { full: true });
       sim.store.driftSetUserAccess(storefrontId(), demo().humans[1]!.user.id, ['admin']);
-      const before = await snapshotTables(db, ['audit_events', 'sync_runs']);
+      const before = await snapshotTables(db, ['audit_events', 'audit_chain_checkpoints', 'sync_runs']);
       expect(before['projects']).toHaveLength(10);
       sim.faults.add({ method: 'GET', path, kind: 'status', status: 500 });
 
@@ -393,7 +393,7 @@ describe.each(TEST_DATABASE_KINDS)('inventory sync on %s', (kind) => {
       expect(run.error).toMatch(/^Could not list the projects: .+\(GET \/organizations/);
       expect(run.finishedAt).not.toBeNull();
       for (const secret of simulatorSecrets(sim)) expect(run.error).not.toContain(secret);
-      expect(await snapshotTables(db, ['audit_events', 'sync_runs'])).toEqual(before);
+      expect(await snapshotTables(db, ['audit_events', 'audit_chain_checkpoints', 'sync_runs'])).toEqual(before);
     });
   });
 

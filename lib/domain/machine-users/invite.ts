@@ -104,6 +104,8 @@ export async function inviteMachineUser(context: RequestContext, rawInput: unkno
         });
         return {
           data: row,
+          // The admin's written reason for the override is the row's reason (issue 15 §6).
+          reason: overrides.length > 0 ? (input.overrideReason ?? undefined) : undefined,
           details: {
             step: 'recorded',
             projectId: input.projectId,

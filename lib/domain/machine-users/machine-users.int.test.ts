@@ -197,7 +197,9 @@ describe.each(TEST_DATABASE_KINDS)('machine users on %s', (kind) => {
       const row = await db.machineUser.findFirstOrThrow({ where: { email: first.email, projectId: P1 } });
       expect(row.reuseReason).toBe(reason);
       const recorded = (await auditEventsSince(db, seq))[0]!;
-      expect(recorded.details).toMatchObject({ step: 'recorded', override: { reason, rules: ['the address already serves another project'] } });
+      expect(recorded.details).toMatchObject({ step: 'recorded', targetName: first.email, override: { reason, rules: ['the address already serves another project'] } });
+      // The admin's written reason is the row's reason (issue 15 §6).
+      expect(recorded).toMatchObject({ action: 'machine_user.invite', reason });
       expect(storeInvitations(sim, P1, first.email)).toHaveLength(1);
       // The first machine user's reason is untouched (none was needed).
       expect((await db.machineUser.findFirstOrThrow({ where: { email: first.email, projectId: P0 } })).reuseReason).toBeNull();
@@ -392,8 +394,11 @@ describe.each(TEST_DATABASE_KINDS)('machine users on %s', (kind) => {
   describe('managing', () => {
     it('re-sends: the pending invitation is replaced, the old one cancelled in the simulator', async () => {
       const { row } = await invited();
+      const seq = await lastAuditSeq(db);
       const result = await manageInvitation(admin, { machineUserId: row.id, operation: 'resend' }, client);
       expect(result).toMatchObject({ ok: true, data: { outcome: 'invited' } });
+      // The operation's own name (issue 15 §6), then the invitation sent.
+      expect((await auditEventsSince(db, seq)).map((event) => event.action)).toEqual(['machine_user.resend_invitation', 'machine_user.invite']);
       const invitations = storeInvitations(sim, P0, row.email);
       expect(invitations.map((invitation) => [invitation.id === row.invitationId, invitation.state])).toEqual([
         [true, 'cancelled'],
@@ -406,8 +411,13 @@ describe.each(TEST_DATABASE_KINDS)('machine users on %s', (kind) => {
 
     it('cancels: the invitation is cancelled in the simulator and the record says so', async () => {
       const { row } = await invited();
+      const seq = await lastAuditSeq(db);
       const result = await manageInvitation(admin, { machineUserId: row.id, operation: 'cancel' }, client);
       expect(result).toMatchObject({ ok: true, data: { outcome: 'done' } });
+      expect((await auditEventsSince(db, seq)).map((event) => [event.action, (event.details as { step: string }).step])).toEqual([
+        ['machine_user.cancel_invitation', 'requested'],
+        ['machine_user.cancel_invitation', 'cancelled'],
+      ]);
       expect(storeInvitations(sim, P0, row.email).map((invitation) => invitation.state)).toEqual(['cancelled']);
       expect(await db.machineUser.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ state: 'cancelled', invitationState: 'cancelled' });
       // Nothing left to cancel.
@@ -540,7 +550,7 @@ describe.each(TEST_DATABASE_KINDS)('machine users on %s', (kind) => {
       const events = await auditEventsSince(db, seq);
       expect(events).toHaveLength(1);
       expect(events[0]).toMatchObject({ action: 'machine_user.roles_changed_outside', actorId: null, targetType: 'machine_user', targetId: row.id, outcome: 'succeeded' });
-      expect(events[0]!.details).toEqual({ from: ['viewer', 'production:admin'], to: ['viewer', 'staging:admin'] });
+      expect(events[0]!.details).toEqual({ from: ['viewer', 'production:admin'], to: ['viewer', 'staging:admin'], targetName: row.email });
     });
 
     it('the inventory sync tracks the machine users of the projects it reads', async () => {

@@ -43,6 +43,7 @@ export async function manageInvitation(context: RequestContext, rawInput: unknow
     context,
     {
       action: 'machine_user.manage_invitation',
+      auditAction: (input) => (input.operation === 'resend' ? 'machine_user.resend_invitation' : 'machine_user.cancel_invitation'),
       schema: manageInvitationSchema,
       ...onStoredProject<typeof manageInvitationSchema>(),
       run: async (tx, input) => {
@@ -72,7 +73,7 @@ export async function manageInvitation(context: RequestContext, rawInput: unknow
     const gone = isPlatformshError(error) && (error.kind === 'not_found' || error.kind === 'conflict' || error.kind === 'invalid');
     if (!gone) {
       const failure = describePlatformshFailure(error);
-      await recordStep(db, context, { machineUserId: row.id, action: 'machine_user.manage_invitation', outcome: 'failed', reason: failure, details: { step: 'cancel_failed' } });
+      await recordStep(db, context, { machineUserId: row.id, action: 'machine_user.cancel_invitation', outcome: 'failed', reason: failure, details: { step: 'cancel_failed' } });
       const maybe = isPlatformshError(error) && mayHaveApplied(error);
       return ok({
         machineUserId: row.id,
@@ -85,7 +86,7 @@ export async function manageInvitation(context: RequestContext, rawInput: unknow
   }
   await recordStep(db, context, {
     machineUserId: row.id,
-    action: 'machine_user.manage_invitation',
+    action: 'machine_user.cancel_invitation',
     outcome: 'succeeded',
     details: { step: 'cancelled', invitationId: row.invitationId },
     update: { state: 'cancelled', invitationState: 'cancelled', lastError: null, checkedAt: new Date() },
@@ -195,6 +196,8 @@ async function removeHoldingToken(context: RequestContext, rawInput: unknown, de
           throw new AppError('invalid_input', 'Type the machine user’s address to confirm.', { confirmEmail: [`Type ${row.email} exactly.`] });
         }
         return {
+          // Finishing what an earlier removal left open is an operation of its own on the log.
+          ...(finishing ? { action: 'machine_user.finish_offboarding' as const } : {}),
           data: { row, finishing, revokeTokens: input.revokeTokens, liveToken: input.liveToken },
           details: { step: finishing ? 'finish_offboarding' : 'requested', state: row.state, revokeTokens: input.revokeTokens, liveTokenGiven: input.liveToken !== undefined },
         };

@@ -15,6 +15,7 @@ import { inviteMachineUser } from './invite';
 import { removeMachineUser } from './manage';
 import { getOffboardingPlan } from './offboarding';
 import { trackMachineUsers } from './tracking';
+import { auditEventsSince, lastAuditSeq } from '@/lib/testing/inspect';
 
 const PORTAL = 'm2x6bc9vqp3ln';
 const TOOLS = 'w8c4qe2uxh9pd';
@@ -103,8 +104,15 @@ describe.each(TEST_DATABASE_KINDS)('offboarding on %s', (kind) => {
 
   it('without a live token: the variables go, the token stays an open task, and removing again with one finishes it', async () => {
     const machineUser = await machineUserWithToken(PORTAL, ['fix-login', 'hotfix-vat']);
+    const seq = await lastAuditSeq(db);
     const first = await removeMachineUser(admin, { machineUserId: machineUser.id, confirmEmail: machineUser.email }, deps());
     expect(first).toMatchObject({ ok: true, data: { outcome: 'done' } });
+    expect((await auditEventsSince(db, seq)).map((event) => [event.action, event.outcome, (event.details as { targetName?: string }).targetName])).toEqual([
+      ['machine_user.remove', 'succeeded', machineUser.email],
+      ['token.revoke', 'succeeded', machineUser.email],
+      ['token.finish_revocation', 'failed', machineUser.email],
+      ['machine_user.remove', 'succeeded', machineUser.email],
+    ]);
     expect(first.ok && first.data.message).toMatch(/Still to do: Delete the token “cron”/);
     // A revoked token is not called compromised.
     expect(first.ok && first.data.message).toContain('(this one works until deleted)');
@@ -115,8 +123,10 @@ describe.each(TEST_DATABASE_KINDS)('offboarding on %s', (kind) => {
     // The plan still lists it; the removal is offered again to finish it.
     const plan = await getOffboardingPlan(admin, machineUser.id);
     expect(plan.ok && plan.data.tokens.map((token) => [token.status, token.environments])).toEqual([['revoked', []]]);
+    const secondSeq = await lastAuditSeq(db);
     const second = await removeMachineUser(admin, { machineUserId: machineUser.id, confirmEmail: machineUser.email, liveToken: machineUser.token }, deps());
     expect(second).toMatchObject({ ok: true, data: { outcome: 'done' } });
+    expect((await auditEventsSince(db, secondSeq)).map((event) => event.action)).toEqual(['machine_user.finish_offboarding', 'token.revoke', 'token.finish_revocation']);
     expect(isAlive(machineUser.token)).toBe(false);
     // Nothing left: a third removal is refused.
     expect(await removeMachineUser(admin, { machineUserId: machineUser.id, confirmEmail: machineUser.email }, deps())).toMatchObject({ ok: false, error: { code: 'conflict' } });

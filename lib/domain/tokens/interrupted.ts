@@ -47,7 +47,7 @@ export async function closeInterruptedRuns(db: Database, options: { machineUserI
       });
       await recordAudit(tx, {
         actor: null,
-        action: 'token.record',
+        action: 'token.push_interrupted',
         outcome: 'failed',
         reason: 'The push was interrupted (Keywarden stopped while it ran).',
         clientAddress: null,

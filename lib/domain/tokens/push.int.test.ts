@@ -12,7 +12,7 @@ import { startSimulator, type RunningSimulator } from '@/lib/platformsh/simulato
 import { encodingsOf } from '@/lib/security/redact';
 import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
-import { databaseText } from '@/lib/testing/inspect';
+import { auditEventsSince, databaseText, lastAuditSeq } from '@/lib/testing/inspect';
 import { runSync, simulatorClient } from '@/lib/testing/inventory';
 import { acceptInvitation, inviteInput, machineEmail } from '@/lib/testing/machine-users';
 import { closeInterruptedRuns, INTERRUPTED_AFTER_MS } from './interrupted';
@@ -95,8 +95,17 @@ describe.each(TEST_DATABASE_KINDS)('tokens on %s', (kind) => {
   it('records a token once and pushes it to three environments with the right flags; only its fingerprint is kept', async () => {
     const { machineUserId, token } = await activeMachineUser(PORTAL, 'backups');
     const targets = environmentsOf(PORTAL).slice(0, 3);
+    const seq = await lastAuditSeq(db);
     const result = await recordAndPushToken(admin, input(machineUserId, token, targets), deps);
     expect(result).toMatchObject({ ok: true, data: { status: 'succeeded' } });
+    // Two operations on the log (issue 15 §6): the intent, then the push; each names its target and token.
+    const machineUserEmail = (await db.machineUser.findUniqueOrThrow({ where: { id: machineUserId } })).email;
+    const events = await auditEventsSince(db, seq);
+    expect(events.map((event) => [event.action, event.outcome, event.targetType, event.targetId])).toEqual([
+      ['token.record', 'succeeded', 'machine_user', machineUserId],
+      ['token.push', 'succeeded', 'machine_user', machineUserId],
+    ]);
+    for (const event of events) expect(event.details).toMatchObject({ targetName: machineUserEmail, tokenLabel: `cron on production …${token.slice(-4)}` });
     for (const environmentId of targets) {
       expect(ownToken(PORTAL, environmentId)).toMatchObject({ value: token, isSensitive: true, isInheritable: false, isEnabled: true, visibleRuntime: true, visibleBuild: false });
     }
@@ -316,7 +325,7 @@ describe.each(TEST_DATABASE_KINDS)('tokens on %s', (kind) => {
     expect(run).toMatchObject({ status: 'partial' });
     expect(run?.steps.find((step) => step.environmentId === targets[1])).toMatchObject({ status: 'unknown' });
     expect(await db.pushRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ activeMachineUserId: null });
-    expect(await db.auditEvent.count({ where: { targetId: machineUserId, action: 'token.record', details: { path: ['step'], equals: 'interrupted' } } })).toBe(1);
+    expect(await db.auditEvent.count({ where: { targetId: machineUserId, action: 'token.push_interrupted', details: { path: ['step'], equals: 'interrupted' } } })).toBe(1);
     expect(await closeInterruptedRuns(db, { machineUserId })).toBe(0);
 
     // Resume reads first: the variable is there, so it is updated in place, never created twice.
@@ -324,10 +333,12 @@ describe.each(TEST_DATABASE_KINDS)('tokens on %s', (kind) => {
     // Platform.sh is slow to answer that read; meanwhile someone opens the page (a reader closes
     // interrupted runs): the resumed run is running, with a fresh heartbeat, and is left alone (issue 14.4).
     sim.faults.add({ method: '*', path: `/projects/${TOOLS}/environments/${targets[1]}/variables/**`, kind: 'latency', ms: 1500, count: 1 });
+    const resumedAt = await lastAuditSeq(db);
     const resumed = resumePush(admin, { runId, token }, deps);
     await vi.waitFor(async () => expect(await db.pushRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: 'running' }), { timeout: 5_000 });
     expect(await closeInterruptedRuns(db, { machineUserId })).toBe(0);
     expect(await resumed).toMatchObject({ ok: true, data: { status: 'succeeded' } });
+    expect((await auditEventsSince(db, resumedAt)).map((event) => event.action)).toEqual(['token.resume', 'token.push']);
     expect(sim.requestLog.find('POST', new RegExp(`/environments/${targets[1]}/variables$`))).toHaveLength(createsBefore);
     const variables = [...sim.store.projects.get(TOOLS)!.environments.get(targets[1]!)!.variables.values()].filter((variable) => variable.name === CLI_TOKEN_VARIABLE);
     expect(variables.map((variable) => variable.value)).toEqual([token]);
@@ -393,8 +404,12 @@ describe.each(TEST_DATABASE_KINDS)('tokens on %s', (kind) => {
     expect(first).toMatchObject({ ok: true, data: { status: 'succeeded' } });
     const oldRecord = await db.apiToken.findFirstOrThrow({ where: { machineUserId } });
     const fresh = sim.store.issueApiToken(userId, 'rotated').token;
+    const seq = await lastAuditSeq(db);
     const rotated = await rotateToken(admin, { oldTokenId: oldRecord.id, runId: crypto.randomUUID(), token: fresh, name: 'rotated' }, deps);
     expect(rotated).toMatchObject({ ok: true, data: { status: 'succeeded', message: expect.stringContaining('deleted on Platform.sh') } });
+    const events = await auditEventsSince(db, seq);
+    expect(events.map((event) => event.action)).toEqual(['token.rotate', 'token.push', 'token.supersede']);
+    expect(events[2]!.details).toMatchObject({ tokenId: oldRecord.id, tokenLabel: `cron on production …${token.slice(-4)}` });
     for (const environmentId of targets) expect(ownToken(PORTAL, environmentId)?.value).toBe(fresh);
     expect([...sim.store.apiTokens.values()].some((record) => record.token === token)).toBe(false);
     expect(await db.apiToken.findUniqueOrThrow({ where: { id: oldRecord.id } })).toMatchObject({ status: 'superseded', supersededById: rotated.ok ? rotated.data.tokenId : '' });
@@ -454,8 +469,15 @@ describe.each(TEST_DATABASE_KINDS)('tokens on %s', (kind) => {
     const plan = await getRevocationPlan(admin, record.id);
     expect(plan).toMatchObject({ ok: true, data: { variables: [{ projectId: PORTAL, environmentId: targets[0] }], alreadyDeletedOnPlatform: false } });
 
-    const withoutToken = await markTokenCompromised(admin, { tokenId: record.id, deleteVariables: true }, deps);
+    const seq = await lastAuditSeq(db);
+    const why = 'Printed in a public CI log on 3 March';
+    const withoutToken = await markTokenCompromised(admin, { tokenId: record.id, deleteVariables: true, reason: why }, deps);
     expect(withoutToken).toMatchObject({ ok: true, data: { status: 'partial', openTasks: [expect.stringContaining('paste a live token')] } });
+    // The operation's own name, the reason given, and what was left open (issue 15 §6).
+    expect((await auditEventsSince(db, seq)).map((event) => [event.action, event.outcome, event.reason?.slice(0, 20) ?? null])).toEqual([
+      ['token.compromise', 'succeeded', why.slice(0, 20)],
+      ['token.finish_revocation', 'failed', 'Delete the token “cr'],
+    ]);
     expect(ownToken(PORTAL, targets[0]!)).toBeUndefined();
     expect(await db.apiToken.findUniqueOrThrow({ where: { id: record.id } })).toMatchObject({ status: 'compromised', deletedOnPlatformAt: null });
     expect((await getRevocationPlan(admin, record.id)).ok && (await getRevocationPlan(admin, record.id))).toMatchObject({ data: { variables: [] } });

@@ -9,7 +9,7 @@
 //   with the same token, R5).
 import type { z } from 'zod';
 import { authorize, type Actor } from '@/lib/auth/authorize';
-import { recordAudit } from '@/lib/audit/record';
+import { recordAudit, type AuditAction } from '@/lib/audit/record';
 import { getDb, Prisma } from '@/lib/db';
 import { fail, fieldErrorsOf, isUniqueViolation, ok, type ActionResult } from '@/lib/errors';
 import { CLI_TOKEN_VARIABLE, isPlatformshError, mapWithConcurrency, type ApiTokenInfo, type PlatformshClient, type Variable } from '@/lib/platformsh';
@@ -59,7 +59,7 @@ export async function holding<T>(token: string, work: () => Promise<T>): Promise
   }
 }
 
-export async function audit(context: RequestContext, entry: { action: 'token.record' | 'token.lookup'; outcome: 'succeeded' | 'refused' | 'invalid' | 'failed'; reason?: string; targetId?: string; fingerprint?: string; details?: Prisma.InputJsonValue; secrets?: string[] }) {
+export async function audit(context: RequestContext, entry: { action: AuditAction; outcome: 'succeeded' | 'refused' | 'invalid' | 'failed'; reason?: string; targetId?: string; fingerprint?: string; details?: Prisma.InputJsonValue; secrets?: string[] }) {
   await recordAudit(getDb(), {
     actor: context.actor,
     action: entry.action,
@@ -250,6 +250,8 @@ export async function recordIntent(
     info: ApiTokenInfo | undefined;
     /** A rotation: the token the run replaces. */
     rotatesTokenId?: string;
+    /** The audited operation: recording a token, or rotating one (lib/audit/actions.ts). */
+    action: 'token.record' | 'token.rotate';
     steps: { projectId: string; environmentId: string; environmentType: string; replacedForeign?: boolean }[];
     details: Record<string, Prisma.InputJsonValue>;
   },
@@ -272,7 +274,7 @@ export async function recordIntent(
       });
       await recordAudit(tx, {
         actor: context.actor,
-        action: 'token.record',
+        action: intent.action,
         outcome: 'succeeded',
         clientAddress: context.clientAddress,
         target: { type: 'machine_user', id: machineUserId },
@@ -332,6 +334,7 @@ export async function recordAndPushToken(context: RequestContext, rawInput: unkn
     }
 
     const tokenId = await recordIntent(context, {
+      action: 'token.record',
       machineUserId: machineUser.id,
       input,
       fingerprint,
@@ -360,7 +363,7 @@ export async function resumePush(context: RequestContext, rawInput: unknown, dep
   return holding(token, async () => {
     const fingerprint = fingerprintOf(token, deps.fingerprintKey);
     if (!sameFingerprint(fingerprint, run.token.fingerprint)) {
-      await audit(context, { action: 'token.record', outcome: 'refused', reason: 'resume with another token', targetId: run.machineUserId, fingerprint });
+      await audit(context, { action: 'token.resume', outcome: 'refused', reason: 'resume with another token', targetId: run.machineUserId, fingerprint, details: { runId, tokenId: run.tokenId } });
       return fail('invalid_input', `This is not the token of this run (…${run.token.lastFour}). Paste the same token to resume.`, { token: ['Not the token of this run.'] });
     }
     if (run.status !== 'partial' && run.status !== 'failed') return fail('conflict', `This push is ${run.status}: there is nothing to resume.`);
@@ -370,7 +373,7 @@ export async function resumePush(context: RequestContext, rawInput: unknown, dep
       // as interrupted by the next reader, while it runs.
       await db.$transaction(async (tx) => {
         await tx.pushRun.update({ where: { id: run.id }, data: { status: 'running', activeMachineUserId: run.machineUserId, finishedAt: null, heartbeatAt: new Date() } });
-        await recordAudit(tx, { actor: context.actor, action: 'token.record', outcome: 'succeeded', clientAddress: context.clientAddress, target: { type: 'machine_user', id: run.machineUserId }, tokenFingerprint: fingerprint, details: { step: 'resumed', runId } });
+        await recordAudit(tx, { actor: context.actor, action: 'token.resume', outcome: 'succeeded', clientAddress: context.clientAddress, target: { type: 'machine_user', id: run.machineUserId }, tokenFingerprint: fingerprint, details: { step: 'resumed', runId, tokenId: run.tokenId } });
       });
     } catch (error) {
       if (isUniqueViolation(error)) return fail('conflict', 'Another push for this machine user is running. Wait for it to finish.');
@@ -402,12 +405,12 @@ export async function executeRun(context: RequestContext, deps: TokenDeps, run: 
     await tx.pushRun.update({ where: { id: run.runId }, data: { status, finishedAt: new Date(), activeMachineUserId: null } });
     await recordAudit(tx, {
       actor: context.actor,
-      action: 'token.record',
+      action: 'token.push',
       outcome: status === 'succeeded' ? 'succeeded' : 'failed',
       clientAddress: context.clientAddress,
       target: { type: 'machine_user', id: pushRun.machineUserId },
       tokenFingerprint: run.fingerprint,
-      details: { step: 'pushed', runId: run.runId, status, succeeded: succeeded.map((step) => step.environmentId), unfinished: steps.filter((step) => step.status !== 'succeeded').map((step) => `${step.environmentId}: ${step.status}`) },
+      details: { step: 'pushed', runId: run.runId, tokenId: run.tokenId, status, succeeded: succeeded.map((step) => step.environmentId), unfinished: steps.filter((step) => step.status !== 'succeeded').map((step) => `${step.environmentId}: ${step.status}`) },
     });
   });
   if (pushRun.rotatesTokenId) {

@@ -47,16 +47,17 @@ export async function rotateToken(context: RequestContext, rawInput: unknown, de
     // Identity first (T4), then the records: see recordAndPushToken.
     const identity = await withTokenClient(deps, input.token, (asUser) => verifyIdentity(asUser, old.machineUser, context.actor));
     if (!identity.ok) {
-      await audit(context, { action: 'token.record', outcome: 'refused', reason: identity.auditReason, targetId: old.machineUserId, fingerprint });
+      await audit(context, { action: 'token.rotate', outcome: 'refused', reason: identity.auditReason, targetId: old.machineUserId, fingerprint, details: { replaces: old.id } });
       return fail('invalid_input', identity.message);
     }
     const recorded = await recordedAlready(context.actor, fingerprint, old.machineUserId);
     if (recorded) {
-      await audit(context, { action: 'token.record', outcome: 'refused', reason: recorded.auditReason, targetId: old.machineUserId, fingerprint });
+      await audit(context, { action: 'token.rotate', outcome: 'refused', reason: recorded.auditReason, targetId: old.machineUserId, fingerprint, details: { replaces: old.id } });
       return fail('conflict', recorded.message);
     }
     const held = (await currentHoldings([old.machineUserId])).filter((holding) => holding.tokenId === old.id);
     const tokenId = await recordIntent(context, {
+      action: 'token.rotate',
       machineUserId: old.machineUserId,
       input,
       fingerprint,
@@ -122,7 +123,7 @@ export async function finishRotation(
     await tx.apiToken.update({ where: { id: old.id }, data: { status: 'superseded', supersededById: fresh.id, statusChangedAt: new Date(), deletedOnPlatformAt: deletedAt } });
     await recordAudit(tx, {
       actor: context.actor,
-      action: 'token.record',
+      action: 'token.supersede',
       outcome: 'succeeded',
       clientAddress: context.clientAddress,
       target: { type: 'machine_user', id: old.machineUserId },
@@ -190,7 +191,8 @@ export async function markTokenCompromised(context: RequestContext, rawInput: un
   if (!plan.ok) return plan;
   const variables = input.deleteVariables ? plan.data.variables : [];
 
-  const work = (live: LiveToken | undefined) => executeRevocation(context, deps, { token, variables, status: 'compromised' }, live);
+  const reason = input.reason || undefined;
+  const work = (live: LiveToken | undefined) => executeRevocation(context, deps, { token, variables, status: 'compromised', reason }, live);
   if (!input.liveToken) return work(undefined);
   const liveToken = input.liveToken;
   // The pasted token may be the compromised one itself (it works until deleted). It is proven to be
@@ -200,7 +202,7 @@ export async function markTokenCompromised(context: RequestContext, rawInput: un
     withTokenClient(deps, liveToken, async (asUser) => {
       const identity = await verifyIdentity(asUser, token.machineUser, context.actor);
       if (!identity.ok) {
-        await audit(context, { action: 'token.record', outcome: 'refused', reason: `revocation: ${identity.auditReason}`, targetId: token.machineUserId, fingerprint: fingerprintOf(liveToken, deps.fingerprintKey) });
+        await audit(context, { action: 'token.compromise', outcome: 'refused', reason: `revocation: ${identity.auditReason}`, targetId: token.machineUserId, fingerprint: fingerprintOf(liveToken, deps.fingerprintKey), details: { tokenId: token.id } });
         return fail('invalid_input', identity.message.replace('Nothing was pushed.', 'Nothing was changed.'), { liveToken: ['Not a live token of this machine user.'] });
       }
       return work({ asUser, userId: identity.userId });
@@ -222,7 +224,7 @@ export type RevocableToken = NonNullable<Awaited<ReturnType<typeof loadToken>>>;
 export async function executeRevocation(
   context: RequestContext,
   deps: TokenDeps,
-  target: { token: RevocableToken; variables: { projectId: string; environmentId: string }[]; status: 'compromised' | 'revoked' },
+  target: { token: RevocableToken; variables: { projectId: string; environmentId: string }[]; status: 'compromised' | 'revoked'; reason?: string },
   live: LiveToken | undefined,
 ): Promise<ActionResult<RevocationOutcome>> {
   const db = getDb();
@@ -245,8 +247,9 @@ export async function executeRevocation(
       });
       await recordAudit(tx, {
         actor: context.actor,
-        action: 'token.record',
+        action: status === 'compromised' ? 'token.compromise' : 'token.revoke',
         outcome: 'succeeded',
+        reason: target.reason,
         clientAddress: context.clientAddress,
         target: { type: 'machine_user', id: token.machineUserId },
         tokenFingerprint: token.fingerprint,
@@ -314,7 +317,7 @@ export async function executeRevocation(
       await tx.apiToken.update({ where: { id: token.id }, data: { deletedOnPlatformAt: deletedAt } });
       await recordAudit(tx, {
         actor: context.actor,
-        action: 'token.record',
+        action: 'token.finish_revocation',
         outcome: openTasks.length ? 'failed' : 'succeeded',
         clientAddress: context.clientAddress,
         target: { type: 'machine_user', id: token.machineUserId },

@@ -1,0 +1,90 @@
+// Every action the audit log knows, with the role-matrix permission it is done under (issue 15 §6:
+// "distinct actions for every operation"). The permission is what authorize() checks; the audited
+// action says which operation ran, so that the log can be read without decoding `details`.
+//
+// The rule for which name a row carries:
+// - "may this caller do it?" (a role or project refusal, input that fails validation) is audited
+//   under the permission — the input is not trusted yet, and the role-matrix replay finds the
+//   refusal under the name of the matrix row;
+// - "what happened" (the operation, its outcome, a refusal on the merits such as a token of another
+//   account) is audited under the operation's own name below.
+import type { Action } from '@/lib/auth/authorize';
+
+export interface AuditActionInfo {
+  /** Plain words for the Audit page's action list. */
+  label: string;
+  /** The role-matrix action it is done under; absent for what no person asks for (a sync's observation, a sign-in). */
+  permission?: Action;
+}
+
+export const AUDIT_ACTIONS = {
+  // Tokens (the permission is token.record for everything that changes one).
+  'token.record': { label: 'Record a token (intent of a push)', permission: 'token.record' },
+  'token.push': { label: 'Push finished (token set on environments)', permission: 'token.record' },
+  'token.resume': { label: 'Resume a partial push', permission: 'token.record' },
+  'token.rotate': { label: 'Rotate a token', permission: 'token.record' },
+  'token.supersede': { label: 'Old token superseded (end of a rotation)', permission: 'token.record' },
+  'token.compromise': { label: 'Mark a token compromised', permission: 'token.record' },
+  'token.revoke': { label: 'Revoke a token (offboarding)', permission: 'token.record' },
+  'token.finish_revocation': { label: 'Revocation carried out', permission: 'token.record' },
+  'token.push_interrupted': { label: 'Push interrupted (Keywarden stopped)' },
+  'token.lookup': { label: 'Leaked-token lookup', permission: 'token.lookup' },
+  // Machine users.
+  'machine_user.invite': { label: 'Invite a machine user', permission: 'machine_user.invite' },
+  'machine_user.resend_invitation': { label: 'Re-send an invitation', permission: 'machine_user.manage_invitation' },
+  'machine_user.cancel_invitation': { label: 'Cancel an invitation', permission: 'machine_user.manage_invitation' },
+  'machine_user.manage_invitation': { label: 'Manage an invitation (refused or invalid)', permission: 'machine_user.manage_invitation' },
+  'machine_user.sandbox_accepted': { label: 'Invitation accepted in the sandbox', permission: 'machine_user.manage_invitation' },
+  'machine_user.change_roles': { label: 'Change a machine user’s roles', permission: 'machine_user.change_roles' },
+  'machine_user.remove': { label: 'Remove a machine user (offboarding)', permission: 'machine_user.remove' },
+  'machine_user.finish_offboarding': { label: 'Finish an offboarding (revoke what is left)', permission: 'machine_user.remove' },
+  'machine_user.access_linked': { label: 'Existing access linked' },
+  'machine_user.invitation_accepted': { label: 'Invitation accepted (seen by a sync)' },
+  'machine_user.invitation_expired': { label: 'Invitation expired (seen by a sync)' },
+  'machine_user.invitation_cancelled': { label: 'Invitation cancelled (seen by a sync)' },
+  'machine_user.invitation_error': { label: 'Invitation in error (seen by a sync)' },
+  'machine_user.invitation_invited': { label: 'Invitation pending again (seen by a sync)' },
+  'machine_user.invitation_missing': { label: 'Invitation never created (seen by a sync)' },
+  'machine_user.access_lost': { label: 'Access removed outside Keywarden' },
+  'machine_user.roles_changed_outside': { label: 'Roles changed outside Keywarden' },
+  // Dashboard users.
+  'user.invite': { label: 'Invite a dashboard user', permission: 'user.invite' },
+  'user.reissue_invitation': { label: 'Re-issue a user’s invitation link', permission: 'user.reissue_invitation' },
+  'user.change_role': { label: 'Change a user’s role', permission: 'user.change_role' },
+  'user.assign_projects': { label: 'Assign projects to an onboarder', permission: 'user.assign_projects' },
+  'user.disable': { label: 'Disable a user', permission: 'user.disable' },
+  'user.enable': { label: 'Enable a user', permission: 'user.enable' },
+  'user.list': { label: 'View the users (refused)', permission: 'user.list' },
+  // Projects and onboarding.
+  'inventory.sync': { label: 'Sync the inventory', permission: 'inventory.sync' },
+  'onboarding.confirm_config': { label: 'Confirm the app configuration', permission: 'onboarding.confirm_config' },
+  'onboarding.sandbox_cron_run': { label: 'Run the cron in the sandbox' },
+  // The audit log itself.
+  'audit.read': { label: 'View the audit log', permission: 'audit.read' },
+  'audit.export': { label: 'Export the audit log', permission: 'audit.export' },
+  'audit.verify': { label: 'Verify the audit chain', permission: 'audit.verify' },
+  // Signing in and first run.
+  'auth.sign_in': { label: 'Sign in' },
+  'auth.session': { label: 'Session refused' },
+  'setup.first_admin': { label: 'First-run set-up' },
+  'setup.provision_admin': { label: 'Admin provisioned from configuration' },
+  'invitation.accept': { label: 'Accept a user invitation' },
+} as const satisfies Record<string, AuditActionInfo>;
+
+export type KnownAuditAction = keyof typeof AUDIT_ACTIONS;
+
+export function isKnownAuditAction(action: string): action is KnownAuditAction {
+  return Object.hasOwn(AUDIT_ACTIONS, action);
+}
+
+/** The permission an audited action is done under (itself when it is a permission), or undefined. */
+export function permissionOf(action: string): Action | undefined {
+  if (!isKnownAuditAction(action)) return undefined;
+  const info: AuditActionInfo = AUDIT_ACTIONS[action];
+  return info.permission;
+}
+
+/** The part before the dot: groups the Audit page's action list. */
+export function auditActionGroup(action: string): string {
+  return action.split('.')[0] ?? action;
+}
