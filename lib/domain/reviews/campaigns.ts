@@ -7,6 +7,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { authorize } from '@/lib/auth/authorize';
+import { recordAudit } from '@/lib/audit/record';
 import { getDb, type Prisma } from '@/lib/db';
 import { AppError, fail, ok, type ActionResult } from '@/lib/errors';
 import {
@@ -19,7 +20,7 @@ import {
 } from '@/lib/validations/reviews';
 import type { RequestContext } from '../context';
 import { runMutation, type Transaction } from '../mutation';
-import { snapshotCampaignItems } from './snapshot';
+import { REVIEWED_STATES, snapshotCampaignItems } from './snapshot';
 
 export const CAMPAIGNS_PAGE_SIZE = 25;
 
@@ -227,4 +228,27 @@ export async function closeCampaign(context: RequestContext, rawInput: unknown):
     },
     rawInput,
   );
+}
+
+/** The projects a new campaign may cover (admins only), with how many machine users each would bring. */
+export async function listScopeChoices(context: RequestContext): Promise<{ id: string; title: string; machineUsers: number }[]> {
+  if (!authorize(context.actor, 'campaign.create').allowed) return [];
+  const rows = await getDb().project.findMany({
+    where: { missingSince: null },
+    select: { id: true, title: true, _count: { select: { machineUsers: { where: { state: { in: [...REVIEWED_STATES] } } } } } },
+    orderBy: [{ title: 'asc' }, { id: 'asc' }],
+    take: 2000,
+  });
+  return rows.map((row) => ({ id: row.id, title: row.title, machineUsers: row._count.machineUsers }));
+}
+
+/** A refused visit to the area's pages is on the audit log like any refused attempt (SECURITY.md L3). */
+export async function auditRefusedCampaignRead(context: RequestContext): Promise<void> {
+  await recordAudit(getDb(), {
+    actor: context.actor,
+    action: 'campaign.read',
+    outcome: 'refused',
+    reason: `role ${context.actor.role} may not campaign.read`,
+    clientAddress: context.clientAddress,
+  });
 }
