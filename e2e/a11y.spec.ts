@@ -6,6 +6,7 @@ import type { Page } from '@playwright/test';
 import { DEMO_PROJECTS } from '@/lib/demo/organisation';
 import { DEMO_HAND_SET_TOKEN_PROJECT_ID } from '@/lib/platformsh/simulator';
 import { expectNoSeriousA11yViolations } from './support/axe';
+import { createCampaignInUi, openCampaign, uniqueCampaignName } from './support/campaigns';
 import {
   DASHBOARD_EMAIL,
   demoProject,
@@ -33,6 +34,7 @@ const DASHBOARD_PAGES: { path: string; heading: string }[] = [
   { path: '/machine-users/new', heading: 'Onboard a machine user' },
   { path: '/tokens', heading: 'Tokens' },
   { path: '/review', heading: 'Review' },
+  { path: '/review/campaigns', heading: 'Access reviews' },
   { path: '/settings', heading: 'Settings' },
   { path: '/audit', heading: 'Audit' },
   { path: '/users', heading: 'Users' },
@@ -130,6 +132,8 @@ test.describe('pages as the other roles', () => {
   const cases: { role: AccountRole; path: string; heading: string }[] = [
     { role: 'reviewer', path: '/users', heading: 'Users' },
     { role: 'reviewer', path: '/audit', heading: 'Audit' },
+    { role: 'reviewer', path: '/review/campaigns', heading: 'Access reviews' },
+    { role: 'onboarder', path: '/review/campaigns', heading: 'Access reviews' },
     { role: 'onboarder', path: '/users', heading: 'Users' },
     { role: 'onboarder', path: '/', heading: 'Overview' },
     { role: 'reviewer', path: '/machine-users', heading: 'Machine users' },
@@ -141,6 +145,26 @@ test.describe('pages as the other roles', () => {
       await checkPage(await pageAs(role), path, heading, `${path} as ${role}`);
     });
   }
+});
+
+test.describe('access reviews', () => {
+  test('a campaign’s page: the reviewer’s decision forms, the admin’s tasks and close form, light and dark', async ({ pageAs, newApiClient }) => {
+    const admin = await pageAs('admin');
+    const project = demoProject('Search service');
+    // At least one item, owned by the admin: the reviewer may sign it off, the admin may not.
+    await seedMachineUser(admin, await newApiClient({ as: 'admin' }), { project, purpose: 'backups', email: uniqueEmail('bots+a11y-campaign') });
+    const name = uniqueCampaignName('A11y review');
+    const id = await createCampaignInUi(admin, { name, project });
+    const reviewer = await pageAs('reviewer');
+    await openCampaign(reviewer, id, 'undecided');
+    await expect(reviewer.getByRole('form', { name: /^Decision for / }).first()).toBeVisible();
+    await expectNoSeriousA11yViolations(reviewer, 'a campaign’s page as reviewer');
+    await openCampaign(admin, id, 'all');
+    await expect(admin.getByRole('form', { name: `Close ${name}` })).toBeVisible();
+    await expectNoSeriousA11yViolations(admin, 'a campaign’s page as admin');
+    await admin.emulateMedia({ colorScheme: 'dark' });
+    await expectNoSeriousA11yViolations(admin, 'a campaign’s page as admin (dark)');
+  });
 });
 
 test.describe('dialogs on the Users page', () => {
