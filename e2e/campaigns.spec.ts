@@ -28,6 +28,9 @@ test('a campaign run to completion, closed, and its evidence pack verified', asy
   const owner = await seedUser(adminApi, await newApiClient(), { role: 'onboarder', baseUrl: baseURL ?? '', label: 'campaign-owner' });
   const backedUp = await seedMachineUser(admin, adminApi, { project: PROJECT, purpose: 'backups', email: uniqueEmail('bots+campaign-backed-up'), ownerId: owner.userId, backupOwnerId: reviewerAccount.userId });
   const toChange = await seedMachineUser(admin, adminApi, { project: PROJECT, purpose: 'ci_tests', email: uniqueEmail('bots+campaign-change'), ownerId: owner.userId });
+  // A long address: its card must still fit a phone's width.
+  const longAddress = `bots+campaign-${'x'.repeat(40)}-${uniqueEmail('long').split('@')[0]}@${'very-long-subdomain-'.repeat(3)}e2e.keywarden.test`;
+  await seedMachineUser(admin, adminApi, { project: PROJECT, purpose: 'source_operations', email: longAddress, ownerId: owner.userId });
   const reviewerContext = await newClient();
   await signInOrThrow(reviewerContext.request, baseURL ?? '', reviewerAccount);
   const reviewer = await reviewerContext.newPage();
@@ -68,7 +71,8 @@ test('a campaign run to completion, closed, and its evidence pack verified', asy
     const email = label.replace(/^Decision for /, '');
     await waitForHydration(reviewer, `form[aria-label="${label}"]`);
     await (await fillDecision(reviewer, email, 'Keep')).click();
-    await expect(decisionForm(reviewer, email)).toContainText('Decision saved: keep.');
+    // Decided: it leaves the undecided list (the page is revalidated with the answer).
+    await expect(itemCard(reviewer, email)).toHaveCount(0);
   }
   await expect(itemCard(reviewer, backedUp.email)).toBeVisible();
 
@@ -93,6 +97,16 @@ test('a campaign run to completion, closed, and its evidence pack verified', asy
   await expect(tasks.getByRole('row').filter({ hasText: toChange.email })).toContainText('Done');
   await admin.goto(`/machine-users/${backedUp.id}`);
   await expect(admin.getByRole('region', { name: 'Review tasks table' })).toContainText(name);
+
+  // Nothing scrolls sideways on a phone: the list, and the campaign with its cards, forms and tables.
+  await admin.setViewportSize({ width: 390, height: 844 });
+  for (const path of ['/review/campaigns', `/review/campaigns/${campaignId}?show=all`]) {
+    await admin.goto(path);
+    await expect(admin.getByRole('heading', { level: 1 })).toBeVisible();
+    const { scrollWidth, innerWidth } = await admin.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+    expect(scrollWidth, `${path} at 390 px`).toBeLessThanOrEqual(innerWidth);
+  }
+  await admin.setViewportSize({ width: 1280, height: 720 });
 
   // The admin closes it, after the confirmation.
   await openCampaign(admin, campaignId);

@@ -44,6 +44,7 @@ test('no dashboard page scrolls sideways at 390 px, even with long values', asyn
     '/tokens',
     '/tokens?status=all',
     '/review',
+    '/review/campaigns',
     '/audit',
     '/users',
     '/settings',
