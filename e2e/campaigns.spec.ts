@@ -84,6 +84,11 @@ test('a campaign run to completion, closed, and its evidence pack verified', asy
   const progress = admin.getByRole('progressbar', { name: `Progress of ${name}` });
   const total = await progress.getAttribute('aria-valuemax');
   await expect(progress).toHaveAttribute('aria-valuenow', total ?? '');
+  // Over time: the chart (an image named by its summary) and the same numbers as a table.
+  await expect(admin.getByRole('img', { name: /^Items decided so far, day by day/ })).toBeVisible();
+  await expect(admin.getByRole('img', { name: /^Items decided so far/ }).locator('svg').first()).toBeVisible();
+  const today = new Date().toISOString().slice(0, 10);
+  await expect(admin.getByRole('region', { name: 'Progress by day' }).getByRole('row').filter({ hasText: today })).toContainText(`${total} of ${total}`);
   const perReviewer = admin.getByRole('region', { name: 'Progress per reviewer' });
   await expect(perReviewer.getByRole('row').filter({ hasText: reviewerAccount.email })).toBeVisible();
   await expect(perReviewer.getByRole('row').filter({ hasText: reviewerAccount.email }).getByRole('cell').nth(1)).toHaveText(String(Number(total) - 1));

@@ -8,7 +8,7 @@ import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/li
 import { contextFor, createProjects, createUser } from '@/lib/testing/fixtures';
 import { auditEventsSince, lastAuditSeq, snapshotTables } from '@/lib/testing/inspect';
 import { createMachineUserRecord } from '@/lib/testing/reviews';
-import { closeCampaign, createCampaign, getCampaign, listCampaigns } from './campaigns';
+import { closeCampaign, createCampaign, getCampaign, getCampaignProgressByDay, listCampaigns } from './campaigns';
 import { listCampaignItems, listCampaignTasks, listMachineUserTasks } from './items';
 import { CLOSED_CAMPAIGN_MESSAGE, completeTask, OWN_MACHINE_USER_MESSAGE, signOff } from './sign-off';
 
@@ -195,6 +195,23 @@ describe.each(TEST_DATABASE_KINDS)('an access-review campaign on %s', (kind) => 
     // Without a filter, an open campaign shows what is left to do.
     const defaultPage = await listCampaignItems(reviewer, campaignId, {});
     expect(defaultPage.ok && defaultPage.data.show).toBe('undecided');
+
+    // Day by day (for the chart and its table): started three days ago, one decision two days ago.
+    const day = (offset: number) => new Date(Date.now() - offset * 86_400_000).toISOString().slice(0, 10);
+    await db.$executeRaw`UPDATE review_campaigns SET created_at = created_at - interval '3 days' WHERE id = ${campaignId}::uuid`;
+    await db.$executeRaw`UPDATE review_decisions SET decided_at = decided_at - interval '2 days' WHERE item_id = ${(await itemOf(fixtures.reviewed.machineUser.id)).id}::uuid`;
+    expect(await getCampaignProgressByDay(reviewer, campaignId)).toEqual({
+      ok: true,
+      data: {
+        total: 3,
+        days: [
+          { day: day(3), decided: 0, cumulative: 0 },
+          { day: day(2), decided: 1, cumulative: 1 },
+          { day: day(1), decided: 0, cumulative: 1 },
+          { day: day(0), decided: 1, cumulative: 2 },
+        ],
+      },
+    });
   });
 
   it('withdraws an open task when the decision becomes keep, and lets an admin mark a task done once', async () => {
@@ -258,7 +275,7 @@ describe.each(TEST_DATABASE_KINDS)('an access-review campaign on %s', (kind) => 
     const result = await createCampaign(admin, { name: `Everything (${kind})`, dueOn: new Date().toISOString().slice(0, 10), scope: 'all' });
     expect(result).toMatchObject({ ok: true, data: { items: 4 } });
     const id = result.ok ? result.data.campaignId : '';
-    await db.$executeRaw`UPDATE review_campaigns SET due_on = CURRENT_DATE - 1 WHERE id = ${id}::uuid`;
+    await db.$executeRaw`UPDATE review_campaigns SET due_on = due_on - 1 WHERE id = ${id}::uuid`;
     expect(await getCampaign(reviewer, id)).toMatchObject({ ok: true, data: { isOverdue: true, scope: { allProjects: true, projects: [] } } });
   });
 });

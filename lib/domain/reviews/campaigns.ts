@@ -252,3 +252,47 @@ export async function auditRefusedCampaignRead(context: RequestContext): Promise
     clientAddress: context.clientAddress,
   });
 }
+
+export interface CampaignProgressDay {
+  /** YYYY-MM-DD (UTC). */
+  day: string;
+  /** Items whose current decision was made that day. */
+  decided: number;
+  /** Items decided by the end of that day. */
+  cumulative: number;
+}
+
+/** The longest series a chart draws: past it, the days before are summed into the first point. */
+const PROGRESS_DAYS = 366;
+
+/**
+ * Decided items per day from the campaign's start to its close (or today), counted in SQL. A
+ * decision changed later counts on the day of its last change: the day the item was last signed off.
+ */
+export async function getCampaignProgressByDay(context: RequestContext, campaignId: string): Promise<ActionResult<{ total: number; days: CampaignProgressDay[] }>> {
+  if (!canReadCampaigns(context)) return fail('forbidden', NOT_ALLOWED);
+  const id = campaignIdSchema.safeParse(campaignId);
+  if (!id.success) return fail('not_found', 'There is no such campaign.');
+  const db = getDb();
+  const campaign = await db.reviewCampaign.findUnique({ where: { id: id.data }, select: { createdAt: true, closedAt: true, _count: { select: { items: true } } } });
+  if (!campaign) return fail('not_found', 'There is no such campaign.');
+  const rows = await db.$queryRaw<{ day: string; decided: number }[]>`
+    SELECT to_char(date_trunc('day', decided_at), 'YYYY-MM-DD') AS day, count(*)::int AS decided
+      FROM review_decisions WHERE campaign_id = ${id.data}::uuid GROUP BY 1 ORDER BY 1`;
+  const perDay = new Map(rows.map((row) => [row.day, Number(row.decided)]));
+  const last = startOfDayUtc(campaign.closedAt ?? new Date());
+  let start = startOfDayUtc(campaign.createdAt);
+  const spanDays = Math.round((last.getTime() - start.getTime()) / 86_400_000) + 1;
+  if (spanDays > PROGRESS_DAYS) start = new Date(last.getTime() - (PROGRESS_DAYS - 1) * 86_400_000);
+  const first = dayOf(start);
+  // Decisions before the window's first day are carried into it.
+  let cumulative = rows.filter((row) => row.day < first).reduce((sum, row) => sum + Number(row.decided), 0);
+  const days: CampaignProgressDay[] = [];
+  for (let time = start.getTime(); time <= last.getTime(); time += 86_400_000) {
+    const day = dayOf(new Date(time));
+    const decided = perDay.get(day) ?? 0;
+    cumulative += decided;
+    days.push({ day, decided, cumulative });
+  }
+  return ok({ total: campaign._count.items, days });
+}

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { CampaignItems } from '@/components/review/campaign-items';
+import { CampaignProgressChart } from '@/components/review/campaign-progress-chart';
 import { CloseCampaignForm } from '@/components/review/close-campaign-form';
 import { CampaignEvidenceForm } from '@/components/review/evidence-form';
 import { ProgressBar } from '@/components/review/progress-bar';
@@ -17,7 +18,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { PagedList } from '@/components/ui/pagination';
 import { authorize } from '@/lib/auth/authorize';
 import { requirePageContext } from '@/lib/auth/session';
-import { auditRefusedCampaignRead, getCampaign } from '@/lib/domain/reviews/campaigns';
+import { auditRefusedCampaignRead, getCampaign, getCampaignProgressByDay } from '@/lib/domain/reviews/campaigns';
 import { listCampaignItems, listCampaignTasks } from '@/lib/domain/reviews/items';
 import { cn, firstValues, formatDateTime, type SearchParams } from '@/lib/utils';
 
@@ -55,8 +56,14 @@ export default async function CampaignPage({ params, searchParams }: { params: P
   }
   const { campaignId } = await params;
   const query = firstValues(await searchParams);
-  const [campaign, items, tasks] = await Promise.all([getCampaign(context, campaignId), listCampaignItems(context, campaignId, query), listCampaignTasks(context, campaignId)]);
-  if (!campaign.ok || !items.ok || !tasks.ok) notFound();
+  const [campaign, items, tasks, byDay] = await Promise.all([
+    getCampaign(context, campaignId),
+    listCampaignItems(context, campaignId, query),
+    listCampaignTasks(context, campaignId),
+    getCampaignProgressByDay(context, campaignId),
+  ]);
+  if (!campaign.ok || !items.ok || !tasks.ok || !byDay.ok) notFound();
+  const decisionDays = byDay.data.days.filter((day) => day.decided > 0);
   const detail = campaign.data;
   const isOpen = detail.state === 'open';
   const mine = detail.reviewers.find((reviewer) => reviewer.reviewerId === context.actor.id)?.decided ?? 0;
@@ -121,6 +128,39 @@ export default async function CampaignPage({ params, searchParams }: { params: P
                     <td className="px-3 py-2 text-sm text-slate-900">{reviewer.keep}</td>
                     <td className="px-3 py-2 text-sm text-slate-900">{reviewer.change}</td>
                     <td className="px-3 py-2 text-sm text-slate-900">{reviewer.remove}</td>
+                  </tr>
+                ))}
+              </DataTable>
+            </div>
+          )}
+        </div>
+      </section>
+
+      <section aria-labelledby="over-time" className="mt-4 grid gap-4 rounded-lg border border-slate-200 bg-white p-5 md:grid-cols-2">
+        <div>
+          <h2 id="over-time" className="text-base font-semibold text-slate-900">
+            Progress over time
+          </h2>
+          <CampaignProgressChart
+            days={byDay.data.days}
+            total={byDay.data.total}
+            summary={`Items decided so far, day by day from ${byDay.data.days[0]?.day ?? detail.dueOn} to ${byDay.data.days.at(-1)?.day ?? detail.dueOn}: ${detail.decided} of ${detail.total}. The table beside it gives the same numbers.`}
+          />
+        </div>
+        <div>
+          <h3 className="text-sm font-semibold text-slate-900">The same, as a table</h3>
+          {decisionDays.length === 0 ? (
+            <p className="mt-2 text-sm text-slate-700">No decision yet.</p>
+          ) : (
+            <div className="mt-2">
+              <DataTable label="Progress by day" caption={`Decisions per day in ${detail.name}, oldest first`} columns={['Day', 'Decided that day', 'Decided so far']}>
+                {decisionDays.map((day) => (
+                  <tr key={day.day}>
+                    <td className="px-3 py-2 text-sm whitespace-nowrap text-slate-900">{day.day}</td>
+                    <td className="px-3 py-2 text-sm text-slate-900">{day.decided}</td>
+                    <td className="px-3 py-2 text-sm text-slate-900">
+                      {day.cumulative} of {byDay.data.total}
+                    </td>
                   </tr>
                 ))}
               </DataTable>
