@@ -5,6 +5,7 @@ import { listAuditEventsSchema } from '@/lib/domain/audit-log';
 import { projectListQuerySchema } from './inventory';
 import { inviteMachineUserSchema, machineUserListQuerySchema } from './machine-users';
 import { confirmConfigSchema } from './onboarding';
+import { createCampaignSchema, signOffSchema } from './reviews';
 import { recordTokenSchema, rotateTokenSchema } from './tokens';
 import { acceptInvitationSchema, firstAdminSetupSchema, inviteUserSchema, listUsersSchema } from './users';
 
@@ -30,6 +31,8 @@ const FIELDS = [
   ],
   ['rotateToken.name', rotateTokenSchema, { oldTokenId: UUID, runId: UUID, token: TOKEN }, 'name'],
   ['listAuditEvents.actor', listAuditEventsSchema, {}, 'actor'],
+  ['createCampaign.name', createCampaignSchema, { dueOn: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10), scope: 'all' }, 'name'],
+  ['signOff.note', signOffSchema, { itemId: UUID, decision: 'keep' }, 'note'],
 ] as const;
 
 describe.each(FIELDS)('%s', (_label, schema, base, field) => {
