@@ -6,6 +6,7 @@ import type { Page } from '@playwright/test';
 import { DEMO_PROJECTS } from '@/lib/demo/organisation';
 import { DEMO_HAND_SET_TOKEN_PROJECT_ID } from '@/lib/platformsh/simulator';
 import { expectNoSeriousA11yViolations } from './support/axe';
+import { createCampaignInUi, openCampaign, uniqueCampaignName } from './support/campaigns';
 import {
   DASHBOARD_EMAIL,
   demoProject,
@@ -35,6 +36,7 @@ const DASHBOARD_PAGES: { path: string; heading: string }[] = [
   { path: '/review', heading: 'Findings' },
   { path: '/review/policy', heading: 'Policy' },
   { path: '/review/inventory', heading: 'Inventory' },
+  { path: '/review/campaigns', heading: 'Access reviews' },
   { path: '/settings', heading: 'Settings' },
   { path: '/audit', heading: 'Audit' },
   { path: '/users', heading: 'Users' },
@@ -132,6 +134,8 @@ test.describe('pages as the other roles', () => {
   const cases: { role: AccountRole; path: string; heading: string }[] = [
     { role: 'reviewer', path: '/users', heading: 'Users' },
     { role: 'reviewer', path: '/audit', heading: 'Audit' },
+    { role: 'reviewer', path: '/review/campaigns', heading: 'Access reviews' },
+    { role: 'onboarder', path: '/review/campaigns', heading: 'Access reviews' },
     { role: 'onboarder', path: '/users', heading: 'Users' },
     { role: 'onboarder', path: '/', heading: 'Overview' },
     { role: 'reviewer', path: '/machine-users', heading: 'Machine users' },
@@ -159,6 +163,26 @@ test.describe('the review area', () => {
     await admin.goto('/review/policy?rotationMaxAgeDays=365&unusedDays=30&neverUsedDays=14&pendingInvitationDays=7&acceptRiskMaxDays=90&allowHumanAdminOnProduction=false');
     await expect(admin.getByRole('region', { name: 'Preview: what saving would change' })).toBeVisible();
     await expectNoSeriousA11yViolations(admin, 'the Policy page with a preview');
+  });
+});
+
+test.describe('access reviews', () => {
+  test('a campaign’s page: the reviewer’s decision forms, the admin’s tasks and close form, light and dark', async ({ pageAs, newApiClient }) => {
+    const admin = await pageAs('admin');
+    const project = demoProject('Search service');
+    // At least one item, owned by the admin: the reviewer may sign it off, the admin may not.
+    await seedMachineUser(admin, await newApiClient({ as: 'admin' }), { project, purpose: 'backups', email: uniqueEmail('bots+a11y-campaign') });
+    const name = uniqueCampaignName('A11y review');
+    const id = await createCampaignInUi(admin, { name, project });
+    const reviewer = await pageAs('reviewer');
+    await openCampaign(reviewer, id, 'undecided');
+    await expect(reviewer.getByRole('form', { name: /^Decision for / }).first()).toBeVisible();
+    await expectNoSeriousA11yViolations(reviewer, 'a campaign’s page as reviewer');
+    await openCampaign(admin, id, 'all');
+    await expect(admin.getByRole('form', { name: `Close ${name}` })).toBeVisible();
+    await expectNoSeriousA11yViolations(admin, 'a campaign’s page as admin');
+    await admin.emulateMedia({ colorScheme: 'dark' });
+    await expectNoSeriousA11yViolations(admin, 'a campaign’s page as admin (dark)');
   });
 });
 

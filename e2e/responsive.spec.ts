@@ -45,6 +45,7 @@ test('no dashboard page scrolls sideways at 390 px, even with long values', asyn
     '/tokens?status=all',
     '/review',
     '/review/policy',
+    '/review/campaigns',
     '/audit',
     '/users',
     '/settings',

@@ -26,6 +26,7 @@ import {
   walkWizardToReview,
 } from './support/machine-users';
 import type { AccountRole } from './support/paths';
+import { createCampaignInUi, decisionForm, fillCreateForm, fillDecision, itemCard, openCampaign, openCreateForm, uniqueCampaignName } from './support/campaigns';
 import { createTokenInConsole } from './support/sandbox';
 import { inviteByAction, seedUser } from './support/seed';
 import { argumentsOf, captureAction, replayAction, type CapturedAction } from './support/server-actions';
@@ -63,6 +64,9 @@ interface Target {
   findingId?: string;
   /** policy.update: the maximum token age saved. */
   policyValue?: string;
+  /** Access reviews: the campaign (and, for an item, `email` names its machine user). */
+  campaignId?: string;
+  campaignName?: string;
 }
 
 async function latestSyncRun(admin: Page): Promise<{ id: string; status: string } | null> {
@@ -81,8 +85,22 @@ interface SeedTools {
   admin: Page;
   inviteAndAccept: (role: 'reviewer' | 'onboarder', projectIds?: string[]) => Promise<Target>;
   inviteOnly: (role: 'reviewer' | 'onboarder') => Promise<Target>;
-  /** A machine user invited by the admin (pending) on `project`. */
-  machineUser: (project: DemoProject, purpose: Purpose, roles?: MachineRoles) => Promise<Target>;
+  /** A machine user invited by the admin (pending) on `project`, owned by the admin unless `ownerId` names someone else. */
+  machineUser: (project: DemoProject, purpose: Purpose, roles?: MachineRoles, ownerId?: string) => Promise<Target>;
+  /** A signed-in page of a shared account. */
+  pageAs: (role: AccountRole) => Promise<Page>;
+}
+
+/**
+ * A campaign over `project` with one machine user in it that neither the admin nor the shared
+ * reviewer owns (a fresh onboarder does): both may sign it off.
+ */
+async function campaignWithItem(tools: SeedTools, project: DemoProject): Promise<Target> {
+  const owner = await tools.inviteAndAccept('onboarder');
+  const machineUser = await tools.machineUser(project, 'backups', undefined, owner.userId);
+  const campaignName = uniqueCampaignName('Matrix');
+  const campaignId = await createCampaignInUi(tools.admin, { name: campaignName, project });
+  return { ...machineUser, campaignId, campaignName };
 }
 
 /** How to make the admin's UI send one action, and how its effect shows (on the Users page, or the machine user's page). */
@@ -387,6 +405,86 @@ const DRIVERS: Record<string, Driver> = {
     expectChanged: async (admin, target) => {
       await admin.goto('/review/policy');
       await expect(admin.getByLabel('Maximum token age (days)')).toHaveValue(target.policyValue ?? '');
+      },
+    },
+  'campaign.create': {
+    seed: async () => ({ email: '', campaignName: uniqueCampaignName('Matrix create') }),
+    send: async (admin, target) => {
+      await openCreateForm(admin);
+      await fillCreateForm(admin, { name: target.campaignName ?? '', project: storefront });
+      await admin.getByRole('button', { name: 'Start the review' }).click();
+    },
+    expectUnchanged: async (admin, target) => {
+      await admin.goto('/review/campaigns?state=open');
+      await expect(admin.getByRole('heading', { name: 'Access reviews', level: 1 })).toBeVisible();
+      await expect(admin.getByRole('link', { name: target.campaignName ?? '', exact: true })).toHaveCount(0);
+    },
+    expectChanged: async (admin, target) => {
+      await admin.goto('/review/campaigns?state=open');
+      await expect(admin.getByRole('link', { name: target.campaignName ?? '', exact: true })).toHaveCount(1);
+    },
+  },
+  'campaign.sign_off': {
+    seed: (tools, project) => campaignWithItem(tools, project),
+    send: async (admin, target) => {
+      await openCampaign(admin, target.campaignId ?? '');
+      await waitForHydration(admin, `form[aria-label="Decision for ${target.email}"]`);
+      await (await fillDecision(admin, target.email, 'Change', 'Matrix: viewer is enough.')).click();
+    },
+    expectUnchanged: async (admin, target) => {
+      await openCampaign(admin, target.campaignId ?? '');
+      await expect(itemCard(admin, target.email)).toContainText('undecided');
+      await expect(decisionForm(admin, target.email)).toBeVisible();
+    },
+    expectChanged: async (admin, target) => {
+      await openCampaign(admin, target.campaignId ?? '');
+      await expect(itemCard(admin, target.email)).toContainText('Matrix: viewer is enough.');
+    },
+  },
+  'campaign.close': {
+    seed: async ({ admin }, project) => {
+      const campaignName = uniqueCampaignName('Matrix close');
+      return { email: '', campaignName, campaignId: await createCampaignInUi(admin, { name: campaignName, project }) };
+    },
+    send: async (admin, target) => {
+      await openCampaign(admin, target.campaignId ?? '');
+      await waitForHydration(admin, `form[aria-label="Close ${target.campaignName}"]`);
+      const form = admin.getByRole('form', { name: `Close ${target.campaignName}` });
+      await form.getByRole('checkbox').check();
+      await form.getByRole('button', { name: 'Close the campaign' }).click();
+    },
+    expectUnchanged: async (admin, target) => {
+      await openCampaign(admin, target.campaignId ?? '');
+      await expect(admin.getByRole('form', { name: `Close ${target.campaignName}` })).toBeVisible();
+    },
+    expectChanged: async (admin, target) => {
+      await openCampaign(admin, target.campaignId ?? '');
+      await expect(admin.getByText('This campaign is closed')).toBeVisible();
+    },
+  },
+  'campaign.complete_task': {
+    seed: async (tools, project) => {
+      const target = await campaignWithItem(tools, project);
+      // The shared reviewer's decision to remove it: a task for admins.
+      const reviewer = await tools.pageAs('reviewer');
+      await openCampaign(reviewer, target.campaignId ?? '');
+      await waitForHydration(reviewer, `form[aria-label="Decision for ${target.email}"]`);
+      await (await fillDecision(reviewer, target.email, 'Remove', 'Matrix: unused.')).click();
+      await expect(decisionForm(reviewer, target.email)).toContainText('Decision saved: remove');
+      return target;
+    },
+    send: async (admin, target) => {
+      await openCampaign(admin, target.campaignId ?? '');
+      await waitForHydration(admin, 'main form button[aria-label^="Mark the task"]');
+      await admin.getByRole('button', { name: `Mark the task for ${target.email} done` }).click();
+    },
+    expectUnchanged: async (admin, target) => {
+      await openCampaign(admin, target.campaignId ?? '');
+      await expect(admin.getByRole('button', { name: `Mark the task for ${target.email} done` })).toBeVisible();
+    },
+    expectChanged: async (admin, target) => {
+      await openCampaign(admin, target.campaignId ?? '');
+      await expect(admin.getByRole('region', { name: 'Tasks table' }).getByRole('row').filter({ hasText: target.email })).toContainText('Done');
     },
   },
 };
@@ -465,10 +563,11 @@ test.describe('every mutation in the role matrix, replayed with each role’s se
           const link = await inviteByAction(adminApi, { email, role });
           return { email, userId: link.userId, invitationUrl: link.url };
         },
-        machineUser: async (on, purpose, roles) => {
-          const seeded = await seedMachineUser(admin, adminApi, { project: on, purpose, roles, email: uniqueEmail(`bots+matrix-${purpose}`) });
+        machineUser: async (on, purpose, roles, ownerId) => {
+          const seeded = await seedMachineUser(admin, adminApi, { project: on, purpose, roles, ownerId, email: uniqueEmail(`bots+matrix-${purpose}`) });
           return { email: seeded.email, machineUserId: seeded.id, projectId: seeded.projectId };
         },
+        pageAs,
       };
       const target = await driver.seed(tools, project);
       // The same kind of record on a project that no scoped role has assigned.
@@ -528,7 +627,7 @@ test.describe('every mutation in the role matrix, replayed with each role’s se
   }
 });
 
-const READ_PAGES: Record<string, { path: string; heading: string; denied?: string; section?: string; menu?: string }> = {
+const READ_PAGES: Record<string, { path: string; heading: string; denied?: string; section?: string; menu?: string; inMenu?: false }> = {
   'dashboard.read': { path: '/', heading: 'Overview' },
   'audit.read': { path: '/audit', heading: 'Audit', denied: 'The audit log is visible to admins and reviewers.' },
   // Forms of the Audit page rather than pages of their own.
@@ -548,6 +647,10 @@ const READ_PAGES: Record<string, { path: string; heading: string; denied?: strin
   'policy.read': { path: '/review/policy', heading: 'Policy', menu: 'Review' },
   // Part of the Inventory page: its export form is there or not ('assigned': an onboarder's projects).
   'inventory.export': { path: '/review/inventory', heading: 'Inventory', section: 'Export inventory' },
+  // A tab of the Review area (not a menu entry of its own).
+  'campaign.read': { path: '/review/campaigns', heading: 'Access reviews', denied: 'Access reviews are visible to admins and reviewers.', inMenu: false },
+  // Part of the Access reviews page: the form is there or not (each campaign's page has its own).
+  'evidence.export': { path: '/review/campaigns', heading: 'Access reviews', section: 'Evidence pack' },
 };
 
 test.describe('read access follows the role matrix', () => {
@@ -566,7 +669,7 @@ test.describe('read access follows the role matrix', () => {
           await expect(page.getByRole('form', { name: target.section }), `${role} on ${target.path}: ${target.section}`).toHaveCount(isAllowed ? 1 : 0);
           continue;
         }
-        if (target.path !== '/') {
+        if (target.path !== '/' && target.inMenu !== false) {
           const menuLabel = target.menu ?? target.heading;
           await expect(menu.getByRole('link', { name: menuLabel, exact: true }), `${role} menu: ${menuLabel}`).toHaveCount(isAllowed ? 1 : 0);
         }

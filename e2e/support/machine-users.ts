@@ -132,7 +132,7 @@ export interface SeededMachineUser {
 export async function seedMachineUser(
   admin: Page,
   adminApi: APIRequestContext,
-  input: { project: DemoProject; purpose: Purpose; email: string; roles?: MachineRoles },
+  input: { project: DemoProject; purpose: Purpose; email: string; roles?: MachineRoles; ownerId?: string; backupOwnerId?: string },
 ): Promise<SeededMachineUser> {
   const call = await capturedInviteCall(admin);
   const [original] = argumentsOf(call) as [Record<string, unknown>];
@@ -143,7 +143,9 @@ export async function seedMachineUser(
     email: input.email,
     roles: input.roles ?? PRESETS[input.purpose].roles,
     needsSshKey: PRESETS[input.purpose].needsSshKey,
-    backupOwnerId: null,
+    // The admin who sent the captured call owns it, unless the test names other owners.
+    ...(input.ownerId ? { ownerId: input.ownerId } : {}),
+    backupOwnerId: input.backupOwnerId ?? null,
     overrideReason: 'Seeded by an end-to-end test; several per project and purpose.',
   };
   const { result } = await replayAction<{ machineUserId: string; outcome: string; message: string }>(adminApi, call, { args: [args] });

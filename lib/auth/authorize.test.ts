@@ -30,8 +30,8 @@ describe('role-matrix.json', () => {
     expect(ACTIONS.filter((action) => ruleFor('admin', action) !== 'allow')).toEqual([]);
   });
 
-  it('lets reviewers change nothing (SECURITY.md A2)', () => {
-    expect(ACTIONS.filter((action) => isMutation(action) && ruleFor('reviewer', action) !== 'deny')).toEqual([]);
+  it('lets reviewers change nothing but their own sign-offs (SECURITY.md A2, issue 15)', () => {
+    expect(ACTIONS.filter((action) => isMutation(action) && ruleFor('reviewer', action) !== 'deny')).toEqual(['campaign.sign_off']);
   });
 });
 

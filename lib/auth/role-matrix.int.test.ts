@@ -28,6 +28,8 @@ import { confirmOnboardingConfig } from '@/lib/domain/onboarding/confirm';
 import { acceptRisk, dateAfter } from '@/lib/domain/findings/accept';
 import { updatePolicy } from '@/lib/domain/findings/policy';
 import { POLICY_DEFAULTS } from '@/lib/validations/policy';
+import { closeCampaign, createCampaign } from '@/lib/domain/reviews/campaigns';
+import { completeTask, signOff } from '@/lib/domain/reviews/sign-off';
 import type { ActionResult } from '@/lib/errors';
 import type { Role } from '@/lib/roles';
 import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
@@ -36,6 +38,7 @@ import { auditEventsSince, lastAuditSeq, snapshotTables } from '@/lib/testing/in
 import { simulatorClient } from '@/lib/testing/inventory';
 import { acceptInvitation, inviteInput, machineEmail, storeInvitations } from '@/lib/testing/machine-users';
 import { permissionOf } from '@/lib/audit/actions';
+import { createMachineUserRecord } from '@/lib/testing/reviews';
 import { ROLES } from './authorize';
 import matrix from './role-matrix.json';
 
@@ -392,6 +395,85 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
 };
+
+/**
+ * A new open campaign over one of the matrix's projects, started by an admin, with at least one
+ * item (a machine user written for it, owned by that admin: the actors of the replay own nothing).
+ */
+async function openCampaign(db: Database) {
+  const projectId = someProject();
+  const admin = contextFor(await createUser(db, { role: 'admin' }));
+  const { machineUser } = await createMachineUserRecord(db, { projectId, ownerId: admin.actor.id });
+  const dueOn = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+  const result = await createCampaign(admin, { name: `Matrix ${randomBytes(5).toString('hex')}`, dueOn, scope: 'projects', projectIds: [projectId] });
+  if (!result.ok) throw new Error(`could not prepare a campaign: ${JSON.stringify(result)}`);
+  const item = await db.reviewItem.findUniqueOrThrow({ where: { campaignId_machineUserId: { campaignId: result.data.campaignId, machineUserId: machineUser.id } } });
+  return { admin, campaignId: result.data.campaignId, item };
+}
+
+const CAMPAIGN_SCENARIOS: Record<string, Scenario> = {
+  'campaign.create': {
+    run: createCampaign,
+    prepare: async () => {
+      const name = `Matrix ${randomBytes(5).toString('hex')}`;
+      const projectId = someProject();
+      return {
+        input: { name, dueOn: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10), scope: 'projects', projectIds: [projectId] },
+        verify: async (db, data) => {
+          const campaign = await db.reviewCampaign.findUniqueOrThrow({ where: { name } });
+          expect(campaign).toMatchObject({ id: (data as { campaignId: string }).campaignId, state: 'open', allProjects: false, projectIds: [projectId] });
+          const inScope = await db.machineUser.count({ where: { projectId, state: { in: ['invited', 'active', 'expired', 'error'] } } });
+          expect(await db.reviewItem.count({ where: { campaignId: campaign.id } })).toBe(inScope);
+        },
+      };
+    },
+  },
+  'campaign.sign_off': {
+    run: signOff,
+    prepare: async (db) => {
+      const { item } = await openCampaign(db);
+      const note = `Matrix: viewer is enough (${randomBytes(4).toString('hex')})`;
+      return {
+        input: { itemId: item.id, decision: 'change', note },
+        verify: async (db) => {
+          expect(await db.reviewDecision.findUniqueOrThrow({ where: { itemId: item.id } })).toMatchObject({ kind: 'change', note });
+          expect(await db.reviewTask.findUniqueOrThrow({ where: { itemId: item.id } })).toMatchObject({ kind: 'change', note, doneAt: null });
+        },
+      };
+    },
+  },
+  'campaign.close': {
+    run: closeCampaign,
+    prepare: async (db) => {
+      const { campaignId } = await openCampaign(db);
+      return {
+        input: { campaignId, confirm: 'yes' },
+        verify: async (db) => {
+          const campaign = await db.reviewCampaign.findUniqueOrThrow({ where: { id: campaignId } });
+          expect(campaign.state).toBe('closed');
+          expect(campaign.closedAt).not.toBeNull();
+        },
+      };
+    },
+  },
+  'campaign.complete_task': {
+    run: completeTask,
+    prepare: async (db) => {
+      const { item } = await openCampaign(db);
+      const reviewer = contextFor(await createUser(db, { role: 'reviewer' }));
+      const decided = await signOff(reviewer, { itemId: item.id, decision: 'remove', note: 'Matrix: unused, remove it.' });
+      if (!decided.ok) throw new Error(`could not prepare a task: ${JSON.stringify(decided)}`);
+      return {
+        input: { itemId: item.id },
+        verify: async (db) => {
+          expect((await db.reviewTask.findUniqueOrThrow({ where: { itemId: item.id } })).doneAt).not.toBeNull();
+        },
+      };
+    },
+  },
+};
+
+Object.assign(SCENARIOS, CAMPAIGN_SCENARIOS);
 
 describe('the replay covers the matrix exactly', () => {
   it('has a scenario for every mutation of role-matrix.json and none for anything else', () => {

@@ -1,5 +1,6 @@
 // The one reader of process.env (STYLE.md habit 1). Everything else imports `getConfig()`.
 // A bad or missing value stops start-up with a message naming the variable and what it expects.
+import { createPrivateKey } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Role } from '@/lib/roles';
@@ -38,6 +39,12 @@ const EnvSchema = z
     KEYWARDEN_SESSION_SECRET: secretValue('KEYWARDEN_SESSION_SECRET'),
     KEYWARDEN_FINGERPRINT_KEY: secretValue('KEYWARDEN_FINGERPRINT_KEY'),
     KEYWARDEN_AUDIT_KEY: secretValue('KEYWARDEN_AUDIT_KEY'),
+    // An Ed25519 private key (PKCS#8 PEM; "\n" escapes stand for line breaks, for one-line variables).
+    KEYWARDEN_EVIDENCE_KEY: optionalString
+      .transform((value) => value?.replaceAll('\\n', '\n'))
+      .refine((value) => value === undefined || isEd25519PrivateKey(value), {
+        message: 'KEYWARDEN_EVIDENCE_KEY must be an Ed25519 private key in PEM (generate one with: openssl genpkey -algorithm ed25519)',
+      }),
     KEYWARDEN_ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
     KEYWARDEN_ADMIN_PASSWORD: optionalString.pipe(
       z.string().min(12, 'must be at least 12 characters').max(256).optional(),
@@ -117,6 +124,14 @@ const EnvSchema = z
     }
   });
 
+function isEd25519PrivateKey(pem: string): boolean {
+  try {
+    return createPrivateKey(pem).asymmetricKeyType === 'ed25519';
+  } catch {
+    return false;
+  }
+}
+
 export type { Role };
 
 export interface OidcConfig {
@@ -146,6 +161,11 @@ export interface Config {
   database: { kind: 'pglite'; directory: string } | { kind: 'postgresql'; url: string; migrationUrl?: string };
   trustedProxyHops: number;
   configuredSecrets: { session?: string; fingerprint?: string; audit?: string };
+  /**
+   * The Ed25519 private key that signs evidence packs (PEM), when configured; otherwise one is
+   * generated into <data dir>/secrets/evidence-ed25519.pem (lib/config/evidence-key.ts).
+   */
+  evidenceKey?: string;
   bootstrapAdmin?: { email: string; password: string };
   oidc?: OidcConfig;
   /**
@@ -213,6 +233,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       fingerprint: e.KEYWARDEN_FINGERPRINT_KEY,
       audit: e.KEYWARDEN_AUDIT_KEY,
     },
+    evidenceKey: e.KEYWARDEN_EVIDENCE_KEY,
     bootstrapAdmin:
       e.KEYWARDEN_ADMIN_EMAIL && e.KEYWARDEN_ADMIN_PASSWORD
         ? { email: e.KEYWARDEN_ADMIN_EMAIL.toLowerCase(), password: e.KEYWARDEN_ADMIN_PASSWORD }
@@ -271,6 +292,7 @@ export function getConfig(): Config {
       cached.oidc?.clientSecret,
       cached.bootstrapAdmin?.password,
       ...Object.values(cached.configuredSecrets),
+      cached.evidenceKey,
       ...databasePasswords(cached.database),
     ]) {
       registerSecret(value);

@@ -5,6 +5,7 @@ import { auditFilterSchema } from './audit';
 import { projectListQuerySchema } from './inventory';
 import { inviteMachineUserSchema, machineUserListQuerySchema } from './machine-users';
 import { confirmConfigSchema } from './onboarding';
+import { createCampaignSchema, signOffSchema } from './reviews';
 import { compromiseTokenSchema, recordTokenSchema, rotateTokenSchema } from './tokens';
 import { acceptInvitationSchema, firstAdminSetupSchema, inviteUserSchema, listUsersSchema } from './users';
 
@@ -32,6 +33,8 @@ const FIELDS = [
   ['compromiseToken.reason', compromiseTokenSchema, { tokenId: UUID }, 'reason'],
   ['auditFilter.actor', auditFilterSchema, {}, 'actor'],
   ['auditFilter.target', auditFilterSchema, {}, 'target'],
+  ['createCampaign.name', createCampaignSchema, { dueOn: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10), scope: 'all' }, 'name'],
+  ['signOff.note', signOffSchema, { itemId: UUID, decision: 'keep' }, 'note'],
 ] as const;
 
 describe.each(FIELDS)('%s', (_label, schema, base, field) => {

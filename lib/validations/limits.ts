@@ -13,3 +13,9 @@ export const TOKEN_NAME_MAX_LENGTH = 100;
 
 /** An e-mail address (RFC 5321). */
 export const EMAIL_MAX_LENGTH = 254;
+
+/** An access-review campaign's name, e.g. "2027 Q1". */
+export const CAMPAIGN_NAME_MAX_LENGTH = 80;
+
+/** A reviewer's note on a sign-off (what to change, or why the machine user goes). */
+export const REVIEW_NOTE_MAX_LENGTH = 1000;

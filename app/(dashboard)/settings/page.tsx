@@ -2,6 +2,8 @@ import type { Metadata } from 'next';
 import { Badge } from '@/components/ui/badge';
 import { PageHeader } from '@/components/ui/page-header';
 import { getConfig } from '@/lib/config';
+import { getEvidenceSigningKey } from '@/lib/config/evidence-key';
+import { formatFingerprint } from '@/lib/evidence/format';
 import { checkHealth } from '@/lib/domain/health';
 import { describeConnection } from '@/lib/domain/platformsh-connection';
 
@@ -25,6 +27,7 @@ export default async function SettingsPage() {
     ['Single sign-on', config.oidc ? `${config.oidc.displayName} (${config.oidc.issuer})` : 'not configured'],
     ['Secrets', Object.values(config.configuredSecrets).every(Boolean) ? 'from the environment' : 'generated in the data directory (mode 0600)'],
   ];
+  const evidenceKey = getEvidenceSigningKey(config);
   return (
     <>
       <PageHeader title="Settings" description="How this Keywarden installation is configured. Settings come from environment variables (see the README); nothing secret is shown here." />
@@ -36,6 +39,29 @@ export default async function SettingsPage() {
           </div>
         ))}
       </dl>
+      <section aria-labelledby="evidence-key" className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
+        <h2 id="evidence-key" className="text-base font-semibold text-slate-900">
+          Evidence signing key
+        </h2>
+        <p className="mt-1 max-w-prose text-sm text-slate-700">
+          Evidence packs are signed with this Ed25519 key ({evidenceKey.source === 'environment' ? 'from KEYWARDEN_EVIDENCE_KEY' : 'generated in the data directory, secrets/evidence-ed25519.pem'}). Give auditors the
+          public key or its fingerprint through a channel other than the pack, so that they can check who signed it.
+        </p>
+        <dl className="mt-3 space-y-2 text-sm">
+          <div>
+            <dt className="font-medium text-slate-900">SHA-256 fingerprint (of the public key’s DER)</dt>
+            <dd className="font-mono break-all text-slate-800">{formatFingerprint(evidenceKey.fingerprint)}</dd>
+          </div>
+          <div>
+            <dt className="font-medium text-slate-900">Public key (PEM)</dt>
+            <dd>
+              <pre tabIndex={0} aria-label="Evidence public key" className="mt-1 overflow-x-auto rounded-md bg-slate-100 p-3 font-mono text-xs text-slate-900">
+                {evidenceKey.publicKeyPem}
+              </pre>
+            </dd>
+          </div>
+        </dl>
+      </section>
     </>
   );
 }

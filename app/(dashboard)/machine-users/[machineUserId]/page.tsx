@@ -5,6 +5,7 @@ import { ChangeRolesControl, InvitationControls, RemoveControl } from '@/compone
 import { RolesSummary } from '@/components/machine-users/roles-editor';
 import { MachineUserStateBadge } from '@/components/machine-users/state-badge';
 import { MachineUserTokens } from '@/components/tokens/machine-user-tokens';
+import { ReviewTasksTable } from '@/components/review/review-tasks';
 import { RemoteTokensTable } from '@/components/tokens/remote-tokens-table';
 import { Alert } from '@/components/ui/alert';
 import { DataTable } from '@/components/ui/data-table';
@@ -17,6 +18,7 @@ import { getOffboardingPlan } from '@/lib/domain/machine-users/offboarding';
 import { getMachineUser } from '@/lib/domain/machine-users/queries';
 import { SandboxDriftControls } from '@/components/machine-users/sandbox-drift-controls';
 import { sandboxTokenConsoleUrl } from '@/lib/domain/machine-users/sandbox';
+import { listMachineUserTasks } from '@/lib/domain/reviews/items';
 import { getMachineUserTokens } from '@/lib/domain/tokens/queries';
 import { describePermissions, fromPermissions, PRESETS } from '@/lib/machine-users/roles';
 import { formatDateTime } from '@/lib/utils';
@@ -52,7 +54,12 @@ export default async function MachineUserPage({ params }: { params: Promise<{ ma
   const canRemove = authorize(context.actor, 'machine_user.remove', { projectId: machineUser.project.id }).allowed;
   const removed = machineUser.state === 'removed';
   const sandbox = getConfig().platformsh.mode === 'sandbox';
-  const [tokens, offboarding] = await Promise.all([getMachineUserTokens(context, machineUser.id), getOffboardingPlan(context, machineUser.id)]);
+  const [tokens, offboarding, reviewTasks] = await Promise.all([
+    getMachineUserTokens(context, machineUser.id),
+    getOffboardingPlan(context, machineUser.id),
+    // Admins and reviewers only (campaign.read); empty for others.
+    listMachineUserTasks(context, machineUser.id),
+  ]);
 
   return (
     <>
@@ -182,6 +189,20 @@ export default async function MachineUserPage({ params }: { params: Promise<{ ma
         <div className="mt-4">
           <Section title="Its tokens on Platform.sh">
             <RemoteTokensTable remote={tokens.data.remote} />
+          </Section>
+        </div>
+      ) : null}
+
+      {reviewTasks.ok && reviewTasks.data.length > 0 ? (
+        <div className="mt-4">
+          <Section title="Access-review tasks">
+            <ReviewTasksTable
+              tasks={reviewTasks.data}
+              canComplete={authorize(context.actor, 'campaign.complete_task').allowed}
+              label="Review tasks table"
+              caption={`Tasks that access reviews asked for about ${machineUser.email}, open ones first`}
+              showCampaign
+            />
           </Section>
         </div>
       ) : null}

@@ -1,0 +1,71 @@
+// POST /api/review/evidence — an evidence pack (a signed ZIP) for a campaign (`campaignId`) or a range
+// of days (`from`, `to`, YYYY-MM-DD). Posted by a plain form (works without JavaScript; the browser
+// saves the file) or as JSON. Admins and reviewers (evidence.export); generating one is audited; the
+// ZIP is streamed as it is written. POST, not GET: a pack is work and an audit row, never a prefetch.
+import { getRequestContext, currentClientAddress } from '@/lib/auth/session';
+import { getConfig } from '@/lib/config';
+import { getEvidenceSigningKey } from '@/lib/config/evidence-key';
+import { auditEvidenceRequestWithoutSession, startEvidencePack } from '@/lib/domain/evidence/pack';
+import { HTTP_STATUS, type ErrorBody } from '@/lib/errors';
+
+export const dynamic = 'force-dynamic';
+
+async function readInput(request: Request): Promise<Record<string, unknown>> {
+  const type = request.headers.get('content-type') ?? '';
+  if (type.includes('application/json')) {
+    const body: unknown = await request.json().catch(() => null);
+    return typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  }
+  const form = await request.formData().catch(() => null);
+  const value = (name: string) => {
+    const entry = form?.get(name);
+    return typeof entry === 'string' && entry !== '' ? entry : undefined;
+  };
+  const campaignId = value('campaignId');
+  return campaignId ? { campaignId } : { from: value('from'), to: value('to') };
+}
+
+/** A refusal in the form the caller reads: JSON for API clients, a sentence for a browser's form post. */
+function refusal(request: Request, error: ErrorBody): Response {
+  const status = HTTP_STATUS[error.code];
+  const headers = { 'Cache-Control': 'no-store' };
+  if ((request.headers.get('accept') ?? '').includes('application/json')) return Response.json(error, { status, headers });
+  const details = error.fieldErrors ? ` ${Object.values(error.fieldErrors).flat().join(' ')}` : '';
+  return new Response(`${error.message}${details}\n\nGo back to the page and try again.\n`, { status, headers: { ...headers, 'Content-Type': 'text/plain; charset=utf-8' } });
+}
+
+export async function POST(request: Request): Promise<Response> {
+  const context = await getRequestContext();
+  if (!context) {
+    await auditEvidenceRequestWithoutSession(await currentClientAddress());
+    return refusal(request, { code: 'unauthenticated', message: 'Sign in first.' });
+  }
+  const config = getConfig();
+  const result = await startEvidencePack(context, await readInput(request), { signingKey: getEvidenceSigningKey(config), version: config.version });
+  if (!result.ok) return refusal(request, result.error);
+
+  const chunks = result.data.chunks;
+  // Pull-driven: the next rows are read only when the client has taken the bytes before them.
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await chunks.next();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      } catch (error) {
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
+  return new Response(body, {
+    headers: {
+      'Content-Type': 'application/zip',
+      'Content-Disposition': `attachment; filename="${result.data.fileName}"`,
+      'Cache-Control': 'no-store',
+      'X-Keywarden-Pack-Id': result.data.packId,
+    },
+  });
+}
