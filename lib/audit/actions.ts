@@ -47,6 +47,7 @@ export const AUDIT_ACTIONS = {
   'machine_user.invitation_missing': { label: 'Invitation never created (seen by a sync)' },
   'machine_user.access_lost': { label: 'Access removed outside Keywarden' },
   'machine_user.roles_changed_outside': { label: 'Roles changed outside Keywarden' },
+  'machine_user.sandbox_drift': { label: 'Change Platform.sh behind Keywarden’s back (sandbox)', permission: 'machine_user.change_roles' },
   // Dashboard users.
   'user.invite': { label: 'Invite a dashboard user', permission: 'user.invite' },
   'user.reissue_invitation': { label: 'Re-issue a user’s invitation link', permission: 'user.reissue_invitation' },
@@ -59,6 +60,16 @@ export const AUDIT_ACTIONS = {
   'inventory.sync': { label: 'Sync the inventory', permission: 'inventory.sync' },
   'onboarding.confirm_config': { label: 'Confirm the app configuration', permission: 'onboarding.confirm_config' },
   'onboarding.sandbox_cron_run': { label: 'Run the cron in the sandbox' },
+  // The reviewer's workspace.
+  'inventory.export': { label: 'Export the inventory', permission: 'inventory.export' },
+  'finding.accept_risk': { label: 'Accept a finding’s risk', permission: 'finding.accept_risk' },
+  'policy.update': { label: 'Change the organisation policy', permission: 'policy.update' },
+  'campaign.read': { label: 'View access reviews (refused)', permission: 'campaign.read' },
+  'campaign.create': { label: 'Start an access review', permission: 'campaign.create' },
+  'campaign.sign_off': { label: 'Sign off a machine user in a review', permission: 'campaign.sign_off' },
+  'campaign.close': { label: 'Close an access review', permission: 'campaign.close' },
+  'campaign.complete_task': { label: 'Mark a review task done', permission: 'campaign.complete_task' },
+  'evidence.export': { label: 'Export an evidence pack', permission: 'evidence.export' },
   // The audit log itself.
   'audit.read': { label: 'View the audit log', permission: 'audit.read' },
   'audit.export': { label: 'Export the audit log', permission: 'audit.export' },
@@ -68,6 +79,7 @@ export const AUDIT_ACTIONS = {
   'auth.session': { label: 'Session refused' },
   'setup.first_admin': { label: 'First-run set-up' },
   'setup.provision_admin': { label: 'Admin provisioned from configuration' },
+  'setup.sandbox_review_demo': { label: 'Sandbox review demo written' },
   'invitation.accept': { label: 'Accept a user invitation' },
 } as const satisfies Record<string, AuditActionInfo>;
 
