@@ -20,6 +20,16 @@ describe.each(TEST_DATABASE_KINDS)('migrations on %s', (kind) => {
     await database?.destroy();
   });
 
+  it('leaves no lock and no connection behind once it returns (the next instance to start need not wait)', async () => {
+    // The engine takes PostgreSQL's session-level advisory lock for migrations; a pool kept open after
+    // the run held it until its idle connections timed out, and a second run waited for it.
+    expect(await applyMigrations(database.migrationTarget)).toEqual([]);
+    const [locks] = await database.db.$queryRaw<{ count: number }[]>`
+      SELECT COUNT(*)::int AS count FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+      WHERE l.locktype = 'advisory' AND d.datname = current_database() AND l.pid <> pg_backend_pid()`;
+    expect(locks?.count ?? 0).toBe(0);
+  });
+
   it('records every committed migration and applies nothing the second time', async () => {
     const rows = await database.db.$queryRaw<{ migration_name: string }[]>`
       SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY migration_name`;

@@ -58,10 +58,20 @@ type PgAdapter = Awaited<ReturnType<PrismaPg['connect']>>;
 class WholeScriptPgFactory {
   readonly provider = 'postgres' as const;
   readonly adapterName: string;
+  private readonly connected: PgAdapter[] = [];
   constructor(private readonly inner: PrismaPg) {
     this.adapterName = inner.adapterName;
   }
+  /**
+   * Ends the pools the engine opened. The engine takes a session-level advisory lock for migrations
+   * and does not release it; a pool left open holds it until its idle connection times out, and the
+   * next run (another instance starting, a second migrate) waits for it meanwhile.
+   */
+  async dispose(): Promise<void> {
+    await Promise.all(this.connected.splice(0).map((adapter) => adapter.dispose()));
+  }
   private patch(adapter: PgAdapter): PgAdapter {
+    this.connected.push(adapter);
     const pool = adapter.underlyingDriver() as { query: (sql: string) => Promise<unknown> };
     adapter.executeScript = async (script: string) => {
       await pool.query(script);
@@ -77,11 +87,9 @@ class WholeScriptPgFactory {
 }
 
 function adapterFactoryFor(target: MigrationTarget) {
-  return bindMigrationAwareSqlAdapterFactory(
-    target.kind === 'pglite'
-      ? new PrismaPGlite(target.client)
-      : new WholeScriptPgFactory(new PrismaPg({ connectionString: target.url })),
-  );
+  if (target.kind === 'pglite') return { factory: bindMigrationAwareSqlAdapterFactory(new PrismaPGlite(target.client)), dispose: async () => undefined };
+  const pg = new WholeScriptPgFactory(new PrismaPg({ connectionString: target.url }));
+  return { factory: bindMigrationAwareSqlAdapterFactory(pg), dispose: () => pg.dispose() };
 }
 
 async function withEngine<T>(
@@ -91,10 +99,11 @@ async function withEngine<T>(
 ): Promise<T> {
   const { SchemaEngine } = await loadSchemaEngine();
   const logs: string[] = [];
+  const adapter = adapterFactoryFor(target);
   const engine = (await SchemaEngine.new(
     { datamodels: [['schema.prisma', schemaText]] },
     (line: string) => logs.push(line),
-    adapterFactoryFor(target),
+    adapter.factory,
   )) as SchemaEngineType;
   try {
     return await run(engine);
@@ -106,6 +115,7 @@ async function withEngine<T>(
     });
   } finally {
     engine.free();
+    await adapter.dispose();
   }
 }
 
