@@ -472,7 +472,7 @@ describe.each(TEST_DATABASE_KINDS)('tokens on %s', (kind) => {
     const seq = await lastAuditSeq(db);
     const why = 'Printed in a public CI log on 3 March';
     const withoutToken = await markTokenCompromised(admin, { tokenId: record.id, deleteVariables: true, reason: why }, deps);
-    expect(withoutToken).toMatchObject({ ok: true, data: { status: 'partial', openTasks: [expect.stringContaining('paste a live token')] } });
+    expect(withoutToken).toMatchObject({ ok: true, data: { status: 'partial', openTasks: [expect.stringContaining('(the compromised one works until deleted)')] } });
     // The operation's own name, the reason given, and what was left open (issue 15 §6).
     expect((await auditEventsSince(db, seq)).map((event) => [event.action, event.outcome, event.reason?.slice(0, 20) ?? null])).toEqual([
       ['token.compromise', 'succeeded', why.slice(0, 20)],

@@ -294,7 +294,7 @@ export async function executeRevocation(
     let deletedAt = token.deletedOnPlatformAt;
     if (!deletedAt) {
       if (!live) {
-        openTasks.push(`Delete the token “${token.name}” (…${token.lastFour}) on Platform.sh: paste a live token of ${token.machineUser.email} (${token.status === 'compromised' ? 'the compromised one' : 'this one'} works until deleted), or delete it in its Console.`);
+        openTasks.push(`Delete the token “${token.name}” (…${token.lastFour}) on Platform.sh: paste a live token of ${token.machineUser.email} (${status === 'compromised' ? 'the compromised one' : 'this one'} works until deleted), or delete it in its Console.`);
       } else if (!token.platformshTokenId) {
         openTasks.push(`Keywarden does not know the token’s id on Platform.sh: delete “${token.name}” (…${token.lastFour}) in the Console of ${token.machineUser.email}.`);
       } else {
