@@ -4,7 +4,7 @@
 // ones other specs cannot upset — today's total against the summary counts on the same page, a row
 // per bucket, the review demo's own tokens and findings (which no other spec changes). axe-clean with
 // the tables open, in both themes, and no sideways scroll at 390 px.
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { AGE_BUCKET_DAYS } from '@/lib/review/inventory-query';
 import { REVIEW_DEMO } from '@/lib/platformsh/simulator/review-demo';
 import { expectNoSeriousA11yViolations } from './support/axe';
@@ -13,13 +13,16 @@ import { expect, test } from './support/test';
 const PHONE = { width: 390, height: 844 };
 const SEVERITIES = ['Critical', 'High', 'Medium', 'Low'] as const;
 
-/** A computed colour's lightness from 0 to 1 (Chromium reports oklch() for the palette, rgb() otherwise). */
+/** A computed colour's lightness from 0 to 1 (Chromium reports the palette's oklch() as lab(), others as rgb()). */
 function lightness(colour: string): number {
-  const oklch = /^oklch\(([\d.]+)(%?)/.exec(colour);
-  if (oklch) return Number(oklch[1]) / (oklch[2] ? 100 : 1);
+  const perceptual = /^(ok)?(?:lab|lch)\(([\d.]+)(%?)/.exec(colour);
+  if (perceptual) return Number(perceptual[2]) / (perceptual[3] || !perceptual[1] ? 100 : 1);
   const rgb = /^rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(colour);
   return rgb ? (Number(rgb[1]) + Number(rgb[2]) + Number(rgb[3])) / (3 * 255) : 0;
 }
+
+/** The chart's own SVG (the legend's icons are SVGs too). */
+const chartOf = (image: Locator) => image.locator('.recharts-wrapper > svg');
 
 const numberIn = async (page: Page, name: RegExp) => Number((await page.getByRole('link', { name }).locator('span').first().innerText()).trim());
 
@@ -27,9 +30,9 @@ test('the Findings view charts findings by severity over time, with the same num
   const reviewer = await pageAs('reviewer');
   await reviewer.goto('/review');
   const section = reviewer.getByRole('region', { name: 'Findings by severity over time' });
-  await expect(section.getByRole('img', { name: /^Unresolved findings per day by severity/ }).locator('svg').first()).toBeVisible();
+  await expect(chartOf(section.getByRole('img', { name: /^Unresolved findings per day by severity/ }))).toBeVisible();
   // A bar per severity's series (the demo holds a critical finding, and the chart draws its bars).
-  await expect(section.locator('svg .recharts-bar-rectangle').first()).toBeAttached();
+  await expect(section.locator('.recharts-bar-rectangle').first()).toBeAttached();
 
   await section.getByText('Show as a table').click();
   const table = section.getByRole('region', { name: 'Findings by severity over time, table' });
@@ -59,13 +62,14 @@ test('the Findings view charts findings by severity over time, with the same num
   }).toPass({ timeout: 30_000 });
 
   await expectNoSeriousA11yViolations(reviewer, '/review with the chart’s table open');
+  await reviewer.screenshot({ path: '/tmp/charts-desktop-review.png', fullPage: true }); // TEMP
 });
 
 test('the Inventory charts token age against the policy, with the same numbers as a table linking to each bucket', async ({ pageAs }) => {
   const reviewer = await pageAs('reviewer');
   await reviewer.goto('/review/inventory');
   const section = reviewer.getByRole('region', { name: 'Token age against the policy' });
-  await expect(section.getByRole('img', { name: /^Active tokens by age in days/ }).locator('svg').first()).toBeVisible();
+  await expect(chartOf(section.getByRole('img', { name: /^Active tokens by age in days/ }))).toBeVisible();
 
   const table = section.getByRole('region', { name: 'Token age against the policy, table' });
   const header = (await table.getByRole('columnheader').allInnerTexts()).map((text) => text.trim());
@@ -101,6 +105,8 @@ test('the Inventory charts token age against the policy, with the same numbers a
   await expect(reviewer.getByRole('region', { name: /Machine users/ }).first()).toContainText(REVIEW_DEMO.sourceOps.email);
 
   await expectNoSeriousA11yViolations(reviewer, '/review/inventory with the token age chart');
+  await reviewer.goto('/review/inventory'); // TEMP
+  await reviewer.screenshot({ path: '/tmp/charts-desktop-inventory.png' }); // TEMP
 });
 
 test('both charts fit a phone’s width and follow the dark theme', async ({ pageAs }) => {
@@ -112,7 +118,7 @@ test('both charts fit a phone’s width and follow the dark theme', async ({ pag
     ['/review/inventory', /^Active tokens by age in days/],
   ] as const) {
     await admin.goto(path);
-    const chart = admin.getByRole('img', { name }).locator('svg').first();
+    const chart = chartOf(admin.getByRole('img', { name }));
     await expect(chart).toBeVisible();
     const box = await chart.boundingBox();
     expect(box?.width ?? Infinity, `${path}: the chart's width`).toBeLessThanOrEqual(PHONE.width);
@@ -121,5 +127,6 @@ test('both charts fit a phone’s width and follow the dark theme', async ({ pag
     // The axis text takes the theme's colour: a light slate on the dark background.
     const tickFill = await chart.locator('.recharts-cartesian-axis-tick-value').first().evaluate((element) => getComputedStyle(element).fill);
     expect(lightness(tickFill), `${path}: the axis text's colour ${tickFill}`).toBeGreaterThan(0.6);
+    await admin.screenshot({ path: `/tmp/charts-phone-${path.replaceAll('/', '_')}.png`, fullPage: true }); // TEMP
   }
 });

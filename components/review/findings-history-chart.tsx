@@ -20,9 +20,9 @@ export function FindingsHistoryChart({ days, summary }: { days: FindingsDay[]; s
           <XAxis dataKey="day" tick={CHART_TICK} tickFormatter={(day: string) => day.slice(5)} stroke={CHART_GRID} minTickGap={20} />
           <YAxis allowDecimals={false} tick={CHART_TICK} stroke={CHART_GRID} />
           <Tooltip {...CHART_TOOLTIP} cursor={{ fill: CHART_GRID, fillOpacity: 0.4 }} labelFormatter={(day) => `End of ${String(day)}`} />
-          <Legend iconType="square" iconSize={10} wrapperStyle={{ fontSize: 12 }} formatter={(value: string) => <span style={{ color: CHART_TEXT }}>{value}</span>} />
+          <Legend itemSorter={null} iconType="square" iconSize={10} wrapperStyle={{ fontSize: 12 }} formatter={(value: string) => <span style={{ color: CHART_TEXT }}>{value}</span>} />
           {STACK.map((severity) => (
-            <Bar key={severity} dataKey={severity} name={SEVERITY_LABEL[severity]} stackId="open" fill={SEVERITY_COLOUR[severity]} isAnimationActive={false} />
+            <Bar key={severity} dataKey={severity} name={SEVERITY_LABEL[severity]} stackId="open" fill={SEVERITY_COLOUR[severity]} maxBarSize={48} isAnimationActive={false} />
           ))}
         </BarChart>
       </ResponsiveContainer>

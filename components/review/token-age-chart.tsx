@@ -25,9 +25,9 @@ export function TokenAgeChart({ bars, maxAgeDays, summary }: { bars: TokenAgeBar
           <XAxis dataKey="label" tick={CHART_TICK} stroke={CHART_GRID} interval={0} />
           <YAxis allowDecimals={false} tick={CHART_TICK} stroke={CHART_GRID} />
           <Tooltip {...CHART_TOOLTIP} cursor={{ fill: CHART_GRID, fillOpacity: 0.4 }} labelFormatter={(label) => `${String(label)} days old`} />
-          <Legend iconType="square" iconSize={10} wrapperStyle={{ fontSize: 12 }} formatter={(value: string) => <span style={{ color: CHART_TEXT }}>{value}</span>} />
-          <Bar dataKey="withinPolicy" name={`Within the policy (${maxAgeDays} days)`} stackId="age" fill={WITHIN} isAnimationActive={false} />
-          <Bar dataKey="overPolicy" name={`Older than ${maxAgeDays} days`} stackId="age" fill={OVER} isAnimationActive={false} />
+          <Legend itemSorter={null} iconType="square" iconSize={10} wrapperStyle={{ fontSize: 12 }} formatter={(value: string) => <span style={{ color: CHART_TEXT }}>{value}</span>} />
+          <Bar dataKey="withinPolicy" name={`Within the policy (${maxAgeDays} days)`} stackId="age" fill={WITHIN} maxBarSize={48} isAnimationActive={false} />
+          <Bar dataKey="overPolicy" name={`Older than ${maxAgeDays} days`} stackId="age" fill={OVER} maxBarSize={48} isAnimationActive={false} />
         </BarChart>
       </ResponsiveContainer>
     </div>
