@@ -62,7 +62,6 @@ test('the Findings view charts findings by severity over time, with the same num
   }).toPass({ timeout: 30_000 });
 
   await expectNoSeriousA11yViolations(reviewer, '/review with the chart’s table open');
-  await reviewer.screenshot({ path: '/tmp/charts-desktop-review.png', fullPage: true }); // TEMP
 });
 
 test('the Inventory charts token age against the policy, with the same numbers as a table linking to each bucket', async ({ pageAs }) => {
@@ -105,8 +104,6 @@ test('the Inventory charts token age against the policy, with the same numbers a
   await expect(reviewer.getByRole('region', { name: /Machine users/ }).first()).toContainText(REVIEW_DEMO.sourceOps.email);
 
   await expectNoSeriousA11yViolations(reviewer, '/review/inventory with the token age chart');
-  await reviewer.goto('/review/inventory'); // TEMP
-  await reviewer.screenshot({ path: '/tmp/charts-desktop-inventory.png' }); // TEMP
 });
 
 test('both charts fit a phone’s width and follow the dark theme', async ({ pageAs }) => {
@@ -127,6 +124,5 @@ test('both charts fit a phone’s width and follow the dark theme', async ({ pag
     // The axis text takes the theme's colour: a light slate on the dark background.
     const tickFill = await chart.locator('.recharts-cartesian-axis-tick-value').first().evaluate((element) => getComputedStyle(element).fill);
     expect(lightness(tickFill), `${path}: the axis text's colour ${tickFill}`).toBeGreaterThan(0.6);
-    await admin.screenshot({ path: `/tmp/charts-phone-${path.replaceAll('/', '_')}.png`, fullPage: true }); // TEMP
   }
 });
