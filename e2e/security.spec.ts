@@ -15,7 +15,7 @@ import { inviteByAction, readCapturedActions } from './support/seed';
 import { parseActionResult } from './support/server-actions';
 import { expect, readAccounts, syntheticAddress, test, uniqueEmail, uniquePassword, waitForHydration } from './support/test';
 
-const DASHBOARD_PATHS = ['/', '/projects', '/machine-users', '/tokens', '/review', '/settings', '/audit', '/users'];
+const DASHBOARD_PATHS = ['/', '/projects', '/machine-users', '/tokens', '/review', '/review/inventory', '/settings', '/audit', '/users'];
 const INVALID_TOKEN = 'x'.repeat(43);
 const PUBLIC_PATHS = ['/sign-in', `/setup/${INVALID_TOKEN}`, `/invite/${INVALID_TOKEN}`, '/api/health', '/api/auth/csrf', '/no-such-page'];
 

@@ -30,7 +30,7 @@ const STATUS_LABELS: Record<(typeof INVENTORY_TOKEN_STATUSES)[number], string> =
   none: 'No token recorded',
 };
 
-const AGE_LABELS: Record<(typeof INVENTORY_AGE_BUCKETS)[number], string> = {
+export const AGE_LABELS: Record<(typeof INVENTORY_AGE_BUCKETS)[number], string> = {
   any: 'Any',
   lt30: 'Under 30 days',
   '30to90': '30–90 days',

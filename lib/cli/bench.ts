@@ -1,4 +1,4 @@
-// `npm run bench [-- --part inventory|push|inventory-page|audit|all] [--projects 2000] [--environments 5] [--latency 50]
+// `npm run bench [-- --part inventory|push|inventory-page|findings|audit|all] [--projects 2000] [--environments 5] [--latency 50]
 //   [--rate 500] [--concurrency 16] [--database pglite|postgresql] [--machine-users 5000] [--audit-rows 100000]`
 // Prints figures; asserts nothing (speed goals are measured here, never in a timed test).
 //
@@ -10,6 +10,12 @@
 // tokens each (5,000 × 4 = 20,000 by default), written straight into the tables: p50/p95 server time
 // of the page's queries for a few filters and sorts, and the export's rate (rows per second, CSV).
 //
+// Findings: the same organisation as the Inventory page's (5,000 machine users, 20,000 tokens), plus
+// four findings' worth of history per machine user over the last 120 days: the time of a full
+// recomputation of the findings (the first, which opens them all, then one with nothing to change),
+// and p50/p95 server time of the Findings view's list (first page, a filtered page) and of its
+// findings-by-severity-over-time query.
+//
 // Audit: a chained log of --audit-rows rows (seeded in bulk, with checkpoints), then the time of
 // the chain's verification, of the Audit page's queries and of a full streamed export.
 import { parseArgs } from "node:util";
@@ -19,6 +25,9 @@ import { AUDIT_ACTIONS } from '@/lib/audit/actions';
 import { chainMac, CHAIN_GENESIS, checkpointSignature, CHECKPOINT_INTERVAL, useAuditChainKey as setAuditChainKey, verifyAuditChain, type ChainedFields } from '@/lib/audit/chain';
 import { auditExportStream } from '@/lib/domain/audit-export';
 import { listAuditEvents } from '@/lib/domain/audit-log';
+import { recomputeFindings } from '@/lib/domain/findings/engine';
+import { getFindingsHistory } from '@/lib/domain/findings/history';
+import { listFindings } from '@/lib/domain/findings/queries';
 import { listProjects, PROJECTS_PAGE_SIZE } from '@/lib/domain/inventory/projects';
 import { INVENTORY_PAGE_SIZE, listInventory, openInventoryExport } from '@/lib/domain/review/inventory';
 import { exportChunks } from '@/lib/domain/review/inventory-export';
@@ -33,7 +42,7 @@ import { createTestDatabase, type TestDatabase } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
 
 const argumentsSchema = z.object({
-  part: z.enum(['inventory', 'push', 'inventory-page', 'audit', 'all']).default('all'),
+  part: z.enum(['inventory', 'push', 'inventory-page', 'findings', 'audit', 'all']).default('all'),
   projects: z.coerce.number().int().min(1).max(20_000).default(2000),
   environments: z.coerce.number().int().min(1).max(50).default(5),
   latency: z.coerce.number().int().min(0).max(5000).default(50),
@@ -228,6 +237,20 @@ async function seedInventoryAtScale(db: TestDatabase['db'], projects: number, ma
   for (const statement of statements) await db.$executeRawUnsafe(statement);
 }
 
+/** p50 and p95 of `runs` calls of `read`, after one warm-up call. */
+async function percentiles(read: () => Promise<unknown>, runs = 20): Promise<string> {
+  await read(); // warm-up
+  const times: number[] = [];
+  for (let run = 0; run < runs; run += 1) {
+    const started = performance.now();
+    await read();
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  const at = (share: number) => times[Math.min(times.length - 1, Math.ceil(share * times.length) - 1)]!.toFixed(0);
+  return `p50 ${at(0.5)} ms, p95 ${at(0.95)} ms`;
+}
+
 /** The reviewer's Inventory page and export at scale (see the file's header). */
 async function benchInventoryPage(options: BenchArguments): Promise<void> {
   const database = await createTestDatabase(options.database);
@@ -238,18 +261,6 @@ async function benchInventoryPage(options: BenchArguments): Promise<void> {
     const [machineUsers, tokens] = await Promise.all([database.db.machineUser.count(), database.db.apiToken.count()]);
     console.log(`Inventory page: ${machineUsers} machine users, ${tokens} tokens, ${options.projects} projects (${database.kind}), seeded in ${seconds(performance.now() - seeding)}`);
     const reviewer = contextFor(await createUser(database.db, { role: 'reviewer' }));
-    const percentiles = async (read: () => Promise<unknown>, runs = 20) => {
-      await read(); // warm-up
-      const times: number[] = [];
-      for (let run = 0; run < runs; run += 1) {
-        const started = performance.now();
-        await read();
-        times.push(performance.now() - started);
-      }
-      times.sort((a, b) => a - b);
-      const at = (share: number) => times[Math.min(times.length - 1, Math.ceil(share * times.length) - 1)]!.toFixed(0);
-      return `p50 ${at(0.5)} ms, p95 ${at(0.95)} ms`;
-    };
     const lastPage = Math.ceil(machineUsers / INVENTORY_PAGE_SIZE);
     const cases: [string, Record<string, string>][] = [
       ['first page, no filter', {}],
@@ -280,6 +291,48 @@ async function benchInventoryPage(options: BenchArguments): Promise<void> {
       const elapsed = performance.now() - started;
       console.log(`  export ${format.padEnd(4)}: ${records} records (${(bytes / 1e6).toFixed(1)} MB) in ${seconds(elapsed)}, ${Math.round(records / (elapsed / 1000))} records/s`);
     }
+  } finally {
+    await database.destroy();
+  }
+}
+
+/** The findings engine and the Findings view at the Inventory page's scale (see the file's header). */
+async function benchFindings(options: BenchArguments): Promise<void> {
+  const database = await createTestDatabase(options.database);
+  try {
+    setApplicationDatabase(database);
+    const seeding = performance.now();
+    await seedInventoryAtScale(database.db, options.projects, options['machine-users']);
+    // History for the chart: findings seen over the last 120 days, most of them resolved since.
+    await database.db.$executeRawUnsafe(`
+      INSERT INTO findings (id, rule_id, subject_key, severity, machine_user_id, project_id, evidence, first_seen_at, last_seen_at, resolved_at)
+        SELECT gen_random_uuid(), 'bench.history', 'history:' || m.id || ':' || k,
+               (ARRAY['critical', 'high', 'medium', 'low'])[1 + floor(random() * 4)::int]::"FindingSeverity",
+               m.id, m.project_id, '{}', h.seen, h.seen, CASE WHEN random() < 0.8 THEN LEAST(h.seen + (random() * 30 || ' days')::interval, now()) END
+        FROM machine_users m CROSS JOIN generate_series(1, 4) k
+        CROSS JOIN LATERAL (SELECT now() - (random() * 120 || ' days')::interval AS seen) h`);
+    await database.db.$executeRawUnsafe('ANALYZE findings');
+    const [machineUsers, tokens] = await Promise.all([database.db.machineUser.count(), database.db.apiToken.count()]);
+    console.log(`Findings: ${machineUsers} machine users, ${tokens} tokens, ${options.projects} projects (${database.kind}), seeded in ${seconds(performance.now() - seeding)}`);
+
+    let started = performance.now();
+    const first = await recomputeFindings(database.db);
+    console.log(`  recomputeFindings, first run          ${seconds(performance.now() - started)} (${first.opened} opened, ${first.resolved} resolved, ${first.open} open)`);
+    started = performance.now();
+    const again = await recomputeFindings(database.db);
+    console.log(`  recomputeFindings, nothing changed    ${seconds(performance.now() - started)} (${again.opened} opened, ${again.resolved} resolved)`);
+    await database.db.$executeRawUnsafe('ANALYZE findings');
+    const total = await database.db.finding.count();
+    console.log(`  ${total} findings in the table`);
+
+    const reviewer = contextFor(await createUser(database.db, { role: 'reviewer' }));
+    const cases: [string, () => Promise<unknown>][] = [
+      ['list, first page', () => listFindings(reviewer, {})],
+      ['list, high severity, one rule, page 2', () => listFindings(reviewer, { severity: 'high', rule: 'machine_user.project_admin', page: '2' })],
+      ['list, resolved, sorted by first seen', () => listFindings(reviewer, { status: 'resolved', sort: 'first_seen' })],
+      ['by severity over time (90 days)', () => getFindingsHistory(reviewer)],
+    ];
+    for (const [label, read] of cases) console.log(`  ${label.padEnd(38)} ${await percentiles(read)}`);
   } finally {
     await database.destroy();
   }
@@ -414,6 +467,7 @@ async function main(): Promise<void> {
   if (parsed.data.part === 'push' || parsed.data.part === 'all') await benchPush(parsed.data);
   if (parsed.data.part === 'audit' || parsed.data.part === 'all') await benchAudit(parsed.data);
   if (parsed.data.part === 'inventory-page' || parsed.data.part === 'all') await benchInventoryPage(parsed.data);
+  if (parsed.data.part === 'findings' || parsed.data.part === 'all') await benchFindings(parsed.data);
 }
 
 main().catch((error: unknown) => {

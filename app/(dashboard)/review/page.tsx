@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { FindingFilters, findingParams, isFindingFiltered } from '@/components/review/finding-filters';
+import { FindingsHistory } from '@/components/review/findings-history';
 import { FindingsList } from '@/components/review/findings-list';
 import { FindingsSummary } from '@/components/review/findings-summary';
 import { ReviewTabs } from '@/components/review/review-tabs';
@@ -12,6 +13,7 @@ import { PagedList } from '@/components/ui/pagination';
 import { authorize } from '@/lib/auth/authorize';
 import { requirePageContext } from '@/lib/auth/session';
 import { dateAfter } from '@/lib/domain/findings/accept';
+import { getFindingsHistory } from '@/lib/domain/findings/history';
 import { listFindings } from '@/lib/domain/findings/queries';
 import { firstValues, type SearchParams } from '@/lib/utils';
 
@@ -29,7 +31,7 @@ const EMPTY_TEXT = {
 export default async function ReviewPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const context = await requirePageContext();
   const now = new Date();
-  const result = await listFindings(context, firstValues(await searchParams), now);
+  const [result, history] = await Promise.all([listFindings(context, firstValues(await searchParams), now), getFindingsHistory(context, now)]);
   const canAccept = authorize(context.actor, 'finding.accept_risk').allowed;
 
   return (
@@ -46,6 +48,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
       ) : (
         <>
           <FindingsSummary summary={result.data.summary} />
+          {history.ok ? <FindingsHistory history={history.data} /> : null}
           <FindingFilters query={result.data.query} rules={result.data.rules} projects={result.data.projects} />
           <PagedList
             noun="findings"

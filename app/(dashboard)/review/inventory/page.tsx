@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { InventoryExportForm, InventoryFilters, INVENTORY_PATH } from '@/components/review/inventory-filters';
 import { ForeignVariablesTable, inventoryHref, InventoryMachineUsersTable, OtherAccountsTable, SectionPagination } from '@/components/review/inventory-tables';
 import { ReviewTabs } from '@/components/review/review-tabs';
+import { TokenAgeDistribution } from '@/components/review/token-age-distribution';
 import { Alert } from '@/components/ui/alert';
 import { buttonClasses } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -11,6 +12,7 @@ import { PagedList } from '@/components/ui/pagination';
 import { authorize } from '@/lib/auth/authorize';
 import { requirePageContext } from '@/lib/auth/session';
 import { listInventory } from '@/lib/domain/review/inventory';
+import { getTokenAgeDistribution } from '@/lib/domain/review/token-ages';
 import { inventoryParams, isInventoryFiltered } from '@/lib/review/inventory-query';
 import { firstValues, type SearchParams } from '@/lib/utils';
 
@@ -21,7 +23,7 @@ const DESCRIPTION =
 
 export default async function InventoryPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const context = await requirePageContext();
-  const result = await listInventory(context, firstValues(await searchParams));
+  const [result, tokenAges] = await Promise.all([listInventory(context, firstValues(await searchParams)), getTokenAgeDistribution(context)]);
   if (!result.ok) {
     return (
       <>
@@ -50,6 +52,7 @@ export default async function InventoryPage({ searchParams }: { searchParams: Pr
           <Alert tone="info">You see the inventory of the projects assigned to you.</Alert>
         </div>
       ) : null}
+      {tokenAges.ok ? <TokenAgeDistribution distribution={tokenAges.data} /> : null}
       <InventoryFilters query={query} options={options} />
       {canExport ? <InventoryExportForm query={query} /> : null}
 
