@@ -5,6 +5,7 @@
 //
 // Docs: several specs add machine users there (with override reasons); none counts its findings.
 import type { Page } from '@playwright/test';
+import { expectNoSeriousA11yViolations } from './support/axe';
 import { acceptInSandbox, demoProject, openMachineUserInteractive, pageSection, seedMachineUser } from './support/machine-users';
 import { expect, test, uniqueEmail, waitForHydration } from './support/test';
 
@@ -48,6 +49,7 @@ test('role drift: made in the sandbox, shown with both sides after a sync, re-ap
   await expect(differences).toContainText('Keywarden approved: viewer; production: admin');
   await expect(differences).toContainText('Platform.sh has: admin');
   await expect(differences).toContainText(/Recorded .*Seen by the sync of /s);
+  await expectNoSeriousA11yViolations(admin, 'a role-drift finding with both sides');
 
   // A reviewer sees the same, and nothing to press.
   const reviewer = await pageAs('reviewer');
@@ -59,6 +61,8 @@ test('role drift: made in the sandbox, shown with both sides after a sync, re-ap
   // The machine user's page says it too.
   await openMachineUserInteractive(admin, machineUser.id, email);
   await expect(pageSection(admin, 'Roles')).toContainText('Keywarden approved: viewer; production: admin — Platform.sh has: admin');
+  await expect(pageSection(admin, 'Roles').getByRole('button', { name: `Re-apply the approved roles of ${email}` })).toBeVisible();
+  await expectNoSeriousA11yViolations(admin, 'a machine user’s page with role drift');
 
   // The admin re-applies from the finding: confirmed first, then gone from the open list.
   await admin.goto(url);
@@ -66,6 +70,7 @@ test('role drift: made in the sandbox, shown with both sides after a sync, re-ap
   await card.getByRole('button', { name: `Re-apply the approved roles of ${email}` }).click();
   const dialog = admin.getByRole('dialog', { name: `Re-apply the approved roles of ${email}?` });
   await expect(dialog).toContainText('Keywarden approved: viewer; production: admin — Platform.sh has: admin');
+  await expectNoSeriousA11yViolations(admin, 'the re-apply dialog');
   await dialog.getByRole('button', { name: 'Re-apply on Platform.sh' }).click();
   await expect(dialog).toBeHidden();
   await expect(card).toHaveCount(0);
