@@ -1,12 +1,15 @@
 // The Findings view's list: one card per finding, with its rule, severity, evidence (what was seen,
 // first and last seen), the rule's reason and fix, links to the objects, and — for admins, on an
-// unresolved finding — the control that accepts it as a risk.
+// unresolved finding — the control that accepts it as a risk. Drift findings (issue 15 §3) show
+// both sides; role and membership drift get "Re-apply the approved roles" for those who may change
+// the machine user's roles, variable drift says why only the machine user's page can re-apply it.
 import Link from 'next/link';
 import { Badge } from '@/components/ui/badge';
 import type { FindingView } from '@/lib/domain/findings/queries';
 import { formatDateTime } from '@/lib/utils';
+import { ReapplyRolesControl } from '@/components/machine-users/reapply-roles-control';
 import { AcceptRiskControl } from './accept-risk-control';
-import { Evidence } from './evidence';
+import { differencesOf, Evidence } from './evidence';
 import { SeverityBadge } from './severity';
 
 const linkClasses = 'font-medium text-indigo-800 underline underline-offset-2 hover:text-indigo-900';
@@ -56,6 +59,20 @@ function Links({ finding }: { finding: FindingView }) {
   return <p className="flex flex-wrap gap-x-4 gap-y-1 text-sm">{links}</p>;
 }
 
+/** Variable drift: the token is needed to set the variable again, and Keywarden never keeps it. */
+function ReapplyVariableNote({ finding }: { finding: FindingView }) {
+  if (finding.ruleId !== 'drift.variable' || finding.status === 'resolved' || !finding.machineUser) return null;
+  return (
+    <p className="text-sm text-slate-800">
+      <span className="font-medium text-slate-900">Re-apply: </span>
+      setting the variable again needs the token, and Keywarden never keeps a token value.{' '}
+      <Link href={`/machine-users/${finding.machineUser.id}#tokens`} className={linkClasses}>
+        Rotate, or record the token again, on the machine user’s page
+      </Link>
+    </p>
+  );
+}
+
 export function FindingsList({ findings, acceptWindow }: { findings: FindingView[]; acceptWindow: AcceptWindow | null }) {
   return (
     <ul aria-label="Findings" className="space-y-4">
@@ -73,12 +90,22 @@ export function FindingsList({ findings, acceptWindow }: { findings: FindingView
                   <StatusLine finding={finding} />
                 </p>
               </div>
-              {acceptWindow && finding.status !== 'resolved' ? (
-                <AcceptRiskControl findingId={finding.id} title={finding.title} earliest={acceptWindow.earliest} latest={acceptWindow.latest} maxDays={acceptWindow.maxDays} />
-              ) : null}
+              <div className="flex flex-wrap items-start gap-2">
+                {finding.machineUser && finding.canReapply ? (
+                  <ReapplyRolesControl
+                    machineUserId={finding.machineUser.id}
+                    email={finding.machineUser.email}
+                    difference={differencesOf(finding.evidence.differences)?.[0]?.text ?? finding.title}
+                  />
+                ) : null}
+                {acceptWindow && finding.status !== 'resolved' ? (
+                  <AcceptRiskControl findingId={finding.id} title={finding.title} earliest={acceptWindow.earliest} latest={acceptWindow.latest} maxDays={acceptWindow.maxDays} />
+                ) : null}
+              </div>
             </header>
             <Links finding={finding} />
             <Evidence evidence={finding.evidence} />
+            <ReapplyVariableNote finding={finding} />
             <p className="text-xs text-slate-700">
               First seen {formatDateTime(finding.firstSeenAt)} · last seen {formatDateTime(finding.lastSeenAt)}
               {finding.resolvedAt ? ` · resolved ${formatDateTime(finding.resolvedAt)}` : ''}

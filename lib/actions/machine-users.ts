@@ -5,7 +5,7 @@ import { revalidatePath } from 'next/cache';
 import type { Action } from '@/lib/auth/authorize';
 import type { RequestContext } from '@/lib/domain/context';
 import { inviteMachineUser, type InvitationOutcome } from '@/lib/domain/machine-users/invite';
-import { changeMachineUserRoles, manageInvitation, removeMachineUser, type StepOutcome } from '@/lib/domain/machine-users/manage';
+import { changeMachineUserRoles, manageInvitation, reapplyMachineUserRoles, removeMachineUser, type StepOutcome } from '@/lib/domain/machine-users/manage';
 import { acceptInvitationInSandbox } from '@/lib/domain/machine-users/sandbox';
 import { makeSandboxDrift } from '@/lib/domain/machine-users/sandbox-drift';
 import type { ActionResult } from '@/lib/errors';
@@ -31,6 +31,15 @@ export async function manageInvitationAction(input: unknown): Promise<ActionResu
 
 export async function changeMachineUserRolesAction(input: unknown): Promise<ActionResult<StepOutcome>> {
   return withPlatformsh('machine_user.change_roles', (context, client) => changeMachineUserRoles(context, input, client));
+}
+
+/** Role or membership drift: the approved roles set on Platform.sh again (the Findings view and the machine user's page). */
+export async function reapplyMachineUserRolesAction(input: unknown): Promise<ActionResult<StepOutcome>> {
+  return withPlatformsh('machine_user.change_roles', async (context, client) => {
+    const result = await reapplyMachineUserRoles(context, input, client);
+    revalidatePath('/review');
+    return result;
+  });
 }
 
 export async function removeMachineUserAction(input: unknown): Promise<ActionResult<StepOutcome>> {

@@ -36,6 +36,7 @@ export const AUDIT_ACTIONS = {
   'machine_user.manage_invitation': { label: 'Manage an invitation (refused or invalid)', permission: 'machine_user.manage_invitation' },
   'machine_user.sandbox_accepted': { label: 'Invitation accepted in the sandbox', permission: 'machine_user.manage_invitation' },
   'machine_user.change_roles': { label: 'Change a machine user’s roles', permission: 'machine_user.change_roles' },
+  'machine_user.reapply_roles': { label: 'Re-apply a machine user’s approved roles (drift)', permission: 'machine_user.change_roles' },
   'machine_user.remove': { label: 'Remove a machine user (offboarding)', permission: 'machine_user.remove' },
   'machine_user.finish_offboarding': { label: 'Finish an offboarding (revoke what is left)', permission: 'machine_user.remove' },
   'machine_user.access_linked': { label: 'Existing access linked' },

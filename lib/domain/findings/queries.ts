@@ -5,13 +5,14 @@
 // Status: open = not resolved and not accepted (or its acceptance has expired, so it shows again);
 // accepted = not resolved, accepted until a date still ahead; resolved = no rule reports it any more.
 import 'server-only';
-import { ruleFor } from '@/lib/auth/authorize';
+import { authorize, ruleFor } from '@/lib/auth/authorize';
 import { getDb, Prisma } from '@/lib/db';
 import { fail, ok, type ActionResult } from '@/lib/errors';
 import { findingListQuerySchema, type FindingListQuery, type FindingStatus } from '@/lib/validations/findings';
 import type { RequestContext } from '../context';
 import { readPolicy } from './read-policy';
 import { RULES, ruleById } from './rules';
+import { ACCESS_REMOVED } from './rules/drift-membership';
 import type { EvidenceValue, Severity } from './types';
 
 export const FINDINGS_PAGE_SIZE = 25;
@@ -34,6 +35,20 @@ export interface FindingView {
   machineUser: { id: string; email: string } | null;
   token: { id: string; label: string } | null;
   platformshUserId: string | null;
+  /**
+   * Whether the viewer may re-apply the approved roles from here (issue 15 §3): role drift, or a
+   * machine user's access removed outside Keywarden, still unresolved, on a project where the
+   * viewer may change roles (never a reviewer).
+   */
+  canReapply: boolean;
+}
+
+/** Drift a re-apply of the approved roles undoes (machine-users/manage.ts reapplyMachineUserRoles). */
+function isReapplyable(row: { ruleId: string; subjectKey: string; resolvedAt: Date | null; evidence: unknown }): boolean {
+  if (row.resolvedAt || !row.subjectKey.startsWith('machine_user:')) return false;
+  if (row.ruleId === 'drift.roles') return true;
+  const change = typeof row.evidence === 'object' && row.evidence !== null && 'change' in row.evidence ? row.evidence.change : null;
+  return row.ruleId === 'drift.membership' && change === ACCESS_REMOVED;
 }
 
 export interface FindingSummary {
@@ -161,6 +176,7 @@ export async function listFindings(context: RequestContext, rawQuery: unknown, n
         machineUser: row.machineUserId ? (machineUserOf.get(row.machineUserId) ?? null) : null,
         token: row.tokenId ? (tokenOf.get(row.tokenId) ?? null) : null,
         platformshUserId: row.platformshUserId,
+        canReapply: isReapplyable(row) && row.projectId !== null && authorize(context.actor, 'machine_user.change_roles', { projectId: row.projectId }).allowed,
       };
     }),
     total,

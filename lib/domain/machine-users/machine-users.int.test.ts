@@ -541,16 +541,27 @@ describe.each(TEST_DATABASE_KINDS)('machine users on %s', (kind) => {
       expect(await db.auditEvent.count({ where: { targetId: row.id, action: 'machine_user.access_lost' } })).toBe(1);
     });
 
-    it('records roles changed outside Keywarden, audited as Keywarden itself', async () => {
+    it('reports roles changed outside Keywarden once, audited as Keywarden itself, and keeps the approved roles (role drift)', async () => {
       const { row, userId } = await active({ purpose: 'backups' });
       sim.store.driftSetUserAccess(P0, userId, ['viewer', 'staging:admin']);
       const seq = await lastAuditSeq(db);
       expect(await trackMachineUsers(db, client, P0)).toBe(1);
-      expect(sorted((await db.machineUser.findUniqueOrThrow({ where: { id: row.id } })).permissions)).toEqual(['staging:admin', 'viewer']);
+      const after = await db.machineUser.findUniqueOrThrow({ where: { id: row.id } });
+      // The record is what was approved: the difference stays visible until a person acts on it.
+      expect(sorted(after.permissions)).toEqual(['production:admin', 'viewer']);
+      expect(after).toMatchObject({ state: 'active', lastError: expect.stringContaining('changed outside Keywarden') });
       const events = await auditEventsSince(db, seq);
       expect(events).toHaveLength(1);
       expect(events[0]).toMatchObject({ action: 'machine_user.roles_changed_outside', actorId: null, targetType: 'machine_user', targetId: row.id, outcome: 'succeeded' });
       expect(events[0]!.details).toEqual({ from: ['viewer', 'production:admin'], to: ['viewer', 'staging:admin'], targetName: row.email });
+      // Seen again: already reported, nothing new on the log.
+      expect(await trackMachineUsers(db, client, P0)).toBe(0);
+      expect(await auditEventsSince(db, seq)).toHaveLength(1);
+      // Changed back in the Console: the note goes, silently.
+      sim.store.driftSetUserAccess(P0, userId, ['viewer', 'production:admin']);
+      await trackMachineUsers(db, client, P0);
+      expect((await db.machineUser.findUniqueOrThrow({ where: { id: row.id } })).lastError).toBeNull();
+      expect(await auditEventsSince(db, seq)).toHaveLength(1);
     });
 
     it('the inventory sync tracks the machine users of the projects it reads', async () => {

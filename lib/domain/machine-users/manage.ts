@@ -5,10 +5,10 @@ import type { z } from 'zod';
 import { getDb } from '@/lib/db';
 import { AppError, fail, ok, type ActionResult } from '@/lib/errors';
 import { diffRoles, fromPermissions, samePermissions, toPermissions, type Permission } from '@/lib/machine-users/roles';
-import { isPlatformshError, type PlatformshClient } from '@/lib/platformsh';
-import { changeMachineRolesSchema, manageInvitationSchema, removeMachineUserSchema } from '@/lib/validations/machine-users';
+import { isPlatformshError, type PlatformshClient, type UserAccess } from '@/lib/platformsh';
+import { changeMachineRolesSchema, machineUserRefSchema, manageInvitationSchema, removeMachineUserSchema } from '@/lib/validations/machine-users';
 import type { RequestContext } from '../context';
-import { recordAccessChanged, recordAccessRemoved } from '../inventory/own-writes';
+import { recordAccessChanged, recordAccessGranted, recordAccessRemoved } from '../inventory/own-writes';
 import { runMutation, type MutationSpec, type Transaction } from '../mutation';
 import { holding, loadMachineUser as loadMachineUserWithProject, pastedValues, verifyIdentity, withTokenClient, type TokenDeps } from '../tokens/push';
 import { assertWithinGrantLimit } from './grant-limit';
@@ -128,41 +128,94 @@ export async function changeMachineUserRoles(context: RequestContext, rawInput: 
   return ok(await applyAccessChange(context, client, { id: row.id, projectId: row.projectId, userId: row.platformshUserId, permissions }));
 }
 
+/**
+ * Re-applies the approved roles (issue 15 §3): sets the machine user's access on Platform.sh back to
+ * the permissions Keywarden recorded, after someone changed them — or removed the access — outside
+ * Keywarden. The same journalled access change as Change roles, under the same permission, audited
+ * as `machine_user.reapply_roles`; unlike a change, the roles asked for are the recorded ones, so
+ * "no change" is not a refusal here. It never grants more than was approved, so the onboarder grant
+ * limit (which lets what an admin granted be kept) has nothing to refuse.
+ */
+export async function reapplyMachineUserRoles(context: RequestContext, rawInput: unknown, client: PlatformshClient): Promise<ActionResult<StepOutcome>> {
+  const requested = await runMutation(
+    context,
+    {
+      action: 'machine_user.change_roles',
+      auditAction: () => 'machine_user.reapply_roles',
+      schema: machineUserRefSchema,
+      ...onStoredProject<typeof machineUserRefSchema>(),
+      run: async (tx, input) => {
+        const row = await loadMachineUser(tx, input.machineUserId);
+        // Active, or in error because its access was removed outside Keywarden: an account exists.
+        if (!row.platformshUserId || !['active', 'error'].includes(row.state)) {
+          throw new AppError('conflict', `This machine user is ${row.state}${row.platformshUserId ? '' : ' and has no Platform.sh account yet'}: there is no access to re-apply.`);
+        }
+        const permissions = toPermissions(fromPermissions(row.permissions));
+        return { data: { row, permissions }, details: { step: 'requested', permissions } };
+      },
+    },
+    rawInput,
+  );
+  if (!requested.ok) return requested;
+  const { row, permissions } = requested.data;
+  return ok(
+    await applyAccessChange(context, client, { id: row.id, projectId: row.projectId, userId: row.platformshUserId!, permissions }, { action: 'machine_user.reapply_roles', grantIfGone: true }),
+  );
+}
+
 async function applyAccessChange(
   context: RequestContext,
   client: PlatformshClient,
   target: { id: string; projectId: string; userId: string; permissions: Permission[] },
+  options: {
+    action: 'machine_user.change_roles' | 'machine_user.reapply_roles';
+    /** Re-apply: an access removed outside Keywarden is granted again (the account still exists). */
+    grantIfGone: boolean;
+  } = { action: 'machine_user.change_roles', grantIfGone: false },
 ): Promise<StepOutcome> {
   const db = getDb();
-  const succeeded = async (permissions: string[], note: string): Promise<StepOutcome> => {
+  const { action } = options;
+  const done = action === 'machine_user.reapply_roles' ? 'The approved roles are in effect on Platform.sh again.' : 'The new roles are in effect on Platform.sh.';
+  /** `read`: the access as just read from Platform.sh (after a re-grant, or to settle a lost answer). */
+  const succeeded = async (permissions: string[], note: string, read?: { access: UserAccess; step: 'granted' | 'confirmed' }): Promise<StepOutcome> => {
     await recordStep(db, context, {
       machineUserId: target.id,
-      action: 'machine_user.change_roles',
+      action,
       outcome: 'succeeded',
-      details: { step: 'applied', permissions },
-      update: { permissions, lastError: null, checkedAt: new Date() },
-      inventory: (tx) => recordAccessChanged(tx, target.projectId, target.userId, permissions),
+      details: { step: read?.step ?? 'applied', permissions },
+      // A re-apply brings a machine user whose access was removed back to active.
+      update: { permissions, lastError: null, checkedAt: new Date(), ...(options.grantIfGone ? { state: 'active' as const } : {}) },
+      inventory: (tx) => (read ? recordAccessGranted(tx, read.access) : recordAccessChanged(tx, target.projectId, target.userId, permissions)),
     });
     return { machineUserId: target.id, outcome: 'done', message: note };
   };
   try {
-    await client.updateUserAccess(target.projectId, target.userId, target.permissions);
-    return succeeded(target.permissions, 'The new roles are in effect on Platform.sh.');
+    try {
+      await client.updateUserAccess(target.projectId, target.userId, target.permissions);
+    } catch (error) {
+      if (!(options.grantIfGone && isPlatformshError(error) && error.kind === 'not_found')) throw error;
+      // No access to change: it was removed outside Keywarden. Grant it again, then read it back
+      // for the inventory (and as the confirmation).
+      await client.grantUserAccess(target.projectId, target.userId, target.permissions);
+      const granted = await client.getUserAccess(target.projectId, target.userId);
+      return succeeded(granted.permissions, 'Its access was granted again, with the approved roles.', { access: granted, step: 'granted' });
+    }
+    return succeeded(target.permissions, done);
   } catch (error) {
     const failure = describePlatformshFailure(error);
     if (isPlatformshError(error) && mayHaveApplied(error)) {
       try {
         const current = await client.getUserAccess(target.projectId, target.userId);
         if (samePermissions(current.permissions, target.permissions)) {
-          return succeeded(current.permissions, 'The answer was lost, but Platform.sh shows the new roles in effect.');
+          return succeeded(current.permissions, `The answer was lost, but Platform.sh shows the ${action === 'machine_user.reapply_roles' ? 'approved' : 'new'} roles in effect.`, { access: current, step: 'confirmed' });
         }
       } catch {
         // Reported below as unknown.
       }
-      await recordStep(db, context, { machineUserId: target.id, action: 'machine_user.change_roles', outcome: 'failed', reason: failure, details: { step: 'unknown' } });
+      await recordStep(db, context, { machineUserId: target.id, action, outcome: 'failed', reason: failure, details: { step: 'unknown' } });
       return { machineUserId: target.id, outcome: 'unknown', message: `Platform.sh did not confirm the change (${failure}). The next sync shows which roles are in effect.` };
     }
-    await recordStep(db, context, { machineUserId: target.id, action: 'machine_user.change_roles', outcome: 'failed', reason: failure, details: { step: 'refused' } });
+    await recordStep(db, context, { machineUserId: target.id, action, outcome: 'failed', reason: failure, details: { step: 'refused' } });
     return { machineUserId: target.id, outcome: 'failed', message: `Platform.sh refused the change: ${failure} The previous roles are still in effect.` };
   }
 }

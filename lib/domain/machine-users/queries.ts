@@ -5,9 +5,10 @@ import { getConfig } from '@/lib/config';
 import { getDb, type Prisma } from '@/lib/db';
 import { escapeLike } from '@/lib/db/like';
 import { fail, ok, type ActionResult } from '@/lib/errors';
-import type { MachineRoles, Purpose } from '@/lib/machine-users/roles';
+import { samePermissions, type MachineRoles, type Purpose } from '@/lib/machine-users/roles';
 import { machineUserIdSchema, machineUserListQuerySchema, type MachineUserListQuery, type MachineUserListSort } from '@/lib/validations/machine-users';
 import type { RequestContext } from '../context';
+import { difference, permissionWords } from '../findings/rules/both-sides';
 import { grantLimitsOf } from './grant-limit';
 import { INVITATION_LIFETIME_MS } from './tracking';
 
@@ -143,6 +144,32 @@ export interface MachineUserDetail extends MachineUserSummary {
   timeline: TimelineEvent[];
   createdBy: string | null;
   overrideReason: string | null;
+  /**
+   * Role or membership drift (issue 15 §3): its access on Platform.sh, as the inventory last saw it,
+   * is not the approved one. `text` has both sides in words; null when they agree (or cannot differ yet).
+   */
+  roleDrift: { text: string; live: string[] | null; seenAt: string | null } | null;
+}
+
+/** Its access as the inventory last saw it, against the approved roles; null when they agree. */
+async function roleDriftOf(row: Row): Promise<MachineUserDetail['roleDrift']> {
+  if (!row.platformshUserId || !['active', 'error'].includes(row.state)) return null;
+  const db = getDb();
+  const [access, project] = await Promise.all([
+    db.projectUserAccess.findUnique({ where: { projectId_userId: { projectId: row.projectId, userId: row.platformshUserId } }, select: { permissions: true } }),
+    db.project.findUnique({ where: { id: row.projectId }, select: { lastSyncedAt: true } }),
+  ]);
+  const seenAt = project?.lastSyncedAt ?? null;
+  if (access && samePermissions(access.permissions, row.permissions)) return null;
+  // No access row: drift only once a sync after its acceptance saw none (drift.membership's rule).
+  if (!access && !(seenAt && seenAt > (row.acceptedAt ?? row.updatedAt))) return null;
+  const { text } = difference({
+    keywarden: `approved: ${permissionWords(row.permissions)}`,
+    keywardenAt: null,
+    platformsh: access ? permissionWords(access.permissions) : 'no access (not in the project’s user access)',
+    platformshAt: seenAt,
+  });
+  return { text, live: access?.permissions ?? null, seenAt: seenAt?.toISOString() ?? null };
 }
 
 const NOT_FOUND = 'There is no such machine user, or its project is not assigned to you.';
@@ -152,16 +179,18 @@ export async function getMachineUser(context: RequestContext, machineUserId: str
   const db = getDb();
   const row = await db.machineUser.findUnique({ where: { id: machineUserId }, include: summaryInclude });
   if (!row || !authorize(context.actor, 'machine_user.read', { projectId: row.projectId }).allowed) return fail('not_found', NOT_FOUND);
-  const [events, creator, account] = await Promise.all([
+  const [events, creator, account, roleDrift] = await Promise.all([
     db.auditEvent.findMany({ where: { targetType: 'machine_user', targetId: row.id }, orderBy: { seq: 'desc' }, take: 100 }),
     row.createdById ? db.user.findUnique({ where: { id: row.createdById }, select: { email: true } }) : null,
     row.platformshUserId ? db.platformshAccount.findUnique({ where: { id: row.platformshUserId }, select: { email: true, displayName: true } }) : null,
+    roleDriftOf(row),
   ]);
   return ok({
     ...toSummary(row),
     platformshAccount: account,
     createdBy: creator?.email ?? null,
     overrideReason: row.reuseReason,
+    roleDrift,
     timeline: events.map((event) => ({
       seq: event.seq.toString(),
       occurredAt: event.occurredAt.toISOString(),

@@ -6,7 +6,7 @@ import { authorize } from '@/lib/auth/authorize';
 import { getDb, type Database } from '@/lib/db';
 import type { MachineUserState } from '@/lib/db/generated/enums';
 import { fail, ok, type ActionResult } from '@/lib/errors';
-import { samePermissions } from '@/lib/machine-users/roles';
+import { describePermissions, samePermissions } from '@/lib/machine-users/roles';
 import { isPlatformshError, type InvitationState, type PlatformshClient, type UserAccess } from '@/lib/platformsh';
 import { machineUserIdSchema } from '@/lib/validations/machine-users';
 import type { RequestContext } from '../context';
@@ -20,6 +20,13 @@ const UNCONFIRMED_GRACE_MS = 10 * 60 * 1000;
 const ALL_INVITATION_STATES: InvitationState[] = ['pending', 'processing', 'accepted', 'cancelled', 'error'];
 /** Machine users whose state can change on Platform.sh. */
 export const TRACKED_STATES = ['invited', 'expired', 'active', 'error'] as const;
+
+const ROLES_CHANGED_PREFIX = 'Its roles on Platform.sh were changed outside Keywarden';
+
+/** What the machine user's page says while its roles on Platform.sh are not the approved ones. */
+export function rolesChangedNote(live: readonly string[]): string {
+  return `${ROLES_CHANGED_PREFIX}: Platform.sh has ${describePermissions(live)}. Re-apply the approved roles, or change them if the change was intended.`;
+}
 
 /** Records the account behind the dashboard's credential (never to be offered as a machine user). */
 export async function recordDashboardAccount(db: Database, client: PlatformshClient, now = new Date()): Promise<void> {
@@ -177,11 +184,20 @@ export async function trackMachineUsers(db: Database, client: PlatformshClient, 
   for (const row of machineUsers.filter((candidate) => candidate.state === 'active' && candidate.platformshUserId)) {
     const grantOf = (list: UserAccess[]) => list.find((candidate) => candidate.userId === row.platformshUserId);
     let grant = grantOf(await accessList());
-    if (!accessIsFresh && (!grant || !samePermissions(grant.permissions, row.permissions))) grant = grantOf(await freshAccessList());
+    // A difference already reported (the same roles seen before) needs no second read.
+    const news = !grant || (!samePermissions(grant.permissions, row.permissions) && row.lastError !== rolesChangedNote(grant.permissions));
+    if (!accessIsFresh && news) grant = grantOf(await freshAccessList());
     if (!grant) {
       await step(row, 'machine_user.access_lost', { platformshUserId: row.platformshUserId }, { state: 'error', lastError: 'Its access to the project was removed outside Keywarden.' });
     } else if (!samePermissions(grant.permissions, row.permissions)) {
-      await step(row, 'machine_user.roles_changed_outside', { from: row.permissions, to: grant.permissions }, { permissions: grant.permissions });
+      // The record keeps the approved roles: the difference is role drift (the findings' drift.roles,
+      // re-applied or accepted by a person, never "fixed" by a sync). Said and audited once per roles
+      // seen: the note doubles as the marker that this change was already reported.
+      const note = rolesChangedNote(grant.permissions);
+      if (row.lastError !== note) await step(row, 'machine_user.roles_changed_outside', { from: row.permissions, to: grant.permissions }, { lastError: note });
+    } else if (row.lastError?.startsWith(ROLES_CHANGED_PREFIX)) {
+      // Changed back to the approved roles outside Keywarden: nothing left to say.
+      await db.machineUser.updateMany({ where: { id: row.id, state: row.state, lastError: row.lastError }, data: { lastError: null } });
     }
   }
   await db.machineUser.updateMany({ where: { id: { in: machineUsers.map((row) => row.id) } }, data: { checkedAt: now } });

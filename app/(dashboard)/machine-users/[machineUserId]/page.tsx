@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ChangeRolesControl, InvitationControls, RemoveControl } from '@/components/machine-users/machine-user-actions';
+import { ReapplyRolesControl } from '@/components/machine-users/reapply-roles-control';
 import { RolesSummary } from '@/components/machine-users/roles-editor';
 import { MachineUserStateBadge } from '@/components/machine-users/state-badge';
 import { MachineUserTokens } from '@/components/tokens/machine-user-tokens';
@@ -100,6 +101,15 @@ export default async function MachineUserPage({ params }: { params: Promise<{ ma
         <Section title="Roles" actions={canChangeRoles && ['invited', 'expired', 'active'].includes(machineUser.state) ? <ChangeRolesControl machineUser={machineUser} grantLimit={grantLimitsOf(context.actor)?.[machineUser.purpose] ?? null} purposeLabel={PRESETS[machineUser.purpose].label} /> : undefined}>
           <p className="mb-3 font-medium">{describePermissions(machineUser.permissions)}</p>
           <RolesSummary roles={fromPermissions(machineUser.permissions)} needsSshKey={machineUser.needsSshKey} />
+          {machineUser.roleDrift ? (
+            <div className="mt-3 space-y-2">
+              <Alert tone="warning" title="Changed outside Keywarden">
+                {machineUser.roleDrift.text}
+                {machineUser.roleDrift.seenAt ? ` (seen by the sync of ${formatDateTime(machineUser.roleDrift.seenAt)})` : ''}.
+              </Alert>
+              {canChangeRoles ? <ReapplyRolesControl machineUserId={machineUser.id} email={machineUser.email} difference={machineUser.roleDrift.text} /> : null}
+            </div>
+          ) : null}
         </Section>
 
         <Section title="Invitation and access">

@@ -322,6 +322,66 @@ describe.each(TEST_DATABASE_KINDS)('findings rules on %s', (kind) => {
     expect(hits.find((hit) => hit.subjectKey === muSubject(onStaging))).toMatchObject({ severity: 'medium', evidence: { above: ['staging:contributor'] } });
   });
 
+  it('drift findings carry both sides in words, each with when it was seen', async () => {
+    const byRule = async (id: string) => evaluateRules(db, NOW, POLICY_DEFAULTS, [RULES.find((candidate) => candidate.id === id)!]);
+
+    // Roles: approved against what the access list says.
+    const approved = await bareMachineUser(db, { permissions: ['production:admin', 'viewer'] });
+    await access(db, approved.projectId, approved.platformshUserId!, ['admin']);
+    const roles = (await byRule('drift.roles')).find((hit) => hit.subjectKey === muSubject(approved))!;
+    expect(roles.evidence.differences).toEqual([
+      expect.objectContaining({
+        where: null,
+        keywarden: 'Keywarden approved: viewer; production: admin',
+        platformsh: 'Platform.sh has: admin',
+        text: 'Keywarden approved: viewer; production: admin — Platform.sh has: admin',
+        keywardenAt: expect.any(String),
+        platformshAt: expect.any(String),
+      }),
+    ]);
+
+    // Variable: what Keywarden set on the environment (the push step's time) against the sync's view.
+    const held = await keywardenHolding(db, { type: 'staging', environmentId: undefined, variableFlags: { isSensitive: false, isInheritable: true } });
+    const variable = (await byRule('drift.variable')).find((hit) => hit.subjectKey === tokenSubject(held.token))!;
+    const step = await db.pushStep.findFirstOrThrow({ where: { projectId: held.projectId, environmentId: held.environmentId } });
+    expect(variable.evidence.differences).toEqual([
+      expect.objectContaining({
+        where: 'main',
+        text: 'Keywarden set: sensitive, not inheritable, enabled on main — Platform.sh has: not sensitive, inheritable',
+        keywardenAt: step.updatedAt.toISOString(),
+      }),
+    ]);
+    // Gone: said so.
+    const gone = await keywardenHolding(db);
+    await db.tokenVariable.deleteMany({ where: { projectId: gone.projectId } });
+    expect((await byRule('drift.variable')).find((hit) => hit.subjectKey === tokenSubject(gone.token))!.evidence.differences).toEqual([
+      expect.objectContaining({ platformsh: 'Platform.sh has: nothing (the variable is gone)' }),
+    ]);
+
+    // Membership, removed: the access Keywarden gave, against none.
+    const removed = await bareMachineUser(db, { acceptedAt: daysAgo(NOW, 3) });
+    const lost = (await byRule('drift.membership')).find((hit) => hit.subjectKey === muSubject(removed))!;
+    expect(lost.evidence).toMatchObject({ change: 'removed outside Keywarden', differences: [{ keywarden: 'Keywarden gave access: viewer; production: admin', platformsh: expect.stringMatching(/^Platform.sh has: no access/) }] });
+  });
+
+  it('membership drift: a machine user’s account added to another project outside Keywarden, not one Keywarden onboarded there', async () => {
+    const rule = RULES.find((candidate) => candidate.id === 'drift.membership')!;
+    const machine = await bareMachineUser(db);
+    await access(db, machine.projectId, machine.platformshUserId!, machine.permissions);
+    const elsewhere = await project(db);
+    await access(db, elsewhere.id, machine.platformshUserId!, ['viewer']);
+    // The same account onboarded on a third project by Keywarden (an address override): fine.
+    const onboarded = await project(db);
+    const override = await machineUser(db, { projectId: onboarded.id, ownerId: machine.ownerId, email: machine.email, platformshUserId: machine.platformshUserId });
+    await access(db, onboarded.id, machine.platformshUserId!, ['viewer', 'production:admin']);
+    const hits = await evaluateRules(db, NOW, POLICY_DEFAULTS, [rule]);
+    const added = hits.find((hit) => hit.subjectKey === `account:${elsewhere.id}:${machine.platformshUserId}`);
+    // The account's newest record speaks for it.
+    expect(added).toMatchObject({ projectId: elsewhere.id, machineUserId: override.id, evidence: { change: 'added to this project outside Keywarden', differences: [{ platformsh: 'Platform.sh has: access here: viewer' }] } });
+    expect(hits.map((hit) => hit.subjectKey)).not.toContain(`account:${onboarded.id}:${machine.platformshUserId}`);
+    expect(hits.map((hit) => hit.subjectKey)).not.toContain(`account:${machine.projectId}:${machine.platformshUserId}`);
+  });
+
   it('a variable Keywarden cleared (its latest step a delete) and set again by hand counts as not Keywarden’s', async () => {
     const held = await keywardenHolding(db);
     await pushed(db, { machineUserId: held.machineUser.id, tokenId: held.token.id, projectId: held.projectId, environmentId: held.environmentId, environmentType: 'production', operation: 'delete', at: new Date(NOW.getTime() - DAY / 2) });

@@ -40,6 +40,8 @@ export interface TokenVariableRow {
   visible_build: boolean;
   remote_created_at: Date | null;
   remote_updated_at: Date | null;
+  /** When the project was last synced (when Platform.sh's side was seen). */
+  synced_at: Date | null;
   /** The token Keywarden set there, by its journal; null: not Keywarden's. */
   held_token_id: string | null;
   held_machine_user_id: string | null;
@@ -53,7 +55,7 @@ export interface TokenVariableRow {
 export function tokenVariablesWhere(db: Queryable, condition: Prisma.Sql) {
   return db.$queryRaw<TokenVariableRow[]>(Prisma.sql`
     SELECT v.project_id, v.environment_id, e.type::text AS environment_type, v.is_sensitive, v.is_inheritable, v.is_enabled, v.visible_build,
-      v.remote_created_at, v.remote_updated_at,
+      v.remote_created_at, v.remote_updated_at, p.last_synced_at AS synced_at,
       h.token_id AS held_token_id, t.machine_user_id AS held_machine_user_id, h.visible_build AS pushed_visible_build,
       COALESCE((
         SELECT array_agg(c.id ORDER BY c.id) FROM environments c
@@ -61,6 +63,7 @@ export function tokenVariablesWhere(db: Queryable, condition: Prisma.Sql) {
         WHERE c.project_id = v.project_id AND (c.parent = v.environment_id OR (v.environment_id IS NULL AND c.parent IS NULL))
       ), ARRAY[]::text[]) AS inherited_by
     FROM (${ownTokenVariablesSql}) v
+    JOIN projects p ON p.id = v.project_id
     LEFT JOIN environments e ON e.project_id = v.project_id AND e.id = v.environment_id
     LEFT JOIN (${latestStepsSql}) h ON h.project_id = v.project_id AND h.environment_id = v.environment_id AND h.operation IS DISTINCT FROM 'delete'
     LEFT JOIN api_tokens t ON t.id = h.token_id
