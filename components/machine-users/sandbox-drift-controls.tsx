@@ -12,7 +12,7 @@ import { makeSandboxDriftAction } from '@/lib/actions/machine-users';
 // The kinds the server accepts (lib/validations/machine-users SANDBOX_DRIFT_KINDS), in words.
 const KINDS = [
   { value: 'delete_variable', label: 'Delete its token variable on one environment' },
-  { value: 'weaken_variable', label: 'Make its token variable visible and inheritable' },
+  { value: 'weaken_variable', label: 'Make its token variable inheritable and disabled' },
   { value: 'add_variable', label: 'Add a hand-set token variable on an environment without one' },
   { value: 'escalate_roles', label: 'Make it project admin' },
   { value: 'remove_member', label: 'Remove it from the project' },

@@ -84,11 +84,21 @@ describe.each(TEST_DATABASE_KINDS)('sandbox drift on %s', (kind) => {
     const seq = await lastAuditSeq(db);
     expect(await makeSandboxDrift(admin, { machineUserId, kind: 'delete_variable' })).toMatchObject({ ok: true, data: { message: expect.stringContaining(`deleted on ${first}`) } });
     expect(variableOn(first)).toBeUndefined();
-    expect(await makeSandboxDrift(admin, { machineUserId, kind: 'weaken_variable' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
     expect(await driftProblems(machineUserId)).toEqual([]);
     await runSync(db, dashboard, { full: true });
     expect((await driftProblems(machineUserId))?.map((drift) => drift.environmentId)).toEqual([first]);
-    expect((await auditEventsSince(db, seq)).map((event) => [event.action, event.outcome])).toEqual([['machine_user.sandbox_drift', 'succeeded']]);
+    // The next change goes where the last sync still saw the variable.
+    expect(await makeSandboxDrift(admin, { machineUserId, kind: 'weaken_variable' })).toMatchObject({ ok: true, data: { message: expect.stringContaining(`on ${second} is now inheritable and disabled`) } });
+    expect(variableOn(second)).toMatchObject({ isInheritable: true, isEnabled: false });
+    await runSync(db, dashboard, { full: true });
+    expect(await driftProblems(machineUserId)).toEqual([
+      { environmentId: first, problems: [expect.any(String)] },
+      { environmentId: second, problems: [expect.stringMatching(/inheritable/), expect.stringMatching(/disabled/)] },
+    ]);
+    expect((await auditEventsSince(db, seq)).map((event) => [event.action, event.outcome])).toEqual([
+      ['machine_user.sandbox_drift', 'succeeded'],
+      ['machine_user.sandbox_drift', 'succeeded'],
+    ]);
   });
 
   it('adds a hand-set variable, escalates the roles and removes the member on Platform.sh', async () => {

@@ -14,7 +14,7 @@ import { currentHoldings } from '../tokens/holders';
 
 const DONE: Record<SandboxDriftKind, (where: string) => string> = {
   delete_variable: (where) => `${CLI_TOKEN_VARIABLE} was deleted on ${where}.`,
-  weaken_variable: (where) => `${CLI_TOKEN_VARIABLE} on ${where} is now visible (not sensitive) and inheritable.`,
+  weaken_variable: (where) => `${CLI_TOKEN_VARIABLE} on ${where} is now inheritable and disabled.`,
   add_variable: (where) => `A hand-set ${CLI_TOKEN_VARIABLE} was added on ${where}.`,
   escalate_roles: () => 'Its access on Platform.sh is now project admin.',
   remove_member: () => 'It was removed from the project on Platform.sh.',
@@ -38,7 +38,15 @@ async function driftTarget(kind: SandboxDriftKind, machineUser: { id: string; pr
     });
     return environment ? { environment_id: environment.id, where: environment.id } : null;
   }
-  const holding = (await currentHoldings([machineUser.id])).filter((candidate) => candidate.projectId === machineUser.projectId).sort((a, b) => a.environmentId.localeCompare(b.environmentId))[0];
+  // An environment holding its token whose variable the last sync still saw there.
+  const seen = await getDb().tokenVariable.findMany({
+    where: { projectId: machineUser.projectId, name: CLI_TOKEN_VARIABLE, inherited: false, environmentId: { not: null } },
+    select: { environmentId: true },
+  });
+  const present = new Set(seen.map((row) => row.environmentId));
+  const holding = (await currentHoldings([machineUser.id]))
+    .filter((candidate) => candidate.projectId === machineUser.projectId && present.has(candidate.environmentId))
+    .sort((a, b) => a.environmentId.localeCompare(b.environmentId))[0];
   return holding ? { environment_id: holding.environmentId, where: holding.environmentId } : null;
 }
 

@@ -618,7 +618,9 @@ const consoleRoutes: Route[] = [
           break;
         case 'weaken_variable':
           context.store.requireEnvironment(project.id, environmentId);
-          context.store.driftUpdateVariable(project.id, environmentId, CLI_TOKEN_VARIABLE, { is_sensitive: false, is_inheritable: true });
+          // Platform.sh never makes a sensitive value readable again: inheritable and disabled are what
+          // a person can do to it.
+          context.store.driftUpdateVariable(project.id, environmentId, CLI_TOKEN_VARIABLE, { is_inheritable: true, is_enabled: false });
           break;
         case 'add_variable':
           context.store.requireEnvironment(project.id, environmentId);
