@@ -63,7 +63,7 @@ test('a reviewer sees every finding the demo holds, with evidence, reason, fix a
   // Filters live in the URL; a filter that matches nothing says so.
   await reviewer.goto('/review?severity=low&rule=drift.roles');
   await expect(reviewer.getByRole('heading', { name: 'No findings match these filters' })).toBeVisible();
-  await expect(reviewer.getByLabel('Severity')).toHaveValue('low');
+  await expect(reviewer.getByLabel('Severity', { exact: true })).toHaveValue('low');
 });
 
 test('an admin accepts a risk with a reason and an end date; it moves to Accepted', async ({ pageAs }) => {
@@ -129,7 +129,7 @@ test('an onboarder sees only the findings of assigned projects', async ({ pageAs
   const onboarder = await pageAs('onboarder');
   await onboarder.goto('/review');
   await expect(onboarder.getByText('You see the findings of the projects assigned to you.')).toBeVisible();
-  const projectOptions = await onboarder.getByLabel('Project').locator('option').allTextContents();
+  const projectOptions = await onboarder.getByLabel('Project', { exact: true }).locator('option').allTextContents();
   for (const title of projectOptions.filter((text) => text !== 'Any project')) expect(['Storefront', 'Checkout API']).toContain(title);
   await onboarder.goto('/review?rule=token.compromised_not_deleted');
   await expect(cards(onboarder).filter({ hasText: 'Legacy CMS' })).toHaveCount(0);

@@ -2,28 +2,24 @@
 // simulator store's drift functions (or the sandbox control), seen by a sync, reported as a finding
 // with both sides; role and membership drift re-applied through the journalled access change, the
 // finding resolved, and the next sync agreeing. Reviewers see the findings and change nothing.
-import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useDatabaseForTests, type Database } from '@/lib/db';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
 import { inviteMachineUser } from '@/lib/domain/machine-users/invite';
 import { reapplyMachineUserRoles } from '@/lib/domain/machine-users/manage';
 import { getMachineUser } from '@/lib/domain/machine-users/queries';
 import { makeSandboxDrift } from '@/lib/domain/machine-users/sandbox-drift';
-import { trackMachineUsers } from '@/lib/domain/machine-users/tracking';
-import { recordAndPushToken, type TokenDeps } from '@/lib/domain/tokens/push';
 import { CLI_TOKEN_VARIABLE, type PlatformshClient } from '@/lib/platformsh';
-import { setSandboxEndpoint } from '@/lib/platformsh/sandbox-endpoint';
-import { startSimulator, type RunningSimulator } from '@/lib/platformsh/simulator';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import type { RunningSimulator } from '@/lib/platformsh/simulator';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
 import { auditEventsSince, lastAuditSeq, snapshotTables } from '@/lib/testing/inspect';
-import { runSync, simulatorClient } from '@/lib/testing/inventory';
-import { acceptInvitation, inviteInput, machineEmail } from '@/lib/testing/machine-users';
+import { runSync } from '@/lib/testing/inventory';
+import { inviteInput, machineEmail } from '@/lib/testing/machine-users';
+import { pushedMachineUser as pushedMachineUserOf, setUpSandboxWorld } from '@/lib/testing/sandbox-world';
 import { recomputeFindings } from './engine';
 import { listFindings } from './queries';
 
-const KEY = 'fingerprint-key-for-tests-0123456789abcdefghijkl';
 /** Internal tools and Mobile backend: projects of the demo organisation. */
 const TOOLS = 'w8c4qe2uxh9pd';
 const MOBILE = 'e6j9ro3tkb5mv';
@@ -31,58 +27,20 @@ const MOBILE = 'e6j9ro3tkb5mv';
 const APPROVED_WORDS = 'viewer';
 
 describe.each(TEST_DATABASE_KINDS)('drift against the simulator on %s', (kind) => {
-  let database: TestDatabase;
+  const world = setUpSandboxWorld(kind);
   let db: Database;
   let sim: RunningSimulator;
   let dashboard: PlatformshClient;
-  let deps: TokenDeps;
   let admin: RequestContext;
   let reviewer: RequestContext;
-  const clients: PlatformshClient[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    db = database.db;
-    useDatabaseForTests(database);
-    sim = await startSimulator({ seed: 'demo', activityDurationMs: 50 });
-    setSandboxEndpoint({ apiUrl: new URL(sim.url), authUrl: new URL(sim.authUrl), apiToken: sim.demo!.dashboardToken });
-    dashboard = simulatorClient(sim);
-    expect((await runSync(db, dashboard, { full: true })).outcome.status).toBe('succeeded');
-    deps = {
-      dashboard,
-      clientForToken: (apiToken) => {
-        const made = simulatorClient(sim, { apiToken });
-        clients.push(made);
-        return made;
-      },
-      fingerprintKey: KEY,
-    };
-    admin = contextFor(await createUser(db, { role: 'admin' }));
+    ({ db, sim, dashboard, admin } = world);
     reviewer = contextFor(await createUser(db, { role: 'reviewer' }));
   });
 
-  afterAll(async () => {
-    for (const made of clients) made.dispose();
-    dashboard?.dispose();
-    await sim?.stop();
-    await database?.destroy();
-  });
-
   /** An accepted machine user of TOOLS (custom purpose: viewer, admin on production), its token pushed to `environmentIds`. */
-  async function pushedMachineUser(environmentIds: string[]) {
-    const invited = await inviteMachineUser(admin, inviteInput({ projectId: TOOLS, ownerId: admin.actor.id, purpose: 'custom', email: machineEmail('drift'), overrideReason: 'drift test' }), dashboard);
-    if (!invited.ok || invited.data.outcome !== 'invited') throw new Error(JSON.stringify(invited));
-    const machineUserId = invited.data.machineUserId;
-    const row = await db.machineUser.findUniqueOrThrow({ where: { id: machineUserId } });
-    const accepted = await acceptInvitation(sim, row.invitationId!);
-    await trackMachineUsers(db, dashboard, TOOLS);
-    const token = sim.store.issueApiToken(accepted.user_id, 'drift').token;
-    if (environmentIds.length > 0) {
-      const pushed = await recordAndPushToken(admin, { machineUserId, runId: randomUUID(), token, name: 'drift', environmentIds, visibleBuild: false }, deps);
-      expect(pushed).toMatchObject({ ok: true, data: { status: 'succeeded' } });
-    }
-    return { machineUserId, platformshUserId: accepted.user_id };
-  }
+  const pushedMachineUser = (environmentIds: string[]) => pushedMachineUserOf(world, TOOLS, environmentIds, 'drift');
 
   const sync = async () => expect((await runSync(db, dashboard, { full: true })).outcome.status).toBe('succeeded');
   const openFinding = (ruleId: string, subjectKey: string) => db.finding.findFirst({ where: { ruleId, subjectKey, resolvedAt: null } });
