@@ -4,6 +4,7 @@
 // owner, and by an admin (anyone's). Authentication of a presented key lives here too, so that the
 // API's route handlers get the same RequestContext as the server actions.
 import 'server-only';
+import { randomUUID } from 'node:crypto';
 import { authorize, type Actor } from '@/lib/auth/authorize';
 import { ADDRESS_POLICY, claimAttempt, settleSuccess, type ThrottlePolicy } from '@/lib/auth/throttle';
 import { recordStrangerRefusal } from '@/lib/audit/record';
@@ -98,13 +99,15 @@ export function digestOfApiKey(key: string, digestKey: string): string {
 
 /** A new key for the caller. The key is in the answer only; the database and the audit row get its prefix. */
 export function createApiKey(context: RequestContext, rawInput: unknown, digestKey: string, now = new Date()): Promise<ActionResult<CreatedApiKey>> {
+  // Chosen here so that the audit row names the key it created.
+  const id = randomUUID();
   return runMutation(
     context,
     {
       action: 'api_key.manage',
       auditAction: () => 'api_key.create',
       schema: createApiKeySchema,
-      target: (input) => ({ type: 'api_key', name: input.name }),
+      target: (input) => ({ type: 'api_key', id, name: input.name }),
       run: async (tx, input) => {
         const role = input.role ?? context.actor.role;
         if (!keyRolesFor(context.actor.role).includes(role)) {
@@ -113,6 +116,7 @@ export function createApiKey(context: RequestContext, rawInput: unknown, digestK
         const key = generateApiKey();
         const row = await tx.apiKey.create({
           data: {
+            id,
             name: input.name,
             digest: digestOfApiKey(key, digestKey),
             prefix: displayPrefixOf(key),
