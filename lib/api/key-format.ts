@@ -11,8 +11,8 @@ const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 /** How many characters of the body the display prefix shows (never enough to guess the rest). */
 const DISPLAY_BODY_CHARACTERS = 6;
 
-/** The whole shape of a key; anything else is not one. Used by the log redaction too. */
-export const API_KEY_PATTERN = /kw_[0-9A-Za-z]{46}/g;
+/** The whole shape of a key; anything else is not one. Defined beside the log redaction, which uses it. */
+export { API_KEY_PATTERN } from '@/lib/security/redact';
 const EXACT = new RegExp(`^${API_KEY_PREFIX}([0-9A-Za-z]{${BODY_LENGTH}})([0-9A-Za-z]{${CHECKSUM_LENGTH}})$`);
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
