@@ -163,7 +163,7 @@ export default async function ApiDocsPage() {
                 return (
                   <article key={`${method} ${path}`} id={operation.operationId} aria-labelledby={`op-${operation.operationId}`} className="rounded-lg border border-slate-200 bg-white p-4">
                     <h3 id={`op-${operation.operationId}`} className="flex flex-wrap items-baseline gap-2 text-base font-semibold text-slate-900">
-                      <span className={`rounded px-2 py-0.5 font-mono text-xs uppercase ${METHOD_TONES[method] ?? 'bg-slate-100 text-slate-900'}`}>{method}</span>
+                      <span className={`rounded px-2 py-0.5 font-mono text-xs ${METHOD_TONES[method] ?? 'bg-slate-100 text-slate-900'}`}>{method.toUpperCase()}</span>
                       <code className="font-mono text-sm break-all">{path}</code>
                       <span>— {operation.summary}</span>
                     </h3>
