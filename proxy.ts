@@ -20,7 +20,17 @@ export function proxy(request: NextRequest): NextResponse {
   }
   // KEYWARDEN_URL's origin only: the Host header is the client's to choose, so an origin derived
   // from it would let a forged Host vouch for a forged Origin (SECURITY.md A3).
-  if (!isSameOriginRequest(request.method, request.headers, config.publicUrl.origin)) {
+  // A REST API call that carries an Authorization header is judged by its key alone: a browser
+  // never attaches one by itself, so no other site can ride it, and scripts send no Origin. The
+  // API handler still applies this rule to a session (lib/api/authenticate.ts).
+  const isKeyedApiCall = request.nextUrl.pathname.startsWith('/api/v1/') && request.headers.has('authorization');
+  if (!isKeyedApiCall && !isSameOriginRequest(request.method, request.headers, config.publicUrl.origin)) {
+    if (request.nextUrl.pathname.startsWith('/api/v1/')) {
+      return new NextResponse(
+        JSON.stringify({ type: '/api/docs#errors', title: 'Forbidden', status: 403, code: 'forbidden', detail: 'Cross-origin or origin-less requests may not change anything with a session.' }),
+        { status: 403, headers: { 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store' } },
+      );
+    }
     return NextResponse.json(
       { error: { code: 'forbidden', message: 'Cross-origin or origin-less requests may not change anything.' } },
       { status: 403 },

@@ -13,6 +13,7 @@ const env = {
   KEYWARDEN_SESSION_SECRET: 'test-session-secret-0123456789abcdefghijklmnop',
   KEYWARDEN_FINGERPRINT_KEY: 'test-fingerprint-key-0123456789abcdefghijklmnop',
   KEYWARDEN_AUDIT_KEY: 'test-audit-chain-key-0123456789abcdefghijklmnop',
+  KEYWARDEN_API_KEY_SECRET: 'test-api-key-digest-key-0123456789abcdefghijklmnop',
 };
 
 export default defineConfig({

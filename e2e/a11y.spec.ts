@@ -38,6 +38,8 @@ const DASHBOARD_PAGES: { path: string; heading: string }[] = [
   { path: '/review/inventory', heading: 'Inventory' },
   { path: '/review/campaigns', heading: 'Access reviews' },
   { path: '/settings', heading: 'Settings' },
+  { path: '/settings/api-keys', heading: 'API keys' },
+  { path: '/api/docs', heading: 'API reference' },
   { path: '/audit', heading: 'Audit' },
   { path: '/users', heading: 'Users' },
 ];

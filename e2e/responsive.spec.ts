@@ -49,6 +49,8 @@ test('no dashboard page scrolls sideways at 390 px, even with long values', asyn
     '/audit',
     '/users',
     '/settings',
+    '/settings/api-keys',
+    '/api/docs',
   ];
   for (const path of paths) await expectNoSidewaysScroll(admin, path);
 });

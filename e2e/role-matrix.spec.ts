@@ -28,6 +28,8 @@ import {
 import type { AccountRole } from './support/paths';
 import { createCampaignInUi, decisionForm, fillCreateForm, fillDecision, itemCard, openCampaign, openCreateForm, uniqueCampaignName } from './support/campaigns';
 import { createTokenInConsole } from './support/sandbox';
+import { createKeyInUi, keyRow, openApiKeys, submitCreateKey, uniqueKeyName } from './support/api-keys';
+import { signInOrThrow } from './support/auth';
 import { inviteByAction, seedUser } from './support/seed';
 import { argumentsOf, captureAction, replayAction, type CapturedAction } from './support/server-actions';
 import { expect, readAccounts, syntheticAddress, test, uniqueEmail, waitForHydration } from './support/test';
@@ -89,6 +91,8 @@ interface SeedTools {
   machineUser: (project: DemoProject, purpose: Purpose, roles?: MachineRoles, ownerId?: string) => Promise<Target>;
   /** A signed-in page of a shared account. */
   pageAs: (role: AccountRole) => Promise<Page>;
+  /** A signed-in page of a fresh user of the role (not a shared account). */
+  freshUserPage: (role: 'reviewer' | 'onboarder') => Promise<Page>;
 }
 
 /**
@@ -146,6 +150,44 @@ function firstArgument(args: unknown[]): Record<string, unknown> {
 }
 
 const DRIVERS: Record<string, Driver> = {
+  // Each role manages its own keys: the captured call creates a key (of the caller's own role) for
+  // whoever replays it. `email` holds the key's name.
+  'api_key.manage': {
+    seed: async () => ({ email: uniqueKeyName('matrix key') }),
+    send: async (admin, target) => {
+      await openApiKeys(admin);
+      await submitCreateKey(admin, target.email);
+    },
+    expectUnchanged: async (admin, target) => {
+      await openApiKeys(admin);
+      await expect(keyRow(admin, target.email)).toHaveCount(0);
+    },
+    expectChanged: async (admin, target) => {
+      await openApiKeys(admin);
+      await expect(keyRow(admin, target.email).first()).toContainText('active');
+    },
+  },
+  // Another user's key (a fresh reviewer's, so that no replaying account owns it): admins only.
+  'api_key.revoke_any': {
+    seed: async ({ freshUserPage }) => {
+      const name = uniqueKeyName('matrix someone else’s key');
+      await createKeyInUi(await freshUserPage('reviewer'), name);
+      return { email: name };
+    },
+    send: async (admin, target) => {
+      await openApiKeys(admin);
+      await keyRow(admin, target.email).getByRole('button', { name: `Revoke ${target.email}` }).click();
+      await admin.getByRole('dialog', { name: `Revoke the key “${target.email}”?` }).getByRole('button', { name: 'Revoke key' }).click();
+    },
+    expectUnchanged: async (admin, target) => {
+      await openApiKeys(admin);
+      await expect(keyRow(admin, target.email)).toContainText('active');
+    },
+    expectChanged: async (admin, target) => {
+      await openApiKeys(admin);
+      await expect(keyRow(admin, target.email)).toContainText('revoked');
+    },
+  },
   'user.invite': {
     seed: async () => ({ email: uniqueEmail('matrix-invite') }),
     send: async (admin, target) => {
@@ -527,7 +569,7 @@ async function expectStrangerRefusalAudited(admin: Page, action: string, address
 
 test.describe('every mutation in the role matrix, replayed with each role’s session', () => {
   for (const [action, row] of ACTIONS.filter(([, entry]) => entry.mutation)) {
-    test(action, async ({ pageAs, newApiClient, baseURL }) => {
+    test(action, async ({ pageAs, newApiClient, newClient, baseURL }) => {
       const driver = DRIVERS[action];
       if (!driver) throw new Error(`role-matrix.json lists ${action}, but this spec has no driver for it: add one`);
       const denied = ROLES.filter((role) => row[role] === 'deny');
@@ -568,6 +610,12 @@ test.describe('every mutation in the role matrix, replayed with each role’s se
           return { email: seeded.email, machineUserId: seeded.id, projectId: seeded.projectId };
         },
         pageAs,
+        freshUserPage: async (role) => {
+          const user = await seedUser(adminApi, await newApiClient(), { role, baseUrl: baseURL ?? '', label: `matrix-${role}` });
+          const context = await newClient();
+          await signInOrThrow(context.request, baseURL ?? '', user);
+          return context.newPage();
+        },
       };
       const target = await driver.seed(tools, project);
       // The same kind of record on a project that no scoped role has assigned.
@@ -651,6 +699,8 @@ const READ_PAGES: Record<string, { path: string; heading: string; denied?: strin
   'campaign.read': { path: '/review/campaigns', heading: 'Access reviews', denied: 'Access reviews are visible to admins and reviewers.', inMenu: false },
   // Part of the Access reviews page: the form is there or not (each campaign's page has its own).
   'evidence.export': { path: '/review/campaigns', heading: 'Access reviews', section: 'Evidence pack' },
+  // Every role manages its own keys (Settings → API keys, not in the menu).
+  'api_key.read': { path: '/settings/api-keys', heading: 'API keys', inMenu: false },
 };
 
 test.describe('read access follows the role matrix', () => {

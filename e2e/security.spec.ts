@@ -226,7 +226,7 @@ test('/api/health reports a healthy sandbox on PGlite and reveals no secret', as
   const secretsDir = path.join(server.dataDir, 'secrets');
   const keyFiles = fs.readdirSync(secretsDir).filter((name) => name.endsWith('.key'));
   // The check below means something only if the server really generated its keys there.
-  expect(keyFiles.sort()).toEqual(['audit.key', 'fingerprint.key', 'sandbox-simulator.key', 'session.key']);
+  expect(keyFiles.sort()).toEqual(['api-key.key', 'audit.key', 'fingerprint.key', 'sandbox-simulator.key', 'session.key']);
   const secrets = keyFiles.map((name) => fs.readFileSync(path.join(secretsDir, name), 'utf8').trim());
   for (const secret of secrets) expect(secret.length).toBeGreaterThanOrEqual(32);
 

@@ -24,6 +24,7 @@ const TARGET_TYPE_OPTIONS = [
   { value: 'user', label: 'Dashboard user' },
   { value: 'inventory', label: 'Inventory' },
   { value: 'audit_log', label: 'Audit log' },
+  { value: 'api_key', label: 'API key' },
 ];
 
 const GROUP_LABELS: Record<string, string> = {

@@ -71,6 +71,12 @@ export const AUDIT_ACTIONS = {
   'campaign.close': { label: 'Close an access review', permission: 'campaign.close' },
   'campaign.complete_task': { label: 'Mark a review task done', permission: 'campaign.complete_task' },
   'evidence.export': { label: 'Export an evidence pack', permission: 'evidence.export' },
+  // Dashboard API keys (each user manages their own; an admin may revoke anyone's).
+  'api_key.manage': { label: 'Manage own API keys (refused or invalid)', permission: 'api_key.manage' },
+  'api_key.create': { label: 'Create an API key', permission: 'api_key.manage' },
+  'api_key.revoke': { label: 'Revoke own API key', permission: 'api_key.manage' },
+  'api_key.revoke_any': { label: 'Revoke another user’s API key', permission: 'api_key.revoke_any' },
+  'auth.api_key': { label: 'API key refused' },
   // The audit log itself.
   'audit.read': { label: 'View the audit log', permission: 'audit.read' },
   'audit.export': { label: 'Export the audit log', permission: 'audit.export' },

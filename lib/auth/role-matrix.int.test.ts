@@ -39,6 +39,7 @@ import { simulatorClient } from '@/lib/testing/inventory';
 import { acceptInvitation, inviteInput, machineEmail, storeInvitations } from '@/lib/testing/machine-users';
 import { permissionOf } from '@/lib/audit/actions';
 import { createMachineUserRecord } from '@/lib/testing/reviews';
+import { createApiKey, revokeApiKey } from '@/lib/domain/api-keys';
 import { ROLES } from './authorize';
 import matrix from './role-matrix.json';
 
@@ -118,7 +119,42 @@ function tokenFromUrl(url: unknown): string {
   return match![1]!;
 }
 
+/** The API-key digest key of these replays (any key: the digest is only compared with itself). */
+const API_KEY_DIGEST_KEY = 'role-matrix-api-key-digest-key-0123456789abcdef';
+
 const SCENARIOS: Record<string, Scenario> = {
+  'api_key.manage': {
+    // Managing one's own keys; the replay creates one (revoking one's own is in lib/api/api.int.test.ts).
+    run: (context, input) => createApiKey(context, input, API_KEY_DIGEST_KEY),
+    prepare: async () => {
+      const name = `matrix key ${randomBytes(4).toString('hex')}`;
+      return {
+        input: { name, expires_in_days: 30 },
+        operation: 'api_key.create',
+        verify: async (db, data) => {
+          const row = await db.apiKey.findFirstOrThrow({ where: { name } });
+          expect(row.revokedAt).toBeNull();
+          expect((data as { apiKey: { id: string } }).apiKey.id).toBe(row.id);
+        },
+      };
+    },
+  },
+  'api_key.revoke_any': {
+    // Another user's key: only an admin may revoke it.
+    run: revokeApiKey,
+    prepare: async (db) => {
+      const owner = await createUser(db, { role: 'reviewer' });
+      const created = await createApiKey(contextFor(owner), { name: 'matrix: someone else’s key', expires_in_days: 30 }, API_KEY_DIGEST_KEY);
+      if (!created.ok) throw new Error(`could not prepare an API key: ${JSON.stringify(created)}`);
+      const keyId = created.data.apiKey.id;
+      return {
+        input: { keyId },
+        verify: async (db) => {
+          expect((await db.apiKey.findUniqueOrThrow({ where: { id: keyId } })).revokedAt).not.toBeNull();
+        },
+      };
+    },
+  },
   'user.invite': {
     run: (context, input) => inviteUser(context, input, BASE_URL),
     prepare: async () => {

@@ -19,9 +19,13 @@ async function currentClientAddress(): Promise<string | null> {
   return clientAddressFrom((await headers()).get('x-forwarded-for'), getConfig().trustedProxyHops);
 }
 
-async function sessionClaims(): Promise<{ userId: string; sessionId: string; sessionVersion: number } | null> {
+/** The name of the session cookie (for reading it from a request's Cookie header). */
+export function sessionCookieName(): string {
+  return getAuthOptions().cookies?.sessionToken?.name ?? '';
+}
+
+async function sessionClaims(raw: string | undefined): Promise<{ userId: string; sessionId: string; sessionVersion: number } | null> {
   const options = getAuthOptions();
-  const raw = (await cookies()).get(options.cookies?.sessionToken?.name ?? '')?.value;
   if (!raw || !options.secret) return null;
   // decode() verifies the signature and expiry; a tampered or expired cookie yields null.
   const token = await decode({ token: raw, secret: options.secret }).catch(() => null);
@@ -30,8 +34,16 @@ async function sessionClaims(): Promise<{ userId: string; sessionId: string; ses
 }
 
 /** The verified request context, or null when nobody (valid) is signed in. Cached per request. */
-export const getRequestContext = cache(async (): Promise<RequestContext | null> => {
-  const claims = await sessionClaims();
+export const getRequestContext = cache(async (): Promise<RequestContext | null> =>
+  contextFromSessionCookie((await cookies()).get(sessionCookieName())?.value, await currentClientAddress()),
+);
+
+/**
+ * The context of a session cookie's value, or null. For route handlers that read the cookie from
+ * the request itself (the REST API); the same checks as every page and action.
+ */
+export async function contextFromSessionCookie(raw: string | undefined, clientAddress: string | null): Promise<RequestContext | null> {
+  const claims = await sessionClaims(raw);
   if (!claims) return null;
   // Signed out (or expired) on the server: the cookie alone proves nothing.
   const user = await liveSessionUser(getDb(), claims.sessionId, claims.userId);
@@ -44,7 +56,7 @@ export const getRequestContext = cache(async (): Promise<RequestContext | null> 
       action: 'auth.session',
       outcome: 'refused',
       reason: user.disabledAt ? 'account disabled' : 'session revoked (role or status changed)',
-      clientAddress: await currentClientAddress(),
+      clientAddress,
     });
     return null;
   }
@@ -55,9 +67,9 @@ export const getRequestContext = cache(async (): Promise<RequestContext | null> 
       role: user.role,
       projectIds: user.role === 'onboarder' ? user.projectAssignments.map((a) => a.projectId) : [],
     },
-    clientAddress: await currentClientAddress(),
+    clientAddress,
   };
-});
+}
 
 /** For pages and layouts: the context, or a redirect to the sign-in page. */
 export async function requirePageContext(): Promise<RequestContext> {

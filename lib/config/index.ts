@@ -39,6 +39,7 @@ const EnvSchema = z
     KEYWARDEN_SESSION_SECRET: secretValue('KEYWARDEN_SESSION_SECRET'),
     KEYWARDEN_FINGERPRINT_KEY: secretValue('KEYWARDEN_FINGERPRINT_KEY'),
     KEYWARDEN_AUDIT_KEY: secretValue('KEYWARDEN_AUDIT_KEY'),
+    KEYWARDEN_API_KEY_SECRET: secretValue('KEYWARDEN_API_KEY_SECRET'),
     // An Ed25519 private key (PKCS#8 PEM; "\n" escapes stand for line breaks, for one-line variables).
     KEYWARDEN_EVIDENCE_KEY: optionalString
       .transform((value) => value?.replaceAll('\\n', '\n'))
@@ -160,7 +161,7 @@ export interface Config {
    */
   database: { kind: 'pglite'; directory: string } | { kind: 'postgresql'; url: string; migrationUrl?: string };
   trustedProxyHops: number;
-  configuredSecrets: { session?: string; fingerprint?: string; audit?: string };
+  configuredSecrets: { session?: string; fingerprint?: string; audit?: string; apiKey?: string };
   /**
    * The Ed25519 private key that signs evidence packs (PEM), when configured; otherwise one is
    * generated into <data dir>/secrets/evidence-ed25519.pem (lib/config/evidence-key.ts).
@@ -232,6 +233,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       session: e.KEYWARDEN_SESSION_SECRET,
       fingerprint: e.KEYWARDEN_FINGERPRINT_KEY,
       audit: e.KEYWARDEN_AUDIT_KEY,
+      apiKey: e.KEYWARDEN_API_KEY_SECRET,
     },
     evidenceKey: e.KEYWARDEN_EVIDENCE_KEY,
     bootstrapAdmin:

@@ -5,8 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { knownSecrets } from '@/lib/security/redact';
 import { ensureSandboxSimulatorKey, ensureSecrets, secretsDirectory } from './secrets';
 
-const NAMES = ['session', 'fingerprint', 'audit'] as const;
-const NOTHING_CONFIGURED = { session: undefined, fingerprint: undefined, audit: undefined };
+const NAMES = ['session', 'fingerprint', 'audit', 'apiKey'] as const;
+const FILES = { session: 'session.key', fingerprint: 'fingerprint.key', audit: 'audit.key', apiKey: 'api-key.key' } as const;
+const NOTHING_CONFIGURED = { session: undefined, fingerprint: undefined, audit: undefined, apiKey: undefined };
 
 let dataDir: string;
 
@@ -26,14 +27,14 @@ describe('ensureSecrets', () => {
     const directory = secretsDirectory({ dataDir });
     expect(directory).toBe(path.join(dataDir, 'secrets'));
     expect(modeOf(directory)).toBe(0o700);
-    expect(fs.readdirSync(directory).sort()).toEqual(['audit.key', 'fingerprint.key', 'session.key']);
+    expect(fs.readdirSync(directory).sort()).toEqual(['api-key.key', 'audit.key', 'fingerprint.key', 'session.key']);
     for (const name of NAMES) {
-      const file = path.join(directory, `${name}.key`);
+      const file = path.join(directory, FILES[name]);
       expect(modeOf(file)).toBe(0o600);
       expect(fs.readFileSync(file, 'utf8')).toBe(secrets[name]);
       expect(secrets[name].length).toBeGreaterThanOrEqual(32);
     }
-    expect(new Set(Object.values(secrets)).size).toBe(3);
+    expect(new Set(Object.values(secrets)).size).toBe(4);
   });
 
   it('is idempotent: a second call reads back the same values', () => {
@@ -43,7 +44,7 @@ describe('ensureSecrets', () => {
   });
 
   it('uses configured values and writes nothing for them', () => {
-    const configured = { session: 's'.repeat(40), fingerprint: 'f'.repeat(40), audit: 'a'.repeat(40) };
+    const configured = { session: 's'.repeat(40), fingerprint: 'f'.repeat(40), audit: 'a'.repeat(40), apiKey: 'k'.repeat(40) };
     expect(ensureSecrets({ dataDir, configuredSecrets: configured })).toEqual(configured);
     expect(fs.existsSync(dataDir)).toBe(false);
   });
@@ -51,7 +52,7 @@ describe('ensureSecrets', () => {
   it('generates only the secrets that are not configured', () => {
     const secrets = ensureSecrets({ dataDir, configuredSecrets: { ...NOTHING_CONFIGURED, audit: 'a'.repeat(40) } });
     expect(secrets.audit).toBe('a'.repeat(40));
-    expect(fs.readdirSync(secretsDirectory({ dataDir })).sort()).toEqual(['fingerprint.key', 'session.key']);
+    expect(fs.readdirSync(secretsDirectory({ dataDir })).sort()).toEqual(['api-key.key', 'fingerprint.key', 'session.key']);
   });
 
   it('refuses a secret file that is too short instead of using it', () => {

@@ -7,10 +7,12 @@ import path from 'node:path';
 import { registerSecret } from '@/lib/security/redact';
 import type { Config } from './index';
 
-export type SecretName = 'session' | 'fingerprint' | 'audit';
+export type SecretName = 'session' | 'fingerprint' | 'audit' | 'apiKey';
 export type Secrets = Record<SecretName, string>;
 
-const NAMES: SecretName[] = ['session', 'fingerprint', 'audit'];
+const NAMES: SecretName[] = ['session', 'fingerprint', 'audit', 'apiKey'];
+/** The file of each secret under <data dir>/secrets (the API-key digest key: api-key.key). */
+const FILE_NAMES: Record<SecretName, string> = { session: 'session', fingerprint: 'fingerprint', audit: 'audit', apiKey: 'api-key' };
 
 export function secretsDirectory(config: Pick<Config, 'dataDir'>): string {
   return path.join(config.dataDir, 'secrets');
@@ -36,7 +38,7 @@ export function ensureSecrets(config: Pick<Config, 'dataDir' | 'configuredSecret
   const directory = secretsDirectory(config);
   const result = {} as Secrets;
   for (const name of NAMES) {
-    result[name] = config.configuredSecrets[name] ?? readOrGenerate(directory, name);
+    result[name] = config.configuredSecrets[name] ?? readOrGenerate(directory, FILE_NAMES[name]);
   }
   Object.values(result).forEach(registerSecret);
   return result;

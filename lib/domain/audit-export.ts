@@ -10,7 +10,7 @@ import { authorize } from '@/lib/auth/authorize';
 import { getDb, type Prisma } from '@/lib/db';
 import { fail, fieldErrorsOf, ok, type ActionResult } from '@/lib/errors';
 import { auditExportSchema, auditFilterSchema, type AuditExportFormat, type AuditFilters } from '@/lib/validations/audit';
-import { auditWhere, describeDetails, filterDescription, summarySelect } from './audit-log';
+import { auditLogViewed, auditWhere, describeDetails, filterDescription, summarySelect } from './audit-log';
 import type { RequestContext } from './context';
 
 export const EXPORT_BATCH_SIZE = 1000;
@@ -81,11 +81,12 @@ function encodeBatch(format: AuditExportFormat, records: ExportRecord[], first: 
 }
 
 /** Streams the rows matching `filters`, oldest first, batch after batch (never the whole log in memory). */
-export function auditExportStream(filters: AuditFilters, format: AuditExportFormat, options: { batchSize?: number } = {}): ReadableStream<Uint8Array> {
+export function auditExportStream(filters: AuditFilters, format: AuditExportFormat, options: { batchSize?: number; after?: bigint } = {}): ReadableStream<Uint8Array> {
   const where = auditWhere(filters);
   const batchSize = options.batchSize ?? EXPORT_BATCH_SIZE;
   const encoder = new TextEncoder();
-  let after = -1n;
+  // `after`: a SIEM's cursor (the last seq it has), so that polling reads only what is new.
+  let after = options.after ?? -1n;
   let first = true;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -135,4 +136,43 @@ export async function exportAuditLog(context: RequestContext, rawQuery: Record<s
     contentType: chosen === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
     body: auditExportStream(filters.data, chosen),
   });
+}
+
+export type AuditRecord = ExportRecord;
+
+export const AUDIT_POLL_DEFAULT_LIMIT = 100;
+export const AUDIT_POLL_MAX_LIMIT = 1000;
+
+export type AuditPoll =
+  | { format: 'json'; events: AuditRecord[]; nextSince: string | null }
+  | { format: 'ndjson'; body: ReadableStream<Uint8Array> };
+
+/**
+ * The REST API's audit feed (`GET /api/v1/audit`): the rows after `since` (a seq), oldest first, in
+ * the export's record shape — a page of at most `limit` as JSON, or everything after `since` as a
+ * streamed NDJSON export. JSON needs audit.read, NDJSON audit.export (the same roles today). The
+ * read is audited like a view of the Audit page (once per person and filter in a window), so that a
+ * SIEM polling every minute does not write a row per poll that its next poll would read back.
+ */
+export async function pollAuditLog(
+  context: RequestContext,
+  request: { filters: AuditFilters; since: bigint | null; limit: number; format: 'json' | 'ndjson' },
+): Promise<ActionResult<AuditPoll>> {
+  const permission = request.format === 'ndjson' ? 'audit.export' : 'audit.read';
+  const decision = authorize(context.actor, permission);
+  if (!decision.allowed) {
+    await recordAudit(getDb(), { actor: context.actor, action: permission, outcome: 'refused', reason: decision.reason, clientAddress: context.clientAddress, target: { type: 'audit_log' } });
+    return fail('forbidden', 'You do not have permission to read the audit log.');
+  }
+  await auditLogViewed(context, request.filters);
+  const after = request.since ?? -1n;
+  if (request.format === 'ndjson') return ok({ format: 'ndjson', body: auditExportStream(request.filters, 'ndjson', { after }) });
+  const rows = await getDb().auditEvent.findMany({
+    where: { AND: [auditWhere(request.filters), { seq: { gt: after } }] },
+    select: exportSelect,
+    orderBy: { seq: 'asc' },
+    take: request.limit,
+  });
+  const last = rows[rows.length - 1];
+  return ok({ format: 'json', events: rows.map(toRecord), nextSince: last ? last.seq.toString() : request.since?.toString() ?? null });
 }

@@ -116,3 +116,18 @@ describe('redactValue', () => {
     expect(redactValue(value, [])).toEqual(value);
   });
 });
+
+describe('API keys', () => {
+  // The shape of lib/api/key-format.ts: `kw_` + 46 base62 characters (not a real key of any server).
+  const KEY = `kw_${'A1b2C3d4E5'.repeat(4)}xyZ012`;
+
+  it('are redacted by their shape, without being registered', () => {
+    expect(KEY).toHaveLength(49);
+    expect(redactText(`Authorization: Bearer ${KEY} failed`, [])).toBe(`Authorization: Bearer kw_${REDACTED} failed`);
+    expect(redactValue({ header: `Bearer ${KEY}`, nested: [KEY] }, [])).toEqual({ header: `Bearer kw_${REDACTED}`, nested: [`kw_${REDACTED}`] });
+  });
+
+  it('leaves shorter kw_ words alone', () => {
+    expect(redactText('the kw_prefix and kw_12345', [])).toBe('the kw_prefix and kw_12345');
+  });
+});

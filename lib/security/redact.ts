@@ -38,8 +38,15 @@ export function encodingsOf(secret: string): string[] {
   return [...forms].filter((form) => form.length >= 8).sort((a, b) => b.length - a.length);
 }
 
+/**
+ * Keywarden's own API keys (lib/api/key-format.ts: `kw_` + 46 base62 characters) are redacted by
+ * their shape too: a key is never registered as a secret (the server does not hold it), yet one
+ * pasted into a request or a log line must not be written anywhere.
+ */
+export const API_KEY_PATTERN = /kw_[0-9A-Za-z]{46}/g;
+
 export function redactText(text: string, secrets: Iterable<string>): string {
-  let result = text;
+  let result = text.replace(API_KEY_PATTERN, `kw_${REDACTED}`);
   for (const secret of secrets) {
     if (!secret) continue;
     for (const form of encodingsOf(secret)) result = result.split(form).join(REDACTED);
@@ -54,7 +61,6 @@ export function redactText(text: string, secrets: Iterable<string>): string {
  * would break the value apart.
  */
 export function redactValue<T>(value: T, secrets: readonly string[]): T {
-  if (secrets.length === 0) return value;
   const redactNode = (node: unknown): unknown => {
     if (typeof node === 'string') return redactText(node, secrets);
     if (Array.isArray(node)) return node.map(redactNode);

@@ -7,7 +7,7 @@ import { textSchema } from './text';
 export const AUDIT_OUTCOMES = ['succeeded', 'refused', 'invalid', 'failed'] as const;
 export const AUDIT_SORTS = ['time', 'actor', 'action', 'target', 'outcome'] as const;
 export type AuditSort = (typeof AUDIT_SORTS)[number];
-export const AUDIT_TARGET_TYPES = ['machine_user', 'project', 'user', 'token', 'inventory', 'audit_log'] as const;
+export const AUDIT_TARGET_TYPES = ['machine_user', 'project', 'user', 'token', 'inventory', 'audit_log', 'api_key'] as const;
 export const AUDIT_EXPORT_FORMATS = ['csv', 'ndjson'] as const;
 export type AuditExportFormat = (typeof AUDIT_EXPORT_FORMATS)[number];
 

@@ -19,3 +19,10 @@ export const CAMPAIGN_NAME_MAX_LENGTH = 80;
 
 /** A reviewer's note on a sign-off (what to change, or why the machine user goes). */
 export const REVIEW_NOTE_MAX_LENGTH = 1000;
+
+/** A dashboard API key's name, e.g. "SIEM export". */
+export const API_KEY_NAME_MAX_LENGTH = 80;
+
+/** A dashboard API key's lifetime: the form's default and the policy's maximum, in days. */
+export const API_KEY_DEFAULT_DAYS = 90;
+export const API_KEY_MAX_DAYS = 365;

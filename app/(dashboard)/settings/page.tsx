@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { Badge } from '@/components/ui/badge';
 import { PageHeader } from '@/components/ui/page-header';
 import { getConfig } from '@/lib/config';
@@ -31,6 +32,11 @@ export default async function SettingsPage() {
   return (
     <>
       <PageHeader title="Settings" description="How this Keywarden installation is configured. Settings come from environment variables (see the README); nothing secret is shown here." />
+      <nav aria-label="Settings pages" className="mb-6">
+        <Link href="/settings/api-keys" className="text-sm font-medium text-indigo-700 underline underline-offset-2">
+          API keys — keys for scripts and systems that use the REST API
+        </Link>
+      </nav>
       <dl className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
         {rows.map(([label, value]) => (
           <div key={label} className="grid grid-cols-1 gap-1 px-4 py-3 sm:grid-cols-3">

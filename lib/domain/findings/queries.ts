@@ -111,7 +111,8 @@ function orderFor(query: FindingListQuery): Prisma.FindingOrderByWithRelationInp
 const statusOf = (row: { resolvedAt: Date | null; acceptedUntil: Date | null }, now: Date): FindingStatus =>
   row.resolvedAt ? 'resolved' : row.acceptedUntil && row.acceptedUntil > now ? 'accepted' : 'open';
 
-export async function listFindings(context: RequestContext, rawQuery: unknown, now = new Date()): Promise<ActionResult<FindingPage>> {
+export async function listFindings(context: RequestContext, rawQuery: unknown, now = new Date(), options: { pageSize?: number } = {}): Promise<ActionResult<FindingPage>> {
+  const pageSize = options.pageSize ?? FINDINGS_PAGE_SIZE;
   const scope = scopeOf(context);
   if (!scope) return fail('forbidden', 'You do not have permission to see findings.');
   const query = findingListQuerySchema.parse(rawQuery ?? {});
@@ -126,7 +127,7 @@ export async function listFindings(context: RequestContext, rawQuery: unknown, n
   };
   const db = getDb();
   const [rows, total, openBySeverity, accepted, resolved, projectIds, policy] = await Promise.all([
-    db.finding.findMany({ where, orderBy: orderFor(query), skip: (query.page - 1) * FINDINGS_PAGE_SIZE, take: FINDINGS_PAGE_SIZE }),
+    db.finding.findMany({ where, orderBy: orderFor(query), skip: (query.page - 1) * pageSize, take: pageSize }),
     db.finding.count({ where }),
     db.finding.groupBy({ by: ['severity'], where: { AND: [scope, statusWhere('open', now)] }, _count: { _all: true } }),
     db.finding.count({ where: { AND: [scope, statusWhere('accepted', now)] } }),
@@ -181,7 +182,7 @@ export async function listFindings(context: RequestContext, rawQuery: unknown, n
     }),
     total,
     page: query.page,
-    pageSize: FINDINGS_PAGE_SIZE,
+    pageSize,
     query,
     summary: { open, accepted, resolved },
     rules: RULES.map((rule) => ({ id: rule.id, title: rule.title })),

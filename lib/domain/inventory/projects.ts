@@ -75,7 +75,9 @@ function toProjectSummary(row: Prisma.ProjectGetPayload<object> & { _count: { ma
   };
 }
 
-export async function listProjects(context: RequestContext, rawQuery: unknown): Promise<ActionResult<ProjectPage>> {
+/** `pageSize`: the REST API's `limit` (the page's default otherwise). */
+export async function listProjects(context: RequestContext, rawQuery: unknown, options: { pageSize?: number } = {}): Promise<ActionResult<ProjectPage>> {
+  const pageSize = options.pageSize ?? PROJECTS_PAGE_SIZE;
   const scope = readableProjects(context);
   if (!scope) return fail('forbidden', 'You do not have permission to see projects.');
   const query = projectListQuerySchema.parse(rawQuery ?? {});
@@ -94,8 +96,8 @@ export async function listProjects(context: RequestContext, rawQuery: unknown): 
       where,
       include: { _count: { select: { machineUsers: { where: LIVE_MACHINE_USER } } } },
       orderBy: orderFor(query.sort, query.dir),
-      skip: (query.page - 1) * PROJECTS_PAGE_SIZE,
-      take: PROJECTS_PAGE_SIZE,
+      skip: (query.page - 1) * pageSize,
+      take: pageSize,
     }),
     db.project.count({ where }),
   ]);
@@ -103,7 +105,7 @@ export async function listProjects(context: RequestContext, rawQuery: unknown): 
     projects: rows.map(toProjectSummary),
     total,
     page: query.page,
-    pageSize: PROJECTS_PAGE_SIZE,
+    pageSize,
     query,
   });
 }

@@ -98,7 +98,9 @@ function machineUserOrder(sort: MachineUserListSort, dir: 'asc' | 'desc'): Prism
   }
 }
 
-export async function listMachineUsers(context: RequestContext, rawQuery: unknown): Promise<ActionResult<MachineUserPage>> {
+/** `pageSize`: the REST API's `limit` (the page's default otherwise). */
+export async function listMachineUsers(context: RequestContext, rawQuery: unknown, options: { pageSize?: number } = {}): Promise<ActionResult<MachineUserPage>> {
+  const pageSize = options.pageSize ?? MACHINE_USERS_PAGE_SIZE;
   const scope = readableScope(context);
   if (!scope) return fail('forbidden', 'You do not have permission to see machine users.');
   const query = machineUserListQuerySchema.parse(rawQuery ?? {});
@@ -122,10 +124,10 @@ export async function listMachineUsers(context: RequestContext, rawQuery: unknow
   };
   const db = getDb();
   const [rows, total] = await Promise.all([
-    db.machineUser.findMany({ where, include: summaryInclude, orderBy: machineUserOrder(query.sort, query.dir), skip: (query.page - 1) * MACHINE_USERS_PAGE_SIZE, take: MACHINE_USERS_PAGE_SIZE }),
+    db.machineUser.findMany({ where, include: summaryInclude, orderBy: machineUserOrder(query.sort, query.dir), skip: (query.page - 1) * pageSize, take: pageSize }),
     db.machineUser.count({ where }),
   ]);
-  return ok({ machineUsers: rows.map(toSummary), total, page: query.page, pageSize: MACHINE_USERS_PAGE_SIZE, query });
+  return ok({ machineUsers: rows.map(toSummary), total, page: query.page, pageSize, query });
 }
 
 export interface TimelineEvent {

@@ -161,6 +161,15 @@ export async function getMachineUserTokens(context: RequestContext, machineUserI
   });
 }
 
+/** One token record, for those who may read its project's tokens (the same answer for unknown and not yours). */
+export async function getToken(context: RequestContext, tokenId: string): Promise<ActionResult<TokenRecordView>> {
+  if (!/^[0-9a-f-]{36}$/i.test(tokenId)) return fail('not_found', 'There is no such token.');
+  const row = await getDb().apiToken.findUnique({ where: { id: tokenId }, include: tokenInclude });
+  if (!row || !authorize(context.actor, 'token.read', { projectId: row.machineUser.project.id }).allowed) return fail('not_found', 'There is no such token.');
+  const [view] = await toTokenViews([row]);
+  return ok(view!);
+}
+
 /** One push's progress, polled while it runs. */
 export async function getPushRun(context: RequestContext, runId: string): Promise<ActionResult<PushRunView | null>> {
   if (!/^[0-9a-f-]{36}$/i.test(runId)) return fail('not_found', 'There is no such push.');
@@ -208,7 +217,8 @@ function tokenOrder(sort: TokenListSort, dir: 'asc' | 'desc'): Prisma.ApiTokenOr
  * Every token record the actor may read, searched (token name, machine user's address, project
  * title), filtered (status, overdue, project, drift), sorted and paginated in SQL.
  */
-export async function listTokens(context: RequestContext, rawQuery: unknown): Promise<ActionResult<TokenPage>> {
+export async function listTokens(context: RequestContext, rawQuery: unknown, options: { pageSize?: number } = {}): Promise<ActionResult<TokenPage>> {
+  const pageSize = options.pageSize ?? TOKENS_PAGE_SIZE;
   const rule = ruleFor(context.actor.role, 'token.read');
   if (rule === 'deny') return fail('forbidden', 'You do not have permission to see tokens.');
   const query = tokenListQuerySchema.parse(rawQuery ?? {});
@@ -233,10 +243,10 @@ export async function listTokens(context: RequestContext, rawQuery: unknown): Pr
   };
   const db = getDb();
   const [rows, total] = await Promise.all([
-    db.apiToken.findMany({ where, include: tokenInclude, orderBy: tokenOrder(query.sort, query.dir), skip: (query.page - 1) * TOKENS_PAGE_SIZE, take: TOKENS_PAGE_SIZE }),
+    db.apiToken.findMany({ where, include: tokenInclude, orderBy: tokenOrder(query.sort, query.dir), skip: (query.page - 1) * pageSize, take: pageSize }),
     db.apiToken.count({ where }),
   ]);
-  return ok({ tokens: await toTokenViews(rows), total, page: query.page, pageSize: TOKENS_PAGE_SIZE, query });
+  return ok({ tokens: await toTokenViews(rows), total, page: query.page, pageSize, query });
 }
 
 export interface LookupResult {

@@ -1,0 +1,80 @@
+// Errors of the REST API as RFC 9457 problem details (`application/problem+json`): the app's error
+// vocabulary (lib/errors.ts) as the stable `code`, a `detail` written by Keywarden (never a copy of
+// the request: no value, no field name the caller made up), and per-field messages keyed by the
+// schema's own field names.
+import { z } from 'zod';
+import { HTTP_STATUS, type ErrorBody, type ErrorCode } from '@/lib/errors';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** Codes beyond lib/errors.ts that only HTTP has (a body too large, the wrong media type). */
+export type ApiErrorCode = ErrorCode | 'payload_too_large' | 'unsupported_media_type';
+
+const API_STATUS: Record<ApiErrorCode, number> = { ...HTTP_STATUS, payload_too_large: 413, unsupported_media_type: 415 };
+
+const TITLES: Record<ApiErrorCode, string> = {
+  unauthenticated: 'Authentication required',
+  forbidden: 'Forbidden',
+  invalid_input: 'Invalid request',
+  not_found: 'Not found',
+  conflict: 'Conflict',
+  rate_limited: 'Too many requests',
+  internal: 'Internal error',
+  payload_too_large: 'Request body too large',
+  unsupported_media_type: 'Unsupported media type',
+};
+
+export const API_ERROR_CODES = Object.keys(API_STATUS) as [ApiErrorCode, ...ApiErrorCode[]];
+
+export const problemSchema = z
+  .object({
+    type: z.string().meta({ description: 'A URI reference naming the kind of problem: `/api/docs#errors`.' }),
+    title: z.string(),
+    status: z.int().min(400).max(599),
+    code: z.enum(API_ERROR_CODES).meta({ description: 'Stable machine-readable code.' }),
+    detail: z.string().meta({ description: 'For people; never repeats the request.' }),
+    field_errors: z.record(z.string(), z.array(z.string())).optional().meta({ description: 'Messages per field of the request (`body`, `query` or a field name).' }),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details.' });
+
+export type Problem = z.infer<typeof problemSchema>;
+
+export function statusOf(code: ApiErrorCode): number {
+  return API_STATUS[code];
+}
+
+export function problemResponse(code: ApiErrorCode, detail: string, options: { fieldErrors?: Record<string, string[]>; headers?: Record<string, string> } = {}): Response {
+  const status = API_STATUS[code];
+  const body: Problem = { type: '/api/docs#errors', title: TITLES[code], status, code, detail, ...(options.fieldErrors ? { field_errors: options.fieldErrors } : {}) };
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Cache-Control': 'no-store', ...options.headers },
+  });
+}
+
+/** A domain error as a problem. */
+export function problemOf(error: ErrorBody, headers?: Record<string, string>): Response {
+  return problemResponse(error.code, error.message, { fieldErrors: error.fieldErrors, headers });
+}
+
+/**
+ * Zod issues as field errors that repeat nothing of the request: the key is the schema's own field
+ * (a path through a strict schema names only fields it knows); an unknown field is reported without
+ * its name, and messages are the schemas' own (zod's defaults name types and limits, not values).
+ */
+export function safeFieldErrors(where: 'body' | 'query' | 'path', issues: readonly z.core.$ZodIssue[]): Record<string, string[]> {
+  const result: Record<string, string[]> = {};
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      (result[where] ??= []).push(where === 'query' ? 'Unknown query parameters are not accepted.' : 'Unknown fields are not accepted.');
+      continue;
+    }
+    if (issue.code === 'invalid_union' || issue.code === 'custom') {
+      (result[issue.path.map(String).join('.') || where] ??= []).push(issue.message);
+      continue;
+    }
+    const key = issue.path.map(String).join('.') || where;
+    (result[key] ??= []).push(issue.message);
+  }
+  return result;
+}
