@@ -30,8 +30,9 @@ describe('role-matrix.json', () => {
     expect(ACTIONS.filter((action) => ruleFor('admin', action) !== 'allow')).toEqual([]);
   });
 
-  it('lets reviewers change nothing but their own sign-offs (SECURITY.md A2, issue 15)', () => {
-    expect(ACTIONS.filter((action) => isMutation(action) && ruleFor('reviewer', action) !== 'deny')).toEqual(['campaign.sign_off']);
+  it('lets reviewers change nothing but their own sign-offs and their own API keys (SECURITY.md A2, issues 15 and 16)', () => {
+    // A reviewer's API key is itself read-only: its role is the reviewer's (lib/domain/api-keys.ts).
+    expect(ACTIONS.filter((action) => isMutation(action) && ruleFor('reviewer', action) !== 'deny').sort()).toEqual(['api_key.manage', 'campaign.sign_off']);
   });
 });
 
