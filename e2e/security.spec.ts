@@ -211,6 +211,12 @@ test('the session cookie is set with HttpOnly and SameSite=Lax on the wire', asy
   expect(setCookie).toMatch(/;\s*Path=\//i);
 });
 
+test('idle connections are kept alive longer than a load balancer’s idle timeout', async ({ request }) => {
+  // Node's default (5 s) let a client reuse a connection just as the server closed it: a reset.
+  const response = await request.get('/api/health');
+  expect(response.headers()['keep-alive']).toBe('timeout=65');
+});
+
 test('/api/health reports a healthy sandbox on PGlite and reveals no secret', async ({ request, server, newApiClient }) => {
   const response = await request.get('/api/health');
   expect(response.status()).toBe(200);

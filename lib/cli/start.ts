@@ -32,6 +32,9 @@ function loadConfig(): Config {
   }
 }
 
+/** How long an idle keep-alive connection is kept (see the server below). */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 async function main(): Promise<void> {
   const config = loadConfig();
   ensureSecrets(config);
@@ -70,6 +73,11 @@ async function main(): Promise<void> {
     );
     void handleRequest(request, response);
   });
+  // Idle keep-alive connections stay open longer than a load balancer's or client's own idle timeout
+  // (60 s is common): with Node's 5 s default, a client reusing a connection just as the server
+  // closes it gets a reset — seen as ECONNRESET in the suite, and as 502s behind a proxy.
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
   server.on('error', (error) => {
     logger.error('Keywarden cannot listen', { error, host: config.host, port: config.port });
     process.exit(1);
