@@ -6,6 +6,7 @@ import { Prisma } from '@/lib/db';
 import { escapeLike } from '@/lib/db/like';
 import { CLI_TOKEN_VARIABLE } from '@/lib/platformsh';
 import { AGE_BUCKET_DAYS, OWNER_DISABLED, type InventoryQuery, type InventoryRoleFilter, type InventorySort } from '@/lib/review/inventory-query';
+import { latestStepsSql } from '../tokens/holdings-sql';
 
 const DAY_MS = 86_400_000;
 /** Sorts on a time or a count put rows without one last in both directions: past any real value. */
@@ -167,12 +168,8 @@ export function tokensOf(machineUserIds: readonly string[], query: Pick<Inventor
  */
 export function holdingsOf(projectIds: readonly string[], tokenIds: readonly string[]): Prisma.Sql {
   return Prisma.sql`
-    SELECT h.token_id::text AS token_id, h.environment_id, h.environment_type FROM (
-      SELECT DISTINCT ON (s.project_id, s.environment_id) s.project_id, s.environment_id, s.environment_type, s.operation, r.token_id
-      FROM push_steps s JOIN push_runs r ON r.id = s.run_id
-      WHERE s.status = 'succeeded' AND s.project_id IN (${Prisma.join([...projectIds])})
-      ORDER BY s.project_id, s.environment_id, s.updated_at DESC
-    ) h
+    SELECT h.token_id::text AS token_id, h.environment_id, h.environment_type
+    FROM (${latestStepsSql(Prisma.sql`s.project_id IN (${Prisma.join([...projectIds])})`)}) h
     WHERE h.operation IS DISTINCT FROM 'delete' AND h.token_id IN (${Prisma.join(tokenIds.map((id) => Prisma.sql`${id}::uuid`))})
     ORDER BY h.environment_id`;
 }

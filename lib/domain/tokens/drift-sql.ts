@@ -2,6 +2,7 @@
 // `drift.variable` rule. No 'server-only' marker: the engine also runs in the background sync job.
 import { Prisma } from '@/lib/db';
 import { CLI_TOKEN_VARIABLE } from '@/lib/platformsh';
+import { latestStepsSql } from './holdings-sql';
 
 export const inScope = (column: Prisma.Sql, projectIds: string[] | null) =>
   projectIds === null ? Prisma.sql`TRUE` : projectIds.length === 0 ? Prisma.sql`FALSE` : Prisma.sql`${column} IN (${Prisma.join(projectIds)})`;
@@ -13,12 +14,7 @@ export const inScope = (column: Prisma.Sql, projectIds: string[] | null) =>
  */
 export function driftedTokensSql(projectIds: string[] | null): Prisma.Sql {
   return Prisma.sql`
-    SELECT DISTINCT h.token_id FROM (
-      SELECT DISTINCT ON (s.project_id, s.environment_id) s.project_id, s.environment_id, s.operation, s.updated_at, r.token_id
-      FROM push_steps s JOIN push_runs r ON r.id = s.run_id
-      WHERE s.status = 'succeeded' AND ${inScope(Prisma.sql`s.project_id`, projectIds)}
-      ORDER BY s.project_id, s.environment_id, s.updated_at DESC
-    ) h
+    SELECT DISTINCT h.token_id FROM (${latestStepsSql(inScope(Prisma.sql`s.project_id`, projectIds))}) h
     JOIN projects p ON p.id = h.project_id
     WHERE h.operation IS DISTINCT FROM 'delete' AND p.last_synced_at > h.updated_at
       AND NOT EXISTS (

@@ -2,6 +2,7 @@
 // the same thing in every rule.
 import { Prisma } from '@/lib/db';
 import { CLI_TOKEN_VARIABLE } from '@/lib/platformsh';
+import { latestStepsSql as latestSteps } from '../../tokens/holdings-sql';
 import type { EvidenceValue, Queryable, RuleHit } from '../types';
 
 /** Machine users that exist on Platform.sh or are on their way there (not cancelled, not removed). */
@@ -10,17 +11,8 @@ export const LIVE_MACHINE_USER_STATES = ['invited', 'active', 'expired', 'error'
 export const isLiveMachineUser = (alias: string) =>
   Prisma.sql`${Prisma.raw(alias)}.state::text IN (${Prisma.join([...LIVE_MACHINE_USER_STATES])})`;
 
-/**
- * What each environment holds by Keywarden's journal (holders.ts, in SQL): the latest succeeded
- * step of any run decides; a `delete` step means Keywarden cleared it. Columns: project_id,
- * environment_id, environment_type, operation, updated_at, token_id, visible_build.
- */
-export const latestStepsSql = Prisma.sql`
-  SELECT DISTINCT ON (s.project_id, s.environment_id)
-    s.project_id, s.environment_id, s.environment_type, s.operation, s.updated_at, r.token_id, r.visible_build
-  FROM push_steps s JOIN push_runs r ON r.id = s.run_id
-  WHERE s.status = 'succeeded'
-  ORDER BY s.project_id, s.environment_id, s.updated_at DESC`;
+/** What each environment holds by Keywarden's journal, over every project (holdings-sql.ts). */
+export const latestStepsSql = latestSteps();
 
 /** The CLI token variables set on an environment or the project itself (inherited copies aside). */
 export const ownTokenVariablesSql = Prisma.sql`
