@@ -37,7 +37,7 @@ export async function asSignedInUser<T>(action: Action, run: (context: RequestCo
  * outright (a failed step can still have recorded something). The findings are then recomputed
  * before the action answers, so that the next page load shows them (issue 15 §2).
  */
-function mayHaveWritten(action: Action, result: ActionResult<unknown>): boolean {
+export function mayHaveWritten(action: Action, result: ActionResult<unknown>): boolean {
   if (!isMutation(action)) return false;
   return result.ok || !['unauthenticated', 'forbidden', 'invalid_input'].includes(result.error.code);
 }

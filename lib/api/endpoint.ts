@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { isAppError, type ErrorBody } from '@/lib/errors';
 import { logger } from '@/lib/logger';
 import { authenticateRequest, type Authenticated } from './authenticate';
+import { idempotencyKeyOf, runIdempotently } from './idempotency';
 import { problemOf, problemResponse, safeFieldErrors } from './problem';
 
 /** Larger than any body of this API (a name and a number); far below the server's 1 MB gate. */
@@ -16,7 +17,7 @@ export type ApiAnswer = { ok: true; status?: number; body: unknown; headers?: Re
 type AnyObject = z.ZodObject<z.core.$ZodLooseShape>;
 
 export interface Endpoint<P extends AnyObject = AnyObject, Q extends AnyObject = AnyObject, B extends AnyObject = AnyObject> {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** OpenAPI path template, e.g. `/api/v1/projects/{projectId}`. */
   path: string;
   operationId: string;
@@ -28,11 +29,19 @@ export interface Endpoint<P extends AnyObject = AnyObject, Q extends AnyObject =
   params?: P;
   query?: Q;
   body?: B;
-  response: { status: 200 | 201; schema: z.ZodType; description: string };
+  /** The body may be left out (a DELETE's options): absent, it is validated as `{}`. */
+  bodyOptional?: boolean;
+  /**
+   * A POST that creates: an `Idempotency-Key` header makes a retry return the first answer instead
+   * of executing again (lib/api/idempotency.ts).
+   */
+  idempotent?: boolean;
+  /** 202: accepted, continuing in the background; the answer's `Location` is the run to poll. */
+  response: { status: 200 | 201 | 202; schema: z.ZodType; description: string };
   /** Extra media types of the success answer (NDJSON). */
   alternatives?: Record<string, { schema: z.ZodType }>;
   /** The refusals this operation can answer with, besides 401 and 429 (which every one can). */
-  errors: (400 | 403 | 404 | 409 | 413 | 415)[];
+  errors: (400 | 403 | 404 | 409 | 413 | 415 | 422 | 503)[];
   handle: (input: { auth: Authenticated; params: z.output<P>; query: z.output<Q>; body: z.output<B>; request: Request }) => Promise<ApiAnswer>;
 }
 
@@ -92,13 +101,20 @@ export function routeHandler(endpoint: Endpoint) {
 
       let body: Record<string, unknown> = {};
       if (endpoint.body) {
-        const read = await readJsonBody(request);
+        // An optional body left out: no media type and nothing sent (anything sent must be JSON).
+        const absent = endpoint.bodyOptional && !request.headers.get('content-type') && (await request.clone().text()) === '';
+        const read = absent ? ({ ok: true, value: {} } as const) : await readJsonBody(request);
         if (!read.ok) return read.response;
         const parsed = endpoint.body.safeParse(read.value);
         if (!parsed.success) return problemResponse('invalid_input', 'Some fields of the body are not valid.', { fieldErrors: safeFieldErrors('body', parsed.error.issues) });
         body = parsed.data;
       }
-      return toResponse(await endpoint.handle({ auth: auth.data, params: params.data, query: query.data, body, request }));
+      const execute = async () => toResponse(await endpoint.handle({ auth: auth.data, params: params.data, query: query.data, body, request }));
+      if (!endpoint.idempotent) return await execute();
+      const key = idempotencyKeyOf(request);
+      if (!key.ok) return key.response;
+      if (key.key === null) return await execute();
+      return await runIdempotently({ userId: auth.data.context.actor.id, key: key.key, operationId: endpoint.operationId, params: params.data, body }, execute);
     } catch (error) {
       if (isAppError(error)) return problemOf(error.toBody());
       logger.error('REST API request failed', { operation: endpoint.operationId, error });

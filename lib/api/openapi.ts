@@ -4,6 +4,8 @@
 import 'server-only';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { API_KEY_MAX_DAYS } from '@/lib/validations/limits';
+import { z } from 'zod';
+import { IDEMPOTENCY_TTL_HOURS } from './idempotency';
 import { OPERATIONS } from './operations';
 import { problemSchema, PROBLEM_CONTENT_TYPE } from './problem';
 
@@ -15,10 +17,26 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: 'The resource is not in a state that allows this (`conflict`).',
   413: 'The body is too large (`payload_too_large`).',
   415: 'The body is not JSON (`unsupported_media_type`).',
+  422: 'The Idempotency-Key was used for another request (`idempotency_key_reused`).',
+  503: 'Keywarden has no connection to the Platform.sh API (`unavailable`); see Retry-After.',
   429: 'Too many failed API key attempts from this address (`rate_limited`); see Retry-After.',
 };
 
 const problem = (status: number) => ({ description: ERROR_DESCRIPTIONS[status] ?? 'Error.', content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } } });
+
+const idempotencyHeader = z.object({
+  'Idempotency-Key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/)
+    .optional()
+    .meta({
+      description: `Makes a retry safe: the first request with a key is executed, a retry by the same caller with the same key and the same request gets the first answer again (with \`Idempotent-Replayed: true\`) and executes nothing. The same key with another request: 422; while the first still runs: 409. Keys expire after ${IDEMPOTENCY_TTL_HOURS} hours.`,
+    }),
+});
+
+const locationHeader = (status: 201 | 202) => ({
+  Location: { description: status === 202 ? 'The run to poll.' : 'The created resource.', schema: { type: 'string' as const } },
+});
 
 export function buildOpenApiDocument(version: string) {
   const paths: ZodOpenApiPathsObject = {};
@@ -29,14 +47,19 @@ export function buildOpenApiDocument(version: string) {
       description: endpoint.description,
       tags: [endpoint.tag],
       security: endpoint.auth === 'session' ? [{ session: [] }] : [{ apiKey: [] }, { session: [] }],
-      requestParams: { ...(endpoint.params ? { path: endpoint.params } : {}), ...(endpoint.query ? { query: endpoint.query } : {}) },
-      ...(endpoint.body ? { requestBody: { required: true, content: { 'application/json': { schema: endpoint.body } } } } : {}),
+      requestParams: {
+        ...(endpoint.params ? { path: endpoint.params } : {}),
+        ...(endpoint.query ? { query: endpoint.query } : {}),
+        ...(endpoint.idempotent ? { header: idempotencyHeader } : {}),
+      },
+      ...(endpoint.body ? { requestBody: { required: !endpoint.bodyOptional, content: { 'application/json': { schema: endpoint.body } } } } : {}),
       responses: {
         [String(endpoint.response.status)]: {
           description: endpoint.response.description,
+          ...(endpoint.response.status === 201 || endpoint.response.status === 202 ? { headers: locationHeader(endpoint.response.status) } : {}),
           content: { 'application/json': { schema: endpoint.response.schema }, ...endpoint.alternatives },
         },
-        ...Object.fromEntries([...new Set([...endpoint.errors, 401, 429])].sort().map((status) => [String(status), problem(status)])),
+        ...Object.fromEntries([...new Set([...endpoint.errors, 401, 429, ...(endpoint.idempotent ? [409, 422] : [])])].sort().map((status) => [String(status), problem(status)])),
       },
     };
     paths[endpoint.path] = { ...paths[endpoint.path], [endpoint.method.toLowerCase()]: operation };

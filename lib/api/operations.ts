@@ -41,6 +41,7 @@ import {
 } from './dto';
 import { defineEndpoint, type Endpoint } from './endpoint';
 import { listSchema, nextCursor, pageOf, paginationQuery } from './pagination';
+import { WRITE_OPERATIONS } from './write-operations';
 
 const uuid = (description: string) => z.uuid().meta({ description });
 const search = z.string().max(100).optional().meta({ description: 'Search words, as in the dashboard’s search box.' });
@@ -343,4 +344,5 @@ export const OPERATIONS: Record<string, Endpoint> = {
   createApiKey: createApiKeyEndpoint,
   getApiKey: getApiKeyEndpoint,
   revokeApiKey: revokeApiKeyEndpoint,
+  ...WRITE_OPERATIONS,
 };

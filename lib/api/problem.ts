@@ -7,10 +7,14 @@ import { HTTP_STATUS, type ErrorBody, type ErrorCode } from '@/lib/errors';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-/** Codes beyond lib/errors.ts that only HTTP has (a body too large, the wrong media type). */
-export type ApiErrorCode = ErrorCode | 'payload_too_large' | 'unsupported_media_type';
+/**
+ * Codes beyond lib/errors.ts that only HTTP has: a body too large, the wrong media type, an
+ * Idempotency-Key reused for another request (422, as the IETF Idempotency-Key draft says), no
+ * connection to Platform.sh for an operation that needs one (503).
+ */
+export type ApiErrorCode = ErrorCode | 'payload_too_large' | 'unsupported_media_type' | 'idempotency_key_reused' | 'unavailable';
 
-const API_STATUS: Record<ApiErrorCode, number> = { ...HTTP_STATUS, payload_too_large: 413, unsupported_media_type: 415 };
+const API_STATUS: Record<ApiErrorCode, number> = { ...HTTP_STATUS, payload_too_large: 413, unsupported_media_type: 415, idempotency_key_reused: 422, unavailable: 503 };
 
 const TITLES: Record<ApiErrorCode, string> = {
   unauthenticated: 'Authentication required',
@@ -22,6 +26,8 @@ const TITLES: Record<ApiErrorCode, string> = {
   internal: 'Internal error',
   payload_too_large: 'Request body too large',
   unsupported_media_type: 'Unsupported media type',
+  idempotency_key_reused: 'Idempotency key reused',
+  unavailable: 'Service unavailable',
 };
 
 export const API_ERROR_CODES = Object.keys(API_STATUS) as [ApiErrorCode, ...ApiErrorCode[]];

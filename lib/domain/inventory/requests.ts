@@ -45,11 +45,24 @@ export interface SyncRunView {
 const MAX_FAILURES_SHOWN = 50;
 
 /** The latest run (running or finished), or null before the first sync. */
-export async function getLatestSyncRun(context: RequestContext): Promise<ActionResult<SyncRunView | null>> {
+export function getLatestSyncRun(context: RequestContext): Promise<ActionResult<SyncRunView | null>> {
+  return readSyncRun(context, null);
+}
+
+/** One run by its id (the REST API's `GET /api/v1/syncs/{id}`), or not_found. */
+export async function getSyncRun(context: RequestContext, runId: string): Promise<ActionResult<SyncRunView>> {
+  if (!/^[0-9a-f-]{36}$/i.test(runId)) return fail('not_found', 'There is no such sync.');
+  const result = await readSyncRun(context, runId);
+  if (!result.ok) return result;
+  return result.data ? ok(result.data) : fail('not_found', 'There is no such sync.');
+}
+
+async function readSyncRun(context: RequestContext, runId: string | null): Promise<ActionResult<SyncRunView | null>> {
   if (!authorize(context.actor, 'dashboard.read').allowed) return fail('forbidden', 'You do not have permission to see the inventory.');
   // An onboarder sees the failures of their own projects only (filtered in SQL, before the limit).
   const failureScope = ruleFor(context.actor.role, 'project.read') === 'allow' ? {} : { projectId: { in: [...context.actor.projectIds] } };
   const run = await getDb().syncRun.findFirst({
+    where: runId === null ? {} : { id: runId },
     orderBy: { startedAt: 'desc' },
     include: {
       requestedBy: { select: { email: true } },

@@ -31,6 +31,11 @@ export interface TokenDeps {
   fingerprintKey: string;
   /** Environments pushed to at once (PUSH_CONCURRENCY unless a benchmark compares). */
   pushConcurrency?: number;
+  /**
+   * Told when a run's intent is committed and its steps are about to run (record, rotate, resume):
+   * the REST API answers 202 then, while the push goes on in this process (lib/api/write-operations.ts).
+   */
+  onRunStarted?: (run: { runId: string; tokenId: string }) => void;
 }
 
 /** Environments pushed to at once (each push redeploys its environment; Platform.sh paces them too). */
@@ -390,6 +395,7 @@ export async function executeRun(context: RequestContext, deps: TokenDeps, run: 
   const db = getDb();
   const pushRun = await db.pushRun.findUniqueOrThrow({ where: { id: run.runId }, include: { steps: true, machineUser: true } });
   const unfinished = pushRun.steps.filter((step) => step.status !== 'succeeded');
+  deps.onRunStarted?.({ runId: run.runId, tokenId: run.tokenId });
   const stopHeartbeat = keepRunAlive(db, run.runId);
   try {
     await mapWithConcurrency(unfinished, deps.pushConcurrency ?? PUSH_CONCURRENCY, (step) => runStep(deps.dashboard, step, run.token, pushRun.visibleBuild));
