@@ -10,8 +10,10 @@
 // The stored answer is one the API gave: it never holds a token value (answers carry the last four).
 //
 // Concurrency: the key is claimed by inserting its row before executing; the unique constraint on
-// (user, key) lets one of two simultaneous requests in, on PGlite and PostgreSQL alike. An answer
-// of 500 or above releases the key (the API's 5xx says nothing was changed: retry).
+// (user, key) lets one of two simultaneous requests in, on PGlite and PostgreSQL alike. Only a
+// success is kept: a refusal (4xx: invalid, forbidden, a push already running…) or a failure (5xx)
+// changed nothing, so it releases the key and a retry is judged afresh — and a refused caller leaves
+// no row behind.
 import 'server-only';
 import { createHmac } from 'node:crypto';
 import { getConfig } from '@/lib/config';
@@ -98,7 +100,7 @@ export async function runIdempotently(
     await db.idempotencyKey.delete({ where: { id: claimedId } }).catch(() => undefined);
     throw error;
   }
-  if (response.status >= 500) {
+  if (!response.ok) {
     await db.idempotencyKey.delete({ where: { id: claimedId } });
     return response;
   }

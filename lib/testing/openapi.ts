@@ -15,7 +15,9 @@ const pointer = (part: string) => part.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** The document's path template matching a concrete path (`/api/v1/projects/abc` → `/api/v1/projects/{projectId}`). */
 export function templateOf(path: string): string {
-  for (const template of Object.keys(OPENAPI_DOCUMENT.paths ?? {})) {
+  // A static segment wins over a parameter (`/projects/sync` is not the project "sync"), as in the router.
+  const templates = Object.keys(OPENAPI_DOCUMENT.paths ?? {}).sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0));
+  for (const template of templates) {
     const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`);
     if (pattern.test(path)) return template;
   }
