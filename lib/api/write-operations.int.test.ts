@@ -6,6 +6,7 @@
 // revoked and expired keys; Idempotency-Key replay, reuse and concurrency; and the canary — token
 // values sent in bodies appear in no answer, no audit row, no table.
 import { randomBytes, randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getConfig } from '@/lib/config';
 import { getSecrets } from '@/lib/config/secrets';
@@ -324,6 +325,51 @@ describe.each(TEST_DATABASE_KINDS)('REST API v1 write operations on %s', (kind) 
     const resumed = await call('resumePush', { key: keys.admin, params: { id: randomUUID() }, body: { token: canary } });
     expectProblem(resumed, 403, 'forbidden');
     expect(await call('offboardMachineUser', { key: keys.admin, params: { id: machineUserId }, rawBody: 'revoke', headers: { 'content-type': 'text/plain' } })).toMatchObject({ status: 415 });
+  });
+
+  it('answers 503 without a connection to Platform.sh, audited, nothing changed', async () => {
+    const holder = globalThis as { keywardenDashboardClient?: { dispose(): void }; keywardenSandboxEndpoint?: unknown };
+    const endpoint = holder.keywardenSandboxEndpoint;
+    holder.keywardenDashboardClient?.dispose();
+    delete holder.keywardenDashboardClient;
+    delete holder.keywardenSandboxEndpoint;
+    try {
+      const before = await world.db.machineUser.count();
+      const seq = await lastAuditSeq(world.db);
+      const answer = await call('inviteMachineUser', { key: keys.admin, body: { project_id: TOOLS, email: machineEmail('offline'), purpose: 'ci_tests', owner_email: emails.admin } });
+      expectProblem(answer, 503, 'unavailable');
+      expect(answer.headers.get('retry-after')).toBe('60');
+      expect(await world.db.machineUser.count()).toBe(before);
+      expect((await auditEventsSince(world.db, seq)).map((row) => [row.action, row.outcome])).toEqual([['machine_user.invite', 'failed']]);
+    } finally {
+      holder.keywardenSandboxEndpoint = endpoint;
+    }
+  });
+
+  it('never answers 500 nor echoes input to fuzzed bodies', async () => {
+    const { machineUserId } = await pushedMachineUser(world, TOOLS, [], 'fuzzing');
+    const marker = fc.string({ minLength: 16, maxLength: 40 }).filter((text) => /^[A-Za-z0-9]+$/.test(text)).map((text) => `Q${text}Z`);
+    const environment = environmentsOf(TOOLS).at(-1)!;
+    await fc.assert(
+      fc.asyncProperty(marker, fc.constantFrom('token', 'name', 'environments', 'rotate_by', 'replace_foreign', 'visible_build', 'extra'), fc.constantFrom('string', 'number', 'nested', 'array'), async (value, field, shape) => {
+        canaries.push(value);
+        const body: Record<string, unknown> = { token: value, name: 'fuzz', environments: [environment] };
+        body[field] = shape === 'string' ? value : shape === 'number' ? -1 : shape === 'array' ? [value, value] : { [value]: value };
+        const answer = await call('recordToken', { key: keys.admin, params: { id: machineUserId }, body });
+        expect(answer.status).toBeLessThan(500);
+        expect(answer.text).not.toContain(value);
+      }),
+      { numRuns: 20 },
+    );
+    await fc.assert(
+      fc.asyncProperty(marker, fc.constantFrom('project_id', 'email', 'purpose', 'owner_email', 'environment_type_roles', 'override_reason', 'extra'), async (value, field) => {
+        const body: Record<string, unknown> = { project_id: TOOLS, email: machineEmail('fuzz'), purpose: 'custom', owner_email: emails.admin, [field]: field === 'environment_type_roles' ? { production: value } : value };
+        const answer = await call('inviteMachineUser', { key: keys.reviewer, body });
+        expect(answer.status).toBeLessThan(500);
+        if (answer.status >= 400) expect(answer.text).not.toContain(value);
+      }),
+      { numRuns: 15 },
+    );
   });
 
   it('never lets a token value sent in a body reach an answer, the audit log or a table', async () => {
