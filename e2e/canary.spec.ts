@@ -4,7 +4,8 @@
 // controls (faults on), with its own data directory and temp directory. It drives the token flows
 // with a checksummed canary token — a validation error, a push where Platform.sh answers 500 with
 // the request echoed back and another where it never answers (the deadline), a crash (SIGKILL) in
-// the middle of a resumed push, a restart and the resume, the leaked-token lookup, sign-out — then
+// the middle of a resumed push, a restart and the resume, the leaked-token lookup, the REST API's
+// answers to the token in JSON bodies (a lookup and refusals), sign-out — then
 // searches every sink for the canary in raw, JSON-escaped, URL-encoded, hex and base64 forms:
 // the server's stdout and stderr, the database files and a dump of every table, the temp
 // directory, `.next/`, every response body and URL the browser saw, and the browser's storage.
@@ -218,6 +219,21 @@ test('T1: the canary token is in no sink after success, a validation error, an e
     await lookup.getByLabel('Suspicious string').fill(canary);
     await lookup.getByRole('button', { name: 'Look up' }).click();
     await expect(lookup.getByRole('status')).toContainText(email);
+
+    // 5b. The REST API with the same session (Keywarden's Origin): the lookup, a refusal for an
+    //     unknown field beside the token, the token recorded again (409), a resume of no run (403).
+    //     Their answers join the scanned response bodies.
+    const apiHeaders = { Origin: baseURL };
+    const apiCalls = [
+      context.request.post('/api/v1/tokens/lookup', { headers: apiHeaders, data: { candidate: canary } }),
+      context.request.post(`/api/v1/machine-users/${machineUserId}/tokens`, { headers: apiHeaders, data: { token: canary, name: 'api', environments: [TARGETS.plain], colour: canary } }),
+      context.request.post(`/api/v1/machine-users/${machineUserId}/tokens`, { headers: apiHeaders, data: { token: canary, name: 'api', environments: [TARGETS.plain] } }),
+      context.request.post(`/api/v1/pushes/${crypto.randomUUID()}/resume`, { headers: apiHeaders, data: { token: canary } }),
+    ];
+    const apiAnswers = [];
+    for (const call of apiCalls) apiAnswers.push(await call);
+    expect(apiAnswers.map((answer) => answer.status())).toEqual([200, 400, 409, 403]);
+    traffic.bodies.push(...(await Promise.all(apiAnswers.map((answer) => answer.text()))));
 
     // 6. No JavaScript, as before hydration: the token forms take nothing and send nothing, and the
     //    URL such a form would have sent before (a GET with the token) is never rendered back.
