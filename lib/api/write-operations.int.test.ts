@@ -75,7 +75,7 @@ async function tokenFromConsole(consoleUrl: string): Promise<string> {
 }
 
 describe.each(TEST_DATABASE_KINDS)('REST API v1 write operations on %s', (kind) => {
-  const world = setUpSandboxWorld(kind);
+  const world = setUpSandboxWorld(kind, { faults: true });
   const keys: Partial<Record<Role, string>> = {};
   const emails: Partial<Record<Role, string>> = {};
   /** Token values sent in bodies: none may reach an answer, the audit log or a table. */
@@ -266,6 +266,36 @@ describe.each(TEST_DATABASE_KINDS)('REST API v1 write operations on %s', (kind) 
     const refusedExecution = await call('markTokenCompromised', { key: keys.reviewer, params: { id: tokenId }, body: { dry_run: false } });
     expectProblem(refusedExecution, 403, 'forbidden');
     expect((await world.db.apiToken.findUniqueOrThrow({ where: { id: tokenId } })).status).toBe('active');
+  });
+
+  it('resumes a partial push with the same token (202, polled), once per Idempotency-Key', async () => {
+    const { machineUserId, platformshUserId } = await pushedMachineUser(world, TOOLS, [], 'resuming');
+    const token = world.sim.store.issueApiToken(platformshUserId, 'resume').token;
+    canaries.push(token);
+    // Two environments with no variable yet: the push creates (POSTs) it, where the fault waits.
+    const [first, second] = environmentsOf(TOOLS).filter((id) => id !== 'main' && !variableOn(TOOLS, id)) as [string, string];
+    world.sim.faults.add({ method: 'POST', path: `/projects/${TOOLS}/environments/${second}/variables`, kind: 'status', status: 500, count: 1 });
+    const recorded = await call('recordToken', { key: keys.admin, params: { id: machineUserId }, body: { token, name: 'resumable', environments: [first, second], replace_foreign: true } });
+    expect(recorded.status, recorded.text).toBe(202);
+    const location = recorded.headers.get('location')!;
+    expect((await pollPush(location, keys.admin!)).status).toBe('partial');
+    const runId = location.split('/').pop()!;
+
+    const idempotencyKey = randomUUID();
+    const resumed = await call('resumePush', { key: keys.admin, params: { id: runId }, body: { token }, headers: { 'idempotency-key': idempotencyKey } });
+    expect(resumed.status, resumed.text).toBe(202);
+    expect(resumed.headers.get('location')).toBe(location);
+    const after = await pollPush(location, keys.admin!);
+    expect(after.status).toBe('succeeded');
+    expect(after.steps.every((step) => step.status === 'succeeded')).toBe(true);
+    expect(variableOn(TOOLS, second)?.value).toBe(token);
+    const writes = world.sim.requestLog.entries.length;
+    const replayed = await call('resumePush', { key: keys.admin, params: { id: runId }, body: { token }, headers: { 'idempotency-key': idempotencyKey } });
+    expect(replayed.text).toBe(resumed.text);
+    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+    expect(world.sim.requestLog.entries.length).toBe(writes);
+    // Without the key, a finished push has nothing to resume.
+    expectProblem(await call('resumePush', { key: keys.admin, params: { id: runId }, body: { token } }), 409, 'conflict');
   });
 
   it('refuses revoked and expired keys with 401, before anything runs', async () => {

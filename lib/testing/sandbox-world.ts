@@ -28,14 +28,15 @@ export interface SandboxWorld {
   admin: RequestContext;
 }
 
-export function setUpSandboxWorld(kind: TestDatabaseKind): SandboxWorld {
+/** `faults`: the simulator's fault injection on (sim.faults), for tests of interrupted pushes. */
+export function setUpSandboxWorld(kind: TestDatabaseKind, options: { faults?: boolean } = {}): SandboxWorld {
   const world = {} as SandboxWorld;
   const clients: PlatformshClient[] = [];
   beforeAll(async () => {
     world.database = await createTestDatabase(kind);
     world.db = world.database.db;
     useDatabaseForTests(world.database);
-    world.sim = await startSimulator({ seed: 'demo', activityDurationMs: 50 });
+    world.sim = await startSimulator({ seed: 'demo', activityDurationMs: 50, faults: options.faults === true });
     setSandboxEndpoint({ apiUrl: new URL(world.sim.url), authUrl: new URL(world.sim.authUrl), apiToken: world.sim.demo!.dashboardToken });
     world.dashboard = simulatorClient(world.sim);
     expect((await runSync(world.db, world.dashboard, { full: true })).outcome.status).toBe('succeeded');
