@@ -3,8 +3,9 @@
 // (sync, invite, sandbox accept, a token from the simulator's Console, record + push, lookup, rotate,
 // roles, compromised, offboard, the audit log), every answer checked against the OpenAPI document;
 // refusals by role (a reviewer; an onboarder outside its projects) audited and changing nothing;
-// revoked and expired keys; Idempotency-Key replay, reuse and concurrency; and the canary — token
-// values sent in bodies appear in no answer, no audit row, no table.
+// revoked and expired keys; Idempotency-Key replay, reuse and concurrency; a partial push resumed;
+// 503 without Platform.sh; fuzzed bodies (no 500, no echo); and the canary — token values sent in
+// bodies appear in no answer, no audit row, no table.
 import { randomBytes, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
