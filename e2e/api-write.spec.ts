@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { APIRequestContext } from '@playwright/test';
 import { expect, test } from './support/test';
-import { createKeyInUi, uniqueKeyName } from './support/api-keys';
+import { createKeyInUi, freeDevelopmentEnvironment, uniqueKeyName } from './support/api-keys';
 
 async function tokenFromConsole(consoleUrl: string): Promise<string> {
   const response = await fetch(consoleUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=e2e' });
@@ -42,19 +42,7 @@ test('a script onboards a machine user with an API key alone', async ({ pageAs, 
     return response;
   };
 
-  // A project with a development environment that holds no token variable.
-  const projects = (await (await api.get('/api/v1/projects?limit=100', { headers: auth })).json()) as { data: { id: string }[] };
-  let target: { projectId: string; environmentId: string } | undefined;
-  for (const { id } of [...projects.data].reverse()) {
-    const project = (await (await api.get(`/api/v1/projects/${id}`, { headers: auth })).json()) as { environments: { id: string; type: string }[]; token_variables: { environment_id: string | null }[] };
-    const free = project.environments.find((environment) => environment.type === 'development' && !project.token_variables.some((variable) => variable.environment_id === environment.id));
-    if (free) {
-      target = { projectId: id, environmentId: free.id };
-      break;
-    }
-  }
-  expect(target).toBeDefined();
-  const { projectId, environmentId } = target!;
+  const { projectId, environmentId } = await freeDevelopmentEnvironment(api, auth, 'last');
   const me = (await (await api.get('/api/v1/api-keys', { headers: auth })).json()) as { data: { owner: { email: string } }[] };
 
   // Invite (idempotent), then accept in sandbox mode.

@@ -1,6 +1,6 @@
 // Settings → API keys, driven from the UI.
 import { randomBytes } from 'node:crypto';
-import type { Page } from '@playwright/test';
+import type { APIRequestContext, Page } from '@playwright/test';
 import { expect, waitForHydration } from './test';
 
 export const uniqueKeyName = (label: string) => `${label} ${randomBytes(4).toString('hex')}`;
@@ -31,4 +31,19 @@ export async function createKeyInUi(page: Page, name: string): Promise<string> {
 /** The row of a key in the keys table, by its name. */
 export function keyRow(page: Page, name: string) {
   return page.getByRole('region', { name: 'API keys table' }).getByRole('row').filter({ hasText: name });
+}
+
+/**
+ * Through the API: a project with a development environment that holds no token variable, searched
+ * from the start or the end of the project list (so that two specs running at once pick apart).
+ */
+export async function freeDevelopmentEnvironment(api: APIRequestContext, headers: Record<string, string>, from: 'first' | 'last'): Promise<{ projectId: string; environmentId: string }> {
+  const projects = (await (await api.get('/api/v1/projects?limit=100', { headers })).json()) as { data: { id: string }[] };
+  const ordered = from === 'first' ? projects.data : [...projects.data].reverse();
+  for (const { id } of ordered) {
+    const project = (await (await api.get(`/api/v1/projects/${id}`, { headers })).json()) as { environments: { id: string; type: string }[]; token_variables: { environment_id: string | null }[] };
+    const free = project.environments.find((environment) => environment.type === 'development' && !project.token_variables.some((variable) => variable.environment_id === environment.id));
+    if (free) return { projectId: id, environmentId: free.id };
+  }
+  throw new Error('No project has a development environment without a token variable');
 }
