@@ -41,6 +41,7 @@ import {
 } from './dto';
 import { defineEndpoint, type Endpoint } from './endpoint';
 import { listSchema, nextCursor, pageOf, paginationQuery } from './pagination';
+import { REVIEW_OPERATIONS } from './review-operations';
 
 const uuid = (description: string) => z.uuid().meta({ description });
 const search = z.string().max(100).optional().meta({ description: 'Search words, as in the dashboard’s search box.' });
@@ -338,6 +339,7 @@ export const OPERATIONS: Record<string, Endpoint> = {
   getToken: getTokenEndpoint,
   getPush: getPushEndpoint,
   listFindings: listFindingsEndpoint,
+  ...REVIEW_OPERATIONS,
   listAuditEvents: auditEndpoint,
   listApiKeys: listApiKeysEndpoint,
   createApiKey: createApiKeyEndpoint,

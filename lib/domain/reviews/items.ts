@@ -48,7 +48,9 @@ export interface ItemPage {
 
 const itemInclude = { decision: true, task: { select: { kind: true, doneAt: true, doneByEmail: true } } } satisfies Prisma.ReviewItemInclude;
 
-export async function listCampaignItems(context: RequestContext, campaignId: string, rawQuery: unknown): Promise<ActionResult<ItemPage>> {
+/** `pageSize`: the REST API's `limit` (the page's default otherwise). */
+export async function listCampaignItems(context: RequestContext, campaignId: string, rawQuery: unknown, options: { pageSize?: number } = {}): Promise<ActionResult<ItemPage>> {
+  const pageSize = options.pageSize ?? ITEMS_PAGE_SIZE;
   if (!canReadCampaigns(context)) return fail('forbidden', 'Access reviews are visible to admins and reviewers.');
   const id = campaignIdSchema.safeParse(campaignId);
   if (!id.success) return fail('not_found', 'There is no such campaign.');
@@ -71,8 +73,8 @@ export async function listCampaignItems(context: RequestContext, campaignId: str
       where,
       include: itemInclude,
       orderBy: [{ projectTitle: 'asc' }, { email: 'asc' }, { id: 'asc' }],
-      skip: (query.page - 1) * ITEMS_PAGE_SIZE,
-      take: ITEMS_PAGE_SIZE,
+      skip: (query.page - 1) * pageSize,
+      take: pageSize,
     }),
     db.reviewItem.count({ where }),
   ]);
@@ -105,7 +107,7 @@ export async function listCampaignItems(context: RequestContext, campaignId: str
       canSignOff: mayDecide && !isOwnedByViewer,
     };
   });
-  return ok({ items, total, page: query.page, pageSize: ITEMS_PAGE_SIZE, show, q: query.q });
+  return ok({ items, total, page: query.page, pageSize, show, q: query.q });
 }
 
 export interface ReviewTaskView {
