@@ -25,7 +25,8 @@ export interface ApiAnswer {
 
 export interface ApiCall {
   params?: Record<string, string>;
-  query?: Record<string, string>;
+  /** Pairs: a name may repeat. */
+  query?: Record<string, string> | [string, string][];
   key?: string;
   cookie?: string;
   /** Sent as JSON. */
@@ -42,7 +43,7 @@ export async function callEndpoint(endpoint: Endpoint, options: ApiCall = {}): P
   let path = endpoint.path;
   for (const [name, value] of Object.entries(options.params ?? {})) path = path.replace(`{${name}}`, encodeURIComponent(value));
   const url = new URL(path, apiOrigin());
-  for (const [name, value] of Object.entries(options.query ?? {})) url.searchParams.append(name, value);
+  for (const [name, value] of Array.isArray(options.query) ? options.query : Object.entries(options.query ?? {})) url.searchParams.append(name, value);
   const headers: Record<string, string> = { 'x-forwarded-for': options.address ?? '203.0.113.10', ...options.headers };
   if (options.key !== undefined) headers.authorization = `Bearer ${options.key}`;
   if (options.cookie) headers.cookie = options.cookie;
