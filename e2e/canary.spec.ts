@@ -10,14 +10,13 @@
 // directory, `.next/`, every response body and URL the browser saw, and the browser's storage.
 // Positive controls: the simulator's request log (Platform.sh did receive the token) and a file
 // planted with the canary, so that a scan that finds nothing is known to be able to find something.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { BrowserContext } from '@playwright/test';
 import { openDatabase } from '@/lib/db/client';
 import { startSimulator, type RunningSimulator } from '@/lib/platformsh/simulator';
-import { encodingsOf } from '@/lib/security/redact';
+import { canaryToken, findIn, formsOf } from '@/lib/testing/canary';
 import { databaseText } from '@/lib/testing/inspect';
 import { acceptInvitation } from '@/lib/testing/machine-users';
 import { signInOrThrow } from './support/auth';
@@ -30,26 +29,6 @@ const PROJECT = demoProject('Checkout API');
 /** Its production already holds a hand-set variable (R8); these three hold nothing. */
 const TARGETS = { echoed: 'staging', hung: 'feature-search', plain: 'feature-cart' } as const;
 const variablesPath = (environmentId: string) => `/projects/${PROJECT.id}/environments/${environmentId}/variables`;
-
-/** A canary that says what it is, with a checksum so that a hit cannot be a coincidence. */
-function canaryToken(): string {
-  const body = `kwcanary${crypto.randomBytes(24).toString('base64url')}`;
-  return `${body}${crypto.createHash('sha256').update(body).digest('hex').slice(0, 8)}`;
-}
-
-/**
- * Every form to search for: encodingsOf (raw, JSON, URL, hex, base64) and base64 of the canary at
- * the two other byte alignments, as it would appear inside a longer base64 blob.
- */
-function formsOf(canary: string): string[] {
-  const shifted = [1, 2].map((shift) => Buffer.concat([Buffer.alloc(shift), Buffer.from(canary)]).toString('base64').slice(4, -4));
-  return [...new Set([...encodingsOf(canary), ...shifted])];
-}
-
-function findIn(haystack: Buffer | string, forms: string[]): string | undefined {
-  const buffer = typeof haystack === 'string' ? Buffer.from(haystack) : haystack;
-  return forms.find((form) => buffer.includes(form));
-}
 
 /** Every regular file under `root` that holds a form of the canary, as "path: form". */
 function scanTree(root: string, forms: string[]): string[] {
