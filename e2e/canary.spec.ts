@@ -4,18 +4,21 @@
 // controls (faults on), with its own data directory and temp directory. It drives the token flows
 // with a checksummed canary token — a validation error, a push where Platform.sh answers 500 with
 // the request echoed back and another where it never answers (the deadline), a crash (SIGKILL) in
-// the middle of a resumed push, a restart and the resume, the leaked-token lookup, sign-out — then
+// the middle of a resumed push, a restart and the resume, the leaked-token lookup, the REST API
+// (lib/testing/api-canary.ts: bodies, queries, paths, Authorization; allowed and refused), sign-out — then
 // searches every sink for the canary in raw, JSON-escaped, URL-encoded, hex and base64 forms:
 // the server's stdout and stderr, the database files and a dump of every table, the temp
 // directory, `.next/`, every response body and URL the browser saw, and the browser's storage.
 // Positive controls: the simulator's request log (Platform.sh did receive the token) and a file
 // planted with the canary, so that a scan that finds nothing is known to be able to find something.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { BrowserContext } from '@playwright/test';
 import { openDatabase } from '@/lib/db/client';
 import { startSimulator, type RunningSimulator } from '@/lib/platformsh/simulator';
+import { apiCanaryRequests, type CanaryCaller } from '@/lib/testing/api-canary';
 import { canaryToken, findIn, formsOf } from '@/lib/testing/canary';
 import { databaseText } from '@/lib/testing/inspect';
 import { acceptInvitation } from '@/lib/testing/machine-users';
@@ -197,6 +200,48 @@ test('T1: the canary token is in no sink after success, a validation error, an e
     await lookup.getByLabel('Suspicious string').fill(canary);
     await lookup.getByRole('button', { name: 'Look up' }).click();
     await expect(lookup.getByRole('status')).toContainText(email);
+
+    // 5b. The REST API (issue 16): the canary in JSON bodies, queries, paths and the Authorization
+    //     header, sent by callers who may and may not, valid and invalid (lib/testing/api-canary.ts;
+    //     reviewer and onboarder keys are the integration scan's). Every answer joins the scanned
+    //     response bodies; what the server logged or stored is scanned with the rest below.
+    const cookie = (await context.cookies()).map((entry) => `${entry.name}=${entry.value}`).join('; ');
+    const created = await fetch(`${baseURL}/api/v1/api-keys`, {
+      method: 'POST',
+      headers: { cookie, origin: baseURL, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'canary scan', expires_in_days: 1 }),
+    });
+    expect(created.status).toBe(201);
+    const apiKey = ((await created.json()) as { key: string }).key;
+    const tokenList = (await (await fetch(`${baseURL}/api/v1/tokens?status=all`, { headers: { authorization: `Bearer ${apiKey}` } })).json()) as { data: { id: string; machine_user: { id: string } }[] };
+    const tokenId = tokenList.data.find((token) => token.machine_user.id === machineUserId)?.id;
+    expect(tokenId).toBeDefined();
+    const callers: Partial<Record<CanaryCaller, Record<string, string>>> = {
+      admin: { authorization: `Bearer ${apiKey}` },
+      session: { cookie, origin: baseURL },
+      'session-no-origin': { cookie },
+      'session-foreign-origin': { cookie, origin: 'https://evil.example' },
+      none: {},
+      'bearer-canary': { authorization: `Bearer ${canary}` },
+      'bearer-kw-canary': { authorization: `Bearer kw_${canary}` },
+    };
+    const apiRequests = apiCanaryRequests(canary, { machineUser: machineUserId, otherMachineUser: crypto.randomUUID(), token: tokenId!, otherToken: crypto.randomUUID(), environments: Object.values(TARGETS) });
+    let apiAnswers = 0;
+    for (const request of apiRequests) {
+      const credentials = callers[request.caller];
+      if (!credentials) continue;
+      const response = await fetch(`${baseURL}${request.path}`, {
+        method: request.method,
+        headers: { ...credentials, ...(request.body !== undefined ? { 'content-type': request.contentType ?? 'application/json' } : {}) },
+        body: request.body,
+        redirect: 'manual',
+      });
+      const text = await response.text();
+      expect(response.status, `${request.method} ${request.label}: ${text.slice(0, 200)}`).toBeLessThan(500);
+      traffic.bodies.push(`${[...response.headers].map(([name, value]) => `${name}: ${value}`).join('\n')}\n${text}`);
+      apiAnswers += 1;
+    }
+    expect(apiAnswers).toBeGreaterThan(40);
 
     // 6. No JavaScript, as before hydration: the token forms take nothing and send nothing, and the
     //    URL such a form would have sent before (a GET with the token) is never rendered back.
