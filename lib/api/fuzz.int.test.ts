@@ -150,7 +150,7 @@ function requestArbitrary(endpoint: Endpoint, mode: 'bad' | 'valid', pool: strin
     .record({
       caller: fc.constantFrom(...callers),
       badKey: canary.map((text) => `kw_${text}`),
-      params: mode === 'bad' ? badParams(endpoint, pool) : validParams(endpoint, pool).map((params) => (endpoint.method === 'GET' ? params : params)),
+      params: mode === 'bad' ? badParams(endpoint, pool) : validParams(endpoint, pool),
       query: mode === 'bad' ? badQuery(endpoint) : validQuery(endpoint),
       payload: mode === 'bad' ? badBody(endpoint) : endpoint.body ? zodArbitrary(endpoint.body).map((body) => ({ body })) : fc.constant({}),
     })
