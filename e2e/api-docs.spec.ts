@@ -2,6 +2,7 @@
 // sent from the reference page with the signed-in session shows the API's answer — what the
 // caller's role may see (an onboarder: only assigned projects; a refusal as a problem) — with no
 // Content-Security-Policy violation and no request leaving Keywarden's origin.
+import { expectNoSeriousA11yViolations } from './support/axe';
 import { expect, test, waitForHydration } from './support/test';
 
 test('Try it sends a read with the session and shows the answer, CSP-clean and same-origin', async ({ pageAs, baseURL }) => {
@@ -43,6 +44,13 @@ test('Try it sends a read with the session and shows the answer, CSP-clean and s
   await machineUserForm.getByLabel('id', { exact: true }).fill('00000000-0000-4000-8000-000000000000');
   await machineUserForm.getByRole('button', { name: 'Send request' }).click();
   await expect(machineUserForm.getByText(/GET \/api\/v1\/machine-users\/00000000-0000-4000-8000-000000000000 → 404/)).toBeVisible();
+
+  // Open forms and answers are accessible and stay inside the page at 390 px (the answer scrolls
+  // inside its own box).
+  await expectNoSeriousA11yViolations(page, '/api/docs with Try it answers');
+  await page.setViewportSize({ width: 390, height: 844 });
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+  expect(scrollWidth, `the page is ${scrollWidth}px wide in a ${innerWidth}px window`).toBeLessThanOrEqual(innerWidth);
 
   // Only reads can be tried.
   await expect(page.locator('article#createApiKey').getByText('Try it')).toHaveCount(0);
