@@ -28,7 +28,7 @@ import { OPERATIONS } from './operations';
 import { PROBLEM_CONTENT_TYPE } from './problem';
 
 const BASE_SEED = Number(process.env.KEYWARDEN_FUZZ_SEED ?? 20_261_616);
-const RUNS = Number(process.env.KEYWARDEN_FUZZ_RUNS ?? 30);
+const RUNS = Number(process.env.KEYWARDEN_FUZZ_RUNS ?? 25);
 const PROJECTS = ['fuzz-a', 'fuzz-b'];
 const CANARY = 'kwcanary';
 /** Strings shorter than this may occur in an answer by chance; longer ones only by echo. */
