@@ -4,7 +4,7 @@
 // campaign started: token metadata only (name, last four, dates), never a value or a fingerprint.
 import { z } from 'zod';
 import type { CampaignDetail, CampaignSummary } from '@/lib/domain/reviews/campaigns';
-import type { ReviewItemView } from '@/lib/domain/reviews/items';
+import type { ReviewItemView, ReviewTaskView } from '@/lib/domain/reviews/items';
 
 const timestamp = z.iso.datetime().meta({ description: 'ISO 8601, UTC.' });
 const nullableTimestamp = timestamp.nullable();
@@ -145,5 +145,33 @@ export function reviewItemDto(item: ReviewItemView): z.infer<typeof reviewItemSc
     task: item.task ? { kind: item.task.kind, done_at: item.task.doneAt, done_by_email: item.task.doneByEmail } : null,
     owned_by_caller: item.isOwnedByViewer,
     can_sign_off: item.canSignOff,
+  };
+}
+
+export const reviewTaskSchema = z
+  .object({
+    item_id: z.string().meta({ description: 'The item whose `change` or `remove` decision raised it.' }),
+    campaign: z.object({ id: z.string(), name: z.string() }),
+    machine_user: z.object({ id: z.string(), email: z.string(), project_title: z.string() }),
+    kind: decisionKind.meta({ description: '`change` or `remove`: a `keep` raises no task.' }),
+    note: z.string().meta({ description: 'What the reviewer asked for.' }),
+    requested_by_email: z.string(),
+    created_at: timestamp,
+    done_at: nullableTimestamp,
+    done_by_email: z.string().nullable(),
+  })
+  .meta({ id: 'ReviewTask' });
+
+export function reviewTaskDto(task: ReviewTaskView): z.infer<typeof reviewTaskSchema> {
+  return {
+    item_id: task.itemId,
+    campaign: task.campaign,
+    machine_user: { id: task.machineUser.id, email: task.machineUser.email, project_title: task.machineUser.projectTitle },
+    kind: task.kind,
+    note: task.note,
+    requested_by_email: task.requestedByEmail,
+    created_at: task.createdAt,
+    done_at: task.doneAt,
+    done_by_email: task.doneByEmail,
   };
 }

@@ -1,6 +1,6 @@
 // REST API v1, access reviews (read): campaigns, one campaign's progress, its items with their
-// sign-offs and tasks, for each role (admins and reviewers read; an onboarder is refused with 403
-// and an audited refusal), filters and pagination as on the pages, and every answer checked against
+// sign-offs and tasks, its tasks for admins, for each role (admins and reviewers read; an
+// onboarder is refused with 403 and an audited refusal), filters and pagination as on the pages, and every answer checked against
 // the OpenAPI document (lib/testing/api-client.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useDatabaseForTests, type Database } from '@/lib/db';
@@ -132,6 +132,19 @@ describe.each(TEST_DATABASE_KINDS)('REST API v1 access reviews on %s', (kind) =>
       expect(pageOf(closedItems).next_cursor).not.toBeNull();
     });
 
+    it('lists a campaign’s tasks for admins, open ones first, paginated', async () => {
+      const tasks = await call('listReviewTasks', { key: keys[role], params: { id: openId } });
+      expect(tasks.status, tasks.text).toBe(200);
+      expect(pageOf(tasks)).toMatchObject({
+        total: 1,
+        next_cursor: null,
+        data: [{ campaign: { id: openId, name: 'API open review' }, machine_user: { id: fixtures.reviewed.machineUser.id }, kind: 'change', note: 'Drop production admin.', requested_by_email: users.reviewer.email, done_at: null }],
+      });
+      // A `keep` raises no task.
+      expect(pageOf(await call('listReviewTasks', { key: keys[role], params: { id: closedId } }))).toMatchObject({ total: 0, data: [] });
+      expectProblem(await call('listReviewTasks', { key: keys[role], params: { id: '00000000-0000-4000-8000-000000000000' } }), 404, 'not_found');
+    });
+
     it('answers 404 for an unknown or malformed campaign id, and 400 for a bad filter', async () => {
       expectProblem(await call('getReviewCampaign', { key: keys[role], params: { id: '00000000-0000-4000-8000-000000000000' } }), 404, 'not_found');
       expectProblem(await call('listReviewItems', { key: keys[role], params: { id: '00000000-0000-4000-8000-000000000000' } }), 404, 'not_found');
@@ -146,7 +159,8 @@ describe.each(TEST_DATABASE_KINDS)('REST API v1 access reviews on %s', (kind) =>
     expectProblem(await call('listReviewCampaigns', { key: keys.onboarder }), 403, 'forbidden');
     expectProblem(await call('getReviewCampaign', { key: keys.onboarder, params: { id: openId } }), 403, 'forbidden');
     expectProblem(await call('listReviewItems', { key: keys.onboarder, params: { id: openId } }), 403, 'forbidden');
-    expect(await db.auditEvent.count({ where: { action: 'campaign.read', outcome: 'refused', actorId: users.onboarder.id } })).toBe(before + 3);
+    expectProblem(await call('listReviewTasks', { key: keys.onboarder, params: { id: openId } }), 403, 'forbidden');
+    expect(await db.auditEvent.count({ where: { action: 'campaign.read', outcome: 'refused', actorId: users.onboarder.id } })).toBe(before + 4);
   });
 
   it('refuses a caller without a key with 401', async () => {

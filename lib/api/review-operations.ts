@@ -5,13 +5,13 @@
 import 'server-only';
 import { z } from 'zod';
 import { auditRefusedCampaignRead, getCampaign, listCampaigns } from '@/lib/domain/reviews/campaigns';
-import { listCampaignItems } from '@/lib/domain/reviews/items';
+import { listCampaignItems, listCampaignTasks } from '@/lib/domain/reviews/items';
 import { fail, type ActionResult } from '@/lib/errors';
 import { CAMPAIGN_STATE_FILTERS, ITEM_FILTERS } from '@/lib/validations/reviews';
 import type { Authenticated } from './authenticate';
 import { defineEndpoint, type ApiAnswer } from './endpoint';
 import { listSchema, nextCursor, pageOf, paginationQuery } from './pagination';
-import { campaignDetailDto, campaignDetailSchema, campaignDto, campaignSchema, reviewItemDto, reviewItemSchema } from './review-dto';
+import { campaignDetailDto, campaignDetailSchema, campaignDto, campaignSchema, reviewItemDto, reviewItemSchema, reviewTaskDto, reviewTaskSchema } from './review-dto';
 
 const campaignParams = z.strictObject({ id: z.uuid().meta({ description: 'The campaign’s id.' }) });
 
@@ -86,9 +86,30 @@ export const listCampaignItemsEndpoint = defineEndpoint({
   },
 });
 
+export const listCampaignTasksEndpoint = defineEndpoint({
+  method: 'GET',
+  path: '/api/v1/reviews/campaigns/{id}/tasks',
+  operationId: 'listReviewTasks',
+  summary: 'List a campaign’s tasks for admins',
+  description: 'The work its `change` and `remove` decisions asked of admins: open ones first (the longest waiting first), then done ones (latest first).',
+  tag: 'Review',
+  params: campaignParams,
+  query: z.strictObject({ ...paginationQuery }),
+  response: { status: 200, schema: listSchema(reviewTaskSchema, 'ReviewTaskList'), description: 'A page of tasks.' },
+  errors: [400, 403, 404],
+  handle: async ({ auth, params, query }) => {
+    const page = pageOf(query);
+    if ('error' in page) return badCursor(page.error);
+    const result = await refusedOr(auth, await listCampaignTasks(auth.context, params.id, { page: page.page, pageSize: page.limit }));
+    if (!result.ok) return result;
+    return { ok: true, body: { data: result.data.tasks.map(reviewTaskDto), total: result.data.total, next_cursor: nextCursor(page.page, page.limit, result.data.total) } };
+  },
+});
+
 /** Registered in OPERATIONS (lib/api/operations.ts), in the document's order. */
 export const REVIEW_OPERATIONS = {
   listReviewCampaigns: listCampaignsEndpoint,
   getReviewCampaign: getCampaignEndpoint,
   listReviewItems: listCampaignItemsEndpoint,
+  listReviewTasks: listCampaignTasksEndpoint,
 };
