@@ -1,7 +1,7 @@
 // REST API v1, access reviews (read): campaigns, one campaign's progress, its items with their
 // sign-offs and tasks, its tasks for admins, for each role (admins and reviewers read; an
-// onboarder is refused with 403 and an audited refusal), filters and pagination as on the pages, and every answer checked against
-// the OpenAPI document (lib/testing/api-client.ts).
+// onboarder is refused with 403 and an audited refusal), filters and pagination as on the pages,
+// and every answer checked against the OpenAPI document (lib/testing/api-client.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useDatabaseForTests, type Database } from '@/lib/db';
 import { closeCampaign, createCampaign } from '@/lib/domain/reviews/campaigns';
