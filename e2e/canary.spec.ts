@@ -4,8 +4,9 @@
 // controls (faults on), with its own data directory and temp directory. It drives the token flows
 // with a checksummed canary token — a validation error, a push where Platform.sh answers 500 with
 // the request echoed back and another where it never answers (the deadline), a crash (SIGKILL) in
-// the middle of a resumed push, a restart and the resume, the leaked-token lookup, the REST API's
-// answers to the token in JSON bodies (a lookup and refusals), sign-out — then
+// the middle of a resumed push, a restart and the resume, the leaked-token lookup, the REST API
+// (the lookup, the token recorded again and refusals; then lib/testing/api-canary.ts: bodies, queries,
+// paths, Authorization; allowed and refused), sign-out — then
 // searches every sink for the canary in raw, JSON-escaped, URL-encoded, hex and base64 forms:
 // the server's stdout and stderr, the database files and a dump of every table, the temp
 // directory, `.next/`, every response body and URL the browser saw, and the browser's storage.
@@ -18,7 +19,8 @@ import path from 'node:path';
 import type { BrowserContext } from '@playwright/test';
 import { openDatabase } from '@/lib/db/client';
 import { startSimulator, type RunningSimulator } from '@/lib/platformsh/simulator';
-import { encodingsOf } from '@/lib/security/redact';
+import { apiCanaryRequests, type CanaryCaller } from '@/lib/testing/api-canary';
+import { canaryToken, findIn, formsOf } from '@/lib/testing/canary';
 import { databaseText } from '@/lib/testing/inspect';
 import { acceptInvitation } from '@/lib/testing/machine-users';
 import { signInOrThrow } from './support/auth';
@@ -31,26 +33,6 @@ const PROJECT = demoProject('Checkout API');
 /** Its production already holds a hand-set variable (R8); these three hold nothing. */
 const TARGETS = { echoed: 'staging', hung: 'feature-search', plain: 'feature-cart' } as const;
 const variablesPath = (environmentId: string) => `/projects/${PROJECT.id}/environments/${environmentId}/variables`;
-
-/** A canary that says what it is, with a checksum so that a hit cannot be a coincidence. */
-function canaryToken(): string {
-  const body = `kwcanary${crypto.randomBytes(24).toString('base64url')}`;
-  return `${body}${crypto.createHash('sha256').update(body).digest('hex').slice(0, 8)}`;
-}
-
-/**
- * Every form to search for: encodingsOf (raw, JSON, URL, hex, base64) and base64 of the canary at
- * the two other byte alignments, as it would appear inside a longer base64 blob.
- */
-function formsOf(canary: string): string[] {
-  const shifted = [1, 2].map((shift) => Buffer.concat([Buffer.alloc(shift), Buffer.from(canary)]).toString('base64').slice(4, -4));
-  return [...new Set([...encodingsOf(canary), ...shifted])];
-}
-
-function findIn(haystack: Buffer | string, forms: string[]): string | undefined {
-  const buffer = typeof haystack === 'string' ? Buffer.from(haystack) : haystack;
-  return forms.find((form) => buffer.includes(form));
-}
 
 /** Every regular file under `root` that holds a form of the canary, as "path: form". */
 function scanTree(root: string, forms: string[]): string[] {
@@ -230,10 +212,52 @@ test('T1: the canary token is in no sink after success, a validation error, an e
       context.request.post(`/api/v1/machine-users/${machineUserId}/tokens`, { headers: apiHeaders, data: { token: canary, name: 'api', environments: [TARGETS.plain] } }),
       context.request.post(`/api/v1/pushes/${crypto.randomUUID()}/resume`, { headers: apiHeaders, data: { token: canary } }),
     ];
-    const apiAnswers = [];
-    for (const call of apiCalls) apiAnswers.push(await call);
-    expect(apiAnswers.map((answer) => answer.status())).toEqual([200, 400, 409, 403]);
-    traffic.bodies.push(...(await Promise.all(apiAnswers.map((answer) => answer.text()))));
+    const sessionAnswers = [];
+    for (const call of apiCalls) sessionAnswers.push(await call);
+    expect(sessionAnswers.map((answer) => answer.status())).toEqual([200, 400, 409, 403]);
+    traffic.bodies.push(...(await Promise.all(sessionAnswers.map((answer) => answer.text()))));
+
+    // 5c. The REST API (issue 16): the canary in JSON bodies, queries, paths and the Authorization
+    //     header, sent by callers who may and may not, valid and invalid (lib/testing/api-canary.ts;
+    //     reviewer and onboarder keys are the integration scan's). Every answer joins the scanned
+    //     response bodies; what the server logged or stored is scanned with the rest below.
+    const cookie = (await context.cookies()).map((entry) => `${entry.name}=${entry.value}`).join('; ');
+    const created = await fetch(`${baseURL}/api/v1/api-keys`, {
+      method: 'POST',
+      headers: { cookie, origin: baseURL, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'canary scan', expires_in_days: 1 }),
+    });
+    expect(created.status).toBe(201);
+    const apiKey = ((await created.json()) as { key: string }).key;
+    const tokenList = (await (await fetch(`${baseURL}/api/v1/tokens?status=all`, { headers: { authorization: `Bearer ${apiKey}` } })).json()) as { data: { id: string; machine_user: { id: string } }[] };
+    const tokenId = tokenList.data.find((token) => token.machine_user.id === machineUserId)?.id;
+    expect(tokenId).toBeDefined();
+    const callers: Partial<Record<CanaryCaller, Record<string, string>>> = {
+      admin: { authorization: `Bearer ${apiKey}` },
+      session: { cookie, origin: baseURL },
+      'session-no-origin': { cookie },
+      'session-foreign-origin': { cookie, origin: 'https://evil.example' },
+      none: {},
+      'bearer-canary': { authorization: `Bearer ${canary}` },
+      'bearer-kw-canary': { authorization: `Bearer kw_${canary}` },
+    };
+    const apiRequests = apiCanaryRequests(canary, { machineUser: machineUserId, otherMachineUser: crypto.randomUUID(), token: tokenId!, otherToken: crypto.randomUUID(), environments: Object.values(TARGETS) });
+    let apiAnswers = 0;
+    for (const request of apiRequests) {
+      const credentials = callers[request.caller];
+      if (!credentials) continue;
+      const response = await fetch(`${baseURL}${request.path}`, {
+        method: request.method,
+        headers: { ...credentials, ...(request.body !== undefined ? { 'content-type': request.contentType ?? 'application/json' } : {}) },
+        body: request.body,
+        redirect: 'manual',
+      });
+      const text = await response.text();
+      expect(response.status, `${request.method} ${request.label}: ${text.slice(0, 200)}`).toBeLessThan(500);
+      traffic.bodies.push(`${[...response.headers].map(([name, value]) => `${name}: ${value}`).join('\n')}\n${text}`);
+      apiAnswers += 1;
+    }
+    expect(apiAnswers).toBeGreaterThan(40);
 
     // 6. No JavaScript, as before hydration: the token forms take nothing and send nothing, and the
     //    URL such a form would have sent before (a GET with the token) is never rendered back.

@@ -40,7 +40,7 @@ export interface Endpoint<P extends AnyObject = AnyObject, Q extends AnyObject =
   response: { status: 200 | 201 | 202; schema: z.ZodType; description: string };
   /** Extra media types of the success answer (NDJSON). */
   alternatives?: Record<string, { schema: z.ZodType }>;
-  /** The refusals this operation can answer with, besides 401 and 429 (which every one can). */
+  /** The refusals its handler can answer with; those every operation can are added by the document (errorStatusesOf in lib/api/openapi.ts). */
   errors: (400 | 403 | 404 | 409 | 413 | 415 | 422 | 503)[];
   handle: (input: { auth: Authenticated; params: z.output<P>; query: z.output<Q>; body: z.output<B>; request: Request }) => Promise<ApiAnswer>;
 }

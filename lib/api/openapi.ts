@@ -6,6 +6,7 @@ import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObj
 import { API_KEY_MAX_DAYS } from '@/lib/validations/limits';
 import { z } from 'zod';
 import { IDEMPOTENCY_TTL_HOURS } from './idempotency';
+import type { Endpoint } from './endpoint';
 import { OPERATIONS } from './operations';
 import { problemSchema, PROBLEM_CONTENT_TYPE } from './problem';
 
@@ -21,6 +22,17 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   503: 'Keywarden has no connection to the Platform.sh API (`unavailable`); see Retry-After.',
   429: 'Too many failed API key attempts from this address (`rate_limited`); see Retry-After.',
 };
+
+/**
+ * The refusals an operation documents: its handler's own (`errors`), and those routeHandler
+ * (lib/api/endpoint.ts) answers for any operation before the handler runs — 400 for an unknown
+ * or repeated query parameter, 401, 429, 404 for a path parameter that names nothing, and for an
+ * operation with a body 400, 413 and 415; with an Idempotency-Key, 409 and 422.
+ */
+export function errorStatusesOf(endpoint: Endpoint): number[] {
+  const framework = [400, 401, 429, ...(endpoint.params ? [404] : []), ...(endpoint.body ? [413, 415] : []), ...(endpoint.idempotent ? [409, 422] : [])];
+  return [...new Set([...endpoint.errors, ...framework])].sort((a, b) => a - b);
+}
 
 const problem = (status: number) => ({ description: ERROR_DESCRIPTIONS[status] ?? 'Error.', content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } } });
 
@@ -59,7 +71,7 @@ export function buildOpenApiDocument(version: string) {
           ...(endpoint.response.status === 201 || endpoint.response.status === 202 ? { headers: locationHeader(endpoint.response.status) } : {}),
           content: { 'application/json': { schema: endpoint.response.schema }, ...endpoint.alternatives },
         },
-        ...Object.fromEntries([...new Set([...endpoint.errors, 401, 429, ...(endpoint.idempotent ? [409, 422] : [])])].sort().map((status) => [String(status), problem(status)])),
+        ...Object.fromEntries(errorStatusesOf(endpoint).map((status) => [String(status), problem(status)])),
       },
     };
     paths[endpoint.path] = { ...paths[endpoint.path], [endpoint.method.toLowerCase()]: operation };

@@ -42,6 +42,7 @@ import {
 import { defineEndpoint, type Endpoint } from './endpoint';
 import { listSchema, nextCursor, pageOf, paginationQuery } from './pagination';
 import { WRITE_OPERATIONS } from './write-operations';
+import { REVIEW_OPERATIONS } from './review-operations';
 
 const uuid = (description: string) => z.uuid().meta({ description });
 const search = z.string().max(100).optional().meta({ description: 'Search words, as in the dashboard’s search box.' });
@@ -339,6 +340,7 @@ export const OPERATIONS: Record<string, Endpoint> = {
   getToken: getTokenEndpoint,
   getPush: getPushEndpoint,
   listFindings: listFindingsEndpoint,
+  ...REVIEW_OPERATIONS,
   listAuditEvents: auditEndpoint,
   listApiKeys: listApiKeysEndpoint,
   createApiKey: createApiKeyEndpoint,

@@ -194,12 +194,21 @@ export async function listAuditEvents(context: RequestContext, rawQuery: unknown
   return ok({ events: rows.map(toSummary), total, page: query.page, pageSize: AUDIT_PAGE_SIZE, query });
 }
 
-/** The filters that narrow the list, in a stable text: what a view or an export is audited with. */
+// A run of token characters this long is no email, id or name a reader searches for: it is a token
+// pasted into the filter by mistake (or on purpose). The search may use it; the audit row that
+// records the search never keeps it (SECURITY.md T1). Found by the API canary scan.
+const TOKEN_LIKE_RUN = /[A-Za-z0-9_-]{40,}/g;
+const withholdTokenLike = (text: string | undefined) => text?.replace(TOKEN_LIKE_RUN, '[withheld: looks like a token]');
+
+/**
+ * The filters that narrow the list, in a stable text: what a view or an export is audited with —
+ * the fields set, free text with anything token-like withheld.
+ */
 export function filterDescription(filters: AuditFilters): Record<string, string> {
   const entries = Object.entries({
     action: filters.action,
-    actor: filters.actor,
-    target: filters.target,
+    actor: withholdTokenLike(filters.actor),
+    target: withholdTokenLike(filters.target),
     targetType: filters.targetType,
     outcome: filters.outcome,
     from: filters.from,

@@ -86,9 +86,13 @@ export function canReadCampaigns(context: RequestContext): boolean {
 
 const NOT_ALLOWED = 'Access reviews are visible to admins and reviewers.';
 
-/** The campaigns, open ones first (soonest due), then closed ones (latest closed), paginated in SQL. */
-export async function listCampaigns(context: RequestContext, rawQuery: unknown): Promise<ActionResult<CampaignPage>> {
+/**
+ * The campaigns, open ones first (soonest due), then closed ones (latest closed), paginated in SQL.
+ * `pageSize`: the REST API's `limit` (the page's default otherwise).
+ */
+export async function listCampaigns(context: RequestContext, rawQuery: unknown, options: { pageSize?: number } = {}): Promise<ActionResult<CampaignPage>> {
   if (!canReadCampaigns(context)) return fail('forbidden', NOT_ALLOWED);
+  const pageSize = options.pageSize ?? CAMPAIGNS_PAGE_SIZE;
   const query = campaignListQuerySchema.parse(rawQuery ?? {});
   const where: Prisma.ReviewCampaignWhereInput = query.state === 'all' ? {} : { state: query.state };
   const db = getDb();
@@ -98,14 +102,14 @@ export async function listCampaigns(context: RequestContext, rawQuery: unknown):
       include: campaignInclude,
       // 'open' sorts before 'closed' (enum order).
       orderBy: [{ state: 'asc' }, { dueOn: 'asc' }, { closedAt: { sort: 'desc', nulls: 'last' } }, { name: 'asc' }],
-      skip: (query.page - 1) * CAMPAIGNS_PAGE_SIZE,
-      take: CAMPAIGNS_PAGE_SIZE,
+      skip: (query.page - 1) * pageSize,
+      take: pageSize,
     }),
     db.reviewCampaign.count({ where }),
   ]);
   const titles = await projectTitles(rows.flatMap((row) => row.projectIds));
   const today = startOfDayUtc();
-  return ok({ campaigns: rows.map((row) => toSummary(row, titles, today)), total, page: query.page, pageSize: CAMPAIGNS_PAGE_SIZE, query });
+  return ok({ campaigns: rows.map((row) => toSummary(row, titles, today)), total, page: query.page, pageSize, query });
 }
 
 export interface ReviewerProgress {

@@ -48,7 +48,9 @@ export interface ItemPage {
 
 const itemInclude = { decision: true, task: { select: { kind: true, doneAt: true, doneByEmail: true } } } satisfies Prisma.ReviewItemInclude;
 
-export async function listCampaignItems(context: RequestContext, campaignId: string, rawQuery: unknown): Promise<ActionResult<ItemPage>> {
+/** `pageSize`: the REST API's `limit` (the page's default otherwise). */
+export async function listCampaignItems(context: RequestContext, campaignId: string, rawQuery: unknown, options: { pageSize?: number } = {}): Promise<ActionResult<ItemPage>> {
+  const pageSize = options.pageSize ?? ITEMS_PAGE_SIZE;
   if (!canReadCampaigns(context)) return fail('forbidden', 'Access reviews are visible to admins and reviewers.');
   const id = campaignIdSchema.safeParse(campaignId);
   if (!id.success) return fail('not_found', 'There is no such campaign.');
@@ -71,8 +73,8 @@ export async function listCampaignItems(context: RequestContext, campaignId: str
       where,
       include: itemInclude,
       orderBy: [{ projectTitle: 'asc' }, { email: 'asc' }, { id: 'asc' }],
-      skip: (query.page - 1) * ITEMS_PAGE_SIZE,
-      take: ITEMS_PAGE_SIZE,
+      skip: (query.page - 1) * pageSize,
+      take: pageSize,
     }),
     db.reviewItem.count({ where }),
   ]);
@@ -105,7 +107,7 @@ export async function listCampaignItems(context: RequestContext, campaignId: str
       canSignOff: mayDecide && !isOwnedByViewer,
     };
   });
-  return ok({ items, total, page: query.page, pageSize: ITEMS_PAGE_SIZE, show, q: query.q });
+  return ok({ items, total, page: query.page, pageSize, show, q: query.q });
 }
 
 export interface ReviewTaskView {
@@ -142,14 +144,25 @@ function toTaskView(row: Prisma.ReviewTaskGetPayload<{ include: typeof taskInclu
 // Open tasks first (oldest first: the longest waiting), then done ones (latest first).
 const taskOrder: Prisma.ReviewTaskOrderByWithRelationInput[] = [{ doneAt: { sort: 'desc', nulls: 'first' } }, { createdAt: 'asc' }, { itemId: 'asc' }];
 
-export async function listCampaignTasks(context: RequestContext, campaignId: string): Promise<ActionResult<{ tasks: ReviewTaskView[]; total: number }>> {
+/**
+ * A campaign's tasks, open ones first. The page shows the first TASKS_SHOWN; the REST API pages
+ * through them (`page`, `pageSize`).
+ */
+export async function listCampaignTasks(
+  context: RequestContext,
+  campaignId: string,
+  options: { page?: number; pageSize?: number } = {},
+): Promise<ActionResult<{ tasks: ReviewTaskView[]; total: number }>> {
   if (!canReadCampaigns(context)) return fail('forbidden', 'Access reviews are visible to admins and reviewers.');
   const id = campaignIdSchema.safeParse(campaignId);
   if (!id.success) return fail('not_found', 'There is no such campaign.');
   const db = getDb();
+  const campaign = await db.reviewCampaign.findUnique({ where: { id: id.data }, select: { id: true } });
+  if (!campaign) return fail('not_found', 'There is no such campaign.');
+  const pageSize = options.pageSize ?? TASKS_SHOWN;
   const [rows, total] = await Promise.all([
-    db.reviewTask.findMany({ where: { campaignId: id.data }, include: taskInclude, orderBy: taskOrder, take: TASKS_SHOWN }),
-    db.reviewTask.count({ where: { campaignId: id.data } }),
+    db.reviewTask.findMany({ where: { campaignId: campaign.id }, include: taskInclude, orderBy: taskOrder, skip: ((options.page ?? 1) - 1) * pageSize, take: pageSize }),
+    db.reviewTask.count({ where: { campaignId: campaign.id } }),
   ]);
   return ok({ tasks: rows.map(toTaskView), total });
 }

@@ -1,9 +1,11 @@
 // /api/docs — the REST API reference, rendered on the server from the OpenAPI document (the same
 // one /api/v1/openapi.json serves). Not Scalar's interactive page: it loads its script and styles
 // from a CDN and runs inline script, which the app's nonce-based CSP (script-src 'self' 'nonce-…'
-// 'strict-dynamic', connect-src 'self') forbids, and Keywarden is meant to run offline. This page
-// needs no script at all.
+// 'strict-dynamic', connect-src 'self') forbids, and Keywarden is meant to run offline. The
+// reference reads without script; each read operation has a small "Try it" form (a client
+// component of the app's own bundle, calling the API on the same origin with the session).
 import type { Metadata } from 'next';
+import { TryIt, type TryItParameter } from '@/components/api-docs/try-it';
 import { PageHeader } from '@/components/ui/page-header';
 import { getOpenApiDocument } from '@/lib/api/document';
 import { API_ERROR_CODES, statusOf } from '@/lib/api/problem';
@@ -160,6 +162,15 @@ export default async function ApiDocsPage() {
                 const parameters = (operation.parameters ?? []).map((parameter) => ({ name: parameter.name, where: parameter.in, required: Boolean(parameter.required), schema: parameter.schema, description: parameter.description }));
                 const bodyFields = Object.entries(bodySchema?.properties ?? {}).map(([name, schema]) => ({ name, required: bodySchema?.required?.includes(name) ?? false, schema }));
                 const sessionOnly = operation.security?.length === 1 && 'session' in (operation.security[0] ?? {});
+                const tryParameters: TryItParameter[] = (operation.parameters ?? [])
+                  .filter((parameter) => parameter.in === 'path' || parameter.in === 'query')
+                  .map((parameter) => ({
+                    name: parameter.name,
+                    where: parameter.in as 'path' | 'query',
+                    required: Boolean(parameter.required),
+                    choices: parameter.schema?.enum?.map(String),
+                    hint: parameter.description ?? parameter.schema?.description,
+                  }));
                 return (
                   <article key={`${method} ${path}`} id={operation.operationId} aria-labelledby={`op-${operation.operationId}`} className="rounded-lg border border-slate-200 bg-white p-4">
                     <h3 id={`op-${operation.operationId}`} className="flex flex-wrap items-baseline gap-2 text-base font-semibold text-slate-900">
@@ -185,6 +196,7 @@ export default async function ApiDocsPage() {
                         </div>
                       ))}
                     </dl>
+                    {method === 'get' ? <TryIt operationId={operation.operationId} path={path} parameters={tryParameters} /> : null}
                   </article>
                 );
               })}
