@@ -18,8 +18,26 @@ export interface DatabaseHandle {
   close: () => Promise<void>;
 }
 
+const process_ = globalThis as typeof globalThis & { keywardenEmbeddedDatabase?: { directory: string; pglite: PGlite } };
+
+/**
+ * Makes an open PGlite the one this process uses for its directory: `openDatabase` then wraps it
+ * instead of opening the directory again. The custom server migrates and bootstraps through the
+ * instance the app then serves from: each PGlite instance costs ~0.7 s to open and ~250 MB
+ * resident (a closed one lingers until garbage collection), and a directory has one owner. On
+ * globalThis because the Next.js bundle carries its own copy of this module.
+ */
+export function shareEmbeddedDatabase(directory: string, pglite: PGlite): void {
+  process_.keywardenEmbeddedDatabase = { directory, pglite };
+}
+
 /** Opens a database for the given configuration. Only one process may open a PGlite directory. */
 export function openDatabase(database: Config['database']): DatabaseHandle {
+  const shared = process_.keywardenEmbeddedDatabase;
+  if (database.kind === 'pglite' && shared?.directory === database.directory && !shared.pglite.closed) {
+    // Its owner closes the instance; this handle only lets go of its client.
+    return databaseOnPGlite(shared.pglite);
+  }
   if (database.kind === 'pglite') {
     fs.mkdirSync(database.directory, { recursive: true, mode: 0o700 });
     const pglite = new PGlite(database.directory);
