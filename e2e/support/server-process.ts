@@ -32,7 +32,7 @@ export function spawnServer(root: string, env: NodeJS.ProcessEnv, logFile: strin
   if (!fs.existsSync(path.join(root, SERVER_BUNDLE))) throw new Error(`No built server (${SERVER_BUNDLE}): run \`npm run build\` first.`);
   const logFd = fs.openSync(logFile, 'a', 0o600);
   // Detached: its own process group, so that stopping it stops everything the server started.
-  const child = spawn(process.execPath, ['--enable-source-maps', SERVER_BUNDLE], { cwd: root, env, detached: true, stdio: ['ignore', logFd, logFd] });
+  const child = spawn(process.execPath, [SERVER_BUNDLE], { cwd: root, env, detached: true, stdio: ['ignore', logFd, logFd] });
   fs.closeSync(logFd);
   let exitCode: number | null = null;
   child.on('exit', (code, signal) => {

@@ -214,7 +214,7 @@ export async function benchServer(options: ServerBenchOptions): Promise<void> {
   const profileFlags = options.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.cpuProfile)}`] : [];
   const [command, args] =
     options.server === 'bundle'
-      ? [process.execPath, [...profileFlags, '--enable-source-maps', SERVER_BUNDLE]]
+      ? [process.execPath, [...profileFlags, SERVER_BUNDLE]]
       : [path.join(root, 'node_modules', '.bin', 'tsx'), ['lib/cli/start.ts']];
   const logFile = path.join(dataDir, 'server.log');
   const second = (ms: number) => `${(ms / 1000).toFixed(2)} s`;

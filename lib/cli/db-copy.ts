@@ -7,9 +7,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { PGlite } from '@electric-sql/pglite';
 import { ConfigError, getConfig } from '@/lib/config';
 import { ensureSecrets } from '@/lib/config/secrets';
+import { openEmbeddedDatabase } from '@/lib/db/client';
 import { copyDatabase, CopyError } from '@/lib/db/copy';
 
 const USAGE = 'Usage: npm run db:copy -- --to postgresql://user:password@host:5432/database [--from <PGlite directory>]';
@@ -45,7 +45,7 @@ async function main(): Promise<number> {
   const auditKey = ensureSecrets(config).audit;
 
   console.log(`Copying ${directory} → ${withoutPassword(target)}`);
-  const source = new PGlite(directory);
+  const source = openEmbeddedDatabase(directory);
   try {
     const report = await copyDatabase({ source, targetUrl: target.toString(), auditKey, log: (line) => console.log(line) });
     const differing = report.tables.filter((table) => table.source !== table.target);

@@ -1,6 +1,6 @@
-import { PGlite } from '@electric-sql/pglite';
-import fs from 'node:fs';
+import type { PGlite } from '@electric-sql/pglite';
 import type { Config } from '@/lib/config';
+import { openEmbeddedDatabase } from './client';
 import { applyMigrations } from './migrate';
 import { grantRuntimePrivileges } from './privileges';
 
@@ -18,8 +18,7 @@ export async function migrateConfiguredDatabase(config: Pick<Config, 'database'>
     return applied;
   }
   if (open) return applyMigrations({ kind: 'pglite', client: open });
-  fs.mkdirSync(database.directory, { recursive: true, mode: 0o700 });
-  const pglite = new PGlite(database.directory);
+  const pglite = openEmbeddedDatabase(database.directory);
   try {
     return await applyMigrations({ kind: 'pglite', client: pglite });
   } finally {
