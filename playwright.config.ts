@@ -2,7 +2,7 @@
 //
 //   npm run build && npx playwright test
 //
-// Global set-up starts `lib/cli/start.ts` on a free port with KEYWARDEN_TRUSTED_PROXY_HOPS=1, so each
+// Global set-up starts the built server (`npm start`'s .next/keywarden/start.mjs) on a free port with KEYWARDEN_TRUSTED_PROXY_HOPS=1, so each
 // test can claim its own client address with X-Forwarded-For (sign-in throttling is per address).
 // Projects run in order: first-run (the printed set-up link, through the UI) → accounts (reviewer
 // and onboarder through the real invitation flow) → the specs.

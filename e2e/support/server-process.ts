@@ -1,6 +1,7 @@
-// Starting and stopping a Keywarden server process the way an operator does (`lib/cli/start.ts` on
-// the production build), for global set-up and for specs that need a server of their own (the
-// canary scan runs one in live mode against a simulator it controls, and crashes it on purpose).
+// Starting and stopping a Keywarden server process the way an operator does (`npm start`: the custom
+// server built ahead of time into .next/keywarden/start.mjs, beside the production build), for
+// global set-up and for specs that need a server of their own (the canary scan runs one in live
+// mode against a simulator it controls, and crashes it on purpose).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,11 +24,15 @@ export interface ServerProcess {
   exitCode(): number | null;
 }
 
-/** Starts `lib/cli/start.ts` in its own process group, stdout and stderr appended to `logFile`. */
+/** The custom server as `npm run build` writes it and `npm start` runs it (plain JavaScript). */
+export const SERVER_BUNDLE = path.join('.next', 'keywarden', 'start.mjs');
+
+/** Starts the built server in its own process group, stdout and stderr appended to `logFile`. */
 export function spawnServer(root: string, env: NodeJS.ProcessEnv, logFile: string): ServerProcess {
+  if (!fs.existsSync(path.join(root, SERVER_BUNDLE))) throw new Error(`No built server (${SERVER_BUNDLE}): run \`npm run build\` first.`);
   const logFd = fs.openSync(logFile, 'a', 0o600);
-  // Detached: its own process group, so that stopping it stops tsx and the node process it runs.
-  const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['lib/cli/start.ts'], { cwd: root, env, detached: true, stdio: ['ignore', logFd, logFd] });
+  // Detached: its own process group, so that stopping it stops everything the server started.
+  const child = spawn(process.execPath, [SERVER_BUNDLE], { cwd: root, env, detached: true, stdio: ['ignore', logFd, logFd] });
   fs.closeSync(logFd);
   let exitCode: number | null = null;
   child.on('exit', (code, signal) => {

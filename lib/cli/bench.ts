@@ -1,5 +1,6 @@
-// `npm run bench [-- --part inventory|push|inventory-page|findings|audit|all] [--projects 2000] [--environments 5] [--latency 50]
-//   [--rate 500] [--concurrency 16] [--database pglite|postgresql] [--machine-users 5000] [--audit-rows 100000]`
+// `npm run bench [-- --part inventory|push|inventory-page|findings|audit|server|all] [--projects 2000] [--environments 5] [--latency 50]
+//   [--rate 500] [--concurrency 16] [--database pglite|postgresql] [--machine-users 5000] [--audit-rows 100000]
+//   [--server bundle|tsx] [--users 20] [--duration 30] [--cpu-profile DIR]`
 // Prints figures; asserts nothing (speed goals are measured here, never in a timed test).
 //
 // Inventory: a full sync of a generated organisation through the simulator over real HTTP, with a
@@ -18,6 +19,9 @@
 //
 // Audit: a chained log of --audit-rows rows (seeded in bulk, with checkpoints), then the time of
 // the chain's verification, of the Audit page's queries and of a full streamed export.
+//
+// Server: the production server in its own process (lib/cli/bench-server.ts): start-up time,
+// resident memory idle and under signed-in users browsing dashboard pages, page latency.
 import { parseArgs } from "node:util";
 import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
@@ -39,10 +43,11 @@ import { DEMO_DASHBOARD_API_TOKEN, startSimulator } from '@/lib/platformsh/simul
 // Not a React hook, despite its name: it points the application's database handle at a database.
 import { useDatabaseForTests as setApplicationDatabase } from '@/lib/db';
 import { createTestDatabase, type TestDatabase } from '@/lib/testing/database';
+import { benchServer } from '@/lib/cli/bench-server';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
 
 const argumentsSchema = z.object({
-  part: z.enum(['inventory', 'push', 'inventory-page', 'findings', 'audit', 'all']).default('all'),
+  part: z.enum(['inventory', 'push', 'inventory-page', 'findings', 'audit', 'server', 'all']).default('all'),
   projects: z.coerce.number().int().min(1).max(20_000).default(2000),
   environments: z.coerce.number().int().min(1).max(50).default(5),
   latency: z.coerce.number().int().min(0).max(5000).default(50),
@@ -51,6 +56,10 @@ const argumentsSchema = z.object({
   'audit-rows': z.coerce.number().int().min(1000).max(5_000_000).default(100_000),
   database: z.enum(['pglite', 'postgresql']).default('pglite'),
   'machine-users': z.coerce.number().int().min(1).max(50_000).default(5000),
+  server: z.enum(['bundle', 'tsx']).default('bundle'),
+  users: z.coerce.number().int().min(1).max(1000).default(20),
+  duration: z.coerce.number().int().min(1).max(600).default(30),
+  'cpu-profile': z.string().optional(),
 });
 type BenchArguments = z.infer<typeof argumentsSchema>;
 
@@ -468,6 +477,10 @@ async function main(): Promise<void> {
   if (parsed.data.part === 'audit' || parsed.data.part === 'all') await benchAudit(parsed.data);
   if (parsed.data.part === 'inventory-page' || parsed.data.part === 'all') await benchInventoryPage(parsed.data);
   if (parsed.data.part === 'findings' || parsed.data.part === 'all') await benchFindings(parsed.data);
+  if (parsed.data.part === 'server' || parsed.data.part === 'all') {
+    const { server, database, users, duration } = parsed.data;
+    await benchServer({ server, database, users, duration, cpuProfile: parsed.data['cpu-profile'] });
+  }
 }
 
 main().catch((error: unknown) => {

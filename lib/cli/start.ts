@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import next from 'next';
 import { ConfigError, getConfig, libraryEnvironment, type Config } from '@/lib/config';
 import { ensureSandboxSimulatorKey, ensureSecrets } from '@/lib/config/secrets';
-import { openDatabase } from '@/lib/db/client';
+import { openDatabase, shareEmbeddedDatabase } from '@/lib/db/client';
 import { migrateConfiguredDatabase } from '@/lib/db/startup';
 import { bootstrap } from '@/lib/domain/bootstrap';
 import { logger } from '@/lib/logger';
@@ -40,12 +40,19 @@ async function main(): Promise<void> {
   ensureSecrets(config);
   Object.assign(process.env, libraryEnvironment(config));
 
-  const applied = await migrateConfiguredDatabase(config);
-  if (applied.length) logger.info('migrations applied', { applied });
-
-  // Bootstrap on its own connection, closed before Next.js opens the database (one PGlite owner).
+  // The embedded database is opened once: migrated, bootstrapped, then handed to the app (Next.js)
+  // as the process's one PGlite (see shareEmbeddedDatabase). PostgreSQL: bootstrap on a client of
+  // its own, closed before the app opens its pool.
   const handle = openDatabase(config.database);
-  const firstRun = await bootstrap(handle.db, config).finally(() => handle.close());
+  const applied = await migrateConfiguredDatabase(config, handle.pglite);
+  if (applied.length) logger.info('migrations applied', { applied });
+  const firstRun = await bootstrap(handle.db, config);
+  if (handle.pglite && config.database.kind === 'pglite') {
+    await handle.db.$disconnect();
+    shareEmbeddedDatabase(config.database.directory, handle.pglite);
+  } else {
+    await handle.close();
+  }
 
   // Sandbox mode: the bundled simulator of the Platform.sh API, with the demo organisation, runs in
   // this process and the app's client points at it. Its credentials derive from a random key in the
@@ -102,7 +109,9 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     logger.info('shutting down', { signal });
     server.close(() => {
-      void (simulator?.stop() ?? Promise.resolve()).finally(() => process.exit(0));
+      void (simulator?.stop() ?? Promise.resolve())
+        .then(() => handle.pglite?.close())
+        .finally(() => process.exit(0));
     });
     setTimeout(() => process.exit(0), 5000).unref();
   };

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
-import { applyMigrations, diffMigrationsToSchema, isEmptyMigration, SCHEMA_FILE } from '@/lib/db/migrate';
+import os from 'node:os';
+import path from 'node:path';
+import { applyMigrations, diffMigrationsToSchema, isEmptyMigration, MIGRATIONS_DIR, SCHEMA_FILE } from '@/lib/db/migrate';
 import { readMigrations } from '@/lib/db/migrations-on-disk';
 import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
 
@@ -35,6 +37,20 @@ describe.each(TEST_DATABASE_KINDS)('migrations on %s', (kind) => {
       SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY migration_name`;
     expect(rows.map((row) => row.migration_name)).toEqual(readMigrations().map((migration) => migration.name));
     expect(await applyMigrations(database.migrationTarget)).toEqual([]);
+  });
+
+  it('applies a migration added after the rest (an up-to-date check answers only when nothing is pending)', async () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'keywarden-migrations-'));
+    try {
+      fs.cpSync(MIGRATIONS_DIR, directory, { recursive: true });
+      fs.mkdirSync(path.join(directory, '99991231000000_probe'));
+      fs.writeFileSync(path.join(directory, '99991231000000_probe', 'migration.sql'), 'CREATE TABLE "migration_probe" ("id" INTEGER);\n');
+      expect(await applyMigrations(database.migrationTarget, directory)).toEqual(['99991231000000_probe']);
+      expect(await database.db.$queryRawUnsafe('SELECT COUNT(*)::int AS count FROM migration_probe')).toEqual([{ count: 0 }]);
+      expect(await applyMigrations(database.migrationTarget, directory)).toEqual([]);
+    } finally {
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it('keeps the audit log append-only: UPDATE, DELETE and TRUNCATE are refused by the database', async () => {

@@ -3,11 +3,13 @@
 // downloaded on offline machines (ENVIRONMENT.md); this runner reads the standard
 // prisma/migrations/<name>/migration.sql folders and records them in the standard
 // `_prisma_migrations` table, so `prisma migrate deploy` stays compatible where the native engine exists.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { SchemaEngine as SchemaEngineType } from '@prisma/schema-engine-wasm';
@@ -121,8 +123,40 @@ async function withEngine<T>(
 
 const NO_FILTERS = { externalTables: [], externalEnums: [] };
 
+/**
+ * Whether every migration on disk is recorded as applied, unchanged (Prisma's checksum: the SHA-256
+ * of migration.sql), and not rolled back. False when the table is missing or anything differs: the
+ * engine then decides, exactly as without this check.
+ */
+async function everyMigrationApplied(target: MigrationTarget, directory: string): Promise<boolean> {
+  const sql = 'SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL';
+  let rows: { migration_name: string; checksum: string }[];
+  try {
+    if (target.kind === 'pglite') {
+      rows = (await target.client.query<{ migration_name: string; checksum: string }>(sql)).rows;
+    } else {
+      const client = new pg.Client({ connectionString: target.url });
+      await client.connect();
+      try {
+        rows = (await client.query<{ migration_name: string; checksum: string }>(sql)).rows;
+      } finally {
+        await client.end();
+      }
+    }
+  } catch {
+    return false;
+  }
+  const applied = new Map(rows.map((row) => [row.migration_name, row.checksum]));
+  return readMigrations(directory).every(
+    (migration) => applied.get(migration.name) === createHash('sha256').update(migration.sql).digest('hex'),
+  );
+}
+
 /** Applies every migration not yet applied. Returns the names applied now (none the second time). */
 export async function applyMigrations(target: MigrationTarget, directory = MIGRATIONS_DIR): Promise<string[]> {
+  // Every start checks for pending migrations. Loading the schema engine (WebAssembly) costs ~0.5 s
+  // and ~70 MB that stay resident, so a database already up to date is answered without it.
+  if (await everyMigrationApplied(target, directory)) return [];
   const schemaText = fs.readFileSync(SCHEMA_FILE, 'utf8');
   const output = await withEngine(target, schemaText, (engine) =>
     engine.applyMigrations({ migrationsList: migrationList(directory), filters: NO_FILTERS }),

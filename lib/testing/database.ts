@@ -36,6 +36,13 @@ async function adminQuery(sql: string): Promise<void> {
   }
 }
 
+/** A new, empty database (no schema) on the test server: for tools that bring their own (db:copy). */
+export async function createEmptyPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `keywarden_test_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${name}`);
+  return { url: withDatabase(serverUrl(), name), drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
 export interface TestDatabase extends DatabaseHandle {
   /** Where the migration runner reaches this same database. */
   migrationTarget: MigrationTarget;
