@@ -48,14 +48,22 @@ export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue>
     database.kind === 'pglite' && database.pglite
       ? { db: pgliteExecutor(database.pglite) }
       : { connectionString: options.connectionString, max: 4, application_name: 'keywarden-jobs' };
+  // pg-boss checks `'option' in config`: an option left undefined must be absent, not undefined.
+  const intervals = Object.fromEntries(
+    Object.entries({
+      pollingIntervalSeconds: options.pollingIntervalSeconds,
+      cronMonitorIntervalSeconds: options.cronMonitorIntervalSeconds,
+      // How often the instance that noticed a tick turns it into the queue's job.
+      cronWorkerIntervalSeconds: options.cronMonitorIntervalSeconds,
+    }).filter(([, value]) => value !== undefined),
+  );
   const boss = new PgBoss({
     ...connection,
+    ...intervals,
     // The schema comes from a migration (lib/db/migrate.ts); the server's role may not run DDL.
     migrate: false,
     schedule: true,
     supervise: true,
-    pollingIntervalSeconds: options.pollingIntervalSeconds,
-    cronMonitorIntervalSeconds: options.cronMonitorIntervalSeconds,
     // Failed jobs stay in the queue's table (the Jobs page lists and retries them) for a week.
     archiveFailedAfterSeconds: 7 * 24 * 3600,
   } as PgBoss.ConstructorOptions);
@@ -79,7 +87,7 @@ export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue>
   }
 
   for (const [name, handler] of Object.entries(options.handlers) as [QueueName, JobHandler][]) {
-    await boss.work<object>(name, { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: options.pollingIntervalSeconds }, async ([job]) => {
+    await boss.work<object>(name, { batchSize: 1, includeMetadata: true, ...(options.pollingIntervalSeconds ? { pollingIntervalSeconds: options.pollingIntervalSeconds } : {}) }, async ([job]) => {
       if (!job) return;
       try {
         return await handler({ id: job.id, data: job.data, retryCount: job.retryCount });
