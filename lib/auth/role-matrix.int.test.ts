@@ -40,6 +40,7 @@ import { acceptInvitation, inviteInput, machineEmail, storeInvitations } from '@
 import { permissionOf } from '@/lib/audit/actions';
 import { createMachineUserRecord } from '@/lib/testing/reviews';
 import { createApiKey, revokeApiKey } from '@/lib/domain/api-keys';
+import { retryFailedJob } from '@/lib/domain/jobs';
 import { ROLES } from './authorize';
 import matrix from './role-matrix.json';
 
@@ -258,6 +259,23 @@ const SCENARIOS: Record<string, Scenario> = {
           // Its job waits in the queue, carrying the run and no secret.
           const jobs = await db.$queryRaw<{ data: unknown }[]>`SELECT data FROM pgboss.job WHERE name = 'inventory-sync' AND id = ${run.jobId}::uuid AND state = 'created'`;
           expect(jobs.map((job) => job.data)).toEqual([{ runId: run.id, full: true, requestedById: run.requestedById }]);
+        },
+      };
+    },
+  },
+  'jobs.retry': {
+    run: retryFailedJob,
+    prepare: async (db) => {
+      // A job that failed after its retries, as pg-boss leaves it (nothing works the queue here).
+      const [job] = await db.$queryRaw<{ id: string }[]>`
+        INSERT INTO pgboss.job (name, data, state, retry_limit, retry_count, completed_on, output, policy)
+        VALUES ('findings-recompute', '{}', 'failed', 3, 3, now(), '{"message": "role matrix replay"}', 'short')
+        RETURNING id::text`;
+      return {
+        input: { queue: 'findings-recompute', jobId: job!.id },
+        verify: async (db) => {
+          const [after] = await db.$queryRaw<{ state: string; retry_limit: number }[]>`SELECT state::text, retry_limit FROM pgboss.job WHERE id = ${job!.id}::uuid`;
+          expect(after).toEqual({ state: 'retry', retry_limit: 4 });
         },
       };
     },
