@@ -67,7 +67,13 @@ export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue>
     // Failed jobs stay in the queue's table (the Jobs page lists and retries them) for a week.
     archiveFailedAfterSeconds: 7 * 24 * 3600,
   } as PgBoss.ConstructorOptions);
-  boss.on('error', (error) => logger.error('job queue error', { error }));
+  boss.on('error', (error: Error) => {
+    // A stately queue's waiting job (a sync tick while a sync runs) cannot become active while the
+    // other is: pg-boss's fetch then hits the policy's unique index and tries again at the next
+    // poll. That is the one-at-a-time rule working, not a fault.
+    if (/duplicate key value violates unique constraint "\w*i3"/.test(error.message)) logger.debug('job waits for the running one of its key', { message: error.message });
+    else logger.error('job queue error', { error });
+  });
   await boss.start();
 
   for (const name of Object.keys(QUEUES) as QueueName[]) {

@@ -13,7 +13,7 @@ import { resetInventory, runSync, simulatorClient, simulatorSecrets } from '@/li
 import { listProjects } from './projects';
 import { getLatestSyncRun, requestInventorySync } from './requests';
 import { syncIfDue } from './schedule';
-import { executeSyncRun, VARIABLES_MAX_AGE_MS } from './sync';
+import { executeSyncRun, SYNC_STALE_AFTER_MS, VARIABLES_MAX_AGE_MS } from './sync';
 
 const ENVIRONMENT_VARIABLES_GET = /^\/projects\/[^/]+\/environments\/[^/]+\/variables$/;
 const byKey = <T>(key: (item: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
@@ -504,6 +504,23 @@ describe.each(TEST_DATABASE_KINDS)('inventory sync on %s', (kind) => {
       expect(await db.syncRun.findUniqueOrThrow({ where: { id: taken.data.runId } })).toMatchObject({ status: 'running', requestedById: context.actor.id });
 
       expect((await executeSyncRun(db, client, taken.data.runId, { concurrency: 4 })).status).toBe('succeeded');
+      expect((await db.syncRun.findUniqueOrThrow({ where: { id: stale.data.runId } })).status).toBe('interrupted');
+    });
+
+    it('takes over from a run whose heartbeat stopped although its job still looks live (killed mid-run)', async () => {
+      const context = await adminContext();
+      const stale = await requestInventorySync(context, { full: true });
+      if (!stale.ok) throw new Error('expected the first request to begin a run');
+      const staleJob = (await db.syncRun.findUniqueOrThrow({ where: { id: stale.data.runId } })).jobId!;
+      await db.$executeRaw`UPDATE pgboss.job SET state = 'active', started_on = now() WHERE id = ${staleJob}::uuid`;
+      // Beat a minute ago: alive.
+      await db.syncRun.update({ where: { id: stale.data.runId }, data: { heartbeatAt: new Date(Date.now() - 60_000) } });
+      const refused = await requestInventorySync(context, {});
+      expect(refused.ok === false && refused.error.code).toBe('conflict');
+      // Silent for longer than SYNC_STALE_AFTER_MS: presumed dead, although the queue has not expired its job yet.
+      await db.syncRun.update({ where: { id: stale.data.runId }, data: { heartbeatAt: new Date(Date.now() - SYNC_STALE_AFTER_MS - 1_000) } });
+      const taken = await requestInventorySync(context, {});
+      expect(taken.ok).toBe(true);
       expect((await db.syncRun.findUniqueOrThrow({ where: { id: stale.data.runId } })).status).toBe('interrupted');
     });
 

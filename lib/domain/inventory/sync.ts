@@ -39,6 +39,13 @@ export const DEFAULT_PROJECT_CONCURRENCY = 8;
 const ENVIRONMENT_CONCURRENCY = 4;
 /** How often progress reaches the database (and the run checks it was not taken over). */
 const PROGRESS_INTERVAL_MS = 500;
+/** A running run beats at least this often, even while one project takes long. */
+const HEARTBEAT_INTERVAL_MS = 30_000;
+/**
+ * A run whose heartbeat is older than this is presumed dead (its instance stopped without finishing
+ * its job, which the queue only expires after an hour) and may be taken over.
+ */
+export const SYNC_STALE_AFTER_MS = 120_000;
 
 export interface BeginSyncInput {
   trigger: 'manual' | 'scheduled';
@@ -53,8 +60,10 @@ const BEGIN_LOCK_KEY = 'keywarden.inventory-sync.begin';
 
 /**
  * Claims the sync for a new run: returns its id, or null while another run is live (its queue job
- * is waiting, retrying or running). A run still marked running whose job is gone, finished or
- * failed (its instance stopped), or that no job executes, is closed as interrupted first.
+ * is waiting, retrying or running, and it beat within SYNC_STALE_AFTER_MS). A run still marked
+ * running whose job is gone, finished or failed, whose heartbeat stopped (its instance stopped), or
+ * that no job executes, is closed as interrupted first; if it still runs somewhere, its next
+ * progress write finds it closed and it stops.
  */
 export async function beginSyncRun(tx: Transaction, input: BeginSyncInput): Promise<string | null> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${BEGIN_LOCK_KEY})::bigint)`;
@@ -62,7 +71,9 @@ export async function beginSyncRun(tx: Transaction, input: BeginSyncInput): Prom
   await tx.$executeRaw`
     UPDATE sync_runs SET status = 'interrupted', finished_at = now(), error = 'Keywarden stopped before this sync finished.'
     WHERE status = 'running'
-      AND (job_id IS NULL OR job_id = ${jobId}::uuid OR NOT EXISTS (
+      AND (job_id IS NULL OR job_id = ${jobId}::uuid
+        OR heartbeat_at < ${new Date(Date.now() - SYNC_STALE_AFTER_MS)}
+        OR NOT EXISTS (
         SELECT 1 FROM pgboss.job j WHERE j.name = ${SYNC_QUEUE} AND j.id = sync_runs.job_id AND j.state IN ('created', 'retry', 'active')))`;
   if ((await tx.syncRun.count({ where: { status: 'running' } })) > 0) return null;
   const runId = randomUUID();
@@ -88,6 +99,8 @@ export async function executeSyncRun(db: Database, client: PlatformshClient, run
   const now = options.now ?? (() => new Date());
   const run = await db.syncRun.findUniqueOrThrow({ where: { id: runId } });
   const progress = new ProgressWriter(db, runId);
+  const heartbeat = setInterval(() => void progress.beat().catch(() => undefined), HEARTBEAT_INTERVAL_MS);
+  heartbeat.unref();
   try {
     let listed: RemoteProject[];
     try {
@@ -138,6 +151,8 @@ export async function executeSyncRun(db: Database, client: PlatformshClient, run
     logger.error('inventory sync failed', { runId, error });
     await progress.finish('failed', 'The sync stopped on an internal error.').catch(() => undefined);
     return { status: 'failed', projectsTotal: 0, projectsFailed: progress.failed };
+  } finally {
+    clearInterval(heartbeat);
   }
 }
 
@@ -421,6 +436,16 @@ class ProgressWriter {
     // Only while still running: a newer run closes this one as interrupted when its job is gone.
     const written = await this.db.syncRun.updateMany({ where: { id: this.runId, status: 'running' }, data: { ...this.counters(), heartbeatAt: new Date() } });
     if (written.count === 0) this.lost = true;
+  }
+
+  /** Writes the counters now (the heartbeat), unless a write is under way. */
+  async beat(): Promise<void> {
+    if (this.writing) return;
+    this.lastWrite = Date.now();
+    this.writing = this.write().finally(() => {
+      this.writing = undefined;
+    });
+    await this.writing;
   }
 
   async stillRunning(): Promise<boolean> {
