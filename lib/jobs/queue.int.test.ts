@@ -15,7 +15,7 @@ import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/li
 import { contextFor, createUser } from '@/lib/testing/fixtures';
 import { auditEventsSince, lastAuditSeq } from '@/lib/testing/inspect';
 import { simulatorClient } from '@/lib/testing/inventory';
-import { QUEUE_NAMES } from './definitions';
+import { QUEUE_NAMES, SYNC_SINGLETON_KEY } from './definitions';
 import { startJobQueue, type JobQueue, type JobQueueOptions } from './queue';
 
 const require = createRequire(import.meta.url);
@@ -158,6 +158,29 @@ describe.each(TEST_DATABASE_KINDS)('job queue on %s', (kind) => {
     for (const run of runs) perMinute.set(Math.floor(run.at / 60_000), (perMinute.get(Math.floor(run.at / 60_000)) ?? 0) + 1);
     expect([...perMinute.values()].every((count) => count === 1), JSON.stringify(runs)).toBe(true);
     expect(runs.length).toBeLessThanOrEqual(2);
+  });
+
+  it('runs one sync job at a time across two instances, with at most one more waiting', async () => {
+    let running = 0;
+    let mostAtOnce = 0;
+    const done: string[] = [];
+    const handler = async (job: { id: string }) => {
+      running += 1;
+      mostAtOnce = Math.max(mostAtOnce, running);
+      await sleep(1_500);
+      running -= 1;
+      done.push(job.id);
+    };
+    const [a] = await Promise.all([start({ handlers: { 'inventory-sync': handler } }), start({ handlers: { 'inventory-sync': handler } })]);
+    const first = await a!.boss.send('inventory-sync', {}, { singletonKey: SYNC_SINGLETON_KEY });
+    await until(async () => (await jobState(a!, 'inventory-sync', first!)) === 'active', 'the first job to start');
+    const second = await a!.boss.send('inventory-sync', {}, { singletonKey: SYNC_SINGLETON_KEY });
+    const third = await a!.boss.send('inventory-sync', {}, { singletonKey: SYNC_SINGLETON_KEY });
+    expect(second).toBeTruthy();
+    expect(third).toBeNull();
+    await until(() => done.length === 2, 'both jobs to finish', 20_000);
+    expect(done).toEqual([first, second]);
+    expect(mostAtOnce).toBe(1);
   });
 
   it('retries a failing job with backoff, then lists it as failed on the Jobs page, and Retry runs it again', async () => {
