@@ -4,8 +4,9 @@
 //
 // One run at a time across all instances: runs execute as jobs of the `inventory-sync` queue
 // (lib/jobs), whose policy lets one run per key at a time, and a run is begun only while no other
-// run's job is waiting or running; progress is written to the run's row, so any instance can show it. A project that fails is recorded with its error and the others
-// go on; a project's rows are replaced in one transaction, so a failure never leaves it half-written.
+// run's job is waiting or running; progress is written to the run's row, so any instance can show
+// it. A project that fails is recorded with its error and the others go on; a project's rows are
+// replaced in one transaction, so a failure never leaves it half-written.
 // Incremental: an environment's variables are re-read only when the environment changed (its
 // `updated_at` moved), was never read, or was last read more than a day ago; a full run re-reads all.
 import { randomUUID } from 'node:crypto';
