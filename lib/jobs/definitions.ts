@@ -69,6 +69,7 @@ export function syncCronFor(intervalMinutes: number): string | null {
   if (intervalMinutes < 60 && 60 % intervalMinutes === 0) return intervalMinutes === 1 ? '* * * * *' : `*/${intervalMinutes} * * * *`;
   if (intervalMinutes % 60 === 0) {
     const hours = intervalMinutes / 60;
+    if (hours === 24) return '0 0 * * *';
     if (24 % hours === 0) return hours === 1 ? '0 * * * *' : `0 */${hours} * * *`;
     if (hours === 24 * 7) return '0 0 * * 0';
   }
