@@ -39,6 +39,7 @@ const DASHBOARD_PAGES: { path: string; heading: string }[] = [
   { path: '/review/campaigns', heading: 'Access reviews' },
   { path: '/settings', heading: 'Settings' },
   { path: '/settings/api-keys', heading: 'API keys' },
+  { path: '/settings/jobs', heading: 'Jobs' },
   { path: '/api/docs', heading: 'API reference' },
   { path: '/audit', heading: 'Audit' },
   { path: '/users', heading: 'Users' },

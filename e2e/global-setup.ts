@@ -1,6 +1,7 @@
 // Starts the production build on a fresh data directory, the way an operator would on first run:
 // no admin is configured, so the server prints a one-time set-up link on stdout, which the
 // first-run project then follows through the UI.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FullConfig } from '@playwright/test';
@@ -8,6 +9,7 @@ import { startOidcProvider, type TestOidcProvider } from '@/lib/testing/oidc-pro
 import { E2E_PORT_ENV, e2eDir, paths } from './support/paths';
 import { inheritedEnvironment, logTail, spawnServer, stopServer, waitForHealth, type ServerProcess } from './support/server-process';
 import { SSO_IDENTITIES, SSO_NAME, SSO_ROLE_MAP } from './support/sso';
+import { SEEDED_FAILED_JOBS } from './support/failed-jobs';
 import { writeJson, type ServerState } from './support/server-state';
 
 const START_TIMEOUT_MS = 120_000;
@@ -83,6 +85,12 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
   fs.mkdirSync(path.join(e2eDir(), 'auth'), { recursive: true, mode: 0o700 });
   fs.mkdirSync(paths.dataDir(), { recursive: true, mode: 0o700 });
   const logFile = paths.serverLog();
+
+  // Failed background jobs for Settings → Jobs, written before the server opens the database.
+  execFileSync(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'e2e', 'support', 'seed-failed-jobs.ts'), paths.dataDir(), String(SEEDED_FAILED_JOBS)], {
+    cwd: root,
+    stdio: 'inherit',
+  });
 
   // The identity provider lives in this (the runner's) process until the returned teardown.
   const sso = await startOidcProvider({ redirectUri: `${baseUrl}/api/auth/callback/oidc`, identities: SSO_IDENTITIES });

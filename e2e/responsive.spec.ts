@@ -50,6 +50,7 @@ test('no dashboard page scrolls sideways at 390 px, even with long values', asyn
     '/users',
     '/settings',
     '/settings/api-keys',
+    '/settings/jobs',
     '/api/docs',
   ];
   for (const path of paths) await expectNoSidewaysScroll(admin, path);

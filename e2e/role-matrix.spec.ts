@@ -29,6 +29,7 @@ import type { AccountRole } from './support/paths';
 import { createCampaignInUi, decisionForm, fillCreateForm, fillDecision, itemCard, openCampaign, openCreateForm, uniqueCampaignName } from './support/campaigns';
 import { createTokenInConsole } from './support/sandbox';
 import { createKeyInUi, keyRow, openApiKeys, submitCreateKey, uniqueKeyName } from './support/api-keys';
+import { aFailedJobId, failedJobRow, openJobs } from './support/jobs';
 import { signInOrThrow } from './support/auth';
 import { inviteByAction, seedUser } from './support/seed';
 import { argumentsOf, captureAction, replayAction, type CapturedAction } from './support/server-actions';
@@ -69,6 +70,8 @@ interface Target {
   /** Access reviews: the campaign (and, for an item, `email` names its machine user). */
   campaignId?: string;
   campaignName?: string;
+  /** jobs.retry: the failed job retried (seeded by the global set-up). */
+  jobId?: string;
 }
 
 async function latestSyncRun(admin: Page): Promise<{ id: string; status: string } | null> {
@@ -186,6 +189,23 @@ const DRIVERS: Record<string, Driver> = {
     expectChanged: async (admin, target) => {
       await openApiKeys(admin);
       await expect(keyRow(admin, target.email)).toContainText('revoked');
+    },
+  },
+  // A failed background job (the global set-up seeds some): admins only.
+  'jobs.retry': {
+    seed: async ({ admin }) => ({ email: '', jobId: await aFailedJobId(admin) }),
+    send: async (admin, target) => {
+      await openJobs(admin);
+      await waitForHydration(admin, 'main form button');
+      await failedJobRow(admin, target.jobId ?? '').getByRole('button', { name: 'Retry' }).click();
+    },
+    expectUnchanged: async (admin, target) => {
+      await openJobs(admin);
+      await expect(failedJobRow(admin, target.jobId ?? '')).toHaveCount(1);
+    },
+    expectChanged: async (admin, target) => {
+      await openJobs(admin);
+      await expect(failedJobRow(admin, target.jobId ?? '')).toHaveCount(0);
     },
   },
   'user.invite': {
@@ -701,6 +721,8 @@ const READ_PAGES: Record<string, { path: string; heading: string; denied?: strin
   'evidence.export': { path: '/review/campaigns', heading: 'Access reviews', section: 'Evidence pack' },
   // Every role manages its own keys (Settings → API keys, not in the menu).
   'api_key.read': { path: '/settings/api-keys', heading: 'API keys', inMenu: false },
+  // Settings → Jobs (not in the menu): admins and reviewers.
+  'jobs.read': { path: '/settings/jobs', heading: 'Jobs', inMenu: false, denied: 'The background jobs are visible to admins and reviewers.' },
 };
 
 test.describe('read access follows the role matrix', () => {

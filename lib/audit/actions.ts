@@ -76,6 +76,8 @@ export const AUDIT_ACTIONS = {
   'api_key.create': { label: 'Create an API key', permission: 'api_key.manage' },
   'api_key.revoke': { label: 'Revoke own API key', permission: 'api_key.manage' },
   'api_key.revoke_any': { label: 'Revoke another user’s API key', permission: 'api_key.revoke_any' },
+  // Background jobs (Settings → Jobs).
+  'jobs.retry': { label: 'Retry a failed background job', permission: 'jobs.retry' },
   'auth.api_key': { label: 'API key refused' },
   // The audit log itself.
   'audit.read': { label: 'View the audit log', permission: 'audit.read' },

@@ -35,11 +35,12 @@ import type { Role } from '@/lib/roles';
 import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
 import { contextFor, createProjects, createUser } from '@/lib/testing/fixtures';
 import { auditEventsSince, lastAuditSeq, snapshotTables } from '@/lib/testing/inspect';
-import { simulatorClient } from '@/lib/testing/inventory';
+import { clearSyncJobs, simulatorClient } from '@/lib/testing/inventory';
 import { acceptInvitation, inviteInput, machineEmail, storeInvitations } from '@/lib/testing/machine-users';
 import { permissionOf } from '@/lib/audit/actions';
 import { createMachineUserRecord } from '@/lib/testing/reviews';
 import { createApiKey, revokeApiKey } from '@/lib/domain/api-keys';
+import { retryFailedJob } from '@/lib/domain/jobs';
 import { ROLES } from './authorize';
 import matrix from './role-matrix.json';
 
@@ -245,8 +246,9 @@ const SCENARIOS: Record<string, Scenario> = {
   'inventory.sync': {
     run: requestInventorySync,
     prepare: async (db) => {
-      // One run at a time: free the lease a previous scenario's run holds (nothing executes it here).
-      await db.jobLease.deleteMany();
+      // One run at a time: a previous scenario's run stays live while its job waits (nothing works
+      // the queue here); removing the job lets the next request close it and begin its own.
+      await clearSyncJobs(db);
       const before = await db.syncRun.count();
       return {
         input: { full: true },
@@ -254,6 +256,26 @@ const SCENARIOS: Record<string, Scenario> = {
           expect(await db.syncRun.count()).toBe(before + 1);
           const run = await db.syncRun.findUniqueOrThrow({ where: { id: (data as { runId: string }).runId } });
           expect(run).toMatchObject({ status: 'running', trigger: 'manual', full: true });
+          // Its job waits in the queue, carrying the run and no secret.
+          const jobs = await db.$queryRaw<{ data: unknown }[]>`SELECT data FROM pgboss.job WHERE name = 'inventory-sync' AND id = ${run.jobId}::uuid AND state = 'created'`;
+          expect(jobs.map((job) => job.data)).toEqual([{ runId: run.id, full: true, requestedById: run.requestedById }]);
+        },
+      };
+    },
+  },
+  'jobs.retry': {
+    run: retryFailedJob,
+    prepare: async (db) => {
+      // A job that failed after its retries, as pg-boss leaves it (nothing works the queue here).
+      const [job] = await db.$queryRaw<{ id: string }[]>`
+        INSERT INTO pgboss.job (name, data, state, retry_limit, retry_count, completed_on, output, policy)
+        VALUES ('findings-recompute', '{}', 'failed', 3, 3, now(), '{"message": "role matrix replay"}', 'short')
+        RETURNING id::text`;
+      return {
+        input: { queue: 'findings-recompute', jobId: job!.id },
+        verify: async (db) => {
+          const [after] = await db.$queryRaw<{ state: string; retry_limit: number }[]>`SELECT state::text, retry_limit FROM pgboss.job WHERE id = ${job!.id}::uuid`;
+          expect(after).toEqual({ state: 'retry', retry_limit: 4 });
         },
       };
     },

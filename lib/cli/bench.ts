@@ -86,7 +86,7 @@ async function benchInventory(options: BenchArguments): Promise<void> {
     );
     for (const full of [true, false]) {
       const runId = await database.db.$transaction((tx) => beginSyncRun(tx, { trigger: 'manual', full }));
-      if (!runId) throw new Error('the sync lease is taken');
+      if (!runId) throw new Error('another sync run is live');
       const requestsBefore = simulator.requestLog.entries.length;
       const started = performance.now();
       const outcome = await executeSyncRun(database.db, client, runId, { concurrency: options.concurrency });

@@ -10,6 +10,7 @@ import { parseConfig, type Config } from '@/lib/config';
 import { openDatabase, type DatabaseHandle } from '@/lib/db/client';
 import { grantRuntimePrivileges, LeastPrivilegeError } from '@/lib/db/privileges';
 import { migrateConfiguredDatabase } from '@/lib/db/startup';
+import { startJobQueue } from '@/lib/jobs/queue';
 
 function serverUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
@@ -136,6 +137,28 @@ describe('least privilege on PostgreSQL (SECURITY.md L4)', () => {
     });
     await migrateConfiguredDatabase(config);
     await withClient(runtimeUrl, (client) => expect(client.query('DELETE FROM audit_events')).rejects.toThrow(/permission denied/));
+  });
+
+  it('runs the job queue as the runtime role: jobs sent, worked and completed, its schema owned by the owner and never altered', async () => {
+    const owners = await withClient(ownerUrl, (owner) =>
+      owner.query<{ owner: string }>(
+        `SELECT DISTINCT pg_get_userbyid(c.relowner) AS owner FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'pgboss'`,
+      ),
+    );
+    expect(owners.rows).toEqual([{ owner: OWNER }]);
+    const queue = await startJobQueue({ database: runtime, connectionString: runtimeUrl, handlers: { 'findings-recompute': async () => undefined }, pollingIntervalSeconds: 0.5 });
+    try {
+      const jobId = await queue.boss.send('findings-recompute', {});
+      expect(jobId).toBeTruthy();
+      await expect.poll(async () => (await queue.boss.getJobById('findings-recompute', jobId!))?.state, { timeout: 20_000 }).toBe('completed');
+    } finally {
+      await queue.stop();
+    }
+    await withClient(runtimeUrl, async (client) => {
+      for (const statement of [`SELECT pgboss.create_queue('made-at-runtime', '{}'::json)`, 'DROP TABLE pgboss.job', 'CREATE TABLE pgboss.extra (id int)']) {
+        await expect(client.query(statement), statement).rejects.toThrow(/permission denied|must be (the )?owner/);
+      }
+    });
   });
 
   it('refuses a superuser as the runtime role: it could drop the trigger whatever is granted', async () => {

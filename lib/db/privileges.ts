@@ -9,6 +9,12 @@ import pg from 'pg';
 export const APPEND_ONLY_TABLES = ['audit_events', 'audit_chain_checkpoints'] as const;
 /** The migration runner's bookkeeping: the server reads it (health check), never writes it. */
 const READ_ONLY_TABLES = ['_prisma_migrations'] as const;
+/**
+ * The job queue's own schema (pg-boss; created by a migration, owned by the owner role). The server
+ * reads and writes its rows — sending, fetching and completing jobs — and runs no DDL in it: the
+ * queues' partitions are created by migrations too.
+ */
+export const QUEUE_SCHEMA = 'pgboss';
 
 export class LeastPrivilegeError extends Error {
   constructor(message: string) {
@@ -82,6 +88,7 @@ export async function grantRuntimePrivileges(urls: { ownerUrl: string; runtimeUr
     const role = owner.escapeIdentifier(runtimeRole);
     const inSchema = owner.escapeIdentifier(schema);
     const table = (name: string) => `${inSchema}.${owner.escapeIdentifier(name)}`;
+    const queue = owner.escapeIdentifier(QUEUE_SCHEMA);
     const statements = [
       `GRANT USAGE ON SCHEMA ${inSchema} TO ${role}`,
       `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${inSchema} TO ${role}`,
@@ -92,6 +99,9 @@ export async function grantRuntimePrivileges(urls: { ownerUrl: string; runtimeUr
       `ALTER DEFAULT PRIVILEGES IN SCHEMA ${inSchema} GRANT USAGE, SELECT ON SEQUENCES TO ${role}`,
       ...APPEND_ONLY_TABLES.map((name) => `REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON ${table(name)} FROM ${role}`),
       ...READ_ONLY_TABLES.map((name) => `REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON ${table(name)} FROM ${role}`),
+      `GRANT USAGE ON SCHEMA ${queue} TO ${role}`,
+      `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${queue} TO ${role}`,
+      `ALTER DEFAULT PRIVILEGES IN SCHEMA ${queue} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${role}`,
     ];
     await owner.query('BEGIN');
     try {

@@ -1,28 +1,67 @@
-// Background work of a running Keywarden: the scheduled inventory sync, and runs started by
-// "Sync now". Started from instrumentation.ts; never during a build or a test.
+// Background work of a running Keywarden, on the job queue (lib/jobs/queue.ts): the scheduled and
+// requested inventory syncs, and the hourly findings recomputation. Started from
+// instrumentation.ts; never during a build or a test. Every instance works the queues; the queue
+// hands each job to one of them, and each cron tick fires once across all instances.
 import { getConfig } from '@/lib/config';
 import { ensureSandboxSimulatorKey, getSecrets } from '@/lib/config/secrets';
-import { getDb } from '@/lib/db';
-import { recomputeFindingsSafely } from '@/lib/domain/findings/engine';
+import { getDatabaseHandle, getDb } from '@/lib/db';
+import { recomputeFindings, recomputeFindingsSafely } from '@/lib/domain/findings/engine';
 import { seedReviewDemoRecords } from '@/lib/domain/findings/sandbox-demo';
-import { startInventorySchedule } from '@/lib/domain/inventory/schedule';
-import { executeSyncRun } from '@/lib/domain/inventory/sync';
+import type { SyncJobData } from '@/lib/domain/inventory/requests';
+import { runSyncJob } from '@/lib/domain/inventory/sync-job';
 import { getDashboardClient } from '@/lib/domain/platformsh-connection';
 import { logger } from '@/lib/logger';
+import { FINDINGS_CRON, SYNC_SINGLETON_KEY, syncCronFor, type QueueName } from './definitions';
+import { startJobQueue, type JobHandler, type JobQueue } from './queue';
+
+const holder = globalThis as typeof globalThis & { keywardenJobQueue?: Promise<JobQueue> };
+
+/** How long start-up waits for the sandbox's first sync (the demo organisation takes seconds). */
+const FIRST_SYNC_WAIT_MS = 120_000;
 
 export async function startBackgroundJobs(): Promise<void> {
+  if (holder.keywardenJobQueue) return;
   const config = getConfig();
   const client = getDashboardClient();
-  if (!client) {
+  const handlers: Partial<Record<QueueName, JobHandler>> = {
+    // Throws on failure, so that the queue retries it and the Jobs page shows it.
+    'findings-recompute': () => recomputeFindings(getDb()),
+  };
+  const schedules: Partial<Record<QueueName, { cron: string }>> = { 'findings-recompute': { cron: FINDINGS_CRON } };
+  if (client) {
+    const intervalMs = config.syncIntervalMinutes * 60_000;
+    handlers['inventory-sync'] = (job) => runSyncJob(getDb(), client, { ...job, data: job.data as SyncJobData }, intervalMs);
+    const cron = syncCronFor(config.syncIntervalMinutes);
+    if (cron) schedules['inventory-sync'] = { cron };
+  } else {
     logger.warn('no Platform.sh API to sync from: the inventory stays as it is');
-    return;
   }
-  // The demo organisation syncs in seconds: wait for it, so the first page already lists it.
-  await startInventorySchedule(getDb(), client, {
-    intervalMinutes: config.syncIntervalMinutes,
-    awaitFirst: config.platformsh.mode === 'sandbox',
+  holder.keywardenJobQueue = startJobQueue({
+    database: getDatabaseHandle(),
+    connectionString: config.database.kind === 'postgresql' ? config.database.url : undefined,
+    handlers,
+    schedules,
   });
-  if (config.platformsh.mode === 'sandbox') await prepareReviewDemo(config);
+  const queue = await holder.keywardenJobQueue;
+  if (!client) return;
+
+  // A tick at start-up: the first sync of a new installation runs at once (syncIfDue decides).
+  const jobId = await queue.boss.send('inventory-sync', {}, { singletonKey: SYNC_SINGLETON_KEY });
+  if (config.platformsh.mode === 'sandbox') {
+    // The demo organisation syncs in seconds: wait for it, so the first page already lists it.
+    if (jobId) await waitForJob(queue, 'inventory-sync', jobId, FIRST_SYNC_WAIT_MS);
+    await prepareReviewDemo(config);
+  }
+}
+
+async function waitForJob(queue: JobQueue, name: QueueName, id: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const job = await queue.boss.getJobById(name, id);
+    if (!job || ['completed', 'failed', 'cancelled'].includes(job.state)) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  logger.warn('the first inventory sync is taking longer than expected; it goes on in the background');
 }
 
 /**
@@ -37,11 +76,4 @@ async function prepareReviewDemo(config: ReturnType<typeof getConfig>): Promise<
     logger.warn('the sandbox review demo could not be prepared', { error });
   }
   await recomputeFindingsSafely(getDb());
-}
-
-/** Runs a begun sync in the background of this process; its progress is in the database. */
-export function launchSyncRun(runId: string): void {
-  const client = getDashboardClient();
-  if (!client) return;
-  void executeSyncRun(getDb(), client, runId).catch((error: unknown) => logger.error('inventory sync failed', { runId, error }));
 }

@@ -2,12 +2,22 @@
 // audit rows a call wrote, and the whole database as text to search for values that must not be there.
 import type { Database } from '@/lib/db';
 
-/** The tables of the current schema (migrations' bookkeeping included), by name. */
+/**
+ * The tables of the current schema (migrations' bookkeeping included), by name, then the job
+ * queue's (schema `pgboss`: its jobs are data too — a refused retry must leave them as they were,
+ * and a token must not be in a job's payload), as `pgboss.<name>`.
+ */
 export async function tableNames(db: Database): Promise<string[]> {
   const rows = await db.$queryRaw<{ tablename: string }[]>`
-    SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename`;
+    SELECT CASE WHEN schemaname = current_schema() THEN tablename ELSE schemaname || '.' || tablename END AS tablename
+    FROM pg_tables WHERE schemaname = current_schema() OR schemaname = 'pgboss'
+    ORDER BY schemaname = current_schema() DESC, tablename`;
   return rows.map((row) => row.tablename);
 }
+
+const quoteIdentifier = (name: string) => `"${name.replaceAll('"', '""')}"`;
+/** `name` or `schema.name`, quoted. */
+const quoteTable = (table: string) => (table.startsWith('pgboss.') ? `pgboss.${quoteIdentifier(table.slice('pgboss.'.length))}` : quoteIdentifier(table));
 
 /**
  * Every row of every table except `except` (by default the audit log, its refusal counts and its checkpoints), each
@@ -19,7 +29,7 @@ export async function snapshotTables(db: Database, except: readonly string[] = [
   for (const table of await tableNames(db)) {
     if (except.includes(table)) continue;
     // The name comes from the catalogue, not from input; quoting keeps it one identifier.
-    const rows = await db.$queryRawUnsafe<{ row: string }[]>(`SELECT row_to_json(t)::text AS row FROM "${table.replaceAll('"', '""')}" t`);
+    const rows = await db.$queryRawUnsafe<{ row: string }[]>(`SELECT row_to_json(t)::text AS row FROM ${quoteTable(table)} t`);
     snapshot[table] = rows.map((row) => row.row).sort();
   }
   return snapshot;

@@ -20,11 +20,16 @@ export function simulatorClient(simulator: RunningSimulator, options: Partial<Pl
   });
 }
 
-/** Removes every inventory row (projects cascade to their environments, variables, access and assignments). */
+/** Removes every inventory row (projects cascade to their environments, variables, access and assignments) and every sync job. */
 export async function resetInventory(db: Database): Promise<void> {
   await db.syncRun.deleteMany();
   await db.project.deleteMany();
-  await db.jobLease.deleteMany();
+  await clearSyncJobs(db);
+}
+
+/** Removes the sync queue's jobs: the runs they would execute are then no longer live (nothing works the queue in these tests). */
+export async function clearSyncJobs(db: Database): Promise<void> {
+  await db.$executeRawUnsafe(`DELETE FROM pgboss.job WHERE name = 'inventory-sync'`);
 }
 
 /** Begins a run (as the scheduler would, without an audit row) and executes it to the end. */
@@ -34,7 +39,7 @@ export async function runSync(
   options: { full: boolean; trigger?: 'manual' | 'scheduled' } & ExecuteSyncOptions,
 ): Promise<{ runId: string; outcome: SyncOutcome }> {
   const runId = await db.$transaction((tx) => beginSyncRun(tx, { trigger: options.trigger ?? 'manual', full: options.full }));
-  if (!runId) throw new Error('the sync lease is taken');
+  if (!runId) throw new Error('another sync run is live');
   const outcome = await executeSyncRun(db, client, runId, { concurrency: options.concurrency ?? 4, now: options.now });
   return { runId, outcome };
 }

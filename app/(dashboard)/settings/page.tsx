@@ -33,9 +33,18 @@ export default async function SettingsPage() {
     <>
       <PageHeader title="Settings" description="How this Keywarden installation is configured. Settings come from environment variables (see the README); nothing secret is shown here." />
       <nav aria-label="Settings pages" className="mb-6">
-        <Link href="/settings/api-keys" className="text-sm font-medium text-indigo-700 underline underline-offset-2">
-          API keys — keys for scripts and systems that use the REST API
-        </Link>
+        <ul className="space-y-1">
+          <li>
+            <Link href="/settings/api-keys" className="text-sm font-medium text-indigo-700 underline underline-offset-2">
+              API keys — keys for scripts and systems that use the REST API
+            </Link>
+          </li>
+          <li>
+            <Link href="/settings/jobs" className="text-sm font-medium text-indigo-700 underline underline-offset-2">
+              Jobs — the background work: inventory sync and findings, their schedules and failures
+            </Link>
+          </li>
+        </ul>
       </nav>
       <dl className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
         {rows.map(([label, value]) => (

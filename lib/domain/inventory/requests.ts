@@ -1,13 +1,27 @@
 // "Sync now" and the state of the latest run, for the Projects page's progress panel.
+import { randomUUID } from 'node:crypto';
 import { authorize, ruleFor } from '@/lib/auth/authorize';
 import { getDb } from '@/lib/db';
+import { inTransaction, queueStatements } from '@/lib/db/job-queue';
+import { SYNC_SINGLETON_KEY } from '@/lib/jobs/definitions';
 import { AppError, fail, ok, type ActionResult } from '@/lib/errors';
 import { syncRequestSchema } from '@/lib/validations/inventory';
 import type { RequestContext } from '../context';
 import { runMutation } from '../mutation';
 import { beginSyncRun } from './sync';
 
-/** Begins a run (the caller executes it in the background); refused while another one runs. */
+/** What a sync job carries: never a secret (the dashboard's API token stays in the configuration). */
+export interface SyncJobData {
+  /** The run begun with the request; absent for a scheduled tick. */
+  runId?: string;
+  full?: boolean;
+  requestedById?: string | null;
+}
+
+/**
+ * Begins a run and enqueues the job that executes it, in the mutation's transaction (both or
+ * neither); refused while another run is live or a sync job already waits.
+ */
 export function requestInventorySync(context: RequestContext, rawInput: unknown): Promise<ActionResult<{ runId: string }>> {
   return runMutation(
     context,
@@ -16,8 +30,13 @@ export function requestInventorySync(context: RequestContext, rawInput: unknown)
       schema: syncRequestSchema,
       target: () => ({ type: 'inventory' }),
       run: async (tx, input) => {
-        const runId = await beginSyncRun(tx, { trigger: 'manual', full: input.full, requestedById: context.actor.id });
+        const jobId = randomUUID();
+        const runId = await beginSyncRun(tx, { trigger: 'manual', full: input.full, requestedById: context.actor.id, jobId });
         if (!runId) throw new AppError('conflict', 'A sync is already running; its progress is shown on the Projects page.');
+        const data: SyncJobData = { runId, full: input.full, requestedById: context.actor.id };
+        // The queue's policy keeps one sync job waiting at most: a scheduled tick may be that one.
+        const sent = await queueStatements().send('inventory-sync', data, { id: jobId, singletonKey: SYNC_SINGLETON_KEY, db: inTransaction(tx) });
+        if (!sent) throw new AppError('conflict', 'A sync is already running (a scheduled one is about to start); its progress will show on the Projects page.');
         return { data: { runId }, details: { runId, full: input.full } };
       },
     },

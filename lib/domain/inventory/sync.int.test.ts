@@ -1,10 +1,9 @@
 // The inventory sync against the Platform.sh simulator over real HTTP, on PGlite and PostgreSQL:
 // what a full run copies (derived from the simulator's store, not hard-coded), what an incremental
 // run re-reads, how a failing project, a failing listing and a vanished project are recorded, one
-// run at a time (the lease), the schedule, and the progress panel's view of the latest run.
+// run at a time (a live queue job), the schedule, and the progress panel's view of the latest run.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useDatabaseForTests, type Database } from '@/lib/db';
-import { tryAcquireLease } from '@/lib/db/lease';
 import { CLI_TOKEN_VARIABLE, type PlatformshClient } from '@/lib/platformsh';
 import { DEMO_HAND_SET_TOKEN_PROJECT_ID, startSimulator, type RunningSimulator, type SimulatorStore } from '@/lib/platformsh/simulator';
 import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
@@ -14,7 +13,7 @@ import { resetInventory, runSync, simulatorClient, simulatorSecrets } from '@/li
 import { listProjects } from './projects';
 import { getLatestSyncRun, requestInventorySync } from './requests';
 import { syncIfDue } from './schedule';
-import { executeSyncRun, SYNC_LEASE, VARIABLES_MAX_AGE_MS } from './sync';
+import { executeSyncRun, SYNC_STALE_AFTER_MS, VARIABLES_MAX_AGE_MS } from './sync';
 
 const ENVIRONMENT_VARIABLES_GET = /^\/projects\/[^/]+\/environments\/[^/]+\/variables$/;
 const byKey = <T>(key: (item: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
@@ -164,7 +163,6 @@ describe.each(TEST_DATABASE_KINDS)('inventory sync on %s', (kind) => {
         error: null,
       });
       expect(run.finishedAt).not.toBeNull();
-      expect(await db.jobLease.count()).toBe(0);
 
       expect(sim.store.projects.size).toBe(10);
       expect((await db.project.findMany({ select: { id: true } })).map((row) => row.id).sort()).toEqual([...sim.store.projects.keys()].sort());
@@ -434,7 +432,12 @@ describe.each(TEST_DATABASE_KINDS)('inventory sync on %s', (kind) => {
   });
 
   describe('one run at a time', () => {
-    it('lets exactly one of two simultaneous requests begin a run, audits both, and frees the lease when the run ends', async () => {
+    /** The states of the sync queue's jobs, as pg-boss stores them. */
+    const syncJobs = (db: Database) => db.$queryRaw<{ id: string; state: string; data: unknown }[]>`SELECT id::text, state::text, data FROM pgboss.job WHERE name = 'inventory-sync' ORDER BY created_on`;
+    /** What the queue does with a job whose instance died: it stops being live (expired, failed). */
+    const failJob = (db: Database, jobId: string) => db.$executeRaw`UPDATE pgboss.job SET state = 'failed', completed_on = now() WHERE id = ${jobId}::uuid`;
+
+    it('lets exactly one of two simultaneous requests begin a run and enqueue its job, audits both, and refuses others while the job is live', async () => {
       const [first, second] = [await adminContext(), await adminContext()];
       const seq = await lastAuditSeq(db);
       const results = await Promise.all([requestInventorySync(first, { full: false }), requestInventorySync(second, {})]);
@@ -452,30 +455,44 @@ describe.each(TEST_DATABASE_KINDS)('inventory sync on %s', (kind) => {
       expect(events.find((event) => event.outcome === 'failed')!.reason).toMatch(/already running/);
       expect(new Set(events.map((event) => event.actorId))).toEqual(new Set([first.actor.id, second.actor.id]));
       expect(await db.syncRun.count()).toBe(1);
-      expect(await db.jobLease.findUniqueOrThrow({ where: { name: SYNC_LEASE } })).toMatchObject({ holder: runId });
+      const run = await db.syncRun.findUniqueOrThrow({ where: { id: runId } });
+      // One job, waiting, carrying the run and never a secret.
+      expect(await syncJobs(db)).toEqual([{ id: run.jobId, state: 'created', data: { runId, full: false, requestedById: run.requestedById } }]);
 
-      // Still held: a later request is refused too.
+      // Still live: a later request is refused too, and enqueues nothing.
       const third = await requestInventorySync(first, { full: true });
       expect(third.ok === false && third.error.code).toBe('conflict');
+      expect(await syncJobs(db)).toHaveLength(1);
 
       expect((await executeSyncRun(db, client, runId, { concurrency: 4 })).status).toBe('succeeded');
-      expect(await db.jobLease.count()).toBe(0);
+      // The queue completes the job; a finished run no longer holds the sync.
+      await db.$executeRaw`UPDATE pgboss.job SET state = 'completed', completed_on = now() WHERE id = ${run.jobId}::uuid`;
       const after = await requestInventorySync(second, { full: true });
       expect(after.ok).toBe(true);
       if (after.ok) await executeSyncRun(db, client, after.data.runId, { concurrency: 4 });
     });
 
-    it('takes over a lease whose holder stopped and closes its run as interrupted', async () => {
+    it('refuses "Sync now" while a scheduled tick waits in the queue, leaving no run behind', async () => {
+      const context = await adminContext();
+      await db.$executeRaw`INSERT INTO pgboss.job (name, data, singleton_key, policy) VALUES ('inventory-sync', '{}', 'inventory', 'stately')`;
+      const refused = await requestInventorySync(context, {});
+      expect(refused.ok === false && refused.error.code).toBe('conflict');
+      expect(await db.syncRun.count()).toBe(0);
+      expect(await syncJobs(db)).toHaveLength(1);
+    });
+
+    it('takes over from a run whose job is no longer live (its instance stopped) and closes it as interrupted', async () => {
       const context = await adminContext();
       const stale = await requestInventorySync(context, { full: true });
       expect(stale.ok).toBe(true);
       if (!stale.ok) return;
-      // The holder is alive: refused.
+      const staleJob = (await db.syncRun.findUniqueOrThrow({ where: { id: stale.data.runId } })).jobId!;
+      // The job is live: refused.
       const refused = await requestInventorySync(context, {});
       expect(refused.ok === false && refused.error.code).toBe('conflict');
 
-      // The holder stopped: its lease expired without a heartbeat.
-      await db.$executeRawUnsafe(`UPDATE job_leases SET expires_at = (now() AT TIME ZONE 'utc') - interval '1 minute' WHERE name = '${SYNC_LEASE}'`);
+      // The instance stopped: the queue expired the job.
+      await failJob(db, staleJob);
       const taken = await requestInventorySync(context, {});
       expect(taken.ok).toBe(true);
       if (!taken.ok) return;
@@ -485,27 +502,42 @@ describe.each(TEST_DATABASE_KINDS)('inventory sync on %s', (kind) => {
       expect(interrupted.finishedAt).not.toBeNull();
       expect(interrupted.error).toBeTruthy();
       expect(await db.syncRun.findUniqueOrThrow({ where: { id: taken.data.runId } })).toMatchObject({ status: 'running', requestedById: context.actor.id });
-      expect(await db.jobLease.findUniqueOrThrow({ where: { name: SYNC_LEASE } })).toMatchObject({ holder: taken.data.runId });
 
       expect((await executeSyncRun(db, client, taken.data.runId, { concurrency: 4 })).status).toBe('succeeded');
       expect((await db.syncRun.findUniqueOrThrow({ where: { id: stale.data.runId } })).status).toBe('interrupted');
     });
 
-    it('stops a run that lost its lease to another instance, leaving the lease to the new holder', async () => {
+    it('takes over from a run whose heartbeat stopped although its job still looks live (killed mid-run)', async () => {
       const context = await adminContext();
       const stale = await requestInventorySync(context, { full: true });
       if (!stale.ok) throw new Error('expected the first request to begin a run');
-      await db.$executeRawUnsafe(`UPDATE job_leases SET expires_at = (now() AT TIME ZONE 'utc') - interval '1 minute' WHERE name = '${SYNC_LEASE}'`);
+      const staleJob = (await db.syncRun.findUniqueOrThrow({ where: { id: stale.data.runId } })).jobId!;
+      await db.$executeRaw`UPDATE pgboss.job SET state = 'active', started_on = now() WHERE id = ${staleJob}::uuid`;
+      // Beat a minute ago: alive.
+      await db.syncRun.update({ where: { id: stale.data.runId }, data: { heartbeatAt: new Date(Date.now() - 60_000) } });
+      const refused = await requestInventorySync(context, {});
+      expect(refused.ok === false && refused.error.code).toBe('conflict');
+      // Silent for longer than SYNC_STALE_AFTER_MS: presumed dead, although the queue has not expired its job yet.
+      await db.syncRun.update({ where: { id: stale.data.runId }, data: { heartbeatAt: new Date(Date.now() - SYNC_STALE_AFTER_MS - 1_000) } });
       const taken = await requestInventorySync(context, {});
-      if (!taken.ok) throw new Error('expected the expired lease to be taken');
+      expect(taken.ok).toBe(true);
+      expect((await db.syncRun.findUniqueOrThrow({ where: { id: stale.data.runId } })).status).toBe('interrupted');
+    });
 
-      // The stale holder wakes up and runs: its first heartbeat finds the lease gone.
+    it('stops a run that another run took over, leaving the inventory to the new one', async () => {
+      const context = await adminContext();
+      const stale = await requestInventorySync(context, { full: true });
+      if (!stale.ok) throw new Error('expected the first request to begin a run');
+      await failJob(db, (await db.syncRun.findUniqueOrThrow({ where: { id: stale.data.runId } })).jobId!);
+      const taken = await requestInventorySync(context, {});
+      if (!taken.ok) throw new Error('expected the dead run to be taken over');
+
+      // The stale run's instance wakes up and runs: its first progress write finds the run closed.
       const outcome = await executeSyncRun(db, client, stale.data.runId, { concurrency: 1 });
       expect(outcome.status).toBe('interrupted');
       const staleRun = await db.syncRun.findUniqueOrThrow({ where: { id: stale.data.runId } });
       expect(staleRun).toMatchObject({ status: 'interrupted' });
       expect(staleRun.projectsDone).toBeLessThan(10);
-      expect(await db.jobLease.findUniqueOrThrow({ where: { name: SYNC_LEASE } })).toMatchObject({ holder: taken.data.runId });
 
       expect((await executeSyncRun(db, client, taken.data.runId, { concurrency: 4 })).status).toBe('succeeded');
       expect(await db.project.count({ where: { lastSyncError: null, missingSince: null } })).toBe(10);
@@ -531,9 +563,12 @@ describe.each(TEST_DATABASE_KINDS)('inventory sync on %s', (kind) => {
 
       // Once the interval has passed it runs again, incrementally (the last full run is recent).
       const later = () => new Date(Date.now() + 61 * 60_000);
-      await tryAcquireLease(db, SYNC_LEASE, 'another-instance', 60_000);
+      // Another instance's requested run is live (its job waits): busy.
+      const other = await requestInventorySync(await adminContext(), {});
+      if (!other.ok) throw new Error('expected a requested run');
       expect(await syncIfDue(db, client, 60 * 60_000, { concurrency: 4, now: later })).toEqual({ status: 'busy' });
-      await db.jobLease.deleteMany();
+      await executeSyncRun(db, client, other.data.runId, { concurrency: 4 });
+      await db.$executeRaw`UPDATE pgboss.job SET state = 'completed', completed_on = now() WHERE name = 'inventory-sync'`;
       expect(await syncIfDue(db, client, 60 * 60_000, { concurrency: 4, now: later })).toMatchObject({ status: 'succeeded' });
       const latest = await db.syncRun.findFirstOrThrow({ orderBy: { startedAt: 'desc' } });
       expect(latest).toMatchObject({ trigger: 'scheduled', full: false, variableReads: 0 });

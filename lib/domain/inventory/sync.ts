@@ -2,13 +2,14 @@
 // `env:PLATFORMSH_CLI_TOKEN` is set, copied from Platform.sh into the database so that every page
 // reads SQL instead of fanning out to the API.
 //
-// One run at a time across all instances (a lease in the database); progress is written to the run's
-// row, so any instance can show it. A project that fails is recorded with its error and the others
-// go on; a project's rows are replaced in one transaction, so a failure never leaves it half-written.
+// One run at a time across all instances: runs execute as jobs of the `inventory-sync` queue
+// (lib/jobs), whose policy lets one run per key at a time, and a run is begun only while no other
+// run's job is waiting or running; progress is written to the run's row, so any instance can show
+// it. A project that fails is recorded with its error and the others go on; a project's rows are
+// replaced in one transaction, so a failure never leaves it half-written.
 // Incremental: an environment's variables are re-read only when the environment changed (its
 // `updated_at` moved), was never read, or was last read more than a day ago; a full run re-reads all.
 import { randomUUID } from 'node:crypto';
-import { releaseLease, renewLease, tryAcquireLease } from '@/lib/db/lease';
 import type { Database } from '@/lib/db';
 import { logger } from '@/lib/logger';
 import {
@@ -22,43 +23,63 @@ import {
   type Variable,
 } from '@/lib/platformsh';
 
+import type { QueueName } from '@/lib/jobs/definitions';
 import { recomputeFindingsSafely } from '../findings/engine';
 import { recordDashboardAccount, trackMachineUsers, TRACKED_STATES } from '../machine-users/tracking';
 import type { Transaction } from '../mutation';
 import { rememberAccounts } from './own-writes';
 import { accessRow, reachesProduction, toDate, tokenVariableRow } from './rows';
 
-export const SYNC_LEASE = 'inventory-sync';
-/** A run that has not renewed its lease for this long is presumed dead (its instance stopped). */
-export const SYNC_LEASE_TTL_MS = 120_000;
+/** The queue whose jobs execute the runs. */
+const SYNC_QUEUE: QueueName = 'inventory-sync';
 /** An unchanged environment's variables are still re-read once they are this old. */
 export const VARIABLES_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 /** Projects in flight at once; the client's pacing keeps the request rate within the API's limit. */
 export const DEFAULT_PROJECT_CONCURRENCY = 8;
 /** Environments of one project whose variables are read at once. */
 const ENVIRONMENT_CONCURRENCY = 4;
-/** How often progress reaches the database (and the lease is renewed). */
+/** How often progress reaches the database (and the run checks it was not taken over). */
 const PROGRESS_INTERVAL_MS = 500;
+/** A running run beats at least this often, even while one project takes long. */
+const HEARTBEAT_INTERVAL_MS = 30_000;
+/**
+ * A run whose heartbeat is older than this is presumed dead (its instance stopped without finishing
+ * its job, which the queue only expires after an hour) and may be taken over.
+ */
+export const SYNC_STALE_AFTER_MS = 120_000;
 
 export interface BeginSyncInput {
   trigger: 'manual' | 'scheduled';
   full: boolean;
   requestedById?: string | null;
+  /** The queue job that executes the run (null when the caller executes it itself: tests, bench). */
+  jobId?: string | null;
 }
 
+/** Serialises concurrent begins on PostgreSQL (PGlite runs one transaction at a time anyway). */
+const BEGIN_LOCK_KEY = 'keywarden.inventory-sync.begin';
+
 /**
- * Claims the sync for a new run: returns its id, or null when another run holds the lease. Runs
- * still marked running whose lease lapsed are closed as interrupted.
+ * Claims the sync for a new run: returns its id, or null while another run is live (its queue job
+ * is waiting, retrying or running, and it beat within SYNC_STALE_AFTER_MS). A run still marked
+ * running whose job is gone, finished or failed, whose heartbeat stopped (its instance stopped), or
+ * that no job executes, is closed as interrupted first; if it still runs somewhere, its next
+ * progress write finds it closed and it stops.
  */
 export async function beginSyncRun(tx: Transaction, input: BeginSyncInput): Promise<string | null> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${BEGIN_LOCK_KEY})::bigint)`;
+  const jobId = input.jobId ?? null;
+  await tx.$executeRaw`
+    UPDATE sync_runs SET status = 'interrupted', finished_at = now(), error = 'Keywarden stopped before this sync finished.'
+    WHERE status = 'running'
+      AND (job_id IS NULL OR job_id = ${jobId}::uuid
+        OR heartbeat_at < ${new Date(Date.now() - SYNC_STALE_AFTER_MS)}
+        OR NOT EXISTS (
+        SELECT 1 FROM pgboss.job j WHERE j.name = ${SYNC_QUEUE} AND j.id = sync_runs.job_id AND j.state IN ('created', 'retry', 'active')))`;
+  if ((await tx.syncRun.count({ where: { status: 'running' } })) > 0) return null;
   const runId = randomUUID();
-  if (!(await tryAcquireLease(tx, SYNC_LEASE, runId, SYNC_LEASE_TTL_MS))) return null;
-  await tx.syncRun.updateMany({
-    where: { status: 'running' },
-    data: { status: 'interrupted', finishedAt: new Date(), error: 'Keywarden stopped before this sync finished.' },
-  });
   await tx.syncRun.create({
-    data: { id: runId, trigger: input.trigger, full: input.full, requestedById: input.requestedById ?? null },
+    data: { id: runId, trigger: input.trigger, full: input.full, requestedById: input.requestedById ?? null, jobId },
   });
   return runId;
 }
@@ -79,6 +100,8 @@ export async function executeSyncRun(db: Database, client: PlatformshClient, run
   const now = options.now ?? (() => new Date());
   const run = await db.syncRun.findUniqueOrThrow({ where: { id: runId } });
   const progress = new ProgressWriter(db, runId);
+  const heartbeat = setInterval(() => void progress.beat().catch(() => undefined), HEARTBEAT_INTERVAL_MS);
+  heartbeat.unref();
   try {
     let listed: RemoteProject[];
     try {
@@ -112,8 +135,8 @@ export async function executeSyncRun(db: Database, client: PlatformshClient, run
       }
     });
 
-    // The lease may have lapsed since the last progress write: then another run owns the inventory.
-    if (progress.lost || !(await renewLease(db, SYNC_LEASE, runId, SYNC_LEASE_TTL_MS))) {
+    // Another run may have closed this one since the last progress write: then it owns the inventory.
+    if (progress.lost || !(await progress.stillRunning())) {
       await progress.finish('interrupted', 'Another instance took over the sync.');
       return { status: 'interrupted', projectsTotal: listed.length, projectsFailed: progress.failed };
     }
@@ -125,12 +148,12 @@ export async function executeSyncRun(db: Database, client: PlatformshClient, run
     await recomputeFindingsSafely(db, now());
     return { status, projectsTotal: listed.length, projectsFailed: progress.failed };
   } catch (error) {
-    // The database itself failed: nothing more can be recorded reliably; the lease will lapse.
+    // The database itself failed: nothing more can be recorded reliably; the queue retries the job.
     logger.error('inventory sync failed', { runId, error });
     await progress.finish('failed', 'The sync stopped on an internal error.').catch(() => undefined);
     return { status: 'failed', projectsTotal: 0, projectsFailed: progress.failed };
   } finally {
-    await releaseLease(db, SYNC_LEASE, runId).catch(() => undefined);
+    clearInterval(heartbeat);
   }
 }
 
@@ -411,11 +434,24 @@ class ProgressWriter {
   }
 
   private async write(): Promise<void> {
-    if (!(await renewLease(this.db, SYNC_LEASE, this.runId, SYNC_LEASE_TTL_MS))) {
-      this.lost = true;
-      return;
-    }
-    await this.db.syncRun.update({ where: { id: this.runId }, data: { ...this.counters(), heartbeatAt: new Date() } });
+    // Only while still running: a newer run closes this one as interrupted when its job is gone.
+    const written = await this.db.syncRun.updateMany({ where: { id: this.runId, status: 'running' }, data: { ...this.counters(), heartbeatAt: new Date() } });
+    if (written.count === 0) this.lost = true;
+  }
+
+  /** Writes the counters now (the heartbeat), unless a write is under way. */
+  async beat(): Promise<void> {
+    if (this.writing) return;
+    this.lastWrite = Date.now();
+    this.writing = this.write().finally(() => {
+      this.writing = undefined;
+    });
+    await this.writing;
+  }
+
+  async stillRunning(): Promise<boolean> {
+    await this.writing;
+    return (await this.db.syncRun.count({ where: { id: this.runId, status: 'running' } })) === 1;
   }
 
   private counters() {

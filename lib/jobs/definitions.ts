@@ -1,0 +1,77 @@
+// The queues of Keywarden's background work and their schedules. Plain data (no imports), so the
+// domain can name a queue without pulling in the runtime.
+//
+// Each queue is a partition of pgboss.job created by a migration (the server's role runs no DDL on
+// PostgreSQL): a new queue here needs `SELECT pgboss.create_queue(…)` in a new migration, and
+// lib/jobs/queue.int.test.ts fails until it exists. Options set here win at start-up.
+// Room is left for the next ones (reminders and notifications, evidence packs): a name, a policy,
+// a handler in lib/jobs/index.ts, a migration.
+
+export type QueuePolicy = 'standard' | 'short' | 'singleton' | 'stately';
+
+export interface QueueDefinition {
+  /** Plain words for Settings → Jobs. */
+  title: string;
+  description: string;
+  /**
+   * pg-boss's policy: `stately` keeps at most one job waiting and one running per key (one sync
+   * at a time, a second "Sync now" refused while one waits or runs); `short` keeps at most one
+   * waiting (a burst of triggers is one recomputation: the debounce).
+   */
+  policy: QueuePolicy;
+  /** Retries after a failure, each `retryDelaySeconds` × 2^attempt later (exponential backoff). */
+  retryLimit: number;
+  retryDelaySeconds: number;
+  /** A running job not finished by then is presumed dead (its instance stopped) and retried. */
+  expireInSeconds: number;
+}
+
+export const QUEUES = {
+  'inventory-sync': {
+    title: 'Inventory sync',
+    description: 'Copies projects, environments, access and token variables from Platform.sh; scheduled, and on demand with Sync now.',
+    policy: 'stately',
+    retryLimit: 2,
+    retryDelaySeconds: 60,
+    expireInSeconds: 3600,
+  },
+  'findings-recompute': {
+    title: 'Findings',
+    description: 'Re-evaluates the review rules (token age, drift, access) on a schedule, since time alone opens findings.',
+    policy: 'short',
+    retryLimit: 3,
+    retryDelaySeconds: 30,
+    expireInSeconds: 900,
+  },
+} as const satisfies Record<string, QueueDefinition>;
+
+export type QueueName = keyof typeof QUEUES;
+
+export const QUEUE_NAMES = Object.keys(QUEUES) as QueueName[];
+
+export function isQueueName(value: string): value is QueueName {
+  return Object.hasOwn(QUEUES, value);
+}
+
+/** The sync's one-at-a-time key: an installation syncs every organisation its Platform.sh account sees, in one run. */
+export const SYNC_SINGLETON_KEY = 'inventory';
+
+/** The findings are re-evaluated hourly (at minute 7, away from the top of the hour). */
+export const FINDINGS_CRON = '7 * * * *';
+
+/**
+ * The cron of the scheduled sync tick for an interval in minutes (KEYWARDEN_SYNC_INTERVAL_MINUTES),
+ * or null when the schedule is off (0). Intervals a cron can express exactly tick at their
+ * multiples; any other ticks every minute, and the tick's due check (syncIfDue) keeps the interval.
+ */
+export function syncCronFor(intervalMinutes: number): string | null {
+  if (intervalMinutes <= 0) return null;
+  if (intervalMinutes < 60 && 60 % intervalMinutes === 0) return intervalMinutes === 1 ? '* * * * *' : `*/${intervalMinutes} * * * *`;
+  if (intervalMinutes % 60 === 0) {
+    const hours = intervalMinutes / 60;
+    if (hours === 24) return '0 0 * * *';
+    if (24 % hours === 0) return hours === 1 ? '0 * * * *' : `0 */${hours} * * *`;
+    if (hours === 24 * 7) return '0 0 * * 0';
+  }
+  return '* * * * *';
+}
