@@ -12,6 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getConfig } from '@/lib/config';
 import { getSecrets } from '@/lib/config/secrets';
 import { createApiKey } from '@/lib/domain/api-keys';
+import type { SyncJobData } from '@/lib/domain/inventory/requests';
+import { runSyncJob } from '@/lib/domain/inventory/sync-job';
+import { startJobQueue, type JobQueue } from '@/lib/jobs/queue';
 import { CLI_TOKEN_VARIABLE } from '@/lib/platformsh';
 import { encodingsOf } from '@/lib/security/redact';
 import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
@@ -101,7 +104,17 @@ describe.each(TEST_DATABASE_KINDS)('REST API v1 write operations on %s', (kind) 
     return push.json as { id: string; status: string; steps: { environment_id: string; status: string }[] };
   }
 
+  let queue: JobQueue;
+
   beforeAll(async () => {
+    // "Sync now" enqueues a job: a real queue worker on this world's database executes it, as an
+    // instance of the server would.
+    queue = await startJobQueue({
+      database: world.database,
+      connectionString: world.database.migrationTarget.kind === 'postgresql' ? world.database.migrationTarget.url : undefined,
+      handlers: { 'inventory-sync': (job) => runSyncJob(world.db, world.dashboard, { ...job, data: job.data as SyncJobData }, 60 * 60_000) },
+      pollingIntervalSeconds: 0.5,
+    });
     // The API uses the process's dashboard client: make it this world's simulator.
     delete (globalThis as { keywardenDashboardClient?: unknown }).keywardenDashboardClient;
     const admin = await world.db.user.findUniqueOrThrow({ where: { id: world.admin.actor.id } });
@@ -115,6 +128,7 @@ describe.each(TEST_DATABASE_KINDS)('REST API v1 write operations on %s', (kind) 
   });
 
   afterAll(async () => {
+    await queue?.stop();
     await settleBackgroundWork();
     const holder = globalThis as { keywardenDashboardClient?: { dispose(): void } };
     holder.keywardenDashboardClient?.dispose();

@@ -37,7 +37,6 @@ import { recordAndPushToken, resumePush, type PushOutcome, type TokenDeps } from
 import { getPushRun, getToken, lookupToken } from '@/lib/domain/tokens/queries';
 import { getRevocationPlan, markTokenCompromised, rotateToken, type RevocationOutcome, type RevocationPlan } from '@/lib/domain/tokens/rotate';
 import { fail, type ActionResult, type ErrorBody } from '@/lib/errors';
-import { launchSyncRun } from '@/lib/jobs';
 import { logger } from '@/lib/logger';
 import { ENVIRONMENT_ROLES, ENVIRONMENT_TYPES, fromPermissions, PRESETS, PROJECT_ROLES, PURPOSES, type EnvironmentRole, type EnvironmentType, type MachineRoles } from '@/lib/machine-users/roles';
 import type { PlatformshClient } from '@/lib/platformsh';
@@ -558,8 +557,8 @@ const startSyncEndpoint = defineEndpoint({
     const dashboard = await dashboardFor(auth, 'inventory.sync');
     if (dashboard instanceof Response) return dashboard;
     const result = await asCaller('inventory.sync', auth, (context) => requestInventorySync(context, { full: body.full ?? false }));
+    // The domain began the run and enqueued its job: whichever instance takes the job executes it.
     if (!result.ok) return result;
-    launchSyncRun(result.data.runId);
     const run = await getSyncRun(auth.context, result.data.runId);
     if (!run.ok) return run;
     return { ok: true, status: 202, body: syncRunDto(run.data), headers: { Location: `/api/v1/syncs/${result.data.runId}` } };

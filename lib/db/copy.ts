@@ -30,6 +30,11 @@ export interface CopyReport {
 }
 
 const BATCH_ROWS = 500;
+/**
+ * The job queue's schema (pg-boss), created with its queues by the migrations. Its rows are not
+ * copied: jobs are transient, and the schedules are set again by the server when it starts.
+ */
+const JOB_QUEUE_SCHEMA = 'pgboss';
 /** Recorded by the migrations themselves on the target; never copied. */
 const MIGRATIONS_TABLE = '_prisma_migrations';
 
@@ -117,7 +122,7 @@ async function assertEmptyTarget(url: string): Promise<void> {
       WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_type = 'BASE TABLE'
       ORDER BY 1, 2`);
     if (rows.length === 0) return;
-    const foreign = rows.filter((row) => row.schema !== 'public');
+    const foreign = rows.filter((row) => row.schema !== 'public' && row.schema !== JOB_QUEUE_SCHEMA);
     const hasMigrations = rows.some((row) => row.schema === 'public' && row.table === MIGRATIONS_TABLE);
     if (foreign.length > 0 || !hasMigrations) {
       throw new CopyError(
@@ -126,8 +131,8 @@ async function assertEmptyTarget(url: string): Promise<void> {
       );
     }
     const withRows: string[] = [];
-    for (const { table } of rows) {
-      if (table === MIGRATIONS_TABLE) continue;
+    for (const { schema, table } of rows) {
+      if (table === MIGRATIONS_TABLE || schema === JOB_QUEUE_SCHEMA) continue;
       const { rowCount } = await client.query(`SELECT 1 FROM public.${quote(table)} LIMIT 1`);
       if (rowCount) withRows.push(table);
     }
