@@ -77,6 +77,15 @@ export const AUDIT_ACTIONS = {
   'api_key.revoke': { label: 'Revoke own API key', permission: 'api_key.manage' },
   'api_key.revoke_any': { label: 'Revoke another user’s API key', permission: 'api_key.revoke_any' },
   'auth.api_key': { label: 'API key refused' },
+  // Notifications (issue 17): each user's own preferences and bell; the organisation's defaults and
+  // the sandbox's "Send due reminders now" (admins); each e-mail sent or failed.
+  'notification.manage': { label: 'Manage own notifications (refused or invalid)', permission: 'notification.manage' },
+  'notification.update_preferences': { label: 'Change own notification preferences', permission: 'notification.manage' },
+  'notification.mark_read': { label: 'Mark notifications read', permission: 'notification.manage' },
+  'notification.manage_defaults': { label: 'Change the organisation’s notification defaults', permission: 'notification.manage_defaults' },
+  'notification.send_due': { label: 'Send due reminders now', permission: 'notification.send_due' },
+  'notification.email_sent': { label: 'Notification e-mail sent' },
+  'notification.email_failed': { label: 'Notification e-mail failed' },
   // The audit log itself.
   'audit.read': { label: 'View the audit log', permission: 'audit.read' },
   'audit.export': { label: 'Export the audit log', permission: 'audit.export' },
