@@ -50,6 +50,9 @@ test('no dashboard page scrolls sideways at 390 px, even with long values', asyn
     '/users',
     '/settings',
     '/settings/api-keys',
+    '/settings/notifications',
+    '/settings/mailbox',
+    '/notifications',
     '/api/docs',
   ];
   for (const path of paths) await expectNoSidewaysScroll(admin, path);

@@ -86,6 +86,7 @@ export const AUDIT_ACTIONS = {
   'notification.send_due': { label: 'Send due reminders now', permission: 'notification.send_due' },
   'notification.email_sent': { label: 'Notification e-mail sent' },
   'notification.email_failed': { label: 'Notification e-mail failed' },
+  'mailbox.read': { label: 'View the sandbox mailbox (refused)', permission: 'mailbox.read' },
   // The audit log itself.
   'audit.read': { label: 'View the audit log', permission: 'audit.read' },
   'audit.export': { label: 'Export the audit log', permission: 'audit.export' },

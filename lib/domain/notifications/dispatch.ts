@@ -6,10 +6,11 @@ import 'server-only';
 import { z } from 'zod';
 import { authorize } from '@/lib/auth/authorize';
 import { recordAudit } from '@/lib/audit/record';
+import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db';
 import { fail, fieldErrorsOf, ok, type ActionResult } from '@/lib/errors';
 import type { RequestContext } from '../context';
-import type { Mailer } from './mailer';
+import { createMailer, type Mailer } from './mailer';
 import { runNotificationTick, type NotificationTickResult } from './tick';
 
 const sendDueSchema = z.strictObject({});
@@ -48,8 +49,13 @@ export interface SandboxMailView {
 }
 
 export async function listSandboxMail(context: RequestContext, options: { page?: number } = {}): Promise<ActionResult<{ mails: SandboxMailView[]; total: number; page: number; pageSize: number }>> {
-  if (!authorize(context.actor, 'mailbox.read').allowed) return fail('forbidden', 'The mailbox is visible to admins.');
   const db = getDb();
+  const decision = authorize(context.actor, 'mailbox.read');
+  if (!decision.allowed) {
+    // A refused read is audited like any refused action.
+    await recordAudit(db, { actor: context.actor, action: 'mailbox.read', outcome: 'refused', reason: decision.reason, clientAddress: context.clientAddress });
+    return fail('forbidden', 'The sandbox mailbox is visible to admins.');
+  }
   const page = Math.max(1, options.page ?? 1);
   const [rows, total] = await Promise.all([
     db.sandboxMail.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: (page - 1) * MAILBOX_PAGE_SIZE, take: MAILBOX_PAGE_SIZE }),
@@ -61,4 +67,32 @@ export async function listSandboxMail(context: RequestContext, options: { page?:
     page,
     pageSize: MAILBOX_PAGE_SIZE,
   });
+}
+
+/** The mailer this installation's configuration asks for (SMTP, the sandbox mailbox, or none). */
+export function configuredMailer(): Mailer {
+  return createMailer(getConfig().mail, getDb());
+}
+
+/**
+ * The scheduler's entry point (for the job queue's cron, wired by the lead): one tick with the
+ * configured mailer and public URL. Idempotent and safe on several instances (see ./tick.ts).
+ */
+export async function runConfiguredNotificationTick(now = new Date()): Promise<NotificationTickResult> {
+  const mailer = configuredMailer();
+  try {
+    return await runNotificationTick(getDb(), { mailer, publicUrl: getConfig().publicUrl, now });
+  } finally {
+    mailer.close();
+  }
+}
+
+/** "Send due reminders now", with the configured mailer (the server action's use case). */
+export async function sendDueNotificationsWithConfiguredMailer(context: RequestContext, rawInput: unknown): Promise<ActionResult<NotificationTickResult>> {
+  const mailer = configuredMailer();
+  try {
+    return await sendDueNotificationsNow(context, rawInput, { mailer, publicUrl: getConfig().publicUrl });
+  } finally {
+    mailer.close();
+  }
 }
