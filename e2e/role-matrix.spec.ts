@@ -154,7 +154,7 @@ let onboarderPage: Page | undefined;
 
 async function ownChoice(page: Page): Promise<string> {
   await page.goto('/settings/notifications');
-  return page.getByLabel('A high or critical finding appears').inputValue();
+  return page.getByLabel('A high or critical finding appears', { exact: true }).inputValue();
 }
 
 /** The succeeded `action` rows on the Audit page (few: only the matrix and the notification specs make them). */
@@ -176,7 +176,7 @@ const NOTIFICATION_DRIVERS: Record<string, Driver> = {
     send: async (admin, target) => {
       await admin.goto('/settings/notifications');
       await waitForHydration(admin, 'main button');
-      await admin.getByLabel('A high or critical finding appears').selectOption(target.policyValue ?? '');
+      await admin.getByLabel('A high or critical finding appears', { exact: true }).selectOption(target.policyValue ?? '');
       await admin.getByRole('button', { name: 'Save my preferences' }).click();
     },
     expectUnchanged: async (_admin, target) => {
