@@ -87,6 +87,12 @@ export const AUDIT_ACTIONS = {
   'notification.email_sent': { label: 'Notification e-mail sent' },
   'notification.email_failed': { label: 'Notification e-mail failed' },
   'mailbox.read': { label: 'View the sandbox mailbox (refused)', permission: 'mailbox.read' },
+  'webhook.manage': { label: 'Manage webhooks (refused or invalid)', permission: 'webhook.manage' },
+  'webhook.create': { label: 'Register a webhook endpoint', permission: 'webhook.manage' },
+  'webhook.delete': { label: 'Delete a webhook endpoint', permission: 'webhook.manage' },
+  'webhook.test': { label: 'Send a webhook test event', permission: 'webhook.manage' },
+  'webhook.delivered': { label: 'Webhook delivered' },
+  'webhook.delivery_failed': { label: 'Webhook delivery failed' },
   // The audit log itself.
   'audit.read': { label: 'View the audit log', permission: 'audit.read' },
   'audit.export': { label: 'Export the audit log', permission: 'audit.export' },

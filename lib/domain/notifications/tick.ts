@@ -24,6 +24,7 @@ import { composeDigestMail, composeNotificationMail, type MessageItem } from '@/
 import { ruleById } from '../findings/rules';
 import { describeMailError, type Mailer } from './mailer';
 import { readNotificationSettings } from './settings';
+import { deliverPendingWebhooks, enqueueWebhookEvents } from './webhooks';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Findings first seen longer ago than this are not announced (a new installation's backlog is on the Findings page). */
@@ -49,6 +50,8 @@ export interface NotificationTickResult {
   emailed: number;
   failed: number;
   digests: number;
+  webhooksDelivered: number;
+  webhooksFailed: number;
 }
 
 export interface DueNotification {
@@ -159,11 +162,11 @@ export async function findDueNotifications(db: Database, now: Date, reminderDays
 }
 
 /** Step 2: writes what is new, with its deliveries; returns the number of notifications written. */
-async function writeNotifications(db: Database, due: DueNotification[], mailer: Mailer, now: Date): Promise<number> {
+async function writeNotifications(db: Database, due: DueNotification[], mailer: Mailer, now: Date, publicUrl: URL): Promise<number> {
   if (due.length === 0) return 0;
   const settings = await readNotificationSettings(db);
   return db.$transaction(async (tx) => {
-    const inserted = await tx.notification.createManyAndReturn({ data: due.map((row) => ({ ...row, createdAt: now })), skipDuplicates: true, select: { id: true, userId: true, event: true } });
+    const inserted = await tx.notification.createManyAndReturn({ data: due.map((row) => ({ ...row, createdAt: now })), skipDuplicates: true, select: { id: true, userId: true, event: true, dedupKey: true } });
     if (inserted.length === 0) return 0;
     const preferences = await tx.notificationPreference.findMany({ where: { userId: { in: [...new Set(inserted.map((row) => row.userId))] } } });
     const choiceOf = (userId: string, event: NotificationEvent): NotificationChoice =>
@@ -175,6 +178,9 @@ async function writeNotifications(db: Database, due: DueNotification[], mailer: 
       return [{ notificationId: row.id, status: choice === 'digest' ? 'digest' : 'pending' }];
     });
     if (deliveries.length > 0) await tx.notificationDelivery.createMany({ data: deliveries.map((row) => ({ ...row, createdAt: now })), skipDuplicates: true });
+    // Webhooks hear of each occurrence once, whoever its recipients are.
+    const occurrences = new Map(inserted.map((row) => [row.dedupKey, due.find((candidate) => candidate.dedupKey === row.dedupKey && candidate.userId === row.userId)!]));
+    await enqueueWebhookEvents(tx, [...occurrences.values()], publicUrl, now);
     return inserted.length;
   });
 }
@@ -291,7 +297,8 @@ export async function runNotificationTick(db: Database, options: NotificationTic
   const now = options.now ?? new Date();
   const settings = await readNotificationSettings(db);
   const due = await findDueNotifications(db, now, settings.reminderDays);
-  const created = await writeNotifications(db, due, options.mailer, now);
+  const created = await writeNotifications(db, due, options.mailer, now, options.publicUrl);
   const delivered = await deliver(db, { mailer: options.mailer, publicUrl: options.publicUrl, now, actor: options.actor });
-  return { created, ...delivered };
+  const webhooks = await deliverPendingWebhooks(db, { now, actor: options.actor });
+  return { created, ...delivered, webhooksDelivered: webhooks.delivered, webhooksFailed: webhooks.failed };
 }
