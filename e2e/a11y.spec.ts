@@ -41,6 +41,7 @@ const DASHBOARD_PAGES: { path: string; heading: string }[] = [
   { path: '/settings/api-keys', heading: 'API keys' },
   { path: '/settings/notifications', heading: 'Notification settings' },
   { path: '/settings/mailbox', heading: 'Mailbox' },
+  { path: '/settings/webhooks', heading: 'Webhooks' },
   { path: '/notifications', heading: 'Notifications' },
   { path: '/api/docs', heading: 'API reference' },
   { path: '/audit', heading: 'Audit' },

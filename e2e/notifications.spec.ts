@@ -2,6 +2,9 @@
 // to the sandbox mailbox. An admin sends what is due now (the demo's critical finding, at least):
 // the mailbox holds the e-mail with its links, the bell counts what is unread, the Notifications
 // page lists it and marks it read. Preferences are a real form: saved with JavaScript off.
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { paths } from './support/paths';
 import { expect, readAccounts, syntheticAddress, test, waitForHydration } from './support/test';
 
@@ -48,4 +51,44 @@ test('preferences are saved with JavaScript off, and the page says where e-mail 
   await page.goto('/settings/notifications');
   await expect(page.getByLabel('A token is past its rotate-by date (then weekly)')).toHaveValue(next);
   await context.close();
+});
+
+test('an admin registers a webhook, copies the secret shown once, and a test event arrives signed so that it verifies', async ({ pageAs }) => {
+  const received: { signature: string; body: string }[] = [];
+  const receiver = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      received.push({ signature: String(request.headers['keywarden-signature']), body: Buffer.concat(chunks).toString('utf8') });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/keywarden`;
+    const admin = await pageAs('admin');
+    await admin.goto('/settings/webhooks');
+    await waitForHydration(admin, 'main button');
+    await admin.getByLabel('Endpoint URL').fill(url);
+    await admin.getByLabel(/Allow a private or loopback target/).check();
+    await admin.getByRole('button', { name: 'Register endpoint' }).click();
+    const secret = (await admin.getByLabel('Signing secret').textContent())?.trim() ?? '';
+    expect(secret).toMatch(/^whsec_/);
+    // Shown once: a reload no longer has it.
+    await admin.reload();
+    await expect(admin.getByText(secret)).toHaveCount(0);
+    const endpoint = admin.getByRole('article', { name: url });
+    await waitForHydration(admin, 'main button');
+    await endpoint.getByRole('button', { name: 'Send test event' }).click();
+    await expect(endpoint.getByText('Test event delivered.')).toBeVisible();
+    expect(received).toHaveLength(1);
+    const [, timestamp, signature] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(received[0]!.signature) ?? [];
+    expect(signature).toBe(createHmac('sha256', secret).update(`${timestamp}.${received[0]!.body}`).digest('hex'));
+    expect(JSON.parse(received[0]!.body)).toMatchObject({ event: 'test' });
+    await admin.reload();
+    await expect(admin.getByRole('article', { name: url }).getByRole('region', { name: `Deliveries to ${url}` })).toContainText('succeeded');
+  } finally {
+    receiver.closeAllConnections();
+    await new Promise((resolve) => receiver.close(resolve));
+  }
 });

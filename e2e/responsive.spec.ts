@@ -52,6 +52,7 @@ test('no dashboard page scrolls sideways at 390 px, even with long values', asyn
     '/settings/api-keys',
     '/settings/notifications',
     '/settings/mailbox',
+    '/settings/webhooks',
     '/notifications',
     '/api/docs',
   ];

@@ -218,6 +218,26 @@ const NOTIFICATION_DRIVERS: Record<string, Driver> = {
       expect(await succeededAuditRows(admin, 'notification.send_due')).toBe(Number(target.policyValue) + 1);
     },
   },
+  // Registering an endpoint (admins): a loopback target, allowed; nothing is sent on registration.
+  'webhook.manage': {
+    seed: async () => ({ email: '', policyValue: `http://127.0.0.1:9/matrix-${Math.random().toString(36).slice(2, 10)}` }),
+    send: async (admin, target) => {
+      await admin.goto('/settings/webhooks');
+      await waitForHydration(admin, 'main button');
+      await admin.getByLabel('Endpoint URL').fill(target.policyValue ?? '');
+      await admin.getByLabel(/Allow a private or loopback target/).check();
+      await admin.getByRole('button', { name: 'Register endpoint' }).click();
+    },
+    expectUnchanged: async (admin, target) => {
+      await admin.goto('/settings/webhooks');
+      await expect(admin.getByRole('heading', { name: 'Webhooks', level: 1 })).toBeVisible();
+      await expect(admin.getByRole('article', { name: target.policyValue ?? '' })).toHaveCount(0);
+    },
+    expectChanged: async (admin, target) => {
+      await admin.goto('/settings/webhooks');
+      await expect(admin.getByRole('article', { name: target.policyValue ?? '' })).toHaveCount(1);
+    },
+  },
 };
 
 const DRIVERS: Record<string, Driver> = {

@@ -6,10 +6,13 @@ import { revalidatePath } from 'next/cache';
 import { markNotificationsRead } from '@/lib/domain/notifications/inbox';
 import { sendDueNotificationsWithConfiguredMailer } from '@/lib/domain/notifications/dispatch';
 import { updateNotificationSettings, updateOwnPreferences } from '@/lib/domain/notifications/settings';
+import { createWebhookEndpoint, deleteWebhookEndpoint, sendWebhookTestEvent } from '@/lib/domain/notifications/webhooks';
 import type { NotificationTickResult } from '@/lib/domain/notifications/tick';
 import type { ActionResult } from '@/lib/errors';
 import { NOTIFICATION_EVENTS } from '@/lib/notifications/events';
 import { asSignedInUser } from './signed-in';
+
+const WEBHOOKS_PAGE = '/settings/webhooks';
 
 function choicesFrom(formData: FormData, prefix: string): Record<string, FormDataEntryValue | null> {
   return Object.fromEntries(NOTIFICATION_EVENTS.map((event) => [event, formData.get(`${prefix}${event}`)]));
@@ -51,6 +54,34 @@ export async function sendDueNotificationsAction(_previous: ActionResult<Notific
   return asSignedInUser('notification.send_due', async (context) => {
     const result = await sendDueNotificationsWithConfiguredMailer(context, {});
     revalidatePath('/', 'layout');
+    return result;
+  });
+}
+
+/** Registers a webhook endpoint (admins); the secret is in the answer, once. */
+export async function createWebhookAction(_previous: ActionResult<{ endpointId: string; secret: string }> | null, formData: FormData): Promise<ActionResult<{ endpointId: string; secret: string }>> {
+  const input = { url: formData.get('url') ?? '', events: formData.getAll('events'), allowPrivate: formData.get('allowPrivate') === 'on' };
+  return asSignedInUser('webhook.manage', async (context) => {
+    const result = await createWebhookEndpoint(context, input);
+    if (result.ok) revalidatePath(WEBHOOKS_PAGE);
+    return result;
+  });
+}
+
+export async function deleteWebhookAction(_previous: ActionResult<{ endpointId: string }> | null, formData: FormData): Promise<ActionResult<{ endpointId: string }>> {
+  const input = { endpointId: formData.get('endpointId') ?? '' };
+  return asSignedInUser('webhook.manage', async (context) => {
+    const result = await deleteWebhookEndpoint(context, input);
+    if (result.ok) revalidatePath(WEBHOOKS_PAGE);
+    return result;
+  });
+}
+
+export async function sendWebhookTestAction(_previous: ActionResult<{ deliveryId: string; status: string }> | null, formData: FormData): Promise<ActionResult<{ deliveryId: string; status: string }>> {
+  const input = { endpointId: formData.get('endpointId') ?? '' };
+  return asSignedInUser('webhook.manage', async (context) => {
+    const result = await sendWebhookTestEvent(context, input);
+    revalidatePath(WEBHOOKS_PAGE);
     return result;
   });
 }

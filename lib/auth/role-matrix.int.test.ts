@@ -45,6 +45,7 @@ import { createMailer } from '@/lib/domain/notifications/mailer';
 import { updateNotificationSettings, updateOwnPreferences } from '@/lib/domain/notifications/settings';
 import { sendDueNotificationsNow } from '@/lib/domain/notifications/dispatch';
 import { runNotificationTick } from '@/lib/domain/notifications/tick';
+import { createWebhookEndpoint } from '@/lib/domain/notifications/webhooks';
 import { NOTIFICATION_CHOICES, NOTIFICATION_EVENTS } from '@/lib/notifications/events';
 import { ROLES } from './authorize';
 import matrix from './role-matrix.json';
@@ -550,7 +551,9 @@ const NOTIFICATION_SCENARIOS: Record<string, Scenario> = {
   'notification.send_due': {
     run: (context, input) => sendDueNotificationsNow(context, input, { mailer: sandboxMailer(), publicUrl: BASE_URL }),
     prepare: async (db) => {
-      // Whatever earlier scenarios made due is sent first; then one token of a fresh owner is due tomorrow.
+      // Whatever earlier scenarios made due is sent first (and no webhook endpoint of theirs hears of
+      // it); then one token of a fresh owner is due tomorrow.
+      await db.webhookEndpoint.deleteMany();
       await runNotificationTick(db, { mailer: sandboxMailer(), publicUrl: BASE_URL });
       const admin = await createUser(db, { role: 'admin' });
       const { machineUser } = await createMachineUserRecord(db, { projectId: someProject(), ownerId: admin.id, withToken: true });
@@ -561,6 +564,24 @@ const NOTIFICATION_SCENARIOS: Record<string, Scenario> = {
         verify: async (db) => {
           expect(await db.sandboxMail.count({ where: { to: admin.email } })).toBe(1);
           expect(await db.notification.count({ where: { userId: admin.id, event: 'rotation_due_soon' } })).toBe(1);
+        },
+      };
+    },
+  },
+  'webhook.manage': {
+    // Registering an endpoint (deleting one and the test event are in webhooks.int.test.ts). A
+    // loopback target, allowed: the address is checked, nothing is sent.
+    run: createWebhookEndpoint,
+    prepare: async (db) => {
+      const path = `/matrix-${randomBytes(4).toString('hex')}`;
+      const before = await db.webhookEndpoint.count();
+      return {
+        input: { url: `http://127.0.0.1:9${path}`, events: ['finding_high'], allowPrivate: true },
+        operation: 'webhook.create',
+        verify: async (db, data) => {
+          expect(await db.webhookEndpoint.count()).toBe(before + 1);
+          const row = await db.webhookEndpoint.findFirstOrThrow({ where: { url: `http://127.0.0.1:9${path}` } });
+          expect((data as { endpointId: string; secret: string }).secret).toBe(row.secret);
         },
       };
     },

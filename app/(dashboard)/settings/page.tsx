@@ -15,6 +15,7 @@ export const metadata: Metadata = { title: 'Settings' };
 export default async function SettingsPage() {
   const { actor } = await requirePageContext();
   const canReadMailbox = authorize(actor, 'mailbox.read').allowed;
+  const canManageWebhooks = authorize(actor, 'webhook.manage').allowed;
   const config = getConfig();
   const [health, connection] = await Promise.all([checkHealth(), describeConnection()]);
   const rows: [string, React.ReactNode][] = [
@@ -53,6 +54,13 @@ export default async function SettingsPage() {
             <li>
               <Link href="/settings/mailbox" className="text-sm font-medium text-indigo-700 underline underline-offset-2">
                 Mailbox — the e-mails the sandbox would have sent; send due reminders now
+              </Link>
+            </li>
+          ) : null}
+          {canManageWebhooks ? (
+            <li>
+              <Link href="/settings/webhooks" className="text-sm font-medium text-indigo-700 underline underline-offset-2">
+                Webhooks — signed notification events for other systems
               </Link>
             </li>
           ) : null}
