@@ -40,6 +40,10 @@ const DASHBOARD_PAGES: { path: string; heading: string }[] = [
   { path: '/settings', heading: 'Settings' },
   { path: '/settings/api-keys', heading: 'API keys' },
   { path: '/settings/jobs', heading: 'Jobs' },
+  { path: '/settings/notifications', heading: 'Notification settings' },
+  { path: '/settings/mailbox', heading: 'Mailbox' },
+  { path: '/settings/webhooks', heading: 'Webhooks' },
+  { path: '/notifications', heading: 'Notifications' },
   { path: '/api/docs', heading: 'API reference' },
   { path: '/audit', heading: 'Audit' },
   { path: '/users', heading: 'Users' },
@@ -146,6 +150,8 @@ test.describe('pages as the other roles', () => {
     { role: 'onboarder', path: '/machine-users/new', heading: 'Onboard a machine user' },
     { role: 'reviewer', path: '/review', heading: 'Findings' },
     { role: 'reviewer', path: '/review/policy', heading: 'Policy' },
+    { role: 'onboarder', path: '/settings/notifications', heading: 'Notification settings' },
+    { role: 'reviewer', path: '/settings/mailbox', heading: 'Mailbox' },
   ];
   for (const { role, path, heading } of cases) {
     test(`${path} (${role})`, async ({ pageAs }) => {

@@ -51,6 +51,10 @@ test('no dashboard page scrolls sideways at 390 px, even with long values', asyn
     '/settings',
     '/settings/api-keys',
     '/settings/jobs',
+    '/settings/notifications',
+    '/settings/mailbox',
+    '/settings/webhooks',
+    '/notifications',
     '/api/docs',
   ];
   for (const path of paths) await expectNoSidewaysScroll(admin, path);

@@ -152,7 +152,99 @@ function firstArgument(args: unknown[]): Record<string, unknown> {
   return first as Record<string, unknown>;
 }
 
+/** A signed-in page of the shared onboarder, kept by notification.manage's seed for its checks. */
+let onboarderPage: Page | undefined;
+
+async function ownChoice(page: Page): Promise<string> {
+  await page.goto('/settings/notifications');
+  return page.getByLabel('A high or critical finding appears', { exact: true }).inputValue();
+}
+
+/** The succeeded `action` rows on the Audit page (few: only the matrix and the notification specs make them). */
+async function succeededAuditRows(admin: Page, action: string): Promise<number> {
+  await admin.goto(`/audit?action=${action}&outcome=succeeded`);
+  await expect(admin.getByRole('heading', { name: 'Audit', level: 1 })).toBeVisible();
+  return admin.getByRole('row').filter({ hasText: action }).count();
+}
+
+const NOTIFICATION_DRIVERS: Record<string, Driver> = {
+  // Each user's own preferences: the captured call sets the caller's own choice. The replaying
+  // onboarder's choice for high findings is the one to watch (the admin's form sends a value it does not have).
+  'notification.manage': {
+    seed: async ({ pageAs }) => {
+      onboarderPage = await pageAs('onboarder');
+      const current = await ownChoice(onboarderPage);
+      return { email: '', policyValue: current === 'digest' ? 'none' : 'digest' };
+    },
+    send: async (admin, target) => {
+      await admin.goto('/settings/notifications');
+      await waitForHydration(admin, 'main button');
+      await admin.getByLabel('A high or critical finding appears', { exact: true }).selectOption(target.policyValue ?? '');
+      await admin.getByRole('button', { name: 'Save my preferences' }).click();
+    },
+    expectUnchanged: async (_admin, target) => {
+      expect(await ownChoice(onboarderPage!)).not.toBe(target.policyValue);
+    },
+    expectChanged: async (_admin, target) => {
+      expect(await ownChoice(onboarderPage!)).toBe(target.policyValue);
+    },
+  },
+  'notification.manage_defaults': {
+    seed: async () => ({ email: '', policyValue: `${20 + Math.floor(Math.random() * 300)}, 3` }),
+    send: async (admin, target) => {
+      await admin.goto('/settings/notifications');
+      await waitForHydration(admin, 'main button');
+      await admin.getByLabel('Reminder days before a rotate-by date').fill(target.policyValue ?? '');
+      await admin.getByRole('button', { name: 'Save the defaults' }).click();
+    },
+    expectUnchanged: async (admin, target) => {
+      await admin.goto('/settings/notifications');
+      await expect(admin.getByLabel('Reminder days before a rotate-by date')).not.toHaveValue(target.policyValue ?? '');
+    },
+    expectChanged: async (admin, target) => {
+      await admin.goto('/settings/notifications');
+      await expect(admin.getByLabel('Reminder days before a rotate-by date')).toHaveValue(target.policyValue ?? '');
+    },
+  },
+  // The sandbox's "Send due reminders now": each press that is let through is on the audit log.
+  'notification.send_due': {
+    seed: async ({ admin }) => ({ email: '', policyValue: String(await succeededAuditRows(admin, 'notification.send_due')) }),
+    send: async (admin) => {
+      await admin.goto('/settings/mailbox');
+      await waitForHydration(admin, 'main button');
+      await admin.getByRole('button', { name: 'Send due reminders now' }).click();
+    },
+    expectUnchanged: async (admin, target) => {
+      expect(await succeededAuditRows(admin, 'notification.send_due')).toBe(Number(target.policyValue));
+    },
+    expectChanged: async (admin, target) => {
+      expect(await succeededAuditRows(admin, 'notification.send_due')).toBe(Number(target.policyValue) + 1);
+    },
+  },
+  // Registering an endpoint (admins): a loopback target, allowed; nothing is sent on registration.
+  'webhook.manage': {
+    seed: async () => ({ email: '', policyValue: `http://127.0.0.1:9/matrix-${Math.random().toString(36).slice(2, 10)}` }),
+    send: async (admin, target) => {
+      await admin.goto('/settings/webhooks');
+      await waitForHydration(admin, 'main button');
+      await admin.getByLabel('Endpoint URL').fill(target.policyValue ?? '');
+      await admin.getByLabel(/Allow a private or loopback target/).check();
+      await admin.getByRole('button', { name: 'Register endpoint' }).click();
+    },
+    expectUnchanged: async (admin, target) => {
+      await admin.goto('/settings/webhooks');
+      await expect(admin.getByRole('heading', { name: 'Webhooks', level: 1 })).toBeVisible();
+      await expect(admin.getByRole('article', { name: target.policyValue ?? '' })).toHaveCount(0);
+    },
+    expectChanged: async (admin, target) => {
+      await admin.goto('/settings/webhooks');
+      await expect(admin.getByRole('article', { name: target.policyValue ?? '' })).toHaveCount(1);
+    },
+  },
+};
+
 const DRIVERS: Record<string, Driver> = {
+  ...NOTIFICATION_DRIVERS,
   // Each role manages its own keys: the captured call creates a key (of the caller's own role) for
   // whoever replays it. `email` holds the key's name.
   'api_key.manage': {
@@ -723,6 +815,8 @@ const READ_PAGES: Record<string, { path: string; heading: string; denied?: strin
   'api_key.read': { path: '/settings/api-keys', heading: 'API keys', inMenu: false },
   // Settings → Jobs (not in the menu): admins and reviewers.
   'jobs.read': { path: '/settings/jobs', heading: 'Jobs', inMenu: false, denied: 'The background jobs are visible to admins and reviewers.' },
+  // Admins only (Settings → Mailbox, not in the menu).
+  'mailbox.read': { path: '/settings/mailbox', heading: 'Mailbox', denied: 'The sandbox mailbox is visible to admins.', inMenu: false },
 };
 
 test.describe('read access follows the role matrix', () => {

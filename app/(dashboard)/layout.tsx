@@ -1,12 +1,14 @@
 import type { ReactNode } from 'react';
 import { AppShell } from '@/components/shell/app-shell';
 import { requirePageContext } from '@/lib/auth/session';
+import { countUnread } from '@/lib/domain/notifications/inbox';
 import { currentThemePreference } from '@/lib/theme/server';
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
-  const { actor } = await requirePageContext();
+  const context = await requirePageContext();
+  const [theme, unreadCount] = await Promise.all([currentThemePreference(), countUnread(context)]);
   return (
-    <AppShell actor={actor} theme={await currentThemePreference()}>
+    <AppShell actor={context.actor} theme={theme} unreadCount={unreadCount}>
       {children}
     </AppShell>
   );

@@ -37,6 +37,9 @@ const GROUP_LABELS: Record<string, string> = {
   auth: 'Signing in',
   setup: 'First run',
   invitation: 'Invitations',
+  notification: 'Notifications',
+  mailbox: 'Mailbox',
+  webhook: 'Webhooks',
 };
 
 const linkClasses =

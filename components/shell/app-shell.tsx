@@ -36,7 +36,33 @@ function Brand({ className }: { className?: string }) {
  * The dashboard's frame. From md up: a sidebar with the navigation. Below: a header with the name,
  * the Menu button and the account, the navigation folded into the menu (components/shell/mobile-nav).
  */
-export function AppShell({ actor, theme, children }: { actor: Actor; theme: ThemePreference; children: ReactNode }) {
+/**
+ * The bell: the signed-in user's unread notifications, a link to the Notifications page (no
+ * JavaScript needed; the list and "mark read" are there).
+ */
+function NotificationBell({ unreadCount }: { unreadCount: number }) {
+  const label = unreadCount === 0 ? 'Notifications, none unread' : `Notifications, ${unreadCount} unread`;
+  return (
+    <Link
+      href="/notifications"
+      aria-label={label}
+      title={label}
+      className="relative inline-flex shrink-0 items-center rounded-md p-1 text-slate-800 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-700"
+    >
+      <svg aria-hidden="true" viewBox="0 0 24 24" className="h-5 w-5" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round">
+        <path d="M6 8a6 6 0 1 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+        <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+      </svg>
+      {unreadCount > 0 ? (
+        <span aria-hidden="true" className="ml-0.5 rounded-full bg-red-700 px-1 text-xs font-semibold text-white">
+          {unreadCount > 99 ? '99+' : unreadCount}
+        </span>
+      ) : null}
+    </Link>
+  );
+}
+
+export function AppShell({ actor, theme, unreadCount = 0, children }: { actor: Actor; theme: ThemePreference; unreadCount?: number; children: ReactNode }) {
   const items = navigationFor(actor.role);
   return (
     <div className="min-h-screen md:flex">
@@ -57,7 +83,7 @@ export function AppShell({ actor, theme, children }: { actor: Actor; theme: Them
           <MobileNav className="md:hidden">
             <div className="space-y-3 rounded-md bg-shell p-3">
               <p className="px-3 text-sm text-shell-text sm:hidden">
-                Signed in as <Truncated value={actor.email} />
+                Signed in as <Truncated value={actor.email} /> ({actor.role})
               </p>
               <nav aria-label="Main">
                 <NavLinks items={items} />
@@ -67,11 +93,14 @@ export function AppShell({ actor, theme, children }: { actor: Actor; theme: Them
           </MobileNav>
           <Brand className="text-base text-slate-900 focus-visible:outline-indigo-700 md:hidden" />
           <div className="ml-auto flex min-w-0 items-center gap-2 sm:gap-3 md:ml-0">
-            {/* On a phone the address is in the menu: the header keeps the name, the role and Sign out. */}
+            {/* On a phone the address and the role are in the menu: the header keeps the name, the bell and Sign out. */}
             <span className="hidden min-w-0 sm:inline">
               <Truncated value={actor.email} maxWidth="max-w-xs" className="text-sm text-slate-800" />
             </span>
-            <Badge tone="indigo">{actor.role}</Badge>
+            <NotificationBell unreadCount={unreadCount} />
+            <span className="hidden sm:inline-flex">
+              <Badge tone="indigo">{actor.role}</Badge>
+            </span>
             <SignOutButton />
           </div>
         </header>

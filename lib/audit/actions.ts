@@ -79,6 +79,22 @@ export const AUDIT_ACTIONS = {
   // Background jobs (Settings → Jobs).
   'jobs.retry': { label: 'Retry a failed background job', permission: 'jobs.retry' },
   'auth.api_key': { label: 'API key refused' },
+  // Notifications (issue 17): each user's own preferences and bell; the organisation's defaults and
+  // the sandbox's "Send due reminders now" (admins); each e-mail sent or failed.
+  'notification.manage': { label: 'Manage own notifications (refused or invalid)', permission: 'notification.manage' },
+  'notification.update_preferences': { label: 'Change own notification preferences', permission: 'notification.manage' },
+  'notification.mark_read': { label: 'Mark notifications read', permission: 'notification.manage' },
+  'notification.manage_defaults': { label: 'Change the organisation’s notification defaults', permission: 'notification.manage_defaults' },
+  'notification.send_due': { label: 'Send due reminders now', permission: 'notification.send_due' },
+  'notification.email_sent': { label: 'Notification e-mail sent' },
+  'notification.email_failed': { label: 'Notification e-mail failed' },
+  'mailbox.read': { label: 'View the sandbox mailbox (refused)', permission: 'mailbox.read' },
+  'webhook.manage': { label: 'Manage webhooks (refused or invalid)', permission: 'webhook.manage' },
+  'webhook.create': { label: 'Register a webhook endpoint', permission: 'webhook.manage' },
+  'webhook.delete': { label: 'Delete a webhook endpoint', permission: 'webhook.manage' },
+  'webhook.test': { label: 'Send a webhook test event', permission: 'webhook.manage' },
+  'webhook.delivered': { label: 'Webhook delivered' },
+  'webhook.delivery_failed': { label: 'Webhook delivery failed' },
   // The audit log itself.
   'audit.read': { label: 'View the audit log', permission: 'audit.read' },
   'audit.export': { label: 'Export the audit log', permission: 'audit.export' },

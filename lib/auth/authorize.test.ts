@@ -30,9 +30,10 @@ describe('role-matrix.json', () => {
     expect(ACTIONS.filter((action) => ruleFor('admin', action) !== 'allow')).toEqual([]);
   });
 
-  it('lets reviewers change nothing but their own sign-offs and their own API keys (SECURITY.md A2, issues 15 and 16)', () => {
+  it('lets reviewers change nothing but their own sign-offs, their own API keys and their own notifications (SECURITY.md A2, issues 15, 16 and 17)', () => {
     // A reviewer's API key is itself read-only: its role is the reviewer's (lib/domain/api-keys.ts).
-    expect(ACTIONS.filter((action) => isMutation(action) && ruleFor('reviewer', action) !== 'deny').sort()).toEqual(['api_key.manage', 'campaign.sign_off']);
+    // Their notifications are their own preferences and read marks (lib/domain/notifications): the user id comes from the session.
+    expect(ACTIONS.filter((action) => isMutation(action) && ruleFor('reviewer', action) !== 'deny').sort()).toEqual(['api_key.manage', 'campaign.sign_off', 'notification.manage']);
   });
 });
 

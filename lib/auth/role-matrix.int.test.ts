@@ -41,6 +41,13 @@ import { permissionOf } from '@/lib/audit/actions';
 import { createMachineUserRecord } from '@/lib/testing/reviews';
 import { createApiKey, revokeApiKey } from '@/lib/domain/api-keys';
 import { retryFailedJob } from '@/lib/domain/jobs';
+import { getDb } from '@/lib/db';
+import { createMailer } from '@/lib/domain/notifications/mailer';
+import { updateNotificationSettings, updateOwnPreferences } from '@/lib/domain/notifications/settings';
+import { sendDueNotificationsNow } from '@/lib/domain/notifications/dispatch';
+import { runNotificationTick } from '@/lib/domain/notifications/tick';
+import { createWebhookEndpoint } from '@/lib/domain/notifications/webhooks';
+import { NOTIFICATION_CHOICES, NOTIFICATION_EVENTS } from '@/lib/notifications/events';
 import { ROLES } from './authorize';
 import matrix from './role-matrix.json';
 
@@ -531,7 +538,79 @@ const CAMPAIGN_SCENARIOS: Record<string, Scenario> = {
   },
 };
 
-Object.assign(SCENARIOS, CAMPAIGN_SCENARIOS);
+/** The sandbox mailbox of the test database (what the sandbox's "Send due reminders now" sends to). */
+const sandboxMailer = () => createMailer({ transport: 'sandbox-mailbox', from: 'Keywarden <keywarden@keys.example.com>' }, getDb());
+
+const NOTIFICATION_SCENARIOS: Record<string, Scenario> = {
+  'notification.manage': {
+    // Each user's own preferences: a fresh actor has none, so the call writes one row per event.
+    run: updateOwnPreferences,
+    prepare: async (db) => {
+      const before = await db.notificationPreference.count();
+      const choices = Object.fromEntries(NOTIFICATION_EVENTS.map((event, index) => [event, NOTIFICATION_CHOICES[index % NOTIFICATION_CHOICES.length]]));
+      return {
+        input: { choices },
+        operation: 'notification.update_preferences',
+        verify: async (db) => {
+          expect(await db.notificationPreference.count()).toBe(before + NOTIFICATION_EVENTS.length);
+        },
+      };
+    },
+  },
+  'notification.manage_defaults': {
+    run: updateNotificationSettings,
+    prepare: async () => {
+      // A value of its own, so that this call's change is told apart from earlier ones.
+      const farthest = 4 + Math.floor(Math.random() * 360);
+      return {
+        input: { reminderDays: `${farthest}, 3`, defaults: Object.fromEntries(NOTIFICATION_EVENTS.map((event) => [event, 'email'])) },
+        verify: async (db) => {
+          expect((await db.notificationSettings.findUniqueOrThrow({ where: { id: 1 } })).values).toMatchObject({ reminderDays: [farthest, 3] });
+        },
+      };
+    },
+  },
+  'notification.send_due': {
+    run: (context, input) => sendDueNotificationsNow(context, input, { mailer: sandboxMailer(), publicUrl: BASE_URL }),
+    prepare: async (db) => {
+      // Whatever earlier scenarios made due is sent first (and no webhook endpoint of theirs hears of
+      // it); then one token of a fresh owner is due tomorrow.
+      await db.webhookEndpoint.deleteMany();
+      await runNotificationTick(db, { mailer: sandboxMailer(), publicUrl: BASE_URL });
+      const admin = await createUser(db, { role: 'admin' });
+      const { machineUser } = await createMachineUserRecord(db, { projectId: someProject(), ownerId: admin.id, withToken: true });
+      await db.apiToken.updateMany({ where: { machineUserId: machineUser.id }, data: { rotateBy: new Date(Date.now() + 86_400_000) } });
+      return {
+        input: {},
+        followUpAudit: ['notification.email_sent'],
+        verify: async (db) => {
+          expect(await db.sandboxMail.count({ where: { to: admin.email } })).toBe(1);
+          expect(await db.notification.count({ where: { userId: admin.id, event: 'rotation_due_soon' } })).toBe(1);
+        },
+      };
+    },
+  },
+  'webhook.manage': {
+    // Registering an endpoint (deleting one and the test event are in webhooks.int.test.ts). A
+    // loopback target, allowed: the address is checked, nothing is sent.
+    run: createWebhookEndpoint,
+    prepare: async (db) => {
+      const path = `/matrix-${randomBytes(4).toString('hex')}`;
+      const before = await db.webhookEndpoint.count();
+      return {
+        input: { url: `http://127.0.0.1:9${path}`, events: ['finding_high'], allowPrivate: true },
+        operation: 'webhook.create',
+        verify: async (db, data) => {
+          expect(await db.webhookEndpoint.count()).toBe(before + 1);
+          const row = await db.webhookEndpoint.findFirstOrThrow({ where: { url: `http://127.0.0.1:9${path}` } });
+          expect((data as { endpointId: string; secret: string }).secret).toBe(row.secret);
+        },
+      };
+    },
+  },
+};
+
+Object.assign(SCENARIOS, CAMPAIGN_SCENARIOS, NOTIFICATION_SCENARIOS);
 
 describe('the replay covers the matrix exactly', () => {
   it('has a scenario for every mutation of role-matrix.json and none for anything else', () => {

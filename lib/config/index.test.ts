@@ -63,6 +63,16 @@ describe('parseConfig defaults', () => {
 });
 
 describe('parseConfig derived settings', () => {
+  it('sends e-mail over SMTP when KEYWARDEN_SMTP_URL is set, to the sandbox mailbox in sandbox mode, nowhere in live mode', () => {
+    expect(parseConfig({ KEYWARDEN_SMTP_URL: 'smtps://u:p@mail.example.com:465', KEYWARDEN_MAIL_FROM: 'Keys <keys@example.com>' }, CWD).mail).toEqual({
+      transport: 'smtp',
+      smtpUrl: 'smtps://u:p@mail.example.com:465',
+      from: 'Keys <keys@example.com>',
+    });
+    expect(parseConfig({ KEYWARDEN_URL: 'https://keys.example.com' }, CWD).mail).toEqual({ transport: 'sandbox-mailbox', from: 'Keywarden <keywarden@keys.example.com>' });
+    expect(parseConfig({ PLATFORMSH_API_TOKEN: 'live-token' }, CWD).mail.transport).toBe('disabled');
+  });
+
   it('reads the API rate limit and the sync interval (0 turns the schedule off)', () => {
     const config = parseConfig({ PLATFORMSH_API_RATE_LIMIT: '2.5', KEYWARDEN_SYNC_INTERVAL_MINUTES: '0' }, CWD);
     expect(config.platformsh.requestsPerSecond).toBe(2.5);
@@ -171,6 +181,8 @@ describe('parseConfig refusals name the variable', () => {
     { name: 'a short KEYWARDEN_SESSION_SECRET', env: { KEYWARDEN_SESSION_SECRET: 'x'.repeat(31) }, variable: 'KEYWARDEN_SESSION_SECRET' },
     { name: 'a short KEYWARDEN_FINGERPRINT_KEY', env: { KEYWARDEN_FINGERPRINT_KEY: 'short' }, variable: 'KEYWARDEN_FINGERPRINT_KEY' },
     { name: 'a short KEYWARDEN_AUDIT_KEY', env: { KEYWARDEN_AUDIT_KEY: 'short' }, variable: 'KEYWARDEN_AUDIT_KEY' },
+    { name: 'an http:// KEYWARDEN_SMTP_URL', env: { KEYWARDEN_SMTP_URL: 'http://mail.example.com' }, variable: 'KEYWARDEN_SMTP_URL' },
+    { name: 'a KEYWARDEN_MAIL_FROM that is no address', env: { KEYWARDEN_MAIL_FROM: 'Keywarden' }, variable: 'KEYWARDEN_MAIL_FROM' },
     {
       name: 'an admin e-mail without a password',
       env: { KEYWARDEN_ADMIN_EMAIL: 'ops@example.com' },

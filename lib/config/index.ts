@@ -76,6 +76,16 @@ const EnvSchema = z
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }),
     KEYWARDEN_ONBOARDER_GRANTS: optionalString.default('preset').pipe(z.enum(ONBOARDER_GRANT_POLICIES, { error: 'must be "preset" (an onboarder grants at most the purpose\'s preset) or "any"' })),
+    // smtp:// (STARTTLS when the server offers it) or smtps:// (TLS from the start); user and
+    // password in the URL, percent-encoded. Unset: e-mail goes to the sandbox mailbox in sandbox
+    // mode and is off in live mode.
+    KEYWARDEN_SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.com:587' }).optional()),
+    KEYWARDEN_MAIL_FROM: optionalString.pipe(
+      z
+        .string()
+        .regex(/^(?:[^<>@\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/, 'must be an address, e.g. keywarden@example.com or "Keywarden <keywarden@example.com>"')
+        .optional(),
+    ),
     KEYWARDEN_SYNC_INTERVAL_MINUTES: z.preprocess(
       (value) => (value === '' ? undefined : value),
       z.coerce.number().int('must be a whole number of minutes (0 turns the scheduled sync off)').min(0).max(10_080).default(60),
@@ -183,6 +193,11 @@ export interface Config {
   };
   /** Minutes between scheduled inventory syncs; 0 turns them off. */
   syncIntervalMinutes: number;
+  /**
+   * Outbound e-mail. `smtp`: KEYWARDEN_SMTP_URL; `sandbox-mailbox`: sandbox mode without it (kept in
+   * the database, shown at Settings → Mailbox); `disabled`: live mode without it.
+   */
+  mail: { transport: 'smtp'; smtpUrl: string; from: string } | { transport: 'sandbox-mailbox' | 'disabled'; from: string };
   /** The organisation's pattern for machine-user e-mail addresses. */
   machineUserEmailPattern: string;
   /** What an onboarder may grant a machine user (lib/machine-users/grant-limit.ts); an admin grants anything. */
@@ -259,6 +274,9 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       requestsPerSecond: e.PLATFORMSH_API_RATE_LIMIT,
     },
     syncIntervalMinutes: e.KEYWARDEN_SYNC_INTERVAL_MINUTES,
+    mail: e.KEYWARDEN_SMTP_URL
+      ? { transport: 'smtp', smtpUrl: e.KEYWARDEN_SMTP_URL, from: e.KEYWARDEN_MAIL_FROM ?? `Keywarden <keywarden@${publicUrl.hostname}>` }
+      : { transport: e.PLATFORMSH_API_TOKEN ? 'disabled' : 'sandbox-mailbox', from: e.KEYWARDEN_MAIL_FROM ?? `Keywarden <keywarden@${publicUrl.hostname}>` },
     machineUserEmailPattern: e.KEYWARDEN_MACHINE_USER_EMAIL,
     onboarderGrants: e.KEYWARDEN_ONBOARDER_GRANTS,
   };
@@ -282,6 +300,12 @@ function databasePasswords(database: Config['database']): string[] {
     .filter((password) => password !== '');
 }
 
+/** The password inside KEYWARDEN_SMTP_URL, for redaction by value (an SMTP error may echo it). */
+function smtpPassword(mail: Config['mail']): string | undefined {
+  if (mail.transport !== 'smtp') return undefined;
+  return decodeURIComponent(new URL(mail.smtpUrl).password) || undefined;
+}
+
 let cached: Config | undefined;
 
 /** The process's configuration, validated once. */
@@ -296,6 +320,7 @@ export function getConfig(): Config {
       ...Object.values(cached.configuredSecrets),
       cached.evidenceKey,
       ...databasePasswords(cached.database),
+      smtpPassword(cached.mail),
     ]) {
       registerSecret(value);
     }

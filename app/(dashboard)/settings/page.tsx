@@ -2,6 +2,8 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Badge } from '@/components/ui/badge';
 import { PageHeader } from '@/components/ui/page-header';
+import { authorize } from '@/lib/auth/authorize';
+import { requirePageContext } from '@/lib/auth/session';
 import { getConfig } from '@/lib/config';
 import { getEvidenceSigningKey } from '@/lib/config/evidence-key';
 import { formatFingerprint } from '@/lib/evidence/format';
@@ -11,6 +13,9 @@ import { describeConnection } from '@/lib/domain/platformsh-connection';
 export const metadata: Metadata = { title: 'Settings' };
 
 export default async function SettingsPage() {
+  const { actor } = await requirePageContext();
+  const canReadMailbox = authorize(actor, 'mailbox.read').allowed;
+  const canManageWebhooks = authorize(actor, 'webhook.manage').allowed;
   const config = getConfig();
   const [health, connection] = await Promise.all([checkHealth(), describeConnection()]);
   const rows: [string, React.ReactNode][] = [
@@ -25,6 +30,7 @@ export default async function SettingsPage() {
     ['Database', `${health.database.kind === 'pglite' ? 'PGlite (embedded, in the data directory)' : 'PostgreSQL server'} — ${health.database.reachable ? 'reachable' : 'unreachable'}`],
     ['Migrations', `${health.migrations.applied} of ${health.migrations.expected} applied (${health.migrations.state})`],
     ['Public URL', config.publicUrl.origin],
+    ['E-mail', config.mail.transport === 'smtp' ? `SMTP (${new URL(config.mail.smtpUrl).host}), from ${config.mail.from}` : config.mail.transport === 'sandbox-mailbox' ? 'sandbox mailbox (no SMTP server configured)' : 'off — KEYWARDEN_SMTP_URL is not set'],
     ['Single sign-on', config.oidc ? `${config.oidc.displayName} (${config.oidc.issuer})` : 'not configured'],
     ['Secrets', Object.values(config.configuredSecrets).every(Boolean) ? 'from the environment' : 'generated in the data directory (mode 0600)'],
   ];
@@ -33,7 +39,7 @@ export default async function SettingsPage() {
     <>
       <PageHeader title="Settings" description="How this Keywarden installation is configured. Settings come from environment variables (see the README); nothing secret is shown here." />
       <nav aria-label="Settings pages" className="mb-6">
-        <ul className="space-y-1">
+        <ul className="space-y-2">
           <li>
             <Link href="/settings/api-keys" className="text-sm font-medium text-indigo-700 underline underline-offset-2">
               API keys — keys for scripts and systems that use the REST API
@@ -44,6 +50,25 @@ export default async function SettingsPage() {
               Jobs — the background work: inventory sync and findings, their schedules and failures
             </Link>
           </li>
+          <li>
+            <Link href="/settings/notifications" className="text-sm font-medium text-indigo-700 underline underline-offset-2">
+              Notifications — what reaches you by e-mail, and the organisation’s defaults
+            </Link>
+          </li>
+          {canReadMailbox ? (
+            <li>
+              <Link href="/settings/mailbox" className="text-sm font-medium text-indigo-700 underline underline-offset-2">
+                Mailbox — the e-mails the sandbox would have sent; send due reminders now
+              </Link>
+            </li>
+          ) : null}
+          {canManageWebhooks ? (
+            <li>
+              <Link href="/settings/webhooks" className="text-sm font-medium text-indigo-700 underline underline-offset-2">
+                Webhooks — signed notification events for other systems
+              </Link>
+            </li>
+          ) : null}
         </ul>
       </nav>
       <dl className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">

@@ -1,0 +1,94 @@
+// Notifications end to end in sandbox mode (issue 17): with no SMTP server configured, e-mail goes
+// to the sandbox mailbox. An admin sends what is due now (the demo's critical finding, at least):
+// the mailbox holds the e-mail with its links, the bell counts what is unread, the Notifications
+// page lists it and marks it read. Preferences are a real form: saved with JavaScript off.
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { paths } from './support/paths';
+import { expect, readAccounts, syntheticAddress, test, waitForHydration } from './support/test';
+
+test('an admin sends what is due: the sandbox mailbox holds the e-mails, the bell counts them, and they are marked read', async ({ pageAs }) => {
+  const admin = await pageAs('admin');
+  const email = readAccounts().admin.email;
+  await admin.goto('/settings/mailbox');
+  await waitForHydration(admin, 'main button');
+  await admin.getByRole('button', { name: 'Send due reminders now' }).click();
+  await expect(admin.getByRole('status').filter({ hasText: /new notifications?; \d+ e-mails? sent/ })).toBeVisible();
+
+  await admin.reload();
+  const messages = admin.getByRole('list', { name: 'Messages list' }).getByRole('article').filter({ hasText: `To ${email}` });
+  const critical = messages.filter({ hasText: 'Critical finding' }).first();
+  await expect(critical).toBeVisible();
+  // A link to the findings and one to change or stop this kind of e-mail; never a token value (the
+  // canary integration test scans every encoding).
+  await expect(critical).toContainText('/review?rule=');
+  await expect(critical).toContainText('/settings/notifications#event-finding_high');
+
+  const bell = admin.getByRole('banner').getByRole('link', { name: /^Notifications, \d+ unread$/ });
+  await expect(bell).toBeVisible();
+  await bell.click();
+  await expect(admin.getByRole('heading', { name: 'Notifications', level: 1 })).toBeVisible();
+  await expect(admin.getByRole('list', { name: 'Notifications list' }).getByRole('listitem').filter({ hasText: 'Critical finding' }).first()).toBeVisible();
+  await waitForHydration(admin, 'main button');
+  await admin.getByRole('button', { name: 'Mark all read' }).click();
+  await expect(admin.getByRole('banner').getByRole('link', { name: 'Notifications, none unread' })).toBeVisible();
+});
+
+test('preferences are saved with JavaScript off, and the page says where e-mail goes', async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL, javaScriptEnabled: false, storageState: paths.storageState('reviewer'), extraHTTPHeaders: { 'X-Forwarded-For': syntheticAddress() } });
+  const page = await context.newPage();
+  await page.goto('/settings/notifications');
+  await expect(page.getByRole('heading', { name: 'Notification settings', level: 1 })).toBeVisible();
+  await expect(page.getByRole('main')).toContainText('Sandbox mode: e-mails are kept in the sandbox mailbox');
+  // Reviewers choose for themselves but do not see the organisation's defaults form.
+  await expect(page.getByRole('form', { name: 'Organisation notification defaults' })).toHaveCount(0);
+  const field = page.getByLabel('A token is past its rotate-by date (then weekly)');
+  const next = (await field.inputValue()) === 'digest' ? 'email' : 'digest';
+  await field.selectOption(next);
+  await page.getByRole('button', { name: 'Save my preferences' }).click();
+  await expect(page.getByText('Your preferences are saved.')).toBeVisible();
+  await page.goto('/settings/notifications');
+  await expect(page.getByLabel('A token is past its rotate-by date (then weekly)')).toHaveValue(next);
+  await context.close();
+});
+
+test('an admin registers a webhook, copies the secret shown once, and a test event arrives signed so that it verifies', async ({ pageAs }) => {
+  const received: { signature: string; body: string }[] = [];
+  const receiver = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      received.push({ signature: String(request.headers['keywarden-signature']), body: Buffer.concat(chunks).toString('utf8') });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/keywarden`;
+    const admin = await pageAs('admin');
+    await admin.goto('/settings/webhooks');
+    await waitForHydration(admin, 'main button');
+    await admin.getByLabel('Endpoint URL').fill(url);
+    await admin.getByLabel(/Allow a private or loopback target/).check();
+    await admin.getByRole('button', { name: 'Register endpoint' }).click();
+    const secret = (await admin.getByLabel('Signing secret').textContent())?.trim() ?? '';
+    expect(secret).toMatch(/^whsec_/);
+    // Shown once: a reload no longer has it.
+    await admin.reload();
+    await expect(admin.getByText(secret)).toHaveCount(0);
+    const endpoint = admin.getByRole('article', { name: url });
+    await waitForHydration(admin, 'main button');
+    await endpoint.getByRole('button', { name: 'Send test event' }).click();
+    await expect(endpoint.getByText('Test event delivered.')).toBeVisible();
+    expect(received).toHaveLength(1);
+    const [, timestamp, signature] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(received[0]!.signature) ?? [];
+    expect(signature).toBe(createHmac('sha256', secret).update(`${timestamp}.${received[0]!.body}`).digest('hex'));
+    expect(JSON.parse(received[0]!.body)).toMatchObject({ event: 'test' });
+    await admin.reload();
+    await expect(admin.getByRole('article', { name: url }).getByRole('region', { name: `Deliveries to ${url}` })).toContainText('succeeded');
+  } finally {
+    receiver.closeAllConnections();
+    await new Promise((resolve) => receiver.close(resolve));
+  }
+});

@@ -1,0 +1,87 @@
+'use server';
+// Server actions of the notifications: the bell's list (mark read), each user's preferences, the
+// organisation's defaults and "Send due reminders now" (admins). All are real forms: they work
+// before hydration and without JavaScript. The domain authorizes, validates and audits.
+import { revalidatePath } from 'next/cache';
+import { markNotificationsRead } from '@/lib/domain/notifications/inbox';
+import { sendDueNotificationsWithConfiguredMailer } from '@/lib/domain/notifications/dispatch';
+import { updateNotificationSettings, updateOwnPreferences } from '@/lib/domain/notifications/settings';
+import { createWebhookEndpoint, deleteWebhookEndpoint, sendWebhookTestEvent } from '@/lib/domain/notifications/webhooks';
+import type { NotificationTickResult } from '@/lib/domain/notifications/tick';
+import type { ActionResult } from '@/lib/errors';
+import { NOTIFICATION_EVENTS } from '@/lib/notifications/events';
+import { asSignedInUser } from './signed-in';
+
+const WEBHOOKS_PAGE = '/settings/webhooks';
+
+function choicesFrom(formData: FormData, prefix: string): Record<string, FormDataEntryValue | null> {
+  return Object.fromEntries(NOTIFICATION_EVENTS.map((event) => [event, formData.get(`${prefix}${event}`)]));
+}
+
+export async function updatePreferencesAction(_previous: ActionResult<{ changed: string[] }> | null, formData: FormData): Promise<ActionResult<{ changed: string[] }>> {
+  const input = { choices: choicesFrom(formData, 'choice.') };
+  return asSignedInUser('notification.manage', async (context) => {
+    const result = await updateOwnPreferences(context, input);
+    if (result.ok) revalidatePath('/settings/notifications');
+    return result;
+  });
+}
+
+export async function updateNotificationSettingsAction(
+  _previous: ActionResult<{ reminderDays: number[] }> | null,
+  formData: FormData,
+): Promise<ActionResult<{ reminderDays: number[] }>> {
+  const input = { defaults: choicesFrom(formData, 'default.'), reminderDays: formData.get('reminderDays') ?? '' };
+  return asSignedInUser('notification.manage_defaults', async (context) => {
+    const result = await updateNotificationSettings(context, input);
+    if (result.ok) revalidatePath('/settings/notifications');
+    return result.ok ? { ok: true, data: { reminderDays: result.data.reminderDays } } : result;
+  });
+}
+
+/** Marks one notification read (`notificationId`) or all of the caller's (`all=true`). */
+export async function markReadAction(_previous: ActionResult<{ marked: number }> | null, formData: FormData): Promise<ActionResult<{ marked: number }>> {
+  const notificationId = formData.get('notificationId');
+  const input = notificationId ? { notificationId } : { all: formData.get('all') === 'true' };
+  return asSignedInUser('notification.manage', async (context) => {
+    const result = await markNotificationsRead(context, input);
+    if (result.ok) revalidatePath('/', 'layout');
+    return result;
+  });
+}
+
+export async function sendDueNotificationsAction(_previous: ActionResult<NotificationTickResult> | null, _formData: FormData): Promise<ActionResult<NotificationTickResult>> {
+  return asSignedInUser('notification.send_due', async (context) => {
+    const result = await sendDueNotificationsWithConfiguredMailer(context, {});
+    revalidatePath('/', 'layout');
+    return result;
+  });
+}
+
+/** Registers a webhook endpoint (admins); the secret is in the answer, once. */
+export async function createWebhookAction(_previous: ActionResult<{ endpointId: string; secret: string }> | null, formData: FormData): Promise<ActionResult<{ endpointId: string; secret: string }>> {
+  const input = { url: formData.get('url') ?? '', events: formData.getAll('events'), allowPrivate: formData.get('allowPrivate') === 'on' };
+  return asSignedInUser('webhook.manage', async (context) => {
+    const result = await createWebhookEndpoint(context, input);
+    if (result.ok) revalidatePath(WEBHOOKS_PAGE);
+    return result;
+  });
+}
+
+export async function deleteWebhookAction(_previous: ActionResult<{ endpointId: string }> | null, formData: FormData): Promise<ActionResult<{ endpointId: string }>> {
+  const input = { endpointId: formData.get('endpointId') ?? '' };
+  return asSignedInUser('webhook.manage', async (context) => {
+    const result = await deleteWebhookEndpoint(context, input);
+    if (result.ok) revalidatePath(WEBHOOKS_PAGE);
+    return result;
+  });
+}
+
+export async function sendWebhookTestAction(_previous: ActionResult<{ deliveryId: string; status: string }> | null, formData: FormData): Promise<ActionResult<{ deliveryId: string; status: string }>> {
+  const input = { endpointId: formData.get('endpointId') ?? '' };
+  return asSignedInUser('webhook.manage', async (context) => {
+    const result = await sendWebhookTestEvent(context, input);
+    revalidatePath(WEBHOOKS_PAGE);
+    return result;
+  });
+}
