@@ -113,6 +113,16 @@ describe('parseConfig derived settings', () => {
     expect(() => parseConfig({ PLATFORMSH_API_URL: 'ftp://api.example.com' }, CWD)).toThrow(/PLATFORMSH_API_URL/);
   });
 
+  it('takes the vendor from KEYWARDEN_VENDOR, else from the API host, and refuses any other vendor', () => {
+    expect(parseConfig({}, CWD).platformsh.vendor).toBe('platformsh');
+    expect(parseConfig({ PLATFORMSH_API_URL: 'https://api.upsun.com' }, CWD).platformsh.vendor).toBe('upsun');
+    expect(parseConfig({ PLATFORMSH_API_URL: 'https://api.example.com' }, CWD).platformsh.vendor).toBe('platformsh');
+    expect(parseConfig({ KEYWARDEN_VENDOR: 'upsun' }, CWD).platformsh.vendor).toBe('upsun');
+    expect(parseConfig({ KEYWARDEN_VENDOR: 'platformsh', PLATFORMSH_API_URL: 'https://api.upsun.com' }, CWD).platformsh.vendor).toBe('platformsh');
+    expect(parseConfig({ KEYWARDEN_VENDOR: '' }, CWD).platformsh.vendor).toBe('platformsh');
+    expect(() => parseConfig({ KEYWARDEN_VENDOR: 'heroku' }, CWD)).toThrow(/KEYWARDEN_VENDOR: must be "platformsh" or "upsun"/);
+  });
+
   it('lower-cases the bootstrap admin e-mail and keeps the password as typed', () => {
     const config = parseConfig({ KEYWARDEN_ADMIN_EMAIL: 'Ops@Example.COM', KEYWARDEN_ADMIN_PASSWORD: 'Long Enough Pass' }, CWD);
     expect(config.bootstrapAdmin).toEqual({ email: 'ops@example.com', password: 'Long Enough Pass' });

@@ -34,6 +34,7 @@ export function getDashboardClient(): PlatformshClient | undefined {
     authUrl: endpoint.authUrl.toString(),
     apiToken: endpoint.apiToken,
     requestsPerSecond: getConfig().platformsh.requestsPerSecond,
+    vendor: getConfig().platformsh.vendor,
   });
   return holder.keywardenDashboardClient;
 }
@@ -50,6 +51,7 @@ export function createClientForToken(apiToken: string): PlatformshClient | undef
     authUrl: endpoint.authUrl.toString(),
     apiToken,
     requestsPerSecond: getConfig().platformsh.requestsPerSecond,
+    vendor: getConfig().platformsh.vendor,
   });
 }
 
