@@ -46,7 +46,7 @@ export const driftVariable: FindingRule = {
       FROM (${latestStepsSql}) h
       JOIN projects p ON p.id = h.project_id
       JOIN api_tokens t ON t.id = h.token_id
-      LEFT JOIN token_variables v ON v.project_id = h.project_id AND v.environment_id = h.environment_id AND v.name = ${CLI_TOKEN_VARIABLE} AND NOT v.inherited
+      LEFT JOIN token_variables v ON v.project_id = h.project_id AND v.environment_id = h.environment_id AND v.name = h.variable_name AND NOT v.inherited
       WHERE h.operation IS DISTINCT FROM 'delete' AND p.last_synced_at > h.updated_at
         AND NOT COALESCE(v.is_sensitive AND NOT v.is_inheritable AND v.is_enabled, FALSE)
       ORDER BY h.token_id, h.environment_id`);
