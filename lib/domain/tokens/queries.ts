@@ -3,9 +3,11 @@
 // stored, the lookup is audited).
 import { authorize, ruleFor } from '@/lib/auth/authorize';
 import { recordAudit } from '@/lib/audit/record';
+import { getConfig } from '@/lib/config';
 import { getDb, type Prisma } from '@/lib/db';
 import { escapeLike } from '@/lib/db/like';
 import { fail, fieldErrorsOf, ok, type ActionResult } from '@/lib/errors';
+import { vendorProfile } from '@/lib/platformsh';
 import { fingerprintOf } from '@/lib/security/fingerprint';
 import { forgetSecret, registerSecret } from '@/lib/security/redact';
 import { DEFAULT_ROTATE_AFTER_DAYS, earliestRotateBy, lookupTokenSchema, tokenListQuerySchema, type TokenListQuery, type TokenListSort } from '@/lib/validations/tokens';
@@ -129,11 +131,13 @@ export interface MachineUserTokensView {
   minRotateBy: string;
   /**
    * The project's environments, as the last sync saw them: where a push can go, each with the
-   * `env:PLATFORMSH_CLI_TOKEN` Keywarden did not push that it holds, if any (R8).
+   * `variableName` Keywarden did not push that it holds, if any (R8).
    */
   environments: { id: string; title: string; type: 'production' | 'staging' | 'development'; status: string; foreignVariable: ForeignVariable | null }[];
   /** Its token list on Platform.sh as last seen. */
   remote: RemoteTokenListView;
+  /** The variable a push sets: the configured vendor's (`env:PLATFORMSH_CLI_TOKEN`, `env:UPSUN_CLI_TOKEN`). */
+  variableName: string;
 }
 
 /** A machine user's token records and its recent pushes (for its page). */
@@ -143,12 +147,13 @@ export async function getMachineUserTokens(context: RequestContext, machineUserI
   if (!machineUser || !authorize(context.actor, 'token.read', { projectId: machineUser.projectId }).allowed) return fail('not_found', 'There is no such machine user.');
   // A push a crash interrupted shows as partial, with its resume, rather than running for ever.
   await closeInterruptedRuns(db, { machineUserId });
+  const variableName = vendorProfile(getConfig().platformsh.vendor).tokenVariable;
   const [tokens, environments, runs, remote, foreign] = await Promise.all([
     db.apiToken.findMany({ where: { machineUserId }, include: tokenInclude, orderBy: { recordedAt: 'desc' } }),
     db.environment.findMany({ where: { projectId: machineUser.projectId }, select: { id: true, title: true, type: true, status: true }, orderBy: [{ type: 'asc' }, { id: 'asc' }] }),
     db.pushRun.findMany({ where: { machineUserId }, include: { steps: true, token: { select: { lastFour: true } } }, orderBy: { startedAt: 'desc' }, take: 10 }),
     remoteTokenList(machineUserId),
-    foreignVariablesOf(machineUserId, machineUser.projectId),
+    foreignVariablesOf(machineUserId, machineUser.projectId, variableName),
   ]);
   const defaultRotateBy = new Date(Date.now() + DEFAULT_ROTATE_AFTER_DAYS * 86_400_000).toISOString().slice(0, 10);
   return ok({
@@ -158,6 +163,7 @@ export async function getMachineUserTokens(context: RequestContext, machineUserI
     minRotateBy: earliestRotateBy(),
     environments: environments.map((environment) => ({ ...environment, foreignVariable: foreign.get(environment.id) ?? null })),
     remote,
+    variableName,
   });
 }
 
