@@ -14,9 +14,14 @@ import type { PushOutcome } from '@/lib/domain/tokens/push';
 import type { TokenRecordView } from '@/lib/domain/tokens/queries';
 import type { RevocationOutcome } from '@/lib/domain/tokens/rotate';
 import { COMPROMISE_REASON_MAX_LENGTH, PASTED_TOKEN_MAX_LENGTH, TOKEN_NAME_MAX_LENGTH } from '@/lib/validations/limits';
+import { useVendor } from '@/components/vendor-context';
 import { PushSteps, usePushRun } from './push-progress';
 
-type Token = Pick<TokenRecordView, 'id' | 'name' | 'lastFour' | 'environments' | 'platformshTokenId' | 'deletedOnPlatformAt' | 'status'>;
+type Token = Pick<TokenRecordView, 'id' | 'name' | 'lastFour' | 'environments' | 'variables' | 'platformshTokenId' | 'deletedOnPlatformAt' | 'status'>;
+
+/** The names the token is held under, in words (both after an organisation moved vendor). */
+const variableNames = (token: Token, environments?: readonly string[]) =>
+  [...new Set(token.variables.filter((variable) => !environments || environments.includes(variable.environmentId)).map((variable) => variable.name))].sort().join(' and ');
 
 function secretValue(form: HTMLFormElement, name: string): { value: string; clear: () => void } {
   const field = form.elements.namedItem(name);
@@ -83,6 +88,7 @@ export function RotateTokenForm({ token, consoleUrl, onDone }: { token: Token; c
  */
 export function CompromiseControl({ token, productionEnvironments = [], onDone }: { token: Token; productionEnvironments?: readonly string[]; onDone: (message: string, tone: 'success' | 'warning') => void }) {
   const router = useRouter();
+  const vendor = useVendor();
   const [open, setOpen] = useState(false);
   const [deleteVariables, setDeleteVariables] = useState(true);
   const [outcome, setOutcome] = useState<RevocationOutcome>();
@@ -130,7 +136,9 @@ export function CompromiseControl({ token, productionEnvironments = [], onDone }
                   <li>
                     <label className="flex items-start gap-2">
                       <input type="checkbox" checked={deleteVariables} onChange={(event) => setDeleteVariables(event.target.checked)} className="mt-1" />
-                      <span>Delete env:PLATFORMSH_CLI_TOKEN on {token.environments.join(', ')} (each redeploys).</span>
+                      <span>
+                        Delete {variableNames(token)} on {token.environments.join(', ')} (each redeploys).
+                      </span>
                     </label>
                   </li>
                 ) : (
@@ -139,14 +147,14 @@ export function CompromiseControl({ token, productionEnvironments = [], onDone }
                 <li>
                   {toDeleteOnPlatform
                     ? token.platformshTokenId
-                      ? 'Delete the token on Platform.sh — this needs a live token of the machine user (the compromised one works until deleted). Without one, it stays an open task.'
-                      : 'Keywarden does not know its id on Platform.sh: delete it in the machine user’s Console (an open task).'
-                    : 'It is already deleted on Platform.sh.'}
+                      ? `Delete the token on ${vendor.productName} — this needs a live token of the machine user (the compromised one works until deleted). Without one, it stays an open task.`
+                      : `Keywarden does not know its id on ${vendor.productName}: delete it in the machine user’s Console (an open task).`
+                    : `It is already deleted on ${vendor.productName}.`}
                 </li>
               </ul>
               {productionLosing.length ? (
                 <p role="note" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900">
-                  Production will have no token: {productionLosing.join(', ')} {productionLosing.length === 1 ? 'loses its' : 'lose their'} env:PLATFORMSH_CLI_TOKEN, and {productionLosing.length === 1 ? 'its cron fails' : 'their crons fail'} until a new token is pushed there.
+                  Production will have no token: {productionLosing.join(', ')} {productionLosing.length === 1 ? 'loses its' : 'lose their'} {variableNames(token, productionLosing)}, and {productionLosing.length === 1 ? 'its cron fails' : 'their crons fail'} until a new token is pushed there.
                 </p>
               ) : null}
             </>

@@ -34,6 +34,8 @@ export interface TokenRecordView {
   mfaOnCreation: boolean | null;
   /** Environments that hold this token now, by Keywarden's journal. */
   environments: string[];
+  /** The same, with the name each holds it under (`env:PLATFORMSH_CLI_TOKEN` or `env:UPSUN_CLI_TOKEN`). */
+  variables: { environmentId: string; name: string }[];
   /** Where Platform.sh, at the last sync, differs from what Keywarden set (R7). */
   drift: { environmentId: string; problems: string[]; seenAt: string }[];
   /** When it was deleted on Platform.sh; null while still to do (or for an active token). */
@@ -75,14 +77,14 @@ async function toTokenViews(rows: TokenRow[]): Promise<TokenRecordView[]> {
   return rows.map((row) =>
     toTokenView(
       row,
-      holdings.filter((holding) => holding.tokenId === row.id).map((holding) => holding.environmentId),
+      holdings.filter((holding) => holding.tokenId === row.id).map((holding) => ({ environmentId: holding.environmentId, name: holding.variableName })),
       drift.filter((entry) => entry.tokenId === row.id).map((entry) => ({ environmentId: entry.environmentId, problems: entry.problems, seenAt: entry.seenAt.toISOString() })),
       now,
     ),
   );
 }
 
-function toTokenView(row: TokenRow, environments: string[], drift: TokenRecordView['drift'], now: number): TokenRecordView {
+function toTokenView(row: TokenRow, variables: TokenRecordView['variables'], drift: TokenRecordView['drift'], now: number): TokenRecordView {
   return {
     id: row.id,
     name: row.name,
@@ -94,7 +96,8 @@ function toTokenView(row: TokenRow, environments: string[], drift: TokenRecordVi
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
     platformshTokenId: row.platformshTokenId,
     mfaOnCreation: row.mfaOnCreation,
-    environments: [...environments].sort(),
+    environments: variables.map((variable) => variable.environmentId).sort(),
+    variables: [...variables].sort((a, b) => a.environmentId.localeCompare(b.environmentId)),
     drift,
     deletedOnPlatformAt: row.deletedOnPlatformAt?.toISOString() ?? null,
     machineUser: { id: row.machineUser.id, email: row.machineUser.email },
