@@ -28,6 +28,7 @@ describe('parseConfig defaults', () => {
     expect(config.database).toEqual({ kind: 'pglite', directory: path.join(CWD, '.data', 'pglite') });
     expect(config.platformsh).toEqual({
       mode: 'sandbox',
+      vendor: 'platformsh',
       apiToken: undefined,
       apiUrl: new URL('https://api.platform.sh'),
       authUrl: new URL('https://auth.api.platform.sh'),
