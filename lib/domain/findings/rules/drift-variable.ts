@@ -4,7 +4,6 @@
 // and a holding is judged only by a sync made after it. One finding per token, with one difference
 // per environment: what Keywarden set (and when its push step ran) against what the sync saw (and when).
 import { Prisma } from '@/lib/db';
-import { CLI_TOKEN_VARIABLE } from '@/lib/platformsh';
 import type { FindingRule, RuleHit } from '../types';
 import { difference, type DriftDifference } from './both-sides';
 import { latestStepsSql } from './sql';
