@@ -29,15 +29,18 @@ export interface SandboxWorld {
   admin: RequestContext;
 }
 
-/** `vendor` runs the simulator (and so the dashboard's connection) as Platform.sh or Upsun. */
-export function setUpSandboxWorld(kind: TestDatabaseKind, vendor: Vendor = 'platformsh'): SandboxWorld {
+/**
+ * `vendor` runs the simulator (and so the dashboard's connection) as Platform.sh or Upsun; `faults`
+ * enables the simulator's fault rules.
+ */
+export function setUpSandboxWorld(kind: TestDatabaseKind, options: { vendor?: Vendor; faults?: boolean } = {}): SandboxWorld {
   const world = {} as SandboxWorld;
   const clients: PlatformshClient[] = [];
   beforeAll(async () => {
     world.database = await createTestDatabase(kind);
     world.db = world.database.db;
     useDatabaseForTests(world.database);
-    world.sim = await startSimulator({ seed: 'demo', activityDurationMs: 50, vendor });
+    world.sim = await startSimulator({ seed: 'demo', activityDurationMs: 50, vendor: options.vendor, faults: options.faults });
     setSandboxEndpoint({ apiUrl: new URL(world.sim.url), authUrl: new URL(world.sim.authUrl), apiToken: world.sim.demo!.dashboardToken });
     world.dashboard = simulatorClient(world.sim);
     expect((await runSync(world.db, world.dashboard, { full: true })).outcome.status).toBe('succeeded');

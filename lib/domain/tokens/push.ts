@@ -18,7 +18,7 @@ import { fingerprintOf, lastFourOf, sameFingerprint } from '@/lib/security/finge
 import { forgetSecret, registerSecret } from '@/lib/security/redact';
 import { DEFAULT_ROTATE_AFTER_DAYS, recordTokenSchema, resumePushSchema } from '@/lib/validations/tokens';
 import type { RequestContext } from '../context';
-import { pushedVariable, recordVariableWritten } from '../inventory/own-writes';
+import { pushedVariable, recordVariableDeleted, recordVariableWritten } from '../inventory/own-writes';
 import { closeInterruptedRuns, keepRunAlive } from './interrupted';
 import { describeRecordedAgain } from './recorded-again';
 import { recordRemoteTokens } from './remote-tokens';
@@ -145,6 +145,15 @@ export async function recordedAlready(viewer: Actor, fingerprint: string, machin
   const precise = `This token is already recorded for ${known.machineUser.email} on ${known.machineUser.project.title} (${known.machineUser.projectId}).`;
   const mayKnow = authorize(viewer, 'token.read', { projectId: known.machineUser.projectId }).allowed;
   return { message: mayKnow ? precise : 'This token is already recorded in Keywarden, for a machine user you cannot see. Ask an admin.', auditReason: precise };
+}
+
+/** Deletes the environment's own variable `name`; one already gone is fine. */
+async function deleteOwnVariable(client: PlatformshClient, projectId: string, environmentId: string, name: string): Promise<void> {
+  try {
+    await client.deleteEnvironmentVariable(projectId, environmentId, name);
+  } catch (error) {
+    if (!(isPlatformshError(error) && error.kind === 'not_found')) throw error;
+  }
 }
 
 /** The environment's own variable `name` (not one inherited from a parent), or null. */
@@ -422,6 +431,14 @@ export async function executeRun(context: RequestContext, deps: TokenDeps, run: 
   if (pushRun.rotatesTokenId) {
     return finishRotation(context, deps, { ...run, rotatesTokenId: pushRun.rotatesTokenId, status, steps });
   }
+  const moved = steps.find((step) => step.movedFrom);
+  if (moved) {
+    const message =
+      status === 'succeeded'
+        ? `Moved to ${moved.variableName} on ${done === 1 ? 'the environment' : `all ${done} environments`}; the old variable is deleted there. Their redeploys run on ${deps.dashboard.vendor.productName}.`
+        : `Moved on ${done} of ${steps.length} environments. Paste the same token again to resume the others; nothing will be duplicated.`;
+    return { runId: run.runId, tokenId: run.tokenId, status, message };
+  }
   const message =
     steps.length === 0
       ? 'The token is recorded; no environment was chosen.'
@@ -438,12 +455,17 @@ export async function executeRun(context: RequestContext, deps: TokenDeps, run: 
 async function runStep(client: PlatformshClient, step: Step, token: string, visibleBuild: boolean): Promise<void> {
   const db = getDb();
   const save = (data: Prisma.PushStepUpdateInput) => db.pushStep.update({ where: { id: step.id }, data });
-  // A step marked succeeded updates the inventory row it changed in the same transaction (issue 14.2).
-  const saveSucceeded = (data: Prisma.PushStepUpdateInput, variable: Variable) =>
-    db.$transaction(async (tx) => {
+  // A step marked succeeded updates the inventory rows it changed in the same transaction (issue 14.2).
+  // A move's step succeeds only once the old name is gone too: until then it is resumed like any step
+  // (setting the same token again under the new name is harmless).
+  const saveSucceeded = async (data: Prisma.PushStepUpdateInput, variable: Variable) => {
+    if (step.movedFrom) await deleteOwnVariable(client, step.projectId, step.environmentId, step.movedFrom);
+    await db.$transaction(async (tx) => {
       await tx.pushStep.update({ where: { id: step.id }, data: { ...data, status: 'succeeded' } });
       await recordVariableWritten(tx, step.projectId, step.environmentId, variable);
+      if (step.movedFrom) await recordVariableDeleted(tx, step.projectId, step.environmentId, step.movedFrom);
     });
+  };
   await save({ status: 'in_progress', attempts: { increment: 1 }, error: null });
   const flags = { isSensitive: true, isInheritable: false, isEnabled: true, visibleRuntime: true, visibleBuild };
   let before: Variable | null = null;
@@ -468,7 +490,9 @@ async function runStep(client: PlatformshClient, step: Step, token: string, visi
       const after = await ownVariable(client, step.projectId, step.environmentId, step.variableName);
       const landed = after !== null && (before === null || (after.updatedAt !== null && after.updatedAt !== before.updatedAt));
       if (landed && after.isSensitive && !after.isInheritable) {
-        await saveSucceeded({ error: `${failure} — a read shows the change was applied.` }, after);
+        await saveSucceeded({ error: `${failure} — a read shows the change was applied.` }, after).catch(async (moveError: unknown) => {
+          await save({ status: 'failed', error: `${failure} — the new variable is set, but ${step.movedFrom} could not be deleted (${describePlatformshFailure(moveError)}); resume to try again.` });
+        });
       } else {
         await save({ status: 'failed', error: `${failure} — a read shows the change was not applied; resume to try again.` });
       }
