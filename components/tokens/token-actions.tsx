@@ -105,8 +105,8 @@ export function RotateTokenForm({ token, consoleUrl, onDone }: { token: Token; c
   return (
     <SecretForm onSubmit={(event) => void submit(event)} className="space-y-3" aria-label={`Rotate …${token.lastFour}`}>
       <p className="text-sm text-slate-700">
-        The new token goes to {token.environments.length ? token.environments.join(', ') : 'no environment (none holds this token)'}, under the name each holds it; then …{token.lastFour} is deleted on{' '}
-        {vendor.productName} with the new token’s identity.
+        The new token goes to {token.environments.length ? token.environments.join(', ') : 'no environment (none holds this token)'}; then …{token.lastFour} is deleted on {vendor.productName} with the
+        new token’s identity. Each environment keeps the variable’s name ({variableNames(token) || vendor.tokenVariable}).
         {consoleUrl ? (
           <>
             {' '}
