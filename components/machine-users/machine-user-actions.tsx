@@ -230,7 +230,7 @@ function OffboardingPlanView({ plan, revokeTokens, onRevokeTokensChange }: { pla
               {token.name} …{token.lastFour}
             </span>{' '}
             ({token.status}):{' '}
-            {token.environments.length ? `delete env:PLATFORMSH_CLI_TOKEN on ${token.environments.join(', ')} (each redeploys), then ` : ''}
+            {token.environments.length ? `delete ${token.variableNames.join(' and ')} on ${token.environments.join(', ')} (each redeploys), then ` : ''}
             {token.deletableOnPlatform
               ? 'delete the token on Platform.sh — with a live token of this machine user (below); without one it stays an open task.'
               : 'Keywarden does not know its id on Platform.sh: delete it in the machine user’s Console (an open task).'}

@@ -2,6 +2,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import type { KitMachineUser } from '@/lib/domain/onboarding/kit';
 import { fromPermissions, type MachineRoles } from '@/lib/machine-users/roles';
 import { addUserCommandSnippet, setTokenVariableSnippet, type AddUserInput, type ProjectContext } from '@/lib/onboarding';
+import { VENDOR_PROFILES } from '@/lib/vendor';
 import { SnippetBlock } from './snippet-block';
 
 /** The roles Keywarden gave, as `platform user:add` takes them. */
@@ -20,8 +21,8 @@ export function CliEquivalents({ context, machineUsers, wizardLink }: { context:
   if (machineUsers.length === 0) {
     return (
       <EmptyState title="Keywarden has done nothing on this project yet" action={wizardLink}>
-        Once a machine user is invited, its <span className="font-mono">platform user:add</span> command shows here, and once its token is pushed, the{' '}
-        <span className="font-mono">platform variable:create</span> commands.
+        Once a machine user is invited, its <span className="font-mono">{VENDOR_PROFILES[context.vendor].cliBinary} user:add</span> command shows here, and once its token is
+        pushed, the <span className="font-mono">{VENDOR_PROFILES[context.vendor].cliBinary} variable:create</span> commands.
       </EmptyState>
     );
   }

@@ -13,6 +13,8 @@ import {
   type CronTask,
   type Snippet,
 } from '@/lib/onboarding';
+import { useVendor } from '@/components/vendor-context';
+import { VENDOR_PROFILES } from '@/lib/vendor';
 import { SnippetBlock } from './snippet-block';
 
 /** What the kit offers: the current documented form (default), the older one, or Upsun's file. */
@@ -74,7 +76,9 @@ function generate(project: KitProject, form: KitForm, task: CronTask, spec: stri
 /** Chooses form, task and schedule; the snippets follow at once (generated in the browser, from the project's values only). */
 export function KitGenerator({ project, defaultTask }: { project: KitProject; defaultTask: KitTaskKind }) {
   const formLegendId = useId();
-  const [form, setForm] = useState<KitForm>('current');
+  const vendor = useVendor();
+  // The configured vendor's form first: an Upsun organisation starts from .upsun/config.yaml.
+  const [form, setForm] = useState<KitForm>(vendor.vendor === 'upsun' ? 'upsun' : 'current');
   const [taskKind, setTaskKind] = useState<KitTaskKind>(defaultTask);
   const [operation, setOperation] = useState('update-dependencies');
   const [command, setCommand] = useState('');
@@ -93,8 +97,9 @@ export function KitGenerator({ project, defaultTask }: { project: KitProject; de
   }, [taskKind, operation, command]);
   const generated = useMemo(() => generate(project, form, task, spec, appName), [project, form, task, spec, appName]);
   const errorsFor = (field: string) => generated.fieldErrors[field];
-  const configFile = form === 'upsun' ? '.upsun/config.yaml' : '.platform.app.yaml';
-  const tokenVariable = form === 'upsun' ? 'UPSUN_CLI_TOKEN' : 'PLATFORMSH_CLI_TOKEN';
+  const formVendor = VENDOR_PROFILES[form === 'upsun' ? 'upsun' : 'platformsh'];
+  const configFile = formVendor.configFile;
+  const tokenVariable = formVendor.cliTokenEnv;
 
   return (
     <div className="space-y-6">
@@ -154,10 +159,10 @@ export function KitGenerator({ project, defaultTask }: { project: KitProject; de
         ) : null}
         . Merge the build hook and the cron into {configFile}; the cron runs on production only and never waits for the activity it starts (--no-wait).
       </p>
-      {form === 'upsun' ? (
-        <Alert tone="warning" title="Upsun reads another variable">
-          The upsun CLI reads UPSUN_CLI_TOKEN, while Keywarden pushes env:PLATFORMSH_CLI_TOKEN. Set env:UPSUN_CLI_TOKEN on the environment as well
-          (sensitive, not inheritable), or use the Platform.sh form.
+      {formVendor.vendor !== vendor.vendor ? (
+        <Alert tone="warning" title={`${formVendor.productName} reads another variable`}>
+          The {formVendor.cliBinary} CLI reads {formVendor.cliTokenEnv}, while Keywarden pushes {vendor.tokenVariable} (KEYWARDEN_VENDOR is {vendor.vendor}). Set{' '}
+          {formVendor.tokenVariable} on the environment as well (sensitive, not inheritable), or use the {vendor.productName} form.
         </Alert>
       ) : null}
       {form === 'older' ? (

@@ -86,6 +86,7 @@ export function TokenVariablesSection({ project }: { project: ProjectDetail }) {
                 <td className={cell}>
                   {variable.environmentId === null ? 'Project level' : <span className="font-mono">{variable.environmentId}</span>}
                   {variable.inherited ? <span className="ml-2 text-xs text-slate-600">(inherited)</span> : null}
+                  {variable.name !== project.tokenVariableName ? <div className="font-mono text-xs text-amber-900">{variable.name}</div> : null}
                 </td>
                 <td className={cell}>
                   {variable.heldBy ? (

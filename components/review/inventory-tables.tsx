@@ -192,6 +192,7 @@ export function ForeignVariablesTable({ rows, caption }: { rows: InventoryForeig
                 {row.environmentType ? <div className="text-xs text-slate-600">{row.environmentType}</div> : null}
               </>
             )}
+            <div className="font-mono text-xs text-slate-600">{row.name}</div>
           </td>
           <td className={cell}>
             <div className="flex max-w-72 flex-wrap gap-1">

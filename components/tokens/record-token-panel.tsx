@@ -12,6 +12,7 @@ import { recordTokenAction, resumePushAction } from '@/lib/actions/tokens';
 import type { ForeignVariable } from '@/lib/domain/tokens/foreign-variables';
 import type { PushOutcome } from '@/lib/domain/tokens/push';
 import { PASTED_TOKEN_MAX_LENGTH, TOKEN_NAME_MAX_LENGTH } from '@/lib/validations/limits';
+import { useVendor } from '@/components/vendor-context';
 import { PushSteps, usePushRun } from './push-progress';
 
 export interface PushTarget {
@@ -19,15 +20,13 @@ export interface PushTarget {
   title: string;
   type: 'production' | 'staging' | 'development';
   status: string;
-  /** An env:PLATFORMSH_CLI_TOKEN Keywarden did not push, as the inventory last saw it (SECURITY.md R8). */
+  /** A variable of the name Keywarden pushes that Keywarden did not push, as the inventory last saw it (SECURITY.md R8). */
   foreignVariable: ForeignVariable | null;
 }
 
-const VARIABLE = 'env:PLATFORMSH_CLI_TOKEN';
-
 /** What replacing an environment's foreign variable does, from the inventory; says so when it cannot tell. */
-function describeForeign(foreign: ForeignVariable): string {
-  const parts = [`Holds an ${VARIABLE} that Keywarden did not push (as the last sync saw it).`];
+function describeForeign(foreign: ForeignVariable, variable: string): string {
+  const parts = [`Holds an ${variable} that Keywarden did not push (as the last sync saw it).`];
   if (!foreign.isInheritable) parts.push('Not inheritable: no child environment has a copy of it.');
   else if (foreign.inheritedBy.length) {
     parts.push(`Inheritable: replacing it removes the copy that ${foreign.inheritedBy.join(', ')} inherit${foreign.inheritedBy.length === 1 ? 's' : ''} now.`);
@@ -44,7 +43,8 @@ const TYPES = ['production', 'staging', 'development'] as const;
  * sent once with the push, and cleared from the form as soon as the action answers (SECURITY.md T5).
  */
 function TokenField({ label, errors }: { label: string; errors?: string[] }) {
-  return <TextField label={label} name="token" type="password" autoComplete="off" spellCheck={false} autoCapitalize="off" autoCorrect="off" required maxLength={PASTED_TOKEN_MAX_LENGTH} errors={errors} hint="Shown once in the Platform.sh Console. Keywarden keeps only its fingerprint and last four characters." />;
+  const { productName } = useVendor();
+  return <TextField label={label} name="token" type="password" autoComplete="off" spellCheck={false} autoCapitalize="off" autoCorrect="off" required maxLength={PASTED_TOKEN_MAX_LENGTH} errors={errors} hint={`Shown once in the ${productName} Console. Keywarden keeps only its fingerprint and last four characters.`} />;
 }
 
 function Outcome({ outcome }: { outcome: PushOutcome | undefined }) {
@@ -70,6 +70,7 @@ export function RecordTokenPanel({
   consoleUrl?: string;
 }) {
   const router = useRouter();
+  const vendor = useVendor();
   const formRef = useRef<HTMLFormElement>(null);
   const [runId, setRunId] = useState<string>();
   const [chosen, setChosen] = useState<string[]>(() => environments.filter((environment) => defaultTypes.includes(environment.type) && environment.status === 'active').map((environment) => environment.id));
@@ -124,7 +125,7 @@ export function RecordTokenPanel({
     <div className="space-y-4">
       {consoleUrl ? (
         <Alert tone="info" title="Sandbox">
-          A machine user creates its own token in the Platform.sh Console.{' '}
+          A machine user creates its own token in the {vendor.productName} Console.{' '}
           <a href={consoleUrl} target="_blank" rel="noreferrer" className="font-medium underline">
             Open the simulator’s Console as this machine user
           </a>{' '}
@@ -138,7 +139,7 @@ export function RecordTokenPanel({
           <TextField label="Rotate by" name="rotateBy" type="date" defaultValue={defaultRotateBy} min={minRotateBy} hint="Organisation policy: 90 days. A date after today." errors={fieldErrorsFor(error, 'rotateBy')} />
         </div>
         <fieldset>
-          <legend className="text-sm font-medium text-slate-900">Push to these environments (as env:PLATFORMSH_CLI_TOKEN)</legend>
+          <legend className="text-sm font-medium text-slate-900">Push to these environments (as {vendor.tokenVariable})</legend>
           <div className="mt-2 grid gap-3 sm:grid-cols-3">
             {TYPES.map((type) => (
               <div key={type}>
@@ -166,7 +167,7 @@ export function RecordTokenPanel({
                           </label>
                           {isForeign ? (
                             <p id={flagId} className="ml-6 text-xs text-amber-900">
-                              {environment.foreignVariable ? describeForeign(environment.foreignVariable) : `Holds an ${VARIABLE} that Keywarden did not push (Platform.sh said so at the last attempt).`}
+                              {environment.foreignVariable ? describeForeign(environment.foreignVariable, vendor.tokenVariable) : `Holds an ${vendor.tokenVariable} that Keywarden did not push (${vendor.productName} said so at the last attempt).`}
                             </p>
                           ) : null}
                           {isForeign && chosen.includes(environment.id) ? (
@@ -180,7 +181,7 @@ export function RecordTokenPanel({
                                   setUnanswered([]);
                                 }}
                               />
-                              Replace the {VARIABLE} on <span className="font-mono">{environment.id}</span>
+                              Replace the {vendor.tokenVariable} on <span className="font-mono">{environment.id}</span>
                             </label>
                           ) : null}
                         </li>
@@ -199,8 +200,8 @@ export function RecordTokenPanel({
           {unanswered.length ? (
             <Alert tone="error">
               {unanswered.length === 1
-                ? `${unanswered[0]} already has an ${VARIABLE} that Keywarden did not push: tick “Replace” next to it, or leave it out.`
-                : `${unanswered.join(', ')} already have an ${VARIABLE} that Keywarden did not push: tick “Replace” next to each, or leave them out.`}{' '}
+                ? `${unanswered[0]} already has an ${vendor.tokenVariable} that Keywarden did not push: tick “Replace” next to it, or leave it out.`
+                : `${unanswered.join(', ')} already have an ${vendor.tokenVariable} that Keywarden did not push: tick “Replace” next to each, or leave them out.`}{' '}
               Whoever set it may rely on it. Nothing was sent.
             </Alert>
           ) : (

@@ -9,14 +9,19 @@ import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
 import { TextField } from '@/components/ui/field';
 import { SecretForm } from '@/components/ui/secret-form';
 import { useServerAction } from '@/components/ui/use-server-action';
-import { compromiseTokenAction, rotateTokenAction } from '@/lib/actions/tokens';
+import { compromiseTokenAction, moveTokenVariablesAction, rotateTokenAction } from '@/lib/actions/tokens';
 import type { PushOutcome } from '@/lib/domain/tokens/push';
 import type { TokenRecordView } from '@/lib/domain/tokens/queries';
 import type { RevocationOutcome } from '@/lib/domain/tokens/rotate';
 import { COMPROMISE_REASON_MAX_LENGTH, PASTED_TOKEN_MAX_LENGTH, TOKEN_NAME_MAX_LENGTH } from '@/lib/validations/limits';
+import { useVendor } from '@/components/vendor-context';
 import { PushSteps, usePushRun } from './push-progress';
 
-type Token = Pick<TokenRecordView, 'id' | 'name' | 'lastFour' | 'environments' | 'platformshTokenId' | 'deletedOnPlatformAt' | 'status'>;
+type Token = Pick<TokenRecordView, 'id' | 'name' | 'lastFour' | 'environments' | 'variables' | 'platformshTokenId' | 'deletedOnPlatformAt' | 'status'>;
+
+/** The names the token is held under, in words (both after an organisation moved vendor). */
+const variableNames = (token: Token, environments?: readonly string[]) =>
+  [...new Set(token.variables.filter((variable) => !environments || environments.includes(variable.environmentId)).map((variable) => variable.name))].sort().join(' and ');
 
 function secretValue(form: HTMLFormElement, name: string): { value: string; clear: () => void } {
   const field = form.elements.namedItem(name);
@@ -24,9 +29,58 @@ function secretValue(form: HTMLFormElement, name: string): { value: string; clea
   return { value: input?.value ?? '', clear: () => input && (input.value = '') };
 }
 
+/**
+ * Move: the token's variables under the other vendor's name get the configured vendor's name
+ * (set anew, then the old one deleted, per environment). Keywarden never kept the token, so it is
+ * pasted again; a partial move is resumed like a push, with the same token.
+ */
+export function MoveVariablesForm({ token, onDone }: { token: Token; onDone: (message: string, tone: 'success' | 'warning') => void }) {
+  const router = useRouter();
+  const vendor = useVendor();
+  const [runId, setRunId] = useState<string>();
+  const [outcome, setOutcome] = useState<PushOutcome>();
+  const { run, isPending, error } = useServerAction(moveTokenVariablesAction);
+  const progress = usePushRun(runId, isPending);
+  const toMove = token.variables.filter((variable) => variable.name !== vendor.tokenVariable);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const secret = secretValue(event.currentTarget, 'token');
+    const id = crypto.randomUUID();
+    setRunId(id);
+    setOutcome(undefined);
+    const result = await run({ tokenId: token.id, runId: id, token: secret.value });
+    secret.clear();
+    if (result.ok) {
+      setOutcome(result.data);
+      onDone(result.data.message, result.data.status === 'succeeded' ? 'success' : 'warning');
+      router.refresh();
+    }
+  }
+
+  return (
+    <SecretForm onSubmit={(event) => void submit(event)} className="space-y-3" aria-label={`Move the variables of …${token.lastFour}`}>
+      <p className="text-sm text-slate-700">
+        The {vendor.cliBinary} CLI reads {vendor.tokenVariable}. On {toMove.map((variable) => `${variable.environmentId} (${variable.name})`).join(', ')}, Keywarden sets {vendor.tokenVariable} with
+        this token, then deletes the old variable; each environment redeploys. Keywarden never stores a token: paste …{token.lastFour} again.
+      </p>
+      <TextField label={`API token …${token.lastFour}`} name="token" type="password" autoComplete="off" spellCheck={false} required maxLength={PASTED_TOKEN_MAX_LENGTH} errors={fieldErrorsFor(error, 'token')} />
+      <div aria-live="polite" className="space-y-2">
+        <ErrorSummary error={error} />
+        {outcome ? <Alert tone={outcome.status === 'succeeded' ? 'success' : 'warning'}>{outcome.message}</Alert> : null}
+      </div>
+      <Button type="submit" disabled={isPending}>
+        {isPending ? 'Moving…' : `Move to ${vendor.tokenVariable}`}
+      </Button>
+      {runId && progress.data ? <PushSteps run={progress.data} caption="Environments of this move" /> : null}
+    </SecretForm>
+  );
+}
+
 /** Rotate: paste the new token; it replaces the old one everywhere, then the old one is deleted. */
 export function RotateTokenForm({ token, consoleUrl, onDone }: { token: Token; consoleUrl?: string; onDone: (message: string, tone: 'success' | 'warning') => void }) {
   const router = useRouter();
+  const vendor = useVendor();
   const [runId, setRunId] = useState<string>();
   const [outcome, setOutcome] = useState<PushOutcome>();
   const { run, isPending, error } = useServerAction(rotateTokenAction);
@@ -51,7 +105,8 @@ export function RotateTokenForm({ token, consoleUrl, onDone }: { token: Token; c
   return (
     <SecretForm onSubmit={(event) => void submit(event)} className="space-y-3" aria-label={`Rotate …${token.lastFour}`}>
       <p className="text-sm text-slate-700">
-        The new token goes to {token.environments.length ? token.environments.join(', ') : 'no environment (none holds this token)'}; then …{token.lastFour} is deleted on Platform.sh with the new token’s identity.
+        The new token goes to {token.environments.length ? token.environments.join(', ') : 'no environment (none holds this token)'}; then …{token.lastFour} is deleted on {vendor.productName} with the
+        new token’s identity. Each environment keeps the variable’s name ({variableNames(token) || vendor.tokenVariable}).
         {consoleUrl ? (
           <>
             {' '}
@@ -83,6 +138,7 @@ export function RotateTokenForm({ token, consoleUrl, onDone }: { token: Token; c
  */
 export function CompromiseControl({ token, productionEnvironments = [], onDone }: { token: Token; productionEnvironments?: readonly string[]; onDone: (message: string, tone: 'success' | 'warning') => void }) {
   const router = useRouter();
+  const vendor = useVendor();
   const [open, setOpen] = useState(false);
   const [deleteVariables, setDeleteVariables] = useState(true);
   const [outcome, setOutcome] = useState<RevocationOutcome>();
@@ -130,7 +186,9 @@ export function CompromiseControl({ token, productionEnvironments = [], onDone }
                   <li>
                     <label className="flex items-start gap-2">
                       <input type="checkbox" checked={deleteVariables} onChange={(event) => setDeleteVariables(event.target.checked)} className="mt-1" />
-                      <span>Delete env:PLATFORMSH_CLI_TOKEN on {token.environments.join(', ')} (each redeploys).</span>
+                      <span>
+                        Delete {variableNames(token)} on {token.environments.join(', ')} (each redeploys).
+                      </span>
                     </label>
                   </li>
                 ) : (
@@ -139,14 +197,14 @@ export function CompromiseControl({ token, productionEnvironments = [], onDone }
                 <li>
                   {toDeleteOnPlatform
                     ? token.platformshTokenId
-                      ? 'Delete the token on Platform.sh — this needs a live token of the machine user (the compromised one works until deleted). Without one, it stays an open task.'
-                      : 'Keywarden does not know its id on Platform.sh: delete it in the machine user’s Console (an open task).'
-                    : 'It is already deleted on Platform.sh.'}
+                      ? `Delete the token on ${vendor.productName} — this needs a live token of the machine user (the compromised one works until deleted). Without one, it stays an open task.`
+                      : `Keywarden does not know its id on ${vendor.productName}: delete it in the machine user’s Console (an open task).`
+                    : `It is already deleted on ${vendor.productName}.`}
                 </li>
               </ul>
               {productionLosing.length ? (
                 <p role="note" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900">
-                  Production will have no token: {productionLosing.join(', ')} {productionLosing.length === 1 ? 'loses its' : 'lose their'} env:PLATFORMSH_CLI_TOKEN, and {productionLosing.length === 1 ? 'its cron fails' : 'their crons fail'} until a new token is pushed there.
+                  Production will have no token: {productionLosing.join(', ')} {productionLosing.length === 1 ? 'loses its' : 'lose their'} {variableNames(token, productionLosing)}, and {productionLosing.length === 1 ? 'its cron fails' : 'their crons fail'} until a new token is pushed there.
                 </p>
               ) : null}
             </>
@@ -198,6 +256,7 @@ export function CompromiseControl({ token, productionEnvironments = [], onDone }
  * refreshes and its token is no longer active (a rotation supersedes it).
  */
 export function TokenControls({ tokens, consoleUrl, productionEnvironments }: { tokens: Token[]; consoleUrl?: string; productionEnvironments?: readonly string[] }) {
+  const vendor = useVendor();
   const [outcomes, setOutcomes] = useState<Record<string, { message: string; tone: 'success' | 'warning' }>>({});
   const shown = tokens.filter((token) => token.status === 'active' || (token.status === 'compromised' && !token.deletedOnPlatformAt) || outcomes[token.id]);
   return (
@@ -213,6 +272,25 @@ export function TokenControls({ tokens, consoleUrl, productionEnvironments }: { 
             ) : null}
           </div>
           <div aria-live="polite">{outcomes[token.id] ? <Alert tone={outcomes[token.id]!.tone}>{outcomes[token.id]!.message}</Alert> : null}</div>
+          {token.status === 'active' && token.variables.some((variable) => variable.name !== vendor.tokenVariable) ? (
+            <Alert tone="warning" title={`Held under another name: the ${vendor.cliBinary} CLI does not read it`}>
+              <ul className="list-disc pl-5">
+                {token.variables
+                  .filter((variable) => variable.name !== vendor.tokenVariable)
+                  .map((variable) => (
+                    <li key={variable.environmentId}>
+                      <span className="font-mono">{variable.environmentId}</span>: <span className="font-mono">{variable.name}</span>
+                    </li>
+                  ))}
+              </ul>
+              <details className="mt-2">
+                <summary className="cursor-pointer font-medium text-indigo-800">Move to {vendor.tokenVariable}</summary>
+                <div className="mt-3">
+                  <MoveVariablesForm token={token} onDone={(message, tone) => setOutcomes((previous) => ({ ...previous, [token.id]: { message, tone } }))} />
+                </div>
+              </details>
+            </Alert>
+          ) : null}
           {token.status === 'active' ? (
             <details>
               <summary className="cursor-pointer text-sm font-medium text-indigo-800">Rotate this token</summary>
@@ -221,7 +299,7 @@ export function TokenControls({ tokens, consoleUrl, productionEnvironments }: { 
               </div>
             </details>
           ) : token.status === 'compromised' && !token.deletedOnPlatformAt ? (
-            <p className="text-sm text-red-900">Compromised; still to delete on Platform.sh.</p>
+            <p className="text-sm text-red-900">Compromised; still to delete on {vendor.productName}.</p>
           ) : null}
         </section>
       ))}

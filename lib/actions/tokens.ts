@@ -5,6 +5,7 @@ import { revalidatePath } from 'next/cache';
 import type { Action } from '@/lib/auth/authorize';
 import type { RequestContext } from '@/lib/domain/context';
 import { recordAndPushToken, resumePush, type PushOutcome, type TokenDeps } from '@/lib/domain/tokens/push';
+import { moveTokenVariables } from '@/lib/domain/tokens/move';
 import { lookupToken, type LookupResult } from '@/lib/domain/tokens/queries';
 import { markTokenCompromised, rotateToken, type RevocationOutcome } from '@/lib/domain/tokens/rotate';
 import type { ActionResult } from '@/lib/errors';
@@ -37,4 +38,8 @@ export async function rotateTokenAction(input: unknown): Promise<ActionResult<Pu
 
 export async function compromiseTokenAction(input: unknown): Promise<ActionResult<RevocationOutcome>> {
   return withTokenDeps('token.record', (context, deps) => markTokenCompromised(context, input, deps));
+}
+
+export async function moveTokenVariablesAction(input: unknown): Promise<ActionResult<PushOutcome>> {
+  return withTokenDeps('token.record', (context, deps) => moveTokenVariables(context, input, deps));
 }

@@ -27,6 +27,7 @@ export const AUDIT_ACTIONS = {
   'token.compromise': { label: 'Mark a token compromised', permission: 'token.record' },
   'token.revoke': { label: 'Revoke a token (offboarding)', permission: 'token.record' },
   'token.finish_revocation': { label: 'Revocation carried out', permission: 'token.record' },
+  'token.move_variable': { label: 'Move a token’s variables to the vendor’s name (intent)', permission: 'token.record' },
   'token.push_interrupted': { label: 'Push interrupted (Keywarden stopped)' },
   'token.lookup': { label: 'Leaked-token lookup', permission: 'token.lookup' },
   // Machine users.

@@ -13,6 +13,7 @@ import { bootstrap } from '@/lib/domain/bootstrap';
 import { logger } from '@/lib/logger';
 import { setSandboxEndpoint } from '@/lib/platformsh/sandbox-endpoint';
 import { startSimulator } from '@/lib/platformsh/simulator';
+import { vendorProfile } from '@/lib/vendor';
 import { reviewDemoTokens } from '@/lib/platformsh/simulator/review-demo';
 import { rewriteForwardedFor } from '@/lib/security/client-address';
 import { registerSecret } from '@/lib/security/redact';
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
   // this process and the app's client points at it. Its credentials derive from a random key in the
   // data directory: the fixed demo tokens in the source are refused (issue 21).
   const credentialKey = config.platformsh.mode === 'sandbox' ? ensureSandboxSimulatorKey(config) : undefined;
-  const simulator = credentialKey !== undefined ? await startSimulator({ seed: 'demo', credentialKey, reviewDemo: true }) : undefined;
+  const simulator = credentialKey !== undefined ? await startSimulator({ seed: 'demo', credentialKey, reviewDemo: true, vendor: config.platformsh.vendor }) : undefined;
   if (simulator?.demo) {
     [simulator.demo.dashboardToken, ...simulator.demo.humans.map((human) => human.apiToken)].forEach(registerSecret);
     Object.values(reviewDemoTokens(credentialKey)).forEach((token) => registerSecret(token.value));
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
     const lines = [
       `Keywarden ${config.version} is running at ${config.publicUrl.origin} (${config.database.kind}, ${config.platformsh.mode} mode)`,
     ];
-    if (simulator) lines.push(`Sandbox: the Platform.sh API simulator answers at ${simulator.url}`);
+    if (simulator) lines.push(`Sandbox: the ${vendorProfile(simulator.vendor).productName} API simulator answers at ${simulator.url}`);
     if (firstRun.kind === 'setup') {
       lines.push(
         '',

@@ -28,6 +28,7 @@ describe('parseConfig defaults', () => {
     expect(config.database).toEqual({ kind: 'pglite', directory: path.join(CWD, '.data', 'pglite') });
     expect(config.platformsh).toEqual({
       mode: 'sandbox',
+      vendor: 'platformsh',
       apiToken: undefined,
       apiUrl: new URL('https://api.platform.sh'),
       authUrl: new URL('https://auth.api.platform.sh'),
@@ -121,6 +122,16 @@ describe('parseConfig derived settings', () => {
     expect(platformsh.apiUrl.href).toBe('https://api.upsun.com/');
     expect(platformsh.authUrl.origin).toBe('https://auth.upsun.com');
     expect(() => parseConfig({ PLATFORMSH_API_URL: 'ftp://api.example.com' }, CWD)).toThrow(/PLATFORMSH_API_URL/);
+  });
+
+  it('takes the vendor from KEYWARDEN_VENDOR, else from the API host, and refuses any other vendor', () => {
+    expect(parseConfig({}, CWD).platformsh.vendor).toBe('platformsh');
+    expect(parseConfig({ PLATFORMSH_API_URL: 'https://api.upsun.com' }, CWD).platformsh.vendor).toBe('upsun');
+    expect(parseConfig({ PLATFORMSH_API_URL: 'https://api.example.com' }, CWD).platformsh.vendor).toBe('platformsh');
+    expect(parseConfig({ KEYWARDEN_VENDOR: 'upsun' }, CWD).platformsh.vendor).toBe('upsun');
+    expect(parseConfig({ KEYWARDEN_VENDOR: 'platformsh', PLATFORMSH_API_URL: 'https://api.upsun.com' }, CWD).platformsh.vendor).toBe('platformsh');
+    expect(parseConfig({ KEYWARDEN_VENDOR: '' }, CWD).platformsh.vendor).toBe('platformsh');
+    expect(() => parseConfig({ KEYWARDEN_VENDOR: 'heroku' }, CWD)).toThrow(/KEYWARDEN_VENDOR: must be "platformsh" or "upsun"/);
   });
 
   it('lower-cases the bootstrap admin e-mail and keeps the password as typed', () => {

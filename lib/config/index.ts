@@ -7,6 +7,7 @@ import type { Role } from '@/lib/roles';
 import { emailPatternProblem } from '@/lib/machine-users/email';
 import { ONBOARDER_GRANT_POLICIES, type OnboarderGrantPolicy } from '@/lib/machine-users/grant-limit';
 import { registerSecret } from '@/lib/security/redact';
+import { VENDORS, vendorFromApiUrl, type Vendor } from '@/lib/vendor';
 
 /** The suggested address of a new machine user; `{project}` and `{purpose}` are filled in. */
 export const DEFAULT_MACHINE_USER_EMAIL = 'bots+{project}-{purpose}@example.com';
@@ -67,6 +68,7 @@ const EnvSchema = z
     PLATFORMSH_API_TOKEN: optionalString,
     PLATFORMSH_API_URL: optionalString.default('https://api.platform.sh').pipe(z.url({ protocol: /^https?$/ })),
     PLATFORMSH_AUTH_URL: optionalString.default('https://auth.api.platform.sh').pipe(z.url({ protocol: /^https?$/ })),
+    KEYWARDEN_VENDOR: optionalString.pipe(z.enum(VENDORS, { error: 'must be "platformsh" or "upsun" (unset: from PLATFORMSH_API_URL)' }).optional()),
     PLATFORMSH_API_RATE_LIMIT: z.preprocess(
       (value) => (value === '' ? undefined : value),
       z.coerce.number().min(0.1, 'must be a number of requests per second, at least 0.1').max(1000).default(20),
@@ -185,6 +187,11 @@ export interface Config {
    */
   platformsh: {
     mode: 'sandbox' | 'live';
+    /**
+     * Platform.sh or Upsun (KEYWARDEN_VENDOR, else from the API host): the variable pushed, the CLI
+     * and file named in the kit, the product name in copy, and the simulator's vendor in sandbox mode.
+     */
+    vendor: Vendor;
     apiToken?: string;
     apiUrl: URL;
     authUrl: URL;
@@ -268,6 +275,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
         : undefined,
     platformsh: {
       mode: e.PLATFORMSH_API_TOKEN ? 'live' : 'sandbox',
+      vendor: e.KEYWARDEN_VENDOR ?? vendorFromApiUrl(e.PLATFORMSH_API_URL),
       apiToken: e.PLATFORMSH_API_TOKEN,
       apiUrl: new URL(e.PLATFORMSH_API_URL.replace(/\/+$/, '')),
       authUrl: new URL(e.PLATFORMSH_AUTH_URL.replace(/\/+$/, '')),

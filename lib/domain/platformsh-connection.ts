@@ -3,7 +3,7 @@
 // circuit breaker are shared by every request.
 import 'server-only';
 import { getConfig } from '@/lib/config';
-import { createPlatformshClient, isPlatformshError, type PlatformshClient } from '@/lib/platformsh';
+import { createPlatformshClient, isPlatformshError, vendorProfile, type PlatformshClient, type VendorProfile } from '@/lib/platformsh';
 import { getSandboxEndpoint, type PlatformshEndpoint } from '@/lib/platformsh/sandbox-endpoint';
 
 const holder = globalThis as typeof globalThis & { keywardenDashboardClient?: PlatformshClient };
@@ -14,6 +14,11 @@ function dashboardEndpoint(): PlatformshEndpoint | undefined {
     return { apiUrl: platformsh.apiUrl, authUrl: platformsh.authUrl, apiToken: platformsh.apiToken };
   }
   return getSandboxEndpoint();
+}
+
+/** The connection's vendor (KEYWARDEN_VENDOR, else from the API host): pages name things after it. */
+export function configuredVendor(): VendorProfile {
+  return vendorProfile(getConfig().platformsh.vendor);
 }
 
 /** The client acting with the dashboard's credential, or undefined when no API is reachable. */
@@ -34,6 +39,7 @@ export function getDashboardClient(): PlatformshClient | undefined {
     authUrl: endpoint.authUrl.toString(),
     apiToken: endpoint.apiToken,
     requestsPerSecond: getConfig().platformsh.requestsPerSecond,
+    vendor: getConfig().platformsh.vendor,
   });
   return holder.keywardenDashboardClient;
 }
@@ -50,6 +56,7 @@ export function createClientForToken(apiToken: string): PlatformshClient | undef
     authUrl: endpoint.authUrl.toString(),
     apiToken,
     requestsPerSecond: getConfig().platformsh.requestsPerSecond,
+    vendor: getConfig().platformsh.vendor,
   });
 }
 

@@ -3,11 +3,10 @@
 // it safe if a schema is ever loosened.
 import { z } from 'zod';
 import { AppError, fieldErrorsOf, type FieldErrors } from '@/lib/errors';
+import { VENDORS } from '@/lib/vendor';
 
 export { emailSchema } from '@/lib/validations/users';
-
-export const VENDORS = ['platformsh', 'upsun'] as const;
-export type Vendor = (typeof VENDORS)[number];
+export { VENDORS, type Vendor } from '@/lib/vendor';
 
 /** `current` follows today's documentation; `older` reproduces the installer-era one. */
 export const SNIPPET_FORMS = ['current', 'older'] as const;

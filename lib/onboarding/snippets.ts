@@ -28,6 +28,7 @@ import {
   type SnippetForm,
   type Vendor,
 } from './schemas';
+import { VENDOR_PROFILES } from '@/lib/vendor';
 import { commandWords, shellQuote, splitCommands } from './shell';
 
 export interface Snippet {
@@ -53,25 +54,26 @@ interface VendorCli {
   filenamePrefix: string;
 }
 
+// Names shared with the rest of Keywarden come from lib/vendor.ts (the variable pushed is `env:` + tokenVariable).
 const VENDOR_CLI: Record<Vendor, VendorCli> = {
   platformsh: {
-    label: 'Platform.sh',
-    binary: 'platform',
-    tokenVariable: 'PLATFORMSH_CLI_TOKEN',
+    label: VENDOR_PROFILES.platformsh.productName,
+    binary: VENDOR_PROFILES.platformsh.cliBinary,
+    tokenVariable: VENDOR_PROFILES.platformsh.cliTokenEnv,
     noInteractionVariable: 'PLATFORMSH_CLI_NO_INTERACTION',
     brewFormula: 'platformsh/tap/platformsh-cli',
     installCommand: 'curl -fsSL https://raw.githubusercontent.com/platformsh/cli/main/installer.sh | bash',
-    configFile: '.platform.app.yaml',
+    configFile: VENDOR_PROFILES.platformsh.configFile,
     filenamePrefix: 'platform.app',
   },
   upsun: {
-    label: 'Upsun',
-    binary: 'upsun',
-    tokenVariable: 'UPSUN_CLI_TOKEN',
+    label: VENDOR_PROFILES.upsun.productName,
+    binary: VENDOR_PROFILES.upsun.cliBinary,
+    tokenVariable: VENDOR_PROFILES.upsun.cliTokenEnv,
     noInteractionVariable: 'UPSUN_CLI_NO_INTERACTION',
     brewFormula: 'upsun/tap/upsun-cli',
     installCommand: 'curl -fsSL https://raw.githubusercontent.com/platformsh/cli/main/installer.sh | VENDOR=upsun bash',
-    configFile: '.upsun/config.yaml',
+    configFile: VENDOR_PROFILES.upsun.configFile,
     filenamePrefix: 'upsun.config',
   },
 };

@@ -16,6 +16,7 @@ export function simulatorClient(simulator: RunningSimulator, options: Partial<Pl
     apiToken: simulator.demo?.dashboardToken ?? DEMO_DASHBOARD_API_TOKEN,
     breakers: new BreakerRegistry(),
     retry: { baseDelayMs: 1, maxDelayMs: 5 },
+    vendor: simulator.vendor,
     ...options,
   });
 }

@@ -12,6 +12,7 @@ import { recordAndPushToken, type TokenDeps } from '@/lib/domain/tokens/push';
 import type { PlatformshClient } from '@/lib/platformsh';
 import { setSandboxEndpoint } from '@/lib/platformsh/sandbox-endpoint';
 import { startSimulator, type RunningSimulator } from '@/lib/platformsh/simulator';
+import type { Vendor } from '@/lib/vendor';
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from './database';
 import { contextFor, createUser } from './fixtures';
 import { runSync, simulatorClient } from './inventory';
@@ -28,15 +29,18 @@ export interface SandboxWorld {
   admin: RequestContext;
 }
 
-/** `faults`: the simulator's fault injection on (sim.faults), for tests of interrupted pushes. */
-export function setUpSandboxWorld(kind: TestDatabaseKind, options: { faults?: boolean } = {}): SandboxWorld {
+/**
+ * `vendor` runs the simulator (and so the dashboard's connection) as Platform.sh or Upsun; `faults`
+ * enables the simulator's fault rules.
+ */
+export function setUpSandboxWorld(kind: TestDatabaseKind, options: { vendor?: Vendor; faults?: boolean } = {}): SandboxWorld {
   const world = {} as SandboxWorld;
   const clients: PlatformshClient[] = [];
   beforeAll(async () => {
     world.database = await createTestDatabase(kind);
     world.db = world.database.db;
     useDatabaseForTests(world.database);
-    world.sim = await startSimulator({ seed: 'demo', activityDurationMs: 50, faults: options.faults === true });
+    world.sim = await startSimulator({ seed: 'demo', activityDurationMs: 50, vendor: options.vendor, faults: options.faults === true });
     setSandboxEndpoint({ apiUrl: new URL(world.sim.url), authUrl: new URL(world.sim.authUrl), apiToken: world.sim.demo!.dashboardToken });
     world.dashboard = simulatorClient(world.sim);
     expect((await runSync(world.db, world.dashboard, { full: true })).outcome.status).toBe('succeeded');

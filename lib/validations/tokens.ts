@@ -54,6 +54,13 @@ export const rotateTokenSchema = z.strictObject({
   visibleBuild: z.boolean().default(false),
 });
 
+/** Moving a token's variables to the configured vendor's name: the token is pasted again (never stored). */
+export const moveTokenVariablesSchema = z.strictObject({
+  tokenId: z.uuid({ error: 'Unknown token.' }),
+  runId: z.uuid(),
+  token: pastedTokenSchema,
+});
+
 export const compromiseTokenSchema = z.strictObject({
   tokenId: z.uuid({ error: 'Unknown token.' }),
   deleteVariables: z.boolean().default(true),

@@ -6,7 +6,9 @@
 // colleague whose account is disabled (a machine user without an available owner). Neither can sign
 // in (no password), and neither is an admin, so the first-run set-up still asks for the first admin.
 // Only metadata is written, as for any token: keyed fingerprints and last four characters.
+import { getConfig } from '@/lib/config';
 import type { Database } from '@/lib/db';
+import { vendorProfile } from '@/lib/vendor';
 import { REVIEW_DEMO, reviewDemoTokens } from '@/lib/platformsh/simulator/review-demo';
 import { recordAudit } from '@/lib/audit/record';
 import { fingerprintOf, lastFourOf } from '@/lib/security/fingerprint';
@@ -69,7 +71,9 @@ export async function seedReviewDemoRecords(db: Database, options: { credentialK
     const run = await tx.pushRun.create({
       data: { machineUserId: sourceOpsUser.id, tokenId: current.id, status: 'succeeded', visibleBuild: false, startedAt: ago(102), finishedAt: ago(102), heartbeatAt: ago(102) },
     });
-    await tx.pushStep.create({ data: { runId: run.id, projectId: legacyProjectId, environmentId: sourceOps.environmentId, environmentType: 'development', status: 'succeeded', operation: 'create', attempts: 1 } });
+    // Under the name the simulator seeded it (its vendor is the configured one).
+    const variableName = vendorProfile(getConfig().platformsh.vendor).tokenVariable;
+    await tx.pushStep.create({ data: { runId: run.id, projectId: legacyProjectId, environmentId: sourceOps.environmentId, environmentType: 'development', status: 'succeeded', operation: 'create', attempts: 1, variableName } });
     await tx.$executeRaw`UPDATE push_steps SET updated_at = ${ago(102)} WHERE run_id = ${run.id}::uuid`;
     // The machine user's token list as last read: the two recorded tokens and one made in the Console.
     await tx.remoteApiToken.createMany({

@@ -10,7 +10,7 @@
 // redeploys its environment on Platform.sh, which moves the environment's `updated_at`, so the next
 // sync re-reads that environment and replaces what is written here with what Platform.sh reports.
 import type { Database } from '@/lib/db';
-import { CLI_TOKEN_VARIABLE, isPlatformshError, type CurrentUser, type PlatformshClient, type UserAccess, type Variable } from '@/lib/platformsh';
+import { CLI_TOKEN_VARIABLE_NAMES, isPlatformshError, type CurrentUser, type PlatformshClient, type UserAccess, type Variable } from '@/lib/platformsh';
 import { logger } from '@/lib/logger';
 import type { Transaction } from '../mutation';
 import { accessRow, reachesProduction, tokenVariableRow } from './rows';
@@ -26,10 +26,10 @@ async function lockProject(tx: Writer, projectId: string): Promise<void> {
   await tx.$executeRaw`SELECT 1 FROM projects WHERE id = ${projectId} FOR UPDATE`;
 }
 
-/** The flags a push writes (ARCHITECTURE.md flow 2: sensitive, not inheritable, enabled). */
-export function pushedVariable(flags: { visibleBuild: boolean }, dates: { createdAt: string | null; updatedAt: string }): Variable {
+/** The flags a push writes (ARCHITECTURE.md flow 2: sensitive, not inheritable, enabled), under the name it pushed. */
+export function pushedVariable(name: string, flags: { visibleBuild: boolean }, dates: { createdAt: string | null; updatedAt: string }): Variable {
   return {
-    name: CLI_TOKEN_VARIABLE,
+    name,
     level: 'environment',
     isSensitive: true,
     isInheritable: false,
@@ -45,7 +45,7 @@ export function pushedVariable(flags: { visibleBuild: boolean }, dates: { create
 
 async function refreshTokenOnProduction(tx: Writer, projectId: string): Promise<void> {
   const [rows, production] = await Promise.all([
-    tx.tokenVariable.findMany({ where: { projectId, name: CLI_TOKEN_VARIABLE }, select: { environmentId: true } }),
+    tx.tokenVariable.findMany({ where: { projectId, name: { in: [...CLI_TOKEN_VARIABLE_NAMES] } }, select: { environmentId: true } }),
     tx.environment.findMany({ where: { projectId, type: 'production' }, select: { id: true } }),
   ]);
   const tokenOnProduction = reachesProduction(rows, new Set(production.map((row) => row.id)));
@@ -62,10 +62,10 @@ export async function recordVariableWritten(tx: Writer, projectId: string, envir
   await refreshTokenOnProduction(tx, projectId);
 }
 
-/** The environment's own token variable, as Keywarden just deleted it. */
-export async function recordVariableDeleted(tx: Writer, projectId: string, environmentId: string): Promise<void> {
+/** The environment's own token variable of that name, as Keywarden just deleted it. */
+export async function recordVariableDeleted(tx: Writer, projectId: string, environmentId: string, name: string): Promise<void> {
   await lockProject(tx, projectId);
-  await tx.tokenVariable.deleteMany({ where: { projectId, environmentId, name: CLI_TOKEN_VARIABLE, inherited: false } });
+  await tx.tokenVariable.deleteMany({ where: { projectId, environmentId, name, inherited: false } });
   await refreshTokenOnProduction(tx, projectId);
 }
 

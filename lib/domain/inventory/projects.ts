@@ -1,10 +1,11 @@
 // Reading the inventory: the Projects list (filtered, sorted and paginated in SQL) and one project.
 // Onboarders see only the projects assigned to them (rule 'assigned' of project.read).
 import { authorize, ruleFor } from '@/lib/auth/authorize';
+import { getConfig } from '@/lib/config';
 import { getDb, Prisma } from '@/lib/db';
 import { escapeLike } from '@/lib/db/like';
 import { fail, ok, type ActionResult } from '@/lib/errors';
-import { CLI_TOKEN_VARIABLE } from '@/lib/platformsh';
+import { vendorProfile } from '@/lib/platformsh';
 import { projectListQuerySchema, type ProjectListQuery, type ProjectSort } from '@/lib/validations/inventory';
 import type { RequestContext } from '../context';
 import { currentHoldings } from '../tokens/holders';
@@ -111,7 +112,7 @@ export async function listProjects(context: RequestContext, rawQuery: unknown, o
 }
 
 export interface ProjectDetail extends ProjectSummary {
-  /** The variable the CLI reads its token from (`env:PLATFORMSH_CLI_TOKEN`). */
+  /** The variable Keywarden pushes (the vendor's: `env:PLATFORMSH_CLI_TOKEN` or `env:UPSUN_CLI_TOKEN`). */
   tokenVariableName: string;
   organizationId: string | null;
   defaultBranch: string | null;
@@ -126,6 +127,8 @@ export interface ProjectDetail extends ProjectSummary {
   }[];
   tokenVariables: {
     id: string;
+    /** `env:PLATFORMSH_CLI_TOKEN` or `env:UPSUN_CLI_TOKEN`: both are tracked, and may both be there. */
+    name: string;
     /** Null: set at project level. */
     environmentId: string | null;
     isSensitive: boolean;
@@ -167,7 +170,7 @@ async function heldTokens(projectId: string): Promise<Map<string, NonNullable<Pr
   const held = new Map<string, NonNullable<ProjectDetail['tokenVariables'][number]['heldBy']>>();
   for (const holding of holdings) {
     const token = tokenOf.get(holding.tokenId);
-    if (token) held.set(holding.environmentId, { machineUserId: token.machineUserId, email: emailOf.get(token.machineUserId) ?? '', tokenName: token.name, lastFour: token.lastFour });
+    if (token) held.set(`${holding.environmentId}\n${holding.variableName}`, { machineUserId: token.machineUserId, email: emailOf.get(token.machineUserId) ?? '', tokenName: token.name, lastFour: token.lastFour });
   }
   return held;
 }
@@ -210,7 +213,7 @@ export async function getProject(context: RequestContext, projectId: string): Pr
   return ok({
     // Its live machine users are loaded whole: their number needs no second count.
     ...toProjectSummary({ ...project, _count: { machineUsers: project.machineUsers.length } }),
-    tokenVariableName: CLI_TOKEN_VARIABLE,
+    tokenVariableName: vendorProfile(getConfig().platformsh.vendor).tokenVariable,
     organizationId: project.organizationId,
     defaultBranch: project.defaultBranch,
     environmentList: environments.map((environment) => ({
@@ -224,6 +227,7 @@ export async function getProject(context: RequestContext, projectId: string): Pr
     })),
     tokenVariables: tokenVariables.map((variable) => ({
       id: variable.id,
+      name: variable.name,
       environmentId: variable.environmentId,
       isSensitive: variable.isSensitive,
       isInheritable: variable.isInheritable,
@@ -232,7 +236,7 @@ export async function getProject(context: RequestContext, projectId: string): Pr
       visibleRuntime: variable.visibleRuntime,
       inherited: variable.inherited,
       updatedAt: variable.remoteUpdatedAt?.toISOString() ?? null,
-      heldBy: variable.environmentId !== null && !variable.inherited ? (holdings.get(variable.environmentId) ?? null) : null,
+      heldBy: variable.environmentId !== null && !variable.inherited ? (holdings.get(`${variable.environmentId}\n${variable.name}`) ?? null) : null,
     })),
     userAccess: project.userAccess.map((grant) => ({
       userId: grant.userId,

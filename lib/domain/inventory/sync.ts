@@ -1,5 +1,6 @@
 // The inventory sync (issue 3): projects, environments, who has access, and where
-// `env:PLATFORMSH_CLI_TOKEN` is set, copied from Platform.sh into the database so that every page
+// a CLI token variable is set (`env:PLATFORMSH_CLI_TOKEN` or `env:UPSUN_CLI_TOKEN`, either name: an
+// organisation moving to Upsun holds both), copied from Platform.sh into the database so that every page
 // reads SQL instead of fanning out to the API.
 //
 // One run at a time across all instances: runs execute as jobs of the `inventory-sync` queue
@@ -13,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '@/lib/db';
 import { logger } from '@/lib/logger';
 import {
-  CLI_TOKEN_VARIABLE,
+  isCliTokenVariable,
   isPlatformshError,
   mapWithConcurrency,
   type Environment,
@@ -298,7 +299,7 @@ async function readTokenVariables(client: PlatformshClient, projectId: string, e
   const result = new Map<string, Variable[]>();
   reads.forEach((read, index) => {
     if (read.status === 'rejected') throw read.reason;
-    result.set(environments[index]!.id, read.value.filter((variable) => variable.name === CLI_TOKEN_VARIABLE));
+    result.set(environments[index]!.id, read.value.filter((variable) => isCliTokenVariable(variable.name)));
   });
   return result;
 }
@@ -332,7 +333,7 @@ export async function syncProject(db: Database, client: PlatformshClient, projec
   const toRead = [...changed, ...descendants];
 
   const fields = projectFields(project, environments);
-  const projectTokenRows = projectVariables.filter((variable) => variable.name === CLI_TOKEN_VARIABLE).map((variable) => tokenVariableRow(project.id, null, variable));
+  const projectTokenRows = projectVariables.filter((variable) => isCliTokenVariable(variable.name)).map((variable) => tokenVariableRow(project.id, null, variable));
   const counts = { environments: environments.length, variableReads: toRead.length, access };
   if (stored && toRead.length === 0 && isUnchanged(stored, fields, environments, access, projectTokenRows)) return { ...counts, unchanged: true };
 

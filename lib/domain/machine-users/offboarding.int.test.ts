@@ -1,10 +1,11 @@
 // Removing a machine user is offboarding (issue 14): its tokens are revoked (variables deleted on
 // every environment, tokens deleted on Platform.sh with a live token, else an open task), the plan
 // names the other projects the account still reaches, and a second removal finishes what is open.
+// Under both vendors: on Upsun the variables are env:UPSUN_CLI_TOKEN.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useDatabaseForTests, type Database } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
-import { CLI_TOKEN_VARIABLE, type PlatformshClient } from '@/lib/platformsh';
+import { VENDOR_PROFILES, VENDORS, type PlatformshClient } from '@/lib/platformsh';
 import { startSimulator, type RunningSimulator } from '@/lib/platformsh/simulator';
 import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
@@ -20,7 +21,7 @@ import { auditEventsSince, lastAuditSeq } from '@/lib/testing/inspect';
 const PORTAL = 'm2x6bc9vqp3ln';
 const TOOLS = 'w8c4qe2uxh9pd';
 
-describe.each(TEST_DATABASE_KINDS)('offboarding on %s', (kind) => {
+describe.each(TEST_DATABASE_KINDS.flatMap((kind) => VENDORS.map((vendor) => [kind, vendor] as const)))('offboarding on %s as %s', (kind, vendor) => {
   let database: TestDatabase;
   let db: Database;
   let sim: RunningSimulator;
@@ -37,7 +38,7 @@ describe.each(TEST_DATABASE_KINDS)('offboarding on %s', (kind) => {
     database = await createTestDatabase(kind);
     db = database.db;
     useDatabaseForTests(database);
-    sim = await startSimulator({ seed: 'demo', activityDurationMs: 50 });
+    sim = await startSimulator({ seed: 'demo', activityDurationMs: 50, vendor });
     expect((await runSync(db, client(), { full: true })).outcome.status).toBe('succeeded');
     admin = contextFor(await createUser(db, { role: 'admin' }));
   });
@@ -65,10 +66,17 @@ describe.each(TEST_DATABASE_KINDS)('offboarding on %s', (kind) => {
     const token = sim.store.issueApiToken(accepted.user_id, 'cron').token;
     const pushed = await recordAndPushToken(admin, { machineUserId: row.id, runId: crypto.randomUUID(), token, name: 'cron', environmentIds: environments, visibleBuild: false }, deps());
     expect(pushed).toMatchObject({ ok: true, data: { status: 'succeeded' } });
+    // The positive control of every "deleted" below: the token is there, under the vendor's name only.
+    for (const environmentId of environments) {
+      expect(variableOn(projectId, environmentId)).toMatchObject({ value: token });
+      for (const other of VENDORS.filter((candidate) => candidate !== vendor)) {
+        expect(sim.store.projects.get(projectId)!.environments.get(environmentId)!.variables.has(VENDOR_PROFILES[other].tokenVariable)).toBe(false);
+      }
+    }
     return { id: row.id, email, token, environments };
   }
 
-  const variableOn = (projectId: string, environmentId: string) => sim.store.projects.get(projectId)!.environments.get(environmentId)!.variables.get(CLI_TOKEN_VARIABLE);
+  const variableOn = (projectId: string, environmentId: string) => sim.store.projects.get(projectId)!.environments.get(environmentId)!.variables.get(VENDOR_PROFILES[vendor].tokenVariable);
   const isAlive = (token: string) => sim.store.findApiTokenByValue(token) !== undefined;
 
   it('shows the plan: the variables per token, production among them, and the other projects the account reaches', async () => {

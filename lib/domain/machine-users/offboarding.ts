@@ -1,6 +1,6 @@
 // Offboarding (issue 14): removing a machine user takes away what it leaves behind. Without it, a
 // removed machine user's token stays active in Keywarden and live on Platform.sh, its
-// env:PLATFORMSH_CLI_TOKEN stays on every environment it was pushed to, and — when its address also
+// CLI token variable (env:PLATFORMSH_CLI_TOKEN, env:UPSUN_CLI_TOKEN) stays on every environment it was pushed to, and — when its address also
 // serves another project (an override) — the credential keeps working there.
 //
 // The plan (what the removal dialog shows) and its execution: each open token is revoked through the
@@ -28,8 +28,10 @@ export interface OffboardingPlan {
     name: string;
     lastFour: string;
     status: 'active' | 'revoked' | 'compromised' | 'superseded';
-    /** Environments whose env:PLATFORMSH_CLI_TOKEN holds it (by Keywarden's journal). */
+    /** Environments whose CLI token variable holds it (by Keywarden's journal). */
     environments: string[];
+    /** The names of those variables (`env:PLATFORMSH_CLI_TOKEN`, `env:UPSUN_CLI_TOKEN`, or both after a move). */
+    variableNames: string[];
     /** Keywarden knows its id on Platform.sh, so a live token of the user can delete it. */
     deletableOnPlatform: boolean;
   }[];
@@ -57,6 +59,7 @@ export async function getOffboardingPlan(context: RequestContext, machineUserId:
       lastFour: token.lastFour,
       status: token.status,
       environments: holdings.filter((holding) => holding.tokenId === token.id).map((holding) => holding.environmentId).sort(),
+      variableNames: [...new Set(holdings.filter((holding) => holding.tokenId === token.id).map((holding) => holding.variableName))].sort(),
       deletableOnPlatform: token.platformshTokenId !== null,
     })),
     otherProjects: elsewhere,
@@ -106,7 +109,7 @@ export async function revokeOpenTokens(context: RequestContext, deps: TokenDeps,
   const messages: string[] = [];
   const openTasks: string[] = [];
   for (const token of tokens) {
-    const variables = (await currentHoldings([machineUserId])).filter((holding) => holding.tokenId === token.id).map(({ projectId, environmentId }) => ({ projectId, environmentId }));
+    const variables = (await currentHoldings([machineUserId])).filter((holding) => holding.tokenId === token.id).map(({ projectId, environmentId, variableName }) => ({ projectId, environmentId, variableName }));
     const outcome = await executeRevocation(context, deps, { token, variables, status: token.status === 'compromised' ? 'compromised' : 'revoked' }, live);
     if (!outcome.ok) return outcome;
     messages.push(outcome.data.message);

@@ -5,19 +5,20 @@
 import { authorize } from '@/lib/auth/authorize';
 import { recordAudit } from '@/lib/audit/record';
 import { getDb } from '@/lib/db';
-import { activeSandboxEndpoint } from '@/lib/domain/platformsh-connection';
+import { activeSandboxEndpoint, configuredVendor } from '@/lib/domain/platformsh-connection';
 import { fail, ok, type ActionResult } from '@/lib/errors';
-import { CLI_TOKEN_VARIABLE } from '@/lib/platformsh';
+import { CLI_TOKEN_VARIABLE_NAMES, type VendorProfile } from '@/lib/platformsh';
 import { sandboxDriftSchema, type SandboxDriftKind } from '@/lib/validations/machine-users';
 import type { RequestContext } from '../context';
 import { currentHoldings } from '../tokens/holders';
 
-const DONE: Record<SandboxDriftKind, (where: string) => string> = {
-  delete_variable: (where) => `${CLI_TOKEN_VARIABLE} was deleted on ${where}.`,
-  weaken_variable: (where) => `${CLI_TOKEN_VARIABLE} on ${where} is now inheritable and disabled.`,
-  add_variable: (where) => `A hand-set ${CLI_TOKEN_VARIABLE} was added on ${where}.`,
-  escalate_roles: () => 'Its access on Platform.sh is now project admin.',
-  remove_member: () => 'It was removed from the project on Platform.sh.',
+// The simulator changes the variable of its vendor's name, which is the configured vendor's.
+const DONE: Record<SandboxDriftKind, (where: string, vendor: VendorProfile) => string> = {
+  delete_variable: (where, vendor) => `${vendor.tokenVariable} was deleted on ${where}.`,
+  weaken_variable: (where, vendor) => `${vendor.tokenVariable} on ${where} is now inheritable and disabled.`,
+  add_variable: (where, vendor) => `A hand-set ${vendor.tokenVariable} was added on ${where}.`,
+  escalate_roles: (_, vendor) => `Its access on ${vendor.productName} is now project admin.`,
+  remove_member: (_, vendor) => `It was removed from the project on ${vendor.productName}.`,
 };
 
 /** Where a kind of drift is made: an environment, or the machine user's account; null when it has none. */
@@ -28,7 +29,7 @@ async function driftTarget(kind: SandboxDriftKind, machineUser: { id: string; pr
   if (kind === 'add_variable') {
     // An environment of the project with no token variable of its own, as the last sync saw it.
     const holding = await getDb().tokenVariable.findMany({
-      where: { projectId: machineUser.projectId, name: CLI_TOKEN_VARIABLE, inherited: false, environmentId: { not: null } },
+      where: { projectId: machineUser.projectId, name: { in: [...CLI_TOKEN_VARIABLE_NAMES] }, inherited: false, environmentId: { not: null } },
       select: { environmentId: true },
     });
     const environment = await getDb().environment.findFirst({
@@ -40,7 +41,7 @@ async function driftTarget(kind: SandboxDriftKind, machineUser: { id: string; pr
   }
   // An environment holding its token whose variable the last sync still saw there.
   const seen = await getDb().tokenVariable.findMany({
-    where: { projectId: machineUser.projectId, name: CLI_TOKEN_VARIABLE, inherited: false, environmentId: { not: null } },
+    where: { projectId: machineUser.projectId, name: { in: [...CLI_TOKEN_VARIABLE_NAMES] }, inherited: false, environmentId: { not: null } },
     select: { environmentId: true },
   });
   const present = new Set(seen.map((row) => row.environmentId));
@@ -81,5 +82,5 @@ export async function makeSandboxDrift(context: RequestContext, rawInput: unknow
     target: { type: 'machine_user', id: machineUser.id },
     details: { kind, ...body },
   });
-  return ok({ message: `${DONE[kind](where)} Keywarden sees it at the next inventory sync.` });
+  return ok({ message: `${DONE[kind](where, configuredVendor())} Keywarden sees it at the next inventory sync.` });
 }

@@ -45,8 +45,8 @@ describe('inventory rows', () => {
   });
 
   it('names a project-level variable and an account in their own columns', () => {
-    const [variable] = csvLinesOf({ kind: 'foreign_variable', id: 'v', project: { id: 'p', title: 'P' }, environmentId: null, environmentType: null, isSensitive: true, isInheritable: true, isEnabled: true, visibleBuild: false, visibleRuntime: true, updatedAt: null, openFindings: 0 });
-    expect(variable).toMatchObject({ kind: 'foreign_variable', environment_type: 'project level', variable_inheritable: true });
+    const [variable] = csvLinesOf({ kind: 'foreign_variable', id: 'v', name: 'env:UPSUN_CLI_TOKEN', project: { id: 'p', title: 'P' }, environmentId: null, environmentType: null, isSensitive: true, isInheritable: true, isEnabled: true, visibleBuild: false, visibleRuntime: true, updatedAt: null, openFindings: 0 });
+    expect(variable).toMatchObject({ kind: 'foreign_variable', environment_type: 'project level', variable_name: 'env:UPSUN_CLI_TOKEN', variable_inheritable: true });
     const [account] = csvLinesOf({ kind: 'platform_user', project: { id: 'p', title: 'P' }, userId: 'u1', email: null, displayName: 'Al', permissions: ['admin'], roles: rolesOf(['admin']), grantedAt: null, openFindings: 1 });
     expect(account).toMatchObject({ kind: 'platform_user', platformsh_user_id: 'u1', platformsh_user_name: 'Al', permissions: 'admin', project_role: 'admin' });
   });

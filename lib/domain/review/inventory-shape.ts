@@ -47,6 +47,8 @@ export interface InventoryMachineUser {
 export interface InventoryForeignVariable {
   kind: 'foreign_variable';
   id: string;
+  /** Its name: `env:PLATFORMSH_CLI_TOKEN` or `env:UPSUN_CLI_TOKEN` (both are tracked). */
+  name: string;
   project: { id: string; title: string };
   /** Null: set at project level. */
   environmentId: string | null;
@@ -112,6 +114,7 @@ export const CSV_COLUMNS = [
   'token_environments',
   'environment_id',
   'environment_type',
+  'variable_name',
   'variable_sensitive',
   'variable_inheritable',
   'variable_enabled',
@@ -175,6 +178,7 @@ export function csvLinesOf(record: InventoryRecord): CsvLine[] {
         ...project,
         environment_id: record.environmentId,
         environment_type: record.environmentId === null ? 'project level' : record.environmentType,
+        variable_name: record.name,
         variable_sensitive: record.isSensitive,
         variable_inheritable: record.isInheritable,
         variable_enabled: record.isEnabled,

@@ -4,7 +4,7 @@
 import 'server-only';
 import { Prisma } from '@/lib/db';
 import { escapeLike } from '@/lib/db/like';
-import { CLI_TOKEN_VARIABLE } from '@/lib/platformsh';
+import { CLI_TOKEN_VARIABLE_NAMES } from '@/lib/platformsh';
 import { AGE_BUCKET_DAYS, OWNER_DISABLED, type InventoryQuery, type InventoryRoleFilter, type InventorySort } from '@/lib/review/inventory-query';
 import { latestStepsSql } from '../tokens/holdings-sql';
 
@@ -175,21 +175,21 @@ export function holdingsOf(projectIds: readonly string[], tokenIds: readonly str
 }
 
 /**
- * `env:PLATFORMSH_CLI_TOKEN` variables Keywarden did not push: a variable of the environment's own
+ * CLI token variables (either vendor's name) Keywarden did not push: a variable of the environment's own
  * (inherited copies are the effect of another row) where Keywarden's journal holds no token of its
  * own now, or one set at project level (Keywarden only pushes to environments).
  */
 export function foreignVariableSource(query: InventoryQuery, projectIds: ProjectScope, now: Date): Prisma.Sql {
   const conditions: Prisma.Sql[] = [
-    Prisma.sql`v.name = ${CLI_TOKEN_VARIABLE}`,
+    Prisma.sql`v.name IN (${Prisma.join([...CLI_TOKEN_VARIABLE_NAMES])})`,
     Prisma.sql`NOT v.inherited`,
     inScope(Prisma.sql`v.project_id`, projectIds),
     Prisma.sql`(v.environment_id IS NULL OR NOT EXISTS (
       SELECT 1 FROM (
-        SELECT s.operation FROM push_steps s
+        SELECT s.operation, s.variable_name FROM push_steps s
         WHERE s.project_id = v.project_id AND s.environment_id = v.environment_id AND s.status = 'succeeded'
         ORDER BY s.updated_at DESC LIMIT 1
-      ) latest WHERE latest.operation IS DISTINCT FROM 'delete'))`,
+      ) latest WHERE latest.operation IS DISTINCT FROM 'delete' AND latest.variable_name = v.name))`,
   ];
   if (query.q) conditions.push(Prisma.sql`(${containsText(Prisma.sql`p.title`, query.q)} OR ${containsText(Prisma.sql`p.id`, query.q)} OR ${containsText(Prisma.sql`COALESCE(v.environment_id, '')`, query.q)})`);
   if (query.project) conditions.push(Prisma.sql`v.project_id = ${query.project}`);
@@ -207,7 +207,7 @@ export function foreignVariableSource(query: InventoryQuery, projectIds: Project
 }
 
 export const FOREIGN_VARIABLE_COLUMNS = Prisma.sql`
-  v.id::text AS id, v.project_id, p.title AS project_title, v.environment_id, e.type::text AS environment_type,
+  v.id::text AS id, v.name, v.project_id, p.title AS project_title, v.environment_id, e.type::text AS environment_type,
   v.is_sensitive, v.is_inheritable, v.is_enabled, v.visible_build, v.visible_runtime, v.remote_updated_at, vf.open_findings`;
 
 /** The order of the foreign-variable section (and its keyset): project, then environment (project level first). */

@@ -106,6 +106,7 @@ interface TokenRow {
 
 interface ForeignVariableRow {
   id: string;
+  name: string;
   project_id: string;
   project_title: string;
   environment_id: string | null;
@@ -177,6 +178,7 @@ function toForeignVariable(row: ForeignVariableRow): InventoryForeignVariable {
   return {
     kind: 'foreign_variable',
     id: row.id,
+    name: row.name,
     project: { id: row.project_id, title: row.project_title },
     environmentId: row.environment_id,
     environmentType: row.environment_type,

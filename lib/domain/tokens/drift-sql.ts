@@ -1,7 +1,6 @@
 // Variable drift in SQL (SECURITY.md R7), shared by the Overview's count and the findings engine's
 // `drift.variable` rule. No 'server-only' marker: the engine also runs in the background sync job.
 import { Prisma } from '@/lib/db';
-import { CLI_TOKEN_VARIABLE } from '@/lib/platformsh';
 import { latestStepsSql } from './holdings-sql';
 
 export const inScope = (column: Prisma.Sql, projectIds: string[] | null) =>
@@ -19,7 +18,7 @@ export function driftedTokensSql(projectIds: string[] | null): Prisma.Sql {
     WHERE h.operation IS DISTINCT FROM 'delete' AND p.last_synced_at > h.updated_at
       AND NOT EXISTS (
         SELECT 1 FROM token_variables v
-        WHERE v.project_id = h.project_id AND v.environment_id = h.environment_id AND v.name = ${CLI_TOKEN_VARIABLE}
+        WHERE v.project_id = h.project_id AND v.environment_id = h.environment_id AND v.name = h.variable_name
           AND NOT v.inherited AND v.is_sensitive AND NOT v.is_inheritable AND v.is_enabled
       )`;
 }

@@ -1,10 +1,10 @@
-// Which environments of a project already hold an `env:PLATFORMSH_CLI_TOKEN` that this machine
+// Which environments of a project already hold the CLI token variable a push would set (the
+// vendor's name: `env:PLATFORMSH_CLI_TOKEN` or `env:UPSUN_CLI_TOKEN`) that this machine
 // user's pushes did not set, as the inventory last saw them, and which child environments inherit
 // that variable now (SECURITY.md R8; issue 14.6). The record form flags them before anything is
 // verified, so that the person decides once. The push re-reads every target on Platform.sh before
 // writing: this view is advice, the push's own check is the guard.
 import { getDb } from '@/lib/db';
-import { CLI_TOKEN_VARIABLE } from '@/lib/platformsh';
 
 export interface ForeignVariable {
   /** Its flags as last synced: an inheritable one reaches child environments that set none. */
@@ -64,14 +64,14 @@ export function describeForeignVariables(environments: readonly EnvironmentRow[]
   return result;
 }
 
-/** The foreign variables of the machine user's project, from the inventory (no call to Platform.sh). */
-export async function foreignVariablesOf(machineUserId: string, projectId: string): Promise<Map<string, ForeignVariable>> {
+/** The foreign variables named `name` of the machine user's project, from the inventory (no call to Platform.sh). */
+export async function foreignVariablesOf(machineUserId: string, projectId: string, name: string): Promise<Map<string, ForeignVariable>> {
   const db = getDb();
   const [environments, variables, steps] = await Promise.all([
     db.environment.findMany({ where: { projectId }, select: { id: true, parent: true, variablesReadAt: true } }),
-    db.tokenVariable.findMany({ where: { projectId, name: CLI_TOKEN_VARIABLE }, select: { environmentId: true, isInheritable: true, inherited: true } }),
+    db.tokenVariable.findMany({ where: { projectId, name }, select: { environmentId: true, isInheritable: true, inherited: true } }),
     // The push's own rule (push.ts ownedEnvironments): where this machine user's tokens were set before.
-    db.pushStep.findMany({ where: { projectId, status: 'succeeded', run: { machineUserId } }, select: { environmentId: true }, distinct: ['environmentId'] }),
+    db.pushStep.findMany({ where: { projectId, status: 'succeeded', variableName: name, run: { machineUserId } }, select: { environmentId: true }, distinct: ['environmentId'] }),
   ]);
   return describeForeignVariables(environments, variables, new Set(steps.map((step) => step.environmentId)));
 }

@@ -2,13 +2,14 @@
 // succeeded step of any of the machine user's runs decides (a push sets its token, a revocation's
 // `delete` step clears it). Rotations and revocations are read from the same journal.
 import { getDb } from '@/lib/db';
-import { CLI_TOKEN_VARIABLE } from '@/lib/platformsh';
 
 export interface Holding {
   projectId: string;
   environmentId: string;
   environmentType: string;
   tokenId: string;
+  /** The variable's name as Keywarden set it (`env:PLATFORMSH_CLI_TOKEN` or `env:UPSUN_CLI_TOKEN`). */
+  variableName: string;
   /** When Keywarden set it there. */
   since: Date;
 }
@@ -18,7 +19,7 @@ export async function currentHoldings(machineUserIds: readonly string[]): Promis
   if (machineUserIds.length === 0) return [];
   const steps = await getDb().pushStep.findMany({
     where: { status: 'succeeded', run: { machineUserId: { in: [...machineUserIds] } } },
-    select: { projectId: true, environmentId: true, environmentType: true, operation: true, updatedAt: true, run: { select: { tokenId: true, startedAt: true } } },
+    select: { projectId: true, environmentId: true, environmentType: true, operation: true, updatedAt: true, variableName: true, run: { select: { tokenId: true, startedAt: true } } },
   });
   const latest = new Map<string, (typeof steps)[number]>();
   for (const step of steps) {
@@ -28,7 +29,7 @@ export async function currentHoldings(machineUserIds: readonly string[]): Promis
   }
   return [...latest.values()]
     .filter((step) => step.operation !== 'delete')
-    .map((step) => ({ projectId: step.projectId, environmentId: step.environmentId, environmentType: step.environmentType, tokenId: step.run.tokenId, since: step.updatedAt }));
+    .map((step) => ({ projectId: step.projectId, environmentId: step.environmentId, environmentType: step.environmentType, tokenId: step.run.tokenId, variableName: step.variableName, since: step.updatedAt }));
 }
 
 export interface Drift {
@@ -52,8 +53,8 @@ export async function driftOf(holdings: readonly Holding[]): Promise<Drift[]> {
   const [projects, variables] = await Promise.all([
     db.project.findMany({ where: { id: { in: projectIds } }, select: { id: true, lastSyncedAt: true } }),
     db.tokenVariable.findMany({
-      where: { projectId: { in: projectIds }, name: CLI_TOKEN_VARIABLE, inherited: false, environmentId: { in: [...new Set(holdings.map((holding) => holding.environmentId))] } },
-      select: { projectId: true, environmentId: true, isSensitive: true, isInheritable: true, isEnabled: true },
+      where: { projectId: { in: projectIds }, name: { in: [...new Set(holdings.map((holding) => holding.variableName))] }, inherited: false, environmentId: { in: [...new Set(holdings.map((holding) => holding.environmentId))] } },
+      select: { projectId: true, environmentId: true, name: true, isSensitive: true, isInheritable: true, isEnabled: true },
     }),
   ]);
   const syncedAt = new Map(projects.map((project) => [project.id, project.lastSyncedAt]));
@@ -61,7 +62,7 @@ export async function driftOf(holdings: readonly Holding[]): Promise<Drift[]> {
   for (const holding of holdings) {
     const seenAt = syncedAt.get(holding.projectId);
     if (!seenAt || seenAt <= holding.since) continue;
-    const variable = variables.find((candidate) => candidate.projectId === holding.projectId && candidate.environmentId === holding.environmentId);
+    const variable = variables.find((candidate) => candidate.projectId === holding.projectId && candidate.environmentId === holding.environmentId && candidate.name === holding.variableName);
     const problems = !variable
       ? ['the variable is gone']
       : [!variable.isSensitive && 'no longer sensitive', variable.isInheritable && 'now inheritable', !variable.isEnabled && 'disabled'].filter((problem): problem is string => typeof problem === 'string');

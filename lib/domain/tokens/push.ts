@@ -1,4 +1,5 @@
 // Record a machine user's API token once and push it to environments as `env:PLATFORMSH_CLI_TOKEN`
+// (`env:UPSUN_CLI_TOKEN` when the connection's vendor is Upsun; the name is journalled per step)
 // (issue 5; SECURITY.md T1–T5, R4–R6, R8, L1). The token value lives in this request only: it is
 // registered for redaction while in hand, proven (exchanged, identity checked), fingerprinted,
 // pushed, and dropped. What is stored: the fingerprint, the last four characters, metadata, and a
@@ -12,12 +13,12 @@ import { authorize, type Actor } from '@/lib/auth/authorize';
 import { recordAudit, type AuditAction } from '@/lib/audit/record';
 import { getDb, Prisma } from '@/lib/db';
 import { fail, fieldErrorsOf, isUniqueViolation, ok, type ActionResult } from '@/lib/errors';
-import { CLI_TOKEN_VARIABLE, isPlatformshError, mapWithConcurrency, type ApiTokenInfo, type PlatformshClient, type Variable } from '@/lib/platformsh';
+import { isPlatformshError, mapWithConcurrency, type ApiTokenInfo, type PlatformshClient, type Variable } from '@/lib/platformsh';
 import { fingerprintOf, lastFourOf, sameFingerprint } from '@/lib/security/fingerprint';
 import { forgetSecret, registerSecret } from '@/lib/security/redact';
 import { DEFAULT_ROTATE_AFTER_DAYS, recordTokenSchema, resumePushSchema } from '@/lib/validations/tokens';
 import type { RequestContext } from '../context';
-import { pushedVariable, recordVariableWritten } from '../inventory/own-writes';
+import { pushedVariable, recordVariableDeleted, recordVariableWritten } from '../inventory/own-writes';
 import { closeInterruptedRuns, keepRunAlive } from './interrupted';
 import { describeRecordedAgain } from './recorded-again';
 import { recordRemoteTokens } from './remote-tokens';
@@ -151,10 +152,19 @@ export async function recordedAlready(viewer: Actor, fingerprint: string, machin
   return { message: mayKnow ? precise : 'This token is already recorded in Keywarden, for a machine user you cannot see. Ask an admin.', auditReason: precise };
 }
 
-/** The environment's own `env:PLATFORMSH_CLI_TOKEN` (not one inherited from a parent), or null. */
-async function ownVariable(client: PlatformshClient, projectId: string, environmentId: string): Promise<Variable | null> {
+/** Deletes the environment's own variable `name`; one already gone is fine. */
+async function deleteOwnVariable(client: PlatformshClient, projectId: string, environmentId: string, name: string): Promise<void> {
   try {
-    const variable = await client.getEnvironmentVariable(projectId, environmentId, CLI_TOKEN_VARIABLE);
+    await client.deleteEnvironmentVariable(projectId, environmentId, name);
+  } catch (error) {
+    if (!(isPlatformshError(error) && error.kind === 'not_found')) throw error;
+  }
+}
+
+/** The environment's own variable `name` (not one inherited from a parent), or null. */
+async function ownVariable(client: PlatformshClient, projectId: string, environmentId: string, name: string): Promise<Variable | null> {
+  try {
+    const variable = await client.getEnvironmentVariable(projectId, environmentId, name);
     return variable.inherited ? null : variable;
   } catch (error) {
     if (isPlatformshError(error) && error.kind === 'not_found') return null;
@@ -162,9 +172,9 @@ async function ownVariable(client: PlatformshClient, projectId: string, environm
   }
 }
 
-/** Environments where this machine user's tokens were pushed before: Keywarden owns those variables. */
-async function ownedEnvironments(machineUserId: string, projectId: string): Promise<Set<string>> {
-  const steps = await getDb().pushStep.findMany({ where: { projectId, status: 'succeeded', run: { machineUserId } }, select: { environmentId: true }, distinct: ['environmentId'] });
+/** Environments where this machine user's tokens were pushed before under `name`: Keywarden owns those variables. */
+async function ownedEnvironments(machineUserId: string, projectId: string, name: string): Promise<Set<string>> {
+  const steps = await getDb().pushStep.findMany({ where: { projectId, status: 'succeeded', variableName: name, run: { machineUserId } }, select: { environmentId: true }, distinct: ['environmentId'] });
   return new Set(steps.map((step) => step.environmentId));
 }
 
@@ -257,7 +267,10 @@ export async function recordIntent(
     rotatesTokenId?: string;
     /** The audited operation: recording a token, or rotating one (lib/audit/actions.ts). */
     action: 'token.record' | 'token.rotate';
-    steps: { projectId: string; environmentId: string; environmentType: string; replacedForeign?: boolean }[];
+    /** A step without its own `variableName` sets `variableName`. */
+    steps: { projectId: string; environmentId: string; environmentType: string; replacedForeign?: boolean; variableName?: string }[];
+    /** The variable the steps set: the connection's vendor's name (`client.vendor.tokenVariable`). */
+    variableName: string;
     details: Record<string, Prisma.InputJsonValue>;
   },
 ): Promise<string | null> {
@@ -274,7 +287,7 @@ export async function recordIntent(
           activeMachineUserId: machineUserId,
           visibleBuild: input.visibleBuild,
           startedById: context.actor.id,
-          steps: { create: intent.steps },
+          steps: { create: intent.steps.map((step) => ({ ...step, variableName: step.variableName ?? intent.variableName })) },
         },
       });
       await recordAudit(tx, {
@@ -328,12 +341,13 @@ export async function recordAndPushToken(context: RequestContext, rawInput: unkn
     // R8: a variable Keywarden did not push is replaced only with the person's explicit consent.
     const environments = await db.environment.findMany({ where: { projectId: machineUser.projectId, id: { in: input.environmentIds } } });
     if (environments.length !== new Set(input.environmentIds).size) return fail('invalid_input', 'Some environments are unknown: sync the project and try again.', { environmentIds: ['Unknown environment.'] });
-    const owned = await ownedEnvironments(machineUser.id, machineUser.projectId);
-    const existing = await Promise.all(environments.map(async (environment) => ({ environment, variable: await ownVariable(deps.dashboard, machineUser.projectId, environment.id) })));
+    const variableName = deps.dashboard.vendor.tokenVariable;
+    const owned = await ownedEnvironments(machineUser.id, machineUser.projectId, variableName);
+    const existing = await Promise.all(environments.map(async (environment) => ({ environment, variable: await ownVariable(deps.dashboard, machineUser.projectId, environment.id, variableName) })));
     const foreign = existing.filter(({ environment, variable }) => variable && !owned.has(environment.id)).map(({ environment }) => environment.id);
     const unconfirmed = foreign.filter((id) => !input.confirmReplace.includes(id));
     if (unconfirmed.length > 0) {
-      return fail('conflict', `${unconfirmed.join(', ')} already ${unconfirmed.length === 1 ? 'has' : 'have'} an ${CLI_TOKEN_VARIABLE} that Keywarden did not push. Confirm that it may be replaced.`, {
+      return fail('conflict', `${unconfirmed.join(', ')} already ${unconfirmed.length === 1 ? 'has' : 'have'} an ${variableName} that Keywarden did not push. Confirm that it may be replaced.`, {
         confirmReplace: unconfirmed,
       });
     }
@@ -345,7 +359,8 @@ export async function recordAndPushToken(context: RequestContext, rawInput: unkn
       fingerprint,
       info: identity.info,
       steps: environments.map((environment) => ({ projectId: machineUser.projectId, environmentId: environment.id, environmentType: environment.type, replacedForeign: foreign.includes(environment.id) })),
-      details: { step: 'recorded', environments: input.environmentIds, replacing: foreign },
+      variableName,
+      details: { step: 'recorded', environments: input.environmentIds, replacing: foreign, variable: variableName },
     });
     if (!tokenId) return refuse(ANOTHER_PUSH_RUNNING);
     return ok(await executeRun(context, deps, { runId: input.runId, tokenId, token: input.token, fingerprint }));
@@ -422,6 +437,14 @@ export async function executeRun(context: RequestContext, deps: TokenDeps, run: 
   if (pushRun.rotatesTokenId) {
     return finishRotation(context, deps, { ...run, rotatesTokenId: pushRun.rotatesTokenId, status, steps });
   }
+  const moved = steps.find((step) => step.movedFrom);
+  if (moved) {
+    const message =
+      status === 'succeeded'
+        ? `Moved to ${moved.variableName} on ${done === 1 ? 'the environment' : `all ${done} environments`}; the old variable is deleted there. Their redeploys run on ${deps.dashboard.vendor.productName}.`
+        : `Moved on ${done} of ${steps.length} environments. Paste the same token again to resume the others; nothing will be duplicated.`;
+    return { runId: run.runId, tokenId: run.tokenId, status, message };
+  }
   const message =
     steps.length === 0
       ? 'The token is recorded; no environment was chosen.'
@@ -438,21 +461,28 @@ export async function executeRun(context: RequestContext, deps: TokenDeps, run: 
 async function runStep(client: PlatformshClient, step: Step, token: string, visibleBuild: boolean): Promise<void> {
   const db = getDb();
   const save = (data: Prisma.PushStepUpdateInput) => db.pushStep.update({ where: { id: step.id }, data });
-  // A step marked succeeded updates the inventory row it changed in the same transaction (issue 14.2).
-  const saveSucceeded = (data: Prisma.PushStepUpdateInput, variable: Variable) =>
-    db.$transaction(async (tx) => {
+  // A step marked succeeded updates the inventory rows it changed in the same transaction (issue 14.2).
+  // A move's step succeeds only once the old name is gone too: until then it is resumed like any step
+  // (setting the same token again under the new name is harmless).
+  const saveSucceeded = async (data: Prisma.PushStepUpdateInput, variable: Variable) => {
+    if (step.movedFrom) await deleteOwnVariable(client, step.projectId, step.environmentId, step.movedFrom);
+    await db.$transaction(async (tx) => {
       await tx.pushStep.update({ where: { id: step.id }, data: { ...data, status: 'succeeded' } });
       await recordVariableWritten(tx, step.projectId, step.environmentId, variable);
+      if (step.movedFrom) await recordVariableDeleted(tx, step.projectId, step.environmentId, step.movedFrom);
     });
+  };
   await save({ status: 'in_progress', attempts: { increment: 1 }, error: null });
   const flags = { isSensitive: true, isInheritable: false, isEnabled: true, visibleRuntime: true, visibleBuild };
   let before: Variable | null = null;
   try {
-    before = await ownVariable(client, step.projectId, step.environmentId);
+    // The name journalled with the step (the vendor's when it was recorded): a resume after the
+    // organisation moved to the other vendor finishes what the run started, under the same name.
+    before = await ownVariable(client, step.projectId, step.environmentId, step.variableName);
     const change = before
-      ? await client.updateEnvironmentVariable(step.projectId, step.environmentId, CLI_TOKEN_VARIABLE, { value: token, ...flags })
-      : await client.createEnvironmentVariable(step.projectId, step.environmentId, { name: CLI_TOKEN_VARIABLE, value: token, ...flags });
-    await saveSucceeded({ operation: before ? 'update' : 'create', activityIds: change.activityIds }, pushedVariable({ visibleBuild }, { createdAt: before?.createdAt ?? null, updatedAt: new Date().toISOString() }));
+      ? await client.updateEnvironmentVariable(step.projectId, step.environmentId, step.variableName, { value: token, ...flags })
+      : await client.createEnvironmentVariable(step.projectId, step.environmentId, { name: step.variableName, value: token, ...flags });
+    await saveSucceeded({ operation: before ? 'update' : 'create', activityIds: change.activityIds }, pushedVariable(step.variableName, { visibleBuild }, { createdAt: before?.createdAt ?? null, updatedAt: new Date().toISOString() }));
   } catch (error) {
     const failure = describePlatformshFailure(error);
     const ambiguous = isPlatformshError(error) && (mayHaveApplied(error) || error.kind === 'conflict');
@@ -463,10 +493,12 @@ async function runStep(client: PlatformshClient, step: Step, token: string, visi
     await save({ status: 'unknown', operation: before ? 'update' : 'create', error: failure });
     // Reconcile with a read: did the write land?
     try {
-      const after = await ownVariable(client, step.projectId, step.environmentId);
+      const after = await ownVariable(client, step.projectId, step.environmentId, step.variableName);
       const landed = after !== null && (before === null || (after.updatedAt !== null && after.updatedAt !== before.updatedAt));
       if (landed && after.isSensitive && !after.isInheritable) {
-        await saveSucceeded({ error: `${failure} — a read shows the change was applied.` }, after);
+        await saveSucceeded({ error: `${failure} — a read shows the change was applied.` }, after).catch(async (moveError: unknown) => {
+          await save({ status: 'failed', error: `${failure} — the new variable is set, but ${step.movedFrom} could not be deleted (${describePlatformshFailure(moveError)}); resume to try again.` });
+        });
       } else {
         await save({ status: 'failed', error: `${failure} — a read shows the change was not applied; resume to try again.` });
       }

@@ -3,9 +3,11 @@
 // stored, the lookup is audited).
 import { authorize, ruleFor } from '@/lib/auth/authorize';
 import { recordAudit } from '@/lib/audit/record';
+import { getConfig } from '@/lib/config';
 import { getDb, type Prisma } from '@/lib/db';
 import { escapeLike } from '@/lib/db/like';
 import { fail, fieldErrorsOf, ok, type ActionResult } from '@/lib/errors';
+import { vendorProfile } from '@/lib/platformsh';
 import { fingerprintOf } from '@/lib/security/fingerprint';
 import { forgetSecret, registerSecret } from '@/lib/security/redact';
 import { DEFAULT_ROTATE_AFTER_DAYS, earliestRotateBy, lookupTokenSchema, tokenListQuerySchema, type TokenListQuery, type TokenListSort } from '@/lib/validations/tokens';
@@ -32,6 +34,8 @@ export interface TokenRecordView {
   mfaOnCreation: boolean | null;
   /** Environments that hold this token now, by Keywarden's journal. */
   environments: string[];
+  /** The same, with the name each holds it under (`env:PLATFORMSH_CLI_TOKEN` or `env:UPSUN_CLI_TOKEN`). */
+  variables: { environmentId: string; name: string }[];
   /** Where Platform.sh, at the last sync, differs from what Keywarden set (R7). */
   drift: { environmentId: string; problems: string[]; seenAt: string }[];
   /** When it was deleted on Platform.sh; null while still to do (or for an active token). */
@@ -73,14 +77,14 @@ async function toTokenViews(rows: TokenRow[]): Promise<TokenRecordView[]> {
   return rows.map((row) =>
     toTokenView(
       row,
-      holdings.filter((holding) => holding.tokenId === row.id).map((holding) => holding.environmentId),
+      holdings.filter((holding) => holding.tokenId === row.id).map((holding) => ({ environmentId: holding.environmentId, name: holding.variableName })),
       drift.filter((entry) => entry.tokenId === row.id).map((entry) => ({ environmentId: entry.environmentId, problems: entry.problems, seenAt: entry.seenAt.toISOString() })),
       now,
     ),
   );
 }
 
-function toTokenView(row: TokenRow, environments: string[], drift: TokenRecordView['drift'], now: number): TokenRecordView {
+function toTokenView(row: TokenRow, variables: TokenRecordView['variables'], drift: TokenRecordView['drift'], now: number): TokenRecordView {
   return {
     id: row.id,
     name: row.name,
@@ -92,7 +96,8 @@ function toTokenView(row: TokenRow, environments: string[], drift: TokenRecordVi
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
     platformshTokenId: row.platformshTokenId,
     mfaOnCreation: row.mfaOnCreation,
-    environments: [...environments].sort(),
+    environments: variables.map((variable) => variable.environmentId).sort(),
+    variables: [...variables].sort((a, b) => a.environmentId.localeCompare(b.environmentId)),
     drift,
     deletedOnPlatformAt: row.deletedOnPlatformAt?.toISOString() ?? null,
     machineUser: { id: row.machineUser.id, email: row.machineUser.email },
@@ -129,11 +134,13 @@ export interface MachineUserTokensView {
   minRotateBy: string;
   /**
    * The project's environments, as the last sync saw them: where a push can go, each with the
-   * `env:PLATFORMSH_CLI_TOKEN` Keywarden did not push that it holds, if any (R8).
+   * `variableName` Keywarden did not push that it holds, if any (R8).
    */
   environments: { id: string; title: string; type: 'production' | 'staging' | 'development'; status: string; foreignVariable: ForeignVariable | null }[];
   /** Its token list on Platform.sh as last seen. */
   remote: RemoteTokenListView;
+  /** The variable a push sets: the configured vendor's (`env:PLATFORMSH_CLI_TOKEN`, `env:UPSUN_CLI_TOKEN`). */
+  variableName: string;
 }
 
 /** A machine user's token records and its recent pushes (for its page). */
@@ -143,12 +150,13 @@ export async function getMachineUserTokens(context: RequestContext, machineUserI
   if (!machineUser || !authorize(context.actor, 'token.read', { projectId: machineUser.projectId }).allowed) return fail('not_found', 'There is no such machine user.');
   // A push a crash interrupted shows as partial, with its resume, rather than running for ever.
   await closeInterruptedRuns(db, { machineUserId });
+  const variableName = vendorProfile(getConfig().platformsh.vendor).tokenVariable;
   const [tokens, environments, runs, remote, foreign] = await Promise.all([
     db.apiToken.findMany({ where: { machineUserId }, include: tokenInclude, orderBy: { recordedAt: 'desc' } }),
     db.environment.findMany({ where: { projectId: machineUser.projectId }, select: { id: true, title: true, type: true, status: true }, orderBy: [{ type: 'asc' }, { id: 'asc' }] }),
     db.pushRun.findMany({ where: { machineUserId }, include: { steps: true, token: { select: { lastFour: true } } }, orderBy: { startedAt: 'desc' }, take: 10 }),
     remoteTokenList(machineUserId),
-    foreignVariablesOf(machineUserId, machineUser.projectId),
+    foreignVariablesOf(machineUserId, machineUser.projectId, variableName),
   ]);
   const defaultRotateBy = new Date(Date.now() + DEFAULT_ROTATE_AFTER_DAYS * 86_400_000).toISOString().slice(0, 10);
   return ok({
@@ -158,6 +166,7 @@ export async function getMachineUserTokens(context: RequestContext, machineUserI
     minRotateBy: earliestRotateBy(),
     environments: environments.map((environment) => ({ ...environment, foreignVariable: foreign.get(environment.id) ?? null })),
     remote,
+    variableName,
   });
 }
 

@@ -11,7 +11,7 @@ import { authorize } from '@/lib/auth/authorize';
 import { recordAudit } from '@/lib/audit/record';
 import { getDb, type Prisma } from '@/lib/db';
 import { fail, isUniqueViolation, ok, type ActionResult } from '@/lib/errors';
-import { CLI_TOKEN_VARIABLE, isPlatformshError, mapWithConcurrency, type PlatformshClient } from '@/lib/platformsh';
+import { isPlatformshError, mapWithConcurrency, type PlatformshClient } from '@/lib/platformsh';
 import { fingerprintOf, sameFingerprint } from '@/lib/security/fingerprint';
 import { compromiseTokenSchema, rotateTokenSchema } from '@/lib/validations/tokens';
 import type { RequestContext } from '../context';
@@ -63,7 +63,10 @@ export async function rotateToken(context: RequestContext, rawInput: unknown, de
       fingerprint,
       info: identity.info,
       rotatesTokenId: old.id,
-      steps: held.map((holding) => ({ projectId: holding.projectId, environmentId: holding.environmentId, environmentType: holding.environmentType })),
+      // In place: each environment gets the new token under the name it holds the old one (a move
+      // to the other vendor's name is its own, explicit push).
+      steps: held.map((holding) => ({ projectId: holding.projectId, environmentId: holding.environmentId, environmentType: holding.environmentType, variableName: holding.variableName })),
+      variableName: deps.dashboard.vendor.tokenVariable,
       details: { step: 'rotation_recorded', replaces: old.id, replacesLastFour: old.lastFour, environments: held.map((holding) => holding.environmentId) },
     });
     if (!tokenId) return fail('conflict', ANOTHER_PUSH_RUNNING);
@@ -140,8 +143,8 @@ export interface RevocationPlan {
   tokenId: string;
   lastFour: string;
   machineUser: { id: string; email: string };
-  /** Environments whose env:PLATFORMSH_CLI_TOKEN holds this token (by Keywarden's journal). */
-  variables: { projectId: string; environmentId: string }[];
+  /** Environments whose CLI token variable holds this token (by Keywarden's journal), with its name. */
+  variables: { projectId: string; environmentId: string; variableName: string }[];
   /** The token's id on Platform.sh, to delete with a live token of the same user. */
   platformshTokenId: string | null;
   alreadyDeletedOnPlatform: boolean;
@@ -150,7 +153,7 @@ export interface RevocationPlan {
 export async function getRevocationPlan(context: RequestContext, tokenId: string): Promise<ActionResult<RevocationPlan>> {
   const token = await loadToken(tokenId);
   if (!token || !authorize(context.actor, 'token.read', { projectId: token.machineUser.projectId }).allowed) return fail('not_found', 'There is no such token.');
-  const variables = (await currentHoldings([token.machineUserId])).filter((holding) => holding.tokenId === token.id).map(({ projectId, environmentId }) => ({ projectId, environmentId }));
+  const variables = (await currentHoldings([token.machineUserId])).filter((holding) => holding.tokenId === token.id).map(({ projectId, environmentId, variableName }) => ({ projectId, environmentId, variableName }));
   return ok({
     tokenId: token.id,
     lastFour: token.lastFour,
@@ -216,6 +219,14 @@ export type LiveToken = { asUser: PlatformshClient; userId: string };
 export type RevocableToken = NonNullable<Awaited<ReturnType<typeof loadToken>>>;
 
 /**
+ * The variable names, in words: one name, or both when an organisation that moved holds the token
+ * under each (`only`: just these environments).
+ */
+function variableWords(variables: readonly { environmentId: string; variableName: string }[], only?: readonly string[]): string {
+  return [...new Set(variables.filter((variable) => !only || only.includes(variable.environmentId)).map((variable) => variable.variableName))].sort().join(' and ');
+}
+
+/**
  * Revokes one token of a machine user, journalled like a push: the intent first (its new status and
  * a run of `delete` steps, with the audit row, L1), then the variables deleted, then — with a live
  * token of the user — the token deleted on Platform.sh, then the run closed with what is still open.
@@ -224,7 +235,7 @@ export type RevocableToken = NonNullable<Awaited<ReturnType<typeof loadToken>>>;
 export async function executeRevocation(
   context: RequestContext,
   deps: TokenDeps,
-  target: { token: RevocableToken; variables: { projectId: string; environmentId: string }[]; status: 'compromised' | 'revoked'; reason?: string },
+  target: { token: RevocableToken; variables: { projectId: string; environmentId: string; variableName: string }[]; status: 'compromised' | 'revoked'; reason?: string },
   live: LiveToken | undefined,
 ): Promise<ActionResult<RevocationOutcome>> {
   const db = getDb();
@@ -271,16 +282,18 @@ export async function executeRevocation(
 
   /** Deletes the variables and, with a live token, the token on Platform.sh; then closes the run. */
   async function revoke(runId: string, live: LiveToken | undefined): Promise<ActionResult<RevocationOutcome>> {
+    const productName = deps.dashboard.vendor.productName;
     const steps = await db.pushStep.findMany({ where: { runId } });
     await mapWithConcurrency(steps, PUSH_CONCURRENCY, async (step) => {
       // The variable is gone: its inventory row goes in the transaction that journals it (issue 14.2).
       const deleted = (data: Prisma.PushStepUpdateInput) =>
         db.$transaction(async (tx) => {
           await tx.pushStep.update({ where: { id: step.id }, data });
-          await recordVariableDeleted(tx, step.projectId, step.environmentId);
+          await recordVariableDeleted(tx, step.projectId, step.environmentId, step.variableName);
         });
       try {
-        await deps.dashboard.deleteEnvironmentVariable(step.projectId, step.environmentId, CLI_TOKEN_VARIABLE);
+        // The name the token was pushed under (journalled with its push), whatever the vendor is now.
+        await deps.dashboard.deleteEnvironmentVariable(step.projectId, step.environmentId, step.variableName);
         await deleted({ status: 'succeeded', attempts: { increment: 1 } });
       } catch (error) {
         const gone = isPlatformshError(error) && error.kind === 'not_found';
@@ -310,7 +323,7 @@ export async function executeRevocation(
         }
       }
     }
-    if (failedVariables.length) openTasks.push(`Delete env:PLATFORMSH_CLI_TOKEN on ${failedVariables.join(', ')}: Platform.sh refused or did not answer.`);
+    if (failedVariables.length) openTasks.push(`Delete ${variableWords(variables, failedVariables)} on ${failedVariables.join(', ')}: ${productName} refused or did not answer.`);
 
     await db.$transaction(async (tx) => {
       await tx.pushRun.update({ where: { id: runId }, data: { status: failedVariables.length ? 'partial' : 'succeeded', finishedAt: new Date(), activeMachineUserId: null } });
@@ -327,8 +340,8 @@ export async function executeRevocation(
       });
     });
     const done = [`…${token.lastFour} is ${marked}.`];
-    if (variables.length) done.push(`env:PLATFORMSH_CLI_TOKEN deleted on ${variables.length - failedVariables.length} of ${variables.length} environments.`);
-    if (deletedAt && !token.deletedOnPlatformAt) done.push('The token is deleted on Platform.sh.');
+    if (variables.length) done.push(`${variableWords(variables)} deleted on ${variables.length - failedVariables.length} of ${variables.length} environments.`);
+    if (deletedAt && !token.deletedOnPlatformAt) done.push(`The token is deleted on ${productName}.`);
     return ok({ status: openTasks.length ? 'partial' : 'done', message: done.join(' '), openTasks });
   }
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { AccessTokenProvider, parseJson } from './auth';
 import { isPlatformshError, PlatformshError, type HttpMethod } from './errors';
 import { HttpCore, type CircuitState, type HttpCoreOptions } from './http';
+import { vendorProfile, type Vendor, type VendorProfile } from '@/lib/vendor';
 import {
   acceptedResponseSchema,
   activitySchema,
@@ -52,6 +53,8 @@ export interface PlatformshClientOptions extends HttpCoreOptions {
   refreshMarginMs?: number;
   /** Page size for cursor-paginated lists (`page[size]`, at most 100). */
   pageSize?: number;
+  /** Platform.sh (default) or Upsun: names the CLI token variable this connection pushes. */
+  vendor?: Vendor;
 }
 
 type Params = Record<string, string>;
@@ -74,9 +77,12 @@ export class PlatformshClient {
   private readonly auth: AccessTokenProvider;
   private readonly apiUrl: URL;
   private readonly pageSize: number;
+  /** The connection's vendor (lib/vendor.ts): what Keywarden pushes through it is named after it. */
+  readonly vendor: VendorProfile;
 
   constructor(options: PlatformshClientOptions) {
     this.http = new HttpCore(options);
+    this.vendor = vendorProfile(options.vendor ?? 'platformsh');
     this.apiUrl = new URL(String(options.apiUrl).replace(/\/+$/, ''));
     this.pageSize = Math.min(100, Math.max(1, options.pageSize ?? 100));
     this.auth = new AccessTokenProvider({

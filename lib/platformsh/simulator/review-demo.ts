@@ -66,7 +66,7 @@ export function seedReviewDemo(store: SimulatorStore, organizationId: string, cr
   }
   // Keywarden pushed the current token to the development environment where the job runs.
   store.seedVariable(legacyProjectId, sourceOps.environmentId, {
-    name: 'env:PLATFORMSH_CLI_TOKEN',
+    name: store.vendor.tokenVariable,
     value: tokens.overdue.value,
     is_sensitive: true,
     is_inheritable: false,

@@ -2,7 +2,6 @@
 // the real API. Each handler returns a RouteResult; the server writes it (or, under a fault,
 // delays, truncates or drops it).
 import { randomUUID } from 'node:crypto';
-import { CLI_TOKEN_VARIABLE } from '../vendor';
 import { SimulatorHttpError } from './errors';
 import { paginate, stringFilter } from './pagination';
 import { ENVIRONMENT_ROLES, ENVIRONMENT_TYPES, type EnvironmentRole, type EnvironmentType } from './permissions';
@@ -142,14 +141,14 @@ const identityRoutes: Route[] = [
           (!idMatches || idMatches(project.id)),
       );
       const page = paginate(projects, context.query, context.baseUrl, context.path);
-      return ok({ count: page.count, items: page.items.map((project) => serializeOrganizationProject(project, context.baseUrl)), facets: { plans: { standard: 'Standard' } }, _links: page.links });
+      return ok({ count: page.count, items: page.items.map((project) => serializeOrganizationProject(project, context.baseUrl, context.store.vendor)), facets: { plans: { standard: 'Standard' } }, _links: page.links });
     },
   },
   {
     // GET /projects/{projectId}
     method: 'GET',
     path: '/projects/{projectId}',
-    handle: (context) => ok(serializeProject(visibleProject(context, context.params.projectId ?? ''), context.baseUrl)),
+    handle: (context) => ok(serializeProject(visibleProject(context, context.params.projectId ?? ''), context.baseUrl, context.store.vendor)),
   },
 ];
 
@@ -614,18 +613,18 @@ const consoleRoutes: Route[] = [
       switch (input.kind) {
         case 'delete_variable':
           context.store.requireEnvironment(project.id, environmentId);
-          context.store.driftDeleteVariable(project.id, environmentId, CLI_TOKEN_VARIABLE);
+          context.store.driftDeleteVariable(project.id, environmentId, context.store.vendor.tokenVariable);
           break;
         case 'weaken_variable':
           context.store.requireEnvironment(project.id, environmentId);
           // Platform.sh never makes a sensitive value readable again: inheritable and disabled are what
           // a person can do to it.
-          context.store.driftUpdateVariable(project.id, environmentId, CLI_TOKEN_VARIABLE, { is_inheritable: true, is_enabled: false });
+          context.store.driftUpdateVariable(project.id, environmentId, context.store.vendor.tokenVariable, { is_inheritable: true, is_enabled: false });
           break;
         case 'add_variable':
           context.store.requireEnvironment(project.id, environmentId);
-          if (context.store.variableMap(project.id, environmentId).has(CLI_TOKEN_VARIABLE)) throw new SimulatorHttpError(409, 'The environment already has the variable.');
-          context.store.seedVariable(project.id, environmentId, { name: CLI_TOKEN_VARIABLE, value: `hand-set-${randomUUID()}`, is_sensitive: true, is_inheritable: false });
+          if (context.store.variableMap(project.id, environmentId).has(context.store.vendor.tokenVariable)) throw new SimulatorHttpError(409, 'The environment already has the variable.');
+          context.store.seedVariable(project.id, environmentId, { name: context.store.vendor.tokenVariable, value: `hand-set-${randomUUID()}`, is_sensitive: true, is_inheritable: false });
           break;
         case 'escalate_roles':
           context.store.requireAccess(project.id, userId);

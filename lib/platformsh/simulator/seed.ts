@@ -18,7 +18,7 @@ export const DEMO_DASHBOARD_API_TOKEN = secretFrom(DASHBOARD_TOKEN_SEED);
 /** The dashboard account's user id on the simulator (an organisation admin; the Console refuses it). */
 export const DEMO_DASHBOARD_USER_ID = uuidFrom('keywarden-dashboard');
 export const DEMO_ORGANIZATION_ID = ulidFrom('keywarden-demo-organisation');
-/** The project where `env:PLATFORMSH_CLI_TOKEN` was set by hand on production long ago. */
+/** The project where `env:PLATFORMSH_CLI_TOKEN` (`env:UPSUN_CLI_TOKEN`) was set by hand on production long ago. */
 export const DEMO_HAND_SET_TOKEN_PROJECT_ID = 'p9d2nw5lzc8ub';
 
 export interface DemoOrganisation {
@@ -120,11 +120,12 @@ export function seedDemoOrganisation(store: SimulatorStore, options: { dashboard
 
   const storefront = DEMO_PROJECTS[0]?.id ?? 'k3v7rq2mhx4ta';
   store.grantAccess(storefront, deployBot.id, ['viewer', 'production:admin']);
-  store.seedVariable(storefront, 'main', { name: 'env:PLATFORMSH_CLI_TOKEN', value: credential('machine-token:storefront-deploy'), is_sensitive: true, is_inheritable: false, createdAt: '2024-02-02T10:00:00.000Z' });
+  // Seed variables are named as the simulator's vendor names them (env:UPSUN_CLI_TOKEN on Upsun).
+  store.seedVariable(storefront, 'main', { name: store.vendor.tokenVariable, value: credential('machine-token:storefront-deploy'), is_sensitive: true, is_inheritable: false, createdAt: '2024-02-02T10:00:00.000Z' });
 
   // Set by hand long ago, with a human's token: the case Keywarden should surface.
   store.seedVariable(DEMO_HAND_SET_TOKEN_PROJECT_ID, 'main', {
-    name: 'env:PLATFORMSH_CLI_TOKEN',
+    name: store.vendor.tokenVariable,
     value: credential('human-old-token:bob'),
     is_sensitive: true,
     createdAt: '2021-11-17T15:42:00.000Z',

@@ -1,6 +1,7 @@
 // Store records → Platform.sh JSON, in the shapes of the OpenAPI excerpt. Sensitive variable
 // values and API token values are left out here, in one place, so no route can leak them.
 import { isoAt } from './clock';
+import { VENDOR_PROFILES, type VendorProfile } from '@/lib/vendor';
 import type {
   ActivityRecord,
   ApiTokenRecord,
@@ -56,12 +57,12 @@ export function serializeOrganization(organization: OrganizationRecord, baseUrl:
   };
 }
 
-export function serializeOrganizationProject(project: ProjectRecord, baseUrl: string): Json {
+export function serializeOrganizationProject(project: ProjectRecord, baseUrl: string, vendor: VendorProfile = VENDOR_PROFILES.platformsh): Json {
   return {
     id: project.id,
     organization_id: project.organizationId,
     subscription_id: `sub-${project.id}`,
-    vendor: 'platformsh',
+    vendor: vendor.vendor,
     region: project.region,
     title: project.title,
     type: 'grid',
@@ -70,7 +71,7 @@ export function serializeOrganizationProject(project: ProjectRecord, baseUrl: st
     default_branch: project.defaultBranch,
     status: 'active',
     trial_plan: false,
-    project_ui: `https://console.platform.sh/projects/${project.id}`,
+    project_ui: `${vendor.consoleOrigin}/projects/${project.id}`,
     dedicated_tag: null,
     created_at: project.createdAt,
     updated_at: project.updatedAt,
@@ -81,7 +82,7 @@ export function serializeOrganizationProject(project: ProjectRecord, baseUrl: st
   };
 }
 
-export function serializeProject(project: ProjectRecord, baseUrl: string): Json {
+export function serializeProject(project: ProjectRecord, baseUrl: string, vendor: VendorProfile = VENDOR_PROFILES.platformsh): Json {
   return {
     id: project.id,
     created_at: project.createdAt,
@@ -104,7 +105,7 @@ export function serializeProject(project: ProjectRecord, baseUrl: string): Json 
       environments: 3,
       storage: 5120,
       included_users: 5,
-      subscription_management_uri: `https://console.platform.sh/projects/${project.id}/plan`,
+      subscription_management_uri: `${vendor.consoleOrigin}/projects/${project.id}/plan`,
       restricted: false,
       suspended: false,
       user_licenses: 1,

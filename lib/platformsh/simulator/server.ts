@@ -11,6 +11,7 @@ import { SIMULATOR_ROUTES } from './routes';
 import { seedReviewDemo } from './review-demo';
 import { seedDemoOrganisation, seedLargeOrganisation, type DemoOrganisation } from './seed';
 import { SimulatorStore } from './store';
+import type { Vendor } from '@/lib/vendor';
 
 export interface SimulatorOptions {
   /** 0 (the default) picks a free port. */
@@ -36,6 +37,8 @@ export interface SimulatorOptions {
   credentialKey?: string;
   /** Sandbox start-up only: adds the review demo (review-demo.ts) to the demo organisation. */
   reviewDemo?: boolean;
+  /** Runs as Platform.sh (default) or Upsun: seed variables, crons and Console links follow it. */
+  vendor?: Vendor;
 }
 
 export interface RunningSimulator {
@@ -47,6 +50,8 @@ export interface RunningSimulator {
   faults: FaultInjector;
   requestLog: RequestLog;
   clock: SimulatorClock;
+  /** The vendor it runs as; a client of it pushes that vendor's variable. */
+  vendor: Vendor;
   /** Set when started with the demo seed. */
   demo?: DemoOrganisation;
   stop(): Promise<void>;
@@ -57,7 +62,7 @@ const sleep = (milliseconds: number) => new Promise<void>((resolve) => setTimeou
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const clock = options.clock ?? realClock;
-  const store = new SimulatorStore({ clock, activityDurationMs: options.activityDurationMs ?? 3000 });
+  const store = new SimulatorStore({ clock, activityDurationMs: options.activityDurationMs ?? 3000, vendor: options.vendor ?? 'platformsh' });
   const faults = new FaultInjector(options.faults === true);
   const requestLog = new RequestLog();
   let demo: DemoOrganisation | undefined;
@@ -168,6 +173,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     faults,
     requestLog,
     clock,
+    vendor: store.vendor.vendor,
     demo,
     stop: () =>
       new Promise<void>((resolve) => {

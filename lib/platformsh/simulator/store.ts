@@ -5,6 +5,7 @@ import { isoAt, type SimulatorClock } from './clock';
 import { SimulatorHttpError } from './errors';
 import { secretFrom, shortId, uuidFrom } from './ids';
 import { assertValidPermissions, permissionsFromInvitation, type EnvironmentRole, type EnvironmentType } from './permissions';
+import { vendorProfile, type Vendor, type VendorProfile } from '@/lib/vendor';
 
 export interface UserRecord {
   id: string;
@@ -158,6 +159,8 @@ export interface SimulatorStoreOptions {
   clock: SimulatorClock;
   /** How long a redeploy activity takes from pending to complete, in simulator-clock milliseconds. */
   activityDurationMs: number;
+  /** Platform.sh (default) or Upsun: the CLI token variable its crons read, its Console's origin. */
+  vendor?: Vendor;
 }
 
 export class SimulatorStore {
@@ -170,9 +173,11 @@ export class SimulatorStore {
   private nextSshKeyId = 1001;
   readonly clock: SimulatorClock;
   activityDurationMs: number;
+  readonly vendor: VendorProfile;
 
   constructor(options: SimulatorStoreOptions) {
     this.clock = options.clock;
+    this.vendor = vendorProfile(options.vendor ?? 'platformsh');
     this.activityDurationMs = options.activityDurationMs;
   }
 
@@ -524,18 +529,20 @@ export class SimulatorStore {
   }
 
   /**
-   * What a cron on the environment does first: the CLI exchanges `$PLATFORMSH_CLI_TOKEN` (the
-   * environment's `env:PLATFORMSH_CLI_TOKEN`, its own or inherited, enabled and visible at runtime)
-   * for an access token, which moves that API token's `last_used_at`. Returns the token used.
+   * What a cron on the environment does first: the vendor's CLI exchanges `$PLATFORMSH_CLI_TOKEN`
+   * (`$UPSUN_CLI_TOKEN` on Upsun: the environment's `env:` variable of that name, its own or
+   * inherited, enabled and visible at runtime) for an access token, which moves that API token's
+   * `last_used_at`. Returns the token used.
    */
   runCronWithCliToken(projectId: string, environmentId: string): ApiTokenRecord {
-    const found = this.effectiveVariables(projectId, environmentId).find(({ variable }) => variable.name === 'env:PLATFORMSH_CLI_TOKEN');
+    const { tokenVariable, cliTokenEnv } = this.vendor;
+    const found = this.effectiveVariables(projectId, environmentId).find(({ variable }) => variable.name === tokenVariable);
     if (!found || !found.variable.isEnabled || !found.variable.visibleRuntime) {
-      throw new SimulatorHttpError(409, `The cron would find no $PLATFORMSH_CLI_TOKEN on ${environmentId}: env:PLATFORMSH_CLI_TOKEN is missing, disabled or not visible at runtime.`);
+      throw new SimulatorHttpError(409, `The cron would find no $${cliTokenEnv} on ${environmentId}: ${tokenVariable} is missing, disabled or not visible at runtime.`);
     }
     const record = this.findApiTokenByValue(found.variable.value);
     if (!record || !this.exchangeApiToken(found.variable.value)) {
-      throw new SimulatorHttpError(409, `The token in env:PLATFORMSH_CLI_TOKEN on ${environmentId} is invalid or revoked: the cron's CLI call would fail.`);
+      throw new SimulatorHttpError(409, `The token in ${tokenVariable} on ${environmentId} is invalid or revoked: the cron's CLI call would fail.`);
     }
     return record;
   }

@@ -91,7 +91,8 @@ export default async function InventoryPage({ searchParams }: { searchParams: Pr
             CLI token variables Keywarden did not push <span className="text-sm font-normal text-slate-700">({variables.total})</span>
           </h2>
           <p className="mb-3 max-w-prose text-sm text-slate-700">
-            <code className="font-mono">env:PLATFORMSH_CLI_TOKEN</code> set by hand, or at project level: Keywarden holds no record of their token. Inherited copies are not listed again.
+            <code className="font-mono">env:PLATFORMSH_CLI_TOKEN</code> or <code className="font-mono">env:UPSUN_CLI_TOKEN</code> set by hand, or at project level: Keywarden
+            holds no record of their token. Inherited copies are not listed again.
           </p>
           {variables.total === 0 ? (
             <EmptyState title={filtered ? 'No token variables match these filters' : 'Every token variable is Keywarden’s'} />

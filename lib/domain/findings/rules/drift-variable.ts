@@ -4,7 +4,6 @@
 // and a holding is judged only by a sync made after it. One finding per token, with one difference
 // per environment: what Keywarden set (and when its push step ran) against what the sync saw (and when).
 import { Prisma } from '@/lib/db';
-import { CLI_TOKEN_VARIABLE } from '@/lib/platformsh';
 import type { FindingRule, RuleHit } from '../types';
 import { difference, type DriftDifference } from './both-sides';
 import { latestStepsSql } from './sql';
@@ -46,7 +45,7 @@ export const driftVariable: FindingRule = {
       FROM (${latestStepsSql}) h
       JOIN projects p ON p.id = h.project_id
       JOIN api_tokens t ON t.id = h.token_id
-      LEFT JOIN token_variables v ON v.project_id = h.project_id AND v.environment_id = h.environment_id AND v.name = ${CLI_TOKEN_VARIABLE} AND NOT v.inherited
+      LEFT JOIN token_variables v ON v.project_id = h.project_id AND v.environment_id = h.environment_id AND v.name = h.variable_name AND NOT v.inherited
       WHERE h.operation IS DISTINCT FROM 'delete' AND p.last_synced_at > h.updated_at
         AND NOT COALESCE(v.is_sensitive AND NOT v.is_inheritable AND v.is_enabled, FALSE)
       ORDER BY h.token_id, h.environment_id`);

@@ -1,4 +1,4 @@
-// An `env:PLATFORMSH_CLI_TOKEN` that Keywarden did not set (by hand, or another tool): nobody knows
+// An `env:PLATFORMSH_CLI_TOKEN` (or `env:UPSUN_CLI_TOKEN`) that Keywarden did not set (by hand, or another tool): nobody knows
 // whose token it is, when it was made, or when it is rotated. On a project Keywarden manages this is
 // also drift (issue 15 §3, "extra token variables"), so the evidence has both sides.
 import { Prisma } from '@/lib/db';
@@ -25,7 +25,7 @@ export const variableNotKeywarden: FindingRule = {
             where: row.environment_id ?? '(project level)',
             keywarden: 'pushed no token here',
             keywardenAt: null,
-            platformsh: `${CLI_TOKEN_VARIABLE} (${variableFlagWords({ isSensitive: row.is_sensitive, isInheritable: row.is_inheritable, isEnabled: row.is_enabled })}), set by hand or another tool`,
+            platformsh: `${row.name} (${variableFlagWords({ isSensitive: row.is_sensitive, isInheritable: row.is_inheritable, isEnabled: row.is_enabled })}), set by hand or another tool`,
             platformshAt: row.synced_at,
           }),
         ],

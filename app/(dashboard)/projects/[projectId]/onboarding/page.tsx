@@ -11,6 +11,7 @@ import { buttonClasses } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePageContext } from '@/lib/auth/session';
+import { getConfig } from '@/lib/config';
 import { getOnboardingKit, type KitMachineUser } from '@/lib/domain/onboarding/kit';
 import { formatDateTime } from '@/lib/utils';
 
@@ -49,7 +50,7 @@ export default async function OnboardingKitPage({ params }: { params: Promise<{ 
       Onboard a machine user
     </Link>
   ) : undefined;
-  const snippetContext = { projectId: project.id, projectTitle: project.title, productionBranch: project.productionBranch, vendor: 'platformsh', ...(project.region ? { region: project.region } : {}) } as const;
+  const snippetContext = { projectId: project.id, projectTitle: project.title, productionBranch: project.productionBranch, vendor: getConfig().platformsh.vendor, ...(project.region ? { region: project.region } : {}) } as const;
 
   return (
     <>
