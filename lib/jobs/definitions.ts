@@ -4,8 +4,8 @@
 // Each queue is a partition of pgboss.job created by a migration (the server's role runs no DDL on
 // PostgreSQL): a new queue here needs `SELECT pgboss.create_queue(…)` in a new migration, and
 // lib/jobs/queue.int.test.ts fails until it exists. Options set here win at start-up.
-// Room is left for the next ones (reminders and notifications, evidence packs): a name, a policy,
-// a handler in lib/jobs/index.ts, a migration.
+// A new one (evidence packs are next) takes a name, a policy, a handler in lib/jobs/index.ts and
+// a migration.
 
 export type QueuePolicy = 'standard' | 'short' | 'singleton' | 'stately';
 
@@ -43,6 +43,14 @@ export const QUEUES = {
     retryDelaySeconds: 30,
     expireInSeconds: 900,
   },
+  notifications: {
+    title: 'Notifications',
+    description: 'Sends what is due: rotation reminders, new high findings, digests, and webhook deliveries with their retries.',
+    policy: 'short',
+    retryLimit: 2,
+    retryDelaySeconds: 60,
+    expireInSeconds: 900,
+  },
 } as const satisfies Record<string, QueueDefinition>;
 
 export type QueueName = keyof typeof QUEUES;
@@ -58,6 +66,12 @@ export const SYNC_SINGLETON_KEY = 'inventory';
 
 /** The findings are re-evaluated hourly (at minute 7, away from the top of the hour). */
 export const FINDINGS_CRON = '7 * * * *';
+
+/**
+ * Notifications tick every five minutes: each occurrence is sent once whatever the tick (deduplicated
+ * per recipient and window), and webhook retries back off from a minute.
+ */
+export const NOTIFICATIONS_CRON = '*/5 * * * *';
 
 /**
  * The cron of the scheduled sync tick for an interval in minutes (KEYWARDEN_SYNC_INTERVAL_MINUTES),

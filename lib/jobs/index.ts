@@ -1,5 +1,5 @@
 // Background work of a running Keywarden, on the job queue (lib/jobs/queue.ts): the scheduled and
-// requested inventory syncs, and the hourly findings recomputation. Started from
+// requested inventory syncs, the hourly findings recomputation, and notifications every five minutes. Started from
 // instrumentation.ts; never during a build or a test. Every instance works the queues; the queue
 // hands each job to one of them, and each cron tick fires once across all instances.
 import { getConfig } from '@/lib/config';
@@ -7,11 +7,12 @@ import { ensureSandboxSimulatorKey, getSecrets } from '@/lib/config/secrets';
 import { getDatabaseHandle, getDb } from '@/lib/db';
 import { recomputeFindings, recomputeFindingsSafely } from '@/lib/domain/findings/engine';
 import { seedReviewDemoRecords } from '@/lib/domain/findings/sandbox-demo';
+import { runConfiguredNotificationTick } from '@/lib/domain/notifications/dispatch';
 import type { SyncJobData } from '@/lib/domain/inventory/requests';
 import { runSyncJob } from '@/lib/domain/inventory/sync-job';
 import { getDashboardClient } from '@/lib/domain/platformsh-connection';
 import { logger } from '@/lib/logger';
-import { FINDINGS_CRON, SYNC_SINGLETON_KEY, syncCronFor, type QueueName } from './definitions';
+import { FINDINGS_CRON, NOTIFICATIONS_CRON, SYNC_SINGLETON_KEY, syncCronFor, type QueueName } from './definitions';
 import { startJobQueue, type JobHandler, type JobQueue } from './queue';
 
 const holder = globalThis as typeof globalThis & { keywardenJobQueue?: Promise<JobQueue> };
@@ -26,8 +27,9 @@ export async function startBackgroundJobs(): Promise<void> {
   const handlers: Partial<Record<QueueName, JobHandler>> = {
     // Throws on failure, so that the queue retries it and the Jobs page shows it.
     'findings-recompute': () => recomputeFindings(getDb()),
+    notifications: () => runConfiguredNotificationTick(),
   };
-  const schedules: Partial<Record<QueueName, { cron: string }>> = { 'findings-recompute': { cron: FINDINGS_CRON } };
+  const schedules: Partial<Record<QueueName, { cron: string }>> = { 'findings-recompute': { cron: FINDINGS_CRON }, notifications: { cron: NOTIFICATIONS_CRON } };
   if (client) {
     const intervalMs = config.syncIntervalMinutes * 60_000;
     handlers['inventory-sync'] = (job) => runSyncJob(getDb(), client, { ...job, data: job.data as SyncJobData }, intervalMs);
