@@ -13,7 +13,8 @@ test('a reviewer reads the queues and the failed jobs, with no Retry', async ({ 
   // KEYWARDEN_SYNC_INTERVAL_MINUTES defaults to 60: hourly; the start-up sync ran through the queue.
   await expect(sync).toContainText('0 * * * *');
   await expect(sync).toContainText('completed');
-  await expect(queues.getByRole('row').filter({ hasText: 'Findings' })).toContainText('7 * * * *');
+  await expect(queues.getByRole('row').filter({ hasText: /^Findings/ })).toContainText('7 * * * *');
+  await expect(queues.getByRole('row').filter({ hasText: /^Notifications/ })).toContainText('*/5 * * * *');
   await expect(failedJobsTable(reviewer).getByRole('row').filter({ hasText: SEEDED_FAILED_JOB_MESSAGE }).first()).toBeVisible();
   await expect(reviewer.getByRole('main').getByRole('button', { name: 'Retry' })).toHaveCount(0);
   await expect(reviewer.getByText('Admins can retry them.')).toBeVisible();
@@ -37,7 +38,7 @@ test.describe('without JavaScript', () => {
     await expect
       .poll(async () => {
         await openJobs(admin);
-        return admin.getByRole('region', { name: 'Queues table' }).getByRole('row').filter({ hasText: 'Findings' }).textContent();
+        return admin.getByRole('region', { name: 'Queues table' }).getByRole('row').filter({ hasText: /^Findings/ }).textContent();
       })
       .toContain('completed');
   });
