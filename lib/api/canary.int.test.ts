@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as catchAll from '@/app/api/v1/[...rest]/route';
 import { useDatabaseForTests, type Database } from '@/lib/db';
+import { getDashboardClient } from '@/lib/domain/platformsh-connection';
 import { logger } from '@/lib/logger';
 import { apiCanaryRequests, type CanaryCaller, type CanaryRequest } from '@/lib/testing/api-canary';
 import { apiKeyFor, apiOrigin, sessionCookieFor } from '@/lib/testing/api-client';
@@ -48,6 +49,7 @@ describe.each(TEST_DATABASE_KINDS)('the API canary scan on %s', (kind) => {
   let requests: CanaryRequest[];
 
   beforeAll(async () => {
+    expect(getDashboardClient()).toBeUndefined();
     database = await createTestDatabase(kind);
     db = database.db;
     useDatabaseForTests(database);
@@ -100,7 +102,12 @@ describe.each(TEST_DATABASE_KINDS)('the API canary scan on %s', (kind) => {
         const response = await route.handler(new Request(url, { method: request.method, headers, body: request.body }), { params: Promise.resolve(route.params) });
         const text = await response.text();
         const contentType = response.headers.get('content-type') ?? '';
-        expect(response.status, `${request.method} ${request.label}: ${text.slice(0, 200)}`).toBeLessThan(500);
+        // This world has no Platform.sh connection (checked in beforeAll): an operation that needs one
+        // answers a caller who may act 503 `unavailable` — the one 5xx allowed; the token then reached
+        // no domain code, and the sinks are scanned all the same (e2e/canary.spec.ts, with a simulator,
+        // takes these requests further).
+        const unavailable = route.documented && response.status === 503 && ['admin', 'session', 'onboarder'].includes(request.caller) && (JSON.parse(text) as { code?: unknown }).code === 'unavailable';
+        if (!unavailable) expect(response.status, `${request.method} ${request.label}: ${text.slice(0, 200)}`).toBeLessThan(500);
         if (response.status >= 400) expect(contentType, request.label).toBe('application/problem+json');
         if (route.documented && contentType.includes('json') && !contentType.includes('ndjson')) expectMatchesDocument(request.method, url.pathname, response.status, contentType, JSON.parse(text));
         answers.push({ label: `${request.method} ${request.label} → ${response.status}`, status: response.status, text: `${[...response.headers].map(([name, value]) => `${name}: ${value}`).join('\n')}\n${text}` });

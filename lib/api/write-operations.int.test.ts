@@ -372,7 +372,7 @@ describe.each(TEST_DATABASE_KINDS)('REST API v1 write operations on %s', (kind) 
     expect(await call('offboardMachineUser', { key: keys.admin, params: { id: machineUserId }, rawBody: 'revoke', headers: { 'content-type': 'text/plain' } })).toMatchObject({ status: 415 });
   });
 
-  it('answers 503 without a connection to Platform.sh, audited, nothing changed', async () => {
+  it('answers 503 without a connection to Platform.sh (a reviewer: 403 first), audited, nothing changed', async () => {
     const holder = globalThis as { keywardenDashboardClient?: { dispose(): void }; keywardenSandboxEndpoint?: unknown };
     const endpoint = holder.keywardenSandboxEndpoint;
     holder.keywardenDashboardClient?.dispose();
@@ -386,6 +386,12 @@ describe.each(TEST_DATABASE_KINDS)('REST API v1 write operations on %s', (kind) 
       expect(answer.headers.get('retry-after')).toBe('60');
       expect(await world.db.machineUser.count()).toBe(before);
       expect((await auditEventsSince(world.db, seq)).map((row) => [row.action, row.outcome])).toEqual([['machine_user.invite', 'failed']]);
+      // A reviewer may never invite: refused first (403, audited as a refusal), not told to retry.
+      const refusedSeq = await lastAuditSeq(world.db);
+      const refused = await call('inviteMachineUser', { key: keys.reviewer, body: { project_id: TOOLS, email: machineEmail('offline-rev'), purpose: 'ci_tests', owner_email: emails.admin } });
+      expectProblem(refused, 403, 'forbidden');
+      expect(await world.db.machineUser.count()).toBe(before);
+      expect((await auditEventsSince(world.db, refusedSeq)).map((row) => [row.action, row.outcome])).toEqual([['machine_user.invite', 'refused']]);
     } finally {
       holder.keywardenSandboxEndpoint = endpoint;
     }

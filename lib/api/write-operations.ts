@@ -21,7 +21,7 @@ import { z } from 'zod';
 import { mayHaveWritten, tokenDepsWith } from '@/lib/actions/signed-in';
 import { answerUnexpectedErrors } from '@/lib/actions/unexpected';
 import { auditEveryRefusal, recordAudit } from '@/lib/audit/record';
-import type { Action } from '@/lib/auth/authorize';
+import { authorize, ruleFor, type Action } from '@/lib/auth/authorize';
 import { getConfig } from '@/lib/config';
 import { getSecrets } from '@/lib/config/secrets';
 import { getDb } from '@/lib/db';
@@ -67,11 +67,22 @@ async function asCaller<T>(action: Action, auth: Authenticated, run: (context: R
 
 const NO_CONNECTION = 'Keywarden has no connection to the Platform.sh API right now; see Settings. Nothing was changed.';
 
-/** The dashboard's Platform.sh client, or the 503 to answer (audited, as the dashboard's action does). */
+/**
+ * The dashboard's Platform.sh client, or the refusal to answer: a 403 when the caller's role may
+ * never do this (settled first, as runMutation settles it: a reviewer is refused whether or not
+ * Platform.sh is reachable — a 503 would invite them to retry, and audit a failure instead of a
+ * refusal), else the 503 when there is no connection (audited, as the dashboard's action does).
+ */
 async function dashboardFor(auth: Authenticated, action: Action): Promise<PlatformshClient | Response> {
+  const { actor, clientAddress } = auth.context;
+  const roleOnly = authorize(actor, action);
+  if (!roleOnly.allowed && ruleFor(actor.role, action) === 'deny') {
+    await recordAudit(getDb(), { actor, action, outcome: 'refused', reason: roleOnly.reason, clientAddress });
+    return problemResponse('forbidden', 'You do not have permission to do this.');
+  }
   const client = getDashboardClient();
   if (client) return client;
-  await recordAudit(getDb(), { actor: auth.context.actor, action, outcome: 'failed', reason: 'no connection to the Platform.sh API', clientAddress: auth.context.clientAddress });
+  await recordAudit(getDb(), { actor, action, outcome: 'failed', reason: 'no connection to the Platform.sh API', clientAddress });
   return problemResponse('unavailable', NO_CONNECTION, { headers: { 'Retry-After': '60' } });
 }
 

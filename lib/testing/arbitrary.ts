@@ -61,13 +61,37 @@ function stringArbitrary(schema: JsonSchema): fc.Arbitrary<string> {
       // zod's email pattern is stricter than RFC 5322 (fast-check's emailAddress): follow the pattern.
       if (!schema.pattern) return fc.emailAddress().filter(fits);
   }
-  if (schema.pattern) {
-    const pattern = new RegExp(schema.pattern);
-    return fc.stringMatching(pattern).filter(fits);
-  }
+  if (schema.pattern) return patternArbitrary(schema.pattern, minLength, maxLength, fits);
   const unit = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789 -_.') }, { weight: 1, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }) });
   // A grapheme may be several UTF-16 units, and zod counts units.
   return fc.string({ minLength, maxLength, unit }).filter(fits);
+}
+
+/** `^[class]+$`, `^[class]*$`, `^[class]{m,n}$`: one character class, repeated. */
+const CLASS_REPEAT = /^\^(\[(?:\\.|[^\]\\])+\])(\+|\*|\{(\d+)(?:(,)(\d*))?\})\$$/;
+
+/**
+ * Strings matching `pattern` within the schema's lengths. fc.stringMatching draws short strings
+ * (a `+` rarely repeats more than ten times), so filtering its output by a minLength above that
+ * never ends — it spun a worker forever on `^[\x21-\x7e]+$` with minLength 16. A repeated character
+ * class is therefore drawn as a string of that class at the right length; any other pattern is
+ * filtered, after a check that the filter can be satisfied at all (an error, not a hang).
+ */
+function patternArbitrary(source: string, minLength: number, maxLength: number, fits: (text: string) => boolean): fc.Arbitrary<string> {
+  const repeat = CLASS_REPEAT.exec(source);
+  if (repeat) {
+    const [, characterClass, quantifier, low, comma, high] = repeat;
+    const [repeatMin, repeatMax] = quantifier === '+' ? [1, Infinity] : quantifier === '*' ? [0, Infinity] : [Number(low), comma === undefined ? Number(low) : high ? Number(high) : Infinity];
+    const min = Math.max(minLength, repeatMin);
+    const max = Math.min(maxLength, repeatMax, min + 40);
+    const unit = fc.stringMatching(new RegExp(`^${characterClass}$`));
+    return fc.string({ unit, minLength: min, maxLength: Math.max(min, max) }).filter(fits);
+  }
+  const matching = fc.stringMatching(new RegExp(source));
+  if (!fc.sample(matching, { numRuns: 50, seed: 1 }).some(fits)) {
+    throw new Error(`No generator for strings of /${source}/ with ${minLength}–${maxLength} characters: teach lib/testing/arbitrary.ts this pattern.`);
+  }
+  return matching.filter(fits);
 }
 
 function numberArbitrary(schema: JsonSchema, integer: boolean): fc.Arbitrary<number> {
@@ -95,9 +119,24 @@ function resolve(ref: string, root: JsonSchema): JsonSchema {
   return found;
 }
 
+/** The definitions being resolved (schemaArbitrary is synchronous): a recursive one stays lazy. */
+const resolving = new Set<JsonSchema>();
+
 /** An arbitrary of values `schema` accepts (as far as JSON Schema can tell). */
 export function schemaArbitrary(schema: JsonSchema, root: JsonSchema = schema): fc.Arbitrary<unknown> {
-  if (schema.$ref) return fc.constant(null).chain(() => schemaArbitrary(resolve(schema.$ref!, root), root));
+  if (schema.$ref) {
+    // Resolved now, so that the arbitrary is built once (a chain rebuilt it for every value drawn,
+    // and shrinks poorly); lazily only for a recursive or unknown definition.
+    const name = schema.$ref.split('/').pop() ?? '';
+    const target = root.$defs?.[name] ?? root.definitions?.[name];
+    if (!target || resolving.has(target)) return fc.constant(null).chain(() => schemaArbitrary(resolve(schema.$ref!, root), root));
+    resolving.add(target);
+    try {
+      return schemaArbitrary(target, root);
+    } finally {
+      resolving.delete(target);
+    }
+  }
   if (schema.const !== undefined) return fc.constant(schema.const);
   if (schema.enum) return fc.constantFrom(...schema.enum);
   const union = schema.anyOf ?? schema.oneOf;
