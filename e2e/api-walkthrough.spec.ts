@@ -18,7 +18,7 @@ test('the curl walkthrough onboards a project with an API key alone', async ({ p
   const key = await createKeyInUi(page, uniqueKeyName('E2E curl walkthrough'));
   const auth = { Authorization: `Bearer ${key}` };
   const api = await newApiClient();
-  const { projectId, environmentId } = await freeDevelopmentEnvironment(api, auth, 'first');
+  const { projectId, environmentId } = await freeDevelopmentEnvironment(api, auth, 1);
   const me = (await (await api.get('/api/v1/api-keys', { headers: auth })).json()) as { data: { owner: { email: string } }[] };
 
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'keywarden-walkthrough-'));

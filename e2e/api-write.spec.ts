@@ -42,7 +42,7 @@ test('a script onboards a machine user with an API key alone', async ({ pageAs, 
     return response;
   };
 
-  const { projectId, environmentId } = await freeDevelopmentEnvironment(api, auth, 'last');
+  const { projectId, environmentId } = await freeDevelopmentEnvironment(api, auth, 0);
   const me = (await (await api.get('/api/v1/api-keys', { headers: auth })).json()) as { data: { owner: { email: string } }[] };
 
   // Invite (idempotent), then accept in sandbox mode.

@@ -34,16 +34,17 @@ export function keyRow(page: Page, name: string) {
 }
 
 /**
- * Through the API: a project with a development environment that holds no token variable, searched
- * from the start or the end of the project list (so that two specs running at once pick apart).
+ * Through the API: a development environment that holds no token variable, in the last project
+ * listed that has one (a project the other specs leave alone). `nth` picks among its free ones, so
+ * that the specs that use this, running at once, take different environments whichever goes first
+ * (one takes the 0th free, the other the 1st of what is then free).
  */
-export async function freeDevelopmentEnvironment(api: APIRequestContext, headers: Record<string, string>, from: 'first' | 'last'): Promise<{ projectId: string; environmentId: string }> {
+export async function freeDevelopmentEnvironment(api: APIRequestContext, headers: Record<string, string>, nth: 0 | 1): Promise<{ projectId: string; environmentId: string }> {
   const projects = (await (await api.get('/api/v1/projects?limit=100', { headers })).json()) as { data: { id: string }[] };
-  const ordered = from === 'first' ? projects.data : [...projects.data].reverse();
-  for (const { id } of ordered) {
+  for (const { id } of [...projects.data].reverse()) {
     const project = (await (await api.get(`/api/v1/projects/${id}`, { headers })).json()) as { environments: { id: string; type: string }[]; token_variables: { environment_id: string | null }[] };
-    const free = project.environments.find((environment) => environment.type === 'development' && !project.token_variables.some((variable) => variable.environment_id === environment.id));
-    if (free) return { projectId: id, environmentId: free.id };
+    const free = project.environments.filter((environment) => environment.type === 'development' && !project.token_variables.some((variable) => variable.environment_id === environment.id));
+    if (free.length > nth) return { projectId: id, environmentId: free[nth]!.id };
   }
-  throw new Error('No project has a development environment without a token variable');
+  throw new Error('No project has enough development environments without a token variable');
 }
