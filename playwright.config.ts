@@ -28,6 +28,9 @@ process.env[E2E_DIR_ENV] ??= path.join(os.tmpdir(), `keywarden-e2e-${randomUUID(
 const port = Number(process.env[E2E_PORT_ENV]);
 const baseURL = `http://localhost:${port}`;
 
+/** The specs that onboard through the REST API as a script would (see the project below). */
+const API_SCRIPTS = /api-(write|walkthrough)\.spec\.ts$/;
+
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 const launchOptions = fs.existsSync(DEBIAN_CHROMIUM)
   ? {
@@ -71,8 +74,16 @@ export default defineConfig({
       name: 'chromium',
       testMatch: /\.spec\.ts$/,
       // The README's screenshots are taken on request only (KEYWARDEN_CAPTURE_README=1): they check nothing.
-      testIgnore: process.env.KEYWARDEN_CAPTURE_README ? /first-run\.spec\.ts$/ : [/first-run\.spec\.ts$/, /readme-screenshots\.spec\.ts$/],
+      testIgnore: [...(process.env.KEYWARDEN_CAPTURE_README ? [] : [/readme-screenshots\.spec\.ts$/]), /first-run\.spec\.ts$/, API_SCRIPTS],
       dependencies: ['accounts'],
+      use: { ...devices['Desktop Chrome'] },
+    },
+    {
+      // Scripts driving the REST API choose their project at run time (a free environment): they run
+      // after the other specs, whose fixed projects and counts they would otherwise disturb.
+      name: 'api-scripts',
+      testMatch: API_SCRIPTS,
+      dependencies: ['chromium'],
       use: { ...devices['Desktop Chrome'] },
     },
   ],

@@ -10,8 +10,14 @@ const BLOCKING_IMPACTS = new Set(['serious', 'critical']);
 export async function expectNoSeriousA11yViolations(page: Page, label: string, options: { include?: string } = {}): Promise<void> {
   // Colours mid-transition (a button fading from its disabled shade as it becomes enabled) are
   // not the page's colours: let running transitions finish before axe samples contrast (transitions
-  // only — a spinner's animation never finishes).
-  await page.evaluate(() => Promise.all(document.getAnimations().filter((animation) => animation instanceof CSSTransition).map((animation) => animation.finished.catch(() => undefined))));
+  // only — a spinner's animation never finishes; and at most a second, as one restarted over and
+  // over would not either).
+  await page.evaluate(() =>
+    Promise.race([
+      Promise.all(document.getAnimations().filter((animation) => animation instanceof CSSTransition).map((animation) => animation.finished.catch(() => undefined))),
+      new Promise((resolve) => setTimeout(resolve, 1000)),
+    ]),
+  );
   let builder = new AxeBuilder({ page }).withTags(WCAG_TAGS);
   if (options.include) builder = builder.include(options.include);
   const results = await builder.analyze();
