@@ -16,54 +16,24 @@ import { createApiKey } from '@/lib/domain/api-keys';
 import { startSession } from '@/lib/domain/sessions';
 import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
 import { contextFor, createProjects, createUser } from '@/lib/testing/fixtures';
+import { callEndpoint, type ApiAnswer, type ApiCall } from '@/lib/testing/api-client';
 import { expectMatchesDocument } from '@/lib/testing/openapi';
 import { createMachineUserRecord } from '@/lib/testing/reviews';
 import type { Role } from '@/lib/roles';
-import { routeHandler, type Endpoint } from './endpoint';
 import { generateApiKey } from './key-format';
 import { OPERATIONS } from './operations';
 
 const PROJECTS = ['api-a', 'api-b'];
 const ORIGIN = () => getConfig().publicUrl.origin;
 
-interface Answer {
-  status: number;
-  contentType: string;
-  text: string;
-  json: unknown;
-  headers: Headers;
-}
+type Answer = ApiAnswer;
 
 let addressCounter = 0;
 /** A fresh client address per test, so that the throttle of one test does not reach another. */
 const freshAddress = () => `198.51.100.${(addressCounter += 1) % 250}`;
 
-async function call(
-  operation: string,
-  options: { path?: string; params?: Record<string, string>; query?: Record<string, string>; key?: string; cookie?: string; body?: unknown; rawBody?: string; headers?: Record<string, string>; address?: string } = {},
-): Promise<Answer> {
-  const endpoint: Endpoint = OPERATIONS[operation]!;
-  let path = endpoint.path;
-  for (const [name, value] of Object.entries(options.params ?? {})) path = path.replace(`{${name}}`, encodeURIComponent(value));
-  const url = new URL(path, ORIGIN());
-  for (const [name, value] of Object.entries(options.query ?? {})) url.searchParams.append(name, value);
-  const headers: Record<string, string> = { 'x-forwarded-for': options.address ?? '203.0.113.10', ...options.headers };
-  if (options.key !== undefined) headers.authorization = `Bearer ${options.key}`;
-  if (options.cookie) headers.cookie = options.cookie;
-  let body: string | undefined;
-  if (options.rawBody !== undefined || options.body !== undefined) {
-    body = options.rawBody ?? JSON.stringify(options.body);
-    headers['content-type'] ??= 'application/json';
-  }
-  const request = new Request(url, { method: endpoint.method, headers, body });
-  const response = await routeHandler(endpoint)(request, { params: Promise.resolve(options.params ?? {}) });
-  const text = await response.text();
-  const contentType = response.headers.get('content-type') ?? '';
-  const json = contentType.includes('json') && !contentType.includes('ndjson') ? JSON.parse(text) : null;
-  // Every answer is one the document promises.
-  if (json !== null) expectMatchesDocument(endpoint.method, url.pathname, response.status, contentType, json);
-  return { status: response.status, contentType, text, json, headers: response.headers };
-}
+/** An operation of the registry through its real route handler, its answer checked against the document. */
+const call = (operation: string, options: ApiCall = {}): Promise<Answer> => callEndpoint(OPERATIONS[operation]!, options);
 
 function expectProblem(answer: Answer, status: number, code: string) {
   expect(answer.status, answer.text).toBe(status);

@@ -21,46 +21,25 @@ import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
 import { auditEventsSince, databaseText, lastAuditSeq, snapshotTables } from '@/lib/testing/inspect';
 import { machineEmail } from '@/lib/testing/machine-users';
-import { expectMatchesDocument } from '@/lib/testing/openapi';
+import { callEndpoint, type ApiAnswer, type ApiCall } from '@/lib/testing/api-client';
 import { pushedMachineUser, setUpSandboxWorld } from '@/lib/testing/sandbox-world';
 import type { Role } from '@/lib/roles';
-import { routeHandler, type Endpoint } from './endpoint';
 import { OPERATIONS } from './operations';
 import { settleBackgroundWork } from './write-operations';
 
 const TOOLS = 'w8c4qe2uxh9pd';
 const STOREFRONT = 'k3v7rq2mhx4ta';
 
-interface Answer {
-  status: number;
-  contentType: string;
-  text: string;
-  json: unknown;
-  headers: Headers;
-}
+type Answer = ApiAnswer;
 
 /** Every answer the tests saw: the canary scan reads them all. */
 const answers: string[] = [];
 
-async function call(operation: string, options: { params?: Record<string, string>; key?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
-  const endpoint: Endpoint = OPERATIONS[operation]!;
-  let path = endpoint.path;
-  for (const [name, value] of Object.entries(options.params ?? {})) path = path.replace(`{${name}}`, encodeURIComponent(value));
-  const url = new URL(path, getConfig().publicUrl.origin);
-  const headers: Record<string, string> = { 'x-forwarded-for': '203.0.113.77', ...options.headers };
-  if (options.key !== undefined) headers.authorization = `Bearer ${options.key}`;
-  let body: string | undefined;
-  if (options.rawBody !== undefined || options.body !== undefined) {
-    body = options.rawBody ?? JSON.stringify(options.body);
-    headers['content-type'] ??= 'application/json';
-  }
-  const response = await routeHandler(endpoint)(new Request(url, { method: endpoint.method, headers, body }), { params: Promise.resolve(options.params ?? {}) });
-  const text = await response.text();
-  answers.push(text, JSON.stringify([...response.headers]));
-  const contentType = response.headers.get('content-type') ?? '';
-  const json = contentType.includes('json') ? JSON.parse(text) : null;
-  if (json !== null) expectMatchesDocument(endpoint.method, url.pathname, response.status, contentType, json);
-  return { status: response.status, contentType, text, json, headers: response.headers };
+/** An operation through its real route handler (answer checked against the document), remembered for the canary scan. */
+async function call(operation: string, options: Pick<ApiCall, 'params' | 'key' | 'body' | 'rawBody' | 'headers'> = {}): Promise<Answer> {
+  const answer = await callEndpoint(OPERATIONS[operation]!, { ...options, address: '203.0.113.77' });
+  answers.push(answer.text, JSON.stringify([...answer.headers]));
+  return answer;
 }
 
 function expectProblem(answer: Answer, status: number, code: string) {
