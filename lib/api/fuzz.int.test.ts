@@ -263,6 +263,25 @@ describe.each(TEST_DATABASE_KINDS)('REST API v1 fuzzed on %s', (kind) => {
     expect(documented.sort()).toEqual(Object.keys(OPERATIONS).sort());
   });
 
+  it('refuses an onboarder a change to another project’s record with 403, though there is no connection', async () => {
+    const other = await db.machineUser.findFirstOrThrow({ where: { projectId: PROJECTS[1] }, select: { id: true } });
+    const token = await db.apiToken.findFirstOrThrow({ where: { machineUserId: other.id }, select: { id: true } });
+    const value = `${CANARY}-not-a-real-token-0123456789`;
+    const changes: [string, Pick<ApiCall, 'params' | 'body'>][] = [
+      ['inviteMachineUser', { body: { project_id: PROJECTS[1], email: 'ci@example.com', purpose: 'ci_tests', owner_email: 'owner@example.com' } }],
+      ['changeMachineUserRoles', { params: { id: other.id }, body: { project_role: 'viewer' } }],
+      ['offboardMachineUser', { params: { id: other.id }, body: {} }],
+      ['acceptInvitationInSandbox', { params: { id: other.id } }],
+      ['recordToken', { params: { id: other.id }, body: { token: value, name: 'ci', environments: ['main'] } }],
+      ['rotateToken', { params: { id: token.id }, body: { token: value } }],
+      ['markTokenCompromised', { params: { id: token.id }, body: { dry_run: false } }],
+    ];
+    for (const [operationId, request] of changes) {
+      const answer = await callEndpoint(OPERATIONS[operationId]!, { ...credentials.onboarder, ...request, address: '10.17.0.1' });
+      expect(answer.status, `${operationId}: ${answer.text}`).toBe(403);
+    }
+  });
+
   describe.each(Object.keys(OPERATIONS))('%s', (operationId) => {
     const endpoint = OPERATIONS[operationId]!;
 
