@@ -124,7 +124,9 @@ async function pushesFailed(db: Database, now: Date, admins: string[]): Promise<
       event: 'push_failed',
       dedupKey: `push:${run.id}:${run.status}`,
       title: `A ${what} of “${run.tokenName}” to ${run.email} ${outcome}`,
-      body: `The ${what} of the token “${run.tokenName}” of ${run.email} (project ${run.projectTitle}) ${outcome} on ${isoDay(run.finishedAt)}: ${run.stepsFailed} of ${plural(run.stepsTotal, 'environment')} did not get it. Resume it from the machine user’s page with the same token.`,
+      body: `The ${what} of the token “${run.tokenName}” of ${run.email} (project ${run.projectTitle}) ${outcome} on ${isoDay(run.finishedAt)}${
+        run.stepsTotal > 0 ? `: ${run.stepsFailed} of ${plural(run.stepsTotal, 'environment')} did not get it` : ''
+      }. Resume it from the machine user’s page with the same token.`,
       linkPath: `/machine-users/${run.machineUserId}`,
     });
   });
