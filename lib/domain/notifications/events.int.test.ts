@@ -6,7 +6,9 @@
 // kind off for one person (audited), and tampered or expired links refused in plain words.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useDatabaseForTests, type Database } from '@/lib/db';
+import { recordLastUse } from '@/lib/domain/tokens/last-use';
 import { NOTIFICATION_EVENTS } from '@/lib/notifications/events';
+import { registerNotificationRequester } from '@/lib/notifications/urgent';
 import { signUnsubscribeLink, unsubscribeKey } from '@/lib/notifications/unsubscribe-link';
 import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
@@ -231,6 +233,25 @@ describe.each(TEST_DATABASE_KINDS)('notification events on %s', (kind) => {
     expect(mailsTo(quiet.email)).toHaveLength(0);
     expect(subjectsTo(collector.email)).toEqual(['[Keywarden] Daily digest: 1 notification']);
     expect(mailsTo(collector.email)[0]!.parsed.text).toMatch(/An inventory sync was interrupted[\s\S]*Stop e-mails about “An inventory sync failed or stayed partial”: https:\/\/keys\.example\.com\/unsubscribe\//);
+  });
+
+  it('asks for a tick at once when Platform.sh reports a compromised token used since it was marked', async () => {
+    let requested = 0;
+    registerNotificationRequester(async () => requested++);
+    try {
+      const { machine } = await aMachineUser();
+      const compromised = await token(db, { machineUserId: machine.id, rotateBy: FAR, platformshTokenId: 'psh-token-1' });
+      await db.apiToken.update({ where: { id: compromised.id }, data: { status: 'compromised', statusChangedAt: at(-DAY) } });
+      const active = await token(db, { machineUserId: machine.id, rotateBy: FAR, platformshTokenId: 'psh-token-2' });
+      // Used before it was marked, or an active token used: no hurry.
+      await recordLastUse(db, { machineUserId: machine.id }, [{ id: 'psh-token-1', lastUsedAt: at(-2 * DAY).toISOString() }, { id: 'psh-token-2', lastUsedAt: NOW.toISOString() }]);
+      expect(requested).toBe(0);
+      await recordLastUse(db, { machineUserId: machine.id }, [{ id: 'psh-token-1', lastUsedAt: at(-HOUR).toISOString() }]);
+      expect(requested).toBe(1);
+      expect((await db.apiToken.findUniqueOrThrow({ where: { id: active.id } })).lastUsedAt).toEqual(NOW);
+    } finally {
+      registerNotificationRequester(async () => undefined);
+    }
   });
 
   describe('the signed one-click unsubscribe', () => {
