@@ -66,6 +66,10 @@ test.describe('pages without a session', () => {
     await expectNoSeriousA11yViolations(page, '/sign-in with an error');
   });
 
+  test('unsubscribe page for a link that cannot be used', async ({ page }) => {
+    await checkPage(page, '/unsubscribe/not-a-signed-link', 'This link cannot be used', '/unsubscribe/<invalid>');
+  });
+
   test('set-up link page for a spent or unknown link', async ({ page }) => {
     await checkPage(page, `/setup/${INVALID_TOKEN}`, 'Set-up link not valid', '/setup/<invalid>');
   });

@@ -89,6 +89,7 @@ export const AUDIT_ACTIONS = {
   'notification.send_due': { label: 'Send due reminders now', permission: 'notification.send_due' },
   'notification.email_sent': { label: 'Notification e-mail sent' },
   'notification.email_failed': { label: 'Notification e-mail failed' },
+  'notification.unsubscribe': { label: 'Unsubscribed from one kind of e-mail (signed link)' },
   'mailbox.read': { label: 'View the sandbox mailbox (refused)', permission: 'mailbox.read' },
   'webhook.manage': { label: 'Manage webhooks (refused or invalid)', permission: 'webhook.manage' },
   'webhook.create': { label: 'Register a webhook endpoint', permission: 'webhook.manage' },

@@ -45,7 +45,7 @@ export const QUEUES = {
   },
   notifications: {
     title: 'Notifications',
-    description: 'Sends what is due: rotation reminders, new high findings, digests, and webhook deliveries with their retries.',
+    description: 'Sends what is due: rotation reminders, new high findings, drift, failed pushes and syncs, open revocations, review campaigns, digests, and webhook deliveries with their retries.',
     policy: 'short',
     retryLimit: 2,
     retryDelaySeconds: 60,

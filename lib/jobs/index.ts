@@ -12,6 +12,7 @@ import type { SyncJobData } from '@/lib/domain/inventory/requests';
 import { runSyncJob } from '@/lib/domain/inventory/sync-job';
 import { getDashboardClient } from '@/lib/domain/platformsh-connection';
 import { logger } from '@/lib/logger';
+import { registerNotificationRequester } from '@/lib/notifications/urgent';
 import { FINDINGS_CRON, NOTIFICATIONS_CRON, SYNC_SINGLETON_KEY, syncCronFor, type QueueName } from './definitions';
 import { startJobQueue, type JobHandler, type JobQueue } from './queue';
 
@@ -45,6 +46,8 @@ export async function startBackgroundJobs(): Promise<void> {
     schedules,
   });
   const queue = await holder.keywardenJobQueue;
+  // An event that should not wait for the next tick (a compromised token in use) queues one now.
+  registerNotificationRequester(() => queue.boss.send('notifications', {}));
   if (!client) return;
 
   // A tick at start-up: the first sync of a new installation runs at once (syncIfDue decides).
