@@ -450,7 +450,7 @@ export async function executeRun(context: RequestContext, deps: TokenDeps, run: 
     steps.length === 0
       ? 'The token is recorded; no environment was chosen.'
       : status === 'succeeded'
-        ? `The token is set on ${done === 1 ? 'the environment' : `all ${done} environments`}. Their redeploys run on Platform.sh; Keywarden did not wait for them.`
+        ? `The token is set on ${done === 1 ? 'the environment' : `all ${done} environments`}. Their redeploys run on ${deps.dashboard.vendor.productName}; Keywarden follows them in the background.`
         : `The token is set on ${done} of ${steps.length} environments. Paste the same token again to resume the others; nothing will be duplicated.`;
   return { runId: run.runId, tokenId: run.tokenId, status, message };
 }
