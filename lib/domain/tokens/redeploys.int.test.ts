@@ -199,7 +199,8 @@ describe.each(TEST_DATABASE_KINDS)('redeploy following on %s', (kind) => {
   });
 
   it('runs through the job queue: the push enqueues, pg-boss reads until the redeploy completes', async () => {
-    sim.store.activityDurationMs = 4000;
+    // Long enough that the first read (2 s after the push) finds it running, even on a busy machine.
+    sim.store.activityDurationMs = 8000;
     let queue: JobQueue | undefined;
     try {
       queue = await startJobQueue({
@@ -211,7 +212,7 @@ describe.each(TEST_DATABASE_KINDS)('redeploy following on %s', (kind) => {
       await redeploysFail(PORTAL, true);
       const { steps } = await push(PORTAL);
       const step = steps[0]!;
-      const deadline = Date.now() + 30_000;
+      const deadline = Date.now() + 45_000;
       while (!(await readRedeploy(step.id))?.redeployFollowEndedAt && Date.now() < deadline) await sleep(250);
       expect(await readRedeploy(step.id)).toMatchObject({ redeployState: 'complete', redeployResult: 'failure', redeployFollowEndedAt: expect.any(Date) });
       // Read more than once (it was running at the first read), each read its own job.
@@ -220,5 +221,5 @@ describe.each(TEST_DATABASE_KINDS)('redeploy following on %s', (kind) => {
     } finally {
       await queue?.stop();
     }
-  }, 60_000);
+  }, 90_000);
 });
