@@ -5,6 +5,7 @@
 // feature-pwa, which no other spec pushes to (freshness.spec uses its staging); the switch is turned
 // off again at the end, so that other specs' pushes to Storefront redeploy normally.
 import type { Page } from '@playwright/test';
+import { expectNoSeriousA11yViolations } from './support/axe';
 import { acceptInSandbox, demoProject, openMachineUserInteractive, pageSection, seedMachineUser } from './support/machine-users';
 import { tokenFromConsoleLink } from './support/sandbox';
 import { expect, test, uniqueEmail } from './support/test';
@@ -51,6 +52,12 @@ test('a push whose redeploy fails in the simulator shows the failure on its step
     await expect(tokens.getByRole('status').filter({ hasText: 'Redeploys: 1 failed.' })).toBeVisible();
     const lastPush = tokens.getByRole('region', { name: 'Push steps table' }).getByRole('row').filter({ hasText: ENVIRONMENT });
     await expect(lastPush).toContainText('redeploy failed');
+    // The failed step and the open sandbox switch, in both themes.
+    await redeploySwitch(admin).locator('summary').click();
+    await expectNoSeriousA11yViolations(admin, 'a machine user’s page with a failed redeploy');
+    await admin.emulateMedia({ colorScheme: 'dark' });
+    await expectNoSeriousA11yViolations(admin, 'a machine user’s page with a failed redeploy (dark)');
+    await admin.emulateMedia({ colorScheme: 'light' });
 
     // A failed redeploy is a high finding.
     await admin.goto('/review?rule=redeploy.failed');
