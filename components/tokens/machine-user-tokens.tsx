@@ -1,7 +1,7 @@
 import { Alert } from '@/components/ui/alert';
 import type { PushRunView, TokenRecordView } from '@/lib/domain/tokens/queries';
 import { formatDateTime } from '@/lib/utils';
-import { PushSteps, RunningPush } from './push-progress';
+import { LastPush, PushSteps, RunningPush } from './push-progress';
 import { RecordTokenPanel, ResumePushForm, type PushTarget } from './record-token-panel';
 import { TokenControls } from './token-actions';
 import { TokensTable } from './tokens-table';
@@ -39,11 +39,9 @@ export function MachineUserTokens({
       {tokens.length === 0 ? <p>No API token is recorded for this machine user yet.</p> : <TokensTable tokens={tokens} showMachineUser={false} caption="Token records of this machine user" />}
       {running ? <RunningPush run={running} /> : null}
       {last && last !== running ? (
-        // Stays after the page refreshes, when a finished resume form has gone with its message.
-        <p role="status" className="text-sm text-slate-700">
-          Last push: …{last.tokenLastFour} to {last.steps.length === 1 ? '1 environment' : `${last.steps.length} environments`}, {last.status}
-          {last.finishedAt ? `, finished ${formatDateTime(last.finishedAt)}` : ''}.
-        </p>
+        // Stays after the page refreshes, when a finished resume form has gone with its message; its
+        // redeploys are followed here (the unfinished push below shows its own steps).
+        <LastPush run={last} showSteps={last !== unfinished} />
       ) : null}
       {canRecord ? <TokenControls tokens={tokens} consoleUrl={consoleUrl} productionEnvironments={environments.filter((environment) => environment.type === 'production').map((environment) => environment.id)} /> : null}
       {unfinished ? (

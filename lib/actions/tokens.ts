@@ -8,6 +8,7 @@ import { recordAndPushToken, resumePush, type PushOutcome, type TokenDeps } from
 import { moveTokenVariables } from '@/lib/domain/tokens/move';
 import { lookupToken, type LookupResult } from '@/lib/domain/tokens/queries';
 import { markTokenCompromised, rotateToken, type RevocationOutcome } from '@/lib/domain/tokens/rotate';
+import { setSandboxRedeploys } from '@/lib/domain/tokens/sandbox-redeploys';
 import type { ActionResult } from '@/lib/errors';
 import { tokenDepsWith, withDashboardClient } from './signed-in';
 
@@ -42,4 +43,13 @@ export async function compromiseTokenAction(input: unknown): Promise<ActionResul
 
 export async function moveTokenVariablesAction(input: unknown): Promise<ActionResult<PushOutcome>> {
   return withTokenDeps('token.record', (context, deps) => moveTokenVariables(context, input, deps));
+}
+
+/** Sandbox mode: the simulator's "redeploys fail" switch for the machine user's project. */
+export async function setSandboxRedeploysAction(input: unknown): Promise<ActionResult<{ message: string; fail: boolean }>> {
+  return withDashboardClient('token.record', async (context) => {
+    const result = await setSandboxRedeploys(context, input);
+    revalidatePath('/machine-users', 'layout');
+    return result;
+  });
 }

@@ -51,6 +51,16 @@ export const QUEUES = {
     retryDelaySeconds: 60,
     expireInSeconds: 900,
   },
+  'redeploy-follow': {
+    title: 'Redeploys',
+    description: 'Follows the redeploy each push step started on Platform.sh until it completes, and records whether it succeeded.',
+    // One waiting job per step at most (the singleton key is the step's id): a retried push or a
+    // second enqueue does not double the polling.
+    policy: 'short',
+    retryLimit: 3,
+    retryDelaySeconds: 30,
+    expireInSeconds: 300,
+  },
 } as const satisfies Record<string, QueueDefinition>;
 
 export type QueueName = keyof typeof QUEUES;

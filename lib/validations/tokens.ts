@@ -89,3 +89,6 @@ export const tokenListQuerySchema = z.object({
   page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
 });
 export type TokenListQuery = z.infer<typeof tokenListQuerySchema>;
+
+/** Sandbox mode: make the simulator's redeploys of the machine user's project fail from now on, or succeed again. */
+export const sandboxRedeploysSchema = z.strictObject({ machineUserId: machineUserIdSchema, fail: z.boolean() });

@@ -23,6 +23,7 @@ import { closeInterruptedRuns, keepRunAlive } from './interrupted';
 import { describeRecordedAgain } from './recorded-again';
 import { recordRemoteTokens } from './remote-tokens';
 import { describePlatformshFailure, mayHaveApplied } from '../machine-users/steps';
+import { enqueueRedeployFollow } from './redeploys';
 import { finishRotation } from './rotate';
 
 /** What the token actions need from outside: the API (as the dashboard, and as a pasted token) and the fingerprint key. */
@@ -449,7 +450,7 @@ export async function executeRun(context: RequestContext, deps: TokenDeps, run: 
     steps.length === 0
       ? 'The token is recorded; no environment was chosen.'
       : status === 'succeeded'
-        ? `The token is set on ${done === 1 ? 'the environment' : `all ${done} environments`}. Their redeploys run on Platform.sh; Keywarden did not wait for them.`
+        ? `The token is set on ${done === 1 ? 'the environment' : `all ${done} environments`}. Their redeploys run on ${deps.dashboard.vendor.productName}; Keywarden follows them in the background.`
         : `The token is set on ${done} of ${steps.length} environments. Paste the same token again to resume the others; nothing will be duplicated.`;
   return { runId: run.runId, tokenId: run.tokenId, status, message };
 }
@@ -468,6 +469,8 @@ async function runStep(client: PlatformshClient, step: Step, token: string, visi
     if (step.movedFrom) await deleteOwnVariable(client, step.projectId, step.environmentId, step.movedFrom);
     await db.$transaction(async (tx) => {
       await tx.pushStep.update({ where: { id: step.id }, data: { ...data, status: 'succeeded' } });
+      // The redeploy the write started is followed in the background (issue 20 §2), from this commit on.
+      if (Array.isArray(data.activityIds) && data.activityIds.length > 0) await enqueueRedeployFollow(tx, step.id);
       await recordVariableWritten(tx, step.projectId, step.environmentId, variable);
       if (step.movedFrom) await recordVariableDeleted(tx, step.projectId, step.environmentId, step.movedFrom);
     });

@@ -7,7 +7,7 @@ import { getConfig } from '@/lib/config';
 import { getDb, type Prisma } from '@/lib/db';
 import { escapeLike } from '@/lib/db/like';
 import { fail, fieldErrorsOf, ok, type ActionResult } from '@/lib/errors';
-import { vendorProfile } from '@/lib/platformsh';
+import { activityLogUrl, vendorProfile } from '@/lib/platformsh';
 import { fingerprintOf } from '@/lib/security/fingerprint';
 import { forgetSecret, registerSecret } from '@/lib/security/redact';
 import { DEFAULT_ROTATE_AFTER_DAYS, earliestRotateBy, lookupTokenSchema, tokenListQuerySchema, type TokenListQuery, type TokenListSort } from '@/lib/validations/tokens';
@@ -16,6 +16,7 @@ import { foreignVariablesOf, type ForeignVariable } from './foreign-variables';
 import { driftedTokenIds } from '../overview';
 import { currentHoldings, driftOf } from './holders';
 import { closeInterruptedRuns } from './interrupted';
+import { redeployStatusOf, type RedeployStatus } from './redeploys';
 import { remoteTokenList, type RemoteTokenListView } from './remote-tokens';
 
 export type TokenStatus = 'active' | 'superseded' | 'revoked' | 'compromised';
@@ -52,6 +53,16 @@ export interface PushStepView {
   replacedForeign: boolean;
   activityIds: string[];
   error: string | null;
+  /** The redeploy the step started, as the follow-up job last read it (issue 20 §2). */
+  redeploy: RedeployView;
+}
+
+export interface RedeployView {
+  status: RedeployStatus;
+  /** The lowest completion percent of its activities, while running. */
+  percent: number | null;
+  /** The Console’s log of its (first) activity: where a failure says why. */
+  logUrl: string | null;
 }
 
 export interface PushRunView {
@@ -122,6 +133,11 @@ function toRunView(run: Prisma.PushRunGetPayload<{ include: { steps: true; token
         replacedForeign: step.replacedForeign,
         activityIds: step.activityIds,
         error: step.error,
+        redeploy: {
+          status: redeployStatusOf(step),
+          percent: step.redeployPercent,
+          logUrl: step.activityIds[0] ? activityLogUrl(vendorProfile(getConfig().platformsh.vendor), step.projectId, step.environmentId, step.activityIds[0]) : null,
+        },
       })),
   };
 }

@@ -641,6 +641,32 @@ const consoleRoutes: Route[] = [
     },
   },
   {
+    // GET /_console/projects/{projectId}/redeploys: whether the project's redeploys are set to fail
+    // (the sandbox switch below), for the page that offers the switch.
+    method: 'GET',
+    path: '/_console/projects/{projectId}/redeploys',
+    isPublic: true,
+    handle(context) {
+      const project = context.store.requireProject(context.params.projectId ?? '');
+      return ok({ project_id: project.id, fail: context.store.failingRedeployProjects.has(project.id) });
+    },
+  },
+  {
+    // POST /_console/projects/{projectId}/redeploys: body { fail: boolean }. From now on the
+    // project's redeploys end in failure (a deploy hook that fails, a full disk), so that sandbox
+    // mode can show how Keywarden follows a redeploy that fails after a push (issue 20 §2).
+    method: 'POST',
+    path: '/_console/projects/{projectId}/redeploys',
+    isPublic: true,
+    handle(context) {
+      const project = context.store.requireProject(context.params.projectId ?? '');
+      const input = (context.body ?? {}) as { fail?: unknown };
+      if (typeof input.fail !== 'boolean') throw new SimulatorHttpError(400, 'Say whether redeploys fail: { "fail": true | false }.');
+      context.store.setRedeploysFail(project.id, input.fail);
+      return ok({ project_id: project.id, fail: input.fail });
+    },
+  },
+  {
     // GET /_console/users/{userId}/api-tokens/new: the Console's "Create an API token" page, as
     // the machine user sees it. Opening it mints nothing (a reload, a prefetch, a second tab would
     // each leave a live token behind, issue 14): it counts the account's tokens and offers a
