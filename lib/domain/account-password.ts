@@ -22,6 +22,12 @@ const VERIFICATIONS_IN_FLIGHT_PER_KEY = 2;
 export const THROTTLED_MESSAGE = `Too many wrong passwords. Try again in ${ACCOUNT_POLICY.blockSeconds / 60} minutes.`;
 export const WRONG_PASSWORD_MESSAGE = 'That is not your current password.';
 
+/** What the Account page says about the caller's own account. */
+export async function ownAccount(context: RequestContext): Promise<{ email: string; name: string | null; hasPassword: boolean; isSso: boolean }> {
+  const user = await getDb().user.findUniqueOrThrow({ where: { id: context.actor.id }, select: { email: true, name: true, passwordHash: true, oidcSubject: true } });
+  return { email: user.email, name: user.name, hasPassword: user.passwordHash !== null, isSso: user.oidcSubject !== null };
+}
+
 export async function changeOwnPassword(context: RequestContext, rawInput: unknown): Promise<ActionResult<{ endedSessions: number }>> {
   const db = getDb();
   const { actor, clientAddress } = context;
