@@ -50,7 +50,7 @@ test('changing the password in one browser signs the other out and keeps this on
   const password = uniquePassword();
   // A wrong current password: a clear message on its field, nothing changed.
   await form.getByLabel('Current password').fill('not the password');
-  await form.getByLabel('New password').fill(password);
+  await form.getByLabel('New password', { exact: true }).fill(password);
   await form.getByLabel('Repeat the new password').fill(password);
   await form.getByRole('button', { name: 'Change password' }).click();
   await expect(form.getByText('That is not your current password.').first()).toBeVisible();
@@ -58,7 +58,7 @@ test('changing the password in one browser signs the other out and keeps this on
 
   await waitForHydration(here, 'form[aria-label="Change your password"]');
   await form.getByLabel('Current password').fill(user.password);
-  await form.getByLabel('New password').fill(password);
+  await form.getByLabel('New password', { exact: true }).fill(password);
   await form.getByLabel('Repeat the new password').fill(password);
   await form.getByRole('button', { name: 'Change password' }).click();
   await expect(form.getByRole('status').filter({ hasText: 'Your password is changed' })).toContainText('Your other session was ended.');
@@ -122,7 +122,7 @@ test('without JavaScript: the password form and ending a session still work', as
     await openAccount(page);
     const form = page.getByRole('form', { name: 'Change your password' });
     await form.getByLabel('Current password').fill(user.password);
-    await form.getByLabel('New password').fill('short');
+    await form.getByLabel('New password', { exact: true }).fill('short');
     await form.getByLabel('Repeat the new password').fill('short');
     await form.getByRole('button', { name: 'Change password' }).click();
     await expect(page.getByText('Use at least 12 characters.')).toBeVisible();

@@ -283,7 +283,7 @@ const ACCOUNT_DRIVERS: Record<string, Driver> = {
       const form = admin.getByRole('form', { name: 'Change your password' });
       const { password } = readAccounts().admin;
       await form.getByLabel('Current password').fill(password);
-      await form.getByLabel('New password').fill(password);
+      await form.getByLabel('New password', { exact: true }).fill(password);
       await form.getByLabel('Repeat the new password').fill(password);
       await form.getByRole('button', { name: 'Change password' }).click();
     },

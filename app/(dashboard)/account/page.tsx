@@ -98,7 +98,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
             <h2 id="sessions" className="text-base font-semibold text-slate-900">
               Active sessions
             </h2>
-            {others > 0 && !confirmation ? (
+            {others > 0 && !end ? (
               <Link href={`${PAGE}?end=others#confirm`} className={buttonClasses('secondary', 'sm')}>
                 End all other sessions
               </Link>
@@ -107,13 +107,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
           <p className="mb-3 max-w-prose text-sm text-slate-700">
             Each browser signed in as you. The browser is what it said it was when it signed in; the address is the one Keywarden saw. End any you do not recognise, then change your password.
           </p>
-          {confirmation ? (
-            <EndSessionsForm scope="own" returnHref={PAGE} {...confirmation} />
-          ) : end ? (
-            <div className="mb-4">
-              <Alert tone="info">That session has already ended.</Alert>
-            </div>
-          ) : null}
+          {end ? <EndSessionsForm scope="own" returnHref={PAGE} confirmation={confirmation} /> : null}
           <SessionsTable
             label="Your sessions table"
             caption={`Your active sessions: ${sessions.length}`}

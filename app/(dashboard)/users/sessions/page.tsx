@@ -102,18 +102,13 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
         <Alert tone="error">{result.error.message}</Alert>
       ) : (
         <>
-          {(() => {
-            const confirmation = confirmationFor({ end: firstValue(params.end), endAll: firstValue(params.endAll) }, result.data.sessions);
-            if (confirmation) return <EndSessionsForm scope="user" returnHref={returnHref} {...confirmation} />;
-            if (params.end || params.endAll) {
-              return (
-                <div className="mb-4">
-                  <Alert tone="info">Those sessions have already ended.</Alert>
-                </div>
-              );
-            }
-            return null;
-          })()}
+          {params.end || params.endAll ? (
+            <EndSessionsForm
+              scope="user"
+              returnHref={returnHref}
+              confirmation={confirmationFor({ end: firstValue(params.end), endAll: firstValue(params.endAll) }, result.data.sessions)}
+            />
+          ) : null}
           {query && result.data.sessions.length > 0 && new Set(result.data.sessions.map((session) => session.userId)).size === 1 ? (
             <p className="mb-3">
               <Link href={`${hrefWith({ q: query, endAll: result.data.sessions[0]!.userId })}#confirm`} className={buttonClasses('danger', 'sm')}>
