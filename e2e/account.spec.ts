@@ -4,6 +4,7 @@
 // browser is its own context with its own client address.
 import type { BrowserContext, Page } from '@playwright/test';
 import { signInByApi, signInOrThrow } from './support/auth';
+import { expectNoSeriousA11yViolations } from './support/axe';
 import { seedUser, type SeededUser } from './support/seed';
 import { expect, test, uniquePassword, waitForHydration, type ClientOptions } from './support/test';
 
@@ -106,6 +107,7 @@ test('a session is ended from the list after a confirmation, and its browser is 
   await expect(here.getByRole('form', { name: 'End all your other sessions?' })).toBeVisible();
   const { scrollWidth, innerWidth } = await here.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
   expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+  await expectNoSeriousA11yViolations(here, '/account with its confirmation step (390 px)');
   await waitForHydration(here, 'form[aria-label="End all your other sessions?"]');
   await here.getByRole('button', { name: 'End other sessions' }).click();
   await expect(here.getByRole('status').filter({ hasText: 'The session was ended' })).toBeVisible();
