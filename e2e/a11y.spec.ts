@@ -47,6 +47,8 @@ const DASHBOARD_PAGES: { path: string; heading: string }[] = [
   { path: '/api/docs', heading: 'API reference' },
   { path: '/audit', heading: 'Audit' },
   { path: '/users', heading: 'Users' },
+  { path: '/account', heading: 'Account' },
+  { path: '/users/sessions', heading: 'Sessions' },
 ];
 
 async function checkPage(page: Page, path: string, heading: string, label: string): Promise<void> {

@@ -8,7 +8,8 @@
 // role's shared account (the onboarder has Storefront and Checkout API), and that role is then
 // allowed. The same call aimed at a record on an unassigned project (Legacy CMS) is refused for it,
 // with nothing changed and the refusal audited.
-import type { Page } from '@playwright/test';
+import { randomUUID } from 'node:crypto';
+import type { APIRequestContext, Page } from '@playwright/test';
 import matrix from '@/lib/auth/role-matrix.json' with { type: 'json' };
 import { DEMO_PROJECTS, type DemoProject } from '@/lib/demo/organisation';
 import type { MachineRoles, Purpose } from '@/lib/machine-users/roles';
@@ -96,6 +97,10 @@ interface SeedTools {
   pageAs: (role: AccountRole) => Promise<Page>;
   /** A signed-in page of a fresh user of the role (not a shared account). */
   freshUserPage: (role: 'reviewer' | 'onboarder') => Promise<Page>;
+  /** A new session of a fresh user of the role (`email` and `userId` name the user), signed in through the API. */
+  freshUserSession: (role: 'reviewer' | 'onboarder') => Promise<{ target: Target; client: APIRequestContext }>;
+  /** A new session of a shared account, besides its saved one (signed in with its password). */
+  sharedAccountSession: (role: AccountRole) => Promise<APIRequestContext>;
 }
 
 /**
@@ -125,6 +130,11 @@ interface Driver {
   send: (admin: Page, target: Target) => Promise<void>;
   expectUnchanged: (admin: Page, target: Target) => Promise<void>;
   expectChanged: (admin: Page, target: Target) => Promise<void>;
+  /**
+   * Actions on the caller's own account: the arguments of an allowed role's replay (the admin's
+   * captured call names the admin's own current password; another role needs its own).
+   */
+  argsFor?: (args: unknown[], role: AccountRole) => unknown[];
 }
 
 async function openRowAction(admin: Page, email: string, button: string): Promise<void> {
@@ -243,8 +253,88 @@ const NOTIFICATION_DRIVERS: Record<string, Driver> = {
   },
 };
 
+/** Whether an API session is still signed in (a signed-out one is sent to the sign-in page). */
+async function isSignedIn(client: APIRequestContext): Promise<boolean> {
+  const response = await client.get('/account', { maxRedirects: 0 });
+  return response.status() === 200;
+}
+
+/** A second session of the shared onboarder, made by the account drivers' seeds: the replay must end it. */
+let onboarderSecondSession: APIRequestContext | undefined;
+/** A fresh user's session, for user.end_sessions. */
+let memberSession: APIRequestContext | undefined;
+
+/**
+ * The Account page's actions act on the caller's own account, so each allowed role's replay gets
+ * arguments of its own (argsFor). Only the onboarder's (the first replay) must take effect: it ends
+ * the onboarder's second session, which the seed signed in. The reviewer's and the admin's replays
+ * only have to get past the role check; they are sent arguments that change nothing (other specs
+ * may be using those accounts' sessions at the same time).
+ */
+const ACCOUNT_DRIVERS: Record<string, Driver> = {
+  'account.change_password': {
+    seed: async ({ sharedAccountSession }) => {
+      onboarderSecondSession = await sharedAccountSession('onboarder');
+      return { email: '' };
+    },
+    send: async (admin) => {
+      await admin.goto('/account');
+      await waitForHydration(admin, 'form[aria-label="Change your password"]');
+      const form = admin.getByRole('form', { name: 'Change your password' });
+      const { password } = readAccounts().admin;
+      await form.getByLabel('Current password').fill(password);
+      await form.getByLabel('New password', { exact: true }).fill(password);
+      await form.getByLabel('Repeat the new password').fill(password);
+      await form.getByRole('button', { name: 'Change password' }).click();
+    },
+    // The onboarder "changes" its password to the same one: the shared account keeps working.
+    argsFor: (args, role) => {
+      const { password } = readAccounts().onboarder;
+      const fields = role === 'onboarder' ? { currentPassword: password, password, confirmPassword: password } : { currentPassword: '', password: '', confirmPassword: 'mismatch' };
+      return [args[0] ?? null, fields];
+    },
+    expectUnchanged: async () => expect(await isSignedIn(onboarderSecondSession!)).toBe(true),
+    expectChanged: async () => expect(await isSignedIn(onboarderSecondSession!)).toBe(false),
+  },
+  'account.end_sessions': {
+    seed: async ({ sharedAccountSession }) => {
+      // The admin needs another session for the page to offer "End all other sessions"; the
+      // admin's call is held back, so it is never ended.
+      await sharedAccountSession('admin');
+      onboarderSecondSession = await sharedAccountSession('onboarder');
+      return { email: '' };
+    },
+    send: async (admin) => {
+      await admin.goto('/account');
+      await admin.getByRole('link', { name: 'End all other sessions' }).click();
+      await waitForHydration(admin, 'form[aria-label="End all your other sessions?"]');
+      await admin.getByRole('button', { name: 'End other sessions' }).click();
+    },
+    argsFor: (args, role) => (role === 'onboarder' ? args : [args[0] ?? null, { sessionId: randomUUID() }]),
+    expectUnchanged: async () => expect(await isSignedIn(onboarderSecondSession!)).toBe(true),
+    expectChanged: async () => expect(await isSignedIn(onboarderSecondSession!)).toBe(false),
+  },
+  // Another user's sessions (a fresh onboarder's): admins only, on Users → Sessions.
+  'user.end_sessions': {
+    seed: async ({ freshUserSession }) => {
+      const { target, client } = await freshUserSession('onboarder');
+      memberSession = client;
+      return target;
+    },
+    send: async (admin, target) => {
+      await admin.goto(`/users/sessions?q=${encodeURIComponent(target.email)}`);
+      await admin.getByRole('link', { name: `End every session of ${target.email}` }).click();
+      await waitForHydration(admin, `form[aria-label="End every session of ${target.email}?"]`);
+      await admin.getByRole('button', { name: 'End all their sessions' }).click();
+    },
+    expectUnchanged: async () => expect(await isSignedIn(memberSession!)).toBe(true),
+    expectChanged: async () => expect(await isSignedIn(memberSession!)).toBe(false),
+  },
+};
+
 const DRIVERS: Record<string, Driver> = {
   ...NOTIFICATION_DRIVERS,
+  ...ACCOUNT_DRIVERS,
   // Each role manages its own keys: the captured call creates a key (of the caller's own role) for
   // whoever replays it. `email` holds the key's name.
   'api_key.manage': {
@@ -722,6 +812,16 @@ test.describe('every mutation in the role matrix, replayed with each role’s se
           return { email: seeded.email, machineUserId: seeded.id, projectId: seeded.projectId };
         },
         pageAs,
+        freshUserSession: async (role) => {
+          const client = await newApiClient();
+          const user = await seedUser(adminApi, client, { role, baseUrl: baseURL ?? '', label: `matrix-${role}`, signIn: true });
+          return { target: { email: user.email, userId: user.userId }, client };
+        },
+        sharedAccountSession: async (role) => {
+          const client = await newApiClient();
+          await signInOrThrow(client, baseURL ?? '', readAccounts()[role]);
+          return client;
+        },
         freshUserPage: async (role) => {
           const user = await seedUser(adminApi, await newApiClient(), { role, baseUrl: baseURL ?? '', label: `matrix-${role}` });
           const context = await newClient();
@@ -774,11 +874,12 @@ test.describe('every mutation in the role matrix, replayed with each role’s se
       // assigned project), takes effect.
       const [first, ...others] = [...allowed.filter((role) => role !== 'admin'), ...scoped, 'admin' as const];
       const firstClient = first === 'admin' ? adminApi : await newApiClient({ as: first });
-      const { result } = await replayAction(firstClient, call);
+      const argsOf = (role: AccountRole) => (driver.argsFor ? { args: driver.argsFor(argumentsOf(call), role) } : {});
+      const { result } = await replayAction(firstClient, call, argsOf(first));
       expect(result, `${action} replayed as ${first}`).toMatchObject({ ok: true });
       await driver.expectChanged(admin, target);
       for (const role of others) {
-        const { result: again } = await replayAction(await newApiClient({ as: role }), call);
+        const { result: again } = await replayAction(await newApiClient({ as: role }), call, argsOf(role));
         expect(again, `${action} replayed as ${role}`).not.toMatchObject({ ok: false, error: { code: 'forbidden' } });
       }
       // The record on the unassigned project was never touched.
@@ -817,6 +918,10 @@ const READ_PAGES: Record<string, { path: string; heading: string; denied?: strin
   'jobs.read': { path: '/settings/jobs', heading: 'Jobs', inMenu: false, denied: 'The background jobs are visible to admins and reviewers.' },
   // Admins only (Settings → Mailbox, not in the menu).
   'mailbox.read': { path: '/settings/mailbox', heading: 'Mailbox', denied: 'The sandbox mailbox is visible to admins.', inMenu: false },
+  // Each user's own Account page (the name in the header leads there).
+  'account.read': { path: '/account', heading: 'Account', inMenu: false },
+  // Users → Sessions: admins only.
+  'user.read_sessions': { path: '/users/sessions', heading: 'Sessions', denied: 'Other users’ sessions are visible to admins.', inMenu: false },
 };
 
 test.describe('read access follows the role matrix', () => {

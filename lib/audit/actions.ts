@@ -98,6 +98,15 @@ export const AUDIT_ACTIONS = {
   'webhook.test': { label: 'Send a webhook test event', permission: 'webhook.manage' },
   'webhook.delivered': { label: 'Webhook delivered' },
   'webhook.delivery_failed': { label: 'Webhook delivery failed' },
+  // Each user's own account (Account page) and an admin ending someone's sessions (Users → Sessions).
+  'account.change_password': { label: 'Change own password', permission: 'account.change_password' },
+  'account.end_sessions': { label: 'End own sessions (refused or invalid)', permission: 'account.end_sessions' },
+  'account.end_session': { label: 'End one of own sessions', permission: 'account.end_sessions' },
+  'account.end_other_sessions': { label: 'End all own other sessions', permission: 'account.end_sessions' },
+  'user.read_sessions': { label: 'View users’ sessions (refused)', permission: 'user.read_sessions' },
+  'user.end_sessions': { label: 'End a user’s sessions (refused or invalid)', permission: 'user.end_sessions' },
+  'user.end_session': { label: 'End a session of a user', permission: 'user.end_sessions' },
+  'user.end_all_sessions': { label: 'End all sessions of a user', permission: 'user.end_sessions' },
   // The audit log itself.
   'audit.read': { label: 'View the audit log', permission: 'audit.read' },
   'audit.export': { label: 'Export the audit log', permission: 'audit.export' },

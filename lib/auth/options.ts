@@ -3,6 +3,7 @@
 // request (lib/auth/session.ts), so a demotion or a disable takes effect on the next request.
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
+import { headers } from 'next/headers';
 import type { OAuthConfig } from 'next-auth/providers/oauth';
 import { getConfig, type OidcConfig } from '@/lib/config';
 import { getSecrets } from '@/lib/config/secrets';
@@ -48,6 +49,18 @@ function describeAuthError(metadata: unknown): string {
   if (metadata instanceof Error) return metadata.message;
   const error = (metadata as { error?: unknown } | undefined)?.error;
   return error instanceof Error ? error.message : 'no detail';
+}
+
+/**
+ * The headers of the sign-in request being handled (for the Account page's list of sessions), or
+ * null outside one: next-auth's callbacks run inside the route handler's request scope.
+ */
+async function requestHeaders(): Promise<Pick<Headers, 'get'> | null> {
+  try {
+    return await headers();
+  } catch {
+    return null;
+  }
 }
 
 let cached: NextAuthOptions | undefined;
@@ -113,9 +126,13 @@ export function getAuthOptions(): NextAuthOptions {
           const signedIn = user as { id: string; sessionVersion?: number; clientAddress?: string | null };
           token.sub = signedIn.id;
           token.sv = signedIn.sessionVersion ?? 0;
+          const request = await requestHeaders();
           token.sid = await startSession(getDb(), signedIn.id, {
             maxAgeSeconds: SESSION_MAX_AGE_SECONDS,
-            clientAddress: signedIn.clientAddress ?? null,
+            // The credentials provider read it from its request; SSO's callback from this one.
+            clientAddress: signedIn.clientAddress ?? clientAddressFrom(request?.get('x-forwarded-for'), config.trustedProxyHops),
+            userAgent: request?.get('user-agent') ?? null,
+            userVersion: signedIn.sessionVersion ?? 0,
           });
         }
         return token;

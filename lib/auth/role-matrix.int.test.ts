@@ -48,6 +48,10 @@ import { sendDueNotificationsNow } from '@/lib/domain/notifications/dispatch';
 import { runNotificationTick } from '@/lib/domain/notifications/tick';
 import { createWebhookEndpoint } from '@/lib/domain/notifications/webhooks';
 import { NOTIFICATION_CHOICES, NOTIFICATION_EVENTS } from '@/lib/notifications/events';
+import { changeOwnPassword } from '@/lib/domain/account-password';
+import { endOwnSessions, endUserSessions, startSession } from '@/lib/domain/sessions';
+import { TEST_PASSWORD } from '@/lib/testing/fixtures';
+import { verifyPassword } from './password';
 import { ROLES } from './authorize';
 import matrix from './role-matrix.json';
 
@@ -610,7 +614,60 @@ const NOTIFICATION_SCENARIOS: Record<string, Scenario> = {
   },
 };
 
-Object.assign(SCENARIOS, CAMPAIGN_SCENARIOS, NOTIFICATION_SCENARIOS);
+/** A live session of `userId`, as a sign-in would start it. */
+const sessionOf = (db: Database, userId: string) => startSession(db, userId, { maxAgeSeconds: 3600, clientAddress: '127.0.0.1', userAgent: 'matrix', userVersion: 1 });
+
+/** The Account page (each user's own password and sessions) and an admin ending someone's sessions. */
+const ACCOUNT_SCENARIOS: Record<string, Scenario> = {
+  'account.change_password': {
+    // The caller's own password (fixtures give every user TEST_PASSWORD).
+    run: changeOwnPassword,
+    prepare: async () => {
+      const password = `matrix passphrase ${randomBytes(6).toString('hex')}`;
+      return {
+        input: { currentPassword: TEST_PASSWORD, password, confirmPassword: password },
+        verify: async (db) => {
+          const event = await db.auditEvent.findFirstOrThrow({ where: { action: 'account.change_password', outcome: 'succeeded' }, orderBy: { seq: 'desc' } });
+          const user = await db.user.findUniqueOrThrow({ where: { id: event.actorId! } });
+          expect(await verifyPassword(user.passwordHash, password)).toBe(true);
+        },
+      };
+    },
+  },
+  'account.end_sessions': {
+    // The caller signed in twice: ending the other sessions from one ends exactly the other one.
+    run: async (context, input) => {
+      const current = await sessionOf(getDb(), context.actor.id);
+      await sessionOf(getDb(), context.actor.id);
+      return endOwnSessions({ ...context, sessionId: current }, input);
+    },
+    prepare: async () => ({
+      input: { scope: 'others' },
+      operation: 'account.end_other_sessions',
+      verify: async (_db, data) => {
+        expect(data).toEqual({ ended: 1 });
+      },
+    }),
+  },
+  'user.end_sessions': {
+    run: endUserSessions,
+    prepare: async (db) => {
+      const user = await createUser(db, { role: 'reviewer' });
+      await sessionOf(db, user.id);
+      await sessionOf(db, user.id);
+      return {
+        input: { userId: user.id },
+        operation: 'user.end_all_sessions',
+        verify: async (db, data) => {
+          expect(data).toEqual({ ended: 2 });
+          expect(await db.session.count({ where: { userId: user.id, revokedAt: null } })).toBe(0);
+        },
+      };
+    },
+  },
+};
+
+Object.assign(SCENARIOS, CAMPAIGN_SCENARIOS, NOTIFICATION_SCENARIOS, ACCOUNT_SCENARIOS);
 
 describe('the replay covers the matrix exactly', () => {
   it('has a scenario for every mutation of role-matrix.json and none for anything else', () => {

@@ -48,7 +48,10 @@ export async function contextFromSessionCookie(raw: string | undefined, clientAd
   // Signed out (or expired) on the server: the cookie alone proves nothing.
   const user = await liveSessionUser(getDb(), claims.sessionId, claims.userId);
   if (!user) return null;
-  if (user.disabledAt || user.sessionVersion !== claims.sessionVersion) {
+  // The version the session row was signed in (or re-validated by a password change) for; the
+  // cookie's for sessions that predate the column.
+  const sessionVersion = user.sessionUserVersion ?? claims.sessionVersion;
+  if (user.disabledAt || user.sessionVersion !== sessionVersion) {
     // A valid cookie whose rights were withdrawn (disabled, demoted, password changed): refused
     // and recorded, once per request.
     await recordAudit(getDb(), {
@@ -68,6 +71,7 @@ export async function contextFromSessionCookie(raw: string | undefined, clientAd
       projectIds: user.role === 'onboarder' ? user.projectAssignments.map((a) => a.projectId) : [],
     },
     clientAddress,
+    sessionId: claims.sessionId,
   };
 }
 
