@@ -7,9 +7,10 @@
 //   2. sign-in throttling holds across instances: a burst spread over them meets one limit;
 //   3. one active push per machine user: two pushes at once through two instances, one refused;
 //   4. killing (SIGKILL) the instance running a push leaves it resumable from another;
-//   5. a rolling restart (each instance stopped and started in turn) under steady GETs: no request
+//   5. a planned stop (SIGTERM) of the instance running a sync hands its job back to the queue;
+//   6. a rolling restart (each instance stopped and started in turn) under steady GETs: no request
 //      fails, HAProxy's retries and redispatches absorb the stops;
-//   6. each scheduled job runs once per tick, not once per instance (pg-boss's rows, read last, when
+//   7. each scheduled job runs once per tick, not once per instance (pg-boss's rows, read last, when
 //      the cluster has ticked for minutes with instances coming and going).
 // It runs after every other spec (its own project, playwright.config.ts): it starts four servers.
 import { randomUUID } from 'node:crypto';
@@ -312,7 +313,32 @@ test('4. killing the instance that runs a push leaves it resumable from another'
   await expect.poll(async () => (await cluster.proxy.stats()).keywarden2?.status, { timeout: 20_000 }).toBe('UP');
 });
 
-test('5. a rolling restart under steady GETs: HAProxy retries what a stopping instance drops, no request fails', async () => {
+test('5. a planned stop of the instance running a sync hands the job back, not left active for its hour of expiry', async () => {
+  test.setTimeout(150_000);
+  const [one, two, three] = cluster.instances as [Instance, Instance, Instance];
+  // Only the first instance runs: the sync's job is certainly its.
+  await Promise.all([two.stop(), three.stop()]);
+  await expect.poll(async () => Object.values(await cluster.proxy.stats()).map((server) => server.status), { timeout: 20_000 }).toEqual(['UP', 'DOWN', 'DOWN']);
+  // Platform.sh never answers the project listing: the sync waits on it (the client's deadline is 15 s).
+  const hang = cluster.sim.faults.add({ method: 'GET', path: `/organizations/${cluster.sim.demo!.organizationId}/projects`, kind: 'hang', count: 1 });
+  const begun = await viaProxy('POST', '/api/v1/projects/sync', { headers: apiHeaders(), body: '{}' });
+  expect(begun.status, begun.body).toBe(202);
+  const runId = json<{ id: string }>(begun).id;
+  await expect.poll(() => hang.fired, { timeout: 20_000 }).toBe(1);
+  const jobState = async () =>
+    (await query<{ state: string }>(cluster.database.url, 'SELECT j.state FROM pgboss.job j JOIN sync_runs r ON r.job_id = j.id WHERE r.id = $1', [runId]))[0]?.state;
+  expect(await jobState()).toBe('active');
+
+  // A planned stop (SIGTERM), as a deploy does. The job must not stay active until pg-boss expires it
+  // an hour later (until then no sync could run, the stately queue holding its place): the stopping
+  // instance fails it, and the queue retries it on another instance.
+  await one.stop();
+  expect(await jobState()).toBe('retry');
+  await Promise.all([one.start(), two.start(), three.start()]);
+  await expect.poll(async () => Object.values(await cluster.proxy.stats()).map((server) => server.status), { timeout: 20_000 }).toEqual(['UP', 'UP', 'UP']);
+});
+
+test('6. a rolling restart under steady GETs: HAProxy retries what a stopping instance drops, no request fails', async () => {
   test.setTimeout(180_000);
   const before = await cluster.proxy.stats();
   const agent = new http.Agent({ keepAlive: true });
@@ -360,7 +386,7 @@ test('5. a rolling restart under steady GETs: HAProxy retries what a stopping in
   expect([...servedBy.keys()].sort()).toEqual(['keywarden1', 'keywarden2', 'keywarden3']);
 });
 
-test('6. each scheduled job runs once per tick, not once per instance', async () => {
+test('7. each scheduled job runs once per tick, not once per instance', async () => {
   test.setTimeout(120_000);
   // The cron ticks of the sync (every minute here): pg-boss turns each into one job through its
   // send-it queue. Wait for two ticks since the cluster started, if the earlier tests were quick.
