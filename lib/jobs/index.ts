@@ -14,14 +14,14 @@ import { getDashboardClient } from '@/lib/domain/platformsh-connection';
 import { logger } from '@/lib/logger';
 import { FINDINGS_CRON, NOTIFICATIONS_CRON, SYNC_SINGLETON_KEY, syncCronFor, type QueueName } from './definitions';
 import { startJobQueue, type JobHandler, type JobQueue } from './queue';
+import { runningJobQueue, setRunningJobQueue } from './running';
 
-const holder = globalThis as typeof globalThis & { keywardenJobQueue?: Promise<JobQueue> };
 
 /** How long start-up waits for the sandbox's first sync (the demo organisation takes seconds). */
 const FIRST_SYNC_WAIT_MS = 120_000;
 
 export async function startBackgroundJobs(): Promise<void> {
-  if (holder.keywardenJobQueue) return;
+  if (runningJobQueue()) return;
   const config = getConfig();
   const client = getDashboardClient();
   const handlers: Partial<Record<QueueName, JobHandler>> = {
@@ -38,13 +38,14 @@ export async function startBackgroundJobs(): Promise<void> {
   } else {
     logger.warn('no Platform.sh API to sync from: the inventory stays as it is');
   }
-  holder.keywardenJobQueue = startJobQueue({
+  const started = startJobQueue({
     database: getDatabaseHandle(),
     connectionString: config.database.kind === 'postgresql' ? config.database.url : undefined,
     handlers,
     schedules,
   });
-  const queue = await holder.keywardenJobQueue;
+  setRunningJobQueue(started);
+  const queue = await started;
   if (!client) return;
 
   // A tick at start-up: the first sync of a new installation runs at once (syncIfDue decides).
