@@ -249,10 +249,10 @@ test('3. one active push per machine user holds across instances: of two at once
     .toBe('active');
 
   // Two tokens of the machine user, pushed at the same moment through two instances. Platform.sh
-  // takes 3 s over the write, so whichever wins still holds the machine user's slot when the other
+  // takes 5 s over the write, so whichever wins still holds the machine user's slot when the other
   // asks for it.
   const tokens = [cluster.sim.store.issueApiToken(platformshUserId, 'one').token, cluster.sim.store.issueApiToken(platformshUserId, 'two').token];
-  const slow = cluster.sim.faults.add({ method: 'POST', path: variablesPath('staging'), kind: 'latency', ms: 3_000, count: 1 });
+  const slow = cluster.sim.faults.add({ method: 'POST', path: variablesPath('staging'), kind: 'latency', ms: 5_000, count: 1 });
   const answers = await Promise.all(
     ([one, two] as const).map((instance, index) =>
       direct(instance, 'POST', `/api/v1/machine-users/${machineUserId}/tokens`, { headers: apiHeaders(), body: JSON.stringify({ token: tokens[index], name: `race ${index}`, environments: ['staging'] }) }),
