@@ -17,14 +17,13 @@ import { logger } from '@/lib/logger';
 import { registerNotificationRequester } from '@/lib/notifications/urgent';
 import { FINDINGS_CRON, NOTIFICATIONS_CRON, SYNC_SINGLETON_KEY, syncCronFor, type QueueName } from './definitions';
 import { startJobQueue, type JobHandler, type JobQueue } from './queue';
-
-const holder = globalThis as typeof globalThis & { keywardenJobQueue?: Promise<JobQueue> };
+import { runningJobQueue, setRunningJobQueue } from './running';
 
 /** How long start-up waits for the sandbox's first sync (the demo organisation takes seconds). */
 const FIRST_SYNC_WAIT_MS = 120_000;
 
 export async function startBackgroundJobs(): Promise<void> {
-  if (holder.keywardenJobQueue) return;
+  if (runningJobQueue()) return;
   const config = getConfig();
   const client = getDashboardClient();
   const handlers: Partial<Record<QueueName, JobHandler>> = {
@@ -40,20 +39,21 @@ export async function startBackgroundJobs(): Promise<void> {
     if (cron) schedules['inventory-sync'] = { cron };
     // The redeploys pushes start, read with the same credential (and rate limit) as the sync.
     handlers['redeploy-follow'] = async (job) => {
-      const queue = await holder.keywardenJobQueue;
+      const queue = await runningJobQueue();
       if (!queue) throw new Error('the job queue is not started');
       return runRedeployFollowJob(getDb(), client, job.data as RedeployFollowJobData, followJobSender((name, data, options) => queue.boss.send(name, data, options)));
     };
   } else {
     logger.warn('no Platform.sh API to sync from: the inventory stays as it is');
   }
-  holder.keywardenJobQueue = startJobQueue({
+  const started = startJobQueue({
     database: getDatabaseHandle(),
     connectionString: config.database.kind === 'postgresql' ? config.database.url : undefined,
     handlers,
     schedules,
   });
-  const queue = await holder.keywardenJobQueue;
+  setRunningJobQueue(started);
+  const queue = await started;
   // An event that should not wait for the next tick (a compromised token in use) queues one now.
   registerNotificationRequester(() => queue.boss.send('notifications', {}));
   if (!client) return;
