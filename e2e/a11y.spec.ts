@@ -47,6 +47,7 @@ const DASHBOARD_PAGES: { path: string; heading: string }[] = [
   { path: '/api/docs', heading: 'API reference' },
   { path: '/audit', heading: 'Audit' },
   { path: '/users', heading: 'Users' },
+  { path: '/account/security', heading: 'Account security' },
 ];
 
 async function checkPage(page: Page, path: string, heading: string, label: string): Promise<void> {
