@@ -60,8 +60,9 @@ test('an admin sets up an authenticator app, then signs in with a code from it a
   const enrolledAt = Date.now();
   await form.getByLabel('Code from the app').fill(totpCodeAt(secret, new Date(enrolledAt)));
   await form.getByRole('button', { name: 'Confirm' }).click();
-  const recoveryCodes = await page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem').allInnerTexts();
-  expect(recoveryCodes).toHaveLength(10);
+  const recoveryCodeItems = page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem');
+  await expect(recoveryCodeItems).toHaveCount(10);
+  const recoveryCodes = await recoveryCodeItems.allInnerTexts();
   let lastStep = stepOf(enrolledAt);
 
   // After enrolment neither the secret nor a code is in any answer.
