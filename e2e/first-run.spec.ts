@@ -57,7 +57,9 @@ test('the printed set-up link creates the first admin and signs them in', async 
   // factors yet would: the other specs sign in seeded admins with a password alone. mfa.spec.ts
   // covers second factors themselves. The first admin removes theirs (re-authenticating) so that
   // every spec meets a plain admin account.
-  await page.goto('/account/security');
+  await page.goto('/settings');
+  await page.getByRole('link', { name: /^Account security/ }).click();
+  await expect(page.getByRole('heading', { name: 'Account security', level: 1 })).toBeVisible();
   await waitForHydration(page, 'main button');
   await page.getByRole('radio', { name: 'No one' }).check();
   await page.getByRole('button', { name: 'Save policy' }).click();
@@ -67,7 +69,8 @@ test('the printed set-up link creates the first admin and signs them in', async 
   await remove.getByLabel('Current password').fill(admin.password);
   await remove.getByLabel('Code from the app, or a recovery code').fill(recoveryCodes[0]!);
   await remove.getByRole('button', { name: 'Remove authenticator app' }).click();
-  // Gone: the page offers to set one up again.
+  // Gone: the page says so and offers to set one up again.
+  await expect(page.getByRole('status').filter({ hasText: 'Authenticator app removed.' })).toBeVisible();
   await expect(page.getByRole('form', { name: 'Set up an authenticator app' })).toBeVisible();
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'Overview', level: 1 })).toBeVisible();

@@ -33,7 +33,6 @@ export function RegenerateRecoveryCodesForm() {
 export function RemoveSecondFactorForm({ factorId, label }: { factorId: string; label: string }) {
   const [state, action, pending] = useActionState(removeSecondFactorAction, null);
   const error = state && !state.ok ? state.error : undefined;
-  if (state?.ok) return <Alert tone="success">{label} removed. Your recovery codes no longer work either.</Alert>;
   return (
     <form action={action} aria-label={`Remove ${label}`} className="space-y-3">
       <input type="hidden" name="factorId" value={factorId} />

@@ -4,6 +4,7 @@
 // codes come back in the form's state, once. Enrolling is the only thing a half-signed-in session
 // sent to enrolment may do; every other action needs a full session.
 import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
 import { getPendingSignIn } from '@/lib/auth/session';
 import { getConfig } from '@/lib/config';
 import { getSecrets } from '@/lib/config/secrets';
@@ -61,15 +62,14 @@ export async function regenerateRecoveryCodesAction(
 }
 
 export async function removeSecondFactorAction(_previous: ActionResult<{ removed: true }> | null, formData: FormData): Promise<ActionResult<{ removed: true }>> {
-  return asSignedInUser('second_factor.manage', async (context) => {
-    const result = await removeSecondFactor(
-      context,
-      { factorId: field(formData, 'factorId'), password: field(formData, 'password'), code: field(formData, 'code') },
-      masterKey(),
-    );
-    if (result.ok) revalidate();
-    return result;
-  });
+  const result = await asSignedInUser('second_factor.manage', (context) =>
+    removeSecondFactor(context, { factorId: field(formData, 'factorId'), password: field(formData, 'password'), code: field(formData, 'code') }, masterKey()),
+  );
+  if (!result.ok) return result;
+  revalidate();
+  // The form goes with the app it removed: the page says so instead (outside the wrapper above,
+  // which would take the redirect for an error).
+  redirect('/account/security?removed=1');
 }
 
 export async function updateSecondFactorPolicyAction(

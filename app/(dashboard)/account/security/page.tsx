@@ -19,8 +19,9 @@ const REQUIREMENT_TEXT = {
   nobody: 'Your organisation does not require a second factor.',
 } as const;
 
-export default async function AccountSecurityPage() {
+export default async function AccountSecurityPage({ searchParams }: { searchParams: Promise<{ removed?: string | string[] }> }) {
   const context = await requirePageContext();
+  const { removed } = await searchParams;
   const summary = await getSecondFactorSummary(context);
   const [factor] = summary.factors;
   const pending = factor || !summary.hasPassword ? null : await getPendingEnrolment(context.actor, getSecrets(getConfig()).fingerprint);
@@ -40,6 +41,11 @@ export default async function AccountSecurityPage() {
         }
       />
       <div className="space-y-6">
+        {removed === '1' && !factor ? (
+          <div role="status">
+            <Alert tone="success">Authenticator app removed. Its recovery codes no longer work either.</Alert>
+          </div>
+        ) : null}
         <section aria-labelledby="authenticator" className="rounded-lg border border-slate-200 bg-white p-4">
           <h2 id="authenticator" className="mb-3 text-base font-semibold text-slate-900">
             Authenticator app
