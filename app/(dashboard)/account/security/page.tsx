@@ -41,11 +41,7 @@ export default async function AccountSecurityPage({ searchParams }: { searchPara
         }
       />
       <div className="space-y-6">
-        {removed === '1' && !factor ? (
-          <div role="status">
-            <Alert tone="success">Authenticator app removed. Its recovery codes no longer work either.</Alert>
-          </div>
-        ) : null}
+        {removed === '1' && !factor ? <Alert tone="success">Authenticator app removed. Its recovery codes no longer work either.</Alert> : null}
         <section aria-labelledby="authenticator" className="rounded-lg border border-slate-200 bg-white p-4">
           <h2 id="authenticator" className="mb-3 text-base font-semibold text-slate-900">
             Authenticator app
