@@ -49,6 +49,7 @@ const DASHBOARD_PAGES: { path: string; heading: string }[] = [
   { path: '/users', heading: 'Users' },
   { path: '/account', heading: 'Account' },
   { path: '/users/sessions', heading: 'Sessions' },
+  { path: '/account/security', heading: 'Account security' },
 ];
 
 async function checkPage(page: Page, path: string, heading: string, label: string): Promise<void> {

@@ -231,6 +231,46 @@ const NOTIFICATION_DRIVERS: Record<string, Driver> = {
       expect(await succeededAuditRows(admin, 'notification.send_due')).toBe(Number(target.policyValue) + 1);
     },
   },
+  // Each user's own second factor: the captured call starts setting up an authenticator app for
+  // whoever replays it. The replaying onboarder's security page then shows the QR code to scan.
+  'second_factor.manage': {
+    seed: async ({ pageAs }) => {
+      onboarderPage = await pageAs('onboarder');
+      return { email: '' };
+    },
+    send: async (admin) => {
+      await admin.goto('/account/security');
+      await waitForHydration(admin, 'main button');
+      await admin.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    },
+    expectUnchanged: async () => {
+      await onboarderPage!.goto('/account/security');
+      await expect(onboarderPage!.getByRole('heading', { name: 'Account security', level: 1 })).toBeVisible();
+      await expect(onboarderPage!.getByRole('img', { name: 'QR code to add Keywarden to an authenticator app' })).toHaveCount(0);
+    },
+    expectChanged: async () => {
+      await onboarderPage!.goto('/account/security');
+      await expect(onboarderPage!.getByRole('img', { name: 'QR code to add Keywarden to an authenticator app' })).toHaveCount(1);
+    },
+  },
+  // Who must use a second factor (admins). The captured call saves the value in force ("No one",
+  // which the e2e organisation keeps: first-run.spec.ts), so the other specs are never affected;
+  // each save that is let through is on the audit log.
+  'second_factor.set_policy': {
+    seed: async ({ admin }) => ({ email: '', policyValue: String(await succeededAuditRows(admin, 'second_factor.set_policy')) }),
+    send: async (admin) => {
+      await admin.goto('/account/security');
+      await waitForHydration(admin, 'main button');
+      await expect(admin.getByRole('radio', { name: 'No one' })).toBeChecked();
+      await admin.getByRole('button', { name: 'Save policy' }).click();
+    },
+    expectUnchanged: async (admin, target) => {
+      expect(await succeededAuditRows(admin, 'second_factor.set_policy')).toBe(Number(target.policyValue));
+    },
+    expectChanged: async (admin, target) => {
+      expect(await succeededAuditRows(admin, 'second_factor.set_policy')).toBe(Number(target.policyValue) + 1);
+    },
+  },
   // Registering an endpoint (admins): a loopback target, allowed; nothing is sent on registration.
   'webhook.manage': {
     seed: async () => ({ email: '', policyValue: `http://127.0.0.1:9/matrix-${Math.random().toString(36).slice(2, 10)}` }),

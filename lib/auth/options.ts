@@ -9,6 +9,8 @@ import { getConfig, type OidcConfig } from '@/lib/config';
 import { getSecrets } from '@/lib/config/secrets';
 import { getDb } from '@/lib/db';
 import { signInWithPassword, signInWithSso } from '@/lib/domain/accounts';
+import { initialPendingStep } from '@/lib/domain/second-factor';
+import type { Role } from '@/lib/roles';
 import { endSession, startSession } from '@/lib/domain/sessions';
 import { logger } from '@/lib/logger';
 import { clientAddressFrom } from '@/lib/security/client-address';
@@ -93,7 +95,7 @@ export function getAuthOptions(): NextAuthOptions {
           const clientAddress = clientAddressFrom(headerOf(request?.headers, 'x-forwarded-for'), config.trustedProxyHops);
           const result = await signInWithPassword(getDb(), credentials, clientAddress);
           if (result.ok) {
-            return { id: result.user.id, email: result.user.email, name: result.user.name, sessionVersion: result.user.sessionVersion, clientAddress };
+            return { id: result.user.id, email: result.user.email, name: result.user.name, sessionVersion: result.user.sessionVersion, role: result.user.role, clientAddress };
           }
           if (result.reason === 'throttled') throw new Error(SIGN_IN_ERROR_THROTTLED);
           return null;
@@ -121,18 +123,22 @@ export function getAuthOptions(): NextAuthOptions {
         Object.assign(user, { id: result.user.id, sessionVersion: result.user.sessionVersion });
         return true;
       },
-      async jwt({ token, user }) {
+      async jwt({ token, user, account }) {
         if (user) {
-          const signedIn = user as { id: string; sessionVersion?: number; clientAddress?: string | null };
+          const signedIn = user as { id: string; sessionVersion?: number; clientAddress?: string | null; role?: Role };
           token.sub = signedIn.id;
           token.sv = signedIn.sessionVersion ?? 0;
           const request = await requestHeaders();
+          // A password is one factor: the session starts half signed in when a second is owed (a
+          // code, or an enrolment the policy requires). SSO is exempt: the provider does MFA.
+          const pendingStep = account?.provider === 'credentials' && signedIn.role ? await initialPendingStep(getDb(), { id: signedIn.id, role: signedIn.role }) : null;
           token.sid = await startSession(getDb(), signedIn.id, {
             maxAgeSeconds: SESSION_MAX_AGE_SECONDS,
             // The credentials provider read it from its request; SSO's callback from this one.
             clientAddress: signedIn.clientAddress ?? clientAddressFrom(request?.get('x-forwarded-for'), config.trustedProxyHops),
             userAgent: request?.get('user-agent') ?? null,
             userVersion: signedIn.sessionVersion ?? 0,
+            pendingStep,
           });
         }
         return token;

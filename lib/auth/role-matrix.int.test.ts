@@ -49,8 +49,10 @@ import { runNotificationTick } from '@/lib/domain/notifications/tick';
 import { createWebhookEndpoint } from '@/lib/domain/notifications/webhooks';
 import { NOTIFICATION_CHOICES, NOTIFICATION_EVENTS } from '@/lib/notifications/events';
 import { changeOwnPassword } from '@/lib/domain/account-password';
+import { startTotpEnrolment, updateSecondFactorPolicy } from '@/lib/domain/second-factor';
 import { endOwnSessions, endUserSessions, startSession } from '@/lib/domain/sessions';
 import { TEST_PASSWORD } from '@/lib/testing/fixtures';
+import { SECOND_FACTOR_REQUIREMENTS } from '@/lib/validations/second-factor';
 import { verifyPassword } from './password';
 import { ROLES } from './authorize';
 import matrix from './role-matrix.json';
@@ -667,7 +669,40 @@ const ACCOUNT_SCENARIOS: Record<string, Scenario> = {
   },
 };
 
-Object.assign(SCENARIOS, CAMPAIGN_SCENARIOS, NOTIFICATION_SCENARIOS, ACCOUNT_SCENARIOS);
+/** Second factors (issue 20): each user's own enrolment, and the organisation's requirement. */
+const SECOND_FACTOR_SCENARIOS: Record<string, Scenario> = {
+  'second_factor.manage': {
+    // Starting an enrolment writes the actor's unconfirmed authenticator (confirming needs the
+    // app's code: lib/domain/second-factor.int.test.ts).
+    run: (context, input) => startTotpEnrolment(context, input, 'matrix-second-factor-key-0123456789abcdef'),
+    prepare: async (db) => {
+      const before = await db.secondFactor.count({ where: { confirmedAt: null } });
+      return {
+        input: {},
+        operation: 'second_factor.start_enrolment',
+        verify: async (db) => {
+          expect(await db.secondFactor.count({ where: { confirmedAt: null } })).toBe(before + 1);
+        },
+      };
+    },
+  },
+  'second_factor.set_policy': {
+    run: updateSecondFactorPolicy,
+    prepare: async (db) => {
+      // A value other than the one in force, so that this call's change is seen.
+      const current = (await db.organisationPolicy.findUnique({ where: { id: 1 } }))?.secondFactorRequiredFor ?? 'admins';
+      const requiredFor = SECOND_FACTOR_REQUIREMENTS.find((value) => value !== current)!;
+      return {
+        input: { requiredFor },
+        verify: async (db) => {
+          expect((await db.organisationPolicy.findUniqueOrThrow({ where: { id: 1 } })).secondFactorRequiredFor).toBe(requiredFor);
+        },
+      };
+    },
+  },
+};
+
+Object.assign(SCENARIOS, CAMPAIGN_SCENARIOS, NOTIFICATION_SCENARIOS, ACCOUNT_SCENARIOS, SECOND_FACTOR_SCENARIOS);
 
 describe('the replay covers the matrix exactly', () => {
   it('has a scenario for every mutation of role-matrix.json and none for anything else', () => {

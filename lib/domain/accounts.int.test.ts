@@ -351,7 +351,7 @@ describe.each(TEST_DATABASE_KINDS)('accounts on %s', (kind) => {
 
       const started = Date.now();
       const result = await signInWithPassword(db, { email: user.email, password: TEST_PASSWORD }, address);
-      expect(result).toEqual({ ok: true, user: { id: user.id, email: user.email, name: null, sessionVersion: user.sessionVersion } });
+      expect(result).toEqual({ ok: true, user: { id: user.id, email: user.email, name: null, sessionVersion: user.sessionVersion, role: user.role } });
       expect(await db.loginThrottle.findUniqueOrThrow({ where: { key: accountKey(user.email) } })).toMatchObject({ failures: 0, blockedUntil: null });
       const after = await db.user.findUniqueOrThrow({ where: { id: user.id } });
       expect(after.lastSignInAt?.getTime()).toBeGreaterThanOrEqual(started - 1000);
@@ -525,7 +525,7 @@ describe.each(TEST_DATABASE_KINDS)('accounts on %s', (kind) => {
     it('signs in the user already linked to the subject', async () => {
       const user = await ssoUser({ role: 'onboarder' });
       const { result, events } = await withAudit(() => signInWithSso(db, identity({ subject: user.subject, email: user.email }), noRoleClaim, '203.0.113.9'));
-      expect(result).toEqual({ ok: true, user: { id: user.id, email: user.email, name: null, sessionVersion: user.sessionVersion } });
+      expect(result).toEqual({ ok: true, user: { id: user.id, email: user.email, name: null, sessionVersion: user.sessionVersion, role: user.role } });
       expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).lastSignInAt).not.toBeNull();
       expect(events).toHaveLength(1);
       expect(events[0]).toMatchObject({ action: 'auth.sign_in', outcome: 'succeeded', reason: 'sso', actorId: user.id, clientAddress: '203.0.113.9' });

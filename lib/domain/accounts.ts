@@ -178,6 +178,8 @@ export interface SignedInUser {
   email: string;
   name: string | null;
   sessionVersion: number;
+  /** Decides whether a second factor is owed (lib/domain/second-factor.ts). */
+  role: Role;
 }
 
 /** Password verifications one process runs at once for one account or one address. */
@@ -230,7 +232,7 @@ export async function signInWithPassword(
     if (addressClaim) await settleSuccess(db, addressClaim, 'own');
     await db.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
     await audit('succeeded', 'password', { id: user.id, email: user.email, role: user.role });
-    return { ok: true, user: { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion } };
+    return { ok: true, user: { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion, role: user.role } };
   });
 }
 
@@ -291,5 +293,5 @@ export async function signInWithSso(
         data: { email: email!, name: identity.name, role: claimedRole!, oidcSubject: identity.subject, lastSignInAt: new Date() },
       });
   await recordAudit(db, { actor: { id: user.id, email: user.email, role: user.role }, action: 'auth.sign_in', target: { type: 'user', id: user.id }, outcome: 'succeeded', reason: 'sso', clientAddress });
-  return { ok: true, user: { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion } };
+  return { ok: true, user: { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion, role: user.role } };
 }

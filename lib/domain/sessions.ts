@@ -19,7 +19,7 @@ export const LAST_SEEN_RESOLUTION_MS = 60_000;
 export async function startSession(
   db: Db,
   userId: string,
-  options: { maxAgeSeconds: number; clientAddress: string | null; userAgent?: string | null; userVersion?: number | null },
+  options: { maxAgeSeconds: number; clientAddress: string | null; userAgent?: string | null; userVersion?: number | null; pendingStep?: 'second_factor' | 'enrolment' | null },
 ): Promise<string> {
   const now = Date.now();
   // Housekeeping on the way: rows expired for a day are of no further use.
@@ -32,6 +32,7 @@ export async function startSession(
       userVersion: options.userVersion ?? null,
       lastSeenAt: new Date(now),
       expiresAt: new Date(now + options.maxAgeSeconds * 1000),
+      pendingStep: options.pendingStep ?? null,
     },
   });
   return session.id;
@@ -51,8 +52,8 @@ const SESSION_USER_SELECT = {
 } as const;
 
 /**
- * The user behind a session that exists, belongs to that user, and is neither revoked nor expired;
- * null otherwise. One query: it runs on every request — plus, at most once a minute per session,
+ * The user behind a session that exists, belongs to that user, and is neither revoked nor expired
+ * nor half signed in (a second step still owed); null otherwise. One query: it runs on every request — plus, at most once a minute per session,
  * the write of its last-seen time (a conditional update, so concurrent requests write it once).
  *
  * `sessionUserVersion` is the user's session version the session was signed in (or re-validated)
@@ -61,9 +62,10 @@ const SESSION_USER_SELECT = {
 export async function liveSessionUser(db: Db, sessionId: string, userId: string, now = new Date()) {
   const session = await db.session.findUnique({
     where: { id: sessionId },
-    select: { userId: true, revokedAt: true, expiresAt: true, lastSeenAt: true, userVersion: true, user: { select: SESSION_USER_SELECT } },
+    select: { userId: true, revokedAt: true, expiresAt: true, lastSeenAt: true, userVersion: true, pendingStep: true, user: { select: SESSION_USER_SELECT } },
   });
   if (!session || session.userId !== userId || session.revokedAt !== null || session.expiresAt <= now) return null;
+  if (session.pendingStep !== null) return null;
   const staleBefore = new Date(now.getTime() - LAST_SEEN_RESOLUTION_MS);
   if (!session.lastSeenAt || session.lastSeenAt < staleBefore) {
     await db.session.updateMany({
@@ -230,4 +232,18 @@ export function endUserSessions(context: RequestContext, rawInput: unknown) {
 /** Audits an admin-only read refused (the Sessions page opened by someone else). */
 export async function auditRefusedSessionsRead(context: RequestContext): Promise<void> {
   await recordAudit(getDb(), { actor: context.actor, action: 'user.read_sessions', outcome: 'refused', reason: `role ${context.actor.role} may not user.read_sessions`, clientAddress: context.clientAddress });
+}
+
+/**
+ * A half-signed-in session (password checked, a second step owed) of an enabled user whose
+ * session version still holds; null otherwise. Only the second-step pages ask for it.
+ */
+export async function pendingSession(db: Db, sessionId: string, userId: string, sessionVersion: number) {
+  const session = await db.session.findUnique({
+    where: { id: sessionId },
+    select: { userId: true, revokedAt: true, expiresAt: true, pendingStep: true, user: { select: SESSION_USER_SELECT } },
+  });
+  if (!session || session.userId !== userId || session.revokedAt !== null || session.expiresAt <= new Date() || session.pendingStep === null) return null;
+  if (session.user.disabledAt || session.user.sessionVersion !== sessionVersion) return null;
+  return { sessionId, pendingStep: session.pendingStep, user: session.user };
 }
