@@ -122,6 +122,8 @@ test.beforeAll(async ({}, testInfo) => {
     ...sharedSettings(),
     KEYWARDEN_ADMIN_EMAIL: ADMIN.email,
     KEYWARDEN_ADMIN_PASSWORD: ADMIN.password,
+    // Second factors are mfa.spec's subject: this organisation does not require one.
+    KEYWARDEN_ADMIN_SECOND_FACTOR: 'nobody',
     PLATFORMSH_API_URL: sim.url,
     PLATFORMSH_AUTH_URL: sim.authUrl,
     PLATFORMSH_API_TOKEN: sim.demo!.dashboardToken,

@@ -142,6 +142,23 @@ describe.each(TEST_DATABASE_KINDS)('accounts on %s', (kind) => {
       expect(await databaseText(db)).not.toContain(NEW_PASSWORD);
     });
 
+    it('provisioning writes the second-factor policy of KEYWARDEN_ADMIN_SECOND_FACTOR, audited; without it the policy stays', async () => {
+      const policy = async () => (await db.organisationPolicy.findUnique({ where: { id: 1 } }))?.secondFactorRequiredFor ?? 'admins';
+      expect(await policy()).toBe('admins');
+      await prepareFirstRun(db, { bootstrapAdmin: { email: uniqueEmail('plain'), password: NEW_PASSWORD }, baseUrl: BASE_URL });
+      expect(await policy()).toBe('admins');
+      await db.user.updateMany({ where: { role: 'admin' }, data: { disabledAt: new Date() } });
+      const email = uniqueEmail('unattended');
+      const { events } = await withAudit(() => prepareFirstRun(db, { bootstrapAdmin: { email, password: NEW_PASSWORD, secondFactorRequiredFor: 'nobody' }, baseUrl: BASE_URL }));
+      expect(await policy()).toBe('nobody');
+      expect(events.map((event) => [event.action, event.outcome])).toEqual([
+        ['setup.provision_admin', 'succeeded'],
+        ['second_factor.set_policy', 'succeeded'],
+      ]);
+      expect(events[1]).toMatchObject({ actorEmail: email, details: { before: 'admins', after: 'nobody' } });
+      await db.organisationPolicy.update({ where: { id: 1 }, data: { secondFactorRequiredFor: 'admins' } });
+    });
+
     it('provisioning turns an existing account into an active admin and ends its sessions', async () => {
       const existing = await createUser(db, { role: 'reviewer', disabled: true });
       const result = await prepareFirstRun(db, { bootstrapAdmin: { email: existing.email, password: NEW_PASSWORD }, baseUrl: BASE_URL });

@@ -38,12 +38,13 @@ export async function hasActiveAdmin(db: Pick<Database, 'user'>): Promise<boolea
 }
 
 /**
- * On start: create the first admin from KEYWARDEN_ADMIN_EMAIL/PASSWORD, or, when no admin exists,
+ * On start: create the first admin from KEYWARDEN_ADMIN_EMAIL/PASSWORD (and the second-factor policy
+ * from KEYWARDEN_ADMIN_SECOND_FACTOR, when set), or, when no admin exists,
  * a one-time set-up link (valid one hour) for the server to print. Never a default password.
  */
 export async function prepareFirstRun(
   db: Database,
-  options: { bootstrapAdmin?: { email: string; password: string }; baseUrl: URL },
+  options: { bootstrapAdmin?: { email: string; password: string; secondFactorRequiredFor?: 'admins' | 'everyone' | 'nobody' }; baseUrl: URL },
 ): Promise<{ kind: 'ready' } | { kind: 'provisioned'; email: string } | { kind: 'setup'; url: string; expiresAt: Date }> {
   if (await hasActiveAdmin(db)) return { kind: 'ready' };
   if (options.bootstrapAdmin) {
@@ -63,6 +64,20 @@ export async function prepareFirstRun(
         outcome: 'succeeded',
         reason: 'KEYWARDEN_ADMIN_EMAIL at start-up',
       });
+      const requiredFor = options.bootstrapAdmin?.secondFactorRequiredFor;
+      if (requiredFor) {
+        const before = (await tx.organisationPolicy.findUnique({ where: { id: 1 }, select: { secondFactorRequiredFor: true } }))?.secondFactorRequiredFor ?? 'admins';
+        await tx.organisationPolicy.upsert({ where: { id: 1 }, create: { id: 1, values: {}, secondFactorRequiredFor: requiredFor }, update: { secondFactorRequiredFor: requiredFor } });
+        await recordAudit(tx, {
+          actor: null,
+          actorEmail: email,
+          action: 'second_factor.set_policy',
+          target: { type: 'policy', id: 'second-factor' },
+          outcome: 'succeeded',
+          reason: 'KEYWARDEN_ADMIN_SECOND_FACTOR at start-up',
+          details: { before, after: requiredFor },
+        });
+      }
     });
     return { kind: 'provisioned', email };
   }
