@@ -4,7 +4,8 @@
 import { revalidatePath } from 'next/cache';
 import type { Action } from '@/lib/auth/authorize';
 import type { RequestContext } from '@/lib/domain/context';
-import { recordAndPushToken, resumePush, type PushOutcome, type TokenDeps } from '@/lib/domain/tokens/push';
+import { recordAndPushToken, type PushOutcome, type TokenDeps } from '@/lib/domain/tokens/push';
+import { resumeAnyPush } from '@/lib/domain/tokens/resume-minted';
 import { moveTokenVariables } from '@/lib/domain/tokens/move';
 import { lookupToken, type LookupResult } from '@/lib/domain/tokens/queries';
 import { markTokenCompromised, rotateToken, type RevocationOutcome } from '@/lib/domain/tokens/rotate';
@@ -25,7 +26,7 @@ export async function recordTokenAction(input: unknown): Promise<ActionResult<Pu
 }
 
 export async function resumePushAction(input: unknown): Promise<ActionResult<PushOutcome>> {
-  return withTokenDeps('token.record', (context, deps) => resumePush(context, input, deps));
+  return withTokenDeps('token.record', (context, deps) => resumeAnyPush(context, input, deps));
 }
 
 export async function lookupTokenAction(input: unknown): Promise<ActionResult<LookupResult>> {
