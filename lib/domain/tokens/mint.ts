@@ -57,25 +57,47 @@ export interface DeploymentToken {
 export type PushWithToken = (deployment: DeploymentToken) => Promise<ActionResult<PushOutcome>>;
 
 /**
- * Whether this push mints its token: the organisation policy, unless the caller chose otherwise —
- * which only an admin may (token.choose_minting). A refused choice is audited and changes nothing;
- * it is checked before anything is read from or written to Platform.sh.
+ * "May this caller choose?" — asked of the raw input before anything else (before validation, like
+ * every permission, so that the refusal is audited under token.choose_minting whoever asks): a choice
+ * that differs from the organisation policy is an admin's alone. Returns the refusal, or null.
  */
-export async function decideMinting(context: RequestContext, choice: MintChoice, target: { machineUserId: string }): Promise<{ ok: true; mint: boolean; byPolicy: boolean } | { ok: false; failure: ReturnType<typeof fail> }> {
+export async function refuseMintingChoice(context: RequestContext, rawInput: unknown, pastedField: 'token'): Promise<ReturnType<typeof fail> | null> {
+  const raw = typeof rawInput === 'object' && rawInput !== null ? (rawInput as Record<string, unknown>) : {};
+  const choice = raw.mint;
+  if (choice !== 'mint' && choice !== 'paste') return null;
   const policy = (await readPolicy(getDb())).mintDeploymentTokens;
-  const chosen = choice === 'policy' ? policy : choice === 'mint';
-  if (chosen !== policy && !authorize(context.actor, 'token.choose_minting').allowed) {
+  if ((choice === 'mint') === policy || authorize(context.actor, 'token.choose_minting').allowed) return null;
+  const pasted = raw[pastedField];
+  await recordAudit(getDb(), {
+    actor: context.actor,
+    action: 'token.choose_minting',
+    outcome: 'refused',
+    reason: `role ${context.actor.role} may not choose otherwise than the policy (${policy ? 'mint' : 'push the pasted token'})`,
+    clientAddress: context.clientAddress,
+    secrets: typeof pasted === 'string' ? [pasted] : [],
+  });
+  return fail('forbidden', `The organisation policy says to ${policy ? 'mint a fresh deployment token' : 'push the pasted token'}; only an admin may choose otherwise.`);
+}
+
+/**
+ * Whether this push mints its token: the organisation policy, unless an admin chose otherwise for
+ * this push (refuseMintingChoice has let the choice through) — which is audited as such.
+ */
+export async function decideMinting(context: RequestContext, choice: MintChoice, target: { machineUserId: string }): Promise<{ mint: boolean; byPolicy: boolean }> {
+  const policy = (await readPolicy(getDb())).mintDeploymentTokens;
+  const mint = choice === 'policy' ? policy : choice === 'mint';
+  if (mint !== policy) {
     await recordAudit(getDb(), {
       actor: context.actor,
       action: 'token.choose_minting',
-      outcome: 'refused',
-      reason: `role ${context.actor.role} may not choose otherwise than the policy (${policy ? 'mint' : 'push the pasted token'})`,
+      outcome: 'succeeded',
+      reason: `${mint ? 'mint a deployment token' : 'push the pasted token'} for this push, against the policy`,
       clientAddress: context.clientAddress,
       target: { type: 'machine_user', id: target.machineUserId },
+      details: { step: 'minting_chosen', mint, policy },
     });
-    return { ok: false, failure: fail('forbidden', `The organisation policy says to ${policy ? 'mint a fresh deployment token' : 'push the pasted token'}; only an admin may choose otherwise.`) };
   }
-  return { ok: true, mint: chosen, byPolicy: chosen === policy };
+  return { mint, byPolicy: mint === policy };
 }
 
 /** The name a minted token carries on Platform.sh: its use, its day, and its run (unique per machine user). */

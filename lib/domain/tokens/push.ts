@@ -20,7 +20,7 @@ import { DEFAULT_ROTATE_AFTER_DAYS, recordTokenSchema, resumePushSchema } from '
 import type { RequestContext } from '../context';
 import { pushedVariable, recordVariableDeleted, recordVariableWritten } from '../inventory/own-writes';
 import { closeInterruptedRuns, keepRunAlive } from './interrupted';
-import { decideMinting, deployToken } from './mint';
+import { decideMinting, deployToken, refuseMintingChoice } from './mint';
 import { describeRecordedAgain } from './recorded-again';
 import { recordRemoteTokens } from './remote-tokens';
 import { describePlatformshFailure, mayHaveApplied } from '../machine-users/steps';
@@ -313,6 +313,8 @@ export async function recordIntent(
 
 export async function recordAndPushToken(context: RequestContext, rawInput: unknown, deps: TokenDeps): Promise<ActionResult<PushOutcome>> {
   const db = getDb();
+  const refusedChoice = await refuseMintingChoice(context, rawInput, 'token');
+  if (refusedChoice) return refusedChoice;
   const opened = await openTokenAction(context, rawInput, {
     schema: recordTokenSchema,
     pastedField: 'token',
@@ -328,7 +330,6 @@ export async function recordAndPushToken(context: RequestContext, rawInput: unkn
   }
   // Minted or pasted (issue 18.2): settled before Platform.sh is asked anything.
   const minting = await decideMinting(context, input.mint, { machineUserId: machineUser.id });
-  if (!minting.ok) return minting.failure;
   // A push a crash left "running" would otherwise hold the machine user's slot for ever.
   await closeInterruptedRuns(db, { machineUserId: machineUser.id });
 

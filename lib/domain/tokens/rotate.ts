@@ -19,7 +19,7 @@ import { recordVariableDeleted } from '../inventory/own-writes';
 import { describePlatformshFailure } from '../machine-users/steps';
 import { currentHoldings } from './holders';
 import { closeInterruptedRuns, keepRunAlive } from './interrupted';
-import { decideMinting, deployToken } from './mint';
+import { decideMinting, deployToken, refuseMintingChoice } from './mint';
 import { forgetRemoteToken } from './remote-tokens';
 import { ANOTHER_PUSH_RUNNING, audit, executeRun, holding, openTokenAction, PUSH_CONCURRENCY, recordedAlready, recordIntent, verifyIdentity, withTokenClient, type PushOutcome, type TokenDeps } from './push';
 
@@ -29,6 +29,8 @@ function loadToken(tokenId: string) {
 
 export async function rotateToken(context: RequestContext, rawInput: unknown, deps: TokenDeps): Promise<ActionResult<PushOutcome>> {
   const db = getDb();
+  const refusedChoice = await refuseMintingChoice(context, rawInput, 'token');
+  if (refusedChoice) return refusedChoice;
   const opened = await openTokenAction(context, rawInput, {
     schema: rotateTokenSchema,
     pastedField: 'token',
@@ -42,7 +44,6 @@ export async function rotateToken(context: RequestContext, rawInput: unknown, de
   if (old.status !== 'active') return fail('conflict', `This token is ${old.status}: only an active token is rotated.`);
   // Minted or pasted (issue 18.2): settled before Platform.sh is asked anything.
   const minting = await decideMinting(context, input.mint, { machineUserId: old.machineUserId });
-  if (!minting.ok) return minting.failure;
   await closeInterruptedRuns(db, { machineUserId: old.machineUserId });
 
   return holding(input.token, async () => {
