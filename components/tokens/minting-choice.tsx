@@ -11,10 +11,14 @@ export interface MintingSetting {
   canChoose: boolean;
 }
 
-/** The `mint` input of the record and rotate actions, from the submitted form. */
+/**
+ * The `mint` input of the record and rotate actions, from the submitted form: an explicit choice
+ * only when it differs from the policy (the call is then made under token.choose_minting).
+ */
 export function mintChoiceOf(form: FormData, minting: MintingSetting): 'policy' | 'mint' | 'paste' {
   const value = form.get('mint');
-  return minting.canChoose && (value === 'mint' || value === 'paste') ? value : 'policy';
+  if (!minting.canChoose || (value !== 'mint' && value !== 'paste')) return 'policy';
+  return (value === 'mint') === minting.policy ? 'policy' : value;
 }
 
 export function MintingChoice({ minting, productName }: { minting: MintingSetting; productName: string }) {

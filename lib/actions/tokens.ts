@@ -21,8 +21,18 @@ async function withTokenDeps<T>(action: Action, run: (context: RequestContext, d
   });
 }
 
+/**
+ * The permission a record or rotation is asked under: an explicit choice of how its deployment token
+ * is made (minted or pasted, against the policy; issue 18.2) is an admin's (token.choose_minting),
+ * so a refusal without a session is audited under that name too.
+ */
+function tokenPushPermission(input: unknown): Action {
+  const choice = typeof input === 'object' && input !== null ? (input as Record<string, unknown>).mint : undefined;
+  return choice === 'mint' || choice === 'paste' ? 'token.choose_minting' : 'token.record';
+}
+
 export async function recordTokenAction(input: unknown): Promise<ActionResult<PushOutcome>> {
-  return withTokenDeps('token.record', (context, deps) => recordAndPushToken(context, input, deps));
+  return withTokenDeps(tokenPushPermission(input), (context, deps) => recordAndPushToken(context, input, deps));
 }
 
 export async function resumePushAction(input: unknown): Promise<ActionResult<PushOutcome>> {
@@ -34,7 +44,7 @@ export async function lookupTokenAction(input: unknown): Promise<ActionResult<Lo
 }
 
 export async function rotateTokenAction(input: unknown): Promise<ActionResult<PushOutcome>> {
-  return withTokenDeps('token.record', (context, deps) => rotateToken(context, input, deps));
+  return withTokenDeps(tokenPushPermission(input), (context, deps) => rotateToken(context, input, deps));
 }
 
 export async function compromiseTokenAction(input: unknown): Promise<ActionResult<RevocationOutcome>> {
