@@ -498,6 +498,8 @@ const DRIVERS: Record<string, Driver> = {
   },
   'token.choose_minting': {
     // An admin's choice against the sandbox policy (not minting): this push mints its token (issue 18.2).
+    // Checkout API, whose environments token.record's driver leaves alone.
+    assignedProject: checkout,
     seed: async (tools, project) => {
       const target = await tools.machineUser(project, 'source_operations');
       await acceptInSandbox(tools.admin, target.machineUserId ?? '', target.email);
@@ -509,6 +511,8 @@ const DRIVERS: Record<string, Driver> = {
       const token = await createTokenInConsole(admin.context(), (await tokens.getByRole('link', { name: 'Open the simulator’s Console as this machine user' }).getAttribute('href')) ?? '');
       await tokens.getByLabel('API token', { exact: true }).fill(token);
       await tokens.getByLabel('Deployment token').selectOption('mint');
+      // Variables another spec's machine user pushed there are not this one's (R8): replaced, with consent.
+      for (const replace of await tokens.getByRole('checkbox', { name: /^Replace the / }).all()) await replace.check();
       await tokens.getByRole('button', { name: 'Verify and push' }).click();
     },
     expectUnchanged: async (admin, target) => {
