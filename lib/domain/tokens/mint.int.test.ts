@@ -126,7 +126,7 @@ describe.each(TEST_DATABASE_KINDS)('minted deployment tokens on %s', (kind) => {
 
     // The token list on Platform.sh shows the minted token with its Keywarden record, and no bootstrap.
     const remote = await remoteTokenList(machineUserId);
-    expect(remote.tokens.map((token) => [token.platformshTokenId, token.record?.id ?? null])).toEqual([[minted[0]!.id, record.id]]);
+    expect(remote.tokens.map((token) => [token.platformshTokenId, token.record?.id ?? null, token.record?.minted])).toEqual([[minted[0]!.id, record.id, true]]);
 
     // The canary: nowhere in the database or the answer, in any encoding; the simulator did receive it.
     const forms = formsOf(canary);
