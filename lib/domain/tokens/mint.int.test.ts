@@ -4,11 +4,12 @@
 // by name and deleted; a push that did not finish (or whose process died) resumes with a live token
 // and leaves no minted token unaccounted for; and the canary — a minted value chosen by the test and
 // handed out by "Platform.sh" — reaches no sink, while the simulator's request log has it.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useDatabaseForTests, type Database } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
 import { inviteMachineUser } from '@/lib/domain/machine-users/invite';
 import { trackMachineUsers } from '@/lib/domain/machine-users/tracking';
+import { logger } from '@/lib/logger';
 import { CLI_TOKEN_VARIABLE, type PlatformshClient } from '@/lib/platformsh';
 import { startSimulator, type RunningSimulator } from '@/lib/platformsh/simulator';
 import { canaryToken, findIn, formsOf } from '@/lib/testing/canary';
@@ -133,6 +134,43 @@ describe.each(TEST_DATABASE_KINDS)('minted deployment tokens on %s', (kind) => {
     expect(findIn(await databaseText(db), forms)).toBeUndefined();
     expect(findIn(JSON.stringify(result), forms)).toBeUndefined();
     expect(sim.requestLog.entries.some((entry) => findIn(entry.body, forms) !== undefined)).toBe(true);
+  });
+
+  it('canary: a minted value echoed back by a failing Platform.sh reaches no log line, table or answer; the request log and a logged control do have theirs', async () => {
+    const { machineUserId, bootstrap } = await activeMachineUser();
+    const targets = await freshEnvironments(2);
+    const canary = canaryToken();
+    sim.store.nextCreatedTokenValues.push(canary);
+    // The worst case: an error whose body echoes the request (the minted value), then a lost answer.
+    sim.faults.add({ method: 'POST', path: `/projects/${PORTAL}/environments/${targets[0]}/variables`, kind: 'echo-body', status: 500 });
+    sim.faults.add({ method: 'POST', path: `/projects/${PORTAL}/environments/${targets[1]}/variables`, kind: 'apply-then-drop', count: 1 });
+    const output: string[] = [];
+    const spies = [
+      ...[process.stdout, process.stderr].map((stream) =>
+        vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+          output.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+          return true;
+        }),
+      ),
+      ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((method) => vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void output.push(args.map(String).join(' ')))),
+    ];
+    const control = `ctl${crypto.randomUUID()}`;
+    let result;
+    try {
+      result = await recordAndPushToken(admin, input(machineUserId, bootstrap, targets), deps);
+      logger.info('mint canary control', { control });
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    expect(result).toMatchObject({ ok: true, data: { status: 'partial' } });
+    const forms = formsOf(canary);
+    expect(findIn(output.join('\n'), forms)).toBeUndefined();
+    expect(findIn(JSON.stringify(result), forms)).toBeUndefined();
+    expect(findIn(await databaseText(db), forms)).toBeUndefined();
+    // Controls: the failing step's error is kept (redacted), the logger's line was captured, the simulator got the value.
+    expect((await db.pushStep.findMany({ where: { run: { machineUserId } } })).some((step) => step.error !== null)).toBe(true);
+    expect(output.join('\n')).toContain(control);
+    expect(sim.requestLog.entries.filter((entry) => findIn(entry.body, forms) !== undefined).length).toBeGreaterThanOrEqual(2);
   });
 
   it('falls back to the pasted token when Platform.sh refuses the mint (403), says why, and records that the policy was not met', async () => {
