@@ -626,6 +626,34 @@ const DRIVERS: Record<string, Driver> = {
       await expect(pageSection(admin, 'Tokens').getByRole('region', { name: 'Tokens table' })).toContainText(`…${target.tokenLastFour ?? '????'}`);
     },
   },
+  'token.choose_minting': {
+    // An admin's choice against the sandbox policy (not minting): this push mints its token (issue 18.2).
+    // Checkout API, whose environments token.record's driver leaves alone.
+    assignedProject: checkout,
+    seed: async (tools, project) => {
+      const target = await tools.machineUser(project, 'source_operations');
+      await acceptInSandbox(tools.admin, target.machineUserId ?? '', target.email);
+      return target;
+    },
+    send: async (admin, target) => {
+      await openMachineUserInteractive(admin, target.machineUserId ?? '', target.email);
+      const tokens = pageSection(admin, 'Tokens');
+      const token = await createTokenInConsole(admin.context(), (await tokens.getByRole('link', { name: 'Open the simulator’s Console as this machine user' }).getAttribute('href')) ?? '');
+      await tokens.getByLabel('API token', { exact: true }).fill(token);
+      await tokens.getByLabel('Deployment token').selectOption('mint');
+      // Variables another spec's machine user pushed there are not this one's (R8): replaced, with consent.
+      for (const replace of await tokens.getByRole('checkbox', { name: /^Replace the / }).all()) await replace.check();
+      await tokens.getByRole('button', { name: 'Verify and push' }).click();
+    },
+    expectUnchanged: async (admin, target) => {
+      await openMachineUser(admin, target.machineUserId ?? '', target.email);
+      await expect(pageSection(admin, 'Tokens')).toContainText('No API token is recorded for this machine user yet.');
+    },
+    expectChanged: async (admin, target) => {
+      await openMachineUser(admin, target.machineUserId ?? '', target.email);
+      await expect(pageSection(admin, 'Tokens').getByRole('region', { name: 'Tokens table' })).toContainText('minted');
+    },
+  },
   'onboarding.confirm_config': {
     // Checkout API: assigned to the onboarder, and no other spec confirms its configuration.
     assignedProject: checkout,

@@ -33,7 +33,8 @@ import { changeMachineUserRoles, removeMachineUser, type StepOutcome } from '@/l
 import { getMachineUser } from '@/lib/domain/machine-users/queries';
 import { acceptInvitationInSandbox, sandboxTokenConsoleUrl } from '@/lib/domain/machine-users/sandbox';
 import { getDashboardClient } from '@/lib/domain/platformsh-connection';
-import { recordAndPushToken, resumePush, type PushOutcome, type TokenDeps } from '@/lib/domain/tokens/push';
+import { recordAndPushToken, type PushOutcome, type TokenDeps } from '@/lib/domain/tokens/push';
+import { resumeAnyPush } from '@/lib/domain/tokens/resume-minted';
 import { getPushRun, getToken, lookupToken } from '@/lib/domain/tokens/queries';
 import { getRevocationPlan, markTokenCompromised, rotateToken, type RevocationOutcome, type RevocationPlan } from '@/lib/domain/tokens/rotate';
 import { fail, type ActionResult, type ErrorBody } from '@/lib/errors';
@@ -441,7 +442,7 @@ const resumePushEndpoint = defineEndpoint({
   body: z.strictObject({ token: tokenValue('The same token the push was started with.') }).meta({ id: 'ResumePush' }),
   response: { status: 202, schema: pushStartedSchema, description: 'The push runs again. Poll `Location`.' },
   errors: [400, 403, 404, 409, 413, 415, 422, 503],
-  handle: async ({ auth, params, body }) => startPush(auth, { pushRunId: params.id }, (context, deps) => resumePush(context, { runId: params.id, token: body.token }, deps), TOKEN_FIELDS),
+  handle: async ({ auth, params, body }) => startPush(auth, { pushRunId: params.id }, (context, deps) => resumeAnyPush(context, { runId: params.id, token: body.token }, deps), TOKEN_FIELDS),
 });
 
 const revocationPlanSchema = z

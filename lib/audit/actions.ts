@@ -29,6 +29,11 @@ export const AUDIT_ACTIONS = {
   'token.finish_revocation': { label: 'Revocation carried out', permission: 'token.record' },
   'token.move_variable': { label: 'Move a token’s variables to the vendor’s name (intent)', permission: 'token.record' },
   'token.push_interrupted': { label: 'Push interrupted (Keywarden stopped)' },
+  // Minted deployment tokens (issue 18.2).
+  'token.choose_minting': { label: 'Choose whether a push mints its token (admins)', permission: 'token.choose_minting' },
+  'token.mint': { label: 'Mint a deployment token from a pasted one', permission: 'token.record' },
+  'token.delete_bootstrap': { label: 'Delete the pasted bootstrap token after a minted push', permission: 'token.record' },
+  'token.discard_minted': { label: 'Delete a minted token whose push did not finish', permission: 'token.record' },
   'token.lookup': { label: 'Leaked-token lookup', permission: 'token.lookup' },
   // Machine users.
   'machine_user.invite': { label: 'Invite a machine user', permission: 'machine_user.invite' },

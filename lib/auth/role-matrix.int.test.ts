@@ -420,6 +420,31 @@ const SCENARIOS: Record<string, Scenario> = {
       };
     },
   },
+  'token.choose_minting': {
+    // An admin's choice against the policy (off here): record a token, minting the one pushed (issue 18.2).
+    run: (context, input) =>
+      recordAndPushToken(context, input, { dashboard: client, clientForToken: (apiToken) => simulatorClient(sim, { apiToken }), fingerprintKey: 'role-matrix-fingerprint-key-0123456789abcdef' }),
+    prepare: async (db) => {
+      const machineUser = await invitedMachineUser(db);
+      const accepted = await acceptInvitation(sim, machineUser.invitationId!);
+      await trackMachineUsers(db, client, machineUser.projectId);
+      const environmentId = `matrix-${randomBytes(4).toString('hex')}`;
+      sim.store.addEnvironment(machineUser.projectId, { id: environmentId, title: environmentId, type: 'development', createdAt: new Date().toISOString() });
+      await db.environment.create({ data: { projectId: machineUser.projectId, id: environmentId, name: environmentId, title: environmentId, type: 'development', status: 'active' } });
+      const token = sim.store.issueApiToken(accepted.user_id, 'matrix bootstrap').token;
+      return {
+        input: { machineUserId: machineUser.id, runId: randomUUID(), token, name: 'matrix', environmentIds: [environmentId], mint: 'mint' },
+        projectId: machineUser.projectId,
+        followUpAudit: ['token.mint', 'token.record', 'token.push', 'token.delete_bootstrap'],
+        verify: async (db) => {
+          expect(await db.apiToken.findFirstOrThrow({ where: { machineUserId: machineUser.id, status: 'active' } })).toMatchObject({ minted: true });
+          const pushed = sim.store.projects.get(machineUser.projectId)!.environments.get(environmentId)!.variables.get('env:PLATFORMSH_CLI_TOKEN')?.value;
+          expect(pushed).toBeDefined();
+          expect(pushed).not.toBe(token);
+        },
+      };
+    },
+  },
   'onboarding.confirm_config': {
     run: confirmOnboardingConfig,
     prepare: async () => {

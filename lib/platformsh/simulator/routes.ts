@@ -465,11 +465,13 @@ const tokenRoutes: Route[] = [
     path: '/users/{userId}/api-tokens',
     handle(context) {
       const userId = ownUserId(context);
+      // The switch a sandbox or a test turns to play a Platform.sh that keeps token creation to people.
+      if (context.store.tokenCreation === 'refused') throw new SimulatorHttpError(403, 'API tokens cannot be created with an API token session.');
       const name = requireObjectBody(context.body).name;
       if (typeof name !== 'string' || name.trim() === '') throw new SimulatorHttpError(400, 'name is required.');
       const isTaken = [...context.store.apiTokens.values()].some((record) => record.userId === userId && record.name === name);
       if (isTaken) throw new SimulatorHttpError(409, 'An API token with this name already exists.');
-      return ok(serializeApiToken(context.store.issueApiToken(userId, name), true), 201);
+      return ok(serializeApiToken(context.store.issueApiToken(userId, name, { value: context.store.nextCreatedTokenValues.shift() }), true), 201);
     },
   },
   {

@@ -172,6 +172,13 @@ export class SimulatorStore {
   readonly apiTokens = new Map<string, ApiTokenRecord>();
   readonly accessTokens = new Map<string, AccessTokenRecord>();
   readonly sshKeys = new Map<number, SshKeyRecord>();
+  /**
+   * Whether a session opened with an API token may create API tokens (`POST /users/{id}/api-tokens`):
+   * the API document does not say (issue 18.2), so Keywarden must cope with `refused` (403).
+   */
+  tokenCreation: 'allowed' | 'refused' = 'allowed';
+  /** Values the next created API tokens take, first in first out (tests: a canary minted "by Platform.sh"). */
+  readonly nextCreatedTokenValues: string[] = [];
   private nextSshKeyId = 1001;
   readonly clock: SimulatorClock;
   activityDurationMs: number;

@@ -193,6 +193,7 @@ export default async function MachineUserPage({ params }: { params: Promise<{ ma
               defaultRotateBy={tokens.data.defaultRotateBy}
               minRotateBy={tokens.data.minRotateBy}
               consoleUrl={sandbox ? sandboxTokenConsoleUrl(machineUser.platformshUserId) : undefined}
+              minting={{ policy: tokens.data.mintingPolicy, canChoose: authorize(context.actor, 'token.choose_minting').allowed }}
             />
           ) : (
             <Alert tone="error">{tokens.error.message}</Alert>
