@@ -605,18 +605,24 @@ const NOTIFICATION_SCENARIOS: Record<string, Scenario> = {
     run: (context, input) => sendDueNotificationsNow(context, input, { mailer: sandboxMailer(), publicUrl: BASE_URL }),
     prepare: async (db) => {
       // Whatever earlier scenarios made due is sent first (and no webhook endpoint of theirs hears of
-      // it); then one token of a fresh owner is due tomorrow.
+      // it); then one token of a fresh owner is due tomorrow. Only rotation reminders are on, at the
+      // default days (notification.manage_defaults replays other days): the replaying admin, new,
+      // would otherwise hear of every admin-wide event earlier scenarios left (a failed sync, …).
       await db.webhookEndpoint.deleteMany();
+      const values = { defaults: Object.fromEntries(NOTIFICATION_EVENTS.map((event) => [event, event === 'rotation_due_soon' ? 'email' : 'none'])) };
+      await db.notificationSettings.upsert({ where: { id: 1 }, create: { id: 1, values }, update: { values } });
       await runNotificationTick(db, { mailer: sandboxMailer(), publicUrl: BASE_URL });
-      const admin = await createUser(db, { role: 'admin' });
-      const { machineUser } = await createMachineUserRecord(db, { projectId: someProject(), ownerId: admin.id, withToken: true });
+      // An owner with no project and no admin role: the reminder is the one thing it is sent (an
+      // admin would also hear of every admin-wide event earlier scenarios left, new to it).
+      const owner = await createUser(db, { role: 'onboarder', projectIds: [] });
+      const { machineUser } = await createMachineUserRecord(db, { projectId: someProject(), ownerId: owner.id, withToken: true });
       await db.apiToken.updateMany({ where: { machineUserId: machineUser.id }, data: { rotateBy: new Date(Date.now() + 86_400_000) } });
       return {
         input: {},
         followUpAudit: ['notification.email_sent'],
         verify: async (db) => {
-          expect(await db.sandboxMail.count({ where: { to: admin.email } })).toBe(1);
-          expect(await db.notification.count({ where: { userId: admin.id, event: 'rotation_due_soon' } })).toBe(1);
+          expect(await db.sandboxMail.count({ where: { to: owner.email } })).toBe(1);
+          expect(await db.notification.count({ where: { userId: owner.id, event: 'rotation_due_soon' } })).toBe(1);
         },
       };
     },
