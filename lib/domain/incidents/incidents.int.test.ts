@@ -15,7 +15,7 @@ import { ensureProject, holdsVariable, seedPushedToken } from '@/lib/testing/inc
 import { auditEventsSince, lastAuditSeq } from '@/lib/testing/inspect';
 import { simulatorClient } from '@/lib/testing/inventory';
 import { createIncident, dryRunIncident, selectTokens } from './plan';
-import { getIncident, listIncidentOpenTasks } from './queries';
+import { getIncident, incidentsForEvidence, listIncidentOpenTasks } from './queries';
 import { executeIncident, resumeIncident, type IncidentDeps, type IncidentReport } from './run';
 
 const KEY = 'fingerprint-key-for-incident-tests-0123456789abcdef';
@@ -165,6 +165,7 @@ describe.each(TEST_DATABASE_KINDS)('incident response on %s', (kind) => {
     });
 
     const seq = await lastAuditSeq(db);
+    const runStart = new Date();
     expect(await executeIncident(admin, { incidentId, confirmName: 'CI provider breach' }, deps())).toEqual({ ok: true, data: { incidentId } });
     expect(await executeIncident(admin, { incidentId, confirmName: 'CI provider breach' }, deps())).toMatchObject({ ok: false, error: { code: 'conflict' } });
     await settle();
@@ -173,7 +174,15 @@ describe.each(TEST_DATABASE_KINDS)('incident response on %s', (kind) => {
 
     // Every variable is gone on Platform.sh (the simulator's own state, not Keywarden's word).
     for (const token of seeded) for (const environmentId of token.environments) expect(holdsVariable(sim, token.projectId, environmentId), `${token.projectId}/${environmentId}`).toBe(false);
-    // Never outran the rate limit: no 429 but the injected ones.
+    // Paced within the API's rate limit: never more requests in a second than the client's pace.
+    const times = sim.requestLog.entries.filter((entry) => entry.receivedAt >= runStart).map((entry) => entry.receivedAt.getTime());
+    let busiestSecond = 0;
+    for (let first = 0, last = 0; last < times.length; last++) {
+      while (times[last]! - times[first]! >= 1000) first++;
+      busiestSecond = Math.max(busiestSecond, last - first + 1);
+    }
+    expect(times.length).toBeGreaterThan(600);
+    expect(busiestSecond).toBeLessThanOrEqual(110);
     const incident = await db.incident.findUniqueOrThrow({ where: { id: incidentId } });
     expect(incident.status).toBe('finished');
     const report = incident.report as unknown as IncidentReport;
@@ -203,6 +212,10 @@ describe.each(TEST_DATABASE_KINDS)('incident response on %s', (kind) => {
     expect(open).toContainEqual({ incidentId, name: 'CI provider breach', tokensToDelete: 193, tokensWithVariablesLeft: 0 });
     await db.apiToken.updateMany({ where: { id: { in: seeded.map((token) => token.tokenId) } }, data: { deletedOnPlatformAt: new Date() } });
     expect((await listIncidentOpenTasks(admin)).find((row) => row.incidentId === incidentId)).toMatchObject({ tokensToDelete: 3 });
+
+    // The report is in evidence packs of the period.
+    const evidence = await incidentsForEvidence({ from: new Date(Date.now() - 3_600_000), to: new Date(Date.now() + 3_600_000) });
+    expect(evidence.find((row) => row.id === incidentId)).toMatchObject({ name: 'CI provider breach', state: 'finished', tokens: 203, report: { variablesRemaining: 0, tokensToDeleteOnPlatform: 193 } });
 
     const view = await getIncident(admin, incidentId);
     expect(view).toMatchObject({ state: 'finished', total: 203, variables: 303, projects: 52, progress: { done: 203 } });

@@ -2,7 +2,9 @@
 // the open tasks the Overview lists until they are done. Admins and reviewers (incident.read).
 import 'server-only';
 import { authorize } from '@/lib/auth/authorize';
+import { recordAudit } from '@/lib/audit/record';
 import { getDb } from '@/lib/db';
+import { PRESETS } from '@/lib/machine-users/roles';
 import type { RequestContext } from '../context';
 import { whatStops, type DryRunReading, type PlannedVariable } from './plan';
 import { isInterrupted, type IncidentReport } from './run';
@@ -155,4 +157,37 @@ export async function listIncidentOpenTasks(context: RequestContext): Promise<In
   return rows
     .map((row) => ({ incidentId: row.incident_id, name: row.name, tokensToDelete: row.tokens_to_delete, tokensWithVariablesLeft: row.variables_left }))
     .filter((row) => row.tokensToDelete > 0 || row.tokensWithVariablesLeft > 0);
+}
+
+/** The planning form's choices: projects that have machine users, and the purposes. */
+export async function incidentFormChoices(): Promise<{ projects: { id: string; title: string }[]; purposes: { value: string; label: string }[] }> {
+  const projects = await getDb().project.findMany({ where: { machineUsers: { some: {} } }, select: { id: true, title: true }, orderBy: { title: 'asc' } });
+  return { projects, purposes: Object.values(PRESETS).map((preset) => ({ value: preset.purpose, label: preset.label })) };
+}
+
+/** A page read refused: on the audit log like every refusal (L3). */
+export async function auditRefusedIncidentRead(context: RequestContext): Promise<void> {
+  await recordAudit(getDb(), { actor: context.actor, action: 'incident.read', outcome: 'refused', reason: `role ${context.actor.role} may not incident.read`, clientAddress: context.clientAddress });
+}
+
+/** Incidents alive during [from, to) with their reports, for evidence packs (metadata only, never a value). */
+export async function incidentsForEvidence(period: { from: Date; to: Date }) {
+  const incidents = await getDb().incident.findMany({
+    where: { createdAt: { lt: period.to }, OR: [{ finishedAt: null }, { finishedAt: { gte: period.from } }] },
+    orderBy: { createdAt: 'asc' },
+    include: { _count: { select: { items: true } } },
+  });
+  return incidents.map((incident) => ({
+    id: incident.id,
+    name: incident.name,
+    reason: incident.reason,
+    selection: incident.filter,
+    state: isInterrupted(incident) ? 'interrupted' : incident.status,
+    tokens: incident._count.items,
+    createdAt: incident.createdAt.toISOString(),
+    dryRunAt: incident.dryRunAt?.toISOString() ?? null,
+    startedAt: incident.startedAt?.toISOString() ?? null,
+    finishedAt: incident.finishedAt?.toISOString() ?? null,
+    report: incident.report,
+  }));
 }
