@@ -47,6 +47,7 @@ const DASHBOARD_PAGES: { path: string; heading: string }[] = [
   { path: '/api/docs', heading: 'API reference' },
   { path: '/audit', heading: 'Audit' },
   { path: '/users', heading: 'Users' },
+  { path: '/incidents', heading: 'Incident response' },
 ];
 
 async function checkPage(page: Page, path: string, heading: string, label: string): Promise<void> {
@@ -152,6 +153,8 @@ test.describe('pages as the other roles', () => {
     { role: 'reviewer', path: '/review/policy', heading: 'Policy' },
     { role: 'onboarder', path: '/settings/notifications', heading: 'Notification settings' },
     { role: 'reviewer', path: '/settings/mailbox', heading: 'Mailbox' },
+    { role: 'reviewer', path: '/incidents', heading: 'Incident response' },
+    { role: 'onboarder', path: '/incidents', heading: 'Incident response' },
   ];
   for (const { role, path, heading } of cases) {
     test(`${path} (${role})`, async ({ pageAs }) => {
