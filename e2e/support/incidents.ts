@@ -45,7 +45,9 @@ export async function tokenPushedByFreshOnboarder(options: {
   const token = await createTokenInConsole(context, (await tokens.getByRole('link', { name: 'Open the simulator’s Console as this machine user' }).getAttribute('href')) ?? '');
   await tokens.getByLabel('API token', { exact: true }).fill(token);
   const environments = tokens.getByRole('group', { name: /Push to these environments/ });
-  for (const box of await environments.getByRole('checkbox', { checked: true }).all()) await box.uncheck();
+  // The preset's environments come ticked: only this one is pushed to.
+  const ticked = environments.getByRole('checkbox', { checked: true });
+  while ((await ticked.count()) > 0) await ticked.first().uncheck();
   await environments.getByRole('checkbox', { name: options.environment }).check();
   await tokens.getByRole('button', { name: 'Verify and push' }).click();
   await expect(tokens.getByRole('status').filter({ hasText: 'The token is set on the environment' })).toBeVisible({ timeout: 30_000 });

@@ -104,7 +104,6 @@ export const AUDIT_ACTIONS = {
   'incident.execute': { label: 'Execute an incident (intent)', permission: 'incident.execute' },
   'incident.resume': { label: 'Resume an interrupted incident', permission: 'incident.execute' },
   'incident.report': { label: 'Incident verified and reported', permission: 'incident.execute' },
-  'incident.interrupted': { label: 'Incident interrupted (Keywarden stopped)' },
   // The audit log itself.
   'audit.read': { label: 'View the audit log', permission: 'audit.read' },
   'audit.export': { label: 'Export the audit log', permission: 'audit.export' },

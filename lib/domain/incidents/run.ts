@@ -146,7 +146,12 @@ export async function runIncident(context: RequestContext, incidentId: string, d
     await mapWithConcurrency([...byMachineUser.values()], deps.concurrency ?? INCIDENT_CONCURRENCY, async (group) => {
       for (const item of group) {
         if (deps.signal?.aborted) return;
-        await revokeItem(context, deps, incident, item.id);
+        // One token's unexpected failure (a database error) is its own: the others still run, and
+        // the report explains it.
+        await revokeItem(context, deps, incident, item.id).catch(async (error: unknown) => {
+          logger.error('incident item failed', { incidentId, itemId: item.id, error });
+          await db.incidentItem.update({ where: { id: item.id }, data: { status: 'failed', openTasks: ['Keywarden failed while revoking this token: mark it compromised from its machine user’s page.'] } });
+        });
       }
     });
     // A crash (or a test's abort) stops here: the heartbeat stops, the incident shows as interrupted.
