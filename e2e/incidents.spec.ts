@@ -3,6 +3,7 @@
 // dry run, is refused a wrong confirmation, executes with the incident's name, follows the run to
 // its verified report, and finds the open task on the Overview. A reviewer reads the report without
 // the controls; an onboarder is refused the area. Planning works with JavaScript off.
+import { expectNoSeriousA11yViolations } from './support/axe';
 import { demoProject } from './support/machine-users';
 import { INCIDENT_ENVIRONMENTS, dryRunInUi, openIncident, planIncidentInUi, tokenPushedByFreshOnboarder, uniqueIncidentName } from './support/incidents';
 import { paths } from './support/paths';
@@ -26,6 +27,7 @@ test('plan, dry run, confirm, execute, verify and report an incident', async ({ 
   await expect(table).toContainText('The source-operation cron on development (e.g. dependency updates) stops.');
   // No execution before the dry run.
   await expect(admin.getByRole('form', { name: 'Execute the incident' })).toHaveCount(0);
+  await expectNoSeriousA11yViolations(admin, 'an incident’s plan');
 
   await dryRunInUi(admin, incidentId, name);
   await expect(table).toContainText('dry run: present');
@@ -44,6 +46,7 @@ test('plan, dry run, confirm, execute, verify and report an incident', async ({ 
   await expect(report).toBeVisible({ timeout: 60_000 });
   await expect(report).toContainText('1 of 1 variables deleted, 0 remaining');
   await expect(report).toContainText('1 still to delete there');
+  await expectNoSeriousA11yViolations(admin, 'an incident’s report');
   await expect(table.getByRole('row').filter({ hasText: pushed.machineUserEmail })).toContainText(`Delete the token`);
   await expect(table.getByRole('row').filter({ hasText: pushed.machineUserEmail })).toContainText('only a live token of');
 
