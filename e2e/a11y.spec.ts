@@ -50,6 +50,7 @@ const DASHBOARD_PAGES: { path: string; heading: string }[] = [
   { path: '/account', heading: 'Account' },
   { path: '/users/sessions', heading: 'Sessions' },
   { path: '/account/security', heading: 'Account security' },
+  { path: '/incidents', heading: 'Incident response' },
 ];
 
 async function checkPage(page: Page, path: string, heading: string, label: string): Promise<void> {
@@ -159,6 +160,8 @@ test.describe('pages as the other roles', () => {
     { role: 'reviewer', path: '/review/policy', heading: 'Policy' },
     { role: 'onboarder', path: '/settings/notifications', heading: 'Notification settings' },
     { role: 'reviewer', path: '/settings/mailbox', heading: 'Mailbox' },
+    { role: 'reviewer', path: '/incidents', heading: 'Incident response' },
+    { role: 'onboarder', path: '/incidents', heading: 'Incident response' },
   ];
   for (const { role, path, heading } of cases) {
     test(`${path} (${role})`, async ({ pageAs }) => {

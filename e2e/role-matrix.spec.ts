@@ -36,6 +36,7 @@ import { inviteByAction, seedUser } from './support/seed';
 import { argumentsOf, captureAction, replayAction, type CapturedAction } from './support/server-actions';
 import { expect, readAccounts, syntheticAddress, test, uniqueEmail, waitForHydration } from './support/test';
 import { expectUserRow, findUserRow } from './support/users-page';
+import { dryRunInUi, INCIDENT_ENVIRONMENTS, tokenPushedByFreshOnboarder, openIncident, openIncidents, planIncidentInUi, submitIncidentPlan, uniqueIncidentName, type PushedToken } from './support/incidents';
 
 type Rule = 'allow' | 'deny' | 'assigned';
 type Row = Record<AccountRole, Rule> & { mutation: boolean };
@@ -73,6 +74,9 @@ interface Target {
   campaignName?: string;
   /** jobs.retry: the failed job retried (seeded by the global set-up). */
   jobId?: string;
+  /** Incidents: the incident (planned in the seed for incident.execute) and its unique name. */
+  incidentId?: string;
+  incidentName?: string;
 }
 
 async function latestSyncRun(admin: Page): Promise<{ id: string; status: string } | null> {
@@ -101,6 +105,8 @@ interface SeedTools {
   freshUserSession: (role: 'reviewer' | 'onboarder') => Promise<{ target: Target; client: APIRequestContext }>;
   /** A new session of a shared account, besides its saved one (signed in with its password). */
   sharedAccountSession: (role: AccountRole) => Promise<APIRequestContext>;
+  /** A token pushed by a fresh onboarder to one environment of `project` (incident drivers). */
+  pushedToken: (project: DemoProject, environment: string) => Promise<PushedToken>;
 }
 
 /**
@@ -372,9 +378,62 @@ const ACCOUNT_DRIVERS: Record<string, Driver> = {
   },
 };
 
+/** The incident's row on the Incidents list (0 or 1). */
+async function incidentRows(admin: Page, name: string) {
+  await openIncidents(admin);
+  return admin.getByRole('region', { name: 'Incidents table' }).getByRole('row').filter({ hasText: name }).count();
+}
+
+// Incident response (admins): the target is a token only one fresh onboarder pushed, to a Storefront
+// environment no other spec uses, so that the incident selects it alone.
+const INCIDENT_DRIVERS: Record<string, Driver> = {
+  'incident.plan': {
+    seed: async (tools, project) => {
+      const pushed = await tools.pushedToken(project, INCIDENT_ENVIRONMENTS.plan);
+      return { email: pushed.pusherEmail, incidentName: uniqueIncidentName('Matrix plan') };
+    },
+    send: async (admin, target) => {
+      await submitIncidentPlan(admin, target.incidentName ?? '', target.email);
+    },
+    expectUnchanged: async (admin, target) => {
+      expect(await incidentRows(admin, target.incidentName ?? '')).toBe(0);
+    },
+    expectChanged: async (admin, target) => {
+      expect(await incidentRows(admin, target.incidentName ?? '')).toBe(1);
+    },
+  },
+  'incident.execute': {
+    seed: async (tools, project) => {
+      const pushed = await tools.pushedToken(project, INCIDENT_ENVIRONMENTS.execute);
+      const incidentName = uniqueIncidentName('Matrix execute');
+      const incidentId = await planIncidentInUi(tools.admin, incidentName, pushed.pusherEmail);
+      await dryRunInUi(tools.admin, incidentId, incidentName);
+      return { email: pushed.pusherEmail, incidentName, incidentId };
+    },
+    send: async (admin, target) => {
+      await openIncident(admin, target.incidentId ?? '', target.incidentName ?? '');
+      await waitForHydration(admin, 'form[aria-label="Execute the incident"] button');
+      const form = admin.getByRole('form', { name: 'Execute the incident' });
+      await form.getByRole('textbox').fill(target.incidentName ?? '');
+      await form.getByRole('button', { name: 'Revoke every token of the plan' }).click();
+    },
+    expectUnchanged: async (admin, target) => {
+      await openIncident(admin, target.incidentId ?? '', target.incidentName ?? '');
+      await expect(admin.getByRole('form', { name: 'Execute the incident' })).toBeVisible();
+    },
+    expectChanged: async (admin, target) => {
+      await expect(async () => {
+        await openIncident(admin, target.incidentId ?? '', target.incidentName ?? '');
+        await expect(admin.getByRole('region', { name: 'Report' })).toBeVisible({ timeout: 1_000 });
+      }).toPass({ timeout: 30_000 });
+    },
+  },
+};
+
 const DRIVERS: Record<string, Driver> = {
   ...NOTIFICATION_DRIVERS,
   ...ACCOUNT_DRIVERS,
+  ...INCIDENT_DRIVERS,
   // Each role manages its own keys: the captured call creates a key (of the caller's own role) for
   // whoever replays it. `email` holds the key's name.
   'api_key.manage': {
@@ -896,6 +955,7 @@ test.describe('every mutation in the role matrix, replayed with each role’s se
           await signInOrThrow(context.request, baseURL ?? '', user);
           return context.newPage();
         },
+        pushedToken: (on, environment) => tokenPushedByFreshOnboarder({ admin, adminApi, newApiClient: () => newApiClient(), newClient: () => newClient(), baseURL: baseURL ?? '', project: on, environment }),
       };
       const target = await driver.seed(tools, project);
       // The same kind of record on a project that no scoped role has assigned.

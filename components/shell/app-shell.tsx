@@ -19,6 +19,7 @@ export function navigationFor(role: Actor['role']): NavItem[] {
     { href: '/tokens', label: 'Tokens' },
     { href: '/review', label: 'Review' },
     ...(role === 'onboarder' ? [] : [{ href: '/audit', label: 'Audit' }]),
+    ...(role === 'onboarder' ? [] : [{ href: '/incidents', label: 'Incidents' }]),
     ...(role === 'onboarder' ? [] : [{ href: '/users', label: 'Users' }]),
     { href: '/settings', label: 'Settings' },
   ];

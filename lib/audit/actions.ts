@@ -112,6 +112,14 @@ export const AUDIT_ACTIONS = {
   'user.end_sessions': { label: 'End a user’s sessions (refused or invalid)', permission: 'user.end_sessions' },
   'user.end_session': { label: 'End a session of a user', permission: 'user.end_sessions' },
   'user.end_all_sessions': { label: 'End all sessions of a user', permission: 'user.end_sessions' },
+  // Incident response across many tokens (issue 18.3; admins plan and execute, reviewers read).
+  'incident.read': { label: 'View incidents (refused)', permission: 'incident.read' },
+  'incident.plan': { label: 'Plan an incident (refused or invalid)', permission: 'incident.plan' },
+  'incident.create': { label: 'Plan an incident (bulk revocation)', permission: 'incident.plan' },
+  'incident.dry_run': { label: 'Dry run of an incident', permission: 'incident.plan' },
+  'incident.execute': { label: 'Execute an incident (intent)', permission: 'incident.execute' },
+  'incident.resume': { label: 'Resume an interrupted incident', permission: 'incident.execute' },
+  'incident.report': { label: 'Incident verified and reported', permission: 'incident.execute' },
   // The audit log itself.
   'audit.read': { label: 'View the audit log', permission: 'audit.read' },
   'audit.export': { label: 'Export the audit log', permission: 'audit.export' },

@@ -49,9 +49,12 @@ import { runNotificationTick } from '@/lib/domain/notifications/tick';
 import { createWebhookEndpoint } from '@/lib/domain/notifications/webhooks';
 import { NOTIFICATION_CHOICES, NOTIFICATION_EVENTS } from '@/lib/notifications/events';
 import { changeOwnPassword } from '@/lib/domain/account-password';
+import { createIncident, dryRunIncident } from '@/lib/domain/incidents/plan';
+import { executeIncident } from '@/lib/domain/incidents/run';
 import { startTotpEnrolment, updateSecondFactorPolicy } from '@/lib/domain/second-factor';
 import { endOwnSessions, endUserSessions, startSession } from '@/lib/domain/sessions';
 import { TEST_PASSWORD } from '@/lib/testing/fixtures';
+import { ensureProject, holdsVariable, seedPushedToken } from '@/lib/testing/incidents';
 import { SECOND_FACTOR_REQUIREMENTS } from '@/lib/validations/second-factor';
 import { verifyPassword } from './password';
 import { ROLES } from './authorize';
@@ -733,7 +736,67 @@ const SECOND_FACTOR_SCENARIOS: Record<string, Scenario> = {
   },
 };
 
-Object.assign(SCENARIOS, CAMPAIGN_SCENARIOS, NOTIFICATION_SCENARIOS, ACCOUNT_SCENARIOS, SECOND_FACTOR_SCENARIOS);
+/** Incident response (issue 18.3): the background runs a replayed execution starts, awaited by its verify. */
+const incidentRuns: Promise<void>[] = [];
+const INCIDENT_ENVIRONMENTS = [{ id: 'main', type: 'production' as const }];
+
+/** A fresh project of its own with one token on its production (so that a plan selects exactly it). */
+async function incidentTarget(db: Database, options: { deletedOnPlatform?: boolean } = {}) {
+  const projectId = `incident-${randomBytes(4).toString('hex')}`;
+  await ensureProject(db, sim, projectId, INCIDENT_ENVIRONMENTS);
+  const owner = await createUser(db, { role: 'admin' });
+  const { token } = await seedPushedToken(db, sim, { projectId, ownerId: owner.id, environments: INCIDENT_ENVIRONMENTS, deletedOnPlatform: options.deletedOnPlatform });
+  return { projectId, token, admin: contextFor(owner) };
+}
+
+const INCIDENT_SCENARIOS: Record<string, Scenario> = {
+  'incident.plan': {
+    run: createIncident,
+    prepare: async (db) => {
+      const { projectId, token } = await incidentTarget(db);
+      const name = `Matrix incident ${randomBytes(4).toString('hex')}`;
+      return {
+        input: { name, filter: { projectId } },
+        operation: 'incident.create',
+        verify: async (db, data) => {
+          const incident = await db.incident.findFirstOrThrow({ where: { name }, include: { items: true } });
+          expect(incident.id).toBe((data as { incidentId: string }).incidentId);
+          expect(incident.items.map((item) => item.tokenId)).toEqual([token.id]);
+        },
+      };
+    },
+  },
+  'incident.execute': {
+    // The replayed execution runs to its report (awaited in verify). The token was already deleted on
+    // Platform.sh, so that the run leaves no open task and every row it writes is a success.
+    run: (context, input) =>
+      executeIncident(context, input, {
+        dashboard: client,
+        clientForToken: (token) => simulatorClient(sim, { apiToken: token }),
+        fingerprintKey: 'role-matrix-fingerprint-key-0123456789abcdefghij',
+        schedule: (work) => incidentRuns.push(work()),
+      }),
+    prepare: async (db) => {
+      const { projectId, admin } = await incidentTarget(db, { deletedOnPlatform: true });
+      const name = `Matrix incident ${randomBytes(4).toString('hex')}`;
+      const planned = await createIncident(admin, { name, filter: { projectId } });
+      if (!planned.ok) throw new Error(`could not plan an incident: ${JSON.stringify(planned)}`);
+      const dry = await dryRunIncident(admin, { incidentId: planned.data.incidentId }, client);
+      if (!dry.ok) throw new Error(`could not dry-run an incident: ${JSON.stringify(dry)}`);
+      return {
+        input: { incidentId: planned.data.incidentId, confirmName: name },
+        followUpAudit: ['token.compromise', 'token.finish_revocation', 'incident.report'],
+        verify: async (db) => {
+          await Promise.all(incidentRuns.splice(0));
+          expect(await db.incident.findUniqueOrThrow({ where: { id: planned.data.incidentId } })).toMatchObject({ status: 'finished' });
+          expect(holdsVariable(sim, projectId, 'main')).toBe(false);
+        },
+      };
+    },
+  },
+};
+
+Object.assign(SCENARIOS, CAMPAIGN_SCENARIOS, NOTIFICATION_SCENARIOS, ACCOUNT_SCENARIOS, SECOND_FACTOR_SCENARIOS, INCIDENT_SCENARIOS);
 
 describe('the replay covers the matrix exactly', () => {
   it('has a scenario for every mutation of role-matrix.json and none for anything else', () => {
