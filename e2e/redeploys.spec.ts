@@ -1,16 +1,17 @@
 // Following the redeploy a push starts (issue 20 §2), in sandbox mode: with the simulator's "make
 // redeploys fail" switch on, a push succeeds, its environment's redeploy fails on the simulated
 // Platform.sh, and Keywarden's background job follows it until the step says so — with the Console's
-// activity log — on the machine user's page and as a high finding. The push goes to Storefront's
-// feature-pwa, which no other spec pushes to (freshness.spec uses its staging); the switch is turned
-// off again at the end, so that other specs' pushes to Storefront redeploy normally.
+// activity log — on the machine user's page and as a high finding. The push goes to Internal
+// tools' feature-pwa: no other spec pushes to that project (machine-users.spec only invites there;
+// the REST API scripts, after the others, pick environments still free); the switch is turned off
+// again at the end, so that later pushes there redeploy normally.
 import type { Page } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './support/axe';
 import { acceptInSandbox, demoProject, openMachineUserInteractive, pageSection, seedMachineUser } from './support/machine-users';
 import { tokenFromConsoleLink } from './support/sandbox';
 import { expect, test, uniqueEmail } from './support/test';
 
-const STOREFRONT = demoProject('Storefront');
+const INTERNAL_TOOLS = demoProject('Internal tools');
 const ENVIRONMENT = 'feature-pwa';
 
 const redeploySwitch = (page: Page) => pageSection(page, 'Tokens').locator('details').filter({ hasText: 'Sandbox: make the project’s redeploys fail' });
@@ -25,7 +26,7 @@ async function setRedeploysFail(page: Page, fail: boolean): Promise<void> {
 test('a push whose redeploy fails in the simulator shows the failure on its step, with the activity log', async ({ pageAs, newApiClient }) => {
   test.setTimeout(120_000);
   const admin = await pageAs('admin');
-  const machineUser = await seedMachineUser(admin, await newApiClient({ as: 'admin' }), { project: STOREFRONT, purpose: 'custom', email: uniqueEmail('redeploy') });
+  const machineUser = await seedMachineUser(admin, await newApiClient({ as: 'admin' }), { project: INTERNAL_TOOLS, purpose: 'custom', email: uniqueEmail('redeploy') });
   await acceptInSandbox(admin, machineUser.id, machineUser.email);
   await openMachineUserInteractive(admin, machineUser.id, machineUser.email);
   const tokens = pageSection(admin, 'Tokens');
@@ -45,7 +46,7 @@ test('a push whose redeploy fails in the simulator shows the failure on its step
     const step = tokens.getByRole('region', { name: 'Push steps table' }).first().getByRole('row').filter({ hasText: ENVIRONMENT });
     await expect(step).toContainText('redeploy failed', { timeout: 60_000 });
     const log = step.getByRole('link', { name: /open the activity log on (Platform\.sh|Upsun)/ });
-    await expect(log).toHaveAttribute('href', new RegExp(`^https://console\\.(platform\\.sh|upsun\\.com)/projects/${STOREFRONT.id}/${ENVIRONMENT}/log/[^/]+$`));
+    await expect(log).toHaveAttribute('href', new RegExp(`^https://console\\.(platform\\.sh|upsun\\.com)/projects/${INTERNAL_TOOLS.id}/${ENVIRONMENT}/log/[^/]+$`));
 
     // The machine user's page, rendered again, says so on its last push.
     await admin.reload();
@@ -61,7 +62,7 @@ test('a push whose redeploy fails in the simulator shows the failure on its step
 
     // A failed redeploy is a high finding.
     await admin.goto('/review?rule=redeploy.failed');
-    const finding = admin.getByRole('list', { name: 'Findings' }).getByRole('article').filter({ hasText: ENVIRONMENT }).filter({ hasText: STOREFRONT.title });
+    const finding = admin.getByRole('list', { name: 'Findings' }).getByRole('article').filter({ hasText: ENVIRONMENT }).filter({ hasText: INTERNAL_TOOLS.title });
     await expect(finding.first()).toContainText('Redeploy failed after a push');
     await expect(finding.first()).toContainText(/high/i);
   } finally {
