@@ -1,4 +1,4 @@
-// Second factors for local accounts (issue 20), as a person meets them: an admin sets up an
+// Second factors for local accounts (issue 20), as a person meets them: a user sets up an
 // authenticator app on the account security page (the code is computed here from the secret the
 // page shows, as the app would), signs out, signs in with a code, then with a recovery code. A
 // half-signed-in session reaches nothing but the second step. The TOTP secret and the recovery
@@ -38,12 +38,13 @@ async function signOut(page: Page) {
   await expect(page).toHaveURL(/\/sign-in$/);
 }
 
-test('an admin sets up an authenticator app, then signs in with a code from it and with a recovery code, each used once', async ({ newApiClient, newClient, baseURL }) => {
+test('a user sets up an authenticator app, then signs in with a code from it and with a recovery code, each used once', async ({ newApiClient, newClient, baseURL }) => {
   test.setTimeout(180_000);
-  const admin = await seedUser(await newApiClient({ as: 'admin' }), await newApiClient(), { role: 'admin', label: 'mfa-admin', baseUrl: baseURL ?? '' });
+  // A reviewer, not an admin: users.spec relies on the shared admin being the only active one.
+  const user = await seedUser(await newApiClient({ as: 'admin' }), await newApiClient(), { role: 'reviewer', label: 'mfa-user', baseUrl: baseURL ?? '' });
   const context = await newClient();
   const page = await context.newPage();
-  await signInWithPassword(page, admin, '/account/security');
+  await signInWithPassword(page, user, '/account/security');
   await expect(page.getByRole('heading', { name: 'Account security', level: 1 })).toBeVisible();
   await expect(page.getByText('Your organisation does not require a second factor.')).toBeVisible();
   await waitForHydration(page, 'main button');
@@ -75,7 +76,7 @@ test('an admin sets up an authenticator app, then signs in with a code from it a
   // Sign out; the password alone is no longer enough. The half-signed-in session reaches only the
   // second step, keeping the page asked for; the REST API does not know it.
   await signOut(page);
-  await signInWithPassword(page, admin, '/users');
+  await signInWithPassword(page, user, '/users');
   await expect(page).toHaveURL(`${baseURL}/sign-in/second-step?callbackUrl=%2Fusers`);
   await expect(page.getByRole('heading', { name: 'Second step' })).toBeVisible();
   await expectNoSeriousA11yViolations(page, 'the second sign-in step');
@@ -90,11 +91,11 @@ test('an admin sets up an authenticator app, then signs in with a code from it a
   await page.getByLabel('Code').fill(first.code);
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page).toHaveURL(`${baseURL}/settings`);
-  await expect(page.getByRole('banner')).toContainText(admin.email);
+  await expect(page.getByRole('banner')).toContainText(user.email);
 
   // A recovery code instead of the app: once.
   await signOut(page);
-  await signInWithPassword(page, admin);
+  await signInWithPassword(page, user);
   await expect(page).toHaveURL(`${baseURL}/sign-in/second-step`);
   await page.getByLabel('Code').fill(recoveryCodes[4]!.toUpperCase());
   await page.getByRole('button', { name: 'Continue' }).click();
@@ -102,7 +103,7 @@ test('an admin sets up an authenticator app, then signs in with a code from it a
   await page.goto('/account/security');
   await expect(page.getByText('9 of 10 unused.')).toBeVisible();
   await signOut(page);
-  await signInWithPassword(page, admin);
+  await signInWithPassword(page, user);
   await page.getByLabel('Code').fill(recoveryCodes[4]!);
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByText('That code did not work.')).toBeVisible();
