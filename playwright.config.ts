@@ -30,6 +30,8 @@ const baseURL = `http://localhost:${port}`;
 
 /** The specs that onboard through the REST API as a script would (see the project below). */
 const API_SCRIPTS = /api-(write|walkthrough)\.spec\.ts$/;
+/** Several instances behind HAProxy (issue 19.2): four servers of its own, so it runs last, alone. */
+const INSTANCES = /instances\.spec\.ts$/;
 
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 const launchOptions = fs.existsSync(DEBIAN_CHROMIUM)
@@ -74,7 +76,7 @@ export default defineConfig({
       name: 'chromium',
       testMatch: /\.spec\.ts$/,
       // The README's screenshots are taken on request only (KEYWARDEN_CAPTURE_README=1): they check nothing.
-      testIgnore: [...(process.env.KEYWARDEN_CAPTURE_README ? [] : [/readme-screenshots\.spec\.ts$/]), /first-run\.spec\.ts$/, API_SCRIPTS],
+      testIgnore: [...(process.env.KEYWARDEN_CAPTURE_README ? [] : [/readme-screenshots\.spec\.ts$/]), /first-run\.spec\.ts$/, API_SCRIPTS, INSTANCES],
       dependencies: ['accounts'],
       use: { ...devices['Desktop Chrome'] },
     },
@@ -85,6 +87,15 @@ export default defineConfig({
       testMatch: API_SCRIPTS,
       dependencies: ['chromium'],
       use: { ...devices['Desktop Chrome'] },
+    },
+    {
+      // Three servers on one PostgreSQL behind HAProxy (deploy/haproxy.cfg), with a simulator of its
+      // own: nothing of the shared server's. After everything else, so that it has the machine to
+      // itself. Alone: `npx playwright test --project=instances --no-deps`.
+      name: 'instances',
+      testMatch: INSTANCES,
+      dependencies: ['api-scripts'],
+      timeout: 120_000,
     },
   ],
 });

@@ -24,7 +24,10 @@ export function proxy(request: NextRequest): NextResponse {
   // never attaches one by itself, so no other site can ride it, and scripts send no Origin. The
   // API handler still applies this rule to a session (lib/api/authenticate.ts).
   const isKeyedApiCall = request.nextUrl.pathname.startsWith('/api/v1/') && request.headers.has('authorization');
-  if (!isKeyedApiCall && !isSameOriginRequest(request.method, request.headers, config.publicUrl.origin)) {
+  // RFC 8058's one-click unsubscribe is POSTed by the mail provider, with no Origin and no cookie:
+  // the signed link in its path is its only authority, and it can only turn one kind of e-mail off.
+  const isOneClickUnsubscribe = request.nextUrl.pathname.startsWith('/api/unsubscribe/');
+  if (!isKeyedApiCall && !isOneClickUnsubscribe && !isSameOriginRequest(request.method, request.headers, config.publicUrl.origin)) {
     if (request.nextUrl.pathname.startsWith('/api/v1/')) {
       return new NextResponse(
         JSON.stringify({ type: '/api/docs#errors', title: 'Forbidden', status: 403, code: 'forbidden', detail: 'Cross-origin or origin-less requests may not change anything with a session.' }),

@@ -47,6 +47,10 @@ const DASHBOARD_PAGES: { path: string; heading: string }[] = [
   { path: '/api/docs', heading: 'API reference' },
   { path: '/audit', heading: 'Audit' },
   { path: '/users', heading: 'Users' },
+  { path: '/account', heading: 'Account' },
+  { path: '/users/sessions', heading: 'Sessions' },
+  { path: '/account/security', heading: 'Account security' },
+  { path: '/incidents', heading: 'Incident response' },
 ];
 
 async function checkPage(page: Page, path: string, heading: string, label: string): Promise<void> {
@@ -64,6 +68,10 @@ test.describe('pages without a session', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page.getByRole('main').getByRole('alert')).toBeVisible();
     await expectNoSeriousA11yViolations(page, '/sign-in with an error');
+  });
+
+  test('unsubscribe page for a link that cannot be used', async ({ page }) => {
+    await checkPage(page, '/unsubscribe/not-a-signed-link', 'This link cannot be used', '/unsubscribe/<invalid>');
   });
 
   test('set-up link page for a spent or unknown link', async ({ page }) => {
@@ -152,6 +160,8 @@ test.describe('pages as the other roles', () => {
     { role: 'reviewer', path: '/review/policy', heading: 'Policy' },
     { role: 'onboarder', path: '/settings/notifications', heading: 'Notification settings' },
     { role: 'reviewer', path: '/settings/mailbox', heading: 'Mailbox' },
+    { role: 'reviewer', path: '/incidents', heading: 'Incident response' },
+    { role: 'onboarder', path: '/incidents', heading: 'Incident response' },
   ];
   for (const { role, path, heading } of cases) {
     test(`${path} (${role})`, async ({ pageAs }) => {

@@ -14,7 +14,6 @@
 // planted with the canary, so that a scan that finds nothing is known to be able to find something.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import type { BrowserContext } from '@playwright/test';
 import { openDatabase } from '@/lib/db/client';
@@ -26,7 +25,7 @@ import { acceptInvitation } from '@/lib/testing/machine-users';
 import { signInOrThrow } from './support/auth';
 import { demoProject, expectState, openMachineUserInteractive, openWizard, pageSection, sendInvitationButton, walkWizardToReview } from './support/machine-users';
 import { e2eDir } from './support/paths';
-import { inheritedEnvironment, logTail, spawnServer, stopServer, waitForHealth, type ServerProcess } from './support/server-process';
+import { freePort, inheritedEnvironment, logTail, spawnServer, stopServer, waitForHealth, type ServerProcess } from './support/server-process';
 import { expect, test, uniqueEmail, uniquePassword } from './support/test';
 
 const PROJECT = demoProject('Checkout API');
@@ -49,17 +48,6 @@ function scanTree(root: string, forms: string[]): string[] {
   };
   visit(root);
   return findings;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** What the browser saw: every URL it asked for and every response body it received. */
@@ -101,6 +89,8 @@ test('T1: the canary token is in no sink after success, a validation error, an e
     PLATFORMSH_API_TOKEN: sim.demo!.dashboardToken,
     KEYWARDEN_ADMIN_EMAIL: admin.email,
     KEYWARDEN_ADMIN_PASSWORD: admin.password,
+    // Second factors are mfa.spec's subject: this server's organisation does not require one.
+    KEYWARDEN_ADMIN_SECOND_FACTOR: 'nobody',
   };
   const start = async (): Promise<ServerProcess> => {
     const server = spawnServer(root, environment, logFile);

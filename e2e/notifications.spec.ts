@@ -92,3 +92,52 @@ test('an admin registers a webhook, copies the secret shown once, and a test eve
     await new Promise((resolve) => receiver.close(resolve));
   }
 });
+
+test('the signed unsubscribe link: a confirm page that works without JavaScript or a session, a one-click POST with no Origin, and a tampered link told so', async ({ pageAs, browser, baseURL, request }) => {
+  const admin = await pageAs('admin');
+  const email = readAccounts().admin.email;
+  await admin.goto('/settings/mailbox');
+  await waitForHydration(admin, 'main button');
+  await admin.getByRole('button', { name: 'Send due reminders now' }).click();
+  await expect(admin.getByRole('status').filter({ hasText: /notifications?; \d+ e-mails? sent/ })).toBeVisible();
+  await admin.reload();
+  const text = (await admin.getByRole('list', { name: 'Messages list' }).getByRole('article').filter({ hasText: `To ${email}` }).filter({ hasText: '/unsubscribe/' }).first().locator('pre').textContent()) ?? '';
+  const found = /Stop e-mails about “([^”]+)”: (https?:\/\/\S+\/unsubscribe\/([\w-]+\.[\w-]+))/.exec(text);
+  expect(found, text).not.toBeNull();
+  const kind = found![1]!;
+  const link = found![3]!;
+
+  // A stranger's browser with JavaScript off: the page asks, the form posts, the page confirms.
+  const context = await browser.newContext({ baseURL, javaScriptEnabled: false, extraHTTPHeaders: { 'X-Forwarded-For': syntheticAddress() } });
+  try {
+    const page = await context.newPage();
+    await page.goto(`/unsubscribe/${link}`);
+    await expect(page.getByRole('heading', { name: 'Stop these e-mails?', level: 1 })).toBeVisible();
+    await expect(page.getByRole('main')).toContainText(`${email} receives e-mails about “${kind}”`);
+    await page.getByRole('button', { name: 'Unsubscribe from these e-mails' }).click();
+    await expect(page.getByRole('heading', { name: 'Unsubscribed', level: 1 })).toBeVisible();
+    await expect(page.getByRole('status')).toContainText(`${email} no longer receives e-mails about “${kind}”`);
+
+    // RFC 8058: the mail provider POSTs List-Unsubscribe=One-Click with no cookie and no Origin.
+    const oneClick = await request.post(`/api/unsubscribe/${link}`, { form: { 'List-Unsubscribe': 'One-Click' }, headers: { 'X-Forwarded-For': syntheticAddress() } });
+    expect(oneClick.status()).toBe(200);
+    expect(await oneClick.text()).toContain(`no longer receives e-mails about “${kind}”`);
+
+    // Tampered: a clear answer, never a 500.
+    const tampered = `${link.slice(0, -2)}${link.endsWith('AA') ? 'BB' : 'AA'}`;
+    const response = await page.goto(`/unsubscribe/${tampered}`);
+    expect(response?.status()).toBe(200);
+    await expect(page.getByRole('heading', { name: 'This link cannot be used', level: 1 })).toBeVisible();
+    await expect(page.getByRole('alert')).toContainText('altered');
+    const refused = await request.post(`/api/unsubscribe/${tampered}`, { form: { 'List-Unsubscribe': 'One-Click' }, headers: { 'X-Forwarded-For': syntheticAddress() } });
+    expect(refused.status()).toBe(400);
+  } finally {
+    await context.close();
+    // The admin's choice back as it was (the other notification tests read the admin's e-mails).
+    await admin.goto('/settings/notifications');
+    await waitForHydration(admin, 'main button');
+    await admin.getByLabel(kind, { exact: true }).selectOption('email');
+    await admin.getByRole('button', { name: 'Save my preferences' }).click();
+    await expect(admin.getByText('Your preferences are saved.')).toBeVisible();
+  }
+});

@@ -56,6 +56,8 @@ test('no dashboard page scrolls sideways at 390 px, even with long values', asyn
     '/settings/webhooks',
     '/notifications',
     '/api/docs',
+    '/account',
+    '/users/sessions',
   ];
   for (const path of paths) await expectNoSidewaysScroll(admin, path);
 });

@@ -8,7 +8,8 @@
 // role's shared account (the onboarder has Storefront and Checkout API), and that role is then
 // allowed. The same call aimed at a record on an unassigned project (Legacy CMS) is refused for it,
 // with nothing changed and the refusal audited.
-import type { Page } from '@playwright/test';
+import { randomUUID } from 'node:crypto';
+import type { APIRequestContext, Page } from '@playwright/test';
 import matrix from '@/lib/auth/role-matrix.json' with { type: 'json' };
 import { DEMO_PROJECTS, type DemoProject } from '@/lib/demo/organisation';
 import type { MachineRoles, Purpose } from '@/lib/machine-users/roles';
@@ -35,6 +36,7 @@ import { inviteByAction, seedUser } from './support/seed';
 import { argumentsOf, captureAction, replayAction, type CapturedAction } from './support/server-actions';
 import { expect, readAccounts, syntheticAddress, test, uniqueEmail, waitForHydration } from './support/test';
 import { expectUserRow, findUserRow } from './support/users-page';
+import { dryRunInUi, INCIDENT_ENVIRONMENTS, tokenPushedByFreshOnboarder, openIncident, openIncidents, planIncidentInUi, submitIncidentPlan, uniqueIncidentName, type PushedToken } from './support/incidents';
 
 type Rule = 'allow' | 'deny' | 'assigned';
 type Row = Record<AccountRole, Rule> & { mutation: boolean };
@@ -72,6 +74,9 @@ interface Target {
   campaignName?: string;
   /** jobs.retry: the failed job retried (seeded by the global set-up). */
   jobId?: string;
+  /** Incidents: the incident (planned in the seed for incident.execute) and its unique name. */
+  incidentId?: string;
+  incidentName?: string;
 }
 
 async function latestSyncRun(admin: Page): Promise<{ id: string; status: string } | null> {
@@ -96,6 +101,12 @@ interface SeedTools {
   pageAs: (role: AccountRole) => Promise<Page>;
   /** A signed-in page of a fresh user of the role (not a shared account). */
   freshUserPage: (role: 'reviewer' | 'onboarder') => Promise<Page>;
+  /** A new session of a fresh user of the role (`email` and `userId` name the user), signed in through the API. */
+  freshUserSession: (role: 'reviewer' | 'onboarder') => Promise<{ target: Target; client: APIRequestContext }>;
+  /** A new session of a shared account, besides its saved one (signed in with its password). */
+  sharedAccountSession: (role: AccountRole) => Promise<APIRequestContext>;
+  /** A token pushed by a fresh onboarder to one environment of `project` (incident drivers). */
+  pushedToken: (project: DemoProject, environment: string) => Promise<PushedToken>;
 }
 
 /**
@@ -125,6 +136,11 @@ interface Driver {
   send: (admin: Page, target: Target) => Promise<void>;
   expectUnchanged: (admin: Page, target: Target) => Promise<void>;
   expectChanged: (admin: Page, target: Target) => Promise<void>;
+  /**
+   * Actions on the caller's own account: the arguments of an allowed role's replay (the admin's
+   * captured call names the admin's own current password; another role needs its own).
+   */
+  argsFor?: (args: unknown[], role: AccountRole) => unknown[];
 }
 
 async function openRowAction(admin: Page, email: string, button: string): Promise<void> {
@@ -221,6 +237,46 @@ const NOTIFICATION_DRIVERS: Record<string, Driver> = {
       expect(await succeededAuditRows(admin, 'notification.send_due')).toBe(Number(target.policyValue) + 1);
     },
   },
+  // Each user's own second factor: the captured call starts setting up an authenticator app for
+  // whoever replays it. The replaying onboarder's security page then shows the QR code to scan.
+  'second_factor.manage': {
+    seed: async ({ pageAs }) => {
+      onboarderPage = await pageAs('onboarder');
+      return { email: '' };
+    },
+    send: async (admin) => {
+      await admin.goto('/account/security');
+      await waitForHydration(admin, 'main button');
+      await admin.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    },
+    expectUnchanged: async () => {
+      await onboarderPage!.goto('/account/security');
+      await expect(onboarderPage!.getByRole('heading', { name: 'Account security', level: 1 })).toBeVisible();
+      await expect(onboarderPage!.getByRole('img', { name: 'QR code to add Keywarden to an authenticator app' })).toHaveCount(0);
+    },
+    expectChanged: async () => {
+      await onboarderPage!.goto('/account/security');
+      await expect(onboarderPage!.getByRole('img', { name: 'QR code to add Keywarden to an authenticator app' })).toHaveCount(1);
+    },
+  },
+  // Who must use a second factor (admins). The captured call saves the value in force ("No one",
+  // which the e2e organisation keeps: first-run.spec.ts), so the other specs are never affected;
+  // each save that is let through is on the audit log.
+  'second_factor.set_policy': {
+    seed: async ({ admin }) => ({ email: '', policyValue: String(await succeededAuditRows(admin, 'second_factor.set_policy')) }),
+    send: async (admin) => {
+      await admin.goto('/account/security');
+      await waitForHydration(admin, 'main button');
+      await expect(admin.getByRole('radio', { name: 'No one' })).toBeChecked();
+      await admin.getByRole('button', { name: 'Save policy' }).click();
+    },
+    expectUnchanged: async (admin, target) => {
+      expect(await succeededAuditRows(admin, 'second_factor.set_policy')).toBe(Number(target.policyValue));
+    },
+    expectChanged: async (admin, target) => {
+      expect(await succeededAuditRows(admin, 'second_factor.set_policy')).toBe(Number(target.policyValue) + 1);
+    },
+  },
   // Registering an endpoint (admins): a loopback target, allowed; nothing is sent on registration.
   'webhook.manage': {
     seed: async () => ({ email: '', policyValue: `http://127.0.0.1:9/matrix-${Math.random().toString(36).slice(2, 10)}` }),
@@ -243,8 +299,141 @@ const NOTIFICATION_DRIVERS: Record<string, Driver> = {
   },
 };
 
+/** Whether an API session is still signed in (a signed-out one is sent to the sign-in page). */
+async function isSignedIn(client: APIRequestContext): Promise<boolean> {
+  const response = await client.get('/account', { maxRedirects: 0 });
+  return response.status() === 200;
+}
+
+/** A second session of the shared onboarder, made by the account drivers' seeds: the replay must end it. */
+let onboarderSecondSession: APIRequestContext | undefined;
+/** A fresh user's session, for user.end_sessions. */
+let memberSession: APIRequestContext | undefined;
+
+/**
+ * The Account page's actions act on the caller's own account, so each allowed role's replay gets
+ * arguments of its own (argsFor). Only the onboarder's (the first replay) must take effect: it ends
+ * the onboarder's second session, which the seed signed in. The reviewer's and the admin's replays
+ * only have to get past the role check; they are sent arguments that change nothing (other specs
+ * may be using those accounts' sessions at the same time).
+ */
+const ACCOUNT_DRIVERS: Record<string, Driver> = {
+  'account.change_password': {
+    seed: async ({ sharedAccountSession }) => {
+      onboarderSecondSession = await sharedAccountSession('onboarder');
+      return { email: '' };
+    },
+    send: async (admin) => {
+      await admin.goto('/account');
+      await waitForHydration(admin, 'form[aria-label="Change your password"]');
+      const form = admin.getByRole('form', { name: 'Change your password' });
+      const { password } = readAccounts().admin;
+      await form.getByLabel('Current password').fill(password);
+      await form.getByLabel('New password', { exact: true }).fill(password);
+      await form.getByLabel('Repeat the new password').fill(password);
+      await form.getByRole('button', { name: 'Change password' }).click();
+    },
+    // The onboarder "changes" its password to the same one: the shared account keeps working.
+    argsFor: (args, role) => {
+      const { password } = readAccounts().onboarder;
+      const fields = role === 'onboarder' ? { currentPassword: password, password, confirmPassword: password } : { currentPassword: '', password: '', confirmPassword: 'mismatch' };
+      return [args[0] ?? null, fields];
+    },
+    expectUnchanged: async () => expect(await isSignedIn(onboarderSecondSession!)).toBe(true),
+    expectChanged: async () => expect(await isSignedIn(onboarderSecondSession!)).toBe(false),
+  },
+  'account.end_sessions': {
+    seed: async ({ sharedAccountSession }) => {
+      // The admin needs another session for the page to offer "End all other sessions"; the
+      // admin's call is held back, so it is never ended.
+      await sharedAccountSession('admin');
+      onboarderSecondSession = await sharedAccountSession('onboarder');
+      return { email: '' };
+    },
+    send: async (admin) => {
+      await admin.goto('/account');
+      await admin.getByRole('link', { name: 'End all other sessions' }).click();
+      await waitForHydration(admin, 'form[aria-label="End all your other sessions?"]');
+      await admin.getByRole('button', { name: 'End other sessions' }).click();
+    },
+    argsFor: (args, role) => (role === 'onboarder' ? args : [args[0] ?? null, { sessionId: randomUUID() }]),
+    expectUnchanged: async () => expect(await isSignedIn(onboarderSecondSession!)).toBe(true),
+    expectChanged: async () => expect(await isSignedIn(onboarderSecondSession!)).toBe(false),
+  },
+  // Another user's sessions (a fresh onboarder's): admins only, on Users → Sessions.
+  'user.end_sessions': {
+    seed: async ({ freshUserSession }) => {
+      const { target, client } = await freshUserSession('onboarder');
+      memberSession = client;
+      return target;
+    },
+    send: async (admin, target) => {
+      await admin.goto(`/users/sessions?q=${encodeURIComponent(target.email)}`);
+      await admin.getByRole('link', { name: `End every session of ${target.email}` }).click();
+      await waitForHydration(admin, `form[aria-label="End every session of ${target.email}?"]`);
+      await admin.getByRole('button', { name: 'End all their sessions' }).click();
+    },
+    expectUnchanged: async () => expect(await isSignedIn(memberSession!)).toBe(true),
+    expectChanged: async () => expect(await isSignedIn(memberSession!)).toBe(false),
+  },
+};
+
+/** The incident's row on the Incidents list (0 or 1). */
+async function incidentRows(admin: Page, name: string) {
+  await openIncidents(admin);
+  return admin.getByRole('region', { name: 'Incidents table' }).getByRole('row').filter({ hasText: name }).count();
+}
+
+// Incident response (admins): the target is a token only one fresh onboarder pushed, to a Storefront
+// environment no other spec uses, so that the incident selects it alone.
+const INCIDENT_DRIVERS: Record<string, Driver> = {
+  'incident.plan': {
+    seed: async (tools, project) => {
+      const pushed = await tools.pushedToken(project, INCIDENT_ENVIRONMENTS.plan);
+      return { email: pushed.pusherEmail, incidentName: uniqueIncidentName('Matrix plan') };
+    },
+    send: async (admin, target) => {
+      await submitIncidentPlan(admin, target.incidentName ?? '', target.email);
+    },
+    expectUnchanged: async (admin, target) => {
+      expect(await incidentRows(admin, target.incidentName ?? '')).toBe(0);
+    },
+    expectChanged: async (admin, target) => {
+      expect(await incidentRows(admin, target.incidentName ?? '')).toBe(1);
+    },
+  },
+  'incident.execute': {
+    seed: async (tools, project) => {
+      const pushed = await tools.pushedToken(project, INCIDENT_ENVIRONMENTS.execute);
+      const incidentName = uniqueIncidentName('Matrix execute');
+      const incidentId = await planIncidentInUi(tools.admin, incidentName, pushed.pusherEmail);
+      await dryRunInUi(tools.admin, incidentId, incidentName);
+      return { email: pushed.pusherEmail, incidentName, incidentId };
+    },
+    send: async (admin, target) => {
+      await openIncident(admin, target.incidentId ?? '', target.incidentName ?? '');
+      await waitForHydration(admin, 'form[aria-label="Execute the incident"] button');
+      const form = admin.getByRole('form', { name: 'Execute the incident' });
+      await form.getByRole('textbox').fill(target.incidentName ?? '');
+      await form.getByRole('button', { name: 'Revoke every token of the plan' }).click();
+    },
+    expectUnchanged: async (admin, target) => {
+      await openIncident(admin, target.incidentId ?? '', target.incidentName ?? '');
+      await expect(admin.getByRole('form', { name: 'Execute the incident' })).toBeVisible();
+    },
+    expectChanged: async (admin, target) => {
+      await expect(async () => {
+        await openIncident(admin, target.incidentId ?? '', target.incidentName ?? '');
+        await expect(admin.getByRole('region', { name: 'Report' })).toBeVisible({ timeout: 1_000 });
+      }).toPass({ timeout: 30_000 });
+    },
+  },
+};
+
 const DRIVERS: Record<string, Driver> = {
   ...NOTIFICATION_DRIVERS,
+  ...ACCOUNT_DRIVERS,
+  ...INCIDENT_DRIVERS,
   // Each role manages its own keys: the captured call creates a key (of the caller's own role) for
   // whoever replays it. `email` holds the key's name.
   'api_key.manage': {
@@ -496,6 +685,34 @@ const DRIVERS: Record<string, Driver> = {
       await expect(pageSection(admin, 'Tokens').getByRole('region', { name: 'Tokens table' })).toContainText(`…${target.tokenLastFour ?? '????'}`);
     },
   },
+  'token.choose_minting': {
+    // An admin's choice against the sandbox policy (not minting): this push mints its token (issue 18.2).
+    // Checkout API, whose environments token.record's driver leaves alone.
+    assignedProject: checkout,
+    seed: async (tools, project) => {
+      const target = await tools.machineUser(project, 'source_operations');
+      await acceptInSandbox(tools.admin, target.machineUserId ?? '', target.email);
+      return target;
+    },
+    send: async (admin, target) => {
+      await openMachineUserInteractive(admin, target.machineUserId ?? '', target.email);
+      const tokens = pageSection(admin, 'Tokens');
+      const token = await createTokenInConsole(admin.context(), (await tokens.getByRole('link', { name: 'Open the simulator’s Console as this machine user' }).getAttribute('href')) ?? '');
+      await tokens.getByLabel('API token', { exact: true }).fill(token);
+      await tokens.getByLabel('Deployment token').selectOption('mint');
+      // Variables another spec's machine user pushed there are not this one's (R8): replaced, with consent.
+      for (const replace of await tokens.getByRole('checkbox', { name: /^Replace the / }).all()) await replace.check();
+      await tokens.getByRole('button', { name: 'Verify and push' }).click();
+    },
+    expectUnchanged: async (admin, target) => {
+      await openMachineUser(admin, target.machineUserId ?? '', target.email);
+      await expect(pageSection(admin, 'Tokens')).toContainText('No API token is recorded for this machine user yet.');
+    },
+    expectChanged: async (admin, target) => {
+      await openMachineUser(admin, target.machineUserId ?? '', target.email);
+      await expect(pageSection(admin, 'Tokens').getByRole('region', { name: 'Tokens table' })).toContainText('minted');
+    },
+  },
   'onboarding.confirm_config': {
     // Checkout API: assigned to the onboarder, and no other spec confirms its configuration.
     assignedProject: checkout,
@@ -722,12 +939,23 @@ test.describe('every mutation in the role matrix, replayed with each role’s se
           return { email: seeded.email, machineUserId: seeded.id, projectId: seeded.projectId };
         },
         pageAs,
+        freshUserSession: async (role) => {
+          const client = await newApiClient();
+          const user = await seedUser(adminApi, client, { role, baseUrl: baseURL ?? '', label: `matrix-${role}`, signIn: true });
+          return { target: { email: user.email, userId: user.userId }, client };
+        },
+        sharedAccountSession: async (role) => {
+          const client = await newApiClient();
+          await signInOrThrow(client, baseURL ?? '', readAccounts()[role]);
+          return client;
+        },
         freshUserPage: async (role) => {
           const user = await seedUser(adminApi, await newApiClient(), { role, baseUrl: baseURL ?? '', label: `matrix-${role}` });
           const context = await newClient();
           await signInOrThrow(context.request, baseURL ?? '', user);
           return context.newPage();
         },
+        pushedToken: (on, environment) => tokenPushedByFreshOnboarder({ admin, adminApi, newApiClient: () => newApiClient(), newClient: () => newClient(), baseURL: baseURL ?? '', project: on, environment }),
       };
       const target = await driver.seed(tools, project);
       // The same kind of record on a project that no scoped role has assigned.
@@ -774,11 +1002,12 @@ test.describe('every mutation in the role matrix, replayed with each role’s se
       // assigned project), takes effect.
       const [first, ...others] = [...allowed.filter((role) => role !== 'admin'), ...scoped, 'admin' as const];
       const firstClient = first === 'admin' ? adminApi : await newApiClient({ as: first });
-      const { result } = await replayAction(firstClient, call);
+      const argsOf = (role: AccountRole) => (driver.argsFor ? { args: driver.argsFor(argumentsOf(call), role) } : {});
+      const { result } = await replayAction(firstClient, call, argsOf(first));
       expect(result, `${action} replayed as ${first}`).toMatchObject({ ok: true });
       await driver.expectChanged(admin, target);
       for (const role of others) {
-        const { result: again } = await replayAction(await newApiClient({ as: role }), call);
+        const { result: again } = await replayAction(await newApiClient({ as: role }), call, argsOf(role));
         expect(again, `${action} replayed as ${role}`).not.toMatchObject({ ok: false, error: { code: 'forbidden' } });
       }
       // The record on the unassigned project was never touched.
@@ -817,6 +1046,10 @@ const READ_PAGES: Record<string, { path: string; heading: string; denied?: strin
   'jobs.read': { path: '/settings/jobs', heading: 'Jobs', inMenu: false, denied: 'The background jobs are visible to admins and reviewers.' },
   // Admins only (Settings → Mailbox, not in the menu).
   'mailbox.read': { path: '/settings/mailbox', heading: 'Mailbox', denied: 'The sandbox mailbox is visible to admins.', inMenu: false },
+  // Each user's own Account page (the name in the header leads there).
+  'account.read': { path: '/account', heading: 'Account', inMenu: false },
+  // Users → Sessions: admins only.
+  'user.read_sessions': { path: '/users/sessions', heading: 'Sessions', denied: 'Other users’ sessions are visible to admins.', inMenu: false },
 };
 
 test.describe('read access follows the role matrix', () => {

@@ -48,6 +48,11 @@ export function vendorProfile(vendor: Vendor): VendorProfile {
   return VENDOR_PROFILES[vendor];
 }
 
+/** The Console's page of an activity's log (a redeploy that failed says why there). */
+export function activityLogUrl(profile: VendorProfile, projectId: string, environmentId: string, activityId: string): string {
+  return `${profile.consoleOrigin}/projects/${encodeURIComponent(projectId)}/${encodeURIComponent(environmentId)}/log/${encodeURIComponent(activityId)}`;
+}
+
 /**
  * Every name a CLI token variable may have. An organisation that moved from Platform.sh to Upsun
  * (or whose projects predate the move) keeps variables under the old name: the sync tracks both, and

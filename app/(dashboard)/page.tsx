@@ -7,6 +7,8 @@ import { PageHeader } from '@/components/ui/page-header';
 import { PagedList } from '@/components/ui/pagination';
 import { requirePageContext } from '@/lib/auth/session';
 import { listOnboardingBacklog } from '@/lib/domain/onboarding/checklist';
+import { listIncidentOpenTasks } from '@/lib/domain/incidents/queries';
+import { IncidentOpenTasks } from '@/components/incidents/incident-open-tasks';
 import { getAttention, isAllClear, type Attention } from '@/lib/domain/overview';
 import { CHECKLIST_STEPS, NEXT_ACTIONS } from '@/lib/onboarding';
 import { overviewQuerySchema } from '@/lib/validations/onboarding';
@@ -66,7 +68,7 @@ function AttentionSection({ attention }: { attention: Attention }) {
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const context = await requirePageContext();
   const { page } = overviewQuerySchema.parse(firstValues(await searchParams));
-  const [backlog, attention] = await Promise.all([listOnboardingBacklog(context, page), getAttention(context)]);
+  const [backlog, attention, incidentTasks] = await Promise.all([listOnboardingBacklog(context, page), getAttention(context), listIncidentOpenTasks(context)]);
   const isOnboarder = context.actor.role === 'onboarder';
 
   return (
@@ -76,6 +78,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         description={isOnboarder ? 'What needs attention on the projects assigned to you, then those not fully onboarded and the next step for each.' : 'What needs attention first, then the projects that are not fully onboarded and the next step for each.'}
       />
       {attention ? <AttentionSection attention={attention} /> : null}
+      <IncidentOpenTasks rows={incidentTasks} />
       {!backlog || backlog.projectCount === 0 ? (
         <EmptyState title="Nothing to report yet">
           {isOnboarder ? 'No project is assigned to you yet: an admin can assign projects on the Users page.' : 'Keywarden has not synced any projects yet. Once the inventory is synced, each project’s onboarding progress shows here.'}

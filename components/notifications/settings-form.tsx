@@ -7,9 +7,29 @@ import { Button } from '@/components/ui/button';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
 import { SelectField, TextField } from '@/components/ui/field';
 import { updateNotificationSettingsAction } from '@/lib/actions/notifications';
-import { CHOICE_LABELS, EVENT_LABELS, NOTIFICATION_CHOICES, NOTIFICATION_EVENTS, REMINDER_DAYS_BOUNDS, type NotificationChoice, type NotificationEvent } from '@/lib/notifications/events';
+import {
+  CAMPAIGN_DUE_DAYS_BOUNDS,
+  CHOICE_LABELS,
+  EVENT_LABELS,
+  NOTIFICATION_CHOICES,
+  NOTIFICATION_EVENTS,
+  REMINDER_DAYS_BOUNDS,
+  REVOCATION_OPEN_HOURS_BOUNDS,
+  type NotificationChoice,
+  type NotificationEvent,
+} from '@/lib/notifications/events';
 
-export function NotificationSettingsForm({ defaults, reminderDays }: { defaults: Record<NotificationEvent, NotificationChoice>; reminderDays: number[] }) {
+export function NotificationSettingsForm({
+  defaults,
+  reminderDays,
+  revocationOpenHours,
+  campaignDueDays,
+}: {
+  defaults: Record<NotificationEvent, NotificationChoice>;
+  reminderDays: number[];
+  revocationOpenHours: number;
+  campaignDueDays: number;
+}) {
   const [state, formAction, isPending] = useActionState(updateNotificationSettingsAction, null);
   const error = state && !state.ok ? state.error : undefined;
   return (
@@ -24,6 +44,30 @@ export function NotificationSettingsForm({ defaults, reminderDays }: { defaults:
         hint={`Whole days, separated by commas (at most ${REMINDER_DAYS_BOUNDS.count}), e.g. 14, 3. The owners also hear on the day and when it is past (then weekly).`}
         errors={fieldErrorsFor(error, 'reminderDays')}
       />
+      <div className="grid gap-4 sm:grid-cols-2">
+        <TextField
+          label="Hours before an open revocation is announced"
+          name="revocationOpenHours"
+          type="number"
+          min={REVOCATION_OPEN_HOURS_BOUNDS.min}
+          max={REVOCATION_OPEN_HOURS_BOUNDS.max}
+          defaultValue={String(revocationOpenHours)}
+          required
+          hint="A revoked or compromised token whose variables or Platform.sh token are still not deleted after this long."
+          errors={fieldErrorsFor(error, 'revocationOpenHours')}
+        />
+        <TextField
+          label="Days before a review campaign’s due date"
+          name="campaignDueDays"
+          type="number"
+          min={CAMPAIGN_DUE_DAYS_BOUNDS.min}
+          max={CAMPAIGN_DUE_DAYS_BOUNDS.max}
+          defaultValue={String(campaignDueDays)}
+          required
+          hint="Reviewers are reminded once this many days before an open campaign is due."
+          errors={fieldErrorsFor(error, 'campaignDueDays')}
+        />
+      </div>
       <div className="grid gap-4 sm:grid-cols-2">
         {NOTIFICATION_EVENTS.map((event) => (
           <SelectField key={event} label={`Default: ${EVENT_LABELS[event].label}`} name={`default.${event}`} defaultValue={defaults[event]} errors={fieldErrorsFor(error, `defaults.${event}`)}>

@@ -30,6 +30,17 @@ export function CreateWebhookForm() {
           </p>
         ) : null}
       </fieldset>
+      <fieldset className="space-y-2">
+        <legend className="text-sm font-medium text-slate-900">Body format (signed either way)</legend>
+        <label className="flex items-center gap-2 text-sm text-slate-800">
+          <input type="radio" name="format" value="json" defaultChecked className="size-4" />
+          Keywarden JSON (id, event, title, body, link)
+        </label>
+        <label className="flex items-center gap-2 text-sm text-slate-800">
+          <input type="radio" name="format" value="slack" className="size-4" />
+          Slack-compatible (text and blocks, for an incoming-webhook URL)
+        </label>
+      </fieldset>
       <label className="flex items-start gap-2 text-sm text-slate-800">
         <input type="checkbox" name="allowPrivate" className="mt-0.5 size-4" />
         <span>Allow a private or loopback target (an internal receiver). Leave it off for anything on the internet.</span>

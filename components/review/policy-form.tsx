@@ -15,6 +15,7 @@ const HINTS: Record<keyof Policy, string> = {
   pendingInvitationDays: 'A machine user’s invitation pending longer is reported.',
   acceptRiskMaxDays: 'The longest an admin may accept a finding as a risk for.',
   allowHumanAdminOnProduction: 'When no, every account other than Keywarden’s machine users with admin on production is reported.',
+  mintDeploymentTokens: 'When yes, a pasted token is used only to mint a fresh one for the environments, then deleted. Admins may choose otherwise per push.',
 };
 
 export interface PolicyFieldSpec {
@@ -44,6 +45,10 @@ export function PolicyForm({ values, errors, spec }: { values: Policy; errors: R
           />
         ))}
         <SelectField label={POLICY_LABELS.allowHumanAdminOnProduction} name="allowHumanAdminOnProduction" defaultValue={String(values.allowHumanAdminOnProduction)} hint={HINTS.allowHumanAdminOnProduction} errors={errors.allowHumanAdminOnProduction}>
+          <option value="true">Yes</option>
+          <option value="false">No</option>
+        </SelectField>
+        <SelectField label={POLICY_LABELS.mintDeploymentTokens} name="mintDeploymentTokens" defaultValue={String(values.mintDeploymentTokens)} hint={HINTS.mintDeploymentTokens} errors={errors.mintDeploymentTokens}>
           <option value="true">Yes</option>
           <option value="false">No</option>
         </SelectField>

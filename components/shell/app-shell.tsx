@@ -19,6 +19,7 @@ export function navigationFor(role: Actor['role']): NavItem[] {
     { href: '/tokens', label: 'Tokens' },
     { href: '/review', label: 'Review' },
     ...(role === 'onboarder' ? [] : [{ href: '/audit', label: 'Audit' }]),
+    ...(role === 'onboarder' ? [] : [{ href: '/incidents', label: 'Incidents' }]),
     ...(role === 'onboarder' ? [] : [{ href: '/users', label: 'Users' }]),
     { href: '/settings', label: 'Settings' },
   ];
@@ -83,7 +84,10 @@ export function AppShell({ actor, theme, unreadCount = 0, children }: { actor: A
           <MobileNav className="md:hidden">
             <div className="space-y-3 rounded-md bg-shell p-3">
               <p className="px-3 text-sm text-shell-text sm:hidden">
-                Signed in as <Truncated value={actor.email} /> ({actor.role})
+                Signed in as <Truncated value={actor.email} /> ({actor.role}) ·{' '}
+                <Link href="/account" className="rounded-sm underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-300">
+                  Account
+                </Link>
               </p>
               <nav aria-label="Main">
                 <NavLinks items={items} />
@@ -94,9 +98,13 @@ export function AppShell({ actor, theme, unreadCount = 0, children }: { actor: A
           <Brand className="text-base text-slate-900 focus-visible:outline-indigo-700 md:hidden" />
           <div className="ml-auto flex min-w-0 items-center gap-2 sm:gap-3 md:ml-0">
             {/* On a phone the address and the role are in the menu: the header keeps the name, the bell and Sign out. */}
-            <span className="hidden min-w-0 sm:inline">
+            <Link
+              href="/account"
+              title="Your account: password and sessions"
+              className="hidden min-w-0 rounded-sm hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-700 sm:inline"
+            >
               <Truncated value={actor.email} maxWidth="max-w-xs" className="text-sm text-slate-800" />
-            </span>
+            </Link>
             <NotificationBell unreadCount={unreadCount} />
             <span className="hidden sm:inline-flex">
               <Badge tone="indigo">{actor.role}</Badge>

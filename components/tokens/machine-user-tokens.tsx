@@ -1,7 +1,8 @@
 import { Alert } from '@/components/ui/alert';
 import type { PushRunView, TokenRecordView } from '@/lib/domain/tokens/queries';
 import { formatDateTime } from '@/lib/utils';
-import { PushSteps, RunningPush } from './push-progress';
+import { LastPush, PushSteps, RunningPush } from './push-progress';
+import type { MintingSetting } from './minting-choice';
 import { RecordTokenPanel, ResumePushForm, type PushTarget } from './record-token-panel';
 import { TokenControls } from './token-actions';
 import { TokensTable } from './tokens-table';
@@ -18,8 +19,11 @@ export function MachineUserTokens({
   consoleUrl,
   defaultRotateBy,
   minRotateBy,
+  minting,
 }: {
   machineUserId: string;
+  /** Whether pushed tokens are minted from the pasted one (issue 18.2). */
+  minting: MintingSetting;
   defaultRotateBy: string;
   minRotateBy: string;
   tokens: TokenRecordView[];
@@ -31,7 +35,8 @@ export function MachineUserTokens({
   defaultTypes: readonly string[];
   consoleUrl?: string;
 }) {
-  const unfinished = runs.find((run) => run.status === 'partial' || run.status === 'failed');
+  // A minted push finished by a later one (its token superseded) has nothing left to resume.
+  const unfinished = runs.find((run) => (run.status === 'partial' || run.status === 'failed') && !(run.minted && run.tokenStatus !== 'active'));
   const running = runs.find((run) => run.status === 'running');
   const last = runs[0];
   return (
@@ -39,20 +44,18 @@ export function MachineUserTokens({
       {tokens.length === 0 ? <p>No API token is recorded for this machine user yet.</p> : <TokensTable tokens={tokens} showMachineUser={false} caption="Token records of this machine user" />}
       {running ? <RunningPush run={running} /> : null}
       {last && last !== running ? (
-        // Stays after the page refreshes, when a finished resume form has gone with its message.
-        <p role="status" className="text-sm text-slate-700">
-          Last push: …{last.tokenLastFour} to {last.steps.length === 1 ? '1 environment' : `${last.steps.length} environments`}, {last.status}
-          {last.finishedAt ? `, finished ${formatDateTime(last.finishedAt)}` : ''}.
-        </p>
+        // Stays after the page refreshes, when a finished resume form has gone with its message; its
+        // redeploys are followed here (the unfinished push below shows its own steps).
+        <LastPush run={last} showSteps={last !== unfinished} />
       ) : null}
-      {canRecord ? <TokenControls tokens={tokens} consoleUrl={consoleUrl} productionEnvironments={environments.filter((environment) => environment.type === 'production').map((environment) => environment.id)} /> : null}
+      {canRecord ? <TokenControls tokens={tokens} consoleUrl={consoleUrl} productionEnvironments={environments.filter((environment) => environment.type === 'production').map((environment) => environment.id)} minting={minting} /> : null}
       {unfinished ? (
         <div className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-3">
           <p className="text-sm font-semibold text-amber-950">
             The push of …{unfinished.tokenLastFour} started {formatDateTime(unfinished.startedAt)} is {unfinished.status}: some environments do not have the token.
           </p>
           <PushSteps run={unfinished} caption="Environments of the unfinished push" />
-          {canRecord ? <ResumePushForm runId={unfinished.id} lastFour={unfinished.tokenLastFour} /> : null}
+          {canRecord ? <ResumePushForm runId={unfinished.id} lastFour={unfinished.tokenLastFour} minted={unfinished.minted} /> : null}
         </div>
       ) : null}
       {canRecord ? (
@@ -62,7 +65,7 @@ export function MachineUserTokens({
               {tokens.length === 0 ? 'Record its token and push it' : 'Record another token and push it'}
             </h3>
             <div className="mt-3">
-              <RecordTokenPanel machineUserId={machineUserId} environments={environments} defaultTypes={defaultTypes} defaultRotateBy={defaultRotateBy} minRotateBy={minRotateBy} consoleUrl={consoleUrl} />
+              <RecordTokenPanel machineUserId={machineUserId} environments={environments} defaultTypes={defaultTypes} defaultRotateBy={defaultRotateBy} minRotateBy={minRotateBy} consoleUrl={consoleUrl} minting={minting} />
             </div>
           </section>
         ) : (

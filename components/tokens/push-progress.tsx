@@ -5,7 +5,9 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useRef } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { DataTable } from '@/components/ui/data-table';
-import type { PushRunView, PushStepStatus } from '@/lib/domain/tokens/queries';
+import { formatDateTime } from '@/lib/utils';
+import { useVendor } from '@/components/vendor-context';
+import type { PushRunView, PushStepStatus, PushStepView } from '@/lib/domain/tokens/queries';
 
 const STEP_TONES: Record<PushStepStatus, 'neutral' | 'indigo' | 'green' | 'red' | 'amber'> = {
   pending: 'neutral',
@@ -17,6 +19,13 @@ const STEP_TONES: Record<PushStepStatus, 'neutral' | 'indigo' | 'green' | 'red' 
 const STEP_LABELS: Record<PushStepStatus, string> = { pending: 'Pending', in_progress: 'In progress', succeeded: 'Set', failed: 'Failed', unknown: 'Unknown (checking)' };
 
 const POLL_MS = 700;
+/** While a finished push's redeploys are followed in the background, the page reads them this often. */
+const REDEPLOY_POLL_MS = 3000;
+
+/** Some redeploy of the push is not known to have ended yet (the background job is still following it). */
+export function redeploysGoingOn(run: PushRunView | null | undefined): boolean {
+  return Boolean(run?.steps.some((step) => step.redeploy.status === 'waiting' || step.redeploy.status === 'running'));
+}
 
 async function fetchPushRun(runId: string | undefined): Promise<PushRunView | null> {
   const response = await fetch(`/api/pushes/${runId}`, { cache: 'no-store' });
@@ -31,7 +40,7 @@ export function usePushRun(runId: string | undefined, live: boolean) {
     queryKey: ['push-run', runId],
     enabled: Boolean(runId),
     queryFn: () => fetchPushRun(runId),
-    refetchInterval: live ? POLL_MS : false,
+    refetchInterval: (query) => (live ? POLL_MS : redeploysGoingOn(query.state.data) ? REDEPLOY_POLL_MS : false),
   });
 }
 
@@ -69,6 +78,47 @@ export function RunningPush({ run: initialRun }: { run: PushRunView }) {
   );
 }
 
+const REDEPLOY_WORDS: Record<PushStepView['redeploy']['status'], string> = {
+  none: 'none started',
+  waiting: 'started',
+  running: 'redeploying',
+  succeeded: 'redeployed',
+  failed: 'failed',
+  unconfirmed: 'not confirmed',
+};
+
+/** "2 redeployed, 1 failed": the push's redeploys in a line. */
+export function redeploySummary(run: PushRunView): string | null {
+  const counts = new Map<string, number>();
+  for (const step of run.steps) if (step.status === 'succeeded') counts.set(REDEPLOY_WORDS[step.redeploy.status], (counts.get(REDEPLOY_WORDS[step.redeploy.status]) ?? 0) + 1);
+  if (counts.size === 0) return null;
+  return [...counts].map(([words, count]) => `${count} ${words}`).join(', ');
+}
+
+/**
+ * The machine user's last push once it has ended, with its environments' redeploys, read again every
+ * few seconds while the background job is still following one of them.
+ */
+export function LastPush({ run: initialRun, showSteps }: { run: PushRunView; showSteps: boolean }) {
+  const { data } = useQuery({
+    queryKey: ['push-run', initialRun.id],
+    queryFn: () => fetchPushRun(initialRun.id),
+    initialData: initialRun,
+    refetchInterval: (query) => (redeploysGoingOn(query.state.data) ? REDEPLOY_POLL_MS : false),
+  });
+  const run = data ?? initialRun;
+  const summary = redeploySummary(run);
+  return (
+    <div className="space-y-2">
+      <p role="status" className="text-sm text-slate-700">
+        Last push: …{run.tokenLastFour} to {run.steps.length === 1 ? '1 environment' : `${run.steps.length} environments`}, {run.status}
+        {run.finishedAt ? `, finished ${formatDateTime(run.finishedAt)}` : ''}.{summary ? ` Redeploys: ${summary}.` : ''}
+      </p>
+      {showSteps ? <PushSteps run={run} caption="Environments of the last push" /> : null}
+    </div>
+  );
+}
+
 export function PushSteps({ run, caption }: { run: PushRunView; caption: string }) {
   const done = run.steps.filter((step) => step.status === 'succeeded').length;
   return (
@@ -93,7 +143,9 @@ export function PushSteps({ run, caption }: { run: PushRunView; caption: string 
               <Badge tone={STEP_TONES[step.status]}>{STEP_LABELS[step.status]}</Badge>
               {step.operation ? <span className="ml-2 text-xs text-slate-600">{step.operation === 'create' ? 'created' : 'updated'}</span> : null}
             </td>
-            <td className="px-3 py-2 text-sm text-slate-800">{step.activityIds.length ? `started (${step.activityIds.length} activit${step.activityIds.length === 1 ? 'y' : 'ies'}, not awaited)` : '—'}</td>
+            <td className="px-3 py-2 text-sm text-slate-800">
+              <RedeployCell step={step} />
+            </td>
             <td className="px-3 py-2 text-sm text-slate-700">
               {step.replacedForeign ? <div>Replaced a variable Keywarden had not pushed (confirmed).</div> : null}
               {step.error ?? null}
@@ -103,4 +155,40 @@ export function PushSteps({ run, caption }: { run: PushRunView; caption: string 
       </DataTable>
     </div>
   );
+}
+
+/**
+ * The redeploy a step started, as the background job last read it (issue 20 §2): "redeploying 40 %",
+ * "redeployed", or a failure with the Console's activity log, where Platform.sh says why.
+ */
+export function RedeployCell({ step }: { step: Pick<PushStepView, 'status' | 'redeploy'> }) {
+  const vendor = useVendor();
+  const { redeploy } = step;
+  const log = redeploy.logUrl ? (
+    <a href={redeploy.logUrl} target="_blank" rel="noreferrer" className="text-indigo-700 underline underline-offset-2 hover:text-indigo-900">
+      open the activity log on {vendor.productName}
+    </a>
+  ) : null;
+  switch (redeploy.status) {
+    case 'none':
+      return <span className="text-slate-600">{step.status === 'succeeded' ? 'none started' : '—'}</span>;
+    case 'waiting':
+      return <span>redeploy started</span>;
+    case 'running':
+      return <span>redeploying {redeploy.percent ?? 0} %</span>;
+    case 'succeeded':
+      return <Badge tone="green">redeployed</Badge>;
+    case 'failed':
+      return (
+        <span>
+          <Badge tone="red">redeploy failed</Badge> {log ? <>— {log}</> : null}
+        </span>
+      );
+    case 'unconfirmed':
+      return (
+        <span>
+          <Badge tone="amber">redeploy not confirmed</Badge> {log ? <>— {log}</> : null}
+        </span>
+      );
+  }
 }

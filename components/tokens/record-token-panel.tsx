@@ -13,6 +13,7 @@ import type { ForeignVariable } from '@/lib/domain/tokens/foreign-variables';
 import type { PushOutcome } from '@/lib/domain/tokens/push';
 import { PASTED_TOKEN_MAX_LENGTH, TOKEN_NAME_MAX_LENGTH } from '@/lib/validations/limits';
 import { useVendor } from '@/components/vendor-context';
+import { MintingChoice, mintChoiceOf, type MintingSetting } from './minting-choice';
 import { PushSteps, usePushRun } from './push-progress';
 
 export interface PushTarget {
@@ -59,8 +60,11 @@ export function RecordTokenPanel({
   defaultRotateBy,
   minRotateBy,
   consoleUrl,
+  minting,
 }: {
   machineUserId: string;
+  /** Whether the pushed token is minted from the pasted one (issue 18.2). */
+  minting: MintingSetting;
   environments: PushTarget[];
   defaultTypes: readonly string[];
   defaultRotateBy: string;
@@ -106,6 +110,7 @@ export function RecordTokenPanel({
       environmentIds: chosen,
       visibleBuild: form.get('visibleBuild') === 'on',
       confirmReplace: confirmReplace.filter((id) => chosen.includes(id)),
+      mint: mintChoiceOf(form, minting),
     });
     // The value leaves the page with the answer — unless the only question is a replacement the
     // person has to answer (a variable the last sync did not see): then they tick it and push again.
@@ -134,6 +139,7 @@ export function RecordTokenPanel({
       ) : null}
       <SecretForm ref={formRef} onSubmit={(event) => void submit(event)} className="space-y-4">
         <TokenField label="API token" errors={fieldErrorsFor(error, 'token')} />
+        <MintingChoice minting={minting} productName={vendor.productName} />
         <div className="grid gap-4 sm:grid-cols-2">
           <TextField label="Name" name="name" defaultValue="Cron" maxLength={TOKEN_NAME_MAX_LENGTH} required hint="Where it is used, e.g. “backups cron”." errors={fieldErrorsFor(error, 'name')} />
           <TextField label="Rotate by" name="rotateBy" type="date" defaultValue={defaultRotateBy} min={minRotateBy} hint="Organisation policy: 90 days. A date after today." errors={fieldErrorsFor(error, 'rotateBy')} />
@@ -225,8 +231,12 @@ export function RecordTokenPanel({
   );
 }
 
-/** A partial push resumes only with the same token pasted again (SECURITY.md R5). */
-export function ResumePushForm({ runId, lastFour }: { runId: string; lastFour: string }) {
+/**
+ * A partial push resumes only with the same token pasted again (SECURITY.md R5) — except a minted
+ * token's, whose value no one has: it resumes with a live token of the machine user, which mints a
+ * fresh token for every environment of the push and deletes the unfinished one (issue 18.2).
+ */
+export function ResumePushForm({ runId, lastFour, minted = false }: { runId: string; lastFour: string; minted?: boolean }) {
   const router = useRouter();
   const [outcome, setOutcome] = useState<PushOutcome>();
   const { run, isPending, error } = useServerAction(resumePushAction);
@@ -247,7 +257,8 @@ export function ResumePushForm({ runId, lastFour }: { runId: string; lastFour: s
 
   return (
     <SecretForm onSubmit={(event) => void submit(event)} className="space-y-3" aria-label={`Resume the push of …${lastFour}`}>
-      <TokenField label={`The same token (…${lastFour})`} errors={fieldErrorsFor(error, 'token')} />
+      {minted ? <p className="text-sm text-slate-700">…{lastFour} was minted by Keywarden and no one has its value: paste a live token of the machine user (the one pasted for that push still works). A fresh token is minted for every environment of the push, and …{lastFour} is deleted.</p> : null}
+      <TokenField label={minted ? 'A live token of the machine user' : `The same token (…${lastFour})`} errors={fieldErrorsFor(error, 'token')} />
       <div aria-live="polite" className="space-y-2">
         <ErrorSummary error={error} />
         <Outcome outcome={outcome} />

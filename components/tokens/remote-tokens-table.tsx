@@ -33,8 +33,10 @@ export function RemoteTokensTable({ remote }: { remote: RemoteTokenListView }) {
               <td className="px-3 py-2 text-sm text-slate-800">
                 {token.record ? (
                   <>
-                    {token.record.name} <span className="font-mono text-slate-600">…{token.record.lastFour}</span> ({token.record.status})
+                    {token.record.name} <span className="font-mono text-slate-600">…{token.record.lastFour}</span> ({token.record.status}){token.record.minted ? ' — minted by Keywarden' : ''}
                   </>
+                ) : token.unrecordedMint ? (
+                  <Badge tone="amber">minted, never recorded: deleted with the next live token</Badge>
                 ) : (
                   <Badge tone="amber">made outside Keywarden</Badge>
                 )}

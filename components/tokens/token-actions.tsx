@@ -15,6 +15,7 @@ import type { TokenRecordView } from '@/lib/domain/tokens/queries';
 import type { RevocationOutcome } from '@/lib/domain/tokens/rotate';
 import { COMPROMISE_REASON_MAX_LENGTH, PASTED_TOKEN_MAX_LENGTH, TOKEN_NAME_MAX_LENGTH } from '@/lib/validations/limits';
 import { useVendor } from '@/components/vendor-context';
+import { MintingChoice, mintChoiceOf, type MintingSetting } from './minting-choice';
 import { PushSteps, usePushRun } from './push-progress';
 
 type Token = Pick<TokenRecordView, 'id' | 'name' | 'lastFour' | 'environments' | 'variables' | 'platformshTokenId' | 'deletedOnPlatformAt' | 'status'>;
@@ -78,7 +79,7 @@ export function MoveVariablesForm({ token, onDone }: { token: Token; onDone: (me
 }
 
 /** Rotate: paste the new token; it replaces the old one everywhere, then the old one is deleted. */
-export function RotateTokenForm({ token, consoleUrl, onDone }: { token: Token; consoleUrl?: string; onDone: (message: string, tone: 'success' | 'warning') => void }) {
+export function RotateTokenForm({ token, consoleUrl, minting, onDone }: { token: Token; consoleUrl?: string; minting: MintingSetting; onDone: (message: string, tone: 'success' | 'warning') => void }) {
   const router = useRouter();
   const vendor = useVendor();
   const [runId, setRunId] = useState<string>();
@@ -89,11 +90,11 @@ export function RotateTokenForm({ token, consoleUrl, onDone }: { token: Token; c
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const secret = secretValue(event.currentTarget, 'token');
-    const name = new FormData(event.currentTarget).get('name');
+    const form = new FormData(event.currentTarget);
     const id = crypto.randomUUID();
     setRunId(id);
     setOutcome(undefined);
-    const result = await run({ oldTokenId: token.id, runId: id, token: secret.value, name: String(name ?? '') });
+    const result = await run({ oldTokenId: token.id, runId: id, token: secret.value, name: String(form.get('name') ?? ''), mint: mintChoiceOf(form, minting) });
     secret.clear();
     if (result.ok) {
       setOutcome(result.data);
@@ -119,6 +120,7 @@ export function RotateTokenForm({ token, consoleUrl, onDone }: { token: Token; c
       </p>
       <TextField label="New API token" name="token" type="password" autoComplete="off" spellCheck={false} required maxLength={PASTED_TOKEN_MAX_LENGTH} errors={fieldErrorsFor(error, 'token')} />
       <TextField label="Name of the new token" name="name" defaultValue={token.name} maxLength={TOKEN_NAME_MAX_LENGTH} required errors={fieldErrorsFor(error, 'name')} />
+      <MintingChoice minting={minting} productName={vendor.productName} />
       <div aria-live="polite" className="space-y-2">
         <ErrorSummary error={error} />
         {outcome ? <Alert tone={outcome.status === 'succeeded' ? 'success' : 'warning'}>{outcome.message}</Alert> : null}
@@ -255,7 +257,7 @@ export function CompromiseControl({ token, productionEnvironments = [], onDone }
  * The active tokens' controls. Client-side, so that an outcome stays on screen after the page
  * refreshes and its token is no longer active (a rotation supersedes it).
  */
-export function TokenControls({ tokens, consoleUrl, productionEnvironments }: { tokens: Token[]; consoleUrl?: string; productionEnvironments?: readonly string[] }) {
+export function TokenControls({ tokens, consoleUrl, productionEnvironments, minting }: { tokens: Token[]; consoleUrl?: string; productionEnvironments?: readonly string[]; minting: MintingSetting }) {
   const vendor = useVendor();
   const [outcomes, setOutcomes] = useState<Record<string, { message: string; tone: 'success' | 'warning' }>>({});
   const shown = tokens.filter((token) => token.status === 'active' || (token.status === 'compromised' && !token.deletedOnPlatformAt) || outcomes[token.id]);
@@ -295,7 +297,7 @@ export function TokenControls({ tokens, consoleUrl, productionEnvironments }: { 
             <details>
               <summary className="cursor-pointer text-sm font-medium text-indigo-800">Rotate this token</summary>
               <div className="mt-3">
-                <RotateTokenForm token={token} consoleUrl={consoleUrl} onDone={(message, tone) => setOutcomes((previous) => ({ ...previous, [token.id]: { message, tone } }))} />
+                <RotateTokenForm token={token} consoleUrl={consoleUrl} minting={minting} onDone={(message, tone) => setOutcomes((previous) => ({ ...previous, [token.id]: { message, tone } }))} />
               </div>
             </details>
           ) : token.status === 'compromised' && !token.deletedOnPlatformAt ? (

@@ -59,6 +59,13 @@ export function TokensTable({ tokens, caption, showMachineUser = true, query }: 
         <tr key={token.id}>
           <td className="px-3 py-2 text-sm text-slate-800">
             <Truncated value={token.name} maxWidth="max-w-48" className="font-medium" /> <span className="font-mono text-slate-600">…{token.lastFour}</span>
+            {token.minted ? (
+              <>
+                {' '}
+                <Badge tone="green">minted</Badge>
+              </>
+            ) : null}
+            {token.mintPolicyUnmet ? <p className="mt-1 text-xs text-amber-900">Not minted, against the policy: {token.mintPolicyUnmet}</p> : null}
           </td>
           {showMachineUser ? (
             <td className="px-3 py-2 text-sm text-slate-800">

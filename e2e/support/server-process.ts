@@ -4,6 +4,7 @@
 // mode against a simulator it controls, and crashes it on purpose).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 
 const POLL_MS = 100;
@@ -82,4 +83,16 @@ export async function waitForHealth(baseUrl: string, server: ServerProcess, logF
     await new Promise((resolve) => setTimeout(resolve, POLL_MS * 5));
   }
   throw new Error(`/api/health did not report ok within ${timeoutMs / 1000}s (last: ${last}):\n${logTail(logFile)}`);
+}
+
+/** A loopback port free right now, for a server of a spec's own. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -31,7 +31,12 @@ export async function updateNotificationSettingsAction(
   _previous: ActionResult<{ reminderDays: number[] }> | null,
   formData: FormData,
 ): Promise<ActionResult<{ reminderDays: number[] }>> {
-  const input = { defaults: choicesFrom(formData, 'default.'), reminderDays: formData.get('reminderDays') ?? '' };
+  const input = {
+    defaults: choicesFrom(formData, 'default.'),
+    reminderDays: formData.get('reminderDays') ?? '',
+    revocationOpenHours: formData.get('revocationOpenHours') ?? undefined,
+    campaignDueDays: formData.get('campaignDueDays') ?? undefined,
+  };
   return asSignedInUser('notification.manage_defaults', async (context) => {
     const result = await updateNotificationSettings(context, input);
     if (result.ok) revalidatePath('/settings/notifications');
@@ -60,7 +65,7 @@ export async function sendDueNotificationsAction(_previous: ActionResult<Notific
 
 /** Registers a webhook endpoint (admins); the secret is in the answer, once. */
 export async function createWebhookAction(_previous: ActionResult<{ endpointId: string; secret: string }> | null, formData: FormData): Promise<ActionResult<{ endpointId: string; secret: string }>> {
-  const input = { url: formData.get('url') ?? '', events: formData.getAll('events'), allowPrivate: formData.get('allowPrivate') === 'on' };
+  const input = { url: formData.get('url') ?? '', events: formData.getAll('events'), allowPrivate: formData.get('allowPrivate') === 'on', format: formData.get('format') ?? 'json' };
   return asSignedInUser('webhook.manage', async (context) => {
     const result = await createWebhookEndpoint(context, input);
     if (result.ok) revalidatePath(WEBHOOKS_PAGE);

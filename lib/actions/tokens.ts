@@ -4,10 +4,12 @@
 import { revalidatePath } from 'next/cache';
 import type { Action } from '@/lib/auth/authorize';
 import type { RequestContext } from '@/lib/domain/context';
-import { recordAndPushToken, resumePush, type PushOutcome, type TokenDeps } from '@/lib/domain/tokens/push';
+import { recordAndPushToken, type PushOutcome, type TokenDeps } from '@/lib/domain/tokens/push';
+import { resumeAnyPush } from '@/lib/domain/tokens/resume-minted';
 import { moveTokenVariables } from '@/lib/domain/tokens/move';
 import { lookupToken, type LookupResult } from '@/lib/domain/tokens/queries';
 import { markTokenCompromised, rotateToken, type RevocationOutcome } from '@/lib/domain/tokens/rotate';
+import { setSandboxRedeploys } from '@/lib/domain/tokens/sandbox-redeploys';
 import type { ActionResult } from '@/lib/errors';
 import { tokenDepsWith, withDashboardClient } from './signed-in';
 
@@ -20,12 +22,22 @@ async function withTokenDeps<T>(action: Action, run: (context: RequestContext, d
   });
 }
 
+/**
+ * The permission a record or rotation is asked under: an explicit choice of how its deployment token
+ * is made (minted or pasted, against the policy; issue 18.2) is an admin's (token.choose_minting),
+ * so a refusal without a session is audited under that name too.
+ */
+function tokenPushPermission(input: unknown): Action {
+  const choice = typeof input === 'object' && input !== null ? (input as Record<string, unknown>).mint : undefined;
+  return choice === 'mint' || choice === 'paste' ? 'token.choose_minting' : 'token.record';
+}
+
 export async function recordTokenAction(input: unknown): Promise<ActionResult<PushOutcome>> {
-  return withTokenDeps('token.record', (context, deps) => recordAndPushToken(context, input, deps));
+  return withTokenDeps(tokenPushPermission(input), (context, deps) => recordAndPushToken(context, input, deps));
 }
 
 export async function resumePushAction(input: unknown): Promise<ActionResult<PushOutcome>> {
-  return withTokenDeps('token.record', (context, deps) => resumePush(context, input, deps));
+  return withTokenDeps('token.record', (context, deps) => resumeAnyPush(context, input, deps));
 }
 
 export async function lookupTokenAction(input: unknown): Promise<ActionResult<LookupResult>> {
@@ -33,7 +45,7 @@ export async function lookupTokenAction(input: unknown): Promise<ActionResult<Lo
 }
 
 export async function rotateTokenAction(input: unknown): Promise<ActionResult<PushOutcome>> {
-  return withTokenDeps('token.record', (context, deps) => rotateToken(context, input, deps));
+  return withTokenDeps(tokenPushPermission(input), (context, deps) => rotateToken(context, input, deps));
 }
 
 export async function compromiseTokenAction(input: unknown): Promise<ActionResult<RevocationOutcome>> {
@@ -42,4 +54,13 @@ export async function compromiseTokenAction(input: unknown): Promise<ActionResul
 
 export async function moveTokenVariablesAction(input: unknown): Promise<ActionResult<PushOutcome>> {
   return withTokenDeps('token.record', (context, deps) => moveTokenVariables(context, input, deps));
+}
+
+/** Sandbox mode: the simulator's "redeploys fail" switch for the machine user's project. */
+export async function setSandboxRedeploysAction(input: unknown): Promise<ActionResult<{ message: string; fail: boolean }>> {
+  return withDashboardClient('token.record', async (context) => {
+    const result = await setSandboxRedeploys(context, input);
+    revalidatePath('/machine-users', 'layout');
+    return result;
+  });
 }

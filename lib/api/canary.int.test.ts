@@ -9,16 +9,13 @@
 // string is found in the captured output. e2e/canary.spec.ts sends the same requests to a real
 // server and scans its files.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import * as catchAll from '@/app/api/v1/[...rest]/route';
-import { useDatabaseForTests, type Database } from '@/lib/db';
-import { getDashboardClient } from '@/lib/domain/platformsh-connection';
 import { logger } from '@/lib/logger';
 import { apiCanaryRequests, type CanaryCaller, type CanaryRequest } from '@/lib/testing/api-canary';
-import { apiKeyFor, apiOrigin, sessionCookieFor } from '@/lib/testing/api-client';
+import { apiOrigin, isUnavailableAnswer, setUpApiWorld } from '@/lib/testing/api-client';
 import { canaryToken, findIn, formsOf } from '@/lib/testing/canary';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
-import { createProjects, createUser } from '@/lib/testing/fixtures';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { databaseText } from '@/lib/testing/inspect';
 import { expectMatchesDocument } from '@/lib/testing/openapi';
 import { createMachineUserRecord } from '@/lib/testing/reviews';
@@ -41,27 +38,18 @@ function routeOf(method: string, pathname: string): { handler: (request: Request
 }
 
 describe.each(TEST_DATABASE_KINDS)('the API canary scan on %s', (kind) => {
-  let database: TestDatabase;
-  let db: Database;
+  const world = setUpApiWorld(kind, PROJECTS);
   const canary = canaryToken();
   const forms = formsOf(canary);
   let credentials: Record<CanaryCaller, Record<string, string>>;
   let requests: CanaryRequest[];
 
   beforeAll(async () => {
-    expect(getDashboardClient()).toBeUndefined();
-    database = await createTestDatabase(kind);
-    db = database.db;
-    useDatabaseForTests(database);
-    await createProjects(db, PROJECTS);
-    const admin = await createUser(db, { role: 'admin' });
-    const onboarder = await createUser(db, { role: 'onboarder', projectIds: [PROJECTS[0]!] });
-    const reviewer = await createUser(db, { role: 'reviewer' });
-    const cookie = await sessionCookieFor(db, admin);
+    const { db, users, keys, cookie } = world;
     credentials = {
-      admin: { authorization: `Bearer ${await apiKeyFor(admin)}` },
-      reviewer: { authorization: `Bearer ${await apiKeyFor(reviewer)}` },
-      onboarder: { authorization: `Bearer ${await apiKeyFor(onboarder, [PROJECTS[0]!])}` },
+      admin: { authorization: `Bearer ${keys.admin}` },
+      reviewer: { authorization: `Bearer ${keys.reviewer}` },
+      onboarder: { authorization: `Bearer ${keys.onboarder}` },
       session: { cookie, origin: apiOrigin() },
       'session-no-origin': { cookie },
       'session-foreign-origin': { cookie, origin: 'https://evil.example' },
@@ -69,13 +57,9 @@ describe.each(TEST_DATABASE_KINDS)('the API canary scan on %s', (kind) => {
       'bearer-canary': { authorization: `Bearer ${canary}` },
       'bearer-kw-canary': { authorization: `Bearer kw_${canary}` },
     };
-    const own = await createMachineUserRecord(db, { projectId: PROJECTS[0]!, ownerId: onboarder.id, withToken: true });
-    const other = await createMachineUserRecord(db, { projectId: PROJECTS[1]!, ownerId: admin.id, withToken: true });
+    const own = await createMachineUserRecord(db, { projectId: PROJECTS[0]!, ownerId: users.onboarder.id, withToken: true });
+    const other = await createMachineUserRecord(db, { projectId: PROJECTS[1]!, ownerId: users.admin.id, withToken: true });
     requests = apiCanaryRequests(canary, { machineUser: own.machineUser.id, otherMachineUser: other.machineUser.id, token: own.token!.id, otherToken: other.token!.id, environments: ['main', 'staging'] });
-  });
-
-  afterAll(async () => {
-    await database?.destroy();
   });
 
   it('finds the token in no answer, log line or table — and finds the controls', async () => {
@@ -106,7 +90,7 @@ describe.each(TEST_DATABASE_KINDS)('the API canary scan on %s', (kind) => {
         // answers a caller who may act 503 `unavailable` — the one 5xx allowed; the token then reached
         // no domain code, and the sinks are scanned all the same (e2e/canary.spec.ts, with a simulator,
         // takes these requests further).
-        const unavailable = route.documented && response.status === 503 && ['admin', 'session', 'onboarder'].includes(request.caller) && (JSON.parse(text) as { code?: unknown }).code === 'unavailable';
+        const unavailable = route.documented && isUnavailableAnswer({ status: response.status, text, headers: response.headers }, ['admin', 'session', 'onboarder'].includes(request.caller));
         if (!unavailable) expect(response.status, `${request.method} ${request.label}: ${text.slice(0, 200)}`).toBeLessThan(500);
         if (response.status >= 400) expect(contentType, request.label).toBe('application/problem+json');
         if (route.documented && contentType.includes('json') && !contentType.includes('ndjson')) expectMatchesDocument(request.method, url.pathname, response.status, contentType, JSON.parse(text));
@@ -126,7 +110,7 @@ describe.each(TEST_DATABASE_KINDS)('the API canary scan on %s', (kind) => {
     expect(answers.filter((answer) => findIn(answer.text, forms)).map((answer) => answer.label), 'answers that carry the token').toEqual([]);
     const logs = output.join('');
     expect(findIn(logs, forms), 'log output').toBeUndefined();
-    const dump = await databaseText(db);
+    const dump = await databaseText(world.db);
     expect(findIn(dump, forms), 'a dump of every table').toBeUndefined();
 
     expect(answers.at(-1)).toMatchObject({ status: 201 });
@@ -135,7 +119,7 @@ describe.each(TEST_DATABASE_KINDS)('the API canary scan on %s', (kind) => {
     expect(logs).toContain(control);
     // The audit log is a sink the requests reached: refusals, and the read with the token as its
     // filter, recorded with the token withheld.
-    expect(await db.auditEvent.count({ where: { outcome: 'refused' } })).toBeGreaterThan(0);
+    expect(await world.db.auditEvent.count({ where: { outcome: 'refused' } })).toBeGreaterThan(0);
     expect(dump).toContain('[withheld: looks like a token]');
   });
 });

@@ -212,6 +212,13 @@ export const pushRunSchema = z
         replaced_foreign: z.boolean(),
         activity_ids: z.array(z.string()),
         error: z.string().nullable(),
+        redeploy: z
+          .object({
+            status: z.enum(['none', 'waiting', 'running', 'succeeded', 'failed', 'unconfirmed']).describe('The redeploy the step started, as Keywarden last read it in the background.'),
+            completion_percent: z.number().int().nullable(),
+            log_url: z.string().nullable().describe('The Console page of the activity’s log.'),
+          })
+          .describe('The redeploy setting the variable started (issue 20): followed until it completes.'),
       }),
     ),
   })
@@ -232,6 +239,7 @@ export function pushRunDto(run: PushRunView): z.infer<typeof pushRunSchema> {
       replaced_foreign: step.replacedForeign,
       activity_ids: step.activityIds,
       error: step.error,
+      redeploy: { status: step.redeploy.status, completion_percent: step.redeploy.percent, log_url: step.redeploy.logUrl },
     })),
   };
 }

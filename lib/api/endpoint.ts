@@ -122,3 +122,19 @@ export function routeHandler(endpoint: Endpoint) {
     }
   };
 }
+
+const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+type RouteHandler = ReturnType<typeof routeHandler>;
+
+/**
+ * The exports of one route file: each of the path's endpoints through routeHandler, and every other
+ * method answered with a 405 problem naming the allowed ones (`Allow`) — left unexported, Next.js
+ * would answer them with an empty 405.
+ */
+export function routeHandlers(...endpoints: Endpoint[]): Record<(typeof HTTP_METHODS)[number], RouteHandler> {
+  const allow = endpoints.map((endpoint) => endpoint.method).join(', ');
+  const refuse: RouteHandler = async () => problemResponse('method_not_allowed', `This path accepts ${allow}.`, { headers: { Allow: allow } });
+  const handlers = Object.fromEntries(HTTP_METHODS.map((method) => [method, refuse])) as Record<(typeof HTTP_METHODS)[number], RouteHandler>;
+  for (const endpoint of endpoints) handlers[endpoint.method] = routeHandler(endpoint);
+  return handlers;
+}

@@ -14,14 +14,12 @@
 // its `errors`, 401, 429), as problem+json when it is a refusal; a body the OpenAPI document validates; and a refusal
 // repeats nothing of the request — no canary, no generated string of 8 characters or more.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useDatabaseForTests, type Database } from '@/lib/db';
-import { getDashboardClient } from '@/lib/domain/platformsh-connection';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createCampaign } from '@/lib/domain/reviews/campaigns';
-import { apiKeyFor, apiOrigin, callEndpoint, sessionCookieFor, type ApiAnswer, type ApiCall } from '@/lib/testing/api-client';
+import { apiOrigin, callEndpoint, isUnavailableAnswer, setUpApiWorld, type ApiAnswer, type ApiCall } from '@/lib/testing/api-client';
 import { inputJsonSchema, zodArbitrary } from '@/lib/testing/arbitrary';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
-import { contextFor, createProjects, createUser } from '@/lib/testing/fixtures';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
+import { contextFor } from '@/lib/testing/fixtures';
 import { expectMatchesDocument, OPENAPI_DOCUMENT } from '@/lib/testing/openapi';
 import { createMachineUserRecord } from '@/lib/testing/reviews';
 import type { Endpoint } from './endpoint';
@@ -178,28 +176,20 @@ function generatedStrings(request: Request): string[] {
 // --- The test ------------------------------------------------------------------------------------
 
 describe.each(TEST_DATABASE_KINDS)('REST API v1 fuzzed on %s', (kind) => {
-  let database: TestDatabase;
-  let db: Database;
+  // No Platform.sh connection here (no simulator, no live token): the operations that need one
+  // answer 503 `unavailable` after the role check, and nothing reaches Platform.sh.
+  const world = setUpApiWorld(kind, PROJECTS);
   let credentials: Record<Exclude<Caller, 'none' | 'bad-key'>, Pick<ApiCall, 'key' | 'cookie' | 'headers'>>;
   let pool: string[];
   let addresses = 0;
 
   beforeAll(async () => {
-    // No Platform.sh connection here (no simulator, no live token): the operations that need one
-    // answer 503 `unavailable` after the role check, and nothing reaches Platform.sh.
-    expect(getDashboardClient()).toBeUndefined();
-    database = await createTestDatabase(kind);
-    db = database.db;
-    useDatabaseForTests(database);
-    await createProjects(db, PROJECTS);
-    const admin = await createUser(db, { role: 'admin' });
-    const onboarder = await createUser(db, { role: 'onboarder', projectIds: [PROJECTS[0]!] });
-    const reviewer = await createUser(db, { role: 'reviewer' });
+    const { db, users: { admin, onboarder } } = world;
     credentials = {
-      admin: { key: await apiKeyFor(admin) },
-      onboarder: { key: await apiKeyFor(onboarder, [PROJECTS[0]!]) },
-      reviewer: { key: await apiKeyFor(reviewer) },
-      session: { cookie: await sessionCookieFor(db, admin), headers: { origin: apiOrigin() } },
+      admin: { key: world.keys.admin },
+      onboarder: { key: world.keys.onboarder },
+      reviewer: { key: world.keys.reviewer },
+      session: { cookie: world.cookie, headers: { origin: apiOrigin() } },
     };
     for (const projectId of PROJECTS) await createMachineUserRecord(db, { projectId, ownerId: onboarder.id, withToken: true, withFinding: true });
     const campaign = await createCampaign(contextFor(admin), { name: 'Fuzzed review', dueOn: new Date(Date.now() + 86_400_000).toISOString().slice(0, 10), scope: 'all' });
@@ -212,10 +202,6 @@ describe.each(TEST_DATABASE_KINDS)('REST API v1 fuzzed on %s', (kind) => {
       db.pushRun.findMany({ select: { id: true } }),
     ]);
     pool = [...PROJECTS, ...ids.flat().map((row) => row.id)];
-  });
-
-  afterAll(async () => {
-    await database?.destroy();
   });
 
   async function send(endpoint: Endpoint, request: Request): Promise<ApiAnswer> {
@@ -241,7 +227,7 @@ describe.each(TEST_DATABASE_KINDS)('REST API v1 fuzzed on %s', (kind) => {
     // in beforeAll) — and only to a caller who may do it: a reviewer (who changes nothing that needs
     // Platform.sh) is refused first, 403, as are strangers, 401. Any other 5xx is a defect.
     const mayAct = request.caller === 'admin' || request.caller === 'session' || request.caller === 'onboarder';
-    const unavailable = mayAct && answer.status === 503 && (answer.json as { code?: unknown } | null)?.code === 'unavailable' && answer.headers.get('retry-after') !== null;
+    const unavailable = isUnavailableAnswer(answer, mayAct);
     if (!unavailable) expect(answer.status, `${where} answered ${answer.status}: ${answer.text.slice(0, 300)}`).toBeLessThan(500);
     const documented = [endpoint.response.status, ...errorStatusesOf(endpoint)];
     expect(documented, `${where} answered ${answer.status}, which it does not document`).toContain(answer.status);
@@ -261,6 +247,25 @@ describe.each(TEST_DATABASE_KINDS)('REST API v1 fuzzed on %s', (kind) => {
   it('fuzzes every operation of the document', () => {
     const documented = Object.values(OPENAPI_DOCUMENT.paths ?? {}).flatMap((item) => Object.values(item as Record<string, { operationId: string }>).map((operation) => operation.operationId));
     expect(documented.sort()).toEqual(Object.keys(OPERATIONS).sort());
+  });
+
+  it('refuses an onboarder a change to another project’s record with 403, though there is no connection', async () => {
+    const other = await world.db.machineUser.findFirstOrThrow({ where: { projectId: PROJECTS[1] }, select: { id: true } });
+    const token = await world.db.apiToken.findFirstOrThrow({ where: { machineUserId: other.id }, select: { id: true } });
+    const value = `${CANARY}-not-a-real-token-0123456789`;
+    const changes: [string, Pick<ApiCall, 'params' | 'body'>][] = [
+      ['inviteMachineUser', { body: { project_id: PROJECTS[1], email: 'ci@example.com', purpose: 'ci_tests', owner_email: 'owner@example.com' } }],
+      ['changeMachineUserRoles', { params: { id: other.id }, body: { project_role: 'viewer' } }],
+      ['offboardMachineUser', { params: { id: other.id }, body: {} }],
+      ['acceptInvitationInSandbox', { params: { id: other.id } }],
+      ['recordToken', { params: { id: other.id }, body: { token: value, name: 'ci', environments: ['main'] } }],
+      ['rotateToken', { params: { id: token.id }, body: { token: value } }],
+      ['markTokenCompromised', { params: { id: token.id }, body: { dry_run: false } }],
+    ];
+    for (const [operationId, request] of changes) {
+      const answer = await callEndpoint(OPERATIONS[operationId]!, { ...credentials.onboarder, ...request, address: '10.17.0.1' });
+      expect(answer.status, `${operationId}: ${answer.text}`).toBe(403);
+    }
   });
 
   describe.each(Object.keys(OPERATIONS))('%s', (operationId) => {

@@ -8,13 +8,13 @@ import { HTTP_STATUS, type ErrorBody, type ErrorCode } from '@/lib/errors';
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 /**
- * Codes beyond lib/errors.ts that only HTTP has: a body too large, the wrong media type, an
+ * Codes beyond lib/errors.ts that only HTTP has: a body too large, the wrong media type, a method the path does not have, an
  * Idempotency-Key reused for another request (422, as the IETF Idempotency-Key draft says), no
  * connection to Platform.sh for an operation that needs one (503).
  */
-export type ApiErrorCode = ErrorCode | 'payload_too_large' | 'unsupported_media_type' | 'idempotency_key_reused' | 'unavailable';
+export type ApiErrorCode = ErrorCode | 'payload_too_large' | 'unsupported_media_type' | 'method_not_allowed' | 'idempotency_key_reused' | 'unavailable';
 
-const API_STATUS: Record<ApiErrorCode, number> = { ...HTTP_STATUS, payload_too_large: 413, unsupported_media_type: 415, idempotency_key_reused: 422, unavailable: 503 };
+const API_STATUS: Record<ApiErrorCode, number> = { ...HTTP_STATUS, payload_too_large: 413, unsupported_media_type: 415, method_not_allowed: 405, idempotency_key_reused: 422, unavailable: 503 };
 
 const TITLES: Record<ApiErrorCode, string> = {
   unauthenticated: 'Authentication required',
@@ -26,6 +26,7 @@ const TITLES: Record<ApiErrorCode, string> = {
   internal: 'Internal error',
   payload_too_large: 'Request body too large',
   unsupported_media_type: 'Unsupported media type',
+  method_not_allowed: 'Method not allowed',
   idempotency_key_reused: 'Idempotency key reused',
   unavailable: 'Service unavailable',
 };

@@ -33,7 +33,8 @@ import { changeMachineUserRoles, removeMachineUser, type StepOutcome } from '@/l
 import { getMachineUser } from '@/lib/domain/machine-users/queries';
 import { acceptInvitationInSandbox, sandboxTokenConsoleUrl } from '@/lib/domain/machine-users/sandbox';
 import { getDashboardClient } from '@/lib/domain/platformsh-connection';
-import { recordAndPushToken, resumePush, type PushOutcome, type TokenDeps } from '@/lib/domain/tokens/push';
+import { recordAndPushToken, type PushOutcome, type TokenDeps } from '@/lib/domain/tokens/push';
+import { resumeAnyPush } from '@/lib/domain/tokens/resume-minted';
 import { getPushRun, getToken, lookupToken } from '@/lib/domain/tokens/queries';
 import { getRevocationPlan, markTokenCompromised, rotateToken, type RevocationOutcome, type RevocationPlan } from '@/lib/domain/tokens/rotate';
 import { fail, type ActionResult, type ErrorBody } from '@/lib/errors';
@@ -65,19 +66,36 @@ async function asCaller<T>(action: Action, auth: Authenticated, run: (context: R
   return result;
 }
 
+/** What a write operation acts on: its project decides an onboarder's right to it. */
+type Target = { projectId: string } | { machineUserId: string } | { tokenId: string } | { pushRunId: string };
+
+/** The project of a target record, or null when there is no such record (the domain answers that). */
+async function projectOf(target: Target): Promise<string | null> {
+  const db = getDb();
+  if ('projectId' in target) return target.projectId;
+  const machineUser = { select: { projectId: true } } as const;
+  if ('machineUserId' in target) return (await db.machineUser.findUnique({ where: { id: target.machineUserId }, ...machineUser }))?.projectId ?? null;
+  if ('tokenId' in target) return (await db.apiToken.findUnique({ where: { id: target.tokenId }, select: { machineUser } }))?.machineUser.projectId ?? null;
+  return (await db.pushRun.findUnique({ where: { id: target.pushRunId }, select: { machineUser } }))?.machineUser.projectId ?? null;
+}
+
 const NO_CONNECTION = 'Keywarden has no connection to the Platform.sh API right now; see Settings. Nothing was changed.';
 
 /**
  * The dashboard's Platform.sh client, or the refusal to answer: a 403 when the caller's role may
  * never do this (settled first, as runMutation settles it: a reviewer is refused whether or not
  * Platform.sh is reachable — a 503 would invite them to retry, and audit a failure instead of a
- * refusal), else the 503 when there is no connection (audited, as the dashboard's action does).
+ * refusal); so is an onboarder acting on a record of a project not assigned to it, when the record
+ * exists (the project is Keywarden's, no connection needed); else the 503 when there is no
+ * connection (audited, as the dashboard's action does).
  */
-async function dashboardFor(auth: Authenticated, action: Action): Promise<PlatformshClient | Response> {
+async function dashboardFor(auth: Authenticated, action: Action, target?: Target): Promise<PlatformshClient | Response> {
   const { actor, clientAddress } = auth.context;
-  const roleOnly = authorize(actor, action);
-  if (!roleOnly.allowed && ruleFor(actor.role, action) === 'deny') {
-    await recordAudit(getDb(), { actor, action, outcome: 'refused', reason: roleOnly.reason, clientAddress });
+  const rule = ruleFor(actor.role, action);
+  const projectId = rule === 'assigned' && target ? await projectOf(target) : null;
+  const decision = rule === 'deny' ? authorize(actor, action) : projectId ? authorize(actor, action, { projectId }) : { allowed: true as const };
+  if (!decision.allowed) {
+    await recordAudit(getDb(), { actor, action, outcome: 'refused', reason: decision.reason, clientAddress });
     return problemResponse('forbidden', 'You do not have permission to do this.');
   }
   const client = getDashboardClient();
@@ -207,7 +225,7 @@ const inviteEndpoint = defineEndpoint({
   response: { status: 201, schema: stepOutcomeSchema, description: 'The machine user, recorded; `outcome` says what Platform.sh did with the invitation.' },
   errors: [400, 403, 404, 409, 413, 415, 422, 503],
   handle: async ({ auth, body }) => {
-    const dashboard = await dashboardFor(auth, 'machine_user.invite');
+    const dashboard = await dashboardFor(auth, 'machine_user.invite', { projectId: body.project_id });
     if (dashboard instanceof Response) return dashboard;
     const preset = PRESETS[body.purpose];
     const input = {
@@ -237,7 +255,7 @@ const changeRolesEndpoint = defineEndpoint({
   response: { status: 200, schema: stepOutcomeSchema, description: 'The machine user after the change.' },
   errors: [400, 403, 404, 409, 413, 415, 503],
   handle: async ({ auth, params, body }) => {
-    const dashboard = await dashboardFor(auth, 'machine_user.change_roles');
+    const dashboard = await dashboardFor(auth, 'machine_user.change_roles', { machineUserId: params.id });
     if (dashboard instanceof Response) return dashboard;
     // The current roles, when the caller may read them; otherwise the domain refuses the change anyway.
     const current = await getMachineUser(auth.context, params.id);
@@ -267,7 +285,7 @@ const offboardEndpoint = defineEndpoint({
   response: { status: 200, schema: stepOutcomeSchema, description: 'The machine user after the removal; `message` says what is still to do.' },
   errors: [400, 403, 404, 409, 413, 415, 503],
   handle: async ({ auth, params, body }) => {
-    const dashboard = await dashboardFor(auth, 'machine_user.remove');
+    const dashboard = await dashboardFor(auth, 'machine_user.remove', { machineUserId: params.id });
     if (dashboard instanceof Response) return dashboard;
     // The dashboard asks the person to type the address as confirmation; an API call naming the
     // machine user by id is that confirmation, so the stored address is given.
@@ -299,7 +317,7 @@ const sandboxAcceptEndpoint = defineEndpoint({
   response: { status: 200, schema: sandboxAcceptSchema, description: 'The invitation is accepted.' },
   errors: [403, 404, 409, 503],
   handle: async ({ auth, params }) => {
-    const dashboard = await dashboardFor(auth, 'machine_user.manage_invitation');
+    const dashboard = await dashboardFor(auth, 'machine_user.manage_invitation', { machineUserId: params.id });
     if (dashboard instanceof Response) return dashboard;
     const result = await asCaller('machine_user.manage_invitation', auth, (context) => acceptInvitationInSandbox(context, { machineUserId: params.id }, dashboard));
     if (!result.ok) return result;
@@ -323,8 +341,8 @@ async function pushStartedAnswer(context: RequestContext, run: { runId: string; 
  * Starts a push through the domain and answers 202 as soon as its run is committed and about to
  * run; the steps go on in this process (see the file's header). A refusal before that is the answer.
  */
-async function startPush(auth: Authenticated, run: (context: RequestContext, deps: TokenDeps) => Promise<ActionResult<PushOutcome>>, fields: Record<string, string>): Promise<ApiAnswer> {
-  const dashboard = await dashboardFor(auth, 'token.record');
+async function startPush(auth: Authenticated, target: Target, run: (context: RequestContext, deps: TokenDeps) => Promise<ActionResult<PushOutcome>>, fields: Record<string, string>): Promise<ApiAnswer> {
+  const dashboard = await dashboardFor(auth, 'token.record', target);
   if (dashboard instanceof Response) return dashboard;
   let announce: (run: { runId: string; tokenId: string }) => void = () => undefined;
   const started = new Promise<{ runId: string; tokenId: string }>((resolve) => (announce = resolve));
@@ -366,6 +384,7 @@ const recordTokenEndpoint = defineEndpoint({
     const confirmReplace = body.replace_foreign === true ? body.environments : body.replace_foreign === false || body.replace_foreign === undefined ? [] : body.replace_foreign;
     return startPush(
       auth,
+      { machineUserId: params.id },
       (context, deps) =>
         recordAndPushToken(
           context,
@@ -403,6 +422,7 @@ const rotateTokenEndpoint = defineEndpoint({
     const name = body.name ?? (old?.ok ? old.data.name : 'rotation');
     return startPush(
       auth,
+      { tokenId: params.id },
       (context, deps) =>
         rotateToken(context, { oldTokenId: params.id, runId: randomUUID(), token: body.token, name, visibleBuild: body.visible_build ?? false, ...(body.rotate_by ? { rotateBy: body.rotate_by } : {}) }, deps),
       TOKEN_FIELDS,
@@ -422,7 +442,7 @@ const resumePushEndpoint = defineEndpoint({
   body: z.strictObject({ token: tokenValue('The same token the push was started with.') }).meta({ id: 'ResumePush' }),
   response: { status: 202, schema: pushStartedSchema, description: 'The push runs again. Poll `Location`.' },
   errors: [400, 403, 404, 409, 413, 415, 422, 503],
-  handle: async ({ auth, params, body }) => startPush(auth, (context, deps) => resumePush(context, { runId: params.id, token: body.token }, deps), TOKEN_FIELDS),
+  handle: async ({ auth, params, body }) => startPush(auth, { pushRunId: params.id }, (context, deps) => resumeAnyPush(context, { runId: params.id, token: body.token }, deps), TOKEN_FIELDS),
 });
 
 const revocationPlanSchema = z
@@ -485,7 +505,7 @@ const compromisedEndpoint = defineEndpoint({
   handle: async ({ auth, params, body }) => {
     const plan = await getRevocationPlan(auth.context, params.id);
     if (body.dry_run) return plan.ok ? { ok: true, body: { dry_run: true, plan: planDto(plan.data), result: null } } : plan;
-    const dashboard = await dashboardFor(auth, 'token.record');
+    const dashboard = await dashboardFor(auth, 'token.record', { tokenId: params.id });
     if (dashboard instanceof Response) return dashboard;
     const input = { tokenId: params.id, deleteVariables: body.delete_variables ?? true, ...(body.reason ? { reason: body.reason } : {}), ...(body.token ? { liveToken: body.token } : {}) };
     const result = await asCaller('token.record', auth, (context) => markTokenCompromised(context, input, tokenDepsWith(dashboard)));

@@ -29,6 +29,11 @@ export const AUDIT_ACTIONS = {
   'token.finish_revocation': { label: 'Revocation carried out', permission: 'token.record' },
   'token.move_variable': { label: 'Move a token’s variables to the vendor’s name (intent)', permission: 'token.record' },
   'token.push_interrupted': { label: 'Push interrupted (Keywarden stopped)' },
+  // Minted deployment tokens (issue 18.2).
+  'token.choose_minting': { label: 'Choose whether a push mints its token (admins)', permission: 'token.choose_minting' },
+  'token.mint': { label: 'Mint a deployment token from a pasted one', permission: 'token.record' },
+  'token.delete_bootstrap': { label: 'Delete the pasted bootstrap token after a minted push', permission: 'token.record' },
+  'token.discard_minted': { label: 'Delete a minted token whose push did not finish', permission: 'token.record' },
   'token.lookup': { label: 'Leaked-token lookup', permission: 'token.lookup' },
   // Machine users.
   'machine_user.invite': { label: 'Invite a machine user', permission: 'machine_user.invite' },
@@ -50,6 +55,7 @@ export const AUDIT_ACTIONS = {
   'machine_user.access_lost': { label: 'Access removed outside Keywarden' },
   'machine_user.roles_changed_outside': { label: 'Roles changed outside Keywarden' },
   'machine_user.sandbox_drift': { label: 'Change Platform.sh behind Keywarden’s back (sandbox)', permission: 'machine_user.change_roles' },
+  'token.sandbox_redeploys': { label: 'Make redeploys fail or succeed in the simulator (sandbox)', permission: 'token.record' },
   // Dashboard users.
   'user.invite': { label: 'Invite a dashboard user', permission: 'user.invite' },
   'user.reissue_invitation': { label: 'Re-issue a user’s invitation link', permission: 'user.reissue_invitation' },
@@ -89,6 +95,7 @@ export const AUDIT_ACTIONS = {
   'notification.send_due': { label: 'Send due reminders now', permission: 'notification.send_due' },
   'notification.email_sent': { label: 'Notification e-mail sent' },
   'notification.email_failed': { label: 'Notification e-mail failed' },
+  'notification.unsubscribe': { label: 'Unsubscribed from one kind of e-mail (signed link)' },
   'mailbox.read': { label: 'View the sandbox mailbox (refused)', permission: 'mailbox.read' },
   'webhook.manage': { label: 'Manage webhooks (refused or invalid)', permission: 'webhook.manage' },
   'webhook.create': { label: 'Register a webhook endpoint', permission: 'webhook.manage' },
@@ -96,6 +103,23 @@ export const AUDIT_ACTIONS = {
   'webhook.test': { label: 'Send a webhook test event', permission: 'webhook.manage' },
   'webhook.delivered': { label: 'Webhook delivered' },
   'webhook.delivery_failed': { label: 'Webhook delivery failed' },
+  // Each user's own account (Account page) and an admin ending someone's sessions (Users → Sessions).
+  'account.change_password': { label: 'Change own password', permission: 'account.change_password' },
+  'account.end_sessions': { label: 'End own sessions (refused or invalid)', permission: 'account.end_sessions' },
+  'account.end_session': { label: 'End one of own sessions', permission: 'account.end_sessions' },
+  'account.end_other_sessions': { label: 'End all own other sessions', permission: 'account.end_sessions' },
+  'user.read_sessions': { label: 'View users’ sessions (refused)', permission: 'user.read_sessions' },
+  'user.end_sessions': { label: 'End a user’s sessions (refused or invalid)', permission: 'user.end_sessions' },
+  'user.end_session': { label: 'End a session of a user', permission: 'user.end_sessions' },
+  'user.end_all_sessions': { label: 'End all sessions of a user', permission: 'user.end_sessions' },
+  // Incident response across many tokens (issue 18.3; admins plan and execute, reviewers read).
+  'incident.read': { label: 'View incidents (refused)', permission: 'incident.read' },
+  'incident.plan': { label: 'Plan an incident (refused or invalid)', permission: 'incident.plan' },
+  'incident.create': { label: 'Plan an incident (bulk revocation)', permission: 'incident.plan' },
+  'incident.dry_run': { label: 'Dry run of an incident', permission: 'incident.plan' },
+  'incident.execute': { label: 'Execute an incident (intent)', permission: 'incident.execute' },
+  'incident.resume': { label: 'Resume an interrupted incident', permission: 'incident.execute' },
+  'incident.report': { label: 'Incident verified and reported', permission: 'incident.execute' },
   // The audit log itself.
   'audit.read': { label: 'View the audit log', permission: 'audit.read' },
   'audit.export': { label: 'Export the audit log', permission: 'audit.export' },
@@ -107,6 +131,14 @@ export const AUDIT_ACTIONS = {
   'setup.provision_admin': { label: 'Admin provisioned from configuration' },
   'setup.sandbox_review_demo': { label: 'Sandbox review demo written' },
   'invitation.accept': { label: 'Accept a user invitation' },
+  // Second factors (issue 20): each user's own, and the organisation's requirement.
+  'auth.second_factor': { label: 'Sign-in second step (authenticator or recovery code)' },
+  'second_factor.manage': { label: 'Manage own second factor (refused or invalid)', permission: 'second_factor.manage' },
+  'second_factor.start_enrolment': { label: 'Start setting up an authenticator app', permission: 'second_factor.manage' },
+  'second_factor.enrol': { label: 'Set up an authenticator app', permission: 'second_factor.manage' },
+  'second_factor.regenerate_recovery_codes': { label: 'Replace own recovery codes', permission: 'second_factor.manage' },
+  'second_factor.remove': { label: 'Remove own authenticator app', permission: 'second_factor.manage' },
+  'second_factor.set_policy': { label: 'Change who must use a second factor', permission: 'second_factor.set_policy' },
 } as const satisfies Record<string, AuditActionInfo>;
 
 export type KnownAuditAction = keyof typeof AUDIT_ACTIONS;

@@ -30,10 +30,19 @@ describe('role-matrix.json', () => {
     expect(ACTIONS.filter((action) => ruleFor('admin', action) !== 'allow')).toEqual([]);
   });
 
-  it('lets reviewers change nothing but their own sign-offs, their own API keys and their own notifications (SECURITY.md A2, issues 15, 16 and 17)', () => {
+  it('lets reviewers change nothing but their own sign-offs, API keys, notifications, password, sessions and second factor (SECURITY.md A2, issues 15, 16, 17 and 20)', () => {
     // A reviewer's API key is itself read-only: its role is the reviewer's (lib/domain/api-keys.ts).
     // Their notifications are their own preferences and read marks (lib/domain/notifications): the user id comes from the session.
-    expect(ACTIONS.filter((action) => isMutation(action) && ruleFor('reviewer', action) !== 'deny').sort()).toEqual(['api_key.manage', 'campaign.sign_off', 'notification.manage']);
+    // Their password, sessions and second factor are their own account's (lib/domain/account-password.ts, sessions.ts,
+    // second-factor.ts): the user id comes from the session.
+    expect(ACTIONS.filter((action) => isMutation(action) && ruleFor('reviewer', action) !== 'deny').sort()).toEqual([
+      'account.change_password',
+      'account.end_sessions',
+      'api_key.manage',
+      'campaign.sign_off',
+      'notification.manage',
+      'second_factor.manage',
+    ]);
   });
 });
 

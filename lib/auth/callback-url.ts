@@ -8,6 +8,10 @@ const BASE = 'http://keywarden.invalid';
 /** Set by proxy.ts on every request (overwriting any the client sent): the path and query asked for. */
 export const REQUESTED_PATH_HEADER = 'x-keywarden-requested-path';
 
+/** The second sign-in step (a code) and the enrolment the organisation's policy requires. */
+export const SECOND_STEP_PATH = '/sign-in/second-step';
+export const ENROLMENT_STEP_PATH = '/sign-in/enrol';
+
 /** The same-origin path (with its query and fragment) `value` names, or undefined. */
 export function safeCallbackPath(value: string | null | undefined): string | undefined {
   if (!value || value.length > 2000) return undefined;
@@ -21,7 +25,7 @@ export function safeCallbackPath(value: string | null | undefined): string | und
   }
   if (url.origin !== BASE) return undefined;
   // Back to the sign-in page would loop; the API answers JSON, not pages.
-  if (url.pathname === '/sign-in' || url.pathname.startsWith('/api/')) return undefined;
+  if (url.pathname === '/sign-in' || url.pathname.startsWith('/sign-in/') || url.pathname.startsWith('/api/')) return undefined;
   return `${url.pathname}${url.search}${url.hash}`;
 }
 

@@ -3,11 +3,14 @@
 // request (lib/auth/session.ts), so a demotion or a disable takes effect on the next request.
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
+import { headers } from 'next/headers';
 import type { OAuthConfig } from 'next-auth/providers/oauth';
 import { getConfig, type OidcConfig } from '@/lib/config';
 import { getSecrets } from '@/lib/config/secrets';
 import { getDb } from '@/lib/db';
 import { signInWithPassword, signInWithSso } from '@/lib/domain/accounts';
+import { initialPendingStep } from '@/lib/domain/second-factor';
+import type { Role } from '@/lib/roles';
 import { endSession, startSession } from '@/lib/domain/sessions';
 import { logger } from '@/lib/logger';
 import { clientAddressFrom } from '@/lib/security/client-address';
@@ -50,6 +53,18 @@ function describeAuthError(metadata: unknown): string {
   return error instanceof Error ? error.message : 'no detail';
 }
 
+/**
+ * The headers of the sign-in request being handled (for the Account page's list of sessions), or
+ * null outside one: next-auth's callbacks run inside the route handler's request scope.
+ */
+async function requestHeaders(): Promise<Pick<Headers, 'get'> | null> {
+  try {
+    return await headers();
+  } catch {
+    return null;
+  }
+}
+
 let cached: NextAuthOptions | undefined;
 
 export function getAuthOptions(): NextAuthOptions {
@@ -80,7 +95,7 @@ export function getAuthOptions(): NextAuthOptions {
           const clientAddress = clientAddressFrom(headerOf(request?.headers, 'x-forwarded-for'), config.trustedProxyHops);
           const result = await signInWithPassword(getDb(), credentials, clientAddress);
           if (result.ok) {
-            return { id: result.user.id, email: result.user.email, name: result.user.name, sessionVersion: result.user.sessionVersion, clientAddress };
+            return { id: result.user.id, email: result.user.email, name: result.user.name, sessionVersion: result.user.sessionVersion, role: result.user.role, clientAddress };
           }
           if (result.reason === 'throttled') throw new Error(SIGN_IN_ERROR_THROTTLED);
           return null;
@@ -108,14 +123,22 @@ export function getAuthOptions(): NextAuthOptions {
         Object.assign(user, { id: result.user.id, sessionVersion: result.user.sessionVersion });
         return true;
       },
-      async jwt({ token, user }) {
+      async jwt({ token, user, account }) {
         if (user) {
-          const signedIn = user as { id: string; sessionVersion?: number; clientAddress?: string | null };
+          const signedIn = user as { id: string; sessionVersion?: number; clientAddress?: string | null; role?: Role };
           token.sub = signedIn.id;
           token.sv = signedIn.sessionVersion ?? 0;
+          const request = await requestHeaders();
+          // A password is one factor: the session starts half signed in when a second is owed (a
+          // code, or an enrolment the policy requires). SSO is exempt: the provider does MFA.
+          const pendingStep = account?.provider === 'credentials' && signedIn.role ? await initialPendingStep(getDb(), { id: signedIn.id, role: signedIn.role }) : null;
           token.sid = await startSession(getDb(), signedIn.id, {
             maxAgeSeconds: SESSION_MAX_AGE_SECONDS,
-            clientAddress: signedIn.clientAddress ?? null,
+            // The credentials provider read it from its request; SSO's callback from this one.
+            clientAddress: signedIn.clientAddress ?? clientAddressFrom(request?.get('x-forwarded-for'), config.trustedProxyHops),
+            userAgent: request?.get('user-agent') ?? null,
+            userVersion: signedIn.sessionVersion ?? 0,
+            pendingStep,
           });
         }
         return token;

@@ -48,6 +48,15 @@ import { sendDueNotificationsNow } from '@/lib/domain/notifications/dispatch';
 import { runNotificationTick } from '@/lib/domain/notifications/tick';
 import { createWebhookEndpoint } from '@/lib/domain/notifications/webhooks';
 import { NOTIFICATION_CHOICES, NOTIFICATION_EVENTS } from '@/lib/notifications/events';
+import { changeOwnPassword } from '@/lib/domain/account-password';
+import { createIncident, dryRunIncident } from '@/lib/domain/incidents/plan';
+import { executeIncident } from '@/lib/domain/incidents/run';
+import { startTotpEnrolment, updateSecondFactorPolicy } from '@/lib/domain/second-factor';
+import { endOwnSessions, endUserSessions, startSession } from '@/lib/domain/sessions';
+import { TEST_PASSWORD } from '@/lib/testing/fixtures';
+import { ensureProject, holdsVariable, seedPushedToken } from '@/lib/testing/incidents';
+import { SECOND_FACTOR_REQUIREMENTS } from '@/lib/validations/second-factor';
+import { verifyPassword } from './password';
 import { ROLES } from './authorize';
 import matrix from './role-matrix.json';
 
@@ -414,6 +423,31 @@ const SCENARIOS: Record<string, Scenario> = {
       };
     },
   },
+  'token.choose_minting': {
+    // An admin's choice against the policy (off here): record a token, minting the one pushed (issue 18.2).
+    run: (context, input) =>
+      recordAndPushToken(context, input, { dashboard: client, clientForToken: (apiToken) => simulatorClient(sim, { apiToken }), fingerprintKey: 'role-matrix-fingerprint-key-0123456789abcdef' }),
+    prepare: async (db) => {
+      const machineUser = await invitedMachineUser(db);
+      const accepted = await acceptInvitation(sim, machineUser.invitationId!);
+      await trackMachineUsers(db, client, machineUser.projectId);
+      const environmentId = `matrix-${randomBytes(4).toString('hex')}`;
+      sim.store.addEnvironment(machineUser.projectId, { id: environmentId, title: environmentId, type: 'development', createdAt: new Date().toISOString() });
+      await db.environment.create({ data: { projectId: machineUser.projectId, id: environmentId, name: environmentId, title: environmentId, type: 'development', status: 'active' } });
+      const token = sim.store.issueApiToken(accepted.user_id, 'matrix bootstrap').token;
+      return {
+        input: { machineUserId: machineUser.id, runId: randomUUID(), token, name: 'matrix', environmentIds: [environmentId], mint: 'mint' },
+        projectId: machineUser.projectId,
+        followUpAudit: ['token.mint', 'token.record', 'token.push', 'token.delete_bootstrap'],
+        verify: async (db) => {
+          expect(await db.apiToken.findFirstOrThrow({ where: { machineUserId: machineUser.id, status: 'active' } })).toMatchObject({ minted: true });
+          const pushed = sim.store.projects.get(machineUser.projectId)!.environments.get(environmentId)!.variables.get('env:PLATFORMSH_CLI_TOKEN')?.value;
+          expect(pushed).toBeDefined();
+          expect(pushed).not.toBe(token);
+        },
+      };
+    },
+  },
   'onboarding.confirm_config': {
     run: confirmOnboardingConfig,
     prepare: async () => {
@@ -574,18 +608,24 @@ const NOTIFICATION_SCENARIOS: Record<string, Scenario> = {
     run: (context, input) => sendDueNotificationsNow(context, input, { mailer: sandboxMailer(), publicUrl: BASE_URL }),
     prepare: async (db) => {
       // Whatever earlier scenarios made due is sent first (and no webhook endpoint of theirs hears of
-      // it); then one token of a fresh owner is due tomorrow.
+      // it); then one token of a fresh owner is due tomorrow. Only rotation reminders are on, at the
+      // default days (notification.manage_defaults replays other days): the replaying admin, new,
+      // would otherwise hear of every admin-wide event earlier scenarios left (a failed sync, …).
       await db.webhookEndpoint.deleteMany();
+      const values = { defaults: Object.fromEntries(NOTIFICATION_EVENTS.map((event) => [event, event === 'rotation_due_soon' ? 'email' : 'none'])) };
+      await db.notificationSettings.upsert({ where: { id: 1 }, create: { id: 1, values }, update: { values } });
       await runNotificationTick(db, { mailer: sandboxMailer(), publicUrl: BASE_URL });
-      const admin = await createUser(db, { role: 'admin' });
-      const { machineUser } = await createMachineUserRecord(db, { projectId: someProject(), ownerId: admin.id, withToken: true });
+      // An owner with no project and no admin role: the reminder is the one thing it is sent (an
+      // admin would also hear of every admin-wide event earlier scenarios left, new to it).
+      const owner = await createUser(db, { role: 'onboarder', projectIds: [] });
+      const { machineUser } = await createMachineUserRecord(db, { projectId: someProject(), ownerId: owner.id, withToken: true });
       await db.apiToken.updateMany({ where: { machineUserId: machineUser.id }, data: { rotateBy: new Date(Date.now() + 86_400_000) } });
       return {
         input: {},
         followUpAudit: ['notification.email_sent'],
         verify: async (db) => {
-          expect(await db.sandboxMail.count({ where: { to: admin.email } })).toBe(1);
-          expect(await db.notification.count({ where: { userId: admin.id, event: 'rotation_due_soon' } })).toBe(1);
+          expect(await db.sandboxMail.count({ where: { to: owner.email } })).toBe(1);
+          expect(await db.notification.count({ where: { userId: owner.id, event: 'rotation_due_soon' } })).toBe(1);
         },
       };
     },
@@ -610,7 +650,153 @@ const NOTIFICATION_SCENARIOS: Record<string, Scenario> = {
   },
 };
 
-Object.assign(SCENARIOS, CAMPAIGN_SCENARIOS, NOTIFICATION_SCENARIOS);
+/** A live session of `userId`, as a sign-in would start it. */
+const sessionOf = (db: Database, userId: string) => startSession(db, userId, { maxAgeSeconds: 3600, clientAddress: '127.0.0.1', userAgent: 'matrix', userVersion: 1 });
+
+/** The Account page (each user's own password and sessions) and an admin ending someone's sessions. */
+const ACCOUNT_SCENARIOS: Record<string, Scenario> = {
+  'account.change_password': {
+    // The caller's own password (fixtures give every user TEST_PASSWORD).
+    run: changeOwnPassword,
+    prepare: async () => {
+      const password = `matrix passphrase ${randomBytes(6).toString('hex')}`;
+      return {
+        input: { currentPassword: TEST_PASSWORD, password, confirmPassword: password },
+        verify: async (db) => {
+          const event = await db.auditEvent.findFirstOrThrow({ where: { action: 'account.change_password', outcome: 'succeeded' }, orderBy: { seq: 'desc' } });
+          const user = await db.user.findUniqueOrThrow({ where: { id: event.actorId! } });
+          expect(await verifyPassword(user.passwordHash, password)).toBe(true);
+        },
+      };
+    },
+  },
+  'account.end_sessions': {
+    // The caller signed in twice: ending the other sessions from one ends exactly the other one.
+    run: async (context, input) => {
+      const current = await sessionOf(getDb(), context.actor.id);
+      await sessionOf(getDb(), context.actor.id);
+      return endOwnSessions({ ...context, sessionId: current }, input);
+    },
+    prepare: async () => ({
+      input: { scope: 'others' },
+      operation: 'account.end_other_sessions',
+      verify: async (_db, data) => {
+        expect(data).toEqual({ ended: 1 });
+      },
+    }),
+  },
+  'user.end_sessions': {
+    run: endUserSessions,
+    prepare: async (db) => {
+      const user = await createUser(db, { role: 'reviewer' });
+      await sessionOf(db, user.id);
+      await sessionOf(db, user.id);
+      return {
+        input: { userId: user.id },
+        operation: 'user.end_all_sessions',
+        verify: async (db, data) => {
+          expect(data).toEqual({ ended: 2 });
+          expect(await db.session.count({ where: { userId: user.id, revokedAt: null } })).toBe(0);
+        },
+      };
+    },
+  },
+};
+
+/** Second factors (issue 20): each user's own enrolment, and the organisation's requirement. */
+const SECOND_FACTOR_SCENARIOS: Record<string, Scenario> = {
+  'second_factor.manage': {
+    // Starting an enrolment writes the actor's unconfirmed authenticator (confirming needs the
+    // app's code: lib/domain/second-factor.int.test.ts).
+    run: (context, input) => startTotpEnrolment(context, input, 'matrix-second-factor-key-0123456789abcdef'),
+    prepare: async (db) => {
+      const before = await db.secondFactor.count({ where: { confirmedAt: null } });
+      return {
+        input: {},
+        operation: 'second_factor.start_enrolment',
+        verify: async (db) => {
+          expect(await db.secondFactor.count({ where: { confirmedAt: null } })).toBe(before + 1);
+        },
+      };
+    },
+  },
+  'second_factor.set_policy': {
+    run: updateSecondFactorPolicy,
+    prepare: async (db) => {
+      // A value other than the one in force, so that this call's change is seen.
+      const current = (await db.organisationPolicy.findUnique({ where: { id: 1 } }))?.secondFactorRequiredFor ?? 'admins';
+      const requiredFor = SECOND_FACTOR_REQUIREMENTS.find((value) => value !== current)!;
+      return {
+        input: { requiredFor },
+        verify: async (db) => {
+          expect((await db.organisationPolicy.findUniqueOrThrow({ where: { id: 1 } })).secondFactorRequiredFor).toBe(requiredFor);
+        },
+      };
+    },
+  },
+};
+
+/** Incident response (issue 18.3): the background runs a replayed execution starts, awaited by its verify. */
+const incidentRuns: Promise<void>[] = [];
+const INCIDENT_ENVIRONMENTS = [{ id: 'main', type: 'production' as const }];
+
+/** A fresh project of its own with one token on its production (so that a plan selects exactly it). */
+async function incidentTarget(db: Database, options: { deletedOnPlatform?: boolean } = {}) {
+  const projectId = `incident-${randomBytes(4).toString('hex')}`;
+  await ensureProject(db, sim, projectId, INCIDENT_ENVIRONMENTS);
+  const owner = await createUser(db, { role: 'admin' });
+  const { token } = await seedPushedToken(db, sim, { projectId, ownerId: owner.id, environments: INCIDENT_ENVIRONMENTS, deletedOnPlatform: options.deletedOnPlatform });
+  return { projectId, token, admin: contextFor(owner) };
+}
+
+const INCIDENT_SCENARIOS: Record<string, Scenario> = {
+  'incident.plan': {
+    run: createIncident,
+    prepare: async (db) => {
+      const { projectId, token } = await incidentTarget(db);
+      const name = `Matrix incident ${randomBytes(4).toString('hex')}`;
+      return {
+        input: { name, filter: { projectId } },
+        operation: 'incident.create',
+        verify: async (db, data) => {
+          const incident = await db.incident.findFirstOrThrow({ where: { name }, include: { items: true } });
+          expect(incident.id).toBe((data as { incidentId: string }).incidentId);
+          expect(incident.items.map((item) => item.tokenId)).toEqual([token.id]);
+        },
+      };
+    },
+  },
+  'incident.execute': {
+    // The replayed execution runs to its report (awaited in verify). The token was already deleted on
+    // Platform.sh, so that the run leaves no open task and every row it writes is a success.
+    run: (context, input) =>
+      executeIncident(context, input, {
+        dashboard: client,
+        clientForToken: (token) => simulatorClient(sim, { apiToken: token }),
+        fingerprintKey: 'role-matrix-fingerprint-key-0123456789abcdefghij',
+        schedule: (work) => incidentRuns.push(work()),
+      }),
+    prepare: async (db) => {
+      const { projectId, admin } = await incidentTarget(db, { deletedOnPlatform: true });
+      const name = `Matrix incident ${randomBytes(4).toString('hex')}`;
+      const planned = await createIncident(admin, { name, filter: { projectId } });
+      if (!planned.ok) throw new Error(`could not plan an incident: ${JSON.stringify(planned)}`);
+      const dry = await dryRunIncident(admin, { incidentId: planned.data.incidentId }, client);
+      if (!dry.ok) throw new Error(`could not dry-run an incident: ${JSON.stringify(dry)}`);
+      return {
+        input: { incidentId: planned.data.incidentId, confirmName: name },
+        followUpAudit: ['token.compromise', 'token.finish_revocation', 'incident.report'],
+        verify: async (db) => {
+          await Promise.all(incidentRuns.splice(0));
+          expect(await db.incident.findUniqueOrThrow({ where: { id: planned.data.incidentId } })).toMatchObject({ status: 'finished' });
+          expect(holdsVariable(sim, projectId, 'main')).toBe(false);
+        },
+      };
+    },
+  },
+};
+
+Object.assign(SCENARIOS, CAMPAIGN_SCENARIOS, NOTIFICATION_SCENARIOS, ACCOUNT_SCENARIOS, SECOND_FACTOR_SCENARIOS, INCIDENT_SCENARIOS);
 
 describe('the replay covers the matrix exactly', () => {
   it('has a scenario for every mutation of role-matrix.json and none for anything else', () => {

@@ -10,9 +10,9 @@ import { recordAudit } from '@/lib/audit/record';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
-import { liveSessionUser } from '@/lib/domain/sessions';
+import { liveSessionUser, pendingSession } from '@/lib/domain/sessions';
 import { clientAddressFrom } from '@/lib/security/client-address';
-import { REQUESTED_PATH_HEADER, signInPathFor } from './callback-url';
+import { ENROLMENT_STEP_PATH, REQUESTED_PATH_HEADER, safeCallbackPath, SECOND_STEP_PATH, signInPathFor } from './callback-url';
 import { getAuthOptions } from './options';
 
 async function currentClientAddress(): Promise<string | null> {
@@ -48,7 +48,10 @@ export async function contextFromSessionCookie(raw: string | undefined, clientAd
   // Signed out (or expired) on the server: the cookie alone proves nothing.
   const user = await liveSessionUser(getDb(), claims.sessionId, claims.userId);
   if (!user) return null;
-  if (user.disabledAt || user.sessionVersion !== claims.sessionVersion) {
+  // The version the session row was signed in (or re-validated by a password change) for; the
+  // cookie's for sessions that predate the column.
+  const sessionVersion = user.sessionUserVersion ?? claims.sessionVersion;
+  if (user.disabledAt || user.sessionVersion !== sessionVersion) {
     // A valid cookie whose rights were withdrawn (disabled, demoted, password changed): refused
     // and recorded, once per request.
     await recordAudit(getDb(), {
@@ -68,14 +71,44 @@ export async function contextFromSessionCookie(raw: string | undefined, clientAd
       projectIds: user.role === 'onboarder' ? user.projectAssignments.map((a) => a.projectId) : [],
     },
     clientAddress,
+    sessionId: claims.sessionId,
   };
 }
 
-/** For pages and layouts: the context, or a redirect to the sign-in page. */
+/**
+ * The half-signed-in session of this request (password checked, second step owed), or null.
+ * Only the second-step pages and their handlers use it: it is no session for anything else.
+ */
+export const getPendingSignIn = cache(async () => {
+  const claims = await sessionClaims((await cookies()).get(sessionCookieName())?.value);
+  if (!claims) return null;
+  const pending = await pendingSession(getDb(), claims.sessionId, claims.userId, claims.sessionVersion);
+  if (!pending) return null;
+  const { user } = pending;
+  const context: RequestContext = {
+    actor: { id: user.id, email: user.email, role: user.role, projectIds: user.role === 'onboarder' ? user.projectAssignments.map((a) => a.projectId) : [] },
+    clientAddress: await currentClientAddress(),
+  };
+  return { sessionId: pending.sessionId, pendingStep: pending.pendingStep, context };
+});
+
+/** Where a half-signed-in session goes next, keeping the page it asked for. */
+export function secondStepPathFor(step: 'second_factor' | 'enrolment', requestedPath: string | null | undefined): string {
+  const callback = safeCallbackPath(requestedPath);
+  const query = callback && callback !== '/' ? `?callbackUrl=${encodeURIComponent(callback)}` : '';
+  return `${step === 'second_factor' ? SECOND_STEP_PATH : ENROLMENT_STEP_PATH}${query}`;
+}
+
+/** For pages and layouts: the context, or a redirect to the sign-in page (or to the step owed). */
 export async function requirePageContext(): Promise<RequestContext> {
   const context = await getRequestContext();
-  // Back to the page asked for after sign-in (a same-origin path only: lib/auth/callback-url.ts).
-  if (!context) redirect(signInPathFor((await headers()).get(REQUESTED_PATH_HEADER)));
+  if (!context) {
+    const requested = (await headers()).get(REQUESTED_PATH_HEADER);
+    const pending = await getPendingSignIn();
+    if (pending) redirect(secondStepPathFor(pending.pendingStep, requested));
+    // Back to the page asked for after sign-in (a same-origin path only: lib/auth/callback-url.ts).
+    redirect(signInPathFor(requested));
+  }
   return context;
 }
 

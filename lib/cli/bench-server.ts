@@ -209,6 +209,8 @@ export async function benchServer(options: ServerBenchOptions): Promise<void> {
     KEYWARDEN_TRUSTED_PROXY_HOPS: '1',
     KEYWARDEN_ADMIN_EMAIL: ADMIN.email,
     KEYWARDEN_ADMIN_PASSWORD: ADMIN.password,
+    // Signed in by password alone: the bench measures pages, not the second step.
+    KEYWARDEN_ADMIN_SECOND_FACTOR: 'nobody',
     ...(database ? { DATABASE_URL: database.url } : {}),
   };
   const profileFlags = options.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.cpuProfile)}`] : [];

@@ -10,6 +10,7 @@ import { ensureSandboxSimulatorKey, ensureSecrets } from '@/lib/config/secrets';
 import { openDatabase, shareEmbeddedDatabase } from '@/lib/db/client';
 import { migrateConfiguredDatabase } from '@/lib/db/startup';
 import { bootstrap } from '@/lib/domain/bootstrap';
+import { stopBackgroundJobs } from '@/lib/jobs/running';
 import { logger } from '@/lib/logger';
 import { setSandboxEndpoint } from '@/lib/platformsh/sandbox-endpoint';
 import { startSimulator } from '@/lib/platformsh/simulator';
@@ -109,11 +110,17 @@ async function main(): Promise<void> {
 
   const shutdown = (signal: string) => {
     logger.info('shutting down', { signal });
-    server.close(() => {
-      void (simulator?.stop() ?? Promise.resolve())
-        .then(() => handle.pglite?.close())
-        .finally(() => process.exit(0));
-    });
+    // New connections are refused at once (a load balancer retries them on another instance); the
+    // requests in flight finish.
+    const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Background jobs running here get a moment to finish, then are failed, so that the queue
+    // retries them on another instance: a job left active by an exited process would hold its
+    // place (one sync at a time) until pg-boss expired it, an hour later.
+    const jobsStopped = stopBackgroundJobs().catch((error: unknown) => logger.warn('the job queue did not stop cleanly', { error }));
+    void Promise.all([serverClosed, jobsStopped])
+      .then(() => simulator?.stop())
+      .then(() => handle.pglite?.close())
+      .finally(() => process.exit(0));
     setTimeout(() => process.exit(0), 5000).unref();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));

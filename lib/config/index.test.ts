@@ -139,6 +139,8 @@ describe('parseConfig derived settings', () => {
   it('lower-cases the bootstrap admin e-mail and keeps the password as typed', () => {
     const config = parseConfig({ KEYWARDEN_ADMIN_EMAIL: 'Ops@Example.COM', KEYWARDEN_ADMIN_PASSWORD: 'Long Enough Pass' }, CWD);
     expect(config.bootstrapAdmin).toEqual({ email: 'ops@example.com', password: 'Long Enough Pass' });
+    const unattended = parseConfig({ KEYWARDEN_ADMIN_EMAIL: 'ops@example.com', KEYWARDEN_ADMIN_PASSWORD: 'Long Enough Pass', KEYWARDEN_ADMIN_SECOND_FACTOR: 'nobody' }, CWD);
+    expect(unattended.bootstrapAdmin?.secondFactorRequiredFor).toBe('nobody');
   });
 
   it('keeps configured secrets of at least 32 characters', () => {
@@ -205,6 +207,16 @@ describe('parseConfig refusals name the variable', () => {
       name: 'an admin password without an e-mail',
       env: { KEYWARDEN_ADMIN_PASSWORD: 'long enough password' },
       variable: 'KEYWARDEN_ADMIN_EMAIL',
+    },
+    {
+      name: 'a second-factor policy without an admin to provision',
+      env: { KEYWARDEN_ADMIN_SECOND_FACTOR: 'nobody' },
+      variable: 'KEYWARDEN_ADMIN_SECOND_FACTOR',
+    },
+    {
+      name: 'an unknown second-factor policy',
+      env: { KEYWARDEN_ADMIN_EMAIL: 'ops@example.com', KEYWARDEN_ADMIN_PASSWORD: 'long enough password', KEYWARDEN_ADMIN_SECOND_FACTOR: 'sometimes' },
+      variable: 'KEYWARDEN_ADMIN_SECOND_FACTOR',
     },
     {
       name: 'a short admin password',

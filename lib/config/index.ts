@@ -51,6 +51,9 @@ const EnvSchema = z
     KEYWARDEN_ADMIN_PASSWORD: optionalString.pipe(
       z.string().min(12, 'must be at least 12 characters').max(256).optional(),
     ),
+    KEYWARDEN_ADMIN_SECOND_FACTOR: optionalString.pipe(
+      z.enum(['admins', 'everyone', 'nobody'], { error: 'must be "admins", "everyone" or "nobody"' }).optional(),
+    ),
     KEYWARDEN_OIDC_ISSUER: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
     KEYWARDEN_OIDC_CLIENT_ID: optionalString,
     KEYWARDEN_OIDC_CLIENT_SECRET: optionalString,
@@ -105,6 +108,9 @@ const EnvSchema = z
         path: [env.KEYWARDEN_ADMIN_EMAIL ? 'KEYWARDEN_ADMIN_PASSWORD' : 'KEYWARDEN_ADMIN_EMAIL'],
         message: 'KEYWARDEN_ADMIN_EMAIL and KEYWARDEN_ADMIN_PASSWORD must be set together',
       });
+    }
+    if (env.KEYWARDEN_ADMIN_SECOND_FACTOR && !env.KEYWARDEN_ADMIN_EMAIL) {
+      ctx.addIssue({ code: 'custom', path: ['KEYWARDEN_ADMIN_SECOND_FACTOR'], message: 'is written when KEYWARDEN_ADMIN_EMAIL provisions the admin: set that too' });
     }
     const oidc = [env.KEYWARDEN_OIDC_ISSUER, env.KEYWARDEN_OIDC_CLIENT_ID, env.KEYWARDEN_OIDC_CLIENT_SECRET];
     if (oidc.some(Boolean) && !oidc.every(Boolean)) {
@@ -183,7 +189,11 @@ export interface Config {
    * generated into <data dir>/secrets/evidence-ed25519.pem (lib/config/evidence-key.ts).
    */
   evidenceKey?: string;
-  bootstrapAdmin?: { email: string; password: string };
+  /**
+   * The admin provisioned at start-up when none exists; `secondFactorRequiredFor`, when given, is the
+   * organisation's second-factor policy written with it (unattended installations decide it up front).
+   */
+  bootstrapAdmin?: { email: string; password: string; secondFactorRequiredFor?: 'admins' | 'everyone' | 'nobody' };
   oidc?: OidcConfig;
   /**
    * The Platform.sh API. In sandbox mode the bundled simulator replaces both URLs at start-up; in
@@ -266,7 +276,11 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     evidenceKey: e.KEYWARDEN_EVIDENCE_KEY,
     bootstrapAdmin:
       e.KEYWARDEN_ADMIN_EMAIL && e.KEYWARDEN_ADMIN_PASSWORD
-        ? { email: e.KEYWARDEN_ADMIN_EMAIL.toLowerCase(), password: e.KEYWARDEN_ADMIN_PASSWORD }
+        ? {
+            email: e.KEYWARDEN_ADMIN_EMAIL.toLowerCase(),
+            password: e.KEYWARDEN_ADMIN_PASSWORD,
+            ...(e.KEYWARDEN_ADMIN_SECOND_FACTOR ? { secondFactorRequiredFor: e.KEYWARDEN_ADMIN_SECOND_FACTOR } : {}),
+          }
         : undefined,
     oidc:
       e.KEYWARDEN_OIDC_ISSUER && e.KEYWARDEN_OIDC_CLIENT_ID && e.KEYWARDEN_OIDC_CLIENT_SECRET

@@ -142,6 +142,23 @@ describe.each(TEST_DATABASE_KINDS)('accounts on %s', (kind) => {
       expect(await databaseText(db)).not.toContain(NEW_PASSWORD);
     });
 
+    it('provisioning writes the second-factor policy of KEYWARDEN_ADMIN_SECOND_FACTOR, audited; without it the policy stays', async () => {
+      const policy = async () => (await db.organisationPolicy.findUnique({ where: { id: 1 } }))?.secondFactorRequiredFor ?? 'admins';
+      expect(await policy()).toBe('admins');
+      await prepareFirstRun(db, { bootstrapAdmin: { email: uniqueEmail('plain'), password: NEW_PASSWORD }, baseUrl: BASE_URL });
+      expect(await policy()).toBe('admins');
+      await db.user.updateMany({ where: { role: 'admin' }, data: { disabledAt: new Date() } });
+      const email = uniqueEmail('unattended');
+      const { events } = await withAudit(() => prepareFirstRun(db, { bootstrapAdmin: { email, password: NEW_PASSWORD, secondFactorRequiredFor: 'nobody' }, baseUrl: BASE_URL }));
+      expect(await policy()).toBe('nobody');
+      expect(events.map((event) => [event.action, event.outcome])).toEqual([
+        ['setup.provision_admin', 'succeeded'],
+        ['second_factor.set_policy', 'succeeded'],
+      ]);
+      expect(events[1]).toMatchObject({ actorEmail: email, details: { before: 'admins', after: 'nobody' } });
+      await db.organisationPolicy.update({ where: { id: 1 }, data: { secondFactorRequiredFor: 'admins' } });
+    });
+
     it('provisioning turns an existing account into an active admin and ends its sessions', async () => {
       const existing = await createUser(db, { role: 'reviewer', disabled: true });
       const result = await prepareFirstRun(db, { bootstrapAdmin: { email: existing.email, password: NEW_PASSWORD }, baseUrl: BASE_URL });
@@ -351,7 +368,7 @@ describe.each(TEST_DATABASE_KINDS)('accounts on %s', (kind) => {
 
       const started = Date.now();
       const result = await signInWithPassword(db, { email: user.email, password: TEST_PASSWORD }, address);
-      expect(result).toEqual({ ok: true, user: { id: user.id, email: user.email, name: null, sessionVersion: user.sessionVersion } });
+      expect(result).toEqual({ ok: true, user: { id: user.id, email: user.email, name: null, sessionVersion: user.sessionVersion, role: user.role } });
       expect(await db.loginThrottle.findUniqueOrThrow({ where: { key: accountKey(user.email) } })).toMatchObject({ failures: 0, blockedUntil: null });
       const after = await db.user.findUniqueOrThrow({ where: { id: user.id } });
       expect(after.lastSignInAt?.getTime()).toBeGreaterThanOrEqual(started - 1000);
@@ -525,7 +542,7 @@ describe.each(TEST_DATABASE_KINDS)('accounts on %s', (kind) => {
     it('signs in the user already linked to the subject', async () => {
       const user = await ssoUser({ role: 'onboarder' });
       const { result, events } = await withAudit(() => signInWithSso(db, identity({ subject: user.subject, email: user.email }), noRoleClaim, '203.0.113.9'));
-      expect(result).toEqual({ ok: true, user: { id: user.id, email: user.email, name: null, sessionVersion: user.sessionVersion } });
+      expect(result).toEqual({ ok: true, user: { id: user.id, email: user.email, name: null, sessionVersion: user.sessionVersion, role: user.role } });
       expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).lastSignInAt).not.toBeNull();
       expect(events).toHaveLength(1);
       expect(events[0]).toMatchObject({ action: 'auth.sign_in', outcome: 'succeeded', reason: 'sso', actorId: user.id, clientAddress: '203.0.113.9' });

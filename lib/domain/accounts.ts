@@ -38,12 +38,13 @@ export async function hasActiveAdmin(db: Pick<Database, 'user'>): Promise<boolea
 }
 
 /**
- * On start: create the first admin from KEYWARDEN_ADMIN_EMAIL/PASSWORD, or, when no admin exists,
+ * On start: create the first admin from KEYWARDEN_ADMIN_EMAIL/PASSWORD (and the second-factor policy
+ * from KEYWARDEN_ADMIN_SECOND_FACTOR, when set), or, when no admin exists,
  * a one-time set-up link (valid one hour) for the server to print. Never a default password.
  */
 export async function prepareFirstRun(
   db: Database,
-  options: { bootstrapAdmin?: { email: string; password: string }; baseUrl: URL },
+  options: { bootstrapAdmin?: { email: string; password: string; secondFactorRequiredFor?: 'admins' | 'everyone' | 'nobody' }; baseUrl: URL },
 ): Promise<{ kind: 'ready' } | { kind: 'provisioned'; email: string } | { kind: 'setup'; url: string; expiresAt: Date }> {
   if (await hasActiveAdmin(db)) return { kind: 'ready' };
   if (options.bootstrapAdmin) {
@@ -63,6 +64,20 @@ export async function prepareFirstRun(
         outcome: 'succeeded',
         reason: 'KEYWARDEN_ADMIN_EMAIL at start-up',
       });
+      const requiredFor = options.bootstrapAdmin?.secondFactorRequiredFor;
+      if (requiredFor) {
+        const before = (await tx.organisationPolicy.findUnique({ where: { id: 1 }, select: { secondFactorRequiredFor: true } }))?.secondFactorRequiredFor ?? 'admins';
+        await tx.organisationPolicy.upsert({ where: { id: 1 }, create: { id: 1, values: {}, secondFactorRequiredFor: requiredFor }, update: { secondFactorRequiredFor: requiredFor } });
+        await recordAudit(tx, {
+          actor: null,
+          actorEmail: email,
+          action: 'second_factor.set_policy',
+          target: { type: 'policy', id: 'second-factor' },
+          outcome: 'succeeded',
+          reason: 'KEYWARDEN_ADMIN_SECOND_FACTOR at start-up',
+          details: { before, after: requiredFor },
+        });
+      }
     });
     return { kind: 'provisioned', email };
   }
@@ -178,6 +193,8 @@ export interface SignedInUser {
   email: string;
   name: string | null;
   sessionVersion: number;
+  /** Decides whether a second factor is owed (lib/domain/second-factor.ts). */
+  role: Role;
 }
 
 /** Password verifications one process runs at once for one account or one address. */
@@ -230,7 +247,7 @@ export async function signInWithPassword(
     if (addressClaim) await settleSuccess(db, addressClaim, 'own');
     await db.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
     await audit('succeeded', 'password', { id: user.id, email: user.email, role: user.role });
-    return { ok: true, user: { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion } };
+    return { ok: true, user: { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion, role: user.role } };
   });
 }
 
@@ -291,5 +308,5 @@ export async function signInWithSso(
         data: { email: email!, name: identity.name, role: claimedRole!, oidcSubject: identity.subject, lastSignInAt: new Date() },
       });
   await recordAudit(db, { actor: { id: user.id, email: user.email, role: user.role }, action: 'auth.sign_in', target: { type: 'user', id: user.id }, outcome: 'succeeded', reason: 'sso', clientAddress });
-  return { ok: true, user: { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion } };
+  return { ok: true, user: { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion, role: user.role } };
 }

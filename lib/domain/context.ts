@@ -4,4 +4,6 @@ import type { Actor } from '@/lib/auth/authorize';
 export interface RequestContext {
   actor: Actor;
   clientAddress: string | null;
+  /** The dashboard session making the request (absent for an API key): "this session" on the Account page. */
+  sessionId?: string;
 }

@@ -1,20 +1,39 @@
 // Server-side records of signed-in browsers. The cookie is a signed claim naming a session; the
 // session is valid only while its row is neither revoked nor expired, so signing out ends it
-// everywhere the cookie may have been copied.
-import type { Database } from '@/lib/db';
+// everywhere the cookie may have been copied. Each user sees their own sessions on the Account
+// page and ends any of them; an admin sees and ends anyone's (Users → Sessions).
+import { authorize } from '@/lib/auth/authorize';
+import { recordAudit } from '@/lib/audit/record';
+import { getDb, type Database, type Prisma } from '@/lib/db';
+import { AppError, fail, fieldErrorsOf, ok, type ActionResult } from '@/lib/errors';
+import { describeUserAgent, storedUserAgent } from '@/lib/sessions/user-agent';
+import { endOwnSessionsSchema, endUserSessionsSchema, listSessionsSchema } from '@/lib/validations/account';
+import type { RequestContext } from './context';
+import { runMutation } from './mutation';
 
 type Db = Pick<Database, 'session'>;
+
+/** Last seen is written at most this often per session: the check runs on every request. */
+export const LAST_SEEN_RESOLUTION_MS = 60_000;
 
 export async function startSession(
   db: Db,
   userId: string,
-  options: { maxAgeSeconds: number; clientAddress: string | null },
+  options: { maxAgeSeconds: number; clientAddress: string | null; userAgent?: string | null; userVersion?: number | null; pendingStep?: 'second_factor' | 'enrolment' | null },
 ): Promise<string> {
   const now = Date.now();
   // Housekeeping on the way: rows expired for a day are of no further use.
   await db.session.deleteMany({ where: { expiresAt: { lt: new Date(now - 24 * 60 * 60 * 1000) } } });
   const session = await db.session.create({
-    data: { userId, clientAddress: options.clientAddress, expiresAt: new Date(now + options.maxAgeSeconds * 1000) },
+    data: {
+      userId,
+      clientAddress: options.clientAddress,
+      userAgent: storedUserAgent(options.userAgent),
+      userVersion: options.userVersion ?? null,
+      lastSeenAt: new Date(now),
+      expiresAt: new Date(now + options.maxAgeSeconds * 1000),
+      pendingStep: options.pendingStep ?? null,
+    },
   });
   return session.id;
 }
@@ -33,14 +52,198 @@ const SESSION_USER_SELECT = {
 } as const;
 
 /**
- * The user behind a session that exists, belongs to that user, and is neither revoked nor expired;
- * null otherwise. One query: it runs on every request.
+ * The user behind a session that exists, belongs to that user, and is neither revoked nor expired
+ * nor half signed in (a second step still owed); null otherwise. One query: it runs on every request — plus, at most once a minute per session,
+ * the write of its last-seen time (a conditional update, so concurrent requests write it once).
+ *
+ * `sessionUserVersion` is the user's session version the session was signed in (or re-validated)
+ * for; null for sessions older than that column, whose cookie's version is compared instead.
  */
-export async function liveSessionUser(db: Db, sessionId: string, userId: string) {
+export async function liveSessionUser(db: Db, sessionId: string, userId: string, now = new Date()) {
   const session = await db.session.findUnique({
     where: { id: sessionId },
-    select: { userId: true, revokedAt: true, expiresAt: true, user: { select: SESSION_USER_SELECT } },
+    select: { userId: true, revokedAt: true, expiresAt: true, lastSeenAt: true, userVersion: true, pendingStep: true, user: { select: SESSION_USER_SELECT } },
   });
-  if (!session || session.userId !== userId || session.revokedAt !== null || session.expiresAt <= new Date()) return null;
-  return session.user;
+  if (!session || session.userId !== userId || session.revokedAt !== null || session.expiresAt <= now) return null;
+  if (session.pendingStep !== null) return null;
+  const staleBefore = new Date(now.getTime() - LAST_SEEN_RESOLUTION_MS);
+  if (!session.lastSeenAt || session.lastSeenAt < staleBefore) {
+    await db.session.updateMany({
+      where: { id: sessionId, OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: staleBefore } }] },
+      data: { lastSeenAt: now },
+    });
+  }
+  return { ...session.user, sessionUserVersion: session.userVersion };
+}
+
+/** A live session as the Account page and the admins' Sessions page show it. */
+export interface SessionView {
+  id: string;
+  createdAt: string;
+  lastSeenAt: string | null;
+  expiresAt: string;
+  clientAddress: string | null;
+  /** Browser and operating system in words, from the User-Agent at sign-in. */
+  device: string;
+  isCurrent: boolean;
+}
+
+const SESSION_VIEW_SELECT = {
+  id: true,
+  createdAt: true,
+  lastSeenAt: true,
+  expiresAt: true,
+  clientAddress: true,
+  userAgent: true,
+} satisfies Prisma.SessionSelect;
+
+function toView(row: Prisma.SessionGetPayload<{ select: typeof SESSION_VIEW_SELECT }>, currentSessionId: string | undefined): SessionView {
+  return {
+    id: row.id,
+    createdAt: row.createdAt.toISOString(),
+    lastSeenAt: row.lastSeenAt?.toISOString() ?? null,
+    expiresAt: row.expiresAt.toISOString(),
+    clientAddress: row.clientAddress,
+    device: describeUserAgent(row.userAgent),
+    isCurrent: row.id === currentSessionId,
+  };
+}
+
+const liveWhere = (now: Date) => ({ revokedAt: null, expiresAt: { gt: now } }) satisfies Prisma.SessionWhereInput;
+
+/** Most recently active first; the newest sign-in first among equals. */
+const RECENT_FIRST = [{ lastSeenAt: { sort: 'desc', nulls: 'last' } }, { createdAt: 'desc' }, { id: 'asc' }] satisfies Prisma.SessionOrderByWithRelationInput[];
+
+/**
+ * A user's live sessions: at most one per sign-in within the session lifetime (12 hours), so a
+ * short list; capped all the same.
+ */
+const OWN_SESSIONS_CAP = 200;
+
+/** The caller's own live sessions, the current one marked. */
+export async function listOwnSessions(context: RequestContext): Promise<SessionView[]> {
+  const rows = await getDb().session.findMany({
+    where: { userId: context.actor.id, ...liveWhere(new Date()) },
+    select: SESSION_VIEW_SELECT,
+    orderBy: RECENT_FIRST,
+    take: OWN_SESSIONS_CAP,
+  });
+  return rows.map((row) => toView(row, context.sessionId));
+}
+
+/** Ends one of the caller's own sessions, or every one but the session making the request. */
+export function endOwnSessions(context: RequestContext, rawInput: unknown) {
+  const userId = context.actor.id;
+  return runMutation(
+    context,
+    {
+      action: 'account.end_sessions',
+      auditAction: (input) => ('sessionId' in input ? 'account.end_session' : 'account.end_other_sessions'),
+      schema: endOwnSessionsSchema,
+      target: (input) => ('sessionId' in input ? { type: 'session', id: input.sessionId } : { type: 'user', id: userId, name: context.actor.email }),
+      run: async (tx, input) => {
+        const now = new Date();
+        if ('sessionId' in input) {
+          // Someone else's session answers like one that does not exist.
+          const { count } = await tx.session.updateMany({ where: { id: input.sessionId, userId, ...liveWhere(now) }, data: { revokedAt: now } });
+          if (count === 0) throw new AppError('not_found', 'That session has already ended.');
+          return { data: { ended: count } };
+        }
+        const { count } = await tx.session.updateMany({
+          where: { userId, ...liveWhere(now), ...(context.sessionId ? { id: { not: context.sessionId } } : {}) },
+          data: { revokedAt: now },
+        });
+        return { data: { ended: count }, details: { ended: count } };
+      },
+    },
+    rawInput,
+  );
+}
+
+export interface UserSessionView extends SessionView {
+  userId: string;
+  userEmail: string;
+}
+
+export interface SessionPage {
+  sessions: UserSessionView[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export const SESSIONS_PAGE_SIZE = 25;
+
+/** Every user's live sessions (admins), filtered by e-mail, paginated in SQL. */
+export async function listActiveSessions(context: RequestContext, rawQuery: unknown): Promise<ActionResult<SessionPage>> {
+  const decision = authorize(context.actor, 'user.read_sessions');
+  if (!decision.allowed) return fail('forbidden', 'You do not have permission to see other users’ sessions.');
+  const parsed = listSessionsSchema.safeParse(rawQuery);
+  if (!parsed.success) return fail('invalid_input', 'Invalid search.', fieldErrorsOf(parsed.error));
+  const { page, query } = parsed.data;
+  const db = getDb();
+  const where = {
+    ...liveWhere(new Date()),
+    ...(query ? { user: { email: { contains: query.toLowerCase() } } } : {}),
+  } satisfies Prisma.SessionWhereInput;
+  const [total, rows] = await Promise.all([
+    db.session.count({ where }),
+    db.session.findMany({
+      where,
+      select: { ...SESSION_VIEW_SELECT, user: { select: { id: true, email: true } } },
+      orderBy: [{ user: { email: 'asc' } }, ...RECENT_FIRST],
+      skip: (page - 1) * SESSIONS_PAGE_SIZE,
+      take: SESSIONS_PAGE_SIZE,
+    }),
+  ]);
+  return ok({
+    sessions: rows.map((row) => ({ ...toView(row, context.sessionId), userId: row.user.id, userEmail: row.user.email })),
+    total,
+    page,
+    pageSize: SESSIONS_PAGE_SIZE,
+  });
+}
+
+/** Ends one session of a user, or all of them (admins). */
+export function endUserSessions(context: RequestContext, rawInput: unknown) {
+  return runMutation(
+    context,
+    {
+      action: 'user.end_sessions',
+      auditAction: (input) => (input.sessionId ? 'user.end_session' : 'user.end_all_sessions'),
+      schema: endUserSessionsSchema,
+      target: (input) => ({ type: 'user', id: input.userId }),
+      run: async (tx, input) => {
+        const user = await tx.user.findUnique({ where: { id: input.userId }, select: { id: true } });
+        if (!user) throw new AppError('not_found', 'That user no longer exists.');
+        const now = new Date();
+        const { count } = await tx.session.updateMany({
+          where: { userId: input.userId, ...liveWhere(now), ...(input.sessionId ? { id: input.sessionId } : {}) },
+          data: { revokedAt: now },
+        });
+        if (input.sessionId && count === 0) throw new AppError('not_found', 'That session has already ended.');
+        return { data: { ended: count }, details: { ended: count, ...(input.sessionId ? { sessionId: input.sessionId } : {}) } };
+      },
+    },
+    rawInput,
+  );
+}
+
+/** Audits an admin-only read refused (the Sessions page opened by someone else). */
+export async function auditRefusedSessionsRead(context: RequestContext): Promise<void> {
+  await recordAudit(getDb(), { actor: context.actor, action: 'user.read_sessions', outcome: 'refused', reason: `role ${context.actor.role} may not user.read_sessions`, clientAddress: context.clientAddress });
+}
+
+/**
+ * A half-signed-in session (password checked, a second step owed) of an enabled user whose
+ * session version still holds; null otherwise. Only the second-step pages ask for it.
+ */
+export async function pendingSession(db: Db, sessionId: string, userId: string, sessionVersion: number) {
+  const session = await db.session.findUnique({
+    where: { id: sessionId },
+    select: { userId: true, revokedAt: true, expiresAt: true, pendingStep: true, user: { select: SESSION_USER_SELECT } },
+  });
+  if (!session || session.userId !== userId || session.revokedAt !== null || session.expiresAt <= new Date() || session.pendingStep === null) return null;
+  if (session.user.disabledAt || session.user.sessionVersion !== sessionVersion) return null;
+  return { sessionId, pendingStep: session.pendingStep, user: session.user };
 }

@@ -45,11 +45,21 @@ export const QUEUES = {
   },
   notifications: {
     title: 'Notifications',
-    description: 'Sends what is due: rotation reminders, new high findings, digests, and webhook deliveries with their retries.',
+    description: 'Sends what is due: rotation reminders, new high findings, drift, failed pushes and syncs, open revocations, review campaigns, digests, and webhook deliveries with their retries.',
     policy: 'short',
     retryLimit: 2,
     retryDelaySeconds: 60,
     expireInSeconds: 900,
+  },
+  'redeploy-follow': {
+    title: 'Redeploys',
+    description: 'Follows the redeploy each push step started on Platform.sh until it completes, and records whether it succeeded.',
+    // One waiting job per step at most (the singleton key is the step's id): a retried push or a
+    // second enqueue does not double the polling.
+    policy: 'short',
+    retryLimit: 3,
+    retryDelaySeconds: 30,
+    expireInSeconds: 300,
   },
 } as const satisfies Record<string, QueueDefinition>;
 

@@ -1,5 +1,6 @@
 // Background work of a running Keywarden, on the job queue (lib/jobs/queue.ts): the scheduled and
-// requested inventory syncs, the hourly findings recomputation, and notifications every five minutes. Started from
+// requested inventory syncs, the hourly findings recomputation, notifications every five minutes, and
+// the following of the redeploys pushes start. Started from
 // instrumentation.ts; never during a build or a test. Every instance works the queues; the queue
 // hands each job to one of them, and each cron tick fires once across all instances.
 import { getConfig } from '@/lib/config';
@@ -10,18 +11,19 @@ import { seedReviewDemoRecords } from '@/lib/domain/findings/sandbox-demo';
 import { runConfiguredNotificationTick } from '@/lib/domain/notifications/dispatch';
 import type { SyncJobData } from '@/lib/domain/inventory/requests';
 import { runSyncJob } from '@/lib/domain/inventory/sync-job';
+import { followJobSender, runRedeployFollowJob, type RedeployFollowJobData } from '@/lib/domain/tokens/redeploys';
 import { getDashboardClient } from '@/lib/domain/platformsh-connection';
 import { logger } from '@/lib/logger';
+import { registerNotificationRequester } from '@/lib/notifications/urgent';
 import { FINDINGS_CRON, NOTIFICATIONS_CRON, SYNC_SINGLETON_KEY, syncCronFor, type QueueName } from './definitions';
 import { startJobQueue, type JobHandler, type JobQueue } from './queue';
-
-const holder = globalThis as typeof globalThis & { keywardenJobQueue?: Promise<JobQueue> };
+import { runningJobQueue, setRunningJobQueue } from './running';
 
 /** How long start-up waits for the sandbox's first sync (the demo organisation takes seconds). */
 const FIRST_SYNC_WAIT_MS = 120_000;
 
 export async function startBackgroundJobs(): Promise<void> {
-  if (holder.keywardenJobQueue) return;
+  if (runningJobQueue()) return;
   const config = getConfig();
   const client = getDashboardClient();
   const handlers: Partial<Record<QueueName, JobHandler>> = {
@@ -35,16 +37,25 @@ export async function startBackgroundJobs(): Promise<void> {
     handlers['inventory-sync'] = (job) => runSyncJob(getDb(), client, { ...job, data: job.data as SyncJobData }, intervalMs);
     const cron = syncCronFor(config.syncIntervalMinutes);
     if (cron) schedules['inventory-sync'] = { cron };
+    // The redeploys pushes start, read with the same credential (and rate limit) as the sync.
+    handlers['redeploy-follow'] = async (job) => {
+      const queue = await runningJobQueue();
+      if (!queue) throw new Error('the job queue is not started');
+      return runRedeployFollowJob(getDb(), client, job.data as RedeployFollowJobData, followJobSender((name, data, options) => queue.boss.send(name, data, options)));
+    };
   } else {
     logger.warn('no Platform.sh API to sync from: the inventory stays as it is');
   }
-  holder.keywardenJobQueue = startJobQueue({
+  const started = startJobQueue({
     database: getDatabaseHandle(),
     connectionString: config.database.kind === 'postgresql' ? config.database.url : undefined,
     handlers,
     schedules,
   });
-  const queue = await holder.keywardenJobQueue;
+  setRunningJobQueue(started);
+  const queue = await started;
+  // An event that should not wait for the next tick (a compromised token in use) queues one now.
+  registerNotificationRequester(() => queue.boss.send('notifications', {}));
   if (!client) return;
 
   // A tick at start-up: the first sync of a new installation runs at once (syncIfDue decides).

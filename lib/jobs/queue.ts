@@ -38,7 +38,8 @@ export interface JobQueueOptions {
 
 export interface JobQueue {
   boss: PgBoss;
-  stop(): Promise<void>;
+  /** Stops working: waits for running jobs up to `timeoutMs` (default 10 s), then fails them (to be retried). */
+  stop(timeoutMs?: number): Promise<void>;
 }
 
 /** Opens pg-boss over the database, applies the queues' options and schedules, and starts working. */
@@ -107,6 +108,6 @@ export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue>
 
   return {
     boss,
-    stop: () => boss.stop({ graceful: true, wait: true, timeout: 10_000 }),
+    stop: (timeoutMs = 10_000) => boss.stop({ graceful: true, wait: true, timeout: timeoutMs }),
   };
 }

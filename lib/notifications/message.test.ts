@@ -16,6 +16,15 @@ describe('notification e-mails', () => {
     expect(mail.html).toContain('href="https://keys.example.com/settings/notifications#event-rotation_due_today"');
   });
 
+  it('with a signed link: the footer stops this kind of e-mail, List-Unsubscribe is the one-click address', () => {
+    const mail = composeNotificationMail(item, PUBLIC_URL, { pageUrl: 'https://keys.example.com/unsubscribe/abc.def', oneClickUrl: 'https://keys.example.com/api/unsubscribe/abc.def' });
+    expect(mail).toMatchObject({ unsubscribeUrl: 'https://keys.example.com/api/unsubscribe/abc.def', oneClick: true });
+    expect(mail.text).toContain('Stop e-mails about “A token is due for rotation today”: https://keys.example.com/unsubscribe/abc.def');
+    expect(mail.text).toContain('All your notification preferences: https://keys.example.com/settings/notifications#event-rotation_due_today');
+    expect(mail.html).toContain('href="https://keys.example.com/unsubscribe/abc.def"');
+    expect(composeNotificationMail(item, PUBLIC_URL).oneClick).toBe(false);
+  });
+
   it('escape what people typed in the HTML body', () => {
     const { html } = composeNotificationMail(item, PUBLIC_URL);
     expect(html).toContain('&lt;b&gt;cron&lt;/b&gt;');

@@ -16,8 +16,19 @@ export interface ComposedMail {
   subject: string;
   text: string;
   html: string;
-  /** The preferences page, anchored at the event (List-Unsubscribe). */
+  /**
+   * List-Unsubscribe: the signed one-click address (RFC 8058) when there is one, otherwise the
+   * preferences page (a digest covers several kinds).
+   */
   unsubscribeUrl: string;
+  /** The address accepts `List-Unsubscribe=One-Click` POSTs (List-Unsubscribe-Post). */
+  oneClick: boolean;
+}
+
+/** A signed unsubscribe link's two addresses: the confirm page (GET) and the one-click POST. */
+export interface SignedUnsubscribe {
+  pageUrl: string;
+  oneClickUrl: string;
 }
 
 export function escapeHtml(value: string): string {
@@ -46,35 +57,66 @@ function layoutHtml(heading: string, inner: string, unsubscribeUrl: string, unsu
   ].join('\n');
 }
 
-export function composeNotificationMail(item: MessageItem, publicUrl: URL): ComposedMail {
+/**
+ * One notification's e-mail. With a signed link, the footer offers "Stop e-mails about …" (a page
+ * that confirms in one press, no sign-in) and List-Unsubscribe carries the one-click address;
+ * without one, both point at the preferences page.
+ */
+export function composeNotificationMail(item: MessageItem, publicUrl: URL, unsubscribe?: SignedUnsubscribe): ComposedMail {
   const link = absolute(publicUrl, item.linkPath);
-  const unsubscribeUrl = preferencesUrl(publicUrl, item.event);
-  const unsubscribeLabel = `Change or stop e-mails about “${EVENT_LABELS[item.event].label}”`;
-  const text = [item.title, '', item.body, '', `Open it in Keywarden: ${link}`, '', '--', FOOTER_TEXT, `${unsubscribeLabel}: ${unsubscribeUrl}`, ''].join('\n');
+  const preferences = preferencesUrl(publicUrl, item.event);
+  const kind = EVENT_LABELS[item.event].label;
+  const footerUrl = unsubscribe?.pageUrl ?? preferences;
+  const footerLabel = unsubscribe ? `Stop e-mails about “${kind}”` : `Change or stop e-mails about “${kind}”`;
+  const text = [
+    item.title,
+    '',
+    item.body,
+    '',
+    `Open it in Keywarden: ${link}`,
+    '',
+    '--',
+    FOOTER_TEXT,
+    `${footerLabel}: ${footerUrl}`,
+    ...(unsubscribe ? [`All your notification preferences: ${preferences}`] : []),
+    '',
+  ].join('\n');
   const html = layoutHtml(
     item.title,
     `<p>${escapeHtml(item.body)}</p>\n<p><a href="${escapeHtml(link)}">Open it in Keywarden</a></p>`,
-    unsubscribeUrl,
-    unsubscribeLabel,
+    footerUrl,
+    footerLabel,
   );
-  return { subject: `[Keywarden] ${item.title}`, text, html, unsubscribeUrl };
+  return { subject: `[Keywarden] ${item.title}`, text, html, unsubscribeUrl: unsubscribe?.oneClickUrl ?? preferences, oneClick: unsubscribe !== undefined };
 }
 
-export function composeDigestMail(items: readonly MessageItem[], publicUrl: URL): ComposedMail {
+/** A day's digest; each item may carry its kind's signed unsubscribe page. */
+export function composeDigestMail(items: readonly (MessageItem & { unsubscribePageUrl?: string })[], publicUrl: URL): ComposedMail {
   const unsubscribeUrl = preferencesUrl(publicUrl);
   const heading = `Your Keywarden digest: ${items.length} notification${items.length === 1 ? '' : 's'}`;
   const text = [
     heading,
     '',
-    ...items.flatMap((item) => [`* ${item.title}`, `  ${item.body}`, `  ${absolute(publicUrl, item.linkPath)}`, '']),
+    ...items.flatMap((item) => [
+      `* ${item.title}`,
+      `  ${item.body}`,
+      `  ${absolute(publicUrl, item.linkPath)}`,
+      ...(item.unsubscribePageUrl ? [`  Stop e-mails about “${EVENT_LABELS[item.event].label}”: ${item.unsubscribePageUrl}`] : []),
+      '',
+    ]),
     '--',
     FOOTER_TEXT,
     `Change your notification preferences: ${unsubscribeUrl}`,
     '',
   ].join('\n');
   const list = items
-    .map((item) => `<li><a href="${escapeHtml(absolute(publicUrl, item.linkPath))}">${escapeHtml(item.title)}</a><br>${escapeHtml(item.body)}</li>`)
+    .map(
+      (item) =>
+        `<li><a href="${escapeHtml(absolute(publicUrl, item.linkPath))}">${escapeHtml(item.title)}</a><br>${escapeHtml(item.body)}${
+          item.unsubscribePageUrl ? `<br><a href="${escapeHtml(item.unsubscribePageUrl)}" style="font-size:.85rem">Stop e-mails about “${escapeHtml(EVENT_LABELS[item.event].label)}”</a>` : ''
+        }</li>`,
+    )
     .join('\n');
   const html = layoutHtml(heading, `<ul>\n${list}\n</ul>`, unsubscribeUrl, 'Change your notification preferences');
-  return { subject: `[Keywarden] ${heading.replace('Your Keywarden digest: ', 'Daily digest: ')}`, text, html, unsubscribeUrl };
+  return { subject: `[Keywarden] ${heading.replace('Your Keywarden digest: ', 'Daily digest: ')}`, text, html, unsubscribeUrl, oneClick: false };
 }

@@ -14,4 +14,4 @@ export {
 } from './client/http';
 export type * from './client/types';
 export { PROJECT_PERMISSIONS } from './client/types';
-export { CLI_TOKEN_VARIABLE, CLI_TOKEN_VARIABLE_NAMES, isCliTokenVariable, vendorOfVariable, vendorProfile, VENDOR_PROFILES, VENDORS, type Vendor, type VendorProfile } from './vendor';
+export { activityLogUrl, CLI_TOKEN_VARIABLE, CLI_TOKEN_VARIABLE_NAMES, isCliTokenVariable, vendorOfVariable, vendorProfile, VENDOR_PROFILES, VENDORS, type Vendor, type VendorProfile } from './vendor';

@@ -1,7 +1,7 @@
 // The vendor's names as lib/platformsh exports them (lib/vendor.ts holds them, browser-safe). A
 // client knows its own vendor (`client.vendor`): what it pushes is named after it; what the sync reads
 // is any of CLI_TOKEN_VARIABLE_NAMES.
-export { CLI_TOKEN_VARIABLE_NAMES, isCliTokenVariable, vendorOfVariable, vendorProfile, VENDOR_PROFILES, VENDORS, type Vendor, type VendorProfile } from '@/lib/vendor';
+export { activityLogUrl, CLI_TOKEN_VARIABLE_NAMES, isCliTokenVariable, vendorOfVariable, vendorProfile, VENDOR_PROFILES, VENDORS, type Vendor, type VendorProfile } from '@/lib/vendor';
 
 /**
  * Platform.sh's name of the CLI token variable, the one Keywarden pushed before the vendor became a

@@ -26,3 +26,6 @@ export const API_KEY_NAME_MAX_LENGTH = 80;
 /** A dashboard API key's lifetime: the form's default and the policy's maximum, in days. */
 export const API_KEY_DEFAULT_DAYS = 90;
 export const API_KEY_MAX_DAYS = 365;
+
+/** An incident's name (typed again to confirm its execution), e.g. "CI provider breach 2026-12". */
+export const INCIDENT_NAME_MAX_LENGTH = 80;

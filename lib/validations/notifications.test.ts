@@ -17,13 +17,17 @@ describe('organisation settings', () => {
   it('need a choice for every event', () => {
     expect(settingsInputSchema.safeParse({ reminderDays: '14', defaults: { rotation_due_soon: 'email' } }).success).toBe(false);
     expect(settingsInputSchema.safeParse({ reminderDays: '14', defaults: { ...DEFAULT_EVENT_CHOICES, finding_high: 'loud' } }).success).toBe(false);
+    expect(settingsInputSchema.safeParse({ reminderDays: '14', defaults: DEFAULT_EVENT_CHOICES, revocationOpenHours: '0' }).success).toBe(false);
+    expect(settingsInputSchema.parse({ reminderDays: '14', defaults: DEFAULT_EVENT_CHOICES, revocationOpenHours: '48', campaignDueDays: 5 })).toMatchObject({ revocationOpenHours: 48, campaignDueDays: 5 });
   });
 
   it('read a stored row leniently: what is missing or invalid takes its default', () => {
-    expect(parseNotificationSettings(null)).toEqual({ defaults: DEFAULT_EVENT_CHOICES, reminderDays: [14, 3] });
-    expect(parseNotificationSettings({ defaults: { finding_high: 'none', rotation_overdue: 'loud' }, reminderDays: 'x' })).toEqual({
+    expect(parseNotificationSettings(null)).toEqual({ defaults: DEFAULT_EVENT_CHOICES, reminderDays: [14, 3], revocationOpenHours: 24, campaignDueDays: 7 });
+    expect(parseNotificationSettings({ defaults: { finding_high: 'none', rotation_overdue: 'loud' }, reminderDays: 'x', revocationOpenHours: 0, campaignDueDays: '3' })).toEqual({
       defaults: { ...DEFAULT_EVENT_CHOICES, finding_high: 'none' },
       reminderDays: [14, 3],
+      revocationOpenHours: 24,
+      campaignDueDays: 3,
     });
   });
 });

@@ -3,11 +3,15 @@
 // leniently (`parseNotificationSettings`): a missing or invalid value takes its default.
 import { z } from 'zod';
 import {
+  CAMPAIGN_DUE_DAYS_BOUNDS,
+  DEFAULT_CAMPAIGN_DUE_DAYS,
   DEFAULT_EVENT_CHOICES,
+  DEFAULT_REVOCATION_OPEN_HOURS,
   DEFAULT_REMINDER_DAYS,
   NOTIFICATION_CHOICES,
   NOTIFICATION_EVENTS,
   REMINDER_DAYS_BOUNDS,
+  REVOCATION_OPEN_HOURS_BOUNDS,
   type NotificationChoice,
   type NotificationEvent,
 } from '@/lib/notifications/events';
@@ -39,11 +43,31 @@ export const reminderDaysSchema = z
 export const preferencesInputSchema = z.strictObject({ choices: choicesSchema });
 export type PreferencesInput = z.infer<typeof preferencesInputSchema>;
 
-export const settingsInputSchema = z.strictObject({ defaults: choicesSchema, reminderDays: reminderDaysSchema });
+const wholeNumber = (bounds: { min: number; max: number }, unit: string) =>
+  z.coerce
+    .number({ error: `Use a whole number of ${unit}.` })
+    .int({ error: `Use a whole number of ${unit}.` })
+    .min(bounds.min, { error: `At least ${bounds.min}.` })
+    .max(bounds.max, { error: `At most ${bounds.max} ${unit}.` });
+
+export const revocationOpenHoursSchema = wholeNumber(REVOCATION_OPEN_HOURS_BOUNDS, 'hours');
+export const campaignDueDaysSchema = wholeNumber(CAMPAIGN_DUE_DAYS_BOUNDS, 'days');
+
+/** The two thresholds are optional: a caller that leaves one out keeps the stored value. */
+export const settingsInputSchema = z.strictObject({
+  defaults: choicesSchema,
+  reminderDays: reminderDaysSchema,
+  revocationOpenHours: revocationOpenHoursSchema.optional(),
+  campaignDueDays: campaignDueDaysSchema.optional(),
+});
 
 export interface NotificationSettingsValues {
   defaults: Record<NotificationEvent, NotificationChoice>;
   reminderDays: number[];
+  /** A revocation with open work is announced after this many hours. */
+  revocationOpenHours: number;
+  /** Reviewers hear of an open campaign this many days before it is due. */
+  campaignDueDays: number;
 }
 
 export function parseNotificationSettings(stored: unknown): NotificationSettingsValues {
@@ -56,7 +80,14 @@ export function parseNotificationSettings(stored: unknown): NotificationSettings
     }),
   ) as Record<NotificationEvent, NotificationChoice>;
   const days = reminderDaysSchema.safeParse(source.reminderDays);
-  return { defaults, reminderDays: days.success ? days.data : [...DEFAULT_REMINDER_DAYS] };
+  const hours = revocationOpenHoursSchema.safeParse(source.revocationOpenHours);
+  const campaignDays = campaignDueDaysSchema.safeParse(source.campaignDueDays);
+  return {
+    defaults,
+    reminderDays: days.success ? days.data : [...DEFAULT_REMINDER_DAYS],
+    revocationOpenHours: hours.success ? hours.data : DEFAULT_REVOCATION_OPEN_HOURS,
+    campaignDueDays: campaignDays.success ? campaignDays.data : DEFAULT_CAMPAIGN_DUE_DAYS,
+  };
 }
 
 export const notificationIdSchema = z.strictObject({ notificationId: z.uuid({ error: 'Unknown notification.' }) });

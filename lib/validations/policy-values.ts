@@ -14,6 +14,12 @@ export interface Policy {
   acceptRiskMaxDays: number;
   /** Whether Platform.sh accounts other than Keywarden's machine users may hold admin on production. */
   allowHumanAdminOnProduction: boolean;
+  /**
+   * Whether recording or rotating a token mints a fresh deployment token from the pasted one (which
+   * is then deleted), so that the token on the environments was never on a screen (issue 18.2).
+   * Admins may choose otherwise per push.
+   */
+  mintDeploymentTokens: boolean;
 }
 
 export type PolicyKey = keyof Policy;
@@ -25,6 +31,9 @@ export const POLICY_DEFAULTS: Policy = {
   pendingInvitationDays: 7,
   acceptRiskMaxDays: 90,
   allowHumanAdminOnProduction: true,
+  // Off until an organisation turns it on: whether Platform.sh lets an API-token session create
+  // tokens is not certain (a refusal falls back to the pasted token, but says the policy was not met).
+  mintDeploymentTokens: false,
 };
 
 export const POLICY_BOUNDS = {
@@ -43,4 +52,5 @@ export const POLICY_LABELS: Record<PolicyKey, string> = {
   pendingInvitationDays: 'Invitation pending for (days)',
   acceptRiskMaxDays: 'Longest risk acceptance (days)',
   allowHumanAdminOnProduction: 'Other accounts may be admin on production',
+  mintDeploymentTokens: 'Mint deployment tokens',
 };

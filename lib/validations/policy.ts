@@ -26,6 +26,8 @@ export const policyInputSchema = z.strictObject({
   pendingInvitationDays: days('pendingInvitationDays', 'the pending-invitation period'),
   acceptRiskMaxDays: days('acceptRiskMaxDays', 'the longest risk acceptance'),
   allowHumanAdminOnProduction: yesNo,
+  // Added after the others (issue 18.2): a form or client that predates it keeps the default.
+  mintDeploymentTokens: yesNo.default(POLICY_DEFAULTS.mintDeploymentTokens),
 });
 
 /** The stored row, leniently: every missing or invalid key takes its default. */
@@ -43,6 +45,7 @@ export function parsePolicy(stored: unknown): Policy {
     pendingInvitationDays: read('pendingInvitationDays'),
     acceptRiskMaxDays: read('acceptRiskMaxDays'),
     allowHumanAdminOnProduction: read('allowHumanAdminOnProduction'),
+    mintDeploymentTokens: read('mintDeploymentTokens'),
   };
 }
 
@@ -53,7 +56,9 @@ export function parsePolicy(stored: unknown): Policy {
 export function parsePolicyPreview(params: Record<string, string | undefined>): { values: Policy; errors: Record<string, string[]> } | null {
   const keys = Object.keys(POLICY_DEFAULTS) as (keyof Policy)[];
   if (!keys.some((key) => params[key] !== undefined)) return null;
-  const parsed = policyInputSchema.safeParse(Object.fromEntries(keys.map((key) => [key, params[key] ?? ''])));
+  // A yes/no missing from the URL (a link made before the key existed) is not an error: it keeps its default.
+  const given = (key: keyof Policy) => params[key] ?? (typeof POLICY_DEFAULTS[key] === 'boolean' ? String(POLICY_DEFAULTS[key]) : '');
+  const parsed = policyInputSchema.safeParse(Object.fromEntries(keys.map((key) => [key, given(key)])));
   if (parsed.success) return { values: parsed.data, errors: {} };
   const errors: Record<string, string[]> = {};
   for (const issue of parsed.error.issues) (errors[String(issue.path[0] ?? 'form')] ??= []).push(issue.message);

@@ -25,6 +25,14 @@ const rotateBySchema = z.iso
 
 const tokenNameSchema = textSchema({ max: TOKEN_NAME_MAX_LENGTH }).pipe(z.string().min(1, 'Name the token (e.g. where it is used).'));
 
+/**
+ * Whether the pushed token is minted from the pasted one (issue 18.2): as the organisation policy
+ * says, or an admin's choice for this push (token.choose_minting).
+ */
+export const MINT_CHOICES = ['policy', 'mint', 'paste'] as const;
+export type MintChoice = (typeof MINT_CHOICES)[number];
+const mintChoiceSchema = z.enum(MINT_CHOICES, { error: 'Choose how the deployment token is made.' }).default('policy');
+
 export const recordTokenSchema = z.strictObject({
   machineUserId: machineUserIdSchema,
   /** Chosen by the browser, so that it can follow the run's progress while the push runs. */
@@ -36,6 +44,7 @@ export const recordTokenSchema = z.strictObject({
   visibleBuild: z.boolean().default(false),
   /** Environments whose existing variable (not pushed by Keywarden) the person agreed to replace. */
   confirmReplace: z.array(environmentIdSchema).max(200).default([]),
+  mint: mintChoiceSchema,
 });
 
 export const resumePushSchema = z.strictObject({
@@ -52,6 +61,7 @@ export const rotateTokenSchema = z.strictObject({
   name: tokenNameSchema,
   rotateBy: rotateBySchema.optional(),
   visibleBuild: z.boolean().default(false),
+  mint: mintChoiceSchema,
 });
 
 /** Moving a token's variables to the configured vendor's name: the token is pasted again (never stored). */
@@ -89,3 +99,6 @@ export const tokenListQuerySchema = z.object({
   page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
 });
 export type TokenListQuery = z.infer<typeof tokenListQuerySchema>;
+
+/** Sandbox mode: make the simulator's redeploys of the machine user's project fail from now on, or succeed again. */
+export const sandboxRedeploysSchema = z.strictObject({ machineUserId: machineUserIdSchema, fail: z.boolean() });

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { NOTIFICATION_EVENTS } from '@/lib/notifications/events';
 
 export const WEBHOOK_URL_MAX_LENGTH = 2000;
+export const WEBHOOK_FORMATS = ['json', 'slack'] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 
 const yesNo = z.union([z.boolean(), z.enum(['true', 'false', 'on']).transform((value) => value !== 'false')]);
 
@@ -16,6 +18,8 @@ export const createWebhookSchema = z.strictObject({
     .pipe(z.url({ protocol: /^https?$/, error: 'Enter an https:// address (http:// only for loopback).' })),
   events: z.array(z.enum(NOTIFICATION_EVENTS), { error: 'Choose the events it receives.' }).min(1, { error: 'Choose at least one event.' }),
   allowPrivate: yesNo.default(false),
+  /** "json": Keywarden's body; "slack": `{ text, blocks }` for a Slack-compatible incoming webhook. */
+  format: z.enum(WEBHOOK_FORMATS, { error: 'Choose Keywarden JSON or Slack-compatible.' }).default('json'),
 });
 
 export const webhookIdSchema = z.strictObject({ endpointId: z.uuid({ error: 'Unknown endpoint.' }) });

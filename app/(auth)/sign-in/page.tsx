@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { SignInForm } from '@/components/auth/sign-in-form';
 import { safeCallbackPath } from '@/lib/auth/callback-url';
-import { getRequestContext } from '@/lib/auth/session';
+import { getPendingSignIn, getRequestContext, secondStepPathFor } from '@/lib/auth/session';
 import { ACCOUNT_POLICY } from '@/lib/auth/throttle';
 import { getConfig } from '@/lib/config';
 
@@ -13,6 +13,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   // Only a path of this site: never an open redirect (lib/auth/callback-url.ts).
   const returnTo = safeCallbackPath(typeof callbackUrl === 'string' ? callbackUrl : undefined) ?? '/';
   if (await getRequestContext()) redirect(returnTo);
+  // Half signed in: the step still owed comes first (signing out starts over).
+  const pending = await getPendingSignIn();
+  if (pending) redirect(secondStepPathFor(pending.pendingStep, returnTo));
   return (
     <>
       <h1 className="mb-6 text-lg font-semibold text-slate-900">Sign in</h1>

@@ -55,6 +55,11 @@ export default async function SettingsPage() {
               Notifications — what reaches you by e-mail, and the organisation’s defaults
             </Link>
           </li>
+          <li>
+            <Link href="/account/security" className="text-sm font-medium text-indigo-700 underline underline-offset-2">
+              Account security — your second factor (authenticator app, recovery codes) and who must use one
+            </Link>
+          </li>
           {canReadMailbox ? (
             <li>
               <Link href="/settings/mailbox" className="text-sm font-medium text-indigo-700 underline underline-offset-2">

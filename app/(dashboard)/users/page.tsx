@@ -52,11 +52,27 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const page = pageFrom(params.page);
   const query = queryFrom(params.q);
   const canManage = authorize(context.actor, 'user.invite').allowed;
+  const canSeeSessions = authorize(context.actor, 'user.read_sessions').allowed;
   const [result, projects] = await Promise.all([listUsers(context, { page, query }), listAssignableProjects(context)]);
 
   const content = (
     <>
-      <PageHeader title="Users" description={DESCRIPTION} actions={canManage ? <InviteUserDialog /> : undefined} />
+      <PageHeader
+        title="Users"
+        description={DESCRIPTION}
+        actions={
+          canManage || canSeeSessions ? (
+            <>
+              {canSeeSessions ? (
+                <Link href="/users/sessions" className={buttonClasses('secondary')}>
+                  Sessions
+                </Link>
+              ) : null}
+              {canManage ? <InviteUserDialog /> : null}
+            </>
+          ) : undefined
+        }
+      />
       {canManage ? null : (
         <div className="mb-4">
           <Alert tone="info">Reviewers can see users but not change them.</Alert>

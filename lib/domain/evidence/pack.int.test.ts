@@ -117,7 +117,7 @@ describe.each(TEST_DATABASE_KINDS)('evidence packs on %s', (kind) => {
     const contents = files(campaignPack.zip);
     expect(Object.keys(contents).sort()).toEqual(
       [
-        'VERIFY.txt', 'audit-chain.json', 'audit-events.csv', 'audit-events.json', 'campaign.json', 'findings.csv', 'findings.json', 'inventory.csv', 'inventory.json',
+        'VERIFY.txt', 'audit-chain.json', 'audit-events.csv', 'audit-events.json', 'campaign.json', 'findings.csv', 'findings.json', 'incidents.json', 'inventory.csv', 'inventory.json',
         'manifest.json', 'manifest.sig', 'pack.json', 'public-key.pem', 'sign-offs.csv', 'sign-offs.json',
       ].sort(),
     );

@@ -20,6 +20,7 @@ import { StreamingZipWriter } from '@/lib/evidence/zip-writer';
 import { evidenceRequestSchema } from '@/lib/validations/reviews';
 import { logger } from '@/lib/logger';
 import type { RequestContext } from '../context';
+import { incidentsForEvidence } from '../incidents/queries';
 
 const BATCH = 1000;
 
@@ -435,6 +436,7 @@ const FILE_DESCRIPTIONS: Record<string, string> = {
   'audit-events.json': 'The audit log of the period, every field including each row’s chain mac.',
   'audit-events.csv': 'The same as a table.',
   'audit-chain.json': 'The audit chain’s head (seq and mac) when the pack was made, and whether the whole chain verified then.',
+  'incidents.json': 'Incidents (bulk revocations) alive during the period: the selection, the dates of the plan, dry run and execution, and the verified report — what was revoked, what remains open and why.',
   [PUBLIC_KEY_FILE]: 'The Ed25519 public key that signed manifest.json.',
   'VERIFY.txt': 'How to verify this pack offline.',
 };
@@ -485,6 +487,7 @@ async function* writePack(plan: Plan, deps: EvidenceDeps): AsyncGenerator<Uint8A
       'keep this head, and a later `npm run audit:verify` (or a later pack) shows whether any row up to it was changed, removed or the log truncated.',
   };
   yield* zip.file('audit-chain.json', [`${JSON.stringify(chain, null, 2)}\n`]);
+  yield* zip.file('incidents.json', [`${JSON.stringify(await incidentsForEvidence(plan.period), null, 2)}\n`]);
 
   const pack = {
     format: PACK_FORMAT,

@@ -12,13 +12,14 @@ import { fail, fieldErrorsOf, ok, type ActionResult } from '@/lib/errors';
 import type { RequestContext } from '../context';
 import { createMailer, type Mailer } from './mailer';
 import { runNotificationTick, type NotificationTickResult } from './tick';
+import { configuredUnsubscribeKey } from './unsubscribe';
 
 const sendDueSchema = z.strictObject({});
 
 export async function sendDueNotificationsNow(
   context: RequestContext,
   rawInput: unknown,
-  deps: { mailer: Mailer; publicUrl: URL; now?: Date },
+  deps: { mailer: Mailer; publicUrl: URL; now?: Date; unsubscribeKey?: Buffer },
 ): Promise<ActionResult<NotificationTickResult>> {
   const db = getDb();
   const { actor, clientAddress } = context;
@@ -33,7 +34,7 @@ export async function sendDueNotificationsNow(
     return fail('invalid_input', 'Please correct the highlighted fields.', fieldErrorsOf(parsed.error));
   }
   await recordAudit(db, { actor, action: 'notification.send_due', outcome: 'succeeded', clientAddress, target: { type: 'notification_settings', id: 'organisation' }, details: { transport: deps.mailer.kind } });
-  const result = await runNotificationTick(db, { mailer: deps.mailer, publicUrl: deps.publicUrl, now: deps.now, actor });
+  const result = await runNotificationTick(db, { mailer: deps.mailer, publicUrl: deps.publicUrl, now: deps.now, actor, unsubscribeKey: deps.unsubscribeKey });
   return ok(result);
 }
 
@@ -81,7 +82,7 @@ export function configuredMailer(): Mailer {
 export async function runConfiguredNotificationTick(now = new Date()): Promise<NotificationTickResult> {
   const mailer = configuredMailer();
   try {
-    return await runNotificationTick(getDb(), { mailer, publicUrl: getConfig().publicUrl, now });
+    return await runNotificationTick(getDb(), { mailer, publicUrl: getConfig().publicUrl, now, unsubscribeKey: configuredUnsubscribeKey() });
   } finally {
     mailer.close();
   }
@@ -91,7 +92,7 @@ export async function runConfiguredNotificationTick(now = new Date()): Promise<N
 export async function sendDueNotificationsWithConfiguredMailer(context: RequestContext, rawInput: unknown): Promise<ActionResult<NotificationTickResult>> {
   const mailer = configuredMailer();
   try {
-    return await sendDueNotificationsNow(context, rawInput, { mailer, publicUrl: getConfig().publicUrl });
+    return await sendDueNotificationsNow(context, rawInput, { mailer, publicUrl: getConfig().publicUrl, unsubscribeKey: configuredUnsubscribeKey() });
   } finally {
     mailer.close();
   }

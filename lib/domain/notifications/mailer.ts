@@ -14,8 +14,10 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html: string;
-  /** The preferences page for this kind of e-mail (List-Unsubscribe). */
+  /** List-Unsubscribe: the signed one-click address, or the preferences page. */
   unsubscribeUrl: string;
+  /** The address takes RFC 8058 one-click POSTs: adds `List-Unsubscribe-Post: List-Unsubscribe=One-Click`. */
+  oneClick?: boolean;
 }
 
 export type MailTransportKind = Config['mail']['transport'];
@@ -53,7 +55,8 @@ export function createMailer(mail: Config['mail'], db: Database): Mailer {
           subject: message.subject,
           text: message.text,
           html: message.html,
-          list: { unsubscribe: { url: message.unsubscribeUrl, comment: 'Notification preferences' } },
+          list: { unsubscribe: { url: message.unsubscribeUrl, comment: message.oneClick ? 'Stop this kind of e-mail' : 'Notification preferences' } },
+          ...(message.oneClick ? { headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } } : {}),
         });
       },
       close: () => transport.close(),

@@ -11,6 +11,7 @@ import { inviteMachineUser } from '@/lib/domain/machine-users/invite';
 import { trackMachineUsers } from '@/lib/domain/machine-users/tracking';
 import { recordAndPushToken } from '@/lib/domain/tokens/push';
 import { startSimulator, type RunningSimulator } from '@/lib/platformsh/simulator';
+import { NOTIFICATION_EVENTS } from '@/lib/notifications/events';
 import { encodingsOf } from '@/lib/security/redact';
 import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
@@ -23,6 +24,7 @@ import { createMailer, type Mailer } from './mailer';
 import { listNotifications, markNotificationsRead } from './inbox';
 import { updateNotificationSettings, updateOwnPreferences } from './settings';
 import { MAX_ATTEMPTS, runNotificationTick } from './tick';
+import { configuredUnsubscribeKey } from './unsubscribe';
 
 const PUBLIC_URL = new URL('https://keys.example.com');
 const NOW = new Date('2027-03-01T09:00:00Z');
@@ -123,14 +125,14 @@ describe.each(TEST_DATABASE_KINDS)('notifications on %s', (kind) => {
     const admin = contextFor(await createUser(db, { role: 'admin' }));
     const settings = await updateNotificationSettings(admin, {
       reminderDays: '30, 7',
-      defaults: { rotation_due_soon: 'email', rotation_due_today: 'email', rotation_overdue: 'email', finding_high: 'email' },
+      defaults: Object.fromEntries(NOTIFICATION_EVENTS.map((event) => [event, 'email'])),
     });
     expect(settings).toMatchObject({ ok: true, data: { reminderDays: [30, 7] } });
     try {
       const quiet = await dueToken(7);
       const digest = await dueToken(30);
-      const choices = (choice: string) => ({ choices: { rotation_due_soon: choice, rotation_due_today: choice, rotation_overdue: choice, finding_high: choice } });
-      expect(await updateOwnPreferences(contextFor(quiet.person), choices('none'))).toMatchObject({ ok: true, data: { changed: ['rotation_due_soon', 'rotation_due_today', 'rotation_overdue', 'finding_high'] } });
+      const choices = (choice: string) => ({ choices: Object.fromEntries(NOTIFICATION_EVENTS.map((event) => [event, choice])) });
+      expect(await updateOwnPreferences(contextFor(quiet.person), choices('none'))).toMatchObject({ ok: true, data: { changed: [...NOTIFICATION_EVENTS] } });
       expect(await updateOwnPreferences(contextFor(digest.person), choices('digest'))).toMatchObject({ ok: true });
 
       expect(await tick()).toMatchObject({ created: 2, emailed: 0, digests: 0 });
@@ -262,10 +264,23 @@ describe.each(TEST_DATABASE_KINDS)('notifications on %s', (kind) => {
         const stored = await db.sandboxMail.findMany({ where: { to: person.email } });
         expect(stored).toHaveLength(1);
 
+        // The operational events about the same token reach the admin: its push stayed partial, it
+        // was marked compromised two days ago and its revocation is still open, and it was used since.
+        const run = await db.pushRun.findFirstOrThrow({ where: { tokenId: record.id } });
+        await db.pushStep.updateMany({ where: { runId: run.id }, data: { status: 'failed', error: 'Platform.sh did not answer' } });
+        await db.pushRun.update({ where: { id: run.id }, data: { status: 'partial', finishedAt: new Date() } });
+        await db.apiToken.update({ where: { id: record.id }, data: { status: 'compromised', statusChangedAt: new Date(Date.now() - 2 * DAY), lastUsedAt: new Date(Date.now() - 60_000) } });
+        await runNotificationTick(db, { mailer, publicUrl: PUBLIC_URL, unsubscribeKey: configuredUnsubscribeKey() });
+        const adminMails = mailsTo(admin.actor.email);
+        // Positive control: each new kind of message is there and names the token.
+        for (const title of ['A push of “canary cron”', 'A revocation is still open: “canary cron”', 'A compromised token was used: “canary cron”']) {
+          expect(adminMails.map((mail) => mail.parsed.subject).some((subject) => subject?.includes(title)), title).toBe(true);
+        }
+
         const haystacks = [
-          ...mails.flatMap((mail) => [mail.raw, mail.parsed.text ?? '', String(mail.parsed.html), mail.parsed.subject ?? '']),
+          ...[...mails, ...adminMails].flatMap((mail) => [mail.raw, mail.parsed.text ?? '', String(mail.parsed.html), mail.parsed.subject ?? '']),
           ...stored.flatMap((mail) => [mail.subject, mail.text, mail.html]),
-          JSON.stringify(await db.notification.findMany({ where: { userId: person.id } })),
+          JSON.stringify(await db.notification.findMany({ where: { userId: { in: [person.id, admin.actor.id] } } })),
         ];
         const forbidden = [...encodingsOf(canary), record.fingerprint, record.fingerprint.toUpperCase()];
         for (const haystack of haystacks) {

@@ -84,14 +84,19 @@ export function updateNotificationSettings(context: RequestContext, rawInput: un
       target: () => ({ type: 'notification_settings', id: 'organisation' }),
       run: async (tx, input) => {
         const before = await readNotificationSettings(tx);
-        const values: NotificationSettingsValues = { defaults: input.defaults, reminderDays: input.reminderDays };
-        const json = { defaults: { ...values.defaults }, reminderDays: [...values.reminderDays] };
+        const values: NotificationSettingsValues = {
+          defaults: input.defaults,
+          reminderDays: input.reminderDays,
+          revocationOpenHours: input.revocationOpenHours ?? before.revocationOpenHours,
+          campaignDueDays: input.campaignDueDays ?? before.campaignDueDays,
+        };
+        const json = { defaults: { ...values.defaults }, reminderDays: [...values.reminderDays], revocationOpenHours: values.revocationOpenHours, campaignDueDays: values.campaignDueDays };
         await tx.notificationSettings.upsert({
           where: { id: 1 },
           create: { id: 1, values: json, updatedById: context.actor.id },
           update: { values: json, updatedById: context.actor.id },
         });
-        return { data: values, details: { before: { defaults: { ...before.defaults }, reminderDays: before.reminderDays }, after: json } };
+        return { data: values, details: { before: { defaults: { ...before.defaults }, reminderDays: before.reminderDays, revocationOpenHours: before.revocationOpenHours, campaignDueDays: before.campaignDueDays }, after: json } };
       },
     },
     rawInput,

@@ -3,7 +3,9 @@
 //
 //  1. Find what is due now: active tokens whose rotate-by date is N days away (N from the
 //     organisation's reminder days), today, or past (the first day after it, then once a week);
-//     high or critical findings first seen in the last week.
+//     high or critical findings first seen in the last week (drift has its own event); and the
+//     operational events of ./occurrences.ts (drift, failed pushes and syncs, open revocations,
+//     review campaigns, a compromised token seen in use).
 //  2. Write one notification per recipient and occurrence. The dedup key names the occurrence and
 //     its window (the token, its rotate-by date, the window: "due_in:14", "today", "overdue:w2");
 //     (user, dedup key) is unique in the database and rows are inserted with ON CONFLICT DO NOTHING,
@@ -20,9 +22,11 @@ import { recordAudit } from '@/lib/audit/record';
 import type { Database } from '@/lib/db';
 import { logger } from '@/lib/logger';
 import type { NotificationChoice, NotificationEvent } from '@/lib/notifications/events';
-import { composeDigestMail, composeNotificationMail, type MessageItem } from '@/lib/notifications/message';
+import { composeDigestMail, composeNotificationMail, type MessageItem, type SignedUnsubscribe } from '@/lib/notifications/message';
+import { signUnsubscribeLink, unsubscribeOneClickPath, unsubscribePagePath } from '@/lib/notifications/unsubscribe-link';
 import { ruleById } from '../findings/rules';
 import { describeMailError, type Mailer } from './mailer';
+import { findOperationalOccurrences } from './occurrences';
 import { readNotificationSettings } from './settings';
 import { deliverPendingWebhooks, enqueueWebhookEvents } from './webhooks';
 
@@ -42,6 +46,11 @@ export interface NotificationTickOptions {
   publicUrl: URL;
   /** Who asked for this run (the sandbox button): the actor of its audit rows. Null for the scheduler. */
   actor?: Pick<Actor, 'id' | 'email' | 'role'> | null;
+  /**
+   * Signs each e-mail's one-click unsubscribe link (lib/notifications/unsubscribe-link.ts); without
+   * it the e-mails link to the preferences page instead.
+   */
+  unsubscribeKey?: Buffer;
 }
 
 export interface NotificationTickResult {
@@ -128,6 +137,8 @@ export async function findDueNotifications(db: Database, now: Date, reminderDays
   const findings = await db.finding.findMany({
     where: {
       severity: { in: ['high', 'critical'] },
+      // Drift is announced as drift_detected (./occurrences.ts), once, not also as a high finding.
+      NOT: { ruleId: { startsWith: 'drift.' } },
       resolvedAt: null,
       firstSeenAt: { gte: new Date(now.getTime() - FINDING_LOOKBACK_DAYS * DAY_MS), lte: now },
       OR: [{ acceptedUntil: null }, { acceptedUntil: { lte: now } }],
@@ -179,7 +190,8 @@ async function writeNotifications(db: Database, due: DueNotification[], mailer: 
     });
     if (deliveries.length > 0) await tx.notificationDelivery.createMany({ data: deliveries.map((row) => ({ ...row, createdAt: now })), skipDuplicates: true });
     // Webhooks hear of each occurrence once, whoever its recipients are.
-    const occurrences = new Map(inserted.map((row) => [row.dedupKey, due.find((candidate) => candidate.dedupKey === row.dedupKey && candidate.userId === row.userId)!]));
+    const byRecipient = new Map(due.map((row) => [`${row.userId}\n${row.dedupKey}`, row]));
+    const occurrences = new Map(inserted.map((row) => [row.dedupKey, byRecipient.get(`${row.userId}\n${row.dedupKey}`)!]));
     await enqueueWebhookEvents(tx, [...occurrences.values()], publicUrl, now);
     return inserted.length;
   });
@@ -219,8 +231,13 @@ async function loadClaimed(db: Database, ids: string[]): Promise<ClaimedDelivery
 }
 
 /** Step 3: sends what is pending, then the digests of earlier days. */
-async function deliver(db: Database, options: Required<Pick<NotificationTickOptions, 'mailer' | 'publicUrl'>> & { now: Date; actor: NotificationTickOptions['actor'] }) {
-  const { mailer, publicUrl, now, actor } = options;
+async function deliver(db: Database, options: Required<Pick<NotificationTickOptions, 'mailer' | 'publicUrl'>> & Pick<NotificationTickOptions, 'actor' | 'unsubscribeKey'> & { now: Date }) {
+  const { mailer, publicUrl, now, actor, unsubscribeKey } = options;
+  const signed = (userId: string, event: NotificationEvent): SignedUnsubscribe | undefined => {
+    if (!unsubscribeKey) return undefined;
+    const link = signUnsubscribeLink(unsubscribeKey, { userId, event }, now);
+    return { pageUrl: new URL(unsubscribePagePath(link), publicUrl).toString(), oneClickUrl: new URL(unsubscribeOneClickPath(link), publicUrl).toString() };
+  };
   let emailed = 0;
   let failed = 0;
   let digests = 0;
@@ -259,7 +276,7 @@ async function deliver(db: Database, options: Required<Pick<NotificationTickOpti
 
   for (const delivery of await loadClaimed(db, await claim(db, 'pending', now, new Date(now.getTime() + 1)))) {
     const { notification } = delivery;
-    const mail = composeNotificationMail(notification, publicUrl);
+    const mail = composeNotificationMail(notification, publicUrl, signed(notification.user.id, notification.event));
     const sent = await settle([delivery.id], delivery.attempts, notification.user, () => mailer.send({ to: notification.user.email, ...mail }), {
       event: notification.event,
       notificationId: notification.id,
@@ -274,7 +291,10 @@ async function deliver(db: Database, options: Required<Pick<NotificationTickOpti
   for (const delivery of claimed) byUser.set(delivery.notification.user.id, [...(byUser.get(delivery.notification.user.id) ?? []), delivery]);
   for (const deliveries of byUser.values()) {
     const user = deliveries[0]!.notification.user;
-    const items: MessageItem[] = deliveries.map((delivery) => delivery.notification);
+    const items: (MessageItem & { unsubscribePageUrl?: string })[] = deliveries.map((delivery) => ({
+      ...delivery.notification,
+      unsubscribePageUrl: signed(user.id, delivery.notification.event)?.pageUrl,
+    }));
     const mail = composeDigestMail(items, publicUrl);
     const ids = deliveries.map((delivery) => delivery.id);
     const attempts = Math.max(...deliveries.map((delivery) => delivery.attempts));
@@ -296,9 +316,9 @@ async function deliver(db: Database, options: Required<Pick<NotificationTickOpti
 export async function runNotificationTick(db: Database, options: NotificationTickOptions): Promise<NotificationTickResult> {
   const now = options.now ?? new Date();
   const settings = await readNotificationSettings(db);
-  const due = await findDueNotifications(db, now, settings.reminderDays);
+  const due = [...(await findDueNotifications(db, now, settings.reminderDays)), ...(await findOperationalOccurrences(db, now, settings))];
   const created = await writeNotifications(db, due, options.mailer, now, options.publicUrl);
-  const delivered = await deliver(db, { mailer: options.mailer, publicUrl: options.publicUrl, now, actor: options.actor });
+  const delivered = await deliver(db, { mailer: options.mailer, publicUrl: options.publicUrl, now, actor: options.actor, unsubscribeKey: options.unsubscribeKey });
   const webhooks = await deliverPendingWebhooks(db, { now, actor: options.actor });
   return { created, ...delivered, webhooksDelivered: webhooks.delivered, webhooksFailed: webhooks.failed };
 }

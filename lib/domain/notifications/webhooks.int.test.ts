@@ -80,9 +80,9 @@ describe.each(TEST_DATABASE_KINDS)('webhooks on %s', (kind) => {
     await db.apiToken.updateMany({ where: { status: 'active' }, data: { status: 'superseded' } });
   });
 
-  async function register(events: string[] = ['rotation_due_soon', 'rotation_due_today']) {
+  async function register(events: string[] = ['rotation_due_soon', 'rotation_due_today'], format?: 'json' | 'slack') {
     const admin = contextFor(await createUser(db, { role: 'admin' }));
-    const result = await createWebhookEndpoint(admin, { url: `${base}/hook`, events, allowPrivate: true });
+    const result = await createWebhookEndpoint(admin, { url: `${base}/hook`, events, allowPrivate: true, ...(format ? { format } : {}) });
     if (!result.ok) throw new Error(result.error.message);
     return { admin, ...result.data };
   }
@@ -131,6 +131,27 @@ describe.each(TEST_DATABASE_KINDS)('webhooks on %s', (kind) => {
     const logged = await db.webhookDelivery.findMany();
     expect(logged).toMatchObject([{ status: 'succeeded', attempts: 1, lastStatusCode: 204 }]);
     expect(JSON.stringify(logged)).not.toContain(secret);
+  });
+
+  it('sends a Slack-compatible body ({ text, blocks }) to a Slack-format endpoint, signed the same way; the log keeps Keywarden’s JSON', async () => {
+    const { secret, endpointId } = await register(['rotation_due_soon'], 'slack');
+    const person = await owner(db, { role: 'onboarder' });
+    const { id: projectId } = await project(db);
+    const machine = await machineUser(db, { projectId, ownerId: person.id });
+    const recorded = await token(db, { machineUserId: machine.id, rotateBy: new Date(Date.now() + 3 * DAY) });
+    await db.apiToken.update({ where: { id: recorded.id }, data: { name: 'Cron <b>&</b>' } });
+    expect(await tick(new Date())).toMatchObject({ webhooksDelivered: 1 });
+    const [delivery] = received;
+    expect(verifyWebhookSignature(secret, String(delivery!.headers[SIGNATURE_HEADER.toLowerCase()]), delivery!.body)).toBe(true);
+    const body = JSON.parse(delivery!.body) as { text: string; blocks: { type: string; text?: { type: string; text: string }; elements?: { text: string }[] }[] };
+    const link = `https://keys.example.com/machine-users/${machine.id}`;
+    // Slack's mrkdwn: &, < and > escaped in what people typed; the link in Slack's <url|label> form.
+    expect(body.text).toBe(`Rotate “Cron &lt;b&gt;&amp;&lt;/b&gt;” of ${machine.email} within 3 days <${link}|Open in Keywarden>`);
+    expect(body.blocks[0]).toMatchObject({ type: 'section', text: { type: 'mrkdwn', text: expect.stringMatching(/^\*Rotate “Cron &lt;b&gt;&amp;&lt;\/b&gt;” of .+\*\nThe token/) } });
+    expect(body.blocks[1]).toMatchObject({ type: 'context', elements: [{ text: `Keywarden · rotation_due_soon · <${link}|Open in Keywarden>` }] });
+    expect(Object.keys(body).sort()).toEqual(['blocks', 'text']);
+    expect(await db.webhookDelivery.findFirstOrThrow({ where: { endpointId } })).toMatchObject({ payload: { event: 'rotation_due_soon', link } });
+    expect((await db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpointId } })).format).toBe('slack');
   });
 
   it('retries after a 5xx with backoff, then delivers; the test event goes out at once', async () => {

@@ -26,7 +26,7 @@ import { getDb, type Database, type Prisma } from '@/lib/db';
 import { AppError, fail, ok, type ActionResult } from '@/lib/errors';
 import type { NotificationEvent } from '@/lib/notifications/events';
 import { knownSecrets, redactText } from '@/lib/security/redact';
-import { createWebhookSchema, webhookIdSchema } from '@/lib/validations/webhooks';
+import { createWebhookSchema, webhookIdSchema, type WebhookFormat } from '@/lib/validations/webhooks';
 import type { RequestContext } from '../context';
 import { runMutation } from '../mutation';
 
@@ -114,6 +114,29 @@ async function checkTarget(url: URL, allowPrivate: boolean): Promise<void> {
   }
 }
 
+/** Slack's mrkdwn needs &, < and > escaped; everything else is literal. */
+const slackEscape = (value: string) => value.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+
+/**
+ * The body an endpoint receives: Keywarden's JSON as stored in the log, or for a Slack-compatible
+ * endpoint `{ text, blocks }` built from it (text is the notification's fallback; blocks show the
+ * title, the body and the link). Either way it is what gets signed.
+ */
+export function webhookBody(payload: Prisma.JsonValue, format: string): string {
+  if (format !== 'slack') return JSON.stringify(payload);
+  const fields = typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? payload : {};
+  const text = (name: string) => (typeof fields[name] === 'string' ? (fields[name] as string) : '');
+  const [title, body, link, event] = [text('title'), text('body'), text('link'), text('event')];
+  const linkMarkup = link ? ` <${slackEscape(link)}|Open in Keywarden>` : '';
+  return JSON.stringify({
+    text: `${slackEscape(title)}${linkMarkup}`,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `*${slackEscape(title)}*\n${slackEscape(body)}` } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `Keywarden · ${slackEscape(event)}${linkMarkup ? ` ·${linkMarkup}` : ''}` }] },
+    ],
+  });
+}
+
 export function signWebhookBody(secret: string, timestamp: number, body: string): string {
   return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
 }
@@ -132,6 +155,7 @@ export interface WebhookEndpointView {
   url: string;
   events: NotificationEvent[];
   allowPrivate: boolean;
+  format: WebhookFormat;
   createdAt: string;
   deliveries: { id: string; event: string; status: string; attempts: number; lastStatusCode: number | null; lastError: string | null; createdAt: string; deliveredAt: string | null }[];
 }
@@ -148,6 +172,7 @@ export async function listWebhookEndpoints(context: RequestContext): Promise<Act
       url: row.url,
       events: row.events,
       allowPrivate: row.allowPrivate,
+      format: row.format === 'slack' ? 'slack' : 'json',
       createdAt: row.createdAt.toISOString(),
       deliveries: row.deliveries.map((delivery) => ({
         id: delivery.id,
@@ -176,8 +201,8 @@ export function createWebhookEndpoint(context: RequestContext, rawInput: unknown
         const url = new URL(input.url);
         await checkTarget(url, input.allowPrivate);
         const secret = `whsec_${randomBytes(32).toString('base64url')}`;
-        const row = await tx.webhookEndpoint.create({ data: { url: url.toString(), events: input.events, secret, allowPrivate: input.allowPrivate, createdById: context.actor.id } });
-        return { data: { endpointId: row.id, secret }, details: { endpointId: row.id, url: url.toString(), events: input.events, allowPrivate: input.allowPrivate } };
+        const row = await tx.webhookEndpoint.create({ data: { url: url.toString(), events: input.events, secret, allowPrivate: input.allowPrivate, format: input.format, createdById: context.actor.id } });
+        return { data: { endpointId: row.id, secret }, details: { endpointId: row.id, url: url.toString(), events: input.events, allowPrivate: input.allowPrivate, format: input.format } };
       },
     },
     rawInput,
@@ -299,7 +324,7 @@ export async function deliverPendingWebhooks(
   let failed = 0;
   const deliveries = await db.webhookDelivery.findMany({ where: { id: { in: ids } }, include: { endpoint: true } });
   for (const delivery of deliveries) {
-    const body = JSON.stringify(delivery.payload);
+    const body = webhookBody(delivery.payload, delivery.endpoint.format);
     const timestamp = Math.floor(now.getTime() / 1000);
     const signature = `t=${timestamp},v1=${signWebhookBody(delivery.endpoint.secret, timestamp, body)}`;
     let statusCode: number | null = null;

@@ -3,6 +3,7 @@
 // (recording, rotating, revoking) — or, in sandbox mode, from a cron run in the simulator's Console.
 // It is the evidence of the onboarding checklist's last step: the token used after its push.
 import type { Database, Prisma } from '@/lib/db';
+import { requestNotificationsNow } from '@/lib/notifications/urgent';
 
 /**
  * Stores what Platform.sh said of recorded tokens' last use, matched by their Platform.sh id within
@@ -22,6 +23,13 @@ export async function recordLastUse(
       data: { lastUsedAt: new Date(token.lastUsedAt), lastUsedSeenAt: seenAt },
     });
     updated += result.count;
+  }
+  // A token marked compromised and used since: someone still holds it, and admins hear of it at
+  // once (the notification tick's compromised_token_used), not at the next scheduled tick.
+  const reported = tokens.filter((token) => token.lastUsedAt !== null).map((token) => token.id);
+  if (reported.length > 0) {
+    const compromised = await db.apiToken.findMany({ where: { ...scope, platformshTokenId: { in: reported }, status: 'compromised' }, select: { lastUsedAt: true, statusChangedAt: true } });
+    if (compromised.some((token) => token.lastUsedAt && token.statusChangedAt && token.lastUsedAt > token.statusChangedAt)) requestNotificationsNow();
   }
   return updated;
 }

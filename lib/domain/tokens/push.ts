@@ -20,9 +20,11 @@ import { DEFAULT_ROTATE_AFTER_DAYS, recordTokenSchema, resumePushSchema } from '
 import type { RequestContext } from '../context';
 import { pushedVariable, recordVariableDeleted, recordVariableWritten } from '../inventory/own-writes';
 import { closeInterruptedRuns, keepRunAlive } from './interrupted';
+import { decideMinting, deployToken, refuseMintingChoice } from './mint';
 import { describeRecordedAgain } from './recorded-again';
 import { recordRemoteTokens } from './remote-tokens';
 import { describePlatformshFailure, mayHaveApplied } from '../machine-users/steps';
+import { enqueueRedeployFollow } from './redeploys';
 import { finishRotation } from './rotate';
 
 /** What the token actions need from outside: the API (as the dashboard, and as a pasted token) and the fingerprint key. */
@@ -272,6 +274,8 @@ export async function recordIntent(
     /** The variable the steps set: the connection's vendor's name (`client.vendor.tokenVariable`). */
     variableName: string;
     details: Record<string, Prisma.InputJsonValue>;
+    /** Also written in the intent's transaction, once the record exists (a minted token's marks, mint.ts). */
+    link?: (tx: Prisma.TransactionClient, tokenId: string) => Promise<void>;
   },
 ): Promise<string | null> {
   const { machineUserId, input, fingerprint } = intent;
@@ -290,6 +294,7 @@ export async function recordIntent(
           steps: { create: intent.steps.map((step) => ({ ...step, variableName: step.variableName ?? intent.variableName })) },
         },
       });
+      await intent.link?.(tx, token.id);
       await recordAudit(tx, {
         actor: context.actor,
         action: intent.action,
@@ -309,6 +314,8 @@ export async function recordIntent(
 
 export async function recordAndPushToken(context: RequestContext, rawInput: unknown, deps: TokenDeps): Promise<ActionResult<PushOutcome>> {
   const db = getDb();
+  const refusedChoice = await refuseMintingChoice(context, rawInput, 'token');
+  if (refusedChoice) return refusedChoice;
   const opened = await openTokenAction(context, rawInput, {
     schema: recordTokenSchema,
     pastedField: 'token',
@@ -322,6 +329,8 @@ export async function recordAndPushToken(context: RequestContext, rawInput: unkn
   if (machineUser.state !== 'active' || !machineUser.platformshUserId) {
     return fail('conflict', 'This machine user has not accepted its invitation yet: its token cannot exist before.');
   }
+  // Minted or pasted (issue 18.2): settled before Platform.sh is asked anything.
+  const minting = await decideMinting(context, input.mint, { machineUserId: machineUser.id });
   // A push a crash left "running" would otherwise hold the machine user's slot for ever.
   await closeInterruptedRuns(db, { machineUserId: machineUser.id });
 
@@ -352,18 +361,22 @@ export async function recordAndPushToken(context: RequestContext, rawInput: unkn
       });
     }
 
-    const tokenId = await recordIntent(context, {
-      action: 'token.record',
-      machineUserId: machineUser.id,
-      input,
-      fingerprint,
-      info: identity.info,
-      steps: environments.map((environment) => ({ projectId: machineUser.projectId, environmentId: environment.id, environmentType: environment.type, replacedForeign: foreign.includes(environment.id) })),
-      variableName,
-      details: { step: 'recorded', environments: input.environmentIds, replacing: foreign, variable: variableName },
+    const bootstrap = { token: input.token, fingerprint, info: identity.info };
+    return deployToken(context, deps, { ...minting, machineUser, userId: identity.userId, runId: input.runId, bootstrap }, async (deployment) => {
+      const tokenId = await recordIntent(context, {
+        action: 'token.record',
+        machineUserId: machineUser.id,
+        input: { ...input, token: deployment.token },
+        fingerprint: deployment.fingerprint,
+        info: deployment.info,
+        steps: environments.map((environment) => ({ projectId: machineUser.projectId, environmentId: environment.id, environmentType: environment.type, replacedForeign: foreign.includes(environment.id) })),
+        variableName,
+        details: { step: 'recorded', environments: input.environmentIds, replacing: foreign, variable: variableName, ...deployment.details },
+        link: deployment.link,
+      });
+      if (!tokenId) return refuse(ANOTHER_PUSH_RUNNING);
+      return ok(await executeRun(context, deps, { runId: input.runId, tokenId, token: deployment.token, fingerprint: deployment.fingerprint }));
     });
-    if (!tokenId) return refuse(ANOTHER_PUSH_RUNNING);
-    return ok(await executeRun(context, deps, { runId: input.runId, tokenId, token: input.token, fingerprint }));
   });
 }
 
@@ -449,7 +462,7 @@ export async function executeRun(context: RequestContext, deps: TokenDeps, run: 
     steps.length === 0
       ? 'The token is recorded; no environment was chosen.'
       : status === 'succeeded'
-        ? `The token is set on ${done === 1 ? 'the environment' : `all ${done} environments`}. Their redeploys run on Platform.sh; Keywarden did not wait for them.`
+        ? `The token is set on ${done === 1 ? 'the environment' : `all ${done} environments`}. Their redeploys run on ${deps.dashboard.vendor.productName}; Keywarden follows them in the background.`
         : `The token is set on ${done} of ${steps.length} environments. Paste the same token again to resume the others; nothing will be duplicated.`;
   return { runId: run.runId, tokenId: run.tokenId, status, message };
 }
@@ -468,6 +481,8 @@ async function runStep(client: PlatformshClient, step: Step, token: string, visi
     if (step.movedFrom) await deleteOwnVariable(client, step.projectId, step.environmentId, step.movedFrom);
     await db.$transaction(async (tx) => {
       await tx.pushStep.update({ where: { id: step.id }, data: { ...data, status: 'succeeded' } });
+      // The redeploy the write started is followed in the background (issue 20 §2), from this commit on.
+      if (Array.isArray(data.activityIds) && data.activityIds.length > 0) await enqueueRedeployFollow(tx, step.id);
       await recordVariableWritten(tx, step.projectId, step.environmentId, variable);
       if (step.movedFrom) await recordVariableDeleted(tx, step.projectId, step.environmentId, step.movedFrom);
     });

@@ -7,15 +7,17 @@ import { getConfig } from '@/lib/config';
 import { getDb, type Prisma } from '@/lib/db';
 import { escapeLike } from '@/lib/db/like';
 import { fail, fieldErrorsOf, ok, type ActionResult } from '@/lib/errors';
-import { vendorProfile } from '@/lib/platformsh';
+import { activityLogUrl, vendorProfile } from '@/lib/platformsh';
 import { fingerprintOf } from '@/lib/security/fingerprint';
 import { forgetSecret, registerSecret } from '@/lib/security/redact';
 import { DEFAULT_ROTATE_AFTER_DAYS, earliestRotateBy, lookupTokenSchema, tokenListQuerySchema, type TokenListQuery, type TokenListSort } from '@/lib/validations/tokens';
 import type { RequestContext } from '../context';
+import { readPolicy } from '../findings/read-policy';
 import { foreignVariablesOf, type ForeignVariable } from './foreign-variables';
 import { driftedTokenIds } from '../overview';
 import { currentHoldings, driftOf } from './holders';
 import { closeInterruptedRuns } from './interrupted';
+import { redeployStatusOf, type RedeployStatus } from './redeploys';
 import { remoteTokenList, type RemoteTokenListView } from './remote-tokens';
 
 export type TokenStatus = 'active' | 'superseded' | 'revoked' | 'compromised';
@@ -40,6 +42,10 @@ export interface TokenRecordView {
   drift: { environmentId: string; problems: string[]; seenAt: string }[];
   /** When it was deleted on Platform.sh; null while still to do (or for an active token). */
   deletedOnPlatformAt: string | null;
+  /** Minted by Keywarden from a pasted bootstrap token (issue 18.2). */
+  minted: boolean;
+  /** Why a push that should have minted its token pushed the pasted one (the policy was not met). */
+  mintPolicyUnmet: string | null;
   machineUser: { id: string; email: string };
   project: { id: string; title: string };
 }
@@ -52,12 +58,25 @@ export interface PushStepView {
   replacedForeign: boolean;
   activityIds: string[];
   error: string | null;
+  /** The redeploy the step started, as the follow-up job last read it (issue 20 §2). */
+  redeploy: RedeployView;
+}
+
+export interface RedeployView {
+  status: RedeployStatus;
+  /** The lowest completion percent of its activities, while running. */
+  percent: number | null;
+  /** The Console’s log of its (first) activity: where a failure says why. */
+  logUrl: string | null;
 }
 
 export interface PushRunView {
   id: string;
   status: 'running' | 'succeeded' | 'partial' | 'failed';
   tokenLastFour: string;
+  /** Its token was minted (resumed with a live token of the machine user), and that token's status now. */
+  minted: boolean;
+  tokenStatus: TokenStatus;
   startedAt: string;
   finishedAt: string | null;
   steps: PushStepView[];
@@ -100,16 +119,22 @@ function toTokenView(row: TokenRow, variables: TokenRecordView['variables'], dri
     variables: [...variables].sort((a, b) => a.environmentId.localeCompare(b.environmentId)),
     drift,
     deletedOnPlatformAt: row.deletedOnPlatformAt?.toISOString() ?? null,
+    minted: row.minted,
+    mintPolicyUnmet: row.mintPolicyUnmet,
     machineUser: { id: row.machineUser.id, email: row.machineUser.email },
     project: row.machineUser.project,
   };
 }
 
-function toRunView(run: Prisma.PushRunGetPayload<{ include: { steps: true; token: { select: { lastFour: true } } } }>): PushRunView {
+const runTokenSelect = { lastFour: true, minted: true, status: true } satisfies Prisma.ApiTokenSelect;
+
+function toRunView(run: Prisma.PushRunGetPayload<{ include: { steps: true; token: { select: typeof runTokenSelect } } }>): PushRunView {
   return {
     id: run.id,
     status: run.status,
     tokenLastFour: run.token.lastFour,
+    minted: run.token.minted,
+    tokenStatus: run.token.status,
     startedAt: run.startedAt.toISOString(),
     finishedAt: run.finishedAt?.toISOString() ?? null,
     steps: [...run.steps]
@@ -122,6 +147,11 @@ function toRunView(run: Prisma.PushRunGetPayload<{ include: { steps: true; token
         replacedForeign: step.replacedForeign,
         activityIds: step.activityIds,
         error: step.error,
+        redeploy: {
+          status: redeployStatusOf(step),
+          percent: step.redeployPercent,
+          logUrl: step.activityIds[0] ? activityLogUrl(vendorProfile(getConfig().platformsh.vendor), step.projectId, step.environmentId, step.activityIds[0]) : null,
+        },
       })),
   };
 }
@@ -141,6 +171,8 @@ export interface MachineUserTokensView {
   remote: RemoteTokenListView;
   /** The variable a push sets: the configured vendor's (`env:PLATFORMSH_CLI_TOKEN`, `env:UPSUN_CLI_TOKEN`). */
   variableName: string;
+  /** The organisation policy: pushes mint their token from the pasted one (issue 18.2). */
+  mintingPolicy: boolean;
 }
 
 /** A machine user's token records and its recent pushes (for its page). */
@@ -151,12 +183,13 @@ export async function getMachineUserTokens(context: RequestContext, machineUserI
   // A push a crash interrupted shows as partial, with its resume, rather than running for ever.
   await closeInterruptedRuns(db, { machineUserId });
   const variableName = vendorProfile(getConfig().platformsh.vendor).tokenVariable;
-  const [tokens, environments, runs, remote, foreign] = await Promise.all([
+  const [tokens, environments, runs, remote, foreign, policy] = await Promise.all([
     db.apiToken.findMany({ where: { machineUserId }, include: tokenInclude, orderBy: { recordedAt: 'desc' } }),
     db.environment.findMany({ where: { projectId: machineUser.projectId }, select: { id: true, title: true, type: true, status: true }, orderBy: [{ type: 'asc' }, { id: 'asc' }] }),
-    db.pushRun.findMany({ where: { machineUserId }, include: { steps: true, token: { select: { lastFour: true } } }, orderBy: { startedAt: 'desc' }, take: 10 }),
+    db.pushRun.findMany({ where: { machineUserId }, include: { steps: true, token: { select: runTokenSelect } }, orderBy: { startedAt: 'desc' }, take: 10 }),
     remoteTokenList(machineUserId),
     foreignVariablesOf(machineUserId, machineUser.projectId, variableName),
+    readPolicy(db),
   ]);
   const defaultRotateBy = new Date(Date.now() + DEFAULT_ROTATE_AFTER_DAYS * 86_400_000).toISOString().slice(0, 10);
   return ok({
@@ -167,6 +200,7 @@ export async function getMachineUserTokens(context: RequestContext, machineUserI
     environments: environments.map((environment) => ({ ...environment, foreignVariable: foreign.get(environment.id) ?? null })),
     remote,
     variableName,
+    mintingPolicy: policy.mintDeploymentTokens,
   });
 }
 
@@ -182,7 +216,7 @@ export async function getToken(context: RequestContext, tokenId: string): Promis
 /** One push's progress, polled while it runs. */
 export async function getPushRun(context: RequestContext, runId: string): Promise<ActionResult<PushRunView | null>> {
   if (!/^[0-9a-f-]{36}$/i.test(runId)) return fail('not_found', 'There is no such push.');
-  const read = () => getDb().pushRun.findUnique({ where: { id: runId }, include: { steps: true, token: { select: { lastFour: true } }, machineUser: { select: { projectId: true } } } });
+  const read = () => getDb().pushRun.findUnique({ where: { id: runId }, include: { steps: true, token: { select: runTokenSelect }, machineUser: { select: { projectId: true } } } });
   const run = await read();
   // The browser names the run before it exists: "not yet" is an answer, not an error.
   if (!run) return ok(null);

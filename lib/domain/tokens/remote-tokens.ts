@@ -50,17 +50,23 @@ export interface RemoteTokenListView {
     createdAt: string | null;
     lastUsedAt: string | null;
     mfaOnCreation: boolean;
-    /** Keywarden's record of this token, or null: made outside Keywarden. */
-    record: { id: string; name: string; lastFour: string; status: string } | null;
+    /** Keywarden's record of this token, or null: made outside Keywarden (or a mint not recorded, below). */
+    record: { id: string; name: string; lastFour: string; status: string; minted: boolean } | null;
+    /**
+     * A token Keywarden minted whose record was never written (a lost answer, a crash: mint.ts): it
+     * is deleted by the next mint or resume with a live token of the machine user.
+     */
+    unrecordedMint: boolean;
   }[];
 }
 
 export async function remoteTokenList(machineUserId: string): Promise<RemoteTokenListView> {
   const db = getDb();
-  const [machineUser, remote, records] = await Promise.all([
+  const [machineUser, remote, records, mints] = await Promise.all([
     db.machineUser.findUniqueOrThrow({ where: { id: machineUserId }, select: { tokenListSeenAt: true } }),
     db.remoteApiToken.findMany({ where: { machineUserId }, orderBy: [{ remoteCreatedAt: 'desc' }, { platformshTokenId: 'asc' }] }),
-    db.apiToken.findMany({ where: { machineUserId, platformshTokenId: { not: null } }, select: { id: true, name: true, lastFour: true, status: true, platformshTokenId: true } }),
+    db.apiToken.findMany({ where: { machineUserId, platformshTokenId: { not: null } }, select: { id: true, name: true, lastFour: true, status: true, platformshTokenId: true, minted: true } }),
+    db.tokenMint.findMany({ where: { machineUserId, tokenId: null, status: { in: ['requested', 'minted'] } }, select: { name: true, platformshTokenId: true } }),
   ]);
   return {
     seenAt: machineUser.tokenListSeenAt?.toISOString() ?? null,
@@ -72,7 +78,8 @@ export async function remoteTokenList(machineUserId: string): Promise<RemoteToke
         createdAt: token.remoteCreatedAt?.toISOString() ?? null,
         lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
         mfaOnCreation: token.mfaOnCreation,
-        record: record ? { id: record.id, name: record.name, lastFour: record.lastFour, status: record.status } : null,
+        record: record ? { id: record.id, name: record.name, lastFour: record.lastFour, status: record.status, minted: record.minted } : null,
+        unrecordedMint: !record && mints.some((mint) => mint.platformshTokenId === token.platformshTokenId || mint.name === token.name),
       };
     }),
   };

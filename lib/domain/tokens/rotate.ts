@@ -19,6 +19,7 @@ import { recordVariableDeleted } from '../inventory/own-writes';
 import { describePlatformshFailure } from '../machine-users/steps';
 import { currentHoldings } from './holders';
 import { closeInterruptedRuns, keepRunAlive } from './interrupted';
+import { decideMinting, deployToken, refuseMintingChoice } from './mint';
 import { forgetRemoteToken } from './remote-tokens';
 import { ANOTHER_PUSH_RUNNING, audit, executeRun, holding, openTokenAction, PUSH_CONCURRENCY, recordedAlready, recordIntent, verifyIdentity, withTokenClient, type PushOutcome, type TokenDeps } from './push';
 
@@ -28,6 +29,8 @@ function loadToken(tokenId: string) {
 
 export async function rotateToken(context: RequestContext, rawInput: unknown, deps: TokenDeps): Promise<ActionResult<PushOutcome>> {
   const db = getDb();
+  const refusedChoice = await refuseMintingChoice(context, rawInput, 'token');
+  if (refusedChoice) return refusedChoice;
   const opened = await openTokenAction(context, rawInput, {
     schema: rotateTokenSchema,
     pastedField: 'token',
@@ -39,6 +42,8 @@ export async function rotateToken(context: RequestContext, rawInput: unknown, de
   if (!opened.ok) return opened.failure;
   const { input, target: old } = opened;
   if (old.status !== 'active') return fail('conflict', `This token is ${old.status}: only an active token is rotated.`);
+  // Minted or pasted (issue 18.2): settled before Platform.sh is asked anything.
+  const minting = await decideMinting(context, input.mint, { machineUserId: old.machineUserId });
   await closeInterruptedRuns(db, { machineUserId: old.machineUserId });
 
   return holding(input.token, async () => {
@@ -56,21 +61,25 @@ export async function rotateToken(context: RequestContext, rawInput: unknown, de
       return fail('conflict', recorded.message);
     }
     const held = (await currentHoldings([old.machineUserId])).filter((holding) => holding.tokenId === old.id);
-    const tokenId = await recordIntent(context, {
-      action: 'token.rotate',
-      machineUserId: old.machineUserId,
-      input,
-      fingerprint,
-      info: identity.info,
-      rotatesTokenId: old.id,
-      // In place: each environment gets the new token under the name it holds the old one (a move
-      // to the other vendor's name is its own, explicit push).
-      steps: held.map((holding) => ({ projectId: holding.projectId, environmentId: holding.environmentId, environmentType: holding.environmentType, variableName: holding.variableName })),
-      variableName: deps.dashboard.vendor.tokenVariable,
-      details: { step: 'rotation_recorded', replaces: old.id, replacesLastFour: old.lastFour, environments: held.map((holding) => holding.environmentId) },
+    const bootstrap = { token: input.token, fingerprint, info: identity.info };
+    return deployToken(context, deps, { ...minting, machineUser: old.machineUser, userId: identity.userId, runId: input.runId, bootstrap }, async (deployment) => {
+      const tokenId = await recordIntent(context, {
+        action: 'token.rotate',
+        machineUserId: old.machineUserId,
+        input: { ...input, token: deployment.token },
+        fingerprint: deployment.fingerprint,
+        info: deployment.info,
+        rotatesTokenId: old.id,
+        // In place: each environment gets the new token under the name it holds the old one (a move
+        // to the other vendor's name is its own, explicit push).
+        steps: held.map((holding) => ({ projectId: holding.projectId, environmentId: holding.environmentId, environmentType: holding.environmentType, variableName: holding.variableName })),
+        variableName: deps.dashboard.vendor.tokenVariable,
+        details: { step: 'rotation_recorded', replaces: old.id, replacesLastFour: old.lastFour, environments: held.map((holding) => holding.environmentId), ...deployment.details },
+        link: deployment.link,
+      });
+      if (!tokenId) return fail('conflict', ANOTHER_PUSH_RUNNING);
+      return ok(await executeRun(context, deps, { runId: input.runId, tokenId, token: deployment.token, fingerprint: deployment.fingerprint }));
     });
-    if (!tokenId) return fail('conflict', ANOTHER_PUSH_RUNNING);
-    return ok(await executeRun(context, deps, { runId: input.runId, tokenId, token: input.token, fingerprint }));
   });
 }
 

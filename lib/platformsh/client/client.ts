@@ -11,6 +11,7 @@ import {
   acceptedResponseSchema,
   activitySchema,
   apiTokenSchema,
+  mintedApiTokenSchema,
   currentUserSchema,
   environmentSchema,
   environmentVariableSchema,
@@ -325,6 +326,16 @@ export class PlatformshClient {
   async listApiTokens(userId: string): Promise<ApiTokenInfo[]> {
     // GET /users/{user_id}/api-tokens
     return this.call('GET', '/users/{user_id}/api-tokens', { params: { user_id: userId }, schema: z.array(apiTokenSchema) });
+  }
+
+  /**
+   * Creates an API token of the user behind this client, named `name`: its plaintext is in this
+   * answer only (CONTRACT.md). Not retried when the answer is lost (`unknown_outcome`): the caller
+   * finds the token by its name instead.
+   */
+  async createApiToken(userId: string, name: string): Promise<{ info: ApiTokenInfo; token: string }> {
+    // POST /users/{user_id}/api-tokens
+    return this.call('POST', '/users/{user_id}/api-tokens', { params: { user_id: userId }, body: { name }, schema: mintedApiTokenSchema });
   }
 
   async getApiToken(userId: string, tokenId: string): Promise<ApiTokenInfo> {

@@ -295,8 +295,8 @@ export const invitationSchema = z
     }),
   );
 
-// ApiToken. `token` is never picked: it appears only in the creation response, which the app
-// does not use, and must never travel upward.
+// ApiToken. `token` is never picked here: it appears only in the creation response, read by
+// `mintedApiTokenSchema` alone (minted deployment tokens, issue 18.2).
 export const apiTokenSchema = z
   .object({
     id: z.string(),
@@ -314,6 +314,18 @@ export const apiTokenSchema = z
       mfaOnCreation: token.mfa_on_creation,
     }),
   );
+
+/**
+ * The answer to `POST /users/{user_id}/api-tokens`: the token's metadata and its plaintext, which
+ * Platform.sh shows only here. The caller holds the value for one request (T1) and registers it for
+ * redaction at once (T3).
+ */
+export const mintedApiTokenSchema = z
+  .object({ token: z.string().min(1), id: z.string(), name: z.string(), mfa_on_creation: flag(false), created_at: optionalText, last_used_at: optionalText })
+  .transform((minted): { info: ApiTokenInfo; token: string } => ({
+    info: { id: minted.id, name: minted.name, createdAt: minted.created_at, lastUsedAt: minted.last_used_at, mfaOnCreation: minted.mfa_on_creation },
+    token: minted.token,
+  }));
 
 // SshKey
 export const sshKeySchema = z

@@ -465,11 +465,13 @@ const tokenRoutes: Route[] = [
     path: '/users/{userId}/api-tokens',
     handle(context) {
       const userId = ownUserId(context);
+      // The switch a sandbox or a test turns to play a Platform.sh that keeps token creation to people.
+      if (context.store.tokenCreation === 'refused') throw new SimulatorHttpError(403, 'API tokens cannot be created with an API token session.');
       const name = requireObjectBody(context.body).name;
       if (typeof name !== 'string' || name.trim() === '') throw new SimulatorHttpError(400, 'name is required.');
       const isTaken = [...context.store.apiTokens.values()].some((record) => record.userId === userId && record.name === name);
       if (isTaken) throw new SimulatorHttpError(409, 'An API token with this name already exists.');
-      return ok(serializeApiToken(context.store.issueApiToken(userId, name), true), 201);
+      return ok(serializeApiToken(context.store.issueApiToken(userId, name, { value: context.store.nextCreatedTokenValues.shift() }), true), 201);
     },
   },
   {
@@ -638,6 +640,32 @@ const consoleRoutes: Route[] = [
           throw new SimulatorHttpError(400, 'Unknown kind of drift.');
       }
       return ok({ project_id: project.id, kind: input.kind });
+    },
+  },
+  {
+    // GET /_console/projects/{projectId}/redeploys: whether the project's redeploys are set to fail
+    // (the sandbox switch below), for the page that offers the switch.
+    method: 'GET',
+    path: '/_console/projects/{projectId}/redeploys',
+    isPublic: true,
+    handle(context) {
+      const project = context.store.requireProject(context.params.projectId ?? '');
+      return ok({ project_id: project.id, fail: context.store.failingRedeployProjects.has(project.id) });
+    },
+  },
+  {
+    // POST /_console/projects/{projectId}/redeploys: body { fail: boolean }. From now on the
+    // project's redeploys end in failure (a deploy hook that fails, a full disk), so that sandbox
+    // mode can show how Keywarden follows a redeploy that fails after a push (issue 20 §2).
+    method: 'POST',
+    path: '/_console/projects/{projectId}/redeploys',
+    isPublic: true,
+    handle(context) {
+      const project = context.store.requireProject(context.params.projectId ?? '');
+      const input = (context.body ?? {}) as { fail?: unknown };
+      if (typeof input.fail !== 'boolean') throw new SimulatorHttpError(400, 'Say whether redeploys fail: { "fail": true | false }.');
+      context.store.setRedeploysFail(project.id, input.fail);
+      return ok({ project_id: project.id, fail: input.fail });
     },
   },
   {

@@ -188,7 +188,7 @@ export function serializeProjectVariable(variable: VariableRecord): Json {
   return variableCommon(variable);
 }
 
-/** An activity's state is derived from the clock: pending for the first fifth, then in progress. */
+/** An activity's state is derived from the clock: pending for the first fifth, then in progress, then complete with its outcome. */
 export function serializeActivity(activity: ActivityRecord, nowMs: number): Json {
   const elapsed = nowMs - activity.createdAtMs;
   const pendingMs = activity.durationMs / 5;
@@ -206,7 +206,8 @@ export function serializeActivity(activity: ActivityRecord, nowMs: number): Json
     project: activity.projectId,
     environments: activity.environments,
     state,
-    result: isComplete ? 'success' : null,
+    result: isComplete ? activity.outcome : null,
+    // Platform.sh names a reason only for some failures (a deploy hook that failed has none): the log says why.
     failure_reason: null,
     started_at: isPending ? null : isoAt(activity.createdAtMs + pendingMs),
     completed_at: isComplete ? isoAt(activity.createdAtMs + activity.durationMs) : null,

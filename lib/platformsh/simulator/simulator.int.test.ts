@@ -312,6 +312,23 @@ describe('API tokens and SSH keys', () => {
     expect((await client.call('GET', `/users/${String(me.id)}/api-tokens/${String(createdBody.id)}`, { token })).status).toBe(404);
   });
 
+  it('plays a Platform.sh that refuses token creation to an API-token session (403, nothing made), and hands out set values (issue 18.2)', async () => {
+    const me = (await client.call('GET', '/users/me', { token })).body as Json;
+    const count = () => [...simulator.store.apiTokens.values()].filter((record) => record.userId === me.id).length;
+    const before = count();
+    simulator.store.tokenCreation = 'refused';
+    expect((await client.call('POST', `/users/${String(me.id)}/api-tokens`, { token, body: { name: 'minted' } })).status).toBe(403);
+    expect(count()).toBe(before);
+    simulator.store.tokenCreation = 'allowed';
+    const chosen = `chosen-${secretFrom()}`;
+    simulator.store.nextCreatedTokenValues.push(chosen);
+    const created = await client.call('POST', `/users/${String(me.id)}/api-tokens`, { token, body: { name: 'minted' } });
+    expect(created.status).toBe(201);
+    expect((created.body as Json).token).toBe(chosen);
+    expect(simulator.store.nextCreatedTokenValues).toEqual([]);
+    expect((await client.exchange(chosen)).status).toBe(200);
+  });
+
   it("refuses 403 on another user's tokens", async () => {
     const alice = simulator.demo?.humans.find((human) => human.user.username === 'alice')?.user;
     expect((await client.call('GET', `/users/${String(alice?.id)}/api-tokens`, { token })).status).toBe(403);

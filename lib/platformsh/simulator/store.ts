@@ -87,6 +87,8 @@ export interface ActivityRecord {
   /** Milliseconds on the simulator clock; the state is derived from it when read. */
   createdAtMs: number;
   durationMs: number;
+  /** How it ends: decided when it starts (a project's redeploys can be made to fail, see failRedeploys). */
+  outcome: 'success' | 'failure';
 }
 
 export interface ProjectRecord {
@@ -170,10 +172,22 @@ export class SimulatorStore {
   readonly apiTokens = new Map<string, ApiTokenRecord>();
   readonly accessTokens = new Map<string, AccessTokenRecord>();
   readonly sshKeys = new Map<number, SshKeyRecord>();
+  /**
+   * Whether a session opened with an API token may create API tokens (`POST /users/{id}/api-tokens`):
+   * the API document does not say (issue 18.2), so Keywarden must cope with `refused` (403).
+   */
+  tokenCreation: 'allowed' | 'refused' = 'allowed';
+  /** Values the next created API tokens take, first in first out (tests: a canary minted "by Platform.sh"). */
+  readonly nextCreatedTokenValues: string[] = [];
   private nextSshKeyId = 1001;
   readonly clock: SimulatorClock;
   activityDurationMs: number;
   readonly vendor: VendorProfile;
+  /**
+   * Projects whose redeploys fail from now on (the sandbox's "make redeploys fail" switch, tests):
+   * an activity started while its project is listed here completes with result `failure`.
+   */
+  readonly failingRedeployProjects = new Set<string>();
 
   constructor(options: SimulatorStoreOptions) {
     this.clock = options.clock;
@@ -400,6 +414,13 @@ export class SimulatorStore {
     return environmentId === null ? this.requireProject(projectId).variables : this.requireEnvironment(projectId, environmentId).variables;
   }
 
+  /** From now on, the project's redeploys fail (`true`) or succeed (`false`); those already started keep their outcome. */
+  setRedeploysFail(projectId: string, fail: boolean): void {
+    this.requireProject(projectId);
+    if (fail) this.failingRedeployProjects.add(projectId);
+    else this.failingRedeployProjects.delete(projectId);
+  }
+
   /** Only the changed environment redeploys (not its children), and only when it is active. */
   private startRedeploy(projectId: string, environmentId: string | null, type: string, variableName: string): ActivityRecord[] {
     if (environmentId === null) return [];
@@ -414,6 +435,7 @@ export class SimulatorStore {
       parameters: { environment: environmentId, variable: variableName },
       createdAtMs: this.clock.now(),
       durationMs: this.activityDurationMs,
+      outcome: this.failingRedeployProjects.has(projectId) ? 'failure' : 'success',
     };
     this.requireProject(projectId).activities.set(activity.id, activity);
     return [activity];

@@ -18,7 +18,9 @@ import { grantLimitsOf } from '@/lib/domain/machine-users/grant-limit';
 import { getOffboardingPlan } from '@/lib/domain/machine-users/offboarding';
 import { getMachineUser } from '@/lib/domain/machine-users/queries';
 import { SandboxDriftControls } from '@/components/machine-users/sandbox-drift-controls';
+import { SandboxRedeployControls } from '@/components/tokens/sandbox-redeploy-controls';
 import { sandboxTokenConsoleUrl } from '@/lib/domain/machine-users/sandbox';
+import { sandboxRedeploysFail } from '@/lib/domain/tokens/sandbox-redeploys';
 import { listMachineUserTasks } from '@/lib/domain/reviews/items';
 import { getMachineUserTokens } from '@/lib/domain/tokens/queries';
 import { describePermissions, fromPermissions, PRESETS } from '@/lib/machine-users/roles';
@@ -55,11 +57,14 @@ export default async function MachineUserPage({ params }: { params: Promise<{ ma
   const canRemove = authorize(context.actor, 'machine_user.remove', { projectId: machineUser.project.id }).allowed;
   const removed = machineUser.state === 'removed';
   const sandbox = getConfig().platformsh.mode === 'sandbox';
-  const [tokens, offboarding, reviewTasks] = await Promise.all([
+  const canRecord = !removed && authorize(context.actor, 'token.record', { projectId: machineUser.project.id }).allowed;
+  const [tokens, offboarding, reviewTasks, redeploysFail] = await Promise.all([
     getMachineUserTokens(context, machineUser.id),
     getOffboardingPlan(context, machineUser.id),
     // Admins and reviewers only (campaign.read); empty for others.
     listMachineUserTasks(context, machineUser.id),
+    // Sandbox mode: whether the simulator fails this project's redeploys (its switch below).
+    sandbox && canRecord ? sandboxRedeploysFail(machineUser.project.id) : Promise.resolve(null),
   ]);
 
   return (
@@ -181,17 +186,23 @@ export default async function MachineUserPage({ params }: { params: Promise<{ ma
               machineUserId={machineUser.id}
               tokens={tokens.data.tokens}
               runs={tokens.data.runs}
-              canRecord={!removed && authorize(context.actor, 'token.record', { projectId: machineUser.project.id }).allowed}
+              canRecord={canRecord}
               recordable={machineUser.state === 'active' ? { ok: true } : { ok: false, reason: 'A token can be recorded once the machine user has accepted its invitation: it creates the token itself, in the Platform.sh Console.' }}
               environments={tokens.data.environments}
               defaultTypes={PRESETS[machineUser.purpose].tokenEnvironmentTypes}
               defaultRotateBy={tokens.data.defaultRotateBy}
               minRotateBy={tokens.data.minRotateBy}
               consoleUrl={sandbox ? sandboxTokenConsoleUrl(machineUser.platformshUserId) : undefined}
+              minting={{ policy: tokens.data.mintingPolicy, canChoose: authorize(context.actor, 'token.choose_minting').allowed }}
             />
           ) : (
             <Alert tone="error">{tokens.error.message}</Alert>
           )}
+          {redeploysFail !== null && machineUser.state === 'active' ? (
+            <div className="mt-4">
+              <SandboxRedeployControls machineUserId={machineUser.id} failing={redeploysFail} />
+            </div>
+          ) : null}
         </Section>
       </div>
 

@@ -57,7 +57,7 @@ export default async function NotificationSettingsPage() {
             Organisation defaults
           </h2>
           <p className="mb-3 max-w-prose text-sm text-slate-700">For everyone who has not chosen for themselves, and the reminder days for every token.</p>
-          <NotificationSettingsForm defaults={view.settings.defaults} reminderDays={view.settings.reminderDays} />
+          <NotificationSettingsForm defaults={view.settings.defaults} reminderDays={view.settings.reminderDays} revocationOpenHours={view.settings.revocationOpenHours} campaignDueDays={view.settings.campaignDueDays} />
         </section>
       ) : (
         <p className="text-sm text-slate-700">Reminders go out {view.settings.reminderDays.join(' and ')} days before a token’s rotate-by date, on the day, and weekly once it is past (set by admins).</p>

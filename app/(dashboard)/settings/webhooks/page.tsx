@@ -49,6 +49,7 @@ export default async function WebhooksPage() {
             <h3 className="font-mono text-sm font-semibold break-all text-slate-900">{endpoint.url}</h3>
             <p className="text-sm text-slate-800">
               {endpoint.events.map((event) => EVENT_LABELS[event].label).join(' · ')}
+              {endpoint.format === 'slack' ? ' · Slack-compatible body' : ''}
               {endpoint.allowPrivate ? ' · private targets allowed' : ''} · registered {formatDateTime(endpoint.createdAt)}
             </p>
             <div className="flex flex-wrap items-start gap-4">

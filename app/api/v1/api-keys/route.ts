@@ -1,8 +1,7 @@
 // REST API v1: the caller's API keys; POST creates one (session only) (lib/api/operations.ts).
-import { routeHandler } from '@/lib/api/endpoint';
+import { routeHandlers } from '@/lib/api/endpoint';
 import { OPERATIONS } from '@/lib/api/operations';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = routeHandler(OPERATIONS.listApiKeys!);
-export const POST = routeHandler(OPERATIONS.createApiKey!);
+export const { GET, POST, PUT, PATCH, DELETE } = routeHandlers(OPERATIONS.listApiKeys!, OPERATIONS.createApiKey!);

@@ -11,6 +11,7 @@ import { machineUserProjectAdmin } from './machine-user-project-admin';
 import { machineUserRoleAbovePreset } from './machine-user-role-above-preset';
 import { machineUserSeveralTokens } from './machine-user-several-tokens';
 import { machineUserSharedAddress } from './machine-user-shared-address';
+import { redeployFailed } from './redeploy-failed';
 import { tokenCompromisedNotDeleted } from './token-compromised-not-deleted';
 import { tokenEnvironmentNotNeeded } from './token-environment-not-needed';
 import { tokenMadeOutsideKeywarden } from './token-made-outside-keywarden';
@@ -49,6 +50,7 @@ export const RULES: readonly FindingRule[] = [
   driftRoles,
   driftMembership,
   accessAdminOnProduction,
+  redeployFailed,
 ];
 
 const BY_ID = new Map(RULES.map((rule) => [rule.id, rule]));

@@ -259,7 +259,29 @@ const FIXTURES: Record<string, Fixture> = {
       return `access:${machine.projectId}:${machine.platformshUserId}`;
     },
   },
+  'redeploy.failed': {
+    // The push's redeploy failed.
+    positive: async (db) => {
+      const held = await keywardenHolding(db);
+      await redeployed(db, held.projectId, held.environmentId, 'failure');
+      return `redeploy:${held.projectId}/${held.environmentId}`;
+    },
+    // It failed, and a later push redeployed the environment successfully.
+    negative: async (db) => {
+      const held = await keywardenHolding(db);
+      await redeployed(db, held.projectId, held.environmentId, 'failure');
+      await pushed(db, { machineUserId: held.machineUser.id, tokenId: held.token.id, projectId: held.projectId, environmentId: held.environmentId, environmentType: 'production', at: NOW });
+      await redeployed(db, held.projectId, held.environmentId, 'success', NOW);
+      return `redeploy:${held.projectId}/${held.environmentId}`;
+    },
+  },
 };
+
+/** Marks the environment's step (the one set at `at`, else every one) as having started a redeploy that ended so. */
+async function redeployed(db: Database, projectId: string, environmentId: string, result: 'success' | 'failure', at?: Date) {
+  await db.$executeRaw`UPDATE push_steps SET activity_ids = ARRAY['act-' || left(id::text, 8)], redeploy_state = 'complete', redeploy_result = ${result}, redeploy_percent = 100
+    WHERE project_id = ${projectId} AND environment_id = ${environmentId} AND (${at ?? null}::timestamp IS NULL OR updated_at = ${at ?? null}::timestamp)`;
+}
 
 describe('the rules and their fixtures', () => {
   it('has a positive and a negative fixture for every registered rule, and none for unknown rules', () => {

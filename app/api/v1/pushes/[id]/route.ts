@@ -1,7 +1,7 @@
 // REST API v1: one push run (lib/api/operations.ts).
-import { routeHandler } from '@/lib/api/endpoint';
+import { routeHandlers } from '@/lib/api/endpoint';
 import { OPERATIONS } from '@/lib/api/operations';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = routeHandler(OPERATIONS.getPush!);
+export const { GET, POST, PUT, PATCH, DELETE } = routeHandlers(OPERATIONS.getPush!);

@@ -1,7 +1,7 @@
 // REST API v1: record a token of the machine user and push it (202) (lib/api/write-operations.ts).
-import { routeHandler } from '@/lib/api/endpoint';
+import { routeHandlers } from '@/lib/api/endpoint';
 import { OPERATIONS } from '@/lib/api/operations';
 
 export const dynamic = 'force-dynamic';
 
-export const POST = routeHandler(OPERATIONS.recordToken!);
+export const { GET, POST, PUT, PATCH, DELETE } = routeHandlers(OPERATIONS.recordToken!);

@@ -1,7 +1,7 @@
 // REST API v1: resume a push with the same token (202) (lib/api/write-operations.ts).
-import { routeHandler } from '@/lib/api/endpoint';
+import { routeHandlers } from '@/lib/api/endpoint';
 import { OPERATIONS } from '@/lib/api/operations';
 
 export const dynamic = 'force-dynamic';
 
-export const POST = routeHandler(OPERATIONS.resumePush!);
+export const { GET, POST, PUT, PATCH, DELETE } = routeHandlers(OPERATIONS.resumePush!);

@@ -1,7 +1,7 @@
 // REST API v1: mark a token compromised (dry run: the plan) (lib/api/write-operations.ts).
-import { routeHandler } from '@/lib/api/endpoint';
+import { routeHandlers } from '@/lib/api/endpoint';
 import { OPERATIONS } from '@/lib/api/operations';
 
 export const dynamic = 'force-dynamic';
 
-export const POST = routeHandler(OPERATIONS.markTokenCompromised!);
+export const { GET, POST, PUT, PATCH, DELETE } = routeHandlers(OPERATIONS.markTokenCompromised!);

@@ -1,7 +1,7 @@
 // REST API v1: sandbox mode only: accept the machine user’s invitation (lib/api/write-operations.ts).
-import { routeHandler } from '@/lib/api/endpoint';
+import { routeHandlers } from '@/lib/api/endpoint';
 import { OPERATIONS } from '@/lib/api/operations';
 
 export const dynamic = 'force-dynamic';
 
-export const POST = routeHandler(OPERATIONS.acceptInvitationInSandbox!);
+export const { GET, POST, PUT, PATCH, DELETE } = routeHandlers(OPERATIONS.acceptInvitationInSandbox!);

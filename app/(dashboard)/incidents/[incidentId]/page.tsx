@@ -1,0 +1,209 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { DryRunForm, ExecuteIncidentForm, ResumeIncidentForm } from '@/components/incidents/incident-forms';
+import { LiveRefresh } from '@/components/incidents/live-refresh';
+import { IncidentStateBadge } from '@/components/incidents/state-badge';
+import { Alert } from '@/components/ui/alert';
+import { Badge } from '@/components/ui/badge';
+import { DataTable } from '@/components/ui/data-table';
+import { PageHeader } from '@/components/ui/page-header';
+import { ListPagination } from '@/components/ui/pagination';
+import { authorize } from '@/lib/auth/authorize';
+import { requirePageContext } from '@/lib/auth/session';
+import { auditRefusedIncidentRead, getIncident, INCIDENT_ITEMS_PER_PAGE, type IncidentView } from '@/lib/domain/incidents/queries';
+import { incidentPageQuerySchema } from '@/lib/validations/incidents';
+import { firstValues, formatDateTime, type SearchParams } from '@/lib/utils';
+
+export const metadata: Metadata = { title: 'Incident' };
+
+const FILTER_WORDS: Record<string, string> = {
+  projectId: 'project',
+  purpose: 'purpose',
+  environmentType: 'environment type',
+  buildVisible: 'visible at build time',
+  pushedBy: 'recorded or pushed by',
+  recordedBefore: 'recorded before',
+};
+
+function filterInWords(filter: Record<string, unknown>): string {
+  const parts = Object.entries(filter)
+    .filter(([key, value]) => key !== 'all' && value !== undefined && value !== null && value !== '')
+    .map(([key, value]) => `${FILTER_WORDS[key] ?? key}: ${String(value)}`);
+  if (parts.length === 0) return 'all open tokens';
+  return parts.join(' · ');
+}
+
+const ITEM_BADGES = { pending: 'neutral', running: 'indigo', done: 'green', partial: 'amber', failed: 'red' } as const;
+
+function Section({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <section aria-label={title} className="mb-6 rounded-lg border border-slate-200 bg-white p-5">
+      <h2 className="text-base font-semibold text-slate-900">{title}</h2>
+      <div className="mt-3 space-y-3 text-sm text-slate-800">{children}</div>
+    </section>
+  );
+}
+
+function Progress({ incident }: { incident: IncidentView }) {
+  const finished = incident.progress.done + incident.progress.partial + incident.progress.failed;
+  const percent = incident.total === 0 ? 100 : Math.round((finished / incident.total) * 100);
+  return (
+    <div className="space-y-1">
+      <div role="progressbar" aria-label="Tokens revoked" aria-valuemin={0} aria-valuemax={incident.total} aria-valuenow={finished} aria-valuetext={`${finished} of ${incident.total}`} className="h-2 w-full overflow-hidden rounded-full bg-slate-200">
+        <div className="h-full rounded-full bg-indigo-600" style={{ width: `${percent}%` }} />
+      </div>
+      <p>
+        {finished} of {incident.total} tokens handled ({percent}%): {incident.progress.done} done, {incident.progress.partial} with variables left, {incident.progress.failed} failed, {incident.progress.running} running, {incident.progress.pending} waiting.
+      </p>
+    </div>
+  );
+}
+
+export default async function IncidentPage({ params, searchParams }: { params: Promise<{ incidentId: string }>; searchParams: Promise<SearchParams> }) {
+  const context = await requirePageContext();
+  if (!authorize(context.actor, 'incident.read').allowed) {
+    await auditRefusedIncidentRead(context);
+    return (
+      <>
+        <PageHeader title="Incident" />
+        <Alert tone="warning" title="You do not have access to this page">
+          Incidents are visible to admins and reviewers.
+        </Alert>
+      </>
+    );
+  }
+  const { incidentId } = await params;
+  if (!/^[0-9a-f-]{36}$/i.test(incidentId)) notFound();
+  const { page } = incidentPageQuerySchema.parse(firstValues(await searchParams));
+  const incident = await getIncident(context, incidentId, page);
+  if (!incident) notFound();
+  const canPlan = authorize(context.actor, 'incident.plan').allowed;
+  const canExecute = authorize(context.actor, 'incident.execute').allowed;
+  const report = incident.report;
+
+  return (
+    <>
+      <p className="mb-2 text-sm">
+        <Link href="/incidents" className="text-indigo-800 underline">
+          Incident response
+        </Link>
+      </p>
+      <PageHeader
+        title={incident.name}
+        description={
+          <>
+            <IncidentStateBadge state={incident.state} /> Planned by {incident.createdBy ?? 'a former user'} on {formatDateTime(incident.createdAt.toISOString())}. Selection: {filterInWords(incident.filter)}.
+            {incident.reason ? ` ${incident.reason}` : ''}
+          </>
+        }
+      />
+
+      <Section title="Plan">
+        <p>
+          {incident.total} token{incident.total === 1 ? '' : 's'} across {incident.projects} project{incident.projects === 1 ? '' : 's'}: {incident.variables} variable{incident.variables === 1 ? '' : 's'} to delete, each token
+          marked compromised and, where Keywarden cannot delete it on Platform.sh itself (that needs a live token of its machine user), an open task on the Overview until it is deleted. What stops working is listed per token below.
+        </p>
+      </Section>
+
+      {incident.state === 'planned' ? (
+        <Section title="Dry run">
+          {incident.dryRunAt ? <p>Done on {formatDateTime(incident.dryRunAt.toISOString())}: what it read is in the table below. Nothing was changed.</p> : <p>Reads every environment of the plan on Platform.sh and changes nothing. Required before the execution.</p>}
+          {canPlan ? <DryRunForm incidentId={incident.id} /> : null}
+        </Section>
+      ) : null}
+
+      {incident.state === 'planned' && incident.dryRunAt && canExecute ? (
+        <Section title="Execute">
+          <p>Deletes every variable of the plan (a few machine users at a time, paced within the API’s rate limit), marks each token compromised, then re-reads every environment and writes the report to the audit log.</p>
+          <ExecuteIncidentForm incidentId={incident.id} name={incident.name} />
+        </Section>
+      ) : null}
+
+      {incident.state === 'running' ? (
+        <Section title="Progress">
+          <LiveRefresh />
+          <noscript>
+            <meta httpEquiv="refresh" content="5" />
+          </noscript>
+          <Progress incident={incident} />
+          <p>
+            This page refreshes itself while the run goes on.{' '}
+            <Link href={`/incidents/${incident.id}`} className="text-indigo-800 underline">
+              Refresh now
+            </Link>
+          </p>
+        </Section>
+      ) : null}
+
+      {incident.state === 'interrupted' ? (
+        <Section title="Interrupted">
+          <Alert tone="warning">Keywarden stopped while this incident ran (a restart or a crash). Resuming runs only what is not done; a variable already deleted is not deleted twice.</Alert>
+          <Progress incident={incident} />
+          {canExecute ? <ResumeIncidentForm incidentId={incident.id} /> : null}
+        </Section>
+      ) : null}
+
+      {report ? (
+        <Section title="Report">
+          <p>
+            Verified on {formatDateTime(report.verifiedAt)} by re-reading every environment: {report.variablesDeleted} of {report.variablesPlanned} variables deleted, {report.variablesRemaining} remaining; {report.tokensDeletedOnPlatform}{' '}
+            token{report.tokensDeletedOnPlatform === 1 ? '' : 's'} deleted on Platform.sh, {report.tokensToDeleteOnPlatform} still to delete there.
+          </p>
+          {report.openTasks.length ? (
+            <p>
+              {report.openTasks.length} token{report.openTasks.length === 1 ? ' has' : 's have'} open tasks (below, per token; also on the Overview and in evidence packs).
+            </p>
+          ) : (
+            <Alert tone="success">Nothing remains open.</Alert>
+          )}
+        </Section>
+      ) : null}
+
+      <DataTable label="Tokens of the incident" caption={`Tokens of ${incident.name}, page ${page}`} columns={['Token', 'Variables to delete', 'What stops working', 'State']}>
+        {incident.items.map((item) => (
+          <tr key={item.id}>
+            <td className="px-3 py-3 text-sm">
+              <div className="font-medium text-slate-900">
+                {item.token.name} <span className="font-mono">…{item.token.lastFour}</span>
+              </div>
+              <div className="text-xs text-slate-700">
+                <Link href={`/machine-users/${item.machineUser.id}`} className="text-indigo-800 underline">
+                  {item.machineUser.email}
+                </Link>{' '}
+                on {item.projectTitle}
+              </div>
+            </td>
+            <td className="px-3 py-3 text-sm text-slate-800">
+              {item.variables.length === 0 ? 'none' : null}
+              <ul>
+                {item.variables.map((variable) => {
+                  const reading = item.dryRun?.find((candidate) => candidate.environmentId === variable.environmentId && candidate.variableName === variable.variableName);
+                  return (
+                    <li key={`${variable.environmentId}/${variable.variableName}`}>
+                      {variable.environmentId} <span className="text-xs text-slate-700">({variable.environmentType})</span>
+                      {reading ? <span className="text-xs text-slate-700"> — dry run: {reading.state}</span> : null}
+                    </li>
+                  );
+                })}
+              </ul>
+            </td>
+            <td className="px-3 py-3 text-sm text-slate-800">{item.whatStops}</td>
+            <td className="px-3 py-3 text-sm">
+              <Badge tone={ITEM_BADGES[item.status]}>{item.status}</Badge>
+              {item.token.deletedOnPlatform ? <div className="text-xs text-slate-700">deleted on Platform.sh</div> : null}
+              {item.openTasks.length ? (
+                <ul className="mt-1 list-disc space-y-1 pl-4 text-xs text-slate-800">
+                  {item.openTasks.map((task) => (
+                    <li key={task}>{task}</li>
+                  ))}
+                </ul>
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
+      <ListPagination basePath={`/incidents/${incident.id}`} params={{}} page={page} pageSize={INCIDENT_ITEMS_PER_PAGE} total={incident.total} shownCount={incident.items.length} label="Pages of the incident’s tokens" />
+    </>
+  );
+}

@@ -1,0 +1,81 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { CreateIncidentForm } from '@/components/incidents/create-incident-form';
+import { IncidentStateBadge } from '@/components/incidents/state-badge';
+import { Alert } from '@/components/ui/alert';
+import { DataTable } from '@/components/ui/data-table';
+import { EmptyState } from '@/components/ui/empty-state';
+import { PageHeader } from '@/components/ui/page-header';
+import { PagedList } from '@/components/ui/pagination';
+import { authorize } from '@/lib/auth/authorize';
+import { requirePageContext } from '@/lib/auth/session';
+import { auditRefusedIncidentRead, incidentFormChoices, INCIDENTS_PER_PAGE, listIncidents } from '@/lib/domain/incidents/queries';
+import { incidentPageQuerySchema } from '@/lib/validations/incidents';
+import { firstValues, formatDateTime, type SearchParams } from '@/lib/utils';
+
+export const metadata: Metadata = { title: 'Incident response' };
+
+const DESCRIPTION =
+  'When a place that held tokens is breached (a CI provider, a laptop, a repository): select the tokens, review the plan and a dry run, then revoke them all in one resumable run that verifies every environment and reports what remains.';
+export default async function IncidentsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const context = await requirePageContext();
+  if (!authorize(context.actor, 'incident.read').allowed) {
+    await auditRefusedIncidentRead(context);
+    return (
+      <>
+        <PageHeader title="Incident response" />
+        <Alert tone="warning" title="You do not have access to this page">
+          Incidents are planned and executed by admins; reviewers read their reports. Ask an admin if a token must be revoked.
+        </Alert>
+      </>
+    );
+  }
+  const { page } = incidentPageQuerySchema.parse(firstValues(await searchParams));
+  const canPlan = authorize(context.actor, 'incident.plan').allowed;
+  const [list, choices] = await Promise.all([listIncidents(context, page), canPlan ? incidentFormChoices() : null]);
+  const rows = list?.rows ?? [];
+  return (
+    <>
+      <PageHeader title="Incident response" description={DESCRIPTION} />
+      <PagedList
+        noun="incidents"
+        basePath="/incidents"
+        params={{}}
+        list={{ page, pageSize: INCIDENTS_PER_PAGE, total: list?.total ?? 0 }}
+        shownCount={rows.length}
+        label="Incident pages"
+        empty={<EmptyState title="No incidents yet">{canPlan ? 'Plan one below when tokens may have leaked.' : 'Admins plan incidents; their reports appear here.'}</EmptyState>}
+      >
+        <DataTable label="Incidents table" caption={`Incidents, newest first, page ${page}`} columns={['Incident', 'Tokens', 'State']}>
+          {rows.map((incident) => (
+            <tr key={incident.id}>
+              <td className="px-3 py-3 text-sm">
+                <Link href={`/incidents/${incident.id}`} className="font-medium text-indigo-800 underline">
+                  {incident.name}
+                </Link>
+                <div className="text-xs text-slate-700">planned {formatDateTime(incident.createdAt.toISOString())}</div>
+              </td>
+              <td className="px-3 py-3 text-sm text-slate-800">{incident.tokens}</td>
+              <td className="px-3 py-3 text-sm">
+                <IncidentStateBadge state={incident.state} />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      </PagedList>
+      {choices ? (
+        <section aria-labelledby="plan-heading" className="mt-8 rounded-lg border border-slate-200 bg-white p-5">
+          <h2 id="plan-heading" className="text-base font-semibold text-slate-900">
+            Plan an incident
+          </h2>
+          <div className="mt-3">
+            <CreateIncidentForm choices={choices} />
+          </div>
+          <p className="mt-4 text-sm text-slate-700">
+            Bulk rotation (a fresh token for each machine user instead of a revocation) needs tokens that Keywarden can mint from one bootstrap token per machine user; it is not offered yet. Rotate tokens one by one from their machine user’s page.
+          </p>
+        </section>
+      ) : null}
+    </>
+  );
+}

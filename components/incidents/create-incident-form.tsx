@@ -1,0 +1,99 @@
+'use client';
+// Planning an incident: name it, then select the tokens to take away. A real form (useActionState
+// with the server action): it works without JavaScript; with it, the new incident's plan opens.
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useActionState, useEffect } from 'react';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
+import { SelectField, TextField } from '@/components/ui/field';
+import { createIncidentAction } from '@/lib/actions/incidents';
+import { COMPROMISE_REASON_MAX_LENGTH, INCIDENT_NAME_MAX_LENGTH } from '@/lib/validations/limits';
+
+export interface IncidentFormChoices {
+  projects: { id: string; title: string }[];
+  purposes: { value: string; label: string }[];
+}
+
+export function CreateIncidentForm({ choices }: { choices: IncidentFormChoices }) {
+  const router = useRouter();
+  const [state, formAction, isPending] = useActionState(createIncidentAction, null);
+  const error = state && !state.ok ? state.error : undefined;
+  const created = state?.ok ? state.data : undefined;
+  useEffect(() => {
+    if (created) router.push(`/incidents/${created.incidentId}`);
+  }, [created, router]);
+  const errorsOf = (name: string) => fieldErrorsFor(error, `filter.${name}`);
+  const allErrors = errorsOf('all');
+
+  return (
+    <form action={formAction} aria-label="Plan an incident" className="space-y-4">
+      <TextField label="Incident name" name="name" required maxLength={INCIDENT_NAME_MAX_LENGTH} placeholder="CI provider breach" autoComplete="off" errors={fieldErrorsFor(error, 'name')} hint="You type it again to confirm the execution." />
+      <div className="space-y-1">
+        <label htmlFor="incident-reason" className="block text-sm font-medium text-slate-900">
+          What happened (optional)
+        </label>
+        <textarea id="incident-reason" name="reason" rows={2} maxLength={COMPROMISE_REASON_MAX_LENGTH} className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900" />
+      </div>
+      <fieldset className="space-y-3">
+        <legend className="text-sm font-medium text-slate-900">Tokens to revoke (every condition must hold; an empty one is “any”)</legend>
+        <div className="grid gap-4 sm:grid-cols-2">
+          <SelectField label="Project" name="projectId" defaultValue="" errors={errorsOf('projectId')}>
+            <option value="">Any project</option>
+            {choices.projects.map((project) => (
+              <option key={project.id} value={project.id}>
+                {project.title}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField label="Purpose" name="purpose" defaultValue="" errors={errorsOf('purpose')}>
+            <option value="">Any purpose</option>
+            {choices.purposes.map((purpose) => (
+              <option key={purpose.value} value={purpose.value}>
+                {purpose.label}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField label="Environment type" name="environmentType" defaultValue="" errors={errorsOf('environmentType')} hint="Tokens held by at least one environment of this type.">
+            <option value="">Any type</option>
+            <option value="production">Production</option>
+            <option value="staging">Staging</option>
+            <option value="development">Development</option>
+          </SelectField>
+          <SelectField label="Visible at build time" name="buildVisible" defaultValue="" errors={errorsOf('buildVisible')} hint="A build-visible token is readable by every build (and a CI that builds).">
+            <option value="">Either</option>
+            <option value="yes">Only build-visible tokens</option>
+            <option value="no">Only runtime-only tokens</option>
+          </SelectField>
+          <TextField label="Recorded or pushed by (e-mail)" name="pushedBy" type="email" autoComplete="off" errors={errorsOf('pushedBy')} />
+          <TextField label="Recorded before" name="recordedBefore" type="date" errors={errorsOf('recordedBefore')} />
+        </div>
+        <label className="flex items-start gap-2 text-sm text-slate-900">
+          <input type="checkbox" name="all" className="mt-0.5 size-4 accent-indigo-700" aria-invalid={Boolean(allErrors)} aria-describedby={allErrors ? 'incident-all-error' : undefined} />
+          <span>All open tokens (needed when no condition above narrows the selection)</span>
+        </label>
+        {allErrors ? (
+          <p id="incident-all-error" className="text-sm text-red-700">
+            {allErrors.join(' ')}
+          </p>
+        ) : null}
+      </fieldset>
+      <p className="text-sm text-slate-700">Planning changes nothing on Platform.sh: the plan lists every variable and token first, then a dry run reads every environment.</p>
+      <Button type="submit" disabled={isPending}>
+        {isPending ? 'Planning…' : 'Plan the incident'}
+      </Button>
+      <ErrorSummary error={error} />
+      <div aria-live="polite">
+        {created ? (
+          <Alert tone="success">
+            Planned: {created.tokens} token{created.tokens === 1 ? '' : 's'}, {created.variables} variable{created.variables === 1 ? '' : 's'}.{' '}
+            <Link href={`/incidents/${created.incidentId}`} className="font-medium underline">
+              Open the plan
+            </Link>
+          </Alert>
+        ) : null}
+      </div>
+    </form>
+  );
+}

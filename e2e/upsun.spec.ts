@@ -1,0 +1,63 @@
+// An Upsun organisation's sandbox (issue 18 §1): a server of its own with KEYWARDEN_VENDOR=upsun —
+// its simulator runs as Upsun — walks the whole onboarding through the UI alone, and everything the
+// admin sees speaks Upsun: the kit's `.upsun/config.yaml` snippets and `upsun` CLI, and the token
+// pushed as env:UPSUN_CLI_TOKEN (the CLI equivalents of what Keywarden did).
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { signInOrThrow } from './support/auth';
+import { demoProject } from './support/machine-users';
+import { openKit, snippetText, walkChecklistToGreen } from './support/onboarding';
+import { e2eDir } from './support/paths';
+import { freePort, inheritedEnvironment, spawnServer, stopServer, waitForHealth } from './support/server-process';
+import { expect, test, uniqueEmail, uniquePassword } from './support/test';
+
+const DOCS = demoProject('Docs');
+
+test('an Upsun sandbox onboards a project with upsun snippets and env:UPSUN_CLI_TOKEN', async ({ browser }, testInfo) => {
+  test.setTimeout(240_000);
+  const root = path.dirname(testInfo.config.configFile ?? path.join(process.cwd(), 'playwright.config.ts'));
+  const dir = fs.mkdtempSync(path.join(e2eDir(), 'upsun-'));
+  const logFile = path.join(dir, 'server.log');
+  const port = await freePort();
+  const baseURL = `http://localhost:${port}`;
+  const admin = { email: uniqueEmail('upsun-admin'), password: uniquePassword() };
+  const server = spawnServer(
+    root,
+    {
+      ...inheritedEnvironment(),
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      PORT: String(port),
+      KEYWARDEN_HOST: '127.0.0.1',
+      KEYWARDEN_URL: baseURL,
+      KEYWARDEN_DATA_DIR: path.join(dir, 'data'),
+      KEYWARDEN_VENDOR: 'upsun',
+      KEYWARDEN_ADMIN_EMAIL: admin.email,
+      KEYWARDEN_ADMIN_PASSWORD: admin.password,
+      // Second factors are mfa.spec's subject: this server's organisation does not require one.
+      KEYWARDEN_ADMIN_SECOND_FACTOR: 'nobody',
+    },
+    logFile,
+  );
+  const context = await browser.newContext({ baseURL });
+  try {
+    await waitForHealth(baseURL, server, logFile);
+    await signInOrThrow(context.request, baseURL, admin);
+    const page = await context.newPage();
+
+    // The kit defaults to Upsun's form: the app nested in .upsun/config.yaml, the upsun binary.
+    await openKit(page, DOCS);
+    await page.getByLabel('Task').selectOption('certificate-renewal');
+    const cron = parse(await snippetText(page, 'Cron')) as { applications: Record<string, { crons: Record<string, { commands: { start: string } }> }> };
+    const [app] = Object.values(cron.applications);
+    expect(app?.crons.renewcert?.commands.start).toContain('upsun redeploy --yes --no-wait');
+    expect(await snippetText(page, 'Build hook')).toContain('brew install upsun/tap/upsun-cli');
+
+    await walkChecklistToGreen(page, DOCS, { cli: 'upsun', tokenVariable: 'UPSUN_CLI_TOKEN' });
+  } finally {
+    await context.close();
+    await stopServer(server.pid);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

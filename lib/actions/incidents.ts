@@ -1,0 +1,61 @@
+'use server';
+// Server actions of incident response (issue 18.3): plan (create), dry run, execute (the incident's
+// name typed again), resume. Admins only (incident.plan, incident.execute); the execution goes on in
+// this process after the action answers, and the incident's page shows its progress.
+import { revalidatePath } from 'next/cache';
+import type { Action } from '@/lib/auth/authorize';
+import type { RequestContext } from '@/lib/domain/context';
+import { createIncident, dryRunIncident, type DryRunSummary } from '@/lib/domain/incidents/plan';
+import { executeIncident, resumeIncident } from '@/lib/domain/incidents/run';
+import type { ActionResult } from '@/lib/errors';
+import { asSignedInUser, tokenDepsWith, withDashboardClient, type DashboardClient } from './signed-in';
+
+/** What a form shows: nothing yet, or the last answer. */
+export type FormState<T> = ActionResult<T> | null;
+
+function field(form: FormData, name: string): string | undefined {
+  const value = form.get(name);
+  return typeof value === 'string' ? value : undefined;
+}
+
+async function inIncidents<T>(action: Action, run: (context: RequestContext, client: DashboardClient) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+  return withDashboardClient(action, async (context, client) => {
+    const result = await run(context, client);
+    revalidatePath('/incidents', 'layout');
+    return result;
+  });
+}
+
+export async function createIncidentAction(_previous: FormState<{ incidentId: string; tokens: number; variables: number }>, form: FormData): Promise<ActionResult<{ incidentId: string; tokens: number; variables: number }>> {
+  const input = {
+    name: field(form, 'name'),
+    reason: field(form, 'reason'),
+    filter: {
+      projectId: field(form, 'projectId'),
+      purpose: field(form, 'purpose'),
+      environmentType: field(form, 'environmentType'),
+      buildVisible: field(form, 'buildVisible'),
+      pushedBy: field(form, 'pushedBy'),
+      recordedBefore: field(form, 'recordedBefore'),
+      all: field(form, 'all') === 'on',
+    },
+  };
+  return asSignedInUser('incident.plan', async (context) => {
+    const result = await createIncident(context, input);
+    revalidatePath('/incidents', 'layout');
+    return result;
+  });
+}
+
+export async function dryRunIncidentAction(_previous: FormState<DryRunSummary>, form: FormData): Promise<ActionResult<DryRunSummary>> {
+  return inIncidents('incident.plan', (context, client) => dryRunIncident(context, { incidentId: field(form, 'incidentId') }, client));
+}
+
+export async function executeIncidentAction(_previous: FormState<{ incidentId: string }>, form: FormData): Promise<ActionResult<{ incidentId: string }>> {
+  const input = { incidentId: field(form, 'incidentId'), confirmName: field(form, 'confirmName') ?? '' };
+  return inIncidents('incident.execute', (context, client) => executeIncident(context, input, tokenDepsWith(client)));
+}
+
+export async function resumeIncidentAction(_previous: FormState<{ incidentId: string }>, form: FormData): Promise<ActionResult<{ incidentId: string }>> {
+  return inIncidents('incident.execute', (context, client) => resumeIncident(context, { incidentId: field(form, 'incidentId') }, tokenDepsWith(client)));
+}

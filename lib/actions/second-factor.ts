@@ -1,0 +1,84 @@
+'use server';
+// Server actions of the account security page and of the enrolment the policy requires at sign-in
+// (issue 20). Forms (useActionState): they work before hydration and without JavaScript; recovery
+// codes come back in the form's state, once. Enrolling is the only thing a half-signed-in session
+// sent to enrolment may do; every other action needs a full session.
+import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
+import { getPendingSignIn } from '@/lib/auth/session';
+import { getConfig } from '@/lib/config';
+import { getSecrets } from '@/lib/config/secrets';
+import type { RequestContext } from '@/lib/domain/context';
+import {
+  confirmTotpEnrolment,
+  regenerateRecoveryCodes,
+  removeSecondFactor,
+  startTotpEnrolment,
+  updateSecondFactorPolicy,
+} from '@/lib/domain/second-factor';
+import type { ActionResult } from '@/lib/errors';
+import { asSignedInUser } from './signed-in';
+import { answerUnexpectedErrors } from './unexpected';
+
+const PAGES = ['/account/security', '/sign-in/enrol'];
+const masterKey = () => getSecrets(getConfig()).fingerprint;
+const field = (formData: FormData, name: string) => String(formData.get(name) ?? '');
+
+function revalidate() {
+  for (const page of PAGES) revalidatePath(page);
+}
+
+/** A signed-in user, or a half-signed-in one whose session owes an enrolment (with its session id). */
+async function asEnrollingUser<T>(run: (context: RequestContext, sessionId?: string) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+  const pending = await getPendingSignIn();
+  if (pending?.pendingStep === 'enrolment') return answerUnexpectedErrors('second_factor.manage', () => run(pending.context, pending.sessionId));
+  return asSignedInUser('second_factor.manage', (context) => run(context));
+}
+
+export async function startEnrolmentAction(_previous: ActionResult<{ started: true }> | null, _formData: FormData): Promise<ActionResult<{ started: true }>> {
+  return asEnrollingUser(async (context) => {
+    const result = await startTotpEnrolment(context, {}, masterKey());
+    if (result.ok) revalidate();
+    return result;
+  });
+}
+
+export async function confirmEnrolmentAction(
+  _previous: ActionResult<{ recoveryCodes: string[] }> | null,
+  formData: FormData,
+): Promise<ActionResult<{ recoveryCodes: string[] }>> {
+  return asEnrollingUser(async (context, sessionId) => {
+    const result = await confirmTotpEnrolment(context, { code: field(formData, 'code') }, masterKey(), { sessionId });
+    // The page is not re-rendered: the codes in this answer are shown once, then gone.
+    return result;
+  });
+}
+
+export async function regenerateRecoveryCodesAction(
+  _previous: ActionResult<{ recoveryCodes: string[] }> | null,
+  formData: FormData,
+): Promise<ActionResult<{ recoveryCodes: string[] }>> {
+  return asSignedInUser('second_factor.manage', (context) => regenerateRecoveryCodes(context, { password: field(formData, 'password') }, masterKey()));
+}
+
+export async function removeSecondFactorAction(_previous: ActionResult<{ removed: true }> | null, formData: FormData): Promise<ActionResult<{ removed: true }>> {
+  const result = await asSignedInUser('second_factor.manage', (context) =>
+    removeSecondFactor(context, { factorId: field(formData, 'factorId'), password: field(formData, 'password'), code: field(formData, 'code') }, masterKey()),
+  );
+  if (!result.ok) return result;
+  revalidate();
+  // The form goes with the app it removed: the page says so instead (outside the wrapper above,
+  // which would take the redirect for an error).
+  redirect('/account/security?removed=1');
+}
+
+export async function updateSecondFactorPolicyAction(
+  _previous: ActionResult<{ requiredFor: string }> | null,
+  formData: FormData,
+): Promise<ActionResult<{ requiredFor: string }>> {
+  return asSignedInUser('second_factor.set_policy', async (context) => {
+    const result = await updateSecondFactorPolicy(context, { requiredFor: field(formData, 'requiredFor') });
+    if (result.ok) revalidate();
+    return result;
+  });
+}

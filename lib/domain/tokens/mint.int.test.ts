@@ -1,0 +1,311 @@
+// Minted deployment tokens (issue 18.2) against the simulator over real HTTP, on PGlite (and
+// PostgreSQL when TEST_DATABASE_URL is set): the pasted token only mints the one pushed, and is
+// deleted after; a 403 to the mint falls back to the pasted token and says so; a lost answer is found
+// by name and deleted; a push that did not finish (or whose process died) resumes with a live token
+// and leaves no minted token unaccounted for; and the canary — a minted value chosen by the test and
+// handed out by "Platform.sh" — reaches no sink, while the simulator's request log has it.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { useDatabaseForTests, type Database } from '@/lib/db';
+import type { RequestContext } from '@/lib/domain/context';
+import { inviteMachineUser } from '@/lib/domain/machine-users/invite';
+import { trackMachineUsers } from '@/lib/domain/machine-users/tracking';
+import { logger } from '@/lib/logger';
+import { CLI_TOKEN_VARIABLE, type PlatformshClient } from '@/lib/platformsh';
+import { startSimulator, type RunningSimulator } from '@/lib/platformsh/simulator';
+import { canaryToken, findIn, formsOf } from '@/lib/testing/canary';
+import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { contextFor, createUser } from '@/lib/testing/fixtures';
+import { auditEventsSince, databaseText, lastAuditSeq } from '@/lib/testing/inspect';
+import { runSync, simulatorClient } from '@/lib/testing/inventory';
+import { acceptInvitation, inviteInput, machineEmail } from '@/lib/testing/machine-users';
+import { INTERRUPTED_AFTER_MS } from './interrupted';
+import { recordAndPushToken, type TokenDeps } from './push';
+import { remoteTokenList } from './remote-tokens';
+import { resumeAnyPush } from './resume-minted';
+import { rotateToken } from './rotate';
+
+const KEY = 'fingerprint-key-for-tests-0123456789abcdefghijkl';
+const PORTAL = 'm2x6bc9vqp3ln';
+const MINT_PATH = '/users/{userId}/api-tokens';
+
+describe.each(TEST_DATABASE_KINDS)('minted deployment tokens on %s', (kind) => {
+  let database: TestDatabase;
+  let db: Database;
+  let sim: RunningSimulator;
+  let deps: TokenDeps;
+  const clients: PlatformshClient[] = [];
+  let admin: RequestContext;
+  let nextEnvironment = 0;
+
+  const client = (apiToken?: string, options: Parameters<typeof simulatorClient>[1] = {}) => {
+    const made = simulatorClient(sim, { ...(apiToken ? { apiToken } : {}), ...options });
+    clients.push(made);
+    return made;
+  };
+
+  async function activeMachineUser() {
+    const owner = await createUser(db, { role: 'admin' });
+    const invited = await inviteMachineUser(admin, inviteInput({ projectId: PORTAL, ownerId: owner.id, purpose: 'custom', email: machineEmail('mint'), overrideReason: 'several machine users in one test file' }), deps.dashboard);
+    if (!invited.ok) throw new Error(invited.error.message);
+    const row = await db.machineUser.findUniqueOrThrow({ where: { id: invited.data.machineUserId } });
+    const accepted = await acceptInvitation(sim, row.invitationId!);
+    await trackMachineUsers(db, deps.dashboard, PORTAL);
+    const bootstrap = sim.store.issueApiToken(accepted.user_id, 'pasted by an admin');
+    return { machineUserId: row.id, userId: accepted.user_id, bootstrap: bootstrap.token, bootstrapId: bootstrap.id };
+  }
+
+  /** New development environments of the portal (on Platform.sh and in the inventory), that no other test pushes to. */
+  const freshEnvironments = async (count: number) => {
+    const ids = Array.from({ length: count }, () => `mint-${++nextEnvironment}`);
+    for (const id of ids) {
+      sim.store.addEnvironment(PORTAL, { id, title: id, type: 'development', createdAt: new Date().toISOString() });
+      await db.environment.create({ data: { projectId: PORTAL, id, name: id, title: id, type: 'development', status: 'active' } });
+    }
+    return ids;
+  };
+  const valueOn = (environmentId: string) => sim.store.projects.get(PORTAL)!.environments.get(environmentId)!.variables.get(CLI_TOKEN_VARIABLE)?.value;
+  const tokensOf = (userId: string) => [...sim.store.apiTokens.values()].filter((token) => token.userId === userId);
+  const input = (machineUserId: string, token: string, environmentIds: string[], extra: Record<string, unknown> = {}) => ({ machineUserId, runId: crypto.randomUUID(), token, name: 'deploys on push', environmentIds, ...extra });
+  const setPolicy = (mintDeploymentTokens: boolean) => db.organisationPolicy.upsert({ where: { id: 1 }, create: { id: 1, values: { mintDeploymentTokens } }, update: { values: { mintDeploymentTokens } } });
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    db = database.db;
+    useDatabaseForTests(database);
+    sim = await startSimulator({ faults: true, seed: 'demo', activityDurationMs: 50 });
+    const syncClient = simulatorClient(sim);
+    expect((await runSync(db, syncClient, { full: true })).outcome.status).toBe('succeeded');
+    syncClient.dispose();
+    admin = contextFor(await createUser(db, { role: 'admin' }));
+  });
+
+  afterAll(async () => {
+    await sim?.stop();
+    await database?.destroy();
+  });
+
+  beforeEach(async () => {
+    deps = { dashboard: client(undefined, { timeoutMs: 1000 }), clientForToken: (token) => client(token, { timeoutMs: 1000 }), fingerprintKey: KEY };
+    await setPolicy(true);
+  });
+
+  afterEach(() => {
+    sim.faults.clear();
+    sim.store.tokenCreation = 'allowed';
+    sim.store.nextCreatedTokenValues.length = 0;
+    for (const made of clients.splice(0)) made.dispose();
+  });
+
+  it('mints a fresh token, pushes it, deletes the pasted one; the minted value reaches no sink (the request log is the positive control)', async () => {
+    const { machineUserId, userId, bootstrap, bootstrapId } = await activeMachineUser();
+    const targets = await freshEnvironments(2);
+    const canary = canaryToken();
+    sim.store.nextCreatedTokenValues.push(canary);
+    const seq = await lastAuditSeq(db);
+    const result = await recordAndPushToken(admin, input(machineUserId, bootstrap, targets), deps);
+    expect(result).toMatchObject({ ok: true, data: { status: 'succeeded' } });
+    expect(result.ok && result.data.message).toContain('minted');
+    expect(result.ok && result.data.message).toContain(`bootstrap token (…${bootstrap.slice(-4)}) is deleted`);
+
+    // The environments hold the minted token; the pasted one is gone on Platform.sh.
+    for (const environmentId of targets) expect(valueOn(environmentId)).toBe(canary);
+    expect(sim.store.apiTokens.has(bootstrapId)).toBe(false);
+    const minted = tokensOf(userId).filter((token) => token.token === canary);
+    expect(minted).toHaveLength(1);
+    expect(minted[0]!.name).toMatch(new RegExp(`^keywarden ${PORTAL} \\d{4}-\\d{2}-\\d{2} [0-9a-f]{8}$`));
+
+    // The record is the minted token's (its id, its last four), marked minted; the journal has its id.
+    const record = await db.apiToken.findFirstOrThrow({ where: { machineUserId } });
+    expect(record).toMatchObject({ minted: true, mintPolicyUnmet: null, platformshTokenId: minted[0]!.id, lastFour: canary.slice(-4), status: 'active' });
+    expect(await db.tokenMint.findMany({ where: { machineUserId } })).toMatchObject([{ status: 'minted', platformshTokenId: minted[0]!.id, tokenId: record.id, bootstrapPlatformshTokenId: bootstrapId, bootstrapDeletedAt: expect.any(Date) }]);
+    expect((await auditEventsSince(db, seq)).map((event) => [event.action, event.outcome])).toEqual([
+      ['token.mint', 'succeeded'],
+      ['token.record', 'succeeded'],
+      ['token.push', 'succeeded'],
+      ['token.delete_bootstrap', 'succeeded'],
+    ]);
+
+    // The token list on Platform.sh shows the minted token with its Keywarden record, and no bootstrap.
+    const remote = await remoteTokenList(machineUserId);
+    expect(remote.tokens.map((token) => [token.platformshTokenId, token.record?.id ?? null, token.record?.minted])).toEqual([[minted[0]!.id, record.id, true]]);
+
+    // The canary: nowhere in the database or the answer, in any encoding; the simulator did receive it.
+    const forms = formsOf(canary);
+    expect(findIn(await databaseText(db), forms)).toBeUndefined();
+    expect(findIn(JSON.stringify(result), forms)).toBeUndefined();
+    expect(sim.requestLog.entries.some((entry) => findIn(entry.body, forms) !== undefined)).toBe(true);
+  });
+
+  it('canary: a minted value echoed back by a failing Platform.sh reaches no log line, table or answer; the request log and a logged control do have theirs', async () => {
+    const { machineUserId, bootstrap } = await activeMachineUser();
+    const targets = await freshEnvironments(2);
+    const canary = canaryToken();
+    sim.store.nextCreatedTokenValues.push(canary);
+    // The worst case: an error whose body echoes the request (the minted value), then a lost answer.
+    sim.faults.add({ method: 'POST', path: `/projects/${PORTAL}/environments/${targets[0]}/variables`, kind: 'echo-body', status: 500 });
+    sim.faults.add({ method: 'POST', path: `/projects/${PORTAL}/environments/${targets[1]}/variables`, kind: 'apply-then-drop', count: 1 });
+    const output: string[] = [];
+    const spies = [
+      ...[process.stdout, process.stderr].map((stream) =>
+        vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+          output.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+          return true;
+        }),
+      ),
+      ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((method) => vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void output.push(args.map(String).join(' ')))),
+    ];
+    const control = `ctl${crypto.randomUUID()}`;
+    let result;
+    try {
+      result = await recordAndPushToken(admin, input(machineUserId, bootstrap, targets), deps);
+      logger.info('mint canary control', { control });
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    expect(result).toMatchObject({ ok: true, data: { status: 'partial' } });
+    const forms = formsOf(canary);
+    expect(findIn(output.join('\n'), forms)).toBeUndefined();
+    expect(findIn(JSON.stringify(result), forms)).toBeUndefined();
+    expect(findIn(await databaseText(db), forms)).toBeUndefined();
+    // Controls: the failing step's error is kept (redacted), the logger's line was captured, the simulator got the value.
+    expect((await db.pushStep.findMany({ where: { run: { machineUserId } } })).some((step) => step.error !== null)).toBe(true);
+    expect(output.join('\n')).toContain(control);
+    expect(sim.requestLog.entries.filter((entry) => findIn(entry.body, forms) !== undefined).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('falls back to the pasted token when Platform.sh refuses the mint (403), says why, and records that the policy was not met', async () => {
+    const { machineUserId, userId, bootstrap, bootstrapId } = await activeMachineUser();
+    const targets = await freshEnvironments(1);
+    sim.store.tokenCreation = 'refused';
+    const seq = await lastAuditSeq(db);
+    const result = await recordAndPushToken(admin, input(machineUserId, bootstrap, targets), deps);
+    expect(result).toMatchObject({ ok: true, data: { status: 'succeeded' } });
+    expect(result.ok && result.data.message).toMatch(/refused to mint a deployment token \(.*403.*\); the pasted token was pushed instead\. The organisation policy to mint deployment tokens could not be met/);
+    expect(valueOn(targets[0]!)).toBe(bootstrap);
+    // The pasted token is the deployment token now: it is kept.
+    expect(sim.store.apiTokens.has(bootstrapId)).toBe(true);
+    expect(tokensOf(userId)).toHaveLength(1);
+    const record = await db.apiToken.findFirstOrThrow({ where: { machineUserId } });
+    expect(record.minted).toBe(false);
+    expect(record.mintPolicyUnmet).toMatch(/refused to mint/);
+    expect(await db.tokenMint.findMany({ where: { machineUserId } })).toMatchObject([{ status: 'refused', platformshTokenId: null, tokenId: null }]);
+    const events = await auditEventsSince(db, seq);
+    expect(events.map((event) => [event.action, event.outcome])).toEqual([
+      ['token.mint', 'succeeded'],
+      ['token.mint', 'refused'],
+      ['token.record', 'succeeded'],
+      ['token.push', 'succeeded'],
+    ]);
+    expect(events[2]!.details).toMatchObject({ minted: false, policyUnmet: true });
+  });
+
+  it('a mint whose answer was lost is found by its name and deleted; the second mint is the one pushed', async () => {
+    const { machineUserId, userId, bootstrap, bootstrapId } = await activeMachineUser();
+    const targets = await freshEnvironments(1);
+    sim.faults.add({ method: 'POST', path: MINT_PATH, kind: 'apply-then-drop', count: 1 });
+    const result = await recordAndPushToken(admin, input(machineUserId, bootstrap, targets), deps);
+    expect(result).toMatchObject({ ok: true, data: { status: 'succeeded' } });
+    expect(sim.requestLog.find('POST', /^\/users\/[^/]+\/api-tokens$/).filter((entry) => entry.path.includes(userId))).toHaveLength(2);
+    // One token of the machine user is left on Platform.sh: the second mint, on the environment.
+    const left = tokensOf(userId);
+    expect(left).toHaveLength(1);
+    expect(left[0]!.id).not.toBe(bootstrapId);
+    expect(valueOn(targets[0]!)).toBe(left[0]!.token);
+    const mints = await db.tokenMint.findMany({ where: { machineUserId }, orderBy: { createdAt: 'asc' } });
+    expect(mints.map((mint) => mint.status)).toEqual(['discarded', 'minted']);
+    expect(mints[0]!.platformshTokenId).not.toBeNull();
+    expect(mints[1]!.name).toBe(`${mints[0]!.name}-2`);
+  });
+
+  it('a push that did not finish, then whose process died, is finished on resume with a live token: nothing left unaccounted for', async () => {
+    const { machineUserId, userId, bootstrap, bootstrapId } = await activeMachineUser();
+    const targets = await freshEnvironments(3);
+    // The third environment refuses the write: the first two get the minted token, the run is partial.
+    sim.faults.add({ method: 'POST', path: `/projects/${PORTAL}/environments/${targets[2]}/variables`, kind: 'status', status: 400 });
+    const first = await recordAndPushToken(admin, input(machineUserId, bootstrap, targets), deps);
+    expect(first).toMatchObject({ ok: true, data: { status: 'partial' } });
+    expect(first.ok && first.data.message).toContain(`Paste a live token of`);
+    sim.faults.clear();
+    const runId = first.ok ? first.data.runId : '';
+    const unfinished = await db.apiToken.findFirstOrThrow({ where: { machineUserId } });
+    const unfinishedValue = valueOn(targets[0]!)!;
+    expect(unfinishedValue).not.toBe(bootstrap);
+    // The bootstrap is kept: it is the live token the resume needs.
+    expect(sim.store.apiTokens.has(bootstrapId)).toBe(true);
+
+    // Then a crash: the run left "running" with a stale heartbeat, a step in flight.
+    await db.pushRun.update({ where: { id: runId }, data: { status: 'running', activeMachineUserId: machineUserId, finishedAt: null, heartbeatAt: new Date(Date.now() - INTERRUPTED_AFTER_MS - 1000) } });
+    await db.pushStep.updateMany({ where: { runId, environmentId: targets[2] }, data: { status: 'in_progress' } });
+
+    // The same-token rule cannot apply (no one has the minted value): a token of another account is refused.
+    const stranger = sim.store.issueApiToken(sim.demo!.humans[0]!.user.id, 'not the machine user').token;
+    expect(await resumeAnyPush(admin, { runId, token: stranger }, deps)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+
+    const resumed = await resumeAnyPush(admin, { runId, token: bootstrap }, deps);
+    expect(resumed).toMatchObject({ ok: true, data: { status: 'succeeded' } });
+    const fresh = valueOn(targets[0]!)!;
+    expect(fresh).not.toBe(unfinishedValue);
+    for (const environmentId of targets) expect(valueOn(environmentId)).toBe(fresh);
+    // On Platform.sh: only the fresh token; the unfinished one and the bootstrap are deleted.
+    expect(tokensOf(userId).map((token) => token.token)).toEqual([fresh]);
+    expect(await db.apiToken.findUniqueOrThrow({ where: { id: unfinished.id } })).toMatchObject({ status: 'superseded', deletedOnPlatformAt: expect.any(Date) });
+    const current = await db.apiToken.findFirstOrThrow({ where: { machineUserId, status: 'active' } });
+    expect(current).toMatchObject({ minted: true, lastFour: fresh.slice(-4) });
+    const mints = await db.tokenMint.findMany({ where: { machineUserId }, orderBy: { createdAt: 'asc' } });
+    expect(mints.map((mint) => [mint.status, mint.tokenId])).toEqual([
+      ['discarded', unfinished.id],
+      ['minted', current.id],
+    ]);
+    expect(mints[1]!.bootstrapDeletedAt).not.toBeNull();
+    // Resuming again finds nothing to do.
+    expect(await resumeAnyPush(admin, { runId, token: fresh }, deps)).toMatchObject({ ok: false, error: { code: 'conflict' } });
+  });
+
+  it('a crash between the mint and its record leaves a journalled name: the next mint with a live token deletes that token', async () => {
+    const { machineUserId, userId, bootstrap } = await activeMachineUser();
+    const targets = await freshEnvironments(1);
+    // What the crash left: the intent journalled, the token made on Platform.sh, the answer never recorded.
+    const lost = sim.store.issueApiToken(userId, `keywarden ${PORTAL} 2026-01-01 deadbeef`);
+    await db.tokenMint.create({ data: { machineUserId, name: lost.name, bootstrapFingerprint: 'f'.repeat(64), bootstrapLastFour: 'abcd', updatedAt: new Date(Date.now() - INTERRUPTED_AFTER_MS - 1000) } });
+    await db.$executeRaw`UPDATE token_mints SET updated_at = now() - interval '1 hour' WHERE name = ${lost.name}`;
+    const result = await recordAndPushToken(admin, input(machineUserId, bootstrap, targets), deps);
+    expect(result).toMatchObject({ ok: true, data: { status: 'succeeded' } });
+    expect(sim.store.apiTokens.has(lost.id)).toBe(false);
+    expect(await db.tokenMint.findFirstOrThrow({ where: { name: lost.name } })).toMatchObject({ status: 'discarded', platformshTokenId: lost.id });
+    expect(tokensOf(userId)).toHaveLength(1);
+  });
+
+  it('rotates with a minted token: the old token and the bootstrap are deleted, the environments hold the minted one', async () => {
+    await setPolicy(false);
+    const { machineUserId, userId, bootstrap } = await activeMachineUser();
+    const targets = await freshEnvironments(1);
+    expect(await recordAndPushToken(admin, input(machineUserId, bootstrap, targets), deps)).toMatchObject({ ok: true, data: { status: 'succeeded' } });
+    const old = await db.apiToken.findFirstOrThrow({ where: { machineUserId } });
+    expect(old.minted).toBe(false);
+    // An admin's choice for this rotation, against the policy.
+    const pasted = sim.store.issueApiToken(userId, 'rotation bootstrap');
+    const rotated = await rotateToken(admin, { oldTokenId: old.id, runId: crypto.randomUUID(), token: pasted.token, name: 'deploys on push', mint: 'mint' }, deps);
+    expect(rotated).toMatchObject({ ok: true, data: { status: 'succeeded' } });
+    const left = tokensOf(userId);
+    expect(left).toHaveLength(1);
+    expect(left[0]!.id).not.toBe(pasted.id);
+    expect(valueOn(targets[0]!)).toBe(left[0]!.token);
+    expect(await db.apiToken.findUniqueOrThrow({ where: { id: old.id } })).toMatchObject({ status: 'superseded', deletedOnPlatformAt: expect.any(Date) });
+  });
+
+  it('only an admin may choose otherwise than the policy; an onboarder’s choice is refused and audited before anything reaches Platform.sh', async () => {
+    const { machineUserId, bootstrap } = await activeMachineUser();
+    const targets = await freshEnvironments(1);
+    const onboarder = contextFor(await createUser(db, { role: 'onboarder', projectIds: [PORTAL] }), [PORTAL]);
+    const requestsBefore = sim.requestLog.entries.length;
+    const seq = await lastAuditSeq(db);
+    expect(await recordAndPushToken(onboarder, input(machineUserId, bootstrap, targets, { mint: 'paste' }), deps)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(sim.requestLog.entries.length).toBe(requestsBefore);
+    expect((await auditEventsSince(db, seq)).map((event) => [event.action, event.outcome])).toEqual([['token.choose_minting', 'refused']]);
+    expect(await db.apiToken.count({ where: { machineUserId } })).toBe(0);
+    // Following the policy is not a choice: the onboarder's push mints.
+    const followed = await recordAndPushToken(onboarder, input(machineUserId, bootstrap, targets, { mint: 'mint' }), deps);
+    expect(followed).toMatchObject({ ok: true, data: { status: 'succeeded' } });
+    expect((await db.apiToken.findFirstOrThrow({ where: { machineUserId } })).minted).toBe(true);
+  });
+});

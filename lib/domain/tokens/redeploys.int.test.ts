@@ -1,0 +1,225 @@
+// Following the redeploys a push starts (issue 20 §2), against the simulator over real HTTP, on
+// PGlite and PostgreSQL: a redeploy that succeeds, one that fails (the simulator's switch; a high
+// finding opens), one still running (read again later, then given up at the time bound), answers
+// lost on the way (read again, nothing written), the job's idempotence (a repeated job reads
+// nothing), and the whole chain through the real job queue: the push enqueues, pg-boss runs it.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useDatabaseForTests, type Database } from '@/lib/db';
+import type { RequestContext } from '@/lib/domain/context';
+import { inviteMachineUser } from '@/lib/domain/machine-users/invite';
+import { trackMachineUsers } from '@/lib/domain/machine-users/tracking';
+import { startJobQueue, type JobQueue } from '@/lib/jobs/queue';
+import type { PlatformshClient } from '@/lib/platformsh';
+import { startSimulator, type RunningSimulator } from '@/lib/platformsh/simulator';
+import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { contextFor, createUser } from '@/lib/testing/fixtures';
+import { runSync, simulatorClient } from '@/lib/testing/inventory';
+import { acceptInvitation, inviteInput, machineEmail } from '@/lib/testing/machine-users';
+import { recordAndPushToken, type TokenDeps } from './push';
+import { getMachineUserTokens } from './queries';
+import { followJobSender, followStepRedeploy, readRedeploy, REDEPLOY_FOLLOW_LIMIT_MS, runRedeployFollowJob, type RedeployFollowJobData } from './redeploys';
+
+const KEY = 'fingerprint-key-for-tests-0123456789abcdefghijkl';
+const PORTAL = 'm2x6bc9vqp3ln';
+const TOOLS = 'w8c4qe2uxh9pd';
+const ACTIVITY_READS = /^\/projects\/[^/]+\/environments\/[^/]+\/activities\//;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.each(TEST_DATABASE_KINDS)('redeploy following on %s', (kind) => {
+  let database: TestDatabase;
+  let db: Database;
+  let sim: RunningSimulator;
+  let deps: TokenDeps;
+  let dashboard: PlatformshClient;
+  const clients: PlatformshClient[] = [];
+  let admin: RequestContext;
+
+  const client = (apiToken?: string) => {
+    const made = simulatorClient(sim, { ...(apiToken ? { apiToken } : {}), timeoutMs: 1000 });
+    clients.push(made);
+    return made;
+  };
+
+  async function activeMachineUser(projectId: string) {
+    const owner = await createUser(db, { role: 'admin' });
+    const invited = await inviteMachineUser(admin, inviteInput({ projectId, ownerId: owner.id, purpose: 'custom', email: machineEmail('redeploy'), overrideReason: 'several machine users in one test file' }), deps.dashboard);
+    if (!invited.ok) throw new Error(invited.error.message);
+    const row = await db.machineUser.findUniqueOrThrow({ where: { id: invited.data.machineUserId } });
+    const accepted = await acceptInvitation(sim, row.invitationId!);
+    await trackMachineUsers(db, deps.dashboard, projectId);
+    return { machineUserId: row.id, token: sim.store.issueApiToken(accepted.user_id, 'cron').token };
+  }
+
+  /** Pushes a fresh token of a new machine user to the project's first environments; the steps it journalled. */
+  async function push(projectId: string, count = 1) {
+    const { machineUserId, token } = await activeMachineUser(projectId);
+    const environmentIds = [...sim.store.projects.get(projectId)!.environments.values()].filter((environment) => environment.status === 'active').map((environment) => environment.id).slice(0, count);
+    const result = await recordAndPushToken(admin, { machineUserId, runId: crypto.randomUUID(), token, name: 'cron', environmentIds, visibleBuild: false, confirmReplace: environmentIds }, deps);
+    if (!result.ok) throw new Error(`the push was refused: ${JSON.stringify(result.error)}`);
+    expect(result.data.status).toBe('succeeded');
+    const steps = await db.pushStep.findMany({ where: { run: { machineUserId } }, orderBy: { environmentId: 'asc' } });
+    for (const step of steps) expect(step.activityIds.length).toBeGreaterThan(0);
+    return { machineUserId, steps };
+  }
+
+  /** The simulator's sandbox switch, over HTTP as the app calls it. */
+  async function redeploysFail(projectId: string, fail: boolean) {
+    const response = await fetch(new URL(`/_console/projects/${projectId}/redeploys`, sim.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fail }) });
+    expect(response.status).toBe(200);
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    db = database.db;
+    useDatabaseForTests(database);
+    sim = await startSimulator({ faults: true, seed: 'demo', activityDurationMs: 50 });
+    const syncClient = simulatorClient(sim);
+    expect((await runSync(db, syncClient, { full: true })).outcome.status).toBe('succeeded');
+    syncClient.dispose();
+    admin = contextFor(await createUser(db, { role: 'admin' }));
+  });
+
+  afterAll(async () => {
+    await sim?.stop();
+    await database?.destroy();
+  });
+
+  beforeEach(() => {
+    dashboard = client();
+    deps = { dashboard, clientForToken: (token) => client(token), fingerprintKey: KEY };
+    sim.store.activityDurationMs = 50;
+  });
+
+  afterEach(async () => {
+    sim.faults.clear();
+    sim.store.failingRedeployProjects.clear();
+    for (const made of clients.splice(0)) made.dispose();
+  });
+
+  it('enqueues one follow job per step in the push’s transaction, then records a redeploy that succeeded without moving the step’s time', async () => {
+    const { machineUserId, steps } = await push(PORTAL, 2);
+    for (const step of steps) {
+      const jobs = await db.$queryRaw<{ data: RedeployFollowJobData; state: string }[]>`SELECT data, state::text FROM pgboss.job WHERE name = 'redeploy-follow' AND singleton_key = ${step.id}`;
+      expect(jobs).toEqual([{ data: { stepId: step.id, attempt: 0 }, state: 'created' }]);
+    }
+    await sleep(100);
+    for (const step of steps) {
+      expect(await followStepRedeploy(db, dashboard, { stepId: step.id, attempt: 0 })).toEqual({ status: 'ended', redeploy: 'succeeded' });
+      expect(await readRedeploy(step.id)).toMatchObject({ redeployState: 'complete', redeployResult: 'success', redeployPercent: 100, updatedAt: step.updatedAt });
+      expect((await readRedeploy(step.id))?.redeployFollowEndedAt).not.toBeNull();
+    }
+    const view = await getMachineUserTokens(admin, machineUserId);
+    expect(view.ok && view.data.runs[0]?.steps.map((step) => step.redeploy.status)).toEqual(['succeeded', 'succeeded']);
+    expect(await db.finding.count({ where: { ruleId: 'redeploy.failed', projectId: PORTAL, resolvedAt: null } })).toBe(0);
+  });
+
+  it('records a redeploy that failed (the simulator’s switch), opens a high finding, and links the activity log', async () => {
+    await redeploysFail(TOOLS, true);
+    const { machineUserId, steps } = await push(TOOLS);
+    const step = steps[0]!;
+    await sleep(100);
+    expect(await followStepRedeploy(db, dashboard, { stepId: step.id, attempt: 0 })).toEqual({ status: 'ended', redeploy: 'failed' });
+    expect(await readRedeploy(step.id)).toMatchObject({ redeployState: 'complete', redeployResult: 'failure', redeployPercent: 100 });
+    const finding = await db.finding.findFirstOrThrow({ where: { ruleId: 'redeploy.failed', subjectKey: `redeploy:${TOOLS}/${step.environmentId}`, resolvedAt: null } });
+    expect(finding).toMatchObject({ severity: 'high', machineUserId, environmentId: step.environmentId });
+    const view = await getMachineUserTokens(admin, machineUserId);
+    const shown = view.ok ? view.data.runs[0]?.steps[0]?.redeploy : undefined;
+    expect(shown).toMatchObject({ status: 'failed' });
+    expect(shown?.logUrl).toBe(`https://console.platform.sh/projects/${TOOLS}/${step.environmentId}/log/${step.activityIds[0]}`);
+
+    // The switch off, a push again: the redeploy succeeds and the finding resolves.
+    await redeploysFail(TOOLS, false);
+    const again = await push(TOOLS);
+    await sleep(100);
+    expect(await followStepRedeploy(db, dashboard, { stepId: again.steps[0]!.id, attempt: 0 })).toEqual({ status: 'ended', redeploy: 'succeeded' });
+    const { recomputeFindings } = await import('@/lib/domain/findings/engine');
+    await recomputeFindings(db);
+    expect(await db.finding.findUniqueOrThrow({ where: { id: finding.id } })).toMatchObject({ resolvedAt: expect.any(Date) });
+  });
+
+  it('reads a redeploy still running again later, with a longer wait each time, and gives up at the time bound', async () => {
+    sim.store.activityDurationMs = 10 * 60_000;
+    const { steps } = await push(PORTAL);
+    const step = steps[0]!;
+    const sent: [RedeployFollowJobData, number][] = [];
+    const send = async (data: RedeployFollowJobData, after: number) => void sent.push([data, after]);
+    expect(await runRedeployFollowJob(db, dashboard, { stepId: step.id, attempt: 0 }, send)).toMatchObject({ status: 'again', afterSeconds: 4, unread: 0 });
+    expect(await runRedeployFollowJob(db, dashboard, { stepId: step.id, attempt: 3 }, send)).toMatchObject({ status: 'again', afterSeconds: 32 });
+    expect(await runRedeployFollowJob(db, dashboard, { stepId: step.id, attempt: 9 }, send)).toMatchObject({ status: 'again', afterSeconds: 60 });
+    expect(sent).toEqual([
+      [{ stepId: step.id, attempt: 1 }, 4],
+      [{ stepId: step.id, attempt: 4 }, 32],
+      [{ stepId: step.id, attempt: 10 }, 60],
+    ]);
+    const running = await readRedeploy(step.id);
+    expect(running).toMatchObject({ redeployResult: null, redeployFollowEndedAt: null });
+    expect(['pending', 'in_progress']).toContain(running?.redeployState);
+    expect(running?.redeployPercent).toBeLessThan(100);
+
+    // An hour after the token was set, it is still running: Keywarden stops and says it could not confirm it.
+    const later = new Date(step.updatedAt.getTime() + REDEPLOY_FOLLOW_LIMIT_MS);
+    expect(await runRedeployFollowJob(db, dashboard, { stepId: step.id, attempt: 11 }, send, { now: later })).toEqual({ status: 'ended', redeploy: 'unconfirmed' });
+    expect(sent).toHaveLength(3);
+  });
+
+  it('reads again when the answers are lost, writing nothing meanwhile', async () => {
+    const { steps } = await push(PORTAL);
+    const step = steps[0]!;
+    await sleep(100);
+    const rule = sim.faults.add({ method: 'GET', path: ACTIVITY_READS, kind: 'reset' });
+    const unavailable = sim.faults.add({ method: 'GET', path: ACTIVITY_READS, kind: 'status', status: 503 });
+    expect(await followStepRedeploy(db, dashboard, { stepId: step.id, attempt: 0 })).toMatchObject({ status: 'again', unread: 1 });
+    expect(rule.fired).toBeGreaterThan(0);
+    expect(await readRedeploy(step.id)).toMatchObject({ redeployState: null, redeployCheckedAt: null, redeployFollowEndedAt: null });
+    rule.remove();
+    expect(await followStepRedeploy(db, dashboard, { stepId: step.id, attempt: 1 })).toMatchObject({ status: 'again', unread: 1 });
+    expect(unavailable.fired).toBeGreaterThan(0);
+    unavailable.remove();
+    // The failures opened the client's circuit breaker: while open, a read is refused without a request, and read again later too.
+    expect(dashboard.circuitState()).toBe('open');
+    expect(await followStepRedeploy(db, dashboard, { stepId: step.id, attempt: 2 })).toMatchObject({ status: 'again', unread: 1 });
+    // Once the API answers again (a client whose breaker has closed), the next read settles it.
+    expect(await followStepRedeploy(db, client(), { stepId: step.id, attempt: 3 })).toEqual({ status: 'ended', redeploy: 'succeeded' });
+  });
+
+  it('is idempotent: a job delivered again after the redeploy ended reads nothing and sends nothing', async () => {
+    const { steps } = await push(PORTAL);
+    const step = steps[0]!;
+    await sleep(100);
+    const sent: unknown[] = [];
+    const send = async (data: RedeployFollowJobData) => void sent.push(data);
+    expect(await runRedeployFollowJob(db, dashboard, { stepId: step.id, attempt: 0 }, send)).toEqual({ status: 'ended', redeploy: 'succeeded' });
+    const before = await readRedeploy(step.id);
+    sim.requestLog.clear();
+    expect(await runRedeployFollowJob(db, dashboard, { stepId: step.id, attempt: 0 }, send)).toEqual({ status: 'nothing' });
+    expect(await runRedeployFollowJob(db, dashboard, { stepId: crypto.randomUUID(), attempt: 0 }, send)).toEqual({ status: 'nothing' });
+    expect(sim.requestLog.find('GET', ACTIVITY_READS)).toHaveLength(0);
+    expect(sent).toEqual([]);
+    expect(await readRedeploy(step.id)).toEqual(before);
+  });
+
+  it('runs through the job queue: the push enqueues, pg-boss reads until the redeploy completes', async () => {
+    // Long enough that the first read (2 s after the push) finds it running, even on a busy machine.
+    sim.store.activityDurationMs = 8000;
+    let queue: JobQueue | undefined;
+    try {
+      queue = await startJobQueue({
+        database,
+        connectionString: database.migrationTarget.kind === 'postgresql' ? database.migrationTarget.url : undefined,
+        pollingIntervalSeconds: 0.5,
+        handlers: { 'redeploy-follow': (job) => runRedeployFollowJob(db, dashboard, job.data as RedeployFollowJobData, followJobSender((name, data, options) => queue!.boss.send(name, data, options))) },
+      });
+      await redeploysFail(PORTAL, true);
+      const { steps } = await push(PORTAL);
+      const step = steps[0]!;
+      const deadline = Date.now() + 45_000;
+      while (!(await readRedeploy(step.id))?.redeployFollowEndedAt && Date.now() < deadline) await sleep(250);
+      expect(await readRedeploy(step.id)).toMatchObject({ redeployState: 'complete', redeployResult: 'failure', redeployFollowEndedAt: expect.any(Date) });
+      // Read more than once (it was running at the first read), each read its own job.
+      const jobs = await db.$queryRaw<{ count: number }[]>`SELECT count(*)::int AS count FROM pgboss.job WHERE name = 'redeploy-follow' AND singleton_key = ${step.id} AND state = 'completed'`;
+      expect(jobs[0]!.count).toBeGreaterThanOrEqual(2);
+    } finally {
+      await queue?.stop();
+    }
+  }, 90_000);
+});

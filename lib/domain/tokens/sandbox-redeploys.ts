@@ -1,0 +1,63 @@
+// Sandbox mode only: the simulator's switch that makes a project's redeploys fail (issue 20 §2), so
+// that following a redeploy after a push — and the failure on the step, the finding, the
+// notification — can be tried without a real organisation. Never available in live mode. Activities
+// already started keep their outcome; the switch decides those that start after it.
+import { authorize } from '@/lib/auth/authorize';
+import { recordAudit } from '@/lib/audit/record';
+import { getDb } from '@/lib/db';
+import { activeSandboxEndpoint, configuredVendor } from '@/lib/domain/platformsh-connection';
+import { fail, ok, type ActionResult } from '@/lib/errors';
+import { sandboxRedeploysSchema } from '@/lib/validations/tokens';
+import type { RequestContext } from '../context';
+
+function switchUrl(apiUrl: URL, projectId: string): URL {
+  return new URL(`/_console/projects/${encodeURIComponent(projectId)}/redeploys`, apiUrl);
+}
+
+/** Whether the simulator fails the project's redeploys now; null outside sandbox mode or when it does not answer. */
+export async function sandboxRedeploysFail(projectId: string): Promise<boolean | null> {
+  const endpoint = activeSandboxEndpoint();
+  if (!endpoint) return null;
+  try {
+    const response = await fetch(switchUrl(endpoint.apiUrl, projectId), { cache: 'no-store' });
+    if (!response.ok) return null;
+    return ((await response.json()) as { fail?: unknown }).fail === true;
+  } catch {
+    return null;
+  }
+}
+
+export async function setSandboxRedeploys(context: RequestContext, rawInput: unknown): Promise<ActionResult<{ message: string; fail: boolean }>> {
+  const endpoint = activeSandboxEndpoint();
+  if (!endpoint) return fail('forbidden', 'Only sandbox mode can make redeploys fail.');
+  const parsed = sandboxRedeploysSchema.safeParse(rawInput);
+  if (!parsed.success) return fail('invalid_input', 'Choose a machine user, and whether its project’s redeploys fail.');
+  const { machineUserId, fail: shouldFail } = parsed.data;
+  const db = getDb();
+  const machineUser = await db.machineUser.findUnique({ where: { id: machineUserId }, select: { id: true, projectId: true } });
+  // The same permission as pushing a token: what this changes is how the push's redeploys end.
+  if (!machineUser || !authorize(context.actor, 'token.record', { projectId: machineUser.projectId }).allowed) {
+    return fail('not_found', 'There is no such machine user, or its project is not assigned to you.');
+  }
+  const response = await fetch(switchUrl(endpoint.apiUrl, machineUser.projectId), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ fail: shouldFail }),
+  }).catch(() => null);
+  if (!response?.ok) return fail('conflict', 'The simulator did not make that change: the inventory may be out of date. Sync, then try again.');
+  await recordAudit(db, {
+    actor: context.actor,
+    action: 'token.sandbox_redeploys',
+    outcome: 'succeeded',
+    clientAddress: context.clientAddress,
+    target: { type: 'machine_user', id: machineUser.id },
+    details: { projectId: machineUser.projectId, fail: shouldFail },
+  });
+  const productName = configuredVendor().productName;
+  return ok({
+    fail: shouldFail,
+    message: shouldFail
+      ? `The project’s next redeploys on ${productName} (the simulator) will fail. Push a token to see Keywarden follow one.`
+      : `The project’s next redeploys on ${productName} (the simulator) will succeed again.`,
+  });
+}
