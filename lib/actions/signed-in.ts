@@ -63,5 +63,6 @@ export function tokenDepsWith(dashboard: DashboardClient): TokenDeps {
       return client;
     },
     fingerprintKey: getSecrets(getConfig()).fingerprint,
+    pushConcurrency: getConfig().platformsh.pushConcurrency,
   };
 }

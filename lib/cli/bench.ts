@@ -1,7 +1,13 @@
-// `npm run bench [-- --part inventory|push|inventory-page|findings|audit|server|all] [--projects 2000] [--environments 5] [--latency 50]
-//   [--rate 500] [--concurrency 16] [--database pglite|postgresql] [--machine-users 5000] [--audit-rows 100000]
-//   [--server bundle|tsx] [--users 20] [--duration 30] [--cpu-profile DIR]`
-// Prints figures; asserts nothing (speed goals are measured here, never in a timed test).
+// `npm run bench [-- --part inventory|push|lists|inventory-page|findings|audit|server|all] [--projects 2000] [--environments 5] [--latency 50]
+//   [--rate 500] [--slow-rate 20] [--concurrency 16] [--database pglite|postgresql] [--machine-users 5000] [--audit-rows 100000]
+//   [--server bundle|tsx] [--users 20] [--duration 30] [--cpu-profile DIR] [--report FILE]`
+// Prints figures; asserts nothing (speed goals are measured here, never in a timed test). The
+// headline figures also go into a JSON report (--report, default .data/bench-report.json: the
+// machine, the versions, the sizes, each figure with its target) and a readable table at the end.
+//
+// Lists: every list page and API list (50 rows) over one database holding --machine-users machine
+// users, four tokens each and --audit-rows audit rows: p50/p95 server time (the domain query and
+// its mapping, which is what a page or API handler spends besides rendering), target p95 ≤ 100 ms.
 //
 // Inventory: a full sync of a generated organisation through the simulator over real HTTP, with a
 // per-request latency and a server-side rate limit, the client paced to that limit; then an
@@ -22,12 +28,15 @@
 //
 // Server: the production server in its own process (lib/cli/bench-server.ts): start-up time,
 // resident memory idle and under signed-in users browsing dashboard pages, page latency.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from "node:util";
 import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import { AUDIT_ACTIONS } from '@/lib/audit/actions';
 import { chainMac, CHAIN_GENESIS, checkpointSignature, CHECKPOINT_INTERVAL, useAuditChainKey as setAuditChainKey, verifyAuditChain, type ChainedFields } from '@/lib/audit/chain';
-import { auditExportStream } from '@/lib/domain/audit-export';
+import { auditExportStream, pollAuditLog } from '@/lib/domain/audit-export';
 import { listAuditEvents } from '@/lib/domain/audit-log';
 import { recomputeFindings } from '@/lib/domain/findings/engine';
 import { getFindingsHistory } from '@/lib/domain/findings/history';
@@ -36,8 +45,11 @@ import { listProjects, PROJECTS_PAGE_SIZE } from '@/lib/domain/inventory/project
 import { INVENTORY_PAGE_SIZE, listInventory, openInventoryExport } from '@/lib/domain/review/inventory';
 import { exportChunks } from '@/lib/domain/review/inventory-export';
 import { beginSyncRun, executeSyncRun } from '@/lib/domain/inventory/sync';
+import { listMachineUsers, MACHINE_USERS_PAGE_SIZE } from '@/lib/domain/machine-users/queries';
 import { listOnboardingBacklog, OVERVIEW_PAGE_SIZE } from '@/lib/domain/onboarding/checklist';
-import { PUSH_CONCURRENCY, recordAndPushToken } from '@/lib/domain/tokens/push';
+import { listTokens } from '@/lib/domain/tokens/queries';
+import { recordAndPushToken } from '@/lib/domain/tokens/push';
+import { getConfig } from '@/lib/config';
 import { createPlatformshClient } from '@/lib/platformsh';
 import { DEMO_DASHBOARD_API_TOKEN, startSimulator } from '@/lib/platformsh/simulator';
 // Not a React hook, despite its name: it points the application's database handle at a database.
@@ -47,11 +59,13 @@ import { benchServer } from '@/lib/cli/bench-server';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
 
 const argumentsSchema = z.object({
-  part: z.enum(['inventory', 'push', 'inventory-page', 'findings', 'audit', 'server', 'all']).default('all'),
+  part: z.enum(['inventory', 'push', 'lists', 'inventory-page', 'findings', 'audit', 'server', 'all']).default('all'),
   projects: z.coerce.number().int().min(1).max(20_000).default(2000),
   environments: z.coerce.number().int().min(1).max(50).default(5),
   latency: z.coerce.number().int().min(0).max(5000).default(50),
   rate: z.coerce.number().min(1).max(10_000).default(500),
+  // The incremental sync again at the app's default rate limit (PLATFORMSH_API_RATE_LIMIT); 0 skips it.
+  'slow-rate': z.coerce.number().min(0).max(10_000).default(20),
   concurrency: z.coerce.number().int().min(1).max(256).default(16),
   'audit-rows': z.coerce.number().int().min(1000).max(5_000_000).default(100_000),
   database: z.enum(['pglite', 'postgresql']).default('pglite'),
@@ -60,10 +74,53 @@ const argumentsSchema = z.object({
   users: z.coerce.number().int().min(1).max(1000).default(20),
   duration: z.coerce.number().int().min(1).max(600).default(30),
   'cpu-profile': z.string().optional(),
+  report: z.string().default('.data/bench-report.json'),
 });
 type BenchArguments = z.infer<typeof argumentsSchema>;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** One headline figure of the JSON report and the closing table. */
+interface Figure {
+  part: string;
+  measure: string;
+  value: number;
+  unit: 'ms' | 's' | 'requests' | 'requests/project' | 'ratio';
+  /** The issue's target, when there is one, and whether this run met it. */
+  target?: { text: string; met: boolean };
+  detail?: string;
+}
+const figures: Figure[] = [];
+const record = (figure: Figure) => figures.push(figure);
+
+/** Writes the JSON report and prints the table of headline figures. */
+async function writeReport(options: BenchArguments, started: Date): Promise<void> {
+  const packageJson = JSON.parse(await readFile('package.json', 'utf8')) as { dependencies: Record<string, string> };
+  const versions = Object.fromEntries(['next', 'react', '@prisma/client', '@electric-sql/pglite', 'pg', 'cockatiel', 'p-limit'].map((name) => [name, packageJson.dependencies[name] ?? null]));
+  const report = {
+    startedAt: started.toISOString(),
+    finishedAt: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(os.totalmem() / 2 ** 30), loadAverage: os.loadavg(), platform: `${os.type()} ${os.release()}`, node: process.version },
+    versions,
+    options,
+    figures,
+  };
+  await mkdir(path.dirname(options.report), { recursive: true });
+  await writeFile(options.report, `${JSON.stringify(report, null, 2)}\n`);
+  if (figures.length === 0) return;
+  const rows = figures.map((figure) => [
+    figure.part,
+    figure.measure,
+    `${Number.isInteger(figure.value) ? figure.value : figure.value.toFixed(2)} ${figure.unit}`,
+    figure.target ? `${figure.target.text} ${figure.target.met ? 'met' : 'MISSED'}` : '',
+  ]);
+  const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => row[column]!.length), ['Part', 'Measure', 'Value', 'Target'][column]!.length));
+  const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
+  console.log(`\nFigures (${os.cpus().length} × ${report.machine.cpuModel}, Node ${process.version}; report: ${options.report})`);
+  console.log(line(['Part', 'Measure', 'Value', 'Target']));
+  console.log(line(widths.map((width) => '-'.repeat(width))));
+  for (const row of rows) console.log(line(row));
+}
 
 async function benchInventory(options: BenchArguments): Promise<void> {
   const simulator = await startSimulator({
@@ -73,32 +130,42 @@ async function benchInventory(options: BenchArguments): Promise<void> {
   const database = await createTestDatabase(options.database);
   try {
     simulator.faults.add({ kind: 'latency', ms: options.latency, path: '/**' });
-    simulator.faults.setRateLimit({ requestsPerSecond: options.rate });
-    const client = createPlatformshClient({
-      apiUrl: simulator.url,
-      authUrl: simulator.authUrl,
-      apiToken: DEMO_DASHBOARD_API_TOKEN,
-      requestsPerSecond: options.rate,
-    });
+    const clientAt = (rate: number) =>
+      createPlatformshClient({ apiUrl: simulator.url, authUrl: simulator.authUrl, apiToken: DEMO_DASHBOARD_API_TOKEN, requestsPerSecond: rate });
     console.log(
       `Inventory sync: ${options.projects} projects × ${options.environments} environments, ${options.latency} ms latency, ` +
         `rate limit ${options.rate} requests/s, ${options.concurrency} projects in flight, ${options.database}`,
     );
-    for (const full of [true, false]) {
+    const runs = [
+      { label: 'full', full: true, rate: options.rate },
+      { label: 'incremental', full: false, rate: options.rate },
+      // The incremental again at the app's default rate limit: what a scheduled run costs in practice.
+      ...(options['slow-rate'] > 0 ? [{ label: `incremental at ${options['slow-rate']}/s`, full: false, rate: options['slow-rate'] }] : []),
+    ];
+    for (const { label, full, rate } of runs) {
+      simulator.faults.setRateLimit({ requestsPerSecond: rate });
+      const client = clientAt(rate);
       const runId = await database.db.$transaction((tx) => beginSyncRun(tx, { trigger: 'manual', full }));
       if (!runId) throw new Error('another sync run is live');
       const requestsBefore = simulator.requestLog.entries.length;
       const started = performance.now();
       const outcome = await executeSyncRun(database.db, client, runId, { concurrency: options.concurrency });
       const elapsed = performance.now() - started;
+      client.dispose();
       const requests = simulator.requestLog.entries.length - requestsBefore;
-      const lowerBound = (requests / options.rate) * 1000;
+      const lowerBound = (requests / rate) * 1000;
       const environments = await database.db.environment.count();
+      const perProject = requests / options.projects;
       console.log(
-        `  ${full ? 'full       ' : 'incremental'}: ${outcome.status}, ${outcome.projectsTotal} projects (${outcome.projectsFailed} failed), ` +
-          `${environments} environments, ${requests} requests in ${seconds(elapsed)}; ` +
+        `  ${label.padEnd(18)}: ${outcome.status}, ${outcome.projectsTotal} projects (${outcome.projectsFailed} failed), ` +
+          `${environments} environments, ${requests} requests (${perProject.toFixed(2)} per project) in ${seconds(elapsed)}; ` +
           `rate-limit lower bound ${seconds(lowerBound)}, ratio ${(elapsed / lowerBound).toFixed(2)}`,
       );
+      const sizes = `${options.projects} projects × ${options.environments} environments, ${options.latency} ms latency, ${rate} requests/s, ${options.database}`;
+      const ratio = elapsed / lowerBound;
+      record({ part: 'inventory', measure: `${label} sync, time`, value: elapsed / 1000, unit: 's', detail: sizes });
+      record({ part: 'inventory', measure: `${label} sync, ratio to requests ÷ rate`, value: ratio, unit: 'ratio', target: { text: '≤ 1.3', met: ratio <= 1.3 }, detail: sizes });
+      record({ part: 'inventory', measure: `${label} sync, requests per project`, value: Number(perProject.toFixed(2)), unit: 'requests/project', detail: `${requests} requests` });
     }
     await benchListPages(database, options.projects);
   } finally {
@@ -165,7 +232,9 @@ async function benchPush(options: BenchArguments): Promise<void> {
     simulator.faults.add({ kind: 'latency', ms: latencyMs, path: '/**' });
     console.log(`Push: one token to ${environments} environments, ${latencyMs} ms latency per request (a read and a write per environment), ${options.database}`);
     const timings: Record<string, number> = {};
-    for (const [label, concurrency] of [['concurrent', PUSH_CONCURRENCY], ['sequential', 1]] as const) {
+    // PLATFORMSH_PUSH_CONCURRENCY, as the app reads it (4 when unset).
+    const configured = getConfig().platformsh.pushConcurrency;
+    for (const [label, concurrency] of [['concurrent', configured], ['sequential', 1]] as const) {
       const machineUser = simulator.store.addUser({ username: `bot-${label}`, email: `bot-${label}@bench.example.com` });
       simulator.store.grantAccess(projectId, machineUser.id, ['viewer', 'development:admin', 'production:admin']);
       const owner = await database.db.user.create({ data: { email: `owner-${label}@bench.example.com`, role: 'admin' } });
@@ -185,7 +254,17 @@ async function benchPush(options: BenchArguments): Promise<void> {
       timings[label] = performance.now() - started;
       console.log(`  ${label.padEnd(10)} (${concurrency} at once): ${result.ok ? result.data.status : result.error.message} in ${seconds(timings[label]!)}`);
     }
-    console.log(`  ratio concurrent / sequential: ${((timings.concurrent ?? 0) / (timings.sequential ?? 1)).toFixed(2)}`);
+    // No push can beat ⌈N/c⌉ waves of a read and a write each, every request paying the latency.
+    const lowerBound = Math.ceil(environments / configured) * 2 * latencyMs;
+    console.log(
+      `  ratio concurrent / sequential: ${((timings.concurrent ?? 0) / (timings.sequential ?? 1)).toFixed(2)}; ` +
+        `lower bound ⌈${environments}/${configured}⌉ × 2 × ${latencyMs} ms = ${seconds(lowerBound)}, ratio ${((timings.concurrent ?? 0) / lowerBound).toFixed(2)}`,
+    );
+    const pushRatio = (timings.concurrent ?? 0) / lowerBound;
+    const detail = `${environments} environments, ${latencyMs} ms latency, ${configured} at once, ${options.database}`;
+    record({ part: 'push', measure: `push, ${configured} at once`, value: (timings.concurrent ?? 0) / 1000, unit: 's', detail });
+    record({ part: 'push', measure: 'push, sequential', value: (timings.sequential ?? 0) / 1000, unit: 's', detail });
+    record({ part: 'push', measure: 'push, ratio to ⌈N/c⌉ × 2 × latency', value: pushRatio, unit: 'ratio', target: { text: '≤ 1.25', met: pushRatio <= 1.25 }, detail });
   } finally {
     await database.destroy();
     await simulator.stop();
@@ -349,6 +428,67 @@ async function benchFindings(options: BenchArguments): Promise<void> {
 
 const AUDIT_BENCH_KEY = 'bench-audit-chain-key-0123456789abcdefghijklmnop';
 
+/** p50 and p95 (ms) of `runs` calls of `read`, after one warm-up call; a refused read fails the bench. */
+async function timed(read: () => Promise<{ ok: boolean } | unknown>, runs = 20): Promise<{ p50: number; p95: number }> {
+  const check = (result: unknown) => {
+    if (result && typeof result === 'object' && 'ok' in result && result.ok === false) throw new Error(`a list read was refused: ${JSON.stringify(result)}`);
+  };
+  check(await read());
+  const times: number[] = [];
+  for (let run = 0; run < runs; run += 1) {
+    const started = performance.now();
+    check(await read());
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  const at = (share: number) => times[Math.min(times.length - 1, Math.ceil(share * times.length) - 1)]!;
+  return { p50: at(0.5), p95: at(0.95) };
+}
+
+/** Every list page and API list (50 rows) over one database at size (see the file's header). */
+async function benchLists(options: BenchArguments): Promise<void> {
+  setAuditChainKey(AUDIT_BENCH_KEY);
+  const database = await createTestDatabase(options.database);
+  setApplicationDatabase(database);
+  try {
+    const seeding = performance.now();
+    await seedInventoryAtScale(database.db, options.projects, options['machine-users']);
+    await seedAuditLog(database, options['audit-rows']);
+    const [machineUsers, tokens, auditRows] = await Promise.all([database.db.machineUser.count(), database.db.apiToken.count(), database.db.auditEvent.count()]);
+    const sizes = `${machineUsers} machine users, ${tokens} tokens, ${auditRows} audit rows, ${options.projects} projects, ${options.database}`;
+    console.log(`Lists: ${sizes}, seeded in ${seconds(performance.now() - seeding)}; p50/p95 of 20 reads`);
+    const admin = contextFor(await createUser(database.db, { role: 'admin' }));
+    const reviewer = contextFor(await createUser(database.db, { role: 'reviewer' }));
+    const api = { pageSize: 50 };
+    const cases: [string, () => Promise<unknown>][] = [
+      ['Projects page', () => listProjects(admin, {})],
+      ['Projects page, search', () => listProjects(admin, { q: '0042' })],
+      ['Machine users page', () => listMachineUsers(admin, {})],
+      ['Machine users page, last page', () => listMachineUsers(admin, { page: String(Math.ceil(machineUsers / MACHINE_USERS_PAGE_SIZE)) })],
+      ['Machine users page, search', () => listMachineUsers(admin, { q: 'bot-0042' })],
+      ['Tokens page', () => listTokens(admin, {})],
+      ['Tokens page, search', () => listTokens(admin, { q: 'bot-0042' })],
+      ['Inventory page (reviewer)', () => listInventory(reviewer, {})],
+      ['Findings page (reviewer)', () => listFindings(reviewer, {})],
+      ['Audit page (reviewer)', () => listAuditEvents(reviewer, {})],
+      ['Audit page, filtered', () => listAuditEvents(reviewer, { action: 'token.rotate', outcome: 'succeeded' })],
+      ['API GET /projects (50)', () => listProjects(admin, {}, api)],
+      ['API GET /machine-users (50)', () => listMachineUsers(admin, {}, api)],
+      ['API GET /tokens (50)', () => listTokens(admin, {}, api)],
+      ['API GET /findings (50)', () => listFindings(reviewer, {}, new Date(), api)],
+      ['API GET /audit (50)', () => pollAuditLog(reviewer, { filters: {}, since: null, limit: 50, format: 'json' })],
+      ['API GET /audit (50, since the middle)', () => pollAuditLog(reviewer, { filters: {}, since: BigInt(Math.floor(auditRows / 2)), limit: 50, format: 'json' })],
+    ];
+    for (const [label, read] of cases) {
+      const { p50, p95 } = await timed(read);
+      console.log(`  ${label.padEnd(40)} p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms${p95 > 100 ? '  (over the 100 ms target)' : ''}`);
+      record({ part: `lists (${options.database})`, measure: `${label}, p95`, value: Number(p95.toFixed(1)), unit: 'ms', target: { text: '≤ 100 ms', met: p95 <= 100 }, detail: `p50 ${p50.toFixed(1)} ms; ${sizes}` });
+    }
+  } finally {
+    await database.destroy();
+  }
+}
+
 /**
  * Writes `rows` chained audit rows straight into the table, a thousand per statement, with the macs
  * the app's writer would compute and a signed checkpoint every CHECKPOINT_INTERVAL rows: the same
@@ -472,8 +612,10 @@ async function main(): Promise<void> {
     console.error(`Invalid arguments: ${parsed.error.issues.map((issue) => `--${issue.path.join('.')} ${issue.message}`).join('; ')}`);
     process.exit(2);
   }
+  const started = new Date();
   if (parsed.data.part === 'inventory' || parsed.data.part === 'all') await benchInventory(parsed.data);
   if (parsed.data.part === 'push' || parsed.data.part === 'all') await benchPush(parsed.data);
+  if (parsed.data.part === 'lists' || parsed.data.part === 'all') await benchLists(parsed.data);
   if (parsed.data.part === 'audit' || parsed.data.part === 'all') await benchAudit(parsed.data);
   if (parsed.data.part === 'inventory-page' || parsed.data.part === 'all') await benchInventoryPage(parsed.data);
   if (parsed.data.part === 'findings' || parsed.data.part === 'all') await benchFindings(parsed.data);
@@ -481,6 +623,7 @@ async function main(): Promise<void> {
     const { server, database, users, duration } = parsed.data;
     await benchServer({ server, database, users, duration, cpuProfile: parsed.data['cpu-profile'] });
   }
+  await writeReport(parsed.data, started);
 }
 
 main().catch((error: unknown) => {

@@ -33,6 +33,7 @@ describe('parseConfig defaults', () => {
       apiUrl: new URL('https://api.platform.sh'),
       authUrl: new URL('https://auth.api.platform.sh'),
       requestsPerSecond: 20,
+      pushConcurrency: 4,
     });
     expect(config.syncIntervalMinutes).toBe(60);
     expect(config.machineUserEmailPattern).toBe('bots+{project}-{purpose}@example.com');
@@ -74,9 +75,10 @@ describe('parseConfig derived settings', () => {
     expect(parseConfig({ PLATFORMSH_API_TOKEN: 'live-token' }, CWD).mail.transport).toBe('disabled');
   });
 
-  it('reads the API rate limit and the sync interval (0 turns the schedule off)', () => {
-    const config = parseConfig({ PLATFORMSH_API_RATE_LIMIT: '2.5', KEYWARDEN_SYNC_INTERVAL_MINUTES: '0' }, CWD);
+  it('reads the API rate limit, the push concurrency and the sync interval (0 turns the schedule off)', () => {
+    const config = parseConfig({ PLATFORMSH_API_RATE_LIMIT: '2.5', KEYWARDEN_SYNC_INTERVAL_MINUTES: '0', PLATFORMSH_PUSH_CONCURRENCY: '8' }, CWD);
     expect(config.platformsh.requestsPerSecond).toBe(2.5);
+    expect(config.platformsh.pushConcurrency).toBe(8);
     expect(config.syncIntervalMinutes).toBe(0);
   });
 
@@ -257,6 +259,8 @@ describe('parseConfig refusals name the variable', () => {
     { name: 'an unknown NODE_ENV', env: { NODE_ENV: 'staging' }, variable: 'NODE_ENV' },
     { name: 'a rate limit that is no number', env: { PLATFORMSH_API_RATE_LIMIT: 'fast' }, variable: 'PLATFORMSH_API_RATE_LIMIT' },
     { name: 'a zero rate limit', env: { PLATFORMSH_API_RATE_LIMIT: '0' }, variable: 'PLATFORMSH_API_RATE_LIMIT' },
+    { name: 'a zero push concurrency', env: { PLATFORMSH_PUSH_CONCURRENCY: '0' }, variable: 'PLATFORMSH_PUSH_CONCURRENCY' },
+    { name: 'a fractional push concurrency', env: { PLATFORMSH_PUSH_CONCURRENCY: '2.5' }, variable: 'PLATFORMSH_PUSH_CONCURRENCY' },
     { name: 'a fractional sync interval', env: { KEYWARDEN_SYNC_INTERVAL_MINUTES: '1.5' }, variable: 'KEYWARDEN_SYNC_INTERVAL_MINUTES' },
     { name: 'a machine-user e-mail pattern without {purpose}', env: { KEYWARDEN_MACHINE_USER_EMAIL: 'bots+{project}@acme.com' }, variable: 'KEYWARDEN_MACHINE_USER_EMAIL' },
     { name: 'a machine-user e-mail pattern that is no address', env: { KEYWARDEN_MACHINE_USER_EMAIL: 'bots-{project}-{purpose}' }, variable: 'KEYWARDEN_MACHINE_USER_EMAIL' },

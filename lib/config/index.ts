@@ -76,6 +76,10 @@ const EnvSchema = z
       (value) => (value === '' ? undefined : value),
       z.coerce.number().min(0.1, 'must be a number of requests per second, at least 0.1').max(1000).default(20),
     ),
+    PLATFORMSH_PUSH_CONCURRENCY: z.preprocess(
+      (value) => (value === '' ? undefined : value),
+      z.coerce.number().int('must be a whole number of environments').min(1, 'must be at least 1').max(32, 'must be at most 32').default(4),
+    ),
     KEYWARDEN_MACHINE_USER_EMAIL: optionalString.default(DEFAULT_MACHINE_USER_EMAIL).superRefine((pattern, ctx) => {
       const problem = emailPatternProblem(pattern);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
@@ -207,6 +211,8 @@ export interface Config {
     authUrl: URL;
     /** Requests per second the dashboard's client paces itself to (the API's limit, or less). */
     requestsPerSecond: number;
+    /** Environments a token push (or a revocation) writes to at once. */
+    pushConcurrency: number;
   };
   /** Minutes between scheduled inventory syncs; 0 turns them off. */
   syncIntervalMinutes: number;
@@ -294,6 +300,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       apiUrl: new URL(e.PLATFORMSH_API_URL.replace(/\/+$/, '')),
       authUrl: new URL(e.PLATFORMSH_AUTH_URL.replace(/\/+$/, '')),
       requestsPerSecond: e.PLATFORMSH_API_RATE_LIMIT,
+      pushConcurrency: e.PLATFORMSH_PUSH_CONCURRENCY,
     },
     syncIntervalMinutes: e.KEYWARDEN_SYNC_INTERVAL_MINUTES,
     mail: e.KEYWARDEN_SMTP_URL

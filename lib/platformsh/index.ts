@@ -10,7 +10,6 @@ export {
   DEFAULT_RETRY,
   DEFAULT_TIMEOUT_MS,
   type CircuitState,
-  type Clock,
   type FetchLike,
 } from './client/http';
 export type * from './client/types';

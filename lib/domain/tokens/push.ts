@@ -32,7 +32,7 @@ export interface TokenDeps {
   dashboard: PlatformshClient;
   clientForToken: (token: string) => PlatformshClient;
   fingerprintKey: string;
-  /** Environments pushed to at once (PUSH_CONCURRENCY unless a benchmark compares). */
+  /** Environments pushed to at once (PLATFORMSH_PUSH_CONCURRENCY; PUSH_CONCURRENCY when unset). */
   pushConcurrency?: number;
   /**
    * Told when a run's intent is committed and its steps are about to run (record, rotate, resume):
@@ -41,7 +41,7 @@ export interface TokenDeps {
   onRunStarted?: (run: { runId: string; tokenId: string }) => void;
 }
 
-/** Environments pushed to at once (each push redeploys its environment; Platform.sh paces them too). */
+/** Environments pushed to at once by default (each push redeploys its environment; Platform.sh paces them too). */
 export const PUSH_CONCURRENCY = 4;
 
 export interface PushOutcome {

@@ -293,7 +293,7 @@ export async function executeRevocation(
   async function revoke(runId: string, live: LiveToken | undefined): Promise<ActionResult<RevocationOutcome>> {
     const productName = deps.dashboard.vendor.productName;
     const steps = await db.pushStep.findMany({ where: { runId } });
-    await mapWithConcurrency(steps, PUSH_CONCURRENCY, async (step) => {
+    await mapWithConcurrency(steps, deps.pushConcurrency ?? PUSH_CONCURRENCY, async (step) => {
       // The variable is gone: its inventory row goes in the transaction that journals it (issue 14.2).
       const deleted = (data: Prisma.PushStepUpdateInput) =>
         db.$transaction(async (tx) => {

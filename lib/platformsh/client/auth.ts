@@ -43,7 +43,7 @@ export class AccessTokenProvider {
 
   /** A valid access token, exchanged only when none is cached or it is about to expire. */
   async get(): Promise<string> {
-    if (this.cached && this.http.clock.now() < this.cached.expiresAt - this.refreshMarginMs) return this.cached.token;
+    if (this.cached && Date.now() < this.cached.expiresAt - this.refreshMarginMs) return this.cached.token;
     return this.exchange();
   }
 
@@ -113,7 +113,7 @@ export class AccessTokenProvider {
     }
     const { access_token: token, expires_in: expiresIn } = result.data;
     this.hold(token);
-    this.cached = { token, expiresAt: this.http.clock.now() + expiresIn * 1000 };
+    this.cached = { token, expiresAt: Date.now() + expiresIn * 1000 };
     return token;
   }
 }

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { encodingsOf, knownSecrets } from '@/lib/security/redact';
 import { createPlatformshClient, type PlatformshClient } from './client';
 import { BreakerRegistry } from './http';
@@ -10,6 +10,7 @@ const VALUE = 'kw_canary_pushed_value_aabbccddeeff0011';
 
 const clients: PlatformshClient[] = [];
 afterEach(() => {
+  vi.useRealTimers();
   for (const client of clients.splice(0)) client.dispose();
 });
 
@@ -28,7 +29,6 @@ function setup(steps: Step[]) {
     authUrl: 'https://auth.example.test/',
     apiToken: API_TOKEN,
     fetch,
-    clock,
     random: () => 0,
     breakers: new BreakerRegistry(),
   });

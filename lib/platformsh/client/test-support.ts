@@ -1,55 +1,28 @@
-// Deterministic time and a scripted fetch for the client's unit tests (pure retry, deadline and
-// breaker logic only; integration tests use the simulator over real HTTP).
+// Deterministic time and a scripted fetch for the client's unit tests (pure retry, deadline,
+// breaker and pacing logic only; integration tests use the simulator over real HTTP).
+import { vi } from 'vitest';
 import { PlatformshError } from './errors';
-import type { Clock, FetchLike } from './http';
+import type { FetchLike } from './http';
 
-interface Timer {
-  at: number;
-  resolve: () => void;
-}
-
-/** A clock that only moves when told to. `retryDelays` records sleeps without a signal (backoff). */
-export class ManualClock implements Clock {
-  time: number;
-  readonly retryDelays: number[] = [];
-  private timers: Timer[] = [];
-
+/**
+ * A clock that only moves when told to: vitest's fake Date and timers, which the client's
+ * libraries (cockatiel's retry, breaker and deadline; bottleneck's pacing) read. Constructing one
+ * fakes them for the test; `vi.useRealTimers()` in an afterEach puts them back.
+ */
+export class ManualClock {
   constructor(start = Date.parse('2026-01-01T00:00:00Z')) {
-    this.time = start;
+    // setImmediate stays real: flush() lets promise chains run without moving time.
+    vi.useFakeTimers({ now: start, toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
   }
 
   now(): number {
-    return this.time;
-  }
-
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    if (!signal) this.retryDelays.push(ms);
-    return new Promise<void>((resolve) => {
-      const timer: Timer = { at: this.time + ms, resolve };
-      this.timers.push(timer);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          this.timers = this.timers.filter((t) => t !== timer);
-          resolve();
-        },
-        { once: true },
-      );
-    });
+    return Date.now();
   }
 
   /** Fires every timer due within `ms`, in order, letting the code run between them. */
   async advance(ms: number): Promise<void> {
-    const target = this.time + ms;
-    for (;;) {
-      await flush();
-      const due = this.timers.filter((t) => t.at <= target).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      this.timers = this.timers.filter((t) => t !== due);
-      this.time = Math.max(this.time, due.at);
-      due.resolve();
-    }
-    this.time = target;
+    await flush();
+    await vi.advanceTimersByTimeAsync(ms);
     await flush();
   }
 
@@ -63,13 +36,8 @@ export class ManualClock implements Clock {
     for (let step = 0; step < 10_000; step += 1) {
       await flush();
       if (settled) return tracked;
-      const next = [...this.timers].sort((a, b) => a.at - b.at)[0];
-      if (!next) {
-        await flush();
-        if (settled) return tracked;
-        throw new Error('ManualClock.run: the promise waits on something other than the clock');
-      }
-      await this.advance(next.at - this.time);
+      if (vi.getTimerCount() === 0) throw new Error('ManualClock.run: the promise waits on something other than the clock');
+      await vi.advanceTimersToNextTimerAsync();
     }
     throw new Error('ManualClock.run: too many steps');
   }
@@ -84,6 +52,8 @@ export interface RecordedRequest {
   method: string;
   headers: Headers;
   body: string | undefined;
+  /** When it was sent (the faked clock's time). */
+  at: number;
 }
 
 export type Step = Response | Error | 'hang' | ((request: RecordedRequest) => Response | Error | 'hang');
@@ -97,6 +67,7 @@ export function scriptedFetch(steps: Step[]): FetchLike & { requests: RecordedRe
       method: init.method ?? 'GET',
       headers: new Headers(init.headers),
       body: typeof init.body === 'string' ? init.body : undefined,
+      at: Date.now(),
     };
     requests.push(request);
     const raw = steps.shift();
@@ -115,6 +86,11 @@ export function scriptedFetch(steps: Step[]): FetchLike & { requests: RecordedRe
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(status === 204 ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+}
+
+/** The time between consecutive requests: the waits (backoff, Retry-After, pacing) a caller saw. */
+export function gaps(requests: readonly RecordedRequest[]): number[] {
+  return requests.slice(1).map((request, index) => request.at - (requests[index]?.at ?? request.at));
 }
 
 /** A fetch failure as undici raises it: a TypeError whose cause carries the socket error code. */
