@@ -1050,6 +1050,8 @@ const READ_PAGES: Record<string, { path: string; heading: string; denied?: strin
   'account.read': { path: '/account', heading: 'Account', inMenu: false },
   // Users → Sessions: admins only.
   'user.read_sessions': { path: '/users/sessions', heading: 'Sessions', denied: 'Other users’ sessions are visible to admins.', inMenu: false },
+  // Incident response: admins plan and execute, reviewers read the reports (menu: Incidents).
+  'incident.read': { path: '/incidents', heading: 'Incident response', menu: 'Incidents', denied: 'Incidents are planned and executed by admins' },
 };
 
 test.describe('read access follows the role matrix', () => {
