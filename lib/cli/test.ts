@@ -16,6 +16,7 @@ interface StepResult {
   seconds: number;
   passed?: number;
   failed?: number;
+  failures?: string[];
 }
 
 const reportsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keywarden-test-'));
@@ -36,14 +37,64 @@ function run(name: string, command: string, args: string[], env: Record<string, 
   });
 }
 
-function readCounts(file: string, kind: 'vitest' | 'playwright'): { passed: number; failed: number } | undefined {
+type Report = Record<string, unknown>;
+
+interface VitestReport {
+  numPassedTests?: number;
+  numFailedTests?: number;
+  testResults?: { name: string; message?: string; assertionResults?: { status: string; fullName: string; failureMessages?: string[] }[] }[];
+}
+
+interface PlaywrightSuite {
+  file?: string;
+  suites?: PlaywrightSuite[];
+  specs?: { title: string; line?: number; tests?: { status?: string; results?: { error?: { message?: string } }[] }[] }[];
+}
+
+// The first line of an error, without colour codes, short enough for CI's tail of the output.
+function firstLine(message: string | undefined): string {
+  const line = (message ?? '').replace(/\u001b\[[0-9;]*m/g, '').split('\n').find((text) => text.trim() !== '') ?? '';
+  return line.trim().slice(0, 240);
+}
+
+function vitestFailures(report: VitestReport): string[] {
+  const failures: string[] = [];
+  for (const file of report.testResults ?? []) {
+    const relative = path.relative(process.cwd(), file.name);
+    const failed = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
+    for (const test of failed) failures.push(`${relative} › ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+    // A file that failed before any test ran (an import error, a hook timeout) has no failed test.
+    if (failed.length === 0 && file.message) failures.push(`${relative}: ${firstLine(file.message)}`);
+  }
+  return failures;
+}
+
+function playwrightFailures(suites: PlaywrightSuite[] = [], file = ''): string[] {
+  return suites.flatMap((suite) => [
+    ...(suite.specs ?? []).flatMap((spec) =>
+      (spec.tests ?? [])
+        .filter((test) => test.status === 'unexpected')
+        .map((test) => `${suite.file ?? file}:${spec.line ?? ''} › ${spec.title}: ${firstLine(test.results?.at(-1)?.error?.message)}`),
+    ),
+    ...playwrightFailures(suite.suites, suite.file ?? file),
+  ]);
+}
+
+// Counts and the names of failed tests, so that the summary at the end of a long log says which
+// test failed (CI keeps only the tail of the output).
+function readReport(file: string, kind: 'vitest' | 'playwright'): Pick<StepResult, 'passed' | 'failed' | 'failures'> | undefined {
   if (!fs.existsSync(file)) return undefined;
-  const report = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const report = JSON.parse(fs.readFileSync(file, 'utf8')) as Report;
   if (kind === 'vitest') {
-    return { passed: Number(report.numPassedTests ?? 0), failed: Number(report.numFailedTests ?? 0) };
+    const vitest = report as VitestReport;
+    return { passed: Number(vitest.numPassedTests ?? 0), failed: Number(vitest.numFailedTests ?? 0), failures: vitestFailures(vitest) };
   }
   const stats = (report.stats ?? {}) as Record<string, number>;
-  return { passed: (stats.expected ?? 0) + (stats.flaky ?? 0), failed: stats.unexpected ?? 0 };
+  return {
+    passed: (stats.expected ?? 0) + (stats.flaky ?? 0),
+    failed: stats.unexpected ?? 0,
+    failures: playwrightFailures(report.suites as PlaywrightSuite[] | undefined),
+  };
 }
 
 async function main(): Promise<void> {
@@ -70,7 +121,7 @@ async function main(): Promise<void> {
       parallel.push(
         run('unit and integration tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`], {
           TEST_DATABASE_URL: databaseUrl,
-        }).then((result) => ({ ...result, ...readCounts(vitestReport, 'vitest') })),
+        }).then((result) => ({ ...result, ...readReport(vitestReport, 'vitest') })),
       );
     }
     if (wants('e2e')) parallel.push(run('production build', 'npm', ['run', 'build']));
@@ -86,7 +137,7 @@ async function main(): Promise<void> {
       const result = await run('end-to-end tests', 'npx', ['playwright', 'test', '--reporter=list,json'], {
         PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport,
       });
-      results.push({ ...result, ...readCounts(playwrightReport, 'playwright') });
+      results.push({ ...result, ...readReport(playwrightReport, 'playwright') });
     } else {
       results.push({ name: 'end-to-end tests', ok: false, seconds: 0 });
     }
@@ -96,6 +147,7 @@ async function main(): Promise<void> {
   for (const result of results) {
     const counts = result.passed !== undefined ? ` — ${result.passed} passed, ${result.failed} failed` : '';
     console.log(`  ${result.ok ? '✔' : '✘'} ${result.name} (${result.seconds}s)${counts}`);
+    for (const failure of result.failures ?? []) console.log(`      ✘ ${failure}`);
   }
   const passed = results.reduce((sum, result) => sum + (result.passed ?? 0), 0);
   // A step that failed without reporting test counts (a type error, a crashed runner) counts as one
