@@ -199,8 +199,9 @@ describe.each(TEST_DATABASE_KINDS)('redeploy following on %s', (kind) => {
   });
 
   it('runs through the job queue: the push enqueues, pg-boss reads until the redeploy completes', async () => {
-    // Long enough that the first read (2 s after the push) finds it running, even on a busy machine.
-    sim.store.activityDurationMs = 8000;
+    // The redeploy runs until the test ends it, so that the first read finds it running however busy the
+    // machine is (a fixed duration raced the queue's first read on a loaded CI machine).
+    sim.store.activityDurationMs = 3_600_000;
     let queue: JobQueue | undefined;
     try {
       queue = await startJobQueue({
@@ -212,12 +213,22 @@ describe.each(TEST_DATABASE_KINDS)('redeploy following on %s', (kind) => {
       await redeploysFail(PORTAL, true);
       const { steps } = await push(PORTAL);
       const step = steps[0]!;
-      const deadline = Date.now() + 45_000;
-      while (!(await readRedeploy(step.id))?.redeployFollowEndedAt && Date.now() < deadline) await sleep(250);
+      const completedReads = async () =>
+        (await db.$queryRaw<{ count: number }[]>`SELECT count(*)::int AS count FROM pgboss.job WHERE name = 'redeploy-follow' AND singleton_key = ${step.id} AND state = 'completed'`)[0]!.count;
+      const waitFor = async (condition: () => Promise<boolean>) => {
+        const deadline = Date.now() + 45_000;
+        while (!(await condition()) && Date.now() < deadline) await sleep(250);
+      };
+      await waitFor(async () => (await completedReads()) >= 1);
+      const running = await readRedeploy(step.id);
+      expect(running).toMatchObject({ redeployResult: null, redeployFollowEndedAt: null });
+      expect(['pending', 'in_progress']).toContain(running?.redeployState);
+
+      // The redeploy finishes on Platform.sh: the next read, its own job, settles it.
+      for (const activity of sim.store.projects.get(PORTAL)!.activities.values()) activity.durationMs = 0;
+      await waitFor(async () => Boolean((await readRedeploy(step.id))?.redeployFollowEndedAt));
       expect(await readRedeploy(step.id)).toMatchObject({ redeployState: 'complete', redeployResult: 'failure', redeployFollowEndedAt: expect.any(Date) });
-      // Read more than once (it was running at the first read), each read its own job.
-      const jobs = await db.$queryRaw<{ count: number }[]>`SELECT count(*)::int AS count FROM pgboss.job WHERE name = 'redeploy-follow' AND singleton_key = ${step.id} AND state = 'completed'`;
-      expect(jobs[0]!.count).toBeGreaterThanOrEqual(2);
+      expect(await completedReads()).toBeGreaterThanOrEqual(2);
     } finally {
       await queue?.stop();
     }
