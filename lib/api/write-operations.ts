@@ -56,7 +56,7 @@ import { problemResponse } from './problem';
  * dashboard: an unexpected error becomes the generic answer, every refusal is on the audit log, and
  * a mutation that may have written recomputes the findings before answering.
  */
-async function asCaller<T>(action: Action, auth: Authenticated, run: (context: RequestContext) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+export async function asCaller<T>(action: Action, auth: Authenticated, run: (context: RequestContext) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
   const { context } = auth;
   const result = await auditEveryRefusal(
     async () => ({ action, actor: context.actor, clientAddress: context.clientAddress }),
@@ -89,7 +89,7 @@ const NO_CONNECTION = 'Keywarden has no connection to the Platform.sh API right 
  * exists (the project is Keywarden's, no connection needed); else the 503 when there is no
  * connection (audited, as the dashboard's action does).
  */
-async function dashboardFor(auth: Authenticated, action: Action, target?: Target): Promise<PlatformshClient | Response> {
+export async function dashboardFor(auth: Authenticated, action: Action, target?: Target): Promise<PlatformshClient | Response> {
   const { actor, clientAddress } = auth.context;
   const rule = ruleFor(actor.role, action);
   const projectId = rule === 'assigned' && target ? await projectOf(target) : null;
@@ -119,7 +119,7 @@ function renamed(error: ErrorBody, names: Record<string, string>): { ok: false; 
 /** Work answered already (202), still running in this process: a push's steps. */
 const background = new Set<Promise<unknown>>();
 
-function continueInBackground(work: Promise<unknown>, operation: string): void {
+export function continueInBackground(work: Promise<unknown>, operation: string): void {
   const tracked: Promise<unknown> = work
     .catch((error: unknown) => logger.error('REST API background work failed', { operation, error }))
     .finally(() => background.delete(tracked));
