@@ -209,6 +209,32 @@ describe.each(TEST_DATABASE_KINDS)('REST API v1 incident response on %s', (kind)
     expect(holdsVariable(world.sim, 'api-inc-b', 'main')).toBe(true);
   }, 60_000);
 
+  it('resumes an interrupted incident now (202), running only what is left', async () => {
+    const key = keys.admin!;
+    const seeded = await seedPushedToken(world.db, world.sim, { projectId: 'api-inc-a', ownerId: world.admin.actor.id, environments: [ENVIRONMENTS[1]!], purpose: 'source_operations' });
+    const created = await call('createIncident', { key, body: { name: 'Interrupted', filter: { project_id: 'api-inc-a', purpose: 'source_operations' } } });
+    expect(created.status, created.text).toBe(201);
+    const id = (created.json as IncidentBody).id;
+    expect((await call('dryRunIncident', { key, params: { id } })).status).toBe(200);
+    // What a crash right after the execution was claimed leaves: running, nothing done, the heartbeat stale.
+    const admin = await world.db.user.findUniqueOrThrow({ where: { id: world.admin.actor.id } });
+    await world.db.incident.update({ where: { id }, data: { status: 'running', startedAt: new Date(), startedById: admin.id, heartbeatAt: new Date(Date.now() - 120_000) } });
+    expect(((await call('getIncident', { key, params: { id } })).json as IncidentBody).state).toBe('interrupted');
+
+    const seq = await lastAuditSeq(world.db);
+    const resumed = await call('resumeIncident', { key, params: { id } });
+    expect(resumed.status, resumed.text).toBe(202);
+    expect(resumed.headers.get('location')).toBe(`/api/v1/incidents/${id}`);
+    await settleBackgroundWork();
+    expect(((await call('getIncident', { key, params: { id } })).json as IncidentBody).state).toBe('finished');
+    expect(holdsVariable(world.sim, seeded.machineUser.projectId, 'staging')).toBe(false);
+    const actions = (await auditEventsSince(world.db, seq)).filter((event) => event.action.startsWith('incident.')).map((event) => [event.action, event.outcome]);
+    expect(actions).toEqual([
+      ['incident.resume', 'succeeded'],
+      ['incident.report', 'failed'],
+    ]);
+  }, 60_000);
+
   it('answers bad input with 400 problems and an unknown or malformed id with 404', async () => {
     const key = keys.admin!;
     const unbounded = await call('createIncident', { key, body: { name: 'Everything?', filter: {} } });
