@@ -24,11 +24,13 @@ export interface IncidentSummary {
 
 const canRead = (context: RequestContext) => authorize(context.actor, 'incident.read').allowed;
 
-export async function listIncidents(context: RequestContext, page = 1): Promise<{ rows: IncidentSummary[]; total: number } | null> {
+export async function listIncidents(context: RequestContext, page = 1, options: { pageSize?: number } = {}): Promise<{ rows: IncidentSummary[]; total: number } | null> {
   if (!canRead(context)) return null;
   const db = getDb();
+  const pageSize = options.pageSize ?? INCIDENTS_PER_PAGE;
   const [rows, total] = await Promise.all([
-    db.incident.findMany({ orderBy: { createdAt: 'desc' }, skip: (page - 1) * INCIDENTS_PER_PAGE, take: INCIDENTS_PER_PAGE, include: { _count: { select: { items: true } } } }),
+    // The id breaks ties, so that pages of one list never repeat or skip a row.
+    db.incident.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], skip: (page - 1) * pageSize, take: pageSize, include: { _count: { select: { items: true } } } }),
     db.incident.count(),
   ]);
   return { rows: rows.map((row) => ({ id: row.id, name: row.name, state: isInterrupted(row) ? 'interrupted' : row.status, createdAt: row.createdAt, tokens: row._count.items })), total };
@@ -68,14 +70,15 @@ export interface IncidentView {
   items: IncidentItemView[];
 }
 
-export async function getIncident(context: RequestContext, incidentId: string, page = 1): Promise<IncidentView | null> {
+export async function getIncident(context: RequestContext, incidentId: string, page = 1, options: { pageSize?: number } = {}): Promise<IncidentView | null> {
   if (!canRead(context)) return null;
+  const pageSize = options.pageSize ?? INCIDENT_ITEMS_PER_PAGE;
   const db = getDb();
   const incident = await db.incident.findUnique({ where: { id: incidentId } });
   if (!incident) return null;
   const [counts, items, creator, totals] = await Promise.all([
     db.incidentItem.groupBy({ by: ['status'], where: { incidentId }, _count: { _all: true } }),
-    db.incidentItem.findMany({ where: { incidentId }, orderBy: [{ projectId: 'asc' }, { id: 'asc' }], skip: (page - 1) * INCIDENT_ITEMS_PER_PAGE, take: INCIDENT_ITEMS_PER_PAGE }),
+    db.incidentItem.findMany({ where: { incidentId }, orderBy: [{ projectId: 'asc' }, { id: 'asc' }], skip: (page - 1) * pageSize, take: pageSize }),
     db.user.findUnique({ where: { id: incident.createdById }, select: { email: true } }),
     db.$queryRaw<{ variables: number; projects: number }[]>`SELECT COALESCE(SUM(jsonb_array_length(variables)), 0)::int AS variables, COUNT(DISTINCT project_id)::int AS projects FROM incident_items WHERE incident_id = ${incidentId}::uuid`,
   ]);

@@ -138,7 +138,7 @@ export default async function IncidentPage({ params, searchParams }: { params: P
 
       {incident.state === 'interrupted' ? (
         <Section title="Interrupted">
-          <Alert tone="warning">Keywarden stopped while this incident ran (a restart or a crash). Resuming runs only what is not done; a variable already deleted is not deleted twice.</Alert>
+          <Alert tone="warning">Keywarden stopped while this incident ran (a restart or a crash). It resumes automatically within about a minute (the job queue’s incident-resume tick), unless whoever executed it may no longer execute incidents; or resume it now. Resuming runs only what is not done; a variable already deleted is not deleted twice.</Alert>
           <Progress incident={incident} />
           {canExecute ? <ResumeIncidentForm incidentId={incident.id} /> : null}
         </Section>
