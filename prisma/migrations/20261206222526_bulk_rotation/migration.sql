@@ -2,7 +2,7 @@
 CREATE TYPE "IncidentKind" AS ENUM ('revocation', 'rotation');
 
 -- AlterEnum
-ALTER TYPE "PushRunStatus" ADD VALUE 'skipped';
+ALTER TYPE "IncidentItemStatus" ADD VALUE 'skipped';
 
 -- AlterTable
 ALTER TABLE "incident_items" ADD COLUMN     "replaced_by_id" UUID;
