@@ -122,7 +122,7 @@ function submitThrough(formAction: (data: FormData) => void) {
 }
 
 function RotationOutcome({ report }: { report: RotationReport | null }) {
-  if (!report) return <Alert tone="warning">The run stopped before its end: resume it below.</Alert>;
+  if (!report) return <Alert tone="warning">The run stopped before its end. Once this page shows it as interrupted, resume it with the bootstrap tokens.</Alert>;
   return (
     <Alert tone={report.notRotated ? 'warning' : 'success'}>
       {report.rotated} of {report.tokens} tokens rotated{report.notRotated ? `, ${report.notRotated} not rotated (see the report)` : ''}. {report.bootstrapsDeleted} bootstrap token{report.bootstrapsDeleted === 1 ? '' : 's'} deleted.

@@ -326,13 +326,16 @@ export async function verifyRotation(context: RequestContext, deps: Pick<TokenDe
     const group = items.filter((item) => item.machineUserId === machineUserId);
     const first = group[0]!;
     const email = tokens.get(first.tokenId)?.machineUser.email ?? machineUserId;
-    const mints = await db.tokenMint.findMany({ where: { machineUserId, createdAt: { gte: since } }, select: { bootstrapDeletedAt: true } });
+    const mints = await db.tokenMint.findMany({ where: { machineUserId, createdAt: { gte: since } }, select: { bootstrapDeletedAt: true, bootstrapLastFour: true } });
     const bootstrapDeleted = mints.length > 0 && mints.every((mint) => mint.bootstrapDeletedAt !== null);
+    // A bootstrap left alive (a crash after the machine user's last rotation, or a half-way push that needs it) is said, by its last four.
+    const alive = [...new Set(mints.filter((mint) => mint.bootstrapDeletedAt === null).map((mint) => mint.bootstrapLastFour))];
     if (bootstrapDeleted) report.bootstrapsDeleted += 1;
     const rotated = group.filter((item) => item.status === 'done').length;
     const stoppedBy = group.find((item) => item.status === 'failed' || item.status === 'partial')?.openTasks[0];
     const outcome: RotationGroupReport['outcome'] = group.every((item) => item.status === 'skipped') ? NO_BOOTSTRAP : rotated === group.length ? 'rotated' : rotated > 0 ? 'partly rotated' : 'stopped';
-    report.groups.push({ machineUserId, machineUser: email, projectId: first.projectId, tokens: group.length, rotated, outcome, ...(stoppedBy && outcome !== 'rotated' ? { why: stoppedBy } : {}), bootstrapDeleted });
+    const why = [stoppedBy && outcome !== 'rotated' ? stoppedBy : null, alive.length ? `Bootstrap token${alive.length > 1 ? 's' : ''} ${alive.map((lastFour) => `…${lastFour}`).join(', ')} not deleted: delete ${alive.length > 1 ? 'them' : 'it'} in the machine user’s Console once nothing needs ${alive.length > 1 ? 'them' : 'it'}.` : null].filter(Boolean).join(' ');
+    report.groups.push({ machineUserId, machineUser: email, projectId: first.projectId, tokens: group.length, rotated, outcome, ...(why ? { why } : {}), bootstrapDeleted });
   }
   report.groups.sort((a, b) => a.projectId.localeCompare(b.projectId) || a.machineUser.localeCompare(b.machineUser));
   report.openTasks.sort((a, b) => a.projectId.localeCompare(b.projectId) || a.tokenId.localeCompare(b.tokenId));
