@@ -185,7 +185,7 @@ async function runRotation(context: RequestContext, incidentId: string, deps: Ro
     await mapWithConcurrency([...byMachineUser], deps.concurrency ?? ROTATION_CONCURRENCY, async ([machineUserId, group]) => {
       await rotateMachineUser(context, deps, { id: incident.id, startedAt: incident.startedAt ?? incident.createdAt }, machineUserId, group, bootstraps.get(machineUserId)).catch(async (error: unknown) => {
         logger.error('bulk rotation of a machine user failed', { incidentId, machineUserId, error });
-        await db.incidentItem.updateMany({ where: { incidentId, machineUserId, status: { in: ['pending', 'running'] } }, data: { status: 'failed', openTasks: ['Keywarden failed while rotating this machine user’s tokens: resume is not possible once reported; rotate them from the machine user’s page.'] } });
+        await db.incidentItem.updateMany({ where: { incidentId, machineUserId, status: { in: ['pending', 'running'] } }, data: { status: 'failed', openTasks: ['Keywarden failed while rotating this machine user’s tokens (the server log says why): rotate what is left from the machine user’s page, or plan another bulk rotation.'] } });
       });
     });
     // A crash (or a test's abort) stops here: the heartbeat stops, the incident shows as interrupted.
