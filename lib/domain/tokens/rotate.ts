@@ -19,7 +19,7 @@ import { recordVariableDeleted } from '../inventory/own-writes';
 import { describePlatformshFailure } from '../machine-users/steps';
 import { currentHoldings } from './holders';
 import { closeInterruptedRuns, keepRunAlive } from './interrupted';
-import { decideMinting, deployToken, refuseMintingChoice } from './mint';
+import { decideMinting, deployToken, refuseMintingChoice, type BootstrapUse } from './mint';
 import { forgetRemoteToken } from './remote-tokens';
 import { ANOTHER_PUSH_RUNNING, audit, executeRun, holding, openTokenAction, PUSH_CONCURRENCY, recordedAlready, recordIntent, verifyIdentity, withTokenClient, type PushOutcome, type TokenDeps } from './push';
 
@@ -27,7 +27,12 @@ function loadToken(tokenId: string) {
   return getDb().apiToken.findUnique({ where: { id: tokenId }, include: { machineUser: { include: { project: { select: { id: true, title: true } } } } } });
 }
 
-export async function rotateToken(context: RequestContext, rawInput: unknown, deps: TokenDeps): Promise<ActionResult<PushOutcome>> {
+/**
+ * Rotates one token. A bulk rotation (incidents/rotation.ts) passes `bootstrapUse: 'shared'`: the
+ * pasted token is a bootstrap of the machine user that mints every fresh token of its rotations
+ * (whatever the policy says: that is what a bulk rotation is), kept until the last one.
+ */
+export async function rotateToken(context: RequestContext, rawInput: unknown, deps: TokenDeps, options: { bootstrapUse?: BootstrapUse } = {}): Promise<ActionResult<PushOutcome>> {
   const db = getDb();
   const refusedChoice = await refuseMintingChoice(context, rawInput, 'token');
   if (refusedChoice) return refusedChoice;
@@ -43,7 +48,7 @@ export async function rotateToken(context: RequestContext, rawInput: unknown, de
   const { input, target: old } = opened;
   if (old.status !== 'active') return fail('conflict', `This token is ${old.status}: only an active token is rotated.`);
   // Minted or pasted (issue 18.2): settled before Platform.sh is asked anything.
-  const minting = await decideMinting(context, input.mint, { machineUserId: old.machineUserId });
+  const minting = options.bootstrapUse === 'shared' ? { mint: true, byPolicy: true } : await decideMinting(context, input.mint, { machineUserId: old.machineUserId });
   await closeInterruptedRuns(db, { machineUserId: old.machineUserId });
 
   return holding(input.token, async () => {
@@ -62,7 +67,7 @@ export async function rotateToken(context: RequestContext, rawInput: unknown, de
     }
     const held = (await currentHoldings([old.machineUserId])).filter((holding) => holding.tokenId === old.id);
     const bootstrap = { token: input.token, fingerprint, info: identity.info };
-    return deployToken(context, deps, { ...minting, machineUser: old.machineUser, userId: identity.userId, runId: input.runId, bootstrap }, async (deployment) => {
+    return deployToken(context, deps, { ...minting, machineUser: old.machineUser, userId: identity.userId, runId: input.runId, bootstrap, bootstrapUse: options.bootstrapUse }, async (deployment) => {
       const tokenId = await recordIntent(context, {
         action: 'token.rotate',
         machineUserId: old.machineUserId,
