@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKeyFor, callEndpoint, type ApiAnswer, type ApiCall } from '@/lib/testing/api-client';
 import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { createUser } from '@/lib/testing/fixtures';
+import { createIncident } from '@/lib/domain/incidents/plan';
 import { ensureProject, holdsVariable, seedPushedToken } from '@/lib/testing/incidents';
 import { auditEventsSince, lastAuditSeq, snapshotTables } from '@/lib/testing/inspect';
 import { OPENAPI_DOCUMENT } from '@/lib/testing/openapi';
@@ -233,6 +234,27 @@ describe.each(TEST_DATABASE_KINDS)('REST API v1 incident response on %s', (kind)
       ['incident.resume', 'succeeded'],
       ['incident.report', 'failed'],
     ]);
+  }, 60_000);
+
+  it('shows a bulk rotation planned in the dashboard by its kind, and refuses to execute or resume it (409: it needs bootstrap tokens)', async () => {
+    const key = keys.admin!;
+    const seeded = await seedPushedToken(world.db, world.sim, { projectId: 'api-inc-b', ownerId: world.admin.actor.id, environments: [ENVIRONMENTS[2]!], purpose: 'backups' });
+    const planned = await createIncident(world.admin, { kind: 'rotation', name: 'Rotate backups', filter: { projectId: 'api-inc-b', purpose: 'backups' } });
+    if (!planned.ok) throw new Error(JSON.stringify(planned));
+    const id = planned.data.incidentId;
+    const listed = await call('listIncidents', { key });
+    expect((listed.json as { data: { id: string; kind: string }[] }).data.find((row) => row.id === id)).toMatchObject({ kind: 'rotation' });
+    expect(((await call('dryRunIncident', { key, params: { id } })).json as { incident: { kind: string } }).incident.kind).toBe('rotation');
+
+    const seq = await lastAuditSeq(world.db);
+    expectProblem(await call('executeIncident', { key, params: { id }, body: { confirm_name: 'Rotate backups' } }), 409, 'conflict');
+    await world.db.incident.update({ where: { id }, data: { status: 'running', startedAt: new Date(), startedById: world.admin.actor.id, heartbeatAt: new Date(Date.now() - 120_000) } });
+    expectProblem(await call('resumeIncident', { key, params: { id } }), 409, 'conflict');
+    // A reviewer is refused by role first, as for any incident.
+    expectProblem(await call('executeIncident', { key: keys.reviewer!, params: { id }, body: { confirm_name: 'Rotate backups' } }), 403, 'forbidden');
+    expect((await auditEventsSince(world.db, seq)).filter((event) => event.action === 'incident.execute' && event.outcome === 'succeeded')).toEqual([]);
+    expect(holdsVariable(world.sim, seeded.machineUser.projectId, 'dev-a')).toBe(true);
+    await world.db.incident.update({ where: { id }, data: { status: 'finished', finishedAt: new Date() } });
   }, 60_000);
 
   it('answers bad input with 400 problems and an unknown or malformed id with 404', async () => {

@@ -12,8 +12,10 @@ import { z } from 'zod';
 import { createIncident, dryRunIncident, type DryRunReading, type PlannedVariable } from '@/lib/domain/incidents/plan';
 import { auditRefusedIncidentRead, getIncident, listIncidents, type IncidentItemView, type IncidentView } from '@/lib/domain/incidents/queries';
 import { executeIncident, resumeIncident, type IncidentDeps, type IncidentReport } from '@/lib/domain/incidents/run';
+import type { RotationReport } from '@/lib/domain/incidents/rotation';
 import { tokenDepsWith } from '@/lib/actions/signed-in';
 import { authorize } from '@/lib/auth/authorize';
+import type { RequestContext } from '@/lib/domain/context';
 import { fail, type ActionResult, type ErrorBody } from '@/lib/errors';
 import { PURPOSES } from '@/lib/machine-users/roles';
 import { COMPROMISE_REASON_MAX_LENGTH, INCIDENT_NAME_MAX_LENGTH } from '@/lib/validations/limits';
@@ -28,7 +30,7 @@ import { asCaller, continueInBackground, dashboardFor } from './write-operations
 const timestamp = z.iso.datetime().meta({ description: 'ISO 8601, UTC.' });
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 const INCIDENT_STATES = ['planned', 'running', 'interrupted', 'finished'] as const;
-const ITEM_STATUSES = ['pending', 'running', 'done', 'partial', 'failed'] as const;
+const ITEM_STATUSES = ['pending', 'running', 'done', 'partial', 'failed', 'skipped'] as const;
 
 /** The selection, in this API's names (the domain's are camelCase: lib/validations/incidents.ts). */
 const FILTER_FIELDS = {
@@ -64,9 +66,13 @@ function filterDto(filter: Record<string, unknown>): Record<string, string | boo
   return result;
 }
 
+const INCIDENT_KINDS = ['revocation', 'rotation'] as const;
+const kindSchema = z.enum(INCIDENT_KINDS).meta({ description: 'A bulk revocation, or a bulk rotation (planned and executed from the dashboard: it needs a bootstrap token per machine user).' });
+
 const summarySchema = z
   .object({
     id: z.string(),
+    kind: kindSchema,
     name: z.string(),
     state: z.enum(INCIDENT_STATES).meta({ description: '`interrupted`: running, but its process stopped (resumed automatically, or with `POST …/resume`).' }),
     created_at: timestamp,
@@ -96,6 +102,36 @@ const reportSchema = z
   })
   .meta({ id: 'IncidentReport', description: 'The verification pass’s findings after the run: what was revoked, what remains open and why.' });
 
+const rotationReportSchema = z
+  .object({
+    kind: z.literal('rotation'),
+    verified_at: timestamp,
+    tokens: z.int(),
+    projects: z.int(),
+    machine_users: z.int(),
+    rotated: z.int(),
+    not_rotated: z.int(),
+    variables_planned: z.int(),
+    variables_verified: z.int().meta({ description: 'Environments that hold the fresh token, by the journal, and whose variable Platform.sh shows.' }),
+    variables_not_verified: z.int(),
+    old_tokens_deleted: z.int(),
+    bootstraps_deleted: z.int(),
+    machine_users_report: z.array(
+      z.object({
+        machine_user_id: z.string(),
+        machine_user: z.string(),
+        project_id: z.string(),
+        tokens: z.int(),
+        rotated: z.int(),
+        outcome: z.string().meta({ description: '`rotated`, `partly rotated`, `stopped`, or why it was not rotated.' }),
+        why: z.string().nullable(),
+        bootstrap_deleted: z.boolean(),
+      }),
+    ),
+    open_tasks: z.array(z.object({ token_id: z.string(), last_four: z.string(), machine_user: z.string(), project_id: z.string(), tasks: z.array(z.string()) })),
+  })
+  .meta({ id: 'RotationReport', description: 'A bulk rotation’s verification: per machine user, what was rotated, and what was not and why.' });
+
 const itemSchema = z
   .object({
     id: z.string(),
@@ -116,6 +152,7 @@ const itemSchema = z
 const incidentSchema = z
   .object({
     id: z.string(),
+    kind: kindSchema,
     name: z.string(),
     reason: z.string().nullable(),
     selection: filterOut,
@@ -131,7 +168,7 @@ const incidentSchema = z
     projects: z.int().min(0),
     items: z.array(itemSchema).meta({ description: 'A page of the plan, one item per token (`cursor`, `limit`).' }),
     next_cursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page of items (null: last page).' }),
-    report: reportSchema.nullable().meta({ description: 'Once finished.' }),
+    report: z.union([reportSchema, rotationReportSchema]).nullable().meta({ description: 'Once finished: a revocation’s report, or a rotation’s (`kind: rotation`).' }),
   })
   .meta({ id: 'Incident' });
 
@@ -170,9 +207,42 @@ function reportDto(report: IncidentReport): z.infer<typeof reportSchema> {
   };
 }
 
+function rotationReportDto(report: RotationReport): z.infer<typeof rotationReportSchema> {
+  return {
+    kind: 'rotation',
+    verified_at: report.verifiedAt,
+    tokens: report.tokens,
+    projects: report.projects,
+    machine_users: report.machineUsers,
+    rotated: report.rotated,
+    not_rotated: report.notRotated,
+    variables_planned: report.variablesPlanned,
+    variables_verified: report.variablesVerified,
+    variables_not_verified: report.variablesNotVerified,
+    old_tokens_deleted: report.oldTokensDeleted,
+    bootstraps_deleted: report.bootstrapsDeleted,
+    machine_users_report: report.groups.map((group) => ({
+      machine_user_id: group.machineUserId,
+      machine_user: group.machineUser,
+      project_id: group.projectId,
+      tokens: group.tokens,
+      rotated: group.rotated,
+      outcome: group.outcome,
+      why: group.why ?? null,
+      bootstrap_deleted: group.bootstrapDeleted,
+    })),
+    open_tasks: report.openTasks.map((task) => ({ token_id: task.tokenId, last_four: task.lastFour, machine_user: task.machineUser, project_id: task.projectId, tasks: task.tasks })),
+  };
+}
+
+function anyReportDto(report: IncidentReport | RotationReport) {
+  return 'kind' in report && report.kind === 'rotation' ? rotationReportDto(report) : reportDto(report as IncidentReport);
+}
+
 function incidentDto(incident: IncidentView, limit: number): z.infer<typeof incidentSchema> {
   return {
     id: incident.id,
+    kind: incident.kind,
     name: incident.name,
     reason: incident.reason,
     selection: filterDto(incident.filter),
@@ -188,7 +258,7 @@ function incidentDto(incident: IncidentView, limit: number): z.infer<typeof inci
     projects: incident.projects,
     items: incident.items.map(itemDto),
     next_cursor: nextCursor(incident.page, limit, incident.total),
-    report: incident.report ? reportDto(incident.report) : null,
+    report: incident.report ? anyReportDto(incident.report) : null,
   };
 }
 
@@ -226,6 +296,18 @@ function renamedFields(error: ErrorBody): { ok: false; error: ErrorBody } {
   return { ok: false, error: { ...error, fieldErrors } };
 }
 
+/**
+ * A bulk rotation is executed and resumed from the dashboard only: it needs one bootstrap token per
+ * machine user, which this API does not take. Said plainly (409) rather than as the domain's 404.
+ */
+async function unlessRotation<T>(context: RequestContext, incidentId: string, run: () => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+  if (authorize(context.actor, 'incident.execute').allowed) {
+    const incident = await getIncident(context, incidentId, 1, { pageSize: 1 });
+    if (incident?.kind === 'rotation') return fail('conflict', 'A bulk rotation is executed and resumed from the dashboard: it needs a bootstrap token per machine user, which this API does not take.');
+  }
+  return run();
+}
+
 /** The run goes on in this process after the 202 (settleBackgroundWork awaits it in tests). */
 function backgroundDeps(dashboard: Parameters<typeof tokenDepsWith>[0]): IncidentDeps {
   return { ...tokenDepsWith(dashboard), schedule: (work) => continueInBackground(work(), 'incident') };
@@ -257,7 +339,7 @@ const listIncidentsEndpoint = defineEndpoint({
     return {
       ok: true,
       body: {
-        data: result.rows.map((row) => ({ id: row.id, name: row.name, state: row.state, created_at: row.createdAt.toISOString(), tokens: row.tokens })),
+        data: result.rows.map((row) => ({ id: row.id, kind: row.kind, name: row.name, state: row.state, created_at: row.createdAt.toISOString(), tokens: row.tokens })),
         total: result.total,
         next_cursor: nextCursor(page.page, page.limit, result.total),
       },
@@ -292,14 +374,14 @@ const getReportEndpoint = defineEndpoint({
   description: 'The report of a finished incident (also on the audit log and in evidence packs): counts, and each token with something left to do and why. 409 while it is not finished.',
   tag: 'Incidents',
   params: idParams,
-  response: { status: 200, schema: reportSchema, description: 'The report.' },
+  response: { status: 200, schema: z.union([reportSchema, rotationReportSchema]), description: 'The report.' },
   errors: [403, 404, 409],
   handle: async ({ auth, params }) => {
     if (!mayRead(auth)) return refusedRead(auth);
     const incident = await getIncident(auth.context, params.id, 1, { pageSize: 1 });
     if (!incident) return fail('not_found', NOT_FOUND);
     if (!incident.report) return fail('conflict', `This incident is ${incident.state}: its report is written when the verification pass ends.`);
-    return { ok: true, body: reportDto(incident.report) };
+    return { ok: true, body: anyReportDto(incident.report) };
   },
 });
 
@@ -363,7 +445,9 @@ const executeEndpoint = defineEndpoint({
   handle: async ({ auth, params, body }) => {
     const dashboard = await dashboardFor(auth, 'incident.execute');
     if (dashboard instanceof Response) return dashboard;
-    const result = await asCaller('incident.execute', auth, (context) => executeIncident(context, { incidentId: params.id, confirmName: body.confirm_name }, backgroundDeps(dashboard)));
+    const result = await asCaller('incident.execute', auth, (context) =>
+      unlessRotation(context, params.id, () => executeIncident(context, { incidentId: params.id, confirmName: body.confirm_name }, backgroundDeps(dashboard))),
+    );
     return answerOrRefusal(result, () => incidentAnswer(auth, params.id, 1, DEFAULT_LIMIT, { status: 202 }));
   },
 });
@@ -382,7 +466,7 @@ const resumeEndpoint = defineEndpoint({
   handle: async ({ auth, params }) => {
     const dashboard = await dashboardFor(auth, 'incident.execute');
     if (dashboard instanceof Response) return dashboard;
-    const result = await asCaller('incident.execute', auth, (context) => resumeIncident(context, { incidentId: params.id }, backgroundDeps(dashboard)));
+    const result = await asCaller('incident.execute', auth, (context) => unlessRotation(context, params.id, () => resumeIncident(context, { incidentId: params.id }, backgroundDeps(dashboard))));
     return answerOrRefusal(result, () => incidentAnswer(auth, params.id, 1, DEFAULT_LIMIT, { status: 202 }));
   },
 });

@@ -95,9 +95,10 @@ describe.each(TEST_DATABASE_KINDS)('automatic resume of interrupted incidents on
       get(target, property, receiver) {
         if (property === 'deleteEnvironmentVariable') {
           return async (...args: Parameters<PlatformshClient['deleteEnvironmentVariable']>) => {
-            await target.deleteEnvironmentVariable(...args);
+            const activities = await target.deleteEnvironmentVariable(...args);
             deleted += 1;
             if (deleted >= VARIABLES_PER_TOKEN) abort.abort();
+            return activities;
           };
         }
         const value: unknown = Reflect.get(target, property, receiver);
@@ -210,6 +211,18 @@ describe.each(TEST_DATABASE_KINDS)('automatic resume of interrupted incidents on
     expect(await db.auditEvent.count({ where: { action: 'token.compromise' } })).toBe(compromiseRows + pendingBefore);
     expect((await db.incident.findUniqueOrThrow({ where: { id: incidentId } })).status).toBe('finished');
   }, 180_000);
+
+  it('leaves an interrupted bulk rotation alone: only a person can paste its bootstrap tokens again', async () => {
+    const { incidentId, seeded } = await crashedIncident('auto-d', 2);
+    await leaveHalfDone(incidentId);
+    // The same crashed run, as a rotation: its resume needs one live bootstrap token per machine user.
+    await db.incident.update({ where: { id: incidentId }, data: { kind: 'rotation' } });
+    const seq = await lastAuditSeq(db);
+    expect(await resumeInterruptedIncidents({ dashboard, fingerprintKey: KEY })).toEqual({ resumed: [], leftForPeople: [] });
+    expect(await auditEventsSince(db, seq)).toEqual([]);
+    expect((await db.incident.findUniqueOrThrow({ where: { id: incidentId } })).status).toBe('running');
+    expect(seeded.flatMap((token) => token.environments.filter((environmentId) => holdsVariable(sim, token.projectId, environmentId)))).toHaveLength(1);
+  }, 120_000);
 
   it('leaves an incident for a person when whoever executed it may no longer execute incidents', async () => {
     const executor = contextFor(await createUser(db, { role: 'admin' }));

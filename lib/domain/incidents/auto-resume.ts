@@ -61,7 +61,8 @@ export async function resumeInterruptedIncidents(deps: AutoResumeDeps, now = () 
   const db = getDb();
   const outcome: AutoResumeOutcome = { resumed: [], leftForPeople: [] };
   const staleBefore = () => new Date(now().getTime() - INTERRUPTED_AFTER_MS);
-  const candidates = await db.incident.findMany({ where: { status: 'running', heartbeatAt: { lt: staleBefore() } }, select: { id: true }, orderBy: { startedAt: 'asc' } });
+  // Revocations only: a bulk rotation's resume needs its bootstrap tokens pasted again by a person.
+  const candidates = await db.incident.findMany({ where: { kind: 'revocation', status: 'running', heartbeatAt: { lt: staleBefore() } }, select: { id: true }, orderBy: { startedAt: 'asc' } });
   for (const { id } of candidates) {
     if (deps.signal?.aborted) break;
     const incident = await db.incident.findUnique({ where: { id }, select: { id: true, name: true, startedById: true } });
@@ -74,7 +75,7 @@ export async function resumeInterruptedIncidents(deps: AutoResumeDeps, now = () 
     }
     const claimed = await db.$transaction(async (tx) => {
       // The conditional update: of several instances (or a person's resume), exactly one claims it.
-      const { count } = await tx.incident.updateMany({ where: { id, status: 'running', heartbeatAt: { lt: staleBefore() } }, data: { heartbeatAt: now() } });
+      const { count } = await tx.incident.updateMany({ where: { id, kind: 'revocation', status: 'running', heartbeatAt: { lt: staleBefore() } }, data: { heartbeatAt: now() } });
       if (count === 0) return false;
       const left = await tx.incidentItem.count({ where: { incidentId: id, status: { not: 'done' } } });
       await recordAudit(tx, {

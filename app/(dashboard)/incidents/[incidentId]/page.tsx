@@ -191,7 +191,11 @@ export default async function IncidentPage({ params, searchParams }: { params: P
 
       {incident.state === 'interrupted' ? (
         <Section title="Interrupted">
-          <Alert tone="warning">Keywarden stopped while this incident ran (a restart or a crash). It resumes automatically within about a minute (the job queue’s incident-resume tick), unless whoever executed it may no longer execute incidents; or resume it now. Resuming runs only what is not done; a variable already deleted is not deleted twice.</Alert>
+          {isRotation ? (
+            <Alert tone="warning">Keywarden stopped while this rotation ran (a restart or a crash). It does not resume by itself: its bootstrap tokens were never kept, so an admin pastes them again below.</Alert>
+          ) : (
+            <Alert tone="warning">Keywarden stopped while this incident ran (a restart or a crash). It resumes automatically within about a minute (the job queue’s incident-resume tick), unless whoever executed it may no longer execute incidents; or resume it now. Resuming runs only what is not done; a variable already deleted is not deleted twice.</Alert>
+          )}
           <Progress incident={incident} />
           {canExecute && isRotation ? (
             <>
