@@ -8,6 +8,7 @@ import { DataTable } from '@/components/ui/data-table';
 import { formatDateTime } from '@/lib/utils';
 import { useVendor } from '@/components/vendor-context';
 import type { PushRunView, PushStepStatus, PushStepView } from '@/lib/domain/tokens/queries';
+import { isRevocationRun } from './run-kind';
 
 const STEP_TONES: Record<PushStepStatus, 'neutral' | 'indigo' | 'green' | 'red' | 'amber'> = {
   pending: 'neutral',
@@ -18,13 +19,6 @@ const STEP_TONES: Record<PushStepStatus, 'neutral' | 'indigo' | 'green' | 'red' 
 };
 const STEP_LABELS: Record<PushStepStatus, string> = { pending: 'Pending', in_progress: 'In progress', succeeded: 'Set', failed: 'Failed', unknown: 'Unknown (checking)' };
 
-/**
- * A revocation (a compromised or revoked token, an incident's, an offboarding's) is journalled as a
- * run of `delete` steps: its deletions redeploy the environments too, and are shown with the same table.
- */
-export function isRevocationRun(run: Pick<PushRunView, 'steps'>): boolean {
-  return run.steps.length > 0 && run.steps.every((step) => step.operation === 'delete');
-}
 
 function stepLabel(step: Pick<PushStepView, 'status' | 'operation'>): string {
   return step.status === 'succeeded' && step.operation === 'delete' ? 'Deleted' : STEP_LABELS[step.status];
