@@ -55,7 +55,7 @@ export const AUDIT_ACTIONS = {
   'machine_user.access_lost': { label: 'Access removed outside Keywarden' },
   'machine_user.roles_changed_outside': { label: 'Roles changed outside Keywarden' },
   'machine_user.sandbox_drift': { label: 'Change Platform.sh behind Keywarden’s back (sandbox)', permission: 'machine_user.change_roles' },
-  'token.sandbox_redeploys': { label: 'Make redeploys fail or succeed in the simulator (sandbox)', permission: 'token.record' },
+  'token.sandbox_redeploys': { label: 'Make redeploys fail or succeed in the simulator (sandbox)', permission: 'token.sandbox_redeploys' },
   // Dashboard users.
   'user.invite': { label: 'Invite a dashboard user', permission: 'user.invite' },
   'user.reissue_invitation': { label: 'Re-issue a user’s invitation link', permission: 'user.reissue_invitation' },

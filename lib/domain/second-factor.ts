@@ -68,6 +68,34 @@ export async function initialPendingStep(db: Db, user: { id: string; role: Role 
   return isSecondFactorRequired(await readSecondFactorRequirement(db), user.role) ? 'enrolment' : null;
 }
 
+/**
+ * A session waiting on an enrolment is asked again, on each request, what it owes: the policy may
+ * have been relaxed since the password (admins set it to `nobody`, or to `admins` for a non-admin),
+ * or the user may have enrolled in another browser. Decided by `initialPendingStep`, as at sign-in:
+ * nothing owed lets the session through (audited as the end of its second step, once — the update
+ * is conditional); a factor now set up sends it to the code step; otherwise it still owes the
+ * enrolment. Only `enrolment` is reconsidered: a code owed is never waived by a policy change.
+ */
+export async function reconsiderEnrolmentStep(
+  db: Database,
+  session: { id: string; user: { id: string; email: string; role: Role } },
+  clientAddress: string | null = null,
+): Promise<PendingStep | null> {
+  const owed = await initialPendingStep(db, session.user);
+  if (owed === 'enrolment') return owed;
+  const { count } = await db.session.updateMany({ where: { id: session.id, userId: session.user.id, pendingStep: 'enrolment', revokedAt: null }, data: { pendingStep: owed } });
+  if (count === 1 && owed === null) {
+    await recordAudit(db, {
+      actor: { id: session.user.id, email: session.user.email, role: session.user.role },
+      action: 'auth.second_factor',
+      outcome: 'succeeded',
+      reason: `enrolment no longer required: the policy requires a second factor for ${await readSecondFactorRequirement(db)}`,
+      clientAddress,
+    });
+  }
+  return owed;
+}
+
 /** Admins: who must use a second factor (second_factor.set_policy). */
 export function updateSecondFactorPolicy(context: RequestContext, rawInput: unknown) {
   return runMutation<typeof secondFactorPolicySchema, { requiredFor: SecondFactorRequirementValue }>(

@@ -154,12 +154,13 @@ export async function recordedAlready(viewer: Actor, fingerprint: string, machin
   return { message: mayKnow ? precise : 'This token is already recorded in Keywarden, for a machine user you cannot see. Ask an admin.', auditReason: precise };
 }
 
-/** Deletes the environment's own variable `name`; one already gone is fine. */
-async function deleteOwnVariable(client: PlatformshClient, projectId: string, environmentId: string, name: string): Promise<void> {
+/** Deletes the environment's own variable `name`; one already gone is fine. The activities the deletion started. */
+async function deleteOwnVariable(client: PlatformshClient, projectId: string, environmentId: string, name: string): Promise<string[]> {
   try {
-    await client.deleteEnvironmentVariable(projectId, environmentId, name);
+    return (await client.deleteEnvironmentVariable(projectId, environmentId, name)).activityIds;
   } catch (error) {
     if (!(isPlatformshError(error) && error.kind === 'not_found')) throw error;
+    return [];
   }
 }
 
@@ -477,12 +478,14 @@ async function runStep(client: PlatformshClient, step: Step, token: string, visi
   // A step marked succeeded updates the inventory rows it changed in the same transaction (issue 14.2).
   // A move's step succeeds only once the old name is gone too: until then it is resumed like any step
   // (setting the same token again under the new name is harmless).
-  const saveSucceeded = async (data: Prisma.PushStepUpdateInput, variable: Variable) => {
-    if (step.movedFrom) await deleteOwnVariable(client, step.projectId, step.environmentId, step.movedFrom);
+  const saveSucceeded = async (data: Prisma.PushStepUpdateInput & { activityIds?: string[] }, variable: Variable) => {
+    // A move's deletion of the old name redeploys too: its activities are followed with the write's.
+    const moveActivities = step.movedFrom ? await deleteOwnVariable(client, step.projectId, step.environmentId, step.movedFrom) : [];
+    const activityIds = [...(data.activityIds ?? []), ...moveActivities];
     await db.$transaction(async (tx) => {
-      await tx.pushStep.update({ where: { id: step.id }, data: { ...data, status: 'succeeded' } });
+      await tx.pushStep.update({ where: { id: step.id }, data: { ...data, ...(activityIds.length > 0 ? { activityIds } : {}), status: 'succeeded' } });
       // The redeploy the write started is followed in the background (issue 20 §2), from this commit on.
-      if (Array.isArray(data.activityIds) && data.activityIds.length > 0) await enqueueRedeployFollow(tx, step.id);
+      if (activityIds.length > 0) await enqueueRedeployFollow(tx, step.id);
       await recordVariableWritten(tx, step.projectId, step.environmentId, variable);
       if (step.movedFrom) await recordVariableDeleted(tx, step.projectId, step.environmentId, step.movedFrom);
     });

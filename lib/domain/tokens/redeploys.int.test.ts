@@ -17,6 +17,7 @@ import { runSync, simulatorClient } from '@/lib/testing/inventory';
 import { acceptInvitation, inviteInput, machineEmail } from '@/lib/testing/machine-users';
 import { recordAndPushToken, type TokenDeps } from './push';
 import { getMachineUserTokens } from './queries';
+import { markTokenCompromised } from './rotate';
 import { followJobSender, followStepRedeploy, readRedeploy, REDEPLOY_FOLLOW_LIMIT_MS, runRedeployFollowJob, type RedeployFollowJobData } from './redeploys';
 
 const KEY = 'fingerprint-key-for-tests-0123456789abcdefghijkl';
@@ -135,6 +136,36 @@ describe.each(TEST_DATABASE_KINDS)('redeploy following on %s', (kind) => {
     const { recomputeFindings } = await import('@/lib/domain/findings/engine');
     await recomputeFindings(db);
     expect(await db.finding.findUniqueOrThrow({ where: { id: finding.id } })).toMatchObject({ resolvedAt: expect.any(Date) });
+  });
+
+  it('follows the redeploys a revocation’s deletions start: a failed one shows on its step and the machine user’s page, and opens the finding', async () => {
+    const { machineUserId, steps } = await push(TOOLS);
+    await sleep(100);
+    expect(await followStepRedeploy(db, dashboard, { stepId: steps[0]!.id, attempt: 0 })).toEqual({ status: 'ended', redeploy: 'succeeded' });
+
+    // The switch on, the token marked compromised: deleting its variable redeploys, and that redeploy fails.
+    await redeploysFail(TOOLS, true);
+    const token = await db.apiToken.findFirstOrThrow({ where: { machineUserId } });
+    const revoked = await markTokenCompromised(admin, { tokenId: token.id, deleteVariables: true }, deps);
+    expect(revoked).toMatchObject({ ok: true, data: { message: expect.stringContaining('Keywarden follows them in the background') } });
+    const deletion = await db.pushStep.findFirstOrThrow({ where: { run: { machineUserId }, operation: 'delete' } });
+    expect(deletion).toMatchObject({ status: 'succeeded', environmentId: steps[0]!.environmentId });
+    expect(deletion.activityIds).toHaveLength(1);
+    // Enqueued in the deletion's transaction, like a push step's.
+    const jobs = await db.$queryRaw<{ data: RedeployFollowJobData }[]>`SELECT data FROM pgboss.job WHERE name = 'redeploy-follow' AND singleton_key = ${deletion.id}`;
+    expect(jobs.map((job) => job.data)).toEqual([{ stepId: deletion.id, attempt: 0 }]);
+
+    await sleep(100);
+    expect(await followStepRedeploy(db, dashboard, { stepId: deletion.id, attempt: 0 })).toEqual({ status: 'ended', redeploy: 'failed' });
+    expect(await readRedeploy(deletion.id)).toMatchObject({ redeployState: 'complete', redeployResult: 'failure', updatedAt: deletion.updatedAt });
+    // The machine user's page: its last run is the revocation, whose step says the redeploy failed, with the activity log.
+    const view = await getMachineUserTokens(admin, machineUserId);
+    const shown = view.ok ? view.data.runs[0]?.steps[0] : undefined;
+    expect(shown).toMatchObject({ operation: 'delete', status: 'succeeded', redeploy: { status: 'failed' } });
+    expect(shown?.redeploy.logUrl).toBe(`https://console.platform.sh/projects/${TOOLS}/${deletion.environmentId}/log/${deletion.activityIds[0]}`);
+    // The environment's latest redeploy failed: the finding opens, naming the deletion.
+    const finding = await db.finding.findFirstOrThrow({ where: { ruleId: 'redeploy.failed', subjectKey: `redeploy:${TOOLS}/${deletion.environmentId}`, resolvedAt: null } });
+    expect(finding).toMatchObject({ severity: 'high', machineUserId, tokenId: token.id, evidence: expect.objectContaining({ operation: 'delete', activities: deletion.activityIds }) });
   });
 
   it('reads a redeploy still running again later, with a longer wait each time, and gives up at the time bound', async () => {

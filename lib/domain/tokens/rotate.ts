@@ -20,6 +20,7 @@ import { describePlatformshFailure } from '../machine-users/steps';
 import { currentHoldings } from './holders';
 import { closeInterruptedRuns, keepRunAlive } from './interrupted';
 import { decideMinting, deployToken, refuseMintingChoice, type BootstrapUse } from './mint';
+import { enqueueRedeployFollow } from './redeploys';
 import { forgetRemoteToken } from './remote-tokens';
 import { ANOTHER_PUSH_RUNNING, audit, executeRun, holding, openTokenAction, PUSH_CONCURRENCY, recordedAlready, recordIntent, verifyIdentity, withTokenClient, type PushOutcome, type TokenDeps } from './push';
 
@@ -299,16 +300,18 @@ export async function executeRevocation(
     const productName = deps.dashboard.vendor.productName;
     const steps = await db.pushStep.findMany({ where: { runId } });
     await mapWithConcurrency(steps, deps.pushConcurrency ?? PUSH_CONCURRENCY, async (step) => {
-      // The variable is gone: its inventory row goes in the transaction that journals it (issue 14.2).
-      const deleted = (data: Prisma.PushStepUpdateInput) =>
+      // The variable is gone: its inventory row goes in the transaction that journals it (issue 14.2),
+      // and so does the first read of the redeploy the deletion started, followed like a push's.
+      const deleted = (data: Prisma.PushStepUpdateInput, activityIds: string[] = []) =>
         db.$transaction(async (tx) => {
-          await tx.pushStep.update({ where: { id: step.id }, data });
+          await tx.pushStep.update({ where: { id: step.id }, data: { ...data, activityIds } });
+          if (activityIds.length > 0) await enqueueRedeployFollow(tx, step.id);
           await recordVariableDeleted(tx, step.projectId, step.environmentId, step.variableName);
         });
       try {
         // The name the token was pushed under (journalled with its push), whatever the vendor is now.
-        await deps.dashboard.deleteEnvironmentVariable(step.projectId, step.environmentId, step.variableName);
-        await deleted({ status: 'succeeded', attempts: { increment: 1 } });
+        const change = await deps.dashboard.deleteEnvironmentVariable(step.projectId, step.environmentId, step.variableName);
+        await deleted({ status: 'succeeded', attempts: { increment: 1 } }, change.activityIds);
       } catch (error) {
         const gone = isPlatformshError(error) && error.kind === 'not_found';
         if (gone) await deleted({ status: 'succeeded', error: 'Already gone.' });
@@ -356,6 +359,10 @@ export async function executeRevocation(
     const done = [`…${token.lastFour} is ${marked}.`];
     if (variables.length) done.push(`${variableWords(variables)} deleted on ${variables.length - failedVariables.length} of ${variables.length} environments.`);
     if (deletedAt && !token.deletedOnPlatformAt) done.push(`The token is deleted on ${productName}.`);
+    // A deletion redeploys the environment, like a push: followed in the background (redeploys.ts).
+    if (await db.pushStep.count({ where: { runId, status: 'succeeded', NOT: { activityIds: { isEmpty: true } } } })) {
+      done.push(`The redeploys run on ${productName}; Keywarden follows them in the background.`);
+    }
     return ok({ status: openTasks.length ? 'partial' : 'done', message: done.join(' '), openTasks });
   }
 }
