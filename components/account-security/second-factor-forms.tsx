@@ -35,19 +35,20 @@ export function RegenerateRecoveryCodesForm() {
 export function RemoveSecondFactorForm({
   factorId,
   label,
+  kind = 'totp',
   hasPasskeys = false,
-  buttonText = `Remove ${label.toLowerCase()}`,
 }: {
   factorId: string;
   label: string;
+  kind?: 'totp' | 'passkey';
   hasPasskeys?: boolean;
-  buttonText?: string;
 }) {
   const [state, action, pending] = useActionState(removeSecondFactorAction, null);
   const error = state && !state.ok ? state.error : undefined;
   return (
     <form action={action} aria-label={`Remove ${label}`} className="space-y-3">
       <input type="hidden" name="factorId" value={factorId} />
+      <input type="hidden" name="kind" value={kind} />
       <TextField label="Current password" name="password" type="password" autoComplete="current-password" required errors={fieldErrorsFor(error, 'password')} />
       <TextField
         label={hasPasskeys ? 'Code from the app, or a recovery code (or use a passkey below)' : 'Code from the app, or a recovery code'}
@@ -58,7 +59,7 @@ export function RemoveSecondFactorForm({
         errors={fieldErrorsFor(error, 'code')}
       />
       <Button type="submit" variant="danger" disabled={pending}>
-        {pending ? 'Removing…' : buttonText}
+        {pending ? 'Removing…' : kind === 'passkey' ? 'Remove this passkey' : `Remove ${label.toLowerCase()}`}
       </Button>
       {hasPasskeys ? <PasskeyCheckButton /> : null}
       <ErrorSummary error={error} />

@@ -103,7 +103,8 @@ export async function removeSecondFactorAction(_previous: ActionResult<{ removed
   revalidate();
   // The form goes with the app it removed: the page says so instead (outside the wrapper above,
   // which would take the redirect for an error).
-  redirect('/account/security?removed=1');
+  // `kind` only picks the page's wording (the form says which kind it removes).
+  redirect(`/account/security?removed=${field(formData, 'kind') === 'passkey' ? 'passkey' : '1'}`);
 }
 
 export async function updateSecondFactorPolicyAction(

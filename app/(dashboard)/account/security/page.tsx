@@ -44,8 +44,11 @@ export default async function AccountSecurityPage({ searchParams }: { searchPara
         }
       />
       <div className="space-y-6">
-        {removed === '1' ? (
-          <Alert tone="success">{hasAnyFactor ? 'Second factor removed.' : 'Second factor removed. Your recovery codes no longer work either.'}</Alert>
+        {removed === '1' || removed === 'passkey' ? (
+          <Alert tone="success">
+            {removed === 'passkey' ? 'Passkey removed.' : 'Authenticator app removed.'}
+            {hasAnyFactor ? '' : ' Your recovery codes no longer work either.'}
+          </Alert>
         ) : null}
         <section aria-labelledby="authenticator" className="rounded-lg border border-slate-200 bg-white p-4">
           <h2 id="authenticator" className="mb-3 text-base font-semibold text-slate-900">
@@ -87,7 +90,7 @@ export default async function AccountSecurityPage({ searchParams }: { searchPara
                     <details className="rounded border border-slate-200 p-3">
                       <summary className="cursor-pointer text-sm font-medium text-slate-900">Remove “{passkey.label}”</summary>
                       <div className="mt-3">
-                        <RemoveSecondFactorForm factorId={passkey.id} label={passkey.label} hasPasskeys buttonText="Remove this passkey" />
+                        <RemoveSecondFactorForm factorId={passkey.id} label={passkey.label} kind="passkey" hasPasskeys />
                       </div>
                     </details>
                   </li>
