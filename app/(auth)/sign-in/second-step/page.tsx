@@ -45,7 +45,7 @@ export default async function SecondStepPage({ searchParams }: { searchParams: P
           <p className="text-sm text-slate-800">{codeHelp}</p>
         </div>
       ) : null}
-      <form method="post" action="/api/auth/second-factor" aria-label="Sign in with a code" className="space-y-4">
+      <form method="post" action="/api/auth/second-factor" className="space-y-4">
         {returnTo ? <input type="hidden" name="callbackUrl" value={returnTo} /> : null}
         <TextField label="Code" name="code" autoComplete="one-time-code" required autoFocus={!kinds.passkey} maxLength={40} spellCheck={false} />
         <div aria-live="polite">{message && error !== 'passkey' ? <Alert tone="error">{message}</Alert> : null}</div>
