@@ -259,6 +259,8 @@ describe.each(TEST_DATABASE_KINDS)('redeploy following on %s', (kind) => {
       for (const activity of sim.store.projects.get(PORTAL)!.activities.values()) activity.durationMs = 0;
       await waitFor(async () => Boolean((await readRedeploy(step.id))?.redeployFollowEndedAt));
       expect(await readRedeploy(step.id)).toMatchObject({ redeployState: 'complete', redeployResult: 'failure', redeployFollowEndedAt: expect.any(Date) });
+      // pg-boss marks the settling job completed just after its handler returns.
+      await waitFor(async () => (await completedReads()) >= 2);
       expect(await completedReads()).toBeGreaterThanOrEqual(2);
     } finally {
       await queue?.stop();
