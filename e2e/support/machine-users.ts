@@ -68,7 +68,7 @@ export function definition(page: Page, term: string): Locator {
   return page.locator('dt', { hasText: new RegExp(`^${term}$`) }).locator('xpath=following-sibling::dd[1]');
 }
 
-export function pageSection(page: Page, heading: string): Locator {
+export function pageSection(page: Page, heading: string | RegExp): Locator {
   return page.locator('section').filter({ has: page.getByRole('heading', { name: heading, exact: true, level: 2 }) });
 }
 
