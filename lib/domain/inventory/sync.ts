@@ -45,7 +45,7 @@ const PROGRESS_INTERVAL_MS = 500;
 const HEARTBEAT_INTERVAL_MS = 30_000;
 /**
  * A run whose heartbeat is older than this is presumed dead (its instance stopped without finishing
- * its job, which the queue only expires after an hour) and may be taken over.
+ * its job, whose lease then lapses within about as long: lib/jobs/definitions.ts) and may be taken over.
  */
 export const SYNC_STALE_AFTER_MS = 120_000;
 
