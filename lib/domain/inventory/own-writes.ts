@@ -54,11 +54,26 @@ async function refreshTokenOnProduction(tx: Writer, projectId: string): Promise<
 
 /** The environment's own token variable, as Keywarden just wrote it (create or update). */
 export async function recordVariableWritten(tx: Writer, projectId: string, environmentId: string, variable: Variable): Promise<void> {
-  // An environment the inventory does not know (deleted since) gets no row: the sync would drop it.
+  await recordVariablesWritten(tx, projectId, [{ environmentId, variable }]);
+}
+
+/**
+ * Several environments' own token variables of one project, as Keywarden just wrote them: one lock,
+ * a statement or two for all of them, and `tokenOnProduction` recomputed once (a push journals its
+ * steps in groups: lib/domain/tokens/push.ts).
+ */
+export async function recordVariablesWritten(tx: Writer, projectId: string, writes: readonly { environmentId: string; variable: Variable }[]): Promise<void> {
+  if (writes.length === 0) return;
   await lockProject(tx, projectId);
-  if (!(await tx.environment.findUnique({ where: { projectId_id: { projectId, id: environmentId } }, select: { id: true } }))) return;
-  await tx.tokenVariable.deleteMany({ where: { projectId, environmentId, name: variable.name, inherited: false } });
-  await tx.tokenVariable.create({ data: tokenVariableRow(projectId, environmentId, variable) });
+  // An environment the inventory does not know (deleted since) gets no row: the sync would drop it.
+  const known = new Set(
+    (await tx.environment.findMany({ where: { projectId, id: { in: [...new Set(writes.map((write) => write.environmentId))] } }, select: { id: true } })).map((row) => row.id),
+  );
+  // The last write of an environment and name wins, as it would one at a time.
+  const rows = new Map(writes.filter((write) => known.has(write.environmentId)).map((write) => [`${write.environmentId}\u0000${write.variable.name}`, write]));
+  if (rows.size === 0) return;
+  await tx.tokenVariable.deleteMany({ where: { projectId, inherited: false, OR: [...rows.values()].map(({ environmentId, variable }) => ({ environmentId, name: variable.name })) } });
+  await tx.tokenVariable.createMany({ data: [...rows.values()].map(({ environmentId, variable }) => tokenVariableRow(projectId, environmentId, variable)) });
   await refreshTokenOnProduction(tx, projectId);
 }
 
