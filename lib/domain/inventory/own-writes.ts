@@ -13,7 +13,7 @@ import type { Database } from '@/lib/db';
 import { CLI_TOKEN_VARIABLE_NAMES, isPlatformshError, type CurrentUser, type PlatformshClient, type UserAccess, type Variable } from '@/lib/platformsh';
 import { logger } from '@/lib/logger';
 import type { Transaction } from '../mutation';
-import { accessRow, reachesProduction, tokenVariableRow } from './rows';
+import { accessRow, tokenVariableRow } from './rows';
 
 type Writer = Pick<Transaction, 'tokenVariable' | 'environment' | 'project' | 'projectUserAccess' | '$executeRaw'>;
 
@@ -43,13 +43,17 @@ export function pushedVariable(name: string, flags: { visibleBuild: boolean }, d
   };
 }
 
+/**
+ * The project's `tokenOnProduction` from the rows as they are now: reachesProduction (rows.ts) in
+ * one statement, since a push runs this for every few environments it sets.
+ */
 async function refreshTokenOnProduction(tx: Writer, projectId: string): Promise<void> {
-  const [rows, production] = await Promise.all([
-    tx.tokenVariable.findMany({ where: { projectId, name: { in: [...CLI_TOKEN_VARIABLE_NAMES] } }, select: { environmentId: true } }),
-    tx.environment.findMany({ where: { projectId, type: 'production' }, select: { id: true } }),
-  ]);
-  const tokenOnProduction = reachesProduction(rows, new Set(production.map((row) => row.id)));
-  await tx.project.updateMany({ where: { id: projectId }, data: { tokenOnProduction } });
+  await tx.$executeRaw`
+    UPDATE projects p SET updated_at = now(), token_on_production = EXISTS (
+      SELECT 1 FROM token_variables v
+       WHERE v.project_id = p.id AND v.name = ANY(${[...CLI_TOKEN_VARIABLE_NAMES]}::text[])
+         AND (v.environment_id IS NULL OR EXISTS (SELECT 1 FROM environments e WHERE e.project_id = p.id AND e.id = v.environment_id AND e.type = 'production')))
+     WHERE p.id = ${projectId}`;
 }
 
 /** The environment's own token variable, as Keywarden just wrote it (create or update). */

@@ -42,7 +42,8 @@ export class StepJournal {
   write(entry: JournalEntry): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ entry, resolve, reject });
-      void this.drain();
+      // After the I/O callbacks of this turn: steps whose answers arrived together commit together.
+      if (!this.draining) setImmediate(() => void this.drain());
     });
   }
 
