@@ -124,11 +124,20 @@ export async function rememberAccount(db: Pick<Database, 'platformshAccount'>, u
  * Platform.sh will not describe (403, 404) is remembered without an address; any other failure leaves
  * it for the next sync and never fails the caller.
  */
-export async function rememberAccounts(db: Database, client: PlatformshClient, userIds: readonly string[], now = new Date()): Promise<void> {
-  if (userIds.length === 0) return;
-  const fresh = await db.platformshAccount.findMany({ where: { id: { in: [...userIds] }, seenAt: { gte: new Date(now.getTime() - ACCOUNT_MAX_AGE_MS) } }, select: { id: true } });
+export async function rememberAccounts(
+  db: Database,
+  client: PlatformshClient,
+  userIds: readonly string[],
+  now = new Date(),
+  /** Accounts known to be fresh already (a sync's run keeps one across its projects: most accounts recur). */
+  settled?: Set<string>,
+): Promise<void> {
+  const asked = [...new Set(userIds)].filter((userId) => !settled?.has(userId));
+  if (asked.length === 0) return;
+  const fresh = await db.platformshAccount.findMany({ where: { id: { in: asked }, seenAt: { gte: new Date(now.getTime() - ACCOUNT_MAX_AGE_MS) } }, select: { id: true } });
   const known = new Set(fresh.map((row) => row.id));
-  for (const userId of new Set(userIds)) {
+  for (const userId of asked) {
+    settled?.add(userId);
     if (known.has(userId)) continue;
     try {
       await rememberAccount(db, await client.getUser(userId), now);
