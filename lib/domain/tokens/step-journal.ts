@@ -13,6 +13,7 @@ import { getDb, Prisma } from '@/lib/db';
 import type { Variable } from '@/lib/platformsh';
 import type { Transaction } from '../mutation';
 import { recordVariableDeleted, recordVariablesWritten } from '../inventory/own-writes';
+import { GroupCommit } from '../group-commit';
 import { enqueueRedeployFollows } from './redeploys';
 
 type Step = Prisma.PushStepGetPayload<object>;
@@ -28,57 +29,13 @@ export type JournalEntry =
    */
   | { kind: 'succeeded'; step: Step; data: { operation?: 'create' | 'update'; activityIds?: string[]; error?: string }; variable: Variable };
 
-interface Pending {
-  entry: JournalEntry;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
-
+/** A push's journal: its steps' entries, committed in groups; a step about to write goes first. */
 export class StepJournal {
-  private queue: Pending[] = [];
-  private draining = false;
+  private readonly group = new GroupCommit<JournalEntry>(commitEntries, (entry) => entry.kind === 'started');
 
   /** Resolves once the entry has committed (with whatever other entries were waiting). */
   write(entry: JournalEntry): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ entry, resolve, reject });
-      // After the I/O callbacks of this turn: steps whose answers arrived together commit together.
-      if (!this.draining) setImmediate(() => void this.drain());
-    });
-  }
-
-  private take(which: (pending: Pending) => boolean): Pending[] {
-    const taken = this.queue.filter(which);
-    this.queue = this.queue.filter((pending) => !which(pending));
-    return taken;
-  }
-
-  private async drain(): Promise<void> {
-    if (this.draining) return;
-    this.draining = true;
-    try {
-      while (this.queue.length > 0) {
-        // Steps about to write go first, on their own: their request waits for this commit, while a
-        // finished step's record can wait for the next one.
-        const startedFirst = this.queue.some((pending) => pending.entry.kind === 'started') && this.queue.some((pending) => pending.entry.kind !== 'started');
-        const group = startedFirst ? this.take((pending) => pending.entry.kind === 'started') : this.queue.splice(0);
-        try {
-          await commitEntries(group.map((pending) => pending.entry));
-          for (const pending of group) pending.resolve();
-        } catch (error) {
-          if (group.length === 1) {
-            group[0]!.reject(error);
-            continue;
-          }
-          // One at a time: the entry that fails is the only one told so.
-          for (const pending of group) {
-            await commitEntries([pending.entry]).then(pending.resolve, pending.reject);
-          }
-        }
-      }
-    } finally {
-      this.draining = false;
-    }
+    return this.group.write(entry);
   }
 }
 
