@@ -227,7 +227,8 @@ async function benchListPages(database: TestDatabase, projects: number): Promise
 
 /**
  * Push: one token to 50 environments with 100 ms of latency on every request, at the default
- * concurrency and sequentially. Each environment costs a read and a write (read before writing).
+ * concurrency (unpaced, then paced to the default rate limit as the app runs) and sequentially. Each
+ * environment costs a read (R8's check) and a write; see the bounds below.
  */
 async function benchPush(options: BenchArguments): Promise<void> {
   const environments = 50;
