@@ -123,10 +123,11 @@ export async function executeSyncRun(db: Database, client: PlatformshClient, run
     // Accounts asked about (or found fresh) once in this run: most recur across projects.
     const settledAccounts = new Set<string>();
     const writer = new ProjectWriter(db);
+    const stored = new StoredProjects(db, listed.map((project) => project.id));
     await mapWithConcurrency(listed, options.concurrency ?? DEFAULT_PROJECT_CONCURRENCY, async (project) => {
       if (progress.lost) return;
       try {
-        const counts = await syncProject(db, client, project, { full: run.full, now: now(), writer });
+        const counts = await syncProject(db, client, project, { full: run.full, now: now(), writer, stored });
         if (counts.unchanged) unchanged.push(project.id);
         // Who each account is (the access list gives ids only): asked once per account, never fatal.
         await rememberAccounts(db, client, counts.access.map((grant) => grant.userId), now(), settledAccounts);
@@ -217,17 +218,53 @@ function descendantsOf(environments: Environment[], roots: ReadonlySet<string>):
   return found;
 }
 
-type StoredProject = NonNullable<Awaited<ReturnType<typeof loadStoredProject>>>;
+type StoredProject = Awaited<ReturnType<typeof loadStoredProjects>>[number];
 
-function loadStoredProject(db: Database, projectId: string) {
-  return db.project.findUnique({
-    where: { id: projectId },
+function loadStoredProjects(db: Database, projectIds: string[]) {
+  return db.project.findMany({
+    where: { id: { in: projectIds } },
     include: {
       environments: true,
       userAccess: true,
       tokenVariables: { select: { environmentId: true, name: true, isSensitive: true, isInheritable: true, isEnabled: true, visibleBuild: true, visibleRuntime: true, inherited: true, remoteCreatedAt: true, remoteUpdatedAt: true } },
     },
   });
+}
+
+/** Projects whose stored rows are read in one go (four queries for all of them, not four each). */
+const STORED_CHUNK = 32;
+
+/**
+ * What is stored of the listed projects, read a chunk at a time in the listing's order (the order
+ * the sync takes them in): the first project of a chunk reads the whole chunk, the others find it
+ * read. A chunk is read as its first project starts, as the one project's read was before — at
+ * most a chunk's worth of projects earlier — and chunks behind the sync are let go.
+ */
+class StoredProjects {
+  private readonly position: Map<string, number>;
+  private readonly chunks = new Map<number, Promise<Map<string, StoredProject>>>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly projectIds: readonly string[],
+  ) {
+    this.position = new Map(projectIds.map((id, index) => [id, index]));
+  }
+
+  async get(projectId: string): Promise<StoredProject | undefined> {
+    const index = this.position.get(projectId);
+    if (index === undefined) return (await loadStoredProjects(this.db, [projectId]))[0];
+    const chunk = Math.floor(index / STORED_CHUNK);
+    let loading = this.chunks.get(chunk);
+    if (!loading) {
+      const ids = this.projectIds.slice(chunk * STORED_CHUNK, (chunk + 1) * STORED_CHUNK);
+      loading = loadStoredProjects(this.db, [...ids]).then((rows) => new Map(rows.map((row) => [row.id, row])));
+      this.chunks.set(chunk, loading);
+      // Projects run a few at a time in order: two chunks back, none is still waiting for its rows.
+      this.chunks.delete(chunk - 2);
+    }
+    return (await loading).get(projectId);
+  }
 }
 
 const sameTime = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
@@ -312,13 +349,18 @@ async function readTokenVariables(client: PlatformshClient, projectId: string, e
  * Reads one project from the API and replaces its rows in one transaction. Returns `unchanged`
  * when the answer equals what is stored; the caller then only records the sync time.
  */
-export async function syncProject(db: Database, client: PlatformshClient, project: RemoteProject, options: { full: boolean; now: Date; writer: ProjectWriter }): Promise<ProjectCounts> {
+export async function syncProject(
+  db: Database,
+  client: PlatformshClient,
+  project: RemoteProject,
+  options: { full: boolean; now: Date; writer: ProjectWriter; stored: StoredProjects },
+): Promise<ProjectCounts> {
   const { now } = options;
   const [environments, access, projectVariables, stored] = await Promise.all([
     client.listEnvironments(project.id),
     client.listUserAccess(project.id),
     client.listProjectVariables(project.id),
-    loadStoredProject(db, project.id),
+    options.stored.get(project.id),
   ]);
   const storedEnvironments = new Map((stored?.environments ?? []).map((row) => [row.id, row]));
   const changed = environments.filter((environment) => options.full || needsVariableRead(storedEnvironments.get(environment.id), environment, now));
