@@ -4,7 +4,8 @@
 // activity log — on the machine user's page and as a high finding. The push goes to Internal
 // tools' feature-pwa: no other spec pushes to that project (machine-users.spec only invites there;
 // the REST API scripts, after the others, pick environments still free); the switch is turned off
-// again at the end, so that later pushes there redeploy normally.
+// again at the end, so that later pushes there redeploy normally. Then the token is marked compromised:
+// deleting its variable redeploys too, and that redeploy's failure shows on the revocation's step.
 import type { Page } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './support/axe';
 import { acceptInSandbox, demoProject, openMachineUserInteractive, pageSection, seedMachineUser } from './support/machine-users';
@@ -65,6 +66,22 @@ test('a push whose redeploy fails in the simulator shows the failure on its step
     const finding = admin.getByRole('list', { name: 'Findings' }).getByRole('article').filter({ hasText: ENVIRONMENT }).filter({ hasText: INTERNAL_TOOLS.title });
     await expect(finding.first()).toContainText('Redeploy failed after a push');
     await expect(finding.first()).toContainText(/high/i);
+
+    // Marking the token compromised deletes its variable, which redeploys too: followed the same way,
+    // the failure shows on the revocation's step.
+    await openMachineUserInteractive(admin, machineUser.id, machineUser.email);
+    const lastFour = token.slice(-4);
+    await tokens.getByRole('region', { name: `Token …${lastFour}` }).getByRole('button', { name: `Mark …${lastFour} compromised` }).click();
+    const dialog = admin.getByRole('dialog', { name: `Revoke …${lastFour} as compromised?` });
+    await dialog.getByRole('button', { name: 'Revoke as compromised' }).click();
+    await expect(dialog.getByRole('status')).toContainText('Keywarden follows them in the background', { timeout: 30_000 });
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await admin.reload();
+    await expect(tokens.getByRole('status').filter({ hasText: `Last revocation: …${lastFour} deleted from 1 environment` })).toBeVisible();
+    const deletion = tokens.getByRole('region', { name: 'Push steps table' }).getByRole('row').filter({ hasText: ENVIRONMENT });
+    await expect(deletion).toContainText('Deleted');
+    await expect(deletion).toContainText('redeploy failed', { timeout: 60_000 });
+    await expect(deletion.getByRole('link', { name: /open the activity log on (Platform\.sh|Upsun)/ })).toBeVisible();
   } finally {
     await openMachineUserInteractive(admin, machineUser.id, machineUser.email);
     await setRedeploysFail(admin, false);

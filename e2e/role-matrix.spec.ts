@@ -430,10 +430,50 @@ const INCIDENT_DRIVERS: Record<string, Driver> = {
   },
 };
 
+/** The sandbox redeploy switch on a machine user's page, and what it says the project's redeploys do now. */
+const redeploySwitch = (page: Page) => pageSection(page, 'Tokens').locator('details').filter({ hasText: 'Sandbox: make the project’s redeploys fail' });
+
+// Sandbox mode's switch that makes a project's redeploys fail (issue 20 §2). The switch is the
+// project's: the target's project is set to fail in the seed and the captured call lets its redeploys
+// succeed again, so the replays leave it as other specs expect it. The call aimed at the unassigned
+// project asks the opposite (fail) of what it has, so a wrongly allowed replay would show, and a
+// refused one leaves it succeeding. `policyValue`: what the switch says while unchanged.
+const SANDBOX_DRIVERS: Record<string, Driver> = {
+  'token.sandbox_redeploys': {
+    seed: async (tools, project) => {
+      const target = await tools.machineUser(project, 'custom');
+      await acceptInSandbox(tools.admin, target.machineUserId ?? '', target.email);
+      if (project.id === UNASSIGNED_PROJECT.id) return { ...target, policyValue: 'succeed' };
+      await openMachineUserInteractive(tools.admin, target.machineUserId ?? '', target.email);
+      const panel = redeploySwitch(tools.admin);
+      await panel.locator('summary').click();
+      await panel.getByRole('button', { name: 'Make redeploys fail' }).click();
+      await expect(panel.getByText('will fail')).toBeVisible();
+      return { ...target, policyValue: 'fail' };
+    },
+    send: async (admin, target) => {
+      await openMachineUserInteractive(admin, target.machineUserId ?? '', target.email);
+      const panel = redeploySwitch(admin);
+      await panel.locator('summary').click();
+      await panel.getByRole('button', { name: 'Let redeploys succeed' }).click();
+    },
+    retarget: (args, other) => [{ ...firstArgument(args), machineUserId: other.machineUserId, fail: true }],
+    expectUnchanged: async (admin, target) => {
+      await openMachineUser(admin, target.machineUserId ?? '', target.email);
+      await expect(redeploySwitch(admin)).toContainText(`redeploys of this project ${target.policyValue ?? '?'}.`);
+    },
+    expectChanged: async (admin, target) => {
+      await openMachineUser(admin, target.machineUserId ?? '', target.email);
+      await expect(redeploySwitch(admin)).toContainText('redeploys of this project succeed.');
+    },
+  },
+};
+
 const DRIVERS: Record<string, Driver> = {
   ...NOTIFICATION_DRIVERS,
   ...ACCOUNT_DRIVERS,
   ...INCIDENT_DRIVERS,
+  ...SANDBOX_DRIVERS,
   // Each role manages its own keys: the captured call creates a key (of the caller's own role) for
   // whoever replays it. `email` holds the key's name.
   'api_key.manage': {

@@ -6,7 +6,7 @@ export function RecoveryCodes({ codes }: { codes: string[] }) {
   return (
     <Alert tone="success" title="Save your recovery codes">
       <p>
-        Each code signs you in once if your authenticator app is lost. Keep them somewhere safe (a password manager): this is the only time
+        Each code signs you in once if your authenticator app or passkey is lost. Keep them somewhere safe (a password manager): this is the only time
         they are shown.
       </p>
       <ol aria-label="Recovery codes" className="mt-3 grid grid-cols-1 gap-1 font-mono text-sm sm:grid-cols-2">

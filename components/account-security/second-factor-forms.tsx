@@ -12,6 +12,7 @@ import {
   removeSecondFactorAction,
   updateSecondFactorPolicyAction,
 } from '@/lib/actions/second-factor';
+import { PasskeyCheckButton } from './passkeys';
 import { RecoveryCodes } from './recovery-codes';
 
 export function RegenerateRecoveryCodesForm() {
@@ -30,24 +31,37 @@ export function RegenerateRecoveryCodesForm() {
   );
 }
 
-export function RemoveSecondFactorForm({ factorId, label }: { factorId: string; label: string }) {
+/** `hasPasskeys`: a passkey may confirm the removal instead of a code (then the code is optional). */
+export function RemoveSecondFactorForm({
+  factorId,
+  label,
+  kind = 'totp',
+  hasPasskeys = false,
+}: {
+  factorId: string;
+  label: string;
+  kind?: 'totp' | 'passkey';
+  hasPasskeys?: boolean;
+}) {
   const [state, action, pending] = useActionState(removeSecondFactorAction, null);
   const error = state && !state.ok ? state.error : undefined;
   return (
     <form action={action} aria-label={`Remove ${label}`} className="space-y-3">
       <input type="hidden" name="factorId" value={factorId} />
+      <input type="hidden" name="kind" value={kind} />
       <TextField label="Current password" name="password" type="password" autoComplete="current-password" required errors={fieldErrorsFor(error, 'password')} />
       <TextField
-        label="Code from the app, or a recovery code"
+        label={hasPasskeys ? 'Code from the app, or a recovery code (or use a passkey below)' : 'Code from the app, or a recovery code'}
         name="code"
         autoComplete="one-time-code"
-        required
+        required={!hasPasskeys}
         maxLength={40}
         errors={fieldErrorsFor(error, 'code')}
       />
       <Button type="submit" variant="danger" disabled={pending}>
-        {pending ? 'Removing…' : `Remove ${label.toLowerCase()}`}
+        {pending ? 'Removing…' : kind === 'passkey' ? 'Remove this passkey' : `Remove ${label.toLowerCase()}`}
       </Button>
+      {hasPasskeys ? <PasskeyCheckButton /> : null}
       <ErrorSummary error={error} />
     </form>
   );

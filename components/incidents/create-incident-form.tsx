@@ -1,5 +1,5 @@
 'use client';
-// Planning an incident: name it, then select the tokens to take away. A real form (useActionState
+// Planning an incident: name it, say what to do (revoke, or rotate with minted tokens), then select the tokens. A real form (useActionState
 // with the server action): it works without JavaScript; with it, the new incident's plan opens.
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
@@ -36,8 +36,20 @@ export function CreateIncidentForm({ choices }: { choices: IncidentFormChoices }
         </label>
         <textarea id="incident-reason" name="reason" rows={2} maxLength={COMPROMISE_REASON_MAX_LENGTH} className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900" />
       </div>
+      <fieldset className="space-y-2">
+        <legend className="text-sm font-medium text-slate-900">What to do with the selected tokens</legend>
+        <label className="flex items-start gap-2 text-sm text-slate-900">
+          <input type="radio" name="kind" value="revocation" defaultChecked className="mt-0.5 size-4 accent-indigo-700" />
+          <span>Revoke them: delete their variables and take the tokens away (a breach).</span>
+        </label>
+        <label className="flex items-start gap-2 text-sm text-slate-900">
+          <input type="radio" name="kind" value="rotation" className="mt-0.5 size-4 accent-indigo-700" />
+          <span>Rotate them: mint a fresh token per active token from one bootstrap token per machine user, push it in place, delete the old one.</span>
+        </label>
+        {fieldErrorsFor(error, 'kind') ? <p className="text-sm text-red-700">{fieldErrorsFor(error, 'kind')?.join(' ')}</p> : null}
+      </fieldset>
       <fieldset className="space-y-3">
-        <legend className="text-sm font-medium text-slate-900">Tokens to revoke (every condition must hold; an empty one is “any”)</legend>
+        <legend className="text-sm font-medium text-slate-900">Tokens to select (every condition must hold; an empty one is “any”)</legend>
         <div className="grid gap-4 sm:grid-cols-2">
           <SelectField label="Project" name="projectId" defaultValue="" errors={errorsOf('projectId')}>
             <option value="">Any project</option>

@@ -1,15 +1,18 @@
 'use client';
 // The incident's steps after the plan: the dry run, the execution (confirmed by typing the
 // incident's name, in the form itself so that it works without JavaScript), and the resume of an
-// interrupted run. Each is a real form posting to its server action.
+// interrupted run. Each is a real form posting to its server action. A bulk rotation's execution and
+// resume carry bootstrap tokens: they are SecretForms (A7: post only, inert until hydrated).
 import { useRouter } from 'next/navigation';
-import { useActionState, useEffect } from 'react';
+import { startTransition, useActionState, useEffect, type FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
 import { TextField } from '@/components/ui/field';
-import { dryRunIncidentAction, executeIncidentAction, resumeIncidentAction } from '@/lib/actions/incidents';
-import { INCIDENT_NAME_MAX_LENGTH } from '@/lib/validations/limits';
+import { SecretForm } from '@/components/ui/secret-form';
+import { dryRunIncidentAction, executeIncidentAction, executeRotationAction, resumeIncidentAction, resumeRotationAction } from '@/lib/actions/incidents';
+import type { RotationReport } from '@/lib/domain/incidents/rotation';
+import { INCIDENT_NAME_MAX_LENGTH, PASTED_TOKEN_MAX_LENGTH } from '@/lib/validations/limits';
 
 function useRefreshOnSuccess(ok: boolean | undefined) {
   const router = useRouter();
@@ -77,5 +80,92 @@ export function ResumeIncidentForm({ incidentId }: { incidentId: string }) {
       </Button>
       <ErrorSummary error={error} />
     </form>
+  );
+}
+
+export interface RotationGroupChoice {
+  machineUserId: string;
+  email: string;
+  projectId: string;
+  tokensLeft: number;
+}
+
+function BootstrapFields({ groups, error }: { groups: RotationGroupChoice[]; error: Parameters<typeof fieldErrorsFor>[0] }) {
+  return (
+    <fieldset className="space-y-3">
+      <legend className="text-sm font-medium text-slate-900">One bootstrap token per machine user (leave one blank to skip it: its tokens are not rotated)</legend>
+      {groups.map((group) => (
+        <TextField
+          key={group.machineUserId}
+          label={`Bootstrap token of ${group.email} (${group.projectId}, ${group.tokensLeft} token${group.tokensLeft === 1 ? '' : 's'})`}
+          name={`bootstrap:${group.machineUserId}`}
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          maxLength={PASTED_TOKEN_MAX_LENGTH}
+          errors={fieldErrorsFor(error, `bootstraps.${group.machineUserId}`)}
+        />
+      ))}
+      {fieldErrorsFor(error, 'bootstraps') ? <p className="text-sm text-red-700">{fieldErrorsFor(error, 'bootstraps')?.join(' ')}</p> : null}
+    </fieldset>
+  );
+}
+
+/** Submits a secret form through its action, then empties it: nothing pasted stays in the page (T5). */
+function submitThrough(formAction: (data: FormData) => void) {
+  return (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    event.currentTarget.reset();
+    startTransition(() => formAction(data));
+  };
+}
+
+function RotationOutcome({ report }: { report: RotationReport | null }) {
+  if (!report) return <Alert tone="warning">The run stopped before its end. Once this page shows it as interrupted, resume it with the bootstrap tokens.</Alert>;
+  return (
+    <Alert tone={report.notRotated ? 'warning' : 'success'}>
+      {report.rotated} of {report.tokens} tokens rotated{report.notRotated ? `, ${report.notRotated} not rotated (see the report)` : ''}. {report.bootstrapsDeleted} bootstrap token{report.bootstrapsDeleted === 1 ? '' : 's'} deleted.
+    </Alert>
+  );
+}
+
+/**
+ * A bulk rotation's execution: the name typed again and one bootstrap token per machine user. It
+ * runs within this request (the bootstrap values live nowhere else), so the answer is the outcome.
+ */
+export function ExecuteRotationForm({ incidentId, name, groups }: { incidentId: string; name: string; groups: RotationGroupChoice[] }) {
+  const [state, formAction, isPending] = useActionState(executeRotationAction, null);
+  useRefreshOnSuccess(state?.ok);
+  const error = state && !state.ok ? state.error : undefined;
+  return (
+    <SecretForm onSubmit={submitThrough(formAction)} aria-label="Execute the bulk rotation" className="space-y-3">
+      <input type="hidden" name="incidentId" value={incidentId} />
+      <BootstrapFields groups={groups} error={error} />
+      <TextField label={`Type the incident’s name (“${name}”) to confirm`} name="confirmName" required autoComplete="off" spellCheck={false} maxLength={INCIDENT_NAME_MAX_LENGTH + 20} errors={fieldErrorsFor(error, 'confirmName')} />
+      <Button type="submit" variant="danger" disabled={isPending}>
+        {isPending ? 'Rotating… (this page waits for the run)' : 'Rotate every token of the plan'}
+      </Button>
+      <ErrorSummary error={error} />
+      <div aria-live="polite">{state?.ok ? <RotationOutcome report={state.data.report} /> : null}</div>
+    </SecretForm>
+  );
+}
+
+/** Resumes an interrupted bulk rotation: its bootstrap tokens are asked for again (they were never kept). */
+export function ResumeRotationForm({ incidentId, groups }: { incidentId: string; groups: RotationGroupChoice[] }) {
+  const [state, formAction, isPending] = useActionState(resumeRotationAction, null);
+  useRefreshOnSuccess(state?.ok);
+  const error = state && !state.ok ? state.error : undefined;
+  return (
+    <SecretForm onSubmit={submitThrough(formAction)} aria-label="Resume the bulk rotation" className="space-y-3">
+      <input type="hidden" name="incidentId" value={incidentId} />
+      <BootstrapFields groups={groups} error={error} />
+      <Button type="submit" disabled={isPending}>
+        {isPending ? 'Resuming…' : 'Resume the rotation'}
+      </Button>
+      <ErrorSummary error={error} />
+      <div aria-live="polite">{state?.ok ? <RotationOutcome report={state.data.report} /> : null}</div>
+    </SecretForm>
   );
 }

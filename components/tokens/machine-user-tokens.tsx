@@ -2,6 +2,7 @@ import { Alert } from '@/components/ui/alert';
 import type { PushRunView, TokenRecordView } from '@/lib/domain/tokens/queries';
 import { formatDateTime } from '@/lib/utils';
 import { LastPush, PushSteps, RunningPush } from './push-progress';
+import { isRevocationRun } from './run-kind';
 import type { MintingSetting } from './minting-choice';
 import { RecordTokenPanel, ResumePushForm, type PushTarget } from './record-token-panel';
 import { TokenControls } from './token-actions';
@@ -35,8 +36,9 @@ export function MachineUserTokens({
   defaultTypes: readonly string[];
   consoleUrl?: string;
 }) {
-  // A minted push finished by a later one (its token superseded) has nothing left to resume.
-  const unfinished = runs.find((run) => (run.status === 'partial' || run.status === 'failed') && !(run.minted && run.tokenStatus !== 'active'));
+  // A minted push finished by a later one (its token superseded) has nothing left to resume; nor has a
+  // revocation (retried from its token's compromise control): its steps show as the last run's.
+  const unfinished = runs.find((run) => (run.status === 'partial' || run.status === 'failed') && !(run.minted && run.tokenStatus !== 'active') && !isRevocationRun(run));
   const running = runs.find((run) => run.status === 'running');
   const last = runs[0];
   return (

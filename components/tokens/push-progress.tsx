@@ -8,6 +8,7 @@ import { DataTable } from '@/components/ui/data-table';
 import { formatDateTime } from '@/lib/utils';
 import { useVendor } from '@/components/vendor-context';
 import type { PushRunView, PushStepStatus, PushStepView } from '@/lib/domain/tokens/queries';
+import { isRevocationRun } from './run-kind';
 
 const STEP_TONES: Record<PushStepStatus, 'neutral' | 'indigo' | 'green' | 'red' | 'amber'> = {
   pending: 'neutral',
@@ -17,6 +18,11 @@ const STEP_TONES: Record<PushStepStatus, 'neutral' | 'indigo' | 'green' | 'red' 
   unknown: 'amber',
 };
 const STEP_LABELS: Record<PushStepStatus, string> = { pending: 'Pending', in_progress: 'In progress', succeeded: 'Set', failed: 'Failed', unknown: 'Unknown (checking)' };
+
+
+function stepLabel(step: Pick<PushStepView, 'status' | 'operation'>): string {
+  return step.status === 'succeeded' && step.operation === 'delete' ? 'Deleted' : STEP_LABELS[step.status];
+}
 
 const POLL_MS = 700;
 /** While a finished push's redeploys are followed in the background, the page reads them this often. */
@@ -108,13 +114,15 @@ export function LastPush({ run: initialRun, showSteps }: { run: PushRunView; sho
   });
   const run = data ?? initialRun;
   const summary = redeploySummary(run);
+  const revocation = isRevocationRun(run);
+  const environments = run.steps.length === 1 ? '1 environment' : `${run.steps.length} environments`;
   return (
     <div className="space-y-2">
       <p role="status" className="text-sm text-slate-700">
-        Last push: …{run.tokenLastFour} to {run.steps.length === 1 ? '1 environment' : `${run.steps.length} environments`}, {run.status}
+        {revocation ? `Last revocation: …${run.tokenLastFour} deleted from ${environments}` : `Last push: …${run.tokenLastFour} to ${environments}`}, {run.status}
         {run.finishedAt ? `, finished ${formatDateTime(run.finishedAt)}` : ''}.{summary ? ` Redeploys: ${summary}.` : ''}
       </p>
-      {showSteps ? <PushSteps run={run} caption="Environments of the last push" /> : null}
+      {showSteps ? <PushSteps run={run} caption={revocation ? 'Environments of the last revocation' : 'Environments of the last push'} /> : null}
     </div>
   );
 }
@@ -129,7 +137,7 @@ export function PushSteps({ run, caption }: { run: PushRunView; caption: string 
         aria-valuemin={0}
         aria-valuemax={run.steps.length}
         aria-valuenow={done}
-        aria-valuetext={`${done} of ${run.steps.length} environments set`}
+        aria-valuetext={`${done} of ${run.steps.length} environments ${isRevocationRun(run) ? 'cleared' : 'set'}`}
         className="h-2 w-full overflow-hidden rounded-full bg-slate-200"
       >
         <div className="h-full bg-emerald-600 transition-all" style={{ width: `${run.steps.length ? Math.round((done / run.steps.length) * 100) : 0}%` }} />
@@ -140,8 +148,8 @@ export function PushSteps({ run, caption }: { run: PushRunView; caption: string 
             <td className="px-3 py-2 font-mono text-sm text-slate-800">{step.environmentId}</td>
             <td className="px-3 py-2 text-sm text-slate-800">{step.environmentType}</td>
             <td className="px-3 py-2 text-sm">
-              <Badge tone={STEP_TONES[step.status]}>{STEP_LABELS[step.status]}</Badge>
-              {step.operation ? <span className="ml-2 text-xs text-slate-600">{step.operation === 'create' ? 'created' : 'updated'}</span> : null}
+              <Badge tone={STEP_TONES[step.status]}>{stepLabel(step)}</Badge>
+              {step.operation === 'create' || step.operation === 'update' ? <span className="ml-2 text-xs text-slate-600">{step.operation === 'create' ? 'created' : 'updated'}</span> : null}
             </td>
             <td className="px-3 py-2 text-sm text-slate-800">
               <RedeployCell step={step} />

@@ -6,6 +6,7 @@ import { revalidatePath } from 'next/cache';
 import type { Action } from '@/lib/auth/authorize';
 import type { RequestContext } from '@/lib/domain/context';
 import { createIncident, dryRunIncident, type DryRunSummary } from '@/lib/domain/incidents/plan';
+import { executeRotation, resumeRotation, type RotationReport } from '@/lib/domain/incidents/rotation';
 import { executeIncident, resumeIncident } from '@/lib/domain/incidents/run';
 import type { ActionResult } from '@/lib/errors';
 import { asSignedInUser, tokenDepsWith, withDashboardClient, type DashboardClient } from './signed-in';
@@ -28,6 +29,7 @@ async function inIncidents<T>(action: Action, run: (context: RequestContext, cli
 
 export async function createIncidentAction(_previous: FormState<{ incidentId: string; tokens: number; variables: number }>, form: FormData): Promise<ActionResult<{ incidentId: string; tokens: number; variables: number }>> {
   const input = {
+    kind: field(form, 'kind'),
     name: field(form, 'name'),
     reason: field(form, 'reason'),
     filter: {
@@ -58,4 +60,24 @@ export async function executeIncidentAction(_previous: FormState<{ incidentId: s
 
 export async function resumeIncidentAction(_previous: FormState<{ incidentId: string }>, form: FormData): Promise<ActionResult<{ incidentId: string }>> {
   return inIncidents('incident.execute', (context, client) => resumeIncident(context, { incidentId: field(form, 'incidentId') }, tokenDepsWith(client)));
+}
+
+/** The bootstrap fields of a bulk rotation's form (`bootstrap:<machine user id>`): values held by this request only. */
+function bootstrapsOf(form: FormData): Record<string, string> {
+  const bootstraps: Record<string, string> = {};
+  for (const [name, value] of form.entries()) {
+    if (name.startsWith('bootstrap:') && typeof value === 'string') bootstraps[name.slice('bootstrap:'.length)] = value;
+  }
+  return bootstraps;
+}
+
+/** Executes a bulk rotation within this request (its bootstrap tokens live nowhere else): answers once it is verified. */
+export async function executeRotationAction(_previous: FormState<{ incidentId: string; report: RotationReport | null }>, form: FormData): Promise<ActionResult<{ incidentId: string; report: RotationReport | null }>> {
+  const input = { incidentId: field(form, 'incidentId'), confirmName: field(form, 'confirmName') ?? '', bootstraps: bootstrapsOf(form) };
+  return inIncidents('incident.execute', (context, client) => executeRotation(context, input, tokenDepsWith(client)));
+}
+
+export async function resumeRotationAction(_previous: FormState<{ incidentId: string; report: RotationReport | null }>, form: FormData): Promise<ActionResult<{ incidentId: string; report: RotationReport | null }>> {
+  const input = { incidentId: field(form, 'incidentId'), bootstraps: bootstrapsOf(form) };
+  return inIncidents('incident.execute', (context, client) => resumeRotation(context, input, tokenDepsWith(client)));
 }

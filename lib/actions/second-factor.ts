@@ -16,7 +16,8 @@ import {
   startTotpEnrolment,
   updateSecondFactorPolicy,
 } from '@/lib/domain/second-factor';
-import type { ActionResult } from '@/lib/errors';
+import { finishPasskeyEnrolment, startPasskeyCheck, startPasskeyEnrolment, startSecondStepPasskey, type PasskeyEnrolled } from '@/lib/domain/passkeys';
+import { fail, ok, type ActionResult } from '@/lib/errors';
 import { asSignedInUser } from './signed-in';
 import { answerUnexpectedErrors } from './unexpected';
 
@@ -54,6 +55,35 @@ export async function confirmEnrolmentAction(
   });
 }
 
+// Passkeys: called from the browser around its WebAuthn prompt (they need JavaScript anyway). The
+// options carry a challenge the server keeps; the answer is checked against it.
+
+/** Options for "create a passkey" (account security page, or the enrolment the policy requires). */
+export async function startPasskeyEnrolmentAction(name: string) {
+  return asEnrollingUser((context, sessionId) => startPasskeyEnrolment(context, { name }, { sessionId }));
+}
+
+/** The browser's new credential (JSON): kept as a passkey; recovery codes when it is the first factor. */
+export async function finishPasskeyEnrolmentAction(name: string, response: string): Promise<ActionResult<PasskeyEnrolled>> {
+  // The page is re-rendered by the browser once the recovery codes (if any) have been seen.
+  return asEnrollingUser((context, sessionId) => finishPasskeyEnrolment(context, { name, response }, masterKey(), { sessionId }));
+}
+
+/** Options for a passkey prompt that re-authenticates before a second factor is removed. */
+export async function startPasskeyCheckAction() {
+  return asSignedInUser('second_factor.manage', (context) => startPasskeyCheck(context, {}));
+}
+
+/** Options for the passkey prompt of the second sign-in step (the answer is posted to /api/auth/second-factor). */
+export async function startSecondStepPasskeyAction() {
+  return answerUnexpectedErrors('auth.second_factor', async () => {
+    const pending = await getPendingSignIn();
+    if (pending?.pendingStep !== 'second_factor') return fail('unauthenticated', 'Your sign-in has ended. Sign in again.');
+    const options = await startSecondStepPasskey({ sessionId: pending.sessionId, userId: pending.context.actor.id });
+    return options ? ok(options) : fail('not_found', 'You have no passkey. Enter a code instead.');
+  });
+}
+
 export async function regenerateRecoveryCodesAction(
   _previous: ActionResult<{ recoveryCodes: string[] }> | null,
   formData: FormData,
@@ -63,13 +93,18 @@ export async function regenerateRecoveryCodesAction(
 
 export async function removeSecondFactorAction(_previous: ActionResult<{ removed: true }> | null, formData: FormData): Promise<ActionResult<{ removed: true }>> {
   const result = await asSignedInUser('second_factor.manage', (context) =>
-    removeSecondFactor(context, { factorId: field(formData, 'factorId'), password: field(formData, 'password'), code: field(formData, 'code') }, masterKey()),
+    removeSecondFactor(
+      context,
+      { factorId: field(formData, 'factorId'), password: field(formData, 'password'), code: field(formData, 'code'), passkeyResponse: field(formData, 'passkeyResponse') },
+      masterKey(),
+    ),
   );
   if (!result.ok) return result;
   revalidate();
   // The form goes with the app it removed: the page says so instead (outside the wrapper above,
   // which would take the redirect for an error).
-  redirect('/account/security?removed=1');
+  // `kind` only picks the page's wording (the form says which kind it removes).
+  redirect(`/account/security?removed=${field(formData, 'kind') === 'passkey' ? 'passkey' : '1'}`);
 }
 
 export async function updateSecondFactorPolicyAction(

@@ -58,7 +58,7 @@ export async function moveTokenVariablesAction(input: unknown): Promise<ActionRe
 
 /** Sandbox mode: the simulator's "redeploys fail" switch for the machine user's project. */
 export async function setSandboxRedeploysAction(input: unknown): Promise<ActionResult<{ message: string; fail: boolean }>> {
-  return withDashboardClient('token.record', async (context) => {
+  return withDashboardClient('token.sandbox_redeploys', async (context) => {
     const result = await setSandboxRedeploys(context, input);
     revalidatePath('/machine-users', 'layout');
     return result;

@@ -172,6 +172,11 @@ export const tokenSchema = z
     environments: z.array(z.string()).meta({ description: 'Environments holding it now.' }),
     drift: z.array(z.object({ environment_id: z.string(), problems: z.array(z.string()), seen_at: timestamp })),
     deleted_on_platform_at: nullableTimestamp,
+    minted: z.boolean().meta({ description: 'Minted by Keywarden from a pasted bootstrap token (no person saw it); the bootstrap is deleted once the push succeeds.' }),
+    mint_policy_unmet: z
+      .string()
+      .nullable()
+      .meta({ description: 'Why a push that should have minted its token (the organisation policy, or the caller’s `mint`) pushed the pasted one instead — e.g. Platform.sh refused the mint (403). Null otherwise.' }),
     machine_user: ref,
     project: projectRef,
   })
@@ -191,6 +196,8 @@ export function tokenDto(token: TokenRecordView): z.infer<typeof tokenSchema> {
     environments: token.environments,
     drift: token.drift.map((entry) => ({ environment_id: entry.environmentId, problems: entry.problems, seen_at: entry.seenAt })),
     deleted_on_platform_at: token.deletedOnPlatformAt,
+    minted: token.minted,
+    mint_policy_unmet: token.mintPolicyUnmet,
     machine_user: token.machineUser,
     project: token.project,
   };
@@ -201,6 +208,7 @@ export const pushRunSchema = z
     id: z.string(),
     status: z.enum(['running', 'succeeded', 'partial', 'failed']),
     token_last_four: z.string(),
+    minted: z.boolean().meta({ description: 'Its token was minted: no one has its value, so an unfinished push resumes with a live token of the machine user (a fresh token is minted for every environment).' }),
     started_at: timestamp,
     finished_at: nullableTimestamp,
     steps: z.array(
@@ -229,6 +237,7 @@ export function pushRunDto(run: PushRunView): z.infer<typeof pushRunSchema> {
     id: run.id,
     status: run.status,
     token_last_four: run.tokenLastFour,
+    minted: run.minted,
     started_at: run.startedAt,
     finished_at: run.finishedAt,
     steps: run.steps.map((step) => ({

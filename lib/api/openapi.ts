@@ -84,7 +84,7 @@ export function buildOpenApiDocument(version: string) {
       description: `Version 1 of Keywarden’s API over the same rules as the dashboard. Authenticate with a dashboard API key (Settings → API keys; \`kw_\` + 46 characters, valid at most ${API_KEY_MAX_DAYS} days) as \`Authorization: Bearer <key>\`, or with the browser session. Errors are RFC 9457 problem details with a stable \`code\`.`,
     },
     servers: [{ url: '/' }],
-    tags: [{ name: 'Inventory' }, { name: 'Machine users' }, { name: 'Tokens' }, { name: 'Review' }, { name: 'Audit' }, { name: 'API keys' }],
+    tags: [{ name: 'Inventory' }, { name: 'Machine users' }, { name: 'Tokens' }, { name: 'Review' }, { name: 'Audit' }, { name: 'API keys' }, { name: 'Incidents' }],
     components: {
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'A dashboard API key, `kw_…`.' },

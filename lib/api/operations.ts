@@ -43,6 +43,7 @@ import { defineEndpoint, type Endpoint } from './endpoint';
 import { listSchema, nextCursor, pageOf, paginationQuery } from './pagination';
 import { WRITE_OPERATIONS } from './write-operations';
 import { REVIEW_OPERATIONS } from './review-operations';
+import { INCIDENT_OPERATIONS } from './incident-operations';
 
 const uuid = (description: string) => z.uuid().meta({ description });
 const search = z.string().max(100).optional().meta({ description: 'Search words, as in the dashboard’s search box.' });
@@ -347,4 +348,5 @@ export const OPERATIONS: Record<string, Endpoint> = {
   getApiKey: getApiKeyEndpoint,
   revokeApiKey: revokeApiKeyEndpoint,
   ...WRITE_OPERATIONS,
+  ...INCIDENT_OPERATIONS,
 };

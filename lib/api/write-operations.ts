@@ -43,7 +43,7 @@ import { ENVIRONMENT_ROLES, ENVIRONMENT_TYPES, fromPermissions, PRESETS, PROJECT
 import type { PlatformshClient } from '@/lib/platformsh';
 import { COMPROMISE_REASON_MAX_LENGTH, TOKEN_NAME_MAX_LENGTH } from '@/lib/validations/limits';
 import { pastedTokenSchema } from '@/lib/validations/pasted-token';
-import { earliestRotateBy } from '@/lib/validations/tokens';
+import { earliestRotateBy, MINT_CHOICES, type MintChoice } from '@/lib/validations/tokens';
 import type { Authenticated } from './authenticate';
 import { machineUserDetailDto, machineUserDetailSchema, pushRunDto, pushRunSchema, tokenDto, tokenSchema } from './dto';
 import { defineEndpoint, type ApiAnswer, type Endpoint } from './endpoint';
@@ -56,7 +56,7 @@ import { problemResponse } from './problem';
  * dashboard: an unexpected error becomes the generic answer, every refusal is on the audit log, and
  * a mutation that may have written recomputes the findings before answering.
  */
-async function asCaller<T>(action: Action, auth: Authenticated, run: (context: RequestContext) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+export async function asCaller<T>(action: Action, auth: Authenticated, run: (context: RequestContext) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
   const { context } = auth;
   const result = await auditEveryRefusal(
     async () => ({ action, actor: context.actor, clientAddress: context.clientAddress }),
@@ -89,7 +89,7 @@ const NO_CONNECTION = 'Keywarden has no connection to the Platform.sh API right 
  * exists (the project is Keywarden's, no connection needed); else the 503 when there is no
  * connection (audited, as the dashboard's action does).
  */
-async function dashboardFor(auth: Authenticated, action: Action, target?: Target): Promise<PlatformshClient | Response> {
+export async function dashboardFor(auth: Authenticated, action: Action, target?: Target): Promise<PlatformshClient | Response> {
   const { actor, clientAddress } = auth.context;
   const rule = ruleFor(actor.role, action);
   const projectId = rule === 'assigned' && target ? await projectOf(target) : null;
@@ -119,7 +119,7 @@ function renamed(error: ErrorBody, names: Record<string, string>): { ok: false; 
 /** Work answered already (202), still running in this process: a push's steps. */
 const background = new Set<Promise<unknown>>();
 
-function continueInBackground(work: Promise<unknown>, operation: string): void {
+export function continueInBackground(work: Promise<unknown>, operation: string): void {
   const tracked: Promise<unknown> = work
     .catch((error: unknown) => logger.error('REST API background work failed', { operation, error }))
     .finally(() => background.delete(tracked));
@@ -142,6 +142,18 @@ const rotateBy = z.iso
   .refine((date) => date >= earliestRotateBy(), { error: 'Choose a date after today.' })
   .meta({ description: 'YYYY-MM-DD, after today (default: the policy’s 90 days).' });
 const tokenName = z.string().trim().min(1).max(TOKEN_NAME_MAX_LENGTH);
+const mintChoice = z.enum(MINT_CHOICES).optional().meta({
+  description:
+    'How the deployment token is made (issue 18.2). `policy` (default): as the organisation policy says (Review → Policy, “Mint deployment tokens”). `mint`: the pasted token is a bootstrap — Keywarden mints a fresh token of the machine user, pushes that one and deletes the pasted one once the push succeeded. `paste`: the pasted token is pushed. A choice that differs from the policy is an admin’s alone (token.choose_minting): anyone else gets 403. If Platform.sh refuses the mint (403), the pasted token is pushed and the record’s `mint_policy_unmet` says why.',
+});
+
+/**
+ * The permission a record or rotation is asked under, as the dashboard's action asks it
+ * (lib/actions/tokens.ts): an explicit `mint`/`paste` is a choice of how the token is made, so a
+ * refusal is audited under token.choose_minting; the domain (refuseMintingChoice) lets it through
+ * when it agrees with the policy or the caller may choose.
+ */
+const pushPermission = (mint: MintChoice | undefined): Action => (mint === 'mint' || mint === 'paste' ? 'token.choose_minting' : 'token.record');
 
 const environmentTypeRoles = z
   .strictObject(Object.fromEntries(ENVIRONMENT_TYPES.map((type) => [type, z.enum(ENVIRONMENT_ROLES).optional()])) as Record<EnvironmentType, z.ZodOptional<z.ZodEnum<{ [K in EnvironmentRole]: K }>>>)
@@ -341,14 +353,20 @@ async function pushStartedAnswer(context: RequestContext, run: { runId: string; 
  * Starts a push through the domain and answers 202 as soon as its run is committed and about to
  * run; the steps go on in this process (see the file's header). A refusal before that is the answer.
  */
-async function startPush(auth: Authenticated, target: Target, run: (context: RequestContext, deps: TokenDeps) => Promise<ActionResult<PushOutcome>>, fields: Record<string, string>): Promise<ApiAnswer> {
+async function startPush(
+  auth: Authenticated,
+  target: Target,
+  run: (context: RequestContext, deps: TokenDeps) => Promise<ActionResult<PushOutcome>>,
+  fields: Record<string, string>,
+  action: Action = 'token.record',
+): Promise<ApiAnswer> {
   const dashboard = await dashboardFor(auth, 'token.record', target);
   if (dashboard instanceof Response) return dashboard;
   let announce: (run: { runId: string; tokenId: string }) => void = () => undefined;
   const started = new Promise<{ runId: string; tokenId: string }>((resolve) => (announce = resolve));
   const deps: TokenDeps = { ...tokenDepsWith(dashboard), onRunStarted: (begun) => announce(begun) };
   // Never rejects: asCaller answers unexpected errors with the generic failure.
-  const work = asCaller('token.record', auth, (context) => run(context, deps));
+  const work = asCaller(action, auth, (context) => run(context, deps));
   const first = await Promise.race([work.then((result) => ({ finished: result }) as const), started.then((begun) => ({ started: begun }) as const)]);
   if ('finished' in first) {
     if (!first.finished.ok) return renamed(first.finished.error, fields);
@@ -376,6 +394,7 @@ const recordTokenEndpoint = defineEndpoint({
       visible_build: z.boolean().optional().meta({ description: 'Visible at build time too (default false: runtime only).' }),
       rotate_by: rotateBy.optional(),
       replace_foreign: z.union([z.boolean(), z.array(environmentId).max(200)]).optional().meta({ description: 'Consent to replace variables Keywarden did not push: `true` for all of `environments`, or the ids.' }),
+      mint: mintChoice,
     })
     .meta({ id: 'RecordToken' }),
   response: { status: 202, schema: pushStartedSchema, description: 'Recorded; the push runs. Poll `Location`.' },
@@ -388,10 +407,11 @@ const recordTokenEndpoint = defineEndpoint({
       (context, deps) =>
         recordAndPushToken(
           context,
-          { machineUserId: params.id, runId: randomUUID(), token: body.token, name: body.name, environmentIds: body.environments, visibleBuild: body.visible_build ?? false, confirmReplace, ...(body.rotate_by ? { rotateBy: body.rotate_by } : {}) },
+          { machineUserId: params.id, runId: randomUUID(), token: body.token, name: body.name, environmentIds: body.environments, visibleBuild: body.visible_build ?? false, confirmReplace, ...(body.rotate_by ? { rotateBy: body.rotate_by } : {}), ...(body.mint ? { mint: body.mint } : {}) },
           deps,
         ),
       TOKEN_FIELDS,
+      pushPermission(body.mint),
     );
   },
 });
@@ -412,6 +432,7 @@ const rotateTokenEndpoint = defineEndpoint({
       name: tokenName.optional().meta({ description: 'Default: the old token’s name.' }),
       rotate_by: rotateBy.optional(),
       visible_build: z.boolean().optional(),
+      mint: mintChoice,
     })
     .meta({ id: 'RotateToken' }),
   response: { status: 202, schema: pushStartedSchema, description: 'The new record; its push runs. Poll `Location`.' },
@@ -424,8 +445,9 @@ const rotateTokenEndpoint = defineEndpoint({
       auth,
       { tokenId: params.id },
       (context, deps) =>
-        rotateToken(context, { oldTokenId: params.id, runId: randomUUID(), token: body.token, name, visibleBuild: body.visible_build ?? false, ...(body.rotate_by ? { rotateBy: body.rotate_by } : {}) }, deps),
+        rotateToken(context, { oldTokenId: params.id, runId: randomUUID(), token: body.token, name, visibleBuild: body.visible_build ?? false, ...(body.rotate_by ? { rotateBy: body.rotate_by } : {}), ...(body.mint ? { mint: body.mint } : {}) }, deps),
       TOKEN_FIELDS,
+      pushPermission(body.mint),
     );
   },
 });
@@ -435,11 +457,12 @@ const resumePushEndpoint = defineEndpoint({
   path: '/api/v1/pushes/{id}/resume',
   operationId: 'resumePush',
   summary: 'Resume a push',
-  description: 'Runs the unfinished steps of a partial, failed or interrupted push, with the same token (its fingerprint must match). Answers 202; poll `Location`.',
+  description:
+    'Runs the unfinished steps of a partial, failed or interrupted push, with the same token (its fingerprint must match). A push of a minted token (`minted: true`; no one has its value) resumes with a live token of the machine user instead: a fresh token is minted for every environment of the push and the unfinished one deleted. Answers 202; poll `Location`.',
   tag: 'Tokens',
   idempotent: true,
   params: idParams('push run'),
-  body: z.strictObject({ token: tokenValue('The same token the push was started with.') }).meta({ id: 'ResumePush' }),
+  body: z.strictObject({ token: tokenValue('The same token the push was started with (a minted push: a live token of the machine user).') }).meta({ id: 'ResumePush' }),
   response: { status: 202, schema: pushStartedSchema, description: 'The push runs again. Poll `Location`.' },
   errors: [400, 403, 404, 409, 413, 415, 422, 503],
   handle: async ({ auth, params, body }) => startPush(auth, { pushRunId: params.id }, (context, deps) => resumeAnyPush(context, { runId: params.id, token: body.token }, deps), TOKEN_FIELDS),

@@ -55,7 +55,7 @@ export const AUDIT_ACTIONS = {
   'machine_user.access_lost': { label: 'Access removed outside Keywarden' },
   'machine_user.roles_changed_outside': { label: 'Roles changed outside Keywarden' },
   'machine_user.sandbox_drift': { label: 'Change Platform.sh behind Keywarden’s back (sandbox)', permission: 'machine_user.change_roles' },
-  'token.sandbox_redeploys': { label: 'Make redeploys fail or succeed in the simulator (sandbox)', permission: 'token.record' },
+  'token.sandbox_redeploys': { label: 'Make redeploys fail or succeed in the simulator (sandbox)', permission: 'token.sandbox_redeploys' },
   // Dashboard users.
   'user.invite': { label: 'Invite a dashboard user', permission: 'user.invite' },
   'user.reissue_invitation': { label: 'Re-issue a user’s invitation link', permission: 'user.reissue_invitation' },
@@ -132,13 +132,16 @@ export const AUDIT_ACTIONS = {
   'setup.sandbox_review_demo': { label: 'Sandbox review demo written' },
   'invitation.accept': { label: 'Accept a user invitation' },
   // Second factors (issue 20): each user's own, and the organisation's requirement.
-  'auth.second_factor': { label: 'Sign-in second step (authenticator or recovery code)' },
+  'auth.second_factor': { label: 'Sign-in second step (authenticator, passkey or recovery code)' },
   'second_factor.manage': { label: 'Manage own second factor (refused or invalid)', permission: 'second_factor.manage' },
   'second_factor.start_enrolment': { label: 'Start setting up an authenticator app', permission: 'second_factor.manage' },
   'second_factor.enrol': { label: 'Set up an authenticator app', permission: 'second_factor.manage' },
   'second_factor.regenerate_recovery_codes': { label: 'Replace own recovery codes', permission: 'second_factor.manage' },
-  'second_factor.remove': { label: 'Remove own authenticator app', permission: 'second_factor.manage' },
+  'second_factor.remove': { label: 'Remove own authenticator app or passkey', permission: 'second_factor.manage' },
   'second_factor.set_policy': { label: 'Change who must use a second factor', permission: 'second_factor.set_policy' },
+  'second_factor.start_passkey_enrolment': { label: 'Start adding a passkey', permission: 'second_factor.manage' },
+  'second_factor.enrol_passkey': { label: 'Add a passkey', permission: 'second_factor.manage' },
+  'second_factor.start_passkey_check': { label: 'Ask for a passkey before removing a second factor', permission: 'second_factor.manage' },
 } as const satisfies Record<string, AuditActionInfo>;
 
 export type KnownAuditAction = keyof typeof AUDIT_ACTIONS;

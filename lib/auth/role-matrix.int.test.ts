@@ -51,6 +51,8 @@ import { NOTIFICATION_CHOICES, NOTIFICATION_EVENTS } from '@/lib/notifications/e
 import { changeOwnPassword } from '@/lib/domain/account-password';
 import { createIncident, dryRunIncident } from '@/lib/domain/incidents/plan';
 import { executeIncident } from '@/lib/domain/incidents/run';
+import { setSandboxRedeploys } from '@/lib/domain/tokens/sandbox-redeploys';
+import { setSandboxEndpoint } from '@/lib/platformsh/sandbox-endpoint';
 import { startTotpEnrolment, updateSecondFactorPolicy } from '@/lib/domain/second-factor';
 import { endOwnSessions, endUserSessions, startSession } from '@/lib/domain/sessions';
 import { TEST_PASSWORD } from '@/lib/testing/fixtures';
@@ -796,7 +798,28 @@ const INCIDENT_SCENARIOS: Record<string, Scenario> = {
   },
 };
 
-Object.assign(SCENARIOS, CAMPAIGN_SCENARIOS, NOTIFICATION_SCENARIOS, ACCOUNT_SCENARIOS, SECOND_FACTOR_SCENARIOS, INCIDENT_SCENARIOS);
+// Sandbox mode's switch that makes a project's redeploys fail (issue 20 §2), on the file's simulator.
+const SANDBOX_SCENARIOS: Record<string, Scenario> = {
+  'token.sandbox_redeploys': {
+    run: (context, input) => setSandboxRedeploys(context, input),
+    prepare: async (db) => {
+      setSandboxEndpoint({ apiUrl: new URL(sim.url), authUrl: new URL(sim.authUrl), apiToken: sim.demo!.dashboardToken });
+      const machineUser = await invitedMachineUser(db);
+      sim.store.failingRedeployProjects.delete(machineUser.projectId);
+      return {
+        input: { machineUserId: machineUser.id, fail: true },
+        projectId: machineUser.projectId,
+        verify: async () => {
+          expect(sim.store.failingRedeployProjects.has(machineUser.projectId)).toBe(true);
+          // Back to redeploys that succeed, for the scenarios after this one.
+          sim.store.failingRedeployProjects.delete(machineUser.projectId);
+        },
+      };
+    },
+  },
+};
+
+Object.assign(SCENARIOS, CAMPAIGN_SCENARIOS, NOTIFICATION_SCENARIOS, ACCOUNT_SCENARIOS, SECOND_FACTOR_SCENARIOS, INCIDENT_SCENARIOS, SANDBOX_SCENARIOS);
 
 describe('the replay covers the matrix exactly', () => {
   it('has a scenario for every mutation of role-matrix.json and none for anything else', () => {

@@ -46,7 +46,7 @@ export async function contextFromSessionCookie(raw: string | undefined, clientAd
   const claims = await sessionClaims(raw);
   if (!claims) return null;
   // Signed out (or expired) on the server: the cookie alone proves nothing.
-  const user = await liveSessionUser(getDb(), claims.sessionId, claims.userId);
+  const user = await liveSessionUser(getDb(), claims.sessionId, claims.userId, new Date(), clientAddress);
   if (!user) return null;
   // The version the session row was signed in (or re-validated by a password change) for; the
   // cookie's for sessions that predate the column.

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startPostgresServer, type PostgresServer } from '@/lib/testing/postgres-server';
+import { readTestReport } from '@/lib/testing/test-reports';
 
 interface StepResult {
   name: string;
@@ -37,66 +38,6 @@ function run(name: string, command: string, args: string[], env: Record<string, 
   });
 }
 
-type Report = Record<string, unknown>;
-
-interface VitestReport {
-  numPassedTests?: number;
-  numFailedTests?: number;
-  testResults?: { name: string; message?: string; assertionResults?: { status: string; fullName: string; failureMessages?: string[] }[] }[];
-}
-
-interface PlaywrightSuite {
-  file?: string;
-  suites?: PlaywrightSuite[];
-  specs?: { title: string; line?: number; tests?: { status?: string; results?: { error?: { message?: string } }[] }[] }[];
-}
-
-// The first line of an error, without colour codes, short enough for CI's tail of the output.
-function firstLine(message: string | undefined): string {
-  const line = (message ?? '').replace(/\u001b\[[0-9;]*m/g, '').split('\n').find((text) => text.trim() !== '') ?? '';
-  return line.trim().slice(0, 240);
-}
-
-function vitestFailures(report: VitestReport): string[] {
-  const failures: string[] = [];
-  for (const file of report.testResults ?? []) {
-    const relative = path.relative(process.cwd(), file.name);
-    const failed = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
-    for (const test of failed) failures.push(`${relative} › ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
-    // A file that failed before any test ran (an import error, a hook timeout) has no failed test.
-    if (failed.length === 0 && file.message) failures.push(`${relative}: ${firstLine(file.message)}`);
-  }
-  return failures;
-}
-
-function playwrightFailures(suites: PlaywrightSuite[] = [], file = ''): string[] {
-  return suites.flatMap((suite) => [
-    ...(suite.specs ?? []).flatMap((spec) =>
-      (spec.tests ?? [])
-        .filter((test) => test.status === 'unexpected')
-        .map((test) => `${suite.file ?? file}:${spec.line ?? ''} › ${spec.title}: ${firstLine(test.results?.at(-1)?.error?.message)}`),
-    ),
-    ...playwrightFailures(suite.suites, suite.file ?? file),
-  ]);
-}
-
-// Counts and the names of failed tests, so that the summary at the end of a long log says which
-// test failed (CI keeps only the tail of the output).
-function readReport(file: string, kind: 'vitest' | 'playwright'): Pick<StepResult, 'passed' | 'failed' | 'failures'> | undefined {
-  if (!fs.existsSync(file)) return undefined;
-  const report = JSON.parse(fs.readFileSync(file, 'utf8')) as Report;
-  if (kind === 'vitest') {
-    const vitest = report as VitestReport;
-    return { passed: Number(vitest.numPassedTests ?? 0), failed: Number(vitest.numFailedTests ?? 0), failures: vitestFailures(vitest) };
-  }
-  const stats = (report.stats ?? {}) as Record<string, number>;
-  return {
-    passed: (stats.expected ?? 0) + (stats.flaky ?? 0),
-    failed: stats.unexpected ?? 0,
-    failures: playwrightFailures(report.suites as PlaywrightSuite[] | undefined),
-  };
-}
-
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const wants = (step: string) => only.length === 0 || only.includes(step);
@@ -121,7 +62,7 @@ async function main(): Promise<void> {
       parallel.push(
         run('unit and integration tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`], {
           TEST_DATABASE_URL: databaseUrl,
-        }).then((result) => ({ ...result, ...readReport(vitestReport, 'vitest') })),
+        }).then((result) => ({ ...result, ...readTestReport(vitestReport, 'vitest') })),
       );
     }
     if (wants('e2e')) parallel.push(run('production build', 'npm', ['run', 'build']));
@@ -137,7 +78,7 @@ async function main(): Promise<void> {
       const result = await run('end-to-end tests', 'npx', ['playwright', 'test', '--reporter=list,json'], {
         PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport,
       });
-      results.push({ ...result, ...readReport(playwrightReport, 'playwright') });
+      results.push({ ...result, ...readTestReport(playwrightReport, 'playwright') });
     } else {
       results.push({ name: 'end-to-end tests', ok: false, seconds: 0 });
     }

@@ -21,7 +21,7 @@ import {
   updateSecondFactorPolicy,
   verifySecondStep,
 } from './second-factor';
-import { liveSessionUser, startSession } from './sessions';
+import { liveSessionUser, pendingSession, startSession } from './sessions';
 
 const KEY = 'integration-fingerprint-key-0123456789abcdef';
 // A test clock an hour back, at the start of a step: later steps (and the real clock, which
@@ -110,6 +110,54 @@ describe.each(TEST_DATABASE_KINDS)('second factors on %s', (kind) => {
     const { user } = await enrolled('reviewer');
     expect(await initialPendingStep(db, user)).toBe('second_factor');
     expect(await updateSecondFactorPolicy(contextFor(reviewer), { requiredFor: 'everyone' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect((await updateSecondFactorPolicy(policyAdmin, { requiredFor: 'admins' })).ok).toBe(true);
+  });
+
+  it('lets a session waiting on enrolment through once the policy no longer covers its user, and sends one that enrolled elsewhere to the code step', async () => {
+    const policyAdmin = contextFor(await createUser(db, { role: 'admin' }));
+    const admin = await createUser(db, { role: 'admin' });
+    const reviewer = await createUser(db, { role: 'reviewer' });
+    const waiting = (userId: string) => startSession(db, userId, { maxAgeSeconds: 600, clientAddress: null, pendingStep: 'enrolment' });
+    const pendingStepOf = async (sessionId: string) => (await db.session.findUniqueOrThrow({ where: { id: sessionId } })).pendingStep;
+    expect((await updateSecondFactorPolicy(policyAdmin, { requiredFor: 'everyone' })).ok).toBe(true);
+    const adminSession = await waiting(admin.id);
+    const reviewerSession = await waiting(reviewer.id);
+    // Still covered: no session, and the enrolment is still what it owes.
+    expect(await liveSessionUser(db, adminSession, admin.id)).toBeNull();
+    expect(await liveSessionUser(db, reviewerSession, reviewer.id)).toBeNull();
+    expect(await pendingStepOf(reviewerSession)).toBe('enrolment');
+
+    // Admins only: the reviewer's next request goes through; the admin still owes an enrolment.
+    const seq = await lastAuditSeq(db);
+    expect((await updateSecondFactorPolicy(policyAdmin, { requiredFor: 'admins' })).ok).toBe(true);
+    expect((await liveSessionUser(db, reviewerSession, reviewer.id))?.id).toBe(reviewer.id);
+    expect(await pendingStepOf(reviewerSession)).toBeNull();
+    expect(await liveSessionUser(db, adminSession, admin.id)).toBeNull();
+    expect(await pendingSession(db, adminSession, admin.id, admin.sessionVersion)).toMatchObject({ pendingStep: 'enrolment' });
+
+    // Nobody: the admin goes through too.
+    expect((await updateSecondFactorPolicy(policyAdmin, { requiredFor: 'nobody' })).ok).toBe(true);
+    expect((await liveSessionUser(db, adminSession, admin.id))?.id).toBe(admin.id);
+    expect(await pendingStepOf(adminSession)).toBeNull();
+    // The policy changes audited as always, and each release once (a later request finds a full session).
+    expect((await liveSessionUser(db, adminSession, admin.id))?.id).toBe(admin.id);
+    const events = await auditEventsSince(db, seq);
+    expect(events.map((event) => [event.action, event.outcome, event.actorId, event.reason])).toEqual([
+      ['second_factor.set_policy', 'succeeded', policyAdmin.actor.id, null],
+      ['auth.second_factor', 'succeeded', reviewer.id, 'enrolment no longer required: the policy requires a second factor for admins'],
+      ['second_factor.set_policy', 'succeeded', policyAdmin.actor.id, null],
+      ['auth.second_factor', 'succeeded', admin.id, 'enrolment no longer required: the policy requires a second factor for nobody'],
+    ]);
+
+    // Waiting on enrolment, then enrolled in another browser: relaxing the policy does not skip the factor it now has.
+    expect((await updateSecondFactorPolicy(policyAdmin, { requiredFor: 'everyone' })).ok).toBe(true);
+    const { user, context, secret } = await enrolled('reviewer');
+    const elsewhere = await waiting(user.id);
+    expect((await updateSecondFactorPolicy(policyAdmin, { requiredFor: 'nobody' })).ok).toBe(true);
+    expect(await liveSessionUser(db, elsewhere, user.id)).toBeNull();
+    expect(await pendingStepOf(elsewhere)).toBe('second_factor');
+    expect(await step(context, elsewhere, totpCodeAt(secret, at(60)), at(60))).toEqual({ ok: true, method: 'totp' });
+    expect((await liveSessionUser(db, elsewhere, user.id))?.id).toBe(user.id);
     expect((await updateSecondFactorPolicy(policyAdmin, { requiredFor: 'admins' })).ok).toBe(true);
   });
 

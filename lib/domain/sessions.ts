@@ -9,6 +9,7 @@ import { AppError, fail, fieldErrorsOf, ok, type ActionResult } from '@/lib/erro
 import { describeUserAgent, storedUserAgent } from '@/lib/sessions/user-agent';
 import { endOwnSessionsSchema, endUserSessionsSchema, listSessionsSchema } from '@/lib/validations/account';
 import type { RequestContext } from './context';
+import { reconsiderEnrolmentStep } from './second-factor';
 import { runMutation } from './mutation';
 
 type Db = Pick<Database, 'session'>;
@@ -59,13 +60,17 @@ const SESSION_USER_SELECT = {
  * `sessionUserVersion` is the user's session version the session was signed in (or re-validated)
  * for; null for sessions older than that column, whose cookie's version is compared instead.
  */
-export async function liveSessionUser(db: Db, sessionId: string, userId: string, now = new Date()) {
+export async function liveSessionUser(db: Database, sessionId: string, userId: string, now = new Date(), clientAddress: string | null = null) {
   const session = await db.session.findUnique({
     where: { id: sessionId },
     select: { userId: true, revokedAt: true, expiresAt: true, lastSeenAt: true, userVersion: true, pendingStep: true, user: { select: SESSION_USER_SELECT } },
   });
   if (!session || session.userId !== userId || session.revokedAt !== null || session.expiresAt <= now) return null;
-  if (session.pendingStep !== null) return null;
+  // A session waiting on an enrolment the policy no longer asks of its user is let through here
+  // (not one whose rights were withdrawn meanwhile: the caller refuses those, and audits it).
+  const reconsider = session.pendingStep === 'enrolment' && !session.user.disabledAt && (session.userVersion === null || session.userVersion === session.user.sessionVersion);
+  const owed = reconsider ? await reconsiderEnrolmentStep(db, { id: sessionId, user: session.user }, clientAddress) : session.pendingStep;
+  if (owed !== null) return null;
   const staleBefore = new Date(now.getTime() - LAST_SEEN_RESOLUTION_MS);
   if (!session.lastSeenAt || session.lastSeenAt < staleBefore) {
     await db.session.updateMany({
@@ -238,12 +243,14 @@ export async function auditRefusedSessionsRead(context: RequestContext): Promise
  * A half-signed-in session (password checked, a second step owed) of an enabled user whose
  * session version still holds; null otherwise. Only the second-step pages ask for it.
  */
-export async function pendingSession(db: Db, sessionId: string, userId: string, sessionVersion: number) {
+export async function pendingSession(db: Database, sessionId: string, userId: string, sessionVersion: number) {
   const session = await db.session.findUnique({
     where: { id: sessionId },
     select: { userId: true, revokedAt: true, expiresAt: true, pendingStep: true, user: { select: SESSION_USER_SELECT } },
   });
   if (!session || session.userId !== userId || session.revokedAt !== null || session.expiresAt <= new Date() || session.pendingStep === null) return null;
   if (session.user.disabledAt || session.user.sessionVersion !== sessionVersion) return null;
-  return { sessionId, pendingStep: session.pendingStep, user: session.user };
+  // What it owes now (the policy may have been relaxed since): null once let through (a full session).
+  const owed = session.pendingStep === 'enrolment' ? await reconsiderEnrolmentStep(db, { id: sessionId, user: session.user }) : session.pendingStep;
+  return owed === null ? null : { sessionId, pendingStep: owed, user: session.user };
 }

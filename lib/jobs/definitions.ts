@@ -75,6 +75,17 @@ export const QUEUES = {
     retryDelaySeconds: 30,
     expireInSeconds: 300,
   },
+  'incident-resume': {
+    title: 'Incident resume',
+    description: 'Resumes an incident run that Keywarden stopped in the middle of (its variable deletions and verification; token deletions that need a live token stay open tasks).',
+    // A tick every minute; one waiting at most. Each incident is claimed by one instance (a
+    // conditional update on its stale heartbeat), so two ticks never run the same incident twice.
+    policy: 'short',
+    retryLimit: 2,
+    retryDelaySeconds: 60,
+    // The tick runs the resumed incident to its report: a large one takes a while.
+    expireInSeconds: 3600,
+  },
 } as const satisfies Record<string, QueueDefinition>;
 
 /** A queue's definition, read through the common shape (the optional fields included). */
@@ -90,6 +101,9 @@ export const QUEUE_NAMES = Object.keys(QUEUES) as QueueName[];
 export function isQueueName(value: string): value is QueueName {
   return Object.hasOwn(QUEUES, value);
 }
+
+/** Interrupted incidents are looked for every minute (an incident is interrupted 20 s after its heartbeat stops). */
+export const INCIDENT_RESUME_CRON = '* * * * *';
 
 /** The sync's one-at-a-time key: an installation syncs every organisation its Platform.sh account sees, in one run. */
 export const SYNC_SINGLETON_KEY = 'inventory';

@@ -1,6 +1,6 @@
 // Background work of a running Keywarden, on the job queue (lib/jobs/queue.ts): the scheduled and
-// requested inventory syncs, the hourly findings recomputation, notifications every five minutes, and
-// the following of the redeploys pushes start. Started from
+// requested inventory syncs, the hourly findings recomputation, notifications every five minutes, the
+// following of the redeploys pushes start, and the resume of interrupted incident runs. Started from
 // instrumentation.ts; never during a build or a test. Every instance works the queues; the queue
 // hands each job to one of them, and each cron tick fires once across all instances.
 import { getConfig } from '@/lib/config';
@@ -13,9 +13,10 @@ import type { SyncJobData } from '@/lib/domain/inventory/requests';
 import { runSyncJob } from '@/lib/domain/inventory/sync-job';
 import { followJobSender, runRedeployFollowJob, type RedeployFollowJobData } from '@/lib/domain/tokens/redeploys';
 import { getDashboardClient } from '@/lib/domain/platformsh-connection';
+import { resumeInterruptedIncidents } from '@/lib/domain/incidents/auto-resume';
 import { logger } from '@/lib/logger';
 import { registerNotificationRequester } from '@/lib/notifications/urgent';
-import { FINDINGS_CRON, NOTIFICATIONS_CRON, SYNC_SINGLETON_KEY, syncCronFor, type QueueName } from './definitions';
+import { FINDINGS_CRON, INCIDENT_RESUME_CRON, NOTIFICATIONS_CRON, SYNC_SINGLETON_KEY, syncCronFor, type QueueName } from './definitions';
 import { startJobQueue, type JobHandler, type JobQueue } from './queue';
 import { runningJobQueue, setRunningJobQueue } from './running';
 
@@ -43,6 +44,9 @@ export async function startBackgroundJobs(): Promise<void> {
       if (!queue) throw new Error('the job queue is not started');
       return runRedeployFollowJob(getDb(), client, job.data as RedeployFollowJobData, followJobSender((name, data, options) => queue.boss.send(name, data, options)));
     };
+    // Incident runs a crash interrupted, resumed without a person (their live-token steps stay open tasks).
+    handlers['incident-resume'] = () => resumeInterruptedIncidents({ dashboard: client, fingerprintKey: getSecrets(config).fingerprint, pushConcurrency: config.platformsh.pushConcurrency });
+    schedules['incident-resume'] = { cron: INCIDENT_RESUME_CRON };
   } else {
     logger.warn('no Platform.sh API to sync from: the inventory stays as it is');
   }

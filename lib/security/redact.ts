@@ -6,18 +6,22 @@ export const REDACTED = '[REDACTED]';
 
 // Secret values this process knows of (the dashboard's credential, its keys, and any value a
 // request registers while it holds one). Every log line and audit row is redacted against them.
-const registry = new Set<string>();
+// Counted: a value held by nested work (a bulk rotation's bootstrap, held by the run and by each
+// rotation it drives) stays registered until the outermost holder forgets it.
+const registry = new Map<string, number>();
 
 export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 8) registry.add(value);
+  if (value && value.length >= 8) registry.set(value, (registry.get(value) ?? 0) + 1);
 }
 
 export function forgetSecret(value: string): void {
-  registry.delete(value);
+  const holders = (registry.get(value) ?? 0) - 1;
+  if (holders > 0) registry.set(value, holders);
+  else registry.delete(value);
 }
 
 export function knownSecrets(): string[] {
-  return [...registry];
+  return [...registry.keys()];
 }
 
 /** The forms a secret can take in a log line, a JSON body, a URL or a dump. */

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from '@/lib/db';
 import type { RunningSimulator } from '@/lib/platformsh/simulator';
+import { fingerprintOf, lastFourOf } from '@/lib/security/fingerprint';
 
 export const TOKEN_VARIABLE = 'env:PLATFORMSH_CLI_TOKEN';
 
@@ -71,4 +72,50 @@ export async function seedPushedToken(
 /** Whether the environment still has its own CLI token variable on the simulator. */
 export function holdsVariable(sim: RunningSimulator, projectId: string, environmentId: string): boolean {
   return sim.store.projects.get(projectId)?.environments.get(environmentId)?.variables.has(TOKEN_VARIABLE) ?? false;
+}
+
+/**
+ * A machine user that exists on both sides (a Platform.sh account on the simulator, so that its
+ * bootstrap tokens authenticate and mint) with one recorded token per entry of `tokens`, each
+ * pushed to its environments (journal and variable, the variable holding the real token value):
+ * what a bulk rotation replaces. The fingerprints use `fingerprintKey`, as Keywarden's would.
+ */
+export async function seedRotatableMachineUser(
+  db: Database,
+  sim: RunningSimulator,
+  options: { projectId: string; ownerId: string; purpose: 'backups' | 'ci_tests' | 'source_operations' | 'certificate_renewal' | 'custom'; tokens: { id: string; type: string }[][]; fingerprintKey: string },
+) {
+  const label = randomBytes(5).toString('hex');
+  const email = `bots+rotation-${label}@example.com`;
+  const account = sim.store.addUser({ username: `rotation-${label}`, email });
+  const machineUser = await db.machineUser.create({
+    data: { projectId: options.projectId, purpose: options.purpose, email, permissions: ['viewer', 'development:contributor'], state: 'active', ownerId: options.ownerId, platformshUserId: account.id },
+  });
+  const tokens = [];
+  for (const [index, environments] of options.tokens.entries()) {
+    const remote = sim.store.issueApiToken(account.id, `deploy ${index + 1}`);
+    const token = await db.apiToken.create({
+      data: { machineUserId: machineUser.id, name: `deploy ${label} ${index + 1}`, fingerprint: fingerprintOf(remote.token, options.fingerprintKey), lastFour: lastFourOf(remote.token), rotateBy: new Date(Date.now() + 90 * 86_400_000), platformshTokenId: remote.id, recordedById: options.ownerId },
+    });
+    await db.pushRun.create({
+      data: {
+        machineUserId: machineUser.id,
+        tokenId: token.id,
+        status: 'succeeded',
+        visibleBuild: false,
+        finishedAt: new Date(),
+        steps: { create: environments.map((environment) => ({ projectId: options.projectId, environmentId: environment.id, environmentType: environment.type, status: 'succeeded' as const, operation: 'create', variableName: TOKEN_VARIABLE })) },
+      },
+    });
+    for (const environment of environments) {
+      sim.store.seedVariable(options.projectId, environment.id, { name: TOKEN_VARIABLE, value: remote.token, is_sensitive: true, is_inheritable: false, visible_build: false, visible_runtime: true, is_enabled: true });
+    }
+    tokens.push({ record: token, value: remote.token, platformshTokenId: remote.id, environments });
+  }
+  return { machineUser, userId: account.id, tokens };
+}
+
+/** The value of the environment's own CLI token variable on the simulator. */
+export function variableValue(sim: RunningSimulator, projectId: string, environmentId: string): string | undefined {
+  return sim.store.projects.get(projectId)?.environments.get(environmentId)?.variables.get(TOKEN_VARIABLE)?.value;
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { COMPROMISE_REASON_MAX_LENGTH, INCIDENT_NAME_MAX_LENGTH } from './limits';
 import { PURPOSES } from '@/lib/machine-users/roles';
+import { pastedTokenSchema } from './pasted-token';
 import { textSchema } from './text';
 
 const blankIsAbsent = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
@@ -32,7 +33,11 @@ export const incidentFilterSchema = z
 
 export type IncidentFilter = z.infer<typeof incidentFilterSchema>;
 
+/** What the incident does to the selected tokens: revoke them, or rotate them with minted tokens (issue 18.3). */
+export const INCIDENT_KINDS = ['revocation', 'rotation'] as const;
+
 export const createIncidentSchema = z.strictObject({
+  kind: z.enum(INCIDENT_KINDS, { error: 'Choose revoke or rotate.' }).default('revocation'),
   name: textSchema({ max: INCIDENT_NAME_MAX_LENGTH }).pipe(z.string().min(1, 'Name the incident (e.g. “CI provider breach”).')),
   reason: optional(textSchema({ max: COMPROMISE_REASON_MAX_LENGTH, multiline: true })),
   filter: incidentFilterSchema,
@@ -48,4 +53,20 @@ export const executeIncidentSchema = z.strictObject({
 
 export const incidentPageQuerySchema = z.object({
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
+});
+
+/**
+ * A bulk rotation's execution: the typed confirmation, and one bootstrap token per machine user
+ * (keyed by the machine user's id; a machine user left blank is skipped). The values live in this
+ * request only (SECURITY.md T1).
+ */
+export const executeRotationSchema = z.strictObject({
+  incidentId: z.uuid({ error: 'Unknown incident.' }),
+  confirmName: z.string().trim().max(INCIDENT_NAME_MAX_LENGTH + 20),
+  bootstraps: z.record(z.uuid(), z.preprocess(blankIsAbsent, pastedTokenSchema.optional())).default({}),
+});
+
+export const resumeRotationSchema = z.strictObject({
+  incidentId: z.uuid({ error: 'Unknown incident.' }),
+  bootstraps: z.record(z.uuid(), z.preprocess(blankIsAbsent, pastedTokenSchema.optional())).default({}),
 });

@@ -29,3 +29,8 @@ export const API_KEY_MAX_DAYS = 365;
 
 /** An incident's name (typed again to confirm its execution), e.g. "CI provider breach 2026-12". */
 export const INCIDENT_NAME_MAX_LENGTH = 80;
+
+/** A passkey's name on the account security page, e.g. "Work laptop". */
+export const PASSKEY_NAME_MAX_LENGTH = 60;
+/** The browser's answer to a passkey prompt (JSON): attestation objects run to a few kilobytes. */
+export const PASSKEY_RESPONSE_MAX_LENGTH = 32_000;

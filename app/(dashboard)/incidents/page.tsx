@@ -16,7 +16,7 @@ import { firstValues, formatDateTime, type SearchParams } from '@/lib/utils';
 export const metadata: Metadata = { title: 'Incident response' };
 
 const DESCRIPTION =
-  'When a place that held tokens is breached (a CI provider, a laptop, a repository): select the tokens, review the plan and a dry run, then revoke them all in one resumable run that verifies every environment and reports what remains.';
+  'When a place that held tokens is breached (a CI provider, a laptop, a repository): select the tokens, review the plan and a dry run, then revoke them all (or rotate them with minted tokens) in one resumable run that verifies every environment and reports what remains.';
 export default async function IncidentsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const context = await requirePageContext();
   if (!authorize(context.actor, 'incident.read').allowed) {
@@ -53,7 +53,9 @@ export default async function IncidentsPage({ searchParams }: { searchParams: Pr
                 <Link href={`/incidents/${incident.id}`} className="font-medium text-indigo-800 underline">
                   {incident.name}
                 </Link>
-                <div className="text-xs text-slate-700">planned {formatDateTime(incident.createdAt.toISOString())}</div>
+                <div className="text-xs text-slate-700">
+                  {incident.kind === 'rotation' ? 'bulk rotation' : 'bulk revocation'}, planned {formatDateTime(incident.createdAt.toISOString())}
+                </div>
               </td>
               <td className="px-3 py-3 text-sm text-slate-800">{incident.tokens}</td>
               <td className="px-3 py-3 text-sm">

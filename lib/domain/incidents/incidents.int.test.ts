@@ -247,9 +247,11 @@ describe.each(TEST_DATABASE_KINDS)('incident response on %s', (kind) => {
         get(target, property, receiver) {
           if (property === 'deleteEnvironmentVariable') {
             return async (...args: Parameters<PlatformshClient['deleteEnvironmentVariable']>) => {
-              await target.deleteEnvironmentVariable(...args);
+              // Transparent: the deletion's answer (the redeploy activities it started) goes back to the revocation.
+              const change = await target.deleteEnvironmentVariable(...args);
               revoked += 1;
               if (revoked >= 2) abort.abort();
+              return change;
             };
           }
           const value: unknown = Reflect.get(target, property, receiver);

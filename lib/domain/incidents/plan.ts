@@ -12,6 +12,7 @@ import 'server-only';
 import { authorize } from '@/lib/auth/authorize';
 import { recordAudit } from '@/lib/audit/record';
 import { getDb, Prisma } from '@/lib/db';
+import type { IncidentKind } from '@/lib/db/generated/enums';
 import { fail, fieldErrorsOf, ok, type ActionResult } from '@/lib/errors';
 import { PRESETS } from '@/lib/machine-users/roles';
 import { isPlatformshError, mapWithConcurrency, type PlatformshClient } from '@/lib/platformsh';
@@ -79,7 +80,7 @@ async function candidateWhere(filter: IncidentFilter): Promise<Prisma.ApiTokenWh
 }
 
 /** The selection: each open token the filter matches, with the variables that hold it now. */
-export async function selectTokens(filter: IncidentFilter) {
+export async function selectTokens(filter: IncidentFilter, kind: IncidentKind = 'revocation') {
   const where = await candidateWhere(filter);
   if (!where) return [];
   const tokens = await getDb().apiToken.findMany({
@@ -96,10 +97,11 @@ export async function selectTokens(filter: IncidentFilter) {
   }
   const isOpen = (token: (typeof tokens)[number]) => token.status === 'active' || ((token.status === 'revoked' || token.status === 'compromised') && token.deletedOnPlatformAt === null);
   return tokens
-    .map((token) => ({ isOpen: isOpen(token), tokenId: token.id, machineUserId: token.machineUserId, projectId: token.machineUser.projectId, variables: (byToken.get(token.id) ?? []).sort((a, b) => a.environmentId.localeCompare(b.environmentId)) }))
-    .filter((item) => item.isOpen || item.variables.length > 0)
+    .map((token) => ({ isOpen: isOpen(token), status: token.status, tokenId: token.id, machineUserId: token.machineUserId, projectId: token.machineUser.projectId, variables: (byToken.get(token.id) ?? []).sort((a, b) => a.environmentId.localeCompare(b.environmentId)) }))
+    // A rotation replaces active tokens only; a revocation takes away every open one, and any held one.
+    .filter((item) => (kind === 'rotation' ? item.status === 'active' : item.isOpen || item.variables.length > 0))
     .filter((item) => !filter.environmentType || item.variables.some((variable) => variable.environmentType === filter.environmentType))
-    .map(({ isOpen: _open, ...item }) => item);
+    .map(({ isOpen: _open, status: _status, ...item }) => item);
 }
 
 /** Creates the incident and its plan (admins). Nothing is sent to Platform.sh. */
@@ -115,15 +117,16 @@ export async function createIncident(context: RequestContext, rawInput: unknown)
     await recordAudit(db, { actor: context.actor, action: 'incident.plan', outcome: 'invalid', reason: 'input failed validation', clientAddress: context.clientAddress });
     return fail('invalid_input', 'Please correct the highlighted fields.', fieldErrorsOf(parsed.error));
   }
-  const { name, reason, filter } = parsed.data;
-  const items = await selectTokens(filter);
+  const { kind, name, reason, filter } = parsed.data;
+  const items = await selectTokens(filter, kind);
   if (items.length === 0) {
-    await recordAudit(db, { actor: context.actor, action: 'incident.plan', outcome: 'invalid', reason: 'no open token matches the selection', clientAddress: context.clientAddress, details: { filter } });
-    return fail('invalid_input', 'No open token matches this selection: nothing to revoke.', { 'filter.all': ['No open token matches.'] });
+    const what = kind === 'rotation' ? 'active' : 'open';
+    await recordAudit(db, { actor: context.actor, action: 'incident.plan', outcome: 'invalid', reason: `no ${what} token matches the selection`, clientAddress: context.clientAddress, details: { filter, kind } });
+    return fail('invalid_input', `No ${what} token matches this selection: nothing to ${kind === 'rotation' ? 'rotate' : 'revoke'}.`, { 'filter.all': [`No ${what} token matches.`] });
   }
   const variables = items.reduce((sum, item) => sum + item.variables.length, 0);
   const incidentId = await db.$transaction(async (tx) => {
-    const incident = await tx.incident.create({ data: { name, reason: reason ?? null, filter, createdById: context.actor.id } });
+    const incident = await tx.incident.create({ data: { kind, name, reason: reason ?? null, filter, createdById: context.actor.id } });
     await tx.incidentItem.createMany({ data: items.map((item) => ({ incidentId: incident.id, tokenId: item.tokenId, machineUserId: item.machineUserId, projectId: item.projectId, variables: item.variables as unknown as Prisma.InputJsonValue, openTasks: [] })) });
     await recordAudit(tx, {
       actor: context.actor,
@@ -132,7 +135,7 @@ export async function createIncident(context: RequestContext, rawInput: unknown)
       reason: reason ?? undefined,
       clientAddress: context.clientAddress,
       target: { type: 'incident', id: incident.id },
-      details: { name, filter, tokens: items.length, variables, projects: new Set(items.map((item) => item.projectId)).size },
+      details: { kind, name, filter, tokens: items.length, variables, projects: new Set(items.map((item) => item.projectId)).size },
     });
     return incident.id;
   });

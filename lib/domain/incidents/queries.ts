@@ -7,7 +7,9 @@ import { getDb } from '@/lib/db';
 import { PRESETS } from '@/lib/machine-users/roles';
 import type { RequestContext } from '../context';
 import { whatStops, type DryRunReading, type PlannedVariable } from './plan';
-import { isInterrupted, type IncidentReport } from './run';
+import { isInterrupted } from './bulk-run';
+import type { RotationReport } from './rotation';
+import type { IncidentReport } from './run';
 
 export const INCIDENT_ITEMS_PER_PAGE = 50;
 export const INCIDENTS_PER_PAGE = 25;
@@ -16,6 +18,7 @@ export type IncidentState = 'planned' | 'running' | 'interrupted' | 'finished';
 
 export interface IncidentSummary {
   id: string;
+  kind: 'revocation' | 'rotation';
   name: string;
   state: IncidentState;
   createdAt: Date;
@@ -24,19 +27,21 @@ export interface IncidentSummary {
 
 const canRead = (context: RequestContext) => authorize(context.actor, 'incident.read').allowed;
 
-export async function listIncidents(context: RequestContext, page = 1): Promise<{ rows: IncidentSummary[]; total: number } | null> {
+export async function listIncidents(context: RequestContext, page = 1, options: { pageSize?: number } = {}): Promise<{ rows: IncidentSummary[]; total: number } | null> {
   if (!canRead(context)) return null;
   const db = getDb();
+  const pageSize = options.pageSize ?? INCIDENTS_PER_PAGE;
   const [rows, total] = await Promise.all([
-    db.incident.findMany({ orderBy: { createdAt: 'desc' }, skip: (page - 1) * INCIDENTS_PER_PAGE, take: INCIDENTS_PER_PAGE, include: { _count: { select: { items: true } } } }),
+    // The id breaks ties, so that pages of one list never repeat or skip a row.
+    db.incident.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], skip: (page - 1) * pageSize, take: pageSize, include: { _count: { select: { items: true } } } }),
     db.incident.count(),
   ]);
-  return { rows: rows.map((row) => ({ id: row.id, name: row.name, state: isInterrupted(row) ? 'interrupted' : row.status, createdAt: row.createdAt, tokens: row._count.items })), total };
+  return { rows: rows.map((row) => ({ id: row.id, kind: row.kind, name: row.name, state: isInterrupted(row) ? 'interrupted' : row.status, createdAt: row.createdAt, tokens: row._count.items })), total };
 }
 
 export interface IncidentItemView {
   id: string;
-  status: 'pending' | 'running' | 'done' | 'partial' | 'failed';
+  status: 'pending' | 'running' | 'done' | 'partial' | 'failed' | 'skipped';
   token: { id: string; name: string; lastFour: string; status: string; deletedOnPlatform: boolean; knownOnPlatform: boolean };
   machineUser: { id: string; email: string; purpose: string };
   projectId: string;
@@ -49,6 +54,7 @@ export interface IncidentItemView {
 
 export interface IncidentView {
   id: string;
+  kind: 'revocation' | 'rotation';
   name: string;
   reason: string | null;
   filter: Record<string, unknown>;
@@ -58,7 +64,7 @@ export interface IncidentView {
   dryRunAt: Date | null;
   startedAt: Date | null;
   finishedAt: Date | null;
-  report: IncidentReport | null;
+  report: IncidentReport | RotationReport | null;
   /** Items per status (the progress). */
   progress: Record<IncidentItemView['status'], number>;
   total: number;
@@ -68,14 +74,15 @@ export interface IncidentView {
   items: IncidentItemView[];
 }
 
-export async function getIncident(context: RequestContext, incidentId: string, page = 1): Promise<IncidentView | null> {
+export async function getIncident(context: RequestContext, incidentId: string, page = 1, options: { pageSize?: number } = {}): Promise<IncidentView | null> {
   if (!canRead(context)) return null;
+  const pageSize = options.pageSize ?? INCIDENT_ITEMS_PER_PAGE;
   const db = getDb();
   const incident = await db.incident.findUnique({ where: { id: incidentId } });
   if (!incident) return null;
   const [counts, items, creator, totals] = await Promise.all([
     db.incidentItem.groupBy({ by: ['status'], where: { incidentId }, _count: { _all: true } }),
-    db.incidentItem.findMany({ where: { incidentId }, orderBy: [{ projectId: 'asc' }, { id: 'asc' }], skip: (page - 1) * INCIDENT_ITEMS_PER_PAGE, take: INCIDENT_ITEMS_PER_PAGE }),
+    db.incidentItem.findMany({ where: { incidentId }, orderBy: [{ projectId: 'asc' }, { id: 'asc' }], skip: (page - 1) * pageSize, take: pageSize }),
     db.user.findUnique({ where: { id: incident.createdById }, select: { email: true } }),
     db.$queryRaw<{ variables: number; projects: number }[]>`SELECT COALESCE(SUM(jsonb_array_length(variables)), 0)::int AS variables, COUNT(DISTINCT project_id)::int AS projects FROM incident_items WHERE incident_id = ${incidentId}::uuid`,
   ]);
@@ -85,10 +92,11 @@ export async function getIncident(context: RequestContext, incidentId: string, p
   ]);
   const tokenById = new Map(tokens.map((token) => [token.id, token]));
   const titleOf = new Map(projects.map((project) => [project.id, project.title]));
-  const progress = { pending: 0, running: 0, done: 0, partial: 0, failed: 0 };
+  const progress = { pending: 0, running: 0, done: 0, partial: 0, failed: 0, skipped: 0 };
   for (const count of counts) progress[count.status] = count._count._all;
   return {
     id: incident.id,
+    kind: incident.kind,
     name: incident.name,
     reason: incident.reason,
     filter: incident.filter as Record<string, unknown>,
@@ -98,7 +106,7 @@ export async function getIncident(context: RequestContext, incidentId: string, p
     dryRunAt: incident.dryRunAt,
     startedAt: incident.startedAt,
     finishedAt: incident.finishedAt,
-    report: incident.report as IncidentReport | null,
+    report: incident.report as IncidentReport | RotationReport | null,
     progress,
     total: Object.values(progress).reduce((sum, count) => sum + count, 0),
     variables: totals[0]?.variables ?? 0,
@@ -151,12 +159,35 @@ export async function listIncidentOpenTasks(context: RequestContext): Promise<In
           AND NOT EXISTS (SELECT 1 FROM push_steps later WHERE later.project_id = s.project_id AND later.environment_id = s.environment_id AND later.status = 'succeeded' AND later.updated_at > s.updated_at)
       ))::int AS variables_left
     FROM incidents i JOIN incident_items it ON it.incident_id = i.id JOIN api_tokens t ON t.id = it.token_id
-    WHERE i.status = 'finished'
+    WHERE i.status = 'finished' AND i.kind = 'revocation'
     GROUP BY i.id, i.name, i.created_at
     ORDER BY i.created_at DESC`;
   return rows
     .map((row) => ({ incidentId: row.incident_id, name: row.name, tokensToDelete: row.tokens_to_delete, tokensWithVariablesLeft: row.variables_left }))
     .filter((row) => row.tokensToDelete > 0 || row.tokensWithVariablesLeft > 0);
+}
+
+export interface RotationGroupView {
+  machineUserId: string;
+  email: string;
+  projectId: string;
+  /** Tokens of this machine user the run has still to rotate. */
+  tokensLeft: number;
+}
+
+/**
+ * The machine users of a bulk rotation with tokens left to rotate: one bootstrap field each on the
+ * execution (and resume) form. A plan holds at most the organisation's machine users.
+ */
+export async function listRotationGroups(context: RequestContext, incidentId: string): Promise<RotationGroupView[]> {
+  if (!canRead(context)) return [];
+  const rows = await getDb().$queryRaw<{ machine_user_id: string; email: string; project_id: string; tokens_left: number }[]>`
+    SELECT it.machine_user_id, m.email, it.project_id, COUNT(*)::int AS tokens_left
+    FROM incident_items it JOIN machine_users m ON m.id = it.machine_user_id
+    WHERE it.incident_id = ${incidentId}::uuid AND it.status <> 'done'
+    GROUP BY it.machine_user_id, m.email, it.project_id
+    ORDER BY it.project_id, m.email`;
+  return rows.map((row) => ({ machineUserId: row.machine_user_id, email: row.email, projectId: row.project_id, tokensLeft: row.tokens_left }));
 }
 
 /** The planning form's choices: projects that have machine users, and the purposes. */
@@ -179,6 +210,7 @@ export async function incidentsForEvidence(period: { from: Date; to: Date }) {
   });
   return incidents.map((incident) => ({
     id: incident.id,
+    kind: incident.kind,
     name: incident.name,
     reason: incident.reason,
     selection: incident.filter,

@@ -17,15 +17,14 @@
 // has none, so each such deletion becomes an open task, listed on the Overview until it is done
 // (on the token's page, "Mark compromised" with a live token; or in the machine user's Console).
 import 'server-only';
-import { authorize } from '@/lib/auth/authorize';
-import { recordAudit } from '@/lib/audit/record';
 import { getDb, Prisma } from '@/lib/db';
-import { fail, fieldErrorsOf, ok, type ActionResult } from '@/lib/errors';
+import { fail, ok, type ActionResult } from '@/lib/errors';
 import { logger } from '@/lib/logger';
 import { mapWithConcurrency } from '@/lib/platformsh';
 import { executeIncidentSchema, incidentIdSchema } from '@/lib/validations/incidents';
 import type { RequestContext } from '../context';
-import { HEARTBEAT_EVERY_MS, INTERRUPTED_AFTER_MS, closeInterruptedRuns } from '../tokens/interrupted';
+import { closeInterruptedRuns } from '../tokens/interrupted';
+import { claimExecution, claimResume, keepIncidentAlive, openExecution, openResume, recordReport } from './bulk-run';
 import type { TokenDeps } from '../tokens/push';
 import { executeRevocation } from '../tokens/rotate';
 import { currentHoldings } from '../tokens/holders';
@@ -62,76 +61,27 @@ const defaultSchedule = (work: () => Promise<void>) => {
   void work().catch((error: unknown) => logger.error('incident run failed', { error }));
 };
 
-/** Whether a running incident's process has stopped (its heartbeat is stale). */
-export function isInterrupted(incident: { status: string; heartbeatAt: Date | null }, now = new Date()): boolean {
-  return incident.status === 'running' && (incident.heartbeatAt === null || incident.heartbeatAt.getTime() < now.getTime() - INTERRUPTED_AFTER_MS);
-}
-
-async function refuse(context: RequestContext, reason: string) {
-  await recordAudit(getDb(), { actor: context.actor, action: 'incident.execute', outcome: 'refused', reason, clientAddress: context.clientAddress });
-  return fail('forbidden', 'Only admins execute an incident.');
-}
+export { isInterrupted } from './bulk-run';
 
 /** Executes a planned incident after its dry run, once its name is typed again (admins). */
 export async function executeIncident(context: RequestContext, rawInput: unknown, deps: IncidentDeps): Promise<ActionResult<{ incidentId: string }>> {
-  const db = getDb();
-  const decision = authorize(context.actor, 'incident.execute');
-  if (!decision.allowed) return refuse(context, decision.reason);
-  const parsed = executeIncidentSchema.safeParse(rawInput);
-  if (!parsed.success) {
-    await recordAudit(db, { actor: context.actor, action: 'incident.execute', outcome: 'invalid', reason: 'input failed validation', clientAddress: context.clientAddress });
-    return fail('invalid_input', 'Please correct the highlighted fields.', fieldErrorsOf(parsed.error));
-  }
-  const incident = await db.incident.findUnique({ where: { id: parsed.data.incidentId } });
-  if (!incident) return fail('not_found', 'There is no such incident.');
-  if (incident.status !== 'planned') return fail('conflict', 'This incident has already been executed.');
-  if (!incident.dryRunAt) return fail('conflict', 'Run the dry run first: it reads every environment of the plan on Platform.sh.');
-  if (parsed.data.confirmName !== incident.name) {
-    await recordAudit(db, { actor: context.actor, action: 'incident.execute', outcome: 'invalid', reason: 'the confirmation did not match the incident’s name', clientAddress: context.clientAddress, target: { type: 'incident', id: incident.id } });
-    return fail('invalid_input', 'Type the incident’s name exactly to confirm.', { confirmName: [`Type “${incident.name}”.`] });
-  }
-  const claimed = await db.$transaction(async (tx) => {
-    // The conditional update lets exactly one of two concurrent confirmations start the run.
-    const { count } = await tx.incident.updateMany({ where: { id: incident.id, status: 'planned' }, data: { status: 'running', startedAt: new Date(), startedById: context.actor.id, heartbeatAt: new Date() } });
-    if (count === 0) return false;
-    const items = await tx.incidentItem.count({ where: { incidentId: incident.id } });
-    await recordAudit(tx, { actor: context.actor, action: 'incident.execute', outcome: 'succeeded', reason: incident.reason ?? undefined, clientAddress: context.clientAddress, target: { type: 'incident', id: incident.id }, details: { name: incident.name, tokens: items } });
-    return true;
-  });
-  if (!claimed) return fail('conflict', 'This incident has already been executed.');
+  const opened = await openExecution(context, rawInput, 'revocation', executeIncidentSchema);
+  if (!opened.ok) return opened.failure;
+  const { incident } = opened;
+  if (!(await claimExecution(context, incident))) return fail('conflict', 'This incident has already been executed.');
   (deps.schedule ?? defaultSchedule)(() => runIncident(context, incident.id, deps));
   return ok({ incidentId: incident.id });
 }
 
 /** Resumes an incident whose process stopped (admins): only what is not done runs again. */
 export async function resumeIncident(context: RequestContext, rawInput: unknown, deps: IncidentDeps): Promise<ActionResult<{ incidentId: string }>> {
-  const db = getDb();
-  const decision = authorize(context.actor, 'incident.execute');
-  if (!decision.allowed) return refuse(context, `resume: ${decision.reason}`);
   const parsed = incidentIdSchema.safeParse(rawInput);
-  const incident = parsed.success ? await db.incident.findUnique({ where: { id: parsed.data.incidentId } }) : null;
-  if (!incident) return fail('not_found', 'There is no such incident.');
-  if (!isInterrupted(incident)) return fail('conflict', incident.status === 'running' ? 'This incident is running: its progress is on this page.' : 'Only an interrupted incident is resumed.');
-  const claimed = await db.$transaction(async (tx) => {
-    const stale = new Date(Date.now() - INTERRUPTED_AFTER_MS);
-    const { count } = await tx.incident.updateMany({ where: { id: incident.id, status: 'running', OR: [{ heartbeatAt: null }, { heartbeatAt: { lt: stale } }] }, data: { heartbeatAt: new Date() } });
-    if (count === 0) return false;
-    const left = await tx.incidentItem.count({ where: { incidentId: incident.id, status: { not: 'done' } } });
-    await recordAudit(tx, { actor: context.actor, action: 'incident.resume', outcome: 'succeeded', clientAddress: context.clientAddress, target: { type: 'incident', id: incident.id }, details: { name: incident.name, itemsLeft: left } });
-    return true;
-  });
-  if (!claimed) return fail('conflict', 'Someone else resumed this incident.');
+  const opened = await openResume(context, parsed.success ? parsed.data.incidentId : undefined, 'revocation');
+  if (!opened.ok) return opened.failure;
+  const { incident } = opened;
+  if (!(await claimResume(context, incident))) return fail('conflict', 'Someone else resumed this incident.');
   (deps.schedule ?? defaultSchedule)(() => runIncident(context, incident.id, deps));
   return ok({ incidentId: incident.id });
-}
-
-function keepIncidentAlive(incidentId: string): () => void {
-  const db = getDb();
-  const timer = setInterval(() => {
-    db.incident.updateMany({ where: { id: incidentId, status: 'running' }, data: { heartbeatAt: new Date() } }).catch(() => undefined);
-  }, HEARTBEAT_EVERY_MS);
-  timer.unref();
-  return () => clearInterval(timer);
 }
 
 /** The run itself: every item not done, then the verification pass and the report. */
@@ -227,18 +177,11 @@ export async function verifyAndReport(context: RequestContext, deps: Pick<Incide
   });
   report.openTasks.sort((a, b) => a.projectId.localeCompare(b.projectId) || a.tokenId.localeCompare(b.tokenId));
   report.verifiedAt = new Date().toISOString();
-  await db.$transaction(async (tx) => {
-    await tx.incident.update({ where: { id: incidentId }, data: { status: 'finished', finishedAt: new Date(), report: report as unknown as Prisma.InputJsonValue } });
-    const { openTasks, ...counts } = report;
-    await recordAudit(tx, {
-      actor: context.actor,
-      action: 'incident.report',
-      outcome: openTasks.length ? 'failed' : 'succeeded',
-      reason: openTasks.length ? `${openTasks.length} token(s) with open tasks: ${report.tokensToDeleteOnPlatform} to delete on Platform.sh, ${report.variablesRemaining} variable(s) remaining.` : undefined,
-      clientAddress: context.clientAddress,
-      target: { type: 'incident', id: incidentId },
-      details: { ...counts, openTasks: openTasks.map((task) => ({ tokenId: task.tokenId, tasks: task.tasks.length })) },
-    });
+  const { openTasks, ...counts } = report;
+  await recordReport(context, incidentId, report, {
+    failed: openTasks.length > 0,
+    reason: openTasks.length ? `${openTasks.length} token(s) with open tasks: ${report.tokensToDeleteOnPlatform} to delete on Platform.sh, ${report.variablesRemaining} variable(s) remaining.` : undefined,
+    details: { ...counts, openTasks: openTasks.map((task) => ({ tokenId: task.tokenId, tasks: task.tasks.length })) },
   });
   return report;
 }

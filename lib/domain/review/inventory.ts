@@ -22,7 +22,7 @@ import {
   foreignVariableSource,
   holdingsOf,
   inScope,
-  MACHINE_USER_COLUMNS,
+  machineUserRowsSql,
   machineUserSource,
   OTHER_ACCOUNT_COLUMNS,
   OTHER_ACCOUNT_ORDER,
@@ -211,11 +211,8 @@ const count = async (source: Prisma.Sql): Promise<number> => Number((await getDb
 async function machineUserPage(query: InventoryQuery, projectIds: ProjectScope, now: Date): Promise<Paged<InventoryMachineUser>> {
   const source = machineUserSource(query, projectIds, now);
   const [rows, total] = await Promise.all([
-    getDb().$queryRaw<MachineUserRow[]>`
-      SELECT ${MACHINE_USER_COLUMNS}, ${source.key} AS sort_key ${source.from}
-      ORDER BY ${source.key} ${source.direction}, m.email ${source.direction}, m.id ${source.direction}
-      LIMIT ${INVENTORY_PAGE_SIZE} OFFSET ${(query.page - 1) * INVENTORY_PAGE_SIZE}`,
-    count(source.from),
+    getDb().$queryRaw<MachineUserRow[]>(machineUserRowsSql(source, query, now, { after: Prisma.sql`TRUE`, limit: INVENTORY_PAGE_SIZE, offset: (query.page - 1) * INVENTORY_PAGE_SIZE })),
+    count(source.countFrom),
   ]);
   return { rows: await withTokens(rows, query, now), total, page: query.page, pageSize: INVENTORY_PAGE_SIZE };
 }
@@ -226,7 +223,7 @@ async function foreignVariablePage(query: InventoryQuery, projectIds: ProjectSco
     getDb().$queryRaw<ForeignVariableRow[]>`
       SELECT ${FOREIGN_VARIABLE_COLUMNS} ${source} ORDER BY ${FOREIGN_VARIABLE_ORDER}
       LIMIT ${INVENTORY_SIDE_PAGE_SIZE} OFFSET ${(query.vpage - 1) * INVENTORY_SIDE_PAGE_SIZE}`,
-    count(source),
+    count(foreignVariableSource(query, projectIds, now, 'count')),
   ]);
   return { rows: rows.map(toForeignVariable), total, page: query.vpage, pageSize: INVENTORY_SIDE_PAGE_SIZE };
 }
@@ -237,18 +234,20 @@ async function otherAccountPage(query: InventoryQuery, projectIds: ProjectScope,
     getDb().$queryRaw<OtherAccountRow[]>`
       SELECT ${OTHER_ACCOUNT_COLUMNS} ${source} ORDER BY ${OTHER_ACCOUNT_ORDER}
       LIMIT ${INVENTORY_SIDE_PAGE_SIZE} OFFSET ${(query.upage - 1) * INVENTORY_SIDE_PAGE_SIZE}`,
-    count(source),
+    count(otherAccountSource(query, projectIds, now, 'count')),
   ]);
   return { rows: rows.map(toOtherAccount), total, page: query.upage, pageSize: INVENTORY_SIDE_PAGE_SIZE };
 }
 
+/** The filter form's choices. The owners: two IN lists, not one EXISTS with an OR (which runs as a loop over users × machine users). */
 async function filterOptions(projectIds: ProjectScope): Promise<InventoryPage['options']> {
   const db = getDb();
   const [projects, owners] = await Promise.all([
     db.$queryRaw<{ id: string; title: string }[]>`SELECT id, title FROM projects WHERE ${inScope(Prisma.sql`id`, projectIds)} ORDER BY title, id`,
     db.$queryRaw<{ id: string; email: string; disabled: boolean }[]>`
       SELECT u.id::text AS id, u.email, (u.disabled_at IS NOT NULL) AS disabled FROM users u
-      WHERE EXISTS (SELECT 1 FROM machine_users m WHERE (m.owner_id = u.id OR m.backup_owner_id = u.id) AND ${inScope(Prisma.sql`m.project_id`, projectIds)})
+      WHERE u.id IN (SELECT m.owner_id FROM machine_users m WHERE ${inScope(Prisma.sql`m.project_id`, projectIds)})
+         OR u.id IN (SELECT m.backup_owner_id FROM machine_users m WHERE ${inScope(Prisma.sql`m.project_id`, projectIds)})
       ORDER BY u.email`,
   ]);
   return { projects, owners };
@@ -281,10 +280,7 @@ export async function* inventoryBatches(query: InventoryQuery, projectIds: Proje
     const source = machineUserSource(query, projectIds, now);
     let cursor: MachineUserCursor | null = null;
     for (;;) {
-      const rows: MachineUserRow[] = await db.$queryRaw<MachineUserRow[]>`
-        SELECT ${MACHINE_USER_COLUMNS}, ${source.key} AS sort_key ${source.from} AND ${afterCursor(source, query.dir, cursor)}
-        ORDER BY ${source.key} ${source.direction}, m.email ${source.direction}, m.id ${source.direction}
-        LIMIT ${batchSize}`;
+      const rows: MachineUserRow[] = await db.$queryRaw<MachineUserRow[]>(machineUserRowsSql(source, query, now, { after: afterCursor(source, query.dir, cursor), limit: batchSize, offset: 0 }));
       if (rows.length === 0) break;
       yield await withTokens(rows, query, now);
       const last: MachineUserRow = rows[rows.length - 1]!;

@@ -230,7 +230,7 @@ async function isRecordedActive(machineUserId: string, platformshTokenId: string
  * on every environment, refreshes the machine user's token list (the minted token shows with its
  * record), and journals it. Returns a sentence for the person.
  */
-async function deleteBootstrap(context: RequestContext, asMinted: PlatformshClient, args: { mintId: string; machineUserId: string; userId: string; bootstrapTokenId: string | null; bootstrapLastFour: string; bootstrapFingerprint: string; productName: string }): Promise<string> {
+export async function deleteBootstrap(context: RequestContext, asMinted: PlatformshClient, args: { mintId?: string; machineUserId: string; userId: string; bootstrapTokenId: string | null; bootstrapLastFour: string; bootstrapFingerprint: string; productName: string }): Promise<string> {
   const db = getDb();
   const { bootstrapTokenId } = args;
   let sentence: string;
@@ -246,13 +246,14 @@ async function deleteBootstrap(context: RequestContext, asMinted: PlatformshClie
       });
       await forgetRemoteToken(args.machineUserId, bootstrapTokenId);
       await db.$transaction(async (tx) => {
-        await tx.tokenMint.update({ where: { id: args.mintId }, data: { bootstrapDeletedAt: new Date() } });
-        await auditMint(context, tx, { action: 'token.delete_bootstrap', outcome: 'succeeded', machineUserId: args.machineUserId, fingerprint: args.bootstrapFingerprint, details: { step: 'bootstrap_deleted', mintId: args.mintId, platformshTokenId: bootstrapTokenId } });
+        // Every mint this bootstrap made (one, or a bulk rotation's several) records its deletion.
+        await tx.tokenMint.updateMany({ where: { machineUserId: args.machineUserId, bootstrapFingerprint: args.bootstrapFingerprint, bootstrapDeletedAt: null }, data: { bootstrapDeletedAt: new Date() } });
+        await auditMint(context, tx, { action: 'token.delete_bootstrap', outcome: 'succeeded', machineUserId: args.machineUserId, fingerprint: args.bootstrapFingerprint, details: { step: 'bootstrap_deleted', ...(args.mintId ? { mintId: args.mintId } : {}), platformshTokenId: bootstrapTokenId } });
       });
       sentence = `The pasted bootstrap token (…${args.bootstrapLastFour}) is deleted on ${args.productName}: the token on the environments was never on a screen.`;
     } catch (error) {
       const reason = describePlatformshFailure(error);
-      await auditMint(context, db, { action: 'token.delete_bootstrap', outcome: 'failed', machineUserId: args.machineUserId, fingerprint: args.bootstrapFingerprint, reason, details: { step: 'bootstrap_not_deleted', mintId: args.mintId, platformshTokenId: bootstrapTokenId } });
+      await auditMint(context, db, { action: 'token.delete_bootstrap', outcome: 'failed', machineUserId: args.machineUserId, fingerprint: args.bootstrapFingerprint, reason, details: { step: 'bootstrap_not_deleted', ...(args.mintId ? { mintId: args.mintId } : {}), platformshTokenId: bootstrapTokenId } });
       sentence = `The pasted bootstrap token (…${args.bootstrapLastFour}) could not be deleted on ${args.productName} (${reason}): delete it in the machine user’s Console.`;
     }
   }
@@ -284,16 +285,31 @@ async function unfinishedMessage(runId: string, machineUserEmail: string, bootst
 }
 
 /**
+ * How the pasted token serves: `once` (one push: deleted after it succeeded; a refused mint falls
+ * back to pushing it), or `shared` by a bulk rotation (incidents/rotation.ts) — kept for the machine
+ * user's next mint (the run deletes it when the machine user is done), and a refused mint stops:
+ * a bootstrap is never what the environments get.
+ */
+export type BootstrapUse = 'once' | 'shared';
+
+/** Whether a mint of this machine user was refused (403) since `since`: the journal says, not a message. */
+export async function mintRefusedSince(machineUserId: string, since: Date): Promise<string | null> {
+  const row = await getDb().tokenMint.findFirst({ where: { machineUserId, status: 'refused', createdAt: { gte: since } }, orderBy: { createdAt: 'desc' }, select: { error: true } });
+  return row ? (row.error ?? 'refused') : null;
+}
+
+/**
  * Pushes a deployment token: the pasted one, or — when `mint` — one minted from it, which is then
- * the only one the environments get; the pasted one is deleted once the push succeeded. `push` is
- * the flow's own intent-and-run (record or rotation), given the token to send.
+ * the only one the environments get; the pasted one is deleted once the push succeeded (unless it is
+ * `shared`). `push` is the flow's own intent-and-run (record or rotation), given the token to send.
  */
 export async function deployToken(
   context: RequestContext,
   deps: TokenDeps,
-  args: { mint: boolean; byPolicy: boolean; machineUser: MintingMachineUser; userId: string; runId: string; bootstrap: { token: string; fingerprint: string; info: ApiTokenInfo | undefined } },
+  args: { mint: boolean; byPolicy: boolean; machineUser: MintingMachineUser; userId: string; runId: string; bootstrap: { token: string; fingerprint: string; info: ApiTokenInfo | undefined }; bootstrapUse?: BootstrapUse },
   push: PushWithToken,
 ): Promise<ActionResult<PushOutcome>> {
+  const isShared = args.bootstrapUse === 'shared';
   const { bootstrap, machineUser } = args;
   const policyWanted = args.mint && args.byPolicy;
   if (!args.mint) return push({ token: bootstrap.token, fingerprint: bootstrap.fingerprint, info: bootstrap.info, details: { minted: false } });
@@ -310,6 +326,9 @@ export async function deployToken(
   }
 
   if (attempt.kind === 'failed') return fail('conflict', `${productName} did not mint a deployment token (${attempt.reason}). Nothing was pushed; the pasted token is unchanged. Try again, or choose to push the pasted token.`);
+  if (attempt.kind === 'refused' && isShared) {
+    return fail('forbidden', `${productName} refused to mint a deployment token as ${machineUser.email} (${attempt.reason}). Nothing was pushed for this token; the bootstrap token is not pushed in its place.`);
+  }
   if (attempt.kind === 'refused') {
     // Fall back to the pasted token; the record says the policy (or the admin's choice) was not met.
     const unmet = `${productName} refused to mint a deployment token (${attempt.reason}); the pasted token was pushed instead.`;
@@ -352,6 +371,7 @@ export async function deployToken(
     if (result.data.status !== 'succeeded') {
       return { ok: true, data: { ...result.data, message: await unfinishedMessage(result.data.runId, machineUser.email, bootstrapLastFour) } };
     }
+    if (isShared) return { ok: true, data: { ...result.data, message: `A fresh deployment token “${minted.info.name}” (…${lastFourOf(minted.token)}) was minted for this push. ${result.data.message}` } };
     const deletion = await deleteBootstrap(context, asMinted, { mintId: minted.mintId, machineUserId: machineUser.id, userId: args.userId, bootstrapTokenId: bootstrap.info?.id ?? null, bootstrapLastFour, bootstrapFingerprint: bootstrap.fingerprint, productName });
     return { ok: true, data: { ...result.data, message: `A fresh deployment token “${minted.info.name}” (…${lastFourOf(minted.token)}) was minted for this push. ${result.data.message} ${deletion}` } };
   } finally {

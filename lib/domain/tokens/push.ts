@@ -155,12 +155,13 @@ export async function recordedAlready(viewer: Actor, fingerprint: string, machin
   return { message: mayKnow ? precise : 'This token is already recorded in Keywarden, for a machine user you cannot see. Ask an admin.', auditReason: precise };
 }
 
-/** Deletes the environment's own variable `name`; one already gone is fine. */
-async function deleteOwnVariable(client: PlatformshClient, projectId: string, environmentId: string, name: string): Promise<void> {
+/** Deletes the environment's own variable `name`; one already gone is fine. The activities the deletion started. */
+async function deleteOwnVariable(client: PlatformshClient, projectId: string, environmentId: string, name: string): Promise<string[]> {
   try {
-    await client.deleteEnvironmentVariable(projectId, environmentId, name);
+    return (await client.deleteEnvironmentVariable(projectId, environmentId, name)).activityIds;
   } catch (error) {
     if (!(isPlatformshError(error) && error.kind === 'not_found')) throw error;
+    return [];
   }
 }
 
@@ -503,10 +504,9 @@ async function runStep(
   const { journal } = options;
   const flags = { isSensitive: true, isInheritable: false, isEnabled: true, visibleRuntime: true, visibleBuild };
   // A move's step succeeds only once the old name is gone too: until then it is resumed like any step
-  // (setting the same token again under the new name is harmless).
-  const deleteMovedFrom = async () => {
-    if (step.movedFrom) await deleteOwnVariable(client, step.projectId, step.environmentId, step.movedFrom);
-  };
+  // (setting the same token again under the new name is harmless). Deleting the old name redeploys
+  // too: its activities are followed with the write's.
+  const deleteMovedFrom = async (): Promise<string[]> => (step.movedFrom ? deleteOwnVariable(client, step.projectId, step.environmentId, step.movedFrom) : []);
   const outcome = await options.platformsh(async (): Promise<JournalEntry> => {
     await journal.write({ kind: 'started', step });
     let before: Variable | null = null;
@@ -517,9 +517,9 @@ async function runStep(
       const change = before
         ? await client.updateEnvironmentVariable(step.projectId, step.environmentId, step.variableName, { value: token, ...flags })
         : await client.createEnvironmentVariable(step.projectId, step.environmentId, { name: step.variableName, value: token, ...flags });
-      await deleteMovedFrom();
+      const moveActivities = await deleteMovedFrom();
       const variable = pushedVariable(step.variableName, { visibleBuild }, { createdAt: before?.createdAt ?? null, updatedAt: new Date().toISOString() });
-      return { kind: 'succeeded', step, data: { operation: before ? 'update' : 'create', activityIds: change.activityIds }, variable };
+      return { kind: 'succeeded', step, data: { operation: before ? 'update' : 'create', activityIds: [...change.activityIds, ...moveActivities] }, variable };
     } catch (error) {
       const failure = describePlatformshFailure(error);
       const ambiguous = isPlatformshError(error) && (mayHaveApplied(error) || error.kind === 'conflict');
@@ -532,12 +532,13 @@ async function runStep(
         if (!landed || !after.isSensitive || after.isInheritable) {
           return { kind: 'ended', step, data: { status: 'failed', error: `${failure} — a read shows the change was not applied; resume to try again.` } };
         }
+        let moveActivities: string[];
         try {
-          await deleteMovedFrom();
+          moveActivities = await deleteMovedFrom();
         } catch (moveError) {
           return { kind: 'ended', step, data: { status: 'failed', error: `${failure} — the new variable is set, but ${step.movedFrom} could not be deleted (${describePlatformshFailure(moveError)}); resume to try again.` } };
         }
-        return { kind: 'succeeded', step, data: { error: `${failure} — a read shows the change was applied.` }, variable: after };
+        return { kind: 'succeeded', step, data: { error: `${failure} — a read shows the change was applied.`, ...(moveActivities.length > 0 ? { activityIds: moveActivities } : {}) }, variable: after };
       } catch (readError) {
         return { kind: 'ended', step, data: { status: 'unknown', error: `${failure}; the check failed too (${describePlatformshFailure(readError)}). Resume to check again.` } };
       }

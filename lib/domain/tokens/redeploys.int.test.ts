@@ -17,6 +17,7 @@ import { runSync, simulatorClient } from '@/lib/testing/inventory';
 import { acceptInvitation, inviteInput, machineEmail } from '@/lib/testing/machine-users';
 import { recordAndPushToken, type TokenDeps } from './push';
 import { getMachineUserTokens } from './queries';
+import { markTokenCompromised } from './rotate';
 import { followJobSender, followStepRedeploy, readRedeploy, REDEPLOY_FOLLOW_LIMIT_MS, runRedeployFollowJob, type RedeployFollowJobData } from './redeploys';
 
 const KEY = 'fingerprint-key-for-tests-0123456789abcdefghijkl';
@@ -137,6 +138,36 @@ describe.each(TEST_DATABASE_KINDS)('redeploy following on %s', (kind) => {
     expect(await db.finding.findUniqueOrThrow({ where: { id: finding.id } })).toMatchObject({ resolvedAt: expect.any(Date) });
   });
 
+  it('follows the redeploys a revocation’s deletions start: a failed one shows on its step and the machine user’s page, and opens the finding', async () => {
+    const { machineUserId, steps } = await push(TOOLS);
+    await sleep(100);
+    expect(await followStepRedeploy(db, dashboard, { stepId: steps[0]!.id, attempt: 0 })).toEqual({ status: 'ended', redeploy: 'succeeded' });
+
+    // The switch on, the token marked compromised: deleting its variable redeploys, and that redeploy fails.
+    await redeploysFail(TOOLS, true);
+    const token = await db.apiToken.findFirstOrThrow({ where: { machineUserId } });
+    const revoked = await markTokenCompromised(admin, { tokenId: token.id, deleteVariables: true }, deps);
+    expect(revoked).toMatchObject({ ok: true, data: { message: expect.stringContaining('Keywarden follows them in the background') } });
+    const deletion = await db.pushStep.findFirstOrThrow({ where: { run: { machineUserId }, operation: 'delete' } });
+    expect(deletion).toMatchObject({ status: 'succeeded', environmentId: steps[0]!.environmentId });
+    expect(deletion.activityIds).toHaveLength(1);
+    // Enqueued in the deletion's transaction, like a push step's.
+    const jobs = await db.$queryRaw<{ data: RedeployFollowJobData }[]>`SELECT data FROM pgboss.job WHERE name = 'redeploy-follow' AND singleton_key = ${deletion.id}`;
+    expect(jobs.map((job) => job.data)).toEqual([{ stepId: deletion.id, attempt: 0 }]);
+
+    await sleep(100);
+    expect(await followStepRedeploy(db, dashboard, { stepId: deletion.id, attempt: 0 })).toEqual({ status: 'ended', redeploy: 'failed' });
+    expect(await readRedeploy(deletion.id)).toMatchObject({ redeployState: 'complete', redeployResult: 'failure', updatedAt: deletion.updatedAt });
+    // The machine user's page: its last run is the revocation, whose step says the redeploy failed, with the activity log.
+    const view = await getMachineUserTokens(admin, machineUserId);
+    const shown = view.ok ? view.data.runs[0]?.steps[0] : undefined;
+    expect(shown).toMatchObject({ operation: 'delete', status: 'succeeded', redeploy: { status: 'failed' } });
+    expect(shown?.redeploy.logUrl).toBe(`https://console.platform.sh/projects/${TOOLS}/${deletion.environmentId}/log/${deletion.activityIds[0]}`);
+    // The environment's latest redeploy failed: the finding opens, naming the deletion.
+    const finding = await db.finding.findFirstOrThrow({ where: { ruleId: 'redeploy.failed', subjectKey: `redeploy:${TOOLS}/${deletion.environmentId}`, resolvedAt: null } });
+    expect(finding).toMatchObject({ severity: 'high', machineUserId, tokenId: token.id, evidence: expect.objectContaining({ operation: 'delete', activities: deletion.activityIds }) });
+  });
+
   it('reads a redeploy still running again later, with a longer wait each time, and gives up at the time bound', async () => {
     sim.store.activityDurationMs = 10 * 60_000;
     const { steps } = await push(PORTAL);
@@ -199,8 +230,9 @@ describe.each(TEST_DATABASE_KINDS)('redeploy following on %s', (kind) => {
   });
 
   it('runs through the job queue: the push enqueues, pg-boss reads until the redeploy completes', async () => {
-    // Long enough that the first read (2 s after the push) finds it running, even on a busy machine.
-    sim.store.activityDurationMs = 8000;
+    // The redeploy runs until the test ends it, so that the first read finds it running however busy the
+    // machine is (a fixed duration raced the queue's first read on a loaded CI machine).
+    sim.store.activityDurationMs = 3_600_000;
     let queue: JobQueue | undefined;
     try {
       queue = await startJobQueue({
@@ -212,12 +244,24 @@ describe.each(TEST_DATABASE_KINDS)('redeploy following on %s', (kind) => {
       await redeploysFail(PORTAL, true);
       const { steps } = await push(PORTAL);
       const step = steps[0]!;
-      const deadline = Date.now() + 45_000;
-      while (!(await readRedeploy(step.id))?.redeployFollowEndedAt && Date.now() < deadline) await sleep(250);
+      const completedReads = async () =>
+        (await db.$queryRaw<{ count: number }[]>`SELECT count(*)::int AS count FROM pgboss.job WHERE name = 'redeploy-follow' AND singleton_key = ${step.id} AND state = 'completed'`)[0]!.count;
+      const waitFor = async (condition: () => Promise<boolean>) => {
+        const deadline = Date.now() + 45_000;
+        while (!(await condition()) && Date.now() < deadline) await sleep(250);
+      };
+      await waitFor(async () => (await completedReads()) >= 1);
+      const running = await readRedeploy(step.id);
+      expect(running).toMatchObject({ redeployResult: null, redeployFollowEndedAt: null });
+      expect(['pending', 'in_progress']).toContain(running?.redeployState);
+
+      // The redeploy finishes on Platform.sh: the next read, its own job, settles it.
+      for (const activity of sim.store.projects.get(PORTAL)!.activities.values()) activity.durationMs = 0;
+      await waitFor(async () => Boolean((await readRedeploy(step.id))?.redeployFollowEndedAt));
       expect(await readRedeploy(step.id)).toMatchObject({ redeployState: 'complete', redeployResult: 'failure', redeployFollowEndedAt: expect.any(Date) });
-      // Read more than once (it was running at the first read), each read its own job.
-      const jobs = await db.$queryRaw<{ count: number }[]>`SELECT count(*)::int AS count FROM pgboss.job WHERE name = 'redeploy-follow' AND singleton_key = ${step.id} AND state = 'completed'`;
-      expect(jobs[0]!.count).toBeGreaterThanOrEqual(2);
+      // pg-boss marks the settling job completed just after its handler returns.
+      await waitFor(async () => (await completedReads()) >= 2);
+      expect(await completedReads()).toBeGreaterThanOrEqual(2);
     } finally {
       await queue?.stop();
     }

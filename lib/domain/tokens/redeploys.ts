@@ -1,6 +1,8 @@
 // Following the redeploys a push starts (issue 20 §2). Setting `env:PLATFORMSH_CLI_TOKEN` on an
-// environment redeploys it; the push does not wait (a redeploy takes minutes), so each succeeded step
-// whose write answered with activities gets a `redeploy-follow` job. The job reads the step's
+// environment redeploys it, and so does deleting it: a revocation's `delete` steps (rotate.ts
+// executeRevocation: a compromised token, an offboarding, an incident) and a move's deletion of the
+// old name (push.ts) record their activities too. Nobody waits (a redeploy takes minutes), so each
+// succeeded step whose write answered with activities gets a `redeploy-follow` job. The job reads the step's
 // activities with the dashboard's own credential (the client the sync uses, so the same rate limit
 // and circuit breaker apply), stores the least advanced state, the lowest completion percent and
 // whether any failed on the step, and runs again later — with backoff — until every activity is

@@ -22,21 +22,21 @@ import type { RequestContext } from '../context';
 import { readPolicy } from '../findings/read-policy';
 import { describePlatformshFailure } from '../machine-users/steps';
 import { closeInterruptedRuns } from './interrupted';
-import { deployToken } from './mint';
+import { deployToken, type BootstrapUse } from './mint';
 import { ANOTHER_PUSH_RUNNING, audit, executeRun, holding, recordIntent, resumePush, verifyIdentity, withTokenClient, type PushOutcome, type TokenDeps } from './push';
 import { forgetRemoteToken } from './remote-tokens';
 
 /** Resumes a push: a minted one with a live token of its machine user, any other with the same token (push.ts). */
-export async function resumeAnyPush(context: RequestContext, rawInput: unknown, deps: TokenDeps): Promise<ActionResult<PushOutcome>> {
+export async function resumeAnyPush(context: RequestContext, rawInput: unknown, deps: TokenDeps, options: { bootstrapUse?: BootstrapUse } = {}): Promise<ActionResult<PushOutcome>> {
   const parsed = resumePushSchema.safeParse(rawInput);
   if (parsed.success) {
     const run = await getDb().pushRun.findUnique({ where: { id: parsed.data.runId }, select: { token: { select: { minted: true } } } });
-    if (run?.token.minted) return resumeMintedPush(context, parsed.data, deps);
+    if (run?.token.minted) return resumeMintedPush(context, parsed.data, deps, options.bootstrapUse);
   }
   return resumePush(context, rawInput, deps);
 }
 
-async function resumeMintedPush(context: RequestContext, input: { runId: string; token: string }, deps: TokenDeps): Promise<ActionResult<PushOutcome>> {
+async function resumeMintedPush(context: RequestContext, input: { runId: string; token: string }, deps: TokenDeps, bootstrapUse: BootstrapUse | undefined): Promise<ActionResult<PushOutcome>> {
   const db = getDb();
   const { runId, token } = input;
   const owner = await db.pushRun.findUniqueOrThrow({ where: { id: runId }, select: { machineUserId: true } });
@@ -64,7 +64,7 @@ async function resumeMintedPush(context: RequestContext, input: { runId: string;
     const bootstrap = { token, fingerprint, info: identity.info };
     // The unfinished push wanted a minted token: its resume mints again (the policy only says whether
     // a refusal to mint is the policy's failure or an admin's choice's).
-    return deployToken(context, deps, { mint: true, byPolicy: policy, machineUser, userId: identity.userId, runId: newRunId, bootstrap }, async (deployment) => {
+    return deployToken(context, deps, { mint: true, byPolicy: policy, machineUser, userId: identity.userId, runId: newRunId, bootstrap, bootstrapUse }, async (deployment) => {
       const tokenId = await recordIntent(context, {
         action: 'token.rotate',
         machineUserId: run.machineUserId,

@@ -19,7 +19,8 @@ import { recordVariableDeleted } from '../inventory/own-writes';
 import { describePlatformshFailure } from '../machine-users/steps';
 import { currentHoldings } from './holders';
 import { closeInterruptedRuns, keepRunAlive } from './interrupted';
-import { decideMinting, deployToken, refuseMintingChoice } from './mint';
+import { decideMinting, deployToken, refuseMintingChoice, type BootstrapUse } from './mint';
+import { enqueueRedeployFollow } from './redeploys';
 import { forgetRemoteToken } from './remote-tokens';
 import { ANOTHER_PUSH_RUNNING, audit, executeRun, holding, openTokenAction, PUSH_CONCURRENCY, recordedAlready, recordIntent, verifyIdentity, withTokenClient, type PushOutcome, type TokenDeps } from './push';
 
@@ -27,7 +28,12 @@ function loadToken(tokenId: string) {
   return getDb().apiToken.findUnique({ where: { id: tokenId }, include: { machineUser: { include: { project: { select: { id: true, title: true } } } } } });
 }
 
-export async function rotateToken(context: RequestContext, rawInput: unknown, deps: TokenDeps): Promise<ActionResult<PushOutcome>> {
+/**
+ * Rotates one token. A bulk rotation (incidents/rotation.ts) passes `bootstrapUse: 'shared'`: the
+ * pasted token is a bootstrap of the machine user that mints every fresh token of its rotations
+ * (whatever the policy says: that is what a bulk rotation is), kept until the last one.
+ */
+export async function rotateToken(context: RequestContext, rawInput: unknown, deps: TokenDeps, options: { bootstrapUse?: BootstrapUse } = {}): Promise<ActionResult<PushOutcome>> {
   const db = getDb();
   const refusedChoice = await refuseMintingChoice(context, rawInput, 'token');
   if (refusedChoice) return refusedChoice;
@@ -43,7 +49,7 @@ export async function rotateToken(context: RequestContext, rawInput: unknown, de
   const { input, target: old } = opened;
   if (old.status !== 'active') return fail('conflict', `This token is ${old.status}: only an active token is rotated.`);
   // Minted or pasted (issue 18.2): settled before Platform.sh is asked anything.
-  const minting = await decideMinting(context, input.mint, { machineUserId: old.machineUserId });
+  const minting = options.bootstrapUse === 'shared' ? { mint: true, byPolicy: true } : await decideMinting(context, input.mint, { machineUserId: old.machineUserId });
   await closeInterruptedRuns(db, { machineUserId: old.machineUserId });
 
   return holding(input.token, async () => {
@@ -62,7 +68,7 @@ export async function rotateToken(context: RequestContext, rawInput: unknown, de
     }
     const held = (await currentHoldings([old.machineUserId])).filter((holding) => holding.tokenId === old.id);
     const bootstrap = { token: input.token, fingerprint, info: identity.info };
-    return deployToken(context, deps, { ...minting, machineUser: old.machineUser, userId: identity.userId, runId: input.runId, bootstrap }, async (deployment) => {
+    return deployToken(context, deps, { ...minting, machineUser: old.machineUser, userId: identity.userId, runId: input.runId, bootstrap, bootstrapUse: options.bootstrapUse }, async (deployment) => {
       const tokenId = await recordIntent(context, {
         action: 'token.rotate',
         machineUserId: old.machineUserId,
@@ -294,16 +300,18 @@ export async function executeRevocation(
     const productName = deps.dashboard.vendor.productName;
     const steps = await db.pushStep.findMany({ where: { runId } });
     await mapWithConcurrency(steps, deps.pushConcurrency ?? PUSH_CONCURRENCY, async (step) => {
-      // The variable is gone: its inventory row goes in the transaction that journals it (issue 14.2).
-      const deleted = (data: Prisma.PushStepUpdateInput) =>
+      // The variable is gone: its inventory row goes in the transaction that journals it (issue 14.2),
+      // and so does the first read of the redeploy the deletion started, followed like a push's.
+      const deleted = (data: Prisma.PushStepUpdateInput, activityIds: string[] = []) =>
         db.$transaction(async (tx) => {
-          await tx.pushStep.update({ where: { id: step.id }, data });
+          await tx.pushStep.update({ where: { id: step.id }, data: { ...data, activityIds } });
+          if (activityIds.length > 0) await enqueueRedeployFollow(tx, step.id);
           await recordVariableDeleted(tx, step.projectId, step.environmentId, step.variableName);
         });
       try {
         // The name the token was pushed under (journalled with its push), whatever the vendor is now.
-        await deps.dashboard.deleteEnvironmentVariable(step.projectId, step.environmentId, step.variableName);
-        await deleted({ status: 'succeeded', attempts: { increment: 1 } });
+        const change = await deps.dashboard.deleteEnvironmentVariable(step.projectId, step.environmentId, step.variableName);
+        await deleted({ status: 'succeeded', attempts: { increment: 1 } }, change.activityIds);
       } catch (error) {
         const gone = isPlatformshError(error) && error.kind === 'not_found';
         if (gone) await deleted({ status: 'succeeded', error: 'Already gone.' });
@@ -351,6 +359,10 @@ export async function executeRevocation(
     const done = [`…${token.lastFour} is ${marked}.`];
     if (variables.length) done.push(`${variableWords(variables)} deleted on ${variables.length - failedVariables.length} of ${variables.length} environments.`);
     if (deletedAt && !token.deletedOnPlatformAt) done.push(`The token is deleted on ${productName}.`);
+    // A deletion redeploys the environment, like a push: followed in the background (redeploys.ts).
+    if (await db.pushStep.count({ where: { runId, status: 'succeeded', NOT: { activityIds: { isEmpty: true } } } })) {
+      done.push(`The redeploys run on ${productName}; Keywarden follows them in the background.`);
+    }
     return ok({ status: openTasks.length ? 'partial' : 'done', message: done.join(' '), openTasks });
   }
 }

@@ -1,6 +1,7 @@
 // Sandbox mode's "make the project's redeploys fail": the switch reaches the simulator over HTTP,
 // the redeploys started after it fail (and those after turning it off succeed), it is audited, and
-// a reviewer, bad input and live mode are refused without changing anything.
+// a reviewer, an onboarder of another project, bad input and live mode are refused without changing
+// anything (the refusals audited).
 import { describe, expect, it } from 'vitest';
 import { getSandboxEndpoint, setSandboxEndpoint } from '@/lib/platformsh/sandbox-endpoint';
 import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
@@ -33,11 +34,20 @@ describe.each(TEST_DATABASE_KINDS)('sandbox redeploy switch on %s', (kind) => {
     ]);
   });
 
-  it('refuses a reviewer, bad input and live mode, changing nothing', async () => {
+  it('refuses a reviewer, an onboarder of another project, bad input and live mode, changing nothing', async () => {
     const [target] = environments().slice(-3) as [string];
     const { machineUserId } = await pushedMachineUser(world, TOOLS, [target], 'redeploy-refusals');
     const reviewer = contextFor(await createUser(world.db, { role: 'reviewer' }));
-    expect(await setSandboxRedeploys(reviewer, { machineUserId, fail: true })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    const seq = await lastAuditSeq(world.db);
+    expect(await setSandboxRedeploys(reviewer, { machineUserId, fail: true })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    // An onboarder on another project: refused too; each refusal on the audit log.
+    const onboarder = contextFor(await createUser(world.db, { role: 'onboarder', projectIds: [] }), []);
+    expect(await setSandboxRedeploys(onboarder, { machineUserId, fail: true })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect((await auditEventsSince(world.db, seq)).map((event) => [event.action, event.outcome, event.actorId])).toEqual([
+      ['token.sandbox_redeploys', 'refused', reviewer.actor.id],
+      ['token.sandbox_redeploys', 'refused', onboarder.actor.id],
+    ]);
+    expect(await setSandboxRedeploys(world.admin, { machineUserId: crypto.randomUUID(), fail: true })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(await setSandboxRedeploys(world.admin, { machineUserId, fail: 'yes' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     const endpoint = getSandboxEndpoint()!;
     setSandboxEndpoint(undefined as unknown as typeof endpoint);

@@ -35,9 +35,20 @@ export async function setSandboxRedeploys(context: RequestContext, rawInput: unk
   const { machineUserId, fail: shouldFail } = parsed.data;
   const db = getDb();
   const machineUser = await db.machineUser.findUnique({ where: { id: machineUserId }, select: { id: true, projectId: true } });
-  // The same permission as pushing a token: what this changes is how the push's redeploys end.
-  if (!machineUser || !authorize(context.actor, 'token.record', { projectId: machineUser.projectId }).allowed) {
-    return fail('not_found', 'There is no such machine user, or its project is not assigned to you.');
+  if (!machineUser) return fail('not_found', 'There is no such machine user.');
+  // Its own row in the role matrix, ruled like pushing a token (what it changes is how the pushes'
+  // redeploys end): admins, and onboarders on their projects. A refusal changes nothing and is audited.
+  const decision = authorize(context.actor, 'token.sandbox_redeploys', { projectId: machineUser.projectId });
+  if (!decision.allowed) {
+    await recordAudit(db, {
+      actor: context.actor,
+      action: 'token.sandbox_redeploys',
+      outcome: 'refused',
+      reason: decision.reason,
+      clientAddress: context.clientAddress,
+      target: { type: 'machine_user', id: machineUser.id },
+    });
+    return fail('forbidden', 'You may not change how this project’s redeploys end in the simulator.');
   }
   const response = await fetch(switchUrl(endpoint.apiUrl, machineUser.projectId), {
     method: 'POST',

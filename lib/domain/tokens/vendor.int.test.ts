@@ -161,6 +161,8 @@ describe.each(TEST_DATABASE_KINDS)('token flows as Upsun on %s', (kind) => {
       { environmentId: 'main', name: UPSUN },
       { environmentId: 'staging', name: UPSUN },
     ]);
+    // Both writes of a move redeploy (the new name set, the old one deleted): each step follows both activities.
+    for (const step of await world.db.pushStep.findMany({ where: { runId } })) expect(step.activityIds).toHaveLength(2);
     // The inventory reflects Keywarden's own writes at once (issue 14.2): the old name is gone.
     expect(await world.db.tokenVariable.findMany({ where: { projectId: SEARCH, environmentId: { in: ['main', 'staging'] }, inherited: false }, select: { environmentId: true, name: true }, orderBy: { environmentId: 'asc' } })).toEqual([
       { environmentId: 'main', name: UPSUN },

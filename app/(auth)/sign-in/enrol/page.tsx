@@ -2,6 +2,7 @@
 // no second factor sets one up here before any page. Nothing else is reachable meanwhile.
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
+import { PasskeyEnrolment } from '@/components/account-security/passkeys';
 import { TotpEnrolment } from '@/components/account-security/totp-enrolment';
 import { SignOutButton } from '@/components/shell/sign-out-button';
 import { safeCallbackPath } from '@/lib/auth/callback-url';
@@ -24,9 +25,20 @@ export default async function EnrolStepPage({ searchParams }: { searchParams: Pr
     <>
       <h1 className="mb-2 text-lg font-semibold text-slate-900">Set up a second factor</h1>
       <p className="mb-6 text-sm text-slate-800">
-        Your organisation requires a second factor for <strong>{pending.context.actor.email}</strong>. Set up an authenticator app to continue.
+        Your organisation requires a second factor for <strong>{pending.context.actor.email}</strong>. Set up an authenticator app or a passkey to continue.
       </p>
-      <TotpEnrolment pending={enrolment} continueHref={returnTo ?? '/'} continueLabel="Continue to Keywarden" />
+      <section aria-labelledby="enrol-app" className="space-y-3">
+        <h2 id="enrol-app" className="text-base font-semibold text-slate-900">
+          Authenticator app
+        </h2>
+        <TotpEnrolment pending={enrolment} continueHref={returnTo ?? '/'} continueLabel="Continue to Keywarden" />
+      </section>
+      <section aria-labelledby="enrol-passkey" className="mt-6 space-y-3 border-t border-slate-200 pt-4">
+        <h2 id="enrol-passkey" className="text-base font-semibold text-slate-900">
+          Or a passkey
+        </h2>
+        <PasskeyEnrolment continueHref={returnTo ?? '/'} continueLabel="Continue to Keywarden" alternative="Set up an authenticator app above instead." />
+      </section>
       <div className="mt-6 border-t border-slate-200 pt-4 text-center">
         <SignOutButton />
       </div>
