@@ -101,7 +101,7 @@ async function signIn(baseUrl: string, clientAddress: string): Promise<string> {
 }
 
 /** Self time of a V8 CPU profile by where the code lives: a package, the app's chunks, the runtime. */
-function summariseProfile(file: string): void {
+export function summariseProfile(file: string): void {
   interface ProfileNode {
     id: number;
     callFrame: { functionName: string; url: string };
@@ -125,7 +125,15 @@ function summariseProfile(file: string): void {
         ? 'app (.next/server chunks)'
         : url.includes('.next/keywarden/')
           ? 'custom server (simulator, gate)'
-          : url.startsWith('node:')
+          : url.startsWith('wasm://')
+            ? '@electric-sql/pglite (WASM)'
+            : /\/lib\/platformsh\/simulator\//.test(url)
+              ? 'keywarden: the simulator'
+              : /\/lib\/platformsh\//.test(url)
+                ? 'keywarden: the Platform.sh client'
+                : /\/lib\/(domain|db)\//.test(url)
+                  ? 'keywarden: domain and db'
+                  : url.startsWith('node:')
             ? 'node core'
             : functionName.startsWith('(')
               ? functionName

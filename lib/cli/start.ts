@@ -114,8 +114,8 @@ async function main(): Promise<void> {
     // requests in flight finish.
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     // Background jobs running here get a moment to finish, then are failed, so that the queue
-    // retries them on another instance: a job left active by an exited process would hold its
-    // place (one sync at a time) until pg-boss expired it, an hour later.
+    // retries them on another instance at once, rather than when the job's lease (the sync's) or
+    // expiry lapses (lib/jobs/definitions.ts).
     const jobsStopped = stopBackgroundJobs().catch((error: unknown) => logger.warn('the job queue did not stop cleanly', { error }));
     void Promise.all([serverClosed, jobsStopped])
       .then(() => simulator?.stop())

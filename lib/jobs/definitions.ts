@@ -22,8 +22,19 @@ export interface QueueDefinition {
   /** Retries after a failure, each `retryDelaySeconds` × 2^attempt later (exponential backoff). */
   retryLimit: number;
   retryDelaySeconds: number;
-  /** A running job not finished by then is presumed dead (its instance stopped) and retried. */
+  /**
+   * A running job not finished by then is presumed dead (its instance stopped) and retried. With a
+   * `lease`, this is the lease: the worker renews it while the handler runs.
+   */
   expireInSeconds: number;
+  /**
+   * A job that may run long holds a lease instead of one long expiry: its worker moves the job's
+   * expiry to `expireInSeconds` from now every `renewEverySeconds`, for at most `maxRunSeconds`. An
+   * instance that dies (SIGKILL, a lost machine) stops renewing, and pg-boss's maintenance expires
+   * the job within the lease plus a maintenance interval, then retries it: the one-at-a-time slot
+   * is not held for `maxRunSeconds`. (pg-boss 10 has no heartbeat of its own: lib/jobs/queue.ts.)
+   */
+  lease?: { renewEverySeconds: number; maxRunSeconds: number };
 }
 
 export const QUEUES = {
@@ -33,7 +44,10 @@ export const QUEUES = {
     policy: 'stately',
     retryLimit: 2,
     retryDelaySeconds: 60,
-    expireInSeconds: 3600,
+    // A lease of 90 s renewed every 30 s (two renewals may be late or lost under load); a sync
+    // still running after an hour is presumed stuck, and its lease lapses.
+    expireInSeconds: 90,
+    lease: { renewEverySeconds: 30, maxRunSeconds: 3600 },
   },
   'findings-recompute': {
     title: 'Findings',
@@ -73,6 +87,12 @@ export const QUEUES = {
     expireInSeconds: 3600,
   },
 } as const satisfies Record<string, QueueDefinition>;
+
+/** A queue's definition, read through the common shape (the optional fields included). */
+export const queueDefinition = (name: QueueName): QueueDefinition => QUEUES[name];
+
+/** How often pg-boss's maintenance expires jobs whose lease or expiry passed (one instance per interval). */
+export const MAINTENANCE_INTERVAL_SECONDS = 60;
 
 export type QueueName = keyof typeof QUEUES;
 

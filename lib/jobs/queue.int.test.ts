@@ -229,6 +229,55 @@ describe.each(TEST_DATABASE_KINDS)('job queue on %s', (kind) => {
     expect(again.ok === false && again.error.code).toBe('not_found');
   });
 
+  it('keeps a long sync’s job active by renewing its lease, and frees the slot soon after its instance vanished (not after an hour)', async () => {
+    // Seconds instead of minutes: a lease of 4 s renewed every 0.5 s, maintenance every second.
+    const lease = { queueOverrides: { 'inventory-sync': { expireInSeconds: 4, renewEverySeconds: 0.5, retryDelaySeconds: 1 } }, maintenanceIntervalSeconds: 1 } as const;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const ran: { id: string; retryCount: number }[] = [];
+    const live = await start({
+      ...lease,
+      handlers: {
+        'inventory-sync': async (job) => {
+          ran.push({ id: job.id, retryCount: job.retryCount });
+          await released;
+        },
+      },
+    });
+    // A live worker: its job outlives several leases, because the worker renews it.
+    const long = await live.boss.send('inventory-sync', {}, { singletonKey: SYNC_SINGLETON_KEY });
+    await until(async () => (await jobState(live, 'inventory-sync', long!)) === 'active', 'the long job to start');
+    const startedAt = Date.now();
+    await until(() => Date.now() - startedAt > 9_000, 'two leases and more to pass', 15_000);
+    expect(await jobState(live, 'inventory-sync', long!)).toBe('active');
+    release();
+    await until(async () => (await jobState(live, 'inventory-sync', long!)) === 'completed', 'the long job to complete');
+    expect(ran).toEqual([{ id: long, retryCount: 0 }]);
+    await live.stop();
+
+    // A worker that fetched the next job and then vanished (SIGKILL: no renewal, no failure, no stop).
+    const vanished = await start({ ...lease });
+    const orphan = await vanished.boss.send('inventory-sync', {}, { singletonKey: SYNC_SINGLETON_KEY });
+    const [fetched] = await vanished.boss.fetch('inventory-sync');
+    expect(fetched?.id).toBe(orphan);
+    expect(await jobState(vanished, 'inventory-sync', orphan!)).toBe('active');
+    // Another instance: once the lease lapsed, maintenance fails the job for a retry, and this one runs it.
+    ran.length = 0;
+    await start({ ...lease, handlers: { 'inventory-sync': async (job) => void ran.push({ id: job.id, retryCount: job.retryCount }) } });
+    await until(async () => (await jobState(vanished, 'inventory-sync', orphan!)) === 'completed', 'the orphaned job to be retried elsewhere');
+    expect(ran).toEqual([{ id: orphan, retryCount: 1 }]);
+  });
+
+  it('hands a leased job back to the queue when its instance stops while it runs (a planned stop)', async () => {
+    const queue = await start({ handlers: { 'inventory-sync': () => new Promise(() => undefined) } });
+    const jobId = await queue.boss.send('inventory-sync', {}, { singletonKey: SYNC_SINGLETON_KEY });
+    await until(async () => (await jobState(queue, 'inventory-sync', jobId!)) === 'active', 'the job to start');
+    await queue.stop(500);
+    // Read from the database: a stopped queue on PostgreSQL has closed its pool.
+    const [row] = await database.db.$queryRaw<{ state: string }[]>`SELECT state::text FROM pgboss.job WHERE id = ${jobId}::uuid`;
+    expect(row?.state).toBe('retry');
+  });
+
   it('executes "Sync now" as a queued job end to end; asked twice at once, it runs once', async () => {
     const client = simulatorClient(sim);
     try {

@@ -9,7 +9,7 @@ const holder = globalThis as typeof globalThis & { keywardenJobQueue?: Promise<J
 /**
  * How long a stopping instance lets its running jobs finish before it fails them. A failed job is
  * retried, on another instance, after its queue's retry delay; one left "active" by a process that
- * exited would hold its place (one sync at a time) until pg-boss expired it — an hour for a sync.
+ * died holds its place (one sync at a time) until its lease lapses (about two minutes for a sync).
  */
 export const STOP_JOBS_WITHIN_MS = 3_000;
 

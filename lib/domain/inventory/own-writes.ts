@@ -13,7 +13,7 @@ import type { Database } from '@/lib/db';
 import { CLI_TOKEN_VARIABLE_NAMES, isPlatformshError, type CurrentUser, type PlatformshClient, type UserAccess, type Variable } from '@/lib/platformsh';
 import { logger } from '@/lib/logger';
 import type { Transaction } from '../mutation';
-import { accessRow, reachesProduction, tokenVariableRow } from './rows';
+import { accessRow, tokenVariableRow } from './rows';
 
 type Writer = Pick<Transaction, 'tokenVariable' | 'environment' | 'project' | 'projectUserAccess' | '$executeRaw'>;
 
@@ -43,22 +43,41 @@ export function pushedVariable(name: string, flags: { visibleBuild: boolean }, d
   };
 }
 
+/**
+ * The project's `tokenOnProduction` from the rows as they are now: reachesProduction (rows.ts) in
+ * one statement, since a push runs this for every few environments it sets.
+ */
 async function refreshTokenOnProduction(tx: Writer, projectId: string): Promise<void> {
-  const [rows, production] = await Promise.all([
-    tx.tokenVariable.findMany({ where: { projectId, name: { in: [...CLI_TOKEN_VARIABLE_NAMES] } }, select: { environmentId: true } }),
-    tx.environment.findMany({ where: { projectId, type: 'production' }, select: { id: true } }),
-  ]);
-  const tokenOnProduction = reachesProduction(rows, new Set(production.map((row) => row.id)));
-  await tx.project.updateMany({ where: { id: projectId }, data: { tokenOnProduction } });
+  await tx.$executeRaw`
+    UPDATE projects p SET updated_at = now(), token_on_production = EXISTS (
+      SELECT 1 FROM token_variables v
+       WHERE v.project_id = p.id AND v.name = ANY(${[...CLI_TOKEN_VARIABLE_NAMES]}::text[])
+         AND (v.environment_id IS NULL OR EXISTS (SELECT 1 FROM environments e WHERE e.project_id = p.id AND e.id = v.environment_id AND e.type = 'production')))
+     WHERE p.id = ${projectId}`;
 }
 
 /** The environment's own token variable, as Keywarden just wrote it (create or update). */
 export async function recordVariableWritten(tx: Writer, projectId: string, environmentId: string, variable: Variable): Promise<void> {
-  // An environment the inventory does not know (deleted since) gets no row: the sync would drop it.
+  await recordVariablesWritten(tx, projectId, [{ environmentId, variable }]);
+}
+
+/**
+ * Several environments' own token variables of one project, as Keywarden just wrote them: one lock,
+ * a statement or two for all of them, and `tokenOnProduction` recomputed once (a push journals its
+ * steps in groups: lib/domain/tokens/push.ts).
+ */
+export async function recordVariablesWritten(tx: Writer, projectId: string, writes: readonly { environmentId: string; variable: Variable }[]): Promise<void> {
+  if (writes.length === 0) return;
   await lockProject(tx, projectId);
-  if (!(await tx.environment.findUnique({ where: { projectId_id: { projectId, id: environmentId } }, select: { id: true } }))) return;
-  await tx.tokenVariable.deleteMany({ where: { projectId, environmentId, name: variable.name, inherited: false } });
-  await tx.tokenVariable.create({ data: tokenVariableRow(projectId, environmentId, variable) });
+  // An environment the inventory does not know (deleted since) gets no row: the sync would drop it.
+  const known = new Set(
+    (await tx.environment.findMany({ where: { projectId, id: { in: [...new Set(writes.map((write) => write.environmentId))] } }, select: { id: true } })).map((row) => row.id),
+  );
+  // The last write of an environment and name wins, as it would one at a time.
+  const rows = new Map(writes.filter((write) => known.has(write.environmentId)).map((write) => [`${write.environmentId}\u0000${write.variable.name}`, write]));
+  if (rows.size === 0) return;
+  await tx.tokenVariable.deleteMany({ where: { projectId, inherited: false, OR: [...rows.values()].map(({ environmentId, variable }) => ({ environmentId, name: variable.name })) } });
+  await tx.tokenVariable.createMany({ data: [...rows.values()].map(({ environmentId, variable }) => tokenVariableRow(projectId, environmentId, variable)) });
   await refreshTokenOnProduction(tx, projectId);
 }
 
@@ -105,11 +124,20 @@ export async function rememberAccount(db: Pick<Database, 'platformshAccount'>, u
  * Platform.sh will not describe (403, 404) is remembered without an address; any other failure leaves
  * it for the next sync and never fails the caller.
  */
-export async function rememberAccounts(db: Database, client: PlatformshClient, userIds: readonly string[], now = new Date()): Promise<void> {
-  if (userIds.length === 0) return;
-  const fresh = await db.platformshAccount.findMany({ where: { id: { in: [...userIds] }, seenAt: { gte: new Date(now.getTime() - ACCOUNT_MAX_AGE_MS) } }, select: { id: true } });
+export async function rememberAccounts(
+  db: Database,
+  client: PlatformshClient,
+  userIds: readonly string[],
+  now = new Date(),
+  /** Accounts known to be fresh already (a sync's run keeps one across its projects: most accounts recur). */
+  settled?: Set<string>,
+): Promise<void> {
+  const asked = [...new Set(userIds)].filter((userId) => !settled?.has(userId));
+  if (asked.length === 0) return;
+  const fresh = await db.platformshAccount.findMany({ where: { id: { in: asked }, seenAt: { gte: new Date(now.getTime() - ACCOUNT_MAX_AGE_MS) } }, select: { id: true } });
   const known = new Set(fresh.map((row) => row.id));
-  for (const userId of new Set(userIds)) {
+  for (const userId of asked) {
+    settled?.add(userId);
     if (known.has(userId)) continue;
     try {
       await rememberAccount(db, await client.getUser(userId), now);

@@ -11,7 +11,8 @@
 // Incremental: an environment's variables are re-read only when the environment changed (its
 // `updated_at` moved), was never read, or was last read more than a day ago; a full run re-reads all.
 import { randomUUID } from 'node:crypto';
-import type { Database } from '@/lib/db';
+import type { Database, Prisma } from '@/lib/db';
+import { GroupCommit } from '../group-commit';
 import { logger } from '@/lib/logger';
 import {
   isCliTokenVariable,
@@ -45,7 +46,7 @@ const PROGRESS_INTERVAL_MS = 500;
 const HEARTBEAT_INTERVAL_MS = 30_000;
 /**
  * A run whose heartbeat is older than this is presumed dead (its instance stopped without finishing
- * its job, which the queue only expires after an hour) and may be taken over.
+ * its job, whose lease then lapses within about as long: lib/jobs/definitions.ts) and may be taken over.
  */
 export const SYNC_STALE_AFTER_MS = 120_000;
 
@@ -119,13 +120,17 @@ export async function executeSyncRun(db: Database, client: PlatformshClient, run
       (await db.machineUser.findMany({ where: { state: { in: [...TRACKED_STATES] } }, select: { projectId: true }, distinct: ['projectId'] })).map((row) => row.projectId),
     );
 
+    // Accounts asked about (or found fresh) once in this run: most recur across projects.
+    const settledAccounts = new Set<string>();
+    const writer = new ProjectWriter(db);
+    const stored = new StoredProjects(db, listed.map((project) => project.id));
     await mapWithConcurrency(listed, options.concurrency ?? DEFAULT_PROJECT_CONCURRENCY, async (project) => {
       if (progress.lost) return;
       try {
-        const counts = await syncProject(db, client, project, { full: run.full, now: now() });
+        const counts = await syncProject(db, client, project, { full: run.full, now: now(), writer, stored });
         if (counts.unchanged) unchanged.push(project.id);
         // Who each account is (the access list gives ids only): asked once per account, never fatal.
-        await rememberAccounts(db, client, counts.access.map((grant) => grant.userId));
+        await rememberAccounts(db, client, counts.access.map((grant) => grant.userId), now(), settledAccounts);
         // The machine users Keywarden knows of: invitations followed, access checked.
         if (tracked.has(project.id)) await trackMachineUsers(db, client, project.id, { access: counts.access });
         await progress.projectDone(counts);
@@ -213,17 +218,53 @@ function descendantsOf(environments: Environment[], roots: ReadonlySet<string>):
   return found;
 }
 
-type StoredProject = NonNullable<Awaited<ReturnType<typeof loadStoredProject>>>;
+type StoredProject = Awaited<ReturnType<typeof loadStoredProjects>>[number];
 
-function loadStoredProject(db: Database, projectId: string) {
-  return db.project.findUnique({
-    where: { id: projectId },
+function loadStoredProjects(db: Database, projectIds: string[]) {
+  return db.project.findMany({
+    where: { id: { in: projectIds } },
     include: {
       environments: true,
       userAccess: true,
       tokenVariables: { select: { environmentId: true, name: true, isSensitive: true, isInheritable: true, isEnabled: true, visibleBuild: true, visibleRuntime: true, inherited: true, remoteCreatedAt: true, remoteUpdatedAt: true } },
     },
   });
+}
+
+/** Projects whose stored rows are read in one go (four queries for all of them, not four each). */
+const STORED_CHUNK = 32;
+
+/**
+ * What is stored of the listed projects, read a chunk at a time in the listing's order (the order
+ * the sync takes them in): the first project of a chunk reads the whole chunk, the others find it
+ * read. A chunk is read as its first project starts, as the one project's read was before — at
+ * most a chunk's worth of projects earlier — and chunks behind the sync are let go.
+ */
+class StoredProjects {
+  private readonly position: Map<string, number>;
+  private readonly chunks = new Map<number, Promise<Map<string, StoredProject>>>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly projectIds: readonly string[],
+  ) {
+    this.position = new Map(projectIds.map((id, index) => [id, index]));
+  }
+
+  async get(projectId: string): Promise<StoredProject | undefined> {
+    const index = this.position.get(projectId);
+    if (index === undefined) return (await loadStoredProjects(this.db, [projectId]))[0];
+    const chunk = Math.floor(index / STORED_CHUNK);
+    let loading = this.chunks.get(chunk);
+    if (!loading) {
+      const ids = this.projectIds.slice(chunk * STORED_CHUNK, (chunk + 1) * STORED_CHUNK);
+      loading = loadStoredProjects(this.db, [...ids]).then((rows) => new Map(rows.map((row) => [row.id, row])));
+      this.chunks.set(chunk, loading);
+      // Projects run a few at a time in order: two chunks back, none is still waiting for its rows.
+      this.chunks.delete(chunk - 2);
+    }
+    return (await loading).get(projectId);
+  }
 }
 
 const sameTime = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
@@ -308,13 +349,18 @@ async function readTokenVariables(client: PlatformshClient, projectId: string, e
  * Reads one project from the API and replaces its rows in one transaction. Returns `unchanged`
  * when the answer equals what is stored; the caller then only records the sync time.
  */
-export async function syncProject(db: Database, client: PlatformshClient, project: RemoteProject, options: { full: boolean; now: Date }): Promise<ProjectCounts> {
+export async function syncProject(
+  db: Database,
+  client: PlatformshClient,
+  project: RemoteProject,
+  options: { full: boolean; now: Date; writer: ProjectWriter; stored: StoredProjects },
+): Promise<ProjectCounts> {
   const { now } = options;
   const [environments, access, projectVariables, stored] = await Promise.all([
     client.listEnvironments(project.id),
     client.listUserAccess(project.id),
     client.listProjectVariables(project.id),
-    loadStoredProject(db, project.id),
+    options.stored.get(project.id),
   ]);
   const storedEnvironments = new Map((stored?.environments ?? []).map((row) => [row.id, row]));
   const changed = environments.filter((environment) => options.full || needsVariableRead(storedEnvironments.get(environment.id), environment, now));
@@ -349,21 +395,69 @@ export async function syncProject(db: Database, client: PlatformshClient, projec
   const environmentRows = environments.map((environment) =>
     environmentRow(project.id, environment, readVariables.has(environment.id) ? now : (storedEnvironments.get(environment.id)?.variablesReadAt ?? null)),
   );
-  await db.$transaction(async (tx) => {
-    await tx.project.upsert({ where: { id: project.id }, create: { id: project.id, ...projectData }, update: projectData });
-    await tx.environment.deleteMany({ where: { projectId: project.id } });
-    if (environmentRows.length) await tx.environment.createMany({ data: environmentRows });
-    await tx.tokenVariable.deleteMany({
-      where: {
-        projectId: project.id,
-        OR: [{ environmentId: null }, { environmentId: { in: [...readVariables.keys()] } }, { environmentId: { notIn: [...environmentIds] } }],
-      },
-    });
-    if (newTokenRows.length) await tx.tokenVariable.createMany({ data: newTokenRows });
-    await tx.projectUserAccess.deleteMany({ where: { projectId: project.id } });
-    if (access.length) await tx.projectUserAccess.createMany({ data: access.map((grant) => accessRow(project.id, grant)) });
+  await options.writer.write({
+    projectId: project.id,
+    projectData,
+    environmentRows,
+    tokenRowsReplaced: { environmentIds: [...readVariables.keys()], stillExisting: [...environmentIds] },
+    newTokenRows,
+    accessRows: access.map((grant) => accessRow(project.id, grant)),
   });
   return { ...counts, unchanged: false };
+}
+
+/** One project's rows as a sync replaces them. */
+interface ProjectRewrite {
+  projectId: string;
+  projectData: Omit<Prisma.ProjectUncheckedCreateInput, 'id'>;
+  environmentRows: Prisma.EnvironmentCreateManyInput[];
+  /** The token rows replaced: project-level ones, those of the environments read now, and those of environments gone. */
+  tokenRowsReplaced: { environmentIds: string[]; stillExisting: string[] };
+  newTokenRows: Prisma.TokenVariableCreateManyInput[];
+  accessRows: Prisma.ProjectUserAccessCreateManyInput[];
+}
+
+/**
+ * Writes the projects a sync rewrites a few at a time: the projects answered while one commit runs
+ * go into the next, one transaction and a statement per table for all of them, instead of a
+ * transaction of seven statements each (the embedded database runs one statement at a time, and was
+ * most of a full sync's CPU). Each project is still replaced whole or not at all: a group that fails
+ * is written again one project at a time, so that only the project at fault fails.
+ */
+class ProjectWriter {
+  private readonly group: GroupCommit<ProjectRewrite>;
+
+  constructor(db: Database) {
+    this.group = new GroupCommit((rewrites) => db.$transaction((tx) => writeProjects(tx, rewrites)));
+  }
+
+  write(rewrite: ProjectRewrite): Promise<void> {
+    return this.group.write(rewrite);
+  }
+}
+
+async function writeProjects(tx: Transaction, rewrites: readonly ProjectRewrite[]): Promise<void> {
+  // In id order: two writers never wait for each other's project rows in turn. The upsert takes the
+  // project row's lock, as a push's own writes do first (own-writes.ts).
+  const sorted = [...rewrites].sort((a, b) => a.projectId.localeCompare(b.projectId));
+  for (const { projectId, projectData } of sorted) await tx.project.upsert({ where: { id: projectId }, create: { id: projectId, ...projectData }, update: projectData });
+  const projectIds = sorted.map((rewrite) => rewrite.projectId);
+  await tx.environment.deleteMany({ where: { projectId: { in: projectIds } } });
+  const environmentRows = sorted.flatMap((rewrite) => rewrite.environmentRows);
+  if (environmentRows.length) await tx.environment.createMany({ data: environmentRows });
+  await tx.tokenVariable.deleteMany({
+    where: {
+      OR: sorted.map(({ projectId, tokenRowsReplaced }) => ({
+        projectId,
+        OR: [{ environmentId: null }, { environmentId: { in: tokenRowsReplaced.environmentIds } }, { environmentId: { notIn: tokenRowsReplaced.stillExisting } }],
+      })),
+    },
+  });
+  const tokenRows = sorted.flatMap((rewrite) => rewrite.newTokenRows);
+  if (tokenRows.length) await tx.tokenVariable.createMany({ data: tokenRows });
+  await tx.projectUserAccess.deleteMany({ where: { projectId: { in: projectIds } } });
+  const accessRows = sorted.flatMap((rewrite) => rewrite.accessRows);
+  if (accessRows.length) await tx.projectUserAccess.createMany({ data: accessRows });
 }
 
 async function recordProjectFailure(db: Database, runId: string, project: RemoteProject, message: string, now: Date): Promise<void> {

@@ -13,19 +13,20 @@ import { authorize, type Actor } from '@/lib/auth/authorize';
 import { recordAudit, type AuditAction } from '@/lib/audit/record';
 import { getDb, Prisma } from '@/lib/db';
 import { fail, fieldErrorsOf, isUniqueViolation, ok, type ActionResult } from '@/lib/errors';
-import { isPlatformshError, mapWithConcurrency, type ApiTokenInfo, type PlatformshClient, type Variable } from '@/lib/platformsh';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { isPlatformshError, type ApiTokenInfo, type PlatformshClient, type Variable } from '@/lib/platformsh';
 import { fingerprintOf, lastFourOf, sameFingerprint } from '@/lib/security/fingerprint';
 import { forgetSecret, registerSecret } from '@/lib/security/redact';
 import { DEFAULT_ROTATE_AFTER_DAYS, recordTokenSchema, resumePushSchema } from '@/lib/validations/tokens';
 import type { RequestContext } from '../context';
-import { pushedVariable, recordVariableDeleted, recordVariableWritten } from '../inventory/own-writes';
+import { pushedVariable } from '../inventory/own-writes';
 import { closeInterruptedRuns, keepRunAlive } from './interrupted';
 import { decideMinting, deployToken, refuseMintingChoice } from './mint';
 import { describeRecordedAgain } from './recorded-again';
 import { recordRemoteTokens } from './remote-tokens';
 import { describePlatformshFailure, mayHaveApplied } from '../machine-users/steps';
-import { enqueueRedeployFollow } from './redeploys';
 import { finishRotation } from './rotate';
+import { StepJournal, type JournalEntry } from './step-journal';
 
 /** What the token actions need from outside: the API (as the dashboard, and as a pasted token) and the fingerprint key. */
 export interface TokenDeps {
@@ -376,7 +377,8 @@ export async function recordAndPushToken(context: RequestContext, rawInput: unkn
         link: deployment.link,
       });
       if (!tokenId) return refuse(ANOTHER_PUSH_RUNNING);
-      return ok(await executeRun(context, deps, { runId: input.runId, tokenId, token: deployment.token, fingerprint: deployment.fingerprint }));
+      const readBefore = new Map(existing.map(({ environment, variable }) => [environment.id, variable]));
+      return ok(await executeRun(context, deps, { runId: input.runId, tokenId, token: deployment.token, fingerprint: deployment.fingerprint }, readBefore));
     });
   });
 }
@@ -420,14 +422,33 @@ export async function resumePush(context: RequestContext, rawInput: unknown, dep
 type Step = Prisma.PushStepGetPayload<object>;
 
 /** Runs every unfinished step of a run, a few at a time, then closes the run. */
-export async function executeRun(context: RequestContext, deps: TokenDeps, run: { runId: string; tokenId: string; token: string; fingerprint: string }): Promise<PushOutcome> {
+export async function executeRun(
+  context: RequestContext,
+  deps: TokenDeps,
+  run: { runId: string; tokenId: string; token: string; fingerprint: string },
+  /**
+   * What the request read of each environment's variable just before it committed the intent (R8's
+   * check, by environment id): a step's first attempt writes from it instead of reading again. A
+   * resumed or retried step always reads first.
+   */
+  readBefore?: ReadonlyMap<string, Variable | null>,
+): Promise<PushOutcome> {
   const db = getDb();
   const pushRun = await db.pushRun.findUniqueOrThrow({ where: { id: run.runId }, include: { steps: true, machineUser: true } });
   const unfinished = pushRun.steps.filter((step) => step.status !== 'succeeded');
   deps.onRunStarted?.({ runId: run.runId, tokenId: run.tokenId });
   const stopHeartbeat = keepRunAlive(db, run.runId);
+  // The concurrency bounds the steps talking to Platform.sh; their journal commits wait outside it,
+  // so that the next step's request goes out while a finished one's commit waits for the database.
+  const platformsh = pLimit(Math.max(1, deps.pushConcurrency ?? PUSH_CONCURRENCY));
+  const journal = new StepJournal();
   try {
-    await mapWithConcurrency(unfinished, deps.pushConcurrency ?? PUSH_CONCURRENCY, (step) => runStep(deps.dashboard, step, run.token, pushRun.visibleBuild));
+    await Promise.allSettled(
+      unfinished.map((step) => {
+        const known = step.attempts === 0 && step.status === 'pending' && !step.movedFrom ? readBefore?.get(step.environmentId) : undefined;
+        return runStep(deps.dashboard, step, run.token, pushRun.visibleBuild, { platformsh, journal, known });
+      }),
+    );
   } finally {
     stopHeartbeat();
   }
@@ -470,58 +491,64 @@ export async function executeRun(context: RequestContext, deps: TokenDeps, run: 
 
 /**
  * One environment, journalled (R4): read first, then create or update. A write whose answer was lost
- * is `unknown` until a read settles it; it is never blindly repeated.
+ * is `unknown` until a read settles it; it is never blindly repeated. The first attempt of a step
+ * may write from the read the request made moments before (`known`): the same read, not repeated.
  */
-async function runStep(client: PlatformshClient, step: Step, token: string, visibleBuild: boolean): Promise<void> {
-  const db = getDb();
-  const save = (data: Prisma.PushStepUpdateInput) => db.pushStep.update({ where: { id: step.id }, data });
-  // A step marked succeeded updates the inventory rows it changed in the same transaction (issue 14.2).
-  // A move's step succeeds only once the old name is gone too: until then it is resumed like any step
-  // (setting the same token again under the new name is harmless).
-  const saveSucceeded = async (data: Prisma.PushStepUpdateInput & { activityIds?: string[] }, variable: Variable) => {
-    // A move's deletion of the old name redeploys too: its activities are followed with the write's.
-    const moveActivities = step.movedFrom ? await deleteOwnVariable(client, step.projectId, step.environmentId, step.movedFrom) : [];
-    const activityIds = [...(data.activityIds ?? []), ...moveActivities];
-    await db.$transaction(async (tx) => {
-      await tx.pushStep.update({ where: { id: step.id }, data: { ...data, ...(activityIds.length > 0 ? { activityIds } : {}), status: 'succeeded' } });
-      // The redeploy the write started is followed in the background (issue 20 §2), from this commit on.
-      if (activityIds.length > 0) await enqueueRedeployFollow(tx, step.id);
-      await recordVariableWritten(tx, step.projectId, step.environmentId, variable);
-      if (step.movedFrom) await recordVariableDeleted(tx, step.projectId, step.environmentId, step.movedFrom);
-    });
-  };
-  await save({ status: 'in_progress', attempts: { increment: 1 }, error: null });
+async function runStep(
+  client: PlatformshClient,
+  step: Step,
+  token: string,
+  visibleBuild: boolean,
+  options: { platformsh: LimitFunction; journal: StepJournal; known: Variable | null | undefined },
+): Promise<void> {
+  const { journal } = options;
   const flags = { isSensitive: true, isInheritable: false, isEnabled: true, visibleRuntime: true, visibleBuild };
-  let before: Variable | null = null;
-  try {
-    // The name journalled with the step (the vendor's when it was recorded): a resume after the
-    // organisation moved to the other vendor finishes what the run started, under the same name.
-    before = await ownVariable(client, step.projectId, step.environmentId, step.variableName);
-    const change = before
-      ? await client.updateEnvironmentVariable(step.projectId, step.environmentId, step.variableName, { value: token, ...flags })
-      : await client.createEnvironmentVariable(step.projectId, step.environmentId, { name: step.variableName, value: token, ...flags });
-    await saveSucceeded({ operation: before ? 'update' : 'create', activityIds: change.activityIds }, pushedVariable(step.variableName, { visibleBuild }, { createdAt: before?.createdAt ?? null, updatedAt: new Date().toISOString() }));
-  } catch (error) {
-    const failure = describePlatformshFailure(error);
-    const ambiguous = isPlatformshError(error) && (mayHaveApplied(error) || error.kind === 'conflict');
-    if (!ambiguous) {
-      await save({ status: 'failed', operation: before ? 'update' : 'create', error: failure });
-      return;
-    }
-    await save({ status: 'unknown', operation: before ? 'update' : 'create', error: failure });
-    // Reconcile with a read: did the write land?
+  // A move's step succeeds only once the old name is gone too: until then it is resumed like any step
+  // (setting the same token again under the new name is harmless). Deleting the old name redeploys
+  // too: its activities are followed with the write's.
+  const deleteMovedFrom = async (): Promise<string[]> => (step.movedFrom ? deleteOwnVariable(client, step.projectId, step.environmentId, step.movedFrom) : []);
+  const outcome = await options.platformsh(async (): Promise<JournalEntry> => {
+    await journal.write({ kind: 'started', step });
+    let before: Variable | null = null;
     try {
-      const after = await ownVariable(client, step.projectId, step.environmentId, step.variableName);
-      const landed = after !== null && (before === null || (after.updatedAt !== null && after.updatedAt !== before.updatedAt));
-      if (landed && after.isSensitive && !after.isInheritable) {
-        await saveSucceeded({ error: `${failure} — a read shows the change was applied.` }, after).catch(async (moveError: unknown) => {
-          await save({ status: 'failed', error: `${failure} — the new variable is set, but ${step.movedFrom} could not be deleted (${describePlatformshFailure(moveError)}); resume to try again.` });
-        });
-      } else {
-        await save({ status: 'failed', error: `${failure} — a read shows the change was not applied; resume to try again.` });
+      // The name journalled with the step (the vendor's when it was recorded): a resume after the
+      // organisation moved to the other vendor finishes what the run started, under the same name.
+      before = options.known !== undefined ? options.known : await ownVariable(client, step.projectId, step.environmentId, step.variableName);
+      const change = before
+        ? await client.updateEnvironmentVariable(step.projectId, step.environmentId, step.variableName, { value: token, ...flags })
+        : await client.createEnvironmentVariable(step.projectId, step.environmentId, { name: step.variableName, value: token, ...flags });
+      const moveActivities = await deleteMovedFrom();
+      const variable = pushedVariable(step.variableName, { visibleBuild }, { createdAt: before?.createdAt ?? null, updatedAt: new Date().toISOString() });
+      return { kind: 'succeeded', step, data: { operation: before ? 'update' : 'create', activityIds: [...change.activityIds, ...moveActivities] }, variable };
+    } catch (error) {
+      const failure = describePlatformshFailure(error);
+      const ambiguous = isPlatformshError(error) && (mayHaveApplied(error) || error.kind === 'conflict');
+      if (!ambiguous) return { kind: 'ended', step, data: { status: 'failed', operation: before ? 'update' : 'create', error: failure } };
+      await journal.write({ kind: 'ended', step, data: { status: 'unknown', operation: before ? 'update' : 'create', error: failure } });
+      // Reconcile with a read: did the write land?
+      try {
+        const after = await ownVariable(client, step.projectId, step.environmentId, step.variableName);
+        const landed = after !== null && (before === null || (after.updatedAt !== null && after.updatedAt !== before.updatedAt));
+        if (!landed || !after.isSensitive || after.isInheritable) {
+          return { kind: 'ended', step, data: { status: 'failed', error: `${failure} — a read shows the change was not applied; resume to try again.` } };
+        }
+        let moveActivities: string[];
+        try {
+          moveActivities = await deleteMovedFrom();
+        } catch (moveError) {
+          return { kind: 'ended', step, data: { status: 'failed', error: `${failure} — the new variable is set, but ${step.movedFrom} could not be deleted (${describePlatformshFailure(moveError)}); resume to try again.` } };
+        }
+        return { kind: 'succeeded', step, data: { error: `${failure} — a read shows the change was applied.`, ...(moveActivities.length > 0 ? { activityIds: moveActivities } : {}) }, variable: after };
+      } catch (readError) {
+        return { kind: 'ended', step, data: { status: 'unknown', error: `${failure}; the check failed too (${describePlatformshFailure(readError)}). Resume to check again.` } };
       }
-    } catch (readError) {
-      await save({ status: 'unknown', error: `${failure}; the check failed too (${describePlatformshFailure(readError)}). Resume to check again.` });
     }
+  });
+  try {
+    await journal.write(outcome);
+  } catch (error) {
+    if (outcome.kind !== 'succeeded') throw error;
+    // The write landed but could not be journalled as such: the step stays unsettled, and a resume reads first.
+    await journal.write({ kind: 'ended', step, data: { status: 'unknown', error: `The change was applied, but Keywarden could not record it (${error instanceof Error ? error.message : String(error)}); resume to check it.` } });
   }
 }

@@ -158,6 +158,13 @@ export async function enqueueRedeployFollow(tx: RawQueryable, stepId: string): P
   await queueStatements().send('redeploy-follow', data, { singletonKey: stepId, startAfter: FIRST_READ_AFTER_SECONDS, db: inTransaction(tx) });
 }
 
+/** The first `redeploy-follow` job of several steps, in one statement (pg-boss's insert; the queue's options apply). */
+export async function enqueueRedeployFollows(tx: RawQueryable, stepIds: readonly string[]): Promise<void> {
+  if (stepIds.length === 0) return;
+  const jobs = stepIds.map((stepId) => ({ name: 'redeploy-follow', data: { stepId, attempt: 0 } satisfies RedeployFollowJobData, singletonKey: stepId, startAfter: String(FIRST_READ_AFTER_SECONDS) }));
+  await queueStatements().insert(jobs, { db: inTransaction(tx) });
+}
+
 /** The sends of a started queue (the job handler's next read). */
 export function followJobSender(send: (name: 'redeploy-follow', data: object, options: { singletonKey: string; startAfter: number }) => Promise<unknown>): SendFollowJob {
   return (data, startAfterSeconds) => send('redeploy-follow', data, { singletonKey: data.stepId, startAfter: startAfterSeconds });
