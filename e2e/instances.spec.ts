@@ -315,7 +315,7 @@ test('4. killing the instance that runs a push leaves it resumable from another'
   await expect.poll(async () => (await cluster.proxy.stats()).keywarden2?.status, { timeout: 20_000 }).toBe('UP');
 });
 
-test('5. a planned stop of the instance running a sync hands the job back, not left active for its hour of expiry', async () => {
+test('5. a planned stop of the instance running a sync hands the job back, not left active until its lease expires', async () => {
   test.setTimeout(150_000);
   const [one, two, three] = cluster.instances as [Instance, Instance, Instance];
   // Only the first instance runs: the sync's job is certainly its.
