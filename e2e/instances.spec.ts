@@ -416,6 +416,6 @@ test('7. each scheduled job runs once per tick, not once per instance', async ()
   expect(syncs.filter((sync) => tickJobs.has(sync.job_id)).length).toBeLessThanOrEqual(ticks.length);
   // The schedules themselves: one row per queue, whatever the number of instances that set them.
   const schedules = await query<{ name: string }>(cluster.database.url, 'SELECT name FROM pgboss.schedule ORDER BY name');
-  expect(schedules.map((schedule) => schedule.name)).toEqual(['findings-recompute', 'inventory-sync', 'notifications']);
+  expect(schedules.map((schedule) => schedule.name)).toEqual(['findings-recompute', 'incident-resume', 'inventory-sync', 'notifications']);
   console.log(`scheduled sync: ${ticks.length} ticks since ${cluster.startedAt.toISOString()}, ${jobs.length} jobs, ${syncs.filter((sync) => tickJobs.has(sync.job_id)).length} syncs from them`);
 });
