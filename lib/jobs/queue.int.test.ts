@@ -17,21 +17,11 @@ import { auditEventsSince, lastAuditSeq } from '@/lib/testing/inspect';
 import { simulatorClient } from '@/lib/testing/inventory';
 import { QUEUE_NAMES, SYNC_SINGLETON_KEY } from './definitions';
 import { startJobQueue, type JobQueue, type JobQueueOptions } from './queue';
+import { sleep, until } from '@/lib/testing/until';
 
 const require = createRequire(import.meta.url);
 const PG_BOSS_SCHEMA_VERSION = (require('pg-boss/version.json') as { schema: number }).schema;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(probe: () => Promise<T> | T, what: string, timeoutMs = 30_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 let sim: RunningSimulator;
 

@@ -21,6 +21,7 @@ import { simulatorClient } from '@/lib/testing/inventory';
 import { resumeInterruptedIncidents } from './auto-resume';
 import { createIncident, dryRunIncident } from './plan';
 import { executeIncident, type IncidentReport } from './run';
+import { until } from '@/lib/testing/until';
 
 const KEY = 'fingerprint-key-for-auto-resume-tests-0123456789abc';
 /** Each token on two environments of its own (one variable per environment, as pushes leave them). */
@@ -30,17 +31,6 @@ const environmentsOf = (index: number) => [
 ];
 const VARIABLES_PER_TOKEN = 2;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(probe: () => Promise<T> | T, what: string, timeoutMs = 60_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 describe.each(TEST_DATABASE_KINDS)('automatic resume of interrupted incidents on %s', (kind) => {
   let database: TestDatabase;

@@ -19,12 +19,12 @@ import { recordAndPushToken, type TokenDeps } from './push';
 import { getMachineUserTokens } from './queries';
 import { markTokenCompromised } from './rotate';
 import { followJobSender, followStepRedeploy, readRedeploy, REDEPLOY_FOLLOW_LIMIT_MS, runRedeployFollowJob, type RedeployFollowJobData } from './redeploys';
+import { sleep, until } from '@/lib/testing/until';
 
 const KEY = 'fingerprint-key-for-tests-0123456789abcdefghijkl';
 const PORTAL = 'm2x6bc9vqp3ln';
 const TOOLS = 'w8c4qe2uxh9pd';
 const ACTIVITY_READS = /^\/projects\/[^/]+\/environments\/[^/]+\/activities\//;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.each(TEST_DATABASE_KINDS)('redeploy following on %s', (kind) => {
   let database: TestDatabase;
@@ -246,21 +246,17 @@ describe.each(TEST_DATABASE_KINDS)('redeploy following on %s', (kind) => {
       const step = steps[0]!;
       const completedReads = async () =>
         (await db.$queryRaw<{ count: number }[]>`SELECT count(*)::int AS count FROM pgboss.job WHERE name = 'redeploy-follow' AND singleton_key = ${step.id} AND state = 'completed'`)[0]!.count;
-      const waitFor = async (condition: () => Promise<boolean>) => {
-        const deadline = Date.now() + 45_000;
-        while (!(await condition()) && Date.now() < deadline) await sleep(250);
-      };
-      await waitFor(async () => (await completedReads()) >= 1);
+      await until(async () => (await completedReads()) >= 1, 'the first read of the redeploy');
       const running = await readRedeploy(step.id);
       expect(running).toMatchObject({ redeployResult: null, redeployFollowEndedAt: null });
       expect(['pending', 'in_progress']).toContain(running?.redeployState);
 
       // The redeploy finishes on Platform.sh: the next read, its own job, settles it.
       for (const activity of sim.store.projects.get(PORTAL)!.activities.values()) activity.durationMs = 0;
-      await waitFor(async () => Boolean((await readRedeploy(step.id))?.redeployFollowEndedAt));
+      await until(async () => (await readRedeploy(step.id))?.redeployFollowEndedAt, 'the redeploy to be settled');
       expect(await readRedeploy(step.id)).toMatchObject({ redeployState: 'complete', redeployResult: 'failure', redeployFollowEndedAt: expect.any(Date) });
       // pg-boss marks the settling job completed just after its handler returns.
-      await waitFor(async () => (await completedReads()) >= 2);
+      await until(async () => (await completedReads()) >= 2, 'pg-boss to mark the settling read completed');
       expect(await completedReads()).toBeGreaterThanOrEqual(2);
     } finally {
       await queue?.stop();
