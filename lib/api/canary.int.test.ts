@@ -9,7 +9,7 @@
 // string is found in the captured output. e2e/canary.spec.ts sends the same requests to a real
 // server and scans its files.
 import { randomBytes } from 'node:crypto';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as catchAll from '@/app/api/v1/[...rest]/route';
 import { logger } from '@/lib/logger';
 import { apiCanaryRequests, type CanaryCaller, type CanaryRequest } from '@/lib/testing/api-canary';
@@ -21,6 +21,7 @@ import { expectMatchesDocument } from '@/lib/testing/openapi';
 import { createMachineUserRecord } from '@/lib/testing/reviews';
 import { routeHandler } from './endpoint';
 import { OPERATIONS } from './operations';
+import { captureProcessOutput } from '@/lib/testing/capture-output';
 
 const PROJECTS = ['canary-a', 'canary-b'];
 
@@ -63,16 +64,7 @@ describe.each(TEST_DATABASE_KINDS)('the API canary scan on %s', (kind) => {
   });
 
   it('finds the token in no answer, log line or table — and finds the controls', async () => {
-    const output: string[] = [];
-    const capture = (stream: NodeJS.WriteStream) =>
-      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-        output.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-        return true;
-      });
-    const consoleCapture = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
-      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void output.push(args.map(String).join(' '))),
-    );
-    const streams = [capture(process.stdout), capture(process.stderr)];
+    const { output, restore } = captureProcessOutput();
     const answers: { label: string; status: number; text: string }[] = [];
     const control = `ctl${randomBytes(6).toString('hex')}`;
     try {
@@ -102,7 +94,7 @@ describe.each(TEST_DATABASE_KINDS)('the API canary scan on %s', (kind) => {
       await send({ label: 'control', method: 'POST', path: '/api/v1/api-keys', caller: 'session', body: JSON.stringify({ name: `canary control ${control}`, expires_in_days: 5 }) });
       logger.info('canary scan control', { control });
     } finally {
-      for (const spy of [...streams, ...consoleCapture]) spy.mockRestore();
+      restore();
     }
 
     expect(answers.length).toBeGreaterThan(50);

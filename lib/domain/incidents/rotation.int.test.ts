@@ -7,7 +7,7 @@
 // crash between the mint and the push, then the resume with bootstrap tokens pasted again, leaves no
 // minted token unaccounted for; a 403 to the mint stops that machine user cleanly, and a machine
 // user without a bootstrap is "not rotated — no bootstrap token".
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useDatabaseForTests, type Database } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
 import { logger } from '@/lib/logger';
@@ -24,6 +24,7 @@ import { INTERRUPTED_AFTER_MS } from '../tokens/interrupted';
 import { createIncident, dryRunIncident } from './plan';
 import { getIncident, listIncidentOpenTasks } from './queries';
 import { executeRotation, NO_BOOTSTRAP, resumeRotation, type RotationDeps } from './rotation';
+import { captureProcessOutput } from '@/lib/testing/capture-output';
 
 const KEY = 'fingerprint-key-for-rotation-tests-0123456789abcdef';
 const ENVIRONMENTS = [
@@ -107,16 +108,7 @@ describe.each(TEST_DATABASE_KINDS)('bulk rotation on %s', (kind) => {
     sim.faults.add({ method: 'POST', path: `/users/${seeded[5]!.userId}/api-tokens`, kind: 'apply-then-drop', count: 1 });
     sim.faults.add({ method: 'POST', path: '/projects/rotate-7/environments/{environmentId}/redeploy', kind: 'status', status: 500, count: 1 });
 
-    const output: string[] = [];
-    const spies = [
-      ...[process.stdout, process.stderr].map((stream) =>
-        vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-          output.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-          return true;
-        }),
-      ),
-      ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((method) => vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void output.push(args.map(String).join(' ')))),
-    ];
+    const { output, restore } = captureProcessOutput();
     const control = `ctl${crypto.randomUUID()}`;
     const seq = await lastAuditSeq(db);
     let result;
@@ -124,7 +116,7 @@ describe.each(TEST_DATABASE_KINDS)('bulk rotation on %s', (kind) => {
       result = await executeRotation(admin, { incidentId, confirmName: 'Yearly rotation', bootstraps: Object.fromEntries([...bootstraps].map(([machineUserId, bootstrap]) => [machineUserId, bootstrap.token])) }, deps());
       logger.info('rotation canary control', { control });
     } finally {
-      for (const spy of spies) spy.mockRestore();
+      restore();
     }
     expect(result.ok).toBe(true);
     const report = result.ok ? result.data.report : null;

@@ -4,7 +4,7 @@
 // by name and deleted; a push that did not finish (or whose process died) resumes with a live token
 // and leaves no minted token unaccounted for; and the canary — a minted value chosen by the test and
 // handed out by "Platform.sh" — reaches no sink, while the simulator's request log has it.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useDatabaseForTests, type Database } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
 import { inviteMachineUser } from '@/lib/domain/machine-users/invite';
@@ -23,6 +23,7 @@ import { recordAndPushToken, type TokenDeps } from './push';
 import { remoteTokenList } from './remote-tokens';
 import { resumeAnyPush } from './resume-minted';
 import { rotateToken } from './rotate';
+import { captureProcessOutput } from '@/lib/testing/capture-output';
 
 const KEY = 'fingerprint-key-for-tests-0123456789abcdefghijkl';
 const PORTAL = 'm2x6bc9vqp3ln';
@@ -144,23 +145,14 @@ describe.each(TEST_DATABASE_KINDS)('minted deployment tokens on %s', (kind) => {
     // The worst case: an error whose body echoes the request (the minted value), then a lost answer.
     sim.faults.add({ method: 'POST', path: `/projects/${PORTAL}/environments/${targets[0]}/variables`, kind: 'echo-body', status: 500 });
     sim.faults.add({ method: 'POST', path: `/projects/${PORTAL}/environments/${targets[1]}/variables`, kind: 'apply-then-drop', count: 1 });
-    const output: string[] = [];
-    const spies = [
-      ...[process.stdout, process.stderr].map((stream) =>
-        vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-          output.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-          return true;
-        }),
-      ),
-      ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((method) => vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void output.push(args.map(String).join(' ')))),
-    ];
+    const { output, restore } = captureProcessOutput();
     const control = `ctl${crypto.randomUUID()}`;
     let result;
     try {
       result = await recordAndPushToken(admin, input(machineUserId, bootstrap, targets), deps);
       logger.info('mint canary control', { control });
     } finally {
-      for (const spy of spies) spy.mockRestore();
+      restore();
     }
     expect(result).toMatchObject({ ok: true, data: { status: 'partial' } });
     const forms = formsOf(canary);
