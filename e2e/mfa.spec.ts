@@ -10,7 +10,7 @@ import { totpCodeAt, TOTP_PERIOD_SECONDS } from '@/lib/auth/second-factor-crypto
 import { expectNoSeriousA11yViolations } from './support/axe';
 import { paths } from './support/paths';
 import { seedUser } from './support/seed';
-import { expect, test, waitForHydration } from './support/test';
+import { expect, signInWithPassword, test, waitForHydration } from './support/test';
 
 const stepOf = (time: number) => Math.floor(time / (TOTP_PERIOD_SECONDS * 1000));
 
@@ -23,14 +23,6 @@ async function freshCode(secret: string, lastStep: number): Promise<{ code: stri
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait + 250));
   const now = new Date();
   return { code: totpCodeAt(secret, now), step: stepOf(now.getTime()) };
-}
-
-async function signInWithPassword(page: Page, credentials: { email: string; password: string }, path = '/') {
-  await page.goto(path);
-  await waitForHydration(page);
-  await page.getByLabel('E-mail').fill(credentials.email);
-  await page.getByLabel('Password').fill(credentials.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
 async function signOut(page: Page) {

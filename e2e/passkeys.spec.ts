@@ -8,7 +8,7 @@ import type { BrowserContext, Page } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './support/axe';
 import { paths } from './support/paths';
 import { seedUser } from './support/seed';
-import { expect, syntheticAddress, test, waitForHydration } from './support/test';
+import { expect, signInWithPassword, syntheticAddress, test, waitForHydration } from './support/test';
 
 /** A platform authenticator with user verification (a laptop's fingerprint reader), for `page` only. */
 async function addVirtualAuthenticator(context: BrowserContext, page: Page): Promise<void> {
@@ -17,14 +17,6 @@ async function addVirtualAuthenticator(context: BrowserContext, page: Page): Pro
   await cdp.send('WebAuthn.addVirtualAuthenticator', {
     options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
   });
-}
-
-async function signInWithPassword(page: Page, credentials: { email: string; password: string }, path = '/') {
-  await page.goto(path);
-  await waitForHydration(page);
-  await page.getByLabel('E-mail').fill(credentials.email);
-  await page.getByLabel('Password').fill(credentials.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
 test('a user adds a passkey, then signs in with the password and the passkey', async ({ browser, newApiClient, newClient, baseURL }) => {

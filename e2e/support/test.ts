@@ -134,3 +134,12 @@ export async function waitForHydration(page: Page, selector = 'form'): Promise<v
     selector,
   );
 }
+
+/** Signs in through the sign-in form, as a person does (the second step, if any, follows). */
+export async function signInWithPassword(page: Page, credentials: { email: string; password: string }, path = '/'): Promise<void> {
+  await page.goto(path);
+  await waitForHydration(page);
+  await page.getByLabel('E-mail').fill(credentials.email);
+  await page.getByLabel('Password').fill(credentials.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
