@@ -13,6 +13,7 @@ import { encodingsOf } from '@/lib/security/redact';
 import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
 import { auditEventsSince, databaseText, lastAuditSeq } from '@/lib/testing/inspect';
+import { until } from '@/lib/testing/until';
 import { runSync, simulatorClient } from '@/lib/testing/inventory';
 import { acceptInvitation, inviteInput, machineEmail } from '@/lib/testing/machine-users';
 import { closeInterruptedRuns, INTERRUPTED_AFTER_MS } from './interrupted';
@@ -445,6 +446,26 @@ describe.each(TEST_DATABASE_KINDS)('tokens on %s', (kind) => {
     expect(after.data.remote.tokens.map((remote) => remote.name).sort()).toEqual(['made by hand', 'rotated']);
     expect(after.data.remote.tokens.find((remote) => remote.name === 'rotated')?.record).toMatchObject({ name: 'rotated', status: 'active' });
     expect((await db.apiToken.findUniqueOrThrow({ where: { id: oldRecord.id } })).lastUsedAt).not.toBeNull();
+  });
+
+  it('a rotation run reads as running until its old token is deleted and superseded: a poller never sees "succeeded" with the old one active', async () => {
+    const { machineUserId, userId, token } = await activeMachineUser(STOREFRONT);
+    // The environment may hold an earlier test's token.
+    const target = environmentsOf(STOREFRONT).slice(-2, -1);
+    expect(await recordAndPushToken(admin, input(machineUserId, token, target, { confirmReplace: target }), deps)).toMatchObject({ ok: true, data: { status: 'succeeded' } });
+    const oldRecord = await db.apiToken.findFirstOrThrow({ where: { machineUserId } });
+    const fresh = sim.store.issueApiToken(userId, 'rotated').token;
+    // The old token's deletion on Platform.sh is slow: the run is read while it is on the wire.
+    sim.faults.add({ method: 'DELETE', path: `/users/${userId}/api-tokens/*`, kind: 'latency', ms: 1500, count: 1 });
+    sim.requestLog.clear();
+    const runId = crypto.randomUUID();
+    const rotating = rotateToken(admin, { oldTokenId: oldRecord.id, runId, token: fresh, name: 'rotated' }, deps);
+    await until(() => sim.requestLog.find('DELETE', `/users/${userId}/api-tokens/${oldRecord.platformshTokenId}`).length > 0, 'the old token’s deletion', 10_000);
+    expect(await db.pushRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: 'running' });
+    expect(await db.apiToken.findUniqueOrThrow({ where: { id: oldRecord.id } })).toMatchObject({ status: 'active' });
+    expect(await rotating).toMatchObject({ ok: true, data: { status: 'succeeded' } });
+    expect(await db.pushRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: 'succeeded', activeMachineUserId: null });
+    expect(await db.apiToken.findUniqueOrThrow({ where: { id: oldRecord.id } })).toMatchObject({ status: 'superseded' });
   });
 
   it('a rotation stopped half-way says who holds which token, keeps the old one active, and resumes with the new token', async () => {

@@ -25,7 +25,7 @@ import { decideMinting, deployToken, refuseMintingChoice } from './mint';
 import { describeRecordedAgain } from './recorded-again';
 import { recordRemoteTokens } from './remote-tokens';
 import { describePlatformshFailure, mayHaveApplied } from '../machine-users/steps';
-import { finishRotation } from './rotate';
+import { endRotation, type RotationEnd } from './rotate';
 import { StepJournal, type JournalEntry } from './step-journal';
 
 /** What the token actions need from outside: the API (as the dashboard, and as a pasted token) and the fingerprint key. */
@@ -442,6 +442,9 @@ export async function executeRun(
   // so that the next step's request goes out while a finished one's commit waits for the database.
   const platformsh = pLimit(Math.max(1, deps.pushConcurrency ?? PUSH_CONCURRENCY));
   const journal = new StepJournal();
+  let steps: Step[];
+  let status: 'succeeded' | 'partial' | 'failed';
+  let rotation: RotationEnd | undefined;
   try {
     await Promise.allSettled(
       unfinished.map((step) => {
@@ -449,14 +452,18 @@ export async function executeRun(
         return runStep(deps.dashboard, step, run.token, pushRun.visibleBuild, { platformsh, journal, known });
       }),
     );
+    steps = await db.pushStep.findMany({ where: { runId: run.runId } });
+    const done = steps.filter((step) => step.status === 'succeeded').length;
+    status = done === steps.length ? 'succeeded' : done === 0 ? 'failed' : 'partial';
+    // A rotation's end talks to Platform.sh while the run is still running (and kept alive), so the
+    // run closes together with the old token's supersession.
+    if (pushRun.rotatesTokenId) rotation = await endRotation(context, deps, { ...run, rotatesTokenId: pushRun.rotatesTokenId, status, steps });
   } finally {
     stopHeartbeat();
   }
 
-  const steps = await db.pushStep.findMany({ where: { runId: run.runId } });
   const succeeded = steps.filter((step) => step.status === 'succeeded');
   const done = succeeded.length;
-  const status = done === steps.length ? 'succeeded' : done === 0 ? 'failed' : 'partial';
   await db.$transaction(async (tx) => {
     await tx.pushRun.update({ where: { id: run.runId }, data: { status, finishedAt: new Date(), activeMachineUserId: null } });
     await recordAudit(tx, {
@@ -468,10 +475,9 @@ export async function executeRun(
       tokenFingerprint: run.fingerprint,
       details: { step: 'pushed', runId: run.runId, tokenId: run.tokenId, status, succeeded: succeeded.map((step) => step.environmentId), unfinished: steps.filter((step) => step.status !== 'succeeded').map((step) => `${step.environmentId}: ${step.status}`) },
     });
+    await rotation?.commit?.(tx);
   });
-  if (pushRun.rotatesTokenId) {
-    return finishRotation(context, deps, { ...run, rotatesTokenId: pushRun.rotatesTokenId, status, steps });
-  }
+  if (rotation) return rotation.outcome;
   const moved = steps.find((step) => step.movedFrom);
   if (moved) {
     const message =

@@ -89,16 +89,24 @@ export async function rotateToken(context: RequestContext, rawInput: unknown, de
   });
 }
 
+/** How a rotation run ends: its outcome, and what to commit with the run's closing (nothing unless it succeeded). */
+export interface RotationEnd {
+  outcome: PushOutcome;
+  commit?: (tx: Prisma.TransactionClient) => Promise<void>;
+}
+
 /**
- * The end of a rotation run. Once every environment holds the new token, the old one is deleted on
- * Platform.sh with the new token's identity (the only one allowed to manage the user's tokens) and
- * its record is superseded. Otherwise the old token stays active, and the message says who holds what.
+ * The end of a rotation run, before the run closes. Once every environment holds the new token, the
+ * old one is deleted on Platform.sh with the new token's identity (the only one allowed to manage the
+ * user's tokens), and `commit` supersedes its record in the transaction that closes the run: a run
+ * read as succeeded never has its old token still active. Otherwise the old token stays active, and
+ * the message says who holds what.
  */
-export async function finishRotation(
+export async function endRotation(
   context: RequestContext,
   deps: TokenDeps,
-  run: { runId: string; tokenId: string; token: string; fingerprint: string; rotatesTokenId: string; status: 'succeeded' | 'partial' | 'failed'; steps: { environmentId: string; status: string }[] },
-): Promise<PushOutcome> {
+  run: { runId: string; tokenId: string; token: string; rotatesTokenId: string; status: 'succeeded' | 'partial' | 'failed'; steps: { environmentId: string; status: string }[] },
+): Promise<RotationEnd> {
   const db = getDb();
   const [old, fresh] = await Promise.all([
     db.apiToken.findUniqueOrThrow({ where: { id: run.rotatesTokenId }, include: { machineUser: { select: { platformshUserId: true } } } }),
@@ -108,10 +116,12 @@ export async function finishRotation(
     const moved = run.steps.filter((step) => step.status === 'succeeded').map((step) => step.environmentId);
     const stayed = run.steps.filter((step) => step.status !== 'succeeded').map((step) => step.environmentId);
     return {
-      runId: run.runId,
-      tokenId: run.tokenId,
-      status: run.status,
-      message: `The rotation stopped half-way: ${moved.length ? `${moved.join(', ')} hold the new token (…${fresh.lastFour})` : 'no environment holds the new token yet'}; ${stayed.join(', ')} still hold the old one (…${old.lastFour}), which stays active. Paste the new token again to resume.`,
+      outcome: {
+        runId: run.runId,
+        tokenId: run.tokenId,
+        status: run.status,
+        message: `The rotation stopped half-way: ${moved.length ? `${moved.join(', ')} hold the new token (…${fresh.lastFour})` : 'no environment holds the new token yet'}; ${stayed.join(', ')} still hold the old one (…${old.lastFour}), which stays active. Paste the new token again to resume.`,
+      },
     };
   }
 
@@ -137,19 +147,21 @@ export async function finishRotation(
       deletion = `The old token (…${old.lastFour}) could not be deleted on Platform.sh (${describePlatformshFailure(error)}); it is marked superseded — delete it in the Console.`;
     }
   }
-  await db.$transaction(async (tx) => {
-    await tx.apiToken.update({ where: { id: old.id }, data: { status: 'superseded', supersededById: fresh.id, statusChangedAt: new Date(), deletedOnPlatformAt: deletedAt } });
-    await recordAudit(tx, {
-      actor: context.actor,
-      action: 'token.supersede',
-      outcome: 'succeeded',
-      clientAddress: context.clientAddress,
-      target: { type: 'machine_user', id: old.machineUserId },
-      tokenFingerprint: old.fingerprint,
-      details: { step: 'superseded', tokenId: old.id, by: fresh.id, deletedOnPlatform: deletedAt !== null },
-    });
-  });
-  return { runId: run.runId, tokenId: run.tokenId, status: 'succeeded', message: `Rotated: every environment that held …${old.lastFour} now holds …${fresh.lastFour}. ${deletion}` };
+  return {
+    outcome: { runId: run.runId, tokenId: run.tokenId, status: 'succeeded', message: `Rotated: every environment that held …${old.lastFour} now holds …${fresh.lastFour}. ${deletion}` },
+    commit: async (tx) => {
+      await tx.apiToken.update({ where: { id: old.id }, data: { status: 'superseded', supersededById: fresh.id, statusChangedAt: new Date(), deletedOnPlatformAt: deletedAt } });
+      await recordAudit(tx, {
+        actor: context.actor,
+        action: 'token.supersede',
+        outcome: 'succeeded',
+        clientAddress: context.clientAddress,
+        target: { type: 'machine_user', id: old.machineUserId },
+        tokenFingerprint: old.fingerprint,
+        details: { step: 'superseded', tokenId: old.id, by: fresh.id, deletedOnPlatform: deletedAt !== null },
+      });
+    },
+  };
 }
 
 // ---- compromised ------------------------------------------------------------------------------
