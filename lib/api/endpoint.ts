@@ -97,7 +97,7 @@ export function routeHandler(endpoint: Endpoint) {
       const rawQuery = queryObject(new URL(request.url));
       if (rawQuery === 'repeated') return problemResponse('invalid_input', 'Give each query parameter at most once.');
       const query = (endpoint.query ?? EMPTY).safeParse(rawQuery);
-      if (!query.success) return problemResponse('invalid_input', 'Some query parameters are not valid.', { fieldErrors: safeFieldErrors('query', query.error.issues) });
+      if (!query.success) return problemResponse('invalid_input', 'Some query parameters are not valid.', { fieldErrors: safeFieldErrors('query', query.error.issues, endpoint.query) });
 
       let body: Record<string, unknown> = {};
       if (endpoint.body) {
@@ -106,7 +106,7 @@ export function routeHandler(endpoint: Endpoint) {
         const read = absent ? ({ ok: true, value: {} } as const) : await readJsonBody(request);
         if (!read.ok) return read.response;
         const parsed = endpoint.body.safeParse(read.value);
-        if (!parsed.success) return problemResponse('invalid_input', 'Some fields of the body are not valid.', { fieldErrors: safeFieldErrors('body', parsed.error.issues) });
+        if (!parsed.success) return problemResponse('invalid_input', 'Some fields of the body are not valid.', { fieldErrors: safeFieldErrors('body', parsed.error.issues, endpoint.body) });
         body = parsed.data;
       }
       const execute = async () => toResponse(await endpoint.handle({ auth: auth.data, params: params.data, query: query.data, body, request }));

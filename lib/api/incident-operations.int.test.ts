@@ -11,8 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKeyFor, callEndpoint, type ApiAnswer, type ApiCall } from '@/lib/testing/api-client';
 import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { createUser } from '@/lib/testing/fixtures';
-import { createIncident } from '@/lib/domain/incidents/plan';
-import { ensureProject, holdsVariable, seedPushedToken } from '@/lib/testing/incidents';
+import { getConfig } from '@/lib/config';
+import { getSecrets } from '@/lib/config/secrets';
+import { ensureProject, holdsVariable, seedPushedToken, seedRotatableMachineUser, variableValue } from '@/lib/testing/incidents';
 import { auditEventsSince, lastAuditSeq, snapshotTables } from '@/lib/testing/inspect';
 import { OPENAPI_DOCUMENT } from '@/lib/testing/openapi';
 import { setUpSandboxWorld } from '@/lib/testing/sandbox-world';
@@ -236,26 +237,98 @@ describe.each(TEST_DATABASE_KINDS)('REST API v1 incident response on %s', (kind)
     ]);
   }, 60_000);
 
-  it('shows a bulk rotation planned in the dashboard by its kind, and refuses to execute or resume it (409: it needs bootstrap tokens)', async () => {
+  it('plans and executes a bulk rotation with a bootstrap per machine user (202, polled): fresh tokens in place, old tokens and bootstraps deleted; a wrong bootstrap refuses it all; no value answered', async () => {
     const key = keys.admin!;
-    const seeded = await seedPushedToken(world.db, world.sim, { projectId: 'api-inc-b', ownerId: world.admin.actor.id, environments: [ENVIRONMENTS[2]!], purpose: 'backups' });
-    const planned = await createIncident(world.admin, { kind: 'rotation', name: 'Rotate backups', filter: { projectId: 'api-inc-b', purpose: 'backups' } });
-    if (!planned.ok) throw new Error(JSON.stringify(planned));
-    const id = planned.data.incidentId;
-    const listed = await call('listIncidents', { key });
-    expect((listed.json as { data: { id: string; kind: string }[] }).data.find((row) => row.id === id)).toMatchObject({ kind: 'rotation' });
-    expect(((await call('dryRunIncident', { key, params: { id } })).json as { incident: { kind: string } }).incident.kind).toBe('rotation');
+    await ensureProject(world.db, world.sim, 'api-rot', ENVIRONMENTS);
+    const fingerprintKey = getSecrets(getConfig()).fingerprint;
+    const first = await seedRotatableMachineUser(world.db, world.sim, { projectId: 'api-rot', ownerId: world.admin.actor.id, purpose: 'ci_tests', tokens: [[ENVIRONMENTS[0]!], [ENVIRONMENTS[2]!]], fingerprintKey });
+    const second = await seedRotatableMachineUser(world.db, world.sim, { projectId: 'api-rot', ownerId: world.admin.actor.id, purpose: 'ci_tests', tokens: [[ENVIRONMENTS[1]!]], fingerprintKey });
+    const answers: string[] = [];
+    const remembered = async (answer: Promise<ApiAnswer>) => {
+      const settled = await answer;
+      answers.push(settled.text);
+      return settled;
+    };
+
+    const created = await remembered(call('createIncident', { key, body: { kind: 'rotation', name: 'Rotate CI', filter: { project_id: 'api-rot', purpose: 'ci_tests' } } }));
+    expect(created.status, created.text).toBe(201);
+    const id = (created.json as IncidentBody).id;
+    expect(created.json).toMatchObject({ kind: 'rotation', state: 'planned', tokens: 3 });
+    expect((await remembered(call('dryRunIncident', { key, params: { id } }))).status).toBe(200);
+
+    const bootstraps = { [first.machineUser.id]: world.sim.store.issueApiToken(first.userId, 'bootstrap').token, [second.machineUser.id]: world.sim.store.issueApiToken(second.userId, 'bootstrap').token };
+    // The first machine user's bootstrap offered for the second: refused, and nothing runs.
+    const wrong = await remembered(call('executeIncident', { key, params: { id }, body: { confirm_name: 'Rotate CI', bootstraps: { ...bootstraps, [second.machineUser.id]: bootstraps[first.machineUser.id]! } } }));
+    expectProblem(wrong, 400, 'invalid_input');
+    expect(Object.keys((wrong.json as { field_errors: Record<string, string[]> }).field_errors)).toEqual([`bootstraps.${second.machineUser.id}`]);
+    expect((await world.db.incident.findUniqueOrThrow({ where: { id } })).status).toBe('planned');
 
     const seq = await lastAuditSeq(world.db);
-    expectProblem(await call('executeIncident', { key, params: { id }, body: { confirm_name: 'Rotate backups' } }), 409, 'conflict');
+    const executed = await remembered(call('executeIncident', { key, params: { id }, body: { confirm_name: 'Rotate CI', bootstraps } }));
+    expect(executed.status, executed.text).toBe(202);
+    expect(executed.headers.get('location')).toBe(`/api/v1/incidents/${id}`);
+    await settleBackgroundWork();
+    const report = await remembered(call('getIncidentReport', { key, params: { id } }));
+    expect(report.status, report.text).toBe(200);
+    expect(report.json).toMatchObject({ kind: 'rotation', tokens: 3, rotated: 3, not_rotated: 0, variables_planned: 3, variables_verified: 3, old_tokens_deleted: 3, bootstraps_deleted: 2 });
+
+    // On Platform.sh: each environment holds a fresh token of its own machine user; the old tokens and the bootstraps are gone.
+    for (const [seeded, environments] of [[first, [ENVIRONMENTS[0]!, ENVIRONMENTS[2]!]], [second, [ENVIRONMENTS[1]!]]] as const) {
+      for (const environment of environments) {
+        const value = variableValue(world.sim, 'api-rot', environment.id);
+        const remote = [...world.sim.store.apiTokens.values()].find((token) => token.token === value);
+        expect(remote?.userId).toBe(seeded.userId);
+        expect(seeded.tokens.some((token) => token.value === value)).toBe(false);
+      }
+      for (const token of seeded.tokens) expect(world.sim.store.apiTokens.has(token.platformshTokenId)).toBe(false);
+    }
+    for (const value of Object.values(bootstraps)) expect([...world.sim.store.apiTokens.values()].some((token) => token.token === value)).toBe(false);
+    expect((await auditEventsSince(world.db, seq)).filter((event) => event.action === 'incident.execute').map((event) => event.outcome)).toEqual(['succeeded']);
+
+    // No value, pasted or minted, in any answer.
+    const values = [...Object.values(bootstraps), ...[first, second].flatMap((seeded) => seeded.tokens.map((token) => token.value)), ...ENVIRONMENTS.map((environment) => variableValue(world.sim, 'api-rot', environment.id)!)];
+    for (const answer of answers) for (const value of values) expect(answer).not.toContain(value);
+  }, 120_000);
+
+  it('resumes an interrupted bulk rotation only with bootstrap tokens again; a revocation takes none', async () => {
+    const key = keys.admin!;
+    await ensureProject(world.db, world.sim, 'api-rot-resume', ENVIRONMENTS);
+    const seeded = await seedRotatableMachineUser(world.db, world.sim, { projectId: 'api-rot-resume', ownerId: world.admin.actor.id, purpose: 'backups', tokens: [[ENVIRONMENTS[2]!]], fingerprintKey: getSecrets(getConfig()).fingerprint });
+    const created = await call('createIncident', { key, body: { kind: 'rotation', name: 'Rotate again', filter: { project_id: 'api-rot-resume' } } });
+    expect(created.status, created.text).toBe(201);
+    const id = (created.json as IncidentBody).id;
+    expect((await call('dryRunIncident', { key, params: { id } })).status).toBe(200);
+    // What a stop right after the claim leaves: running, nothing done, the heartbeat stale.
     await world.db.incident.update({ where: { id }, data: { status: 'running', startedAt: new Date(), startedById: world.admin.actor.id, heartbeatAt: new Date(Date.now() - 120_000) } });
-    expectProblem(await call('resumeIncident', { key, params: { id } }), 409, 'conflict');
+
+    const bare = await call('resumeIncident', { key, params: { id } });
+    expectProblem(bare, 400, 'invalid_input');
+    expect(Object.keys((bare.json as { field_errors: Record<string, string[]> }).field_errors)).toEqual(['bootstraps']);
     // A reviewer is refused by role first, as for any incident.
-    expectProblem(await call('executeIncident', { key: keys.reviewer!, params: { id }, body: { confirm_name: 'Rotate backups' } }), 403, 'forbidden');
-    expect((await auditEventsSince(world.db, seq)).filter((event) => event.action === 'incident.execute' && event.outcome === 'succeeded')).toEqual([]);
-    expect(holdsVariable(world.sim, seeded.machineUser.projectId, 'dev-a')).toBe(true);
-    await world.db.incident.update({ where: { id }, data: { status: 'finished', finishedAt: new Date() } });
-  }, 60_000);
+    expectProblem(await call('resumeIncident', { key: keys.reviewer!, params: { id }, body: { bootstraps: {} } }), 403, 'forbidden');
+
+    const bootstrap = world.sim.store.issueApiToken(seeded.userId, 'bootstrap').token;
+    const resumed = await call('resumeIncident', { key, params: { id }, body: { bootstraps: { [seeded.machineUser.id]: bootstrap } } });
+    expect(resumed.status, resumed.text).toBe(202);
+    await settleBackgroundWork();
+    expect(((await call('getIncidentReport', { key, params: { id } })).json as { rotated: number }).rotated).toBe(1);
+    expect(seeded.tokens[0]!.value).not.toBe(variableValue(world.sim, 'api-rot-resume', ENVIRONMENTS[2]!.id));
+
+    // A revocation's execute and resume take no bootstraps.
+    await seedPushedToken(world.db, world.sim, { projectId: 'api-rot-resume', ownerId: world.admin.actor.id, environments: [ENVIRONMENTS[0]!], purpose: 'custom' });
+    const revocation = await call('createIncident', { key, body: { name: 'Revoke custom', filter: { project_id: 'api-rot-resume', purpose: 'custom' } } });
+    const revocationId = (revocation.json as IncidentBody).id;
+    expect((await call('dryRunIncident', { key, params: { id: revocationId } })).status).toBe(200);
+    const given = { [seeded.machineUser.id]: world.sim.store.issueApiToken(seeded.userId, 'stray').token };
+    for (const answer of [
+      await call('executeIncident', { key, params: { id: revocationId }, body: { confirm_name: 'Revoke custom', bootstraps: given } }),
+      await call('resumeIncident', { key, params: { id: revocationId }, body: { bootstraps: given } }),
+    ]) {
+      expectProblem(answer, 400, 'invalid_input');
+      expect(Object.keys((answer.json as { field_errors: Record<string, string[]> }).field_errors)).toEqual(['bootstraps']);
+    }
+    expect((await world.db.incident.findUniqueOrThrow({ where: { id: revocationId } })).status).toBe('planned');
+  }, 120_000);
 
   it('answers bad input with 400 problems and an unknown or malformed id with 404', async () => {
     const key = keys.admin!;

@@ -6,13 +6,16 @@
 // the same audit rows. Like a push, an execution answers 202 once the run is claimed (its audit row
 // committed, L1) and goes on in this process; the incident (`Location`) is what the caller polls. If
 // the process stops, the incident is interrupted and resumed automatically by the job queue
-// (lib/domain/incidents/auto-resume.ts), or at once with `POST …/resume`.
+// (lib/domain/incidents/auto-resume.ts), or at once with `POST …/resume`. A bulk rotation takes one
+// bootstrap token per machine user in its execute and resume bodies: the values live in this
+// process's memory while its run goes on (as a push's token does), so it is never resumed
+// automatically — its resume asks for them again.
 import 'server-only';
 import { z } from 'zod';
 import { createIncident, dryRunIncident, type DryRunReading, type PlannedVariable } from '@/lib/domain/incidents/plan';
 import { auditRefusedIncidentRead, getIncident, listIncidents, type IncidentItemView, type IncidentView } from '@/lib/domain/incidents/queries';
 import { executeIncident, resumeIncident, type IncidentDeps, type IncidentReport } from '@/lib/domain/incidents/run';
-import type { RotationReport } from '@/lib/domain/incidents/rotation';
+import { executeRotation, resumeRotation, type RotationDeps, type RotationReport } from '@/lib/domain/incidents/rotation';
 import { tokenDepsWith } from '@/lib/actions/signed-in';
 import { authorize } from '@/lib/auth/authorize';
 import type { RequestContext } from '@/lib/domain/context';
@@ -23,7 +26,7 @@ import { ENVIRONMENT_TYPES } from '@/lib/validations/incidents';
 import type { Authenticated } from './authenticate';
 import { defineEndpoint, type ApiAnswer, type Endpoint } from './endpoint';
 import { DEFAULT_LIMIT, listSchema, nextCursor, pageOf, paginationQuery } from './pagination';
-import { asCaller, continueInBackground, dashboardFor } from './write-operations';
+import { asCaller, continueInBackground, dashboardFor, tokenValue } from './write-operations';
 
 // ---- schemas ------------------------------------------------------------------------------------
 
@@ -67,7 +70,7 @@ function filterDto(filter: Record<string, unknown>): Record<string, string | boo
 }
 
 const INCIDENT_KINDS = ['revocation', 'rotation'] as const;
-const kindSchema = z.enum(INCIDENT_KINDS).meta({ description: 'A bulk revocation, or a bulk rotation (planned and executed from the dashboard: it needs a bootstrap token per machine user).' });
+const kindSchema = z.enum(INCIDENT_KINDS).meta({ description: 'A bulk revocation, or a bulk rotation (its execution and resume take a bootstrap token per machine user).' });
 
 const summarySchema = z
   .object({
@@ -296,16 +299,33 @@ function renamedFields(error: ErrorBody): { ok: false; error: ErrorBody } {
   return { ok: false, error: { ...error, fieldErrors } };
 }
 
+const bootstrapsSchema = z
+  .record(z.uuid(), tokenValue('A fresh API token of this machine user (its Console): the bootstrap its fresh tokens are minted from, deleted when its rotations are done.'))
+  .meta({ description: 'A bulk rotation only: one bootstrap token per machine user to rotate, by machine user id. A machine user left out is not rotated (the report says so).' });
+
+/** The incident's kind, when the caller may execute incidents (null otherwise: the domain then refuses by role, or answers 404, as for any incident). */
+async function kindOf(auth: Authenticated, incidentId: string): Promise<'revocation' | 'rotation' | null> {
+  if (!authorize(auth.context.actor, 'incident.execute').allowed) return null;
+  return (await getIncident(auth.context, incidentId, 1, { pageSize: 1 }))?.kind ?? null;
+}
+
+const REVOCATION_TAKES_NO_BOOTSTRAPS = fail('invalid_input', 'Only a bulk rotation takes bootstrap tokens.', { bootstraps: ['Leave this out: the incident is a revocation.'] });
+
 /**
- * A bulk rotation is executed and resumed from the dashboard only: it needs one bootstrap token per
- * machine user, which this API does not take. Said plainly (409) rather than as the domain's 404.
+ * Runs a bulk rotation's execution or resume and answers 202 once every bootstrap is verified and
+ * the run is claimed (a refusal before that is the answer); the run goes on in this process, with
+ * the bootstrap values in its memory only.
  */
-async function unlessRotation<T>(context: RequestContext, incidentId: string, run: () => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
-  if (authorize(context.actor, 'incident.execute').allowed) {
-    const incident = await getIncident(context, incidentId, 1, { pageSize: 1 });
-    if (incident?.kind === 'rotation') return fail('conflict', 'A bulk rotation is executed and resumed from the dashboard: it needs a bootstrap token per machine user, which this API does not take.');
-  }
-  return run();
+async function startRotation(auth: Authenticated, incidentId: string, run: (context: RequestContext, deps: RotationDeps) => Promise<ActionResult<unknown>>): Promise<ApiAnswer> {
+  const dashboard = await dashboardFor(auth, 'incident.execute');
+  if (dashboard instanceof Response) return dashboard;
+  let announce: () => void = () => undefined;
+  const claimed = new Promise<void>((resolve) => (announce = resolve));
+  const work = asCaller('incident.execute', auth, (context) => run(context, { ...tokenDepsWith(dashboard), onClaimed: () => announce() }));
+  const first = await Promise.race([work.then((result) => ({ finished: result }) as const), claimed.then(() => ({ claimed: true }) as const)]);
+  if ('finished' in first && !first.finished.ok) return renamedFields(first.finished.error);
+  if (!('finished' in first)) continueInBackground(work, 'bulk rotation');
+  return incidentAnswer(auth, incidentId, 1, DEFAULT_LIMIT, { status: 202 });
 }
 
 /** The run goes on in this process after the 202 (settleBackgroundWork awaits it in tests). */
@@ -391,11 +411,12 @@ const createIncidentEndpoint = defineEndpoint({
   operationId: 'createIncident',
   summary: 'Plan an incident',
   description:
-    '“Our CI provider was breached”: selects the open tokens the filter matches and persists the plan (each variable to delete, each token to delete on Platform.sh, what stops working). Nothing is sent to Platform.sh. Admins (incident.plan). 400 when no open token matches.',
+    '“Our CI provider was breached”: selects the open tokens the filter matches and persists the plan (each variable to delete, each token to delete on Platform.sh, what stops working); with `kind: rotation`, the active tokens to replace. Nothing is sent to Platform.sh. Admins (incident.plan). 400 when no token matches.',
   tag: 'Incidents',
   idempotent: true,
   body: z
     .strictObject({
+      kind: kindSchema.optional().meta({ description: '`revocation` (the default): take the selected open tokens away. `rotation`: replace the selected active tokens with fresh minted ones (the execution takes a bootstrap token per machine user).' }),
       name: z.string().trim().min(1).max(INCIDENT_NAME_MAX_LENGTH).meta({ description: 'The incident’s name; the execution asks for it again.' }),
       reason: z.string().max(COMPROMISE_REASON_MAX_LENGTH).optional().meta({ description: 'Why, in your words (the audit row’s reason).' }),
       filter: filterSchema,
@@ -405,7 +426,7 @@ const createIncidentEndpoint = defineEndpoint({
   errors: [400, 403, 413, 415, 422],
   handle: async ({ auth, body }) => {
     const filter = Object.fromEntries(Object.entries(body.filter).map(([apiName, value]) => [FILTER_FIELDS[apiName as keyof typeof FILTER_FIELDS], value]));
-    const input = { name: body.name, ...(body.reason !== undefined ? { reason: body.reason } : {}), filter };
+    const input = { kind: body.kind ?? 'revocation', name: body.name, ...(body.reason !== undefined ? { reason: body.reason } : {}), filter };
     const result = await asCaller('incident.plan', auth, (context) => createIncident(context, input));
     return answerOrRefusal(result, (data) => incidentAnswer(auth, data.incidentId, 1, DEFAULT_LIMIT, { status: 201 }));
   },
@@ -435,19 +456,27 @@ const executeEndpoint = defineEndpoint({
   operationId: 'executeIncident',
   summary: 'Execute an incident',
   description:
-    'After the dry run, with the incident’s name typed again in `confirm_name` (as the dashboard asks): one journalled bulk revocation — every planned variable deleted, each token marked compromised (or kept revoked), paced within the rate limit — then a verification pass that re-reads every environment, and the report. Answers 202 once the run is claimed; poll `Location` until `state` is `finished`. Deleting a token on Platform.sh needs a live token of its machine user: those deletions become open tasks in the report. Admins (incident.execute).',
+    'After the dry run, with the incident’s name typed again in `confirm_name` (as the dashboard asks). A revocation: one journalled bulk revocation — every planned variable deleted, each token marked compromised (or kept revoked), paced within the rate limit — then a verification pass that re-reads every environment, and the report; deleting a token on Platform.sh needs a live token of its machine user, so those deletions become open tasks in the report. A rotation: `bootstraps` gives one fresh token per machine user, each proven to be that machine user’s before anything runs (any refusal refuses the whole execution, 400 with `field_errors["bootstraps.<id>"]`); for each recorded token a fresh token is minted, pushed in place, the old one deleted and superseded, then the bootstrap is deleted. Answers 202 once the run is claimed; poll `Location` until `state` is `finished`. Admins (incident.execute).',
   tag: 'Incidents',
   idempotent: true,
   params: idParams,
-  body: z.strictObject({ confirm_name: z.string().max(INCIDENT_NAME_MAX_LENGTH + 20).meta({ description: 'The incident’s name, exactly: the confirmation.' }) }).meta({ id: 'ExecuteIncident' }),
+  body: z
+    .strictObject({
+      confirm_name: z.string().max(INCIDENT_NAME_MAX_LENGTH + 20).meta({ description: 'The incident’s name, exactly: the confirmation.' }),
+      bootstraps: bootstrapsSchema.optional(),
+    })
+    .meta({ id: 'ExecuteIncident' }),
   response: { status: 202, schema: incidentSchema, description: 'The run has begun. Poll `Location`.' },
   errors: [400, 403, 404, 409, 413, 415, 422, 503],
   handle: async ({ auth, params, body }) => {
+    const kind = await kindOf(auth, params.id);
+    if (kind === 'rotation') {
+      return startRotation(auth, params.id, (context, deps) => executeRotation(context, { incidentId: params.id, confirmName: body.confirm_name, bootstraps: body.bootstraps ?? {} }, deps));
+    }
+    if (kind === 'revocation' && body.bootstraps !== undefined) return REVOCATION_TAKES_NO_BOOTSTRAPS;
     const dashboard = await dashboardFor(auth, 'incident.execute');
     if (dashboard instanceof Response) return dashboard;
-    const result = await asCaller('incident.execute', auth, (context) =>
-      unlessRotation(context, params.id, () => executeIncident(context, { incidentId: params.id, confirmName: body.confirm_name }, backgroundDeps(dashboard))),
-    );
+    const result = await asCaller('incident.execute', auth, (context) => executeIncident(context, { incidentId: params.id, confirmName: body.confirm_name }, backgroundDeps(dashboard)));
     return answerOrRefusal(result, () => incidentAnswer(auth, params.id, 1, DEFAULT_LIMIT, { status: 202 }));
   },
 });
@@ -457,16 +486,24 @@ const resumeEndpoint = defineEndpoint({
   path: '/api/v1/incidents/{id}/resume',
   operationId: 'resumeIncident',
   summary: 'Resume an interrupted incident',
-  description: 'An incident whose process stopped (`state: interrupted`) is resumed automatically by the job queue within about a minute; this resumes it now. Only what is not done runs again. 409 unless interrupted. Answers 202; poll `Location`. Admins.',
+  description:
+    'An incident whose process stopped (`state: interrupted`): only what is not done runs again. A revocation is resumed automatically by the job queue within about a minute; this resumes it now, with no body. A rotation is resumed by a person only: `bootstraps` again (its values left with the stopped process); minted tokens the stop left unaccounted for are deleted, and a rotation left half-way is finished. 409 unless interrupted. Answers 202; poll `Location`. Admins.',
   tag: 'Incidents',
   idempotent: true,
   params: idParams,
+  body: z.strictObject({ bootstraps: bootstrapsSchema.optional() }).meta({ id: 'ResumeIncident' }),
+  bodyOptional: true,
   response: { status: 202, schema: incidentSchema, description: 'The run goes on. Poll `Location`.' },
-  errors: [403, 404, 409, 503],
-  handle: async ({ auth, params }) => {
+  errors: [400, 403, 404, 409, 413, 415, 422, 503],
+  handle: async ({ auth, params, body }) => {
+    const kind = await kindOf(auth, params.id);
+    if (kind === 'rotation') {
+      return startRotation(auth, params.id, (context, deps) => resumeRotation(context, { incidentId: params.id, bootstraps: body?.bootstraps ?? {} }, deps));
+    }
+    if (kind === 'revocation' && body?.bootstraps !== undefined) return REVOCATION_TAKES_NO_BOOTSTRAPS;
     const dashboard = await dashboardFor(auth, 'incident.execute');
     if (dashboard instanceof Response) return dashboard;
-    const result = await asCaller('incident.execute', auth, (context) => unlessRotation(context, params.id, () => resumeIncident(context, { incidentId: params.id }, backgroundDeps(dashboard))));
+    const result = await asCaller('incident.execute', auth, (context) => resumeIncident(context, { incidentId: params.id }, backgroundDeps(dashboard)));
     return answerOrRefusal(result, () => incidentAnswer(auth, params.id, 1, DEFAULT_LIMIT, { status: 202 }));
   },
 });

@@ -64,24 +64,57 @@ export function problemOf(error: ErrorBody, headers?: Record<string, string>): R
   return problemResponse(error.code, error.message, { fieldErrors: error.fieldErrors, headers });
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The schema inside wrappers that do not change a value's shape (optional, default, pipe…). */
+function unwrapped(schema: z.core.$ZodType): z.core.$ZodType {
+  const def = schema._zod.def as { type: string; innerType?: z.core.$ZodType; in?: z.core.$ZodType };
+  if (def.innerType) return unwrapped(def.innerType);
+  if (def.type === 'pipe' && def.in) return unwrapped(def.in);
+  return schema;
+}
+
+/**
+ * An issue's path as a field name, with every segment the caller chose masked: a field of an
+ * object schema is the schema's own name and an array index a number, but a record's key is the
+ * caller's text (a token pasted as a key would come back) — kept only when it is a UUID (the ids
+ * such records are keyed by), `*` otherwise. Past a schema it cannot follow, only numbers and
+ * UUIDs are kept.
+ */
+function fieldName(schema: z.core.$ZodType | undefined, path: readonly PropertyKey[]): string {
+  let current = schema;
+  const names: string[] = [];
+  for (const segment of path) {
+    const def = current ? (unwrapped(current)._zod.def as { type: string; shape?: Record<string, z.core.$ZodType>; valueType?: z.core.$ZodType; element?: z.core.$ZodType }) : undefined;
+    const text = String(segment);
+    if (def?.type === 'object' && def.shape && Object.hasOwn(def.shape, text)) {
+      names.push(text);
+      current = def.shape[text];
+    } else if (typeof segment === 'number') {
+      names.push(text);
+      current = def?.type === 'array' ? def.element : undefined;
+    } else {
+      names.push(UUID.test(text) ? text : '*');
+      current = def?.type === 'record' ? def.valueType : undefined;
+    }
+  }
+  return names.join('.');
+}
+
 /**
  * Zod issues as field errors that repeat nothing of the request: the key is the schema's own field
- * (a path through a strict schema names only fields it knows); an unknown field is reported without
- * its name, and messages are the schemas' own (zod's defaults name types and limits, not values).
+ * (a path through a strict schema names only fields it knows, and a record's key is masked:
+ * fieldName), an unknown field is reported without its name, and messages are the schemas' own
+ * (zod's defaults name types and limits, not values).
  */
-export function safeFieldErrors(where: 'body' | 'query' | 'path', issues: readonly z.core.$ZodIssue[]): Record<string, string[]> {
+export function safeFieldErrors(where: 'body' | 'query' | 'path', issues: readonly z.core.$ZodIssue[], schema?: z.core.$ZodType): Record<string, string[]> {
   const result: Record<string, string[]> = {};
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
       (result[where] ??= []).push(where === 'query' ? 'Unknown query parameters are not accepted.' : 'Unknown fields are not accepted.');
       continue;
     }
-    if (issue.code === 'invalid_union' || issue.code === 'custom') {
-      (result[issue.path.map(String).join('.') || where] ??= []).push(issue.message);
-      continue;
-    }
-    const key = issue.path.map(String).join('.') || where;
-    (result[key] ??= []).push(issue.message);
+    (result[fieldName(schema, issue.path) || where] ??= []).push(issue.message);
   }
   return result;
 }

@@ -136,7 +136,7 @@ export async function settleBackgroundWork(): Promise<void> {
 const uuid = (description: string) => z.uuid().meta({ description });
 const idParams = (what: string) => z.strictObject({ id: uuid(`The ${what}’s id.`) });
 const environmentId = z.string().min(1).max(255).regex(/^[A-Za-z0-9._-]+$/, 'Not an environment id.');
-const tokenValue = (description: string) => pastedTokenSchema.meta({ description: `${description} Used during this request only: never stored, logged or answered.`, writeOnly: true });
+export const tokenValue = (description: string) => pastedTokenSchema.meta({ description: `${description} Used during this request only: never stored, logged or answered.`, writeOnly: true });
 const rotateBy = z.iso
   .date()
   .refine((date) => date >= earliestRotateBy(), { error: 'Choose a date after today.' })

@@ -81,6 +81,12 @@ export function apiCanaryRequests(canary: string, ids: CanaryIds): CanaryRequest
   add('invite: token fields', 'POST', '/api/v1/machine-users', ['admin', 'reviewer'], json({ project_id: canary, email: canary, purpose: canary, token: canary }));
   add('change roles: token field', 'PATCH', `/api/v1/machine-users/${ids.machineUser}`, ['admin', 'reviewer'], json({ project_role: canary, token: canary }));
   add('sync: token field', 'POST', '/api/v1/projects/sync', ['reviewer'], json({ token: canary }));
+  // A bulk rotation's bootstraps: refused callers, an unknown incident, bad shapes.
+  const bootstraps = { [ids.machineUser]: canary };
+  add('incident execute: bootstraps', 'POST', `/api/v1/incidents/${NOWHERE}/execute`, ['admin', 'reviewer', 'onboarder', 'none'], json({ confirm_name: 'canary', bootstraps }));
+  add('incident resume: bootstraps', 'POST', `/api/v1/incidents/${NOWHERE}/resume`, ['admin', 'reviewer'], json({ bootstraps }));
+  add('incident execute: bootstrap keyed by the value', 'POST', `/api/v1/incidents/${NOWHERE}/execute`, ['admin'], json({ confirm_name: canary, bootstraps: { [canary]: canary } }));
+  add('incident execute: bootstrap of the wrong type', 'POST', `/api/v1/incidents/${NOWHERE}/execute`, ['admin'], json({ confirm_name: 'canary', bootstraps: { [ids.machineUser]: [canary] } }));
   add('search for a token', 'GET', `/api/v1/tokens?q=${encodeURIComponent(canary)}`, ['admin', 'onboarder']);
   add('token as a query parameter', 'GET', `/api/v1/projects?token=${encodeURIComponent(canary)}`, ['admin', 'none']);
   add('token as an audit filter', 'GET', `/api/v1/audit?actor=${encodeURIComponent(canary)}&target=${encodeURIComponent(canary)}`, ['admin']);

@@ -51,6 +51,8 @@ export interface RotationDeps extends TokenDeps {
   signal?: AbortSignal;
   /** Machine users handled at once (ROTATION_CONCURRENCY unless a test compares). */
   concurrency?: number;
+  /** Told once every bootstrap is verified and the run is claimed (the REST API answers 202 then). */
+  onClaimed?: () => void;
 }
 
 /** A verified bootstrap token of one machine user, held in this request only. */
@@ -152,6 +154,7 @@ export async function executeRotation(context: RequestContext, rawInput: unknown
     const checked = await verifyBootstraps(context, deps, incident.id, pasted);
     if (!checked.ok) return checked.failure;
     if (!(await claimExecution(context, incident, { bootstraps: checked.bootstraps.size }))) return fail('conflict', 'This bulk rotation has already been executed.');
+    deps.onClaimed?.();
     return ok({ incidentId: incident.id, report: await runRotation(context, incident.id, deps, checked.bootstraps) });
   });
 }
@@ -169,6 +172,7 @@ export async function resumeRotation(context: RequestContext, rawInput: unknown,
     const checked = await verifyBootstraps(context, deps, incident.id, pasted);
     if (!checked.ok) return checked.failure;
     if (!(await claimResume(context, incident, { bootstraps: checked.bootstraps.size }))) return fail('conflict', 'Someone else resumed this bulk rotation.');
+    deps.onClaimed?.();
     return ok({ incidentId: incident.id, report: await runRotation(context, incident.id, deps, checked.bootstraps) });
   });
 }
