@@ -4,17 +4,17 @@ import { afterAll, beforeAll } from 'vitest';
 import { useDatabaseForTests } from '@/lib/db';
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from './database';
 
-/** The block's database as its hooks and tests see it; the block's own afterAll destroys it. */
+/** The block's database as its hooks and tests see it; setUpTestDatabase() destroys it, not the caller. */
 export type SuiteDatabase = Omit<TestDatabase, 'destroy'>;
 
 /**
  * A fresh, migrated database of `kind` for the calling describe block, installed as the one domain
  * code reaches (`useDatabaseForTests`), and destroyed once the block is done.
  *
- * Call it first in the block: Vitest runs beforeAll hooks in the order they are registered (and
- * afterAll hooks in reverse), so the block's own set-up sees the database ready and its tear-down
- * runs before the database goes. The fields are read lazily: inside hooks and tests, not while
- * the block is being collected.
+ * Call it first in the block: Vitest runs beforeAll hooks in the order they are registered and
+ * afterAll hooks in reverse (its default `sequence.hooks: 'stack'`), so the block's own set-up sees
+ * the database ready and its own tear-down runs before the database goes. The fields are read
+ * lazily: inside hooks and tests, not while the block is being collected.
  */
 export function setUpTestDatabase(kind: TestDatabaseKind): SuiteDatabase {
   let current: TestDatabase | undefined;
