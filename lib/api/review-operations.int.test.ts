@@ -2,14 +2,15 @@
 // sign-offs and tasks, its tasks for admins, for each role (admins and reviewers read; an
 // onboarder is refused with 403 and an audited refusal), filters and pagination as on the pages,
 // and every answer checked against the OpenAPI document (lib/testing/api-client.ts).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useDatabaseForTests, type Database } from '@/lib/db';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '@/lib/db';
 import { closeCampaign, createCampaign } from '@/lib/domain/reviews/campaigns';
 import { signOff } from '@/lib/domain/reviews/sign-off';
 import { apiKeyFor, callEndpoint, type ApiAnswer, type ApiCall } from '@/lib/testing/api-client';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createProjects, createUser } from '@/lib/testing/fixtures';
 import { createMachineUserRecord } from '@/lib/testing/reviews';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import type { Role } from '@/lib/roles';
 import { OPERATIONS } from './operations';
 
@@ -27,7 +28,7 @@ function expectProblem(answer: ApiAnswer, status: number, code: string) {
 }
 
 describe.each(TEST_DATABASE_KINDS)('REST API v1 access reviews on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
   const keys: Partial<Record<Role, string>> = {};
   let users: Record<Role, Awaited<ReturnType<typeof createUser>>>;
@@ -36,9 +37,7 @@ describe.each(TEST_DATABASE_KINDS)('REST API v1 access reviews on %s', (kind) =>
   let fixtures: { reviewed: Awaited<ReturnType<typeof createMachineUserRecord>>; owned: Awaited<ReturnType<typeof createMachineUserRecord>>; other: Awaited<ReturnType<typeof createMachineUserRecord>> };
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     db = database.db;
-    useDatabaseForTests(database);
     await createProjects(db, PROJECTS);
     users = {
       admin: await createUser(db, { role: 'admin' }),
@@ -63,10 +62,6 @@ describe.each(TEST_DATABASE_KINDS)('REST API v1 access reviews on %s', (kind) =>
     expect(await signOff(reviewer, { itemId: await itemOf(openId, fixtures.reviewed.machineUser.id), decision: 'change', note: 'Drop production admin.' })).toMatchObject({ ok: true });
     expect(await signOff(reviewer, { itemId: await itemOf(closedId, fixtures.other.machineUser.id), decision: 'keep' })).toMatchObject({ ok: true });
     expect(await closeCampaign(admin, { campaignId: closedId, confirm: 'yes' })).toMatchObject({ ok: true });
-  });
-
-  afterAll(async () => {
-    await database?.destroy();
   });
 
   describe.each(['admin', 'reviewer'] as const)('as %s', (role) => {

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/lib/db';
 import { REDACTED } from '@/lib/security/redact';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { auditEventsSince, databaseText, lastAuditSeq } from '@/lib/testing/inspect';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { recordAudit, type AuditEntry } from './record';
 
 /** A token-like canary: fresh per test, with characters that encode differently everywhere. */
@@ -34,16 +35,11 @@ const tracesOf = (secret: string) => [secret.split('+')[0]!, ...formsOf(secret)]
 const ACTOR = { id: '5b1f0c3a-2d4e-4f60-8a7b-9c0d1e2f3a4b', email: 'admin@example.com', role: 'admin' as const };
 
 describe.each(TEST_DATABASE_KINDS)('recordAudit on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
 
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
+  beforeAll(() => {
     db = database.db;
-  });
-
-  afterAll(async () => {
-    await database?.destroy();
   });
 
   async function record(entry: AuditEntry) {

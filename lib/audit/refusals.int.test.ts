@@ -1,11 +1,12 @@
 // Refusals of strangers are aggregated per action and address (SECURITY.md A6), and every failure an
 // action answers with is audited exactly once (auditEveryRefusal, SECURITY.md L3).
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/lib/db';
 import { fail, ok } from '@/lib/errors';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { auditEventsSince, lastAuditSeq } from '@/lib/testing/inspect';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { auditEveryRefusal, recordAudit, recordStrangerRefusal, STRANGER_REFUSALS_IN_FULL, STRANGER_WINDOW_SECONDS } from './record';
 
 const T0 = new Date('2030-06-01T08:00:00.000Z');
@@ -14,16 +15,11 @@ const freshAddress = () => `192.0.2.${randomBytes(1)[0]! % 250}-${randomBytes(3)
 const ACTOR = { id: '5b1f0c3a-2d4e-4f60-8a7b-9c0d1e2f3a4b', email: 'admin@example.com', role: 'admin' as const };
 
 describe.each(TEST_DATABASE_KINDS)('refusal audit on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
 
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
+  beforeAll(() => {
     db = database.db;
-  });
-
-  afterAll(async () => {
-    await database?.destroy();
   });
 
   async function rowsOf(call: () => Promise<unknown>) {

@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOneTimeLink, digestOf, findUsableLink, INVITATION_TTL_MS } from '@/lib/auth/one-time-link';
-import { useDatabaseForTests, type Database } from '@/lib/db';
+import type { Database } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
 import {
   assignProjects,
@@ -32,7 +32,7 @@ import { closeCampaign, createCampaign } from '@/lib/domain/reviews/campaigns';
 import { completeTask, signOff } from '@/lib/domain/reviews/sign-off';
 import type { ActionResult } from '@/lib/errors';
 import type { Role } from '@/lib/roles';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createProjects, createUser } from '@/lib/testing/fixtures';
 import { auditEventsSince, lastAuditSeq, snapshotTables } from '@/lib/testing/inspect';
 import { clearSyncJobs, simulatorClient } from '@/lib/testing/inventory';
@@ -57,6 +57,7 @@ import { startTotpEnrolment, updateSecondFactorPolicy } from '@/lib/domain/secon
 import { endOwnSessions, endUserSessions, startSession } from '@/lib/domain/sessions';
 import { TEST_PASSWORD } from '@/lib/testing/fixtures';
 import { ensureProject, holdsVariable, seedPushedToken } from '@/lib/testing/incidents';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { SECOND_FACTOR_REQUIREMENTS } from '@/lib/validations/second-factor';
 import { verifyPassword } from './password';
 import { ROLES } from './authorize';
@@ -835,21 +836,18 @@ describe('the replay covers the matrix exactly', () => {
 });
 
 describe.each(TEST_DATABASE_KINDS)('role matrix replayed on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     db = database.db;
-    useDatabaseForTests(database);
     await createProjects(db, [...PROJECTS]);
     client = simulatorClient(sim);
     await recordDashboardAccount(db, client);
   });
 
-  afterAll(async () => {
+  afterAll(() => {
     client?.dispose();
-    await database?.destroy();
   });
 
   /** A signed-in user of the role; an onboarder is assigned the given projects (in the database and the session). */

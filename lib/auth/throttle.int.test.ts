@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/lib/db';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { accountKey, addressKey, claimAttempt, claimAttempts, settleSuccess, withInFlightCap, type ThrottlePolicy } from './throttle';
 
 const POLICY: ThrottlePolicy = { limit: 3, windowSeconds: 60, blockSeconds: 300 };
@@ -40,16 +41,11 @@ describe('verifications in flight', () => {
 });
 
 describe.each(TEST_DATABASE_KINDS)('attempt throttling on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
 
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
+  beforeAll(() => {
     db = database.db;
-  });
-
-  afterAll(async () => {
-    await database?.destroy();
   });
 
   const rowOf = (key: string) => db.loginThrottle.findUnique({ where: { key } });

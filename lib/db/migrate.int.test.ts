@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { applyMigrations, diffMigrationsToSchema, isEmptyMigration, MIGRATIONS_DIR, SCHEMA_FILE } from '@/lib/db/migrate';
 import { readMigrations } from '@/lib/db/migrations-on-disk';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 
 describe('committed migrations', () => {
   it('match prisma/schema.prisma exactly (no schema change without its migration)', async () => {
@@ -14,13 +15,7 @@ describe('committed migrations', () => {
 });
 
 describe.each(TEST_DATABASE_KINDS)('migrations on %s', (kind) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database?.destroy();
-  });
+  const database = setUpTestDatabase(kind);
 
   it('leaves no lock and no connection behind once it returns (the next instance to start need not wait)', async () => {
     // The engine takes PostgreSQL's session-level advisory lock for migrations; a pool kept open after

@@ -2,14 +2,15 @@
 // checked through the same cookie check every request runs (lib/auth/session.ts).
 import { randomBytes } from 'node:crypto';
 import { encode } from 'next-auth/jwt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { getAuthOptions } from '@/lib/auth/options';
 import { contextFromSessionCookie } from '@/lib/auth/session';
 import { ACCOUNT_POLICY } from '@/lib/auth/throttle';
-import { useDatabaseForTests, type Database } from '@/lib/db';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import type { Database } from '@/lib/db';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createUser, TEST_PASSWORD } from '@/lib/testing/fixtures';
 import { auditEventsSince, lastAuditSeq, snapshotTables } from '@/lib/testing/inspect';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { signInWithPassword } from './accounts';
 import { changeOwnPassword, THROTTLED_MESSAGE, WRONG_PASSWORD_MESSAGE } from './account-password';
 import type { RequestContext } from './context';
@@ -21,17 +22,11 @@ const newPassword = () => `new passphrase ${randomBytes(6).toString('hex')}`;
 type User = Awaited<ReturnType<typeof createUser>>;
 
 describe.each(TEST_DATABASE_KINDS)('account: password and sessions on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
 
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
+  beforeAll(() => {
     db = database.db;
-    useDatabaseForTests(database);
-  });
-
-  afterAll(async () => {
-    await database?.destroy();
   });
 
   /** A signed-in browser of `user`: its session row and the cookie value naming it (as next-auth signs it). */

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createOneTimeLink, digestOf, SETUP_LINK_TTL_MS } from '@/lib/auth/one-time-link';
 import { verifyPassword } from '@/lib/auth/password';
 import { STRANGER_REFUSALS_IN_FULL } from '@/lib/audit/record';
 import { accountKey, ACCOUNT_POLICY, addressKey, ADDRESS_POLICY, LINK_POLICY } from '@/lib/auth/throttle';
-import { useDatabaseForTests, type Database } from '@/lib/db';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import type { Database } from '@/lib/db';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createUser, TEST_PASSWORD } from '@/lib/testing/fixtures';
 import { auditEventsSince, databaseText, lastAuditSeq, snapshotTables } from '@/lib/testing/inspect';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import {
   acceptInvitation,
   completeFirstAdminSetup,
@@ -50,17 +51,11 @@ function tokenFrom(url: string, path: 'setup' | 'invite'): string {
 }
 
 describe.each(TEST_DATABASE_KINDS)('accounts on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
 
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
+  beforeAll(() => {
     db = database.db;
-    useDatabaseForTests(database);
-  });
-
-  afterAll(async () => {
-    await database?.destroy();
   });
 
   async function withAudit<T>(call: () => Promise<T>) {

@@ -3,32 +3,26 @@
 // Only a PostgreSQL server runs transactions side by side (PGlite runs one at a time), so this file
 // uses PostgreSQL alone, and forces the worst interleaving: both racers are held at their first
 // write to `users` until both have made their check, then released together.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOneTimeLink, SETUP_LINK_TTL_MS } from '@/lib/auth/one-time-link';
-import { useDatabaseForTests, type Database } from '@/lib/db';
-import { createTestDatabase, type TestDatabase } from '@/lib/testing/database';
+import type { Database } from '@/lib/db';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
 import { holdTableLock } from '@/lib/testing/locks';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { completeFirstAdminSetup } from './accounts';
 import { changeUserRole, disableUser } from './users';
 
 const PASSWORD = 'a long enough password';
 
 describe('concurrent changes to the set of admins on postgresql', () => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase('postgresql');
   let db: Database;
   let url: string;
 
-  beforeAll(async () => {
-    database = await createTestDatabase('postgresql');
+  beforeAll(() => {
     db = database.db;
-    useDatabaseForTests(database);
     if (database.migrationTarget.kind !== 'postgresql') throw new Error('expected a PostgreSQL database');
     url = database.migrationTarget.url;
-  });
-
-  afterAll(async () => {
-    await database?.destroy();
   });
 
   beforeEach(async () => {

@@ -3,11 +3,12 @@
 // audited; "Verify the chain" reports OK with the head or BROKEN at the first bad row, signs a
 // checkpoint, and is audited; onboarders get neither.
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { recordAudit } from '@/lib/audit/record';
-import { useDatabaseForTests, type Database } from '@/lib/db';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import type { Database } from '@/lib/db';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { AUDIT_EXPORT_COLUMNS, auditExportStream, exportAuditLog } from './audit-export';
 import { latestChainStatus, verifyAuditLog } from './audit-verification';
 
@@ -26,24 +27,18 @@ async function text(stream: ReadableStream<Uint8Array>): Promise<{ body: string;
 }
 
 describe.each(TEST_DATABASE_KINDS)('exporting and verifying the audit log on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
   let reviewer: Awaited<ReturnType<typeof createUser>>;
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     db = database.db;
-    useDatabaseForTests(database);
     reviewer = await createUser(db, { role: 'reviewer', email: 'rita_export@example.com' });
     for (let index = 0; index < 25; index += 1) {
       await recordAudit(db, { actor: null, actorEmail: 'bulk@example.com', action: 'user.invite', outcome: 'succeeded', tokenFingerprint: FINGERPRINT, details: { index } });
     }
     await recordAudit(db, { actor: null, actorEmail: '=HYPERLINK("https://evil.example")', action: 'auth.sign_in', outcome: 'refused', reason: 'unknown account' });
     await recordAudit(db, { actor: null, actorEmail: 'carol@example.com', action: 'user.change_role', outcome: 'succeeded', target: { type: 'user', id: reviewer.id }, details: { from: 'reviewer', to: 'admin' } });
-  });
-
-  afterAll(async () => {
-    await database?.destroy();
   });
 
   it('streams the filter in batches, oldest first, as CSV with a header, formulas defused and no fingerprint', async () => {

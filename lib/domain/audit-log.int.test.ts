@@ -1,19 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { recordAudit } from '@/lib/audit/record';
-import { useDatabaseForTests, type Database } from '@/lib/db';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import type { Database } from '@/lib/db';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { AUDIT_PAGE_SIZE, auditLogViewed, listAuditActions, listAuditEvents, VIEW_AUDIT_WINDOW_MINUTES } from './audit-log';
 
 describe.each(TEST_DATABASE_KINDS)('reading the audit log on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
   let reviewer: Awaited<ReturnType<typeof createUser>>;
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     db = database.db;
-    useDatabaseForTests(database);
     reviewer = await createUser(db, { role: 'reviewer', email: 'rita_review@example.com' });
     // 60 events by one actor, then a refused one and one by an address with a LIKE wildcard.
     for (let index = 0; index < 60; index += 1) {
@@ -33,10 +32,6 @@ describe.each(TEST_DATABASE_KINDS)('reading the audit log on %s', (kind) => {
     await recordAudit(db, { actor: null, actorEmail: 'carol@example.com', action: 'user.change_role', outcome: 'succeeded', target: { type: 'user', id: target.id }, details: { from: 'reviewer', to: 'admin' } });
     await recordAudit(db, { actor: null, actorEmail: 'carol@example.com', action: 'token.rotate', outcome: 'refused', reason: 'This token belongs to someone else.', target: { type: 'machine_user', id: '0b7c8d9e-1f2a-4b3c-8d4e-5f6a7b8c9d0e', name: 'bots+backup@example.com' } });
   }
-
-  afterAll(async () => {
-    await database?.destroy();
-  });
 
   it('lists newest first, a page at a time, with the total', async () => {
     const first = await listAuditEvents(contextFor(reviewer), {});

@@ -2,11 +2,12 @@
 // `_`), sort by each sortable column both ways against an order written out here, page 25 at a
 // time, and keep the filters the Overview links to (status, overdue, drift, state).
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useDatabaseForTests, type Database } from '@/lib/db';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import type { MachineUserListSort } from '@/lib/validations/machine-users';
 import type { TokenListSort } from '@/lib/validations/tokens';
 import { listMachineUsers, MACHINE_USERS_PAGE_SIZE } from './machine-users/queries';
@@ -41,16 +42,14 @@ const STATUS_ORDER = ['active', 'superseded', 'revoked', 'compromised'];
 const PURPOSE_ORDER = [...PURPOSES];
 
 describe.each(TEST_DATABASE_KINDS)('the Tokens and Machine users lists on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
   let reviewer: RequestContext;
   const tokens: TokenFact[] = [];
   const machineUsers: MachineUserFact[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     db = database.db;
-    useDatabaseForTests(database);
     await db.project.createMany({ data: [{ id: 'shop', title: 'Shop 100% live' }, { id: 'blog', title: 'Blog snake_case' }] });
     const owners = [await createUser(db, { role: 'admin', email: `ann-${randomBytes(3).toString('hex')}@example.com` }), await createUser(db, { role: 'admin', email: `zed-${randomBytes(3).toString('hex')}@example.com` })];
     await db.user.update({ where: { id: owners[1]!.id }, data: { name: 'Zed Owner' } });
@@ -83,10 +82,6 @@ describe.each(TEST_DATABASE_KINDS)('the Tokens and Machine users lists on %s', (
       tokens.push({ id: token.id, name: token.name, email: row.email, status: token.status, recordedAt: token.recordedAt.getTime(), rotateBy: token.rotateBy.getTime(), lastUsedAt: token.lastUsedAt?.getTime() ?? null });
     }
     reviewer = contextFor(await createUser(db, { role: 'reviewer' }));
-  });
-
-  afterAll(async () => {
-    await database?.destroy();
   });
 
   async function allTokenIds(query: Record<string, string>): Promise<string[]> {

@@ -1,7 +1,7 @@
 // The Overview's counts (issue 14.15), in SQL, on PGlite and PostgreSQL: each moves with what it
 // counts, an onboarder counts only assigned projects, and zero everywhere is the all-clear state.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useDatabaseForTests, type Database } from '@/lib/db';
+import type { Database } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
 import { inviteMachineUser } from '@/lib/domain/machine-users/invite';
 import { trackMachineUsers } from '@/lib/domain/machine-users/tracking';
@@ -10,10 +10,11 @@ import { listTokens } from '@/lib/domain/tokens/queries';
 import { markTokenCompromised } from '@/lib/domain/tokens/rotate';
 import { CLI_TOKEN_VARIABLE, type PlatformshClient } from '@/lib/platformsh';
 import { startSimulator, type RunningSimulator } from '@/lib/platformsh/simulator';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
 import { runSync, simulatorClient } from '@/lib/testing/inventory';
 import { acceptInvitation, inviteInput, machineEmail } from '@/lib/testing/machine-users';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { getAttention, isAllClear } from './overview';
 
 const KEY = 'fingerprint-key-for-tests-0123456789abcdefghijkl';
@@ -21,7 +22,7 @@ const PORTAL = 'm2x6bc9vqp3ln';
 const TOOLS = 'w8c4qe2uxh9pd';
 
 describe.each(TEST_DATABASE_KINDS)('the Overview’s counts on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
   let sim: RunningSimulator;
   let deps: TokenDeps;
@@ -48,9 +49,7 @@ describe.each(TEST_DATABASE_KINDS)('the Overview’s counts on %s', (kind) => {
   }
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     db = database.db;
-    useDatabaseForTests(database);
     sim = await startSimulator({ faults: true, seed: 'demo', activityDurationMs: 50 });
     admin = contextFor(await createUser(db, { role: 'admin' }));
     deps = { dashboard: client(), clientForToken: (token) => client(token), fingerprintKey: KEY };
@@ -60,7 +59,6 @@ describe.each(TEST_DATABASE_KINDS)('the Overview’s counts on %s', (kind) => {
   afterAll(async () => {
     for (const made of clients.splice(0)) made.dispose();
     await sim?.stop();
-    await database?.destroy();
   });
 
   it('counts what is wrong, scoped to what the actor may read; zero is all clear', async () => {

@@ -4,12 +4,13 @@
 // must be refused is: a challenge answered twice, an answer for another origin or RP ID, a
 // signature counter that goes back, an answer for another session. Challenges never reach the
 // audit log; nothing but the name and dates comes back after enrolment.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { useDatabaseForTests, type Database } from '@/lib/db';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '@/lib/db';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createUser, TEST_PASSWORD } from '@/lib/testing/fixtures';
 import { auditEventsSince, lastAuditSeq } from '@/lib/testing/inspect';
 import { SoftwareAuthenticator, type Ceremony } from '@/lib/testing/software-authenticator';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import type { RequestContext } from './context';
 import { finishPasskeyEnrolment, secondFactorKindsOf, startPasskeyCheck, startPasskeyEnrolment, startSecondStepPasskey } from './passkeys';
 import { getSecondFactorSummary, initialPendingStep, removeSecondFactor, SECOND_FACTOR_POLICY, verifySecondStep } from './second-factor';
@@ -20,15 +21,10 @@ const KEY = 'integration-fingerprint-key-0123456789abcdef';
 const json = (value: unknown) => JSON.stringify(value, (_key, each: unknown) => (typeof each === 'bigint' ? String(each) : each));
 
 describe.each(TEST_DATABASE_KINDS)('passkeys on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
+  beforeAll(() => {
     db = database.db;
-    useDatabaseForTests(database);
-  });
-  afterAll(async () => {
-    await database?.destroy();
   });
   beforeEach(async () => {
     await db.loginThrottle.deleteMany();

@@ -2,12 +2,13 @@
 // test clock for TOTP: enrolment, the half-signed-in session, the second step with its throttling
 // under a burst, recovery codes, re-authentication, the policy. The canary part: neither the TOTP
 // secret nor a recovery code is anywhere in the database's text or the audit log.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { totpCodeAt } from '@/lib/auth/second-factor-crypto';
-import { useDatabaseForTests, type Database } from '@/lib/db';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import type { Database } from '@/lib/db';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createUser, TEST_PASSWORD } from '@/lib/testing/fixtures';
 import { auditEventsSince, databaseText, lastAuditSeq } from '@/lib/testing/inspect';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import type { RequestContext } from './context';
 import {
   confirmTotpEnrolment,
@@ -30,15 +31,10 @@ const T0 = new Date(Math.floor((Date.now() - 3_600_000) / 30_000) * 30_000);
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 
 describe.each(TEST_DATABASE_KINDS)('second factors on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
+  beforeAll(() => {
     db = database.db;
-    useDatabaseForTests(database);
-  });
-  afterAll(async () => {
-    await database?.destroy();
   });
   beforeEach(async () => {
     await db.loginThrottle.deleteMany();

@@ -1,18 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/lib/db';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { createUser } from '@/lib/testing/fixtures';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { endSession, liveSessionUser, startSession } from './sessions';
 
 describe.each(TEST_DATABASE_KINDS)('server-side sessions on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
+  beforeAll(() => {
     db = database.db;
-  });
-  afterAll(async () => {
-    await database?.destroy();
   });
 
   it('is live from sign-in until sign-out, and only for its own user (whom it returns)', async () => {

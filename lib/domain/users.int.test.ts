@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { digestOf, findUsableLink } from '@/lib/auth/one-time-link';
-import { useDatabaseForTests, type Database } from '@/lib/db';
+import type { Database } from '@/lib/db';
 import { describeInvitation } from '@/lib/domain/accounts';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createProjects, createUser } from '@/lib/testing/fixtures';
 import { auditEventsSince, databaseText, lastAuditSeq, snapshotTables } from '@/lib/testing/inspect';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import {
   assignProjects,
   changeUserRole,
@@ -31,18 +32,12 @@ function tokenFromUrl(url: string): string {
 }
 
 describe.each(TEST_DATABASE_KINDS)('dashboard users on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     db = database.db;
-    useDatabaseForTests(database);
     await createProjects(db, [...PROJECTS]);
-  });
-
-  afterAll(async () => {
-    await database?.destroy();
   });
 
   const adminContext = async () => contextFor(await createUser(db, { role: 'admin' }));

@@ -6,15 +6,15 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { useDatabaseForTests } from '@/lib/db';
 import { getJobsOverview, retryFailedJob } from '@/lib/domain/jobs';
 import { requestInventorySync, type SyncJobData } from '@/lib/domain/inventory/requests';
 import { runSyncJob } from '@/lib/domain/inventory/sync-job';
 import { startSimulator, type RunningSimulator } from '@/lib/platformsh/simulator';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
 import { auditEventsSince, lastAuditSeq } from '@/lib/testing/inspect';
 import { simulatorClient } from '@/lib/testing/inventory';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { QUEUE_NAMES, SYNC_SINGLETON_KEY } from './definitions';
 import { startJobQueue, type JobQueue, type JobQueueOptions } from './queue';
 import { sleep, until } from '@/lib/testing/until';
@@ -34,22 +34,13 @@ afterAll(async () => {
 });
 
 describe.each(TEST_DATABASE_KINDS)('job queue on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   const started: JobQueue[] = [];
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    useDatabaseForTests(database);
-  });
 
   afterEach(async () => {
     await Promise.all(started.splice(0).map((queue) => queue.stop()));
     await database.db.$executeRawUnsafe('DELETE FROM pgboss.job');
     await database.db.$executeRawUnsafe('DELETE FROM pgboss.schedule');
-  });
-
-  afterAll(async () => {
-    await database?.destroy();
   });
 
   async function start(options: Partial<JobQueueOptions> = {}): Promise<JobQueue> {

@@ -3,20 +3,21 @@
 // every JSON answer is checked against the OpenAPI document on the way back.
 import { randomBytes } from 'node:crypto';
 import { encode } from 'next-auth/jwt';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { beforeAll, expect } from 'vitest';
 import { routeHandler, type Endpoint } from '@/lib/api/endpoint';
 import { getAuthOptions } from '@/lib/auth/options';
 import { sessionCookieName } from '@/lib/auth/session';
 import { getConfig } from '@/lib/config';
 import { getSecrets } from '@/lib/config/secrets';
-import { useDatabaseForTests, type Database } from '@/lib/db';
+import type { Database } from '@/lib/db';
 import { createApiKey } from '@/lib/domain/api-keys';
 import { getDashboardClient } from '@/lib/domain/platformsh-connection';
 import { startSession } from '@/lib/domain/sessions';
 import type { Role } from '@/lib/roles';
-import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from './database';
+import type { TestDatabaseKind } from './database';
 import { contextFor, createProjects, createUser } from './fixtures';
 import { expectMatchesDocument } from './openapi';
+import { setUpTestDatabase, type SuiteDatabase } from './suite-database';
 
 export interface ApiAnswer {
   status: number;
@@ -87,7 +88,7 @@ export async function sessionCookieFor(db: Database, user: { id: string; session
 export type TestUser = Awaited<ReturnType<typeof createUser>>;
 
 export interface ApiWorld {
-  database: TestDatabase;
+  database: SuiteDatabase;
   db: Database;
   users: Record<Role, TestUser>;
   keys: Record<Role, string>;
@@ -102,12 +103,11 @@ export interface ApiWorld {
  * what needs one answers 503 to a caller who may act.
  */
 export function setUpApiWorld(kind: TestDatabaseKind, projects: readonly string[], seed?: (world: ApiWorld) => Promise<void>): ApiWorld {
-  const world = {} as ApiWorld;
+  const database = setUpTestDatabase(kind);
+  const world = { database } as ApiWorld;
   beforeAll(async () => {
     expect(getDashboardClient()).toBeUndefined();
-    world.database = await createTestDatabase(kind);
-    world.db = world.database.db;
-    useDatabaseForTests(world.database);
+    world.db = database.db;
     await createProjects(world.db, [...projects]);
     const assigned = [projects[0]!];
     world.users = {
@@ -122,9 +122,6 @@ export function setUpApiWorld(kind: TestDatabaseKind, projects: readonly string[
     };
     world.cookie = await sessionCookieFor(world.db, world.users.admin);
     await seed?.(world);
-  });
-  afterAll(async () => {
-    await world.database?.destroy();
   });
   return world;
 }

@@ -4,7 +4,7 @@
 // describe block). Read the fields inside tests or hooks, once set up.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { useDatabaseForTests, type Database } from '@/lib/db';
+import type { Database } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
 import { inviteMachineUser } from '@/lib/domain/machine-users/invite';
 import { trackMachineUsers } from '@/lib/domain/machine-users/tracking';
@@ -13,15 +13,16 @@ import type { PlatformshClient } from '@/lib/platformsh';
 import { setSandboxEndpoint } from '@/lib/platformsh/sandbox-endpoint';
 import { startSimulator, type RunningSimulator } from '@/lib/platformsh/simulator';
 import type { Vendor } from '@/lib/vendor';
-import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from './database';
+import type { TestDatabaseKind } from './database';
 import { contextFor, createUser } from './fixtures';
 import { runSync, simulatorClient } from './inventory';
 import { acceptInvitation, inviteInput, machineEmail } from './machine-users';
+import { setUpTestDatabase, type SuiteDatabase } from './suite-database';
 
 export const TEST_FINGERPRINT_KEY = 'fingerprint-key-for-tests-0123456789abcdefghijkl';
 
 export interface SandboxWorld {
-  database: TestDatabase;
+  database: SuiteDatabase;
   db: Database;
   sim: RunningSimulator;
   dashboard: PlatformshClient;
@@ -34,12 +35,11 @@ export interface SandboxWorld {
  * enables the simulator's fault rules.
  */
 export function setUpSandboxWorld(kind: TestDatabaseKind, options: { vendor?: Vendor; faults?: boolean } = {}): SandboxWorld {
-  const world = {} as SandboxWorld;
+  const database = setUpTestDatabase(kind);
+  const world = { database } as SandboxWorld;
   const clients: PlatformshClient[] = [];
   beforeAll(async () => {
-    world.database = await createTestDatabase(kind);
-    world.db = world.database.db;
-    useDatabaseForTests(world.database);
+    world.db = database.db;
     world.sim = await startSimulator({ seed: 'demo', activityDurationMs: 50, vendor: options.vendor, faults: options.faults === true });
     setSandboxEndpoint({ apiUrl: new URL(world.sim.url), authUrl: new URL(world.sim.authUrl), apiToken: world.sim.demo!.dashboardToken });
     world.dashboard = simulatorClient(world.sim);
@@ -59,7 +59,6 @@ export function setUpSandboxWorld(kind: TestDatabaseKind, options: { vendor?: Ve
     for (const made of clients) made.dispose();
     world.dashboard?.dispose();
     await world.sim?.stop();
-    await world.database?.destroy();
   });
   return world;
 }

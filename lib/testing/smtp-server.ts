@@ -4,6 +4,9 @@
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll } from 'vitest';
+import type { Database } from '@/lib/db';
+import { createMailer, type Mailer } from '@/lib/domain/notifications/mailer';
 
 export interface DeliveredMail {
   /** The message as it crossed the wire (headers and MIME-encoded body). */
@@ -53,4 +56,43 @@ export async function startSmtpServer(): Promise<RunningSmtpServer> {
   state.url = `smtp://127.0.0.1:${port}`;
   state.stop = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return state;
+}
+
+export interface SmtpMailer {
+  readonly server: RunningSmtpServer;
+  /** Keywarden's mailer, speaking SMTP to `server`. */
+  readonly mailer: Mailer;
+  /** What the server has delivered so far with `email` among the envelope's recipients. */
+  mailsTo: (email: string) => DeliveredMail[];
+}
+
+/**
+ * A real SMTP server and a Keywarden mailer sending to it as `from`, for the calling describe block:
+ * started in a beforeAll registered here, closed in an afterAll. Call it after setUpTestDatabase()
+ * (the mailer is given the database); read the fields inside hooks and tests.
+ */
+export function setUpSmtpMailer(database: { readonly db: Database }, from: string): SmtpMailer {
+  let server: RunningSmtpServer | undefined;
+  let mailer: Mailer | undefined;
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('The SMTP server is not started: read it inside a hook or a test registered after setUpSmtpMailer().');
+    return value;
+  };
+  beforeAll(async () => {
+    server = await startSmtpServer();
+    mailer = createMailer({ transport: 'smtp', smtpUrl: server.url, from }, database.db);
+  });
+  afterAll(async () => {
+    mailer?.close();
+    await server?.stop();
+  });
+  return {
+    get server() {
+      return ready(server);
+    },
+    get mailer() {
+      return ready(mailer);
+    },
+    mailsTo: (email) => ready(server).mails.filter((mail) => mail.envelopeTo.includes(email)),
+  };
 }

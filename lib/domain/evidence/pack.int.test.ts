@@ -8,17 +8,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useDatabaseForTests, type Database } from '@/lib/db';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
 import { closeCampaign, createCampaign } from '@/lib/domain/reviews/campaigns';
 import { signOff } from '@/lib/domain/reviews/sign-off';
 import { formatFingerprint, publicKeyFingerprint, sha256Hex, verifyInstructions, type Manifest } from '@/lib/evidence/format';
 import { verifyEvidencePack } from '@/lib/evidence/verify';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createProjects, createUser } from '@/lib/testing/fixtures';
 import { auditEventsSince, lastAuditSeq } from '@/lib/testing/inspect';
 import { createMachineUserRecord } from '@/lib/testing/reviews';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { startEvidencePack, type EvidenceDeps } from './pack';
 
 const IN_SCOPE = 'evidence-in';
@@ -78,7 +79,7 @@ const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 const hasJq = spawnSync('jq', ['--version']).status === 0;
 
 describe.each(TEST_DATABASE_KINDS)('evidence packs on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
   let admin: RequestContext;
   let reviewer: RequestContext;
@@ -87,9 +88,7 @@ describe.each(TEST_DATABASE_KINDS)('evidence packs on %s', (kind) => {
   let fixtures: Record<string, Awaited<ReturnType<typeof createMachineUserRecord>>>;
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     db = database.db;
-    useDatabaseForTests(database);
     await createProjects(db, [IN_SCOPE, OUT_OF_SCOPE]);
     admin = contextFor(await createUser(db, { role: 'admin' }));
     reviewer = contextFor(await createUser(db, { role: 'reviewer' }));
@@ -107,10 +106,6 @@ describe.each(TEST_DATABASE_KINDS)('evidence packs on %s', (kind) => {
     const closed = await closeCampaign(admin, { campaignId, confirm: 'yes' });
     if (!closed.ok) throw new Error(JSON.stringify(closed));
     campaignPack = await download(reviewer, { campaignId });
-  });
-
-  afterAll(async () => {
-    await database?.destroy();
   });
 
   it('holds the campaign, its sign-offs, the inventory and findings of its projects, and its audit trail', async () => {

@@ -3,29 +3,28 @@
 // row; an accepted risk leaves the open list until its date, then shows again; concurrent
 // recomputations leave one open row per subject; accepting a risk and changing the policy are
 // validated, audited, and previewed without writing.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { useDatabaseForTests, type Database } from '@/lib/db';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
 import { POLICY_DEFAULTS } from '@/lib/validations/policy';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
 import { access, DAY, daysAgo, machineUser, owner, project, token } from '@/lib/testing/findings';
 import { auditEventsSince, lastAuditSeq, snapshotTables } from '@/lib/testing/inspect';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { acceptRisk, dateAfter } from './accept';
 import { recomputeFindings } from './engine';
 import { getPolicyView, previewPolicy, updatePolicy } from './policy';
 import { listFindings } from './queries';
 
 describe.each(TEST_DATABASE_KINDS)('the findings engine on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
   let admin: RequestContext;
   let reviewer: RequestContext;
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     db = database.db;
-    useDatabaseForTests(database);
     admin = contextFor(await createUser(db, { role: 'admin' }));
     reviewer = contextFor(await createUser(db, { role: 'reviewer' }));
   });
@@ -36,10 +35,6 @@ describe.each(TEST_DATABASE_KINDS)('the findings engine on %s', (kind) => {
     await db.apiToken.deleteMany();
     await db.machineUser.deleteMany();
     await db.projectUserAccess.deleteMany();
-  });
-
-  afterAll(async () => {
-    await database?.destroy();
   });
 
   async function overdueToken() {

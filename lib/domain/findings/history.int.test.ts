@@ -3,11 +3,12 @@
 // (or from the first finding's day), today's row equal to the list's open counts plus accepted
 // risks, and an onboarder's scope (assigned projects only; none assigned, nothing).
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useDatabaseForTests, type Database } from '@/lib/db';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { getFindingsHistory, HISTORY_DAYS, type FindingsDay } from './history';
 import { listFindings } from './queries';
 import { SEVERITIES, type Severity } from './types';
@@ -51,14 +52,12 @@ const dayOf = (days: FindingsDay[], day: string) => {
 };
 
 describe.each(TEST_DATABASE_KINDS)('findings by severity over time on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
   let reviewer: RequestContext;
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     db = database.db;
-    useDatabaseForTests(database);
     reviewer = contextFor(await createUser(db, { role: 'reviewer' }));
     await db.project.createMany({ data: ['hist-a', 'hist-b', 'hist-c'].map((id) => ({ id, title: `Project ${id}` })) });
     await db.finding.createMany({
@@ -76,10 +75,6 @@ describe.each(TEST_DATABASE_KINDS)('findings by severity over time on %s', (kind
         acceptedReason: made.acceptedUntil ? 'A test of the accepted ones.' : null,
       })),
     });
-  });
-
-  afterAll(async () => {
-    await database?.destroy();
   });
 
   it('counts, for each of the last 90 days, the findings unresolved at the end of the day, per severity', async () => {

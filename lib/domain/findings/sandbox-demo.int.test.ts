@@ -4,13 +4,14 @@
 // inheritable token variables) and nothing that says the demo contradicts itself (no drift); a
 // later sync keeps them; seeding twice writes nothing the second time; no token value is stored.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useDatabaseForTests, type Database } from '@/lib/db';
+import type { Database } from '@/lib/db';
 import type { PlatformshClient } from '@/lib/platformsh';
 import { DEMO_HAND_SET_TOKEN_PROJECT_ID, startSimulator, type RunningSimulator } from '@/lib/platformsh/simulator';
 import { REVIEW_DEMO, reviewDemoTokens } from '@/lib/platformsh/simulator/review-demo';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { databaseText } from '@/lib/testing/inspect';
 import { runSync, simulatorClient } from '@/lib/testing/inventory';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { recomputeFindings } from './engine';
 import { seedReviewDemoRecords } from './sandbox-demo';
 
@@ -18,15 +19,13 @@ const CREDENTIAL_KEY = 'sandbox-review-demo-key-for-tests-0123456789';
 const FINGERPRINT_KEY = 'fingerprint-key-for-tests-0123456789abcdefghijkl';
 
 describe.each(TEST_DATABASE_KINDS)('the sandbox review demo on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
   let sim: RunningSimulator;
   let client: PlatformshClient;
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     db = database.db;
-    useDatabaseForTests(database);
     sim = await startSimulator({ seed: 'demo', credentialKey: CREDENTIAL_KEY, reviewDemo: true });
     client = simulatorClient(sim);
   });
@@ -34,7 +33,6 @@ describe.each(TEST_DATABASE_KINDS)('the sandbox review demo on %s', (kind) => {
   afterAll(async () => {
     client?.dispose();
     await sim?.stop();
-    await database?.destroy();
   });
 
   const openFindings = async () =>

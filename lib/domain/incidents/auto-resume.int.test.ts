@@ -8,16 +8,17 @@
 // tasks. Two instances resuming at once run it once; a finished incident is left alone; an incident
 // whose executor may no longer execute incidents waits for a person.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { useDatabaseForTests, type Database } from '@/lib/db';
+import type { Database } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
 import { startJobQueue, type JobQueue } from '@/lib/jobs/queue';
 import type { PlatformshClient } from '@/lib/platformsh';
 import { startSimulator, type RunningSimulator } from '@/lib/platformsh/simulator';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
 import { ensureProject, holdsVariable, seedPushedToken, TOKEN_VARIABLE } from '@/lib/testing/incidents';
 import { auditEventsSince, lastAuditSeq } from '@/lib/testing/inspect';
 import { simulatorClient } from '@/lib/testing/inventory';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { resumeInterruptedIncidents } from './auto-resume';
 import { createIncident, dryRunIncident } from './plan';
 import { executeIncident, type IncidentReport } from './run';
@@ -33,7 +34,7 @@ const VARIABLES_PER_TOKEN = 2;
 
 
 describe.each(TEST_DATABASE_KINDS)('automatic resume of interrupted incidents on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
   let sim: RunningSimulator;
   let dashboard: PlatformshClient;
@@ -42,9 +43,7 @@ describe.each(TEST_DATABASE_KINDS)('automatic resume of interrupted incidents on
   const running: Promise<void>[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     db = database.db;
-    useDatabaseForTests(database);
     sim = await startSimulator({ seed: 'demo' });
     dashboard = simulatorClient(sim, { timeoutMs: 5_000 });
     admin = contextFor(await createUser(db, { role: 'admin' }));
@@ -58,7 +57,6 @@ describe.each(TEST_DATABASE_KINDS)('automatic resume of interrupted incidents on
   afterAll(async () => {
     dashboard?.dispose();
     await sim?.stop();
-    await database?.destroy();
   });
 
   /**

@@ -5,15 +5,16 @@
 // writes nothing; the typed confirmation; a run interrupted half-way and resumed; the Overview's
 // open tasks; admins only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useDatabaseForTests, type Database } from '@/lib/db';
+import type { Database } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
 import type { PlatformshClient } from '@/lib/platformsh';
 import { startSimulator, type RunningSimulator } from '@/lib/platformsh/simulator';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
 import { ensureProject, holdsVariable, seedPushedToken } from '@/lib/testing/incidents';
 import { auditEventsSince, lastAuditSeq } from '@/lib/testing/inspect';
 import { simulatorClient } from '@/lib/testing/inventory';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { createIncident, dryRunIncident, selectTokens } from './plan';
 import { getIncident, incidentsForEvidence, listIncidentOpenTasks } from './queries';
 import { executeIncident, resumeIncident, type IncidentDeps, type IncidentReport } from './run';
@@ -36,7 +37,7 @@ const HOLDINGS = [
 ];
 
 describe.each(TEST_DATABASE_KINDS)('incident response on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
   let sim: RunningSimulator;
   let dashboard: PlatformshClient;
@@ -56,9 +57,7 @@ describe.each(TEST_DATABASE_KINDS)('incident response on %s', (kind) => {
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     db = database.db;
-    useDatabaseForTests(database);
     sim = await startSimulator({ faults: true, seed: 'demo' });
     // The API's rate limit, and the client paced below it: the bulk run never outruns it.
     sim.faults.setRateLimit({ requestsPerSecond: 120 });
@@ -71,7 +70,6 @@ describe.each(TEST_DATABASE_KINDS)('incident response on %s', (kind) => {
   afterAll(async () => {
     dashboard?.dispose();
     await sim?.stop();
-    await database?.destroy();
   });
 
   it('selects by project, purpose, environment type, build visibility, pusher and date; refuses an unbounded selection without “all”', async () => {

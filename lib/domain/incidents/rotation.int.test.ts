@@ -8,14 +8,14 @@
 // minted token unaccounted for; a 403 to the mint stops that machine user cleanly, and a machine
 // user without a bootstrap is "not rotated — no bootstrap token".
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { useDatabaseForTests, type Database } from '@/lib/db';
+import type { Database } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
 import { logger } from '@/lib/logger';
 import { fingerprintOf, lastFourOf } from '@/lib/security/fingerprint';
 import type { PlatformshClient } from '@/lib/platformsh';
 import { startSimulator, type RunningSimulator } from '@/lib/platformsh/simulator';
 import { canaryToken, findIn, formsOf } from '@/lib/testing/canary';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
 import { ensureProject, seedRotatableMachineUser, variableValue } from '@/lib/testing/incidents';
 import { auditEventsSince, databaseText, lastAuditSeq } from '@/lib/testing/inspect';
@@ -25,6 +25,7 @@ import { createIncident, dryRunIncident } from './plan';
 import { getIncident, listIncidentOpenTasks } from './queries';
 import { executeRotation, NO_BOOTSTRAP, resumeRotation, type RotationDeps } from './rotation';
 import { captureProcessOutput } from '@/lib/testing/capture-output';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 
 const KEY = 'fingerprint-key-for-rotation-tests-0123456789abcdef';
 const ENVIRONMENTS = [
@@ -37,7 +38,7 @@ const ENVIRONMENTS = [
 const TOKENS = [[ENVIRONMENTS[0]!], [ENVIRONMENTS[1]!, ENVIRONMENTS[2]!], [ENVIRONMENTS[3]!]];
 
 describe.each(TEST_DATABASE_KINDS)('bulk rotation on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
   let sim: RunningSimulator;
   let dashboard: PlatformshClient;
@@ -55,9 +56,7 @@ describe.each(TEST_DATABASE_KINDS)('bulk rotation on %s', (kind) => {
   }
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     db = database.db;
-    useDatabaseForTests(database);
     sim = await startSimulator({ faults: true, seed: 'demo', activityDurationMs: 20 });
     sim.faults.setRateLimit({ requestsPerSecond: 120 });
     dashboard = simulatorClient(sim, { requestsPerSecond: 100, timeoutMs: 2_000 });
@@ -72,7 +71,6 @@ describe.each(TEST_DATABASE_KINDS)('bulk rotation on %s', (kind) => {
   afterAll(async () => {
     dashboard?.dispose();
     await sim?.stop();
-    await database?.destroy();
   });
 
   it('rotates 30 tokens of 10 machine users across 10 projects with faults on: fresh tokens everywhere, old tokens and bootstraps deleted, no value in any sink', async () => {

@@ -2,7 +2,7 @@
 // inventory names Platform.sh accounts (issue 14.12): against the simulator over real HTTP, on PGlite
 // and PostgreSQL.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { useDatabaseForTests, type Database } from '@/lib/db';
+import type { Database } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
 import { inviteMachineUser } from '@/lib/domain/machine-users/invite';
 import { changeMachineUserRoles } from '@/lib/domain/machine-users/manage';
@@ -12,10 +12,11 @@ import { getMachineUserTokens } from '@/lib/domain/tokens/queries';
 import { markTokenCompromised } from '@/lib/domain/tokens/rotate';
 import { CLI_TOKEN_VARIABLE, type PlatformshClient } from '@/lib/platformsh';
 import { startSimulator, type RunningSimulator } from '@/lib/platformsh/simulator';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
 import { runSync, simulatorClient } from '@/lib/testing/inventory';
 import { acceptInvitation, inviteInput, machineEmail } from '@/lib/testing/machine-users';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { getProject, listProjects } from './projects';
 
 const KEY = 'fingerprint-key-for-tests-0123456789abcdefghijkl';
@@ -23,7 +24,7 @@ const PORTAL = 'm2x6bc9vqp3ln';
 const TOOLS = 'w8c4qe2uxh9pd';
 
 describe.each(TEST_DATABASE_KINDS)('own writes in the inventory on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
   let sim: RunningSimulator;
   let deps: TokenDeps;
@@ -65,9 +66,7 @@ describe.each(TEST_DATABASE_KINDS)('own writes in the inventory on %s', (kind) =
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     db = database.db;
-    useDatabaseForTests(database);
     sim = await startSimulator({ seed: 'demo', activityDurationMs: 50 });
     admin = contextFor(await createUser(db, { role: 'admin' }));
     deps = { dashboard: client(), clientForToken: (token) => client(token), fingerprintKey: KEY };
@@ -77,7 +76,6 @@ describe.each(TEST_DATABASE_KINDS)('own writes in the inventory on %s', (kind) =
   afterAll(async () => {
     for (const made of clients.splice(0)) made.dispose();
     await sim?.stop();
-    await database?.destroy();
   });
 
   afterEach(() => sim.faults.clear());

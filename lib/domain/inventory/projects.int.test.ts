@@ -2,16 +2,17 @@
 // on PGlite and PostgreSQL: search (literal `%` and `_`), every sort both ways, pagination, the
 // token and state filters, and who sees what (an onboarder only their assigned projects).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useDatabaseForTests, type Database } from '@/lib/db';
+import type { Database } from '@/lib/db';
 import type { Project } from '@/lib/db/generated/client';
 import type { RequestContext } from '@/lib/domain/context';
 import { CLI_TOKEN_VARIABLE } from '@/lib/platformsh';
 import { DEMO_ORGANIZATION_ID, seedDemoOrganisation, startSimulator, type DemoOrganisation, type RunningSimulator } from '@/lib/platformsh/simulator';
 import { projectIdFrom, secretFrom } from '@/lib/platformsh/simulator/ids';
 import type { EnvironmentType } from '@/lib/platformsh/simulator/permissions';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createProjects, createUser } from '@/lib/testing/fixtures';
 import { runSync, simulatorClient } from '@/lib/testing/inventory';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import type { ProjectSort } from '@/lib/validations/inventory';
 import { getProject, listProjects, PROJECTS_PAGE_SIZE, type ProjectPage } from './projects';
 
@@ -52,7 +53,7 @@ function expectedOrder(rows: Project[], sort: ProjectSort, dir: 'asc' | 'desc'):
 }
 
 describe.each(TEST_DATABASE_KINDS)('the Projects list on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
   let sim: RunningSimulator;
   const seeded: { demo?: DemoOrganisation; extraIds: string[] } = { extraIds: [] };
@@ -65,9 +66,7 @@ describe.each(TEST_DATABASE_KINDS)('the Projects list on %s', (kind) => {
   const storefrontId = () => demo().projectIds[0]!;
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     db = database.db;
-    useDatabaseForTests(database);
     seeded.extraIds = [];
     sim = await startSimulator({ faults: true, seed: (store) => seedInventory(store, seeded) });
     // A token set at project level reaches production too; one project fails its first sync.
@@ -90,7 +89,6 @@ describe.each(TEST_DATABASE_KINDS)('the Projects list on %s', (kind) => {
 
   afterAll(async () => {
     await sim?.stop();
-    await database?.destroy();
   });
 
   const TOTAL = 10 + EXTRA_COUNT + SPECIAL_TITLES.length + LOCAL_ONLY.length;

@@ -2,14 +2,15 @@
 // what a full run copies (derived from the simulator's store, not hard-coded), what an incremental
 // run re-reads, how a failing project, a failing listing and a vanished project are recorded, one
 // run at a time (a live queue job), the schedule, and the progress panel's view of the latest run.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { useDatabaseForTests, type Database } from '@/lib/db';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '@/lib/db';
 import { CLI_TOKEN_VARIABLE, type PlatformshClient } from '@/lib/platformsh';
 import { DEMO_HAND_SET_TOKEN_PROJECT_ID, startSimulator, type RunningSimulator, type SimulatorStore } from '@/lib/platformsh/simulator';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
 import { auditEventsSince, databaseText, lastAuditSeq, snapshotTables } from '@/lib/testing/inspect';
 import { resetInventory, runSync, simulatorClient, simulatorSecrets } from '@/lib/testing/inventory';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { listProjects } from './projects';
 import { getLatestSyncRun, requestInventorySync } from './requests';
 import { syncIfDue } from './schedule';
@@ -110,20 +111,14 @@ async function projectRows(db: Database, projectId: string) {
 }
 
 describe.each(TEST_DATABASE_KINDS)('inventory sync on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
   let sim: RunningSimulator;
   let client: PlatformshClient;
   const extraClients: PlatformshClient[] = [];
 
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
+  beforeAll(() => {
     db = database.db;
-    useDatabaseForTests(database);
-  });
-
-  afterAll(async () => {
-    await database?.destroy();
   });
 
   beforeEach(async () => {

@@ -3,16 +3,17 @@
 // with what the simulator really holds, re-send / cancel / role changes / removal, tracking (expiry,
 // cancellation, drift), and the read side (scope, search, timeline, wizard options).
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { useDatabaseForTests, type Database } from '@/lib/db';
+import type { Database } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
 import { PRESETS, toPermissions } from '@/lib/machine-users/roles';
 import type { PlatformshClient } from '@/lib/platformsh';
 import { startSimulator, type RunningSimulator } from '@/lib/platformsh/simulator';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
 import { auditEventsSince, lastAuditSeq, snapshotTables } from '@/lib/testing/inspect';
 import { runSync, simulatorClient } from '@/lib/testing/inventory';
 import { acceptInvitation, inviteInput, machineEmail, storeAccess, storeInvitations } from '@/lib/testing/machine-users';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { inviteMachineUser } from './invite';
 import { changeMachineUserRoles, manageInvitation, removeMachineUser } from './manage';
 import { getMachineUser, getOnboardingOptions, listMachineUsers } from './queries';
@@ -24,7 +25,7 @@ const sorted = (values: readonly string[]) => [...values].sort();
 describe.each(TEST_DATABASE_KINDS)('machine users on %s', (kind) => {
   /** What removal needs: it revokes tokens too (offboarding). */
   const removalDeps = () => ({ dashboard: client, clientForToken: (apiToken: string) => simulatorClient(sim, { apiToken }), fingerprintKey: 'machine-users-fingerprint-key-0123456789abcdef' });
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
   let sim: RunningSimulator;
   let client: PlatformshClient;
@@ -37,9 +38,7 @@ describe.each(TEST_DATABASE_KINDS)('machine users on %s', (kind) => {
   let P1: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     db = database.db;
-    useDatabaseForTests(database);
     sim = await startSimulator({ faults: true, seed: 'demo', activityDurationMs: 50 });
     const syncClient = simulatorClient(sim);
     // The demo organisation's projects, and the dashboard's own account, as a sync records them.
@@ -56,7 +55,6 @@ describe.each(TEST_DATABASE_KINDS)('machine users on %s', (kind) => {
 
   afterAll(async () => {
     await sim?.stop();
-    await database?.destroy();
   });
 
   beforeEach(async () => {

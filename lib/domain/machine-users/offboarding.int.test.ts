@@ -3,11 +3,11 @@
 // names the other projects the account still reaches, and a second removal finishes what is open.
 // Under both vendors: on Upsun the variables are env:UPSUN_CLI_TOKEN.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { useDatabaseForTests, type Database } from '@/lib/db';
+import type { Database } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
 import { VENDOR_PROFILES, VENDORS, type PlatformshClient } from '@/lib/platformsh';
 import { startSimulator, type RunningSimulator } from '@/lib/platformsh/simulator';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
 import { runSync, simulatorClient } from '@/lib/testing/inventory';
 import { acceptInvitation, inviteInput, machineEmail } from '@/lib/testing/machine-users';
@@ -17,12 +17,13 @@ import { removeMachineUser } from './manage';
 import { getOffboardingPlan } from './offboarding';
 import { trackMachineUsers } from './tracking';
 import { auditEventsSince, lastAuditSeq } from '@/lib/testing/inspect';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 
 const PORTAL = 'm2x6bc9vqp3ln';
 const TOOLS = 'w8c4qe2uxh9pd';
 
 describe.each(TEST_DATABASE_KINDS.flatMap((kind) => VENDORS.map((vendor) => [kind, vendor] as const)))('offboarding on %s as %s', (kind, vendor) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
   let sim: RunningSimulator;
   let admin: RequestContext;
@@ -35,9 +36,7 @@ describe.each(TEST_DATABASE_KINDS.flatMap((kind) => VENDORS.map((vendor) => [kin
   const deps = (): TokenDeps => ({ dashboard: client(), clientForToken: (token) => client(token), fingerprintKey: 'offboarding-fingerprint-key-0123456789abcdef' });
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     db = database.db;
-    useDatabaseForTests(database);
     sim = await startSimulator({ seed: 'demo', activityDurationMs: 50, vendor });
     expect((await runSync(db, client(), { full: true })).outcome.status).toBe('succeeded');
     admin = contextFor(await createUser(db, { role: 'admin' }));
@@ -49,7 +48,6 @@ describe.each(TEST_DATABASE_KINDS.flatMap((kind) => VENDORS.map((vendor) => [kin
 
   afterAll(async () => {
     await sim?.stop();
-    await database?.destroy();
   });
 
   /**

@@ -4,18 +4,18 @@
 // overdue then weekly), and a compromised token seen in use — each to its recipients, once per
 // occurrence. Then the signed one-click unsubscribe: the headers of RFC 8058, the link turning one
 // kind off for one person (audited), and tampered or expired links refused in plain words.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { useDatabaseForTests, type Database } from '@/lib/db';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '@/lib/db';
 import { recordLastUse } from '@/lib/domain/tokens/last-use';
 import { NOTIFICATION_EVENTS } from '@/lib/notifications/events';
 import { registerNotificationRequester } from '@/lib/notifications/urgent';
 import { signUnsubscribeLink, unsubscribeKey } from '@/lib/notifications/unsubscribe-link';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
 import { DAY, machineUser, owner, project, token } from '@/lib/testing/findings';
 import { auditEventsSince, lastAuditSeq } from '@/lib/testing/inspect';
-import { startSmtpServer, type RunningSmtpServer } from '@/lib/testing/smtp-server';
-import { createMailer, type Mailer } from './mailer';
+import { setUpSmtpMailer } from '@/lib/testing/smtp-server';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { updateNotificationSettings, updateOwnPreferences } from './settings';
 import { runNotificationTick } from './tick';
 import { configuredUnsubscribeKey, describeUnsubscribeLink, unsubscribeByLink } from './unsubscribe';
@@ -29,27 +29,16 @@ const FROM = 'Keywarden <keywarden@keys.example.com>';
 const FAR = at(400 * DAY);
 
 describe.each(TEST_DATABASE_KINDS)('notification events on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
+  const smtp = setUpSmtpMailer(database, FROM);
   let db: Database;
-  let smtp: RunningSmtpServer;
-  let mailer: Mailer;
 
-  const tick = (now = NOW) => runNotificationTick(db, { now, mailer, publicUrl: PUBLIC_URL, unsubscribeKey: configuredUnsubscribeKey() });
-  const mailsTo = (email: string) => smtp.mails.filter((mail) => mail.envelopeTo.includes(email));
+  const tick = (now = NOW) => runNotificationTick(db, { now, mailer: smtp.mailer, publicUrl: PUBLIC_URL, unsubscribeKey: configuredUnsubscribeKey() });
+  const { mailsTo } = smtp;
   const subjectsTo = (email: string) => mailsTo(email).map((mail) => mail.parsed.subject);
 
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
+  beforeAll(() => {
     db = database.db;
-    useDatabaseForTests(database);
-    smtp = await startSmtpServer();
-    mailer = createMailer({ transport: 'smtp', smtpUrl: smtp.url, from: FROM }, db);
-  });
-
-  afterAll(async () => {
-    mailer?.close();
-    await smtp?.stop();
-    await database?.destroy();
   });
 
   beforeEach(async () => {

@@ -6,20 +6,21 @@
 // token recorded through the real record-and-push flow never appears in a delivered message, in any
 // encoding, nor does its fingerprint.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { useDatabaseForTests, type Database } from '@/lib/db';
+import type { Database } from '@/lib/db';
 import { inviteMachineUser } from '@/lib/domain/machine-users/invite';
 import { trackMachineUsers } from '@/lib/domain/machine-users/tracking';
 import { recordAndPushToken } from '@/lib/domain/tokens/push';
 import { startSimulator, type RunningSimulator } from '@/lib/platformsh/simulator';
 import { NOTIFICATION_EVENTS } from '@/lib/notifications/events';
 import { encodingsOf } from '@/lib/security/redact';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
 import { DAY, machineUser, owner, project, token } from '@/lib/testing/findings';
 import { auditEventsSince, lastAuditSeq } from '@/lib/testing/inspect';
 import { runSync, simulatorClient } from '@/lib/testing/inventory';
 import { acceptInvitation, inviteInput, machineEmail } from '@/lib/testing/machine-users';
-import { startSmtpServer, type RunningSmtpServer } from '@/lib/testing/smtp-server';
+import { setUpSmtpMailer } from '@/lib/testing/smtp-server';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { createMailer, type Mailer } from './mailer';
 import { listNotifications, markNotificationsRead } from './inbox';
 import { updateNotificationSettings, updateOwnPreferences } from './settings';
@@ -32,30 +33,19 @@ const at = (days: number) => new Date(NOW.getTime() + days * DAY);
 const FROM = 'Keywarden <keywarden@keys.example.com>';
 
 describe.each(TEST_DATABASE_KINDS)('notifications on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
+  const smtp = setUpSmtpMailer(database, FROM);
   let db: Database;
-  let smtp: RunningSmtpServer;
-  let mailer: Mailer;
 
-  const tick = (now = NOW, using: Mailer = mailer) => runNotificationTick(db, { now, mailer: using, publicUrl: PUBLIC_URL });
-  const mailsTo = (email: string) => smtp.mails.filter((mail) => mail.envelopeTo.includes(email));
+  const tick = (now = NOW, using: Mailer = smtp.mailer) => runNotificationTick(db, { now, mailer: using, publicUrl: PUBLIC_URL });
+  const { mailsTo } = smtp;
 
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
+  beforeAll(() => {
     db = database.db;
-    useDatabaseForTests(database);
-    smtp = await startSmtpServer();
-    mailer = createMailer({ transport: 'smtp', smtpUrl: smtp.url, from: FROM }, db);
-  });
-
-  afterAll(async () => {
-    mailer?.close();
-    await smtp?.stop();
-    await database?.destroy();
   });
 
   beforeEach(async () => {
-    smtp.rejectRecipients = false;
+    smtp.server.rejectRecipients = false;
     // Each test's tokens alone are due: earlier tests' tokens are retired.
     await db.apiToken.updateMany({ where: { status: 'active' }, data: { status: 'superseded' } });
     await db.finding.updateMany({ where: { resolvedAt: null }, data: { resolvedAt: NOW } });
@@ -158,7 +148,7 @@ describe.each(TEST_DATABASE_KINDS)('notifications on %s', (kind) => {
 
   it('retries a refused e-mail on the next ticks, then gives up; every attempt is audited with the server’s words', async () => {
     const { person } = await dueToken(3);
-    smtp.rejectRecipients = true;
+    smtp.server.rejectRecipients = true;
     const seq = await lastAuditSeq(db);
     expect(await tick()).toMatchObject({ created: 1, emailed: 0, failed: 1 });
     const delivery = () => db.notificationDelivery.findFirstOrThrow({ where: { notification: { userId: person.id } } });
@@ -196,9 +186,9 @@ describe.each(TEST_DATABASE_KINDS)('notifications on %s', (kind) => {
   it('keeps the e-mails in the sandbox mailbox when there is no SMTP server', async () => {
     const sandbox = createMailer({ transport: 'sandbox-mailbox', from: FROM }, db);
     const { person, machine } = await dueToken(0);
-    const before = smtp.mails.length;
+    const before = smtp.server.mails.length;
     expect(await tick(NOW, sandbox)).toMatchObject({ created: 1, emailed: 1 });
-    expect(smtp.mails.length).toBe(before);
+    expect(smtp.server.mails.length).toBe(before);
     const stored = await db.sandboxMail.findMany({ where: { to: person.email } });
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ from: FROM, subject: `[Keywarden] Rotate “Cron” of ${machine.email} today` });
@@ -253,7 +243,7 @@ describe.each(TEST_DATABASE_KINDS)('notifications on %s', (kind) => {
         await db.apiToken.update({ where: { id: record.id }, data: { rotateBy: new Date(Date.now() + 3 * DAY) } });
 
         const sandbox = createMailer({ transport: 'sandbox-mailbox', from: FROM }, db);
-        await runNotificationTick(db, { mailer, publicUrl: PUBLIC_URL });
+        await runNotificationTick(db, { mailer: smtp.mailer, publicUrl: PUBLIC_URL });
         const mails = mailsTo(person.email);
         expect(mails).toHaveLength(1);
         // Positive control: the message is about this token.
@@ -270,7 +260,7 @@ describe.each(TEST_DATABASE_KINDS)('notifications on %s', (kind) => {
         await db.pushStep.updateMany({ where: { runId: run.id }, data: { status: 'failed', error: 'Platform.sh did not answer' } });
         await db.pushRun.update({ where: { id: run.id }, data: { status: 'partial', finishedAt: new Date() } });
         await db.apiToken.update({ where: { id: record.id }, data: { status: 'compromised', statusChangedAt: new Date(Date.now() - 2 * DAY), lastUsedAt: new Date(Date.now() - 60_000) } });
-        await runNotificationTick(db, { mailer, publicUrl: PUBLIC_URL, unsubscribeKey: configuredUnsubscribeKey() });
+        await runNotificationTick(db, { mailer: smtp.mailer, publicUrl: PUBLIC_URL, unsubscribeKey: configuredUnsubscribeKey() });
         const adminMails = mailsTo(admin.actor.email);
         // Positive control: each new kind of message is there and names the token.
         for (const title of ['A push of “canary cron”', 'A revocation is still open: “canary cron”', 'A compromised token was used: “canary cron”']) {

@@ -5,11 +5,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { useDatabaseForTests, type Database } from '@/lib/db';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import type { Database } from '@/lib/db';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
 import { DAY, machineUser, owner, project, token } from '@/lib/testing/findings';
 import { auditEventsSince, lastAuditSeq } from '@/lib/testing/inspect';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { createMailer } from './mailer';
 import { runNotificationTick } from './tick';
 import { createWebhookEndpoint, isInternalAddress, REPLAY_WINDOW_SECONDS, sendWebhookTestEvent, SIGNATURE_HEADER, verifyWebhookSignature, webhookUrlProblem } from './webhooks';
@@ -39,7 +40,7 @@ describe('SSRF rules', () => {
 });
 
 describe.each(TEST_DATABASE_KINDS)('webhooks on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
   let server: http.Server;
   let base: string;
@@ -50,9 +51,7 @@ describe.each(TEST_DATABASE_KINDS)('webhooks on %s', (kind) => {
   const tick = (now: Date) => runNotificationTick(db, { now, mailer: mailer(), publicUrl: PUBLIC_URL });
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     db = database.db;
-    useDatabaseForTests(database);
     server = http.createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -70,7 +69,6 @@ describe.each(TEST_DATABASE_KINDS)('webhooks on %s', (kind) => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
-    await database?.destroy();
   });
 
   beforeEach(async () => {

@@ -5,7 +5,7 @@
 // tokens' last use, and the Overview pages through 2,000 projects.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { useDatabaseForTests, type Database } from '@/lib/db';
+import type { Database } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
 import { inviteMachineUser } from '@/lib/domain/machine-users/invite';
 import { trackMachineUsers } from '@/lib/domain/machine-users/tracking';
@@ -13,11 +13,12 @@ import { recordAndPushToken, type TokenDeps } from '@/lib/domain/tokens/push';
 import type { PlatformshClient } from '@/lib/platformsh';
 import { setSandboxEndpoint } from '@/lib/platformsh/sandbox-endpoint';
 import { startSimulator, type RunningSimulator } from '@/lib/platformsh/simulator';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
 import { auditEventsSince, lastAuditSeq } from '@/lib/testing/inspect';
 import { runSync, simulatorClient } from '@/lib/testing/inventory';
 import { acceptInvitation, inviteInput, machineEmail } from '@/lib/testing/machine-users';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { listOnboardingBacklog, OVERVIEW_PAGE_SIZE } from './checklist';
 import { confirmOnboardingConfig } from './confirm';
 import { getOnboardingKit, getProjectChecklists } from './kit';
@@ -31,7 +32,7 @@ const TOOLS = 'w8c4qe2uxh9pd';
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.each(TEST_DATABASE_KINDS)('the onboarding checklist on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
   let sim: RunningSimulator;
   let dashboard: PlatformshClient;
@@ -40,9 +41,7 @@ describe.each(TEST_DATABASE_KINDS)('the onboarding checklist on %s', (kind) => {
   const clients: PlatformshClient[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     db = database.db;
-    useDatabaseForTests(database);
     sim = await startSimulator({ seed: 'demo', activityDurationMs: 50 });
     setSandboxEndpoint({ apiUrl: new URL(sim.url), authUrl: new URL(sim.authUrl), apiToken: sim.demo!.dashboardToken });
     dashboard = simulatorClient(sim);
@@ -63,7 +62,6 @@ describe.each(TEST_DATABASE_KINDS)('the onboarding checklist on %s', (kind) => {
     for (const made of clients) made.dispose();
     dashboard?.dispose();
     await sim?.stop();
-    await database?.destroy();
   });
 
   /** The project page's checklist and the Overview's row for the project agree on the next step. */

@@ -4,13 +4,14 @@
 // the foreign-variable and other-account sections, an onboarder's scope, and the export's keyset
 // batches (read in batches of a bounded size, in the page's own order, each row once).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Prisma, useDatabaseForTests, type Database } from '@/lib/db';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Prisma, type Database } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
 import { CLI_TOKEN_VARIABLE } from '@/lib/platformsh';
 import type { InventorySort } from '@/lib/review/inventory-query';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { inventoryQuerySchema } from '@/lib/validations/review-inventory';
 import { INVENTORY_PAGE_SIZE, inventoryBatches, listInventory, openInventoryExport, type InventoryPage } from './inventory';
 import { exportChunks } from './inventory-export';
@@ -198,21 +199,15 @@ function expectedOrder(facts: Seeded['facts'], sort: InventorySort, dir: 'asc' |
 }
 
 describe.each(TEST_DATABASE_KINDS)('the Inventory on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
   let seeded: Seeded;
   let reviewer: RequestContext;
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     db = database.db;
-    useDatabaseForTests(database);
     seeded = await seed(db);
     reviewer = contextFor(await createUser(db, { role: 'reviewer' }));
-  });
-
-  afterAll(async () => {
-    await database?.destroy();
   });
 
   async function inventory(context: RequestContext, query: Record<string, string | number>): Promise<InventoryPage> {

@@ -3,13 +3,14 @@
 // each bucket older than the policy's maximum age (the same test as the token.too_old rule, so the
 // same number), active tokens only, Platform.sh's creation date before the recording date, and an
 // onboarder's scope.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useDatabaseForTests, type Database } from '@/lib/db';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
 import { tokenTooOld } from '@/lib/domain/findings/rules/token-too-old';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
 import { daysAgo, machineUser, owner, project, token } from '@/lib/testing/findings';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { POLICY_DEFAULTS } from '@/lib/validations/policy';
 import { getTokenAgeDistribution, type TokenAgeRow } from './token-ages';
 
@@ -20,16 +21,14 @@ const MAX_AGE = 100;
 const row = (bucket: TokenAgeRow['bucket'], total: number, overPolicy: number): TokenAgeRow => ({ bucket, total, overPolicy });
 
 describe.each(TEST_DATABASE_KINDS)('token age against the policy on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
   let reviewer: RequestContext;
   let projectA: string;
   let projectB: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     db = database.db;
-    useDatabaseForTests(database);
     reviewer = contextFor(await createUser(db, { role: 'reviewer' }));
     await db.organisationPolicy.create({ data: { id: 1, values: { ...POLICY_DEFAULTS, rotationMaxAgeDays: MAX_AGE } } });
     projectA = (await project(db)).id;
@@ -52,10 +51,6 @@ describe.each(TEST_DATABASE_KINDS)('token age against the policy on %s', (kind) 
     await token(db, { machineUserId: a.id, status: 'superseded', recordedAt: ago(200) });
     await token(db, { machineUserId: b.id, status: 'revoked', recordedAt: ago(20) });
     await token(db, { machineUserId: b.id, status: 'compromised', recordedAt: ago(500) });
-  });
-
-  afterAll(async () => {
-    await database?.destroy();
   });
 
   it('counts the active tokens per age bucket, and in each the ones older than the policy allows', async () => {

@@ -1,13 +1,14 @@
 // A campaign's life on both databases: started with a scope → items copied as they were → sign-offs
 // (keep / change / remove; change and remove open tasks) → nobody signs off what they own → progress
 // per reviewer → closing freezes it (the domain refuses, and so does the database itself).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useDatabaseForTests, type Database } from '@/lib/db';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createProjects, createUser } from '@/lib/testing/fixtures';
 import { auditEventsSince, lastAuditSeq, snapshotTables } from '@/lib/testing/inspect';
 import { createMachineUserRecord } from '@/lib/testing/reviews';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { closeCampaign, createCampaign, getCampaign, getCampaignProgressByDay, listCampaigns } from './campaigns';
 import { listCampaignItems, listCampaignTasks, listMachineUserTasks } from './items';
 import { CLOSED_CAMPAIGN_MESSAGE, completeTask, OWN_MACHINE_USER_MESSAGE, signOff } from './sign-off';
@@ -17,7 +18,7 @@ const OUT_OF_SCOPE = 'review-out';
 const nextMonth = () => new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
 
 describe.each(TEST_DATABASE_KINDS)('an access-review campaign on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
   let admin: RequestContext;
   let reviewer: RequestContext;
@@ -40,19 +41,13 @@ describe.each(TEST_DATABASE_KINDS)('an access-review campaign on %s', (kind) => 
   const itemOf = async (machineUserId: string) => db.reviewItem.findUniqueOrThrow({ where: { campaignId_machineUserId: { campaignId, machineUserId } } });
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     db = database.db;
-    useDatabaseForTests(database);
     await createProjects(db, [IN_SCOPE, OUT_OF_SCOPE]);
     admin = contextFor(await createUser(db, { role: 'admin' }));
     reviewer = contextFor(await createUser(db, { role: 'reviewer' }));
     backupReviewer = contextFor(await createUser(db, { role: 'reviewer' }));
     ownerReviewer = contextFor(await createUser(db, { role: 'reviewer' }));
     fixtures = await seed();
-  });
-
-  afterAll(async () => {
-    await database?.destroy();
   });
 
   it('refuses a scope without projects, an unknown project and a due date in the past, writing nothing', async () => {

@@ -5,7 +5,7 @@
 // and leaves no minted token unaccounted for; and the canary — a minted value chosen by the test and
 // handed out by "Platform.sh" — reaches no sink, while the simulator's request log has it.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { useDatabaseForTests, type Database } from '@/lib/db';
+import type { Database } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
 import { inviteMachineUser } from '@/lib/domain/machine-users/invite';
 import { trackMachineUsers } from '@/lib/domain/machine-users/tracking';
@@ -13,7 +13,7 @@ import { logger } from '@/lib/logger';
 import { CLI_TOKEN_VARIABLE, type PlatformshClient } from '@/lib/platformsh';
 import { startSimulator, type RunningSimulator } from '@/lib/platformsh/simulator';
 import { canaryToken, findIn, formsOf } from '@/lib/testing/canary';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
 import { auditEventsSince, databaseText, lastAuditSeq } from '@/lib/testing/inspect';
 import { runSync, simulatorClient } from '@/lib/testing/inventory';
@@ -24,13 +24,14 @@ import { remoteTokenList } from './remote-tokens';
 import { resumeAnyPush } from './resume-minted';
 import { rotateToken } from './rotate';
 import { captureProcessOutput } from '@/lib/testing/capture-output';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 
 const KEY = 'fingerprint-key-for-tests-0123456789abcdefghijkl';
 const PORTAL = 'm2x6bc9vqp3ln';
 const MINT_PATH = '/users/{userId}/api-tokens';
 
 describe.each(TEST_DATABASE_KINDS)('minted deployment tokens on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
   let sim: RunningSimulator;
   let deps: TokenDeps;
@@ -70,9 +71,7 @@ describe.each(TEST_DATABASE_KINDS)('minted deployment tokens on %s', (kind) => {
   const setPolicy = (mintDeploymentTokens: boolean) => db.organisationPolicy.upsert({ where: { id: 1 }, create: { id: 1, values: { mintDeploymentTokens } }, update: { values: { mintDeploymentTokens } } });
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     db = database.db;
-    useDatabaseForTests(database);
     sim = await startSimulator({ faults: true, seed: 'demo', activityDurationMs: 50 });
     const syncClient = simulatorClient(sim);
     expect((await runSync(db, syncClient, { full: true })).outcome.status).toBe('succeeded');
@@ -82,7 +81,6 @@ describe.each(TEST_DATABASE_KINDS)('minted deployment tokens on %s', (kind) => {
 
   afterAll(async () => {
     await sim?.stop();
-    await database?.destroy();
   });
 
   beforeEach(async () => {

@@ -3,19 +3,20 @@
 // variable per environment, resumable with the same token only), one push per machine user at a time,
 // and the canary: the token's value is nowhere in the database, while the simulator did receive it.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { useDatabaseForTests, type Database } from '@/lib/db';
+import type { Database } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
 import { inviteMachineUser } from '@/lib/domain/machine-users/invite';
 import { trackMachineUsers } from '@/lib/domain/machine-users/tracking';
 import { CLI_TOKEN_VARIABLE, type PlatformshClient } from '@/lib/platformsh';
 import { startSimulator, type RunningSimulator } from '@/lib/platformsh/simulator';
 import { encodingsOf } from '@/lib/security/redact';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
 import { auditEventsSince, databaseText, lastAuditSeq } from '@/lib/testing/inspect';
 import { until } from '@/lib/testing/until';
 import { runSync, simulatorClient } from '@/lib/testing/inventory';
 import { acceptInvitation, inviteInput, machineEmail } from '@/lib/testing/machine-users';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { closeInterruptedRuns, INTERRUPTED_AFTER_MS } from './interrupted';
 import { recordAndPushToken, resumePush, type TokenDeps } from './push';
 import { getMachineUserTokens, lookupToken } from './queries';
@@ -30,7 +31,7 @@ const CHECKOUT = 'p9d2nw5lzc8ub';
 const VARIABLES = '/projects/{projectId}/environments/{environmentId}/variables';
 
 describe.each(TEST_DATABASE_KINDS)('tokens on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
   let sim: RunningSimulator;
   let deps: TokenDeps;
@@ -69,9 +70,7 @@ describe.each(TEST_DATABASE_KINDS)('tokens on %s', (kind) => {
   });
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     db = database.db;
-    useDatabaseForTests(database);
     sim = await startSimulator({ faults: true, seed: 'demo', activityDurationMs: 50 });
     const syncClient = simulatorClient(sim);
     expect((await runSync(db, syncClient, { full: true })).outcome.status).toBe('succeeded');
@@ -81,7 +80,6 @@ describe.each(TEST_DATABASE_KINDS)('tokens on %s', (kind) => {
 
   afterAll(async () => {
     await sim?.stop();
-    await database?.destroy();
   });
 
   beforeEach(() => {

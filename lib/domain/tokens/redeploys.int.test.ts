@@ -4,17 +4,18 @@
 // lost on the way (read again, nothing written), the job's idempotence (a repeated job reads
 // nothing), and the whole chain through the real job queue: the push enqueues, pg-boss runs it.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { useDatabaseForTests, type Database } from '@/lib/db';
+import type { Database } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
 import { inviteMachineUser } from '@/lib/domain/machine-users/invite';
 import { trackMachineUsers } from '@/lib/domain/machine-users/tracking';
 import { startJobQueue, type JobQueue } from '@/lib/jobs/queue';
 import type { PlatformshClient } from '@/lib/platformsh';
 import { startSimulator, type RunningSimulator } from '@/lib/platformsh/simulator';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
 import { runSync, simulatorClient } from '@/lib/testing/inventory';
 import { acceptInvitation, inviteInput, machineEmail } from '@/lib/testing/machine-users';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { recordAndPushToken, type TokenDeps } from './push';
 import { getMachineUserTokens } from './queries';
 import { markTokenCompromised } from './rotate';
@@ -27,7 +28,7 @@ const TOOLS = 'w8c4qe2uxh9pd';
 const ACTIVITY_READS = /^\/projects\/[^/]+\/environments\/[^/]+\/activities\//;
 
 describe.each(TEST_DATABASE_KINDS)('redeploy following on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
   let sim: RunningSimulator;
   let deps: TokenDeps;
@@ -70,9 +71,7 @@ describe.each(TEST_DATABASE_KINDS)('redeploy following on %s', (kind) => {
   }
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     db = database.db;
-    useDatabaseForTests(database);
     sim = await startSimulator({ faults: true, seed: 'demo', activityDurationMs: 50 });
     const syncClient = simulatorClient(sim);
     expect((await runSync(db, syncClient, { full: true })).outcome.status).toBe('succeeded');
@@ -82,7 +81,6 @@ describe.each(TEST_DATABASE_KINDS)('redeploy following on %s', (kind) => {
 
   afterAll(async () => {
     await sim?.stop();
-    await database?.destroy();
   });
 
   beforeEach(() => {

@@ -1,10 +1,11 @@
 // Every findings rule against a positive and a negative fixture, on PGlite and PostgreSQL: the
 // positive one's subject is reported, the negative one's (the nearest case that is fine) is not.
 // A rule registered without fixtures here fails the first test.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useDatabaseForTests, type Database } from '@/lib/db';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '@/lib/db';
 import { POLICY_DEFAULTS, type Policy } from '@/lib/validations/policy';
-import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '@/lib/testing/database';
+import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
+import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import {
   access,
   daysAgo,
@@ -298,17 +299,11 @@ describe('the rules and their fixtures', () => {
 });
 
 describe.each(TEST_DATABASE_KINDS)('findings rules on %s', (kind) => {
-  let database: TestDatabase;
+  const database = setUpTestDatabase(kind);
   let db: Database;
 
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
+  beforeAll(() => {
     db = database.db;
-    useDatabaseForTests(database);
-  });
-
-  afterAll(async () => {
-    await database?.destroy();
   });
 
   it.each(RULES.map((rule) => [rule.id, rule] as const))('%s: reports the positive fixture, not the negative one', async (_id, rule) => {
