@@ -7,7 +7,7 @@ import { safeFieldErrors } from './problem';
 const schema = z.strictObject({
   confirm_name: z.string().max(5),
   bootstraps: z.record(z.uuid(), z.string().min(10)).optional(),
-  roles: z.record(z.enum(['staging', 'development']), z.enum(['viewer', 'contributor'])).default({}),
+  roles: z.record(z.enum(['staging', 'development']), z.enum(['viewer', 'contributor'])).optional(),
   environments: z.array(z.string().regex(/^[a-z]+$/)).optional(),
 });
 
