@@ -11,7 +11,7 @@ export const PGLITE_EXTENSIONS = { pg_trgm } as const;
 
 /** A PGlite on `directory` (in memory without one) with the extensions the schema needs. */
 export function newPGlite(directory?: string, options: Omit<PGliteOptions, 'extensions' | 'dataDir'> = {}): PGlite {
-  // eslint-disable-next-line no-restricted-syntax -- the one constructor the rule points to
   // One options object: PGlite ignores the second argument when the first is not a string.
+  // eslint-disable-next-line no-restricted-syntax -- the one constructor the rule points to
   return new PGlite({ ...options, ...(directory ? { dataDir: directory } : {}), extensions: PGLITE_EXTENSIONS });
 }
