@@ -27,6 +27,11 @@ const config = [
           selector: ":function > BlockStatement > ExpressionStatement[directive='use server']",
           message: 'Inline "use server" functions are banned: put server actions in lib/actions/.',
         },
+        {
+          // The migrations create pg_trgm: a PGlite started without its files cannot migrate or read.
+          selector: "NewExpression[callee.name='PGlite'], CallExpression[callee.object.name='PGlite'][callee.property.name='create']",
+          message: 'Open PGlite through newPGlite() (lib/db/pglite.ts): it loads the extensions the migrations create.',
+        },
       ],
     },
   },

@@ -4,8 +4,8 @@
 // jobs.retry on them). Making a real job fail there would take minutes of backoff.
 //
 //   tsx e2e/support/seed-failed-jobs.ts <data directory> <count>
-import { PGlite } from '@electric-sql/pglite';
 import { parseConfig } from '@/lib/config';
+import { newPGlite } from '@/lib/db/pglite';
 import { migrateConfiguredDatabase } from '@/lib/db/startup';
 import { SEEDED_FAILED_JOB_MESSAGE } from './failed-jobs';
 
@@ -14,7 +14,7 @@ if (!dataDir || !count) throw new Error('usage: seed-failed-jobs.ts <data direct
 const config = parseConfig({ KEYWARDEN_DATA_DIR: dataDir });
 if (config.database.kind !== 'pglite') throw new Error('the end-to-end server runs on PGlite');
 await migrateConfiguredDatabase(config);
-const pglite = new PGlite(config.database.directory);
+const pglite = newPGlite(config.database.directory);
 try {
   for (let index = 0; index < Number(count); index += 1) {
     await pglite.query(

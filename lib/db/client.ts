@@ -6,6 +6,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { Config } from '@/lib/config';
 import { PrismaClient } from './generated/client';
+import { newPGlite } from './pglite';
 
 export type Database = PrismaClient;
 
@@ -20,7 +21,7 @@ const EMBEDDED_SHARED_BUFFERS = '32MB';
 /** Opens the embedded database in `directory` (created if missing) with Keywarden's settings. */
 export function openEmbeddedDatabase(directory: string): PGlite {
   fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
-  return new PGlite(directory, { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`] });
+  return newPGlite(directory, { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`] });
 }
 export type DatabaseKind = Config['database']['kind'];
 

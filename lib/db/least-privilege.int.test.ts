@@ -86,6 +86,18 @@ describe('least privilege on PostgreSQL (SECURITY.md L4)', () => {
     expect(new Set(owners.rows.map((row) => row.owner))).toEqual(new Set([OWNER]));
   });
 
+  it('creates pg_trgm as the owner (a trusted extension needs no superuser), and the runtime role writes and searches the tables it indexes', async () => {
+    const extension = await withClient(ownerUrl, (owner) =>
+      owner.query<{ owner: string }>(`SELECT pg_get_userbyid(extowner) AS owner FROM pg_extension WHERE extname = 'pg_trgm'`),
+    );
+    expect(extension.rows).toEqual([{ owner: OWNER }]);
+    const project = `trgm-${suffix}`;
+    await runtime.db.project.create({ data: { id: project, title: 'Least Privilege Shop' } });
+    const found = await runtime.db.$queryRaw<{ id: string }[]>`SELECT id FROM projects WHERE title ILIKE ${'%privilege sh%'}`;
+    expect(found.map((row) => row.id)).toEqual([project]);
+    await runtime.db.project.delete({ where: { id: project } });
+  });
+
   it('lets the runtime role use the app: create a user, record and read audit rows, read the migrations', async () => {
     const user = await runtime.db.user.create({ data: { email: `least-privilege-${suffix}@example.com`, role: 'reviewer' } });
     await runtime.db.user.update({ where: { id: user.id }, data: { name: 'Renamed' } });

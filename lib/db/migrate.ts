@@ -7,13 +7,14 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { SchemaEngine as SchemaEngineType } from '@prisma/schema-engine-wasm';
 import { MIGRATIONS_DIR, readMigrations } from './migrations-on-disk';
+import { newPGlite } from './pglite';
 
 export { MIGRATIONS_DIR };
 
@@ -88,8 +89,36 @@ class WholeScriptPgFactory {
   }
 }
 
+/**
+ * pglite-prisma-adapter's shadow database (where the engine replays the migrations to diff them) is
+ * a bare PGlite, without the extensions the migrations create (pg_trgm), and is never closed: the
+ * shadow is one of ours instead (lib/db/pglite.ts), closed with the engine.
+ */
+class ShadowWithExtensionsFactory {
+  readonly provider = 'postgres' as const;
+  readonly adapterName: string;
+  private readonly shadows: PGlite[] = [];
+  constructor(private readonly inner: PrismaPGlite) {
+    this.adapterName = inner.adapterName;
+  }
+  connect() {
+    return this.inner.connect();
+  }
+  connectToShadowDb() {
+    const shadow = newPGlite();
+    this.shadows.push(shadow);
+    return new PrismaPGlite(shadow).connect();
+  }
+  async dispose(): Promise<void> {
+    await Promise.all(this.shadows.splice(0).map((shadow) => shadow.close()));
+  }
+}
+
 function adapterFactoryFor(target: MigrationTarget) {
-  if (target.kind === 'pglite') return { factory: bindMigrationAwareSqlAdapterFactory(new PrismaPGlite(target.client)), dispose: async () => undefined };
+  if (target.kind === 'pglite') {
+    const pglite = new ShadowWithExtensionsFactory(new PrismaPGlite(target.client));
+    return { factory: bindMigrationAwareSqlAdapterFactory(pglite), dispose: () => pglite.dispose() };
+  }
   const pg = new WholeScriptPgFactory(new PrismaPg({ connectionString: target.url }));
   return { factory: bindMigrationAwareSqlAdapterFactory(pg), dispose: () => pg.dispose() };
 }
@@ -190,7 +219,7 @@ function migrationList(directory: string) {
  * (its "shadow database"); nothing else is touched.
  */
 export async function diffMigrationsToSchema(schemaText: string, directory = MIGRATIONS_DIR): Promise<string> {
-  const scratch = new PGlite();
+  const scratch = newPGlite();
   try {
     const list = migrationList(directory);
     const from =

@@ -2,7 +2,7 @@
 // `_`), sort by each sortable column both ways against an order written out here, page 25 at a
 // time, and keep the filters the Overview links to (status, overdue, drift, state).
 import { randomBytes } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
 import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
@@ -12,6 +12,7 @@ import type { MachineUserListSort } from '@/lib/validations/machine-users';
 import type { TokenListSort } from '@/lib/validations/tokens';
 import { listMachineUsers, MACHINE_USERS_PAGE_SIZE } from './machine-users/queries';
 import { listTokens, TOKENS_PAGE_SIZE } from './tokens/queries';
+import { useSearchIdLimitForTests } from './search';
 
 const DAY = 86_400_000;
 const COUNT = 30;
@@ -121,15 +122,32 @@ describe.each(TEST_DATABASE_KINDS)('the Tokens and Machine users lists on %s', (
     },
   );
 
-  it('Tokens: searches names, machine users and project titles literally, and keeps the Overview’s filters', async () => {
+  // The searches find related rows by their ids (indexed), or past a limit through the relation
+  // (lib/domain/search.ts): both ways must find the same rows. A limit of 1 forces the second.
+  afterEach(() => useSearchIdLimitForTests());
+
+  it.each([['by ids', undefined], ['through the relation', 1]] as const)('Tokens: searches names, machine users and project titles (%s) literally and case-insensitively', async (_way, limit) => {
+    useSearchIdLimitForTests(limit);
     const ids = (facts: TokenFact[]) => facts.map((fact) => fact.id).sort();
+    const projectOf = new Map(machineUsers.map((row) => [row.email, row.project]));
     expect((await allTokenIds({ status: 'all', q: 'CRON 0' })).sort()).toEqual(ids(tokens.filter((token) => token.name.startsWith('cron 0'))));
-    expect((await allTokenIds({ status: 'all', q: 'bot-07' })).sort()).toEqual(ids(tokens.filter((token) => token.email.startsWith('bot-07'))));
+    expect((await allTokenIds({ status: 'all', q: 'BOT-07' })).sort()).toEqual(ids(tokens.filter((token) => token.email.startsWith('bot-07'))));
+    expect((await allTokenIds({ status: 'all', q: 'sHOP 100' })).sort()).toEqual(ids(tokens.filter((token) => projectOf.get(token.email) === 'Shop 100% live')));
     expect((await allTokenIds({ status: 'all', q: '100%' })).length).toBe(COUNT / 2);
     expect((await allTokenIds({ status: 'all', q: 'snake_case' })).length).toBe(COUNT / 2);
-    // `%` and `_` are taken literally.
+    // `%` and `_` are taken literally, in each field.
     expect(await allTokenIds({ status: 'all', q: 'snake%case' })).toEqual([]);
     expect(await allTokenIds({ status: 'all', q: 'cron_0' })).toEqual([]);
+    expect(await allTokenIds({ status: 'all', q: 'bot_07' })).toEqual([]);
+    expect((await allTokenIds({ status: 'all', q: '%' })).sort()).toEqual(ids(tokens.filter((token) => projectOf.get(token.email) === 'Shop 100% live')));
+    // Some tokens match "3" by their name only, others by their machine user's address only (no title has a 3): the OR finds both.
+    expect(tokens.some((token) => token.name.includes('3') && !token.email.includes('3'))).toBe(true);
+    expect(tokens.some((token) => token.email.includes('3') && !token.name.includes('3'))).toBe(true);
+    expect((await allTokenIds({ status: 'all', q: '3' })).sort()).toEqual(ids(tokens.filter((token) => token.name.includes('3') || token.email.includes('3'))));
+  });
+
+  it('Tokens: keeps the Overview’s filters', async () => {
+    const ids = (facts: TokenFact[]) => facts.map((fact) => fact.id).sort();
     // The default shows active tokens; status and overdue narrow as before.
     expect((await allTokenIds({})).sort()).toEqual(ids(tokens.filter((token) => token.status === 'active')));
     expect((await allTokenIds({ status: 'compromised' })).sort()).toEqual(ids(tokens.filter((token) => token.status === 'compromised')));
@@ -156,13 +174,16 @@ describe.each(TEST_DATABASE_KINDS)('the Tokens and Machine users lists on %s', (
     },
   );
 
-  it('Machine users: searches addresses, owners (address or name) and project titles, and keeps the state filter', async () => {
+  it.each([['by ids', undefined], ['through the relation', 1]] as const)('Machine users: searches addresses, owners (address or name) and project titles (%s), and keeps the state filter', async (_way, limit) => {
+    useSearchIdLimitForTests(limit);
     const ids = (facts: MachineUserFact[]) => facts.map((fact) => fact.id).sort();
     expect((await allMachineUserIds({ state: 'all', q: 'BOT-1' })).sort()).toEqual(ids(machineUsers.filter((row) => row.email.startsWith('bot-1'))));
     expect((await allMachineUserIds({ state: 'all', q: 'zed owner' })).sort()).toEqual(ids(machineUsers.filter((row) => row.owner.startsWith('zed-'))));
-    expect((await allMachineUserIds({ state: 'all', q: 'ann-' })).sort()).toEqual(ids(machineUsers.filter((row) => row.owner.startsWith('ann-'))));
+    expect((await allMachineUserIds({ state: 'all', q: 'ANN-' })).sort()).toEqual(ids(machineUsers.filter((row) => row.owner.startsWith('ann-'))));
+    expect((await allMachineUserIds({ state: 'all', q: 'BLOG snake' })).sort()).toEqual(ids(machineUsers.filter((row) => row.project === 'Blog snake_case')));
     expect((await allMachineUserIds({ state: 'all', q: 'snake_case' })).length).toBe(COUNT / 2);
     expect(await allMachineUserIds({ state: 'all', q: 'snake%' })).toEqual([]);
+    expect(await allMachineUserIds({ state: 'all', q: 'zed_owner' })).toEqual([]);
     expect((await allMachineUserIds({ state: 'expired' })).sort()).toEqual(ids(machineUsers.filter((row) => row.state === 'expired')));
   });
 });

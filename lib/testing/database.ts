@@ -1,10 +1,10 @@
 // Fresh, migrated databases for integration tests: an in-memory PGlite, or a new database on the
 // PostgreSQL server named by TEST_DATABASE_URL (npm test starts a throw-away server and sets it).
 import { randomBytes } from 'node:crypto';
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { databaseOnPGlite, openDatabase, type DatabaseHandle } from '@/lib/db/client';
 import { applyMigrations, type MigrationTarget } from '@/lib/db/migrate';
+import { newPGlite } from '@/lib/db/pglite';
 
 export type TestDatabaseKind = 'pglite' | 'postgresql';
 
@@ -52,7 +52,7 @@ export interface TestDatabase extends DatabaseHandle {
 
 export async function createTestDatabase(kind: TestDatabaseKind): Promise<TestDatabase> {
   if (kind === 'pglite') {
-    const pglite = new PGlite();
+    const pglite = newPGlite();
     const migrationTarget = { kind: 'pglite', client: pglite } as const;
     await applyMigrations(migrationTarget);
     const handle = databaseOnPGlite(pglite);

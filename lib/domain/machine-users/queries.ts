@@ -11,6 +11,7 @@ import type { RequestContext } from '../context';
 import { difference, permissionWords } from '../findings/rules/both-sides';
 import { grantLimitsOf } from './grant-limit';
 import { INVITATION_LIFETIME_MS } from './tracking';
+import { projectIdsByTitle, userIdsMatching } from '../search';
 
 export const MACHINE_USERS_PAGE_SIZE = 25;
 
@@ -105,6 +106,9 @@ export async function listMachineUsers(context: RequestContext, rawQuery: unknow
   if (!scope) return fail('forbidden', 'You do not have permission to see machine users.');
   const query = machineUserListQuerySchema.parse(rawQuery ?? {});
   const pattern = escapeLike(query.q);
+  // The owners and projects the search matches, found first by their own tables' indexes: then each
+  // part of the OR is an index look-up on machine_users, not a join of every row (lib/domain/search.ts).
+  const [searchedOwners, searchedProjects] = query.q ? await Promise.all([userIdsMatching(query.q), projectIdsByTitle(query.q)]) : [null, null];
   const where: Prisma.MachineUserWhereInput = {
     AND: [
       scope,
@@ -113,8 +117,10 @@ export async function listMachineUsers(context: RequestContext, rawQuery: unknow
         ? {
             OR: [
               { email: { contains: pattern, mode: 'insensitive' } },
-              { owner: { OR: [{ email: { contains: pattern, mode: 'insensitive' } }, { name: { contains: pattern, mode: 'insensitive' } }] } },
-              { project: { title: { contains: pattern, mode: 'insensitive' } } },
+              searchedOwners
+                ? { ownerId: { in: searchedOwners } }
+                : { owner: { OR: [{ email: { contains: pattern, mode: 'insensitive' } }, { name: { contains: pattern, mode: 'insensitive' } }] } },
+              searchedProjects ? { projectId: { in: searchedProjects } } : { project: { title: { contains: pattern, mode: 'insensitive' } } },
             ],
           }
         : {},

@@ -15,6 +15,7 @@ import type { RequestContext } from '../context';
 import { readPolicy } from '../findings/read-policy';
 import { foreignVariablesOf, type ForeignVariable } from './foreign-variables';
 import { driftedTokenIds } from '../overview';
+import { machineUserIdsMatching } from '../search';
 import { currentHoldings, driftOf } from './holders';
 import { closeInterruptedRuns } from './interrupted';
 import { redeployStatusOf, type RedeployStatus } from './redeploys';
@@ -266,15 +267,19 @@ export async function listTokens(context: RequestContext, rawQuery: unknown, opt
   if (rule === 'deny') return fail('forbidden', 'You do not have permission to see tokens.');
   const query = tokenListQuerySchema.parse(rawQuery ?? {});
   const pattern = escapeLike(query.q);
+  // The machine users the search matches (address, project title), found first by their own indexes:
+  // then each half of the OR is an index look-up on api_tokens (see lib/domain/search.ts).
+  const searchedMachineUsers = query.q ? await machineUserIdsMatching(query.q) : null;
   const where: Prisma.ApiTokenWhereInput = {
     AND: [
       rule === 'assigned' ? { machineUser: { projectId: { in: [...context.actor.projectIds] } } } : {},
       query.q
         ? {
-            // One relation filter for both of the machine user's fields: Prisma joins machine_users once, not twice.
             OR: [
               { name: { contains: pattern, mode: 'insensitive' } },
-              { machineUser: { OR: [{ email: { contains: pattern, mode: 'insensitive' } }, { project: { title: { contains: pattern, mode: 'insensitive' } } }] } },
+              searchedMachineUsers
+                ? { machineUserId: { in: searchedMachineUsers } }
+                : { machineUser: { OR: [{ email: { contains: pattern, mode: 'insensitive' } }, { project: { title: { contains: pattern, mode: 'insensitive' } } }] } },
             ],
           }
         : {},
