@@ -54,6 +54,18 @@ const TARGET_PEAK_RSS_MB = 350;
 
 export const SERVER_BUNDLE = '.next/keywarden/start.mjs';
 
+/**
+ * The Node flags `npm start` runs the server with (package.json's "start": `… node <flags> <bundle>`),
+ * so that the bench measures the server as it is started, memory settings included.
+ */
+export function startScriptNodeFlags(startScript: string): string[] {
+  const words = startScript.split(/\s+/);
+  const node = words.indexOf('node');
+  const bundle = words.indexOf(SERVER_BUNDLE);
+  if (node === -1 || bundle <= node) throw new Error(`package.json's start script does not run \`node … ${SERVER_BUNDLE}\`: ${startScript}`);
+  return words.slice(node + 1, bundle);
+}
+
 /** Seven pages an admin browses, in the order each simulated user cycles through them. */
 const DASHBOARD_PAGES = ['/', '/projects', '/machine-users', '/tokens', '/audit', '/users', '/review/inventory'];
 const ADMIN = { email: 'bench-admin@keywarden.example.com', password: 'bench-admin-password-1' };
@@ -388,13 +400,15 @@ export async function benchServer(options: ServerBenchOptions): Promise<void> {
     ...(database ? { DATABASE_URL: database.url } : {}),
   };
   const profileFlags = options.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.cpuProfile)}`] : [];
+  const { scripts } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const nodeFlags = startScriptNodeFlags(scripts.start);
   const [command, args] =
     options.server === 'bundle'
-      ? [process.execPath, [...profileFlags, SERVER_BUNDLE]]
+      ? [process.execPath, [...nodeFlags, ...profileFlags, SERVER_BUNDLE]]
       : [path.join(root, 'node_modules', '.bin', 'tsx'), ['lib/cli/start.ts']];
   const logFile = path.join(dataDir, 'server.log');
   const second = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-  console.log(`Server (${options.server === 'bundle' ? `node ${SERVER_BUNDLE}` : 'tsx lib/cli/start.ts'}, ${options.database}):`);
+  console.log(`Server (${options.server === 'bundle' ? ['node', ...nodeFlags, SERVER_BUNDLE].join(' ') : 'tsx lib/cli/start.ts'}, ${options.database}):`);
   let server: RunningServer | undefined;
   try {
     // The first start creates the database (migrations) and the first admin; a restart finds both.
