@@ -244,6 +244,8 @@ interface LoadFigures {
   requestsPerSecond: number;
   /** Answers other than 200 (a redirect to sign-in is an error here), refused or cut connections, timeouts. */
   errors: number;
+  /** The errors by kind: `HTTP 503`, `timeout` (no answer within 30 s), `connection`. */
+  errorKinds: Record<string, number>;
   p50: number;
   p95: number;
   p99: number;
@@ -277,27 +279,36 @@ const userAddress = (user: number) => `10.77.${Math.floor(user / 250)}.${(user %
 async function browse(baseUrl: string, cookies: string[], users: number, durationS: number, thinkMs: number, groupId: number): Promise<LoadFigures> {
   const latencies: number[] = [];
   let errors = 0;
+  const errorKinds: Record<string, number> = {};
   const started = performance.now();
   const deadline = started + durationS * 1000;
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  // Resolves with null for a 200 read to its end, or the kind of error.
   const load = (agent: http.Agent, page: string, user: number) =>
-    new Promise<boolean>((resolve) => {
+    new Promise<string | null>((resolve) => {
+      let timedOut = false;
       const request = http.get(new URL(page, baseUrl), { agent, headers: { cookie: cookies[user]!, 'x-forwarded-for': userAddress(user) }, timeout: 30_000 }, (response) => {
         response.on('data', () => undefined);
-        response.on('end', () => resolve(response.statusCode === 200));
-        response.on('error', () => resolve(false));
+        response.on('end', () => resolve(response.statusCode === 200 ? null : `HTTP ${response.statusCode}`));
+        response.on('error', () => resolve(timedOut ? 'timeout' : 'connection'));
       });
-      request.on('timeout', () => request.destroy(new Error('timeout')));
-      request.on('error', () => resolve(false));
+      request.on('timeout', () => {
+        timedOut = true;
+        request.destroy(new Error('timeout'));
+      });
+      request.on('error', () => resolve(timedOut ? 'timeout' : 'connection'));
     });
   const person = async (user: number) => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     await sleep(thinkMs > 0 ? Math.random() * thinkMs : 0);
     for (let view = user; performance.now() < deadline; view += 1) {
       const sent = performance.now();
-      const ok = await load(agent, DASHBOARD_PAGES[view % DASHBOARD_PAGES.length]!, user);
-      if (ok) latencies.push(performance.now() - sent);
-      else errors += 1;
+      const error = await load(agent, DASHBOARD_PAGES[view % DASHBOARD_PAGES.length]!, user);
+      if (error === null) latencies.push(performance.now() - sent);
+      else {
+        errors += 1;
+        errorKinds[error] = (errorKinds[error] ?? 0) + 1;
+      }
       if (thinkMs > 0) await sleep(Math.min(thinkMs, Math.max(0, deadline - performance.now())));
     }
     agent.destroy();
@@ -310,6 +321,7 @@ async function browse(baseUrl: string, cookies: string[], users: number, duratio
     requests,
     requestsPerSecond: requests / elapsedS,
     errors,
+    errorKinds,
     p50: Math.round(percentile(sorted, 0.5)),
     p95: Math.round(percentile(sorted, 0.95)),
     p99: Math.round(percentile(sorted, 0.99)),
@@ -337,6 +349,7 @@ async function saturate(baseUrl: string, cookies: string[], users: number, durat
     requests: result.requests.total,
     requestsPerSecond: result.requests.average,
     errors: result.non2xx + result.errors + result.timeouts,
+    errorKinds: Object.fromEntries(Object.entries({ 'not 2xx': result.non2xx, connection: result.errors, timeout: result.timeouts }).filter(([, count]) => count > 0)),
     p50: result.latency.p50,
     // autocannon's histogram has p90 and p97.5, not p95: the p97.5 stands in, on the safe side.
     p95: result.latency.p97_5,
@@ -346,8 +359,11 @@ async function saturate(baseUrl: string, cookies: string[], users: number, durat
   };
 }
 
+const describeErrors = (load: LoadFigures) =>
+  `${load.errors} errors${load.errors > 0 ? ` (${Object.entries(load.errorKinds).map(([kind, count]) => `${count} ${kind}`).join(', ')})` : ''}`;
+
 const describeLoad = (load: LoadFigures, p95Label = 'p95') =>
-  `${load.requests} requests (${load.requestsPerSecond.toFixed(1)}/s), ${load.errors} errors; latency p50 ${load.p50} ms, ${p95Label} ${load.p95} ms, p99 ${load.p99} ms; ` +
+  `${load.requests} requests (${load.requestsPerSecond.toFixed(1)}/s), ${describeErrors(load)}; latency p50 ${load.p50} ms, ${p95Label} ${load.p95} ms, p99 ${load.p99} ms; ` +
   `server CPU ${load.cpuMsPerRequest.toFixed(1)} ms per request; resident memory peak ${mb(load.peakRss)}`;
 
 /**
@@ -437,7 +453,7 @@ export async function benchServer(options: ServerBenchOptions): Promise<void> {
     const browsing = await browse(baseUrl, cookies, options.users, options.duration, options.thinkMs, groupId);
     console.log(`  browsing, ${options.users} users, ${options.thinkMs} ms think time, ${options.duration} s (${load}): ${describeLoad(browsing)}`);
     const browsingLabel = `${options.users} users browsing (${options.thinkMs} ms think time), ${options.duration} s`;
-    record({ part, measure: `${browsingLabel}: errors`, value: browsing.errors, unit: 'requests', target: { text: '0', met: browsing.errors === 0 }, detail: `${browsing.requests} requests` });
+    record({ part, measure: `${browsingLabel}: errors`, value: browsing.errors, unit: 'requests', target: { text: '0', met: browsing.errors === 0 }, detail: `${browsing.requests} requests; ${describeErrors(browsing)}` });
     record({ part, measure: `${browsingLabel}: p95`, value: browsing.p95, unit: 'ms', target: { text: `≤ ${TARGET_P95_MS} ms`, met: browsing.p95 <= TARGET_P95_MS }, detail: `p50 ${browsing.p50} ms, p99 ${browsing.p99} ms, ${browsing.requestsPerSecond.toFixed(1)} requests/s; ${load}` });
     record({ part, measure: `${browsingLabel}: peak resident memory`, value: Math.round(browsing.peakRss / 2 ** 20), unit: 'MB', target: { text: `≤ ${TARGET_PEAK_RSS_MB} MB`, met: browsing.peakRss <= TARGET_PEAK_RSS_MB * 2 ** 20 } });
 
@@ -454,14 +470,14 @@ export async function benchServer(options: ServerBenchOptions): Promise<void> {
       for (const users of options.sweep) {
         const step = { users, ...(await browse(baseUrl, cookies, users, options.sweepDuration, options.thinkMs, groupId)) };
         steps.push(step);
-        console.log(`    ${String(users).padStart(4)} users: ${step.requestsPerSecond.toFixed(1).padStart(6)} requests/s, p50 ${step.p50} ms, p95 ${step.p95} ms, p99 ${step.p99} ms, ${step.errors} errors, peak ${mb(step.peakRss)}`);
-        record({ part, measure: `sweep, ${users} users browsing: throughput`, value: Number(step.requestsPerSecond.toFixed(1)), unit: 'requests/s', detail: `p50 ${step.p50} ms, p95 ${step.p95} ms, ${step.errors} errors, peak ${mb(step.peakRss)}` });
+        console.log(`    ${String(users).padStart(4)} users: ${step.requestsPerSecond.toFixed(1).padStart(6)} requests/s, p50 ${step.p50} ms, p95 ${step.p95} ms, p99 ${step.p99} ms, ${describeErrors(step)}, peak ${mb(step.peakRss)}`);
+        record({ part, measure: `sweep, ${users} users browsing: throughput`, value: Number(step.requestsPerSecond.toFixed(1)), unit: 'requests/s', detail: `p50 ${step.p50} ms, p95 ${step.p95} ms, ${describeErrors(step)}, peak ${mb(step.peakRss)}` });
       }
       const bend = bendOfSweep(steps);
       console.log(`  throughput stops following the users ${bend.throughput ? `at ${bend.throughput.users} users (${bend.throughput.why})` : 'nowhere in the sweep'}`);
       console.log(`  p95 passes ${TARGET_P95_MS} ms ${bend.latency ? `at ${bend.latency.users} users (${bend.latency.why})` : 'nowhere in the sweep'}`);
       const largest = steps.at(-1)!;
-      record({ part, measure: `sweep: throughput at ${largest.users} users`, value: Number(largest.requestsPerSecond.toFixed(1)), unit: 'requests/s', target: { text: 'reported, 0 errors', met: largest.errors === 0 }, detail: `p50 ${largest.p50} ms, p95 ${largest.p95} ms, ${largest.errors} errors` });
+      record({ part, measure: `sweep: throughput at ${largest.users} users`, value: Number(largest.requestsPerSecond.toFixed(1)), unit: 'requests/s', target: { text: 'reported, 0 errors', met: largest.errors === 0 }, detail: `p50 ${largest.p50} ms, p95 ${largest.p95} ms, ${describeErrors(largest)}` });
       if (bend.throughput) record({ part, measure: 'sweep: throughput stops following the users at', value: bend.throughput.users, unit: 'users', detail: bend.throughput.why });
       if (bend.latency) record({ part, measure: `sweep: p95 passes ${TARGET_P95_MS} ms at`, value: bend.latency.users, unit: 'users', detail: bend.latency.why });
     }
