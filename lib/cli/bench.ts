@@ -1,6 +1,7 @@
 // `npm run bench [-- --part inventory|push|lists|inventory-page|findings|audit|server|all] [--projects 2000] [--environments 5] [--latency 50]
 //   [--rate 500] [--slow-rate 20] [--concurrency 16] [--database pglite|postgresql] [--machine-users 5000] [--audit-rows 100000]
-//   [--server bundle|tsx] [--users 20] [--duration 30] [--cpu-profile DIR] [--report FILE]`
+//   [--server bundle|tsx] [--users 20] [--duration 60] [--think-ms 1000] [--sweep 20,50,100,200] [--sweep-duration 30]
+//   [--cpu-profile DIR] [--report FILE]`
 // Prints figures; asserts nothing (speed goals are measured here, never in a timed test). The
 // headline figures also go into a JSON report (--report, default .data/bench-report.json: the
 // machine, the versions, the sizes, each figure with its target) and a readable table at the end.
@@ -27,7 +28,8 @@
 // the chain's verification, of the Audit page's queries and of a full streamed export.
 //
 // Server: the production server in its own process (lib/cli/bench-server.ts): start-up time,
-// resident memory idle and under signed-in users browsing dashboard pages, page latency.
+// resident memory idle and under signed-in users browsing dashboard pages (with a think time, and
+// saturated with none), page latency, and a sweep of browsing users for where the server bends.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -73,7 +75,14 @@ const argumentsSchema = z.object({
   'machine-users': z.coerce.number().int().min(1).max(50_000).default(5000),
   server: z.enum(['bundle', 'tsx']).default('bundle'),
   users: z.coerce.number().int().min(1).max(1000).default(20),
-  duration: z.coerce.number().int().min(1).max(600).default(30),
+  duration: z.coerce.number().int().min(1).max(600).default(60),
+  'think-ms': z.coerce.number().int().min(0).max(60_000).default(1000),
+  sweep: z
+    .string()
+    .regex(/^(\d+(,\d+)*)?$/, 'a comma-separated list of user counts, or empty for none')
+    .default('20,50,100,200')
+    .transform((list) => list.split(',').filter(Boolean).map(Number)),
+  'sweep-duration': z.coerce.number().int().min(1).max(600).default(30),
   'cpu-profile': z.string().optional(),
   report: z.string().default('.data/bench-report.json'),
 });
@@ -86,7 +95,7 @@ interface Figure {
   part: string;
   measure: string;
   value: number;
-  unit: 'ms' | 's' | 'requests' | 'requests/project' | 'ratio';
+  unit: 'ms' | 's' | 'requests' | 'requests/project' | 'ratio' | 'MB' | 'requests/s' | 'users';
   /** The issue's target, when there is one, and whether this run met it. */
   target?: { text: string; met: boolean };
   detail?: string;
@@ -667,8 +676,8 @@ async function main(): Promise<void> {
   if (parsed.data.part === 'inventory-page' || parsed.data.part === 'all') await benchInventoryPage(parsed.data);
   if (parsed.data.part === 'findings' || parsed.data.part === 'all') await benchFindings(parsed.data);
   if (parsed.data.part === 'server' || parsed.data.part === 'all') {
-    const { server, database, users, duration } = parsed.data;
-    await benchServer({ server, database, users, duration, cpuProfile: parsed.data['cpu-profile'] });
+    const { server, database, users, duration, sweep } = parsed.data;
+    await benchServer({ server, database, users, duration, thinkMs: parsed.data['think-ms'], sweep, sweepDuration: parsed.data['sweep-duration'], cpuProfile: parsed.data['cpu-profile'], record });
   }
   await writeReport(parsed.data, started);
 }

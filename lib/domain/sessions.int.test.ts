@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/lib/db';
 import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
-import { createUser } from '@/lib/testing/fixtures';
+import { createProjects, createUser } from '@/lib/testing/fixtures';
 import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { endSession, liveSessionUser, startSession } from './sessions';
 
@@ -38,5 +38,25 @@ describe.each(TEST_DATABASE_KINDS)('server-side sessions on %s', (kind) => {
     await db.session.update({ where: { id: expired }, data: { expiresAt: new Date(Date.now() - 25 * 60 * 60 * 1000) } });
     await startSession(db, user.id, { maxAgeSeconds: 60, clientAddress: null });
     expect(await db.session.findUnique({ where: { id: expired } })).toBeNull();
+  });
+
+  it('reads the user, their role, status and project assignments afresh on every check (one query), so a change holds on the next request', async () => {
+    const projects = [`sessions-a-${Date.now()}`, `sessions-b-${Date.now()}`];
+    await createProjects(db, projects);
+    const user = await createUser(db, { role: 'onboarder', projectIds: projects });
+    const sessionId = await startSession(db, user.id, { maxAgeSeconds: 60, clientAddress: null, userVersion: user.sessionVersion });
+    const first = await liveSessionUser(db, sessionId, user.id);
+    expect(first).toMatchObject({ id: user.id, email: user.email, role: 'onboarder', disabledAt: null, sessionVersion: user.sessionVersion, sessionUserVersion: user.sessionVersion });
+    expect(first?.projectAssignments.map((assignment) => assignment.projectId).sort()).toEqual([...projects].sort());
+
+    await db.projectAssignment.delete({ where: { userId_projectId: { userId: user.id, projectId: projects[0]! } } });
+    await db.user.update({ where: { id: user.id }, data: { role: 'reviewer', sessionVersion: { increment: 1 }, disabledAt: new Date() } });
+    const second = await liveSessionUser(db, sessionId, user.id);
+    expect(second).toMatchObject({ role: 'reviewer', sessionVersion: user.sessionVersion + 1, sessionUserVersion: user.sessionVersion });
+    expect(second?.disabledAt).toBeInstanceOf(Date);
+    expect(second?.projectAssignments).toEqual([{ projectId: projects[1] }]);
+
+    // A session id that is no UUID (never issued) is no session, not a database error.
+    expect(await liveSessionUser(db, 'not-a-session', user.id)).toBeNull();
   });
 });

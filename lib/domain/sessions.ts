@@ -9,7 +9,8 @@ import { AppError, fail, fieldErrorsOf, ok, type ActionResult } from '@/lib/erro
 import { describeUserAgent, storedUserAgent } from '@/lib/sessions/user-agent';
 import { endOwnSessionsSchema, endUserSessionsSchema, listSessionsSchema } from '@/lib/validations/account';
 import type { RequestContext } from './context';
-import { reconsiderEnrolmentStep } from './second-factor';
+import type { Role } from '@/lib/roles';
+import { reconsiderEnrolmentStep, type PendingStep } from './second-factor';
 import { runMutation } from './mutation';
 
 type Db = Pick<Database, 'session'>;
@@ -52,33 +53,66 @@ const SESSION_USER_SELECT = {
   projectAssignments: { select: { projectId: true } },
 } as const;
 
+/** A session and its user as the per-request check reads them (one row, see `liveSessionUser`). */
+interface SessionCheckRow {
+  user_id: string;
+  revoked_at: Date | null;
+  expires_at: Date;
+  last_seen_at: Date | null;
+  user_version: number | null;
+  pending_step: PendingStep | null;
+  email: string;
+  role: Role;
+  disabled_at: Date | null;
+  session_version: number;
+  project_ids: string[];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
  * The user behind a session that exists, belongs to that user, and is neither revoked nor expired
- * nor half signed in (a second step still owed); null otherwise. One query: it runs on every request — plus, at most once a minute per session,
- * the write of its last-seen time (a conditional update, so concurrent requests write it once).
+ * nor half signed in (a second step still owed); null otherwise. One query (the session, its user
+ * and the user's project assignments, read together and fresh on every request: nothing is cached
+ * across requests, so a revocation, a role change or a removed assignment holds on the next one) —
+ * plus, at most once a minute per session, the write of its last-seen time (a conditional update,
+ * so concurrent requests write it once). Prisma's nested select took three queries (issue 19 §3).
  *
  * `sessionUserVersion` is the user's session version the session was signed in (or re-validated)
  * for; null for sessions older than that column, whose cookie's version is compared instead.
  */
 export async function liveSessionUser(db: Database, sessionId: string, userId: string, now = new Date(), clientAddress: string | null = null) {
-  const session = await db.session.findUnique({
-    where: { id: sessionId },
-    select: { userId: true, revokedAt: true, expiresAt: true, lastSeenAt: true, userVersion: true, pendingStep: true, user: { select: SESSION_USER_SELECT } },
-  });
-  if (!session || session.userId !== userId || session.revokedAt !== null || session.expiresAt <= now) return null;
+  // The id comes from a signed cookie; anything else would make the ::uuid cast throw.
+  if (!UUID.test(sessionId)) return null;
+  const [row] = await db.$queryRaw<SessionCheckRow[]>`
+    SELECT s.user_id::text AS user_id, s.revoked_at, s.expires_at, s.last_seen_at, s.user_version, s.pending_step::text AS pending_step,
+           u.email, u.role::text AS role, u.disabled_at, u.session_version,
+           ARRAY(SELECT pa.project_id FROM project_assignments pa WHERE pa.user_id = u.id ORDER BY pa.project_id) AS project_ids
+      FROM sessions s
+      JOIN users u ON u.id = s.user_id
+     WHERE s.id = ${sessionId}::uuid`;
+  if (!row || row.user_id !== userId || row.revoked_at !== null || row.expires_at <= now) return null;
+  const user = {
+    id: row.user_id,
+    email: row.email,
+    role: row.role,
+    disabledAt: row.disabled_at,
+    sessionVersion: row.session_version,
+    projectAssignments: row.project_ids.map((projectId) => ({ projectId })),
+  };
   // A session waiting on an enrolment the policy no longer asks of its user is let through here
   // (not one whose rights were withdrawn meanwhile: the caller refuses those, and audits it).
-  const reconsider = session.pendingStep === 'enrolment' && !session.user.disabledAt && (session.userVersion === null || session.userVersion === session.user.sessionVersion);
-  const owed = reconsider ? await reconsiderEnrolmentStep(db, { id: sessionId, user: session.user }, clientAddress) : session.pendingStep;
+  const reconsider = row.pending_step === 'enrolment' && !user.disabledAt && (row.user_version === null || row.user_version === user.sessionVersion);
+  const owed = reconsider ? await reconsiderEnrolmentStep(db, { id: sessionId, user }, clientAddress) : row.pending_step;
   if (owed !== null) return null;
   const staleBefore = new Date(now.getTime() - LAST_SEEN_RESOLUTION_MS);
-  if (!session.lastSeenAt || session.lastSeenAt < staleBefore) {
+  if (!row.last_seen_at || row.last_seen_at < staleBefore) {
     await db.session.updateMany({
       where: { id: sessionId, OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: staleBefore } }] },
       data: { lastSeenAt: now },
     });
   }
-  return { ...session.user, sessionUserVersion: session.userVersion };
+  return { ...user, sessionUserVersion: row.user_version };
 }
 
 /** A live session as the Account page and the admins' Sessions page show it. */
