@@ -4,6 +4,7 @@
 // schema's own field names.
 import { z } from 'zod';
 import { HTTP_STATUS, type ErrorBody, type ErrorCode } from '@/lib/errors';
+import { isUuid } from '@/lib/utils';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -64,8 +65,6 @@ export function problemOf(error: ErrorBody, headers?: Record<string, string>): R
   return problemResponse(error.code, error.message, { fieldErrors: error.fieldErrors, headers });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The schema inside wrappers that do not change a value's shape (optional, default, pipe…). */
 function unwrapped(schema: z.core.$ZodType): z.core.$ZodType {
   const def = schema._zod.def as { type: string; innerType?: z.core.$ZodType; in?: z.core.$ZodType };
@@ -94,7 +93,7 @@ function fieldName(schema: z.core.$ZodType | undefined, path: readonly PropertyK
       names.push(text);
       current = def?.type === 'array' ? def.element : undefined;
     } else {
-      names.push(UUID.test(text) ? text : '*');
+      names.push(isUuid(text) ? text : '*');
       current = def?.type === 'record' ? def.valueType : undefined;
     }
   }

@@ -3,10 +3,9 @@
 // calls the target — as it is at that moment — and keeps it in `details` (`targetName`, and
 // `tokenLabel` "name …last four" for a row about a token), so each call site passes ids only.
 import type { Prisma } from '@/lib/db';
+import { isUuid } from '@/lib/utils';
 
 type NameReader = Pick<Prisma.TransactionClient, 'machineUser' | 'project' | 'user' | 'apiToken'>;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 async function targetName(db: NameReader, target: { type: string; id?: string | null; name?: string | null }): Promise<string | null> {
   if (target.name) return target.name;
@@ -14,15 +13,15 @@ async function targetName(db: NameReader, target: { type: string; id?: string | 
   if (!id) return null;
   switch (target.type) {
     case 'machine_user':
-      return UUID.test(id) ? ((await db.machineUser.findUnique({ where: { id }, select: { email: true } }))?.email ?? null) : null;
+      return isUuid(id) ? ((await db.machineUser.findUnique({ where: { id }, select: { email: true } }))?.email ?? null) : null;
     case 'project':
       return (await db.project.findUnique({ where: { id }, select: { title: true } }))?.title ?? null;
     case 'user':
       // Some rows name a user by the address typed (an invitation, a sign-in attempt).
-      if (!UUID.test(id)) return id.includes('@') ? id : null;
+      if (!isUuid(id)) return id.includes('@') ? id : null;
       return (await db.user.findUnique({ where: { id }, select: { email: true } }))?.email ?? null;
     case 'token':
-      return UUID.test(id) ? tokenLabel(db, id) : null;
+      return isUuid(id) ? tokenLabel(db, id) : null;
     default:
       return null;
   }
@@ -46,7 +45,7 @@ export async function namesFor(
   if (details !== undefined && !isPlainObject(details)) return details;
   const name = target ? await targetName(db, target) : null;
   const tokenId = details?.tokenId;
-  const label = typeof tokenId === 'string' && UUID.test(tokenId) && details?.tokenLabel === undefined ? await tokenLabel(db, tokenId) : null;
+  const label = typeof tokenId === 'string' && isUuid(tokenId) && details?.tokenLabel === undefined ? await tokenLabel(db, tokenId) : null;
   if (!name && !label) return details;
   return { ...details, ...(name ? { targetName: name } : {}), ...(label ? { tokenLabel: label } : {}) };
 }

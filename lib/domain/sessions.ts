@@ -12,6 +12,7 @@ import type { RequestContext } from './context';
 import type { Role } from '@/lib/roles';
 import { reconsiderEnrolmentStep, type PendingStep } from './second-factor';
 import { runMutation } from './mutation';
+import { isUuid } from '@/lib/utils';
 
 type Db = Pick<Database, 'session'>;
 
@@ -68,8 +69,6 @@ interface SessionCheckRow {
   project_ids: string[];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The user behind a session that exists, belongs to that user, and is neither revoked nor expired
  * nor half signed in (a second step still owed); null otherwise. One query (the session, its user
@@ -83,7 +82,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export async function liveSessionUser(db: Database, sessionId: string, userId: string, now = new Date(), clientAddress: string | null = null) {
   // The id comes from a signed cookie; anything else would make the ::uuid cast throw.
-  if (!UUID.test(sessionId)) return null;
+  if (!isUuid(sessionId)) return null;
   const [row] = await db.$queryRaw<SessionCheckRow[]>`
     SELECT s.user_id::text AS user_id, s.revoked_at, s.expires_at, s.last_seen_at, s.user_version, s.pending_step::text AS pending_step,
            u.email, u.role::text AS role, u.disabled_at, u.session_version,

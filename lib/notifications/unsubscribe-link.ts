@@ -5,12 +5,11 @@
 // link can do — and the person can turn it on again in their preferences.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { isNotificationEvent, type NotificationEvent } from './events';
+import { isUuid } from '@/lib/utils';
 
 /** A link stays valid this long after the e-mail that carried it. */
 export const UNSUBSCRIBE_LINK_DAYS = 60;
 const DAY_MS = 24 * 60 * 60 * 1000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export interface UnsubscribeClaim {
   userId: string;
   event: NotificationEvent;
@@ -40,7 +39,7 @@ export function verifyUnsubscribeLink(key: Buffer, link: string, now: Date): Uns
   const expected = mac(key, payload);
   if (!timingSafeEqual(Buffer.from(given), Buffer.from(expected))) return { ok: false, reason: 'tampered' };
   const [userId, event, expires] = Buffer.from(payload, 'base64url').toString('utf8').split('|');
-  if (!userId || !UUID.test(userId) || !event || !isNotificationEvent(event) || !/^\d{1,12}$/.test(expires ?? '')) return { ok: false, reason: 'malformed' };
+  if (!userId || !isUuid(userId) || !event || !isNotificationEvent(event) || !/^\d{1,12}$/.test(expires ?? '')) return { ok: false, reason: 'malformed' };
   const expiresAt = new Date(Number(expires) * 1000);
   if (expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
   return { ok: true, claim: { userId, event, expiresAt } };
