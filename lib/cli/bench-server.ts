@@ -253,7 +253,8 @@ interface LoadFigures {
   peakRss: number;
 }
 
-const percentile = (sorted: number[], fraction: number) => sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!;
+/** The nearest-rank percentile of ascending `sorted` times (0 for none): the bench's p50, p95, p99. */
+export const percentile = (sorted: number[], fraction: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!);
 
 /** Samples the server's resident memory every 250 ms while `work` runs; its peak. */
 async function withPeakRss<T>(groupId: number, work: () => Promise<T>): Promise<{ result: T; peakRss: number; cpuMs: number }> {

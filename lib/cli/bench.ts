@@ -57,7 +57,7 @@ import { DEMO_DASHBOARD_API_TOKEN, startSimulator } from '@/lib/platformsh/simul
 // Not a React hook, despite its name: it points the application's database handle at a database.
 import { useDatabaseForTests as setApplicationDatabase } from '@/lib/db';
 import { createTestDatabase, type TestDatabase } from '@/lib/testing/database';
-import { benchServer, summariseProfile } from '@/lib/cli/bench-server';
+import { benchServer, percentile, summariseProfile } from '@/lib/cli/bench-server';
 import { Session } from 'node:inspector/promises';
 import { contextFor, createUser } from '@/lib/testing/fixtures';
 
@@ -391,8 +391,7 @@ async function percentiles(read: () => Promise<unknown>, runs = 20): Promise<str
     times.push(performance.now() - started);
   }
   times.sort((a, b) => a - b);
-  const at = (share: number) => times[Math.min(times.length - 1, Math.ceil(share * times.length) - 1)]!.toFixed(0);
-  return `p50 ${at(0.5)} ms, p95 ${at(0.95)} ms`;
+  return `p50 ${percentile(times, 0.5).toFixed(0)} ms, p95 ${percentile(times, 0.95).toFixed(0)} ms`;
 }
 
 /** The reviewer's Inventory page and export at scale (see the file's header). */
@@ -497,8 +496,7 @@ async function timed(read: () => Promise<{ ok: boolean } | unknown>, runs = 20):
     times.push(performance.now() - started);
   }
   times.sort((a, b) => a - b);
-  const at = (share: number) => times[Math.min(times.length - 1, Math.ceil(share * times.length) - 1)]!;
-  return { p50: at(0.5), p95: at(0.95) };
+  return { p50: percentile(times, 0.5), p95: percentile(times, 0.95) };
 }
 
 /** Every list page and API list (50 rows) over one database at size (see the file's header). */
