@@ -25,6 +25,7 @@ import { resumeAnyPush } from './resume-minted';
 import { rotateToken } from './rotate';
 import { captureProcessOutput } from '@/lib/testing/capture-output';
 import { setUpTestDatabase } from '@/lib/testing/suite-database';
+import { until } from '@/lib/testing/until';
 
 const KEY = 'fingerprint-key-for-tests-0123456789abcdefghijkl';
 const PORTAL = 'm2x6bc9vqp3ln';
@@ -133,6 +134,49 @@ describe.each(TEST_DATABASE_KINDS)('minted deployment tokens on %s', (kind) => {
     expect(findIn(await databaseText(db), forms)).toBeUndefined();
     expect(findIn(JSON.stringify(result), forms)).toBeUndefined();
     expect(sim.requestLog.entries.some((entry) => findIn(entry.body, forms) !== undefined)).toBe(true);
+  });
+
+  it('a minted push reads as running until its bootstrap is deleted: a poller never sees "succeeded" with the bootstrap live', async () => {
+    const { machineUserId, userId, bootstrap, bootstrapId } = await activeMachineUser();
+    const targets = await freshEnvironments(1);
+    // The bootstrap's deletion on Platform.sh is slow (within the clients' timeout): the run is read while it is on the wire.
+    deps = { ...deps, clientForToken: (token) => client(token, { timeoutMs: 20_000 }) };
+    sim.faults.add({ method: 'DELETE', path: `/users/${userId}/api-tokens/${bootstrapId}`, kind: 'latency', ms: 2000, count: 1 });
+    sim.requestLog.clear();
+    const seq = await lastAuditSeq(db);
+    const runId = crypto.randomUUID();
+    const pushing = recordAndPushToken(admin, { ...input(machineUserId, bootstrap, targets), runId }, deps);
+    await until(() => sim.requestLog.find('DELETE', `/users/${userId}/api-tokens/${bootstrapId}`).length > 0, 'the bootstrap’s deletion', 20_000);
+    expect(await db.pushRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: 'running' });
+    expect(sim.store.apiTokens.has(bootstrapId)).toBe(true);
+    expect(await pushing).toMatchObject({ ok: true, data: { status: 'succeeded', message: expect.stringContaining(`bootstrap token (…${bootstrap.slice(-4)}) is deleted`) } });
+    expect(await db.pushRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: 'succeeded', activeMachineUserId: null });
+    expect(sim.store.apiTokens.has(bootstrapId)).toBe(false);
+    expect(await db.tokenMint.findMany({ where: { machineUserId } })).toMatchObject([{ bootstrapDeletedAt: expect.any(Date) }]);
+    expect((await auditEventsSince(db, seq)).map((event) => [event.action, event.outcome])).toEqual([
+      ['token.mint', 'succeeded'],
+      ['token.record', 'succeeded'],
+      ['token.push', 'succeeded'],
+      ['token.delete_bootstrap', 'succeeded'],
+    ]);
+  });
+
+  it('a bootstrap whose deletion Platform.sh refuses leaves the push succeeded: the answer says to delete it, the audit log has the failure', async () => {
+    const { machineUserId, userId, bootstrap, bootstrapId } = await activeMachineUser();
+    const targets = await freshEnvironments(1);
+    sim.faults.add({ method: 'DELETE', path: `/users/${userId}/api-tokens/${bootstrapId}`, kind: 'status', status: 403 });
+    const seq = await lastAuditSeq(db);
+    const result = await recordAndPushToken(admin, input(machineUserId, bootstrap, targets), deps);
+    expect(result).toMatchObject({ ok: true, data: { status: 'succeeded', message: expect.stringContaining(`bootstrap token (…${bootstrap.slice(-4)}) could not be deleted`) } });
+    expect(await db.pushRun.findUniqueOrThrow({ where: { id: result.ok ? result.data.runId : '' } })).toMatchObject({ status: 'succeeded' });
+    expect(sim.store.apiTokens.has(bootstrapId)).toBe(true);
+    expect(await db.tokenMint.findMany({ where: { machineUserId } })).toMatchObject([{ bootstrapDeletedAt: null }]);
+    expect((await auditEventsSince(db, seq)).map((event) => [event.action, event.outcome])).toEqual([
+      ['token.mint', 'succeeded'],
+      ['token.record', 'succeeded'],
+      ['token.push', 'succeeded'],
+      ['token.delete_bootstrap', 'failed'],
+    ]);
   });
 
   it('canary: a minted value echoed back by a failing Platform.sh reaches no log line, table or answer; the request log and a logged control do have theirs', async () => {

@@ -7,7 +7,7 @@
 // request) is its name, then its Platform.sh id, then the record it became or its deletion.
 //
 //   mint intent (token_mints: requested) → POST /users/{id}/api-tokens → minted (its id)
-//     → the push (record or rotation: push.ts / rotate.ts, unchanged) → delete the bootstrap.
+//     → the push (record or rotation: push.ts / rotate.ts), which deletes the bootstrap before its run closes.
 //
 // What can go wrong, and where it ends:
 // - Platform.sh refuses the mint (403; the API document does not say that an API-token session may
@@ -34,7 +34,7 @@ import { readPolicy } from '../findings/read-policy';
 import { describePlatformshFailure, mayHaveApplied } from '../machine-users/steps';
 import { INTERRUPTED_AFTER_MS } from './interrupted';
 import { forgetRemoteToken, recordRemoteTokens } from './remote-tokens';
-import type { PushOutcome, TokenDeps } from './push';
+import type { BeforeSucceeded, PushOutcome, TokenDeps } from './push';
 
 /** The machine user a mint acts as: its Platform.sh account is proven by the pasted token (T4). */
 export interface MintingMachineUser {
@@ -52,6 +52,8 @@ export interface DeploymentToken {
   link?: (tx: Prisma.TransactionClient, tokenId: string) => Promise<void>;
   /** Added to the intent's audit details. */
   details: Record<string, Prisma.InputJsonValue>;
+  /** Given to executeRun: the bootstrap's deletion, while the run is still open (a minted push's, unless its bootstrap is shared). */
+  beforeSucceeded?: BeforeSucceeded;
 }
 
 export type PushWithToken = (deployment: DeploymentToken) => Promise<ActionResult<PushOutcome>>;
@@ -225,41 +227,60 @@ async function isRecordedActive(machineUserId: string, platformshTokenId: string
   return (await getDb().apiToken.count({ where: { machineUserId, platformshTokenId, status: 'active' } })) > 0;
 }
 
+/** The bootstrap token's deletion on Platform.sh, done; what records it, to commit (in the transaction that closes a push run). */
+export interface BootstrapDeletion {
+  sentence: string;
+  commit?: (tx: Prisma.TransactionClient) => Promise<void>;
+}
+
 /**
  * Deletes the bootstrap token on Platform.sh with the minted token's identity once the minted one is
- * on every environment, refreshes the machine user's token list (the minted token shows with its
- * record), and journals it. Returns a sentence for the person.
+ * on every environment, and refreshes the machine user's token list (the minted token shows with its
+ * record). Its journal and audit row are `commit`ted by the caller: a push commits them with the
+ * closing of its run, so that a run read as succeeded never has its bootstrap still live.
  */
-export async function deleteBootstrap(context: RequestContext, asMinted: PlatformshClient, args: { mintId?: string; machineUserId: string; userId: string; bootstrapTokenId: string | null; bootstrapLastFour: string; bootstrapFingerprint: string; productName: string }): Promise<string> {
-  const db = getDb();
+export async function endBootstrap(context: RequestContext, asMinted: PlatformshClient, args: { mintId?: string; machineUserId: string; userId: string; bootstrapTokenId: string | null; bootstrapLastFour: string; bootstrapFingerprint: string; productName: string }): Promise<BootstrapDeletion> {
   const { bootstrapTokenId } = args;
-  let sentence: string;
+  let ending: BootstrapDeletion;
   if (!bootstrapTokenId) {
-    sentence = `Keywarden could not tell the pasted token’s id on ${args.productName}: delete it (…${args.bootstrapLastFour}) in the machine user’s Console.`;
+    ending = { sentence: `Keywarden could not tell the pasted token’s id on ${args.productName}: delete it (…${args.bootstrapLastFour}) in the machine user’s Console.` };
   } else if (await isRecordedActive(args.machineUserId, bootstrapTokenId)) {
     // The pasted token is one Keywarden pushed and still tracks: it is not a throw-away bootstrap.
-    sentence = `The pasted token (…${args.bootstrapLastFour}) is an active token Keywarden pushed, so it was kept.`;
+    ending = { sentence: `The pasted token (…${args.bootstrapLastFour}) is an active token Keywarden pushed, so it was kept.` };
   } else {
+    const details = { ...(args.mintId ? { mintId: args.mintId } : {}), platformshTokenId: bootstrapTokenId };
     try {
       await asMinted.deleteApiToken(args.userId, bootstrapTokenId).catch((error: unknown) => {
         if (!(isPlatformshError(error) && error.kind === 'not_found')) throw error;
       });
       await forgetRemoteToken(args.machineUserId, bootstrapTokenId);
-      await db.$transaction(async (tx) => {
-        // Every mint this bootstrap made (one, or a bulk rotation's several) records its deletion.
-        await tx.tokenMint.updateMany({ where: { machineUserId: args.machineUserId, bootstrapFingerprint: args.bootstrapFingerprint, bootstrapDeletedAt: null }, data: { bootstrapDeletedAt: new Date() } });
-        await auditMint(context, tx, { action: 'token.delete_bootstrap', outcome: 'succeeded', machineUserId: args.machineUserId, fingerprint: args.bootstrapFingerprint, details: { step: 'bootstrap_deleted', ...(args.mintId ? { mintId: args.mintId } : {}), platformshTokenId: bootstrapTokenId } });
-      });
-      sentence = `The pasted bootstrap token (…${args.bootstrapLastFour}) is deleted on ${args.productName}: the token on the environments was never on a screen.`;
+      const deletedAt = new Date();
+      ending = {
+        sentence: `The pasted bootstrap token (…${args.bootstrapLastFour}) is deleted on ${args.productName}: the token on the environments was never on a screen.`,
+        commit: async (tx) => {
+          // Every mint this bootstrap made (one, or a bulk rotation's several) records its deletion.
+          await tx.tokenMint.updateMany({ where: { machineUserId: args.machineUserId, bootstrapFingerprint: args.bootstrapFingerprint, bootstrapDeletedAt: null }, data: { bootstrapDeletedAt: deletedAt } });
+          await auditMint(context, tx, { action: 'token.delete_bootstrap', outcome: 'succeeded', machineUserId: args.machineUserId, fingerprint: args.bootstrapFingerprint, details: { step: 'bootstrap_deleted', ...details } });
+        },
+      };
     } catch (error) {
       const reason = describePlatformshFailure(error);
-      await auditMint(context, db, { action: 'token.delete_bootstrap', outcome: 'failed', machineUserId: args.machineUserId, fingerprint: args.bootstrapFingerprint, reason, details: { step: 'bootstrap_not_deleted', ...(args.mintId ? { mintId: args.mintId } : {}), platformshTokenId: bootstrapTokenId } });
-      sentence = `The pasted bootstrap token (…${args.bootstrapLastFour}) could not be deleted on ${args.productName} (${reason}): delete it in the machine user’s Console.`;
+      ending = {
+        sentence: `The pasted bootstrap token (…${args.bootstrapLastFour}) could not be deleted on ${args.productName} (${reason}): delete it in the machine user’s Console.`,
+        commit: (tx) => auditMint(context, tx, { action: 'token.delete_bootstrap', outcome: 'failed', machineUserId: args.machineUserId, fingerprint: args.bootstrapFingerprint, reason, details: { step: 'bootstrap_not_deleted', ...details } }),
+      };
     }
   }
   // The list as it is now (the minted token, linked to its record; the bootstrap gone): metadata only.
   const tokens = await asMinted.listApiTokens(args.userId).catch(() => undefined);
   if (tokens) await recordRemoteTokens(args.machineUserId, tokens);
+  return ending;
+}
+
+/** endBootstrap, recorded at once (outside a push run: a bulk rotation's bootstraps). Returns a sentence for the person. */
+export async function deleteBootstrap(context: RequestContext, asMinted: PlatformshClient, args: Parameters<typeof endBootstrap>[2]): Promise<string> {
+  const { sentence, commit } = await endBootstrap(context, asMinted, args);
+  if (commit) await getDb().$transaction((tx) => commit(tx));
   return sentence;
 }
 
@@ -347,6 +368,7 @@ export async function deployToken(
   try {
     const fingerprint = fingerprintOf(minted.token, deps.fingerprintKey);
     let recorded = false;
+    let deletion = '';
     let result: ActionResult<PushOutcome>;
     try {
       result = await push({
@@ -359,6 +381,16 @@ export async function deployToken(
           await tx.apiToken.update({ where: { id: tokenId }, data: { minted: true } });
           await tx.tokenMint.update({ where: { id: minted.mintId }, data: { tokenId } });
         },
+        // Once the minted token is on every environment, the bootstrap goes while the run is still
+        // running: its deletion is committed with the run's closing (a poller never reads the run
+        // succeeded with the bootstrap live). A failed deletion is said and audited; the push stands.
+        beforeSucceeded: isShared
+          ? undefined
+          : async () => {
+              const ending = await endBootstrap(context, asMinted, { mintId: minted.mintId, machineUserId: machineUser.id, userId: args.userId, bootstrapTokenId: bootstrap.info?.id ?? null, bootstrapLastFour, bootstrapFingerprint: bootstrap.fingerprint, productName });
+              deletion = ending.sentence;
+              return ending.commit;
+            },
       });
     } catch (error) {
       if (!recorded) await discardMinted(context, asMinted, { mintId: minted.mintId, machineUserId: machineUser.id, userId: args.userId, platformshTokenId: minted.info.id, why: 'The push failed before it was recorded.' }).catch(() => undefined);
@@ -372,7 +404,6 @@ export async function deployToken(
       return { ok: true, data: { ...result.data, message: await unfinishedMessage(result.data.runId, machineUser.email, bootstrapLastFour) } };
     }
     if (isShared) return { ok: true, data: { ...result.data, message: `A fresh deployment token “${minted.info.name}” (…${lastFourOf(minted.token)}) was minted for this push. ${result.data.message}` } };
-    const deletion = await deleteBootstrap(context, asMinted, { mintId: minted.mintId, machineUserId: machineUser.id, userId: args.userId, bootstrapTokenId: bootstrap.info?.id ?? null, bootstrapLastFour, bootstrapFingerprint: bootstrap.fingerprint, productName });
     return { ok: true, data: { ...result.data, message: `A fresh deployment token “${minted.info.name}” (…${lastFourOf(minted.token)}) was minted for this push. ${result.data.message} ${deletion}` } };
   } finally {
     asMinted.dispose();

@@ -52,6 +52,13 @@ export interface PushOutcome {
   message: string;
 }
 
+/**
+ * What a run does once every step succeeded, before it closes (still running, its heartbeat alive):
+ * a minted push deletes its bootstrap token (mint.ts). What it returns is committed with the run's
+ * closing, so that a poller never reads the run succeeded with that work still to do.
+ */
+export type BeforeSucceeded = () => Promise<((tx: Prisma.TransactionClient) => Promise<void>) | undefined>;
+
 export type MachineUserRow = NonNullable<Awaited<ReturnType<typeof loadMachineUser>>>;
 
 export function loadMachineUser(machineUserId: string) {
@@ -378,7 +385,7 @@ export async function recordAndPushToken(context: RequestContext, rawInput: unkn
       });
       if (!tokenId) return refuse(ANOTHER_PUSH_RUNNING);
       const readBefore = new Map(existing.map(({ environment, variable }) => [environment.id, variable]));
-      return ok(await executeRun(context, deps, { runId: input.runId, tokenId, token: deployment.token, fingerprint: deployment.fingerprint }, readBefore));
+      return ok(await executeRun(context, deps, { runId: input.runId, tokenId, token: deployment.token, fingerprint: deployment.fingerprint, beforeSucceeded: deployment.beforeSucceeded }, readBefore));
     });
   });
 }
@@ -425,7 +432,7 @@ type Step = Prisma.PushStepGetPayload<object>;
 export async function executeRun(
   context: RequestContext,
   deps: TokenDeps,
-  run: { runId: string; tokenId: string; token: string; fingerprint: string },
+  run: { runId: string; tokenId: string; token: string; fingerprint: string; beforeSucceeded?: BeforeSucceeded },
   /**
    * What the request read of each environment's variable just before it committed the intent (R8's
    * check, by environment id): a step's first attempt writes from it instead of reading again. A
@@ -445,6 +452,7 @@ export async function executeRun(
   let steps: Step[];
   let status: 'succeeded' | 'partial' | 'failed';
   let rotation: RotationEnd | undefined;
+  let succeededCommit: Awaited<ReturnType<BeforeSucceeded>>;
   try {
     await Promise.allSettled(
       unfinished.map((step) => {
@@ -458,6 +466,8 @@ export async function executeRun(
     // A rotation's end talks to Platform.sh while the run is still running (and kept alive), so the
     // run closes together with the old token's supersession.
     if (pushRun.rotatesTokenId) rotation = await endRotation(context, deps, { ...run, rotatesTokenId: pushRun.rotatesTokenId, status, steps });
+    // Likewise a minted push's bootstrap: deleted before the run reads succeeded.
+    if (status === 'succeeded') succeededCommit = await run.beforeSucceeded?.();
   } finally {
     stopHeartbeat();
   }
@@ -476,6 +486,7 @@ export async function executeRun(
       details: { step: 'pushed', runId: run.runId, tokenId: run.tokenId, status, succeeded: succeeded.map((step) => step.environmentId), unfinished: steps.filter((step) => step.status !== 'succeeded').map((step) => `${step.environmentId}: ${step.status}`) },
     });
     await rotation?.commit?.(tx);
+    await succeededCommit?.(tx);
   });
   if (rotation) return rotation.outcome;
   const moved = steps.find((step) => step.movedFrom);

@@ -79,10 +79,10 @@ async function resumeMintedPush(context: RequestContext, input: { runId: string;
         link: deployment.link,
       });
       if (!tokenId) return fail('conflict', ANOTHER_PUSH_RUNNING);
-      const outcome = await executeRun(context, deps, { runId: newRunId, tokenId, token: deployment.token, fingerprint: deployment.fingerprint });
+      const outcome = await executeRun(context, deps, { runId: newRunId, tokenId, token: deployment.token, fingerprint: deployment.fingerprint, beforeSucceeded: deployment.beforeSucceeded });
       if (outcome.status !== 'succeeded') return ok(outcome);
       // Every environment holds the fresh token: the unfinished one goes, with the token just pushed
-      // (still live here; the pasted bootstrap is deleted after this returns).
+      // (still live here; the pasted bootstrap was deleted before the run closed).
       const retired = await retireUnfinished(context, deps, { token: deployment.token, userId: identity.userId, unfinishedId: unfinished.id, byTokenId: tokenId, pastedTokenId: identity.info?.id ?? null });
       return ok({ ...outcome, message: `${outcome.message} ${retired}` });
     });

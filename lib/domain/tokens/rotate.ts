@@ -84,7 +84,7 @@ export async function rotateToken(context: RequestContext, rawInput: unknown, de
         link: deployment.link,
       });
       if (!tokenId) return fail('conflict', ANOTHER_PUSH_RUNNING);
-      return ok(await executeRun(context, deps, { runId: input.runId, tokenId, token: deployment.token, fingerprint: deployment.fingerprint }));
+      return ok(await executeRun(context, deps, { runId: input.runId, tokenId, token: deployment.token, fingerprint: deployment.fingerprint, beforeSucceeded: deployment.beforeSucceeded }));
     });
   });
 }
