@@ -333,6 +333,30 @@ function backgroundDeps(dashboard: Parameters<typeof tokenDepsWith>[0]): Inciden
   return { ...tokenDepsWith(dashboard), schedule: (work) => continueInBackground(work(), 'incident') };
 }
 
+/**
+ * An execute or a resume, by the incident's kind: a rotation runs with its bootstraps (startRotation);
+ * a revocation takes none, and answers 202 once the domain accepted it (its run goes on in this
+ * process). An incident the caller may not execute, or that does not exist, is the revocation's
+ * domain function's to refuse (by role, or 404), as for any incident.
+ */
+async function startIncidentRun(
+  auth: Authenticated,
+  incidentId: string,
+  bootstraps: Record<string, string> | undefined,
+  run: {
+    rotation: (context: RequestContext, deps: RotationDeps, bootstraps: Record<string, string>) => Promise<ActionResult<unknown>>;
+    revocation: (context: RequestContext, deps: IncidentDeps) => Promise<ActionResult<unknown>>;
+  },
+): Promise<ApiAnswer> {
+  const kind = await kindOf(auth, incidentId);
+  if (kind === 'rotation') return startRotation(auth, incidentId, (context, deps) => run.rotation(context, deps, bootstraps ?? {}));
+  if (kind === 'revocation' && bootstraps !== undefined) return REVOCATION_TAKES_NO_BOOTSTRAPS;
+  const dashboard = await dashboardFor(auth, 'incident.execute');
+  if (dashboard instanceof Response) return dashboard;
+  const result = await asCaller('incident.execute', auth, (context) => run.revocation(context, backgroundDeps(dashboard)));
+  return answerOrRefusal(result, () => incidentAnswer(auth, incidentId, 1, DEFAULT_LIMIT, { status: 202 }));
+}
+
 async function answerOrRefusal<T>(result: ActionResult<T>, then: (data: T) => Promise<ApiAnswer>): Promise<ApiAnswer> {
   return result.ok ? then(result.data) : renamedFields(result.error);
 }
@@ -468,17 +492,11 @@ const executeEndpoint = defineEndpoint({
     .meta({ id: 'ExecuteIncident' }),
   response: { status: 202, schema: incidentSchema, description: 'The run has begun. Poll `Location`.' },
   errors: [400, 403, 404, 409, 413, 415, 422, 503],
-  handle: async ({ auth, params, body }) => {
-    const kind = await kindOf(auth, params.id);
-    if (kind === 'rotation') {
-      return startRotation(auth, params.id, (context, deps) => executeRotation(context, { incidentId: params.id, confirmName: body.confirm_name, bootstraps: body.bootstraps ?? {} }, deps));
-    }
-    if (kind === 'revocation' && body.bootstraps !== undefined) return REVOCATION_TAKES_NO_BOOTSTRAPS;
-    const dashboard = await dashboardFor(auth, 'incident.execute');
-    if (dashboard instanceof Response) return dashboard;
-    const result = await asCaller('incident.execute', auth, (context) => executeIncident(context, { incidentId: params.id, confirmName: body.confirm_name }, backgroundDeps(dashboard)));
-    return answerOrRefusal(result, () => incidentAnswer(auth, params.id, 1, DEFAULT_LIMIT, { status: 202 }));
-  },
+  handle: ({ auth, params, body }) =>
+    startIncidentRun(auth, params.id, body.bootstraps, {
+      rotation: (context, deps, bootstraps) => executeRotation(context, { incidentId: params.id, confirmName: body.confirm_name, bootstraps }, deps),
+      revocation: (context, deps) => executeIncident(context, { incidentId: params.id, confirmName: body.confirm_name }, deps),
+    }),
 });
 
 const resumeEndpoint = defineEndpoint({
@@ -495,17 +513,11 @@ const resumeEndpoint = defineEndpoint({
   bodyOptional: true,
   response: { status: 202, schema: incidentSchema, description: 'The run goes on. Poll `Location`.' },
   errors: [400, 403, 404, 409, 413, 415, 422, 503],
-  handle: async ({ auth, params, body }) => {
-    const kind = await kindOf(auth, params.id);
-    if (kind === 'rotation') {
-      return startRotation(auth, params.id, (context, deps) => resumeRotation(context, { incidentId: params.id, bootstraps: body?.bootstraps ?? {} }, deps));
-    }
-    if (kind === 'revocation' && body?.bootstraps !== undefined) return REVOCATION_TAKES_NO_BOOTSTRAPS;
-    const dashboard = await dashboardFor(auth, 'incident.execute');
-    if (dashboard instanceof Response) return dashboard;
-    const result = await asCaller('incident.execute', auth, (context) => resumeIncident(context, { incidentId: params.id }, backgroundDeps(dashboard)));
-    return answerOrRefusal(result, () => incidentAnswer(auth, params.id, 1, DEFAULT_LIMIT, { status: 202 }));
-  },
+  handle: ({ auth, params, body }) =>
+    startIncidentRun(auth, params.id, body?.bootstraps, {
+      rotation: (context, deps, bootstraps) => resumeRotation(context, { incidentId: params.id, bootstraps }, deps),
+      revocation: (context, deps) => resumeIncident(context, { incidentId: params.id }, deps),
+    }),
 });
 
 /** The incident operations, in the document's order (registered in lib/api/operations.ts). */
