@@ -205,6 +205,7 @@ describe.each(TEST_DATABASE_KINDS)('dashboard users on %s', (kind) => {
       const disabled = await createUser(db, { role: 'reviewer', email: `${tag}-c@example.com`, disabled: true });
       const sso = await createUser(db, { role: 'reviewer', email: `${tag}-d@example.com`, activated: false });
       await db.user.update({ where: { id: sso.id }, data: { oidcSubject: `subject-${tag}` } });
+      const activeRow = await db.user.update({ where: { id: active.id }, data: { name: `Ada ${tag}`, lastSignInAt: new Date('2026-03-04T05:06:07.089Z') } });
       const context = await adminContext();
 
       const result = await listUsers(context, { query: tag });
@@ -216,6 +217,17 @@ describe.each(TEST_DATABASE_KINDS)('dashboard users on %s', (kind) => {
         { id: disabled.id, status: 'disabled', isSso: false, projectIds: [] },
         { id: sso.id, status: 'active', isSso: true, projectIds: [] },
       ]);
+      expect(result.data.users[0]).toEqual({
+        id: active.id,
+        email: activeRow.email,
+        name: `Ada ${tag}`,
+        role: 'admin',
+        status: 'active',
+        isSso: false,
+        projectIds: [],
+        lastSignInAt: '2026-03-04T05:06:07.089Z',
+        createdAt: activeRow.createdAt.toISOString(),
+      });
       // A DTO: no secret or internal column travels to the page.
       expect(Object.keys(result.data.users[0]!).sort()).toEqual(
         ['createdAt', 'email', 'id', 'isSso', 'lastSignInAt', 'name', 'projectIds', 'role', 'status'].sort(),

@@ -6,7 +6,6 @@ import { createOneTimeLink, INVITATION_TTL_MS } from '@/lib/auth/one-time-link';
 import { recordAudit } from '@/lib/audit/record';
 import type { Role } from '@/lib/config';
 import { getDb, Prisma } from '@/lib/db';
-import { escapeLike } from '@/lib/db/like';
 import { AppError, fail, fieldErrorsOf, ok, type ActionResult } from '@/lib/errors';
 import {
   assignProjectsSchema,
@@ -16,6 +15,7 @@ import {
   userRefSchema,
 } from '@/lib/validations/users';
 import { USABLE_ADMIN } from './accounts';
+import { containsPattern } from './search';
 import type { RequestContext } from './context';
 import { lockAdminChanges, runMutation, type Transaction } from './mutation';
 
@@ -42,33 +42,34 @@ export interface UserPage {
 
 export const USERS_PAGE_SIZE = 25;
 
-const summarySelect = {
-  id: true,
-  email: true,
-  name: true,
-  role: true,
-  passwordHash: true,
-  oidcSubject: true,
-  disabledAt: true,
-  lastSignInAt: true,
-  createdAt: true,
-  projectAssignments: { select: { projectId: true }, orderBy: { projectId: 'asc' } },
-} satisfies Prisma.UserSelect;
+/**
+ * A row of the list, read in SQL: whether the account is activated (a password or an SSO identity)
+ * is computed by the database, so the password hash never leaves it for a list.
+ */
+interface UserListRow {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  activated: boolean;
+  is_sso: boolean;
+  disabled_at: Date | null;
+  last_sign_in_at: Date | null;
+  created_at: Date;
+  project_ids: string[];
+}
 
-type UserRow = Prisma.UserGetPayload<{ select: typeof summarySelect }>;
-
-function toSummary(user: UserRow): UserSummary {
-  const activated = user.passwordHash !== null || user.oidcSubject !== null;
+function toSummary(user: UserListRow): UserSummary {
   return {
     id: user.id,
     email: user.email,
     name: user.name,
     role: user.role,
-    status: user.disabledAt ? 'disabled' : activated ? 'active' : 'invited',
-    isSso: user.oidcSubject !== null,
-    projectIds: user.projectAssignments.map((assignment) => assignment.projectId),
-    lastSignInAt: user.lastSignInAt?.toISOString() ?? null,
-    createdAt: user.createdAt.toISOString(),
+    status: user.disabled_at ? 'disabled' : user.activated ? 'active' : 'invited',
+    isSso: user.is_sso,
+    projectIds: user.project_ids,
+    lastSignInAt: user.last_sign_in_at?.toISOString() ?? null,
+    createdAt: user.created_at.toISOString(),
   };
 }
 
@@ -78,22 +79,23 @@ export async function listUsers(context: RequestContext, rawQuery: unknown): Pro
   const parsed = listUsersSchema.safeParse(rawQuery);
   if (!parsed.success) return fail('invalid_input', 'Invalid search.', fieldErrorsOf(parsed.error));
   const { page, query } = parsed.data;
-  const pattern = escapeLike(query);
-  const where: Prisma.UserWhereInput = query
-    ? { OR: [{ email: { contains: pattern, mode: 'insensitive' } }, { name: { contains: pattern, mode: 'insensitive' } }] }
-    : {};
+  const pattern = containsPattern(query);
+  const matches = query ? Prisma.sql`u.email ILIKE ${pattern} OR u.name ILIKE ${pattern}` : Prisma.sql`TRUE`;
   const db = getDb();
-  const [rows, total] = await Promise.all([
-    db.user.findMany({
-      where,
-      select: summarySelect,
-      orderBy: [{ email: 'asc' }],
-      skip: (page - 1) * USERS_PAGE_SIZE,
-      take: USERS_PAGE_SIZE,
-    }),
-    db.user.count({ where }),
+  const [rows, [counted]] = await Promise.all([
+    db.$queryRaw<UserListRow[]>`
+      SELECT u.id::text AS id, u.email, u.name, u.role::text AS role,
+             (u.password_hash IS NOT NULL OR u.oidc_subject IS NOT NULL) AS activated,
+             (u.oidc_subject IS NOT NULL) AS is_sso,
+             u.disabled_at, u.last_sign_in_at, u.created_at,
+             ARRAY(SELECT pa.project_id FROM project_assignments pa WHERE pa.user_id = u.id ORDER BY pa.project_id) AS project_ids
+        FROM users u
+       WHERE ${matches}
+       ORDER BY u.email ASC
+       LIMIT ${USERS_PAGE_SIZE} OFFSET ${(page - 1) * USERS_PAGE_SIZE}`,
+    db.$queryRaw<{ total: number }[]>`SELECT count(*)::int AS total FROM users u WHERE ${matches}`,
   ]);
-  return ok({ users: rows.map(toSummary), total, page, pageSize: USERS_PAGE_SIZE });
+  return ok({ users: rows.map(toSummary), total: counted?.total ?? 0, page, pageSize: USERS_PAGE_SIZE });
 }
 
 /** Projects an admin can assign, smallest first by title (the inventory sync fills this table). */
