@@ -275,8 +275,11 @@ describe.each(TEST_DATABASE_KINDS)('minted deployment tokens on %s', (kind) => {
     const stranger = sim.store.issueApiToken(sim.demo!.humans[0]!.user.id, 'not the machine user').token;
     expect(await resumeAnyPush(admin, { runId, token: stranger }, deps)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
 
+    sim.requestLog.clear();
     const resumed = await resumeAnyPush(admin, { runId, token: bootstrap }, deps);
-    expect(resumed).toMatchObject({ ok: true, data: { status: 'succeeded' } });
+    expect(resumed).toMatchObject({ ok: true, data: { status: 'succeeded', message: expect.stringContaining(`The unfinished minted token (…${unfinished.lastFour}) is deleted.`) } });
+    // The resume rotates the unfinished token: the rotation's end deletes it, once (its retirement does not ask again).
+    expect(sim.requestLog.find('DELETE', `/users/${userId}/api-tokens/${unfinished.platformshTokenId}`)).toHaveLength(1);
     const fresh = valueOn(targets[0]!)!;
     expect(fresh).not.toBe(unfinishedValue);
     for (const environmentId of targets) expect(valueOn(environmentId)).toBe(fresh);
@@ -293,6 +296,87 @@ describe.each(TEST_DATABASE_KINDS)('minted deployment tokens on %s', (kind) => {
     expect(mints[1]!.bootstrapDeletedAt).not.toBeNull();
     // Resuming again finds nothing to do.
     expect(await resumeAnyPush(admin, { runId, token: fresh }, deps)).toMatchObject({ ok: false, error: { code: 'conflict' } });
+  });
+
+  /**
+   * A rotation whose minted push reached one environment of two, then whose process died (the run
+   * left running, its heartbeat stale): the unfinished minted token is on Platform.sh and the first
+   * environment, the old token on the second, the rotation's bootstrap kept for the resume.
+   */
+  async function interruptedMintedRotation() {
+    const { machineUserId, userId, bootstrap: first } = await activeMachineUser();
+    const targets = await freshEnvironments(2);
+    expect(await recordAndPushToken(admin, input(machineUserId, first, targets), deps)).toMatchObject({ ok: true, data: { status: 'succeeded' } });
+    const old = await db.apiToken.findFirstOrThrow({ where: { machineUserId } });
+    const bootstrap = sim.store.issueApiToken(userId, 'rotation bootstrap');
+    sim.faults.add({ method: 'PATCH', path: `/projects/${PORTAL}/environments/${targets[1]}/variables/**`, kind: 'status', status: 400, count: 1 });
+    const runId = crypto.randomUUID();
+    expect(await rotateToken(admin, { oldTokenId: old.id, runId, token: bootstrap.token, name: 'deploys on push' }, deps)).toMatchObject({ ok: true, data: { status: 'partial' } });
+    const unfinished = await db.apiToken.findFirstOrThrow({ where: { machineUserId, status: 'active', id: { not: old.id } } });
+    expect(unfinished).toMatchObject({ minted: true, platformshTokenId: expect.any(String) });
+    expect(sim.store.apiTokens.has(unfinished.platformshTokenId!)).toBe(true);
+    await db.pushRun.update({ where: { id: runId }, data: { status: 'running', activeMachineUserId: machineUserId, finishedAt: null, heartbeatAt: new Date(Date.now() - INTERRUPTED_AFTER_MS - 1000) } });
+    await db.pushStep.updateMany({ where: { runId, environmentId: targets[1] }, data: { status: 'in_progress' } });
+    return { machineUserId, userId, targets, old, unfinished, unfinishedId: unfinished.platformshTokenId!, runId, bootstrap };
+  }
+
+  it('a minted rotation’s resume reads as running until the unfinished minted token is deleted: a poller never sees "succeeded" with it live', async () => {
+    const { machineUserId, userId, targets, old, unfinished, unfinishedId, runId, bootstrap } = await interruptedMintedRotation();
+    // The unfinished token's deletion on Platform.sh is slow (within the clients' timeout): the resumed run is read while it is on the wire.
+    deps = { ...deps, clientForToken: (token) => client(token, { timeoutMs: 20_000 }) };
+    sim.faults.add({ method: 'DELETE', path: `/users/${userId}/api-tokens/${unfinishedId}`, kind: 'latency', ms: 3000, count: 1 });
+    sim.requestLog.clear();
+    let resumedRunId: string | undefined;
+    deps = { ...deps, onRunStarted: (run) => (resumedRunId = run.runId) };
+    const seq = await lastAuditSeq(db);
+    const resuming = resumeAnyPush(admin, { runId, token: bootstrap.token }, deps);
+    await until(() => sim.requestLog.find('DELETE', `/users/${userId}/api-tokens/${unfinishedId}`).length > 0, 'the unfinished token’s deletion', 20_000);
+    expect(await db.pushRun.findUniqueOrThrow({ where: { id: resumedRunId! } })).toMatchObject({ status: 'running' });
+    expect(sim.store.apiTokens.has(unfinishedId)).toBe(true);
+    expect(await db.apiToken.findUniqueOrThrow({ where: { id: unfinished.id } })).toMatchObject({ status: 'active', deletedOnPlatformAt: null });
+
+    const resumed = await resuming;
+    expect(resumed).toMatchObject({ ok: true, data: { runId: resumedRunId, status: 'succeeded', message: expect.stringContaining(`The unfinished minted token (…${unfinished.lastFour}) is deleted.`) } });
+    expect(await db.pushRun.findUniqueOrThrow({ where: { id: resumedRunId! } })).toMatchObject({ status: 'succeeded', activeMachineUserId: null });
+    // Only the fresh token is left, on both environments; the old, the unfinished and the bootstrap are deleted.
+    const fresh = valueOn(targets[0]!)!;
+    expect(valueOn(targets[1]!)).toBe(fresh);
+    expect(tokensOf(userId).map((token) => token.token)).toEqual([fresh]);
+    const current = await db.apiToken.findFirstOrThrow({ where: { machineUserId, status: 'active' } });
+    expect(await db.apiToken.findUniqueOrThrow({ where: { id: old.id } })).toMatchObject({ status: 'superseded', supersededById: current.id, deletedOnPlatformAt: expect.any(Date) });
+    expect(await db.apiToken.findUniqueOrThrow({ where: { id: unfinished.id } })).toMatchObject({ status: 'superseded', supersededById: current.id, deletedOnPlatformAt: expect.any(Date) });
+    expect(await db.tokenMint.findFirstOrThrow({ where: { tokenId: unfinished.id } })).toMatchObject({ status: 'discarded', bootstrapDeletedAt: expect.any(Date) });
+    const events = await auditEventsSince(db, seq);
+    expect(events.slice(events.findIndex((event) => event.action === 'token.push')).map((event) => [event.action, event.outcome])).toEqual([
+      ['token.push', 'succeeded'],
+      ['token.supersede', 'succeeded'],
+      ['token.delete_bootstrap', 'succeeded'],
+      ['token.discard_minted', 'succeeded'],
+    ]);
+  });
+
+  it('an unfinished minted token whose deletion Platform.sh refuses on a rotation’s resume: the push succeeds, the record is superseded, the answer and the audit log say so', async () => {
+    const { userId, unfinished, unfinishedId, runId, bootstrap } = await interruptedMintedRotation();
+    sim.faults.add({ method: 'DELETE', path: `/users/${userId}/api-tokens/${unfinishedId}`, kind: 'status', status: 403 });
+    let resumedRunId: string | undefined;
+    deps = { ...deps, onRunStarted: (run) => (resumedRunId = run.runId) };
+    const seq = await lastAuditSeq(db);
+    const resumed = await resumeAnyPush(admin, { runId, token: bootstrap.token }, deps);
+    expect(resumed).toMatchObject({ ok: true, data: { status: 'succeeded', message: expect.stringContaining(`The unfinished minted token (…${unfinished.lastFour}) could not be deleted on Platform.sh (`) } });
+    expect(resumed.ok && resumed.data.message).toContain('delete it in the Console.');
+    expect(await db.pushRun.findUniqueOrThrow({ where: { id: resumedRunId! } })).toMatchObject({ status: 'succeeded' });
+    expect(sim.store.apiTokens.has(unfinishedId)).toBe(true);
+    expect(await db.apiToken.findUniqueOrThrow({ where: { id: unfinished.id } })).toMatchObject({ status: 'superseded', deletedOnPlatformAt: null });
+    // Its journal row stays as it is (not discarded): the token still lives on Platform.sh.
+    expect(await db.tokenMint.findFirstOrThrow({ where: { tokenId: unfinished.id } })).toMatchObject({ status: 'minted' });
+    const events = await auditEventsSince(db, seq);
+    expect(events.slice(events.findIndex((event) => event.action === 'token.push')).map((event) => [event.action, event.outcome])).toEqual([
+      ['token.push', 'succeeded'],
+      ['token.supersede', 'succeeded'],
+      ['token.delete_bootstrap', 'succeeded'],
+      ['token.discard_minted', 'failed'],
+    ]);
+    expect(events.at(-1)?.details).toMatchObject({ step: 'unfinished_minted_token_retired', tokenId: unfinished.id, deletedOnPlatform: false });
   });
 
   it('a crash between the mint and its record leaves a journalled name: the next mint with a live token deletes that token', async () => {

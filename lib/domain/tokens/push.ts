@@ -54,10 +54,12 @@ export interface PushOutcome {
 
 /**
  * What a run does once every step succeeded, before it closes (still running, its heartbeat alive):
- * a minted push deletes its bootstrap token (mint.ts). What it returns is committed with the run's
- * closing, so that a poller never reads the run succeeded with that work still to do.
+ * a minted push deletes its bootstrap token (mint.ts), a minted resume its unfinished minted token
+ * (resume-minted.ts). It is given the rotation's end, already done on Platform.sh (a rotation run's).
+ * What it returns is committed with the run's closing (after the rotation's commit), so that a
+ * poller never reads the run succeeded with that work still to do.
  */
-export type BeforeSucceeded = () => Promise<((tx: Prisma.TransactionClient) => Promise<void>) | undefined>;
+export type BeforeSucceeded = (ended: { rotation?: RotationEnd }) => Promise<((tx: Prisma.TransactionClient) => Promise<void>) | undefined>;
 
 export type MachineUserRow = NonNullable<Awaited<ReturnType<typeof loadMachineUser>>>;
 
@@ -466,8 +468,8 @@ export async function executeRun(
     // A rotation's end talks to Platform.sh while the run is still running (and kept alive), so the
     // run closes together with the old token's supersession.
     if (pushRun.rotatesTokenId) rotation = await endRotation(context, deps, { ...run, rotatesTokenId: pushRun.rotatesTokenId, status, steps });
-    // Likewise a minted push's bootstrap: deleted before the run reads succeeded.
-    if (status === 'succeeded') succeededCommit = await run.beforeSucceeded?.();
+    // Likewise a minted push's bootstrap (and a minted resume's unfinished token): deleted before the run reads succeeded.
+    if (status === 'succeeded') succeededCommit = await run.beforeSucceeded?.({ rotation });
   } finally {
     stopHeartbeat();
   }

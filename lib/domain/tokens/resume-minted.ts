@@ -5,15 +5,17 @@
 // finishes the push the only way that leaves nothing unaccounted for: it mints a fresh token, pushes
 // it to every environment of the unfinished push (those that got the unfinished token too), then
 // deletes the unfinished token on Platform.sh and supersedes its record — a rotation from the
-// unfinished token to the fresh one. A rotation that was interrupted stays one: the fresh token
-// replaces the token it was rotating, and both older ones end superseded and deleted.
+// unfinished token to the fresh one. That deletion is done before the resumed run closes, its records
+// committed with the closing (executeRun's beforeSucceeded, as the bootstrap's). A rotation that was
+// interrupted stays one: the fresh token replaces the token it was rotating, and both older ones end
+// superseded and deleted.
 //
 // Every other push resumes as before (push.ts: same token only). This module sits above push.ts and
 // mint.ts so that the arrows run one way (STYLE.md).
 import { randomUUID } from 'node:crypto';
 import { authorize } from '@/lib/auth/authorize';
 import { recordAudit } from '@/lib/audit/record';
-import { getDb } from '@/lib/db';
+import { getDb, type Prisma } from '@/lib/db';
 import { fail, ok, type ActionResult } from '@/lib/errors';
 import { isPlatformshError } from '@/lib/platformsh';
 import { fingerprintOf } from '@/lib/security/fingerprint';
@@ -64,6 +66,8 @@ async function resumeMintedPush(context: RequestContext, input: { runId: string;
     const bootstrap = { token, fingerprint, info: identity.info };
     // The unfinished push wanted a minted token: its resume mints again (the policy only says whether
     // a refusal to mint is the policy's failure or an admin's choice's).
+    // A record's push replaces its unfinished token; a rotation's still replaces the token it rotated.
+    const rotatesTokenId = run.rotatesTokenId ?? unfinished.id;
     return deployToken(context, deps, { mint: true, byPolicy: policy, machineUser, userId: identity.userId, runId: newRunId, bootstrap, bootstrapUse }, async (deployment) => {
       const tokenId = await recordIntent(context, {
         action: 'token.rotate',
@@ -71,34 +75,57 @@ async function resumeMintedPush(context: RequestContext, input: { runId: string;
         input: { runId: newRunId, token: deployment.token, name: unfinished.name, rotateBy: unfinished.rotateBy.toISOString().slice(0, 10), visibleBuild: run.visibleBuild },
         fingerprint: deployment.fingerprint,
         info: deployment.info,
-        // A record's push replaces its unfinished token; a rotation's still replaces the token it rotated.
-        rotatesTokenId: run.rotatesTokenId ?? unfinished.id,
+        rotatesTokenId,
         steps: run.steps.map((step) => ({ projectId: step.projectId, environmentId: step.environmentId, environmentType: step.environmentType, variableName: step.variableName })),
         variableName: deps.dashboard.vendor.tokenVariable,
         details: { step: 'minted_resume', resumes: runId, replacesUnfinished: unfinished.id, environments: run.steps.map((step) => step.environmentId), ...deployment.details },
         link: deployment.link,
       });
       if (!tokenId) return fail('conflict', ANOTHER_PUSH_RUNNING);
-      const outcome = await executeRun(context, deps, { runId: newRunId, tokenId, token: deployment.token, fingerprint: deployment.fingerprint, beforeSucceeded: deployment.beforeSucceeded });
+      let retired = '';
+      const outcome = await executeRun(context, deps, {
+        runId: newRunId,
+        tokenId,
+        token: deployment.token,
+        fingerprint: deployment.fingerprint,
+        // Every environment holds the fresh token: the pasted bootstrap goes (deployToken), then the
+        // unfinished token, with the token just pushed — both while the run is still running, their
+        // records committed with its closing (a poller never reads it succeeded with either live).
+        beforeSucceeded: async (ended) => {
+          const bootstrapCommit = await deployment.beforeSucceeded?.(ended);
+          // A record's resume rotates the unfinished token itself: the rotation's end has just deleted it (or tried).
+          const deletedByRotation = rotatesTokenId === unfinished.id ? ended.rotation?.oldDeletedAt : undefined;
+          const retirement = await endUnfinished(context, deps, { token: deployment.token, userId: identity.userId, unfinishedId: unfinished.id, byTokenId: tokenId, pastedTokenId: identity.info?.id ?? null, deletedByRotation });
+          retired = retirement.sentence;
+          return async (tx) => {
+            await bootstrapCommit?.(tx);
+            await retirement.commit(tx);
+          };
+        },
+      });
       if (outcome.status !== 'succeeded') return ok(outcome);
-      // Every environment holds the fresh token: the unfinished one goes, with the token just pushed
-      // (still live here; the pasted bootstrap was deleted before the run closed).
-      const retired = await retireUnfinished(context, deps, { token: deployment.token, userId: identity.userId, unfinishedId: unfinished.id, byTokenId: tokenId, pastedTokenId: identity.info?.id ?? null });
       return ok({ ...outcome, message: `${outcome.message} ${retired}` });
     });
   });
 }
 
+/** A piece of a minted resume's end, done on Platform.sh: its sentence, and what records it (committed with the run's closing). */
+interface Ending {
+  sentence: string;
+  commit?: (tx: Prisma.TransactionClient) => Promise<void>;
+}
+
 /**
  * The unfinished minted token after its push was finished by a fresh one: deleted on Platform.sh
- * (unless the rotation's end already did), its record superseded, its journal row discarded.
+ * (unless the rotation's end already did) while the run is open; `commit` supersedes its record,
+ * discards its journal row (once deleted) and audits it.
  */
-async function retireUnfinished(context: RequestContext, deps: TokenDeps, args: { token: string; userId: string; unfinishedId: string; byTokenId: string; pastedTokenId: string | null }): Promise<string> {
+async function endUnfinished(context: RequestContext, deps: TokenDeps, args: { token: string; userId: string; unfinishedId: string; byTokenId: string; pastedTokenId: string | null; deletedByRotation: Date | undefined }): Promise<Required<Ending>> {
   const db = getDb();
   const unfinished = await db.apiToken.findUniqueOrThrow({ where: { id: args.unfinishedId } });
-  const extra = await deleteFirstBootstrap(context, deps, { ...args, machineUserId: unfinished.machineUserId });
+  const first = await endFirstBootstrap(context, deps, { ...args, machineUserId: unfinished.machineUserId });
   let sentence = `The unfinished minted token (…${unfinished.lastFour}) is deleted.`;
-  let deletedAt = unfinished.deletedOnPlatformAt;
+  let deletedAt = unfinished.deletedOnPlatformAt ?? args.deletedByRotation ?? null;
   if (!deletedAt && unfinished.platformshTokenId) {
     const platformshTokenId = unfinished.platformshTokenId;
     try {
@@ -113,29 +140,34 @@ async function retireUnfinished(context: RequestContext, deps: TokenDeps, args: 
       sentence = `The unfinished minted token (…${unfinished.lastFour}) could not be deleted on Platform.sh (${describePlatformshFailure(error)}): delete it in the Console.`;
     }
   }
-  await db.$transaction(async (tx) => {
-    if (unfinished.status === 'active') {
-      await tx.apiToken.update({ where: { id: unfinished.id }, data: { status: 'superseded', supersededById: args.byTokenId, statusChangedAt: new Date(), deletedOnPlatformAt: deletedAt } });
-    }
-    if (deletedAt) await tx.tokenMint.updateMany({ where: { tokenId: unfinished.id }, data: { status: 'discarded' } });
-    await recordAudit(tx, {
-      actor: context.actor,
-      action: 'token.discard_minted',
-      outcome: deletedAt ? 'succeeded' : 'failed',
-      clientAddress: context.clientAddress,
-      target: { type: 'machine_user', id: unfinished.machineUserId },
-      tokenFingerprint: unfinished.fingerprint,
-      details: { step: 'unfinished_minted_token_retired', tokenId: unfinished.id, by: args.byTokenId, deletedOnPlatform: deletedAt !== null },
-    });
-  });
-  return extra ? `${sentence} ${extra}` : sentence;
+  return {
+    sentence: first ? `${sentence} ${first.sentence}` : sentence,
+    commit: async (tx) => {
+      await first?.commit?.(tx);
+      // A record's resume: the rotation's commit (just before, in this transaction) superseded it already.
+      await tx.apiToken.updateMany({ where: { id: unfinished.id, status: 'active' }, data: { status: 'superseded', supersededById: args.byTokenId, statusChangedAt: new Date() } });
+      if (deletedAt) {
+        await tx.apiToken.updateMany({ where: { id: unfinished.id, deletedOnPlatformAt: null }, data: { deletedOnPlatformAt: deletedAt } });
+        await tx.tokenMint.updateMany({ where: { tokenId: unfinished.id }, data: { status: 'discarded' } });
+      }
+      await recordAudit(tx, {
+        actor: context.actor,
+        action: 'token.discard_minted',
+        outcome: deletedAt ? 'succeeded' : 'failed',
+        clientAddress: context.clientAddress,
+        target: { type: 'machine_user', id: unfinished.machineUserId },
+        tokenFingerprint: unfinished.fingerprint,
+        details: { step: 'unfinished_minted_token_retired', tokenId: unfinished.id, by: args.byTokenId, deletedOnPlatform: deletedAt !== null },
+      });
+    },
+  };
 }
 
 /**
  * The bootstrap pasted for the unfinished push, when the resume was given another live token: it
  * was kept for the resume, and is not needed any more (the pasted one is deleted by deployToken).
  */
-async function deleteFirstBootstrap(context: RequestContext, deps: TokenDeps, args: { token: string; userId: string; unfinishedId: string; pastedTokenId: string | null; machineUserId: string }): Promise<string | null> {
+async function endFirstBootstrap(context: RequestContext, deps: TokenDeps, args: { token: string; userId: string; unfinishedId: string; pastedTokenId: string | null; machineUserId: string }): Promise<Ending | null> {
   const db = getDb();
   const first = await db.tokenMint.findFirst({ where: { tokenId: args.unfinishedId, bootstrapDeletedAt: null, bootstrapPlatformshTokenId: { not: null } } });
   const firstId = first?.bootstrapPlatformshTokenId;
@@ -148,12 +180,15 @@ async function deleteFirstBootstrap(context: RequestContext, deps: TokenDeps, ar
       }),
     );
     await forgetRemoteToken(args.machineUserId, firstId);
-    await db.$transaction(async (tx) => {
-      await tx.tokenMint.update({ where: { id: first.id }, data: { bootstrapDeletedAt: new Date() } });
-      await recordAudit(tx, { actor: context.actor, action: 'token.delete_bootstrap', outcome: 'succeeded', clientAddress: context.clientAddress, target: { type: 'machine_user', id: args.machineUserId }, tokenFingerprint: first.bootstrapFingerprint, details: { step: 'bootstrap_deleted', mintId: first.id, platformshTokenId: firstId } });
-    });
-    return `The first bootstrap token (…${first.bootstrapLastFour}) is deleted too.`;
+    const deletedAt = new Date();
+    return {
+      sentence: `The first bootstrap token (…${first.bootstrapLastFour}) is deleted too.`,
+      commit: async (tx) => {
+        await tx.tokenMint.update({ where: { id: first.id }, data: { bootstrapDeletedAt: deletedAt } });
+        await recordAudit(tx, { actor: context.actor, action: 'token.delete_bootstrap', outcome: 'succeeded', clientAddress: context.clientAddress, target: { type: 'machine_user', id: args.machineUserId }, tokenFingerprint: first.bootstrapFingerprint, details: { step: 'bootstrap_deleted', mintId: first.id, platformshTokenId: firstId } });
+      },
+    };
   } catch (error) {
-    return `The first bootstrap token (…${first.bootstrapLastFour}) could not be deleted (${describePlatformshFailure(error)}): delete it in the Console.`;
+    return { sentence: `The first bootstrap token (…${first.bootstrapLastFour}) could not be deleted (${describePlatformshFailure(error)}): delete it in the Console.` };
   }
 }

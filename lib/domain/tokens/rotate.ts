@@ -93,6 +93,8 @@ export async function rotateToken(context: RequestContext, rawInput: unknown, de
 export interface RotationEnd {
   outcome: PushOutcome;
   commit?: (tx: Prisma.TransactionClient) => Promise<void>;
+  /** When the old token was deleted on Platform.sh by this end (a succeeded rotation whose deletion went through). */
+  oldDeletedAt?: Date;
 }
 
 /**
@@ -149,6 +151,7 @@ export async function endRotation(
   }
   return {
     outcome: { runId: run.runId, tokenId: run.tokenId, status: 'succeeded', message: `Rotated: every environment that held …${old.lastFour} now holds …${fresh.lastFour}. ${deletion}` },
+    ...(deletedAt ? { oldDeletedAt: deletedAt } : {}),
     commit: async (tx) => {
       await tx.apiToken.update({ where: { id: old.id }, data: { status: 'superseded', supersededById: fresh.id, statusChangedAt: new Date(), deletedOnPlatformAt: deletedAt } });
       await recordAudit(tx, {
