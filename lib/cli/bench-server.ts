@@ -7,8 +7,15 @@
 // `--cpu-profile DIR` runs the server under `node --cpu-prof` and prints where its CPU time went.
 //
 // Three loads, one server, one run (issue 19 §6):
-// - browsing: --users people, each loading a page, reading it, waiting --think-ms, loading the next
-//   (a person, not a script): the issue's "20 concurrent signed-in users browsing for 60 s";
+// - browsing: --users people, each loading a page, reading it, waiting --think-ms on average, loading
+//   the next (a person, not a script): the issue's "20 concurrent signed-in users browsing for 60 s".
+//   Each pause is drawn from --think-ms × [1 − spread, 1 + spread] (--think-spread, 0.5 by default,
+//   as load tools' "between" timers do): with the very same pause for everyone, people who happen
+//   to load a page together are served together (the server interleaves their requests), finish
+//   together, pause exactly as long and come back together, so the bench's 20 people end up as one
+//   crowd arriving in bursts every second, which no real team does (measured: p50 266 ms, p95 449 ms
+//   at the same load where varied pauses give p50 42 ms, p95 123 ms). --think-spread 0 keeps that
+//   lockstep, the worst case, for comparison;
 // - saturated: the same number of connections with no think time (autocannon's closed loop), the
 //   server's capacity; its latency is mostly queueing (Little's law: users ÷ throughput);
 // - sweep: browsing at each --sweep size (20, 50, 100, 200 users), for where throughput stops
@@ -41,6 +48,8 @@ export interface ServerBenchOptions {
   duration: number;
   /** What a browsing user waits between two pages. */
   thinkMs: number;
+  /** Each pause is uniform in thinkMs × [1 − thinkSpread, 1 + thinkSpread]. */
+  thinkSpread: number;
   /** Browsing users at each step of the sweep (empty: no sweep), and the seconds of each step. */
   sweep: number[];
   sweepDuration: number;
@@ -55,15 +64,20 @@ const TARGET_PEAK_RSS_MB = 350;
 export const SERVER_BUNDLE = '.next/keywarden/start.mjs';
 
 /**
- * The Node flags `npm start` runs the server with (package.json's "start": `… node <flags> <bundle>`),
- * so that the bench measures the server as it is started, memory settings included.
+ * How `npm start` runs the server (package.json's "start": `[NAME=value …] node <flags> <bundle>`):
+ * the environment it sets and the Node flags, so that the bench measures the server as it is
+ * started, memory settings included.
  */
-export function startScriptNodeFlags(startScript: string): string[] {
-  const words = startScript.split(/\s+/);
+export function startScriptCommand(startScript: string): { env: Record<string, string>; nodeFlags: string[] } {
+  const words = startScript.trim().split(/\s+/);
   const node = words.indexOf('node');
   const bundle = words.indexOf(SERVER_BUNDLE);
-  if (node === -1 || bundle <= node) throw new Error(`package.json's start script does not run \`node … ${SERVER_BUNDLE}\`: ${startScript}`);
-  return words.slice(node + 1, bundle);
+  const assignments = words.slice(0, Math.max(0, node));
+  if (node === -1 || bundle <= node || !assignments.every((word) => /^[A-Z_][A-Z0-9_]*=\S*$/.test(word))) {
+    throw new Error(`package.json's start script does not run \`[NAME=value …] node … ${SERVER_BUNDLE}\`: ${startScript}`);
+  }
+  const env = Object.fromEntries(assignments.map((word) => [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]));
+  return { env, nodeFlags: words.slice(node + 1, bundle) };
 }
 
 /** Seven pages an admin browses, in the order each simulated user cycles through them. */
@@ -274,10 +288,13 @@ const userAddress = (user: number) => `10.77.${Math.floor(user / 250)}.${(user %
 
 /**
  * `users` people browsing for `durationS`: each on one kept-alive connection of its own (as a
- * browser), loading a page to its last byte, then waiting `thinkMs` before the next of the seven.
+ * browser), loading a page to its last byte, then pausing `thinkMs` on average (± `thinkSpread`)
+ * before the next of the seven.
  * Users start spread over one think time, as people do, not all in the same millisecond.
  */
-async function browse(baseUrl: string, cookies: string[], users: number, durationS: number, thinkMs: number, groupId: number): Promise<LoadFigures> {
+async function browse(baseUrl: string, cookies: string[], users: number, durationS: number, think: { ms: number; spread: number }, groupId: number): Promise<LoadFigures> {
+  const thinkMs = think.ms;
+  const pause = () => thinkMs * (1 - think.spread + 2 * think.spread * Math.random());
   const latencies: number[] = [];
   let errors = 0;
   const errorKinds: Record<string, number> = {};
@@ -310,7 +327,7 @@ async function browse(baseUrl: string, cookies: string[], users: number, duratio
         errors += 1;
         errorKinds[error] = (errorKinds[error] ?? 0) + 1;
       }
-      if (thinkMs > 0) await sleep(Math.min(thinkMs, Math.max(0, deadline - performance.now())));
+      if (thinkMs > 0) await sleep(Math.min(pause(), Math.max(0, deadline - performance.now())));
     }
     agent.destroy();
   };
@@ -418,14 +435,16 @@ export async function benchServer(options: ServerBenchOptions): Promise<void> {
   };
   const profileFlags = options.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.cpuProfile)}`] : [];
   const { scripts } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } };
-  const nodeFlags = startScriptNodeFlags(scripts.start);
+  const { env: startEnv, nodeFlags } = startScriptCommand(scripts.start);
+  Object.assign(env, startEnv);
   const [command, args] =
     options.server === 'bundle'
       ? [process.execPath, [...nodeFlags, ...profileFlags, SERVER_BUNDLE]]
       : [path.join(root, 'node_modules', '.bin', 'tsx'), ['lib/cli/start.ts']];
   const logFile = path.join(dataDir, 'server.log');
   const second = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-  console.log(`Server (${options.server === 'bundle' ? ['node', ...nodeFlags, SERVER_BUNDLE].join(' ') : 'tsx lib/cli/start.ts'}, ${options.database}):`);
+  const startEnvText = Object.entries(startEnv).map(([name, value]) => `${name}=${value}`);
+  console.log(`Server (${options.server === 'bundle' ? [...startEnvText, 'node', ...nodeFlags, SERVER_BUNDLE].join(' ') : 'tsx lib/cli/start.ts'}, ${options.database}):`);
   let server: RunningServer | undefined;
   try {
     // The first start creates the database (migrations) and the first admin; a restart finds both.
@@ -458,9 +477,11 @@ export async function benchServer(options: ServerBenchOptions): Promise<void> {
     }
     const load = loadAverage();
 
-    const browsing = await browse(baseUrl, cookies, options.users, options.duration, options.thinkMs, groupId);
-    console.log(`  browsing, ${options.users} users, ${options.thinkMs} ms think time, ${options.duration} s (${load}): ${describeLoad(browsing)}`);
-    const browsingLabel = `${options.users} users browsing (${options.thinkMs} ms think time), ${options.duration} s`;
+    const think = { ms: options.thinkMs, spread: options.thinkSpread };
+    const thinkText = `${options.thinkMs} ms think time${options.thinkSpread > 0 ? ` ± ${Math.round(options.thinkSpread * 100)} %` : ', all alike'}`;
+    const browsing = await browse(baseUrl, cookies, options.users, options.duration, think, groupId);
+    console.log(`  browsing, ${options.users} users, ${thinkText}, ${options.duration} s (${load}): ${describeLoad(browsing)}`);
+    const browsingLabel = `${options.users} users browsing (${thinkText}), ${options.duration} s`;
     record({ part, measure: `${browsingLabel}: errors`, value: browsing.errors, unit: 'requests', target: { text: '0', met: browsing.errors === 0 }, detail: `${browsing.requests} requests; ${describeErrors(browsing)}` });
     record({ part, measure: `${browsingLabel}: p95`, value: browsing.p95, unit: 'ms', target: { text: `≤ ${TARGET_P95_MS} ms`, met: browsing.p95 <= TARGET_P95_MS }, detail: `p50 ${browsing.p50} ms, p99 ${browsing.p99} ms, ${browsing.requestsPerSecond.toFixed(1)} requests/s; ${load}` });
     record({ part, measure: `${browsingLabel}: peak resident memory`, value: Math.round(browsing.peakRss / 2 ** 20), unit: 'MB', target: { text: `≤ ${TARGET_PEAK_RSS_MB} MB`, met: browsing.peakRss <= TARGET_PEAK_RSS_MB * 2 ** 20 } });
@@ -473,10 +494,10 @@ export async function benchServer(options: ServerBenchOptions): Promise<void> {
     record({ part, measure: `${saturatedLabel}: peak resident memory`, value: Math.round(saturated.peakRss / 2 ** 20), unit: 'MB', target: { text: `≤ ${TARGET_PEAK_RSS_MB} MB`, met: saturated.peakRss <= TARGET_PEAK_RSS_MB * 2 ** 20 } });
 
     if (options.sweep.length > 0) {
-      console.log(`  sweep, browsing with ${options.thinkMs} ms think time, ${options.sweepDuration} s a step (${loadAverage()}):`);
+      console.log(`  sweep, browsing with ${thinkText}, ${options.sweepDuration} s a step (${loadAverage()}):`);
       const steps: (LoadFigures & { users: number })[] = [];
       for (const users of options.sweep) {
-        const step = { users, ...(await browse(baseUrl, cookies, users, options.sweepDuration, options.thinkMs, groupId)) };
+        const step = { users, ...(await browse(baseUrl, cookies, users, options.sweepDuration, think, groupId)) };
         steps.push(step);
         console.log(`    ${String(users).padStart(4)} users: ${step.requestsPerSecond.toFixed(1).padStart(6)} requests/s, p50 ${step.p50} ms, p95 ${step.p95} ms, p99 ${step.p99} ms, ${describeErrors(step)}, peak ${mb(step.peakRss)}`);
         // The issue asks of 200 users only their throughput and where it bends: a figure to report, no bar.

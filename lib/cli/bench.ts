@@ -1,6 +1,6 @@
 // `npm run bench [-- --part inventory|push|lists|inventory-page|findings|audit|server|all] [--projects 2000] [--environments 5] [--latency 50]
 //   [--rate 500] [--slow-rate 20] [--concurrency 16] [--database pglite|postgresql] [--machine-users 5000] [--audit-rows 100000]
-//   [--server bundle|tsx] [--users 20] [--duration 60] [--think-ms 1000] [--sweep 20,50,100,200] [--sweep-duration 30]
+//   [--server bundle|tsx] [--users 20] [--duration 60] [--think-ms 1000] [--think-spread 0.5] [--sweep 20,50,100,200] [--sweep-duration 30]
 //   [--cpu-profile DIR] [--report FILE]`
 // Prints figures; asserts nothing (speed goals are measured here, never in a timed test). The
 // headline figures also go into a JSON report (--report, default .data/bench-report.json: the
@@ -77,6 +77,7 @@ const argumentsSchema = z.object({
   users: z.coerce.number().int().min(1).max(1000).default(20),
   duration: z.coerce.number().int().min(1).max(600).default(60),
   'think-ms': z.coerce.number().int().min(0).max(60_000).default(1000),
+  'think-spread': z.coerce.number().min(0).max(1).default(0.5),
   sweep: z
     .string()
     .regex(/^(\d+(,\d+)*)?$/, 'a comma-separated list of user counts, or empty for none')
@@ -675,7 +676,7 @@ async function main(): Promise<void> {
   if (parsed.data.part === 'findings' || parsed.data.part === 'all') await benchFindings(parsed.data);
   if (parsed.data.part === 'server' || parsed.data.part === 'all') {
     const { server, database, users, duration, sweep } = parsed.data;
-    await benchServer({ server, database, users, duration, thinkMs: parsed.data['think-ms'], sweep, sweepDuration: parsed.data['sweep-duration'], cpuProfile: parsed.data['cpu-profile'], record });
+    await benchServer({ server, database, users, duration, thinkMs: parsed.data['think-ms'], thinkSpread: parsed.data['think-spread'], sweep, sweepDuration: parsed.data['sweep-duration'], cpuProfile: parsed.data['cpu-profile'], record });
   }
   await writeReport(parsed.data, started);
 }
