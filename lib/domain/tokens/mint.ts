@@ -34,7 +34,7 @@ import { readPolicy } from '../findings/read-policy';
 import { describePlatformshFailure, mayHaveApplied } from '../machine-users/steps';
 import { INTERRUPTED_AFTER_MS } from './interrupted';
 import { forgetRemoteToken, recordRemoteTokens } from './remote-tokens';
-import type { BeforeSucceeded, PushOutcome, TokenDeps } from './push';
+import type { BeforeSucceeded, PushOutcome, RunEnding, TokenDeps } from './push';
 
 /** The machine user a mint acts as: its Platform.sh account is proven by the pasted token (T4). */
 export interface MintingMachineUser {
@@ -227,21 +227,15 @@ async function isRecordedActive(machineUserId: string, platformshTokenId: string
   return (await getDb().apiToken.count({ where: { machineUserId, platformshTokenId, status: 'active' } })) > 0;
 }
 
-/** The bootstrap token's deletion on Platform.sh, done; what records it, to commit (in the transaction that closes a push run). */
-export interface BootstrapDeletion {
-  sentence: string;
-  commit?: (tx: Prisma.TransactionClient) => Promise<void>;
-}
-
 /**
  * Deletes the bootstrap token on Platform.sh with the minted token's identity once the minted one is
  * on every environment, and refreshes the machine user's token list (the minted token shows with its
  * record). Its journal and audit row are `commit`ted by the caller: a push commits them with the
  * closing of its run, so that a run read as succeeded never has its bootstrap still live.
  */
-export async function endBootstrap(context: RequestContext, asMinted: PlatformshClient, args: { mintId?: string; machineUserId: string; userId: string; bootstrapTokenId: string | null; bootstrapLastFour: string; bootstrapFingerprint: string; productName: string }): Promise<BootstrapDeletion> {
+export async function endBootstrap(context: RequestContext, asMinted: PlatformshClient, args: { mintId?: string; machineUserId: string; userId: string; bootstrapTokenId: string | null; bootstrapLastFour: string; bootstrapFingerprint: string; productName: string }): Promise<RunEnding> {
   const { bootstrapTokenId } = args;
-  let ending: BootstrapDeletion;
+  let ending: RunEnding;
   if (!bootstrapTokenId) {
     ending = { sentence: `Keywarden could not tell the pasted token’s id on ${args.productName}: delete it (…${args.bootstrapLastFour}) in the machine user’s Console.` };
   } else if (await isRecordedActive(args.machineUserId, bootstrapTokenId)) {

@@ -52,6 +52,15 @@ export interface PushOutcome {
   message: string;
 }
 
+/** The records of work already done on Platform.sh, committed in the transaction that closes a push run. */
+export type RunCommit = (tx: Prisma.TransactionClient) => Promise<void>;
+
+/** A piece of a run's end, done on Platform.sh: a sentence for the person, and its records to commit with the run's closing. */
+export interface RunEnding {
+  sentence: string;
+  commit?: RunCommit;
+}
+
 /**
  * What a run does once every step succeeded, before it closes (still running, its heartbeat alive):
  * a minted push deletes its bootstrap token (mint.ts), a minted resume its unfinished minted token
@@ -59,7 +68,7 @@ export interface PushOutcome {
  * What it returns is committed with the run's closing (after the rotation's commit), so that a
  * poller never reads the run succeeded with that work still to do.
  */
-export type BeforeSucceeded = (ended: { rotation?: RotationEnd }) => Promise<((tx: Prisma.TransactionClient) => Promise<void>) | undefined>;
+export type BeforeSucceeded = (ended: { rotation?: RotationEnd }) => Promise<RunCommit | undefined>;
 
 export type MachineUserRow = NonNullable<Awaited<ReturnType<typeof loadMachineUser>>>;
 
@@ -454,7 +463,7 @@ export async function executeRun(
   let steps: Step[];
   let status: 'succeeded' | 'partial' | 'failed';
   let rotation: RotationEnd | undefined;
-  let succeededCommit: Awaited<ReturnType<BeforeSucceeded>>;
+  let succeededCommit: RunCommit | undefined;
   try {
     await Promise.allSettled(
       unfinished.map((step) => {

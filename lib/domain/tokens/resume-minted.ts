@@ -15,7 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { authorize } from '@/lib/auth/authorize';
 import { recordAudit } from '@/lib/audit/record';
-import { getDb, type Prisma } from '@/lib/db';
+import { getDb } from '@/lib/db';
 import { fail, ok, type ActionResult } from '@/lib/errors';
 import { isPlatformshError } from '@/lib/platformsh';
 import { fingerprintOf } from '@/lib/security/fingerprint';
@@ -25,7 +25,7 @@ import { readPolicy } from '../findings/read-policy';
 import { describePlatformshFailure } from '../machine-users/steps';
 import { closeInterruptedRuns } from './interrupted';
 import { deployToken, type BootstrapUse } from './mint';
-import { ANOTHER_PUSH_RUNNING, audit, executeRun, holding, recordIntent, resumePush, verifyIdentity, withTokenClient, type PushOutcome, type TokenDeps } from './push';
+import { ANOTHER_PUSH_RUNNING, audit, executeRun, holding, recordIntent, resumePush, verifyIdentity, withTokenClient, type PushOutcome, type RunEnding, type TokenDeps } from './push';
 import { forgetRemoteToken } from './remote-tokens';
 
 /** Resumes a push: a minted one with a live token of its machine user, any other with the same token (push.ts). */
@@ -109,18 +109,12 @@ async function resumeMintedPush(context: RequestContext, input: { runId: string;
   });
 }
 
-/** A piece of a minted resume's end, done on Platform.sh: its sentence, and what records it (committed with the run's closing). */
-interface Ending {
-  sentence: string;
-  commit?: (tx: Prisma.TransactionClient) => Promise<void>;
-}
-
 /**
  * The unfinished minted token after its push was finished by a fresh one: deleted on Platform.sh
  * (unless the rotation's end already did) while the run is open; `commit` supersedes its record,
  * discards its journal row (once deleted) and audits it.
  */
-async function endUnfinished(context: RequestContext, deps: TokenDeps, args: { token: string; userId: string; unfinishedId: string; byTokenId: string; pastedTokenId: string | null; deletedByRotation: Date | undefined }): Promise<Required<Ending>> {
+async function endUnfinished(context: RequestContext, deps: TokenDeps, args: { token: string; userId: string; unfinishedId: string; byTokenId: string; pastedTokenId: string | null; deletedByRotation: Date | undefined }): Promise<Required<RunEnding>> {
   const db = getDb();
   const unfinished = await db.apiToken.findUniqueOrThrow({ where: { id: args.unfinishedId } });
   const first = await endFirstBootstrap(context, deps, { ...args, machineUserId: unfinished.machineUserId });
@@ -167,7 +161,7 @@ async function endUnfinished(context: RequestContext, deps: TokenDeps, args: { t
  * The bootstrap pasted for the unfinished push, when the resume was given another live token: it
  * was kept for the resume, and is not needed any more (the pasted one is deleted by deployToken).
  */
-async function endFirstBootstrap(context: RequestContext, deps: TokenDeps, args: { token: string; userId: string; unfinishedId: string; pastedTokenId: string | null; machineUserId: string }): Promise<Ending | null> {
+async function endFirstBootstrap(context: RequestContext, deps: TokenDeps, args: { token: string; userId: string; unfinishedId: string; pastedTokenId: string | null; machineUserId: string }): Promise<RunEnding | null> {
   const db = getDb();
   const first = await db.tokenMint.findFirst({ where: { tokenId: args.unfinishedId, bootstrapDeletedAt: null, bootstrapPlatformshTokenId: { not: null } } });
   const firstId = first?.bootstrapPlatformshTokenId;

@@ -22,7 +22,7 @@ import { closeInterruptedRuns, keepRunAlive } from './interrupted';
 import { decideMinting, deployToken, refuseMintingChoice, type BootstrapUse } from './mint';
 import { enqueueRedeployFollow } from './redeploys';
 import { forgetRemoteToken } from './remote-tokens';
-import { ANOTHER_PUSH_RUNNING, audit, executeRun, holding, openTokenAction, PUSH_CONCURRENCY, recordedAlready, recordIntent, verifyIdentity, withTokenClient, type PushOutcome, type TokenDeps } from './push';
+import { ANOTHER_PUSH_RUNNING, audit, executeRun, holding, openTokenAction, PUSH_CONCURRENCY, recordedAlready, recordIntent, verifyIdentity, withTokenClient, type PushOutcome, type RunCommit, type TokenDeps } from './push';
 
 function loadToken(tokenId: string) {
   return getDb().apiToken.findUnique({ where: { id: tokenId }, include: { machineUser: { include: { project: { select: { id: true, title: true } } } } } });
@@ -92,7 +92,7 @@ export async function rotateToken(context: RequestContext, rawInput: unknown, de
 /** How a rotation run ends: its outcome, and what to commit with the run's closing (nothing unless it succeeded). */
 export interface RotationEnd {
   outcome: PushOutcome;
-  commit?: (tx: Prisma.TransactionClient) => Promise<void>;
+  commit?: RunCommit;
   /** When the old token was deleted on Platform.sh by this end (a succeeded rotation whose deletion went through). */
   oldDeletedAt?: Date;
 }
