@@ -46,7 +46,7 @@ export interface ServerBenchOptions {
   users: number;
   /** Seconds of the browsing and of the saturated load. */
   duration: number;
-  /** What a browsing user waits between two pages. */
+  /** What a browsing user waits between two pages, on average. */
   thinkMs: number;
   /** Each pause is uniform in thinkMs × [1 − thinkSpread, 1 + thinkSpread]. */
   thinkSpread: number;
