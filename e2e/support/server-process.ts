@@ -1,11 +1,13 @@
 // Starting and stopping a Keywarden server process the way an operator does (`npm start`: the custom
-// server built ahead of time into .next/keywarden/start.mjs, beside the production build), for
+// server built ahead of time into .next/keywarden/start.mjs, beside the production build, with the
+// environment and Node flags of package.json's start script), for
 // global set-up and for specs that need a server of their own (the canary scan runs one in live
 // mode against a simulator it controls, and crashes it on purpose).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { npmStartCommand, SERVER_BUNDLE } from '@/lib/cli/start-command';
 
 const POLL_MS = 100;
 
@@ -25,15 +27,16 @@ export interface ServerProcess {
   exitCode(): number | null;
 }
 
-/** The custom server as `npm run build` writes it and `npm start` runs it (plain JavaScript). */
-export const SERVER_BUNDLE = path.join('.next', 'keywarden', 'start.mjs');
-
-/** Starts the built server in its own process group, stdout and stderr appended to `logFile`. */
+/**
+ * Starts the built server as `npm start` does, in its own process group, stdout and stderr appended
+ * to `logFile`. The start script's assignments win over `env`, as they do in the shell.
+ */
 export function spawnServer(root: string, env: NodeJS.ProcessEnv, logFile: string): ServerProcess {
   if (!fs.existsSync(path.join(root, SERVER_BUNDLE))) throw new Error(`No built server (${SERVER_BUNDLE}): run \`npm run build\` first.`);
+  const start = npmStartCommand(root);
   const logFd = fs.openSync(logFile, 'a', 0o600);
   // Detached: its own process group, so that stopping it stops everything the server started.
-  const child = spawn(process.execPath, [SERVER_BUNDLE], { cwd: root, env, detached: true, stdio: ['ignore', logFd, logFd] });
+  const child = spawn(process.execPath, [...start.nodeFlags, SERVER_BUNDLE], { cwd: root, env: { ...env, ...start.env }, detached: true, stdio: ['ignore', logFd, logFd] });
   fs.closeSync(logFd);
   let exitCode: number | null = null;
   child.on('exit', (code, signal) => {

@@ -29,6 +29,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { npmStartCommand, SERVER_BUNDLE } from './start-command';
 
 /** A headline figure for bench.ts's JSON report and closing table. */
 export interface ServerFigure {
@@ -60,25 +61,6 @@ export interface ServerBenchOptions {
 /** The issue's targets for 20 signed-in users browsing (issue 19 §6). */
 const TARGET_P95_MS = 300;
 const TARGET_PEAK_RSS_MB = 350;
-
-export const SERVER_BUNDLE = '.next/keywarden/start.mjs';
-
-/**
- * How `npm start` runs the server (package.json's "start": `[NAME=value …] node <flags> <bundle>`):
- * the environment it sets and the Node flags, so that the bench measures the server as it is
- * started, memory settings included.
- */
-export function startScriptCommand(startScript: string): { env: Record<string, string>; nodeFlags: string[] } {
-  const words = startScript.trim().split(/\s+/);
-  const node = words.indexOf('node');
-  const bundle = words.indexOf(SERVER_BUNDLE);
-  const assignments = words.slice(0, Math.max(0, node));
-  if (node === -1 || bundle <= node || !assignments.every((word) => /^[A-Z_][A-Z0-9_]*=\S*$/.test(word))) {
-    throw new Error(`package.json's start script does not run \`[NAME=value …] node … ${SERVER_BUNDLE}\`: ${startScript}`);
-  }
-  const env = Object.fromEntries(assignments.map((word) => [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]));
-  return { env, nodeFlags: words.slice(node + 1, bundle) };
-}
 
 /** Seven pages an admin browses, in the order each simulated user cycles through them. */
 const DASHBOARD_PAGES = ['/', '/projects', '/machine-users', '/tokens', '/audit', '/users', '/review/inventory'];
@@ -434,8 +416,7 @@ export async function benchServer(options: ServerBenchOptions): Promise<void> {
     ...(database ? { DATABASE_URL: database.url } : {}),
   };
   const profileFlags = options.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.cpuProfile)}`] : [];
-  const { scripts } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } };
-  const { env: startEnv, nodeFlags } = startScriptCommand(scripts.start);
+  const { env: startEnv, nodeFlags } = npmStartCommand(root);
   Object.assign(env, startEnv);
   const [command, args] =
     options.server === 'bundle'
