@@ -16,6 +16,7 @@ import { setSandboxEndpoint } from '@/lib/platformsh/sandbox-endpoint';
 import { startSimulator } from '@/lib/platformsh/simulator';
 import { vendorProfile } from '@/lib/vendor';
 import { reviewDemoTokens } from '@/lib/platformsh/simulator/review-demo';
+import { releaseAbortReasonFrames } from '@/lib/runtime/abort-reason-frames';
 import { rewriteForwardedFor } from '@/lib/security/client-address';
 import { registerSecret } from '@/lib/security/redact';
 import { gateRequests } from '@/lib/security/request-gate';
@@ -38,6 +39,8 @@ function loadConfig(): Config {
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 async function main(): Promise<void> {
+  // Before anything renders: otherwise a saturated server keeps its finished requests (see there).
+  releaseAbortReasonFrames();
   const config = loadConfig();
   ensureSecrets(config);
   Object.assign(process.env, libraryEnvironment(config));
