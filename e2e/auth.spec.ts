@@ -4,7 +4,7 @@ import type { BrowserContext, Page } from '@playwright/test';
 import { ACCOUNT_POLICY, ADDRESS_POLICY } from '@/lib/auth/throttle';
 import { SESSION_COOKIE, signInByApi, signInOrThrow } from './support/auth';
 import { seedUser } from './support/seed';
-import { expect, test, uniqueEmail, uniquePassword, waitForHydration } from './support/test';
+import { expect, syntheticAddress, test, uniqueEmail, uniquePassword, waitForHydration } from './support/test';
 
 const GENERIC_FAILURE = 'Sign-in failed. Check your e-mail address and password.';
 // The message says how long: the account's block (the address's lasts as long).
@@ -44,6 +44,22 @@ test('a user signs in with the form and lands on the dashboard', async ({ page, 
   await expect(page.getByRole('banner')).toContainText(user.email);
   await expect(page.getByRole('banner').getByText('reviewer', { exact: true })).toBeVisible();
   expect(await sessionCookieOf(page.context())).toBeDefined();
+});
+
+test('without JavaScript the sign-in form says it needs it, and its fields stay disabled', async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL, javaScriptEnabled: false, extraHTTPHeaders: { 'X-Forwarded-For': syntheticAddress() } });
+  try {
+    const page = await context.newPage();
+    await page.goto('/sign-in');
+    // Before: a native post of the password to /sign-in, which nothing read: the form came back empty.
+    await expect(page.getByLabel('E-mail')).toBeDisabled();
+    await expect(page.getByLabel('Password')).toBeDisabled();
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeDisabled();
+    // Locators do not reach into <noscript>: the notice is read from the page's HTML.
+    expect(await (await context.request.get('/sign-in')).text()).toMatch(/<noscript>.*Signing in needs JavaScript: turn it on for this site, then reload this page\..*<\/noscript>/s);
+  } finally {
+    await context.close();
+  }
 });
 
 test('a wrong password and an unknown account get the same generic message', async ({ page, newApiClient, baseURL }) => {

@@ -2,10 +2,11 @@
 
 import { signIn } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
+import { SecretForm, useIsHydrated } from '@/components/ui/secret-form';
 
 function messagesFor(throttleMinutes: number): Record<string, string> {
   return {
@@ -30,6 +31,13 @@ export function SignInForm({ ssoName, initialError, returnTo, throttleMinutes }:
   const MESSAGES = messagesFor(throttleMinutes);
   const [error, setError] = useState<string | undefined>(initialError ? (MESSAGES[initialError] ?? MESSAGES.CredentialsSignin) : undefined);
   const [pending, setPending] = useState(false);
+  const formElement = useRef<HTMLFormElement>(null);
+  const isHydrated = useIsHydrated();
+  // The fields are disabled until hydration, when autoFocus has already been tried: focus the
+  // e-mail once they can take it.
+  useEffect(() => {
+    if (isHydrated) formElement.current?.querySelector<HTMLInputElement>('input[name="email"]')?.focus();
+  }, [isHydrated]);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -52,15 +60,23 @@ export function SignInForm({ ssoName, initialError, returnTo, throttleMinutes }:
 
   return (
     <div className="space-y-6">
-      {/* method=post: submitted before hydration, a GET would put the password in the URL. */}
-      <form method="post" onSubmit={onSubmit} className="space-y-4" noValidate>
-        <TextField label="E-mail" name="email" type="email" autoComplete="username" required autoFocus />
+      {/* Signing in goes through next-auth's client, whose CSRF token it fetches: without JavaScript
+          the fields stay disabled and say so, instead of posting a password that nothing reads. */}
+      <SecretForm
+        ref={formElement}
+        onSubmit={onSubmit}
+        className="space-y-4"
+        noValidate
+        autoComplete="on"
+        noScriptNotice="Signing in needs JavaScript: turn it on for this site, then reload this page."
+      >
+        <TextField label="E-mail" name="email" type="email" autoComplete="username" required />
         <TextField label="Password" name="password" type="password" autoComplete="current-password" required />
         <div aria-live="polite">{error ? <Alert tone="error">{error}</Alert> : null}</div>
         <Button type="submit" className="w-full" disabled={pending}>
           {pending ? 'Signing in…' : 'Sign in'}
         </Button>
-      </form>
+      </SecretForm>
       {ssoName ? (
         <div className="border-t border-slate-200 pt-6">
           <Button variant="secondary" className="w-full" onClick={() => void signIn('oidc', { callbackUrl: returnTo })}>

@@ -1,6 +1,6 @@
 'use client';
 
-import { useSyncExternalStore, type ComponentProps } from 'react';
+import { useSyncExternalStore, type ComponentProps, type ReactNode } from 'react';
 
 const subscribeToNothing = () => () => undefined;
 
@@ -21,7 +21,16 @@ export function useIsHydrated(): boolean {
  * disabled until hydration (a disabled fieldset), so nothing can be typed or submitted before the
  * onSubmit handler exists. `display: contents` keeps the fieldset out of the layout.
  */
-export function SecretForm({ children, ...props }: Omit<ComponentProps<'form'>, 'method' | 'action'>) {
+type SecretFormProps = Omit<ComponentProps<'form'>, 'method' | 'action'> & {
+  /** What a visitor without JavaScript reads instead of a form that silently does nothing. */
+  noScriptNotice?: ReactNode;
+};
+
+export function SecretForm({
+  children,
+  noScriptNotice = 'This form needs JavaScript: without it, it stays disabled so that a token can never travel in a web address.',
+  ...props
+}: SecretFormProps) {
   const isHydrated = useIsHydrated();
   return (
     <form method="post" autoComplete="off" {...props}>
@@ -29,7 +38,7 @@ export function SecretForm({ children, ...props }: Omit<ComponentProps<'form'>, 
         {children}
       </fieldset>
       <noscript>
-        <p className="text-sm text-amber-900">This form needs JavaScript: without it, it stays disabled so that a token can never travel in a web address.</p>
+        <p className="text-sm text-amber-900">{noScriptNotice}</p>
       </noscript>
     </form>
   );

@@ -174,7 +174,7 @@ function AssignProjectsDialog({ user, projects, isOpen, onClose, onDone }: Dialo
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const result = await run({ userId: user.id, projectIds: [...projectIds] });
-    if (result.ok) onDone(`${user.email} now has ${result.data.projectIds.length} assigned projects.`);
+    if (result.ok) onDone(`${user.email} now has ${result.data.projectIds.length} assigned project${result.data.projectIds.length === 1 ? '' : 's'}.`);
   }
 
   return (
