@@ -51,6 +51,28 @@ describe.each(FIELDS)('%s', (_label, schema, base, field) => {
   });
 });
 
+// What a leaked token looks like when a person pastes it: random base64url, mixed case and digits.
+const PASTED_TOKEN = 'Gq3vX9_kLm2Pz8Rt-Yw4Nb7Hc1Jd6Fs5Ae0UoQ';
+
+describe.each(FIELDS.filter(([label]) => !label.startsWith('auditFilter.')))('%s', (_label, schema, base, field) => {
+  it('refuses a pasted token with a field error, and keeps long words, slugs, UUIDs and hex digests', () => {
+    const result = schema.safeParse({ ...base, [field]: `found ${PASTED_TOKEN} in a gist` });
+    expect(result.success).toBe(false);
+    const messages = (result.error?.issues ?? []).filter((issue) => issue.path.join('.') === field).map((issue) => issue.message);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/^This looks like a token or a key: never paste one here\./);
+    for (const text of ['feature-checkout-flow-2024', UUID, 'a3f1c2a7e9b4d4c1a8e2f5a6b7c8d9e0f1a2b3c4'.slice(0, 39)]) {
+      expect(schema.safeParse({ ...base, [field]: text }).error?.issues ?? [], text).toEqual([]);
+    }
+  });
+});
+
+describe('the audit log filters', () => {
+  it('take a token-like actor or target: it matches no stored row, and the filter is recorded withheld', () => {
+    expect(auditFilterSchema.safeParse({ actor: PASTED_TOKEN, target: PASTED_TOKEN }).success).toBe(true);
+  });
+});
+
 describe('the override reason of a machine-user invitation', () => {
   const base = {
     projectId: 'proj-a',

@@ -5,15 +5,10 @@ import { branchSchema } from '@/lib/onboarding/schemas';
 import { textSchema } from './text';
 import { projectIdSchema } from './users';
 
-// A token pasted into the note by mistake would be stored and audited: a long run of token
-// characters is refused (the longest legitimate word in a note is far shorter).
-const TOKEN_LIKE = /[A-Za-z0-9_-]{40,}/;
-
 export const confirmConfigSchema = z.strictObject({
   projectId: projectIdSchema,
   /** What the person checked, in their words. */
-  note: textSchema({ max: 500, multiline: true })
-    .refine((note) => !TOKEN_LIKE.test(note), 'This looks like a token or a key: never paste one here. Describe what you checked instead.')
+  note: textSchema({ max: 500, multiline: true, tokenLike: 'refused-strictly', tokenLikeMessage: 'This looks like a token or a key: never paste one here. Describe what you checked instead.' })
     .transform((note) => (note === '' ? null : note))
     .optional()
     .default(null),

@@ -9,9 +9,6 @@ import { projectIdSchema } from './users';
 export const REVIEW_DECISIONS = ['keep', 'change', 'remove'] as const;
 export type ReviewDecisionKind = (typeof REVIEW_DECISIONS)[number];
 
-// A token pasted into a note by mistake would be stored, audited and exported: a long run of token
-// characters is refused (the longest legitimate word in a note is far shorter).
-const TOKEN_LIKE = /[A-Za-z0-9_-]{40,}/;
 const NOT_A_TOKEN = 'This looks like a token or a key: never paste one here. Describe the change instead.';
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -68,7 +65,7 @@ export const signOffSchema = z
   .strictObject({
     itemId: reviewItemIdSchema,
     decision: z.enum(REVIEW_DECISIONS, { error: 'Choose keep, change or remove.' }),
-    note: textSchema({ max: REVIEW_NOTE_MAX_LENGTH, multiline: true }).refine((note) => !TOKEN_LIKE.test(note), NOT_A_TOKEN).default(''),
+    note: textSchema({ max: REVIEW_NOTE_MAX_LENGTH, multiline: true, tokenLike: 'refused-strictly', tokenLikeMessage: NOT_A_TOKEN }).default(''),
   })
   .superRefine((input, ctx) => {
     if (input.decision !== 'keep' && input.note === '') {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONTROL_CHARACTER_MESSAGE, hasControlCharacters, textSchema } from './text';
+import { CONTROL_CHARACTER_MESSAGE, hasControlCharacters, looksLikeToken, textSchema } from './text';
 
 describe('hasControlCharacters', () => {
   it('finds C0 controls, DEL and C1 controls', () => {
@@ -29,5 +29,24 @@ describe('textSchema', () => {
 
   it('refuses control characters with one clear message', () => {
     expect(schema.safeParse('a\u0000').error?.issues.map((issue) => issue.message)).toEqual([CONTROL_CHARACTER_MESSAGE]);
+  });
+});
+
+describe('looksLikeToken', () => {
+  it('finds a run of 32 or more base64url characters mixing upper case, lower case and digits', () => {
+    expect(looksLikeToken('leaked: Gq3vX9_kLm2Pz8Rt-Yw4Nb7Hc1Jd6Fs5Ae0UoQ, rotate it')).toBe(true);
+    expect(looksLikeToken('Gq3vX9kLm2Pz8RtYw4Nb7Hc1Jd6Fs5Ae')).toBe(true);
+  });
+
+  it('leaves words, slugs, UUIDs, hex digests, repeated letters and short keys alone', () => {
+    for (const text of ['x'.repeat(300), 'N'.repeat(100), 'feature-checkout-flow-with-a-very-long-branch-name-2024', '3f1c2a7e-9b4d-4c1a-8e2f-5a6b7c8d9e0f', 'e'.repeat(64), 'a3f1c2a7e9b4d4c1a8e2f5a6b7c8d9e0f1a2b3c4', 'Gq3vX9kLm2Pz8RtYw4Nb7Hc1Jd6Fs5A', 'The Checkout API, production, 2024']) {
+      expect(looksLikeToken(text), text).toBe(false);
+    }
+  });
+
+  it('strictly, finds any run of 40 or more token characters', () => {
+    expect(looksLikeToken('a3f1c2a7e9b4d4c1a8e2f5a6b7c8d9e0f1a2b3c4', 'refused-strictly')).toBe(true);
+    expect(looksLikeToken('A'.repeat(43), 'refused-strictly')).toBe(true);
+    expect(looksLikeToken('a3f1c2a7e9b4d4c1a8e2f5a6b7c8d9e0f1a2b3c', 'refused-strictly')).toBe(false);
   });
 });
