@@ -11,6 +11,7 @@ import { getDb, Prisma } from '@/lib/db';
 import { escapeLike } from '@/lib/db/like';
 import { fail, fieldErrorsOf, ok, type ActionResult } from '@/lib/errors';
 import { auditFilterSchema, auditOrderSchema, type AuditEventQuery, type AuditFilters, type AuditSort } from '@/lib/validations/audit';
+import { withholdTokenLike } from '@/lib/validations/text';
 import type { RequestContext } from './context';
 
 export { AUDIT_OUTCOMES } from '@/lib/validations/audit';
@@ -194,11 +195,11 @@ export async function listAuditEvents(context: RequestContext, rawQuery: unknown
   return ok({ events: rows.map(toSummary), total, page: query.page, pageSize: AUDIT_PAGE_SIZE, query });
 }
 
-// A run of token characters this long is no email, id or name a reader searches for: it is a token
-// pasted into the filter by mistake (or on purpose). The search may use it; the audit row that
-// records the search never keeps it (SECURITY.md T1). Found by the API canary scan.
-const TOKEN_LIKE_RUN = /[A-Za-z0-9_-]{40,}/g;
-const withholdTokenLike = (text: string | undefined) => text?.replace(TOKEN_LIKE_RUN, '[withheld: looks like a token]');
+// A token-like run is no email, id or name a reader searches for: it is a token pasted into the
+// filter by mistake (or on purpose). The search may use it (the filters are `allowed` through,
+// lib/validations/audit.ts); the audit row that records the search never keeps it (SECURITY.md
+// T1), by the same shape free text is refused by. Found by the API canary scan.
+const withheld = (text: string | undefined) => (text === undefined ? undefined : withholdTokenLike(text));
 
 /**
  * The filters that narrow the list, in a stable text: what a view or an export is audited with —
@@ -207,8 +208,8 @@ const withholdTokenLike = (text: string | undefined) => text?.replace(TOKEN_LIKE
 export function filterDescription(filters: AuditFilters): Record<string, string> {
   const entries = Object.entries({
     action: filters.action,
-    actor: withholdTokenLike(filters.actor),
-    target: withholdTokenLike(filters.target),
+    actor: withheld(filters.actor),
+    target: withheld(filters.target),
     targetType: filters.targetType,
     outcome: filters.outcome,
     from: filters.from,

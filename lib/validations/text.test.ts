@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONTROL_CHARACTER_MESSAGE, hasControlCharacters, looksLikeToken, textSchema } from './text';
+import { CONTROL_CHARACTER_MESSAGE, hasControlCharacters, looksLikeToken, textSchema, withholdTokenLike } from './text';
 
 describe('hasControlCharacters', () => {
   it('finds C0 controls, DEL and C1 controls', () => {
@@ -48,5 +48,13 @@ describe('looksLikeToken', () => {
     expect(looksLikeToken('a3f1c2a7e9b4d4c1a8e2f5a6b7c8d9e0f1a2b3c4', 'refused-strictly')).toBe(true);
     expect(looksLikeToken('A'.repeat(43), 'refused-strictly')).toBe(true);
     expect(looksLikeToken('a3f1c2a7e9b4d4c1a8e2f5a6b7c8d9e0f1a2b3c', 'refused-strictly')).toBe(false);
+  });
+});
+
+describe('withholdTokenLike', () => {
+  it('replaces each token-like run by the strict shape and keeps the rest of the text', () => {
+    expect(withholdTokenLike('ops@example.com Gq3vX9kLm2Pz8RtYw4Nb7Hc1Jd6Fs5Ae0Uo')).toBe('ops@example.com [withheld: looks like a token]');
+    expect(withholdTokenLike(`bots+${'a'.repeat(40)}`)).toBe('bots+[withheld: looks like a token]');
+    expect(withholdTokenLike('feature-checkout-flow-2024 3f1c2a7e-9b4d-4c1a-8e2f-5a6b7c8d9e0f')).toBe('feature-checkout-flow-2024 3f1c2a7e-9b4d-4c1a-8e2f-5a6b7c8d9e0f');
   });
 });

@@ -35,12 +35,21 @@ export type TokenLikeRule = 'refused' | 'refused-strictly' | 'allowed';
 
 export const TOKEN_LIKE_MESSAGE = 'This looks like a token or a key: never paste one here. Keywarden keeps no token values.';
 
-export function looksLikeToken(value: string, rule: Exclude<TokenLikeRule, 'allowed'> = 'refused'): boolean {
-  for (const [run] of value.matchAll(TOKEN_CHARACTER_RUN)) {
-    if (rule === 'refused-strictly' && run.length >= 40) return true;
-    if (run.length >= 32 && /[A-Z]/.test(run) && /[a-z]/.test(run) && /[0-9]/.test(run)) return true;
-  }
+type TokenLikeShape = Exclude<TokenLikeRule, 'allowed'>;
+
+function isTokenLikeRun(run: string, rule: TokenLikeShape): boolean {
+  if (rule === 'refused-strictly' && run.length >= 40) return true;
+  return run.length >= 32 && /[A-Z]/.test(run) && /[a-z]/.test(run) && /[0-9]/.test(run);
+}
+
+export function looksLikeToken(value: string, rule: TokenLikeShape = 'refused'): boolean {
+  for (const [run] of value.matchAll(TOKEN_CHARACTER_RUN)) if (isTokenLikeRun(run, rule)) return true;
   return false;
+}
+
+/** The text with each token-like run replaced: for a filter that is `allowed` through but recorded. */
+export function withholdTokenLike(value: string, rule: TokenLikeShape = 'refused-strictly'): string {
+  return value.replace(TOKEN_CHARACTER_RUN, (run) => (isTokenLikeRun(run, rule) ? '[withheld: looks like a token]' : run));
 }
 
 /**
