@@ -31,12 +31,12 @@ export function SignInForm({ ssoName, initialError, returnTo, throttleMinutes }:
   const MESSAGES = messagesFor(throttleMinutes);
   const [error, setError] = useState<string | undefined>(initialError ? (MESSAGES[initialError] ?? MESSAGES.CredentialsSignin) : undefined);
   const [pending, setPending] = useState(false);
-  const formElement = useRef<HTMLFormElement>(null);
+  const emailField = useRef<HTMLInputElement>(null);
   const isHydrated = useIsHydrated();
   // The fields are disabled until hydration, when autoFocus has already been tried: focus the
   // e-mail once they can take it.
   useEffect(() => {
-    if (isHydrated) formElement.current?.querySelector<HTMLInputElement>('input[name="email"]')?.focus();
+    if (isHydrated) emailField.current?.focus();
   }, [isHydrated]);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -63,14 +63,13 @@ export function SignInForm({ ssoName, initialError, returnTo, throttleMinutes }:
       {/* Signing in goes through next-auth's client, whose CSRF token it fetches: without JavaScript
           the fields stay disabled and say so, instead of posting a password that nothing reads. */}
       <SecretForm
-        ref={formElement}
         onSubmit={onSubmit}
         className="space-y-4"
         noValidate
         autoComplete="on"
         noScriptNotice="Signing in needs JavaScript: turn it on for this site, then reload this page."
       >
-        <TextField label="E-mail" name="email" type="email" autoComplete="username" required />
+        <TextField ref={emailField} label="E-mail" name="email" type="email" autoComplete="username" required />
         <TextField label="Password" name="password" type="password" autoComplete="current-password" required />
         <div aria-live="polite">{error ? <Alert tone="error">{error}</Alert> : null}</div>
         <Button type="submit" className="w-full" disabled={pending}>
