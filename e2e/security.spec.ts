@@ -2,6 +2,7 @@
 // that run only with the response's nonce, origin and Host checks on state-changing requests, the
 // session cookie's flags, a health report that reveals nothing secret, and hostile input (control
 // characters, oversized or deeply nested bodies) answered by the app, never with a 500.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { APIResponse, Page } from '@playwright/test';
@@ -315,6 +316,26 @@ test('a secret in a URL is never rendered back: the page answers with a redirect
   const rsc = await admin.get(`/tokens?token=${secret}&_rsc=1`, { headers: { RSC: '1' }, maxRedirects: 0 });
   expect(rsc.status()).toBe(303);
   expect(await rsc.text()).not.toContain(secret);
+});
+
+test('a token pasted into a search box never stays in the address: the search runs without it', async ({ newApiClient, pageAs }) => {
+  // Any name: the value's shape is what gives it away (the shape free text refuses).
+  const token = `Kw${randomBytes(24).toString('base64url')}7aZ`;
+  const admin = await newApiClient({ as: 'admin' });
+  const response = await admin.get(`/tokens?q=${token}&status=active`, { maxRedirects: 0 });
+  expect(response.status()).toBe(303);
+  expect(response.headers().location).toBe('/tokens?status=active');
+
+  // Through the page's own search form, which navigates on the client.
+  const page = await pageAs('admin');
+  await page.goto('/tokens');
+  await waitForHydration(page, 'form[role="search"]');
+  await page.getByLabel('Search tokens').fill(token);
+  await page.getByLabel('Search tokens').press('Enter');
+  await expect(page).toHaveURL(/\/tokens(\?|$)/);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  expect(page.url()).not.toContain(token);
+  expect(await page.content()).not.toContain(token);
 });
 
 /** A refusal in the app's own error vocabulary, with no trace of a stack or a file path. */

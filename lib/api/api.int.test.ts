@@ -253,6 +253,13 @@ describe.each(TEST_DATABASE_KINDS)('REST API v1 on %s', (kind) => {
     expect(unknownParameter.text).not.toContain('colour_zzz');
     expectProblem(await call('listProjects', { key: world.keys.admin, query: { limit: '1000' } }), 400, 'invalid_input');
     expectProblem(await call('listProjects', { key: world.keys.admin, query: { cursor: 'not-a-cursor' } }), 400, 'invalid_input');
+    // A token pasted as a search word is refused, not ignored: an unfiltered list is not its answer.
+    const tokenLike = 'kPq3Vx9ZtR2mW8nYb4LcD7fGh1JsAe6U';
+    for (const operation of ['listProjects', 'listMachineUsers', 'listTokens'] as const) {
+      const tokenSearch = await call(operation, { key: world.keys.admin, query: { q: `leaked ${tokenLike}` } });
+      expectProblem(tokenSearch, 400, 'invalid_input');
+      expect(tokenSearch.text).not.toContain(tokenLike);
+    }
     expectProblem(await call('getMachineUser', { key: world.keys.admin, params: { id: 'not-a-uuid' } }), 404, 'not_found');
     expectProblem(await call('getPush', { key: world.keys.admin, params: { id: '00000000-0000-4000-8000-000000000000' } }), 404, 'not_found');
   });
