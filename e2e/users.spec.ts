@@ -259,3 +259,28 @@ test('the last admin can be neither demoted nor disabled, and the page says why'
   await admin.goto('/audit?action=user.change_role&outcome=failed');
   await expect(admin.getByRole('region', { name: 'Audit events table' })).toContainText('Keywarden needs at least one active admin');
 });
+
+test('on a phone, a user’s name wraps between words, never inside one', async ({ pageAs, newApiClient, baseURL }) => {
+  const admin = await pageAs('admin');
+  const name = 'Maximiliane Featherstonehaugh Worthington';
+  const user = await seedUser(await newApiClient({ as: 'admin' }), await newApiClient(), { role: 'reviewer', label: 'long-name', name, baseUrl: baseURL ?? '' });
+  await admin.setViewportSize({ width: 390, height: 844 });
+  const { cell } = await findUserRow(admin, user.email);
+  const nameCell = await cell('Name');
+  await expect(nameCell).toHaveText(name);
+  // A word drawn on more than one line box is a word broken in two.
+  const brokenWords = await nameCell.evaluate((element) => {
+    const text = element.firstChild;
+    if (!text || text.nodeType !== Node.TEXT_NODE) throw new Error('The name cell holds more than its text');
+    const broken: string[] = [];
+    for (const match of (text.textContent ?? '').matchAll(/\S+/g)) {
+      const range = document.createRange();
+      range.setStart(text, match.index);
+      range.setEnd(text, match.index + match[0].length);
+      const lines = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+      if (lines.size > 1) broken.push(match[0]);
+    }
+    return broken;
+  });
+  expect(brokenWords).toEqual([]);
+});

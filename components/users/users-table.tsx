@@ -63,7 +63,7 @@ export function UsersTable({ users, projects, currentUserId, canManage, caption 
                 </span>
               ) : null}
             </td>
-            <td className={`${cell} [overflow-wrap:anywhere]`}>{user.name ?? '—'}</td>
+            <td className={`${cell} min-w-32 break-words`}>{user.name ?? '—'}</td>
             <td className={cell}>
               <Badge tone={user.role === 'admin' ? 'indigo' : 'neutral'}>{ROLE_LABELS[user.role]}</Badge>
             </td>
