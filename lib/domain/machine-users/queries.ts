@@ -182,13 +182,16 @@ async function roleDriftOf(row: Row): Promise<MachineUserDetail['roleDrift']> {
 
 const NOT_FOUND = 'There is no such machine user, or its project is not assigned to you.';
 
+/** The newest steps a machine user's page shows; the audit log, filtered to it, has the rest. */
+export const TIMELINE_LIMIT = 100;
+
 export async function getMachineUser(context: RequestContext, machineUserId: string): Promise<ActionResult<MachineUserDetail>> {
   if (!machineUserIdSchema.safeParse(machineUserId).success) return fail('not_found', NOT_FOUND);
   const db = getDb();
   const row = await db.machineUser.findUnique({ where: { id: machineUserId }, include: summaryInclude });
   if (!row || !authorize(context.actor, 'machine_user.read', { projectId: row.projectId }).allowed) return fail('not_found', NOT_FOUND);
   const [events, creator, account, roleDrift] = await Promise.all([
-    db.auditEvent.findMany({ where: { targetType: 'machine_user', targetId: row.id }, orderBy: { seq: 'desc' }, take: 100 }),
+    db.auditEvent.findMany({ where: { targetType: 'machine_user', targetId: row.id }, orderBy: { seq: 'desc' }, take: TIMELINE_LIMIT }),
     row.createdById ? db.user.findUnique({ where: { id: row.createdById }, select: { email: true } }) : null,
     row.platformshUserId ? db.platformshAccount.findUnique({ where: { id: row.platformshUserId }, select: { email: true, displayName: true } }) : null,
     roleDriftOf(row),

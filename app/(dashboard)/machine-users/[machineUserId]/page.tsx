@@ -16,7 +16,7 @@ import { requirePageContext } from '@/lib/auth/session';
 import { getConfig } from '@/lib/config';
 import { grantLimitsOf } from '@/lib/domain/machine-users/grant-limit';
 import { getOffboardingPlan } from '@/lib/domain/machine-users/offboarding';
-import { getMachineUser } from '@/lib/domain/machine-users/queries';
+import { getMachineUser, TIMELINE_LIMIT } from '@/lib/domain/machine-users/queries';
 import { SandboxDriftControls } from '@/components/machine-users/sandbox-drift-controls';
 import { SandboxRedeployControls } from '@/components/tokens/sandbox-redeploy-controls';
 import { sandboxTokenConsoleUrl } from '@/lib/domain/machine-users/sandbox';
@@ -230,21 +230,37 @@ export default async function MachineUserPage({ params }: { params: Promise<{ ma
 
       <section className="mt-6">
         <h2 className="text-lg font-semibold text-slate-900">Timeline</h2>
-        <p className="mt-1 text-sm text-slate-700">Every step, from the audit log.</p>
+        <p className="mt-1 text-sm text-slate-700">
+          {machineUser.timeline.length < TIMELINE_LIMIT ? 'Every step, from the audit log.' : `The latest ${TIMELINE_LIMIT} steps, from the audit log.`}
+          {machineUser.timeline.length >= TIMELINE_LIMIT && authorize(context.actor, 'audit.read').allowed ? (
+            <>
+              {' '}
+              <Link href={`/audit?targetType=machine_user&target=${machineUser.id}`} className="text-indigo-800 underline">
+                All its steps in the audit log
+              </Link>
+            </>
+          ) : null}
+        </p>
         <div className="mt-3">
-          <DataTable label="Timeline table" caption={`Audit events of ${machineUser.email}, newest first`} columns={['When', 'Who', 'What', 'Outcome']}>
-            {machineUser.timeline.map((event) => (
-              <tr key={event.seq}>
-                <td className="px-3 py-2 text-sm text-slate-800">{formatDateTime(event.occurredAt)}</td>
-                <td className="px-3 py-2 text-sm text-slate-800">{event.actor}</td>
-                <td className="px-3 py-2 text-sm text-slate-800">
-                  {describeStep(event.action, event.details)}
-                  {event.reason ? <div className="text-xs text-slate-600">{event.reason}</div> : null}
-                </td>
-                <td className="px-3 py-2 text-sm text-slate-800">{event.outcome}</td>
-              </tr>
-            ))}
-          </DataTable>
+          {machineUser.timeline.length === 0 ? (
+            <p className="rounded-lg border border-dashed border-slate-300 bg-white px-4 py-6 text-sm text-slate-700">
+              No step of this machine user is in the audit log yet: Keywarden writes one when it invites, changes, records a token for or removes it.
+            </p>
+          ) : (
+            <DataTable label="Timeline table" caption={`Audit events of ${machineUser.email}, newest first`} columns={['When', 'Who', 'What', 'Outcome']}>
+              {machineUser.timeline.map((event) => (
+                <tr key={event.seq}>
+                  <td className="px-3 py-2 text-sm text-slate-800">{formatDateTime(event.occurredAt)}</td>
+                  <td className="px-3 py-2 text-sm text-slate-800">{event.actor}</td>
+                  <td className="px-3 py-2 text-sm text-slate-800">
+                    {describeStep(event.action, event.details)}
+                    {event.reason ? <div className="text-xs text-slate-600">{event.reason}</div> : null}
+                  </td>
+                  <td className="px-3 py-2 text-sm text-slate-800">{event.outcome}</td>
+                </tr>
+              ))}
+            </DataTable>
+          )}
         </div>
       </section>
 
