@@ -40,11 +40,11 @@ export function CreateIncidentForm({ choices }: { choices: IncidentFormChoices }
         <legend className="text-sm font-medium text-slate-900">What to do with the selected tokens</legend>
         <label className="flex items-start gap-2 text-sm text-slate-900">
           <input type="radio" name="kind" value="revocation" defaultChecked className="mt-0.5 size-4 accent-indigo-700" />
-          <span>Revoke them: delete their variables and take the tokens away (a breach).</span>
+          <span>Revoke them (a breach): delete the variables that hold them and mark them compromised. Deleting the tokens themselves on Platform.sh needs a live token of each machine user, so each stays an open task.</span>
         </label>
         <label className="flex items-start gap-2 text-sm text-slate-900">
           <input type="radio" name="kind" value="rotation" className="mt-0.5 size-4 accent-indigo-700" />
-          <span>Rotate them: mint a fresh token per active token from one bootstrap token per machine user, push it in place, delete the old one.</span>
+          <span>Rotate them: each active token is replaced by a fresh one minted from a bootstrap token you paste per machine user when you execute (a machine user left without one is skipped), pushed to the environments that held the old one; the old token and then the bootstrap are deleted on Platform.sh.</span>
         </label>
         {fieldErrorsFor(error, 'kind') ? <p className="text-sm text-red-700">{fieldErrorsFor(error, 'kind')?.join(' ')}</p> : null}
       </fieldset>
@@ -83,7 +83,7 @@ export function CreateIncidentForm({ choices }: { choices: IncidentFormChoices }
         </div>
         <label className="flex items-start gap-2 text-sm text-slate-900">
           <input type="checkbox" name="all" className="mt-0.5 size-4 accent-indigo-700" aria-invalid={Boolean(allErrors)} aria-describedby={allErrors ? 'incident-all-error' : undefined} />
-          <span>All open tokens (needed when no condition above narrows the selection)</span>
+          <span>Every matching token — open ones to revoke, active ones to rotate (needed when no condition above narrows the selection)</span>
         </label>
         {allErrors ? (
           <p id="incident-all-error" className="text-sm text-red-700">
@@ -91,7 +91,7 @@ export function CreateIncidentForm({ choices }: { choices: IncidentFormChoices }
           </p>
         ) : null}
       </fieldset>
-      <p className="text-sm text-slate-700">Planning changes nothing on Platform.sh: the plan lists every variable and token first, then a dry run reads every environment.</p>
+      <p className="text-sm text-slate-700">Planning changes nothing on Platform.sh: the plan lists the selected tokens and the variables that hold them, a dry run then reads every environment, and nothing is revoked, minted or deleted until you execute the plan by typing its name.</p>
       <Button type="submit" disabled={isPending}>
         {isPending ? 'Planning…' : 'Plan the incident'}
       </Button>
