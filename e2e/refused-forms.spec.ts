@@ -47,14 +47,16 @@ for (const javaScript of [true, false]) {
     await form.getByRole('button', { name: 'Plan the incident' }).click();
 
     const refused = page.getByRole('form', { name: 'Plan an incident' });
-    await expect(refused.getByLabel('What happened (optional)')).toHaveAccessibleDescription(new RegExp(TOKEN_LIKE_MESSAGE.slice(0, 30)));
-    // The token-like text is not sent back; everything else is as it was typed.
-    await expect(refused.getByLabel('What happened (optional)')).toHaveValue('');
+    // The refusal has arrived (before it, the fields would still hold what was typed anyway).
+    await expect(refused.getByRole('alert')).toContainText('Please correct the highlighted fields.');
+    // Everything is as it was typed, except the token-like text: not sent back, its error beside it.
     await expect(refused.getByLabel('Incident name')).toHaveValue(name);
     await expect(refused.getByRole('radio', { name: /^Rotate them/ })).toBeChecked();
     await expect(refused.getByLabel('Project')).toHaveValue(projectChoice);
     expect(projectChoice).not.toBe('');
     await expect(refused.getByLabel('Environment type')).toHaveValue('staging');
+    await expect(refused.getByLabel('What happened (optional)')).toHaveValue('');
+    await expect(refused.getByLabel('What happened (optional)')).toHaveAccessibleDescription(new RegExp(TOKEN_LIKE_MESSAGE.slice(0, 30)));
     await expect(page.locator('body')).not.toContainText(TOKEN_LIKE);
     await context.close();
   });
