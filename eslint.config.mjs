@@ -48,9 +48,9 @@ const config = [
             { group: ['@/lib/domain', '@/lib/domain/*'], allowTypeImports: true, message: 'Components call lib/actions (or receive DTOs as props), never lib/domain; type-only imports of DTOs are fine.' },
             { group: ['@/lib/config', '@/lib/config/*'], message: 'Configuration is server-only: pass what a component needs as props.' },
             {
-              group: ['@/lib/validations/*', '!@/lib/validations/limits'],
+              group: ['@/lib/validations/*', '!@/lib/validations/limits', '!@/lib/validations/email-rule'],
               allowTypeImports: true,
-              message: 'Schemas stay on the server (zod in the browser probes eval, which the CSP reports): import limits from @/lib/validations/limits, types with `import type`.',
+              message: 'Schemas stay on the server (zod in the browser probes eval, which the CSP reports): import limits from @/lib/validations/limits (rules from their zod-free modules, e.g. email-rule), types with `import type`.',
             },
           ],
         },

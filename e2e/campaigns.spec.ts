@@ -57,6 +57,8 @@ test('a campaign run to completion, closed, and its evidence pack verified', asy
   await openCampaign(plain, campaignId, 'all');
   await (await fillDecision(plain, toChange.email, 'Change', '')).click();
   await expect(decisionForm(plain, toChange.email)).toContainText('Say what should change: an admin acts on it.');
+  // The page comes back with the decision still chosen: only the note is missing.
+  await expect(decisionForm(plain, toChange.email).getByRole('radio', { name: /^Change / })).toBeChecked();
   await (await fillDecision(plain, toChange.email, 'Change', 'CI needs viewer only on development.')).click();
   await expect(itemCard(plain, toChange.email)).toContainText(`change by ${reviewerAccount.email}`);
   await noScript.close();

@@ -78,6 +78,6 @@ test('the planning form works without JavaScript', async ({ browser, baseURL }) 
   await form.getByLabel('Incident name').fill(uniqueIncidentName('No JS'));
   // Nothing narrows the selection and "all" is not ticked: refused by the server, with the field's message.
   await form.getByRole('button', { name: 'Plan the incident' }).click();
-  await expect(page.getByRole('form', { name: 'Plan an incident' })).toContainText('Narrow the selection, or tick “All open tokens”.');
+  await expect(page.getByRole('form', { name: 'Plan an incident' })).toContainText('Narrow the selection, or tick “Every matching token”.');
   await context.close();
 });

@@ -19,7 +19,14 @@ export interface ErrorBody {
   fieldErrors?: FieldErrors;
 }
 
-export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
+/**
+ * What a form sent, by field name, echoed with a refusal so that the form can show it again (React
+ * resets a form after its action, and a post without JavaScript renders the page afresh). Only the
+ * fields an action names, and never a value that looks like a token (lib/actions/submitted-values.ts).
+ */
+export type SubmittedValues = Readonly<Record<string, readonly string[]>>;
+
+export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ErrorBody; submitted?: SubmittedValues };
 
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   unauthenticated: 401,

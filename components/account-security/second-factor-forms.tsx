@@ -7,6 +7,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
 import { TextField } from '@/components/ui/field';
+import { submittedDefaults } from '@/components/ui/submitted-values';
 import {
   regenerateRecoveryCodesAction,
   removeSecondFactorAction,
@@ -76,13 +77,14 @@ const REQUIREMENT_LABELS = {
 export function SecondFactorPolicyForm({ requiredFor }: { requiredFor: keyof typeof REQUIREMENT_LABELS }) {
   const [state, action, pending] = useActionState(updateSecondFactorPolicyAction, null);
   const error = state && !state.ok ? state.error : undefined;
+  const sent = submittedDefaults(state);
   return (
     <form action={action} aria-label="Second factor policy" className="space-y-3">
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium text-slate-900">A second factor is required for</legend>
         {(Object.keys(REQUIREMENT_LABELS) as (keyof typeof REQUIREMENT_LABELS)[]).map((value) => (
           <label key={value} className="flex items-center gap-2 text-sm text-slate-800">
-            <input type="radio" name="requiredFor" value={value} defaultChecked={value === requiredFor} />
+            <input type="radio" name="requiredFor" value={value} defaultChecked={sent.checked('requiredFor', value, value === requiredFor)} />
             {REQUIREMENT_LABELS[value]}
           </label>
         ))}

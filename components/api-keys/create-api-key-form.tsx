@@ -7,6 +7,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
 import { FieldShell, SelectField, TextField } from '@/components/ui/field';
+import { submittedDefaults } from '@/components/ui/submitted-values';
 import { createApiKeyAction } from '@/lib/actions/api-keys';
 import { ROLE_LABELS, type Role } from '@/lib/roles';
 import { API_KEY_DEFAULT_DAYS, API_KEY_MAX_DAYS, API_KEY_NAME_MAX_LENGTH } from '@/lib/validations/limits';
@@ -15,6 +16,7 @@ export function CreateApiKeyForm({ ownRole, creatableRoles }: { ownRole: Role; c
   const [state, formAction, isPending] = useActionState(createApiKeyAction, null);
   const error = state && !state.ok ? state.error : undefined;
   const created = state?.ok ? state.data : undefined;
+  const sent = submittedDefaults(state);
   const keyRef = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState<'idle' | 'copied' | 'unavailable'>('idle');
 
@@ -35,7 +37,7 @@ export function CreateApiKeyForm({ ownRole, creatableRoles }: { ownRole: Role; c
   return (
     <form action={formAction} aria-label="Create an API key" className="space-y-4">
       <div className="grid gap-4 sm:grid-cols-3">
-        <TextField label="Name" name="name" required maxLength={API_KEY_NAME_MAX_LENGTH} placeholder="SIEM export" autoComplete="off" errors={fieldErrorsFor(error, 'name')} />
+        <TextField label="Name" name="name" defaultValue={sent.text('name')} required maxLength={API_KEY_NAME_MAX_LENGTH} placeholder="SIEM export" autoComplete="off" errors={fieldErrorsFor(error, 'name')} />
         <TextField
           label="Valid for (days)"
           name="expires_in_days"
@@ -44,11 +46,11 @@ export function CreateApiKeyForm({ ownRole, creatableRoles }: { ownRole: Role; c
           required
           min={1}
           max={API_KEY_MAX_DAYS}
-          defaultValue={API_KEY_DEFAULT_DAYS}
+          defaultValue={sent.text('expires_in_days', String(API_KEY_DEFAULT_DAYS))}
           hint={`At most ${API_KEY_MAX_DAYS} days.`}
           errors={fieldErrorsFor(error, 'expires_in_days')}
         />
-        <SelectField label="Role" name="role" defaultValue="" errors={fieldErrorsFor(error, 'role')} hint="Never above yours. A reviewer key only reads.">
+        <SelectField label="Role" name="role" defaultValue={sent.text('role')} errors={fieldErrorsFor(error, 'role')} hint="Never above yours. A reviewer key only reads.">
           <option value="">Same as mine ({ROLE_LABELS[ownRole]})</option>
           {creatableRoles
             .filter((role) => role !== ownRole)

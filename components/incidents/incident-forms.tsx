@@ -10,6 +10,7 @@ import { Button } from '@/components/ui/button';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
 import { TextField } from '@/components/ui/field';
 import { SecretForm } from '@/components/ui/secret-form';
+import { submittedDefaults } from '@/components/ui/submitted-values';
 import { dryRunIncidentAction, executeIncidentAction, executeRotationAction, resumeIncidentAction, resumeRotationAction } from '@/lib/actions/incidents';
 import type { RotationReport } from '@/lib/domain/incidents/rotation';
 import { INCIDENT_NAME_MAX_LENGTH, PASTED_TOKEN_MAX_LENGTH } from '@/lib/validations/limits';
@@ -53,6 +54,7 @@ export function ExecuteIncidentForm({ incidentId, name }: { incidentId: string; 
       <TextField
         label={`Type the incident’s name (“${name}”) to confirm`}
         name="confirmName"
+        defaultValue={submittedDefaults(state).text('confirmName')}
         required
         autoComplete="off"
         spellCheck={false}

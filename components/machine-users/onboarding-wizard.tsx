@@ -13,12 +13,12 @@ import { inviteMachineUserAction } from '@/lib/actions/machine-users';
 import type { InvitationOutcome } from '@/lib/domain/machine-users/invite';
 import type { OnboardingOptions } from '@/lib/domain/machine-users/queries';
 import { normalizeEmail, suggestEmail } from '@/lib/machine-users/email';
+import { emailProblemOf } from '@/lib/validations/email-rule';
 import { describePermissions, PRESETS, PURPOSES, toPermissions, type MachineRoles, type Purpose } from '@/lib/machine-users/roles';
 import { RolesEditor, RolesSummary } from './roles-editor';
 
 const STEPS = ['Project', 'Purpose', 'E-mail', 'Roles', 'Owners', 'Review'] as const;
 type Step = (typeof STEPS)[number];
-const EMAIL_SHAPE = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 /** The step that holds each field of the invitation, so that a server error found at Review sends the person there. */
 const STEP_OF_FIELD: Record<string, Step> = {
@@ -120,7 +120,8 @@ export function OnboardingWizard({ options, initialProjectId, currentUserId }: {
       case 'Project':
         return project ? undefined : 'Choose a project.';
       case 'E-mail':
-        if (!EMAIL_SHAPE.test(email)) return 'Enter a valid e-mail address: the machine user is a Platform.sh account of its own.';
+        // The server's own rule (emailSchema is built from email-rule.ts): an address it would refuse stops the person here, not at Review.
+        if (emailProblemOf(email)) return `${emailProblemOf(email)} The machine user is a Platform.sh account of its own.`;
         if (options.dashboardEmail && email === options.dashboardEmail) return 'This is the dashboard’s own Platform.sh account; choose another address.';
         if (options.usedEmails.some((used) => used.email === email && used.projectId === draft.projectId)) return 'This address already belongs to a machine user of this project.';
         return undefined;

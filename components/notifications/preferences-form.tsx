@@ -6,6 +6,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
 import { SelectField } from '@/components/ui/field';
+import { submittedDefaults } from '@/components/ui/submitted-values';
 import { updatePreferencesAction } from '@/lib/actions/notifications';
 import { CHOICE_LABELS, EVENT_LABELS, NOTIFICATION_CHOICES, NOTIFICATION_EVENTS, type NotificationChoice, type NotificationEvent } from '@/lib/notifications/events';
 
@@ -18,6 +19,7 @@ export function PreferencesForm({
 }) {
   const [state, formAction, isPending] = useActionState(updatePreferencesAction, null);
   const error = state && !state.ok ? state.error : undefined;
+  const sent = submittedDefaults(state);
   return (
     <form action={formAction} aria-label="Your notification preferences" className="space-y-4">
       <div className="grid gap-4 sm:grid-cols-2">
@@ -26,7 +28,7 @@ export function PreferencesForm({
             <SelectField
               label={EVENT_LABELS[event].label}
               name={`choice.${event}`}
-              defaultValue={own[event] ?? defaults[event]}
+              defaultValue={sent.text(`choice.${event}`, own[event] ?? defaults[event])}
               hint={`Sent to ${EVENT_LABELS[event].recipients}. Organisation default: ${CHOICE_LABELS[defaults[event]].toLowerCase()}.`}
               errors={fieldErrorsFor(error, `choices.${event}`)}
             >

@@ -6,6 +6,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
 import { SelectField, TextField } from '@/components/ui/field';
+import { submittedDefaults } from '@/components/ui/submitted-values';
 import { updateNotificationSettingsAction } from '@/lib/actions/notifications';
 import {
   CAMPAIGN_DUE_DAYS_BOUNDS,
@@ -32,12 +33,13 @@ export function NotificationSettingsForm({
 }) {
   const [state, formAction, isPending] = useActionState(updateNotificationSettingsAction, null);
   const error = state && !state.ok ? state.error : undefined;
+  const sent = submittedDefaults(state);
   return (
     <form action={formAction} aria-label="Organisation notification defaults" className="space-y-4">
       <TextField
         label="Reminder days before a rotate-by date"
         name="reminderDays"
-        defaultValue={reminderDays.join(', ')}
+        defaultValue={sent.text('reminderDays', reminderDays.join(', '))}
         required
         inputMode="numeric"
         autoComplete="off"
@@ -51,7 +53,7 @@ export function NotificationSettingsForm({
           type="number"
           min={REVOCATION_OPEN_HOURS_BOUNDS.min}
           max={REVOCATION_OPEN_HOURS_BOUNDS.max}
-          defaultValue={String(revocationOpenHours)}
+          defaultValue={sent.text('revocationOpenHours', String(revocationOpenHours))}
           required
           hint="A revoked or compromised token whose variables or Platform.sh token are still not deleted after this long."
           errors={fieldErrorsFor(error, 'revocationOpenHours')}
@@ -62,7 +64,7 @@ export function NotificationSettingsForm({
           type="number"
           min={CAMPAIGN_DUE_DAYS_BOUNDS.min}
           max={CAMPAIGN_DUE_DAYS_BOUNDS.max}
-          defaultValue={String(campaignDueDays)}
+          defaultValue={sent.text('campaignDueDays', String(campaignDueDays))}
           required
           hint="Reviewers are reminded once this many days before an open campaign is due."
           errors={fieldErrorsFor(error, 'campaignDueDays')}
@@ -70,7 +72,7 @@ export function NotificationSettingsForm({
       </div>
       <div className="grid gap-4 sm:grid-cols-2">
         {NOTIFICATION_EVENTS.map((event) => (
-          <SelectField key={event} label={`Default: ${EVENT_LABELS[event].label}`} name={`default.${event}`} defaultValue={defaults[event]} errors={fieldErrorsFor(error, `defaults.${event}`)}>
+          <SelectField key={event} label={`Default: ${EVENT_LABELS[event].label}`} name={`default.${event}`} defaultValue={sent.text(`default.${event}`, defaults[event])} errors={fieldErrorsFor(error, `defaults.${event}`)}>
             {NOTIFICATION_CHOICES.map((choice) => (
               <option key={choice} value={choice}>
                 {CHOICE_LABELS[choice]}

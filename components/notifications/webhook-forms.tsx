@@ -6,6 +6,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
 import { TextField } from '@/components/ui/field';
+import { submittedDefaults } from '@/components/ui/submitted-values';
 import { createWebhookAction, deleteWebhookAction, sendWebhookTestAction } from '@/lib/actions/notifications';
 import { EVENT_LABELS, NOTIFICATION_EVENTS } from '@/lib/notifications/events';
 
@@ -13,14 +14,15 @@ export function CreateWebhookForm() {
   const [state, formAction, isPending] = useActionState(createWebhookAction, null);
   const error = state && !state.ok ? state.error : undefined;
   const eventErrors = fieldErrorsFor(error, 'events');
+  const sent = submittedDefaults(state);
   return (
     <form action={formAction} aria-label="Register a webhook endpoint" className="space-y-4">
-      <TextField label="Endpoint URL" name="url" type="url" required autoComplete="off" spellCheck={false} placeholder="https://hooks.example.com/keywarden" hint="https:// (http:// only for loopback)." errors={fieldErrorsFor(error, 'url')} />
+      <TextField label="Endpoint URL" name="url" type="url" defaultValue={sent.text('url')} required autoComplete="off" spellCheck={false} placeholder="https://hooks.example.com/keywarden" hint="https:// (http:// only for loopback)." errors={fieldErrorsFor(error, 'url')} />
       <fieldset className="space-y-2" aria-describedby={eventErrors ? 'webhook-events-error' : undefined}>
         <legend className="text-sm font-medium text-slate-900">Events it receives</legend>
         {NOTIFICATION_EVENTS.map((event) => (
           <label key={event} className="flex items-center gap-2 text-sm text-slate-800">
-            <input type="checkbox" name="events" value={event} defaultChecked className="size-4" />
+            <input type="checkbox" name="events" value={event} defaultChecked={sent.checked('events', event, true)} className="size-4" />
             {EVENT_LABELS[event].label}
           </label>
         ))}
@@ -33,16 +35,16 @@ export function CreateWebhookForm() {
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium text-slate-900">Body format (signed either way)</legend>
         <label className="flex items-center gap-2 text-sm text-slate-800">
-          <input type="radio" name="format" value="json" defaultChecked className="size-4" />
+          <input type="radio" name="format" value="json" defaultChecked={sent.checked('format', 'json', true)} className="size-4" />
           Keywarden JSON (id, event, title, body, link)
         </label>
         <label className="flex items-center gap-2 text-sm text-slate-800">
-          <input type="radio" name="format" value="slack" className="size-4" />
+          <input type="radio" name="format" value="slack" defaultChecked={sent.checked('format', 'slack', false)} className="size-4" />
           Slack-compatible (text and blocks, for an incoming-webhook URL)
         </label>
       </fieldset>
       <label className="flex items-start gap-2 text-sm text-slate-800">
-        <input type="checkbox" name="allowPrivate" className="mt-0.5 size-4" />
+        <input type="checkbox" name="allowPrivate" defaultChecked={sent.checked('allowPrivate', 'on', false)} className="mt-0.5 size-4" />
         <span>Allow a private or loopback target (an internal receiver). Leave it off for anything on the internet.</span>
       </label>
       <Button type="submit" disabled={isPending}>

@@ -8,6 +8,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
 import { TextField } from '@/components/ui/field';
+import { submittedDefaults } from '@/components/ui/submitted-values';
 import { createCampaignAction } from '@/lib/actions/reviews';
 import { CAMPAIGN_NAME_MAX_LENGTH } from '@/lib/validations/limits';
 
@@ -23,6 +24,7 @@ export function CreateCampaignForm({ projects, defaultDueOn, minDueOn }: { proje
   const [state, formAction, isPending] = useActionState(createCampaignAction, null);
   const error = state && !state.ok ? state.error : undefined;
   const created = state?.ok ? state.data : undefined;
+  const sent = submittedDefaults(state);
 
   useEffect(() => {
     if (created) router.push(`/review/campaigns/${created.campaignId}`);
@@ -32,17 +34,17 @@ export function CreateCampaignForm({ projects, defaultDueOn, minDueOn }: { proje
   return (
     <form action={formAction} aria-label="Start an access review" className="space-y-4">
       <div className="grid gap-4 sm:grid-cols-2">
-        <TextField label="Name" name="name" required maxLength={CAMPAIGN_NAME_MAX_LENGTH} placeholder="2027 Q1" autoComplete="off" errors={fieldErrorsFor(error, 'name')} />
-        <TextField label="Due date" name="dueOn" type="date" required defaultValue={defaultDueOn} min={minDueOn} errors={fieldErrorsFor(error, 'dueOn')} />
+        <TextField label="Name" name="name" defaultValue={sent.text('name')} required maxLength={CAMPAIGN_NAME_MAX_LENGTH} placeholder="2027 Q1" autoComplete="off" errors={fieldErrorsFor(error, 'name')} />
+        <TextField label="Due date" name="dueOn" type="date" required defaultValue={sent.text('dueOn', defaultDueOn)} min={minDueOn} errors={fieldErrorsFor(error, 'dueOn')} />
       </div>
       <fieldset className="space-y-2" aria-describedby={projectErrors ? 'campaign-scope-error' : undefined}>
         <legend className="text-sm font-medium text-slate-900">Scope</legend>
         <label className="flex items-baseline gap-2 text-sm text-slate-900">
-          <input type="radio" name="scope" value="all" defaultChecked className="size-4 accent-indigo-700" />
+          <input type="radio" name="scope" value="all" defaultChecked={sent.checked('scope', 'all', true)} className="size-4 accent-indigo-700" />
           Every project ({projects.length})
         </label>
         <label className="flex items-baseline gap-2 text-sm text-slate-900">
-          <input type="radio" name="scope" value="projects" className="size-4 accent-indigo-700" />
+          <input type="radio" name="scope" value="projects" defaultChecked={sent.checked('scope', 'projects', false)} className="size-4 accent-indigo-700" />
           Only the projects ticked below
         </label>
         {projects.length > 0 ? (
@@ -50,7 +52,7 @@ export function CreateCampaignForm({ projects, defaultDueOn, minDueOn }: { proje
             {projects.map((project) => (
               <li key={project.id}>
                 <label className="flex cursor-pointer flex-wrap items-baseline gap-x-2 rounded px-1 py-1 text-sm text-slate-900 hover:bg-slate-50">
-                  <input type="checkbox" name="projectIds" value={project.id} className="size-4 accent-indigo-700" />
+                  <input type="checkbox" name="projectIds" value={project.id} defaultChecked={sent.checked('projectIds', project.id, false)} className="size-4 accent-indigo-700" />
                   <span>{project.title}</span>
                   <span className="text-xs text-slate-700">
                     {project.machineUsers} machine user{project.machineUsers === 1 ? '' : 's'}

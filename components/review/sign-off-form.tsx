@@ -5,6 +5,7 @@ import { useActionState, useId } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
+import { submittedDefaults } from '@/components/ui/submitted-values';
 import { signOffAction } from '@/lib/actions/reviews';
 import { REVIEW_NOTE_MAX_LENGTH } from '@/lib/validations/limits';
 
@@ -22,6 +23,7 @@ export function SignOffForm({ itemId, email, current }: { itemId: string; email:
   const error = state && !state.ok ? state.error : undefined;
   const decisionErrors = fieldErrorsFor(error, 'decision');
   const noteErrors = fieldErrorsFor(error, 'note');
+  const sent = submittedDefaults(state);
   return (
     <form action={formAction} aria-label={`Decision for ${email}`} className="space-y-3">
       <input type="hidden" name="itemId" value={itemId} />
@@ -30,7 +32,7 @@ export function SignOffForm({ itemId, email, current }: { itemId: string; email:
         <div className="mt-1 flex flex-wrap gap-x-5 gap-y-1">
           {CHOICES.map((choice) => (
             <label key={choice.value} className="flex items-baseline gap-2 text-sm text-slate-900">
-              <input type="radio" name="decision" value={choice.value} defaultChecked={current?.kind === choice.value} required className="size-4 accent-indigo-700" />
+              <input type="radio" name="decision" value={choice.value} defaultChecked={sent.checked('decision', choice.value, current?.kind === choice.value)} required className="size-4 accent-indigo-700" />
               <span>
                 {choice.label} <span className="text-xs text-slate-700">({choice.hint})</span>
               </span>
@@ -52,7 +54,7 @@ export function SignOffForm({ itemId, email, current }: { itemId: string; email:
           name="note"
           rows={2}
           maxLength={REVIEW_NOTE_MAX_LENGTH}
-          defaultValue={current?.note ?? ''}
+          defaultValue={sent.text('note', current?.note ?? '')}
           aria-describedby={`${id}-note-hint${noteErrors ? ` ${id}-note-error` : ''}`}
           aria-invalid={Boolean(noteErrors)}
           className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 focus:border-indigo-700 focus:outline-2 focus:outline-indigo-700 aria-[invalid=true]:border-red-700"

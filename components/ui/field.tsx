@@ -65,9 +65,27 @@ export function SelectField({ label, errors, hint, className, children, ...props
   return (
     <FieldShell label={label} errors={errors} hint={hint}>
       {({ id, describedBy, invalid }) => (
-        <select id={id} aria-describedby={describedBy} aria-invalid={invalid} className={cn(CONTROL, className)} {...props}>
+        // React applies a select's defaultValue only when it mounts (unlike an input's), so a new
+        // default (a refused form's echo, components/ui/submitted-values.ts) remounts it.
+        <select key={String(props.defaultValue ?? '')} id={id} aria-describedby={describedBy} aria-invalid={invalid} className={cn(CONTROL, className)} {...props}>
           {children}
         </select>
+      )}
+    </FieldShell>
+  );
+}
+
+export interface TextAreaFieldProps extends ComponentProps<'textarea'> {
+  label: string;
+  errors?: string[];
+  hint?: ReactNode;
+}
+
+export function TextAreaField({ label, errors, hint, className, ...props }: TextAreaFieldProps) {
+  return (
+    <FieldShell label={label} errors={errors} hint={hint}>
+      {({ id, describedBy, invalid }) => (
+        <textarea id={id} aria-describedby={describedBy} aria-invalid={invalid} className={cn(CONTROL, className)} {...props} />
       )}
     </FieldShell>
   );

@@ -8,17 +8,19 @@ import { getSecrets } from '@/lib/config/secrets';
 import { createApiKey, revokeApiKey, type ApiKeyView, type CreatedApiKey } from '@/lib/domain/api-keys';
 import type { ActionResult } from '@/lib/errors';
 import { asSignedInUser } from './signed-in';
+import { withSubmittedValues } from './submitted-values';
 
 const PAGE = '/settings/api-keys';
 
 /** The create form's action (useActionState): the previous state is not used. */
 export async function createApiKeyAction(_previous: ActionResult<CreatedApiKey> | null, formData: FormData): Promise<ActionResult<CreatedApiKey>> {
   const input = { name: formData.get('name') ?? '', expires_in_days: formData.get('expires_in_days') ?? '', role: formData.get('role') ?? '' };
-  return asSignedInUser('api_key.manage', async (context) => {
-    const result = await createApiKey(context, input, getSecrets(getConfig()).apiKey);
-    if (result.ok) revalidatePath(PAGE);
-    return result;
+  const result = await asSignedInUser('api_key.manage', async (context) => {
+    const answer = await createApiKey(context, input, getSecrets(getConfig()).apiKey);
+    if (answer.ok) revalidatePath(PAGE);
+    return answer;
   });
+  return withSubmittedValues(formData, ['name', 'expires_in_days', 'role'], result);
 }
 
 /** Revokes one of the caller's own keys. */

@@ -10,6 +10,7 @@ import { executeRotation, resumeRotation, type RotationReport } from '@/lib/doma
 import { executeIncident, resumeIncident } from '@/lib/domain/incidents/run';
 import type { ActionResult } from '@/lib/errors';
 import { asSignedInUser, tokenDepsWith, withDashboardClient, type DashboardClient } from './signed-in';
+import { withSubmittedValues } from './submitted-values';
 
 /** What a form shows: nothing yet, or the last answer. */
 export type FormState<T> = ActionResult<T> | null;
@@ -27,6 +28,9 @@ async function inIncidents<T>(action: Action, run: (context: RequestContext, cli
   });
 }
 
+/** The plan form's fields, echoed with a refusal (none of them is a secret). */
+const INCIDENT_PLAN_FIELDS = ['name', 'reason', 'kind', 'projectId', 'purpose', 'environmentType', 'buildVisible', 'pushedBy', 'recordedBefore', 'all'];
+
 export async function createIncidentAction(_previous: FormState<{ incidentId: string; tokens: number; variables: number }>, form: FormData): Promise<ActionResult<{ incidentId: string; tokens: number; variables: number }>> {
   const input = {
     kind: field(form, 'kind'),
@@ -42,11 +46,12 @@ export async function createIncidentAction(_previous: FormState<{ incidentId: st
       all: field(form, 'all') === 'on',
     },
   };
-  return asSignedInUser('incident.plan', async (context) => {
-    const result = await createIncident(context, input);
+  const result = await asSignedInUser('incident.plan', async (context) => {
+    const answer = await createIncident(context, input);
     revalidatePath('/incidents', 'layout');
-    return result;
+    return answer;
   });
+  return withSubmittedValues(form, INCIDENT_PLAN_FIELDS, result);
 }
 
 export async function dryRunIncidentAction(_previous: FormState<DryRunSummary>, form: FormData): Promise<ActionResult<DryRunSummary>> {
@@ -55,7 +60,7 @@ export async function dryRunIncidentAction(_previous: FormState<DryRunSummary>, 
 
 export async function executeIncidentAction(_previous: FormState<{ incidentId: string }>, form: FormData): Promise<ActionResult<{ incidentId: string }>> {
   const input = { incidentId: field(form, 'incidentId'), confirmName: field(form, 'confirmName') ?? '' };
-  return inIncidents('incident.execute', (context, client) => executeIncident(context, input, tokenDepsWith(client)));
+  return withSubmittedValues(form, ['confirmName'], await inIncidents('incident.execute', (context, client) => executeIncident(context, input, tokenDepsWith(client))));
 }
 
 export async function resumeIncidentAction(_previous: FormState<{ incidentId: string }>, form: FormData): Promise<ActionResult<{ incidentId: string }>> {

@@ -11,6 +11,7 @@ import type { NotificationTickResult } from '@/lib/domain/notifications/tick';
 import type { ActionResult } from '@/lib/errors';
 import { NOTIFICATION_EVENTS } from '@/lib/notifications/events';
 import { asSignedInUser } from './signed-in';
+import { withSubmittedValues } from './submitted-values';
 
 const WEBHOOKS_PAGE = '/settings/webhooks';
 
@@ -20,11 +21,12 @@ function choicesFrom(formData: FormData, prefix: string): Record<string, FormDat
 
 export async function updatePreferencesAction(_previous: ActionResult<{ changed: string[] }> | null, formData: FormData): Promise<ActionResult<{ changed: string[] }>> {
   const input = { choices: choicesFrom(formData, 'choice.') };
-  return asSignedInUser('notification.manage', async (context) => {
-    const result = await updateOwnPreferences(context, input);
-    if (result.ok) revalidatePath('/settings/notifications');
-    return result;
+  const result = await asSignedInUser('notification.manage', async (context) => {
+    const answer = await updateOwnPreferences(context, input);
+    if (answer.ok) revalidatePath('/settings/notifications');
+    return answer;
   });
+  return withSubmittedValues(formData, NOTIFICATION_EVENTS.map((event) => `choice.${event}`), result);
 }
 
 export async function updateNotificationSettingsAction(
@@ -37,11 +39,12 @@ export async function updateNotificationSettingsAction(
     revocationOpenHours: formData.get('revocationOpenHours') ?? undefined,
     campaignDueDays: formData.get('campaignDueDays') ?? undefined,
   };
-  return asSignedInUser('notification.manage_defaults', async (context) => {
-    const result = await updateNotificationSettings(context, input);
-    if (result.ok) revalidatePath('/settings/notifications');
-    return result.ok ? { ok: true, data: { reminderDays: result.data.reminderDays } } : result;
+  const result = await asSignedInUser('notification.manage_defaults', async (context): Promise<ActionResult<{ reminderDays: number[] }>> => {
+    const answer = await updateNotificationSettings(context, input);
+    if (answer.ok) revalidatePath('/settings/notifications');
+    return answer.ok ? { ok: true, data: { reminderDays: answer.data.reminderDays } } : answer;
   });
+  return withSubmittedValues(formData, ['reminderDays', 'revocationOpenHours', 'campaignDueDays', ...NOTIFICATION_EVENTS.map((event) => `default.${event}`)], result);
 }
 
 /** Marks one notification read (`notificationId`) or all of the caller's (`all=true`). */
@@ -66,11 +69,12 @@ export async function sendDueNotificationsAction(_previous: ActionResult<Notific
 /** Registers a webhook endpoint (admins); the secret is in the answer, once. */
 export async function createWebhookAction(_previous: ActionResult<{ endpointId: string; secret: string }> | null, formData: FormData): Promise<ActionResult<{ endpointId: string; secret: string }>> {
   const input = { url: formData.get('url') ?? '', events: formData.getAll('events'), allowPrivate: formData.get('allowPrivate') === 'on', format: formData.get('format') ?? 'json' };
-  return asSignedInUser('webhook.manage', async (context) => {
-    const result = await createWebhookEndpoint(context, input);
-    if (result.ok) revalidatePath(WEBHOOKS_PAGE);
-    return result;
+  const result = await asSignedInUser('webhook.manage', async (context) => {
+    const answer = await createWebhookEndpoint(context, input);
+    if (answer.ok) revalidatePath(WEBHOOKS_PAGE);
+    return answer;
   });
+  return withSubmittedValues(formData, ['url', 'events', 'format', 'allowPrivate'], result);
 }
 
 export async function deleteWebhookAction(_previous: ActionResult<{ endpointId: string }> | null, formData: FormData): Promise<ActionResult<{ endpointId: string }>> {

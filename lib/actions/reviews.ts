@@ -10,6 +10,7 @@ import { closeCampaign, createCampaign } from '@/lib/domain/reviews/campaigns';
 import { completeTask, signOff, type SignOffResult } from '@/lib/domain/reviews/sign-off';
 import type { ActionResult } from '@/lib/errors';
 import { asSignedInUser } from './signed-in';
+import { withSubmittedValues } from './submitted-values';
 
 /** What a form shows: nothing yet, or the last answer. */
 export type FormState<T> = ActionResult<T> | null;
@@ -38,12 +39,12 @@ export async function createCampaignAction(_previous: FormState<{ campaignId: st
     scope: field(form, 'scope'),
     projectIds: form.getAll('projectIds').filter((value): value is string => typeof value === 'string'),
   };
-  return inReviewArea('campaign.create', (context) => createCampaign(context, input));
+  return withSubmittedValues(form, ['name', 'dueOn', 'scope', 'projectIds'], await inReviewArea('campaign.create', (context) => createCampaign(context, input)));
 }
 
 export async function signOffAction(_previous: FormState<SignOffResult>, form: FormData): Promise<ActionResult<SignOffResult>> {
   const input = { itemId: field(form, 'itemId'), decision: field(form, 'decision'), note: field(form, 'note') ?? '' };
-  return inReviewArea('campaign.sign_off', (context) => signOff(context, input));
+  return withSubmittedValues(form, ['decision', 'note'], await inReviewArea('campaign.sign_off', (context) => signOff(context, input)));
 }
 
 export async function closeCampaignAction(_previous: FormState<{ closedAt: string; undecided: number }>, form: FormData): Promise<ActionResult<{ closedAt: string; undecided: number }>> {

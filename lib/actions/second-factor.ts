@@ -19,6 +19,7 @@ import {
 import { finishPasskeyEnrolment, startPasskeyCheck, startPasskeyEnrolment, startSecondStepPasskey, type PasskeyEnrolled } from '@/lib/domain/passkeys';
 import { fail, ok, type ActionResult } from '@/lib/errors';
 import { asSignedInUser } from './signed-in';
+import { withSubmittedValues } from './submitted-values';
 import { answerUnexpectedErrors } from './unexpected';
 
 const PAGES = ['/account/security', '/sign-in/enrol'];
@@ -111,9 +112,10 @@ export async function updateSecondFactorPolicyAction(
   _previous: ActionResult<{ requiredFor: string }> | null,
   formData: FormData,
 ): Promise<ActionResult<{ requiredFor: string }>> {
-  return asSignedInUser('second_factor.set_policy', async (context) => {
-    const result = await updateSecondFactorPolicy(context, { requiredFor: field(formData, 'requiredFor') });
-    if (result.ok) revalidate();
-    return result;
+  const result = await asSignedInUser('second_factor.set_policy', async (context) => {
+    const answer = await updateSecondFactorPolicy(context, { requiredFor: field(formData, 'requiredFor') });
+    if (answer.ok) revalidate();
+    return answer;
   });
+  return withSubmittedValues(formData, ['requiredFor'], result);
 }

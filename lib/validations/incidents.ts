@@ -27,7 +27,7 @@ export const incidentFilterSchema = z
     all: checkbox.default(false),
   })
   .refine((filter) => filter.all || Object.entries(filter).some(([key, value]) => key !== 'all' && value !== undefined), {
-    error: 'Narrow the selection, or tick “All open tokens”.',
+    error: 'Narrow the selection, or tick “Every matching token”.',
     path: ['all'],
   });
 

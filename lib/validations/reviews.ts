@@ -113,16 +113,34 @@ export type CampaignItemsQuery = z.infer<typeof campaignItemsQuerySchema>;
 /** At most ten years in one pack: a typo in a year should not export the whole history by accident. */
 export const EVIDENCE_MAX_DAYS = 3660;
 
+/** An evidence pack of the days from `from` to `to` (both included): the range form's fields. */
+export const evidenceRangeSchema = z
+  .strictObject({ from: daySchema('the first day'), to: daySchema('the last day') })
+  .superRefine((input, ctx) => {
+    if (input.to < input.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'The last day comes before the first day.' });
+    else if ((input.to.getTime() - input.from.getTime()) / 86_400_000 > EVIDENCE_MAX_DAYS) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `Choose at most ${EVIDENCE_MAX_DAYS} days.` });
+    }
+  });
+
+/**
+ * The page of the range form and the query it is refilled from when the route refuses a post of
+ * it (app/api/review/evidence/route.ts): the days as typed, checked again by the page.
+ */
+export const EVIDENCE_RANGE_FORM_PAGE = '/review/campaigns';
+export const EVIDENCE_RANGE_PARAMS = { from: 'evidenceFrom', to: 'evidenceTo' } as const;
+
+const evidenceCampaignSchema = z.strictObject({ campaignId: campaignIdSchema });
+
 /** What an evidence pack covers: a campaign, or the days from `from` to `to` (both included). */
-export const evidenceRequestSchema = z.union([
-  z.strictObject({ campaignId: campaignIdSchema }),
-  z
-    .strictObject({ from: daySchema('the first day'), to: daySchema('the last day') })
-    .superRefine((input, ctx) => {
-      if (input.to < input.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'The last day comes before the first day.' });
-      else if ((input.to.getTime() - input.from.getTime()) / 86_400_000 > EVIDENCE_MAX_DAYS) {
-        ctx.addIssue({ code: 'custom', path: ['to'], message: `Choose at most ${EVIDENCE_MAX_DAYS} days.` });
-      }
-    }),
-]);
+export const evidenceRequestSchema = z.union([evidenceCampaignSchema, evidenceRangeSchema]);
 export type EvidenceRequest = z.infer<typeof evidenceRequestSchema>;
+
+/**
+ * The schema of the pack a request asks for: a campaign's when it names one, the range's otherwise.
+ * Parsed by the one that applies, a refusal is reported on its fields (`to`: "The last day comes
+ * before the first day") rather than as the union's "Invalid input" on the whole form.
+ */
+export function evidenceSchemaFor(rawInput: unknown): typeof evidenceCampaignSchema | typeof evidenceRangeSchema {
+  return typeof rawInput === 'object' && rawInput !== null && 'campaignId' in rawInput ? evidenceCampaignSchema : evidenceRangeSchema;
+}

@@ -2,16 +2,19 @@
 // an unexpected field is an error, not silently dropped.
 import { z } from 'zod';
 import { ROLES } from '@/lib/roles';
+import { EMAIL_INVALID_MESSAGE, EMAIL_PATTERN, EMAIL_REQUIRED_MESSAGE, EMAIL_TOO_LONG_MESSAGE } from './email-rule';
+import { EMAIL_MAX_LENGTH } from './limits';
 import { textSchema } from './text';
 
 export const ROLE_VALUES = ROLES;
 
+/** Built from email-rule.ts, which a form checks an address with before sending it: one rule. */
 export const emailSchema = z
-  .string({ error: 'Enter an e-mail address.' })
+  .string({ error: EMAIL_REQUIRED_MESSAGE })
   .trim()
   .toLowerCase()
-  .max(254, 'That e-mail address is too long.')
-  .pipe(z.email({ error: 'Enter a valid e-mail address.' }));
+  .max(EMAIL_MAX_LENGTH, EMAIL_TOO_LONG_MESSAGE)
+  .pipe(z.email({ pattern: EMAIL_PATTERN, error: EMAIL_INVALID_MESSAGE }));
 
 export const passwordSchema = z
   .string({ error: 'Enter a password.' })

@@ -17,7 +17,7 @@ import { getDb, type Prisma } from '@/lib/db';
 import { fail, fieldErrorsOf, ok, type ActionResult } from '@/lib/errors';
 import { csvLine, MANIFEST_FILE, PACK_FORMAT, PUBLIC_KEY_FILE, SIGNATURE_FILE, verifyInstructions, type Manifest } from '@/lib/evidence/format';
 import { StreamingZipWriter } from '@/lib/evidence/zip-writer';
-import { evidenceRequestSchema } from '@/lib/validations/reviews';
+import { evidenceSchemaFor } from '@/lib/validations/reviews';
 import { logger } from '@/lib/logger';
 import type { RequestContext } from '../context';
 import { incidentsForEvidence } from '../incidents/queries';
@@ -68,7 +68,7 @@ export async function startEvidencePack(context: RequestContext, rawInput: unkno
     await audit('refused', decision.reason);
     return fail('forbidden', 'You do not have permission to export evidence.');
   }
-  const parsed = evidenceRequestSchema.safeParse(rawInput);
+  const parsed = evidenceSchemaFor(rawInput).safeParse(rawInput);
   if (!parsed.success) {
     await audit('invalid', 'input failed validation');
     return fail('invalid_input', 'Choose a campaign, or a first and a last day.', fieldErrorsOf(parsed.error));

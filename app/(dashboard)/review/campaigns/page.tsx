@@ -14,7 +14,9 @@ import { PagedList } from '@/components/ui/pagination';
 import { authorize } from '@/lib/auth/authorize';
 import { requirePageContext } from '@/lib/auth/session';
 import { auditRefusedCampaignRead, dayOf, listCampaigns, listScopeChoices } from '@/lib/domain/reviews/campaigns';
+import { fieldErrorsOf, type ErrorBody } from '@/lib/errors';
 import { cn, firstValues, formatDateTime, type SearchParams } from '@/lib/utils';
+import { EVIDENCE_RANGE_PARAMS, evidenceRangeSchema } from '@/lib/validations/reviews';
 
 export const metadata: Metadata = { title: 'Access reviews' };
 
@@ -27,13 +29,26 @@ const FILTERS = [
   { value: 'closed', label: 'Closed' },
 ] as const;
 
-function Section({ title, children }: { title: string; children: React.ReactNode }) {
+function Section({ id, title, children }: { id?: string; title: string; children: React.ReactNode }) {
   return (
-    <section className="mt-8 rounded-lg border border-slate-200 bg-white p-5">
+    <section id={id} className="mt-8 scroll-mt-20 rounded-lg border border-slate-200 bg-white p-5">
       <h2 className="text-base font-semibold text-slate-900">{title}</h2>
       <div className="mt-3">{children}</div>
     </section>
   );
+}
+
+/**
+ * The range the evidence route refused, back in the URL (EVIDENCE_RANGE_PARAMS): the days as typed,
+ * and the same schema's errors on their fields. Undefined when the page was not reached that way.
+ */
+function refusedEvidenceRange(params: Record<string, string | undefined>): { from: string; to: string; error: ErrorBody | undefined } | undefined {
+  const from = params[EVIDENCE_RANGE_PARAMS.from];
+  const to = params[EVIDENCE_RANGE_PARAMS.to];
+  if (from === undefined && to === undefined) return undefined;
+  const parsed = evidenceRangeSchema.safeParse({ from: from ?? '', to: to ?? '' });
+  const error: ErrorBody | undefined = parsed.success ? undefined : { code: 'invalid_input', message: 'No evidence pack was made: correct the days below.', fieldErrors: fieldErrorsOf(parsed.error) };
+  return { from: from ?? '', to: to ?? '', error };
 }
 
 export default async function CampaignsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
@@ -51,9 +66,11 @@ export default async function CampaignsPage({ searchParams }: { searchParams: Pr
   }
   const canCreate = authorize(context.actor, 'campaign.create').allowed;
   const canExport = authorize(context.actor, 'evidence.export').allowed;
-  const [result, projects] = await Promise.all([listCampaigns(context, firstValues(await searchParams)), canCreate ? listScopeChoices(context) : []]);
+  const params = firstValues(await searchParams);
+  const [result, projects] = await Promise.all([listCampaigns(context, params), canCreate ? listScopeChoices(context) : []]);
   const today = new Date();
   const inDays = (days: number) => dayOf(new Date(today.getTime() + days * 86_400_000));
+  const evidenceRange = refusedEvidenceRange(params) ?? { from: inDays(-90), to: inDays(0), error: undefined };
 
   return (
     <>
@@ -123,12 +140,12 @@ export default async function CampaignsPage({ searchParams }: { searchParams: Pr
       ) : null}
 
       {canExport ? (
-        <Section title="Evidence pack for a period">
+        <Section id="evidence-pack" title="Evidence pack for a period">
           <p className="mb-3 text-sm text-slate-700">
             A signed ZIP for auditors: the inventory, findings with their history, sign-offs made in the period, the audit log of the period and the audit chain’s head. Each campaign’s page has
             its own pack. Verify one with <code className="font-mono">npm run evidence:verify -- pack.zip</code>, or offline (README, “Evidence packs”).
           </p>
-          <RangeEvidenceForm defaultFrom={inDays(-90)} defaultTo={inDays(0)} />
+          <RangeEvidenceForm from={evidenceRange.from} to={evidenceRange.to} error={evidenceRange.error} />
         </Section>
       ) : null}
     </>

@@ -7,6 +7,7 @@ import { getConfig } from '@/lib/config';
 import { getEvidenceSigningKey } from '@/lib/config/evidence-key';
 import { auditEvidenceRequestWithoutSession, startEvidencePack } from '@/lib/domain/evidence/pack';
 import { HTTP_STATUS, type ErrorBody } from '@/lib/errors';
+import { EVIDENCE_RANGE_FORM_PAGE, EVIDENCE_RANGE_PARAMS } from '@/lib/validations/reviews';
 
 export const dynamic = 'force-dynamic';
 
@@ -25,11 +26,33 @@ async function readInput(request: Request): Promise<Record<string, unknown>> {
   return campaignId ? { campaignId } : { from: value('from'), to: value('to') };
 }
 
+function isJsonRequest(request: Request): boolean {
+  return (request.headers.get('content-type') ?? '').includes('application/json') || (request.headers.get('accept') ?? '').includes('application/json');
+}
+
+/** Longer than any day typed (YYYY-MM-DD, or a browser's local spelling): not put in the URL (A7). */
+const TYPED_DAY_MAX_LENGTH = 20;
+
+/**
+ * A range the form post got wrong goes back to the form, the days as typed in the URL (303: the
+ * browser follows with a GET), where the page checks them with the same schema and shows the error
+ * beside its field — with or without JavaScript, never a page outside the app. Days only: nothing
+ * else of the request is echoed, and a value too long to be a day is left out.
+ */
+function backToRangeForm(input: Record<string, unknown>): Response {
+  const query = new URLSearchParams();
+  for (const [field, param] of Object.entries(EVIDENCE_RANGE_PARAMS)) {
+    const value = input[field];
+    query.set(param, typeof value === 'string' && value.length <= TYPED_DAY_MAX_LENGTH ? value : '');
+  }
+  return new Response(null, { status: 303, headers: { Location: `${EVIDENCE_RANGE_FORM_PAGE}?${query.toString()}#evidence-pack`, 'Cache-Control': 'no-store' } });
+}
+
 /** A refusal in the form the caller reads: JSON for API clients, a sentence for a browser's form post. */
 function refusal(request: Request, error: ErrorBody): Response {
   const status = HTTP_STATUS[error.code];
   const headers = { 'Cache-Control': 'no-store' };
-  if ((request.headers.get('accept') ?? '').includes('application/json')) return Response.json(error, { status, headers });
+  if (isJsonRequest(request)) return Response.json(error, { status, headers });
   const details = error.fieldErrors ? ` ${Object.values(error.fieldErrors).flat().join(' ')}` : '';
   return new Response(`${error.message}${details}\n\nGo back to the page and try again.\n`, { status, headers: { ...headers, 'Content-Type': 'text/plain; charset=utf-8' } });
 }
@@ -41,7 +64,9 @@ export async function POST(request: Request): Promise<Response> {
     return refusal(request, { code: 'unauthenticated', message: 'Sign in first.' });
   }
   const config = getConfig();
-  const result = await startEvidencePack(context, await readInput(request), { signingKey: getEvidenceSigningKey(config), version: config.version });
+  const input = await readInput(request);
+  const result = await startEvidencePack(context, input, { signingKey: getEvidenceSigningKey(config), version: config.version });
+  if (!result.ok && result.error.code === 'invalid_input' && !('campaignId' in input) && !isJsonRequest(request)) return backToRangeForm(input);
   if (!result.ok) return refusal(request, result.error);
 
   const chunks = result.data.chunks;
