@@ -26,7 +26,8 @@ export function NeedsJavaScript({ notice, children }: { /** null only where a no
   const isHydrated = useIsHydrated();
   return (
     <>
-      <fieldset disabled={!isHydrated} className="contents">
+      {/* role="presentation": a wrapper for the disabled state only, not a group a screen reader announces. */}
+      <fieldset disabled={!isHydrated} role="presentation" className="contents">
         {children}
       </fieldset>
       {notice === null ? null : (
