@@ -43,7 +43,7 @@ test('the kit generates snippets for the project: copy, download, other forms, C
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await snippetText(page, 'Cron'));
 
   // Download: the file's name says what it is, and its content parses to the same cron.
-  const [download] = await Promise.all([page.waitForEvent('download'), snippet(page, 'Cron').getByRole('button', { name: /^Download Cron/ }).click()]);
+  const [download] = await Promise.all([page.waitForEvent('download'), snippet(page, 'Cron').getByRole('link', { name: /^Download Cron/ }).click()]);
   expect(download.suggestedFilename()).toBe('platform.app.cron-renewcert.yaml');
   expect(parse(fs.readFileSync((await download.path())!, 'utf8'))).toEqual(cron);
 
@@ -77,7 +77,7 @@ test('the kit generates snippets for the project: copy, download, other forms, C
   // The CI jobs: GitHub Actions downloads as a workflow that reads the token from a secret.
   await page.getByLabel('Task').selectOption('backup');
   await page.getByLabel('Schedule (cron, UTC)').fill('');
-  const [workflowDownload] = await Promise.all([page.waitForEvent('download'), snippet(page, 'GitHub Actions job').getByRole('button', { name: /^Download/ }).click()]);
+  const [workflowDownload] = await Promise.all([page.waitForEvent('download'), snippet(page, 'GitHub Actions job').getByRole('link', { name: /^Download/ }).click()]);
   expect(workflowDownload.suggestedFilename()).toBe('platform-cli.yml');
   const workflow = parse(fs.readFileSync((await workflowDownload.path())!, 'utf8')) as { jobs: { cli: { env: Record<string, string>; steps: { run: string }[] } } };
   expect(workflow.jobs.cli.env.PLATFORMSH_CLI_TOKEN).toBe('${{ secrets.PLATFORMSH_CLI_TOKEN }}');

@@ -4,6 +4,7 @@
 // a reload (or leaving the page) loses it for good — the server keeps a keyed digest.
 import { useActionState, useEffect, useRef, useState } from 'react';
 import { Alert } from '@/components/ui/alert';
+import { NeedsJavaScript } from '@/components/ui/needs-javascript';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
 import { FieldShell, SelectField, TextField } from '@/components/ui/field';
@@ -86,9 +87,11 @@ export function CreateApiKeyForm({ ownRole, creatableRoles }: { ownRole: Role; c
               </FieldShell>
             </div>
             <div className="mt-2 flex flex-wrap items-center gap-3">
-              <Button variant="secondary" onClick={copyKey}>
-                Copy key
-              </Button>
+              <NeedsJavaScript notice="Copying needs JavaScript: select the key above and copy it by hand.">
+                <Button variant="secondary" onClick={copyKey}>
+                  Copy key
+                </Button>
+              </NeedsJavaScript>
               <span className="text-sm text-slate-800" role="status">
                 {copied === 'copied' ? 'Copied.' : copied === 'unavailable' ? 'Copying is not available here: the key is selected, copy it yourself.' : ''}
               </span>

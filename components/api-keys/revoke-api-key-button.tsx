@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { Alert } from '@/components/ui/alert';
+import { NeedsJavaScript } from '@/components/ui/needs-javascript';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/dialog';
 import { useServerAction } from '@/components/ui/use-server-action';
@@ -23,9 +24,11 @@ export function RevokeApiKeyButton({ keyId, name, prefix, ownerEmail, own }: { k
 
   return (
     <>
-      <Button variant="danger" size="sm" onClick={() => setOpen(true)} aria-label={`Revoke ${name}`}>
-        Revoke
-      </Button>
+      <NeedsJavaScript notice="Revoking a key needs JavaScript: turn it on for this site, then reload this page.">
+        <Button variant="danger" size="sm" onClick={() => setOpen(true)} aria-label={`Revoke ${name}`}>
+          Revoke
+        </Button>
+      </NeedsJavaScript>
       <ConfirmDialog
         open={open}
         title={`Revoke the key “${name}”?`}

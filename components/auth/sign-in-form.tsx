@@ -6,7 +6,8 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
-import { SecretForm, useIsHydrated } from '@/components/ui/secret-form';
+import { useIsHydrated } from '@/components/ui/needs-javascript';
+import { SecretForm } from '@/components/ui/secret-form';
 
 function messagesFor(throttleMinutes: number): Record<string, string> {
   return {

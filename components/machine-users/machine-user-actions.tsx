@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
+import { NeedsJavaScript, useIsHydrated } from '@/components/ui/needs-javascript';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog, Dialog } from '@/components/ui/dialog';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
@@ -64,6 +65,7 @@ function OutcomeMessage({ outcome }: { outcome: StepOutcome | undefined }) {
 export function InvitationControls({ machineUser, canManage, sandbox }: { machineUser: Target; canManage: boolean; sandbox: boolean }) {
   const router = useRouter();
   const status = useLiveStatus(machineUser);
+  const isHydrated = useIsHydrated();
   const manage = useServerAction(manageInvitationAction);
   const accept = useServerAction(acceptInvitationInSandboxAction);
   const [outcome, setOutcome] = useState<StepOutcome>();
@@ -87,32 +89,35 @@ export function InvitationControls({ machineUser, canManage, sandbox }: { machin
       </p>
       {status.error ? <Alert tone="warning">{status.error.message}</Alert> : null}
       <div className="flex flex-wrap gap-2">
-        <Button variant="secondary" size="sm" onClick={() => void status.refetch()} disabled={status.isFetching}>
-          {status.isFetching ? 'Checking…' : 'Check now'}
-        </Button>
-        {canManage && canResend ? (
-          <Button variant="secondary" size="sm" onClick={() => void run('resend')} disabled={pending}>
-            Re-send invitation
+        <NeedsJavaScript notice="Checking and managing the invitation needs JavaScript: turn it on for this site, then reload this page.">
+          <Button variant="secondary" size="sm" onClick={() => void status.refetch()} disabled={status.isFetching}>
+            {/* The server renders the query as fetching: without JavaScript it would say so for ever. */}
+            {isHydrated && status.isFetching ? 'Checking…' : 'Check now'}
           </Button>
-        ) : null}
-        {canManage && waiting ? (
-          <Button variant="secondary" size="sm" onClick={() => setConfirmCancel(true)} disabled={pending}>
-            Cancel invitation
-          </Button>
-        ) : null}
-        {canManage && sandbox && waiting ? (
-          <Button
-            size="sm"
-            onClick={async () => {
-              const result = await accept.run({ machineUserId: machineUser.id });
-              if (result.ok) setOutcome({ machineUserId: machineUser.id, outcome: 'done', message: 'The simulator accepted the invitation as the machine user would.' });
-              router.refresh();
-            }}
-            disabled={pending}
-          >
-            Accept as the machine user (sandbox)
-          </Button>
-        ) : null}
+          {canManage && canResend ? (
+            <Button variant="secondary" size="sm" onClick={() => void run('resend')} disabled={pending}>
+              Re-send invitation
+            </Button>
+          ) : null}
+          {canManage && waiting ? (
+            <Button variant="secondary" size="sm" onClick={() => setConfirmCancel(true)} disabled={pending}>
+              Cancel invitation
+            </Button>
+          ) : null}
+          {canManage && sandbox && waiting ? (
+            <Button
+              size="sm"
+              onClick={async () => {
+                const result = await accept.run({ machineUserId: machineUser.id });
+                if (result.ok) setOutcome({ machineUserId: machineUser.id, outcome: 'done', message: 'The simulator accepted the invitation as the machine user would.' });
+                router.refresh();
+              }}
+              disabled={pending}
+            >
+              Accept as the machine user (sandbox)
+            </Button>
+          ) : null}
+        </NeedsJavaScript>
       </div>
       <div aria-live="polite" className="space-y-2">
         <OutcomeMessage outcome={outcome} />
@@ -156,17 +161,19 @@ export function ChangeRolesControl({ machineUser, grantLimit, purposeLabel }: { 
 
   return (
     <div className="space-y-2">
-      <Button
-        variant="secondary"
-        size="sm"
-        onClick={() => {
-          setRoles(current);
-          reset();
-          setOpen(true);
-        }}
-      >
-        Change roles
-      </Button>
+      <NeedsJavaScript notice="Changing roles needs JavaScript: turn it on for this site, then reload this page.">
+        <Button
+          variant="secondary"
+          size="sm"
+          onClick={() => {
+            setRoles(current);
+            reset();
+            setOpen(true);
+          }}
+        >
+          Change roles
+        </Button>
+      </NeedsJavaScript>
       <div aria-live="polite">
         <OutcomeMessage outcome={outcome} />
       </div>
@@ -310,19 +317,21 @@ export function RemoveControl({ machineUser, plan }: { machineUser: Target; plan
       )}
       <div className="mt-3 space-y-2">
         {removedNow ? null : (
-          <Button
-            variant="danger"
-            size="sm"
-            onClick={() => {
-              setTyped('');
-              setRevokeTokens(true);
-              reset();
-              setOutcome(undefined);
-              setOpen(true);
-            }}
-          >
-            {finishing ? 'Finish offboarding' : 'Remove machine user'}
-          </Button>
+          <NeedsJavaScript notice={`${finishing ? 'Finishing offboarding' : 'Removing a machine user'} needs JavaScript: turn it on for this site, then reload this page.`}>
+            <Button
+              variant="danger"
+              size="sm"
+              onClick={() => {
+                setTyped('');
+                setRevokeTokens(true);
+                reset();
+                setOutcome(undefined);
+                setOpen(true);
+              }}
+            >
+              {finishing ? 'Finish offboarding' : 'Remove machine user'}
+            </Button>
+          </NeedsJavaScript>
         )}
         <div aria-live="polite">{open ? null : <OutcomeMessage outcome={outcome} />}</div>
         <Dialog open={open} title={finishing ? `Finish offboarding ${machineUser.email}?` : `Remove ${machineUser.email}?`} onClose={() => setOpen(false)}>

@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
+import { NeedsJavaScript } from '@/components/ui/needs-javascript';
 import { Button, buttonClasses } from '@/components/ui/button';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
 import { SelectField, TextField } from '@/components/ui/field';
@@ -211,6 +212,8 @@ export function OnboardingWizard({ options, initialProjectId, currentUserId }: {
   return (
     <div className="grid gap-6 lg:grid-cols-[12rem_1fr]">
       <nav aria-label="Onboarding steps">
+        {/* The steps live in this page's state: without JavaScript they cannot move (the notice is under the form). */}
+        <NeedsJavaScript notice={null}>
         <ol className="space-y-1">
           {STEPS.map((name, index) => (
             <li key={name}>
@@ -226,6 +229,7 @@ export function OnboardingWizard({ options, initialProjectId, currentUserId }: {
             </li>
           ))}
         </ol>
+        </NeedsJavaScript>
       </nav>
 
       <section ref={sectionRef} aria-labelledby="wizard-step" className="rounded-lg border border-slate-200 bg-white p-6">
@@ -234,6 +238,7 @@ export function OnboardingWizard({ options, initialProjectId, currentUserId }: {
         </h2>
         {/* A form, so that Enter in a field does what the step's main button says (Next, or Send). */}
         <form noValidate onSubmit={submitStep}>
+        <NeedsJavaScript notice="Onboarding a machine user needs JavaScript: turn it on for this site, then reload this page.">
         <div className="mt-4 space-y-4">
           {step === 'Project' ? (
             <>
@@ -393,6 +398,7 @@ export function OnboardingWizard({ options, initialProjectId, currentUserId }: {
             <Button type="submit">Next</Button>
           )}
         </div>
+        </NeedsJavaScript>
         </form>
       </section>
     </div>

@@ -5,6 +5,7 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { Alert } from '@/components/ui/alert';
+import { NeedsJavaScript } from '@/components/ui/needs-javascript';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/dialog';
 import { ErrorSummary } from '@/components/ui/error-summary';
@@ -31,18 +32,20 @@ export function ReapplyRolesControl({ machineUserId, email, difference }: { mach
   const tone = outcome?.outcome === 'done' ? 'success' : outcome?.outcome === 'unknown' ? 'warning' : 'error';
   return (
     <div className="space-y-2">
-      <Button
-        variant="secondary"
-        size="sm"
-        aria-label={`Re-apply the approved roles of ${email}`}
-        onClick={() => {
-          reset();
-          setOutcome(undefined);
-          setOpen(true);
-        }}
-      >
-        Re-apply the approved roles
-      </Button>
+      <NeedsJavaScript notice="Re-applying the roles needs JavaScript: turn it on for this site, then reload this page.">
+        <Button
+          variant="secondary"
+          size="sm"
+          aria-label={`Re-apply the approved roles of ${email}`}
+          onClick={() => {
+            reset();
+            setOutcome(undefined);
+            setOpen(true);
+          }}
+        >
+          Re-apply the approved roles
+        </Button>
+      </NeedsJavaScript>
       <div aria-live="polite">{outcome ? <Alert tone={tone}>{outcome.message}</Alert> : null}</div>
       <ConfirmDialog
         open={open}

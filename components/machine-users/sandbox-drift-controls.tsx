@@ -4,6 +4,7 @@
 import { useRouter } from 'next/navigation';
 import { useId, useState } from 'react';
 import { Alert } from '@/components/ui/alert';
+import { NeedsJavaScript } from '@/components/ui/needs-javascript';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary } from '@/components/ui/error-summary';
 import { useServerAction } from '@/components/ui/use-server-action';
@@ -37,6 +38,7 @@ export function SandboxDriftControls({ machineUserId }: { machineUserId: string 
     <details className="rounded-md border border-dashed border-slate-300 p-3 text-sm">
       <summary className="cursor-pointer font-medium text-slate-900">Sandbox: change Platform.sh behind Keywarden’s back</summary>
       <form onSubmit={(event) => void onSubmit(event)} className="mt-3 flex flex-wrap items-end gap-2">
+        <NeedsJavaScript notice="This needs JavaScript: turn it on for this site, then reload this page.">
         <div className="flex flex-col gap-1">
           <label htmlFor={selectId} className="text-slate-700">
             Change in the simulator’s Console
@@ -52,6 +54,7 @@ export function SandboxDriftControls({ machineUserId }: { machineUserId: string 
         <Button type="submit" size="sm" variant="secondary" disabled={drift.isPending}>
           {drift.isPending ? 'Changing…' : 'Make this change'}
         </Button>
+        </NeedsJavaScript>
       </form>
       <div aria-live="polite" className="mt-2 space-y-2">
         {message ? <Alert tone="success">{message}</Alert> : null}

@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
+import { NeedsJavaScript } from '@/components/ui/needs-javascript';
 import { Button } from '@/components/ui/button';
 import { FieldShell } from '@/components/ui/field';
 import { lintAppConfig, type LintFinding } from '@/lib/onboarding';
@@ -33,25 +34,29 @@ export function ConfigLinter() {
     setFindings(lintAppConfig(text));
   }
 
+  // Checked in this browser only: without JavaScript a native submission would send the pasted
+  // configuration to the server (in the address, for a GET), so it is post-only and disabled.
   return (
-    <form onSubmit={lint} className="space-y-3" aria-label="App configuration linter">
-      <FieldShell label="App configuration (YAML)" errors={error ? [error] : undefined} hint="Paste .platform.app.yaml, .platform/applications.yaml or .upsun/config.yaml. It is checked in your browser and sent nowhere.">
-        {({ id, describedBy, invalid }) => (
-          <textarea
-            id={id}
-            name="config"
-            rows={12}
-            maxLength={MAX_LENGTH}
-            spellCheck={false}
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
-            className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-xs text-slate-900 focus:border-indigo-700 focus:outline-2 focus:outline-indigo-700"
-          />
-        )}
-      </FieldShell>
-      <Button type="submit" variant="secondary">
-        Check the configuration
-      </Button>
+    <form method="post" onSubmit={lint} className="space-y-3" aria-label="App configuration linter">
+      <NeedsJavaScript notice="The linter needs JavaScript (it checks the configuration in your browser): turn it on for this site, then reload this page.">
+        <FieldShell label="App configuration (YAML)" errors={error ? [error] : undefined} hint="Paste .platform.app.yaml, .platform/applications.yaml or .upsun/config.yaml. It is checked in your browser and sent nowhere.">
+          {({ id, describedBy, invalid }) => (
+            <textarea
+              id={id}
+              name="config"
+              rows={12}
+              maxLength={MAX_LENGTH}
+              spellCheck={false}
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+              className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-xs text-slate-900 focus:border-indigo-700 focus:outline-2 focus:outline-indigo-700"
+            />
+          )}
+        </FieldShell>
+        <Button type="submit" variant="secondary">
+          Check the configuration
+        </Button>
+      </NeedsJavaScript>
       <div aria-live="polite">
         {findings === undefined ? null : findings.length === 0 ? (
           <Alert tone="success" title="No warnings">

@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { Alert } from '@/components/ui/alert';
+import { NeedsJavaScript } from '@/components/ui/needs-javascript';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/dialog';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
@@ -33,16 +34,18 @@ export function ConfirmConfigControl({ projectId, projectTitle, productionBranch
 
   return (
     <div className="space-y-2">
-      <Button
-        variant="secondary"
-        onClick={() => {
-          reset();
-          setDone(false);
-          setOpen(true);
-        }}
-      >
-        Confirm the cron and build hook are deployed
-      </Button>
+      <NeedsJavaScript notice="Confirming the configuration needs JavaScript: turn it on for this site, then reload this page.">
+        <Button
+          variant="secondary"
+          onClick={() => {
+            reset();
+            setDone(false);
+            setOpen(true);
+          }}
+        >
+          Confirm the cron and build hook are deployed
+        </Button>
+      </NeedsJavaScript>
       <div aria-live="polite">{done ? <Alert tone="success">Your confirmation is recorded.</Alert> : null}</div>
       <ConfirmDialog
         open={open}
@@ -95,9 +98,11 @@ export function SandboxCronControl({ projectId }: { projectId: string }) {
 
   return (
     <div className="space-y-2">
-      <Button variant="secondary" onClick={() => void runNow()} disabled={isPending}>
-        {isPending ? 'Running the cron…' : 'Run the cron now (sandbox)'}
-      </Button>
+      <NeedsJavaScript notice="Running the cron needs JavaScript: turn it on for this site, then reload this page.">
+        <Button variant="secondary" onClick={() => void runNow()} disabled={isPending}>
+          {isPending ? 'Running the cron…' : 'Run the cron now (sandbox)'}
+        </Button>
+      </NeedsJavaScript>
       <div aria-live="polite" className="space-y-2">
         {message ? <Alert tone={message.tone}>{message.text}</Alert> : null}
         <ErrorSummary error={error} />

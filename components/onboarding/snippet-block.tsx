@@ -1,7 +1,8 @@
 'use client';
 
 import { useEffect, useId, useRef, useState } from 'react';
-import { Button } from '@/components/ui/button';
+import { Button, buttonClasses } from '@/components/ui/button';
+import { NeedsJavaScript } from '@/components/ui/needs-javascript';
 import type { Snippet } from '@/lib/onboarding';
 
 type CopyState = 'idle' | 'copied' | 'failed';
@@ -33,18 +34,9 @@ export function SnippetBlock({ title, snippet, description }: { title: string; s
     reset.current = setTimeout(() => setCopyState('idle'), 4000);
   }
 
-  function download() {
-    const type = snippet.language === 'yaml' ? 'application/yaml' : 'text/x-shellscript';
-    const url = URL.createObjectURL(new Blob([snippet.text], { type: `${type};charset=utf-8` }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = snippet.filename;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    // Revoked after the click has been handled: the download keeps its own copy.
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
-  }
+  // A link to the text itself, not a click handler: the download works without JavaScript too.
+  const type = snippet.language === 'yaml' ? 'application/yaml' : 'text/x-shellscript';
+  const downloadHref = `data:${type};charset=utf-8,${encodeURIComponent(snippet.text)}`;
 
   return (
     <section aria-labelledby={headingId} className="rounded-lg border border-slate-200 bg-white">
@@ -59,12 +51,14 @@ export function SnippetBlock({ title, snippet, description }: { title: string; s
           <span role="status" aria-live="polite" className="text-xs font-medium text-emerald-800">
             {status}
           </span>
-          <Button variant="secondary" size="sm" onClick={() => void copy()} aria-label={`Copy ${title}`}>
-            Copy
-          </Button>
-          <Button variant="secondary" size="sm" onClick={download} aria-label={`Download ${title} as ${snippet.filename}`}>
+          <NeedsJavaScript notice="Copying needs JavaScript: select the text and copy it by hand.">
+            <Button variant="secondary" size="sm" onClick={() => void copy()} aria-label={`Copy ${title}`}>
+              Copy
+            </Button>
+          </NeedsJavaScript>
+          <a href={downloadHref} download={snippet.filename} className={buttonClasses('secondary', 'sm')} aria-label={`Download ${title} as ${snippet.filename}`}>
             Download
-          </Button>
+          </a>
         </div>
       </div>
       {/* Focusable, so that a keyboard user can scroll a long snippet; a group, so that it may carry a name. */}

@@ -3,11 +3,10 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useEffect, useId, useRef, useState } from 'react';
+import { useActionState, useEffect, useId, useRef } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { useServerAction } from '@/components/ui/use-server-action';
 import { startSyncAction } from '@/lib/actions/inventory';
 import type { SyncRunView } from '@/lib/domain/inventory/requests';
 import { formatDateTime } from '@/lib/utils';
@@ -90,8 +89,9 @@ export function SyncPanel({ initialRun, canSync }: { initialRun: SyncRunView | n
   const queryClient = useQueryClient();
   const headingId = useId();
   const fullId = useId();
-  const [full, setFull] = useState(false);
-  const { run: start, isPending, error } = useServerAction(startSyncAction);
+  // A real form: "Sync now" works without JavaScript too (the page comes back with the run).
+  const [started, startSync, isPending] = useActionState(startSyncAction, null);
+  const error = started && !started.ok ? started.error : undefined;
   const { data: run, error: pollError } = useQuery({
     queryKey: QUERY_KEY,
     queryFn: fetchLatestRun,
@@ -106,12 +106,12 @@ export function SyncPanel({ initialRun, canSync }: { initialRun: SyncRunView | n
     previousStatus.current = run?.status;
   }, [run?.status, router]);
 
-  const running = run?.status === 'running';
+  // A run begun (or one already running): follow it.
+  useEffect(() => {
+    if (started && (started.ok || started.error.code === 'conflict')) void queryClient.invalidateQueries({ queryKey: QUERY_KEY });
+  }, [started, queryClient]);
 
-  async function onSync() {
-    const result = await start({ full });
-    if (result.ok || result.error.code === 'conflict') await queryClient.invalidateQueries({ queryKey: QUERY_KEY });
-  }
+  const running = run?.status === 'running';
 
   return (
     <section aria-labelledby={headingId} className="mb-6 rounded-lg border border-slate-200 bg-white p-4">
@@ -131,22 +131,15 @@ export function SyncPanel({ initialRun, canSync }: { initialRun: SyncRunView | n
           </div>
         </div>
         {canSync ? (
-          <div className="flex flex-col items-end gap-2">
-            <Button onClick={() => void onSync()} disabled={isPending || running}>
+          <form action={startSync} aria-label="Sync now" className="flex flex-col items-end gap-2">
+            <Button type="submit" disabled={isPending || running}>
               {running ? 'Syncing…' : isPending ? 'Starting…' : 'Sync now'}
             </Button>
             <label htmlFor={fullId} className="flex items-center gap-2 text-sm text-slate-700">
-              <input
-                id={fullId}
-                type="checkbox"
-                checked={full}
-                onChange={(event) => setFull(event.target.checked)}
-                disabled={isPending || running}
-                className="h-4 w-4 rounded border-slate-400"
-              />
+              <input id={fullId} type="checkbox" name="full" disabled={isPending || running} className="h-4 w-4 rounded border-slate-400" />
               Re-read every environment&rsquo;s variables
             </label>
-          </div>
+          </form>
         ) : null}
       </div>
       {run?.error ? (

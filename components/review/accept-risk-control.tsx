@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { Alert } from '@/components/ui/alert';
+import { NeedsJavaScript } from '@/components/ui/needs-javascript';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/dialog';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
@@ -37,18 +38,20 @@ export function AcceptRiskControl({ findingId, title, earliest, latest, maxDays 
 
   return (
     <div className="space-y-2">
-      <Button
-        variant="secondary"
-        size="sm"
-        aria-label={`Accept the risk: ${title}`}
-        onClick={() => {
-          reset();
-          setDone('');
-          setOpen(true);
-        }}
-      >
-        Accept risk
-      </Button>
+      <NeedsJavaScript notice="Accepting a risk needs JavaScript: turn it on for this site, then reload this page.">
+        <Button
+          variant="secondary"
+          size="sm"
+          aria-label={`Accept the risk: ${title}`}
+          onClick={() => {
+            reset();
+            setDone('');
+            setOpen(true);
+          }}
+        >
+          Accept risk
+        </Button>
+      </NeedsJavaScript>
       <div aria-live="polite">{done ? <Alert tone="success">{done}</Alert> : null}</div>
       <ConfirmDialog
         open={open}

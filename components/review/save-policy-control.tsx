@@ -2,6 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { NeedsJavaScript } from '@/components/ui/needs-javascript';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/dialog';
 import { ErrorSummary } from '@/components/ui/error-summary';
@@ -25,14 +26,16 @@ export function SavePolicyControl({ values, summary }: { values: Policy; summary
 
   return (
     <div className="space-y-2">
-      <Button
-        onClick={() => {
-          reset();
-          setOpen(true);
-        }}
-      >
-        Save the policy
-      </Button>
+      <NeedsJavaScript notice="Saving the policy needs JavaScript: turn it on for this site, then reload this page.">
+        <Button
+          onClick={() => {
+            reset();
+            setOpen(true);
+          }}
+        >
+          Save the policy
+        </Button>
+      </NeedsJavaScript>
       <ConfirmDialog open={open} title="Save the new policy?" confirmLabel="Save the policy" cancelLabel="Keep the current policy" pending={isPending} onConfirm={() => void confirm()} onCancel={() => setOpen(false)}>
         <div className="space-y-3">
           <p>{summary}</p>

@@ -1,7 +1,7 @@
 'use client';
 
 import { useId, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
-import { useIsHydrated } from '@/components/ui/secret-form';
+import { useIsHydrated } from '@/components/ui/needs-javascript';
 import { cn } from '@/lib/utils';
 
 const toggleClasses = cn(

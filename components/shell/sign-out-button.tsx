@@ -1,23 +1,23 @@
 'use client';
 
-import { signOut } from 'next-auth/react';
-import { useState } from 'react';
+import { useFormStatus } from 'react-dom';
 import { Button } from '@/components/ui/button';
+import { signOutAction } from '@/lib/actions/sign-out';
 
-export function SignOutButton() {
-  const [pending, setPending] = useState(false);
+function SignOutSubmit() {
+  const { pending } = useFormStatus();
   return (
-    <Button
-      variant="ghost"
-      size="sm"
-      className="whitespace-nowrap"
-      disabled={pending}
-      onClick={() => {
-        setPending(true);
-        void signOut({ callbackUrl: '/sign-in' });
-      }}
-    >
+    <Button type="submit" variant="ghost" size="sm" className="whitespace-nowrap" disabled={pending}>
       {pending ? 'Signing out…' : 'Sign out'}
     </Button>
+  );
+}
+
+/** A form, not a click handler: signing out works without JavaScript too (lib/actions/sign-out.ts). */
+export function SignOutButton() {
+  return (
+    <form action={signOutAction} className="contents">
+      <SignOutSubmit />
+    </form>
   );
 }

@@ -5,6 +5,7 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { Alert } from '@/components/ui/alert';
+import { NeedsJavaScript } from '@/components/ui/needs-javascript';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary } from '@/components/ui/error-summary';
 import { useServerAction } from '@/components/ui/use-server-action';
@@ -37,9 +38,11 @@ export function SandboxRedeployControls({ machineUserId, failing: initiallyFaili
         <strong>{failing ? 'fail' : 'succeed'}</strong>.
       </p>
       <form onSubmit={(event) => void onSubmit(event)} className="mt-2">
-        <Button type="submit" size="sm" variant="secondary" disabled={toggle.isPending}>
-          {toggle.isPending ? 'Changing…' : failing ? 'Let redeploys succeed' : 'Make redeploys fail'}
-        </Button>
+        <NeedsJavaScript notice="This needs JavaScript: turn it on for this site, then reload this page.">
+          <Button type="submit" size="sm" variant="secondary" disabled={toggle.isPending}>
+            {toggle.isPending ? 'Changing…' : failing ? 'Let redeploys succeed' : 'Make redeploys fail'}
+          </Button>
+        </NeedsJavaScript>
       </form>
       <div aria-live="polite" className="mt-2 space-y-2">
         {message ? <Alert tone="success">{message}</Alert> : null}

@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
+import { NeedsJavaScript } from '@/components/ui/needs-javascript';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
@@ -166,17 +167,19 @@ export function CompromiseControl({ token, productionEnvironments = [], onDone }
 
   return (
     <>
-      <Button
-        variant="danger"
-        size="sm"
-        onClick={() => {
-          reset();
-          setOutcome(undefined);
-          setOpen(true);
-        }}
-      >
-        {isFinishing ? `Finish revoking …${token.lastFour}` : `Mark …${token.lastFour} compromised`}
-      </Button>
+      <NeedsJavaScript notice="Marking a token compromised needs JavaScript: turn it on for this site, then reload this page.">
+        <Button
+          variant="danger"
+          size="sm"
+          onClick={() => {
+            reset();
+            setOutcome(undefined);
+            setOpen(true);
+          }}
+        >
+          {isFinishing ? `Finish revoking …${token.lastFour}` : `Mark …${token.lastFour} compromised`}
+        </Button>
+      </NeedsJavaScript>
       <Dialog open={open} title={`Revoke …${token.lastFour} as compromised?`} onClose={() => setOpen(false)}>
         <SecretForm onSubmit={(event) => void submit(event)} className="space-y-3">
           {outcome ? null : (

@@ -2,6 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
+import { NeedsJavaScript } from '@/components/ui/needs-javascript';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { TextField } from '@/components/ui/field';
@@ -59,7 +60,9 @@ export function InviteUserDialog() {
 
   return (
     <>
-      <Button onClick={open}>Invite user</Button>
+      <NeedsJavaScript notice="Inviting a user needs JavaScript: turn it on for this site, then reload this page.">
+        <Button onClick={open}>Invite user</Button>
+      </NeedsJavaScript>
       <Dialog open={isOpen} title="Invite a user" onClose={close}>
         {invitation ? (
           <InvitationLinkPanel email={invitation.email} invitation={invitation.link} onDone={close} />

@@ -2,6 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
+import { NeedsJavaScript } from '@/components/ui/needs-javascript';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog, Dialog } from '@/components/ui/dialog';
 import {
@@ -81,6 +82,7 @@ export function UserRowActions({ user }: { user: ManagedUser }) {
 
   return (
     <div className="flex flex-wrap gap-2">
+      <NeedsJavaScript notice="Changing a user needs JavaScript: turn it on for this site, then reload this page.">
       <Button variant="secondary" size="sm" aria-label={`Change role of ${user.email}`} onClick={() => open('role')}>
         Change role
       </Button>
@@ -103,6 +105,7 @@ export function UserRowActions({ user }: { user: ManagedUser }) {
       >
         {isDisabled ? 'Enable' : 'Disable'}
       </Button>
+      </NeedsJavaScript>
       <span role="status" className="sr-only">
         {announcement}
       </span>

@@ -10,7 +10,7 @@ import { recordAudit } from '@/lib/audit/record';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
-import { liveSessionUser, pendingSession } from '@/lib/domain/sessions';
+import { endSession, liveSessionUser, pendingSession } from '@/lib/domain/sessions';
 import { clientAddressFrom } from '@/lib/security/client-address';
 import { ENROLMENT_STEP_PATH, REQUESTED_PATH_HEADER, safeCallbackPath, SECOND_STEP_PATH, signInPathFor } from './callback-url';
 import { getAuthOptions } from './options';
@@ -31,6 +31,21 @@ async function sessionClaims(raw: string | undefined): Promise<{ userId: string;
   const token = await decode({ token: raw, secret: options.secret }).catch(() => null);
   if (!token?.sub || typeof token.sid !== 'string') return null;
   return { userId: token.sub, sessionId: token.sid, sessionVersion: Number(token.sv ?? 0) };
+}
+
+/**
+ * Signs this browser out: ends its session on the server (a copy of the cookie is worthless
+ * afterwards, as after next-auth's own sign-out) and expires the cookie. For a full session and
+ * for a half-signed-in one alike; a missing or forged cookie has nothing to end.
+ */
+export async function endCurrentSession(): Promise<void> {
+  const store = await cookies();
+  const sessionToken = getAuthOptions().cookies?.sessionToken;
+  if (!sessionToken) return;
+  const claims = await sessionClaims(store.get(sessionToken.name)?.value);
+  if (claims) await endSession(getDb(), claims.sessionId);
+  // The cookie's own attributes: a __Secure- cookie is only replaced by a Secure one.
+  store.delete({ name: sessionToken.name, ...sessionToken.options });
 }
 
 /** The verified request context, or null when nobody (valid) is signed in. Cached per request. */
