@@ -13,8 +13,8 @@ const PAGE = '/settings/api-keys';
 
 /** The create form's action (useActionState): the previous state is not used. */
 export async function createApiKeyAction(_previous: ActionResult<CreatedApiKey> | null, formData: FormData): Promise<ActionResult<CreatedApiKey>> {
-  const input = { name: formData.get('name') ?? '', expires_in_days: formData.get('expires_in_days') ?? '', role: formData.get('role') ?? '' };
   return asSignedInUser('api_key.manage', async (context) => {
+    const input = { name: formData.get('name') ?? '', expires_in_days: formData.get('expires_in_days') ?? '', role: formData.get('role') ?? '' };
     const result = await createApiKey(context, input, getSecrets(getConfig()).apiKey);
     if (result.ok) revalidatePath(PAGE);
     return result;
