@@ -222,7 +222,8 @@ export async function listActiveSessions(context: RequestContext, rawQuery: unkn
   const db = getDb();
   const where = {
     ...liveWhere(new Date()),
-    ...(query ? { user: { email: { contains: query.toLowerCase() } } } : {}),
+    // A disabled user's sessions are no longer honoured (disabling ends them; older rows may remain).
+    user: { disabledAt: null, ...(query ? { email: { contains: query.toLowerCase() } } : {}) },
   } satisfies Prisma.SessionWhereInput;
   const [total, rows] = await Promise.all([
     db.session.count({ where }),
