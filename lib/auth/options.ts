@@ -14,6 +14,7 @@ import type { Role } from '@/lib/roles';
 import { endSession, startSession } from '@/lib/domain/sessions';
 import { logger } from '@/lib/logger';
 import { clientAddressFrom } from '@/lib/security/client-address';
+import { authErrorLevel } from './auth-log-level';
 
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 export const SIGN_IN_ERROR_THROTTLED = 'Throttled';
@@ -155,9 +156,10 @@ export function getAuthOptions(): NextAuthOptions {
       },
     },
     // next-auth's own diagnostics (an unreachable SSO issuer, a rejected callback) go to Keywarden's
-    // log, where every line is redacted by value; its debug chatter does not.
+    // log, where every line is redacted by value; its debug chatter does not. What a client caused
+    // (a forged callback URL, a cookie that does not decode) is a warning, not a server error.
     logger: {
-      error: (code, metadata) => logger.error(`auth: ${code}`, { detail: describeAuthError(metadata) }),
+      error: (code, metadata) => logger[authErrorLevel(code, metadata)](`auth: ${code}`, { detail: describeAuthError(metadata) }),
       warn: (code) => logger.warn(`auth: ${code}`),
       debug: () => undefined,
     },
