@@ -146,6 +146,8 @@ test('an admin ends another user’s sessions on Users → Sessions', async ({ p
   const user = await seedUser(await newApiClient({ as: 'admin' }), await newApiClient(), { role: 'onboarder', baseUrl: baseURL ?? '', label: 'account-admin-ends' });
   const member = await browserOf(newClient, baseURL ?? '', user, { clientAddress: '10.250.9.9' });
   await openAccount(member);
+  const sessionOf = async (page: Page) => (await page.request.get('/api/auth/session')).json() as Promise<{ user?: { email?: string } }>;
+  expect((await sessionOf(member)).user?.email).toBe(user.email);
 
   const admin = await pageAs('admin');
   await admin.goto('/users');
@@ -161,6 +163,8 @@ test('an admin ends another user’s sessions on Users → Sessions', async ({ p
   await confirm.getByRole('button', { name: 'End all their sessions' }).click();
   await expect(admin.getByRole('status').filter({ hasText: /(session was|sessions were) ended/ })).toBeVisible();
   await expectSignedOut(member, baseURL ?? '');
+  // next-auth's own endpoint agrees: the old cookie names nobody any more.
+  expect(await sessionOf(member)).toEqual({});
 
   await admin.goto(`/audit?action=user.end_all_sessions&outcome=succeeded`);
   await expect(admin.getByRole('region', { name: 'Audit events table' }).getByRole('row').filter({ hasText: user.email })).toHaveCount(1);

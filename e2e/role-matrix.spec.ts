@@ -1110,11 +1110,19 @@ test.describe('read access follows the role matrix', () => {
           await expect(page.getByRole('form', { name: target.section }), `${role} on ${target.path}: ${target.section}`).toHaveCount(isAllowed ? 1 : 0);
           continue;
         }
+        // Settings links only to the settings pages the role may open.
+        if (target.path.startsWith('/settings/')) {
+          await page.goto('/settings');
+          const settingsLinks = page.getByRole('navigation', { name: 'Settings pages' });
+          await expect(settingsLinks.locator(`a[href="${target.path}"]`), `${role} on /settings: link to ${target.path}`).toHaveCount(isAllowed ? 1 : 0);
+        }
         if (target.path !== '/' && target.inMenu !== false) {
           const menuLabel = target.menu ?? target.heading;
           await expect(menu.getByRole('link', { name: menuLabel, exact: true }), `${role} menu: ${menuLabel}`).toHaveCount(isAllowed ? 1 : 0);
         }
-        await page.goto(target.path);
+        // A page the role may not see answers 403 (the explanation is the body), one it may see 200.
+        const response = await page.goto(target.path);
+        expect(response?.status(), `${role} on ${target.path}: status`).toBe(isAllowed ? 200 : 403);
         await expect(page.getByRole('heading', { name: target.heading, level: 1 })).toBeVisible();
         const denial = page.getByText('You do not have access to this page');
         if (isAllowed) {

@@ -2,7 +2,7 @@
 // Server actions of the Account page (each user's own password and sessions) and of the admins'
 // Sessions page. Each takes its input as the fields of a real form (submitted without JavaScript)
 // or as the same fields in a plain object (sent by the hydrated form); only the named fields are
-// read. The domain authorizes, validates, throttles and audits. A password is never logged,
+// read, and only once the caller is known (never before the session check). The domain authorizes, validates, throttles and audits. A password is never logged,
 // never stored in a result and never echoed back.
 import { revalidatePath } from 'next/cache';
 import { changeOwnPassword } from '@/lib/domain/account-password';
@@ -19,8 +19,8 @@ function pick(input: Fields, names: readonly string[]): Record<string, unknown> 
 }
 
 export async function changePasswordAction(_previous: ActionResult<{ endedSessions: number }> | null, input: Fields): Promise<ActionResult<{ endedSessions: number }>> {
-  const fields = { currentPassword: '', password: '', confirmPassword: '', ...pick(input, ['currentPassword', 'password', 'confirmPassword']) };
   return asSignedInUser('account.change_password', async (context) => {
+    const fields = { currentPassword: '', password: '', confirmPassword: '', ...pick(input, ['currentPassword', 'password', 'confirmPassword']) };
     const result = await changeOwnPassword(context, fields);
     if (result.ok) revalidatePath('/account');
     return result;
@@ -29,9 +29,8 @@ export async function changePasswordAction(_previous: ActionResult<{ endedSessio
 
 /** `sessionId` ends that one of the caller's sessions; `scope=others` every one but this. */
 export async function endOwnSessionsAction(_previous: ActionResult<{ ended: number }> | null, input: Fields): Promise<ActionResult<{ ended: number }>> {
-  const fields = pick(input, ['sessionId', 'scope']);
   return asSignedInUser('account.end_sessions', async (context) => {
-    const result = await endOwnSessions(context, fields);
+    const result = await endOwnSessions(context, pick(input, ['sessionId', 'scope']));
     if (result.ok) revalidatePath('/account');
     return result;
   });
@@ -39,9 +38,8 @@ export async function endOwnSessionsAction(_previous: ActionResult<{ ended: numb
 
 /** Admins: one session of a user (`sessionId`), or all of the user's sessions. */
 export async function endUserSessionsAction(_previous: ActionResult<{ ended: number }> | null, input: Fields): Promise<ActionResult<{ ended: number }>> {
-  const fields = pick(input, ['userId', 'sessionId']);
   return asSignedInUser('user.end_sessions', async (context) => {
-    const result = await endUserSessions(context, fields);
+    const result = await endUserSessions(context, pick(input, ['userId', 'sessionId']));
     if (result.ok) revalidatePath('/users/sessions');
     return result;
   });

@@ -14,13 +14,13 @@ const PAGE = '/settings/api-keys';
 
 /** The create form's action (useActionState): the previous state is not used. */
 export async function createApiKeyAction(_previous: ActionResult<CreatedApiKey> | null, formData: FormData): Promise<ActionResult<CreatedApiKey>> {
-  const input = { name: formData.get('name') ?? '', expires_in_days: formData.get('expires_in_days') ?? '', role: formData.get('role') ?? '' };
-  const result = await asSignedInUser('api_key.manage', async (context) => {
-    const answer = await createApiKey(context, input, getSecrets(getConfig()).apiKey);
-    if (answer.ok) revalidatePath(PAGE);
-    return answer;
+  return asSignedInUser('api_key.manage', async (context) => {
+    const input = { name: formData.get('name') ?? '', expires_in_days: formData.get('expires_in_days') ?? '', role: formData.get('role') ?? '' };
+    const result = await createApiKey(context, input, getSecrets(getConfig()).apiKey);
+    if (result.ok) revalidatePath(PAGE);
+    // Echoed to a signed-in caller only: a refused stranger gets nothing of the form back.
+    return withSubmittedValues(formData, ['name', 'expires_in_days', 'role'], result);
   });
-  return withSubmittedValues(formData, ['name', 'expires_in_days', 'role'], result);
 }
 
 /** Revokes one of the caller's own keys. */

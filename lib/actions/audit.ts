@@ -7,6 +7,6 @@ import { verifyAuditLog } from '@/lib/domain/audit-verification';
 import { asSignedInUser } from './signed-in';
 
 export async function verifyAuditChainAction(): Promise<void> {
-  await asSignedInUser('audit.verify', (context) => verifyAuditLog(context));
-  revalidatePath('/audit');
+  const result = await asSignedInUser('audit.verify', (context) => verifyAuditLog(context));
+  if (result.ok) revalidatePath('/audit');
 }

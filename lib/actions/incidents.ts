@@ -32,26 +32,26 @@ async function inIncidents<T>(action: Action, run: (context: RequestContext, cli
 const INCIDENT_PLAN_FIELDS = ['name', 'reason', 'kind', 'projectId', 'purpose', 'environmentType', 'buildVisible', 'pushedBy', 'recordedBefore', 'all'];
 
 export async function createIncidentAction(_previous: FormState<{ incidentId: string; tokens: number; variables: number }>, form: FormData): Promise<ActionResult<{ incidentId: string; tokens: number; variables: number }>> {
-  const input = {
-    kind: field(form, 'kind'),
-    name: field(form, 'name'),
-    reason: field(form, 'reason'),
-    filter: {
-      projectId: field(form, 'projectId'),
-      purpose: field(form, 'purpose'),
-      environmentType: field(form, 'environmentType'),
-      buildVisible: field(form, 'buildVisible'),
-      pushedBy: field(form, 'pushedBy'),
-      recordedBefore: field(form, 'recordedBefore'),
-      all: field(form, 'all') === 'on',
-    },
-  };
-  const result = await asSignedInUser('incident.plan', async (context) => {
-    const answer = await createIncident(context, input);
+  return asSignedInUser('incident.plan', async (context) => {
+    const input = {
+      kind: field(form, 'kind'),
+      name: field(form, 'name'),
+      reason: field(form, 'reason'),
+      filter: {
+        projectId: field(form, 'projectId'),
+        purpose: field(form, 'purpose'),
+        environmentType: field(form, 'environmentType'),
+        buildVisible: field(form, 'buildVisible'),
+        pushedBy: field(form, 'pushedBy'),
+        recordedBefore: field(form, 'recordedBefore'),
+        all: field(form, 'all') === 'on',
+      },
+    };
+    const result = await createIncident(context, input);
     revalidatePath('/incidents', 'layout');
-    return answer;
+    // Echoed to a signed-in caller only: a refused stranger gets nothing of the form back.
+    return withSubmittedValues(form, INCIDENT_PLAN_FIELDS, result);
   });
-  return withSubmittedValues(form, INCIDENT_PLAN_FIELDS, result);
 }
 
 export async function dryRunIncidentAction(_previous: FormState<DryRunSummary>, form: FormData): Promise<ActionResult<DryRunSummary>> {
@@ -59,8 +59,9 @@ export async function dryRunIncidentAction(_previous: FormState<DryRunSummary>, 
 }
 
 export async function executeIncidentAction(_previous: FormState<{ incidentId: string }>, form: FormData): Promise<ActionResult<{ incidentId: string }>> {
-  const input = { incidentId: field(form, 'incidentId'), confirmName: field(form, 'confirmName') ?? '' };
-  return withSubmittedValues(form, ['confirmName'], await inIncidents('incident.execute', (context, client) => executeIncident(context, input, tokenDepsWith(client))));
+  return inIncidents('incident.execute', async (context, client) =>
+    withSubmittedValues(form, ['confirmName'], await executeIncident(context, { incidentId: field(form, 'incidentId'), confirmName: field(form, 'confirmName') ?? '' }, tokenDepsWith(client))),
+  );
 }
 
 export async function resumeIncidentAction(_previous: FormState<{ incidentId: string }>, form: FormData): Promise<ActionResult<{ incidentId: string }>> {
@@ -78,11 +79,11 @@ function bootstrapsOf(form: FormData): Record<string, string> {
 
 /** Executes a bulk rotation within this request (its bootstrap tokens live nowhere else): answers once it is verified. */
 export async function executeRotationAction(_previous: FormState<{ incidentId: string; report: RotationReport | null }>, form: FormData): Promise<ActionResult<{ incidentId: string; report: RotationReport | null }>> {
-  const input = { incidentId: field(form, 'incidentId'), confirmName: field(form, 'confirmName') ?? '', bootstraps: bootstrapsOf(form) };
-  return inIncidents('incident.execute', (context, client) => executeRotation(context, input, tokenDepsWith(client)));
+  return inIncidents('incident.execute', (context, client) =>
+    executeRotation(context, { incidentId: field(form, 'incidentId'), confirmName: field(form, 'confirmName') ?? '', bootstraps: bootstrapsOf(form) }, tokenDepsWith(client)),
+  );
 }
 
 export async function resumeRotationAction(_previous: FormState<{ incidentId: string; report: RotationReport | null }>, form: FormData): Promise<ActionResult<{ incidentId: string; report: RotationReport | null }>> {
-  const input = { incidentId: field(form, 'incidentId'), bootstraps: bootstrapsOf(form) };
-  return inIncidents('incident.execute', (context, client) => resumeRotation(context, input, tokenDepsWith(client)));
+  return inIncidents('incident.execute', (context, client) => resumeRotation(context, { incidentId: field(form, 'incidentId'), bootstraps: bootstrapsOf(form) }, tokenDepsWith(client)));
 }

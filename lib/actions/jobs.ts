@@ -14,9 +14,8 @@ function field(form: FormData, name: string): string | undefined {
 }
 
 export async function retryJobAction(_previous: RetryJobState, form: FormData): Promise<ActionResult<{ jobId: string }>> {
-  const input = { queue: field(form, 'queue'), jobId: field(form, 'jobId') };
   return asSignedInUser('jobs.retry', async (context) => {
-    const result = await retryFailedJob(context, input);
+    const result = await retryFailedJob(context, { queue: field(form, 'queue'), jobId: field(form, 'jobId') });
     if (result.ok) revalidatePath('/settings/jobs');
     return result;
   });

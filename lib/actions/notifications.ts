@@ -1,7 +1,8 @@
 'use server';
 // Server actions of the notifications: the bell's list (mark read), each user's preferences, the
 // organisation's defaults and "Send due reminders now" (admins). All are real forms: they work
-// before hydration and without JavaScript. The domain authorizes, validates and audits.
+// before hydration and without JavaScript. Fields are read once the caller is known (never before
+// the session check); the domain authorizes, validates and audits.
 import { revalidatePath } from 'next/cache';
 import { markNotificationsRead } from '@/lib/domain/notifications/inbox';
 import { sendDueNotificationsWithConfiguredMailer } from '@/lib/domain/notifications/dispatch';
@@ -20,39 +21,36 @@ function choicesFrom(formData: FormData, prefix: string): Record<string, FormDat
 }
 
 export async function updatePreferencesAction(_previous: ActionResult<{ changed: string[] }> | null, formData: FormData): Promise<ActionResult<{ changed: string[] }>> {
-  const input = { choices: choicesFrom(formData, 'choice.') };
-  const result = await asSignedInUser('notification.manage', async (context) => {
-    const answer = await updateOwnPreferences(context, input);
-    if (answer.ok) revalidatePath('/settings/notifications');
-    return answer;
+  return asSignedInUser('notification.manage', async (context) => {
+    const result = await updateOwnPreferences(context, { choices: choicesFrom(formData, 'choice.') });
+    if (result.ok) revalidatePath('/settings/notifications');
+    return withSubmittedValues(formData, NOTIFICATION_EVENTS.map((event) => `choice.${event}`), result);
   });
-  return withSubmittedValues(formData, NOTIFICATION_EVENTS.map((event) => `choice.${event}`), result);
 }
 
 export async function updateNotificationSettingsAction(
   _previous: ActionResult<{ reminderDays: number[] }> | null,
   formData: FormData,
 ): Promise<ActionResult<{ reminderDays: number[] }>> {
-  const input = {
-    defaults: choicesFrom(formData, 'default.'),
-    reminderDays: formData.get('reminderDays') ?? '',
-    revocationOpenHours: formData.get('revocationOpenHours') ?? undefined,
-    campaignDueDays: formData.get('campaignDueDays') ?? undefined,
-  };
-  const result = await asSignedInUser('notification.manage_defaults', async (context): Promise<ActionResult<{ reminderDays: number[] }>> => {
-    const answer = await updateNotificationSettings(context, input);
-    if (answer.ok) revalidatePath('/settings/notifications');
-    return answer.ok ? { ok: true, data: { reminderDays: answer.data.reminderDays } } : answer;
+  return asSignedInUser('notification.manage_defaults', async (context) => {
+    const input = {
+      defaults: choicesFrom(formData, 'default.'),
+      reminderDays: formData.get('reminderDays') ?? '',
+      revocationOpenHours: formData.get('revocationOpenHours') ?? undefined,
+      campaignDueDays: formData.get('campaignDueDays') ?? undefined,
+    };
+    const result = await updateNotificationSettings(context, input);
+    if (result.ok) revalidatePath('/settings/notifications');
+    if (result.ok) return { ok: true, data: { reminderDays: result.data.reminderDays } };
+    return withSubmittedValues(formData, ['reminderDays', 'revocationOpenHours', 'campaignDueDays', ...NOTIFICATION_EVENTS.map((event) => `default.${event}`)], result);
   });
-  return withSubmittedValues(formData, ['reminderDays', 'revocationOpenHours', 'campaignDueDays', ...NOTIFICATION_EVENTS.map((event) => `default.${event}`)], result);
 }
 
 /** Marks one notification read (`notificationId`) or all of the caller's (`all=true`). */
 export async function markReadAction(_previous: ActionResult<{ marked: number }> | null, formData: FormData): Promise<ActionResult<{ marked: number }>> {
-  const notificationId = formData.get('notificationId');
-  const input = notificationId ? { notificationId } : { all: formData.get('all') === 'true' };
   return asSignedInUser('notification.manage', async (context) => {
-    const result = await markNotificationsRead(context, input);
+    const notificationId = formData.get('notificationId');
+    const result = await markNotificationsRead(context, notificationId ? { notificationId } : { all: formData.get('all') === 'true' });
     if (result.ok) revalidatePath('/', 'layout');
     return result;
   });
@@ -68,28 +66,25 @@ export async function sendDueNotificationsAction(_previous: ActionResult<Notific
 
 /** Registers a webhook endpoint (admins); the secret is in the answer, once. */
 export async function createWebhookAction(_previous: ActionResult<{ endpointId: string; secret: string }> | null, formData: FormData): Promise<ActionResult<{ endpointId: string; secret: string }>> {
-  const input = { url: formData.get('url') ?? '', events: formData.getAll('events'), allowPrivate: formData.get('allowPrivate') === 'on', format: formData.get('format') ?? 'json' };
-  const result = await asSignedInUser('webhook.manage', async (context) => {
-    const answer = await createWebhookEndpoint(context, input);
-    if (answer.ok) revalidatePath(WEBHOOKS_PAGE);
-    return answer;
+  return asSignedInUser('webhook.manage', async (context) => {
+    const input = { url: formData.get('url') ?? '', events: formData.getAll('events'), allowPrivate: formData.get('allowPrivate') === 'on', format: formData.get('format') ?? 'json' };
+    const result = await createWebhookEndpoint(context, input);
+    if (result.ok) revalidatePath(WEBHOOKS_PAGE);
+    return withSubmittedValues(formData, ['url', 'events', 'format', 'allowPrivate'], result);
   });
-  return withSubmittedValues(formData, ['url', 'events', 'format', 'allowPrivate'], result);
 }
 
 export async function deleteWebhookAction(_previous: ActionResult<{ endpointId: string }> | null, formData: FormData): Promise<ActionResult<{ endpointId: string }>> {
-  const input = { endpointId: formData.get('endpointId') ?? '' };
   return asSignedInUser('webhook.manage', async (context) => {
-    const result = await deleteWebhookEndpoint(context, input);
+    const result = await deleteWebhookEndpoint(context, { endpointId: formData.get('endpointId') ?? '' });
     if (result.ok) revalidatePath(WEBHOOKS_PAGE);
     return result;
   });
 }
 
 export async function sendWebhookTestAction(_previous: ActionResult<{ deliveryId: string; status: string }> | null, formData: FormData): Promise<ActionResult<{ deliveryId: string; status: string }>> {
-  const input = { endpointId: formData.get('endpointId') ?? '' };
   return asSignedInUser('webhook.manage', async (context) => {
-    const result = await sendWebhookTestEvent(context, input);
+    const result = await sendWebhookTestEvent(context, { endpointId: formData.get('endpointId') ?? '' });
     revalidatePath(WEBHOOKS_PAGE);
     return result;
   });

@@ -2,7 +2,8 @@
 // Server actions of access reviews. Each one is a public POST endpoint (STYLE.md habit 2): the caller
 // comes from the verified session (asSignedInUser), and the domain authorizes, validates, acts and
 // audits. They take the form's FormData as sent (the forms work before hydration and without
-// JavaScript, through useActionState), pick the fields they know, and answer with a typed result.
+// JavaScript, through useActionState), pick the fields they know once the caller is known (never
+// before the session check), and answer with a typed result.
 import { revalidatePath } from 'next/cache';
 import type { Action } from '@/lib/auth/authorize';
 import type { RequestContext } from '@/lib/domain/context';
@@ -21,40 +22,48 @@ function field(form: FormData, name: string): string | undefined {
 }
 
 /** Changes show on every page of the area (the list's progress bars, the campaign, its tasks). */
-async function inReviewArea<T>(action: Action, run: (context: RequestContext) => Promise<ActionResult<T>>, alsoRevalidate?: string): Promise<ActionResult<T>> {
+async function inReviewArea<T>(action: Action, run: (context: RequestContext) => Promise<ActionResult<T>>, alsoRevalidate?: () => string | undefined): Promise<ActionResult<T>> {
   return asSignedInUser(action, async (context) => {
     const result = await run(context);
     if (result.ok) {
       revalidatePath('/review/campaigns', 'layout');
-      if (alsoRevalidate) revalidatePath(alsoRevalidate);
+      const path = alsoRevalidate?.();
+      if (path) revalidatePath(path);
     }
     return result;
   });
 }
 
 export async function createCampaignAction(_previous: FormState<{ campaignId: string; items: number }>, form: FormData): Promise<ActionResult<{ campaignId: string; items: number }>> {
-  const input = {
-    name: field(form, 'name'),
-    dueOn: field(form, 'dueOn'),
-    scope: field(form, 'scope'),
-    projectIds: form.getAll('projectIds').filter((value): value is string => typeof value === 'string'),
-  };
-  return withSubmittedValues(form, ['name', 'dueOn', 'scope', 'projectIds'], await inReviewArea('campaign.create', (context) => createCampaign(context, input)));
+  return inReviewArea('campaign.create', async (context) =>
+    withSubmittedValues(
+      form,
+      ['name', 'dueOn', 'scope', 'projectIds'],
+      await createCampaign(context, {
+        name: field(form, 'name'),
+        dueOn: field(form, 'dueOn'),
+        scope: field(form, 'scope'),
+        projectIds: form.getAll('projectIds').filter((value): value is string => typeof value === 'string'),
+      }),
+    ),
+  );
 }
 
 export async function signOffAction(_previous: FormState<SignOffResult>, form: FormData): Promise<ActionResult<SignOffResult>> {
-  const input = { itemId: field(form, 'itemId'), decision: field(form, 'decision'), note: field(form, 'note') ?? '' };
-  return withSubmittedValues(form, ['decision', 'note'], await inReviewArea('campaign.sign_off', (context) => signOff(context, input)));
+  return inReviewArea('campaign.sign_off', async (context) =>
+    withSubmittedValues(form, ['decision', 'note'], await signOff(context, { itemId: field(form, 'itemId'), decision: field(form, 'decision'), note: field(form, 'note') ?? '' })),
+  );
 }
 
 export async function closeCampaignAction(_previous: FormState<{ closedAt: string; undecided: number }>, form: FormData): Promise<ActionResult<{ closedAt: string; undecided: number }>> {
-  const input = { campaignId: field(form, 'campaignId'), confirm: field(form, 'confirm') };
-  return inReviewArea('campaign.close', (context) => closeCampaign(context, input));
+  return inReviewArea('campaign.close', (context) => closeCampaign(context, { campaignId: field(form, 'campaignId'), confirm: field(form, 'confirm') }));
 }
 
 export async function completeTaskAction(_previous: FormState<{ doneAt: string }>, form: FormData): Promise<ActionResult<{ doneAt: string }>> {
-  const input = { itemId: field(form, 'itemId') };
-  const machineUserId = field(form, 'machineUserId');
   // The task shows on its machine user's page too.
-  return inReviewArea('campaign.complete_task', (context) => completeTask(context, input), machineUserId && /^[0-9a-f-]{36}$/.test(machineUserId) ? `/machine-users/${machineUserId}` : undefined);
+  const machineUserPage = () => {
+    const machineUserId = field(form, 'machineUserId');
+    return machineUserId && /^[0-9a-f-]{36}$/.test(machineUserId) ? `/machine-users/${machineUserId}` : undefined;
+  };
+  return inReviewArea('campaign.complete_task', (context) => completeTask(context, { itemId: field(form, 'itemId') }), machineUserPage);
 }

@@ -17,18 +17,30 @@ import { answerUnexpectedErrors } from './unexpected';
 
 export type DashboardClient = NonNullable<ReturnType<typeof getDashboardClient>>;
 
-export async function asSignedInUser<T>(action: Action, run: (context: RequestContext) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+/**
+ * The permission an action is asked (and audited) under, or a function that names it when it
+ * depends on the input: called only once the session has been checked, since a server action
+ * reads nothing of its input before it knows who is calling.
+ */
+export type ActionName = Action | (() => Action);
+
+const nameOf = (action: ActionName): Action => (typeof action === 'function' ? action() : action);
+
+export async function asSignedInUser<T>(action: ActionName, run: (context: RequestContext) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
   let context: RequestContext | null = null;
   return auditEveryRefusal(
-    async () => ({ action, actor: context?.actor ?? null, clientAddress: context?.clientAddress ?? (await currentClientAddress()) }),
+    async () => ({ action: nameOf(action), actor: context?.actor ?? null, clientAddress: context?.clientAddress ?? (await currentClientAddress()) }),
     () =>
-      answerUnexpectedErrors(action, async () => {
-        context = await getRequestContext();
-        if (!context) return fail('unauthenticated', 'Your session has ended. Sign in again.');
-        const result = await run(context);
-        if (mayHaveWritten(action, result)) await refreshFindings();
-        return result;
-      }),
+      answerUnexpectedErrors(
+        () => nameOf(action),
+        async () => {
+          context = await getRequestContext();
+          if (!context) return fail('unauthenticated', 'Your session has ended. Sign in again.');
+          const result = await run(context);
+          if (mayHaveWritten(nameOf(action), result)) await refreshFindings();
+          return result;
+        },
+      ),
   );
 }
 
@@ -43,7 +55,7 @@ export function mayHaveWritten(action: Action, result: ActionResult<unknown>): b
 }
 
 export async function withDashboardClient<T>(
-  action: Action,
+  action: ActionName,
   run: (context: RequestContext, client: DashboardClient) => Promise<ActionResult<T>>,
 ): Promise<ActionResult<T>> {
   return asSignedInUser(action, async (context) => {

@@ -11,9 +11,9 @@ import { lookupToken, type LookupResult } from '@/lib/domain/tokens/queries';
 import { markTokenCompromised, rotateToken, type RevocationOutcome } from '@/lib/domain/tokens/rotate';
 import { setSandboxRedeploys } from '@/lib/domain/tokens/sandbox-redeploys';
 import type { ActionResult } from '@/lib/errors';
-import { tokenDepsWith, withDashboardClient } from './signed-in';
+import { tokenDepsWith, withDashboardClient, type ActionName } from './signed-in';
 
-async function withTokenDeps<T>(action: Action, run: (context: RequestContext, deps: TokenDeps) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+async function withTokenDeps<T>(action: ActionName, run: (context: RequestContext, deps: TokenDeps) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
   return withDashboardClient(action, async (context, dashboard) => {
     const result = await run(context, tokenDepsWith(dashboard));
     revalidatePath('/machine-users', 'layout');
@@ -25,11 +25,14 @@ async function withTokenDeps<T>(action: Action, run: (context: RequestContext, d
 /**
  * The permission a record or rotation is asked under: an explicit choice of how its deployment token
  * is made (minted or pasted, against the policy; issue 18.2) is an admin's (token.choose_minting),
- * so a refusal without a session is audited under that name too.
+ * so a refusal without a session is audited under that name too. Named lazily: the input is read
+ * once the session has been checked.
  */
-function tokenPushPermission(input: unknown): Action {
-  const choice = typeof input === 'object' && input !== null ? (input as Record<string, unknown>).mint : undefined;
-  return choice === 'mint' || choice === 'paste' ? 'token.choose_minting' : 'token.record';
+function tokenPushPermission(input: unknown): () => Action {
+  return () => {
+    const choice = typeof input === 'object' && input !== null ? (input as Record<string, unknown>).mint : undefined;
+    return choice === 'mint' || choice === 'paste' ? 'token.choose_minting' : 'token.record';
+  };
 }
 
 export async function recordTokenAction(input: unknown): Promise<ActionResult<PushOutcome>> {

@@ -3,11 +3,12 @@
 import { fail, GENERIC_ERROR_MESSAGE, type ActionResult } from '@/lib/errors';
 import { logger } from '@/lib/logger';
 
-export async function answerUnexpectedErrors<T>(actionName: string, run: () => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+/** `actionName` may be a function: it is then read only if the action failed (after its session check). */
+export async function answerUnexpectedErrors<T>(actionName: string | (() => string), run: () => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
   try {
     return await run();
   } catch (error) {
-    logger.error(`${actionName} failed`, { error });
+    logger.error(`${typeof actionName === 'function' ? actionName() : actionName} failed`, { error });
     return fail('internal', GENERIC_ERROR_MESSAGE);
   }
 }

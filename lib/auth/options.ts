@@ -11,9 +11,10 @@ import { getDb } from '@/lib/db';
 import { signInWithPassword, signInWithSso } from '@/lib/domain/accounts';
 import { initialPendingStep } from '@/lib/domain/second-factor';
 import type { Role } from '@/lib/roles';
-import { endSession, startSession } from '@/lib/domain/sessions';
+import { endSession, isSessionCurrent, startSession } from '@/lib/domain/sessions';
 import { logger } from '@/lib/logger';
 import { clientAddressFrom } from '@/lib/security/client-address';
+import { authErrorLevel, SessionEndedError } from './auth-log-level';
 
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 export const SIGN_IN_ERROR_THROTTLED = 'Throttled';
@@ -140,7 +141,14 @@ export function getAuthOptions(): NextAuthOptions {
             userVersion: signedIn.sessionVersion ?? 0,
             pendingStep,
           });
+          return token;
         }
+        // Read back by /api/auth/session: the cookie alone proves nothing once the session was
+        // ended on the server (signed out elsewhere, ended from Users → Sessions or the Account
+        // page, its user disabled or changed); the answer is then an empty session, like every page.
+        const { sid: sessionId, sub: userId } = token;
+        const isCurrent = typeof sessionId === 'string' && typeof userId === 'string' && (await isSessionCurrent(getDb(), { sessionId, userId, sessionVersion: Number(token.sv ?? 0) }));
+        if (!isCurrent) throw new SessionEndedError();
         return token;
       },
       async session({ session }) {
@@ -155,9 +163,10 @@ export function getAuthOptions(): NextAuthOptions {
       },
     },
     // next-auth's own diagnostics (an unreachable SSO issuer, a rejected callback) go to Keywarden's
-    // log, where every line is redacted by value; its debug chatter does not.
+    // log, where every line is redacted by value; its debug chatter does not. What a client caused
+    // (a forged callback URL, a cookie that does not decode) is a warning, not a server error.
     logger: {
-      error: (code, metadata) => logger.error(`auth: ${code}`, { detail: describeAuthError(metadata) }),
+      error: (code, metadata) => logger[authErrorLevel(code, metadata)](`auth: ${code}`, { detail: describeAuthError(metadata) }),
       warn: (code) => logger.warn(`auth: ${code}`),
       debug: () => undefined,
     },

@@ -12,6 +12,7 @@ import { contextFor, createUser, TEST_PASSWORD } from '@/lib/testing/fixtures';
 import { auditEventsSince, lastAuditSeq, snapshotTables } from '@/lib/testing/inspect';
 import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { signInWithPassword } from './accounts';
+import { changeUserRole, disableUser, enableUser } from './users';
 import { changeOwnPassword, THROTTLED_MESSAGE, WRONG_PASSWORD_MESSAGE } from './account-password';
 import type { RequestContext } from './context';
 import { endOwnSessions, endUserSessions, LAST_SEEN_RESOLUTION_MS, listActiveSessions, listOwnSessions, liveSessionUser, startSession } from './sessions';
@@ -223,6 +224,38 @@ describe.each(TEST_DATABASE_KINDS)('account: password and sessions on %s', (kind
         ['user.end_session', 'succeeded', admin.id, member.id],
         ['user.end_all_sessions', 'succeeded', admin.id, member.id],
       ]);
+    });
+
+    it('lists no session of a disabled or re-roled user as active: disabling or changing the role ends them', async () => {
+      const admin = await createUser(db, { role: 'admin' });
+      const adminBrowser = await signedIn(admin);
+      const listed = async (user: User) => {
+        const page = await listActiveSessions(adminBrowser.context, { page: 1, query: user.email });
+        return page.ok ? page.data.sessions.map((session) => session.id) : page.error.code;
+      };
+
+      const disabled = await createUser(db, { role: 'reviewer' });
+      const disabledBrowsers = [await signedIn(disabled), await signedIn(disabled)];
+      expect(await listed(disabled)).toHaveLength(2);
+      expect(await disableUser(adminBrowser.context, { userId: disabled.id })).toMatchObject({ ok: true });
+      expect(await listed(disabled)).toEqual([]);
+      const rows = await db.session.findMany({ where: { id: { in: disabledBrowsers.map((browser) => browser.sessionId) } } });
+      expect(rows.map((row) => row.revokedAt)).toEqual([expect.any(Date), expect.any(Date)]);
+      // Enabling the account again does not bring an old cookie back.
+      expect(await enableUser(adminBrowser.context, { userId: disabled.id })).toMatchObject({ ok: true });
+      for (const browser of disabledBrowsers) expect(await isSignedIn(browser.cookie)).toBe(false);
+      expect(await listed(disabled)).toEqual([]);
+
+      const demoted = await createUser(db, { role: 'onboarder' });
+      await signedIn(demoted);
+      expect(await changeUserRole(adminBrowser.context, { userId: demoted.id, role: 'reviewer' })).toMatchObject({ ok: true });
+      expect(await listed(demoted)).toEqual([]);
+
+      // A session row of a disabled user that predates this (never revoked) is not listed either.
+      const legacy = await createUser(db, { role: 'reviewer' });
+      await signedIn(legacy);
+      await db.user.update({ where: { id: legacy.id }, data: { disabledAt: new Date(), sessionVersion: { increment: 1 } } });
+      expect(await listed(legacy)).toEqual([]);
     });
 
     it('is refused to reviewers and onboarders, with nothing ended', async () => {

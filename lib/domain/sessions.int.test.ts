@@ -3,7 +3,7 @@ import type { Database } from '@/lib/db';
 import { TEST_DATABASE_KINDS } from '@/lib/testing/database';
 import { createProjects, createUser } from '@/lib/testing/fixtures';
 import { setUpTestDatabase } from '@/lib/testing/suite-database';
-import { endSession, liveSessionUser, startSession } from './sessions';
+import { endSession, isSessionCurrent, liveSessionUser, startSession } from './sessions';
 
 describe.each(TEST_DATABASE_KINDS)('server-side sessions on %s', (kind) => {
   const database = setUpTestDatabase(kind);
@@ -26,6 +26,25 @@ describe.each(TEST_DATABASE_KINDS)('server-side sessions on %s', (kind) => {
     const revokedAt = (await db.session.findUniqueOrThrow({ where: { id: sessionId } })).revokedAt;
     await endSession(db, sessionId);
     expect((await db.session.findUniqueOrThrow({ where: { id: sessionId } })).revokedAt).toEqual(revokedAt);
+  });
+
+  it('tells /api/auth/session whether a cookie’s session is still honoured: not once ended, disabled or re-versioned', async () => {
+    const user = await createUser(db, { role: 'reviewer' });
+    const claimsOf = (sessionId: string) => ({ sessionId, userId: user.id, sessionVersion: user.sessionVersion });
+    const ended = await startSession(db, user.id, { maxAgeSeconds: 60, clientAddress: null, userVersion: user.sessionVersion });
+    // Half signed in is still a session of the server's (the second step is owed on it).
+    const pending = await startSession(db, user.id, { maxAgeSeconds: 60, clientAddress: null, userVersion: user.sessionVersion, pendingStep: 'second_factor' });
+    expect(await isSessionCurrent(db, claimsOf(ended))).toBe(true);
+    expect(await isSessionCurrent(db, claimsOf(pending))).toBe(true);
+    expect(await isSessionCurrent(db, { ...claimsOf(ended), userId: (await createUser(db, { role: 'admin' })).id })).toBe(false);
+    expect(await isSessionCurrent(db, claimsOf('not-a-session'))).toBe(false);
+
+    await endSession(db, ended);
+    expect(await isSessionCurrent(db, claimsOf(ended))).toBe(false);
+    await db.user.update({ where: { id: user.id }, data: { disabledAt: new Date() } });
+    expect(await isSessionCurrent(db, claimsOf(pending))).toBe(false);
+    await db.user.update({ where: { id: user.id }, data: { disabledAt: null, sessionVersion: { increment: 1 } } });
+    expect(await isSessionCurrent(db, claimsOf(pending))).toBe(false);
   });
 
   it('is not live once expired, nor when unknown; sessions expired for a day are cleared at the next sign-in', async () => {

@@ -114,6 +114,22 @@ export async function liveSessionUser(db: Database, sessionId: string, userId: s
   return { ...user, sessionUserVersion: row.user_version };
 }
 
+/**
+ * Whether a session cookie's claims still name a session the server honours (signed in, or half
+ * signed in with a step owed): its row neither revoked nor expired, its user enabled and at the
+ * version the session was signed in for. Read-only: for /api/auth/session (lib/auth/options.ts),
+ * which shows who is signed in and must not keep showing it once the session was ended.
+ */
+export async function isSessionCurrent(db: Database, claims: { sessionId: string; userId: string; sessionVersion: number }, now = new Date()): Promise<boolean> {
+  if (!isUuid(claims.sessionId)) return false;
+  const session = await db.session.findUnique({
+    where: { id: claims.sessionId },
+    select: { userId: true, revokedAt: true, expiresAt: true, userVersion: true, user: { select: { disabledAt: true, sessionVersion: true } } },
+  });
+  if (!session || session.userId !== claims.userId || session.revokedAt !== null || session.expiresAt <= now) return false;
+  return !session.user.disabledAt && session.user.sessionVersion === (session.userVersion ?? claims.sessionVersion);
+}
+
 /** A live session as the Account page and the admins' Sessions page show it. */
 export interface SessionView {
   id: string;
@@ -222,7 +238,8 @@ export async function listActiveSessions(context: RequestContext, rawQuery: unkn
   const db = getDb();
   const where = {
     ...liveWhere(new Date()),
-    ...(query ? { user: { email: { contains: query.toLowerCase() } } } : {}),
+    // A disabled user's sessions are no longer honoured (disabling ends them; older rows may remain).
+    user: { disabledAt: null, ...(query ? { email: { contains: query.toLowerCase() } } : {}) },
   } satisfies Prisma.SessionWhereInput;
   const [total, rows] = await Promise.all([
     db.session.count({ where }),

@@ -200,6 +200,11 @@ export function reissueInvitation(context: RequestContext, rawInput: unknown, ba
   );
 }
 
+/** Ends every session of a user that is not ended yet (a role change or a disable). */
+async function endLiveSessions(tx: Transaction, userId: string): Promise<void> {
+  await tx.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+}
+
 export function changeUserRole(context: RequestContext, rawInput: unknown) {
   return runMutation<typeof changeRoleSchema, { role: Role }>(
     context,
@@ -215,6 +220,8 @@ export function changeUserRole(context: RequestContext, rawInput: unknown) {
           where: { id: user.id },
           data: { role: input.role, sessionVersion: { increment: 1 } },
         });
+        // Its sessions stopped working with the version bump: ended, so no list shows them live.
+        await endLiveSessions(tx, user.id);
         // Project assignments only mean something for onboarders.
         if (input.role !== 'onboarder') await tx.projectAssignment.deleteMany({ where: { userId: user.id } });
         return { data: { role: input.role }, details: { from: user.role, to: input.role } };
@@ -268,6 +275,8 @@ export function disableUser(context: RequestContext, rawInput: unknown) {
           where: { id: user.id },
           data: { disabledAt: new Date(), sessionVersion: { increment: 1 } },
         });
+        // Signed out everywhere, and shown so: Users → Sessions lists none of them as active.
+        await endLiveSessions(tx, user.id);
         // Pending invitation links die with the account.
         await tx.oneTimeLink.updateMany({ where: { userId: user.id, usedAt: null }, data: { usedAt: new Date() } });
         return { data: { disabled: true }, details: { email: user.email } };

@@ -89,11 +89,12 @@ describe('gateRequests, in front of a real HTTP server', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  function send(options: { method?: string; host?: string; body?: string | Buffer; chunked?: boolean }): Promise<{ status: number; body: string }> {
+  function send(options: { method?: string; host?: string; path?: string; contentType?: string; body?: string | Buffer; chunked?: boolean }): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string> = { host: options.host ?? `localhost:${port}` };
       if (options.body !== undefined && !options.chunked) headers['content-length'] = String(Buffer.byteLength(options.body));
-      const request = httpRequest({ host: '127.0.0.1', port, method: options.method ?? 'POST', path: '/users', headers }, (response) => {
+      if (options.contentType) headers['content-type'] = options.contentType;
+      const request = httpRequest({ host: '127.0.0.1', port, method: options.method ?? 'POST', path: options.path ?? '/users', headers }, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
@@ -112,12 +113,23 @@ describe('gateRequests, in front of a real HTTP server', () => {
     expect(await send({ body: action })).toEqual({ status: 200, body: `POST /users ${action}` });
   });
 
+  it('passes a well-formed multipart body and an encoded path through unchanged', async () => {
+    const multipart = ['--xyz', 'Content-Disposition: form-data; name="theme"', '', 'dark', '--xyz--', ''].join('\r\n');
+    expect(await send({ body: multipart, contentType: 'multipart/form-data; boundary=xyz' })).toEqual({ status: 200, body: `POST /users ${multipart}` });
+    expect(await send({ method: 'GET', path: '/users/caf%C3%A9?q=%ff' })).toEqual({ status: 200, body: 'GET /users/caf%C3%A9?q=%ff ' });
+  });
+
   it('answers 421, 413, 411 and 400 with the app’s error JSON', async () => {
     const cases = [
       [{ host: 'evil.example' }, 421],
       [{ body: Buffer.alloc(MAX_BODY_BYTES + 1, 0x61) }, 413],
       [{ body: 'x', chunked: true }, 411],
       [{ body: '['.repeat(100_000) + ']'.repeat(100_000) }, 400],
+      // Next answers these with a 500 (and a stack trace in the log) when they reach it.
+      [{ method: 'GET', path: '/%ff' }, 400],
+      [{ method: 'GET', path: '/api/v1/%E0%A4%A' }, 400],
+      [{ body: 'garbage', contentType: 'multipart/form-data; boundary=xyz' }, 400],
+      [{ body: 'garbage', contentType: 'multipart/form-data' }, 400],
     ] as const;
     for (const [options, status] of cases) {
       const response = await send(options);

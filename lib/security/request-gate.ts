@@ -11,6 +11,9 @@
 //   (chunked) cannot be bounded up front and is refused with 411 (browsers always send the length).
 // - Nesting: a body nested deeper than MAX_NESTING_DEPTH (`[[[[…]]]]`) overflows the stack of the
 //   decoders behind server actions and route handlers; it is refused with 400.
+// - Malformed requests: a path whose percent-encoding does not decode (`/%ff`) and a multipart body
+//   that does not parse are a client's mistakes, but Next answers both with a 500 (the body with an
+//   error-level stack trace on stderr, where it hides real failures). Both are refused with 400.
 import { IncomingMessage, type ServerResponse } from 'node:http';
 import type { ErrorBody } from '@/lib/errors';
 
@@ -52,6 +55,31 @@ export function refuseHost(request: { method?: string; url?: string; headers: { 
     status: 421,
     body: { code: 'forbidden', message: `This server answers only for ${publicUrl.host}.` },
   };
+}
+
+/** 400 for a path whose percent-encoding does not decode (the query string is parsed leniently). */
+export function refuseMalformedPath(url: string | undefined): Refusal | null {
+  const pathname = (url ?? '').split('?')[0] ?? '';
+  try {
+    decodeURIComponent(pathname);
+    return null;
+  } catch {
+    return { status: 400, body: { code: 'invalid_input', message: 'The address is not validly encoded.' } };
+  }
+}
+
+/**
+ * 400 for a body sent as multipart/form-data that does not parse as such (no boundary, garbage),
+ * with the same parser Next's server actions use; any other body is the route's to judge.
+ */
+export async function refuseMalformedMultipart(contentType: string | undefined, body: Buffer): Promise<Refusal | null> {
+  if (!contentType || !/^\s*multipart\/form-data\b/i.test(contentType)) return null;
+  try {
+    await new Response(new Uint8Array(body), { headers: { 'content-type': contentType } }).formData();
+    return null;
+  } catch {
+    return { status: 400, body: { code: 'invalid_input', message: 'The request body is not valid multipart/form-data.' } };
+  }
 }
 
 /** 413 or 411 from the headers alone, before any of the body is read. */
@@ -148,7 +176,7 @@ export type RequestHandler = (request: IncomingMessage, response: ServerResponse
 export function gateRequests(handler: RequestHandler, publicUrl: URL): RequestHandler {
   return async (request, response) => {
     const hostRefusal = refuseHost(request, publicUrl);
-    const headerRefusal = hostRefusal ?? refuseBodyHeaders(request.headers);
+    const headerRefusal = hostRefusal ?? refuseBodyHeaders(request.headers) ?? refuseMalformedPath(request.url);
     if (headerRefusal) {
       request.resume();
       sendRefusal(response, headerRefusal, { closeConnection: true });
@@ -165,6 +193,8 @@ export function gateRequests(handler: RequestHandler, publicUrl: URL): RequestHa
         body: { code: 'invalid_input', message: `The request body is nested more than ${MAX_NESTING_DEPTH} levels deep.` },
       });
     }
+    const multipartRefusal = await refuseMalformedMultipart(request.headers['content-type'], body);
+    if (multipartRefusal) return sendRefusal(response, multipartRefusal);
     return handler(withBody(request, body), response);
   };
 }

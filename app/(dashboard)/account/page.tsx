@@ -1,9 +1,9 @@
 import type { Metadata } from 'next';
+import { forbidden } from 'next/navigation';
 import Link from 'next/link';
 import { ChangePasswordForm } from '@/components/account/change-password-form';
 import { EndSessionsForm, type SessionsConfirmation } from '@/components/account/end-sessions-form';
 import { SessionsTable } from '@/components/account/sessions-table';
-import { Alert } from '@/components/ui/alert';
 import { buttonClasses } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
 import { authorize } from '@/lib/auth/authorize';
@@ -44,12 +44,7 @@ function confirmationFor(end: string | undefined, sessions: SessionView[]): Sess
 export default async function AccountPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const context = await requirePageContext();
   if (!authorize(context.actor, 'account.read').allowed) {
-    return (
-      <>
-        <PageHeader title="Account" />
-        <Alert tone="warning" title="You do not have access to this page" />
-      </>
-    );
+    forbidden();
   }
   const [account, sessions] = await Promise.all([ownAccount(context), listOwnSessions(context)]);
   const end = firstValue((await searchParams).end);

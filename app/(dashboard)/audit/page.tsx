@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { forbidden } from 'next/navigation';
 import Link from 'next/link';
 import { AuditExportForm } from '@/components/audit/audit-export-form';
 import { AuditFilterForm } from '@/components/audit/audit-filter-form';
@@ -28,14 +29,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const context = await requirePageContext();
   if (!authorize(context.actor, 'audit.read').allowed) {
     await auditRefusedRead(context, 'audit.read');
-    return (
-      <>
-        <PageHeader title="Audit" />
-        <Alert tone="warning" title="You do not have access to this page">
-          The audit log is visible to admins and reviewers. Ask an admin if you need access.
-        </Alert>
-      </>
-    );
+    forbidden();
   }
 
   const params = firstValues(await searchParams);

@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
+import { forbidden } from 'next/navigation';
 import Link from 'next/link';
 import { CreateIncidentForm } from '@/components/incidents/create-incident-form';
 import { IncidentStateBadge } from '@/components/incidents/state-badge';
-import { Alert } from '@/components/ui/alert';
 import { DataTable } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
@@ -21,14 +21,7 @@ export default async function IncidentsPage({ searchParams }: { searchParams: Pr
   const context = await requirePageContext();
   if (!authorize(context.actor, 'incident.read').allowed) {
     await auditRefusedIncidentRead(context);
-    return (
-      <>
-        <PageHeader title="Incident response" />
-        <Alert tone="warning" title="You do not have access to this page">
-          Incidents are planned and executed by admins; reviewers read their reports. Ask an admin if a token must be revoked.
-        </Alert>
-      </>
-    );
+    forbidden();
   }
   const { page } = incidentPageQuerySchema.parse(firstValues(await searchParams));
   const canPlan = authorize(context.actor, 'incident.plan').allowed;

@@ -14,6 +14,8 @@ export const metadata: Metadata = { title: 'Settings' };
 
 export default async function SettingsPage() {
   const { actor } = await requirePageContext();
+  // Links only to the pages this role may open (the others answer 403).
+  const canReadJobs = authorize(actor, 'jobs.read').allowed;
   const canReadMailbox = authorize(actor, 'mailbox.read').allowed;
   const canManageWebhooks = authorize(actor, 'webhook.manage').allowed;
   const config = getConfig();
@@ -45,11 +47,13 @@ export default async function SettingsPage() {
               API keys — keys for scripts and systems that use the REST API
             </Link>
           </li>
-          <li>
-            <Link href="/settings/jobs" className="text-sm font-medium text-indigo-700 underline underline-offset-2">
-              Jobs — the background work: inventory sync and findings, their schedules and failures
-            </Link>
-          </li>
+          {canReadJobs ? (
+            <li>
+              <Link href="/settings/jobs" className="text-sm font-medium text-indigo-700 underline underline-offset-2">
+                Jobs — the background work: inventory sync and findings, their schedules and failures
+              </Link>
+            </li>
+          ) : null}
           <li>
             <Link href="/settings/notifications" className="text-sm font-medium text-indigo-700 underline underline-offset-2">
               Notifications — what reaches you by e-mail, and the organisation’s defaults

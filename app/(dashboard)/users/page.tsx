@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { forbidden } from 'next/navigation';
 import Link from 'next/link';
 import { AssignableProjectsProvider } from '@/components/users/assignable-projects';
 import { InviteUserDialog } from '@/components/users/invite-user-dialog';
@@ -38,14 +39,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const context = await requirePageContext();
   if (!authorize(context.actor, 'user.list').allowed) {
     await auditRefusedRead(context, 'user.list');
-    return (
-      <>
-        <PageHeader title="Users" />
-        <Alert tone="warning" title="You do not have access to this page">
-          Dashboard users are visible to admins and reviewers. Ask an admin if you need access.
-        </Alert>
-      </>
-    );
+    forbidden();
   }
 
   const params = await searchParams;

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
+import { forbidden, notFound } from 'next/navigation';
 import { DryRunForm, ExecuteIncidentForm, ExecuteRotationForm, ResumeIncidentForm, ResumeRotationForm } from '@/components/incidents/incident-forms';
 import { LiveRefresh } from '@/components/incidents/live-refresh';
 import { IncidentStateBadge } from '@/components/incidents/state-badge';
@@ -98,14 +98,7 @@ export default async function IncidentPage({ params, searchParams }: { params: P
   const context = await requirePageContext();
   if (!authorize(context.actor, 'incident.read').allowed) {
     await auditRefusedIncidentRead(context);
-    return (
-      <>
-        <PageHeader title="Incident" />
-        <Alert tone="warning" title="You do not have access to this page">
-          Incidents are visible to admins and reviewers.
-        </Alert>
-      </>
-    );
+    forbidden();
   }
   const { incidentId } = await params;
   if (!/^[0-9a-f-]{36}$/i.test(incidentId)) notFound();

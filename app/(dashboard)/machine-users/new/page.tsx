@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { forbidden } from 'next/navigation';
 import { OnboardingWizard } from '@/components/machine-users/onboarding-wizard';
 import { Alert } from '@/components/ui/alert';
 import { PageHeader } from '@/components/ui/page-header';
@@ -11,6 +12,8 @@ export const metadata: Metadata = { title: 'Onboard a machine user' };
 export default async function NewMachineUserPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const context = await requirePageContext();
   const options = await getOnboardingOptions(context);
+  // A role that may not onboard gets an HTTP 403 (app/(dashboard)/forbidden.tsx).
+  if (!options.ok && options.error.code === 'forbidden') forbidden();
   const projectId = firstValue((await searchParams).project);
   return (
     <>
@@ -19,7 +22,7 @@ export default async function NewMachineUserPage({ searchParams }: { searchParam
         description="A dedicated Platform.sh account for one project and one job, invited with the narrowest roles that fit it."
       />
       {!options.ok ? (
-        <Alert tone="warning" title="You do not have access to this page">
+        <Alert tone="warning" title="The onboarding cannot start">
           {options.error.message}
         </Alert>
       ) : (

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { forbidden } from 'next/navigation';
 import Link from 'next/link';
 import { RangeEvidenceForm } from '@/components/review/evidence-form';
 import { CreateCampaignForm } from '@/components/review/create-campaign-form';
@@ -55,14 +56,7 @@ export default async function CampaignsPage({ searchParams }: { searchParams: Pr
   const context = await requirePageContext();
   if (!authorize(context.actor, 'campaign.read').allowed) {
     await auditRefusedCampaignRead(context);
-    return (
-      <>
-        <PageHeader title="Access reviews" />
-        <Alert tone="warning" title="You do not have access to this page">
-          Access reviews are visible to admins and reviewers. Ask an admin if you need access.
-        </Alert>
-      </>
-    );
+    forbidden();
   }
   const canCreate = authorize(context.actor, 'campaign.create').allowed;
   const canExport = authorize(context.actor, 'evidence.export').allowed;

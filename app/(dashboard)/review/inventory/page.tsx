@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { forbidden } from 'next/navigation';
 import Link from 'next/link';
 import { InventoryExportForm, InventoryFilters, INVENTORY_PATH } from '@/components/review/inventory-filters';
 import { ForeignVariablesTable, inventoryHref, InventoryMachineUsersTable, OtherAccountsTable, SectionPagination } from '@/components/review/inventory-tables';
@@ -25,15 +26,7 @@ export default async function InventoryPage({ searchParams }: { searchParams: Pr
   const context = await requirePageContext();
   const [result, tokenAges] = await Promise.all([listInventory(context, firstValues(await searchParams)), getTokenAgeDistribution(context)]);
   if (!result.ok) {
-    return (
-      <>
-        <ReviewTabs current="inventory" />
-        <PageHeader title="Inventory" />
-        <Alert tone="warning" title="You do not have access to this page">
-          {result.error.message}
-        </Alert>
-      </>
-    );
+    forbidden();
   }
   const { query, sections, machineUsers, variables, accounts, options } = result.data;
   const filtered = isInventoryFiltered(query);

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
+import { forbidden } from 'next/navigation';
 import Link from 'next/link';
 import { RetryJobForm } from '@/components/jobs/retry-job-form';
-import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { DataTable } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -30,14 +30,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
   const { page } = jobsQuerySchema.parse(await searchParams);
   const result = await getJobsOverview(context, { page });
   if (!result.ok) {
-    return (
-      <>
-        <PageHeader title="Jobs" />
-        <Alert tone="warning" title="You do not have access to this page">
-          The background jobs are visible to admins and reviewers.
-        </Alert>
-      </>
-    );
+    forbidden();
   }
   const { queues, failedJobs, canRetry } = result.data;
   return (

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
+import { forbidden } from 'next/navigation';
 import { SendDueForm } from '@/components/notifications/send-due-form';
-import { Alert } from '@/components/ui/alert';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { PagedList } from '@/components/ui/pagination';
@@ -22,14 +22,7 @@ export default async function MailboxPage({ searchParams }: { searchParams: Prom
   const requested = Number(firstValue((await searchParams).page));
   const result = await listSandboxMail(context, { page: Number.isInteger(requested) && requested > 0 && requested <= 100_000 ? requested : 1 });
   if (!result.ok) {
-    return (
-      <>
-        <PageHeader title="Mailbox" />
-        <Alert tone="warning" title="You do not have access to this page">
-          {result.error.message}
-        </Alert>
-      </>
-    );
+    forbidden();
   }
   const { mails } = result.data;
   return (

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
+import { forbidden } from 'next/navigation';
 import { CreateWebhookForm, DeleteWebhookForm, WebhookTestForm } from '@/components/notifications/webhook-forms';
-import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { DataTable } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -18,14 +18,7 @@ export default async function WebhooksPage() {
   const context = await requirePageContext();
   const result = await listWebhookEndpoints(context);
   if (!result.ok) {
-    return (
-      <>
-        <PageHeader title="Webhooks" />
-        <Alert tone="warning" title="You do not have access to this page">
-          {result.error.message}
-        </Alert>
-      </>
-    );
+    forbidden();
   }
   return (
     <>

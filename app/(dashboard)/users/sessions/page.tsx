@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { forbidden } from 'next/navigation';
 import Form from 'next/form';
 import Link from 'next/link';
 import { EndSessionsForm, type SessionsConfirmation } from '@/components/account/end-sessions-form';
@@ -58,18 +59,7 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
   const context = await requirePageContext();
   if (!authorize(context.actor, 'user.read_sessions').allowed) {
     await auditRefusedSessionsRead(context);
-    return (
-      <>
-        <PageHeader title="Sessions" />
-        <Alert tone="warning" title="You do not have access to this page">
-          Other users’ sessions are visible to admins. Your own are on your{' '}
-          <Link href="/account" className="font-medium underline">
-            Account
-          </Link>{' '}
-          page.
-        </Alert>
-      </>
-    );
+    forbidden();
   }
 
   const params = await searchParams;

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
+import { forbidden, notFound } from 'next/navigation';
 import { CampaignItems } from '@/components/review/campaign-items';
 import { CampaignProgressChart } from '@/components/review/campaign-progress-chart';
 import { CloseCampaignForm } from '@/components/review/close-campaign-form';
@@ -45,14 +45,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
   const context = await requirePageContext();
   if (!authorize(context.actor, 'campaign.read').allowed) {
     await auditRefusedCampaignRead(context);
-    return (
-      <>
-        <PageHeader title="Access review" />
-        <Alert tone="warning" title="You do not have access to this page">
-          Access reviews are visible to admins and reviewers. Ask an admin if you need access.
-        </Alert>
-      </>
-    );
+    forbidden();
   }
   const { campaignId } = await params;
   const query = firstValues(await searchParams);

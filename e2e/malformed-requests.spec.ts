@@ -1,0 +1,101 @@
+// A stranger's malformed requests (an outsider's probe) are answered with a 4xx and leave no
+// error-level line in the server's log: a 500 with a stack trace for a bad request is wrong, and
+// such noise hides the real failures. A server of its own, so that its log holds only these requests.
+import fs from 'node:fs';
+import path from 'node:path';
+import { rawRequest } from './support/raw-http';
+import { e2eDir } from './support/paths';
+import { freePort, inheritedEnvironment, spawnServer, stopServer, waitForHealth } from './support/server-process';
+import { expect, test, uniqueEmail, uniquePassword } from './support/test';
+
+interface Probe {
+  label: string;
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** The status expected; any 4xx when absent. */
+  status?: number;
+}
+
+/** The shape of a server action id Next accepts (hex), naming no action of this build. */
+const UNKNOWN_ACTION_ID = '7f'.padEnd(42, '0');
+
+function probes(origin: string): Probe[] {
+  const garbageMultipart = { 'content-type': 'multipart/form-data; boundary=xyz', origin };
+  return [
+    { label: 'next-auth error page with CR LF in the code', path: '/api/auth/error?error=%0d%0aSet-Cookie:%20x=1', status: 400 },
+    { label: 'next-auth error page with CR LF in the path', path: '/api/auth/error/%0d%0a', status: 400 },
+    { label: 'GET of the credentials callback', path: '/api/auth/callback/credentials', status: 405 },
+    { label: 'credentials callback with a body that is not JSON', method: 'POST', path: '/api/auth/callback/credentials', headers: { 'content-type': 'application/json', origin }, body: '{', status: 400 },
+    { label: 'a path that does not decode', path: '/%ff', status: 400 },
+    { label: 'an API path that does not decode', path: '/api/v1/%ff', status: 400 },
+    { label: 'a server action id of the wrong shape', method: 'POST', path: '/', headers: { 'next-action': 'deadbeef', 'content-type': 'text/plain;charset=UTF-8', origin }, body: '[]' },
+    { label: 'an unknown server action id', method: 'POST', path: '/', headers: { 'next-action': UNKNOWN_ACTION_ID, 'content-type': 'text/plain;charset=UTF-8', origin }, body: '[]' },
+    { label: 'a garbage multipart form post without an action id', method: 'POST', path: '/sign-in', headers: garbageMultipart, body: 'garbage', status: 400 },
+    { label: 'a garbage multipart form post with an action id', method: 'POST', path: '/sign-in', headers: { ...garbageMultipart, 'next-action': UNKNOWN_ACTION_ID }, body: 'garbage', status: 400 },
+    { label: 'a multipart post without a boundary', method: 'POST', path: '/', headers: { 'content-type': 'multipart/form-data', origin }, body: 'garbage', status: 400 },
+  ];
+}
+
+/** The log's lines written since `offset`, parsed (start-up output that is not JSON is left out). */
+function logLinesSince(logFile: string, offset: number): { level?: string; message?: string }[] {
+  return fs
+    .readFileSync(logFile, 'utf8')
+    .slice(offset)
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { level?: string; message?: string });
+}
+
+test('malformed requests from strangers get a 4xx and leave no error in the server log', async ({}, testInfo) => {
+  test.setTimeout(180_000);
+  const root = path.dirname(testInfo.config.configFile ?? path.join(process.cwd(), 'playwright.config.ts'));
+  const dir = fs.mkdtempSync(path.join(e2eDir(), 'malformed-'));
+  const logFile = path.join(dir, 'server.log');
+  const port = await freePort();
+  const baseURL = `http://localhost:${port}`;
+  const server = spawnServer(
+    root,
+    {
+      ...inheritedEnvironment(),
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      PORT: String(port),
+      KEYWARDEN_HOST: '127.0.0.1',
+      KEYWARDEN_URL: baseURL,
+      KEYWARDEN_DATA_DIR: path.join(dir, 'data'),
+      KEYWARDEN_ADMIN_EMAIL: uniqueEmail('malformed-admin'),
+      KEYWARDEN_ADMIN_PASSWORD: uniquePassword(),
+      KEYWARDEN_ADMIN_SECOND_FACTOR: 'nobody',
+    },
+    logFile,
+  );
+  try {
+    await waitForHealth(baseURL, server, logFile);
+    // Warm up the pages the probes reach, so that their first compilation is not in the window.
+    await rawRequest(baseURL, { path: '/sign-in' });
+    const offset = fs.statSync(logFile).size;
+
+    for (const probe of probes(baseURL)) {
+      const response = await rawRequest(baseURL, { method: probe.method ?? 'GET', path: probe.path, headers: probe.headers, body: probe.body });
+      if (probe.status) expect(response.status, probe.label).toBe(probe.status);
+      else expect(response.status, `${probe.label}: ${response.status}`).toBeGreaterThanOrEqual(400);
+      expect(response.status, probe.label).toBeLessThan(500);
+      expect(response.body, `${probe.label}: no stack trace`).not.toMatch(/\n\s+at /);
+    }
+    // A cookie that does not decode is no session, and no server error either.
+    const forged = await rawRequest(baseURL, { path: '/api/auth/session', headers: { cookie: 'keywarden.session=forged' } });
+    expect(forged.status).toBe(200);
+    expect(JSON.parse(forged.body)).toEqual({});
+
+    // The server is still answering, and whatever it logged for the probes is below error level.
+    expect((await rawRequest(baseURL, { path: '/api/health' })).status).toBe(200);
+    const errors = logLinesSince(logFile, offset).filter((line) => line.level === 'error');
+    expect(errors.map((line) => line.message?.slice(0, 300))).toEqual([]);
+  } finally {
+    await stopServer(server.pid);
+    if (testInfo.status !== testInfo.expectedStatus) fs.copyFileSync(logFile, testInfo.outputPath('server.log'));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
