@@ -9,11 +9,10 @@ import type { ActionResult } from '@/lib/errors';
 import { withDashboardClient } from './signed-in';
 
 export async function startSyncAction(_previous: ActionResult<{ runId: string }> | null, form: FormData): Promise<ActionResult<{ runId: string }>> {
-  // A checkbox is sent only when ticked; the domain's schema validates the rest.
-  const input = { full: form.get('full') === 'on' };
   // The run itself uses the dashboard's client in the background: without one it is not begun.
   return withDashboardClient('inventory.sync', async (context) => {
-    const result = await requestInventorySync(context, input);
+    // A checkbox is sent only when ticked; the domain's schema validates the rest.
+    const result = await requestInventorySync(context, { full: form.get('full') === 'on' });
     if (result.ok) revalidatePath('/projects');
     return result;
   });

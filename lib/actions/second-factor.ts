@@ -112,10 +112,9 @@ export async function updateSecondFactorPolicyAction(
   _previous: ActionResult<{ requiredFor: string }> | null,
   formData: FormData,
 ): Promise<ActionResult<{ requiredFor: string }>> {
-  const result = await asSignedInUser('second_factor.set_policy', async (context) => {
-    const answer = await updateSecondFactorPolicy(context, { requiredFor: field(formData, 'requiredFor') });
-    if (answer.ok) revalidate();
-    return answer;
+  return asSignedInUser('second_factor.set_policy', async (context) => {
+    const result = await updateSecondFactorPolicy(context, { requiredFor: field(formData, 'requiredFor') });
+    if (result.ok) revalidate();
+    return withSubmittedValues(formData, ['requiredFor'], result);
   });
-  return withSubmittedValues(formData, ['requiredFor'], result);
 }

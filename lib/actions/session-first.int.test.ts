@@ -27,6 +27,7 @@ const WITHOUT_SESSION: Record<string, string> = {
   chooseThemeAction: 'a display preference of one browser (theme.ts)',
   completeFirstAdminSetupAction: 'gated by the one-time set-up link in its input (accounts.ts)',
   acceptInvitationAction: 'gated by the one-time invitation link in its input (accounts.ts)',
+  signOutAction: 'ends whatever session the cookie names, a half-signed-in one too; it reads no input (sign-out.ts)',
 };
 
 type Read = { argument: number; field: string; afterSessionCheck: boolean };
