@@ -25,7 +25,7 @@ import { acceptInvitation } from '@/lib/testing/machine-users';
 import { signInOrThrow } from './support/auth';
 import { demoProject, expectState, openMachineUserInteractive, openWizard, pageSection, sendInvitationButton, walkWizardToReview } from './support/machine-users';
 import { e2eDir } from './support/paths';
-import { freePort, inheritedEnvironment, logTail, spawnServer, stopServer, waitForHealth, type ServerProcess } from './support/server-process';
+import { freePort, logTail, ownServerEnvironment, spawnServer, stopServer, waitForHealth, type ServerProcess } from './support/server-process';
 import { expect, test, uniqueEmail, uniquePassword } from './support/test';
 
 const PROJECT = demoProject('Checkout API');
@@ -75,13 +75,7 @@ test('T1: the canary token is in no sink after success, a validation error, an e
   const port = await freePort();
   const baseURL = `http://localhost:${port}`;
   const admin = { email: uniqueEmail('canary-admin'), password: uniquePassword() };
-  const environment: NodeJS.ProcessEnv = {
-    ...inheritedEnvironment(),
-    NODE_ENV: 'production',
-    NEXT_TELEMETRY_DISABLED: '1',
-    PORT: String(port),
-    KEYWARDEN_HOST: '127.0.0.1',
-    KEYWARDEN_URL: baseURL,
+  const environment = ownServerEnvironment(port, {
     KEYWARDEN_DATA_DIR: dataDir,
     TMPDIR: tmpDir,
     PLATFORMSH_API_URL: sim.url,
@@ -91,7 +85,7 @@ test('T1: the canary token is in no sink after success, a validation error, an e
     KEYWARDEN_ADMIN_PASSWORD: admin.password,
     // Second factors are mfa.spec's subject: this server's organisation does not require one.
     KEYWARDEN_ADMIN_SECOND_FACTOR: 'nobody',
-  };
+  });
   const start = async (): Promise<ServerProcess> => {
     const server = spawnServer(root, environment, logFile);
     await waitForHealth(baseURL, server, logFile);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { FullConfig } from '@playwright/test';
 import { startOidcProvider, type TestOidcProvider } from '@/lib/testing/oidc-provider';
 import { E2E_PORT_ENV, e2eDir, paths } from './support/paths';
-import { inheritedEnvironment, logTail, spawnServer, stopServer, waitForHealth, type ServerProcess } from './support/server-process';
+import { logTail, ownServerEnvironment, spawnServer, stopServer, waitForHealth, type ServerProcess } from './support/server-process';
 import { SSO_IDENTITIES, SSO_NAME, SSO_ROLE_MAP } from './support/sso';
 import { SEEDED_FAILED_JOBS } from './support/failed-jobs';
 import { writeJson, type ServerState } from './support/server-state';
@@ -35,14 +35,8 @@ function newestSourceChange(root: string): number {
 }
 
 /** The variables of the server under test: this run's, never the developer's own configuration. */
-function serverEnvironment(baseUrl: string, port: number, sso: TestOidcProvider): NodeJS.ProcessEnv {
-  return {
-    ...inheritedEnvironment(),
-    NODE_ENV: 'production',
-    NEXT_TELEMETRY_DISABLED: '1',
-    PORT: String(port),
-    KEYWARDEN_HOST: '127.0.0.1',
-    KEYWARDEN_URL: baseUrl,
+function serverEnvironment(port: number, sso: TestOidcProvider): NodeJS.ProcessEnv {
+  return ownServerEnvironment(port, {
     KEYWARDEN_DATA_DIR: paths.dataDir(),
     // One trusted hop: each test claims its own client address with X-Forwarded-For.
     KEYWARDEN_TRUSTED_PROXY_HOPS: '1',
@@ -53,7 +47,7 @@ function serverEnvironment(baseUrl: string, port: number, sso: TestOidcProvider)
     KEYWARDEN_OIDC_NAME: SSO_NAME,
     KEYWARDEN_OIDC_ROLE_CLAIM: sso.roleClaim,
     KEYWARDEN_OIDC_ROLE_MAP: SSO_ROLE_MAP,
-  };
+  });
 }
 
 async function waitForStartup(server: ServerProcess, logFile: string): Promise<string> {
@@ -94,7 +88,7 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
 
   // The identity provider lives in this (the runner's) process until the returned teardown.
   const sso = await startOidcProvider({ redirectUri: `${baseUrl}/api/auth/callback/oidc`, identities: SSO_IDENTITIES });
-  const server = spawnServer(root, serverEnvironment(baseUrl, port, sso), logFile);
+  const server = spawnServer(root, serverEnvironment(port, sso), logFile);
   const pid = server.pid;
 
   try {

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { rawRequest } from './support/raw-http';
 import { e2eDir } from './support/paths';
-import { freePort, inheritedEnvironment, spawnServer, stopServer, waitForHealth } from './support/server-process';
+import { freePort, ownServerEnvironment, spawnServer, stopServer, waitForHealth } from './support/server-process';
 import { expect, test, uniqueEmail, uniquePassword } from './support/test';
 
 interface Probe {
@@ -57,18 +57,12 @@ test('malformed requests from strangers get a 4xx and leave no error in the serv
   const baseURL = `http://localhost:${port}`;
   const server = spawnServer(
     root,
-    {
-      ...inheritedEnvironment(),
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
-      PORT: String(port),
-      KEYWARDEN_HOST: '127.0.0.1',
-      KEYWARDEN_URL: baseURL,
+    ownServerEnvironment(port, {
       KEYWARDEN_DATA_DIR: path.join(dir, 'data'),
       KEYWARDEN_ADMIN_EMAIL: uniqueEmail('malformed-admin'),
       KEYWARDEN_ADMIN_PASSWORD: uniquePassword(),
       KEYWARDEN_ADMIN_SECOND_FACTOR: 'nobody',
-    },
+    }),
     logFile,
   );
   try {

@@ -9,7 +9,7 @@ import { signInOrThrow } from './support/auth';
 import { demoProject } from './support/machine-users';
 import { openKit, snippetText, walkChecklistToGreen } from './support/onboarding';
 import { e2eDir } from './support/paths';
-import { freePort, inheritedEnvironment, spawnServer, stopServer, waitForHealth } from './support/server-process';
+import { freePort, ownServerEnvironment, spawnServer, stopServer, waitForHealth } from './support/server-process';
 import { expect, test, uniqueEmail, uniquePassword } from './support/test';
 
 const DOCS = demoProject('Docs');
@@ -24,20 +24,14 @@ test('an Upsun sandbox onboards a project with upsun snippets and env:UPSUN_CLI_
   const admin = { email: uniqueEmail('upsun-admin'), password: uniquePassword() };
   const server = spawnServer(
     root,
-    {
-      ...inheritedEnvironment(),
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
-      PORT: String(port),
-      KEYWARDEN_HOST: '127.0.0.1',
-      KEYWARDEN_URL: baseURL,
+    ownServerEnvironment(port, {
       KEYWARDEN_DATA_DIR: path.join(dir, 'data'),
       KEYWARDEN_VENDOR: 'upsun',
       KEYWARDEN_ADMIN_EMAIL: admin.email,
       KEYWARDEN_ADMIN_PASSWORD: admin.password,
       // Second factors are mfa.spec's subject: this server's organisation does not require one.
       KEYWARDEN_ADMIN_SECOND_FACTOR: 'nobody',
-    },
+    }),
     logFile,
   );
   const context = await browser.newContext({ baseURL });

@@ -16,6 +16,22 @@ export function inheritedEnvironment(): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(KEYWARDEN_|PLATFORMSH_|NEXTAUTH_|DATABASE_URL$)/.test(name)));
 }
 
+/**
+ * The environment of a production server of a spec's own on loopback `port` (its URL
+ * http://localhost:port), with `settings` (data directory, first admin, vendor, …) on top.
+ */
+export function ownServerEnvironment(port: number, settings: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  return {
+    ...inheritedEnvironment(),
+    NODE_ENV: 'production',
+    NEXT_TELEMETRY_DISABLED: '1',
+    PORT: String(port),
+    KEYWARDEN_HOST: '127.0.0.1',
+    KEYWARDEN_URL: `http://localhost:${port}`,
+    ...settings,
+  };
+}
+
 export function logTail(file: string): string {
   const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   return text.split('\n').slice(-40).join('\n');
