@@ -56,7 +56,7 @@ test('without JavaScript the sign-in form says it needs it, and its fields stay 
     await expect(page.getByLabel('Password')).toBeDisabled();
     await expect(page.getByRole('button', { name: 'Sign in' })).toBeDisabled();
     // Locators do not reach into <noscript>: the notice is read from the page's HTML.
-    expect(await (await context.request.get('/sign-in')).text()).toMatch(/<noscript>.*Signing in needs JavaScript: turn it on for this site, then reload this page\..*<\/noscript>/s);
+    expect(await (await context.request.get('/sign-in')).text()).toMatch(/<noscript[^>]*>.*Signing in needs JavaScript: turn it on for this site, then reload this page\..*<\/noscript>/s);
   } finally {
     await context.close();
   }

@@ -91,7 +91,7 @@ test('a user adds a passkey, then signs in with the password and the passkey', a
   // The note is a <noscript>: a browser with scripting off renders it, but Chromium with script
   // execution disabled by the DevTools protocol still parses it as if scripting were on, so the
   // page's HTML is read for it.
-  expect(await (await withoutScript.request.get('/sign-in/second-step')).text()).toMatch(/<noscript>.*Passkeys need JavaScript, which is off in this browser\..*<\/noscript>/s);
+  expect(await (await withoutScript.request.get('/sign-in/second-step')).text()).toMatch(/<noscript[^>]*>.*Passkeys need JavaScript, which is off in this browser\..*<\/noscript>/s);
   await expect(plain.getByRole('button', { name: 'Use a passkey' })).toBeDisabled();
   await plain.getByRole('textbox', { name: 'Code', exact: true }).fill(recoveryCodes[0]!);
   await plain.getByRole('button', { name: 'Continue' }).click();

@@ -31,7 +31,8 @@ export function NeedsJavaScript({ notice, children }: { /** null only where a no
         {children}
       </fieldset>
       {notice === null ? null : (
-        <noscript>
+        // A row of its own where it sits among buttons in a wrapping flex row (a page's actions).
+        <noscript className="basis-full">
           <p className="text-sm text-amber-900">{notice}</p>
         </noscript>
       )}
