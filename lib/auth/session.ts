@@ -10,7 +10,7 @@ import { recordAudit } from '@/lib/audit/record';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
-import { endSession, liveSessionUser, pendingSession } from '@/lib/domain/sessions';
+import { endSession, liveSessionUser, pendingSession, type SessionClaims } from '@/lib/domain/sessions';
 import { clientAddressFrom } from '@/lib/security/client-address';
 import { ENROLMENT_STEP_PATH, REQUESTED_PATH_HEADER, safeCallbackPath, SECOND_STEP_PATH, signInPathFor } from './callback-url';
 import { getAuthOptions } from './options';
@@ -24,7 +24,7 @@ export function sessionCookieName(): string {
   return getAuthOptions().cookies?.sessionToken?.name ?? '';
 }
 
-async function sessionClaims(raw: string | undefined): Promise<{ userId: string; sessionId: string; sessionVersion: number } | null> {
+async function sessionClaims(raw: string | undefined): Promise<SessionClaims | null> {
   const options = getAuthOptions();
   if (!raw || !options.secret) return null;
   // decode() verifies the signature and expiry; a tampered or expired cookie yields null.
@@ -61,12 +61,9 @@ export async function contextFromSessionCookie(raw: string | undefined, clientAd
   const claims = await sessionClaims(raw);
   if (!claims) return null;
   // Signed out (or expired) on the server: the cookie alone proves nothing.
-  const user = await liveSessionUser(getDb(), claims.sessionId, claims.userId, new Date(), clientAddress);
+  const user = await liveSessionUser(getDb(), claims, new Date(), clientAddress);
   if (!user) return null;
-  // The version the session row was signed in (or re-validated by a password change) for; the
-  // cookie's for sessions that predate the column.
-  const sessionVersion = user.sessionUserVersion ?? claims.sessionVersion;
-  if (user.disabledAt || user.sessionVersion !== sessionVersion) {
+  if (user.withdrawn) {
     // A valid cookie whose rights were withdrawn (disabled, demoted, password changed): refused
     // and recorded, once per request.
     await recordAudit(getDb(), {
@@ -97,7 +94,7 @@ export async function contextFromSessionCookie(raw: string | undefined, clientAd
 export const getPendingSignIn = cache(async () => {
   const claims = await sessionClaims((await cookies()).get(sessionCookieName())?.value);
   if (!claims) return null;
-  const pending = await pendingSession(getDb(), claims.sessionId, claims.userId, claims.sessionVersion);
+  const pending = await pendingSession(getDb(), claims);
   if (!pending) return null;
   const { user } = pending;
   const context: RequestContext = {

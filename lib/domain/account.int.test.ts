@@ -193,10 +193,10 @@ describe.each(TEST_DATABASE_KINDS)('account: password and sessions on %s', (kind
       const user = await createUser(db, { role: 'reviewer' });
       const { sessionId } = await signedIn(user);
       const start = (await db.session.findUniqueOrThrow({ where: { id: sessionId } })).lastSeenAt!;
-      await liveSessionUser(db, sessionId, user.id, new Date(start.getTime() + LAST_SEEN_RESOLUTION_MS - 1000));
+      await liveSessionUser(db, { sessionId: sessionId, userId: user.id, sessionVersion: user.sessionVersion }, new Date(start.getTime() + LAST_SEEN_RESOLUTION_MS - 1000));
       expect((await db.session.findUniqueOrThrow({ where: { id: sessionId } })).lastSeenAt).toEqual(start);
       const later = new Date(start.getTime() + LAST_SEEN_RESOLUTION_MS + 1000);
-      await liveSessionUser(db, sessionId, user.id, later);
+      await liveSessionUser(db, { sessionId: sessionId, userId: user.id, sessionVersion: user.sessionVersion }, later);
       expect((await db.session.findUniqueOrThrow({ where: { id: sessionId } })).lastSeenAt).toEqual(later);
     });
   });

@@ -137,7 +137,7 @@ describe.each(TEST_DATABASE_KINDS)('passkeys on %s', (kind) => {
     const sessionId = await halfSignedIn(user.id);
     let used: unknown;
     expect(await secondStepWith(context, sessionId, (challenge) => (used = authenticator.assert(ceremony(challenge))))).toEqual({ ok: true, method: 'passkey' });
-    expect((await liveSessionUser(db, sessionId, user.id))?.id).toBe(user.id);
+    expect((await liveSessionUser(db, { sessionId: sessionId, userId: user.id, sessionVersion: user.sessionVersion }))?.id).toBe(user.id);
     const stored = await db.passkeyCredential.findFirstOrThrow({ where: { credentialId: authenticator.id }, include: { factor: true } });
     expect(stored.signCount).toBe(1n);
     expect(stored.factor.lastUsedAt).not.toBeNull();
@@ -158,7 +158,7 @@ describe.each(TEST_DATABASE_KINDS)('passkeys on %s', (kind) => {
     // A cloned authenticator whose counter is behind the stored one.
     authenticator.counter = 0;
     expect(await secondStepWith(context, other, (challenge) => authenticator.assert(ceremony(challenge)))).toEqual({ ok: false, reason: 'invalid' });
-    expect(await liveSessionUser(db, other, user.id)).toBeNull();
+    expect(await liveSessionUser(db, { sessionId: other, userId: user.id, sessionVersion: user.sessionVersion })).toBeNull();
     // A passkey of someone else.
     expect(await secondStepWith(context, other, (challenge) => new SoftwareAuthenticator().assert(ceremony(challenge)))).toEqual({ ok: false, reason: 'invalid' });
 
@@ -181,7 +181,7 @@ describe.each(TEST_DATABASE_KINDS)('passkeys on %s', (kind) => {
       expect(await secondStepWith(context, sessionId, () => ({ id: 'x', rawId: 'x', type: 'public-key' }))).toEqual({ ok: false, reason: 'invalid' });
     }
     expect(await secondStepWith(context, sessionId, (challenge) => authenticator.assert(ceremony(challenge)))).toEqual({ ok: false, reason: 'throttled' });
-    expect(await liveSessionUser(db, sessionId, user.id)).toBeNull();
+    expect(await liveSessionUser(db, { sessionId: sessionId, userId: user.id, sessionVersion: user.sessionVersion })).toBeNull();
   });
 
   it('a passkey satisfies the enrolment the policy requires; its recovery codes then sign in', async () => {
@@ -192,7 +192,7 @@ describe.each(TEST_DATABASE_KINDS)('passkeys on %s', (kind) => {
     const context = contextFor(admin);
     const { finished } = await addPasskey(context, 'Security key', { sessionId });
     expect(finished.ok).toBe(true);
-    expect((await liveSessionUser(db, sessionId, admin.id))?.id).toBe(admin.id);
+    expect((await liveSessionUser(db, { sessionId: sessionId, userId: admin.id, sessionVersion: admin.sessionVersion }))?.id).toBe(admin.id);
     const codes = finished.ok ? finished.data.recoveryCodes! : [];
     expect(
       await verifySecondStep({ sessionId: await halfSignedIn(admin.id), user: context.actor }, { code: codes[0]! }, { masterKey: KEY, clientAddress: null }),

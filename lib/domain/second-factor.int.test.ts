@@ -119,24 +119,24 @@ describe.each(TEST_DATABASE_KINDS)('second factors on %s', (kind) => {
     const adminSession = await waiting(admin.id);
     const reviewerSession = await waiting(reviewer.id);
     // Still covered: no session, and the enrolment is still what it owes.
-    expect(await liveSessionUser(db, adminSession, admin.id)).toBeNull();
-    expect(await liveSessionUser(db, reviewerSession, reviewer.id)).toBeNull();
+    expect(await liveSessionUser(db, { sessionId: adminSession, userId: admin.id, sessionVersion: admin.sessionVersion })).toBeNull();
+    expect(await liveSessionUser(db, { sessionId: reviewerSession, userId: reviewer.id, sessionVersion: reviewer.sessionVersion })).toBeNull();
     expect(await pendingStepOf(reviewerSession)).toBe('enrolment');
 
     // Admins only: the reviewer's next request goes through; the admin still owes an enrolment.
     const seq = await lastAuditSeq(db);
     expect((await updateSecondFactorPolicy(policyAdmin, { requiredFor: 'admins' })).ok).toBe(true);
-    expect((await liveSessionUser(db, reviewerSession, reviewer.id))?.id).toBe(reviewer.id);
+    expect((await liveSessionUser(db, { sessionId: reviewerSession, userId: reviewer.id, sessionVersion: reviewer.sessionVersion }))?.id).toBe(reviewer.id);
     expect(await pendingStepOf(reviewerSession)).toBeNull();
-    expect(await liveSessionUser(db, adminSession, admin.id)).toBeNull();
-    expect(await pendingSession(db, adminSession, admin.id, admin.sessionVersion)).toMatchObject({ pendingStep: 'enrolment' });
+    expect(await liveSessionUser(db, { sessionId: adminSession, userId: admin.id, sessionVersion: admin.sessionVersion })).toBeNull();
+    expect(await pendingSession(db, { sessionId: adminSession, userId: admin.id, sessionVersion: admin.sessionVersion })).toMatchObject({ pendingStep: 'enrolment' });
 
     // Nobody: the admin goes through too.
     expect((await updateSecondFactorPolicy(policyAdmin, { requiredFor: 'nobody' })).ok).toBe(true);
-    expect((await liveSessionUser(db, adminSession, admin.id))?.id).toBe(admin.id);
+    expect((await liveSessionUser(db, { sessionId: adminSession, userId: admin.id, sessionVersion: admin.sessionVersion }))?.id).toBe(admin.id);
     expect(await pendingStepOf(adminSession)).toBeNull();
     // The policy changes audited as always, and each release once (a later request finds a full session).
-    expect((await liveSessionUser(db, adminSession, admin.id))?.id).toBe(admin.id);
+    expect((await liveSessionUser(db, { sessionId: adminSession, userId: admin.id, sessionVersion: admin.sessionVersion }))?.id).toBe(admin.id);
     const events = await auditEventsSince(db, seq);
     expect(events.map((event) => [event.action, event.outcome, event.actorId, event.reason])).toEqual([
       ['second_factor.set_policy', 'succeeded', policyAdmin.actor.id, null],
@@ -150,24 +150,24 @@ describe.each(TEST_DATABASE_KINDS)('second factors on %s', (kind) => {
     const { user, context, secret } = await enrolled('reviewer');
     const elsewhere = await waiting(user.id);
     expect((await updateSecondFactorPolicy(policyAdmin, { requiredFor: 'nobody' })).ok).toBe(true);
-    expect(await liveSessionUser(db, elsewhere, user.id)).toBeNull();
+    expect(await liveSessionUser(db, { sessionId: elsewhere, userId: user.id, sessionVersion: user.sessionVersion })).toBeNull();
     expect(await pendingStepOf(elsewhere)).toBe('second_factor');
     expect(await step(context, elsewhere, totpCodeAt(secret, at(60)), at(60))).toEqual({ ok: true, method: 'totp' });
-    expect((await liveSessionUser(db, elsewhere, user.id))?.id).toBe(user.id);
+    expect((await liveSessionUser(db, { sessionId: elsewhere, userId: user.id, sessionVersion: user.sessionVersion }))?.id).toBe(user.id);
     expect((await updateSecondFactorPolicy(policyAdmin, { requiredFor: 'admins' })).ok).toBe(true);
   });
 
   it('a half-signed-in session is no session until a code passes; a code works once', async () => {
     const { user, context, secret } = await enrolled();
     const sessionId = await halfSignedIn(user.id);
-    expect(await liveSessionUser(db, sessionId, user.id)).toBeNull();
+    expect(await liveSessionUser(db, { sessionId: sessionId, userId: user.id, sessionVersion: user.sessionVersion })).toBeNull();
 
     const seq = await lastAuditSeq(db);
     expect(await step(context, sessionId, '000000', at(60))).toEqual({ ok: false, reason: 'invalid' });
-    expect(await liveSessionUser(db, sessionId, user.id)).toBeNull();
+    expect(await liveSessionUser(db, { sessionId: sessionId, userId: user.id, sessionVersion: user.sessionVersion })).toBeNull();
     const code = totpCodeAt(secret, at(60));
     expect(await step(context, sessionId, code, at(60))).toEqual({ ok: true, method: 'totp' });
-    expect((await liveSessionUser(db, sessionId, user.id))?.id).toBe(user.id);
+    expect((await liveSessionUser(db, { sessionId: sessionId, userId: user.id, sessionVersion: user.sessionVersion }))?.id).toBe(user.id);
 
     // The same code on another half-signed-in session (seen over a shoulder): refused.
     const other = await halfSignedIn(user.id);
@@ -203,7 +203,7 @@ describe.each(TEST_DATABASE_KINDS)('second factors on %s', (kind) => {
     expect(checked).toBeLessThanOrEqual(SECOND_FACTOR_POLICY.limit);
     expect(burst.filter((result) => !result.ok && result.reason === 'throttled').length).toBe(20 - checked);
     expect(await step(context, sessionId, totpCodeAt(secret, at(60)), at(60))).toEqual({ ok: false, reason: 'throttled' });
-    expect(await liveSessionUser(db, sessionId, user.id)).toBeNull();
+    expect(await liveSessionUser(db, { sessionId: sessionId, userId: user.id, sessionVersion: user.sessionVersion })).toBeNull();
     const refusals = await db.auditEvent.count({ where: { action: 'auth.second_factor', actorId: user.id, reason: 'throttled: too many failed attempts' } });
     expect(refusals).toBe(21 - checked);
   });

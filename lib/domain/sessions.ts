@@ -45,15 +45,6 @@ export async function endSession(db: Db, sessionId: string): Promise<void> {
   await db.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
 }
 
-const SESSION_USER_SELECT = {
-  id: true,
-  email: true,
-  role: true,
-  disabledAt: true,
-  sessionVersion: true,
-  projectAssignments: { select: { projectId: true } },
-} as const;
-
 /** A session and its user as the per-request check reads them (one row, see `liveSessionUser`). */
 interface SessionCheckRow {
   user_id: string;
@@ -69,18 +60,8 @@ interface SessionCheckRow {
   project_ids: string[];
 }
 
-/**
- * The user behind a session that exists, belongs to that user, and is neither revoked nor expired
- * nor half signed in (a second step still owed); null otherwise. One query (the session, its user
- * and the user's project assignments, read together and fresh on every request: nothing is cached
- * across requests, so a revocation, a role change or a removed assignment holds on the next one) —
- * plus, at most once a minute per session, the write of its last-seen time (a conditional update,
- * so concurrent requests write it once). Prisma's nested select took three queries (issue 19 §3).
- *
- * `sessionUserVersion` is the user's session version the session was signed in (or re-validated)
- * for; null for sessions older than that column, whose cookie's version is compared instead.
- */
-export async function liveSessionUser(db: Database, sessionId: string, userId: string, now = new Date(), clientAddress: string | null = null) {
+/** The session a cookie names, with its user, in one query; null for no such session. */
+async function readSessionRow(db: Database, sessionId: string): Promise<SessionCheckRow | null> {
   // The id comes from a signed cookie; anything else would make the ::uuid cast throw.
   if (!isUuid(sessionId)) return null;
   const [row] = await db.$queryRaw<SessionCheckRow[]>`
@@ -90,8 +71,30 @@ export async function liveSessionUser(db: Database, sessionId: string, userId: s
       FROM sessions s
       JOIN users u ON u.id = s.user_id
      WHERE s.id = ${sessionId}::uuid`;
-  if (!row || row.user_id !== userId || row.revoked_at !== null || row.expires_at <= now) return null;
-  const user = {
+  return row ?? null;
+}
+
+/**
+ * The two rules every reader of a session applies (the pages' and actions' check, the half
+ * signed-in steps', /api/auth/session's), kept here once so they cannot drift apart.
+ * A session is over when there is no such row for this user, or it was ended or has expired.
+ */
+function isSessionOver(row: SessionCheckRow | null, userId: string, now: Date): row is null {
+  return !row || row.user_id !== userId || row.revoked_at !== null || row.expires_at <= now;
+}
+
+/**
+ * A session's user lost the rights it was signed in with: disabled, or their session version
+ * moved on (role changed, password changed elsewhere). The version compared is the one the session
+ * row was signed in (or re-validated by a password change) for; the cookie's for rows older than
+ * that column.
+ */
+export function rightsWithdrawn(row: Pick<SessionCheckRow, 'disabled_at' | 'session_version' | 'user_version'>, cookieVersion: number): boolean {
+  return row.disabled_at !== null || row.session_version !== (row.user_version ?? cookieVersion);
+}
+
+function sessionUserOf(row: SessionCheckRow) {
+  return {
     id: row.user_id,
     email: row.email,
     role: row.role,
@@ -99,35 +102,55 @@ export async function liveSessionUser(db: Database, sessionId: string, userId: s
     sessionVersion: row.session_version,
     projectAssignments: row.project_ids.map((projectId) => ({ projectId })),
   };
-  // A session waiting on an enrolment the policy no longer asks of its user is let through here
-  // (not one whose rights were withdrawn meanwhile: the caller refuses those, and audits it).
-  const reconsider = row.pending_step === 'enrolment' && !user.disabledAt && (row.user_version === null || row.user_version === user.sessionVersion);
-  const owed = reconsider ? await reconsiderEnrolmentStep(db, { id: sessionId, user }, clientAddress) : row.pending_step;
-  if (owed !== null) return null;
+}
+
+/** What a session still owes: a waiting enrolment the policy no longer asks for is let through. */
+async function stepOwed(db: Database, sessionId: string, row: SessionCheckRow, cookieVersion: number, clientAddress: string | null) {
+  // Not for a session whose rights were withdrawn: its callers refuse those (and audit it).
+  if (row.pending_step !== 'enrolment' || rightsWithdrawn(row, cookieVersion)) return row.pending_step;
+  return reconsiderEnrolmentStep(db, { id: sessionId, user: sessionUserOf(row) }, clientAddress);
+}
+
+/**
+ * The user behind a fully signed-in session: one that exists, belongs to that user, is neither
+ * revoked nor expired nor half signed in (a second step still owed); null otherwise. `withdrawn`
+ * says the user's rights were withdrawn since (the caller refuses and audits it). One query (the
+ * session, its user and the user's project assignments, read together and fresh on every request:
+ * nothing is cached across requests, so a revocation, a role change or a removed assignment holds
+ * on the next one) — plus, at most once a minute per session, the write of its last-seen time (a
+ * conditional update, so concurrent requests write it once). Prisma's nested select took three
+ * queries (issue 19 §3).
+ */
+export async function liveSessionUser(db: Database, claims: SessionClaims, now = new Date(), clientAddress: string | null = null) {
+  const row = await readSessionRow(db, claims.sessionId);
+  if (isSessionOver(row, claims.userId, now)) return null;
+  if ((await stepOwed(db, claims.sessionId, row, claims.sessionVersion, clientAddress)) !== null) return null;
   const staleBefore = new Date(now.getTime() - LAST_SEEN_RESOLUTION_MS);
   if (!row.last_seen_at || row.last_seen_at < staleBefore) {
     await db.session.updateMany({
-      where: { id: sessionId, OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: staleBefore } }] },
+      where: { id: claims.sessionId, OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: staleBefore } }] },
       data: { lastSeenAt: now },
     });
   }
-  return { ...user, sessionUserVersion: row.user_version };
+  return { ...sessionUserOf(row), withdrawn: rightsWithdrawn(row, claims.sessionVersion) };
+}
+
+/** What a signed session cookie claims: whose session, which one, at which session version. */
+export interface SessionClaims {
+  sessionId: string;
+  userId: string;
+  sessionVersion: number;
 }
 
 /**
  * Whether a session cookie's claims still name a session the server honours (signed in, or half
- * signed in with a step owed): its row neither revoked nor expired, its user enabled and at the
- * version the session was signed in for. Read-only: for /api/auth/session (lib/auth/options.ts),
- * which shows who is signed in and must not keep showing it once the session was ended.
+ * signed in with a step owed), by the same rules as `liveSessionUser`. Read-only: for
+ * /api/auth/session (lib/auth/options.ts), which shows who is signed in and must not keep showing
+ * it once the session was ended.
  */
-export async function isSessionCurrent(db: Database, claims: { sessionId: string; userId: string; sessionVersion: number }, now = new Date()): Promise<boolean> {
-  if (!isUuid(claims.sessionId)) return false;
-  const session = await db.session.findUnique({
-    where: { id: claims.sessionId },
-    select: { userId: true, revokedAt: true, expiresAt: true, userVersion: true, user: { select: { disabledAt: true, sessionVersion: true } } },
-  });
-  if (!session || session.userId !== claims.userId || session.revokedAt !== null || session.expiresAt <= now) return false;
-  return !session.user.disabledAt && session.user.sessionVersion === (session.userVersion ?? claims.sessionVersion);
+export async function isSessionCurrent(db: Database, claims: SessionClaims, now = new Date()): Promise<boolean> {
+  const row = await readSessionRow(db, claims.sessionId);
+  return !isSessionOver(row, claims.userId, now) && !rightsWithdrawn(row, claims.sessionVersion);
 }
 
 /** A live session as the Account page and the admins' Sessions page show it. */
@@ -293,14 +316,10 @@ export async function auditRefusedSessionsRead(context: RequestContext): Promise
  * A half-signed-in session (password checked, a second step owed) of an enabled user whose
  * session version still holds; null otherwise. Only the second-step pages ask for it.
  */
-export async function pendingSession(db: Database, sessionId: string, userId: string, sessionVersion: number) {
-  const session = await db.session.findUnique({
-    where: { id: sessionId },
-    select: { userId: true, revokedAt: true, expiresAt: true, pendingStep: true, user: { select: SESSION_USER_SELECT } },
-  });
-  if (!session || session.userId !== userId || session.revokedAt !== null || session.expiresAt <= new Date() || session.pendingStep === null) return null;
-  if (session.user.disabledAt || session.user.sessionVersion !== sessionVersion) return null;
+export async function pendingSession(db: Database, claims: SessionClaims, now = new Date()) {
+  const row = await readSessionRow(db, claims.sessionId);
+  if (isSessionOver(row, claims.userId, now) || row.pending_step === null || rightsWithdrawn(row, claims.sessionVersion)) return null;
   // What it owes now (the policy may have been relaxed since): null once let through (a full session).
-  const owed = session.pendingStep === 'enrolment' ? await reconsiderEnrolmentStep(db, { id: sessionId, user: session.user }) : session.pendingStep;
-  return owed === null ? null : { sessionId, pendingStep: owed, user: session.user };
+  const owed = await stepOwed(db, claims.sessionId, row, claims.sessionVersion, null);
+  return owed === null ? null : { sessionId: claims.sessionId, pendingStep: owed, user: sessionUserOf(row) };
 }
