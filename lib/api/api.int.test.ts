@@ -203,7 +203,7 @@ describe.each(TEST_DATABASE_KINDS)('REST API v1 on %s', (kind) => {
     }
   });
 
-  it('throttles a burst of bad keys from one address (then even a good key), and aggregates the refusals', async () => {
+  it('throttles a burst of bad keys from one address, still lets a valid key from it through, and aggregates the refusals', async () => {
     const address = '192.0.2.200';
     const before = await world.db.auditEvent.count({ where: { action: 'auth.api_key', clientAddress: address } });
     const answers = await Promise.all(Array.from({ length: 30 }, () => call('listProjects', { key: generateApiKey(), address })));
@@ -213,7 +213,11 @@ describe.each(TEST_DATABASE_KINDS)('REST API v1 on %s', (kind) => {
     const limited = answers.find((answer) => answer.status === 429)!;
     expectProblem(limited, 429, 'rate_limited');
     expect(limited.headers.get('retry-after')).toBe('900');
-    expectProblem(await call('listProjects', { key: world.keys.admin, address }), 429, 'rate_limited');
+    // One address is often many callers (a CI provider's runners, an office's NAT): the block
+    // holds back guesses, not a script holding a valid key. A bad or revoked key stays blocked.
+    expect((await call('listProjects', { key: world.keys.admin, address })).status).toBe(200);
+    expectProblem(await call('listProjects', { key: generateApiKey(), address }), 429, 'rate_limited');
+    expectProblem(await call('listProjects', { key: 'kw_not-even-a-key', address }), 429, 'rate_limited');
     // Another address is not affected.
     expect((await call('listProjects', { key: world.keys.admin, address: '192.0.2.201' })).status).toBe(200);
     // Written in full only for the first few; the rest are counted (lib/audit/record.ts).

@@ -20,7 +20,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   415: 'The body is not JSON (`unsupported_media_type`).',
   422: 'The Idempotency-Key was used for another request (`idempotency_key_reused`).',
   503: 'Keywarden has no connection to the Platform.sh API (`unavailable`); see Retry-After.',
-  429: 'Too many failed API key attempts from this address (`rate_limited`); see Retry-After.',
+  429: 'Too many failed API key attempts from this address, and this key is not valid (`rate_limited`); see Retry-After. A valid key is let through.',
 };
 
 /**

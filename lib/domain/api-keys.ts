@@ -207,41 +207,53 @@ export const apiKeyAddressKey = (address: string) => `api-key:${address}`;
 
 const REFUSED = 'The API key is not valid: it may be mistyped, expired or revoked.';
 
+/** Why a presented key opens nothing, or the key and its owner when it does. */
+async function resolveApiKey(presented: string, digestKey: string, now: Date) {
+  if (!isWellFormedApiKey(presented)) return { valid: false, refused: 'not a Keywarden API key (format or checksum)' } as const;
+  const row = await getDb().apiKey.findUnique({
+    where: { digest: digestOfApiKey(presented, digestKey) },
+    include: { user: { include: { projectAssignments: { select: { projectId: true } } } } },
+  });
+  if (!row) return { valid: false, refused: 'unknown API key' } as const;
+  const target = { id: row.id, name: row.name };
+  if (row.revokedAt) return { valid: false, refused: `revoked API key ${row.prefix}`, target } as const;
+  if (row.expiresAt <= now) return { valid: false, refused: `expired API key ${row.prefix}`, target } as const;
+  if (row.user.disabledAt) return { valid: false, refused: `API key ${row.prefix} of a disabled user`, target } as const;
+  if (!keyRolesFor(row.user.role).includes(row.role)) return { valid: false, refused: `API key ${row.prefix}: its owner is no longer ${row.role === 'admin' ? 'an admin' : `a ${row.role}`}`, target } as const;
+  return { valid: true, row } as const;
+}
+
 /**
  * The RequestContext of a presented key, or a refusal. Every attempt is claimed against the
  * address's throttle before anything else (so a burst of guesses is bounded); a key whose checksum
  * does not match is refused before any lookup; an unknown, revoked or expired key, a disabled
  * owner, or an owner whose role no longer allows the key's role is refused at once. Refusals are
  * audited as a stranger's (aggregated per address), never with the key: only its prefix or id.
+ *
+ * An address blocked for failed attempts still lets a valid key through: the block is there for
+ * guesses, and one address is often shared (a CI provider's runners, an office behind NAT), so a
+ * stale key in someone else's job must not lock every other script out for the block's length. A
+ * key is 256 random bits, so the block gains nothing against guessing by holding it back; what a
+ * blocked stranger still costs is a checksum and, for a well-formed key, one indexed read.
  */
 export async function authenticateApiKey(presented: string, options: { digestKey: string; clientAddress: string | null; now?: Date }): Promise<ActionResult<RequestContext>> {
   const db = getDb();
   const now = options.now ?? new Date();
   const { clientAddress } = options;
-  const refuse = async (reason: string, target?: { id: string; name: string }) => {
-    await recordStrangerRefusal(db, { actor: null, action: 'auth.api_key', outcome: 'refused', reason, clientAddress, target: target ? { type: 'api_key', ...target } : undefined }, now);
-    return fail('unauthenticated', REFUSED);
-  };
 
   const claim = await claimAttempt(db, apiKeyAddressKey(clientAddress ?? 'unknown'), API_KEY_ADDRESS_POLICY, now);
-  if (!claim) {
+  const resolved = await resolveApiKey(presented, options.digestKey, now);
+  if (!claim && !resolved.valid) {
     await recordStrangerRefusal(db, { actor: null, action: 'auth.api_key', outcome: 'refused', reason: 'too many failed API key attempts from this address', clientAddress }, now);
     return fail('rate_limited', 'Too many failed API key attempts from this address. Wait a while and try again.');
   }
-  if (!isWellFormedApiKey(presented)) return refuse('not a Keywarden API key (format or checksum)');
-
-  const row = await db.apiKey.findUnique({
-    where: { digest: digestOfApiKey(presented, options.digestKey) },
-    include: { user: { include: { projectAssignments: { select: { projectId: true } } } } },
-  });
-  if (!row) return refuse('unknown API key');
-  const target = { id: row.id, name: row.name };
-  if (row.revokedAt) return refuse(`revoked API key ${row.prefix}`, target);
-  if (row.expiresAt <= now) return refuse(`expired API key ${row.prefix}`, target);
-  if (row.user.disabledAt) return refuse(`API key ${row.prefix} of a disabled user`, target);
-  if (!keyRolesFor(row.user.role).includes(row.role)) return refuse(`API key ${row.prefix}: its owner is no longer ${row.role === 'admin' ? 'an admin' : `a ${row.role}`}`, target);
-
-  await settleSuccess(db, claim, 'own');
+  if (!resolved.valid) {
+    const target = 'target' in resolved ? { type: 'api_key', ...resolved.target } : undefined;
+    await recordStrangerRefusal(db, { actor: null, action: 'auth.api_key', outcome: 'refused', reason: resolved.refused, clientAddress, target }, now);
+    return fail('unauthenticated', REFUSED);
+  }
+  const { row } = resolved;
+  if (claim) await settleSuccess(db, claim, 'own');
   await db.apiKey.updateMany({
     where: { id: row.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now.getTime() - LAST_USED_RESOLUTION_MS) } }] },
     data: { lastUsedAt: now, lastUsedFrom: clientAddress },
