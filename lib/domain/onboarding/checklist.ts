@@ -212,28 +212,29 @@ export async function listOnboardingBacklog(context: RequestContext, page: numbe
       FROM scored
       ORDER BY project_id, progress DESC, done_count DESC, invitation_sent_at DESC NULLS LAST, created_at DESC
     )`;
-  const db = getDb();
-  const [rows, counts] = await Promise.all([
-    db.$queryRaw<{ project_id: string; title: string; progress: number; email: string | null }[]>`
-      ${judged}
+  // One statement: the judged backlog is computed once for both the page and the counts (the
+  // counts row comes back alone when the page is empty). It is the Overview's costliest query.
+  const rows = await getDb().$queryRaw<{ total: number; project_count: number; project_id: string | null; title: string | null; progress: number | null; email: string | null }[]>`
+    ${judged},
+    counts AS (SELECT (COUNT(*) FILTER (WHERE progress < ${CHECKLIST_STEPS.length}))::int AS total, COUNT(*)::int AS project_count FROM best)
+    SELECT counts.total, counts.project_count, listed.project_id, listed.title, listed.progress, listed.email
+    FROM counts
+    LEFT JOIN LATERAL (
       SELECT project_id, title, progress::int AS progress, email FROM best
       WHERE progress < ${CHECKLIST_STEPS.length}
       ORDER BY progress DESC, title, project_id
-      LIMIT ${OVERVIEW_PAGE_SIZE} OFFSET ${(page - 1) * OVERVIEW_PAGE_SIZE}`,
-    db.$queryRaw<{ total: number; project_count: number }[]>`
-      ${judged}
-      SELECT (COUNT(*) FILTER (WHERE progress < ${CHECKLIST_STEPS.length}))::int AS total, COUNT(*)::int AS project_count FROM best`,
-  ]);
+      LIMIT ${OVERVIEW_PAGE_SIZE} OFFSET ${(page - 1) * OVERVIEW_PAGE_SIZE}
+    ) listed ON TRUE
+    ORDER BY listed.progress DESC, listed.title, listed.project_id`;
+  const counts = rows[0];
   return {
-    entries: rows.map((row) => ({
-      projectId: row.project_id,
-      title: row.title,
-      progress: Number(row.progress),
-      nextStep: CHECKLIST_STEPS[Number(row.progress)] ?? 'invited',
-      machineUserEmail: row.email,
-    })),
-    total: Number(counts[0]?.total ?? 0),
-    projectCount: Number(counts[0]?.project_count ?? 0),
+    entries: rows.flatMap((row) =>
+      row.project_id === null || row.title === null
+        ? []
+        : [{ projectId: row.project_id, title: row.title, progress: Number(row.progress), nextStep: CHECKLIST_STEPS[Number(row.progress)] ?? 'invited', machineUserEmail: row.email }],
+    ),
+    total: Number(counts?.total ?? 0),
+    projectCount: Number(counts?.project_count ?? 0),
     page,
     pageSize: OVERVIEW_PAGE_SIZE,
   };

@@ -246,6 +246,10 @@ describe.each(TEST_DATABASE_KINDS)('the onboarding checklist on %s', (kind) => {
     // Docs is complete (first test); Internal tools is not.
     expect(mine).toMatchObject({ total: 1, projectCount: 2, entries: [{ projectId: TOOLS }] });
     expect(await listOnboardingBacklog(contextFor(await createUser(db, { role: 'onboarder' }), []), 1)).toMatchObject({ total: 0, entries: [] });
+    // Nothing left to onboard, and a page past the end: no entries, the counts all the same.
+    const docsOnly = contextFor(await createUser(db, { role: 'onboarder', projectIds: [DOCS] }), [DOCS]);
+    expect(await listOnboardingBacklog(docsOnly, 1)).toEqual({ entries: [], total: 0, projectCount: 1, page: 1, pageSize: OVERVIEW_PAGE_SIZE });
+    expect(await listOnboardingBacklog(onboarder, 2)).toMatchObject({ entries: [], total: 1, projectCount: 2 });
 
     const before = await listOnboardingBacklog(admin, 1);
     await db.project.createMany({ data: Array.from({ length: 2000 }, (_, index) => ({ id: `bulk${String(index).padStart(4, '0')}`, title: `Bulk ${String(index).padStart(4, '0')}` })) });
