@@ -11,6 +11,14 @@ const browserFacingBoundary = {
   ],
 };
 
+// Thrown while a page renders, these answer with an empty page that only a script fills in
+// (lib/http/page-status.ts): a page renders components/shell/refusal-pages.tsx instead.
+const refusalThrows = {
+  name: 'next/navigation',
+  importNames: ['notFound', 'forbidden', 'unauthorized'],
+  message: 'Render <PageNotFound /> or <PageForbidden /> (components/shell/refusal-pages.tsx): the thrown ones leave the page blank without JavaScript.',
+};
+
 const config = [
   { ignores: ['.next/**', 'node_modules/**', 'lib/db/generated/**', 'next-env.d.ts', 'test-results/**', 'playwright-report/**'] },
   ...nextCoreWebVitals,
@@ -43,6 +51,7 @@ const config = [
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
+          paths: [refusalThrows],
           patterns: [
             ...browserFacingBoundary.patterns,
             { group: ['@/lib/domain', '@/lib/domain/*'], allowTypeImports: true, message: 'Components call lib/actions (or receive DTOs as props), never lib/domain; type-only imports of DTOs are fine.' },
@@ -59,7 +68,7 @@ const config = [
   },
   {
     files: ['app/**/*.{ts,tsx}', 'lib/actions/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', browserFacingBoundary] },
+    rules: { 'no-restricted-imports': ['error', { ...browserFacingBoundary, paths: [refusalThrows] }] },
   },
   {
     // The Platform.sh client knows nothing of React or the database.

@@ -12,8 +12,6 @@ const STATIC_SECURITY_HEADERS = [
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
-  // forbidden() in a page a role may not see: an HTTP 403 with app/(dashboard)/forbidden.tsx.
-  experimental: { authInterrupts: true },
   reactStrictMode: true,
   // Packages that load WebAssembly or native code at run time stay out of the bundle.
   serverExternalPackages: [

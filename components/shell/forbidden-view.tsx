@@ -13,7 +13,7 @@ const ASK_AN_ADMIN = 'Ask an admin if you need access.';
 
 /**
  * What each page a role may not see says (its heading and who may see it), by the path asked for:
- * the page calls forbidden() (an HTTP 403), and Next renders this view in its place.
+ * the page renders it in its own place as an HTTP 403 (components/shell/refusal-pages.tsx).
  */
 const DENIED_PAGES: DeniedPage[] = [
   {

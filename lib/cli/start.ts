@@ -11,6 +11,7 @@ import { openDatabase, shareEmbeddedDatabase } from '@/lib/db/client';
 import { migrateConfiguredDatabase } from '@/lib/db/startup';
 import { bootstrap } from '@/lib/domain/bootstrap';
 import { stopBackgroundJobs } from '@/lib/jobs/running';
+import { handleWithPageStatus } from '@/lib/http/page-status';
 import { logger } from '@/lib/logger';
 import { setSandboxEndpoint } from '@/lib/platformsh/sandbox-endpoint';
 import { startSimulator } from '@/lib/platformsh/simulator';
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
       request.socket.remoteAddress,
       config.trustedProxyHops,
     );
-    void handleRequest(request, response);
+    void handleWithPageStatus(request, response, () => handleRequest(request, response));
   });
   // Idle keep-alive connections stay open longer than a load balancer's or client's own idle timeout
   // (60 s is common): with Node's 5 s default, a client reusing a connection just as the server

@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import { forbidden } from 'next/navigation';
 import Link from 'next/link';
 import { ChangePasswordForm } from '@/components/account/change-password-form';
 import { EndSessionsForm, type SessionsConfirmation } from '@/components/account/end-sessions-form';
@@ -12,6 +11,7 @@ import { ownAccount } from '@/lib/domain/account-password';
 import { listOwnSessions, type SessionView } from '@/lib/domain/sessions';
 import { ROLE_LABELS } from '@/lib/roles';
 import { firstValue, formatDateTime, type SearchParams } from '@/lib/utils';
+import { PageForbidden } from '@/components/shell/refusal-pages';
 
 export const metadata: Metadata = { title: 'Account' };
 
@@ -44,7 +44,7 @@ function confirmationFor(end: string | undefined, sessions: SessionView[]): Sess
 export default async function AccountPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const context = await requirePageContext();
   if (!authorize(context.actor, 'account.read').allowed) {
-    forbidden();
+    return <PageForbidden />;
   }
   const [account, sessions] = await Promise.all([ownAccount(context), listOwnSessions(context)]);
   const end = firstValue((await searchParams).end);

@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import { forbidden } from 'next/navigation';
 import Link from 'next/link';
 import { AuditExportForm } from '@/components/audit/audit-export-form';
 import { AuditFilterForm } from '@/components/audit/audit-filter-form';
@@ -17,6 +16,7 @@ import { auditLogViewed, listAuditActions, listAuditEvents } from '@/lib/domain/
 import { latestChainStatus } from '@/lib/domain/audit-verification';
 import { auditRefusedRead } from '@/lib/domain/users';
 import { firstValues, type SearchParams } from '@/lib/utils';
+import { PageForbidden } from '@/components/shell/refusal-pages';
 
 export const metadata: Metadata = { title: 'Audit' };
 
@@ -29,7 +29,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const context = await requirePageContext();
   if (!authorize(context.actor, 'audit.read').allowed) {
     await auditRefusedRead(context, 'audit.read');
-    forbidden();
+    return <PageForbidden />;
   }
 
   const params = firstValues(await searchParams);

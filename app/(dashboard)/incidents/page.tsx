@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import { forbidden } from 'next/navigation';
 import Link from 'next/link';
 import { CreateIncidentForm } from '@/components/incidents/create-incident-form';
 import { IncidentStateBadge } from '@/components/incidents/state-badge';
@@ -12,6 +11,7 @@ import { requirePageContext } from '@/lib/auth/session';
 import { auditRefusedIncidentRead, incidentFormChoices, INCIDENTS_PER_PAGE, listIncidents } from '@/lib/domain/incidents/queries';
 import { incidentPageQuerySchema } from '@/lib/validations/incidents';
 import { firstValues, formatDateTime, type SearchParams } from '@/lib/utils';
+import { PageForbidden } from '@/components/shell/refusal-pages';
 
 export const metadata: Metadata = { title: 'Incident response' };
 
@@ -21,7 +21,7 @@ export default async function IncidentsPage({ searchParams }: { searchParams: Pr
   const context = await requirePageContext();
   if (!authorize(context.actor, 'incident.read').allowed) {
     await auditRefusedIncidentRead(context);
-    forbidden();
+    return <PageForbidden />;
   }
   const { page } = incidentPageQuerySchema.parse(firstValues(await searchParams));
   const canPlan = authorize(context.actor, 'incident.plan').allowed;

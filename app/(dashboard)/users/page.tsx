@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import { forbidden } from 'next/navigation';
 import Link from 'next/link';
 import { AssignableProjectsProvider } from '@/components/users/assignable-projects';
 import { InviteUserDialog } from '@/components/users/invite-user-dialog';
@@ -14,6 +13,7 @@ import { authorize } from '@/lib/auth/authorize';
 import { requirePageContext } from '@/lib/auth/session';
 import { auditRefusedRead, listAssignableProjects, listUsers } from '@/lib/domain/users';
 import { firstValue, type SearchParams } from '@/lib/utils';
+import { PageForbidden } from '@/components/shell/refusal-pages';
 
 export const metadata: Metadata = { title: 'Users' };
 
@@ -39,7 +39,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const context = await requirePageContext();
   if (!authorize(context.actor, 'user.list').allowed) {
     await auditRefusedRead(context, 'user.list');
-    forbidden();
+    return <PageForbidden />;
   }
 
   const params = await searchParams;

@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { forbidden, notFound } from 'next/navigation';
 import { DryRunForm, ExecuteIncidentForm, ExecuteRotationForm, ResumeIncidentForm, ResumeRotationForm } from '@/components/incidents/incident-forms';
 import { LiveRefresh } from '@/components/incidents/live-refresh';
 import { IncidentStateBadge } from '@/components/incidents/state-badge';
@@ -15,6 +14,7 @@ import { auditRefusedIncidentRead, getIncident, INCIDENT_ITEMS_PER_PAGE, listRot
 import type { RotationReport } from '@/lib/domain/incidents/rotation';
 import { incidentPageQuerySchema } from '@/lib/validations/incidents';
 import { firstValues, formatDateTime, type SearchParams } from '@/lib/utils';
+import { PageForbidden, PageNotFound } from '@/components/shell/refusal-pages';
 
 export const metadata: Metadata = { title: 'Incident' };
 
@@ -98,13 +98,13 @@ export default async function IncidentPage({ params, searchParams }: { params: P
   const context = await requirePageContext();
   if (!authorize(context.actor, 'incident.read').allowed) {
     await auditRefusedIncidentRead(context);
-    forbidden();
+    return <PageForbidden />;
   }
   const { incidentId } = await params;
-  if (!/^[0-9a-f-]{36}$/i.test(incidentId)) notFound();
+  if (!/^[0-9a-f-]{36}$/i.test(incidentId)) return <PageNotFound />;
   const { page } = incidentPageQuerySchema.parse(firstValues(await searchParams));
   const incident = await getIncident(context, incidentId, page);
-  if (!incident) notFound();
+  if (!incident) return <PageNotFound />;
   const canPlan = authorize(context.actor, 'incident.plan').allowed;
   const canExecute = authorize(context.actor, 'incident.execute').allowed;
   const isRotation = incident.kind === 'rotation';

@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { ChangeRolesControl, InvitationControls, RemoveControl } from '@/components/machine-users/machine-user-actions';
 import { ReapplyRolesControl } from '@/components/machine-users/reapply-roles-control';
 import { RolesSummary } from '@/components/machine-users/roles-editor';
@@ -25,6 +24,7 @@ import { listMachineUserTasks } from '@/lib/domain/reviews/items';
 import { getMachineUserTokens } from '@/lib/domain/tokens/queries';
 import { describePermissions, fromPermissions, PRESETS } from '@/lib/machine-users/roles';
 import { formatDateTime } from '@/lib/utils';
+import { PageNotFound } from '@/components/shell/refusal-pages';
 
 export const metadata: Metadata = { title: 'Machine user' };
 
@@ -50,7 +50,7 @@ function describeStep(action: string, details: unknown): string {
 export default async function MachineUserPage({ params }: { params: Promise<{ machineUserId: string }> }) {
   const context = await requirePageContext();
   const result = await getMachineUser(context, (await params).machineUserId);
-  if (!result.ok) notFound();
+  if (!result.ok) return <PageNotFound />;
   const machineUser = result.data;
   const canManage = authorize(context.actor, 'machine_user.manage_invitation', { projectId: machineUser.project.id }).allowed;
   const canChangeRoles = authorize(context.actor, 'machine_user.change_roles', { projectId: machineUser.project.id }).allowed;

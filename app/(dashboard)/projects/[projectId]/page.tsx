@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { ChecklistView, checklistSummary } from '@/components/onboarding/checklist-view';
 import { EnvironmentsSection, MachineUsersSection, TokenVariablesSection, UserAccessSection } from '@/components/projects/project-sections';
 import { Alert } from '@/components/ui/alert';
@@ -11,6 +10,7 @@ import { requirePageContext } from '@/lib/auth/session';
 import { getProject } from '@/lib/domain/inventory/projects';
 import { getProjectChecklists } from '@/lib/domain/onboarding/kit';
 import { formatDateTime } from '@/lib/utils';
+import { PageNotFound } from '@/components/shell/refusal-pages';
 
 export const metadata: Metadata = { title: 'Project' };
 
@@ -18,7 +18,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
   const { projectId } = await params;
   const context = await requirePageContext();
   const [result, checklists] = await Promise.all([getProject(context, projectId), getProjectChecklists(context, projectId)]);
-  if (!result.ok || !checklists.ok) notFound();
+  if (!result.ok || !checklists.ok) return <PageNotFound />;
   const project = result.data;
   const checklist = checklists.data.project;
 

@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import { forbidden } from 'next/navigation';
 import Link from 'next/link';
 import { RangeEvidenceForm } from '@/components/review/evidence-form';
 import { CreateCampaignForm } from '@/components/review/create-campaign-form';
@@ -18,6 +17,7 @@ import { auditRefusedCampaignRead, dayOf, listCampaigns, listScopeChoices } from
 import { fieldErrorsOf, type ErrorBody } from '@/lib/errors';
 import { cn, firstValues, formatDateTime, type SearchParams } from '@/lib/utils';
 import { EVIDENCE_RANGE_PARAMS, evidenceRangeSchema } from '@/lib/validations/reviews';
+import { PageForbidden } from '@/components/shell/refusal-pages';
 
 export const metadata: Metadata = { title: 'Access reviews' };
 
@@ -56,7 +56,7 @@ export default async function CampaignsPage({ searchParams }: { searchParams: Pr
   const context = await requirePageContext();
   if (!authorize(context.actor, 'campaign.read').allowed) {
     await auditRefusedCampaignRead(context);
-    forbidden();
+    return <PageForbidden />;
   }
   const canCreate = authorize(context.actor, 'campaign.create').allowed;
   const canExport = authorize(context.actor, 'evidence.export').allowed;

@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import { forbidden } from 'next/navigation';
 import Link from 'next/link';
 import { InventoryExportForm, InventoryFilters, INVENTORY_PATH } from '@/components/review/inventory-filters';
 import { ForeignVariablesTable, inventoryHref, InventoryMachineUsersTable, OtherAccountsTable, SectionPagination } from '@/components/review/inventory-tables';
@@ -16,6 +15,7 @@ import { listInventory } from '@/lib/domain/review/inventory';
 import { getTokenAgeDistribution } from '@/lib/domain/review/token-ages';
 import { inventoryParams, isInventoryFiltered } from '@/lib/review/inventory-query';
 import { firstValues, type SearchParams } from '@/lib/utils';
+import { PageForbidden } from '@/components/shell/refusal-pages';
 
 export const metadata: Metadata = { title: 'Inventory' };
 
@@ -26,7 +26,7 @@ export default async function InventoryPage({ searchParams }: { searchParams: Pr
   const context = await requirePageContext();
   const [result, tokenAges] = await Promise.all([listInventory(context, firstValues(await searchParams)), getTokenAgeDistribution(context)]);
   if (!result.ok) {
-    forbidden();
+    return <PageForbidden />;
   }
   const { query, sections, machineUsers, variables, accounts, options } = result.data;
   const filtered = isInventoryFiltered(query);

@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import { forbidden } from 'next/navigation';
 import Link from 'next/link';
 import { RetryJobForm } from '@/components/jobs/retry-job-form';
 import { Badge } from '@/components/ui/badge';
@@ -11,6 +10,7 @@ import { requirePageContext } from '@/lib/auth/session';
 import { getJobsOverview } from '@/lib/domain/jobs';
 import { jobsQuerySchema } from '@/lib/validations/jobs';
 import { formatDateTime } from '@/lib/utils';
+import { PageForbidden } from '@/components/shell/refusal-pages';
 
 export const metadata: Metadata = { title: 'Jobs' };
 
@@ -30,7 +30,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
   const { page } = jobsQuerySchema.parse(await searchParams);
   const result = await getJobsOverview(context, { page });
   if (!result.ok) {
-    forbidden();
+    return <PageForbidden />;
   }
   const { queues, failedJobs, canRetry } = result.data;
   return (

@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import { forbidden } from 'next/navigation';
 import { SendDueForm } from '@/components/notifications/send-due-form';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
@@ -8,6 +7,7 @@ import { requirePageContext } from '@/lib/auth/session';
 import { getConfig } from '@/lib/config';
 import { listSandboxMail } from '@/lib/domain/notifications/dispatch';
 import { firstValue, formatDateTime, type SearchParams } from '@/lib/utils';
+import { PageForbidden } from '@/components/shell/refusal-pages';
 
 export const metadata: Metadata = { title: 'Mailbox' };
 
@@ -22,7 +22,7 @@ export default async function MailboxPage({ searchParams }: { searchParams: Prom
   const requested = Number(firstValue((await searchParams).page));
   const result = await listSandboxMail(context, { page: Number.isInteger(requested) && requested > 0 && requested <= 100_000 ? requested : 1 });
   if (!result.ok) {
-    forbidden();
+    return <PageForbidden />;
   }
   const { mails } = result.data;
   return (

@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import { forbidden } from 'next/navigation';
 import { CreateWebhookForm, DeleteWebhookForm, WebhookTestForm } from '@/components/notifications/webhook-forms';
 import { Badge } from '@/components/ui/badge';
 import { DataTable } from '@/components/ui/data-table';
@@ -9,6 +8,7 @@ import { requirePageContext } from '@/lib/auth/session';
 import { listWebhookEndpoints } from '@/lib/domain/notifications/webhooks';
 import { EVENT_LABELS } from '@/lib/notifications/events';
 import { formatDateTime } from '@/lib/utils';
+import { PageForbidden } from '@/components/shell/refusal-pages';
 
 export const metadata: Metadata = { title: 'Webhooks' };
 
@@ -18,7 +18,7 @@ export default async function WebhooksPage() {
   const context = await requirePageContext();
   const result = await listWebhookEndpoints(context);
   if (!result.ok) {
-    forbidden();
+    return <PageForbidden />;
   }
   return (
     <>

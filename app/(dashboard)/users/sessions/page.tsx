@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import { forbidden } from 'next/navigation';
 import Form from 'next/form';
 import Link from 'next/link';
 import { EndSessionsForm, type SessionsConfirmation } from '@/components/account/end-sessions-form';
@@ -14,6 +13,7 @@ import { authorize } from '@/lib/auth/authorize';
 import { requirePageContext } from '@/lib/auth/session';
 import { auditRefusedSessionsRead, listActiveSessions, type UserSessionView } from '@/lib/domain/sessions';
 import { firstValue, formatDateTime, type SearchParams } from '@/lib/utils';
+import { PageForbidden } from '@/components/shell/refusal-pages';
 
 export const metadata: Metadata = { title: 'Sessions' };
 
@@ -59,7 +59,7 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
   const context = await requirePageContext();
   if (!authorize(context.actor, 'user.read_sessions').allowed) {
     await auditRefusedSessionsRead(context);
-    forbidden();
+    return <PageForbidden />;
   }
 
   const params = await searchParams;

@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { ChecklistView, checklistSummary } from '@/components/onboarding/checklist-view';
 import { CliEquivalents } from '@/components/onboarding/cli-equivalents';
 import { ConfigLinter } from '@/components/onboarding/config-linter';
@@ -14,6 +13,7 @@ import { requirePageContext } from '@/lib/auth/session';
 import { getConfig } from '@/lib/config';
 import { getOnboardingKit, type KitMachineUser } from '@/lib/domain/onboarding/kit';
 import { formatDateTime } from '@/lib/utils';
+import { PageNotFound } from '@/components/shell/refusal-pages';
 
 export const metadata: Metadata = { title: 'Onboarding kit' };
 
@@ -41,7 +41,7 @@ export default async function OnboardingKitPage({ params }: { params: Promise<{ 
   const { projectId } = await params;
   const context = await requirePageContext();
   const result = await getOnboardingKit(context, projectId);
-  if (!result.ok) notFound();
+  if (!result.ok) return <PageNotFound />;
   const kit = result.data;
   const { project } = kit;
   const followed = kit.machineUsers.find((machineUser) => machineUser.id === kit.checklist.machineUser?.id);

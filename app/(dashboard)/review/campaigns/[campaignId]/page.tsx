@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { forbidden, notFound } from 'next/navigation';
 import { CampaignItems } from '@/components/review/campaign-items';
 import { CampaignProgressChart } from '@/components/review/campaign-progress-chart';
 import { CloseCampaignForm } from '@/components/review/close-campaign-form';
@@ -21,6 +20,7 @@ import { requirePageContext } from '@/lib/auth/session';
 import { auditRefusedCampaignRead, getCampaign, getCampaignProgressByDay } from '@/lib/domain/reviews/campaigns';
 import { listCampaignItems, listCampaignTasks } from '@/lib/domain/reviews/items';
 import { cn, firstValues, formatDateTime, type SearchParams } from '@/lib/utils';
+import { PageForbidden, PageNotFound } from '@/components/shell/refusal-pages';
 
 export const metadata: Metadata = { title: 'Access review' };
 
@@ -45,7 +45,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
   const context = await requirePageContext();
   if (!authorize(context.actor, 'campaign.read').allowed) {
     await auditRefusedCampaignRead(context);
-    forbidden();
+    return <PageForbidden />;
   }
   const { campaignId } = await params;
   const query = firstValues(await searchParams);
@@ -55,7 +55,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
     listCampaignTasks(context, campaignId),
     getCampaignProgressByDay(context, campaignId),
   ]);
-  if (!campaign.ok || !items.ok || !tasks.ok || !byDay.ok) notFound();
+  if (!campaign.ok || !items.ok || !tasks.ok || !byDay.ok) return <PageNotFound />;
   const decisionDays = byDay.data.days.filter((day) => day.decided > 0);
   const detail = campaign.data;
   const isOpen = detail.state === 'open';
