@@ -2,14 +2,22 @@
 // cheap works as a real form (signing out, "Sync now"); what needs JavaScript (a dialog, the
 // onboarding wizard) is disabled and says so in a <noscript> notice (components/ui/needs-javascript.tsx).
 import type { APIRequestContext, Browser, BrowserContext } from '@playwright/test';
+import { parse } from 'yaml';
 import type { SyncRunView } from '@/lib/domain/inventory/requests';
 import { SESSION_COOKIE, signInOrThrow } from './support/auth';
+import { demoProject } from './support/machine-users';
+import { snippetText } from './support/onboarding';
 import { paths } from './support/paths';
 import { seedUser } from './support/seed';
-import { expect, readAccounts, syntheticAddress, test } from './support/test';
+import { expect, readAccounts, syntheticAddress, test, waitForHydration } from './support/test';
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
+const DOCS = demoProject('Docs');
+
+interface CronSnippet {
+  crons: Record<string, { spec: string; commands: { start: string } } | undefined>;
+}
 const TURN_IT_ON = ': turn it on for this site, then reload this page.';
 
 function contextWithoutJavaScript(browser: Browser, baseURL: string, options: { viewport?: { width: number; height: number }; as?: 'admin' } = {}): Promise<BrowserContext> {
@@ -77,12 +85,24 @@ test('without JavaScript, Sync now starts a sync (a real form)', async ({ browse
     await expect.poll(async () => (await latestSyncRun(context.request))?.status, { timeout: 60_000 }).not.toBe('running');
     const before = await latestSyncRun(context.request);
     const page = await context.newPage();
+    const documentRequests: string[] = [];
+    page.on('request', (request) => {
+      if (request.isNavigationRequest() && request.frame() === page.mainFrame()) documentRequests.push(`${request.method()} ${new URL(request.url()).pathname}`);
+    });
     await page.goto('/projects');
     const panel = page.getByRole('region', { name: /Inventory sync/ });
     // Before: a button with an onClick handler only: nothing was sent.
     await panel.getByRole('button', { name: 'Sync now' }).click();
     await expect(page).toHaveURL(`${baseURL}/projects`);
     await expect(panel).toBeVisible();
+    // Post/Redirect/Get: the page shown is a GET's answer, so reloading it cannot post the form
+    // again (before, the POST's answer was the page, and a reload asked to send it once more).
+    expect(documentRequests).toEqual(['GET /projects', 'POST /projects', 'GET /projects']);
+    // The run it began, or it has ended already (then its summary names who asked for it).
+    await expect(panel).toContainText(new RegExp(`Running|Listing the projects|Started by ${readAccounts().admin.email}, incremental`));
+    await expect(panel.getByRole('alert')).toHaveCount(0);
+    const reloaded = await page.reload();
+    expect(reloaded?.request().method()).toBe('GET');
     // The box was left unticked: an incremental run, asked for by this admin.
     await expect
       .poll(async () => {
@@ -93,6 +113,114 @@ test('without JavaScript, Sync now starts a sync (a real form)', async ({ browse
   } finally {
     await context.close();
   }
+});
+
+test('without JavaScript, a refused Sync now also ends on a GET of the Projects page, which says why', async ({ browser, baseURL }) => {
+  test.setTimeout(120_000);
+  const contexts = await Promise.all([0, 1].map(() => contextWithoutJavaScript(browser, baseURL ?? '', { as: 'admin' })));
+  try {
+    await expect.poll(async () => (await latestSyncRun(contexts[0]!.request))?.status, { timeout: 60_000 }).not.toBe('running');
+    const pages = await Promise.all(contexts.map((context) => context.newPage()));
+    const methods = pages.map((page) => {
+      const seen: string[] = [];
+      page.on('request', (request) => {
+        if (request.isNavigationRequest() && request.frame() === page.mainFrame()) seen.push(request.method());
+      });
+      return seen;
+    });
+    await Promise.all(pages.map((page) => page.goto('/projects')));
+    // Two people press Sync now at once: one sync runs, the other is refused (one at a time).
+    await Promise.all(pages.map((page) => page.getByRole('region', { name: /Inventory sync/ }).getByRole('button', { name: 'Sync now' }).click()));
+    for (const page of pages) await expect(page).toHaveURL(/\/projects(\?|$)/);
+    expect(methods).toEqual([
+      ['GET', 'POST', 'GET'],
+      ['GET', 'POST', 'GET'],
+    ]);
+    const refused = pages.filter((page) => new URL(page.url()).search !== '');
+    expect(refused).toHaveLength(1);
+    await expect(refused[0]!.getByRole('region', { name: /Inventory sync/ }).getByRole('alert')).toContainText('A sync is already running');
+  } finally {
+    await Promise.all(contexts.map((context) => context.close()));
+  }
+});
+
+test('the Projects page shows a refused sync named in its URL, and ignores a code it does not know', async ({ browser, baseURL }) => {
+  const context = await contextWithoutJavaScript(browser, baseURL ?? '', { as: 'admin' });
+  try {
+    const page = await context.newPage();
+    const panel = page.getByRole('region', { name: /Inventory sync/ });
+    expect((await page.goto('/projects?syncRefused=conflict'))?.status()).toBe(200);
+    await expect(panel.getByRole('alert')).toContainText('A sync is already running');
+    expect((await page.goto('/projects?syncRefused=%3Cscript%3E'))?.status()).toBe(200);
+    await expect(panel.getByRole('button', { name: 'Sync now' })).toBeVisible();
+    await expect(panel.getByRole('alert')).toHaveCount(0);
+  } finally {
+    await context.close();
+  }
+});
+
+test('without JavaScript, the onboarding kit renders the snippets for the options chosen (a GET form)', async ({ browser, baseURL }) => {
+  const context = await contextWithoutJavaScript(browser, baseURL ?? '', { as: 'admin' });
+  try {
+    const page = await context.newPage();
+    await page.goto(`/projects/${DOCS.id}/onboarding`);
+    const options = page.getByRole('form', { name: 'Snippet options' });
+    await options.getByRole('radio', { name: /^Older/ }).check();
+    await options.getByLabel('Task').selectOption('certificate-renewal');
+    await options.getByLabel('Schedule (cron, UTC)').fill('15 4 1 * *');
+    await options.getByLabel('Application name').fill('shop');
+    // Before: the options changed nothing without JavaScript, and nothing said so.
+    await options.getByRole('button', { name: 'Update snippets' }).click();
+
+    await expect(page).toHaveURL(/[?&]form=older(&|$)/);
+    await expect(options.getByRole('radio', { name: /^Older/ })).toBeChecked();
+    await expect(options.getByLabel('Task')).toHaveValue('certificate-renewal');
+    await expect(options.getByLabel('Schedule (cron, UTC)')).toHaveValue('15 4 1 * *');
+    const cron = parse(await snippetText(page, 'Cron')) as CronSnippet;
+    expect(cron.crons.renewcert).toEqual({ spec: '15 4 1 * *', commands: { start: 'if [ "$PLATFORM_BRANCH" = main ]; then\n    platform redeploy --yes --no-wait\nfi\n' } });
+    await expect(options.getByLabel('Application name')).toHaveValue('shop');
+    expect(await snippetText(page, 'Build hook')).toContain('https://platform.sh/cli/installer | php');
+
+    // The fields of a task appear with it: a custom command, refused until it has a schedule.
+    await options.getByLabel('Task').selectOption('custom');
+    await options.getByLabel('Schedule (cron, UTC)').fill('');
+    await options.getByRole('button', { name: 'Update snippets' }).click();
+    await options.getByLabel('Command').fill('platform backup:create');
+    await options.getByRole('button', { name: 'Update snippets' }).click();
+    await expect(page.getByRole('main').getByRole('alert')).toContainText('Choose when the command runs.');
+    await expect(options.getByLabel('Command')).toHaveValue('platform backup:create');
+
+    // A URL edited by hand: what is not an option falls back to its default, never an error page.
+    // (The default task fits the project's machine user, which other specs may add: read it first.)
+    await page.goto(`/projects/${DOCS.id}/onboarding`);
+    const defaultTask = await options.getByLabel('Task').inputValue();
+    const edited = await page.goto(`/projects/${DOCS.id}/onboarding?form=nonsense&task=rm&form=older&schedule=${'5'.repeat(300)}&app=${'x'.repeat(500)}`);
+    expect(edited?.status()).toBe(200);
+    await expect(options.getByRole('radio', { name: /^Current/ })).toBeChecked();
+    await expect(options.getByLabel('Task')).toHaveValue(defaultTask);
+    await expect(options.getByLabel('Application name')).toHaveValue('app');
+    await expect(options.getByLabel('Schedule (cron, UTC)')).toHaveValue('');
+    // And the snippets are made from those defaults (an over-long schedule would have refused them).
+    await expect(page.getByRole('region', { name: 'Cron', exact: true })).toBeVisible();
+  } finally {
+    await context.close();
+  }
+});
+
+test('with JavaScript, the onboarding kit updates at once and keeps the URL in step', async ({ pageAs }) => {
+  const page = await pageAs('admin');
+  await page.goto(`/projects/${DOCS.id}/onboarding?task=certificate-renewal`);
+  await waitForHydration(page, 'main button');
+  const options = page.getByRole('form', { name: 'Snippet options' });
+  // Rendered from the URL, then live: no button to press once hydrated.
+  await expect(options.getByLabel('Task')).toHaveValue('certificate-renewal');
+  await expect(options.getByRole('button', { name: 'Update snippets' })).toHaveCount(0);
+  await options.getByRole('radio', { name: /^Older/ }).check();
+  expect(await snippetText(page, 'Build hook')).toContain('https://platform.sh/cli/installer | php');
+  await expect(page).toHaveURL(/[?&]form=older(&|$)/);
+  await page.reload();
+  await expect(options.getByRole('radio', { name: /^Older/ })).toBeChecked();
+  await expect(options.getByLabel('Task')).toHaveValue('certificate-renewal');
 });
 
 test('without JavaScript, controls that need it are disabled and say so', async ({ browser, baseURL }) => {

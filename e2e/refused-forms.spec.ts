@@ -4,8 +4,11 @@
 // other field as the person left it. A value that looks like a token is the one thing not echoed
 // back (SECURITY.md T1): that field comes back empty, with its error. Also: the evidence pack's
 // range comes back to its form with a field error, never a page outside the app; the onboarding
-// wizard refuses an address the server would refuse at its E-mail step.
-import type { Browser, BrowserContext, Page } from '@playwright/test';
+// wizard refuses an address the server would refuse at its E-mail step. A signed-out or
+// forbidden evidence pack post from a browser's form ends on a page of the app (sign-in, or the
+// page's own 403), an API caller keeps its JSON answer.
+import fs from 'node:fs';
+import type { Browser, BrowserContext, Cookie, Page } from '@playwright/test';
 import { PRESETS } from '@/lib/machine-users/roles';
 import { TOKEN_LIKE_MESSAGE } from '@/lib/validations/text';
 import { demoProject, emailField, nextStep, openWizard, stepHeading } from './support/machine-users';
@@ -17,7 +20,7 @@ const STOREFRONT = demoProject('Storefront');
 /** Mixed case and digits in one long run: the shape free text refuses as token-like. */
 const TOKEN_LIKE = 'kw1Ab2Cd3Ef4Gh5Ij6Kl7Mn8Op9Qr0StUvWx';
 
-type Role = 'admin' | 'reviewer';
+type Role = 'admin' | 'reviewer' | 'onboarder';
 
 /** A signed-in page of `role`, with JavaScript on (once `form` is hydrated) or off. */
 async function openAs(browser: Browser, baseURL: string | undefined, role: Role, javaScript: boolean): Promise<{ page: Page; context: BrowserContext }> {
@@ -152,4 +155,97 @@ test('the onboarding wizard refuses at its E-mail step an address the server wou
   await expect(emailField(admin)).toHaveValue('bots..storefront@example.com');
   await emailField(admin).fill('bots+storefront-refused-forms@example.com');
   await nextStep(admin, 'Roles');
+});
+
+/** The session cookies of a shared account (to swap a page's session under its open form). */
+function sessionCookiesOf(role: Role): Cookie[] {
+  return (JSON.parse(fs.readFileSync(paths.storageState(role), 'utf8')) as { cookies: Cookie[] }).cookies;
+}
+
+/** The main frame's navigations (method and path) from now on. */
+function recordNavigations(page: Page): string[] {
+  const seen: string[] = [];
+  page.on('request', (request) => {
+    if (request.isNavigationRequest() && request.frame() === page.mainFrame()) seen.push(`${request.method()} ${new URL(request.url()).pathname}`);
+  });
+  return seen;
+}
+
+for (const javaScript of [true, false]) {
+  const mode = javaScript ? 'with JavaScript' : 'without JavaScript';
+
+  test(`an evidence pack posted once the session has ended goes to sign-in, back to its page after (${mode})`, async ({ browser, baseURL }) => {
+    const { page, context } = await openAs(browser, baseURL, 'reviewer', javaScript);
+    await page.goto('/review/campaigns');
+    const form = page.getByRole('form', { name: 'Evidence pack' });
+    await expect(form).toBeVisible();
+    // Signed out elsewhere (or the session expired) while the page stayed open.
+    await context.clearCookies();
+    const navigations = recordNavigations(page);
+    await form.getByRole('button', { name: 'Download the evidence pack' }).click();
+
+    // Before: a plain-text "Sign in first." outside the app.
+    await expect(page).toHaveURL(`${baseURL}/sign-in?callbackUrl=${encodeURIComponent('/review/campaigns')}`);
+    await expect(page.getByRole('heading', { name: 'Sign in', level: 1 })).toBeVisible();
+    expect(navigations).toEqual(['POST /api/review/evidence', 'GET /sign-in']);
+    await context.close();
+  });
+
+  test(`an evidence pack posted by a role that may not export it ends on the app's 403 page (${mode})`, async ({ browser, baseURL }) => {
+    const { page, context } = await openAs(browser, baseURL, 'reviewer', javaScript);
+    await page.goto('/review/campaigns');
+    const form = page.getByRole('form', { name: 'Evidence pack' });
+    await expect(form).toBeVisible();
+    // The page was opened by someone who may export; the post comes with an onboarder's session.
+    await context.clearCookies();
+    await context.addCookies(sessionCookiesOf('onboarder'));
+    const navigations = recordNavigations(page);
+    const answer = page.waitForResponse((response) => response.request().isNavigationRequest() && response.request().method() === 'GET');
+    await form.getByRole('button', { name: 'Download the evidence pack' }).click();
+
+    // Before: a plain-text "You do not have permission…" outside the app.
+    expect((await answer).status()).toBe(403);
+    await expect(page).toHaveURL(`${baseURL}/review/campaigns`);
+    expect(navigations).toEqual(['POST /api/review/evidence', 'GET /review/campaigns']);
+    // The page's own 403 view. Next 16 sends a page that calls forbidden() (or notFound()) as an
+    // empty HTML shell that the browser's script fills in, for every page alike: without
+    // JavaScript that view is blank, a defect of its own, not of this form.
+    if (javaScript) {
+      await expect(page.getByRole('heading', { name: 'Access reviews', level: 1 })).toBeVisible();
+      await expect(page.getByRole('main').getByRole('status')).toContainText('You do not have access to this page');
+    }
+    await expect(page.getByRole('form', { name: 'Evidence pack' })).toHaveCount(0);
+    await context.close();
+  });
+}
+
+test('a campaign evidence pack posted signed out returns to the campaign page after sign-in; API callers keep JSON 401 and 403', async ({ newApiClient, baseURL }) => {
+  const origin = new URL(baseURL ?? '').origin;
+  const campaignPage = '/review/campaigns/00000000-0000-4000-8000-000000000000';
+  // A form post (what a browser sends): to sign-in, with the page the form is on (its Referer).
+  const signedOut = await newApiClient();
+  const form = await signedOut.post('/api/review/evidence', {
+    form: { campaignId: '00000000-0000-4000-8000-000000000000' },
+    headers: { Origin: origin, Referer: `${origin}${campaignPage}`, Accept: 'text/html' },
+    maxRedirects: 0,
+  });
+  expect(form.status()).toBe(303);
+  expect(form.headers()['location']).toBe(`/sign-in?callbackUrl=${encodeURIComponent(campaignPage)}`);
+  // A Referer of another site (or none) is no place to return to: the range form's page instead.
+  const foreign = await signedOut.post('/api/review/evidence', { form: { from: '2026-01-01', to: '2026-01-02' }, headers: { Origin: origin, Referer: 'https://evil.example/review/campaigns/x', Accept: 'text/html' }, maxRedirects: 0 });
+  expect(foreign.status()).toBe(303);
+  expect(foreign.headers()['location']).toBe(`/sign-in?callbackUrl=${encodeURIComponent('/review/campaigns')}`);
+
+  // A JSON caller: JSON, as before.
+  const json = await signedOut.post('/api/review/evidence', { data: { from: '2026-01-01', to: '2026-01-02' }, headers: { Origin: origin } });
+  expect(json.status()).toBe(401);
+  expect((await json.json()) as unknown).toMatchObject({ code: 'unauthenticated' });
+  const onboarder = await newApiClient({ as: 'onboarder' });
+  const forbidden = await onboarder.post('/api/review/evidence', { data: { from: '2026-01-01', to: '2026-01-02' }, headers: { Origin: origin } });
+  expect(forbidden.status()).toBe(403);
+  expect((await forbidden.json()) as unknown).toMatchObject({ code: 'forbidden' });
+  // The same as a form post: back to the page, where the role's 403 is explained.
+  const forbiddenForm = await onboarder.post('/api/review/evidence', { form: { from: '2026-01-01', to: '2026-01-02' }, headers: { Origin: origin, Referer: `${origin}/review/campaigns`, Accept: 'text/html' }, maxRedirects: 0 });
+  expect(forbiddenForm.status()).toBe(303);
+  expect(forbiddenForm.headers()['location']).toBe('/review/campaigns');
 });

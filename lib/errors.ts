@@ -2,14 +2,8 @@
 // An AppError's message is written for the user and may be shown; anything else is logged and
 // replaced by a generic message.
 
-export type ErrorCode =
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'invalid_input'
-  | 'not_found'
-  | 'conflict'
-  | 'rate_limited'
-  | 'internal';
+export const ERROR_CODES = ['unauthenticated', 'forbidden', 'invalid_input', 'not_found', 'conflict', 'rate_limited', 'internal'] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export type FieldErrors = Record<string, string[]>;
 

@@ -1,8 +1,10 @@
 'use client';
 
-import { useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
 import { SelectField, TextField } from '@/components/ui/field';
+import { useIsHydrated } from '@/components/ui/needs-javascript';
 import {
   buildHookSnippet,
   cronSnippet,
@@ -13,19 +15,16 @@ import {
   type CronTask,
   type Snippet,
 } from '@/lib/onboarding';
+import { KIT_OPTION_PARAMS, kitOptionsSearch, type KitForm, type KitOptions, type KitTaskKind } from '@/lib/onboarding/kit-options';
 import { useVendor } from '@/components/vendor-context';
 import { VENDOR_PROFILES } from '@/lib/vendor';
 import { SnippetBlock } from './snippet-block';
 
-/** What the kit offers: the current documented form (default), the older one, or Upsun's file. */
-export const KIT_FORMS = [
+const KIT_FORMS: { value: KitForm; label: string }[] = [
   { value: 'current', label: 'Current (Homebrew build hook, environment-type check)' },
   { value: 'older', label: 'Older (installer build hook, branch check)' },
   { value: 'upsun', label: 'Upsun (.upsun/config.yaml)' },
-] as const;
-export type KitForm = (typeof KIT_FORMS)[number]['value'];
-
-export type KitTaskKind = CronTask['kind'];
+];
 
 const TASKS: { value: KitTaskKind; label: string }[] = [
   { value: 'backup', label: 'Backup of production' },
@@ -73,17 +72,22 @@ function generate(project: KitProject, form: KitForm, task: CronTask, spec: stri
   }
 }
 
-/** Chooses form, task and schedule; the snippets follow at once (generated in the browser, from the project's values only). */
-export function KitGenerator({ project, defaultTask }: { project: KitProject; defaultTask: KitTaskKind }) {
+/**
+ * Chooses form, task and schedule; the snippets follow (generated from the project's values only).
+ * A GET form whose fields are the page's search parameters: without JavaScript, "Update snippets"
+ * asks the page for the snippets of the options chosen (rendered on the server from its URL).
+ * Once hydrated, the snippets follow each change at once, the button goes, and the URL follows.
+ */
+export function KitGenerator({ project, initialOptions, defaults }: { project: KitProject; initialOptions: KitOptions; defaults: KitOptions }) {
   const formLegendId = useId();
   const vendor = useVendor();
-  // The configured vendor's form first: an Upsun organisation starts from .upsun/config.yaml.
-  const [form, setForm] = useState<KitForm>(vendor.vendor === 'upsun' ? 'upsun' : 'current');
-  const [taskKind, setTaskKind] = useState<KitTaskKind>(defaultTask);
-  const [operation, setOperation] = useState('update-dependencies');
-  const [command, setCommand] = useState('');
-  const [spec, setSpec] = useState('');
-  const [appName, setAppName] = useState('app');
+  const isHydrated = useIsHydrated();
+  const [form, setForm] = useState<KitForm>(initialOptions.form);
+  const [taskKind, setTaskKind] = useState<KitTaskKind>(initialOptions.task);
+  const [operation, setOperation] = useState(initialOptions.operation);
+  const [command, setCommand] = useState(initialOptions.command);
+  const [spec, setSpec] = useState(initialOptions.schedule);
+  const [appName, setAppName] = useState(initialOptions.appName);
 
   const task: CronTask = useMemo(() => {
     switch (taskKind) {
@@ -96,6 +100,13 @@ export function KitGenerator({ project, defaultTask }: { project: KitProject; de
     }
   }, [taskKind, operation, command]);
   const generated = useMemo(() => generate(project, form, task, spec, appName), [project, form, task, spec, appName]);
+
+  // The URL follows the options (a reload or a shared link shows the same snippets). replaceState:
+  // one history entry per visit, not per keystroke; Next keeps its router in step with it.
+  useEffect(() => {
+    const search = kitOptionsSearch({ form, task: taskKind, operation, command, schedule: spec, appName }, defaults);
+    if (search !== window.location.search) window.history.replaceState(window.history.state, '', `${window.location.pathname}${search}${window.location.hash}`);
+  }, [form, taskKind, operation, command, spec, appName, defaults]);
   const errorsFor = (field: string) => generated.fieldErrors[field];
   const formVendor = VENDOR_PROFILES[form === 'upsun' ? 'upsun' : 'platformsh'];
   const configFile = formVendor.configFile;
@@ -103,7 +114,15 @@ export function KitGenerator({ project, defaultTask }: { project: KitProject; de
 
   return (
     <div className="space-y-6">
-      <form className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-2" aria-label="Snippet options" onSubmit={(event) => event.preventDefault()}>
+      <form
+        method="get"
+        action={`/projects/${project.projectId}/onboarding#snippet-options`}
+        id="snippet-options"
+        className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-2"
+        aria-label="Snippet options"
+        // Hydrated, the snippets already follow every change: Enter in a field sends nothing.
+        onSubmit={(event) => event.preventDefault()}
+      >
         <fieldset className="md:col-span-2" aria-labelledby={formLegendId}>
           <legend id={formLegendId} className="text-sm font-medium text-slate-900">
             Form
@@ -111,13 +130,13 @@ export function KitGenerator({ project, defaultTask }: { project: KitProject; de
           <div className="mt-2 flex flex-wrap gap-x-6 gap-y-2">
             {KIT_FORMS.map((option) => (
               <label key={option.value} className="flex items-center gap-2 text-sm text-slate-800">
-                <input type="radio" name="form" value={option.value} checked={form === option.value} onChange={() => setForm(option.value)} />
+                <input type="radio" name={KIT_OPTION_PARAMS.form} value={option.value} checked={form === option.value} onChange={() => setForm(option.value)} />
                 {option.label}
               </label>
             ))}
           </div>
         </fieldset>
-        <SelectField label="Task" value={taskKind} onChange={(event) => setTaskKind(event.target.value as KitTaskKind)}>
+        <SelectField label="Task" name={KIT_OPTION_PARAMS.task} value={taskKind} onChange={(event) => setTaskKind(event.target.value as KitTaskKind)}>
           {TASKS.map((option) => (
             <option key={option.value} value={option.value}>
               {option.label}
@@ -125,11 +144,12 @@ export function KitGenerator({ project, defaultTask }: { project: KitProject; de
           ))}
         </SelectField>
         {taskKind === 'source-operation' ? (
-          <TextField label="Source operation name" value={operation} onChange={(event) => setOperation(event.target.value)} errors={errorsFor('operation')} hint="As named under source.operations in the app configuration." />
+          <TextField label="Source operation name" name={KIT_OPTION_PARAMS.operation} value={operation} onChange={(event) => setOperation(event.target.value)} errors={errorsFor('operation')} hint="As named under source.operations in the app configuration." />
         ) : null}
         {taskKind === 'custom' ? (
           <TextField
             label="Command"
+            name={KIT_OPTION_PARAMS.command}
             value={command}
             onChange={(event) => setCommand(event.target.value)}
             errors={errorsFor('command')}
@@ -140,6 +160,7 @@ export function KitGenerator({ project, defaultTask }: { project: KitProject; de
         ) : null}
         <TextField
           label="Schedule (cron, UTC)"
+          name={KIT_OPTION_PARAMS.schedule}
           value={spec}
           onChange={(event) => setSpec(event.target.value)}
           errors={errorsFor('spec')}
@@ -147,7 +168,21 @@ export function KitGenerator({ project, defaultTask }: { project: KitProject; de
           spellCheck={false}
           hint={taskKind === 'custom' ? 'Required for a custom command.' : 'Leave empty for the default: backups 05:00, source operations 03:00, certificates on the 1st and 15th.'}
         />
-        <TextField label="Application name" value={appName} onChange={(event) => setAppName(event.target.value)} errors={errorsFor('appName')} hint="The app’s name in the configuration (Upsun nests it under applications)." />
+        <TextField
+          label="Application name"
+          name={KIT_OPTION_PARAMS.appName}
+          value={appName}
+          onChange={(event) => setAppName(event.target.value)}
+          errors={errorsFor('appName')}
+          hint="The app’s name in the configuration (Upsun nests it under applications)."
+        />
+        {isHydrated ? null : (
+          <div className="md:col-span-2">
+            <Button type="submit" variant="secondary">
+              Update snippets
+            </Button>
+          </div>
+        )}
       </form>
 
       <p className="text-sm text-slate-700">

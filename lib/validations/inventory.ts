@@ -1,11 +1,19 @@
 // Inputs of the inventory: the "Sync now" request and the Projects page's URL state.
 import { z } from 'zod';
+import { ERROR_CODES } from '@/lib/errors';
 import { textSchema } from './text';
 
 export const syncRequestSchema = z.strictObject({
   /** Re-read every environment's variables, not only those of changed environments. */
   full: z.boolean().default(false),
 });
+
+/**
+ * Why "Sync now", posted without JavaScript, started nothing: the error's code, in the Projects
+ * page's URL after the action's redirect. Anything else there is ignored (no message at all).
+ */
+export const SYNC_REFUSED_PARAM = 'syncRefused';
+export const syncRefusedSchema = z.enum(ERROR_CODES).optional().catch(undefined);
 
 export const PROJECT_SORTS = ['title', 'region', 'environments', 'token', 'synced'] as const;
 export type ProjectSort = (typeof PROJECT_SORTS)[number];

@@ -13,6 +13,7 @@ import { requirePageContext } from '@/lib/auth/session';
 import { listProjects } from '@/lib/domain/inventory/projects';
 import { getLatestSyncRun } from '@/lib/domain/inventory/requests';
 import { firstValues, type SearchParams } from '@/lib/utils';
+import { SYNC_REFUSED_PARAM, syncRefusedSchema } from '@/lib/validations/inventory';
 
 export const metadata: Metadata = { title: 'Projects' };
 
@@ -21,14 +22,15 @@ const DESCRIPTION =
 
 export default async function ProjectsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const context = await requirePageContext();
-  const [result, latestRun] = await Promise.all([listProjects(context, firstValues(await searchParams)), getLatestSyncRun(context)]);
+  const params = firstValues(await searchParams);
+  const [result, latestRun] = await Promise.all([listProjects(context, params), getLatestSyncRun(context)]);
   const canSync = authorize(context.actor, 'inventory.sync').allowed;
   const isOnboarder = context.actor.role === 'onboarder';
 
   return (
     <>
       <PageHeader title="Projects" description={DESCRIPTION} />
-      <SyncPanel initialRun={latestRun.ok ? latestRun.data : null} canSync={canSync} />
+      <SyncPanel initialRun={latestRun.ok ? latestRun.data : null} canSync={canSync} refused={syncRefusedSchema.parse(params[SYNC_REFUSED_PARAM])} />
       {isOnboarder ? (
         <div className="mb-4">
           <Alert tone="info">You see the projects assigned to you. An admin can assign more on the Users page.</Alert>

@@ -2,6 +2,11 @@
 // of days (`from`, `to`, YYYY-MM-DD). Posted by a plain form (works without JavaScript; the browser
 // saves the file) or as JSON. Admins and reviewers (evidence.export); generating one is audited; the
 // ZIP is streamed as it is written. POST, not GET: a pack is work and an audit row, never a prefetch.
+// A browser's form post that is refused ends on a page of the app, as a page would answer: signed
+// out, on sign-in (back to the form's page after); without the role, on the form's page, whose own
+// 403 explains (every page with an evidence form is one only the roles that may export can see).
+// JSON callers get the JSON refusal. Every refusal is audited first, as before.
+import { safeCallbackPath, signInPathFor } from '@/lib/auth/callback-url';
 import { getRequestContext, currentClientAddress } from '@/lib/auth/session';
 import { getConfig } from '@/lib/config';
 import { getEvidenceSigningKey } from '@/lib/config/evidence-key';
@@ -45,7 +50,27 @@ function backToRangeForm(input: Record<string, unknown>): Response {
     const value = input[field];
     query.set(param, typeof value === 'string' && value.length <= TYPED_DAY_MAX_LENGTH ? value : '');
   }
-  return new Response(null, { status: 303, headers: { Location: `${EVIDENCE_RANGE_FORM_PAGE}?${query.toString()}#evidence-pack`, 'Cache-Control': 'no-store' } });
+  return seeOther(`${EVIDENCE_RANGE_FORM_PAGE}?${query.toString()}#evidence-pack`);
+}
+
+/**
+ * The page the form was posted from: its Referer (sent in full for this origin's own requests),
+ * when that is a page of this origin; else the range form's page. Read from a header, not the body:
+ * nothing of a caller's input is read before its session is known.
+ */
+function formPage(request: Request): string {
+  let referer: URL;
+  try {
+    referer = new URL(request.headers.get('referer') ?? '');
+  } catch {
+    return EVIDENCE_RANGE_FORM_PAGE;
+  }
+  const path = referer.origin === getConfig().publicUrl.origin ? safeCallbackPath(`${referer.pathname}${referer.search}`) : undefined;
+  return path ?? EVIDENCE_RANGE_FORM_PAGE;
+}
+
+function seeOther(location: string): Response {
+  return new Response(null, { status: 303, headers: { Location: location, 'Cache-Control': 'no-store' } });
 }
 
 /** A refusal in the form the caller reads: JSON for API clients, a sentence for a browser's form post. */
@@ -61,12 +86,15 @@ export async function POST(request: Request): Promise<Response> {
   const context = await getRequestContext();
   if (!context) {
     await auditEvidenceRequestWithoutSession(await currentClientAddress());
+    if (!isJsonRequest(request)) return seeOther(signInPathFor(formPage(request)));
     return refusal(request, { code: 'unauthenticated', message: 'Sign in first.' });
   }
   const config = getConfig();
   const input = await readInput(request);
   const result = await startEvidencePack(context, input, { signingKey: getEvidenceSigningKey(config), version: config.version });
   if (!result.ok && result.error.code === 'invalid_input' && !('campaignId' in input) && !isJsonRequest(request)) return backToRangeForm(input);
+  // The refusal is audited (startEvidencePack); the page that carried the form answers the role.
+  if (!result.ok && result.error.code === 'forbidden' && !isJsonRequest(request)) return seeOther(formPage(request));
   if (!result.ok) return refusal(request, result.error);
 
   const chunks = result.data.chunks;

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { ChecklistView, checklistSummary } from '@/components/onboarding/checklist-view';
 import { CliEquivalents } from '@/components/onboarding/cli-equivalents';
 import { ConfigLinter } from '@/components/onboarding/config-linter';
-import { KitGenerator, type KitTaskKind } from '@/components/onboarding/kit-generator';
+import { KitGenerator } from '@/components/onboarding/kit-generator';
 import { ConfirmConfigControl, SandboxCronControl } from '@/components/onboarding/onboarding-actions';
 import { Alert } from '@/components/ui/alert';
 import { buttonClasses } from '@/components/ui/button';
@@ -12,7 +12,9 @@ import { PageHeader } from '@/components/ui/page-header';
 import { requirePageContext } from '@/lib/auth/session';
 import { getConfig } from '@/lib/config';
 import { getOnboardingKit, type KitMachineUser } from '@/lib/domain/onboarding/kit';
-import { formatDateTime } from '@/lib/utils';
+import { defaultKitOptions, type KitTaskKind } from '@/lib/onboarding/kit-options';
+import { firstValues, formatDateTime, type SearchParams } from '@/lib/utils';
+import { parseKitOptions } from '@/lib/validations/onboarding';
 import { PageNotFound } from '@/components/shell/refusal-pages';
 
 export const metadata: Metadata = { title: 'Onboarding kit' };
@@ -37,7 +39,7 @@ function Section({ title, description, children }: { title: string; description?
   );
 }
 
-export default async function OnboardingKitPage({ params }: { params: Promise<{ projectId: string }> }) {
+export default async function OnboardingKitPage({ params, searchParams }: { params: Promise<{ projectId: string }>; searchParams: Promise<SearchParams> }) {
   const { projectId } = await params;
   const context = await requirePageContext();
   const result = await getOnboardingKit(context, projectId);
@@ -50,6 +52,9 @@ export default async function OnboardingKitPage({ params }: { params: Promise<{ 
       Onboard a machine user
     </Link>
   ) : undefined;
+  // The generator's options come from the URL (it is a GET form), over the defaults for this project.
+  const kitDefaults = defaultKitOptions(getConfig().platformsh.vendor, followed ? TASK_FOR_PURPOSE[followed.purpose] : 'backup');
+  const kitOptions = parseKitOptions(firstValues(await searchParams), kitDefaults);
   const snippetContext = { projectId: project.id, projectTitle: project.title, productionBranch: project.productionBranch, vendor: getConfig().platformsh.vendor, ...(project.region ? { region: project.region } : {}) } as const;
 
   return (
@@ -134,7 +139,11 @@ export default async function OnboardingKitPage({ params }: { params: Promise<{ 
       </Section>
 
       <Section title="Snippets" description="Generated for this project: the build hook that installs the CLI, the cron for the task, and minimal CI jobs.">
-        <KitGenerator project={{ projectId: project.id, projectTitle: project.title, productionBranch: project.productionBranch, region: project.region }} defaultTask={followed ? TASK_FOR_PURPOSE[followed.purpose] : 'backup'} />
+        <KitGenerator
+          project={{ projectId: project.id, projectTitle: project.title, productionBranch: project.productionBranch, region: project.region }}
+          initialOptions={kitOptions}
+          defaults={kitDefaults}
+        />
       </Section>
 
       <Section title="CLI equivalents" description="What Keywarden did for this project’s machine users, as CLI commands to read or script. They never contain a token.">
