@@ -207,13 +207,9 @@ for (const javaScript of [true, false]) {
     expect((await answer).status()).toBe(403);
     await expect(page).toHaveURL(`${baseURL}/review/campaigns`);
     expect(navigations).toEqual(['POST /api/review/evidence', 'GET /review/campaigns']);
-    // The page's own 403 view. Next 16 sends a page that calls forbidden() (or notFound()) as an
-    // empty HTML shell that the browser's script fills in, for every page alike: without
-    // JavaScript that view is blank, a defect of its own, not of this form.
-    if (javaScript) {
-      await expect(page.getByRole('heading', { name: 'Access reviews', level: 1 })).toBeVisible();
-      await expect(page.getByRole('main').getByRole('status')).toContainText('You do not have access to this page');
-    }
+    // The page's own 403 view, rendered on the server (e2e/refusal-pages.spec.ts).
+    await expect(page.getByRole('heading', { name: 'Access reviews', level: 1 })).toBeVisible();
+    await expect(page.getByRole('main').getByRole('status')).toContainText('You do not have access to this page');
     await expect(page.getByRole('form', { name: 'Evidence pack' })).toHaveCount(0);
     await context.close();
   });
