@@ -78,6 +78,24 @@ test('a reviewer filters by action and date, follows the target’s name, export
   // The target by name, linking to its page, with its id beside it.
   const link = recorded.getByRole('link', { name: email });
   await expect(link).toHaveAttribute('href', `/machine-users/${machineUser.id}`);
+  // The name may wrap where words may (after a hyphen), never mid-word: the cell widens instead.
+  const midWordBreaks = await link.evaluate((element) => {
+    const text = element.firstChild;
+    if (!text || text.nodeType !== Node.TEXT_NODE) return ['no text'];
+    const range = document.createRange();
+    const topOf = (index: number) => {
+      range.setStart(text, index);
+      range.setEnd(text, index + 1);
+      return range.getBoundingClientRect().top;
+    };
+    const content = text.textContent ?? '';
+    const breaks: string[] = [];
+    for (let index = 1; index < content.length; index += 1) {
+      if (topOf(index) > topOf(index - 1) + 1 && !/[-\s]/.test(content[index - 1] ?? '')) breaks.push(`${content.slice(0, index)} | ${content.slice(index)}`);
+    }
+    return breaks;
+  });
+  expect(midWordBreaks, `${email} is broken mid-word`).toEqual([]);
   await expect(recorded).toContainText(`machine_user:${machineUser.id}`);
   await expect(table.getByRole('row').filter({ hasText: 'step: invitation_sent' })).toHaveCount(1);
 

@@ -61,6 +61,7 @@ test('a campaign run to completion, closed, and its evidence pack verified', asy
   await expect(decisionForm(plain, toChange.email).getByRole('radio', { name: /^Change / })).toBeChecked();
   await (await fillDecision(plain, toChange.email, 'Change', 'CI needs viewer only on development.')).click();
   await expect(itemCard(plain, toChange.email)).toContainText(`change by ${reviewerAccount.email}`);
+  await expect(plain.getByRole('status').filter({ hasText: `Decision saved for ${toChange.email}: change — an admin has a task for it.` })).toBeVisible();
   await noScript.close();
 
   // Then every other item they may sign off, with JavaScript, from the undecided list.
@@ -75,6 +76,8 @@ test('a campaign run to completion, closed, and its evidence pack verified', asy
     await (await fillDecision(reviewer, email, 'Keep')).click();
     // Decided: it leaves the undecided list (the page is revalidated with the answer).
     await expect(itemCard(reviewer, email)).toHaveCount(0);
+    // The card is gone, the confirmation is not: the page says what was saved.
+    await expect(reviewer.getByRole('status').filter({ hasText: `Decision saved for ${email}: keep.` })).toBeVisible();
   }
   await expect(itemCard(reviewer, backedUp.email)).toBeVisible();
 

@@ -85,6 +85,9 @@ test('an admin accepts a risk with a reason and an end date; it moves to Accepte
   const until = await dialog.getByLabel('Accepted until').inputValue();
   await dialog.getByRole('button', { name: 'Accept the risk' }).click();
   await expect(dialog).toBeHidden();
+  // The card leaves the open list; the confirmation stays on the page, where it is seen and heard.
+  await expect(admin.locator(`article[aria-labelledby="finding-${findingId}"]`)).toHaveCount(0);
+  await expect(admin.getByRole('status').filter({ hasText: `Accepted as a risk until ${until}: Machine user on more than one project.` })).toBeVisible();
 
   // Gone from the open list, listed under Accepted with who, why and until when.
   await admin.goto('/review?rule=machine_user.shared_address&project=f3q8lm6zr2wyc');

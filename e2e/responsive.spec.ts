@@ -127,3 +127,31 @@ test.describe('the navigation at 390 px', () => {
     await expect(admin.getByRole('button', { name: 'Menu' })).toBeHidden();
   });
 });
+
+test('the Review tabs fit a 390 px screen whole, and nothing clips their focus ring', async ({ pageAs }) => {
+  const reviewer = await pageAs('reviewer');
+  await reviewer.setViewportSize(PHONE);
+  await reviewer.goto('/review');
+  const tabs = reviewer.getByRole('navigation', { name: 'Review' });
+  for (const name of ['Findings', 'Inventory', 'Access reviews', 'Policy']) {
+    const link = tabs.getByRole('link', { name, exact: true });
+    await link.focus();
+    // The tab with its ring (outline width beyond any offset) must lie inside every box that clips.
+    const clippedBy = await link.evaluate((element) => {
+      if (!element.matches(':focus-visible')) return 'no visible focus';
+      const style = getComputedStyle(element);
+      const ring = Math.max(0, parseFloat(style.outlineWidth) + parseFloat(style.outlineOffset));
+      const box = element.getBoundingClientRect();
+      const outer = { top: box.top - ring, bottom: box.bottom + ring, left: box.left - ring, right: box.right + ring };
+      if (outer.left < 0 || outer.right > document.documentElement.clientWidth) return 'the window';
+      for (let parent = element.parentElement; parent; parent = parent.parentElement) {
+        const parentStyle = getComputedStyle(parent);
+        if (parentStyle.overflowX === 'visible' && parentStyle.overflowY === 'visible') continue;
+        const clip = parent.getBoundingClientRect();
+        if (outer.top < clip.top || outer.bottom > clip.bottom || outer.left < clip.left || outer.right > clip.right) return `<${parent.tagName.toLowerCase()} class="${parent.className}">`;
+      }
+      return null;
+    });
+    expect.soft(clippedBy, `the ${name} tab (focused) is clipped by`).toBeNull();
+  }
+});

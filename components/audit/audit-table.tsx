@@ -34,11 +34,11 @@ function Target({ event }: { event: AuditEventSummary }) {
     <span className="inline-block min-w-48">
       {name ? (
         event.targetHref ? (
-          <Link href={event.targetHref} className="break-all font-medium text-indigo-800 underline-offset-2 hover:underline">
+          <Link href={event.targetHref} className="break-words font-medium text-indigo-800 underline-offset-2 hover:underline">
             {name}
           </Link>
         ) : (
-          <span className="break-all text-slate-900">{name}</span>
+          <span className="break-words text-slate-900">{name}</span>
         )
       ) : null}
       <span className="block break-all font-mono text-xs text-slate-600">

@@ -8,6 +8,7 @@ import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/dialog';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
 import { FieldShell, TextField } from '@/components/ui/field';
+import { usePageNotice } from '@/components/ui/page-notice';
 import { useServerAction } from '@/components/ui/use-server-action';
 import { acceptRiskAction } from '@/lib/actions/findings';
 
@@ -25,13 +26,17 @@ export function AcceptRiskControl({ findingId, title, earliest, latest, maxDays 
   const [reason, setReason] = useState('');
   const [until, setUntil] = useState(latest);
   const [done, setDone] = useState('');
+  const pageNotice = usePageNotice();
   const { run, isPending, error, reset } = useServerAction(acceptRiskAction);
 
   async function confirm() {
     const result = await run({ findingId, reason, until });
     if (result.ok) {
       setOpen(false);
-      setDone(`Accepted as a risk until ${until}.`);
+      // The finding leaves the open list with this card: the page keeps the confirmation.
+      const message = `Accepted as a risk until ${until}: ${title}. It is listed under Accepted risks.`;
+      if (pageNotice) pageNotice(message);
+      else setDone(message);
       router.refresh();
     }
   }

@@ -7,9 +7,12 @@ type EvidenceValue = string | number | boolean | null | EvidenceValue[] | { [key
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
-/** `daysOverdue` → "Days overdue". */
+/** `daysOverdue` → "Days overdue"; `changedOnPlatformshAt` → "Changed on Platform.sh at" (as this view names the product). */
 export function labelOf(key: string): string {
-  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .replace(/\bplatformsh\b/g, 'Platform.sh');
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 

@@ -14,8 +14,10 @@ const TABS: { id: ReviewTab; href: string; label: string }[] = [
 
 export function ReviewTabs({ current }: { current: ReviewTab }) {
   return (
-    <nav aria-label="Review" className="mb-6 overflow-x-auto border-b border-slate-200">
-      <ul className="flex gap-1">
+    // The tabs wrap rather than scroll: a scrolling bar cut the last tab short on a phone and clipped
+    // every tab's focus ring (a box that scrolls one way clips the other way too).
+    <nav aria-label="Review" className="mb-6 border-b border-slate-200">
+      <ul className="flex flex-wrap gap-x-1">
         {TABS.map((tab) => (
           <li key={tab.id}>
             <Link
@@ -23,7 +25,7 @@ export function ReviewTabs({ current }: { current: ReviewTab }) {
               aria-current={tab.id === current ? 'page' : undefined}
               className={cn(
                 '-mb-px block border-b-2 px-3 py-2 text-sm font-medium whitespace-nowrap',
-                'focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500',
+                'focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-500',
                 tab.id === current ? 'border-indigo-600 text-indigo-700' : 'border-transparent text-slate-700 hover:border-slate-300 hover:text-slate-900',
               )}
             >

@@ -1,13 +1,13 @@
 'use client';
 // One item's decision: keep, change or remove, with a note (required for change and remove). A real
-// form (useActionState with the server action): keyboard reachable, and it works without JavaScript.
-import { useActionState, useId } from 'react';
-import { Alert } from '@/components/ui/alert';
+// form (the page's useActionState with the server action, sign-off-state.tsx): keyboard reachable,
+// and it works without JavaScript. The page confirms a saved decision; a refusal shows here.
+import { useId } from 'react';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
 import { submittedDefaults } from '@/components/ui/submitted-values';
-import { signOffAction } from '@/lib/actions/reviews';
 import { REVIEW_NOTE_MAX_LENGTH } from '@/lib/validations/limits';
+import { useSignOff } from './sign-off-state';
 
 type Decision = 'keep' | 'change' | 'remove';
 
@@ -19,14 +19,18 @@ const CHOICES: { value: Decision; label: string; hint: string }[] = [
 
 export function SignOffForm({ itemId, email, current }: { itemId: string; email: string; current: { kind: Decision; note: string | null } | null }) {
   const id = useId();
-  const [state, formAction, isPending] = useActionState(signOffAction, null);
+  const { answer, formAction, pendingItemId, sending } = useSignOff();
+  // Only this item's refusal: the page's state answers every item's form.
+  const state = answer?.itemId === itemId ? answer : null;
+  const isPending = pendingItemId === itemId;
   const error = state && !state.ok ? state.error : undefined;
   const decisionErrors = fieldErrorsFor(error, 'decision');
   const noteErrors = fieldErrorsFor(error, 'note');
   const sent = submittedDefaults(state);
   return (
-    <form action={formAction} aria-label={`Decision for ${email}`} className="space-y-3">
+    <form action={formAction} onSubmit={() => sending(itemId)} aria-label={`Decision for ${email}`} className="space-y-3">
       <input type="hidden" name="itemId" value={itemId} />
+      <input type="hidden" name="email" value={email} />
       <fieldset aria-describedby={decisionErrors ? `${id}-decision-error` : undefined}>
         <legend className="text-sm font-medium text-slate-900">Decision</legend>
         <div className="mt-1 flex flex-wrap gap-x-5 gap-y-1">
@@ -72,7 +76,6 @@ export function SignOffForm({ itemId, email, current }: { itemId: string; email:
         {isPending ? 'Saving…' : current ? 'Change decision' : 'Save decision'}
       </Button>
       <ErrorSummary error={error} />
-      <div aria-live="polite">{state?.ok ? <Alert tone="success">Decision saved: {state.data.decision}{state.data.hasOpenTask ? ' — an admin has a task for it.' : '.'}</Alert> : null}</div>
     </form>
   );
 }

@@ -9,7 +9,7 @@ import type { Action } from '@/lib/auth/authorize';
 import type { RequestContext } from '@/lib/domain/context';
 import { closeCampaign, createCampaign } from '@/lib/domain/reviews/campaigns';
 import { completeTask, signOff, type SignOffResult } from '@/lib/domain/reviews/sign-off';
-import type { ActionResult } from '@/lib/errors';
+import { ok, type ActionResult } from '@/lib/errors';
 import { asSignedInUser } from './signed-in';
 import { withSubmittedValues } from './submitted-values';
 
@@ -49,10 +49,27 @@ export async function createCampaignAction(_previous: FormState<{ campaignId: st
   );
 }
 
-export async function signOffAction(_previous: FormState<SignOffResult>, form: FormData): Promise<ActionResult<SignOffResult>> {
-  return inReviewArea('campaign.sign_off', async (context) =>
-    withSubmittedValues(form, ['decision', 'note'], await signOff(context, { itemId: field(form, 'itemId'), decision: field(form, 'decision'), note: field(form, 'note') ?? '' })),
-  );
+/** A saved decision with the address of its machine user, for the page's confirmation. */
+export interface SignedOff extends SignOffResult {
+  /** As the submitted form showed it: only words of the confirmation, shown to whoever sent it. */
+  email: string;
+}
+
+/**
+ * The answer names the item it is for: one form state serves every item's form on a campaign's page,
+ * and the page (not the item's card, which a decision takes off the undecided list) confirms it.
+ */
+export type SignOffAnswer = ActionResult<SignedOff> & { itemId: string };
+
+export async function signOffAction(_previous: SignOffAnswer | null, form: FormData): Promise<SignOffAnswer> {
+  let itemId = '';
+  const result = await inReviewArea('campaign.sign_off', async (context): Promise<ActionResult<SignedOff>> => {
+    itemId = field(form, 'itemId') ?? '';
+    const answer = await signOff(context, { itemId, decision: field(form, 'decision'), note: field(form, 'note') ?? '' });
+    if (!answer.ok) return withSubmittedValues(form, ['decision', 'note'], answer);
+    return ok({ ...answer.data, email: (field(form, 'email') ?? '').slice(0, 254) });
+  });
+  return { ...result, itemId };
 }
 
 export async function closeCampaignAction(_previous: FormState<{ closedAt: string; undecided: number }>, form: FormData): Promise<ActionResult<{ closedAt: string; undecided: number }>> {

@@ -9,6 +9,7 @@ import { Alert } from '@/components/ui/alert';
 import { buttonClasses } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
+import { PageNoticeProvider } from '@/components/ui/page-notice';
 import { PagedList } from '@/components/ui/pagination';
 import { authorize } from '@/lib/auth/authorize';
 import { requirePageContext } from '@/lib/auth/session';
@@ -46,7 +47,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
       {!result.ok ? (
         <Alert tone="error">{result.error.message}</Alert>
       ) : (
-        <>
+        <PageNoticeProvider>
           <FindingsSummary summary={result.data.summary} />
           {history.ok ? <FindingsHistory history={history.data} /> : null}
           <FindingFilters query={result.data.query} rules={result.data.rules} projects={result.data.projects} />
@@ -77,7 +78,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
               acceptWindow={canAccept ? { earliest: dateAfter(now, 1), latest: dateAfter(now, result.data.acceptRiskMaxDays), maxDays: result.data.acceptRiskMaxDays } : null}
             />
           </PagedList>
-        </>
+        </PageNoticeProvider>
       )}
     </>
   );

@@ -7,6 +7,7 @@ import { CampaignEvidenceForm } from '@/components/review/evidence-form';
 import { ProgressBar } from '@/components/review/progress-bar';
 import { ReviewTabs } from '@/components/review/review-tabs';
 import { ReviewTasksTable } from '@/components/review/review-tasks';
+import { SignOffProvider } from '@/components/review/sign-off-state';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { buttonClasses } from '@/components/ui/button';
@@ -185,25 +186,27 @@ export default async function CampaignPage({ params, searchParams }: { params: P
             </button>
           </form>
         </div>
-        <PagedList
-          noun="items"
-          basePath={`/review/campaigns/${detail.id}`}
-          params={listParams}
-          list={items.data}
-          shownCount={items.data.items.length}
-          label="Item pages"
-          empty={
-            <EmptyState title={show === 'undecided' && !items.data.q ? 'Every item is decided' : 'No items match'}>
-              {show === 'undecided' && !items.data.q
-                ? isOpen
-                  ? 'Nothing is left to sign off. An admin can close the campaign to freeze it.'
-                  : 'This campaign is closed.'
-                : 'Try another filter or search.'}
-            </EmptyState>
-          }
-        >
-          <CampaignItems items={items.data.items} isOpen={isOpen} />
-        </PagedList>
+        <SignOffProvider>
+          <PagedList
+            noun="items"
+            basePath={`/review/campaigns/${detail.id}`}
+            params={listParams}
+            list={items.data}
+            shownCount={items.data.items.length}
+            label="Item pages"
+            empty={
+              <EmptyState title={show === 'undecided' && !items.data.q ? 'Every item is decided' : 'No items match'}>
+                {show === 'undecided' && !items.data.q
+                  ? isOpen
+                    ? 'Nothing is left to sign off. An admin can close the campaign to freeze it.'
+                    : 'This campaign is closed.'
+                  : 'Try another filter or search.'}
+              </EmptyState>
+            }
+          >
+            <CampaignItems items={items.data.items} isOpen={isOpen} />
+          </PagedList>
+        </SignOffProvider>
       </Section>
 
       <Section title="Tasks for admins" id="tasks">
