@@ -129,8 +129,20 @@ test('a reviewer filters by action and date, follows the target’s name, export
   await reviewer.goto(`/audit?action=audit.export&target=`);
   await expect(reviewer.getByRole('region', { name: 'Audit events table' }).getByRole('row').filter({ hasText: 'audit.export' }).first()).toContainText('reviewer');
 
-  // Verify the chain: OK, with the head.
-  await reviewer.getByRole('form', { name: 'Verify the chain' }).getByRole('button', { name: 'Verify the chain' }).click();
+  // Verify the chain: while it runs, the button says so and cannot be pressed again (the action's
+  // post is held here); then OK, with the head.
+  let releaseVerification = () => {};
+  const held = new Promise<void>((resolve) => (releaseVerification = resolve));
+  const isAuditPage = (url: URL) => url.pathname === '/audit';
+  await reviewer.route(isAuditPage, async (route) => {
+    if (route.request().method() === 'POST') await held;
+    await route.continue();
+  });
+  const verifyForm = reviewer.getByRole('form', { name: 'Verify the chain' });
+  await verifyForm.getByRole('button', { name: 'Verify the chain' }).click();
+  await expect(verifyForm.getByRole('button', { name: 'Verifying…' })).toBeDisabled();
+  releaseVerification();
+  await reviewer.unroute(isAuditPage);
   const status = reviewer.getByRole('region', { name: 'Tamper evidence' }).getByRole('status');
   await expect(status).toContainText('OK');
   await expect(status).toContainText(/Head: row \d+, mac [0-9a-f]{16}…/);

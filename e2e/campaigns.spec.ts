@@ -62,6 +62,13 @@ test('a campaign run to completion, closed, and its evidence pack verified', asy
   await (await fillDecision(plain, toChange.email, 'Change', 'CI needs viewer only on development.')).click();
   await expect(itemCard(plain, toChange.email)).toContainText(`change by ${reviewerAccount.email}`);
   await expect(plain.getByRole('status').filter({ hasText: `Decision saved for ${toChange.email}: change — an admin has a task for it.` })).toBeVisible();
+  // A search is kept when switching between the views of the items.
+  const search = plain.getByRole('search', { name: 'Search items' });
+  await search.getByRole('searchbox', { name: 'Machine user or project' }).fill(toChange.email);
+  await search.getByRole('button', { name: 'Search' }).click();
+  await plain.getByRole('navigation', { name: 'Which items' }).getByRole('link', { name: /^Decided by me/ }).click();
+  await expect(search.getByRole('searchbox', { name: 'Machine user or project' })).toHaveValue(toChange.email);
+  await expect(itemCard(plain, toChange.email)).toBeVisible();
   await noScript.close();
 
   // Then every other item they may sign off, with JavaScript, from the undecided list.

@@ -100,7 +100,7 @@ test('the project page shows environments, the token variables’ flags and who 
   await expect(access.getByRole('row').filter({ hasText: 'Project admin (admin on every environment type)' })).toHaveCount(1);
   // Named by Platform.sh's answer (issue 14.12), not a bare id.
   await expect(access.getByRole('row').filter({ hasText: 'Project admin (admin on every environment type)' })).toContainText('Alice Martin alice@example.com');
-  await expect(access.getByRole('row').filter({ hasText: 'Project viewer; development: contributor, staging: viewer' })).toHaveCount(1);
+  await expect(access.getByRole('row').filter({ hasText: 'Project viewer; staging: viewer, development: contributor' })).toHaveCount(1);
 });
 
 test('an onboarder sees only assigned projects, and no page of the others', async ({ pageAs }) => {

@@ -1,5 +1,5 @@
 import { Badge } from '@/components/ui/badge';
-import { Button } from '@/components/ui/button';
+import { SubmitButton } from '@/components/ui/submit-button';
 import { verifyAuditChainAction } from '@/lib/actions/audit';
 import type { ChainStatus } from '@/lib/domain/audit-verification';
 
@@ -25,7 +25,7 @@ export function ChainStatusPanel({ status, canVerify }: { status: ChainStatus | 
             ) : status.holds ? (
               <p>
                 <Badge tone="green">OK</Badge>{' '}
-                {status.checked} rows verified{status.checkpoints ? `, ${status.checkpoints} signed checkpoints confirmed` : ''}.{' '}
+                {status.checked} row{status.checked === 1 ? '' : 's'} verified{status.checkpoints ? `, ${status.checkpoints} signed checkpoint${status.checkpoints === 1 ? '' : 's'} confirmed` : ''}.{' '}
                 {status.head ? (
                   <>
                     Head: row <span className="font-mono">{status.head.seq}</span>, mac <span className="font-mono">{status.head.macPrefix}…</span>.
@@ -47,9 +47,9 @@ export function ChainStatusPanel({ status, canVerify }: { status: ChainStatus | 
         </div>
         {canVerify ? (
           <form action={verifyAuditChainAction} aria-label="Verify the chain">
-            <Button type="submit" variant="secondary">
+            <SubmitButton variant="secondary" pendingLabel="Verifying…">
               Verify the chain
-            </Button>
+            </SubmitButton>
           </form>
         ) : null}
       </div>

@@ -61,7 +61,7 @@ export function CampaignItems({ items, isOpen }: { items: ReviewItemView[]; isOp
                   </ul>
                 )}
               </dd>
-              <dt className="text-slate-600">Open findings</dt>
+              <dt className="text-slate-600">Unresolved findings</dt>
               <dd className="text-slate-900">
                 {item.findings.length === 0 ? (
                   'none'

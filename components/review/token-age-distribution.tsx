@@ -24,7 +24,7 @@ export function TokenAgeDistribution({ distribution }: { distribution: Distribut
           Token age against the policy
         </h2>
         <p className="mt-1 max-w-prose text-sm text-slate-700">
-          Active tokens by age, since Platform.sh made them (or since they were recorded). The policy’s maximum age is {maxAgeDays} days: {over} of {total} are older, whatever the filters below.
+          Active tokens by age, since Platform.sh made them (or since they were recorded). The policy’s maximum age is {maxAgeDays} days: {over} of {total} {over === 1 ? 'is' : 'are'} older, whatever the filters below.
         </p>
         {total === 0 ? (
           <p className="mt-3 text-sm text-slate-700">No active token yet.</p>
@@ -33,7 +33,7 @@ export function TokenAgeDistribution({ distribution }: { distribution: Distribut
             <TokenAgeChart
               bars={buckets.map((bucket) => ({ label: AXIS_LABELS[bucket.bucket], withinPolicy: bucket.total - bucket.overPolicy, overPolicy: bucket.overPolicy }))}
               maxAgeDays={maxAgeDays}
-              summary={`Active tokens by age in days: ${buckets.map((bucket) => `${AGE_LABELS[bucket.bucket]} ${bucket.total}`).join(', ')}. ${over} of ${total} are older than the policy’s ${maxAgeDays} days. The table beside the chart gives the same numbers.`}
+              summary={`Active tokens by age in days: ${buckets.map((bucket) => `${AGE_LABELS[bucket.bucket]} ${bucket.total}`).join(', ')}. ${over} of ${total} ${over === 1 ? 'is' : 'are'} older than the policy’s ${maxAgeDays} days. The table beside the chart gives the same numbers.`}
             />
           </div>
         )}

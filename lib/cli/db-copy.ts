@@ -56,7 +56,7 @@ async function main(): Promise<number> {
     if (audit.firstBroken) {
       console.error(`Audit chain on the target: BROKEN at row ${audit.firstBroken.seq}: ${audit.firstBroken.reason}.`);
     } else {
-      console.log(`Audit chain on the target: OK, ${audit.checked} rows verified${audit.checkpoints ? `, ${audit.checkpoints} signed checkpoints confirmed` : ''}.${audit.head ? ` Head: ${audit.head.seq}:${audit.head.mac}` : ''}`);
+      console.log(`Audit chain on the target: OK, ${audit.checked} row${audit.checked === 1 ? '' : 's'} verified${audit.checkpoints ? `, ${audit.checkpoints} signed checkpoint${audit.checkpoints === 1 ? '' : 's'} confirmed` : ''}.${audit.head ? ` Head: ${audit.head.seq}:${audit.head.mac}` : ''}`);
     }
     if (differing.length > 0 || audit.firstBroken) return 1;
     console.log(

@@ -1,6 +1,7 @@
 // The purpose presets and the role conversions, summaries, warnings and diffs (issue 4).
 import { describe, expect, it } from 'vitest';
 import {
+  describePermissions,
   diffRoles,
   effectiveRoles,
   ENVIRONMENT_ROLES,
@@ -116,6 +117,10 @@ describe('the permission strings', () => {
       expect(diffRoles(role, back)).toEqual([]);
       expect(toPermissions(back)).toEqual(toPermissions(role));
     }
+  });
+
+  it('says permissions in words in the app\'s order of environment types, whatever the order given', () => {
+    expect(describePermissions(['development:admin', 'viewer', 'production:contributor'])).toBe('Project viewer; production: contributor, development: admin');
   });
 
   it('lists a viewer as "viewer" first, then one string per reachable type in a fixed order', () => {

@@ -181,15 +181,31 @@ export function grantWarnings(roles: MachineRoles): string[] {
   });
 }
 
-/** Permission strings in words: "Project viewer; production: admin", or the admin's implied roles. */
 /** Whether two permission lists grant the same, in any order. */
 export function samePermissions(a: readonly string[], b: readonly string[]): boolean {
   return [...a].sort().join(',') === [...b].sort().join(',');
 }
 
+/**
+ * The order of permission strings in a sentence: the project role first, then the environment
+ * types as everywhere in the app (production, staging, development).
+ */
+export function comparePermissions(a: string, b: string): number {
+  const rank = (permission: string) => {
+    if (!permission.includes(':')) return -1;
+    const type = (ENVIRONMENT_TYPES as readonly string[]).indexOf(permission.split(':')[0] ?? '');
+    return type === -1 ? ENVIRONMENT_TYPES.length : type;
+  };
+  return rank(a) - rank(b) || a.localeCompare(b);
+}
+
+/** Permission strings in words: "Project viewer; production: admin", or the admin's implied roles. */
 export function describePermissions(permissions: readonly string[]): string {
   if (permissions.includes('admin')) return 'Project admin (admin on every environment type)';
-  const perType = permissions.filter((permission) => permission.includes(':')).map((permission) => permission.replace(':', ': '));
+  const perType = permissions
+    .filter((permission) => permission.includes(':'))
+    .sort(comparePermissions)
+    .map((permission) => permission.replace(':', ': '));
   const base = permissions.includes('viewer') ? 'Project viewer' : 'No project role';
   return perType.length ? `${base}; ${perType.join(', ')}` : base;
 }

@@ -4,6 +4,8 @@ import { difference, permissionWords, variableFlagWords } from './both-sides';
 describe('drift evidence in words', () => {
   it('puts the project role first and spells environment roles out', () => {
     expect(permissionWords(['production:admin', 'viewer', 'staging:contributor'])).toBe('viewer; production: admin; staging: contributor');
+    // The environment types in the app's order, production first (not alphabetically).
+    expect(permissionWords(['development:viewer', 'staging:viewer', 'production:viewer'])).toBe('production: viewer; staging: viewer; development: viewer');
     expect(permissionWords(['admin'])).toBe('admin');
     expect(permissionWords([])).toBe('no access');
   });

@@ -4,6 +4,7 @@
 // reads them as a sentence ("Keywarden approved: viewer; production: admin — Platform.sh has: admin").
 import type { EvidenceValue } from '../types';
 import { iso } from '../types';
+import { comparePermissions } from '@/lib/machine-users/roles';
 
 export interface DriftDifference {
   /** Where it differs: an environment's id, or null for the project (roles, membership). */
@@ -41,14 +42,14 @@ export function difference(input: {
 }
 
 /**
- * Permissions in words, project role first: ["production:admin", "viewer"] → "viewer; production:
- * admin". Nothing at all: "no access".
+ * Permissions in words, project role first, then production, staging, development:
+ * ["staging:viewer", "production:admin", "viewer"] → "viewer; production: admin; staging: viewer".
+ * Nothing at all: "no access".
  */
 export function permissionWords(permissions: readonly string[]): string {
   if (permissions.length === 0) return 'no access';
-  const rank = (permission: string) => (permission.includes(':') ? 1 : 0);
   return [...permissions]
-    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
+    .sort(comparePermissions)
     .map((permission) => permission.replace(':', ': '))
     .join('; ');
 }

@@ -170,7 +170,8 @@ export default async function CampaignPage({ params, searchParams }: { params: P
             {SHOW.map((choice) => (
               <Link
                 key={choice.value}
-                href={`/review/campaigns/${detail.id}?show=${choice.value}`}
+                // The search is kept across views (the counts are the whole campaign's).
+                href={`/review/campaigns/${detail.id}?${new URLSearchParams({ show: choice.value, ...(items.data.q ? { q: items.data.q } : {}) }).toString()}`}
                 aria-current={show === choice.value ? 'page' : undefined}
                 className={cn(buttonClasses(show === choice.value ? 'primary' : 'secondary', 'sm'))}
               >
