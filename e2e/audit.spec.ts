@@ -139,9 +139,11 @@ test('a reviewer filters by action and date, follows the target’s name, export
     await route.continue();
   });
   const verifyForm = reviewer.getByRole('form', { name: 'Verify the chain' });
+  const answered = reviewer.waitForResponse((response) => response.request().method() === 'POST' && isAuditPage(new URL(response.url())));
   await verifyForm.getByRole('button', { name: 'Verify the chain' }).click();
   await expect(verifyForm.getByRole('button', { name: 'Verifying…' })).toBeDisabled();
   releaseVerification();
+  await answered;
   await reviewer.unroute(isAuditPage);
   const status = reviewer.getByRole('region', { name: 'Tamper evidence' }).getByRole('status');
   await expect(status).toContainText('OK');
