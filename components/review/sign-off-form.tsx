@@ -30,7 +30,6 @@ export function SignOffForm({ itemId, email, current }: { itemId: string; email:
   return (
     <form action={formAction} onSubmit={() => sending(itemId)} aria-label={`Decision for ${email}`} className="space-y-3">
       <input type="hidden" name="itemId" value={itemId} />
-      <input type="hidden" name="email" value={email} />
       <fieldset aria-describedby={decisionErrors ? `${id}-decision-error` : undefined}>
         <legend className="text-sm font-medium text-slate-900">Decision</legend>
         <div className="mt-1 flex flex-wrap gap-x-5 gap-y-1">

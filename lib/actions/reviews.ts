@@ -9,7 +9,7 @@ import type { Action } from '@/lib/auth/authorize';
 import type { RequestContext } from '@/lib/domain/context';
 import { closeCampaign, createCampaign } from '@/lib/domain/reviews/campaigns';
 import { completeTask, signOff, type SignOffResult } from '@/lib/domain/reviews/sign-off';
-import { ok, type ActionResult } from '@/lib/errors';
+import type { ActionResult } from '@/lib/errors';
 import { asSignedInUser } from './signed-in';
 import { withSubmittedValues } from './submitted-values';
 
@@ -49,25 +49,17 @@ export async function createCampaignAction(_previous: FormState<{ campaignId: st
   );
 }
 
-/** A saved decision with the address of its machine user, for the page's confirmation. */
-export interface SignedOff extends SignOffResult {
-  /** As the submitted form showed it: only words of the confirmation, shown to whoever sent it. */
-  email: string;
-}
-
 /**
  * The answer names the item it is for: one form state serves every item's form on a campaign's page,
  * and the page (not the item's card, which a decision takes off the undecided list) confirms it.
  */
-export type SignOffAnswer = ActionResult<SignedOff> & { itemId: string };
+export type SignOffAnswer = ActionResult<SignOffResult> & { itemId: string };
 
 export async function signOffAction(_previous: SignOffAnswer | null, form: FormData): Promise<SignOffAnswer> {
   let itemId = '';
-  const result = await inReviewArea('campaign.sign_off', async (context): Promise<ActionResult<SignedOff>> => {
+  const result = await inReviewArea('campaign.sign_off', async (context) => {
     itemId = field(form, 'itemId') ?? '';
-    const answer = await signOff(context, { itemId, decision: field(form, 'decision'), note: field(form, 'note') ?? '' });
-    if (!answer.ok) return withSubmittedValues(form, ['decision', 'note'], answer);
-    return ok({ ...answer.data, email: (field(form, 'email') ?? '').slice(0, 254) });
+    return withSubmittedValues(form, ['decision', 'note'], await signOff(context, { itemId, decision: field(form, 'decision'), note: field(form, 'note') ?? '' }));
   });
   return { ...result, itemId };
 }

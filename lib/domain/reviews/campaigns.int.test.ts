@@ -109,13 +109,13 @@ describe.each(TEST_DATABASE_KINDS)('an access-review campaign on %s', (kind) => 
 
   it('records keep, then change with a note (a task for admins), and refuses change without a note', async () => {
     const item = await itemOf(fixtures.reviewed.machineUser.id);
-    expect(await signOff(reviewer, { itemId: item.id, decision: 'keep' })).toEqual({ ok: true, data: { decision: 'keep', hasOpenTask: false } });
+    expect(await signOff(reviewer, { itemId: item.id, decision: 'keep' })).toEqual({ ok: true, data: { decision: 'keep', hasOpenTask: false, email: item.email } });
     expect(await db.reviewTask.count({ where: { itemId: item.id } })).toBe(0);
 
     expect(await signOff(reviewer, { itemId: item.id, decision: 'change', note: '' })).toMatchObject({ ok: false, error: { code: 'invalid_input', fieldErrors: { note: [expect.stringContaining('what should change')] } } });
     expect(await signOff(reviewer, { itemId: item.id, decision: 'change', note: 'Drop production admin: backups need viewer.' })).toEqual({
       ok: true,
-      data: { decision: 'change', hasOpenTask: true },
+      data: { decision: 'change', hasOpenTask: true, email: item.email },
     });
     expect(await db.reviewDecision.findUniqueOrThrow({ where: { itemId: item.id } })).toMatchObject({ kind: 'change', note: 'Drop production admin: backups need viewer.', reviewerId: reviewer.actor.id });
     expect(await db.reviewTask.findUniqueOrThrow({ where: { itemId: item.id } })).toMatchObject({ kind: 'change', doneAt: null, machineUserId: fixtures.reviewed.machineUser.id });

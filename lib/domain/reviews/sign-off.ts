@@ -28,6 +28,8 @@ export interface SignOffResult {
   decision: ReviewDecisionKind;
   /** A task for admins is open for this item after the decision. */
   hasOpenTask: boolean;
+  /** The machine user's address, as the campaign copied it (for the page's confirmation). */
+  email: string;
 }
 
 export async function signOff(context: RequestContext, rawInput: unknown): Promise<ActionResult<SignOffResult>> {
@@ -51,7 +53,7 @@ export async function signOff(context: RequestContext, rawInput: unknown): Promi
         const hasOpenTask = await followUpTask(tx, context, item, input);
         const before = item.decision ? { decision: item.decision.kind, note: item.decision.note, by: item.decision.reviewerEmail } : null;
         return {
-          data: { decision: input.decision, hasOpenTask },
+          data: { decision: input.decision, hasOpenTask, email: item.email },
           details: {
             campaign: { id: campaign.id, name: campaign.name },
             machineUser: { id: item.machineUserId, email: item.email, projectId: item.projectId },
