@@ -152,8 +152,10 @@ test('the Projects page shows a refused sync named in its URL, and ignores a cod
     expect((await page.goto('/projects?syncRefused=conflict'))?.status()).toBe(200);
     await expect(panel.getByRole('alert')).toContainText('A sync is already running');
     expect((await page.goto('/projects?syncRefused=%3Cscript%3E'))?.status()).toBe(200);
-    await expect(panel.getByRole('button', { name: 'Sync now' })).toBeVisible();
-    await expect(panel.getByRole('alert')).toHaveCount(0);
+    // Another spec's sync may be running meanwhile: the control then says so (and the panel may
+    // show that run), but no refusal is made up from the unknown code.
+    await expect(panel.getByRole('button', { name: /^(Sync now|Syncing…)$/ })).toBeVisible();
+    await expect(panel.getByRole('alert').filter({ hasText: /already running|script/i })).toHaveCount(0);
   } finally {
     await context.close();
   }

@@ -89,7 +89,7 @@ function isSessionOver(row: SessionCheckRow | null, userId: string, now: Date): 
  * row was signed in (or re-validated by a password change) for; the cookie's for rows older than
  * that column.
  */
-export function rightsWithdrawn(row: Pick<SessionCheckRow, 'disabled_at' | 'session_version' | 'user_version'>, cookieVersion: number): boolean {
+function rightsWithdrawn(row: Pick<SessionCheckRow, 'disabled_at' | 'session_version' | 'user_version'>, cookieVersion: number): boolean {
   return row.disabled_at !== null || row.session_version !== (row.user_version ?? cookieVersion);
 }
 
