@@ -76,15 +76,15 @@ async function readSessionRow(db: Database, sessionId: string): Promise<SessionC
 
 /**
  * The two rules every reader of a session applies (the pages' and actions' check, the half
- * signed-in steps', /api/auth/session's), kept here once so they cannot drift apart.
- * A session is over when there is no such row for this user, or it was ended or has expired.
+ * signed-in steps', /api/auth/session's), kept here once so they cannot drift apart. First: the
+ * row, unless the session is over — no such row for this user, or it was ended or has expired.
  */
-function isSessionOver(row: SessionCheckRow | null, userId: string, now: Date): row is null {
-  return !row || row.user_id !== userId || row.revoked_at !== null || row.expires_at <= now;
+function unlessOver(row: SessionCheckRow | null, userId: string, now: Date): SessionCheckRow | null {
+  return row && row.user_id === userId && row.revoked_at === null && row.expires_at > now ? row : null;
 }
 
 /**
- * A session's user lost the rights it was signed in with: disabled, or their session version
+ * Second: a session's user lost the rights it was signed in with: disabled, or their session version
  * moved on (role changed, password changed elsewhere). The version compared is the one the session
  * row was signed in (or re-validated by a password change) for; the cookie's for rows older than
  * that column.
@@ -122,8 +122,8 @@ async function stepOwed(db: Database, sessionId: string, row: SessionCheckRow, c
  * queries (issue 19 §3).
  */
 export async function liveSessionUser(db: Database, claims: SessionClaims, now = new Date(), clientAddress: string | null = null) {
-  const row = await readSessionRow(db, claims.sessionId);
-  if (isSessionOver(row, claims.userId, now)) return null;
+  const row = unlessOver(await readSessionRow(db, claims.sessionId), claims.userId, now);
+  if (!row) return null;
   if ((await stepOwed(db, claims.sessionId, row, claims.sessionVersion, clientAddress)) !== null) return null;
   const staleBefore = new Date(now.getTime() - LAST_SEEN_RESOLUTION_MS);
   if (!row.last_seen_at || row.last_seen_at < staleBefore) {
@@ -149,8 +149,8 @@ export interface SessionClaims {
  * it once the session was ended.
  */
 export async function isSessionCurrent(db: Database, claims: SessionClaims, now = new Date()): Promise<boolean> {
-  const row = await readSessionRow(db, claims.sessionId);
-  return !isSessionOver(row, claims.userId, now) && !rightsWithdrawn(row, claims.sessionVersion);
+  const row = unlessOver(await readSessionRow(db, claims.sessionId), claims.userId, now);
+  return row !== null && !rightsWithdrawn(row, claims.sessionVersion);
 }
 
 /** A live session as the Account page and the admins' Sessions page show it. */
@@ -317,8 +317,8 @@ export async function auditRefusedSessionsRead(context: RequestContext): Promise
  * session version still holds; null otherwise. Only the second-step pages ask for it.
  */
 export async function pendingSession(db: Database, claims: SessionClaims, now = new Date()) {
-  const row = await readSessionRow(db, claims.sessionId);
-  if (isSessionOver(row, claims.userId, now) || row.pending_step === null || rightsWithdrawn(row, claims.sessionVersion)) return null;
+  const row = unlessOver(await readSessionRow(db, claims.sessionId), claims.userId, now);
+  if (!row || row.pending_step === null || rightsWithdrawn(row, claims.sessionVersion)) return null;
   // What it owes now (the policy may have been relaxed since): null once let through (a full session).
   const owed = await stepOwed(db, claims.sessionId, row, claims.sessionVersion, null);
   return owed === null ? null : { sessionId: claims.sessionId, pendingStep: owed, user: sessionUserOf(row) };
