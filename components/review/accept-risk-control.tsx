@@ -2,7 +2,6 @@
 
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { Alert } from '@/components/ui/alert';
 import { NeedsJavaScript } from '@/components/ui/needs-javascript';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/dialog';
@@ -25,7 +24,6 @@ export function AcceptRiskControl({ findingId, title, earliest, latest, maxDays 
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
   const [until, setUntil] = useState(latest);
-  const [done, setDone] = useState('');
   const pageNotice = usePageNotice();
   const { run, isPending, error, reset } = useServerAction(acceptRiskAction);
 
@@ -34,9 +32,7 @@ export function AcceptRiskControl({ findingId, title, earliest, latest, maxDays 
     if (result.ok) {
       setOpen(false);
       // The finding leaves the open list with this card: the page keeps the confirmation.
-      const message = `Accepted as a risk until ${until}: ${title}. It is listed under Accepted risks.`;
-      if (pageNotice) pageNotice(message);
-      else setDone(message);
+      pageNotice(`Accepted as a risk until ${until}: ${title}. It is listed under Accepted risks.`);
       router.refresh();
     }
   }
@@ -50,14 +46,12 @@ export function AcceptRiskControl({ findingId, title, earliest, latest, maxDays 
           aria-label={`Accept the risk: ${title}`}
           onClick={() => {
             reset();
-            setDone('');
             setOpen(true);
           }}
         >
           Accept risk
         </Button>
       </NeedsJavaScript>
-      <div aria-live="polite">{done ? <Alert tone="success">{done}</Alert> : null}</div>
       <ConfirmDialog
         open={open}
         title={`Accept the risk: ${title}?`}

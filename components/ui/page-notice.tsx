@@ -46,7 +46,9 @@ export function PageNoticeProvider({ children }: { children: ReactNode }) {
   );
 }
 
-/** Shows a confirmation on the page; null outside a PageNoticeProvider. */
-export function usePageNotice(): ((message: string) => void) | null {
-  return useContext(PageNoticeContext);
+/** Shows a confirmation on the page (inside a PageNoticeProvider). */
+export function usePageNotice(): (message: string) => void {
+  const show = useContext(PageNoticeContext);
+  if (!show) throw new Error('A control that confirms on the page needs a PageNoticeProvider above it.');
+  return show;
 }

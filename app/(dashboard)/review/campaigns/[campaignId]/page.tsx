@@ -15,7 +15,7 @@ import { DataTable } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
 import { TextField } from '@/components/ui/field';
 import { PageHeader } from '@/components/ui/page-header';
-import { PagedList } from '@/components/ui/pagination';
+import { PagedList, pageHref } from '@/components/ui/pagination';
 import { authorize } from '@/lib/auth/authorize';
 import { requirePageContext } from '@/lib/auth/session';
 import { auditRefusedCampaignRead, getCampaign, getCampaignProgressByDay } from '@/lib/domain/reviews/campaigns';
@@ -171,7 +171,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
               <Link
                 key={choice.value}
                 // The search is kept across views (the counts are the whole campaign's).
-                href={`/review/campaigns/${detail.id}?${new URLSearchParams({ show: choice.value, ...(items.data.q ? { q: items.data.q } : {}) }).toString()}`}
+                href={pageHref(`/review/campaigns/${detail.id}`, { ...listParams, show: choice.value }, 1)}
                 aria-current={show === choice.value ? 'page' : undefined}
                 className={cn(buttonClasses(show === choice.value ? 'primary' : 'secondary', 'sm'))}
               >
