@@ -9,9 +9,10 @@
 import fs from 'node:fs';
 import { verifyEvidencePack } from '@/lib/evidence/verify';
 import { strFromU8, unzipSync } from 'fflate';
-import { createCampaignInUi, decisionForm, fillDecision, itemCard, openCampaign, uniqueCampaignName } from './support/campaigns';
+import { CAMPAIGNS_PATH, createCampaignInUi, decisionForm, fillCreateForm, fillDecision, itemCard, openCampaign, uniqueCampaignName } from './support/campaigns';
 import { signInOrThrow } from './support/auth';
 import { demoProject, seedMachineUser } from './support/machine-users';
+import { paths } from './support/paths';
 import { seedUser } from './support/seed';
 import { expect, syntheticAddress, test, uniqueEmail, waitForHydration } from './support/test';
 
@@ -154,4 +155,34 @@ test('a campaign run to completion, closed, and its evidence pack verified', asy
   expect(signOffs.every((entry) => entry.campaignId === campaignId && entry.decision !== null)).toBe(true);
   expect(signOffs.find((entry) => entry.email === toChange.email)?.decision).toMatchObject({ kind: 'change', reviewer: reviewerAccount.email });
   expect(signOffs.find((entry) => entry.email === backedUp.email)?.decision?.kind).toBe('remove');
+});
+
+test('without JavaScript, starting a review ends on the new campaign (Post/Redirect/Get)', async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL, javaScriptEnabled: false, storageState: paths.storageState('admin'), extraHTTPHeaders: { 'X-Forwarded-For': syntheticAddress() } });
+  try {
+    const page = await context.newPage();
+    const documentRequests: string[] = [];
+    page.on('request', (request) => {
+      if (request.isNavigationRequest() && request.frame() === page.mainFrame()) documentRequests.push(`${request.method()} ${new URL(request.url()).pathname}`);
+    });
+    await page.goto(CAMPAIGNS_PATH);
+    const form = page.getByRole('form', { name: 'Start an access review' });
+    // A refused start stays on the form, with what was typed and why.
+    await form.getByRole('radio', { name: 'Only the projects ticked below' }).check();
+    const name = uniqueCampaignName('No-script review');
+    await form.getByLabel('Name').fill(name);
+    await form.getByRole('button', { name: 'Start the review' }).click();
+    await expect(form.getByLabel('Name')).toHaveValue(name);
+    await expect(form.locator('#campaign-scope-error')).toBeVisible();
+    // A valid start opens the campaign it made: its page is a GET's answer, so a reload cannot
+    // start a second review (before, the POST's answer was the form again, confirming at its foot).
+    await fillCreateForm(page, { name, project: PROJECT });
+    await form.getByRole('button', { name: 'Start the review' }).click();
+    await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+    expect(page.url()).toMatch(new RegExp(`${CAMPAIGNS_PATH}/[0-9a-f-]{36}$`));
+    expect(documentRequests.slice(-2)).toEqual([`POST ${CAMPAIGNS_PATH}`, `GET ${new URL(page.url()).pathname}`]);
+    expect((await page.reload())?.request().method()).toBe('GET');
+  } finally {
+    await context.close();
+  }
 });

@@ -1,6 +1,7 @@
 'use client';
 // Starting an access review. A real form (useActionState with the server action): it works before
-// hydration and without JavaScript; with JavaScript the new campaign opens once it exists.
+// hydration and without JavaScript, where the action itself redirects to the new campaign; with
+// JavaScript the form opens it once it exists.
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useActionState, useEffect } from 'react';

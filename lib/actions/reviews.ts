@@ -5,11 +5,13 @@
 // JavaScript, through useActionState), pick the fields they know once the caller is known (never
 // before the session check), and answer with a typed result.
 import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
 import type { Action } from '@/lib/auth/authorize';
 import type { RequestContext } from '@/lib/domain/context';
 import { closeCampaign, createCampaign } from '@/lib/domain/reviews/campaigns';
 import { completeTask, signOff, type SignOffResult } from '@/lib/domain/reviews/sign-off';
 import type { ActionResult } from '@/lib/errors';
+import { isNativeFormPost } from './document-post';
 import { asSignedInUser } from './signed-in';
 import { withSubmittedValues } from './submitted-values';
 
@@ -34,8 +36,13 @@ async function inReviewArea<T>(action: Action, run: (context: RequestContext) =>
   });
 }
 
+/**
+ * Started, the campaign opens: React's call leaves that to the form (it shows the answer first), a
+ * native post (no JavaScript) ends in a redirect to it (Post/Redirect/Get), so a reload of the page
+ * shown cannot start a second review. A refused start answers the form, which shows what was sent.
+ */
 export async function createCampaignAction(_previous: FormState<{ campaignId: string; items: number }>, form: FormData): Promise<ActionResult<{ campaignId: string; items: number }>> {
-  return inReviewArea('campaign.create', async (context) =>
+  const result = await inReviewArea('campaign.create', async (context) =>
     withSubmittedValues(
       form,
       ['name', 'dueOn', 'scope', 'projectIds'],
@@ -47,6 +54,9 @@ export async function createCampaignAction(_previous: FormState<{ campaignId: st
       }),
     ),
   );
+  // Outside the wrapper, which would take the redirect for an unexpected error.
+  if (result.ok && (await isNativeFormPost())) redirect(`/review/campaigns/${result.data.campaignId}`);
+  return result;
 }
 
 /**
