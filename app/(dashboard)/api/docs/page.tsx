@@ -131,7 +131,7 @@ export default async function ApiDocsPage() {
         </h2>
         <p>
           Send a dashboard API key (Settings → API keys) as <code className="font-mono">Authorization: Bearer kw_…</code>, or call from a signed-in browser (changes only from
-          Keywarden’s own origin). Failed key attempts are limited per client address; past the limit every call from it is answered 429 for 15 minutes.
+          Keywarden’s own origin). Failed key attempts are limited per client address; past the limit, for 15 minutes, every call from it that carries no valid key is answered 429 (a valid key still goes through).
         </p>
         <p>
           Lists take <code className="font-mono">limit</code> (1–100) and <code className="font-mono">cursor</code> (the previous page’s <code className="font-mono">next_cursor</code>). The
