@@ -4,8 +4,9 @@
 // JavaScript the form opens it once it exists.
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useActionState, useEffect } from 'react';
+import { useEffect } from 'react';
 import { Alert } from '@/components/ui/alert';
+import { useAnchoredActionState } from '@/components/ui/anchored-action-state';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
 import { TextField } from '@/components/ui/field';
@@ -20,9 +21,11 @@ export interface ScopeChoice {
   machineUsers: number;
 }
 
+const START_REVIEW_FORM_ID = 'start-review';
+
 export function CreateCampaignForm({ projects, defaultDueOn, minDueOn }: { projects: ScopeChoice[]; defaultDueOn: string; minDueOn: string }) {
   const router = useRouter();
-  const [state, formAction, isPending] = useActionState(createCampaignAction, null);
+  const [state, formAction, isPending] = useAnchoredActionState(createCampaignAction, null, START_REVIEW_FORM_ID);
   const error = state && !state.ok ? state.error : undefined;
   const created = state?.ok ? state.data : undefined;
   const sent = submittedDefaults(state);
@@ -33,7 +36,7 @@ export function CreateCampaignForm({ projects, defaultDueOn, minDueOn }: { proje
 
   const projectErrors = fieldErrorsFor(error, 'projectIds');
   return (
-    <form action={formAction} aria-label="Start an access review" className="space-y-4">
+    <form id={START_REVIEW_FORM_ID} action={formAction} aria-label="Start an access review" className="space-y-4">
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField label="Name" name="name" defaultValue={sent.text('name')} required maxLength={CAMPAIGN_NAME_MAX_LENGTH} placeholder="2027 Q1" autoComplete="off" errors={fieldErrorsFor(error, 'name')} />
         <TextField label="Due date" name="dueOn" type="date" required defaultValue={sent.text('dueOn', defaultDueOn)} min={minDueOn} errors={fieldErrorsFor(error, 'dueOn')} />

@@ -18,6 +18,10 @@ export async function expectNoSeriousA11yViolations(page: Page, label: string, o
       new Promise((resolve) => setTimeout(resolve, 1000)),
     ]),
   );
+  // After a server action the page's metadata is streamed again with the refreshed page, and for a
+  // moment there may be no <title> (seen once on the enrolment step under load): wait for one, as a
+  // page that never gets a title still fails here.
+  await expect(page, `${label}: the page's title`).toHaveTitle(/\S/);
   let builder = new AxeBuilder({ page }).withTags(WCAG_TAGS);
   if (options.include) builder = builder.include(options.include);
   const results = await builder.analyze();
