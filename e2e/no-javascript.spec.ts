@@ -4,6 +4,7 @@
 import type { APIRequestContext, Browser, BrowserContext } from '@playwright/test';
 import { parse } from 'yaml';
 import type { SyncRunView } from '@/lib/domain/inventory/requests';
+import { submitCreateKey, uniqueKeyName } from './support/api-keys';
 import { SESSION_COOKIE, signInOrThrow } from './support/auth';
 import { demoProject } from './support/machine-users';
 import { snippetText } from './support/onboarding';
@@ -255,3 +256,20 @@ test('without JavaScript, controls that need it are disabled and say so', async 
     await context.close();
   }
 });
+
+test('without JavaScript, a form comes back scrolled to its answer: a new API key, shown once, is in view on a phone', async ({ browser, baseURL }) => {
+  const context = await contextWithoutJavaScript(browser, baseURL ?? '', { as: 'admin', viewport: PHONE });
+  try {
+    const page = await context.newPage();
+    await page.goto('/settings/api-keys');
+    // Before, the page came back at its top, the key far below the fold: it looked as if nothing
+    // had happened, and a key shown once could be left unseen.
+    await submitCreateKey(page, uniqueKeyName('No-script key'));
+    await expect(page.getByLabel('Your new API key')).toHaveValue(/^kw_/);
+    await expect(page.getByLabel('Your new API key')).toBeInViewport();
+    expect(new URL(page.url()).hash).toBe('#create-api-key');
+  } finally {
+    await context.close();
+  }
+});
+

@@ -61,6 +61,8 @@ for (const javaScript of [true, false]) {
     await expect(refused.getByLabel('What happened (optional)')).toHaveValue('');
     await expect(refused.getByLabel('What happened (optional)')).toHaveAccessibleDescription(new RegExp(TOKEN_LIKE_MESSAGE.slice(0, 30)));
     await expect(page.locator('body')).not.toContainText(TOKEN_LIKE);
+    // Without JavaScript the answer is a new page: it comes back scrolled to the refusal.
+    await expect(refused.getByRole('alert')).toBeInViewport();
     await context.close();
   });
 
@@ -82,6 +84,7 @@ for (const javaScript of [true, false]) {
     await expect(refused.getByRole('group', { name: 'Events it receives' }).getByRole('checkbox').first()).not.toBeChecked();
     await expect(refused.getByRole('group', { name: 'Events it receives' }).getByRole('checkbox').nth(1)).toBeChecked();
     await expect(refused.getByRole('radio', { name: /^Slack-compatible/ })).toBeChecked();
+    await expect(refused.getByRole('alert')).toBeInViewport();
     await context.close();
   });
 
@@ -98,6 +101,7 @@ for (const javaScript of [true, false]) {
     await expect(refused.getByLabel('Reminder days before a rotate-by date')).toHaveAccessibleDescription(/At most 365 days\./);
     await expect(refused.getByLabel('Reminder days before a rotate-by date')).toHaveValue('30, 7, 999');
     await expect(refused.getByLabel('Hours before an open revocation is announced')).toHaveValue('47');
+    await expect(refused.getByRole('alert')).toBeInViewport();
     await context.close();
   });
 

@@ -2,7 +2,7 @@
 // Changing a second factor needs re-authentication (issue 20): replacing the recovery codes asks
 // for the current password; removing the authenticator app asks for the password and a code.
 // Real forms (useActionState): they work before hydration and without JavaScript.
-import { useActionState } from 'react';
+import { useAnchoredActionState } from '@/components/ui/anchored-action-state';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
@@ -17,14 +17,14 @@ import { PasskeyCheckButton } from './passkeys';
 import { RecoveryCodes } from './recovery-codes';
 
 export function RegenerateRecoveryCodesForm() {
-  const [state, action, pending] = useActionState(regenerateRecoveryCodesAction, null);
+  const [state, action, pending] = useAnchoredActionState(regenerateRecoveryCodesAction, null, 'replace-recovery-codes');
   const error = state && !state.ok ? state.error : undefined;
   if (state?.ok) return <RecoveryCodes codes={state.data.recoveryCodes} />;
   return (
     <form action={action} aria-label="Replace recovery codes" className="space-y-3">
       <p className="text-sm text-slate-800">New codes replace all the old ones, used or not.</p>
       <TextField label="Current password" name="password" type="password" autoComplete="current-password" required errors={fieldErrorsFor(error, 'password')} />
-      <Button type="submit" variant="secondary" disabled={pending}>
+      <Button id="replace-recovery-codes" type="submit" variant="secondary" disabled={pending}>
         {pending ? 'Replacing…' : 'Replace recovery codes'}
       </Button>
       <ErrorSummary error={error} />
@@ -44,7 +44,7 @@ export function RemoveSecondFactorForm({
   kind?: 'totp' | 'passkey';
   hasPasskeys?: boolean;
 }) {
-  const [state, action, pending] = useActionState(removeSecondFactorAction, null);
+  const [state, action, pending] = useAnchoredActionState(removeSecondFactorAction, null, `remove-${factorId}`);
   const error = state && !state.ok ? state.error : undefined;
   return (
     <form action={action} aria-label={`Remove ${label}`} className="space-y-3">
@@ -59,7 +59,7 @@ export function RemoveSecondFactorForm({
         maxLength={40}
         errors={fieldErrorsFor(error, 'code')}
       />
-      <Button type="submit" variant="danger" disabled={pending}>
+      <Button id={`remove-${factorId}`} type="submit" variant="danger" disabled={pending}>
         {pending ? 'Removing…' : kind === 'passkey' ? 'Remove this passkey' : `Remove ${label.toLowerCase()}`}
       </Button>
       {hasPasskeys ? <PasskeyCheckButton /> : null}
@@ -75,7 +75,7 @@ const REQUIREMENT_LABELS = {
 } as const;
 
 export function SecondFactorPolicyForm({ requiredFor }: { requiredFor: keyof typeof REQUIREMENT_LABELS }) {
-  const [state, action, pending] = useActionState(updateSecondFactorPolicyAction, null);
+  const [state, action, pending] = useAnchoredActionState(updateSecondFactorPolicyAction, null, 'second-factor-policy');
   const error = state && !state.ok ? state.error : undefined;
   const sent = submittedDefaults(state);
   return (
@@ -93,7 +93,7 @@ export function SecondFactorPolicyForm({ requiredFor }: { requiredFor: keyof typ
         Applies at each password sign-in: someone it covers who has no second factor is sent to set one up before any page. Single sign-on
         users are exempt (their provider handles MFA).
       </p>
-      <Button type="submit" variant="secondary" disabled={pending}>
+      <Button id="second-factor-policy" type="submit" variant="secondary" disabled={pending}>
         {pending ? 'Saving…' : 'Save policy'}
       </Button>
       <ErrorSummary error={error} />

@@ -5,6 +5,7 @@
 // server. The recovery codes come back in the confirmation's answer, shown once.
 import Link from 'next/link';
 import { useActionState } from 'react';
+import { useAnchoredActionState } from '@/components/ui/anchored-action-state';
 import { Button, buttonClasses } from '@/components/ui/button';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
 import { TextField } from '@/components/ui/field';
@@ -24,7 +25,7 @@ function grouped(secret: string): string {
 }
 
 export function TotpEnrolment({ pending, continueHref, continueLabel }: TotpEnrolmentProps) {
-  const [startState, startAction, starting] = useActionState(startEnrolmentAction, null);
+  const [startState, startAction, starting] = useAnchoredActionState(startEnrolmentAction, null, 'set-up-authenticator');
   const [confirmState, confirmAction, confirming] = useActionState(confirmEnrolmentAction, null);
   const confirmError = confirmState && !confirmState.ok ? confirmState.error : undefined;
 
@@ -47,7 +48,7 @@ export function TotpEnrolment({ pending, continueHref, continueLabel }: TotpEnro
           Use an authenticator app (such as 1Password, Bitwarden, Google Authenticator or Microsoft Authenticator) to get a 6-digit code at each
           sign-in.
         </p>
-        <Button type="submit" disabled={starting}>
+        <Button id="set-up-authenticator" type="submit" disabled={starting}>
           {starting ? 'Preparing…' : 'Set up an authenticator app'}
         </Button>
         <ErrorSummary error={startState && !startState.ok ? startState.error : undefined} />

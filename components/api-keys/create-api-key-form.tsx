@@ -2,7 +2,8 @@
 // Creating a dashboard API key. A real form (useActionState with the server action): it works
 // before hydration and without JavaScript. The key is in the action's answer only, shown here once;
 // a reload (or leaving the page) loses it for good — the server keeps a keyed digest.
-import { useActionState, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useAnchoredActionState } from '@/components/ui/anchored-action-state';
 import { Alert } from '@/components/ui/alert';
 import { NeedsJavaScript } from '@/components/ui/needs-javascript';
 import { Button } from '@/components/ui/button';
@@ -14,7 +15,7 @@ import { ROLE_LABELS, type Role } from '@/lib/roles';
 import { API_KEY_DEFAULT_DAYS, API_KEY_MAX_DAYS, API_KEY_NAME_MAX_LENGTH } from '@/lib/validations/limits';
 
 export function CreateApiKeyForm({ ownRole, creatableRoles }: { ownRole: Role; creatableRoles: Role[] }) {
-  const [state, formAction, isPending] = useActionState(createApiKeyAction, null);
+  const [state, formAction, isPending] = useAnchoredActionState(createApiKeyAction, null, 'create-api-key');
   const error = state && !state.ok ? state.error : undefined;
   const created = state?.ok ? state.data : undefined;
   const sent = submittedDefaults(state);
@@ -62,7 +63,7 @@ export function CreateApiKeyForm({ ownRole, creatableRoles }: { ownRole: Role; c
             ))}
         </SelectField>
       </div>
-      <Button type="submit" disabled={isPending}>
+      <Button id="create-api-key" type="submit" disabled={isPending}>
         {isPending ? 'Creating…' : 'Create key'}
       </Button>
       <ErrorSummary error={error} />

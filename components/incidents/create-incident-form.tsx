@@ -3,7 +3,8 @@
 // with the server action): it works without JavaScript; with it, the new incident's plan opens.
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useActionState, useEffect } from 'react';
+import { useEffect } from 'react';
+import { useAnchoredActionState } from '@/components/ui/anchored-action-state';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
@@ -19,7 +20,7 @@ export interface IncidentFormChoices {
 
 export function CreateIncidentForm({ choices }: { choices: IncidentFormChoices }) {
   const router = useRouter();
-  const [state, formAction, isPending] = useActionState(createIncidentAction, null);
+  const [state, formAction, isPending] = useAnchoredActionState(createIncidentAction, null, 'plan-incident');
   const error = state && !state.ok ? state.error : undefined;
   const created = state?.ok ? state.data : undefined;
   const sent = submittedDefaults(state);
@@ -89,7 +90,7 @@ export function CreateIncidentForm({ choices }: { choices: IncidentFormChoices }
         ) : null}
       </fieldset>
       <p className="text-sm text-slate-700">Planning changes nothing on Platform.sh: the plan lists the selected tokens and the variables that hold them, a dry run then reads every environment, and nothing is revoked, minted or deleted until you execute the plan by typing its name.</p>
-      <Button type="submit" disabled={isPending}>
+      <Button id="plan-incident" type="submit" disabled={isPending}>
         {isPending ? 'Planning…' : 'Plan the incident'}
       </Button>
       <ErrorSummary error={error} />

@@ -5,6 +5,7 @@
 // resume carry bootstrap tokens: they are SecretForms (A7: post only, inert until hydrated).
 import { useRouter } from 'next/navigation';
 import { startTransition, useActionState, useEffect, type FormEvent } from 'react';
+import { useAnchoredActionState } from '@/components/ui/anchored-action-state';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
@@ -23,13 +24,13 @@ function useRefreshOnSuccess(ok: boolean | undefined) {
 }
 
 export function DryRunForm({ incidentId }: { incidentId: string }) {
-  const [state, formAction, isPending] = useActionState(dryRunIncidentAction, null);
+  const [state, formAction, isPending] = useAnchoredActionState(dryRunIncidentAction, null, 'dry-run');
   useRefreshOnSuccess(state?.ok);
   const error = state && !state.ok ? state.error : undefined;
   return (
     <form action={formAction} aria-label="Dry run" className="space-y-3">
       <input type="hidden" name="incidentId" value={incidentId} />
-      <Button type="submit" variant="secondary" disabled={isPending}>
+      <Button id="dry-run" type="submit" variant="secondary" disabled={isPending}>
         {isPending ? 'Reading every environment…' : 'Run the dry run'}
       </Button>
       <ErrorSummary error={error} />
@@ -45,7 +46,7 @@ export function DryRunForm({ incidentId }: { incidentId: string }) {
 }
 
 export function ExecuteIncidentForm({ incidentId, name }: { incidentId: string; name: string }) {
-  const [state, formAction, isPending] = useActionState(executeIncidentAction, null);
+  const [state, formAction, isPending] = useAnchoredActionState(executeIncidentAction, null, 'execute-incident');
   useRefreshOnSuccess(state?.ok);
   const error = state && !state.ok ? state.error : undefined;
   return (
@@ -61,7 +62,7 @@ export function ExecuteIncidentForm({ incidentId, name }: { incidentId: string; 
         maxLength={INCIDENT_NAME_MAX_LENGTH + 20}
         errors={fieldErrorsFor(error, 'confirmName')}
       />
-      <Button type="submit" variant="danger" disabled={isPending}>
+      <Button id="execute-incident" type="submit" variant="danger" disabled={isPending}>
         {isPending ? 'Starting…' : 'Revoke every token of the plan'}
       </Button>
       <ErrorSummary error={error} />
@@ -71,13 +72,13 @@ export function ExecuteIncidentForm({ incidentId, name }: { incidentId: string; 
 }
 
 export function ResumeIncidentForm({ incidentId }: { incidentId: string }) {
-  const [state, formAction, isPending] = useActionState(resumeIncidentAction, null);
+  const [state, formAction, isPending] = useAnchoredActionState(resumeIncidentAction, null, 'resume-incident');
   useRefreshOnSuccess(state?.ok);
   const error = state && !state.ok ? state.error : undefined;
   return (
     <form action={formAction} aria-label="Resume the incident" className="space-y-3">
       <input type="hidden" name="incidentId" value={incidentId} />
-      <Button type="submit" disabled={isPending}>
+      <Button id="resume-incident" type="submit" disabled={isPending}>
         {isPending ? 'Resuming…' : 'Resume the run'}
       </Button>
       <ErrorSummary error={error} />

@@ -1,13 +1,13 @@
 'use client';
 // "Retry" on a failed job: a real form, so it works without JavaScript too (the page reloads with
 // the job gone from the failed list). Retrying is not destructive: it runs the job once more.
-import { useActionState } from 'react';
+import { useAnchoredActionState } from '@/components/ui/anchored-action-state';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary } from '@/components/ui/error-summary';
 import { retryJobAction } from '@/lib/actions/jobs';
 
 export function RetryJobForm({ queue, jobId, label }: { queue: string; jobId: string; label: string }) {
-  const [state, formAction, isPending] = useActionState(retryJobAction, null);
+  const [state, formAction, isPending] = useAnchoredActionState(retryJobAction, null, `retry-${jobId}`);
   const error = state && !state.ok ? state.error : undefined;
   if (state?.ok) {
     return (
@@ -20,7 +20,7 @@ export function RetryJobForm({ queue, jobId, label }: { queue: string; jobId: st
     <form action={formAction} aria-label={`Retry ${label}`} className="space-y-2">
       <input type="hidden" name="queue" value={queue} />
       <input type="hidden" name="jobId" value={jobId} />
-      <Button type="submit" variant="secondary" size="sm" disabled={isPending}>
+      <Button id={`retry-${jobId}`} type="submit" variant="secondary" size="sm" disabled={isPending}>
         {isPending ? 'Retrying…' : 'Retry'}
       </Button>
       <ErrorSummary error={error} />

@@ -1,7 +1,7 @@
 'use client';
 // Each user's notification preferences: one choice per event (e-mail at once, daily digest, in-app
 // only). A real form: it works before hydration and without JavaScript.
-import { useActionState } from 'react';
+import { useAnchoredActionState } from '@/components/ui/anchored-action-state';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
@@ -17,7 +17,7 @@ export function PreferencesForm({
   own: Record<NotificationEvent, NotificationChoice | null>;
   defaults: Record<NotificationEvent, NotificationChoice>;
 }) {
-  const [state, formAction, isPending] = useActionState(updatePreferencesAction, null);
+  const [state, formAction, isPending] = useAnchoredActionState(updatePreferencesAction, null, 'notification-preferences');
   const error = state && !state.ok ? state.error : undefined;
   const sent = submittedDefaults(state);
   return (
@@ -41,7 +41,7 @@ export function PreferencesForm({
           </div>
         ))}
       </div>
-      <Button type="submit" disabled={isPending}>
+      <Button id="notification-preferences" type="submit" disabled={isPending}>
         {isPending ? 'Saving…' : 'Save my preferences'}
       </Button>
       <ErrorSummary error={error} />

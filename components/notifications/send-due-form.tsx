@@ -1,17 +1,17 @@
 'use client';
 // "Send due reminders now" (admins): runs the notification tick the scheduler runs, so the loop can
 // be tried at once. Nothing is sent twice: what was already sent for an occurrence is not sent again.
-import { useActionState } from 'react';
+import { useAnchoredActionState } from '@/components/ui/anchored-action-state';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary } from '@/components/ui/error-summary';
 import { sendDueNotificationsAction } from '@/lib/actions/notifications';
 
 export function SendDueForm() {
-  const [state, formAction, isPending] = useActionState(sendDueNotificationsAction, null);
+  const [state, formAction, isPending] = useAnchoredActionState(sendDueNotificationsAction, null, 'send-due');
   return (
     <form action={formAction} aria-label="Send due reminders now" className="space-y-3">
-      <Button type="submit" disabled={isPending}>
+      <Button id="send-due" type="submit" disabled={isPending}>
         {isPending ? 'Sending…' : 'Send due reminders now'}
       </Button>
       <ErrorSummary error={state && !state.ok ? state.error : undefined} />

@@ -1,7 +1,7 @@
 'use client';
 // The organisation's notification defaults (admins): the choice for users who made none, and the
 // days before a rotate-by date that the owners are reminded.
-import { useActionState } from 'react';
+import { useAnchoredActionState } from '@/components/ui/anchored-action-state';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
@@ -31,7 +31,7 @@ export function NotificationSettingsForm({
   revocationOpenHours: number;
   campaignDueDays: number;
 }) {
-  const [state, formAction, isPending] = useActionState(updateNotificationSettingsAction, null);
+  const [state, formAction, isPending] = useAnchoredActionState(updateNotificationSettingsAction, null, 'notification-defaults');
   const error = state && !state.ok ? state.error : undefined;
   const sent = submittedDefaults(state);
   return (
@@ -81,7 +81,7 @@ export function NotificationSettingsForm({
           </SelectField>
         ))}
       </div>
-      <Button type="submit" disabled={isPending}>
+      <Button id="notification-defaults" type="submit" disabled={isPending}>
         {isPending ? 'Saving…' : 'Save the defaults'}
       </Button>
       <ErrorSummary error={error} />

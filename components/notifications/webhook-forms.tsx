@@ -1,7 +1,7 @@
 'use client';
 // Webhook endpoints (admins): register one (its secret is shown once, here), send a test event,
 // delete one (a checkbox confirms it). Real forms: they work before hydration and without JavaScript.
-import { useActionState } from 'react';
+import { useAnchoredActionState } from '@/components/ui/anchored-action-state';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
@@ -11,7 +11,7 @@ import { createWebhookAction, deleteWebhookAction, sendWebhookTestAction } from 
 import { EVENT_LABELS, NOTIFICATION_EVENTS } from '@/lib/notifications/events';
 
 export function CreateWebhookForm() {
-  const [state, formAction, isPending] = useActionState(createWebhookAction, null);
+  const [state, formAction, isPending] = useAnchoredActionState(createWebhookAction, null, 'register-webhook');
   const error = state && !state.ok ? state.error : undefined;
   const eventErrors = fieldErrorsFor(error, 'events');
   const sent = submittedDefaults(state);
@@ -47,7 +47,7 @@ export function CreateWebhookForm() {
         <input type="checkbox" name="allowPrivate" defaultChecked={sent.checked('allowPrivate', 'on', false)} className="mt-0.5 size-4" />
         <span>Allow a private or loopback target (an internal receiver). Leave it off for anything on the internet.</span>
       </label>
-      <Button type="submit" disabled={isPending}>
+      <Button id="register-webhook" type="submit" disabled={isPending}>
         {isPending ? 'Registering…' : 'Register endpoint'}
       </Button>
       <ErrorSummary error={error} />
@@ -66,11 +66,11 @@ export function CreateWebhookForm() {
 }
 
 export function WebhookTestForm({ endpointId, url }: { endpointId: string; url: string }) {
-  const [state, formAction, isPending] = useActionState(sendWebhookTestAction, null);
+  const [state, formAction, isPending] = useAnchoredActionState(sendWebhookTestAction, null, `test-${endpointId}`);
   return (
     <form action={formAction} aria-label={`Send a test event to ${url}`}>
       <input type="hidden" name="endpointId" value={endpointId} />
-      <Button type="submit" variant="secondary" size="sm" disabled={isPending}>
+      <Button id={`test-${endpointId}`} type="submit" variant="secondary" size="sm" disabled={isPending}>
         {isPending ? 'Sending…' : 'Send test event'}
       </Button>
       <ErrorSummary error={state && !state.ok ? state.error : undefined} />
@@ -80,7 +80,7 @@ export function WebhookTestForm({ endpointId, url }: { endpointId: string; url: 
 }
 
 export function DeleteWebhookForm({ endpointId, url }: { endpointId: string; url: string }) {
-  const [state, formAction, isPending] = useActionState(deleteWebhookAction, null);
+  const [state, formAction, isPending] = useAnchoredActionState(deleteWebhookAction, null, `delete-${endpointId}`);
   return (
     <form action={formAction} aria-label={`Delete ${url}`} className="flex flex-wrap items-center gap-2">
       <input type="hidden" name="endpointId" value={endpointId} />
@@ -88,7 +88,7 @@ export function DeleteWebhookForm({ endpointId, url }: { endpointId: string; url
         <input type="checkbox" name="confirm" required className="size-4" />
         Yes, delete it and its log
       </label>
-      <Button type="submit" variant="secondary" size="sm" disabled={isPending}>
+      <Button id={`delete-${endpointId}`} type="submit" variant="secondary" size="sm" disabled={isPending}>
         Delete endpoint
       </Button>
       <ErrorSummary error={state && !state.ok ? state.error : undefined} />

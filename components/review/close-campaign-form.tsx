@@ -1,14 +1,14 @@
 'use client';
 // Closing a campaign freezes it: the confirmation is a box to tick in the form itself, so that it
 // works without JavaScript too (the server refuses a close without it).
-import { useActionState } from 'react';
+import { useAnchoredActionState } from '@/components/ui/anchored-action-state';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
 import { closeCampaignAction } from '@/lib/actions/reviews';
 
 export function CloseCampaignForm({ campaignId, name, undecided }: { campaignId: string; name: string; undecided: number }) {
-  const [state, formAction, isPending] = useActionState(closeCampaignAction, null);
+  const [state, formAction, isPending] = useAnchoredActionState(closeCampaignAction, null, 'close-campaign');
   const error = state && !state.ok ? state.error : undefined;
   const confirmErrors = fieldErrorsFor(error, 'confirm');
   return (
@@ -24,7 +24,7 @@ export function CloseCampaignForm({ campaignId, name, undecided }: { campaignId:
         <span>I understand that closing freezes “{name}”: no decision can be made or changed afterwards. Open tasks stay open.</span>
       </label>
       {confirmErrors ? <p className="text-sm text-red-700">{confirmErrors.join(' ')}</p> : null}
-      <Button type="submit" variant="danger" disabled={isPending}>
+      <Button id="close-campaign" type="submit" variant="danger" disabled={isPending}>
         {isPending ? 'Closing…' : 'Close the campaign'}
       </Button>
       <ErrorSummary error={error} />

@@ -36,7 +36,7 @@ export function CreateCampaignForm({ projects, defaultDueOn, minDueOn }: { proje
 
   const projectErrors = fieldErrorsFor(error, 'projectIds');
   return (
-    <form id={START_REVIEW_FORM_ID} action={formAction} aria-label="Start an access review" className="space-y-4">
+    <form action={formAction} aria-label="Start an access review" className="space-y-4">
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField label="Name" name="name" defaultValue={sent.text('name')} required maxLength={CAMPAIGN_NAME_MAX_LENGTH} placeholder="2027 Q1" autoComplete="off" errors={fieldErrorsFor(error, 'name')} />
         <TextField label="Due date" name="dueOn" type="date" required defaultValue={sent.text('dueOn', defaultDueOn)} min={minDueOn} errors={fieldErrorsFor(error, 'dueOn')} />
@@ -78,7 +78,7 @@ export function CreateCampaignForm({ projects, defaultDueOn, minDueOn }: { proje
         Starting copies every machine user in scope as it is now — roles, owners, tokens and open findings. Machine users added later are not part of this review.
       </p>
       <div className="flex flex-wrap items-center gap-3">
-        <Button type="submit" disabled={isPending}>
+        <Button id={START_REVIEW_FORM_ID} type="submit" disabled={isPending}>
           {isPending ? 'Starting…' : 'Start the review'}
         </Button>
       </div>
