@@ -62,7 +62,7 @@ test('a campaign run to completion, closed, and its evidence pack verified', asy
   await expect(decisionForm(plain, toChange.email).getByRole('radio', { name: /^Change / })).toBeChecked();
   await (await fillDecision(plain, toChange.email, 'Change', 'CI needs viewer only on development.')).click();
   await expect(itemCard(plain, toChange.email)).toContainText(`change by ${reviewerAccount.email}`);
-  await expect(plain.getByRole('status').filter({ hasText: `Decision saved for ${toChange.email}: change — an admin has a task for it.` })).toBeVisible();
+  await expect(plain.getByRole('status').filter({ hasText: `Decision saved for ${toChange.email}: change — an admin has a task for it.` })).toBeInViewport();
   // A search is kept when switching between the views of the items.
   const search = plain.getByRole('search', { name: 'Search items' });
   await search.getByRole('searchbox', { name: 'Machine user or project' }).fill(toChange.email);

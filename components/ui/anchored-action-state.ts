@@ -10,7 +10,7 @@
 import { usePathname, useSearchParams } from 'next/navigation';
 import { useActionState } from 'react';
 
-/** `anchorId`: the id of the form's submit button, unique on the page. */
+/** `anchorId`: the id of the form's submit button (or of where its answer shows), unique on the page. */
 export function useAnchoredActionState<State, Payload>(action: (state: Awaited<State>, payload: Payload) => State | Promise<State>, initialState: Awaited<State>, anchorId: string) {
   const pathname = usePathname();
   const query = useSearchParams().toString();

@@ -10,13 +10,14 @@ import { useIsHydrated } from './needs-javascript';
 
 /**
  * With JavaScript, fixed at the bottom of the window (seen wherever the reader has scrolled to) with
- * a button that dismisses it; without, a page posted back opens at its top, so it is in the flow
- * where it stands (nothing could dismiss a fixed one, and it would cover the page's end).
+ * a button that dismisses it; without, it is in the flow where it stands (nothing could dismiss a
+ * fixed one, and it would cover the page's end), and a form whose answer it shows can name its `id`
+ * as the fragment the page comes back scrolled to (useAnchoredActionState).
  */
-export function PageNotice({ message, onDismiss }: { message: string; onDismiss: () => void }) {
+export function PageNotice({ id, message, onDismiss }: { id?: string; message: string; onDismiss: () => void }) {
   const isHydrated = useIsHydrated();
   return (
-    <div aria-live="polite" className={isHydrated ? 'fixed inset-x-4 bottom-4 z-40 mx-auto max-w-lg' : message ? 'mb-4' : undefined}>
+    <div id={id} aria-live="polite" className={isHydrated ? 'fixed inset-x-4 bottom-4 z-40 mx-auto max-w-lg' : message ? 'mb-4' : undefined}>
       {message ? (
         <div className="flex items-start gap-3 rounded-md bg-white shadow-lg">
           <div className="min-w-0 flex-1">
