@@ -26,8 +26,11 @@ interface Owner {
   startTime?: string;
 }
 
-/** The boot and the start time of a process, where the system tells (Linux's /proc); else nothing. */
-function identity(pid: number): Omit<Owner, 'pid'> {
+/**
+ * The boot and the start time of a process, and whether it has exited but not yet been reaped (a
+ * zombie holds no files), where the system tells (Linux's /proc); else nothing.
+ */
+function identity(pid: number): Omit<Owner, 'pid'> & { zombie?: boolean } {
   const read = (file: string) => {
     try {
       return fs.readFileSync(file, 'utf8');
@@ -38,8 +41,9 @@ function identity(pid: number): Omit<Owner, 'pid'> {
   const bootId = read('/proc/sys/kernel/random/boot_id')?.trim();
   // Field 22 of /proc/<pid>/stat, counted after the command name (which may hold spaces) in parentheses.
   const stat = read(`/proc/${pid}/stat`);
-  const startTime = stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  return { ...(bootId ? { bootId } : {}), ...(startTime ? { startTime } : {}) };
+  const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const startTime = fields?.[19];
+  return { ...(bootId ? { bootId } : {}), ...(startTime ? { startTime } : {}), ...(fields?.[0] === 'Z' ? { zombie: true } : {}) };
 }
 
 function readOwner(file: string): Owner | undefined {
@@ -59,6 +63,7 @@ function isRunning(owner: Owner): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
   const now = identity(owner.pid);
+  if (now.zombie) return false;
   if (owner.bootId && now.bootId && owner.bootId !== now.bootId) return false;
   if (owner.startTime && now.startTime && owner.startTime !== now.startTime) return false;
   return true;
@@ -75,7 +80,8 @@ export function lockDirectory(directory: string): void {
   if (held.has(file)) return;
   for (let attempt = 0; attempt < 3; attempt += 1) {
     try {
-      fs.writeFileSync(file, JSON.stringify({ pid: process.pid, ...identity(process.pid) }), { flag: 'wx', mode: 0o600 });
+      const { bootId, startTime } = identity(process.pid);
+      fs.writeFileSync(file, JSON.stringify({ pid: process.pid, bootId, startTime }), { flag: 'wx', mode: 0o600 });
       held.add(file);
       if (!releaseAtExit) {
         releaseAtExit = true;
