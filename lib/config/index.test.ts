@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, isLoopbackHost, KEYWARDEN_VERSION, parseConfig } from './index';
+import { CONFIG_VARIABLES, ConfigError, isLoopbackHost, KEYWARDEN_VERSION, parseConfig } from './index';
 
 const CWD = '/srv/keywarden';
 const LONG_SECRET = 'x'.repeat(32);
@@ -49,6 +49,18 @@ describe('parseConfig defaults', () => {
     const config = parseConfig({ DATABASE_URL: '', PLATFORMSH_API_TOKEN: '  ', KEYWARDEN_URL: '' }, CWD);
     expect(config.database.kind).toBe('pglite');
     expect(config.platformsh.mode).toBe('sandbox');
+  });
+
+  it('treats an empty value of every variable as unset (README, "Configuration")', () => {
+    expect(CONFIG_VARIABLES).toContain('NODE_ENV');
+    for (const variable of CONFIG_VARIABLES) expect(() => parseConfig({ [variable]: '' }, CWD), variable).not.toThrow();
+  });
+
+  it("has a row in README's configuration table for every variable it reads, and none for another", () => {
+    const readme = fs.readFileSync(path.resolve(import.meta.dirname, '../../README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('### Generated secrets'));
+    const rows = [...table.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((match) => match[1]);
+    expect([...rows].sort()).toEqual([...CONFIG_VARIABLES].sort());
   });
 
   it('derives the public URL from PORT when KEYWARDEN_URL is unset', () => {

@@ -47,7 +47,7 @@ const HOST_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-
 
 const EnvSchema = z
   .object({
-    NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'must be "development", "production" or "test"' }).default('development'),
+    NODE_ENV: optionalString.pipe(z.enum(['development', 'production', 'test'], { error: 'must be "development", "production" or "test"' }).default('development')),
     PORT: numberVariable({ min: 1, max: 65535, whole: true, fallback: 3000, expects: 'must be a port number from 1 to 65535' }),
     KEYWARDEN_HOST: optionalString.default('127.0.0.1').refine((host) => isIP(host) !== 0 || HOST_NAME.test(host), {
       error: 'must be an IP address or host name to listen on, e.g. 127.0.0.1, or 0.0.0.0 for every interface',
@@ -175,6 +175,9 @@ const EnvSchema = z
       });
     }
   });
+
+/** Every variable Keywarden reads (README's configuration table has a row for each). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
 
 function isEd25519PrivateKey(pem: string): boolean {
   try {
