@@ -38,7 +38,7 @@ describe('an embedded database directory has one process at a time', () => {
   it('refuses a tool while another process has the directory open', () => {
     const result = run('lib/cli/audit-verify.ts', { KEYWARDEN_DATA_DIR: dataDir });
     expect(result.status).toBe(1);
-    expect(result.stderr).toBe(`it is in use by process ${process.pid} (one process at a time opens an embedded database): stop that process first, or run on PostgreSQL`);
+    expect(result.stderr).toBe(`${directory} is in use by process ${process.pid} (one process at a time opens an embedded database): stop that process first, or run on PostgreSQL`);
   });
 
   it('refuses a second server in one line naming KEYWARDEN_DATA_DIR', async () => {
@@ -49,7 +49,7 @@ describe('an embedded database directory has one process at a time', () => {
     const result = run('lib/cli/start.ts', { NODE_ENV: 'production', PORT: String(port), KEYWARDEN_HOST: '127.0.0.1', KEYWARDEN_DATA_DIR: dataDir });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
-      `Keywarden cannot start: the embedded database in KEYWARDEN_DATA_DIR (${directory}) cannot be used: it is in use by process ${process.pid} (one process at a time opens an embedded database): stop that process first, or run on PostgreSQL`,
+      `Keywarden cannot start: the embedded database in KEYWARDEN_DATA_DIR (${directory}) cannot be used: ${directory} is in use by process ${process.pid} (one process at a time opens an embedded database): stop that process first, or run on PostgreSQL`,
     );
   });
 

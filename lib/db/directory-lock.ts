@@ -15,7 +15,7 @@ export class DirectoryInUseError extends Error {
     readonly directory: string,
     readonly pid: number,
   ) {
-    super(`it is in use by process ${pid} (one process at a time opens an embedded database): stop that process first, or run on PostgreSQL`);
+    super(`${directory} is in use by process ${pid} (one process at a time opens an embedded database): stop that process first, or run on PostgreSQL`);
     this.name = 'DirectoryInUseError';
   }
 }
