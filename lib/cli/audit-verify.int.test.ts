@@ -9,9 +9,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@/lib/testing/database';
 
-function verify(env: Record<string, string>) {
+function verify(env: Record<string, string>, args: string[] = []) {
   // The suite's own keys (vitest.config.ts) are cleared: the command must find the installation's.
-  return spawnSync(path.resolve('node_modules/.bin/tsx'), ['lib/cli/audit-verify.ts'], {
+  return spawnSync(path.resolve('node_modules/.bin/tsx'), ['lib/cli/audit-verify.ts', ...args], {
     encoding: 'utf8',
     env: { ...process.env, DATABASE_URL: '', KEYWARDEN_SESSION_SECRET: '', KEYWARDEN_FINGERPRINT_KEY: '', KEYWARDEN_AUDIT_KEY: '', KEYWARDEN_API_KEY_SECRET: '', ...env },
   });
@@ -37,6 +37,12 @@ describe('npm run audit:verify without an installation', () => {
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toBe(`No embedded database at ${path.join(missing, 'pglite')}: set KEYWARDEN_DATA_DIR to the installation's data directory (or DATABASE_URL).`);
     expect(fs.existsSync(missing)).toBe(false);
+  });
+
+  it('refuses an argument it does not know (a mistyped --head would otherwise go unchecked)', () => {
+    const result = verify({ KEYWARDEN_DATA_DIR: dataDir }, ['--hed', `1:${'a'.repeat(64)}`]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^Usage: npm run audit:verify \[-- --head <seq>:<mac>\]/);
   });
 
   it("refuses to verify a PostgreSQL database without the installation's audit key, generating none", () => {

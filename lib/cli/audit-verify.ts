@@ -14,9 +14,11 @@ import { existingSecret } from '@/lib/config/secrets';
 import { openDatabase } from '@/lib/db/client';
 import { verifyAuditChain } from '@/lib/audit/chain';
 
+/** The head given with --head; undefined without one; null for anything else on the command line. */
 function expectedHead(args: readonly string[]): { seq: bigint; mac: string } | undefined | null {
+  if (args.length === 0) return undefined;
   const index = args.indexOf('--head');
-  if (index === -1) return undefined;
+  if (index !== 0 || args.length !== 2) return null;
   const match = /^(\d{1,19}):([0-9a-f]{64})$/.exec(args[index + 1] ?? '');
   return match ? { seq: BigInt(match[1]!), mac: match[2]! } : null;
 }
