@@ -7,14 +7,18 @@
 // holds, 1 when it is broken (or cannot be read), 2 for a bad argument. Read-only. On the embedded
 // PGlite database stop Keywarden first (one process owns the data directory); on PostgreSQL run it
 // any time.
+import fs from 'node:fs';
+import path from 'node:path';
 import { getConfig } from '@/lib/config';
-import { getSecrets } from '@/lib/config/secrets';
+import { existingSecret } from '@/lib/config/secrets';
 import { openDatabase } from '@/lib/db/client';
 import { verifyAuditChain } from '@/lib/audit/chain';
 
+/** The head given with --head; undefined without one; null for anything else on the command line. */
 function expectedHead(args: readonly string[]): { seq: bigint; mac: string } | undefined | null {
+  if (args.length === 0) return undefined;
   const index = args.indexOf('--head');
-  if (index === -1) return undefined;
+  if (index !== 0 || args.length !== 2) return null;
   const match = /^(\d{1,19}):([0-9a-f]{64})$/.exec(args[index + 1] ?? '');
   return match ? { seq: BigInt(match[1]!), mac: match[2]! } : null;
 }
@@ -26,11 +30,21 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = getConfig();
-  const key = getSecrets(config).audit;
+  // Read-only: a wrong data directory must not get an empty database or fresh keys (which a later
+  // `npm start` from there would take for the installation's own).
+  if (config.database.kind === 'pglite' && !fs.existsSync(path.join(config.database.directory, 'PG_VERSION'))) {
+    console.error(`No embedded database at ${config.database.directory}: set KEYWARDEN_DATA_DIR to the installation's data directory (or DATABASE_URL).`);
+    return 1;
+  }
+  const key = existingSecret(config, 'audit');
+  if ('missing' in key) {
+    console.error(`No audit key: KEYWARDEN_AUDIT_KEY is not set and ${key.missing} does not exist. Set KEYWARDEN_DATA_DIR to the installation's data directory, or KEYWARDEN_AUDIT_KEY.`);
+    return 1;
+  }
   const handle = openDatabase(config.database);
   try {
     const started = Date.now();
-    const result = await verifyAuditChain(handle.db, { key, expectHead });
+    const result = await verifyAuditChain(handle.db, { key: key.value, expectHead });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     if (result.firstBroken) {
       const { seq, occurredAt, reason } = result.firstBroken;

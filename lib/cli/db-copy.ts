@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, getConfig } from '@/lib/config';
-import { ensureSecrets } from '@/lib/config/secrets';
+import { existingSecret } from '@/lib/config/secrets';
 import { openEmbeddedDatabase } from '@/lib/db/client';
 import { copyDatabase, CopyError } from '@/lib/db/copy';
 
@@ -42,12 +42,18 @@ async function main(): Promise<number> {
   }
   // The audit key of this installation: the target's chain verifies with the same key (keep the
   // data directory's secrets, or the same KEYWARDEN_* secrets, for the server that runs on it).
-  const auditKey = ensureSecrets(config).audit;
+  // Never a new one: a copy verified with made-up keys, and a server later started with them, would
+  // not be the installation's.
+  const auditKey = existingSecret(config, 'audit');
+  if ('missing' in auditKey) {
+    console.error(`No audit key: KEYWARDEN_AUDIT_KEY is not set and ${auditKey.missing} does not exist. Set KEYWARDEN_DATA_DIR to the installation's data directory, or KEYWARDEN_AUDIT_KEY.`);
+    return 1;
+  }
 
   console.log(`Copying ${directory} → ${withoutPassword(target)}`);
   const source = openEmbeddedDatabase(directory);
   try {
-    const report = await copyDatabase({ source, targetUrl: target.toString(), auditKey, log: (line) => console.log(line) });
+    const report = await copyDatabase({ source, targetUrl: target.toString(), auditKey: auditKey.value, log: (line) => console.log(line) });
     const differing = report.tables.filter((table) => table.source !== table.target);
     const rows = report.tables.reduce((sum, table) => sum + table.target, 0);
     console.log(`Row counts: ${report.tables.length} tables, ${rows} rows; ${differing.length === 0 ? 'every table matches the source' : `DIFFERENT in ${differing.map((table) => `${table.table} (${table.source} → ${table.target})`).join(', ')}`}.`);

@@ -7,25 +7,42 @@ import { startSimulator } from '@/lib/platformsh/simulator';
 import { VENDOR_PROFILES, VENDORS } from '@/lib/vendor';
 
 const DEFAULT_PORT = 8787;
+const HOST = '127.0.0.1';
+const USAGE = `Usage: npm run simulator [-- --port ${DEFAULT_PORT}] [--faults] [--vendor ${VENDORS.join('|')}]`;
 
+const PORT_EXPECTED = 'must be a port number from 0 to 65535';
 const argumentsSchema = z.object({
-  port: z.coerce.number().int().min(0).max(65_535).default(DEFAULT_PORT),
+  port: z.coerce.number({ error: PORT_EXPECTED }).int({ error: PORT_EXPECTED }).min(0, { error: PORT_EXPECTED }).max(65_535, { error: PORT_EXPECTED }).default(DEFAULT_PORT),
   faults: z.boolean().default(false),
-  vendor: z.enum(VENDORS).default('platformsh'),
+  vendor: z.enum(VENDORS, { error: `must be ${VENDORS.map((vendor) => `"${vendor}"`).join(' or ')}` }).default('platformsh'),
 });
 
+/** A mistake in the command line: the message and the usage, exit code 2 (no stack trace). */
+function refuseArguments(message: string): never {
+  console.error(`${message}\n${USAGE}`);
+  process.exit(2);
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    args: process.argv.slice(2),
-    options: { port: { type: 'string' }, faults: { type: 'boolean' }, vendor: { type: 'string' } },
-    strict: true,
-  });
-  const parsed = argumentsSchema.safeParse(values);
-  if (!parsed.success) {
-    console.error(`Invalid arguments: ${parsed.error.issues.map((issue) => `--${issue.path.join('.')} ${issue.message}`).join('; ')}`);
-    process.exit(2);
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: process.argv.slice(2),
+      options: { port: { type: 'string' }, faults: { type: 'boolean' }, vendor: { type: 'string' } },
+      strict: true,
+    }));
+  } catch (error) {
+    // parseArgs's own message ("Unknown option '--prot'. To specify a positional argument, …"): its first sentence.
+    refuseArguments(`${(error instanceof Error ? error.message : String(error)).split('. ')[0]}.`);
   }
-  const simulator = await startSimulator({ port: parsed.data.port, faults: parsed.data.faults, seed: 'demo', vendor: parsed.data.vendor });
+  const parsed = argumentsSchema.safeParse(values);
+  if (!parsed.success) refuseArguments(parsed.error.issues.map((issue) => `--${issue.path.join('.')} ${issue.message}`).join('\n'));
+  const { port, faults, vendor } = parsed.data;
+  const simulator = await startSimulator({ port, host: HOST, faults, seed: 'demo', vendor }).catch((error: NodeJS.ErrnoException) => {
+    const reason = error.code === 'EADDRINUSE' ? 'the port is in use' : error.message;
+    console.error(`The simulator cannot listen on ${HOST}:${port}: ${reason}${error.code ? ` (${error.code})` : ''}`);
+    process.exit(1);
+  });
   const demo = simulator.demo;
   console.log(`${VENDOR_PROFILES[simulator.vendor].productName} simulator listening on ${simulator.url} (demo organisation ${demo?.organizationId ?? '-'}, ${demo?.projectIds.length ?? 0} projects)`);
   console.log('Point Keywarden at it with:');

@@ -4,6 +4,7 @@
 // from a header any client can send (see lib/security/client-address.ts), and so that every
 // request (`_next/static` too) passes the Host and body checks of lib/security/request-gate.ts.
 import { createServer } from 'node:http';
+import { createServer as createProbeServer } from 'node:net';
 import next from 'next';
 import { ConfigError, getConfig, libraryEnvironment, type Config } from '@/lib/config';
 import { ensureSandboxSimulatorKey, ensureSecrets } from '@/lib/config/secrets';
@@ -19,7 +20,7 @@ import { vendorProfile } from '@/lib/vendor';
 import { reviewDemoTokens } from '@/lib/platformsh/simulator/review-demo';
 import { releaseAbortReasonFrames } from '@/lib/runtime/abort-reason-frames';
 import { rewriteForwardedFor } from '@/lib/security/client-address';
-import { registerSecret } from '@/lib/security/redact';
+import { knownSecrets, redactText, registerSecret } from '@/lib/security/redact';
 import { gateRequests } from '@/lib/security/request-gate';
 
 const isDev = process.argv.includes('--dev');
@@ -36,6 +37,48 @@ function loadConfig(): Config {
   }
 }
 
+/**
+ * Stops start-up over a setting that is well-formed but unusable here (a data directory it cannot
+ * write, a database it cannot reach, a port in use): one line naming the variable, like a malformed
+ * value's, no stack trace — the code is not at fault.
+ */
+function refuseToStart(problem: string): never {
+  console.error(redactText(`Keywarden cannot start: ${problem}`, knownSecrets()));
+  process.exit(1);
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n').map((line) => line.trim()).find(Boolean) ?? 'unknown error';
+}
+
+function listenProblem(config: Config, error: NodeJS.ErrnoException): string {
+  const reasons: Record<string, string> = {
+    EADDRINUSE: 'the port is in use',
+    EACCES: 'permission denied (ports below 1024 need privileges)',
+    EADDRNOTAVAIL: 'no such address on this machine',
+    ENOTFOUND: 'the host name does not resolve',
+  };
+  const reason = (error.code && reasons[error.code]) ?? firstLine(error);
+  return `cannot listen on KEYWARDEN_HOST ${config.host}, PORT ${config.port}: ${reason}${error.code ? ` (${error.code})` : ''}`;
+}
+
+/** Binds the address once and lets go, so that a port in use is said before the slow work (migrations, Next.js). */
+async function checkCanListen(config: Config): Promise<void> {
+  const probe = createProbeServer();
+  await new Promise<void>((resolve) => {
+    probe.once('error', (error: NodeJS.ErrnoException) => refuseToStart(listenProblem(config, error)));
+    probe.listen(config.port, config.host, () => probe.close(() => resolve()));
+  });
+}
+
+/** Where the configured database is, as the variable that names it (never a password). */
+function databaseSetting(database: Config['database']): string {
+  if (database.kind === 'pglite') return `the embedded database in KEYWARDEN_DATA_DIR (${database.directory})`;
+  const variables = database.migrationUrl ? 'DATABASE_URL / KEYWARDEN_MIGRATION_DATABASE_URL' : 'DATABASE_URL';
+  return `the database of ${variables} (${new URL(database.url).host})`;
+}
+
 /** How long an idle keep-alive connection is kept (see the server below). */
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
@@ -43,14 +86,26 @@ async function main(): Promise<void> {
   // Before anything renders: otherwise a saturated server keeps its finished requests (see there).
   releaseAbortReasonFrames();
   const config = loadConfig();
-  ensureSecrets(config);
+  await checkCanListen(config);
+  try {
+    ensureSecrets(config);
+  } catch (error) {
+    refuseToStart(`KEYWARDEN_DATA_DIR (${config.dataDir}) is not usable: ${firstLine(error)}`);
+  }
   Object.assign(process.env, libraryEnvironment(config));
 
   // The embedded database is opened once: migrated, bootstrapped, then handed to the app (Next.js)
   // as the process's one PGlite (see shareEmbeddedDatabase). PostgreSQL: bootstrap on a client of
   // its own, closed before the app opens its pool.
-  const handle = openDatabase(config.database);
-  const applied = await migrateConfiguredDatabase(config, handle.pglite);
+  let handle: ReturnType<typeof openDatabase>;
+  try {
+    handle = openDatabase(config.database);
+  } catch (error) {
+    refuseToStart(`${databaseSetting(config.database)} cannot be used: ${firstLine(error)}`);
+  }
+  const applied = await migrateConfiguredDatabase(config, handle.pglite).catch((error: unknown) =>
+    refuseToStart(`${databaseSetting(config.database)} cannot be used: ${firstLine(error)}`),
+  );
   if (applied.length) logger.info('migrations applied', { applied });
   const firstRun = await bootstrap(handle.db, config);
   if (handle.pglite && config.database.kind === 'pglite') {
@@ -91,10 +146,7 @@ async function main(): Promise<void> {
   // closes it gets a reset — seen as ECONNRESET in the suite, and as 502s behind a proxy.
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
-  server.on('error', (error) => {
-    logger.error('Keywarden cannot listen', { error, host: config.host, port: config.port });
-    process.exit(1);
-  });
+  server.on('error', (error: NodeJS.ErrnoException) => refuseToStart(listenProblem(config, error)));
   server.listen(config.port, config.host, () => {
     const lines = [
       `Keywarden ${config.version} is running at ${config.publicUrl.origin} (${config.database.kind}, ${config.platformsh.mode} mode)`,

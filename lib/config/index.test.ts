@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, isLoopbackHost, KEYWARDEN_VERSION, parseConfig } from './index';
+import { CONFIG_VARIABLES, ConfigError, isLoopbackHost, KEYWARDEN_VERSION, parseConfig } from './index';
 
 const CWD = '/srv/keywarden';
 const LONG_SECRET = 'x'.repeat(32);
@@ -49,6 +49,18 @@ describe('parseConfig defaults', () => {
     const config = parseConfig({ DATABASE_URL: '', PLATFORMSH_API_TOKEN: '  ', KEYWARDEN_URL: '' }, CWD);
     expect(config.database.kind).toBe('pglite');
     expect(config.platformsh.mode).toBe('sandbox');
+  });
+
+  it('treats an empty value of every variable as unset (README, "Configuration")', () => {
+    expect(CONFIG_VARIABLES).toContain('NODE_ENV');
+    for (const variable of CONFIG_VARIABLES) expect(() => parseConfig({ [variable]: '' }, CWD), variable).not.toThrow();
+  });
+
+  it("has a row in README's configuration table for every variable it reads, and none for another", () => {
+    const readme = fs.readFileSync(path.resolve(import.meta.dirname, '../../README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('### Generated secrets'));
+    const rows = [...table.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((match) => match[1]);
+    expect([...rows].sort()).toEqual([...CONFIG_VARIABLES].sort());
   });
 
   it('derives the public URL from PORT when KEYWARDEN_URL is unset', () => {
@@ -273,6 +285,46 @@ describe('parseConfig refusals name the variable', () => {
     expect(error.problems).toHaveLength(1);
     expect(error.problems[0]?.startsWith(variable)).toBe(true);
     expect(error.message).toContain(variable);
+  });
+
+  // README: "a bad or missing value stops Keywarden with a message naming the variable and what it
+  // expects" — zod's generic wording ("Invalid input: expected number, received NaN") says neither.
+  const expectations: { env: Record<string, string>; expects: RegExp }[] = [
+    { env: { PORT: 'eighty' }, expects: /^PORT: must be a port number from 1 to 65535$/ },
+    { env: { PORT: '70000' }, expects: /^PORT: must be a port number from 1 to 65535$/ },
+    { env: { PORT: '3000.5' }, expects: /^PORT: must be a port number from 1 to 65535$/ },
+    { env: { KEYWARDEN_HOST: 'every interface' }, expects: /^KEYWARDEN_HOST: must be an IP address or host name/ },
+    { env: { KEYWARDEN_URL: 'keys.example.com' }, expects: /^KEYWARDEN_URL: must be an http:\/\/ or https:\/\/ URL/ },
+    { env: { KEYWARDEN_URL: 'https://example.com/keywarden' }, expects: /^KEYWARDEN_URL: must be the address of the site's root/ },
+    { env: { KEYWARDEN_URL: 'https://keys.example.com/?from=mail' }, expects: /^KEYWARDEN_URL: must be the address of the site's root/ },
+    { env: { NODE_ENV: 'staging' }, expects: /^NODE_ENV: must be "development", "production" or "test"$/ },
+    { env: { KEYWARDEN_TRUSTED_PROXY_HOPS: 'one' }, expects: /^KEYWARDEN_TRUSTED_PROXY_HOPS: must be a whole number of proxies from 0 to 10$/ },
+    { env: { KEYWARDEN_TRUSTED_PROXY_HOPS: '11' }, expects: /^KEYWARDEN_TRUSTED_PROXY_HOPS: must be a whole number of proxies from 0 to 10$/ },
+    { env: { KEYWARDEN_ADMIN_EMAIL: 'ops', KEYWARDEN_ADMIN_PASSWORD: 'long enough password' }, expects: /^KEYWARDEN_ADMIN_EMAIL: must be an e-mail address$/ },
+    { env: { KEYWARDEN_ADMIN_EMAIL: 'ops@example.com', KEYWARDEN_ADMIN_PASSWORD: 'p'.repeat(257) }, expects: /^KEYWARDEN_ADMIN_PASSWORD: must be 12 to 256 characters$/ },
+    { env: { PLATFORMSH_API_URL: 'api.platform.sh' }, expects: /^PLATFORMSH_API_URL: must be an http:\/\/ or https:\/\/ URL/ },
+    { env: { PLATFORMSH_AUTH_URL: 'auth.api.platform.sh' }, expects: /^PLATFORMSH_AUTH_URL: must be an http:\/\/ or https:\/\/ URL/ },
+    { env: { PLATFORMSH_API_RATE_LIMIT: 'fast' }, expects: /^PLATFORMSH_API_RATE_LIMIT: must be a number of requests per second from 0.1 to 1000$/ },
+    { env: { PLATFORMSH_API_RATE_LIMIT: '5000' }, expects: /^PLATFORMSH_API_RATE_LIMIT: must be a number of requests per second from 0.1 to 1000$/ },
+    { env: { PLATFORMSH_PUSH_CONCURRENCY: 'four' }, expects: /^PLATFORMSH_PUSH_CONCURRENCY: must be a whole number of environments from 1 to 32$/ },
+    { env: { KEYWARDEN_SYNC_INTERVAL_MINUTES: 'hourly' }, expects: /^KEYWARDEN_SYNC_INTERVAL_MINUTES: must be a whole number of minutes from 0 \(off\) to 10080 \(a week\)$/ },
+    { env: { KEYWARDEN_SYNC_INTERVAL_MINUTES: '99999' }, expects: /^KEYWARDEN_SYNC_INTERVAL_MINUTES: must be a whole number of minutes from 0 \(off\) to 10080 \(a week\)$/ },
+    {
+      env: { KEYWARDEN_OIDC_ISSUER: 'sso.example.com', KEYWARDEN_OIDC_CLIENT_ID: 'keywarden', KEYWARDEN_OIDC_CLIENT_SECRET: 'secret' },
+      expects: /^KEYWARDEN_OIDC_ISSUER: must be an http:\/\/ or https:\/\/ URL/,
+    },
+  ];
+
+  it.each(expectations.map((entry) => ({ ...entry, label: JSON.stringify(entry.env).slice(0, 80) })))('says what $label expects', ({ env, expects }) => {
+    const error = configErrorFor(env);
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(expects);
+  });
+
+  it('accepts host names and addresses to listen on, and a public URL at the root with or without its slash', () => {
+    for (const host of ['0.0.0.0', '::', '127.0.0.1', 'localhost', 'keywarden-1.internal']) expect(parseConfig({ KEYWARDEN_HOST: host }, CWD).host).toBe(host);
+    expect(parseConfig({ KEYWARDEN_URL: 'https://keys.example.com/' }, CWD).publicUrl.origin).toBe('https://keys.example.com');
+    expect(parseConfig({ KEYWARDEN_URL: 'https://keys.example.com:8443' }, CWD).publicUrl.origin).toBe('https://keys.example.com:8443');
   });
 
   it('lists every problem at once', () => {

@@ -1,6 +1,7 @@
 // The one reader of process.env (STYLE.md habit 1). Everything else imports `getConfig()`.
 // A bad or missing value stops start-up with a message naming the variable and what it expects.
 import { createPrivateKey } from 'node:crypto';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Role } from '@/lib/roles';
@@ -23,12 +24,43 @@ const secretValue = (name: string) =>
     message: `${name} must be at least 32 characters (generate one with: openssl rand -base64 48)`,
   });
 
+/**
+ * A number read from a variable; every refusal (not a number, a fraction, out of range) says the one
+ * thing the variable accepts, rather than zod's "expected number, received NaN".
+ */
+function numberVariable(options: { min: number; max: number; whole: boolean; fallback: number; expects: string }) {
+  const error = options.expects;
+  const number = z.coerce.number({ error });
+  return z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+    (options.whole ? number.int({ error }) : number).min(options.min, { error }).max(options.max, { error }).default(options.fallback),
+  );
+}
+
+const HTTP_URL_EXPECTED = 'must be an http:// or https:// URL';
+
+/** An http(s) URL; `example` completes the message (e.g. "https://api.upsun.com"). */
+const httpUrl = (example: string) => z.url({ protocol: /^https?$/, error: `${HTTP_URL_EXPECTED}, e.g. ${example}`, abort: true });
+
+// A host name or an IP address to listen on (0.0.0.0 and :: are every interface).
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
 const EnvSchema = z
   .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    PORT: z.preprocess((value) => (value === '' ? undefined : value), z.coerce.number().int().min(1).max(65535).default(3000)),
-    KEYWARDEN_HOST: optionalString.default('127.0.0.1'),
-    KEYWARDEN_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    NODE_ENV: optionalString.pipe(z.enum(['development', 'production', 'test'], { error: 'must be "development", "production" or "test"' }).default('development')),
+    PORT: numberVariable({ min: 1, max: 65535, whole: true, fallback: 3000, expects: 'must be a port number from 1 to 65535' }),
+    KEYWARDEN_HOST: optionalString.default('127.0.0.1').refine((host) => isIP(host) !== 0 || HOST_NAME.test(host), {
+      error: 'must be an IP address or host name to listen on, e.g. 127.0.0.1, or 0.0.0.0 for every interface',
+    }),
+    // Links are built from the origin alone (the app is served at the root): a path would be dropped
+    // without a word, so it is refused.
+    KEYWARDEN_URL: optionalString.pipe(
+      httpUrl('https://keywarden.example.com')
+        .refine((url) => { const parsed = new URL(url); return parsed.pathname === '/' && !parsed.search && !parsed.hash; }, {
+          error: "must be the address of the site's root, without a path, query or fragment (Keywarden is served at /), e.g. https://keywarden.example.com",
+        })
+        .optional(),
+    ),
     KEYWARDEN_DATA_DIR: optionalString.default('./.data'),
     DATABASE_URL: optionalString.pipe(
       z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// connection URL' }).optional(),
@@ -36,7 +68,7 @@ const EnvSchema = z
     KEYWARDEN_MIGRATION_DATABASE_URL: optionalString.pipe(
       z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// connection URL' }).optional(),
     ),
-    KEYWARDEN_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+    KEYWARDEN_TRUSTED_PROXY_HOPS: numberVariable({ min: 0, max: 10, whole: true, fallback: 0, expects: 'must be a whole number of proxies from 0 to 10' }),
     KEYWARDEN_SESSION_SECRET: secretValue('KEYWARDEN_SESSION_SECRET'),
     KEYWARDEN_FINGERPRINT_KEY: secretValue('KEYWARDEN_FINGERPRINT_KEY'),
     KEYWARDEN_AUDIT_KEY: secretValue('KEYWARDEN_AUDIT_KEY'),
@@ -47,14 +79,14 @@ const EnvSchema = z
       .refine((value) => value === undefined || isEd25519PrivateKey(value), {
         message: 'KEYWARDEN_EVIDENCE_KEY must be an Ed25519 private key in PEM (generate one with: openssl genpkey -algorithm ed25519)',
       }),
-    KEYWARDEN_ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
+    KEYWARDEN_ADMIN_EMAIL: optionalString.pipe(z.email({ error: 'must be an e-mail address' }).optional()),
     KEYWARDEN_ADMIN_PASSWORD: optionalString.pipe(
-      z.string().min(12, 'must be at least 12 characters').max(256).optional(),
+      z.string().min(12, 'must be 12 to 256 characters').max(256, 'must be 12 to 256 characters').optional(),
     ),
     KEYWARDEN_ADMIN_SECOND_FACTOR: optionalString.pipe(
       z.enum(['admins', 'everyone', 'nobody'], { error: 'must be "admins", "everyone" or "nobody"' }).optional(),
     ),
-    KEYWARDEN_OIDC_ISSUER: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    KEYWARDEN_OIDC_ISSUER: optionalString.pipe(httpUrl('https://sso.example.com/realms/acme').optional()),
     KEYWARDEN_OIDC_CLIENT_ID: optionalString,
     KEYWARDEN_OIDC_CLIENT_SECRET: optionalString,
     KEYWARDEN_OIDC_NAME: optionalString.default('Single sign-on'),
@@ -69,17 +101,11 @@ const EnvSchema = z
         .optional(),
     ),
     PLATFORMSH_API_TOKEN: optionalString,
-    PLATFORMSH_API_URL: optionalString.default('https://api.platform.sh').pipe(z.url({ protocol: /^https?$/ })),
-    PLATFORMSH_AUTH_URL: optionalString.default('https://auth.api.platform.sh').pipe(z.url({ protocol: /^https?$/ })),
+    PLATFORMSH_API_URL: optionalString.default('https://api.platform.sh').pipe(httpUrl('https://api.platform.sh')),
+    PLATFORMSH_AUTH_URL: optionalString.default('https://auth.api.platform.sh').pipe(httpUrl('https://auth.api.platform.sh')),
     KEYWARDEN_VENDOR: optionalString.pipe(z.enum(VENDORS, { error: 'must be "platformsh" or "upsun" (unset: from PLATFORMSH_API_URL)' }).optional()),
-    PLATFORMSH_API_RATE_LIMIT: z.preprocess(
-      (value) => (value === '' ? undefined : value),
-      z.coerce.number().min(0.1, 'must be a number of requests per second, at least 0.1').max(1000).default(20),
-    ),
-    PLATFORMSH_PUSH_CONCURRENCY: z.preprocess(
-      (value) => (value === '' ? undefined : value),
-      z.coerce.number().int('must be a whole number of environments').min(1, 'must be at least 1').max(32, 'must be at most 32').default(4),
-    ),
+    PLATFORMSH_API_RATE_LIMIT: numberVariable({ min: 0.1, max: 1000, whole: false, fallback: 20, expects: 'must be a number of requests per second from 0.1 to 1000' }),
+    PLATFORMSH_PUSH_CONCURRENCY: numberVariable({ min: 1, max: 32, whole: true, fallback: 4, expects: 'must be a whole number of environments from 1 to 32' }),
     KEYWARDEN_MACHINE_USER_EMAIL: optionalString.default(DEFAULT_MACHINE_USER_EMAIL).superRefine((pattern, ctx) => {
       const problem = emailPatternProblem(pattern);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
@@ -95,10 +121,13 @@ const EnvSchema = z
         .regex(/^(?:[^<>@\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/, 'must be an address, e.g. keywarden@example.com or "Keywarden <keywarden@example.com>"')
         .optional(),
     ),
-    KEYWARDEN_SYNC_INTERVAL_MINUTES: z.preprocess(
-      (value) => (value === '' ? undefined : value),
-      z.coerce.number().int('must be a whole number of minutes (0 turns the scheduled sync off)').min(0).max(10_080).default(60),
-    ),
+    KEYWARDEN_SYNC_INTERVAL_MINUTES: numberVariable({
+      min: 0,
+      max: 10_080,
+      whole: true,
+      fallback: 60,
+      expects: 'must be a whole number of minutes from 0 (off) to 10080 (a week)',
+    }),
   })
   .superRefine((env, ctx) => {
     const admin = [env.KEYWARDEN_ADMIN_EMAIL, env.KEYWARDEN_ADMIN_PASSWORD];
@@ -146,6 +175,9 @@ const EnvSchema = z
       });
     }
   });
+
+/** Every variable Keywarden reads (README's configuration table has a row for each). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
 
 function isEd25519PrivateKey(pem: string): boolean {
   try {

@@ -28,9 +28,27 @@ function readOrGenerate(directory: string, name: string): string {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
+  return readSecretFile(file);
+}
+
+function readSecretFile(file: string): string {
   const value = fs.readFileSync(file, 'utf8').trim();
   if (value.length < 32) throw new Error(`The secret file ${file} is shorter than 32 characters; remove it to regenerate`);
   return value;
+}
+
+/** A secret as configured or as the data directory holds it, else the file it would be in. Generates nothing: for tools that only read. */
+export function existingSecret(config: Pick<Config, 'dataDir' | 'configuredSecrets'>, name: SecretName): { value: string } | { missing: string } {
+  const configured = config.configuredSecrets[name];
+  if (configured) {
+    registerSecret(configured);
+    return { value: configured };
+  }
+  const file = path.join(secretsDirectory(config), `${FILE_NAMES[name]}.key`);
+  if (!fs.existsSync(file)) return { missing: file };
+  const value = readSecretFile(file);
+  registerSecret(value);
+  return { value };
 }
 
 /** Resolves every secret, generating missing ones into the data directory. Idempotent. */

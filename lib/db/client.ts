@@ -6,6 +6,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { Config } from '@/lib/config';
 import { PrismaClient } from './generated/client';
+import { lockDirectory, unlockDirectory } from './directory-lock';
 import { newPGlite } from './pglite';
 
 export type Database = PrismaClient;
@@ -19,11 +20,19 @@ export type Database = PrismaClient;
  */
 const EMBEDDED_SHARED_BUFFERS = '16MB';
 
-/** Opens the embedded database in `directory` (created if missing) with Keywarden's settings. */
+/**
+ * Opens the embedded database in `directory` (created if missing) with Keywarden's settings. The
+ * directory is this process's until it exits or `releaseEmbeddedDatabase` (directory-lock.ts): a
+ * second process is refused with DirectoryInUseError.
+ */
 export function openEmbeddedDatabase(directory: string): PGlite {
   fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
+  lockDirectory(directory);
   return newPGlite(directory, { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`] });
 }
+/** After closing an embedded database: another process may open its directory. */
+export const releaseEmbeddedDatabase = unlockDirectory;
+
 export type DatabaseKind = Config['database']['kind'];
 
 export interface DatabaseHandle {
@@ -64,6 +73,7 @@ export function openDatabase(database: Config['database']): DatabaseHandle {
       close: async () => {
         await db.$disconnect();
         await pglite.close();
+        releaseEmbeddedDatabase(database.directory);
       },
     };
   }

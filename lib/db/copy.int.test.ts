@@ -109,6 +109,20 @@ describe('db:copy from PGlite to PostgreSQL', () => {
       const noSource = run(['--to', target.url]);
       expect(noSource.status).toBe(1);
       expect(noSource.stderr).toMatch(/No embedded database at/);
+      // A source named with --from while KEYWARDEN_DATA_DIR holds no keys: the copy would be verified
+      // (and the server later started) with keys made up on the spot. Refused before anything is read.
+      const elsewhere = path.join(dataDir, 'elsewhere');
+      fs.mkdirSync(elsewhere);
+      fs.writeFileSync(path.join(elsewhere, 'PG_VERSION'), '17\n');
+      const noKeys = spawnSync(path.resolve('node_modules/.bin/tsx'), ['lib/cli/db-copy.ts', '--to', target.url, '--from', elsewhere], {
+        encoding: 'utf8',
+        env: { ...process.env, KEYWARDEN_DATA_DIR: dataDir, DATABASE_URL: '', KEYWARDEN_AUDIT_KEY: '' },
+      });
+      expect(noKeys.status).toBe(1);
+      expect(noKeys.stderr.trim()).toBe(
+        `No audit key: KEYWARDEN_AUDIT_KEY is not set and ${path.join(dataDir, 'secrets', 'audit.key')} does not exist. Set KEYWARDEN_DATA_DIR to the installation's data directory, or KEYWARDEN_AUDIT_KEY.`,
+      );
+      expect(fs.existsSync(path.join(dataDir, 'secrets'))).toBe(false);
       expect(`${badUrl.stderr}${noSource.stderr}`).not.toMatch(/^\s+at /m);
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });

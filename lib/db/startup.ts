@@ -1,6 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { Config } from '@/lib/config';
-import { openEmbeddedDatabase } from './client';
+import { openEmbeddedDatabase, releaseEmbeddedDatabase } from './client';
 import { applyMigrations } from './migrate';
 import { grantRuntimePrivileges } from './privileges';
 
@@ -23,5 +23,6 @@ export async function migrateConfiguredDatabase(config: Pick<Config, 'database'>
     return await applyMigrations({ kind: 'pglite', client: pglite });
   } finally {
     await pglite.close();
+    releaseEmbeddedDatabase(database.directory);
   }
 }
