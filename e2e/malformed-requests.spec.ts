@@ -34,6 +34,10 @@ function probes(origin: string): Probe[] {
     { label: 'an unknown server action id', method: 'POST', path: '/', headers: { 'next-action': UNKNOWN_ACTION_ID, 'content-type': 'text/plain;charset=UTF-8', origin }, body: '[]' },
     { label: 'a garbage multipart form post without an action id', method: 'POST', path: '/sign-in', headers: garbageMultipart, body: 'garbage', status: 400 },
     { label: 'a garbage multipart form post with an action id', method: 'POST', path: '/sign-in', headers: { ...garbageMultipart, 'next-action': UNKNOWN_ACTION_ID }, body: 'garbage', status: 400 },
+    // Next's proxy cannot build a request for TRACE: it answered 500 with an error-level stack trace.
+    { label: 'TRACE of a page', method: 'TRACE', path: '/sign-in', status: 405 },
+    { label: 'TRACE of an API route', method: 'TRACE', path: '/api/v1/projects', status: 405 },
+    { label: 'a WebDAV method', method: 'PROPFIND', path: '/', headers: { origin }, status: 405 },
     { label: 'a multipart post without a boundary', method: 'POST', path: '/', headers: { 'content-type': 'multipart/form-data', origin }, body: 'garbage', status: 400 },
   ];
 }

@@ -1,7 +1,8 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exceedsNestingDepth, gateRequests, isPublicHost, MAX_BODY_BYTES, MAX_NESTING_DEPTH, refuseBodyHeaders, refuseHost, type RequestHandler } from './request-gate';
+import { exceedsNestingDepth, gateRequests, isPublicHost, MAX_BODY_BYTES, MAX_NESTING_DEPTH, refuseBodyHeaders, refuseHost, SERVED_METHODS, type RequestHandler } from './request-gate';
+import STATIC_SECURITY_HEADERS from './static-headers.json';
 
 describe('isPublicHost', () => {
   const https = new URL('https://keys.example.com');
@@ -89,7 +90,7 @@ describe('gateRequests, in front of a real HTTP server', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  function send(options: { method?: string; host?: string; path?: string; contentType?: string; body?: string | Buffer; chunked?: boolean }): Promise<{ status: number; body: string }> {
+  function send(options: { method?: string; host?: string; path?: string; contentType?: string; body?: string | Buffer; chunked?: boolean }): Promise<{ status: number; body: string; headers: IncomingHttpHeaders }> {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string> = { host: options.host ?? `localhost:${port}` };
       if (options.body !== undefined && !options.chunked) headers['content-length'] = String(Buffer.byteLength(options.body));
@@ -97,7 +98,7 @@ describe('gateRequests, in front of a real HTTP server', () => {
       const request = httpRequest({ host: '127.0.0.1', port, method: options.method ?? 'POST', path: options.path ?? '/users', headers }, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: response.headers }));
       });
       request.on('error', reject);
       if (options.body !== undefined) request.write(options.body);
@@ -106,17 +107,28 @@ describe('gateRequests, in front of a real HTTP server', () => {
   }
 
   it('passes a request with and without a body through unchanged', async () => {
-    expect(await send({ method: 'GET' })).toEqual({ status: 200, body: 'GET /users ' });
+    expect(await send({ method: 'GET' })).toMatchObject({ status: 200, body: 'GET /users ' });
     const form = 'csrfToken=abc&email=a%40example.com&json=true';
-    expect(await send({ body: form })).toEqual({ status: 200, body: `POST /users ${form}` });
+    expect(await send({ body: form })).toMatchObject({ status: 200, body: `POST /users ${form}` });
     const action = JSON.stringify([{ email: 'a@example.com', roles: { environments: { production: 'viewer' } } }]);
-    expect(await send({ body: action })).toEqual({ status: 200, body: `POST /users ${action}` });
+    expect(await send({ body: action })).toMatchObject({ status: 200, body: `POST /users ${action}` });
+    for (const method of SERVED_METHODS) expect((await send({ method })).status, method).toBe(200);
   });
 
   it('passes a well-formed multipart body and an encoded path through unchanged', async () => {
     const multipart = ['--xyz', 'Content-Disposition: form-data; name="theme"', '', 'dark', '--xyz--', ''].join('\r\n');
-    expect(await send({ body: multipart, contentType: 'multipart/form-data; boundary=xyz' })).toEqual({ status: 200, body: `POST /users ${multipart}` });
-    expect(await send({ method: 'GET', path: '/users/caf%C3%A9?q=%ff' })).toEqual({ status: 200, body: 'GET /users/caf%C3%A9?q=%ff ' });
+    expect(await send({ body: multipart, contentType: 'multipart/form-data; boundary=xyz' })).toMatchObject({ status: 200, body: `POST /users ${multipart}` });
+    expect(await send({ method: 'GET', path: '/users/caf%C3%A9?q=%ff' })).toMatchObject({ status: 200, body: 'GET /users/caf%C3%A9?q=%ff ' });
+  });
+
+  // Next's proxy cannot build a request for TRACE: every probe was a 500 with a stack trace in the log.
+  it('answers a method no route serves (TRACE, WebDAV’s) with 405 and Allow, before the app sees it', async () => {
+    for (const method of ['TRACE', 'PROPFIND', 'MKCOL', 'LOCK', 'M-SEARCH']) {
+      const response = await send({ method, path: '/sign-in' });
+      expect(response.status, method).toBe(405);
+      expect(response.headers.allow, method).toBe('GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS');
+      expect((JSON.parse(response.body) as { error: { code: string } }).error.code, method).toBe('invalid_input');
+    }
   });
 
   it('answers 421, 413, 411 and 400 with the app’s error JSON', async () => {
@@ -134,6 +146,9 @@ describe('gateRequests, in front of a real HTTP server', () => {
     for (const [options, status] of cases) {
       const response = await send(options);
       expect(response.status).toBe(status);
+      // The same security headers as every answer of the app (SECURITY.md A5), not a bare refusal.
+      for (const { key, value } of STATIC_SECURITY_HEADERS) expect(response.headers[key.toLowerCase()], `${status}: ${key}`).toBe(value);
+      expect(response.headers['content-security-policy'], `${status}: CSP`).toContain("frame-ancestors 'none'");
       const parsed = JSON.parse(response.body) as { error: { code: string; message: string } };
       expect(parsed.error.message.length).toBeGreaterThan(0);
       expect(response.body).not.toMatch(/\n\s+at /);

@@ -14,8 +14,14 @@
 // - Malformed requests: a path whose percent-encoding does not decode (`/%ff`) and a multipart body
 //   that does not parse are a client's mistakes, but Next answers both with a 500 (the body with an
 //   error-level stack trace on stderr, where it hides real failures). Both are refused with 400.
+// - Methods: Node's parser lets through methods no route of Keywarden serves (TRACE, PROPFIND, …).
+//   Next's proxy cannot even build its request for TRACE (a 500 and an error-level stack trace for
+//   every probe), and renders pages for WebDAV verbs. Anything but the methods below is refused
+//   with 405 and an Allow header.
+// Every refusal carries the same security headers as the app's own answers (static-headers.json).
 import { IncomingMessage, type ServerResponse } from 'node:http';
 import type { ErrorBody } from '@/lib/errors';
+import STATIC_SECURITY_HEADERS from './static-headers.json';
 
 /** The same bound as Next's default `serverActions.bodySizeLimit` (1 MB), for every route. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -24,8 +30,23 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_NESTING_DEPTH = 64;
 
 export interface Refusal {
-  status: 400 | 411 | 413 | 421;
+  status: 400 | 405 | 411 | 413 | 421;
   body: ErrorBody;
+  headers?: Record<string, string>;
+}
+
+/** The methods some route of Keywarden answers (Next.js itself, route handlers, server actions). */
+export const SERVED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+const SERVED = new Set<string>(SERVED_METHODS);
+
+/** 405 for a method no route serves (TRACE, CONNECT, WebDAV's verbs, …). */
+export function refuseMethod(method: string | undefined): Refusal | null {
+  if (method !== undefined && SERVED.has(method)) return null;
+  return {
+    status: 405,
+    body: { code: 'invalid_input', message: 'This server does not answer that HTTP method.' },
+    headers: { Allow: SERVED_METHODS.join(', ') },
+  };
 }
 
 const HOST_SYNTAX = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
@@ -122,10 +143,11 @@ export function exceedsNestingDepth(body: Uint8Array, maxDepth = MAX_NESTING_DEP
 export function sendRefusal(response: ServerResponse, refusal: Refusal, options: { closeConnection?: boolean } = {}): void {
   const payload = JSON.stringify({ error: refusal.body });
   response.statusCode = refusal.status;
+  for (const { key, value } of STATIC_SECURITY_HEADERS) response.setHeader(key, value);
+  for (const [key, value] of Object.entries(refusal.headers ?? {})) response.setHeader(key, value);
   response.setHeader('Content-Type', 'application/json; charset=utf-8');
   response.setHeader('Content-Length', Buffer.byteLength(payload));
   response.setHeader('Cache-Control', 'no-store');
-  response.setHeader('X-Content-Type-Options', 'nosniff');
   response.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
   // An unread body is still on the wire: do not reuse the connection for another request.
   if (options.closeConnection) response.setHeader('Connection', 'close');
@@ -176,7 +198,7 @@ export type RequestHandler = (request: IncomingMessage, response: ServerResponse
 export function gateRequests(handler: RequestHandler, publicUrl: URL): RequestHandler {
   return async (request, response) => {
     const hostRefusal = refuseHost(request, publicUrl);
-    const headerRefusal = hostRefusal ?? refuseBodyHeaders(request.headers) ?? refuseMalformedPath(request.url);
+    const headerRefusal = hostRefusal ?? refuseMethod(request.method) ?? refuseBodyHeaders(request.headers) ?? refuseMalformedPath(request.url);
     if (headerRefusal) {
       request.resume();
       sendRefusal(response, headerRefusal, { closeConnection: true });
