@@ -12,6 +12,8 @@ interface Probe {
   label: string;
   method?: string;
   path: string;
+  /** The request line's target, sent as given (not a path). */
+  target?: string;
   headers?: Record<string, string>;
   body?: string;
   /** The status expected; any 4xx when absent. */
@@ -38,6 +40,9 @@ function probes(origin: string): Probe[] {
     { label: 'TRACE of a page', method: 'TRACE', path: '/sign-in', status: 405 },
     { label: 'TRACE of an API route', method: 'TRACE', path: '/api/v1/projects', status: 405 },
     { label: 'a WebDAV method', method: 'PROPFIND', path: '/', headers: { origin }, status: 405 },
+    // Not a path: Next answered the absolute form with a 308 to that host, the asterisk with a 500.
+    { label: 'an absolute-form request target', path: '/', target: 'http://evil.example/', status: 400 },
+    { label: 'the asterisk-form request target', method: 'OPTIONS', path: '/', target: '*', status: 400 },
     { label: 'a multipart post without a boundary', method: 'POST', path: '/', headers: { 'content-type': 'multipart/form-data', origin }, body: 'garbage', status: 400 },
   ];
 }
@@ -76,7 +81,7 @@ test('malformed requests from strangers get a 4xx and leave no error in the serv
     const offset = fs.statSync(logFile).size;
 
     for (const probe of probes(baseURL)) {
-      const response = await rawRequest(baseURL, { method: probe.method ?? 'GET', path: probe.path, headers: probe.headers, body: probe.body });
+      const response = await rawRequest(baseURL, { method: probe.method ?? 'GET', path: probe.path, target: probe.target, headers: probe.headers, body: probe.body });
       if (probe.status) expect(response.status, probe.label).toBe(probe.status);
       else expect(response.status, `${probe.label}: ${response.status}`).toBeGreaterThanOrEqual(400);
       expect(response.status, probe.label).toBeLessThan(500);

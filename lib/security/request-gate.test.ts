@@ -142,6 +142,9 @@ describe('gateRequests, in front of a real HTTP server', () => {
       [{ method: 'GET', path: '/api/v1/%E0%A4%A' }, 400],
       [{ body: 'garbage', contentType: 'multipart/form-data; boundary=xyz' }, 400],
       [{ body: 'garbage', contentType: 'multipart/form-data' }, 400],
+      // Not a path: Next redirected the absolute form to its host (308) and threw on the asterisk.
+      [{ method: 'GET', path: 'http://evil.example/' }, 400],
+      [{ method: 'OPTIONS', path: '*' }, 400],
     ] as const;
     for (const [options, status] of cases) {
       const response = await send(options);

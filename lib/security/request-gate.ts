@@ -78,9 +78,17 @@ export function refuseHost(request: { method?: string; url?: string; headers: { 
   };
 }
 
-/** 400 for a path whose percent-encoding does not decode (the query string is parsed leniently). */
+/**
+ * 400 for a request target that is not a path (origin-form, RFC 9112 §3.2.1), and for a path whose
+ * percent-encoding does not decode (the query string is parsed leniently). Browsers and reverse
+ * proxies send a path; Next answers the absolute form (`GET http://evil.example/`) with a 308 to
+ * that other host, and the asterisk form (`OPTIONS *`) with a 500 and a stack trace in the log.
+ */
 export function refuseMalformedPath(url: string | undefined): Refusal | null {
-  const pathname = (url ?? '').split('?')[0] ?? '';
+  if (!url?.startsWith('/')) {
+    return { status: 400, body: { code: 'invalid_input', message: 'The request target must be a path.' } };
+  }
+  const pathname = url.split('?')[0] ?? '';
   try {
     decodeURIComponent(pathname);
     return null;
