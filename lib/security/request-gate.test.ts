@@ -90,9 +90,10 @@ describe('gateRequests, in front of a real HTTP server', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  function send(options: { method?: string; host?: string; path?: string; contentType?: string; body?: string | Buffer; chunked?: boolean }): Promise<{ status: number; body: string; headers: IncomingHttpHeaders }> {
+  function send(options: { method?: string; host?: string; path?: string; contentType?: string; body?: string | Buffer; chunked?: boolean; action?: string }): Promise<{ status: number; body: string; headers: IncomingHttpHeaders }> {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string> = { host: options.host ?? `localhost:${port}` };
+      if (options.action) headers['next-action'] = options.action;
       if (options.body !== undefined && !options.chunked) headers['content-length'] = String(Buffer.byteLength(options.body));
       if (options.contentType) headers['content-type'] = options.contentType;
       const request = httpRequest({ host: '127.0.0.1', port, method: options.method ?? 'POST', path: options.path ?? '/users', headers }, (response) => {
@@ -119,6 +120,26 @@ describe('gateRequests, in front of a real HTTP server', () => {
     const multipart = ['--xyz', 'Content-Disposition: form-data; name="theme"', '', 'dark', '--xyz--', ''].join('\r\n');
     expect(await send({ body: multipart, contentType: 'multipart/form-data; boundary=xyz' })).toMatchObject({ status: 200, body: `POST /users ${multipart}` });
     expect(await send({ method: 'GET', path: '/users/caf%C3%A9?q=%ff' })).toMatchObject({ status: 200, body: 'GET /users/caf%C3%A9?q=%ff ' });
+  });
+
+  // Next decoded each of these with a 500 and an error-level stack trace, for a stranger too.
+  it('answers a server action call whose text body is not an argument list with 400', async () => {
+    const action = '40f95fd9f96c7013f0dd971405c0603d35695d1369';
+    const call = (body: string | undefined) => send({ action, body, contentType: 'text/plain;charset=UTF-8' });
+    for (const body of ['not json', '{', '"x"', '{"email":"a@example.com"}', '["$Q1"]', '[{"email":"$"}]', '[{"a":["$1"]}]', '["$h2"]', '["$@1"]', '["$B1"]', '["$R1"]']) {
+      const response = await call(body);
+      expect(response.status, body).toBe(400);
+      expect((JSON.parse(response.body) as { error: { code: string } }).error.code, body).toBe('invalid_input');
+    }
+    expect((await send({ action, method: 'POST' })).status, 'no body').toBe(400);
+    // What encodeReply makes of ordinary arguments passes: text beginning with "$" is escaped "$$",
+    // and undefined, dates, big integers, ±Infinity, NaN and temporary references are inline.
+    for (const body of ['[]', '[{"email":"a@example.com","name":"$$5 off","role":"reviewer","projectIds":[]}]', '["$undefined","$D2026-12-07T00:00:00.000Z","$n12","$-Infinity","$Infinity","$NaN","$-0","$T","$K1"]', '[null,1,true]']) {
+      expect((await call(body)).status, body).toBe(200);
+    }
+    // Not an action call, or a multipart one (left to Next): passed through as before.
+    expect((await send({ body: 'not json', contentType: 'text/plain' })).status).toBe(200);
+    expect((await send({ action, method: 'GET' })).status).toBe(200);
   });
 
   // Next's proxy cannot build a request for TRACE: every probe was a 500 with a stack trace in the log.

@@ -18,6 +18,12 @@
 //   Next's proxy cannot even build its request for TRACE (a 500 and an error-level stack trace for
 //   every probe), and renders pages for WebDAV verbs. Anything but the methods below is refused
 //   with 405 and an Allow header.
+// - Server action arguments: a fetch-style server action call (a `Next-Action` header) whose body is
+//   text is the JSON that React's encodeReply makes of the argument list: an array, whose strings
+//   are plain (user text beginning with `$` is escaped `$$`) or inline values (`$undefined`, a date,
+//   …). Next answers a body that is not JSON, not an array, or a string that refers to another part
+//   of a multipart body (`"$Q1"`, `"$1"`, `"$"`: there is none) with a 500 and an error-level stack
+//   trace, for any caller who read an action id from a page's script. Such a body is refused 400.
 // Every refusal carries the same security headers as the app's own answers (static-headers.json).
 import { IncomingMessage, type ServerResponse } from 'node:http';
 import type { ErrorBody } from '@/lib/errors';
@@ -109,6 +115,38 @@ export async function refuseMalformedMultipart(contentType: string | undefined, 
   } catch {
     return { status: 400, body: { code: 'invalid_input', message: 'The request body is not valid multipart/form-data.' } };
   }
+}
+
+/** The character after `$` in a reply's string that React decodes inline (escape, temporary reference, ±Infinity, NaN, undefined, date, bigint, an empty form). */
+const INLINE_REPLY_VALUES = new Set(['$', 'T', 'I', '-', 'N', 'u', 'D', 'n', 'K', 'H']);
+
+/** Whether a decoded JSON value holds a string that React reads as a reference to another part of the body. */
+function refersToAnotherPart(value: unknown): boolean {
+  if (typeof value === 'string') return value.startsWith('$') && !INLINE_REPLY_VALUES.has(value[1] ?? '');
+  if (Array.isArray(value)) return value.some(refersToAnotherPart);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(refersToAnotherPart);
+  return false;
+}
+
+function malformedAction(): Refusal {
+  return { status: 400, body: { code: 'invalid_input', message: 'The server action arguments are not valid.' } };
+}
+
+/**
+ * 400 for a fetch-style server action call (a `Next-Action` header) whose body is text and not the
+ * argument list React's encodeReply makes: JSON, an array, no reference to another part (a text
+ * body has no other part). A multipart body (arguments holding a form) is left to Next.
+ */
+export function refuseMalformedActionArguments(method: string | undefined, headers: { 'next-action'?: string | string[]; 'content-type'?: string }, body: Buffer): Refusal | null {
+  if (method !== 'POST' || headers['next-action'] === undefined) return null;
+  if (/^\s*multipart\/form-data\b/i.test(headers['content-type'] ?? '')) return null;
+  let root: unknown;
+  try {
+    root = JSON.parse(body.toString('utf8'));
+  } catch {
+    return malformedAction();
+  }
+  return Array.isArray(root) && !refersToAnotherPart(root) ? null : malformedAction();
 }
 
 /** 413 or 411 from the headers alone, before any of the body is read. */
@@ -212,7 +250,12 @@ export function gateRequests(handler: RequestHandler, publicUrl: URL): RequestHa
       sendRefusal(response, headerRefusal, { closeConnection: true });
       return;
     }
-    if (!Number(request.headers['content-length'] ?? 0)) return handler(request, response);
+    if (!Number(request.headers['content-length'] ?? 0)) {
+      // An action call with no arguments at all: Next's JSON.parse('') would throw (a 500).
+      const emptyAction = refuseMalformedActionArguments(request.method, request.headers, Buffer.alloc(0));
+      if (emptyAction) return sendRefusal(response, emptyAction);
+      return handler(request, response);
+    }
 
     const body = await readBody(request);
     if (body === 'aborted') return void response.destroy();
@@ -225,6 +268,8 @@ export function gateRequests(handler: RequestHandler, publicUrl: URL): RequestHa
     }
     const multipartRefusal = await refuseMalformedMultipart(request.headers['content-type'], body);
     if (multipartRefusal) return sendRefusal(response, multipartRefusal);
+    const actionRefusal = refuseMalformedActionArguments(request.method, request.headers, body);
+    if (actionRefusal) return sendRefusal(response, actionRefusal);
     return handler(withBody(request, body), response);
   };
 }
