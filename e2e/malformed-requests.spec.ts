@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { rawRequest } from './support/raw-http';
+import { readCapturedActions } from './support/seed';
 import { e2eDir } from './support/paths';
 import { freePort, ownServerEnvironment, spawnServer, stopServer, waitForHealth } from './support/server-process';
 import { expect, test, uniqueEmail, uniquePassword } from './support/test';
@@ -23,8 +24,10 @@ interface Probe {
 /** The shape of a server action id Next accepts (hex), naming no action of this build. */
 const UNKNOWN_ACTION_ID = '7f'.padEnd(42, '0');
 
-function probes(origin: string): Probe[] {
+/** `actionId`: a real server action of this build (an action id is in the page scripts anyone loads). */
+function probes(origin: string, actionId: string): Probe[] {
   const garbageMultipart = { 'content-type': 'multipart/form-data; boundary=xyz', origin };
+  const realAction = { 'next-action': actionId, 'content-type': 'text/plain;charset=UTF-8', origin };
   return [
     { label: 'next-auth error page with CR LF in the code', path: '/api/auth/error?error=%0d%0aSet-Cookie:%20x=1', status: 400 },
     { label: 'next-auth error page with CR LF in the path', path: '/api/auth/error/%0d%0a', status: 400 },
@@ -36,6 +39,14 @@ function probes(origin: string): Probe[] {
     { label: 'an unknown server action id', method: 'POST', path: '/', headers: { 'next-action': UNKNOWN_ACTION_ID, 'content-type': 'text/plain;charset=UTF-8', origin }, body: '[]' },
     { label: 'a garbage multipart form post without an action id', method: 'POST', path: '/sign-in', headers: garbageMultipart, body: 'garbage', status: 400 },
     { label: 'a garbage multipart form post with an action id', method: 'POST', path: '/sign-in', headers: { ...garbageMultipart, 'next-action': UNKNOWN_ACTION_ID }, body: 'garbage', status: 400 },
+    // A real action's arguments that React cannot decode: Next answered each with a 500 and a stack trace.
+    { label: 'a real action id with a body that is not JSON', method: 'POST', path: '/users', headers: realAction, body: 'not json', status: 400 },
+    { label: 'a real action id with arguments that are not a list', method: 'POST', path: '/users', headers: realAction, body: '"x"', status: 400 },
+    { label: 'a real action id with a reference to a part that is not there', method: 'POST', path: '/users', headers: realAction, body: '["$Q1"]', status: 400 },
+    { label: 'a real action id with no body', method: 'POST', path: '/users', headers: realAction, status: 400 },
+    // HEAD is GET without a body: next-auth answered it with a 400 "not supported".
+    { label: 'HEAD of the CSRF token', method: 'HEAD', path: '/api/auth/csrf', status: 200 },
+    { label: 'HEAD of the session', method: 'HEAD', path: '/api/auth/session', status: 200 },
     // Next's proxy cannot build a request for TRACE: it answered 500 with an error-level stack trace.
     { label: 'TRACE of a page', method: 'TRACE', path: '/sign-in', status: 405 },
     { label: 'TRACE of an API route', method: 'TRACE', path: '/api/v1/projects', status: 405 },
@@ -80,7 +91,7 @@ test('malformed requests from strangers get a 4xx and leave no error in the serv
     await rawRequest(baseURL, { path: '/sign-in' });
     const offset = fs.statSync(logFile).size;
 
-    for (const probe of probes(baseURL)) {
+    for (const probe of probes(baseURL, readCapturedActions().inviteUser.headers['next-action'] ?? '')) {
       const response = await rawRequest(baseURL, { method: probe.method ?? 'GET', path: probe.path, target: probe.target, headers: probe.headers, body: probe.body });
       if (probe.status) expect(response.status, probe.label).toBe(probe.status);
       else expect(response.status, `${probe.label}: ${response.status}`).toBeGreaterThanOrEqual(400);
