@@ -137,9 +137,26 @@ describe('gateRequests, in front of a real HTTP server', () => {
     for (const body of ['[]', '[{"email":"a@example.com","name":"$$5 off","role":"reviewer","projectIds":[]}]', '["$undefined","$D2026-12-07T00:00:00.000Z","$n12","$-Infinity","$Infinity","$NaN","$-0","$T","$K1"]', '[null,1,true]']) {
       expect((await call(body)).status, body).toBe(200);
     }
-    // Not an action call, or a multipart one (left to Next): passed through as before.
+    // Not an action call: passed through as before.
     expect((await send({ body: 'not json', contentType: 'text/plain' })).status).toBe(200);
     expect((await send({ action, method: 'GET' })).status).toBe(200);
+  });
+
+  it('answers a multipart server action call whose parts do not decode with 400, and passes a form’s', async () => {
+    const action = '40f95fd9f96c7013f0dd971405c0603d35695d1369';
+    const multipart = (parts: Record<string, string>) =>
+      send({
+        action,
+        contentType: 'multipart/form-data; boundary=xyz',
+        body: [...Object.entries(parts).flatMap(([name, value]) => ['--xyz', `Content-Disposition: form-data; name="${name}"`, '', value]), '--xyz--', ''].join('\r\n'),
+      });
+    for (const parts of [{ '0': 'not json' }, { '0': '{"a":1}' }, { '0': '["$Q5"]' }, { '0': '["$1"]', '1': '{' }, { '_1_name': 'x' }, { '0': '["$1:a"]', '2': '{}' }]) {
+      expect((await multipart(parts)).status, JSON.stringify(parts)).toBe(400);
+    }
+    // What a form's useActionState call sends: the state, then the form's entries under "_1_".
+    expect((await multipart({ '0': '["$undefined","$K1"]', '_1_email': 'a@example.com', '_1_name': '$not a reference', '_1_$ACTION_KEY': 'k29' })).status).toBe(200);
+    // Outlined values that are there: a Map in part 1, a plain reference to part 2.
+    expect((await multipart({ '0': '["$Q1",{"x":"$2:a"}]', '1': '[["k","v"]]', '2': '{"a":"b"}' })).status).toBe(200);
   });
 
   // Next's proxy cannot build a request for TRACE: every probe was a 500 with a stack trace in the log.

@@ -18,12 +18,13 @@
 //   Next's proxy cannot even build its request for TRACE (a 500 and an error-level stack trace for
 //   every probe), and renders pages for WebDAV verbs. Anything but the methods below is refused
 //   with 405 and an Allow header.
-// - Server action arguments: a fetch-style server action call (a `Next-Action` header) whose body is
-//   text is the JSON that React's encodeReply makes of the argument list: an array, whose strings
-//   are plain (user text beginning with `$` is escaped `$$`) or inline values (`$undefined`, a date,
-//   …). Next answers a body that is not JSON, not an array, or a string that refers to another part
-//   of a multipart body (`"$Q1"`, `"$1"`, `"$"`: there is none) with a 500 and an error-level stack
-//   trace, for any caller who read an action id from a page's script. Such a body is refused 400.
+// - Server action arguments: a fetch-style server action call (a `Next-Action` header) carries what
+//   React's encodeReply makes of the argument list: JSON text, or multipart parts of JSON ("0" the
+//   list, "1", "2", … outlined values), whose strings are plain (user text beginning with `$` is
+//   escaped `$$`), inline values (`$undefined`, a date, …) or references to parts the body has.
+//   Next answers a part that is not JSON, a list that is not an array, or a reference to a part
+//   that is not there (`"$Q1"`, `"$1"`, `"$"`) with a 500 and an error-level stack trace, for any
+//   caller who read an action id from a page's script. Such a body is refused 400.
 // Every refusal carries the same security headers as the app's own answers (static-headers.json).
 import { IncomingMessage, type ServerResponse } from 'node:http';
 import type { ErrorBody } from '@/lib/errors';
@@ -117,36 +118,78 @@ export async function refuseMalformedMultipart(contentType: string | undefined, 
   }
 }
 
-/** The character after `$` in a reply's string that React decodes inline (escape, temporary reference, ±Infinity, NaN, undefined, date, bigint, an empty form). */
+/** The character after `$` in a reply's string that React decodes inline (escape, temporary reference, ±Infinity, NaN, undefined, date, bigint, a form's entries, a hole). */
 const INLINE_REPLY_VALUES = new Set(['$', 'T', 'I', '-', 'N', 'u', 'D', 'n', 'K', 'H']);
 
-/** Whether a decoded JSON value holds a string that React reads as a reference to another part of the body. */
-function refersToAnotherPart(value: unknown): boolean {
-  if (typeof value === 'string') return value.startsWith('$') && !INLINE_REPLY_VALUES.has(value[1] ?? '');
-  if (Array.isArray(value)) return value.some(refersToAnotherPart);
-  if (value !== null && typeof value === 'object') return Object.values(value).some(refersToAnotherPart);
-  return false;
+/**
+ * The body part a reply's string refers to (`"$Q1f"` → 31, `"$2:name"` → 2; `"$"` → NaN, a part no
+ * body has), or null for a plain or inline string. After `$`: a hex digit is a plain reference, any
+ * other character (`Q` a Map, `W` a Set, `h` a server function, `@` a promise, `B` a blob, …) a
+ * typed one whose id follows it. (React writes ids in lower-case hex; no type is a-f.)
+ */
+function referencedPart(value: string): number | null {
+  if (!value.startsWith('$') || INLINE_REPLY_VALUES.has(value[1] ?? '')) return null;
+  const id = /^[0-9a-f]/.test(value[1] ?? '') ? value.slice(1) : value.slice(2);
+  return Number.parseInt(id.split(':')[0] ?? '', 16);
+}
+
+/** Every part a decoded JSON value refers to. Depth is bounded: the gate refused deep nesting first. */
+function referencedParts(value: unknown, found: number[] = []): number[] {
+  if (typeof value === 'string') {
+    const part = referencedPart(value);
+    if (part !== null) found.push(part);
+  } else if (Array.isArray(value)) {
+    for (const item of value) referencedParts(item, found);
+  } else if (value !== null && typeof value === 'object') {
+    for (const item of Object.values(value)) referencedParts(item, found);
+  }
+  return found;
 }
 
 function malformedAction(): Refusal {
   return { status: 400, body: { code: 'invalid_input', message: 'The server action arguments are not valid.' } };
 }
 
-/**
- * 400 for a fetch-style server action call (a `Next-Action` header) whose body is text and not the
- * argument list React's encodeReply makes: JSON, an array, no reference to another part (a text
- * body has no other part). A multipart body (arguments holding a form) is left to Next.
- */
-export function refuseMalformedActionArguments(method: string | undefined, headers: { 'next-action'?: string | string[]; 'content-type'?: string }, body: Buffer): Refusal | null {
-  if (method !== 'POST' || headers['next-action'] === undefined) return null;
-  if (/^\s*multipart\/form-data\b/i.test(headers['content-type'] ?? '')) return null;
-  let root: unknown;
+function parsedJson(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
-    root = JSON.parse(body.toString('utf8'));
+    return { ok: true, value: JSON.parse(text) };
   } catch {
-    return malformedAction();
+    return { ok: false };
   }
-  return Array.isArray(root) && !refersToAnotherPart(root) ? null : malformedAction();
+}
+
+/**
+ * 400 for a fetch-style server action call (a `Next-Action` header) whose arguments are not what
+ * React's encodeReply makes of an argument list. A text body is the list itself: JSON, an array, no
+ * reference to another part (a text body has none). A multipart body (arguments holding a form) has
+ * the list in its part "0" and outlined values in parts "1", "2", …: each numbered text part is
+ * JSON, and every reference names a part the body has. Run after refuseMalformedMultipart.
+ */
+export async function refuseMalformedActionArguments(
+  method: string | undefined,
+  headers: { 'next-action'?: string | string[]; 'content-type'?: string },
+  body: Buffer,
+): Promise<Refusal | null> {
+  if (method !== 'POST' || headers['next-action'] === undefined) return null;
+  const contentType = headers['content-type'] ?? '';
+  if (!/^\s*multipart\/form-data\b/i.test(contentType)) {
+    const root = parsedJson(body.toString('utf8'));
+    return root.ok && Array.isArray(root.value) && referencedParts(root.value).length === 0 ? null : malformedAction();
+  }
+  const form = await new Response(new Uint8Array(body), { headers: { 'content-type': contentType } }).formData().catch(() => null);
+  if (!form) return malformedAction();
+  const partNames = new Set<string>();
+  const references: number[] = [];
+  for (const [name, value] of form) {
+    if (!/^\d+$/.test(name)) continue;
+    partNames.add(name);
+    if (typeof value !== 'string') continue; // a blob's bytes
+    const part = parsedJson(value);
+    if (!part.ok || (name === '0' && !Array.isArray(part.value))) return malformedAction();
+    referencedParts(part.value, references);
+  }
+  if (!partNames.has('0')) return malformedAction();
+  return references.every((part) => partNames.has(String(part))) ? null : malformedAction();
 }
 
 /** 413 or 411 from the headers alone, before any of the body is read. */
@@ -252,7 +295,7 @@ export function gateRequests(handler: RequestHandler, publicUrl: URL): RequestHa
     }
     if (!Number(request.headers['content-length'] ?? 0)) {
       // An action call with no arguments at all: Next's JSON.parse('') would throw (a 500).
-      const emptyAction = refuseMalformedActionArguments(request.method, request.headers, Buffer.alloc(0));
+      const emptyAction = await refuseMalformedActionArguments(request.method, request.headers, Buffer.alloc(0));
       if (emptyAction) return sendRefusal(response, emptyAction);
       return handler(request, response);
     }
@@ -268,7 +311,7 @@ export function gateRequests(handler: RequestHandler, publicUrl: URL): RequestHa
     }
     const multipartRefusal = await refuseMalformedMultipart(request.headers['content-type'], body);
     if (multipartRefusal) return sendRefusal(response, multipartRefusal);
-    const actionRefusal = refuseMalformedActionArguments(request.method, request.headers, body);
+    const actionRefusal = await refuseMalformedActionArguments(request.method, request.headers, body);
     if (actionRefusal) return sendRefusal(response, actionRefusal);
     return handler(withBody(request, body), response);
   };
