@@ -1,4 +1,5 @@
-// A stranger's malformed requests (an outsider's probe) are answered with a 4xx and leave no
+// A stranger's malformed requests (an outsider's probe) are answered with a 4xx (odd but valid
+// ones, such as HEAD, as they should be) and leave no
 // error-level line in the server's log: a 500 with a stack trace for a bad request is wrong, and
 // such noise hides the real failures. A server of its own, so that its log holds only these requests.
 import fs from 'node:fs';
@@ -44,6 +45,14 @@ function probes(origin: string, actionId: string): Probe[] {
     { label: 'a real action id with arguments that are not a list', method: 'POST', path: '/users', headers: realAction, body: '"x"', status: 400 },
     { label: 'a real action id with a reference to a part that is not there', method: 'POST', path: '/users', headers: realAction, body: '["$Q1"]', status: 400 },
     { label: 'a real action id with no body', method: 'POST', path: '/users', headers: realAction, status: 400 },
+    {
+      label: 'a real action id with a multipart argument part that is not JSON',
+      method: 'POST',
+      path: '/users',
+      headers: { ...realAction, 'content-type': 'multipart/form-data; boundary=xyz' },
+      body: ['--xyz', 'Content-Disposition: form-data; name="0"', '', 'not json', '--xyz--', ''].join('\r\n'),
+      status: 400,
+    },
     // HEAD is GET without a body: next-auth answered it with a 400 "not supported".
     { label: 'HEAD of the CSRF token', method: 'HEAD', path: '/api/auth/csrf', status: 200 },
     { label: 'HEAD of the session', method: 'HEAD', path: '/api/auth/session', status: 200 },
