@@ -1,7 +1,6 @@
-// A stranger's malformed requests (an outsider's probe) are answered with a 4xx (odd but valid
-// ones, such as HEAD, as they should be) and leave no
-// error-level line in the server's log: a 500 with a stack trace for a bad request is wrong, and
-// such noise hides the real failures. A server of its own, so that its log holds only these requests.
+// A stranger's malformed requests (an outsider's probe) are answered with a 4xx (odd but valid ones,
+// such as HEAD, as they should be) and leave no error-level line in the server's log: a 500 with a
+// stack trace for a bad request is wrong, and such noise hides the real failures. A server of its own, so that its log holds only these requests.
 import fs from 'node:fs';
 import path from 'node:path';
 import { rawRequest } from './support/raw-http';
