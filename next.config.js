@@ -1,13 +1,13 @@
 // @ts-check
-/** Headers that do not depend on the request; the CSP with its per-request nonce is set in proxy.ts. */
-const STATIC_SECURITY_HEADERS = [
-  { key: 'Strict-Transport-Security', value: 'max-age=63072000; includeSubDomains' },
-  { key: 'X-Content-Type-Options', value: 'nosniff' },
-  { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
-  { key: 'X-Frame-Options', value: 'DENY' },
-  { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=()' },
-  { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
-];
+import { createRequire } from 'node:module';
+
+/**
+ * Headers that do not depend on the request; the CSP with its per-request nonce is set in proxy.ts.
+ * One list, shared with the custom server's own refusals (lib/security/request-gate.ts), which
+ * answer before Next.js sees the request. Read with require: a JSON import needs import attributes.
+ * @type {{ key: string; value: string }[]}
+ */
+const STATIC_SECURITY_HEADERS = createRequire(import.meta.url)('./lib/security/static-headers.json');
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {

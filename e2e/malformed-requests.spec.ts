@@ -1,9 +1,10 @@
-// A stranger's malformed requests (an outsider's probe) are answered with a 4xx and leave no
-// error-level line in the server's log: a 500 with a stack trace for a bad request is wrong, and
-// such noise hides the real failures. A server of its own, so that its log holds only these requests.
+// A stranger's malformed requests (an outsider's probe) are answered with a 4xx (odd but valid ones,
+// such as HEAD, as they should be) and leave no error-level line in the server's log: a 500 with a
+// stack trace for a bad request is wrong, and such noise hides the real failures. A server of its own, so that its log holds only these requests.
 import fs from 'node:fs';
 import path from 'node:path';
 import { rawRequest } from './support/raw-http';
+import { readCapturedActions } from './support/seed';
 import { e2eDir } from './support/paths';
 import { freePort, ownServerEnvironment, spawnServer, stopServer, waitForHealth } from './support/server-process';
 import { expect, test, uniqueEmail, uniquePassword } from './support/test';
@@ -12,6 +13,8 @@ interface Probe {
   label: string;
   method?: string;
   path: string;
+  /** The request line's target, sent as given (not a path). */
+  target?: string;
   headers?: Record<string, string>;
   body?: string;
   /** The status expected; any 4xx when absent. */
@@ -21,8 +24,10 @@ interface Probe {
 /** The shape of a server action id Next accepts (hex), naming no action of this build. */
 const UNKNOWN_ACTION_ID = '7f'.padEnd(42, '0');
 
-function probes(origin: string): Probe[] {
+/** `actionId`: a real server action of this build (an action id is in the page scripts anyone loads). */
+function probes(origin: string, actionId: string): Probe[] {
   const garbageMultipart = { 'content-type': 'multipart/form-data; boundary=xyz', origin };
+  const realAction = { 'next-action': actionId, 'content-type': 'text/plain;charset=UTF-8', origin };
   return [
     { label: 'next-auth error page with CR LF in the code', path: '/api/auth/error?error=%0d%0aSet-Cookie:%20x=1', status: 400 },
     { label: 'next-auth error page with CR LF in the path', path: '/api/auth/error/%0d%0a', status: 400 },
@@ -34,6 +39,29 @@ function probes(origin: string): Probe[] {
     { label: 'an unknown server action id', method: 'POST', path: '/', headers: { 'next-action': UNKNOWN_ACTION_ID, 'content-type': 'text/plain;charset=UTF-8', origin }, body: '[]' },
     { label: 'a garbage multipart form post without an action id', method: 'POST', path: '/sign-in', headers: garbageMultipart, body: 'garbage', status: 400 },
     { label: 'a garbage multipart form post with an action id', method: 'POST', path: '/sign-in', headers: { ...garbageMultipart, 'next-action': UNKNOWN_ACTION_ID }, body: 'garbage', status: 400 },
+    // A real action's arguments that React cannot decode: Next answered each with a 500 and a stack trace.
+    { label: 'a real action id with a body that is not JSON', method: 'POST', path: '/users', headers: realAction, body: 'not json', status: 400 },
+    { label: 'a real action id with arguments that are not a list', method: 'POST', path: '/users', headers: realAction, body: '"x"', status: 400 },
+    { label: 'a real action id with a reference to a part that is not there', method: 'POST', path: '/users', headers: realAction, body: '["$Q1"]', status: 400 },
+    { label: 'a real action id with no body', method: 'POST', path: '/users', headers: realAction, status: 400 },
+    {
+      label: 'a real action id with a multipart argument part that is not JSON',
+      method: 'POST',
+      path: '/users',
+      headers: { ...realAction, 'content-type': 'multipart/form-data; boundary=xyz' },
+      body: ['--xyz', 'Content-Disposition: form-data; name="0"', '', 'not json', '--xyz--', ''].join('\r\n'),
+      status: 400,
+    },
+    // HEAD is GET without a body: next-auth answered it with a 400 "not supported".
+    { label: 'HEAD of the CSRF token', method: 'HEAD', path: '/api/auth/csrf', status: 200 },
+    { label: 'HEAD of the session', method: 'HEAD', path: '/api/auth/session', status: 200 },
+    // Next's proxy cannot build a request for TRACE: it answered 500 with an error-level stack trace.
+    { label: 'TRACE of a page', method: 'TRACE', path: '/sign-in', status: 405 },
+    { label: 'TRACE of an API route', method: 'TRACE', path: '/api/v1/projects', status: 405 },
+    { label: 'a WebDAV method', method: 'PROPFIND', path: '/', headers: { origin }, status: 405 },
+    // Not a path: Next answered the absolute form with a 308 to that host, the asterisk with a 500.
+    { label: 'an absolute-form request target', path: '/', target: 'http://evil.example/', status: 400 },
+    { label: 'the asterisk-form request target', method: 'OPTIONS', path: '/', target: '*', status: 400 },
     { label: 'a multipart post without a boundary', method: 'POST', path: '/', headers: { 'content-type': 'multipart/form-data', origin }, body: 'garbage', status: 400 },
   ];
 }
@@ -71,8 +99,8 @@ test('malformed requests from strangers get a 4xx and leave no error in the serv
     await rawRequest(baseURL, { path: '/sign-in' });
     const offset = fs.statSync(logFile).size;
 
-    for (const probe of probes(baseURL)) {
-      const response = await rawRequest(baseURL, { method: probe.method ?? 'GET', path: probe.path, headers: probe.headers, body: probe.body });
+    for (const probe of probes(baseURL, readCapturedActions().inviteUser.headers['next-action'] ?? '')) {
+      const response = await rawRequest(baseURL, { method: probe.method ?? 'GET', path: probe.path, target: probe.target, headers: probe.headers, body: probe.body });
       if (probe.status) expect(response.status, probe.label).toBe(probe.status);
       else expect(response.status, `${probe.label}: ${response.status}`).toBeGreaterThanOrEqual(400);
       expect(response.status, probe.label).toBeLessThan(500);

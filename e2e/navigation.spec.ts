@@ -21,7 +21,8 @@ test.describe('deep links and sign-in', () => {
     await expect(page.getByRole('heading', { name: 'Tokens', level: 1 })).toBeVisible();
   });
 
-  for (const hostile of ['https://evil.example/steal', '//evil.example/steal', '/\\evil.example', 'javascript:alert(1)']) {
+  // '/.//evil.example': its dot segment resolves away and leaves '//evil.example', another host.
+  for (const hostile of ['https://evil.example/steal', '//evil.example/steal', '/\\evil.example', 'javascript:alert(1)', '/.//evil.example/steal']) {
     test(`a callbackUrl of ${hostile} lands on the overview`, async ({ page, newApiClient, baseURL }) => {
       const user = await seedUser(await newApiClient({ as: 'admin' }), await newApiClient(), { role: 'reviewer', baseUrl: baseURL ?? '' });
       await page.goto(`/sign-in?callbackUrl=${encodeURIComponent(hostile)}`);
@@ -32,6 +33,19 @@ test.describe('deep links and sign-in', () => {
       await expect(page).toHaveURL(`${baseURL}/`);
     });
   }
+});
+
+test('a signed-in visit to the sign-in page goes back to a path of this site only', async ({ newApiClient }) => {
+  const admin = await newApiClient({ as: 'admin' });
+  // Each one resolves to '//evil.example…' once its dot segments are removed: it was the Location.
+  for (const hostile of ['/.//evil.example/steal', '/a/..//evil.example', '/%2e//evil.example', '/%2E%2E//evil.example']) {
+    const response = await admin.get(`/sign-in?callbackUrl=${encodeURIComponent(hostile)}`, { maxRedirects: 0 });
+    expect(response.status(), hostile).toBe(307);
+    expect(response.headers().location, hostile).toBe('/');
+  }
+  // Positive control: a path of this site is where it goes.
+  const own = await admin.get(`/sign-in?callbackUrl=${encodeURIComponent('/tokens?status=all')}`, { maxRedirects: 0 });
+  expect(own.headers().location).toBe('/tokens?status=all');
 });
 
 test.describe('the shell', () => {

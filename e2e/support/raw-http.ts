@@ -12,14 +12,15 @@ export interface RawResponse {
 
 export function rawRequest(
   baseURL: string,
-  options: { method?: string; path: string; headers?: Record<string, string>; body?: string; chunked?: boolean },
+  /** `target`: the request line's target sent as given (`*`, `http://other.example/`), instead of `path`'s. */
+  options: { method?: string; path: string; target?: string; headers?: Record<string, string>; body?: string; chunked?: boolean },
 ): Promise<RawResponse> {
   const url = new URL(options.path, baseURL);
   const headers: Record<string, string> = { host: url.host, ...options.headers };
   if (options.body !== undefined && !options.chunked) headers['content-length'] = String(Buffer.byteLength(options.body));
   return new Promise((resolve, reject) => {
     const request = httpRequest(
-      { hostname: url.hostname, port: url.port, method: options.method ?? 'GET', path: `${url.pathname}${url.search}`, headers },
+      { hostname: url.hostname, port: url.port, method: options.method ?? 'GET', path: options.target ?? `${url.pathname}${url.search}`, headers },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));

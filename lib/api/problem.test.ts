@@ -2,7 +2,7 @@
 // (where a token could be pasted) is masked unless it is a UUID, the ids such records are keyed by.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { safeFieldErrors } from './problem';
+import { problemResponse, safeFieldErrors } from './problem';
 
 const schema = z.strictObject({
   confirm_name: z.string().max(5),
@@ -35,5 +35,13 @@ describe('safeFieldErrors', () => {
 
   it('reports an unknown field without its name', () => {
     expect(errorsOf({ confirm_name: 'x', [pasted]: 1 })).toEqual({ body: ['Unknown fields are not accepted.'] });
+  });
+});
+
+describe('problemResponse', () => {
+  it('names the Bearer scheme on a 401, as RFC 9110 requires of every 401, and on nothing else', () => {
+    expect(problemResponse('unauthenticated', 'Send an API key.').headers.get('www-authenticate')).toBe('Bearer realm="keywarden"');
+    expect(problemResponse('forbidden', 'No.').headers.get('www-authenticate')).toBeNull();
+    expect(problemResponse('invalid_input', 'No.').headers.get('www-authenticate')).toBeNull();
   });
 });

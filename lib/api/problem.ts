@@ -51,12 +51,23 @@ export function statusOf(code: ApiErrorCode): number {
   return API_STATUS[code];
 }
 
+/**
+ * A 401 names the scheme that would be accepted (RFC 9110 §15.5.2 requires the header; RFC 6750 §3
+ * gives the Bearer form). Bearer, never Basic: a browser prompts for a password only for Basic.
+ */
+export const API_AUTHENTICATE_CHALLENGE = 'Bearer realm="keywarden"';
+
 export function problemResponse(code: ApiErrorCode, detail: string, options: { fieldErrors?: Record<string, string[]>; headers?: Record<string, string> } = {}): Response {
   const status = API_STATUS[code];
   const body: Problem = { type: '/api/docs#errors', title: TITLES[code], status, code, detail, ...(options.fieldErrors ? { field_errors: options.fieldErrors } : {}) };
   return new Response(JSON.stringify(body), {
     status,
-    headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Cache-Control': 'no-store', ...options.headers },
+    headers: {
+      'Content-Type': PROBLEM_CONTENT_TYPE,
+      'Cache-Control': 'no-store',
+      ...(status === 401 ? { 'WWW-Authenticate': API_AUTHENTICATE_CHALLENGE } : {}),
+      ...options.headers,
+    },
   });
 }
 

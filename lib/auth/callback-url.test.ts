@@ -27,6 +27,15 @@ describe('safeCallbackPath', () => {
   it('normalises dot segments without leaving the origin', () => {
     expect(safeCallbackPath('/a/../../tokens')).toBe('/tokens');
   });
+
+  // Dot segments the URL parser removes can leave a protocol-relative "//host" behind, which a
+  // browser (and Next's redirect()) reads as another site.
+  it.each(['/.//evil.example', '/a/..//evil.example', '/%2e//evil.example', '/%2E%2E//evil.example', '/./\\evil.example', '/.//evil.example/tokens?x=1'])(
+    'refuses %j, which normalises to a protocol-relative address',
+    (value) => {
+      expect(safeCallbackPath(value)).toBeUndefined();
+    },
+  );
 });
 
 describe('signInPathFor', () => {

@@ -24,6 +24,9 @@ export function safeCallbackPath(value: string | null | undefined): string | und
     return undefined;
   }
   if (url.origin !== BASE) return undefined;
+  // Dot segments are resolved by the parser: "/.//evil.example" (or "/a/..//…", "/%2e//…") comes
+  // out as "//evil.example", which a browser and Next's redirect() read as another host.
+  if (url.pathname.startsWith('//')) return undefined;
   // Back to the sign-in page would loop; the API answers JSON, not pages.
   if (url.pathname === '/sign-in' || url.pathname.startsWith('/sign-in/') || url.pathname.startsWith('/api/')) return undefined;
   return `${url.pathname}${url.search}${url.hash}`;

@@ -1,7 +1,8 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exceedsNestingDepth, gateRequests, isPublicHost, MAX_BODY_BYTES, MAX_NESTING_DEPTH, refuseBodyHeaders, refuseHost, type RequestHandler } from './request-gate';
+import { exceedsNestingDepth, gateRequests, isPublicHost, MAX_BODY_BYTES, MAX_NESTING_DEPTH, refuseBodyHeaders, refuseHost, SERVED_METHODS, type RequestHandler } from './request-gate';
+import STATIC_SECURITY_HEADERS from './static-headers.json';
 
 describe('isPublicHost', () => {
   const https = new URL('https://keys.example.com');
@@ -89,15 +90,16 @@ describe('gateRequests, in front of a real HTTP server', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  function send(options: { method?: string; host?: string; path?: string; contentType?: string; body?: string | Buffer; chunked?: boolean }): Promise<{ status: number; body: string }> {
+  function send(options: { method?: string; host?: string; path?: string; contentType?: string; body?: string | Buffer; chunked?: boolean; action?: string }): Promise<{ status: number; body: string; headers: IncomingHttpHeaders }> {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string> = { host: options.host ?? `localhost:${port}` };
+      if (options.action) headers['next-action'] = options.action;
       if (options.body !== undefined && !options.chunked) headers['content-length'] = String(Buffer.byteLength(options.body));
       if (options.contentType) headers['content-type'] = options.contentType;
       const request = httpRequest({ host: '127.0.0.1', port, method: options.method ?? 'POST', path: options.path ?? '/users', headers }, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: response.headers }));
       });
       request.on('error', reject);
       if (options.body !== undefined) request.write(options.body);
@@ -106,17 +108,66 @@ describe('gateRequests, in front of a real HTTP server', () => {
   }
 
   it('passes a request with and without a body through unchanged', async () => {
-    expect(await send({ method: 'GET' })).toEqual({ status: 200, body: 'GET /users ' });
+    expect(await send({ method: 'GET' })).toMatchObject({ status: 200, body: 'GET /users ' });
     const form = 'csrfToken=abc&email=a%40example.com&json=true';
-    expect(await send({ body: form })).toEqual({ status: 200, body: `POST /users ${form}` });
+    expect(await send({ body: form })).toMatchObject({ status: 200, body: `POST /users ${form}` });
     const action = JSON.stringify([{ email: 'a@example.com', roles: { environments: { production: 'viewer' } } }]);
-    expect(await send({ body: action })).toEqual({ status: 200, body: `POST /users ${action}` });
+    expect(await send({ body: action })).toMatchObject({ status: 200, body: `POST /users ${action}` });
+    for (const method of SERVED_METHODS) expect((await send({ method })).status, method).toBe(200);
   });
 
   it('passes a well-formed multipart body and an encoded path through unchanged', async () => {
     const multipart = ['--xyz', 'Content-Disposition: form-data; name="theme"', '', 'dark', '--xyz--', ''].join('\r\n');
-    expect(await send({ body: multipart, contentType: 'multipart/form-data; boundary=xyz' })).toEqual({ status: 200, body: `POST /users ${multipart}` });
-    expect(await send({ method: 'GET', path: '/users/caf%C3%A9?q=%ff' })).toEqual({ status: 200, body: 'GET /users/caf%C3%A9?q=%ff ' });
+    expect(await send({ body: multipart, contentType: 'multipart/form-data; boundary=xyz' })).toMatchObject({ status: 200, body: `POST /users ${multipart}` });
+    expect(await send({ method: 'GET', path: '/users/caf%C3%A9?q=%ff' })).toMatchObject({ status: 200, body: 'GET /users/caf%C3%A9?q=%ff ' });
+  });
+
+  // Next decoded each of these with a 500 and an error-level stack trace, for a stranger too.
+  it('answers a server action call whose text body is not an argument list with 400', async () => {
+    const action = '40f95fd9f96c7013f0dd971405c0603d35695d1369';
+    const call = (body: string | undefined) => send({ action, body, contentType: 'text/plain;charset=UTF-8' });
+    for (const body of ['not json', '{', '"x"', '{"email":"a@example.com"}', '["$Q1"]', '[{"email":"$"}]', '[{"a":["$1"]}]', '["$h2"]', '["$@1"]', '["$B1"]', '["$R1"]']) {
+      const response = await call(body);
+      expect(response.status, body).toBe(400);
+      expect((JSON.parse(response.body) as { error: { code: string } }).error.code, body).toBe('invalid_input');
+    }
+    expect((await send({ action, method: 'POST' })).status, 'no body').toBe(400);
+    // What encodeReply makes of ordinary arguments passes: text beginning with "$" is escaped "$$",
+    // and undefined, dates, big integers, ±Infinity, NaN and temporary references are inline.
+    for (const body of ['[]', '[{"email":"a@example.com","name":"$$5 off","role":"reviewer","projectIds":[]}]', '["$undefined","$D2026-12-07T00:00:00.000Z","$n12","$-Infinity","$Infinity","$NaN","$-0","$T","$K1"]', '[null,1,true]']) {
+      expect((await call(body)).status, body).toBe(200);
+    }
+    // Not an action call: passed through as before.
+    expect((await send({ body: 'not json', contentType: 'text/plain' })).status).toBe(200);
+    expect((await send({ action, method: 'GET' })).status).toBe(200);
+  });
+
+  it('answers a multipart server action call whose parts do not decode with 400, and passes a form’s', async () => {
+    const action = '40f95fd9f96c7013f0dd971405c0603d35695d1369';
+    const multipart = (parts: Record<string, string>) =>
+      send({
+        action,
+        contentType: 'multipart/form-data; boundary=xyz',
+        body: [...Object.entries(parts).flatMap(([name, value]) => ['--xyz', `Content-Disposition: form-data; name="${name}"`, '', value]), '--xyz--', ''].join('\r\n'),
+      });
+    const refused: Record<string, string>[] = [{ '0': 'not json' }, { '0': '{"a":1}' }, { '0': '["$Q5"]' }, { '0': '["$1"]', '1': '{' }, { '_1_name': 'x' }, { '0': '["$1:a"]', '2': '{}' }];
+    for (const parts of refused) {
+      expect((await multipart(parts)).status, JSON.stringify(parts)).toBe(400);
+    }
+    // What a form's useActionState call sends: the state, then the form's entries under "_1_".
+    expect((await multipart({ '0': '["$undefined","$K1"]', '_1_email': 'a@example.com', '_1_name': '$not a reference', '_1_$ACTION_KEY': 'k29' })).status).toBe(200);
+    // Outlined values that are there: a Map in part 1, a plain reference to part 2.
+    expect((await multipart({ '0': '["$Q1",{"x":"$2:a"}]', '1': '[["k","v"]]', '2': '{"a":"b"}' })).status).toBe(200);
+  });
+
+  // Next's proxy cannot build a request for TRACE: every probe was a 500 with a stack trace in the log.
+  it('answers a method no route serves (TRACE, WebDAV’s) with 405 and Allow, before the app sees it', async () => {
+    for (const method of ['TRACE', 'PROPFIND', 'MKCOL', 'LOCK', 'M-SEARCH']) {
+      const response = await send({ method, path: '/sign-in' });
+      expect(response.status, method).toBe(405);
+      expect(response.headers.allow, method).toBe('GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS');
+      expect((JSON.parse(response.body) as { error: { code: string } }).error.code, method).toBe('invalid_input');
+    }
   });
 
   it('answers 421, 413, 411 and 400 with the app’s error JSON', async () => {
@@ -130,10 +181,16 @@ describe('gateRequests, in front of a real HTTP server', () => {
       [{ method: 'GET', path: '/api/v1/%E0%A4%A' }, 400],
       [{ body: 'garbage', contentType: 'multipart/form-data; boundary=xyz' }, 400],
       [{ body: 'garbage', contentType: 'multipart/form-data' }, 400],
+      // Not a path: Next redirected the absolute form to its host (308) and threw on the asterisk.
+      [{ method: 'GET', path: 'http://evil.example/' }, 400],
+      [{ method: 'OPTIONS', path: '*' }, 400],
     ] as const;
     for (const [options, status] of cases) {
       const response = await send(options);
       expect(response.status).toBe(status);
+      // The same security headers as every answer of the app (SECURITY.md A5), not a bare refusal.
+      for (const { key, value } of STATIC_SECURITY_HEADERS) expect(response.headers[key.toLowerCase()], `${status}: ${key}`).toBe(value);
+      expect(response.headers['content-security-policy'], `${status}: CSP`).toContain("frame-ancestors 'none'");
       const parsed = JSON.parse(response.body) as { error: { code: string; message: string } };
       expect(parsed.error.message.length).toBeGreaterThan(0);
       expect(response.body).not.toMatch(/\n\s+at /);

@@ -14,8 +14,21 @@
 // - Malformed requests: a path whose percent-encoding does not decode (`/%ff`) and a multipart body
 //   that does not parse are a client's mistakes, but Next answers both with a 500 (the body with an
 //   error-level stack trace on stderr, where it hides real failures). Both are refused with 400.
+// - Methods: Node's parser lets through methods no route of Keywarden serves (TRACE, PROPFIND, …).
+//   Next's proxy cannot even build its request for TRACE (a 500 and an error-level stack trace for
+//   every probe), and renders pages for WebDAV verbs. Anything but the methods below is refused
+//   with 405 and an Allow header.
+// - Server action arguments: a fetch-style server action call (a `Next-Action` header) carries what
+//   React's encodeReply makes of the argument list: JSON text, or multipart parts of JSON ("0" the
+//   list, "1", "2", … outlined values), whose strings are plain (user text beginning with `$` is
+//   escaped `$$`), inline values (`$undefined`, a date, …) or references to parts the body has.
+//   Next answers a part that is not JSON, a list that is not an array, or a reference to a part
+//   that is not there (`"$Q1"`, `"$1"`, `"$"`) with a 500 and an error-level stack trace, for any
+//   caller who read an action id from a page's script. Such a body is refused 400.
+// Every refusal carries the same security headers as the app's own answers (static-headers.json).
 import { IncomingMessage, type ServerResponse } from 'node:http';
 import type { ErrorBody } from '@/lib/errors';
+import STATIC_SECURITY_HEADERS from './static-headers.json';
 
 /** The same bound as Next's default `serverActions.bodySizeLimit` (1 MB), for every route. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -24,8 +37,23 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_NESTING_DEPTH = 64;
 
 export interface Refusal {
-  status: 400 | 411 | 413 | 421;
+  status: 400 | 405 | 411 | 413 | 421;
   body: ErrorBody;
+  headers?: Record<string, string>;
+}
+
+/** The methods some route of Keywarden answers (Next.js itself, route handlers, server actions). */
+export const SERVED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+const SERVED = new Set<string>(SERVED_METHODS);
+
+/** 405 for a method no route serves (TRACE, CONNECT, WebDAV's verbs, …). */
+export function refuseMethod(method: string | undefined): Refusal | null {
+  if (method !== undefined && SERVED.has(method)) return null;
+  return {
+    status: 405,
+    body: { code: 'invalid_input', message: 'This server does not answer that HTTP method.' },
+    headers: { Allow: SERVED_METHODS.join(', ') },
+  };
 }
 
 const HOST_SYNTAX = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
@@ -57,9 +85,17 @@ export function refuseHost(request: { method?: string; url?: string; headers: { 
   };
 }
 
-/** 400 for a path whose percent-encoding does not decode (the query string is parsed leniently). */
+/**
+ * 400 for a request target that is not a path (origin-form, RFC 9112 §3.2.1), and for a path whose
+ * percent-encoding does not decode (the query string is parsed leniently). Browsers and reverse
+ * proxies send a path; Next answers the absolute form (`GET http://evil.example/`) with a 308 to
+ * that other host, and the asterisk form (`OPTIONS *`) with a 500 and a stack trace in the log.
+ */
 export function refuseMalformedPath(url: string | undefined): Refusal | null {
-  const pathname = (url ?? '').split('?')[0] ?? '';
+  if (!url?.startsWith('/')) {
+    return { status: 400, body: { code: 'invalid_input', message: 'The request target must be a path.' } };
+  }
+  const pathname = url.split('?')[0] ?? '';
   try {
     decodeURIComponent(pathname);
     return null;
@@ -80,6 +116,80 @@ export async function refuseMalformedMultipart(contentType: string | undefined, 
   } catch {
     return { status: 400, body: { code: 'invalid_input', message: 'The request body is not valid multipart/form-data.' } };
   }
+}
+
+/** The character after `$` in a reply's string that React decodes inline (escape, temporary reference, ±Infinity, NaN, undefined, date, bigint, a form's entries, a hole). */
+const INLINE_REPLY_VALUES = new Set(['$', 'T', 'I', '-', 'N', 'u', 'D', 'n', 'K', 'H']);
+
+/**
+ * The body part a reply's string refers to (`"$Q1f"` → 31, `"$2:name"` → 2; `"$"` → NaN, a part no
+ * body has), or null for a plain or inline string. After `$`: a hex digit is a plain reference, any
+ * other character (`Q` a Map, `W` a Set, `h` a server function, `@` a promise, `B` a blob, …) a
+ * typed one whose id follows it. (React writes ids in lower-case hex; no type is a-f.)
+ */
+function referencedPart(value: string): number | null {
+  if (!value.startsWith('$') || INLINE_REPLY_VALUES.has(value[1] ?? '')) return null;
+  const id = /^[0-9a-f]/.test(value[1] ?? '') ? value.slice(1) : value.slice(2);
+  return Number.parseInt(id.split(':')[0] ?? '', 16);
+}
+
+/** Every part a decoded JSON value refers to. Depth is bounded: the gate refused deep nesting first. */
+function referencedParts(value: unknown, found: number[] = []): number[] {
+  if (typeof value === 'string') {
+    const part = referencedPart(value);
+    if (part !== null) found.push(part);
+  } else if (Array.isArray(value)) {
+    for (const item of value) referencedParts(item, found);
+  } else if (value !== null && typeof value === 'object') {
+    for (const item of Object.values(value)) referencedParts(item, found);
+  }
+  return found;
+}
+
+function malformedAction(): Refusal {
+  return { status: 400, body: { code: 'invalid_input', message: 'The server action arguments are not valid.' } };
+}
+
+function parsedJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/**
+ * 400 for a fetch-style server action call (a `Next-Action` header) whose arguments are not what
+ * React's encodeReply makes of an argument list. A text body is the list itself: JSON, an array, no
+ * reference to another part (a text body has none). A multipart body (arguments holding a form) has
+ * the list in its part "0" and outlined values in parts "1", "2", …: each numbered text part is
+ * JSON, and every reference names a part the body has. Run after refuseMalformedMultipart.
+ */
+export async function refuseMalformedActionArguments(
+  method: string | undefined,
+  headers: { 'next-action'?: string | string[]; 'content-type'?: string },
+  body: Buffer,
+): Promise<Refusal | null> {
+  if (method !== 'POST' || headers['next-action'] === undefined) return null;
+  const contentType = headers['content-type'] ?? '';
+  if (!/^\s*multipart\/form-data\b/i.test(contentType)) {
+    const root = parsedJson(body.toString('utf8'));
+    return root.ok && Array.isArray(root.value) && referencedParts(root.value).length === 0 ? null : malformedAction();
+  }
+  const form = await new Response(new Uint8Array(body), { headers: { 'content-type': contentType } }).formData().catch(() => null);
+  if (!form) return malformedAction();
+  const partNames = new Set<string>();
+  const references: number[] = [];
+  for (const [name, value] of form) {
+    if (!/^\d+$/.test(name)) continue;
+    partNames.add(name);
+    if (typeof value !== 'string') continue; // a blob's bytes
+    const part = parsedJson(value);
+    if (!part.ok || (name === '0' && !Array.isArray(part.value))) return malformedAction();
+    referencedParts(part.value, references);
+  }
+  if (!partNames.has('0')) return malformedAction();
+  return references.every((part) => partNames.has(String(part))) ? null : malformedAction();
 }
 
 /** 413 or 411 from the headers alone, before any of the body is read. */
@@ -122,10 +232,11 @@ export function exceedsNestingDepth(body: Uint8Array, maxDepth = MAX_NESTING_DEP
 export function sendRefusal(response: ServerResponse, refusal: Refusal, options: { closeConnection?: boolean } = {}): void {
   const payload = JSON.stringify({ error: refusal.body });
   response.statusCode = refusal.status;
+  for (const { key, value } of STATIC_SECURITY_HEADERS) response.setHeader(key, value);
+  for (const [key, value] of Object.entries(refusal.headers ?? {})) response.setHeader(key, value);
   response.setHeader('Content-Type', 'application/json; charset=utf-8');
   response.setHeader('Content-Length', Buffer.byteLength(payload));
   response.setHeader('Cache-Control', 'no-store');
-  response.setHeader('X-Content-Type-Options', 'nosniff');
   response.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
   // An unread body is still on the wire: do not reuse the connection for another request.
   if (options.closeConnection) response.setHeader('Connection', 'close');
@@ -176,13 +287,18 @@ export type RequestHandler = (request: IncomingMessage, response: ServerResponse
 export function gateRequests(handler: RequestHandler, publicUrl: URL): RequestHandler {
   return async (request, response) => {
     const hostRefusal = refuseHost(request, publicUrl);
-    const headerRefusal = hostRefusal ?? refuseBodyHeaders(request.headers) ?? refuseMalformedPath(request.url);
+    const headerRefusal = hostRefusal ?? refuseMethod(request.method) ?? refuseBodyHeaders(request.headers) ?? refuseMalformedPath(request.url);
     if (headerRefusal) {
       request.resume();
       sendRefusal(response, headerRefusal, { closeConnection: true });
       return;
     }
-    if (!Number(request.headers['content-length'] ?? 0)) return handler(request, response);
+    if (!Number(request.headers['content-length'] ?? 0)) {
+      // An action call with no arguments at all: Next's JSON.parse('') would throw (a 500).
+      const emptyAction = await refuseMalformedActionArguments(request.method, request.headers, Buffer.alloc(0));
+      if (emptyAction) return sendRefusal(response, emptyAction);
+      return handler(request, response);
+    }
 
     const body = await readBody(request);
     if (body === 'aborted') return void response.destroy();
@@ -195,6 +311,8 @@ export function gateRequests(handler: RequestHandler, publicUrl: URL): RequestHa
     }
     const multipartRefusal = await refuseMalformedMultipart(request.headers['content-type'], body);
     if (multipartRefusal) return sendRefusal(response, multipartRefusal);
+    const actionRefusal = await refuseMalformedActionArguments(request.method, request.headers, body);
+    if (actionRefusal) return sendRefusal(response, actionRefusal);
     return handler(withBody(request, body), response);
   };
 }
