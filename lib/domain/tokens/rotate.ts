@@ -14,6 +14,7 @@ import { fail, isUniqueViolation, ok, type ActionResult } from '@/lib/errors';
 import { isPlatformshError, mapWithConcurrency, type PlatformshClient } from '@/lib/platformsh';
 import { fingerprintOf, sameFingerprint } from '@/lib/security/fingerprint';
 import { compromiseTokenSchema, rotateTokenSchema } from '@/lib/validations/tokens';
+import { countOf } from '@/lib/utils';
 import type { RequestContext } from '../context';
 import { recordVariableDeleted } from '../inventory/own-writes';
 import { describePlatformshFailure } from '../machine-users/steps';
@@ -372,7 +373,7 @@ export async function executeRevocation(
       });
     });
     const done = [`…${token.lastFour} is ${marked}.`];
-    if (variables.length) done.push(`${variableWords(variables)} deleted on ${variables.length - failedVariables.length} of ${variables.length} environments.`);
+    if (variables.length) done.push(`${variableWords(variables)} deleted on ${variables.length - failedVariables.length} of ${countOf(variables.length, 'environment')}.`);
     if (deletedAt && !token.deletedOnPlatformAt) done.push(`The token is deleted on ${productName}.`);
     // A deletion redeploys the environment, like a push: followed in the background (redeploys.ts).
     if (await db.pushStep.count({ where: { runId, status: 'succeeded', NOT: { activityIds: { isEmpty: true } } } })) {
