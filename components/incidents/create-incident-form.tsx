@@ -3,12 +3,13 @@
 // with the server action): it works without JavaScript; with it, the new incident's plan opens.
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useActionState, useEffect } from 'react';
+import { useEffect } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
 import { SelectField, TextAreaField, TextField } from '@/components/ui/field';
 import { submittedDefaults } from '@/components/ui/submitted-values';
+import { usePostbackActionState } from '@/components/ui/use-postback-action-state';
 import { createIncidentAction } from '@/lib/actions/incidents';
 import { COMPROMISE_REASON_MAX_LENGTH, INCIDENT_NAME_MAX_LENGTH } from '@/lib/validations/limits';
 
@@ -19,7 +20,7 @@ export interface IncidentFormChoices {
 
 export function CreateIncidentForm({ choices }: { choices: IncidentFormChoices }) {
   const router = useRouter();
-  const [state, formAction, isPending] = useActionState(createIncidentAction, null);
+  const [state, formAction, isPending] = usePostbackActionState(createIncidentAction, null, 'incident-plan-outcome');
   const error = state && !state.ok ? state.error : undefined;
   const created = state?.ok ? state.data : undefined;
   const sent = submittedDefaults(state);
@@ -92,16 +93,18 @@ export function CreateIncidentForm({ choices }: { choices: IncidentFormChoices }
       <Button type="submit" disabled={isPending}>
         {isPending ? 'Planning…' : 'Plan the incident'}
       </Button>
-      <ErrorSummary error={error} />
-      <div aria-live="polite">
-        {created ? (
-          <Alert tone="success">
-            Planned: {created.tokens} token{created.tokens === 1 ? '' : 's'}, {created.variables} variable{created.variables === 1 ? '' : 's'}.{' '}
-            <Link href={`/incidents/${created.incidentId}`} className="font-medium underline">
-              Open the plan
-            </Link>
-          </Alert>
-        ) : null}
+      <div id="incident-plan-outcome" className="scroll-mt-20 space-y-2">
+        <ErrorSummary error={error} />
+        <div aria-live="polite">
+          {created ? (
+            <Alert tone="success">
+              Planned: {created.tokens} token{created.tokens === 1 ? '' : 's'}, {created.variables} variable{created.variables === 1 ? '' : 's'}.{' '}
+              <Link href={`/incidents/${created.incidentId}`} className="font-medium underline">
+                Open the plan
+              </Link>
+            </Alert>
+          ) : null}
+        </div>
       </div>
     </form>
   );

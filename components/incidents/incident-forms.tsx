@@ -11,8 +11,10 @@ import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
 import { TextField } from '@/components/ui/field';
 import { SecretForm } from '@/components/ui/secret-form';
 import { submittedDefaults } from '@/components/ui/submitted-values';
+import { usePostbackActionState } from '@/components/ui/use-postback-action-state';
 import { dryRunIncidentAction, executeIncidentAction, executeRotationAction, resumeIncidentAction, resumeRotationAction } from '@/lib/actions/incidents';
 import type { RotationReport } from '@/lib/domain/incidents/rotation';
+import { countOf } from '@/lib/utils';
 import { INCIDENT_NAME_MAX_LENGTH, PASTED_TOKEN_MAX_LENGTH } from '@/lib/validations/limits';
 
 function useRefreshOnSuccess(ok: boolean | undefined) {
@@ -23,7 +25,7 @@ function useRefreshOnSuccess(ok: boolean | undefined) {
 }
 
 export function DryRunForm({ incidentId }: { incidentId: string }) {
-  const [state, formAction, isPending] = useActionState(dryRunIncidentAction, null);
+  const [state, formAction, isPending] = usePostbackActionState(dryRunIncidentAction, null, 'incident-dry-run-outcome');
   useRefreshOnSuccess(state?.ok);
   const error = state && !state.ok ? state.error : undefined;
   return (
@@ -32,20 +34,22 @@ export function DryRunForm({ incidentId }: { incidentId: string }) {
       <Button type="submit" variant="secondary" disabled={isPending}>
         {isPending ? 'Reading every environment…' : 'Run the dry run'}
       </Button>
-      <ErrorSummary error={error} />
-      <div aria-live="polite">
-        {state?.ok ? (
-          <Alert tone="success">
-            Dry run done: {state.data.present} variable{state.data.present === 1 ? '' : 's'} present, {state.data.absent} already gone, {state.data.unreadable} unreadable. Nothing was changed.
-          </Alert>
-        ) : null}
+      <div id="incident-dry-run-outcome" className="scroll-mt-20 space-y-2">
+        <ErrorSummary error={error} />
+        <div aria-live="polite">
+          {state?.ok ? (
+            <Alert tone="success">
+              Dry run done: {state.data.present} variable{state.data.present === 1 ? '' : 's'} present, {state.data.absent} already gone, {state.data.unreadable} unreadable. Nothing was changed.
+            </Alert>
+          ) : null}
+        </div>
       </div>
     </form>
   );
 }
 
 export function ExecuteIncidentForm({ incidentId, name }: { incidentId: string; name: string }) {
-  const [state, formAction, isPending] = useActionState(executeIncidentAction, null);
+  const [state, formAction, isPending] = usePostbackActionState(executeIncidentAction, null, 'incident-execute-outcome');
   useRefreshOnSuccess(state?.ok);
   const error = state && !state.ok ? state.error : undefined;
   return (
@@ -64,14 +68,16 @@ export function ExecuteIncidentForm({ incidentId, name }: { incidentId: string; 
       <Button type="submit" variant="danger" disabled={isPending}>
         {isPending ? 'Starting…' : 'Revoke every token of the plan'}
       </Button>
-      <ErrorSummary error={error} />
-      <div aria-live="polite">{state?.ok ? <Alert tone="success">The bulk revocation has started; its progress is below.</Alert> : null}</div>
+      <div id="incident-execute-outcome" className="scroll-mt-20 space-y-2">
+        <ErrorSummary error={error} />
+        <div aria-live="polite">{state?.ok ? <Alert tone="success">The bulk revocation has started; its progress is below.</Alert> : null}</div>
+      </div>
     </form>
   );
 }
 
 export function ResumeIncidentForm({ incidentId }: { incidentId: string }) {
-  const [state, formAction, isPending] = useActionState(resumeIncidentAction, null);
+  const [state, formAction, isPending] = usePostbackActionState(resumeIncidentAction, null, 'incident-resume-outcome');
   useRefreshOnSuccess(state?.ok);
   const error = state && !state.ok ? state.error : undefined;
   return (
@@ -80,7 +86,9 @@ export function ResumeIncidentForm({ incidentId }: { incidentId: string }) {
       <Button type="submit" disabled={isPending}>
         {isPending ? 'Resuming…' : 'Resume the run'}
       </Button>
-      <ErrorSummary error={error} />
+      <div id="incident-resume-outcome" className="scroll-mt-20">
+        <ErrorSummary error={error} />
+      </div>
     </form>
   );
 }
@@ -127,7 +135,7 @@ function RotationOutcome({ report }: { report: RotationReport | null }) {
   if (!report) return <Alert tone="warning">The run stopped before its end. Once this page shows it as interrupted, resume it with the bootstrap tokens.</Alert>;
   return (
     <Alert tone={report.notRotated ? 'warning' : 'success'}>
-      {report.rotated} of {report.tokens} tokens rotated{report.notRotated ? `, ${report.notRotated} not rotated (see the report)` : ''}. {report.bootstrapsDeleted} bootstrap token{report.bootstrapsDeleted === 1 ? '' : 's'} deleted.
+      {report.rotated} of {countOf(report.tokens, 'token')} rotated{report.notRotated ? `, ${report.notRotated} not rotated (see the report)` : ''}. {report.bootstrapsDeleted} bootstrap token{report.bootstrapsDeleted === 1 ? '' : 's'} deleted.
     </Alert>
   );
 }

@@ -1,12 +1,12 @@
 'use client';
 // Each user's notification preferences: one choice per event (e-mail at once, daily digest, in-app
 // only). A real form: it works before hydration and without JavaScript.
-import { useActionState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
 import { SelectField } from '@/components/ui/field';
 import { submittedDefaults } from '@/components/ui/submitted-values';
+import { usePostbackActionState } from '@/components/ui/use-postback-action-state';
 import { updatePreferencesAction } from '@/lib/actions/notifications';
 import { CHOICE_LABELS, EVENT_LABELS, NOTIFICATION_CHOICES, NOTIFICATION_EVENTS, type NotificationChoice, type NotificationEvent } from '@/lib/notifications/events';
 
@@ -17,7 +17,7 @@ export function PreferencesForm({
   own: Record<NotificationEvent, NotificationChoice | null>;
   defaults: Record<NotificationEvent, NotificationChoice>;
 }) {
-  const [state, formAction, isPending] = useActionState(updatePreferencesAction, null);
+  const [state, formAction, isPending] = usePostbackActionState(updatePreferencesAction, null, 'notification-preferences-outcome');
   const error = state && !state.ok ? state.error : undefined;
   const sent = submittedDefaults(state);
   return (
@@ -44,8 +44,10 @@ export function PreferencesForm({
       <Button type="submit" disabled={isPending}>
         {isPending ? 'Saving…' : 'Save my preferences'}
       </Button>
-      <ErrorSummary error={error} />
-      <div aria-live="polite">{state?.ok ? <Alert tone="success">Your preferences are saved.</Alert> : null}</div>
+      <div id="notification-preferences-outcome" className="scroll-mt-20 space-y-2">
+        <ErrorSummary error={error} />
+        <div aria-live="polite">{state?.ok ? <Alert tone="success">Your preferences are saved.</Alert> : null}</div>
+      </div>
     </form>
   );
 }

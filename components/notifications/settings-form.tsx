@@ -1,12 +1,12 @@
 'use client';
 // The organisation's notification defaults (admins): the choice for users who made none, and the
 // days before a rotate-by date that the owners are reminded.
-import { useActionState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary, fieldErrorsFor } from '@/components/ui/error-summary';
 import { SelectField, TextField } from '@/components/ui/field';
 import { submittedDefaults } from '@/components/ui/submitted-values';
+import { usePostbackActionState } from '@/components/ui/use-postback-action-state';
 import { updateNotificationSettingsAction } from '@/lib/actions/notifications';
 import {
   CAMPAIGN_DUE_DAYS_BOUNDS,
@@ -31,7 +31,7 @@ export function NotificationSettingsForm({
   revocationOpenHours: number;
   campaignDueDays: number;
 }) {
-  const [state, formAction, isPending] = useActionState(updateNotificationSettingsAction, null);
+  const [state, formAction, isPending] = usePostbackActionState(updateNotificationSettingsAction, null, 'notification-defaults-outcome');
   const error = state && !state.ok ? state.error : undefined;
   const sent = submittedDefaults(state);
   return (
@@ -84,8 +84,10 @@ export function NotificationSettingsForm({
       <Button type="submit" disabled={isPending}>
         {isPending ? 'Saving…' : 'Save the defaults'}
       </Button>
-      <ErrorSummary error={error} />
-      <div aria-live="polite">{state?.ok ? <Alert tone="success">The organisation’s defaults are saved (reminders {state.data.reminderDays.join(' and ')} days before).</Alert> : null}</div>
+      <div id="notification-defaults-outcome" className="scroll-mt-20 space-y-2">
+        <ErrorSummary error={error} />
+        <div aria-live="polite">{state?.ok ? <Alert tone="success">The organisation’s defaults are saved (reminders {state.data.reminderDays.join(' and ')} days before).</Alert> : null}</div>
+      </div>
     </form>
   );
 }
