@@ -113,6 +113,9 @@ test('the compromise dialog warns that production loses its token, then shows on
   await expect(controls.getByRole('button', { name: `Finish revoking …${lastFour}` })).toHaveCount(0, { timeout: 30_000 });
   await expect(dialog).toHaveCount(0);
   await expect(controls.getByRole('status')).toHaveText(`…${lastFour} is marked compromised. The token is deleted on Platform.sh.`);
+  // The revocation's steps name each environment's type, as a push's do.
+  const revocationSteps = tokens.getByRole('table', { name: 'Environments of the last revocation' });
+  await expect(revocationSteps.getByRole('row').filter({ has: admin.getByRole('cell', { name: 'main', exact: true }) })).toContainText('production');
 });
 
 test('the record form bounds its inputs, offers no rotate-by date before tomorrow, and says why its button is disabled (issue 14.8)', async ({ pageAs, newApiClient }) => {
