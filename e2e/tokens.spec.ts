@@ -240,6 +240,8 @@ test('an admin rotates a token: the new one replaces it on every environment, th
   await expect(tokenRow(tokens, oldFour)).toContainText('superseded', { timeout: 30_000 });
   await expect(rotate).toHaveCount(0);
   await expect(controls.getByRole('status')).toHaveText(`Rotated: every environment that held …${oldFour} now holds …${newFour}. The old token (…${oldFour}) is deleted on Platform.sh.`);
+  // The button that was pressed went with its form: the focus is on the outcome, not back at the top of the page.
+  await expect(controls.getByLabel(`Outcome for …${oldFour}`)).toBeFocused();
   await expect(tokenRow(tokens, oldFour)).not.toContainText('staging');
   await expect(tokenRow(tokens, newFour)).toContainText('active');
   await expect(tokenRow(tokens, newFour)).toContainText(ENVIRONMENT_LIST);
