@@ -310,6 +310,9 @@ test('an admin marks a token compromised: a plan, a confirmation, its variables 
   await expect(tokenRow(tokens, lastFour)).toContainText('compromised');
   await expect(tokenRow(tokens, lastFour)).not.toContainText('staging');
   await expect(controls).toContainText('Compromised; still to delete on Platform.sh.');
+  // The revocation's steps name each environment's type, as a push's do.
+  const revocationSteps = tokens.getByRole('table', { name: 'Environments of the last revocation' });
+  await expect(revocationSteps.getByRole('row').filter({ has: admin.getByRole('cell', { name: 'feature-search', exact: true }) })).toContainText('development');
   for (const environment of ENVIRONMENTS) expect(await simulator.ownVariable(COMPROMISE_PROJECT.id, environment)).toBeNull();
   expect(await simulator.isAlive(token)).toBe(true);
 
