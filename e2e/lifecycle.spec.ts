@@ -128,6 +128,8 @@ test('the record form bounds its inputs, offers no rotate-by date before tomorro
   await expect(tokens.getByLabel('Rotate by')).toHaveAttribute('min', tomorrow);
   await expect(tokens.getByLabel('Name', { exact: true })).toHaveAttribute('maxlength', '100');
   await expect(tokens.getByLabel('API token', { exact: true })).toHaveAttribute('maxlength', '512');
+  // An admin chooses how the deployment token is made; the hint says what each choice does, not only minting.
+  await expect(tokens.getByLabel('Deployment token')).toHaveAccessibleDescription(/^Mint a fresh token: Keywarden uses the pasted token once.*Push the pasted token: the token you paste is the one that runs there\.$/);
 
   // CI tests: nothing pre-selected, so the button is disabled, and says why.
   const push = tokens.getByRole('button', { name: 'Verify and push' });
