@@ -300,10 +300,10 @@ export function TokenControls({ tokens, consoleUrl, productionEnvironments, mint
             ) : null}
           </div>
           <div
+            role="group"
             aria-live="polite"
             tabIndex={-1}
             aria-label={`Outcome for …${token.lastFour}`}
-            className="outline-none"
             ref={(element) => {
               if (element) outcomeRegions.current.set(token.id, element);
               else outcomeRegions.current.delete(token.id);
