@@ -78,7 +78,7 @@ test('plan a bulk rotation, dry run, paste one bootstrap per machine user, confi
   // The run is within the request: the page answers with the report (and refreshes into it).
   const report = admin.getByRole('region', { name: 'Report' });
   await expect(report).toBeVisible({ timeout: 90_000 });
-  await expect(report).toContainText('1 of 1 tokens rotated, 1 of 1 environments verified to hold a fresh token, 1 old token and 1 bootstrap token deleted');
+  await expect(report).toContainText('1 of 1 token rotated, 1 of 1 environment verified to hold a fresh token, 1 old token and 1 bootstrap token deleted');
   await expect(report.getByRole('row').filter({ hasText: pushed.machineUserEmail })).toContainText('rotated');
   await expectNoSeriousA11yViolations(admin, 'a bulk rotation’s report');
 

@@ -44,7 +44,7 @@ test('plan, dry run, confirm, execute, verify and report an incident', async ({ 
   // The page follows the run on its own until the report is there.
   const report = admin.getByRole('region', { name: 'Report' });
   await expect(report).toBeVisible({ timeout: 60_000 });
-  await expect(report).toContainText('1 of 1 variables deleted, 0 remaining');
+  await expect(report).toContainText('1 of 1 variable deleted, 0 remaining');
   await expect(report).toContainText('1 still to delete there');
   await expectNoSeriousA11yViolations(admin, 'an incident’s report');
   await expect(table.getByRole('row').filter({ hasText: pushed.machineUserEmail })).toContainText(`Delete the token`);
@@ -79,5 +79,9 @@ test('the planning form works without JavaScript', async ({ browser, baseURL }) 
   // Nothing narrows the selection and "all" is not ticked: refused by the server, with the field's message.
   await form.getByRole('button', { name: 'Plan the incident' }).click();
   await expect(page.getByRole('form', { name: 'Plan an incident' })).toContainText('Narrow the selection, or tick “Every matching token”.');
+  await expect(page.getByRole('form', { name: 'Plan an incident' }).getByRole('alert')).toBeInViewport();
+  // The form offers a bulk rotation; the page never says, beside it, that there is none.
+  await expect(page.getByRole('form', { name: 'Plan an incident' }).getByRole('radio', { name: /^Rotate them/ })).toBeVisible();
+  await expect(page.getByRole('main')).not.toContainText('not offered yet');
   await context.close();
 });

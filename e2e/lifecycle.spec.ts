@@ -113,6 +113,8 @@ test('the compromise dialog warns that production loses its token, then shows on
   await expect(controls.getByRole('button', { name: `Finish revoking …${lastFour}` })).toHaveCount(0, { timeout: 30_000 });
   await expect(dialog).toHaveCount(0);
   await expect(controls.getByRole('status')).toHaveText(`…${lastFour} is marked compromised. The token is deleted on Platform.sh.`);
+  // The dialog went with its button: the focus is on the outcome, not back at the top of the page.
+  await expect(controls.getByLabel(`Outcome for …${lastFour}`)).toBeFocused();
 });
 
 test('the record form bounds its inputs, offers no rotate-by date before tomorrow, and says why its button is disabled (issue 14.8)', async ({ pageAs, newApiClient }) => {
@@ -126,6 +128,8 @@ test('the record form bounds its inputs, offers no rotate-by date before tomorro
   await expect(tokens.getByLabel('Rotate by')).toHaveAttribute('min', tomorrow);
   await expect(tokens.getByLabel('Name', { exact: true })).toHaveAttribute('maxlength', '100');
   await expect(tokens.getByLabel('API token', { exact: true })).toHaveAttribute('maxlength', '512');
+  // An admin chooses how the deployment token is made; the hint says what each choice does, not only minting.
+  await expect(tokens.getByLabel('Deployment token')).toHaveAccessibleDescription(/^Mint a fresh token: Keywarden uses the pasted token once.*Push the pasted token: the token you paste is the one that runs there\.$/);
 
   // CI tests: nothing pre-selected, so the button is disabled, and says why.
   const push = tokens.getByRole('button', { name: 'Verify and push' });

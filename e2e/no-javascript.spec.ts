@@ -6,11 +6,11 @@ import { parse } from 'yaml';
 import type { SyncRunView } from '@/lib/domain/inventory/requests';
 import { submitCreateKey, uniqueKeyName } from './support/api-keys';
 import { SESSION_COOKIE, signInOrThrow } from './support/auth';
-import { demoProject } from './support/machine-users';
+import { demoProject, pageSection, seedMachineUser } from './support/machine-users';
 import { snippetText } from './support/onboarding';
 import { paths } from './support/paths';
 import { seedUser } from './support/seed';
-import { expect, readAccounts, syntheticAddress, test, waitForHydration } from './support/test';
+import { expect, readAccounts, syntheticAddress, test, uniqueEmail, waitForHydration } from './support/test';
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -224,6 +224,22 @@ test('with JavaScript, the onboarding kit updates at once and keeps the URL in s
   await page.reload();
   await expect(options.getByRole('radio', { name: /^Older/ })).toBeChecked();
   await expect(options.getByLabel('Task')).toHaveValue('certificate-renewal');
+});
+
+test('without JavaScript, a pending invitation’s page promises only the checks it makes', async ({ browser, baseURL, pageAs, newApiClient }) => {
+  const machineUser = await seedMachineUser(await pageAs('admin'), await newApiClient({ as: 'admin' }), { project: DOCS, purpose: 'custom', email: uniqueEmail('bots+no-js-pending') });
+  const context = await contextWithoutJavaScript(browser, baseURL ?? '', { as: 'admin' });
+  try {
+    const page = await context.newPage();
+    await page.goto(`/machine-users/${machineUser.id}`);
+    const access = pageSection(page, 'Invitation and access');
+    await expect(access).toContainText('Invitation pending');
+    // The page's script polls every 5 seconds; without it, nothing does until the next sync.
+    await expect(access).toContainText('Keywarden checks the invitation at every inventory sync.');
+    await expect(access).not.toContainText('every 5 seconds');
+  } finally {
+    await context.close();
+  }
 });
 
 test('without JavaScript, controls that need it are disabled and say so', async ({ browser, baseURL }) => {

@@ -62,6 +62,8 @@ test('preferences are saved with JavaScript off, and the page says where e-mail 
   await field.selectOption(next);
   await page.getByRole('button', { name: 'Save my preferences' }).click();
   await expect(page.getByText('Your preferences are saved.')).toBeVisible();
+  // Where the person is looking: the page posted back opens at the form's outcome, not at its top.
+  await expect(page.getByText('Your preferences are saved.')).toBeInViewport();
   await page.goto('/settings/notifications');
   await expect(page.getByLabel('A token is past its rotate-by date (then weekly)')).toHaveValue(next);
   await context.close();

@@ -240,6 +240,8 @@ test('an admin rotates a token: the new one replaces it on every environment, th
   await expect(tokenRow(tokens, oldFour)).toContainText('superseded', { timeout: 30_000 });
   await expect(rotate).toHaveCount(0);
   await expect(controls.getByRole('status')).toHaveText(`Rotated: every environment that held …${oldFour} now holds …${newFour}. The old token (…${oldFour}) is deleted on Platform.sh.`);
+  // The button that was pressed went with its form: the focus is on the outcome, not back at the top of the page.
+  await expect(controls.getByLabel(`Outcome for …${oldFour}`)).toBeFocused();
   await expect(tokenRow(tokens, oldFour)).not.toContainText('staging');
   await expect(tokenRow(tokens, newFour)).toContainText('active');
   await expect(tokenRow(tokens, newFour)).toContainText(ENVIRONMENT_LIST);
@@ -308,6 +310,9 @@ test('an admin marks a token compromised: a plan, a confirmation, its variables 
   await expect(tokenRow(tokens, lastFour)).toContainText('compromised');
   await expect(tokenRow(tokens, lastFour)).not.toContainText('staging');
   await expect(controls).toContainText('Compromised; still to delete on Platform.sh.');
+  // The revocation's steps name each environment's type, as a push's do.
+  const revocationSteps = tokens.getByRole('table', { name: 'Environments of the last revocation' });
+  await expect(revocationSteps.getByRole('row').filter({ has: admin.getByRole('cell', { name: 'feature-search', exact: true }) })).toContainText('development');
   for (const environment of ENVIRONMENTS) expect(await simulator.ownVariable(COMPROMISE_PROJECT.id, environment)).toBeNull();
   expect(await simulator.isAlive(token)).toBe(true);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstValue, firstValues } from './utils';
+import { countOf, firstValue, firstValues } from './utils';
 
 describe('firstValues', () => {
   it('keeps the first value of a repeated key', () => {
@@ -14,5 +14,14 @@ describe('firstValues', () => {
       page: '2',
     });
     expect(firstValue('caf\u00e9 ✓')).toBe('café ✓');
+  });
+});
+
+describe('countOf', () => {
+  it('names one thing in the singular, and none or several in the plural', () => {
+    expect(countOf(1, 'environment')).toBe('1 environment');
+    expect(countOf(0, 'environment')).toBe('0 environments');
+    expect(countOf(4, 'environment')).toBe('4 environments');
+    expect(countOf(2, 'entry', 'entries')).toBe('2 entries');
   });
 });

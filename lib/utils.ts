@@ -34,3 +34,11 @@ export function firstValue(value: string | string[] | undefined): string | undef
 export function firstValues(params: SearchParams): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, firstValue(value)]));
 }
+
+/**
+ * A count and its noun, singular for one: `countOf(1, 'environment')` is "1 environment". The noun's
+ * plural is its singular with an "s" unless given.
+ */
+export function countOf(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : plural}`;
+}

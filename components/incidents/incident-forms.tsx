@@ -14,6 +14,7 @@ import { SecretForm } from '@/components/ui/secret-form';
 import { submittedDefaults } from '@/components/ui/submitted-values';
 import { dryRunIncidentAction, executeIncidentAction, executeRotationAction, resumeIncidentAction, resumeRotationAction } from '@/lib/actions/incidents';
 import type { RotationReport } from '@/lib/domain/incidents/rotation';
+import { countOf } from '@/lib/utils';
 import { INCIDENT_NAME_MAX_LENGTH, PASTED_TOKEN_MAX_LENGTH } from '@/lib/validations/limits';
 
 function useRefreshOnSuccess(ok: boolean | undefined) {
@@ -128,7 +129,7 @@ function RotationOutcome({ report }: { report: RotationReport | null }) {
   if (!report) return <Alert tone="warning">The run stopped before its end. Once this page shows it as interrupted, resume it with the bootstrap tokens.</Alert>;
   return (
     <Alert tone={report.notRotated ? 'warning' : 'success'}>
-      {report.rotated} of {report.tokens} tokens rotated{report.notRotated ? `, ${report.notRotated} not rotated (see the report)` : ''}. {report.bootstrapsDeleted} bootstrap token{report.bootstrapsDeleted === 1 ? '' : 's'} deleted.
+      {report.rotated} of {countOf(report.tokens, 'token')} rotated{report.notRotated ? `, ${report.notRotated} not rotated (see the report)` : ''}. {report.bootstrapsDeleted} bootstrap token{report.bootstrapsDeleted === 1 ? '' : 's'} deleted.
     </Alert>
   );
 }

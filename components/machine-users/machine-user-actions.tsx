@@ -84,7 +84,8 @@ export function InvitationControls({ machineUser, canManage, sandbox }: { machin
   return (
     <div className="space-y-3">
       <p className="text-sm text-slate-700" aria-live="polite">
-        {waiting ? `Keywarden checks the invitation every ${POLL_MS / 1000} seconds while this page is open.` : null} Last checked{' '}
+        {/* The checks while the page is open are the script's: without it, only the syncs look. */}
+        {waiting ? (isHydrated ? `Keywarden checks the invitation every ${POLL_MS / 1000} seconds while this page is open.` : 'Keywarden checks the invitation at every inventory sync.') : null} Last checked{' '}
         {formatDateTime(status.data?.checkedAt ?? machineUser.checkedAt)}.
       </p>
       {status.error ? <Alert tone="warning">{status.error.message}</Alert> : null}

@@ -27,7 +27,14 @@ export function MintingChoice({ minting, productName }: { minting: MintingSettin
     return <p className="text-sm text-slate-700">{minting.policy ? `Organisation policy: ${minted}` : 'Organisation policy: the pasted token is the one pushed.'}</p>;
   }
   return (
-    <SelectField label="Deployment token" name="mint" defaultValue={minting.policy ? 'mint' : 'paste'} hint={`${minted} If ${productName} refuses to mint, the pasted token is pushed and the record says why.`}>
+    // The hint names each choice: it stays beside the select whichever is chosen, and describing
+    // only the minting read as if it were what "Push the pasted token" does.
+    <SelectField
+      label="Deployment token"
+      name="mint"
+      defaultValue={minting.policy ? 'mint' : 'paste'}
+      hint={`Mint a fresh token: ${minted} If ${productName} refuses to mint, the pasted token is pushed and the record says why. Push the pasted token: the token you paste is the one that runs there.`}
+    >
       <option value="mint">Mint a fresh token{minting.policy ? ' (organisation policy)' : ''}</option>
       <option value="paste">Push the pasted token{minting.policy ? '' : ' (organisation policy)'}</option>
     </SelectField>

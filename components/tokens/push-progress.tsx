@@ -5,7 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useRef } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { DataTable } from '@/components/ui/data-table';
-import { formatDateTime } from '@/lib/utils';
+import { countOf, formatDateTime } from '@/lib/utils';
 import { useVendor } from '@/components/vendor-context';
 import type { PushRunView, PushStepStatus, PushStepView } from '@/lib/domain/tokens/queries';
 import { isRevocationRun } from './run-kind';
@@ -75,7 +75,7 @@ export function RunningPush({ run: initialRun }: { run: PushRunView }) {
     <div className="space-y-2 rounded-md border border-indigo-200 bg-indigo-50 p-3">
       <p role="status" className="text-sm font-semibold text-indigo-950">
         {status === 'running'
-          ? `A push of …${shown.tokenLastFour} is running: ${done} of ${shown.steps.length} environments set.`
+          ? `A push of …${shown.tokenLastFour} is running: ${done} of ${countOf(shown.steps.length, 'environment')} set.`
           : `The push of …${shown.tokenLastFour} has ended (${status}).`}
       </p>
       {error ? <p className="text-sm text-red-800">{error.message} Reload the page to see where it stands.</p> : null}
@@ -137,7 +137,7 @@ export function PushSteps({ run, caption }: { run: PushRunView; caption: string 
         aria-valuemin={0}
         aria-valuemax={run.steps.length}
         aria-valuenow={done}
-        aria-valuetext={`${done} of ${run.steps.length} environments ${isRevocationRun(run) ? 'cleared' : 'set'}`}
+        aria-valuetext={`${done} of ${countOf(run.steps.length, 'environment')} ${isRevocationRun(run) ? 'cleared' : 'set'}`}
         className="h-2 w-full overflow-hidden rounded-full bg-slate-200"
       >
         <div className="h-full bg-emerald-600 transition-all" style={{ width: `${run.steps.length ? Math.round((done / run.steps.length) * 100) : 0}%` }} />

@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { NeedsJavaScript } from '@/components/ui/needs-javascript';
 import { Button } from '@/components/ui/button';
@@ -259,11 +259,34 @@ export function CompromiseControl({ token, productionEnvironments = [], onDone }
 /**
  * The active tokens' controls. Client-side, so that an outcome stays on screen after the page
  * refreshes and its token is no longer active (a rotation supersedes it).
+ *
+ * The control that acted often goes with the refresh — a rotated token's form, a revoked token's
+ * dialog and button — and focus would fall back to the top of the page, leaving a keyboard or
+ * screen-reader user nowhere near what happened. So once nothing holds the focus (and no dialog is
+ * open, whose outcome is shown inside it), it moves to the outcome beside the token.
  */
 export function TokenControls({ tokens, consoleUrl, productionEnvironments, minting }: { tokens: Token[]; consoleUrl?: string; productionEnvironments?: readonly string[]; minting: MintingSetting }) {
   const vendor = useVendor();
   const [outcomes, setOutcomes] = useState<Record<string, { message: string; tone: 'success' | 'warning' }>>({});
+  /** The token whose outcome should take the focus once the control that acted has gone, and the tokens shown when it acted. */
+  const focusOutcomeOf = useRef<{ tokenId: string; tokens: Token[] } | undefined>(undefined);
+  const outcomeRegions = useRef(new Map<string, HTMLDivElement>());
   const shown = tokens.filter((token) => token.status === 'active' || (token.status === 'compromised' && !token.deletedOnPlatformAt) || outcomes[token.id]);
+  const done = (tokenId: string) => (message: string, tone: 'success' | 'warning') => {
+    setOutcomes((previous) => ({ ...previous, [tokenId]: { message, tone } }));
+    focusOutcomeOf.current = { tokenId, tokens };
+  };
+  useEffect(() => {
+    const pending = focusOutcomeOf.current;
+    if (!pending || document.querySelector('dialog[open]')) return;
+    if (!document.activeElement || document.activeElement === document.body) {
+      outcomeRegions.current.get(pending.tokenId)?.focus();
+      focusOutcomeOf.current = undefined;
+    } else if (pending.tokens !== tokens) {
+      // The page has refreshed since, and the focus is still somewhere: nothing was lost.
+      focusOutcomeOf.current = undefined;
+    }
+  }, [outcomes, tokens]);
   return (
     <>
       {shown.map((token) => (
@@ -273,10 +296,21 @@ export function TokenControls({ tokens, consoleUrl, productionEnvironments, mint
               {token.name} …{token.lastFour} <span className="font-normal text-slate-600">({token.status})</span>
             </h3>
             {token.status === 'active' || (token.status === 'compromised' && !token.deletedOnPlatformAt) ? (
-              <CompromiseControl token={token} productionEnvironments={productionEnvironments} onDone={(message, tone) => setOutcomes((previous) => ({ ...previous, [token.id]: { message, tone } }))} />
+              <CompromiseControl token={token} productionEnvironments={productionEnvironments} onDone={done(token.id)} />
             ) : null}
           </div>
-          <div aria-live="polite">{outcomes[token.id] ? <Alert tone={outcomes[token.id]!.tone}>{outcomes[token.id]!.message}</Alert> : null}</div>
+          <div
+            role="group"
+            aria-live="polite"
+            tabIndex={-1}
+            aria-label={`Outcome for …${token.lastFour}`}
+            ref={(element) => {
+              if (element) outcomeRegions.current.set(token.id, element);
+              else outcomeRegions.current.delete(token.id);
+            }}
+          >
+            {outcomes[token.id] ? <Alert tone={outcomes[token.id]!.tone}>{outcomes[token.id]!.message}</Alert> : null}
+          </div>
           {token.status === 'active' && token.variables.some((variable) => variable.name !== vendor.tokenVariable) ? (
             <Alert tone="warning" title={`Held under another name: the ${vendor.cliBinary} CLI does not read it`}>
               <ul className="list-disc pl-5">
@@ -291,7 +325,7 @@ export function TokenControls({ tokens, consoleUrl, productionEnvironments, mint
               <details className="mt-2">
                 <summary className="cursor-pointer font-medium text-indigo-800">Move to {vendor.tokenVariable}</summary>
                 <div className="mt-3">
-                  <MoveVariablesForm token={token} onDone={(message, tone) => setOutcomes((previous) => ({ ...previous, [token.id]: { message, tone } }))} />
+                  <MoveVariablesForm token={token} onDone={done(token.id)} />
                 </div>
               </details>
             </Alert>
@@ -300,7 +334,7 @@ export function TokenControls({ tokens, consoleUrl, productionEnvironments, mint
             <details>
               <summary className="cursor-pointer text-sm font-medium text-indigo-800">Rotate this token</summary>
               <div className="mt-3">
-                <RotateTokenForm token={token} consoleUrl={consoleUrl} minting={minting} onDone={(message, tone) => setOutcomes((previous) => ({ ...previous, [token.id]: { message, tone } }))} />
+                <RotateTokenForm token={token} consoleUrl={consoleUrl} minting={minting} onDone={done(token.id)} />
               </div>
             </details>
           ) : token.status === 'compromised' && !token.deletedOnPlatformAt ? (

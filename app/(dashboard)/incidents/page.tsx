@@ -66,9 +66,6 @@ export default async function IncidentsPage({ searchParams }: { searchParams: Pr
           <div className="mt-3">
             <CreateIncidentForm choices={choices} />
           </div>
-          <p className="mt-4 text-sm text-slate-700">
-            Bulk rotation (a fresh token for each machine user instead of a revocation) needs tokens that Keywarden can mint from one bootstrap token per machine user; it is not offered yet. Rotate tokens one by one from their machine user’s page.
-          </p>
         </section>
       ) : null}
     </>

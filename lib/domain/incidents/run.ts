@@ -123,7 +123,7 @@ async function revokeItem(context: RequestContext, deps: IncidentDeps, incident:
   for (let attempt = 1; attempt <= ATTEMPTS_PER_TOKEN; attempt++) {
     const fresh = await db.apiToken.findUniqueOrThrow({ where: { id: token.id }, include: { machineUser: { include: { project: { select: { id: true, title: true } } } } } });
     // What still holds it now, by the journal: a resumed item only deletes what is left.
-    const variables = (await currentHoldings([item.machineUserId])).filter((holding) => holding.tokenId === token.id).map(({ projectId, environmentId, variableName }) => ({ projectId, environmentId, variableName }));
+    const variables = (await currentHoldings([item.machineUserId])).filter((holding) => holding.tokenId === token.id).map(({ projectId, environmentId, environmentType, variableName }) => ({ projectId, environmentId, environmentType, variableName }));
     if (attempt > 1 && variables.length === 0) break;
     const status = fresh.status === 'revoked' ? 'revoked' : 'compromised';
     const outcome = await executeRevocation(context, deps, { token: fresh, variables, status, reason: `Incident “${incident.name}”` }, undefined);

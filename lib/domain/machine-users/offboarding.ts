@@ -109,7 +109,7 @@ export async function revokeOpenTokens(context: RequestContext, deps: TokenDeps,
   const messages: string[] = [];
   const openTasks: string[] = [];
   for (const token of tokens) {
-    const variables = (await currentHoldings([machineUserId])).filter((holding) => holding.tokenId === token.id).map(({ projectId, environmentId, variableName }) => ({ projectId, environmentId, variableName }));
+    const variables = (await currentHoldings([machineUserId])).filter((holding) => holding.tokenId === token.id).map(({ projectId, environmentId, environmentType, variableName }) => ({ projectId, environmentId, environmentType, variableName }));
     const outcome = await executeRevocation(context, deps, { token, variables, status: token.status === 'compromised' ? 'compromised' : 'revoked' }, live);
     if (!outcome.ok) return outcome;
     messages.push(outcome.data.message);

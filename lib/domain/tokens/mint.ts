@@ -29,6 +29,7 @@ import { isPlatformshError, type ApiTokenInfo, type PlatformshClient } from '@/l
 import { fingerprintOf, lastFourOf } from '@/lib/security/fingerprint';
 import { forgetSecret, registerSecret } from '@/lib/security/redact';
 import type { MintChoice } from '@/lib/validations/tokens';
+import { countOf } from '@/lib/utils';
 import type { RequestContext } from '../context';
 import { readPolicy } from '../findings/read-policy';
 import { describePlatformshFailure, mayHaveApplied } from '../machine-users/steps';
@@ -296,7 +297,7 @@ async function discardMinted(context: RequestContext, asMinted: PlatformshClient
 async function unfinishedMessage(runId: string, machineUserEmail: string, bootstrapLastFour: string): Promise<string> {
   const steps = await getDb().pushStep.findMany({ where: { runId }, select: { status: true } });
   const done = steps.filter((step) => step.status === 'succeeded').length;
-  return `The minted token reached ${done} of ${steps.length} environments; its value left with this request, as it must. Paste a live token of ${machineUserEmail} to finish (the pasted one, …${bootstrapLastFour}, still works): Keywarden mints a fresh token for every environment of this push and deletes the unfinished one.`;
+  return `The minted token reached ${done} of ${countOf(steps.length, 'environment')}; its value left with this request, as it must. Paste a live token of ${machineUserEmail} to finish (the pasted one, …${bootstrapLastFour}, still works): Keywarden mints a fresh token for every environment of this push and deletes the unfinished one.`;
 }
 
 /**

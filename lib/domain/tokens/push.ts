@@ -18,6 +18,7 @@ import { isPlatformshError, type ApiTokenInfo, type PlatformshClient, type Varia
 import { fingerprintOf, lastFourOf, sameFingerprint } from '@/lib/security/fingerprint';
 import { forgetSecret, registerSecret } from '@/lib/security/redact';
 import { DEFAULT_ROTATE_AFTER_DAYS, recordTokenSchema, resumePushSchema } from '@/lib/validations/tokens';
+import { countOf } from '@/lib/utils';
 import type { RequestContext } from '../context';
 import { pushedVariable } from '../inventory/own-writes';
 import { closeInterruptedRuns, keepRunAlive } from './interrupted';
@@ -504,16 +505,16 @@ export async function executeRun(
   if (moved) {
     const message =
       status === 'succeeded'
-        ? `Moved to ${moved.variableName} on ${done === 1 ? 'the environment' : `all ${done} environments`}; the old variable is deleted there. Their redeploys run on ${deps.dashboard.vendor.productName}.`
-        : `Moved on ${done} of ${steps.length} environments. Paste the same token again to resume the others; nothing will be duplicated.`;
+        ? `Moved to ${moved.variableName} on ${done === 1 ? 'the environment' : `all ${done} environments`}; the old variable is deleted there. ${done === 1 ? 'Its redeploy runs' : 'Their redeploys run'} on ${deps.dashboard.vendor.productName}.`
+        : `Moved on ${done} of ${countOf(steps.length, 'environment')}. Paste the same token again to resume the others; nothing will be duplicated.`;
     return { runId: run.runId, tokenId: run.tokenId, status, message };
   }
   const message =
     steps.length === 0
       ? 'The token is recorded; no environment was chosen.'
       : status === 'succeeded'
-        ? `The token is set on ${done === 1 ? 'the environment' : `all ${done} environments`}. Their redeploys run on ${deps.dashboard.vendor.productName}; Keywarden follows them in the background.`
-        : `The token is set on ${done} of ${steps.length} environments. Paste the same token again to resume the others; nothing will be duplicated.`;
+        ? `The token is set on ${done === 1 ? 'the environment' : `all ${done} environments`}. ${done === 1 ? 'Its redeploy runs' : 'Their redeploys run'} on ${deps.dashboard.vendor.productName}; Keywarden follows ${done === 1 ? 'it' : 'them'} in the background.`
+        : `The token is set on ${done} of ${countOf(steps.length, 'environment')}. Paste the same token again to resume the others; nothing will be duplicated.`;
   return { runId: run.runId, tokenId: run.tokenId, status, message };
 }
 

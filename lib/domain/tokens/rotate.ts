@@ -14,6 +14,7 @@ import { fail, isUniqueViolation, ok, type ActionResult } from '@/lib/errors';
 import { isPlatformshError, mapWithConcurrency, type PlatformshClient } from '@/lib/platformsh';
 import { fingerprintOf, sameFingerprint } from '@/lib/security/fingerprint';
 import { compromiseTokenSchema, rotateTokenSchema } from '@/lib/validations/tokens';
+import { countOf } from '@/lib/utils';
 import type { RequestContext } from '../context';
 import { recordVariableDeleted } from '../inventory/own-writes';
 import { describePlatformshFailure } from '../machine-users/steps';
@@ -174,7 +175,7 @@ export interface RevocationPlan {
   lastFour: string;
   machineUser: { id: string; email: string };
   /** Environments whose CLI token variable holds this token (by Keywarden's journal), with its name. */
-  variables: { projectId: string; environmentId: string; variableName: string }[];
+  variables: { projectId: string; environmentId: string; environmentType: string; variableName: string }[];
   /** The token's id on Platform.sh, to delete with a live token of the same user. */
   platformshTokenId: string | null;
   alreadyDeletedOnPlatform: boolean;
@@ -183,7 +184,7 @@ export interface RevocationPlan {
 export async function getRevocationPlan(context: RequestContext, tokenId: string): Promise<ActionResult<RevocationPlan>> {
   const token = await loadToken(tokenId);
   if (!token || !authorize(context.actor, 'token.read', { projectId: token.machineUser.projectId }).allowed) return fail('not_found', 'There is no such token.');
-  const variables = (await currentHoldings([token.machineUserId])).filter((holding) => holding.tokenId === token.id).map(({ projectId, environmentId, variableName }) => ({ projectId, environmentId, variableName }));
+  const variables = (await currentHoldings([token.machineUserId])).filter((holding) => holding.tokenId === token.id).map(({ projectId, environmentId, environmentType, variableName }) => ({ projectId, environmentId, environmentType, variableName }));
   return ok({
     tokenId: token.id,
     lastFour: token.lastFour,
@@ -265,7 +266,7 @@ function variableWords(variables: readonly { environmentId: string; variableName
 export async function executeRevocation(
   context: RequestContext,
   deps: TokenDeps,
-  target: { token: RevocableToken; variables: { projectId: string; environmentId: string; variableName: string }[]; status: 'compromised' | 'revoked'; reason?: string },
+  target: { token: RevocableToken; variables: { projectId: string; environmentId: string; environmentType: string; variableName: string }[]; status: 'compromised' | 'revoked'; reason?: string },
   live: LiveToken | undefined,
 ): Promise<ActionResult<RevocationOutcome>> {
   const db = getDb();
@@ -283,7 +284,7 @@ export async function executeRevocation(
           activeMachineUserId: token.machineUserId,
           visibleBuild: false,
           startedById: context.actor.id,
-          steps: { create: variables.map((variable) => ({ ...variable, environmentType: '', operation: 'delete' })) },
+          steps: { create: variables.map((variable) => ({ ...variable, operation: 'delete' })) },
         },
       });
       await recordAudit(tx, {
@@ -372,7 +373,7 @@ export async function executeRevocation(
       });
     });
     const done = [`…${token.lastFour} is ${marked}.`];
-    if (variables.length) done.push(`${variableWords(variables)} deleted on ${variables.length - failedVariables.length} of ${variables.length} environments.`);
+    if (variables.length) done.push(`${variableWords(variables)} deleted on ${variables.length - failedVariables.length} of ${countOf(variables.length, 'environment')}.`);
     if (deletedAt && !token.deletedOnPlatformAt) done.push(`The token is deleted on ${productName}.`);
     // A deletion redeploys the environment, like a push: followed in the background (redeploys.ts).
     if (await db.pushStep.count({ where: { runId, status: 'succeeded', NOT: { activityIds: { isEmpty: true } } } })) {

@@ -13,7 +13,7 @@ import { requirePageContext } from '@/lib/auth/session';
 import { auditRefusedIncidentRead, getIncident, INCIDENT_ITEMS_PER_PAGE, listRotationGroups, type IncidentView } from '@/lib/domain/incidents/queries';
 import type { RotationReport } from '@/lib/domain/incidents/rotation';
 import { incidentPageQuerySchema } from '@/lib/validations/incidents';
-import { firstValues, formatDateTime, type SearchParams } from '@/lib/utils';
+import { countOf, firstValues, formatDateTime, type SearchParams } from '@/lib/utils';
 import { PageForbidden, PageNotFound } from '@/components/shell/refusal-pages';
 
 export const metadata: Metadata = { title: 'Incident' };
@@ -66,7 +66,7 @@ function RotationReportSection({ report }: { report: RotationReport }) {
   return (
     <Section title="Report">
       <p>
-        Verified on {formatDateTime(report.verifiedAt)} by re-reading every environment: {report.rotated} of {report.tokens} tokens rotated, {report.variablesVerified} of {report.variablesPlanned} environments verified to hold a fresh token,{' '}
+        Verified on {formatDateTime(report.verifiedAt)} by re-reading every environment: {report.rotated} of {countOf(report.tokens, 'token')} rotated, {report.variablesVerified} of {countOf(report.variablesPlanned, 'environment')} verified to hold a fresh token,{' '}
         {report.oldTokensDeleted} old token{report.oldTokensDeleted === 1 ? '' : 's'} and {report.bootstrapsDeleted} bootstrap token{report.bootstrapsDeleted === 1 ? '' : 's'} deleted on Platform.sh.
       </p>
       {report.notRotated === 0 && report.openTasks.length === 0 ? <Alert tone="success">Every token is rotated; nothing remains open.</Alert> : null}
@@ -203,7 +203,7 @@ export default async function IncidentPage({ params, searchParams }: { params: P
       {report ? (
         <Section title="Report">
           <p>
-            Verified on {formatDateTime(report.verifiedAt)} by re-reading every environment: {report.variablesDeleted} of {report.variablesPlanned} variables deleted, {report.variablesRemaining} remaining; {report.tokensDeletedOnPlatform}{' '}
+            Verified on {formatDateTime(report.verifiedAt)} by re-reading every environment: {report.variablesDeleted} of {countOf(report.variablesPlanned, 'variable')} deleted, {report.variablesRemaining} remaining; {report.tokensDeletedOnPlatform}{' '}
             token{report.tokensDeletedOnPlatform === 1 ? '' : 's'} deleted on Platform.sh, {report.tokensToDeleteOnPlatform} still to delete there.
           </p>
           {report.openTasks.length ? (
