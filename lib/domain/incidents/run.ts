@@ -27,7 +27,7 @@ import { closeInterruptedRuns } from '../tokens/interrupted';
 import { claimExecution, claimResume, keepIncidentAlive, openExecution, openResume, recordReport } from './bulk-run';
 import type { TokenDeps } from '../tokens/push';
 import { executeRevocation } from '../tokens/rotate';
-import { currentHoldings } from '../tokens/holders';
+import { variablesHoldingToken } from '../tokens/holders';
 import { INCIDENT_READ_CONCURRENCY, readVariable, type PlannedVariable } from './plan';
 
 /** Machine users whose tokens are revoked at once (each deletes a few variables at once: PUSH_CONCURRENCY). */
@@ -123,7 +123,7 @@ async function revokeItem(context: RequestContext, deps: IncidentDeps, incident:
   for (let attempt = 1; attempt <= ATTEMPTS_PER_TOKEN; attempt++) {
     const fresh = await db.apiToken.findUniqueOrThrow({ where: { id: token.id }, include: { machineUser: { include: { project: { select: { id: true, title: true } } } } } });
     // What still holds it now, by the journal: a resumed item only deletes what is left.
-    const variables = (await currentHoldings([item.machineUserId])).filter((holding) => holding.tokenId === token.id).map(({ projectId, environmentId, environmentType, variableName }) => ({ projectId, environmentId, environmentType, variableName }));
+    const variables = await variablesHoldingToken(item.machineUserId, token.id);
     if (attempt > 1 && variables.length === 0) break;
     const status = fresh.status === 'revoked' ? 'revoked' : 'compromised';
     const outcome = await executeRevocation(context, deps, { token: fresh, variables, status, reason: `Incident “${incident.name}”` }, undefined);
@@ -135,7 +135,7 @@ async function revokeItem(context: RequestContext, deps: IncidentDeps, incident:
     problem = null;
     if (outcome.data.status === 'done' || variables.length === 0) break;
   }
-  const left = (await currentHoldings([item.machineUserId])).filter((holding) => holding.tokenId === token.id).length;
+  const left = (await variablesHoldingToken(item.machineUserId, token.id)).length;
   await db.incidentItem.update({ where: { id: itemId }, data: { status: problem ? 'failed' : left ? 'partial' : 'done', openTasks: problem ? [problem] : [] } });
 }
 

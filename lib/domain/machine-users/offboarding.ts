@@ -11,7 +11,7 @@ import { authorize } from '@/lib/auth/authorize';
 import { getDb, type Prisma } from '@/lib/db';
 import { fail, ok, type ActionResult } from '@/lib/errors';
 import type { RequestContext } from '../context';
-import { currentHoldings } from '../tokens/holders';
+import { currentHoldings, variablesHoldingToken } from '../tokens/holders';
 import type { TokenDeps } from '../tokens/push';
 import { executeRevocation, type LiveToken } from '../tokens/rotate';
 
@@ -109,7 +109,7 @@ export async function revokeOpenTokens(context: RequestContext, deps: TokenDeps,
   const messages: string[] = [];
   const openTasks: string[] = [];
   for (const token of tokens) {
-    const variables = (await currentHoldings([machineUserId])).filter((holding) => holding.tokenId === token.id).map(({ projectId, environmentId, environmentType, variableName }) => ({ projectId, environmentId, environmentType, variableName }));
+    const variables = await variablesHoldingToken(machineUserId, token.id);
     const outcome = await executeRevocation(context, deps, { token, variables, status: token.status === 'compromised' ? 'compromised' : 'revoked' }, live);
     if (!outcome.ok) return outcome;
     messages.push(outcome.data.message);

@@ -39,6 +39,14 @@ export async function currentHoldings(machineUserIds: readonly string[]): Promis
     .map((step) => ({ projectId: step.projectId, environmentId: step.environmentId, environmentType: step.environmentType, tokenId: tokenOfRun.get(step.runId)!, variableName: step.variableName, since: step.updatedAt }));
 }
 
+/** A variable that holds a token, as a revocation deletes it (its step keeps the environment's type). */
+export type HeldVariable = Pick<Holding, 'projectId' | 'environmentId' | 'environmentType' | 'variableName'>;
+
+/** The variables that hold one token of the machine user now: what revoking it deletes. */
+export async function variablesHoldingToken(machineUserId: string, tokenId: string): Promise<HeldVariable[]> {
+  return (await currentHoldings([machineUserId])).filter((holding) => holding.tokenId === tokenId).map(({ projectId, environmentId, environmentType, variableName }) => ({ projectId, environmentId, environmentType, variableName }));
+}
+
 export interface Drift {
   tokenId: string;
   environmentId: string;

@@ -18,7 +18,7 @@ import { countOf } from '@/lib/utils';
 import type { RequestContext } from '../context';
 import { recordVariableDeleted } from '../inventory/own-writes';
 import { describePlatformshFailure } from '../machine-users/steps';
-import { currentHoldings } from './holders';
+import { currentHoldings, variablesHoldingToken, type HeldVariable } from './holders';
 import { closeInterruptedRuns, keepRunAlive } from './interrupted';
 import { decideMinting, deployToken, refuseMintingChoice, type BootstrapUse } from './mint';
 import { enqueueRedeployFollow } from './redeploys';
@@ -175,7 +175,7 @@ export interface RevocationPlan {
   lastFour: string;
   machineUser: { id: string; email: string };
   /** Environments whose CLI token variable holds this token (by Keywarden's journal), with its name. */
-  variables: { projectId: string; environmentId: string; environmentType: string; variableName: string }[];
+  variables: HeldVariable[];
   /** The token's id on Platform.sh, to delete with a live token of the same user. */
   platformshTokenId: string | null;
   alreadyDeletedOnPlatform: boolean;
@@ -184,7 +184,7 @@ export interface RevocationPlan {
 export async function getRevocationPlan(context: RequestContext, tokenId: string): Promise<ActionResult<RevocationPlan>> {
   const token = await loadToken(tokenId);
   if (!token || !authorize(context.actor, 'token.read', { projectId: token.machineUser.projectId }).allowed) return fail('not_found', 'There is no such token.');
-  const variables = (await currentHoldings([token.machineUserId])).filter((holding) => holding.tokenId === token.id).map(({ projectId, environmentId, environmentType, variableName }) => ({ projectId, environmentId, environmentType, variableName }));
+  const variables = await variablesHoldingToken(token.machineUserId, token.id);
   return ok({
     tokenId: token.id,
     lastFour: token.lastFour,
@@ -266,7 +266,7 @@ function variableWords(variables: readonly { environmentId: string; variableName
 export async function executeRevocation(
   context: RequestContext,
   deps: TokenDeps,
-  target: { token: RevocableToken; variables: { projectId: string; environmentId: string; environmentType: string; variableName: string }[]; status: 'compromised' | 'revoked'; reason?: string },
+  target: { token: RevocableToken; variables: HeldVariable[]; status: 'compromised' | 'revoked'; reason?: string },
   live: LiveToken | undefined,
 ): Promise<ActionResult<RevocationOutcome>> {
   const db = getDb();
