@@ -199,6 +199,8 @@ test('an admin changes the roles after a preview, then removes the machine user'
   await confirm.click();
   await expect(removeDialog).toBeHidden();
   await expectState(admin, 'Removed');
+  // Its invitation's last state ("accepted") is history now: beside Removed it read as access.
+  await expect(definition(admin, 'State')).not.toContainText('accepted');
   // What the removal did, where the Remove control was; focus moves there from the closed dialog.
   await expect(admin.getByRole('heading', { name: 'Removed', level: 2 })).toBeFocused();
   await expect(admin.getByRole('status').filter({ hasText: `${machineUser.email} is removed. Its access to project ${docs.id} was revoked on Platform.sh.` })).toBeVisible();

@@ -121,7 +121,10 @@ export default async function MachineUserPage({ params }: { params: Promise<{ ma
           <dl className="grid grid-cols-[9rem_1fr] gap-y-1">
             <dt className="text-slate-600">State</dt>
             <dd>
-              <MachineUserStateBadge state={machineUser.state} /> {machineUser.invitationState ? <span className="text-slate-600">(Platform.sh: {machineUser.invitationState})</span> : null}
+              {/* The invitation's state, while it still says something: once the machine user is removed
+                  or cancelled, its last word ("accepted") beside the badge read as access. */}
+              <MachineUserStateBadge state={machineUser.state} />{' '}
+              {machineUser.invitationState && machineUser.state !== 'removed' && machineUser.state !== 'cancelled' ? <span className="text-slate-600">(Platform.sh: {machineUser.invitationState})</span> : null}
             </dd>
             <dt className="text-slate-600">Invited</dt>
             <dd>{formatDateTime(machineUser.invitationSentAt)}</dd>
