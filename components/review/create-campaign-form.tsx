@@ -21,11 +21,11 @@ export interface ScopeChoice {
   machineUsers: number;
 }
 
-const START_REVIEW_FORM_ID = 'start-review';
+const START_REVIEW_ANCHOR = 'start-review';
 
 export function CreateCampaignForm({ projects, defaultDueOn, minDueOn }: { projects: ScopeChoice[]; defaultDueOn: string; minDueOn: string }) {
   const router = useRouter();
-  const [state, formAction, isPending] = useAnchoredActionState(createCampaignAction, null, START_REVIEW_FORM_ID);
+  const [state, formAction, isPending] = useAnchoredActionState(createCampaignAction, null, START_REVIEW_ANCHOR);
   const error = state && !state.ok ? state.error : undefined;
   const created = state?.ok ? state.data : undefined;
   const sent = submittedDefaults(state);
@@ -78,7 +78,7 @@ export function CreateCampaignForm({ projects, defaultDueOn, minDueOn }: { proje
         Starting copies every machine user in scope as it is now — roles, owners, tokens and open findings. Machine users added later are not part of this review.
       </p>
       <div className="flex flex-wrap items-center gap-3">
-        <Button id={START_REVIEW_FORM_ID} type="submit" disabled={isPending}>
+        <Button id={START_REVIEW_ANCHOR} type="submit" disabled={isPending}>
           {isPending ? 'Starting…' : 'Start the review'}
         </Button>
       </div>
