@@ -41,7 +41,7 @@ test('a push whose redeploy fails in the simulator shows the failure on its step
     await environments.getByRole('checkbox', { name: ENVIRONMENT, exact: true }).check();
     await tokens.getByRole('button', { name: 'Verify and push' }).click();
     await expect(tokens.getByRole('status').filter({ hasText: 'The token is set on the environment' })).toBeVisible({ timeout: 30_000 });
-    await expect(tokens.getByRole('status').filter({ hasText: 'Keywarden follows them in the background' })).toBeVisible();
+    await expect(tokens.getByRole('status').filter({ hasText: 'Its redeploy runs on Platform.sh; Keywarden follows it in the background' })).toBeVisible();
 
     // The push's step: the redeploy is followed in the background until the simulator fails it.
     const step = tokens.getByRole('region', { name: 'Push steps table' }).first().getByRole('row').filter({ hasText: ENVIRONMENT });
