@@ -108,14 +108,20 @@ export function refuseMalformedPath(url: string | undefined): Refusal | null {
  * 400 for a body sent as multipart/form-data that does not parse as such (no boundary, garbage),
  * with the same parser Next's server actions use; any other body is the route's to judge.
  */
-export async function refuseMalformedMultipart(contentType: string | undefined, body: Buffer): Promise<Refusal | null> {
-  if (!contentType || !/^\s*multipart\/form-data\b/i.test(contentType)) return null;
-  try {
-    await new Response(new Uint8Array(body), { headers: { 'content-type': contentType } }).formData();
-    return null;
-  } catch {
-    return { status: 400, body: { code: 'invalid_input', message: 'The request body is not valid multipart/form-data.' } };
-  }
+const MULTIPART = /^\s*multipart\/form-data\b/i;
+
+/**
+ * A multipart body's parts, parsed once for the two checks below: undefined when the body is not
+ * multipart, null when it does not parse.
+ */
+export async function multipartParts(contentType: string | undefined, body: Buffer): Promise<FormData | null | undefined> {
+  if (!contentType || !MULTIPART.test(contentType)) return undefined;
+  return new Response(new Uint8Array(body), { headers: { 'content-type': contentType } }).formData().catch(() => null);
+}
+
+/** 400 for a multipart body that does not parse. */
+export function refuseMalformedMultipart(parts: FormData | null | undefined): Refusal | null {
+  return parts === null ? { status: 400, body: { code: 'invalid_input', message: 'The request body is not valid multipart/form-data.' } } : null;
 }
 
 /** The character after `$` in a reply's string that React decodes inline (escape, temporary reference, ±Infinity, NaN, undefined, date, bigint, a form's entries, a hole). */
@@ -163,24 +169,23 @@ function parsedJson(text: string): { ok: true; value: unknown } | { ok: false } 
  * React's encodeReply makes of an argument list. A text body is the list itself: JSON, an array, no
  * reference to another part (a text body has none). A multipart body (arguments holding a form) has
  * the list in its part "0" and outlined values in parts "1", "2", …: each numbered text part is
- * JSON, and every reference names a part the body has. Run after refuseMalformedMultipart.
+ * JSON, and every reference names a part the body has. `parts`: the body's (multipartParts).
  */
-export async function refuseMalformedActionArguments(
+export function refuseMalformedActionArguments(
   method: string | undefined,
   headers: { 'next-action'?: string | string[]; 'content-type'?: string },
   body: Buffer,
-): Promise<Refusal | null> {
+  parts: FormData | null | undefined,
+): Refusal | null {
   if (method !== 'POST' || headers['next-action'] === undefined) return null;
-  const contentType = headers['content-type'] ?? '';
-  if (!/^\s*multipart\/form-data\b/i.test(contentType)) {
+  if (parts === undefined) {
     const root = parsedJson(body.toString('utf8'));
     return root.ok && Array.isArray(root.value) && referencedParts(root.value).length === 0 ? null : malformedAction();
   }
-  const form = await new Response(new Uint8Array(body), { headers: { 'content-type': contentType } }).formData().catch(() => null);
-  if (!form) return malformedAction();
+  if (!parts) return malformedAction();
   const partNames = new Set<string>();
   const references: number[] = [];
-  for (const [name, value] of form) {
+  for (const [name, value] of parts) {
     if (!/^\d+$/.test(name)) continue;
     partNames.add(name);
     if (typeof value !== 'string') continue; // a blob's bytes
@@ -295,7 +300,8 @@ export function gateRequests(handler: RequestHandler, publicUrl: URL): RequestHa
     }
     if (!Number(request.headers['content-length'] ?? 0)) {
       // An action call with no arguments at all: Next's JSON.parse('') would throw (a 500).
-      const emptyAction = await refuseMalformedActionArguments(request.method, request.headers, Buffer.alloc(0));
+      const empty = Buffer.alloc(0);
+      const emptyAction = refuseMalformedActionArguments(request.method, request.headers, empty, await multipartParts(request.headers['content-type'], empty));
       if (emptyAction) return sendRefusal(response, emptyAction);
       return handler(request, response);
     }
@@ -309,9 +315,10 @@ export function gateRequests(handler: RequestHandler, publicUrl: URL): RequestHa
         body: { code: 'invalid_input', message: `The request body is nested more than ${MAX_NESTING_DEPTH} levels deep.` },
       });
     }
-    const multipartRefusal = await refuseMalformedMultipart(request.headers['content-type'], body);
+    const parts = await multipartParts(request.headers['content-type'], body);
+    const multipartRefusal = refuseMalformedMultipart(parts);
     if (multipartRefusal) return sendRefusal(response, multipartRefusal);
-    const actionRefusal = await refuseMalformedActionArguments(request.method, request.headers, body);
+    const actionRefusal = refuseMalformedActionArguments(request.method, request.headers, body, parts);
     if (actionRefusal) return sendRefusal(response, actionRefusal);
     return handler(withBody(request, body), response);
   };
