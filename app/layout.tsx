@@ -7,6 +7,7 @@ import { getConfig } from '@/lib/config';
 import { htmlThemeClass } from '@/lib/theme/preference';
 import { currentThemePreference } from '@/lib/theme/server';
 import './globals.css';
+import { configuredVendor } from '@/lib/domain/platformsh-connection';
 
 export const metadata: Metadata = {
   title: { default: 'Keywarden', template: '%s · Keywarden' },
@@ -25,7 +26,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en" className={themeClass} data-nonce-present={nonce ? 'true' : 'false'}>
       <body className="min-h-screen font-sans antialiased">
-        {getConfig().platformsh.mode === 'sandbox' ? <SandboxBanner /> : null}
+        {getConfig().platformsh.mode === 'sandbox' ? <SandboxBanner productName={configuredVendor().productName} /> : null}
         <Providers>{children}</Providers>
       </body>
     </html>

@@ -13,33 +13,34 @@ import { getAttention, isAllClear, type Attention } from '@/lib/domain/overview'
 import { CHECKLIST_STEPS, NEXT_ACTIONS } from '@/lib/onboarding';
 import { overviewQuerySchema } from '@/lib/validations/onboarding';
 import { firstValues, type SearchParams } from '@/lib/utils';
+import { configuredVendor } from '@/lib/domain/platformsh-connection';
 
 export const metadata: Metadata = { title: 'Overview' };
 
 const cell = 'px-3 py-3 text-sm text-slate-800';
 
 /** Each count, in words, with the filtered list that shows what it counts. */
-const ATTENTION: { key: Exclude<keyof Attention, 'lastRunFailed'>; label: string; href: string }[] = [
-  { key: 'compromisedToDelete', label: 'Compromised tokens still to delete on Platform.sh', href: '/tokens?status=compromised' },
-  { key: 'openRevocations', label: 'Revocations with variables left on Platform.sh', href: '/tokens?status=compromised' },
+const attentionItems = (productName: string): { key: Exclude<keyof Attention, 'lastRunFailed'>; label: string; href: string }[] => [
+  { key: 'compromisedToDelete', label: `Compromised tokens still to delete on ${productName}`, href: '/tokens?status=compromised' },
+  { key: 'openRevocations', label: `Revocations with variables left on ${productName}`, href: '/tokens?status=compromised' },
   { key: 'overdueRotations', label: 'Tokens overdue for rotation', href: '/tokens?overdue=yes' },
-  { key: 'drifted', label: 'Tokens with drift on Platform.sh', href: '/tokens?status=all&drift=yes' },
+  { key: 'drifted', label: `Tokens with drift on ${productName}`, href: '/tokens?status=all&drift=yes' },
   { key: 'expiredInvitations', label: 'Invitations pending for more than 7 days', href: '/machine-users?state=expired' },
   { key: 'failedSyncs', label: 'Projects the last sync could not read', href: '/projects?state=failed' },
 ];
 
-function AttentionSection({ attention }: { attention: Attention }) {
+function AttentionSection({ attention, productName }: { attention: Attention; productName: string }) {
   if (isAllClear(attention)) {
     return (
       <section aria-labelledby="attention-heading" className="mb-8 rounded-lg border border-emerald-300 bg-emerald-50 p-4">
         <h2 id="attention-heading" className="text-lg font-semibold text-emerald-950">
           All clear
         </h2>
-        <p className="mt-1 text-sm text-emerald-950">No compromised token left on Platform.sh, no overdue rotation, no drift, no stale invitation, no failed sync.</p>
+        <p className="mt-1 text-sm text-emerald-950">No compromised token left on {productName}, no overdue rotation, no drift, no stale invitation, no failed sync.</p>
       </section>
     );
   }
-  const raised = ATTENTION.filter((item) => attention[item.key] > 0);
+  const raised = attentionItems(productName).filter((item) => attention[item.key] > 0);
   return (
     <section aria-labelledby="attention-heading" className="mb-8 rounded-lg border border-amber-300 bg-amber-50 p-4">
       <h2 id="attention-heading" className="text-lg font-semibold text-amber-950">
@@ -70,6 +71,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const { page } = overviewQuerySchema.parse(firstValues(await searchParams));
   const [backlog, attention, incidentTasks] = await Promise.all([listOnboardingBacklog(context, page), getAttention(context), listIncidentOpenTasks(context)]);
   const isOnboarder = context.actor.role === 'onboarder';
+  const { productName } = configuredVendor();
 
   return (
     <>
@@ -77,8 +79,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         title="Overview"
         description={isOnboarder ? 'What needs attention on the projects assigned to you, then those not fully onboarded and the next step for each.' : 'What needs attention first, then the projects that are not fully onboarded and the next step for each.'}
       />
-      {attention ? <AttentionSection attention={attention} /> : null}
-      <IncidentOpenTasks rows={incidentTasks} />
+      {attention ? <AttentionSection attention={attention} productName={productName} /> : null}
+      <IncidentOpenTasks rows={incidentTasks} productName={productName} />
       {!backlog || backlog.projectCount === 0 ? (
         <EmptyState title="Nothing to report yet">
           {isOnboarder ? 'No project is assigned to you yet: an admin can assign projects on the Users page.' : 'Keywarden has not synced any projects yet. Once the inventory is synced, each project’s onboarding progress shows here.'}

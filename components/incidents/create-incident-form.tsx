@@ -12,6 +12,7 @@ import { SelectField, TextAreaField, TextField } from '@/components/ui/field';
 import { submittedDefaults } from '@/components/ui/submitted-values';
 import { createIncidentAction } from '@/lib/actions/incidents';
 import { COMPROMISE_REASON_MAX_LENGTH, INCIDENT_NAME_MAX_LENGTH } from '@/lib/validations/limits';
+import { useVendor } from '@/components/vendor-context';
 
 export interface IncidentFormChoices {
   projects: { id: string; title: string }[];
@@ -19,6 +20,7 @@ export interface IncidentFormChoices {
 }
 
 export function CreateIncidentForm({ choices }: { choices: IncidentFormChoices }) {
+  const { productName } = useVendor();
   const router = useRouter();
   const [state, formAction, isPending] = useAnchoredActionState(createIncidentAction, null, 'plan-incident');
   const error = state && !state.ok ? state.error : undefined;
@@ -38,11 +40,11 @@ export function CreateIncidentForm({ choices }: { choices: IncidentFormChoices }
         <legend className="text-sm font-medium text-slate-900">What to do with the selected tokens</legend>
         <label className="flex items-start gap-2 text-sm text-slate-900">
           <input type="radio" name="kind" value="revocation" defaultChecked={sent.checked('kind', 'revocation', true)} className="mt-0.5 size-4 accent-indigo-700" />
-          <span>Revoke them (a breach): delete the variables that hold them and mark them compromised. Deleting the tokens themselves on Platform.sh needs a live token of each machine user, so each stays an open task.</span>
+          <span>Revoke them (a breach): delete the variables that hold them and mark them compromised. Deleting the tokens themselves on {productName} needs a live token of each machine user, so each stays an open task.</span>
         </label>
         <label className="flex items-start gap-2 text-sm text-slate-900">
           <input type="radio" name="kind" value="rotation" defaultChecked={sent.checked('kind', 'rotation', false)} className="mt-0.5 size-4 accent-indigo-700" />
-          <span>Rotate them: each active token is replaced by a fresh one minted from a bootstrap token you paste per machine user when you execute (a machine user left without one is skipped), pushed to the environments that held the old one; the old token and then the bootstrap are deleted on Platform.sh.</span>
+          <span>Rotate them: each active token is replaced by a fresh one minted from a bootstrap token you paste per machine user when you execute (a machine user left without one is skipped), pushed to the environments that held the old one; the old token and then the bootstrap are deleted on {productName}.</span>
         </label>
         {fieldErrorsFor(error, 'kind') ? <p className="text-sm text-red-700">{fieldErrorsFor(error, 'kind')?.join(' ')}</p> : null}
       </fieldset>
@@ -89,7 +91,7 @@ export function CreateIncidentForm({ choices }: { choices: IncidentFormChoices }
           </p>
         ) : null}
       </fieldset>
-      <p className="text-sm text-slate-700">Planning changes nothing on Platform.sh: the plan lists the selected tokens and the variables that hold them, a dry run then reads every environment, and nothing is revoked, minted or deleted until you execute the plan by typing its name.</p>
+      <p className="text-sm text-slate-700">Planning changes nothing on {productName}: the plan lists the selected tokens and the variables that hold them, a dry run then reads every environment, and nothing is revoked, minted or deleted until you execute the plan by typing its name.</p>
       <Button id="plan-incident" type="submit" disabled={isPending}>
         {isPending ? 'Planning…' : 'Plan the incident'}
       </Button>

@@ -8,7 +8,7 @@ export interface IncidentOpenTasksRow {
 }
 
 /** The Overview's list of incidents with open tasks (issue 18.3), until each is done. */
-export function IncidentOpenTasks({ rows }: { rows: IncidentOpenTasksRow[] }) {
+export function IncidentOpenTasks({ rows, productName }: { rows: IncidentOpenTasksRow[]; productName: string }) {
   if (rows.length === 0) return null;
   return (
     <section aria-labelledby="incident-tasks-heading" className="mb-8 rounded-lg border border-amber-300 bg-amber-50 p-4">
@@ -21,7 +21,7 @@ export function IncidentOpenTasks({ rows }: { rows: IncidentOpenTasksRow[] }) {
             <Link href={`/incidents/${row.incidentId}`} className="font-medium text-indigo-800 underline">
               {row.name}
             </Link>
-            : {row.tokensToDelete} token{row.tokensToDelete === 1 ? '' : 's'} to delete on Platform.sh with a live token of its machine user
+            : {row.tokensToDelete} token{row.tokensToDelete === 1 ? '' : 's'} to delete on {productName} with a live token of its machine user
             {row.tokensWithVariablesLeft ? `, ${row.tokensWithVariablesLeft} with variables left` : ''}
           </li>
         ))}

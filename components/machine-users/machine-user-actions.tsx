@@ -24,6 +24,7 @@ import { diffRoles, fromPermissions, type MachineRoles } from '@/lib/machine-use
 import { formatDateTime } from '@/lib/utils';
 import { PASTED_TOKEN_MAX_LENGTH } from '@/lib/validations/limits';
 import { RolesEditor, RolesSummary } from './roles-editor';
+import { useVendor } from '@/components/vendor-context';
 
 type Target = Pick<MachineUserSummary, 'id' | 'email' | 'state' | 'permissions' | 'needsSshKey' | 'project' | 'invitationExpiresAt' | 'checkedAt' | 'platformshUserId'>;
 
@@ -63,6 +64,7 @@ function OutcomeMessage({ outcome }: { outcome: StepOutcome | undefined }) {
 }
 
 export function InvitationControls({ machineUser, canManage, sandbox }: { machineUser: Target; canManage: boolean; sandbox: boolean }) {
+  const { productName } = useVendor();
   const router = useRouter();
   const status = useLiveStatus(machineUser);
   const isHydrated = useIsHydrated();
@@ -134,7 +136,7 @@ export function InvitationControls({ machineUser, canManage, sandbox }: { machin
         onConfirm={() => void run('cancel')}
         onCancel={() => setConfirmCancel(false)}
       >
-        The pending invitation is cancelled on Platform.sh: the link in its e-mail stops working. The machine user stays in Keywarden as
+        The pending invitation is cancelled on {productName}: the link in its e-mail stops working. The machine user stays in Keywarden as
         “invitation cancelled”; you can re-send it later.
       </ConfirmDialog>
     </div>
@@ -143,6 +145,7 @@ export function InvitationControls({ machineUser, canManage, sandbox }: { machin
 
 /** `grantLimit`: the most the person may grant this machine user (null: no limit); the server enforces it too. */
 export function ChangeRolesControl({ machineUser, grantLimit, purposeLabel }: { machineUser: Target; grantLimit: MachineRoles | null; purposeLabel: string }) {
+  const { productName } = useVendor();
   const router = useRouter();
   const current = fromPermissions(machineUser.permissions);
   const [open, setOpen] = useState(false);
@@ -210,7 +213,7 @@ export function ChangeRolesControl({ machineUser, grantLimit, purposeLabel }: { 
             )}
             <p className="mt-2 text-xs text-slate-600">
               {machineUser.state === 'active'
-                ? 'Applied to its access on Platform.sh at once.'
+                ? `Applied to its access on ${productName} at once.`
                 : 'Not accepted yet: the pending invitation is replaced by one with the new roles.'}
             </p>
           </section>
@@ -224,6 +227,7 @@ export function ChangeRolesControl({ machineUser, grantLimit, purposeLabel }: { 
 
 /** What the removal takes away, in plain words (the plan, before anything is done). */
 function OffboardingPlanView({ plan, revokeTokens, onRevokeTokensChange }: { plan: OffboardingPlan; revokeTokens: boolean; onRevokeTokensChange: (value: boolean) => void }) {
+  const { productName } = useVendor();
   if (plan.tokens.length === 0) return <p>It has no token to revoke.</p>;
   return (
     <div className="space-y-2">
@@ -240,8 +244,8 @@ function OffboardingPlanView({ plan, revokeTokens, onRevokeTokensChange }: { pla
             ({token.status}):{' '}
             {token.environments.length ? `delete ${token.variableNames.join(' and ')} on ${token.environments.join(', ')} (each redeploys), then ` : ''}
             {token.deletableOnPlatform
-              ? 'delete the token on Platform.sh — with a live token of this machine user (below); without one it stays an open task.'
-              : 'Keywarden does not know its id on Platform.sh: delete it in the machine user’s Console (an open task).'}
+              ? `delete the token on ${productName} — with a live token of this machine user (below); without one it stays an open task.`
+              : `Keywarden does not know its id on ${productName}: delete it in the machine user’s Console (an open task).`}
           </li>
         ))}
       </ul>
@@ -252,8 +256,8 @@ function OffboardingPlanView({ plan, revokeTokens, onRevokeTokensChange }: { pla
       ) : null}
       {!revokeTokens ? <Alert tone="warning">Its tokens stay active and their variables stay on the environments.</Alert> : null}
       {plan.otherProjects.length ? (
-        <Alert tone="warning" title="The same Platform.sh account reaches other projects">
-          {plan.otherProjects.map((project) => project.title).join(', ')}: its tokens work there too until they are deleted on Platform.sh. Give a live token to delete them.
+        <Alert tone="warning" title={`The same ${productName} account reaches other projects`}>
+          {plan.otherProjects.map((project) => project.title).join(', ')}: its tokens work there too until they are deleted on {productName}. Give a live token to delete them.
         </Alert>
       ) : null}
     </div>
@@ -266,6 +270,7 @@ function OffboardingPlanView({ plan, revokeTokens, onRevokeTokensChange }: { pla
  * removed machine user with tokens still to delete on Platform.sh offers to finish.
  */
 export function RemoveControl({ machineUser, plan }: { machineUser: Target; plan: OffboardingPlan }) {
+  const { productName } = useVendor();
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [typed, setTyped] = useState('');
@@ -276,10 +281,10 @@ export function RemoveControl({ machineUser, plan }: { machineUser: Target; plan
   const canDeleteOnPlatform = revokeTokens && plan.tokens.some((token) => token.deletableOnPlatform);
   const onPlatformsh =
     machineUser.platformshUserId && (machineUser.state === 'active' || machineUser.state === 'error')
-      ? `Revoke its access to ${machineUser.project.title} on Platform.sh (the account itself stays, with no access to this project).`
+      ? `Revoke its access to ${machineUser.project.title} on ${productName} (the account itself stays, with no access to this project).`
       : machineUser.state === 'invited' || machineUser.state === 'expired'
-        ? 'Cancel its pending invitation on Platform.sh.'
-        : 'Nothing on Platform.sh: it has no access and no pending invitation.';
+        ? `Cancel its pending invitation on ${productName}.`
+        : `Nothing on ${productName}: it has no access and no pending invitation.`;
 
   async function remove(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -312,7 +317,7 @@ export function RemoveControl({ machineUser, plan }: { machineUser: Target; plan
       {removedNow ? null : (
         <p className="mt-1 text-sm text-red-900">
           {finishing
-            ? `Removed, but ${plan.tokens.length === 1 ? 'a token is' : `${plan.tokens.length} tokens are`} still to revoke on Platform.sh.`
+            ? `Removed, but ${plan.tokens.length === 1 ? 'a token is' : `${plan.tokens.length} tokens are`} still to revoke on ${productName}.`
             : 'Take this machine user off the project, with what it leaves behind. The record and its history stay.'}
         </p>
       )}

@@ -17,6 +17,7 @@ import { normalizeEmail, suggestEmail } from '@/lib/machine-users/email';
 import { emailProblemOf } from '@/lib/validations/email-rule';
 import { describePermissions, PRESETS, PURPOSES, toPermissions, type MachineRoles, type Purpose } from '@/lib/machine-users/roles';
 import { RolesEditor, RolesSummary } from './roles-editor';
+import { useVendor } from '@/components/vendor-context';
 
 const STEPS = ['Project', 'Purpose', 'E-mail', 'Roles', 'Owners', 'Review'] as const;
 type Step = (typeof STEPS)[number];
@@ -56,6 +57,7 @@ interface Draft {
 
 /** The onboarding of a machine user, one decision per step: project → purpose → e-mail → roles → owners → review. */
 export function OnboardingWizard({ options, initialProjectId, currentUserId }: { options: OnboardingOptions; initialProjectId?: string; currentUserId: string }) {
+  const { productName } = useVendor();
   const initialDraft = (): Draft => ({
     projectId: initialProjectId ?? '',
     purpose: 'backups',
@@ -122,8 +124,8 @@ export function OnboardingWizard({ options, initialProjectId, currentUserId }: {
         return project ? undefined : 'Choose a project.';
       case 'E-mail':
         // The server's own rule (emailSchema is built from email-rule.ts): an address it would refuse stops the person here, not at Review.
-        if (emailProblemOf(email)) return `${emailProblemOf(email)} The machine user is a Platform.sh account of its own.`;
-        if (options.dashboardEmail && email === options.dashboardEmail) return 'This is the dashboard’s own Platform.sh account; choose another address.';
+        if (emailProblemOf(email)) return `${emailProblemOf(email)} The machine user is a ${productName} account of its own.`;
+        if (options.dashboardEmail && email === options.dashboardEmail) return `This is the dashboard’s own ${productName} account; choose another address.`;
         if (options.usedEmails.some((used) => used.email === email && used.projectId === draft.projectId)) return 'This address already belongs to a machine user of this project.';
         return undefined;
       case 'Owners':
@@ -375,7 +377,7 @@ export function OnboardingWizard({ options, initialProjectId, currentUserId }: {
                 )
               ) : null}
               <p className="text-sm text-slate-700">
-                Keywarden asks Platform.sh to invite {email} to {project?.title} with these roles, and follows the invitation until it is accepted.
+                Keywarden asks {productName} to invite {email} to {project?.title} with these roles, and follows the invitation until it is accepted.
               </p>
             </>
           ) : null}

@@ -12,9 +12,11 @@ import { ErrorSummary } from '@/components/ui/error-summary';
 import { useServerAction } from '@/components/ui/use-server-action';
 import { reapplyMachineUserRolesAction } from '@/lib/actions/machine-users';
 import type { StepOutcome } from '@/lib/domain/machine-users/manage';
+import { useVendor } from '@/components/vendor-context';
 
 /** `difference`: both sides in one sentence ("Keywarden approved: viewer — Platform.sh has: admin"). */
 export function ReapplyRolesControl({ machineUserId, email, difference }: { machineUserId: string; email: string; difference: string }) {
+  const { productName } = useVendor();
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [outcome, setOutcome] = useState<StepOutcome>();
@@ -50,17 +52,17 @@ export function ReapplyRolesControl({ machineUserId, email, difference }: { mach
       <ConfirmDialog
         open={open}
         title={`Re-apply the approved roles of ${email}?`}
-        confirmLabel="Re-apply on Platform.sh"
+        confirmLabel={`Re-apply on ${productName}`}
         cancelLabel="Leave it as it is"
         pending={isPending}
         onConfirm={() => void confirm()}
         onCancel={() => setOpen(false)}
       >
         <div className="space-y-3">
-          <p>Keywarden sets the machine user’s access on Platform.sh back to the approved roles, undoing what was changed outside Keywarden:</p>
+          <p>Keywarden sets the machine user’s access on {productName} back to the approved roles, undoing what was changed outside Keywarden:</p>
           <p className="font-medium">{difference}</p>
           <p>The change is recorded in the audit log, and the next sync confirms it.</p>
-          <p>If the change on Platform.sh was intended, cancel and use Change roles on the machine user’s page instead.</p>
+          <p>If the change on {productName} was intended, cancel and use Change roles on the machine user’s page instead.</p>
           <ErrorSummary error={error} />
         </div>
       </ConfirmDialog>

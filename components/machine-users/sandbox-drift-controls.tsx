@@ -9,6 +9,7 @@ import { Button } from '@/components/ui/button';
 import { ErrorSummary } from '@/components/ui/error-summary';
 import { useServerAction } from '@/components/ui/use-server-action';
 import { makeSandboxDriftAction } from '@/lib/actions/machine-users';
+import { useVendor } from '@/components/vendor-context';
 
 // The kinds the server accepts (lib/validations/machine-users SANDBOX_DRIFT_KINDS), in words.
 const KINDS = [
@@ -20,6 +21,7 @@ const KINDS = [
 ] as const;
 
 export function SandboxDriftControls({ machineUserId }: { machineUserId: string }) {
+  const { productName } = useVendor();
   const router = useRouter();
   const selectId = useId();
   const [kind, setKind] = useState<(typeof KINDS)[number]['value']>(KINDS[0].value);
@@ -36,7 +38,7 @@ export function SandboxDriftControls({ machineUserId }: { machineUserId: string 
 
   return (
     <details className="rounded-md border border-dashed border-slate-300 p-3 text-sm">
-      <summary className="cursor-pointer font-medium text-slate-900">Sandbox: change Platform.sh behind Keywarden’s back</summary>
+      <summary className="cursor-pointer font-medium text-slate-900">Sandbox: change {productName} behind Keywarden’s back</summary>
       <form onSubmit={(event) => void onSubmit(event)} className="mt-3 flex flex-wrap items-end gap-2">
         <NeedsJavaScript notice="This needs JavaScript: turn it on for this site, then reload this page.">
         <div className="flex flex-col gap-1">

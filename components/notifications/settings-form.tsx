@@ -19,6 +19,7 @@ import {
   type NotificationChoice,
   type NotificationEvent,
 } from '@/lib/notifications/events';
+import { useVendor } from '@/components/vendor-context';
 
 export function NotificationSettingsForm({
   defaults,
@@ -31,6 +32,7 @@ export function NotificationSettingsForm({
   revocationOpenHours: number;
   campaignDueDays: number;
 }) {
+  const { productName } = useVendor();
   const [state, formAction, isPending] = useAnchoredActionState(updateNotificationSettingsAction, null, 'notification-defaults');
   const error = state && !state.ok ? state.error : undefined;
   const sent = submittedDefaults(state);
@@ -55,7 +57,7 @@ export function NotificationSettingsForm({
           max={REVOCATION_OPEN_HOURS_BOUNDS.max}
           defaultValue={sent.text('revocationOpenHours', String(revocationOpenHours))}
           required
-          hint="A revoked or compromised token whose variables or Platform.sh token are still not deleted after this long."
+          hint={`A revoked or compromised token whose variables or ${productName} token are still not deleted after this long.`}
           errors={fieldErrorsFor(error, 'revocationOpenHours')}
         />
         <TextField

@@ -9,7 +9,7 @@ const linkClasses =
   'rounded-md px-2.5 py-2 text-sm font-medium text-indigo-800 underline hover:text-indigo-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-700';
 
 /** A GET form: search and filters live in the URL (with the sort), so they survive a reload. */
-export function ProjectFilters({ query }: { query: ProjectListQuery }) {
+export function ProjectFilters({ query, productName }: { query: ProjectListQuery; productName: string }) {
   return (
     <Form action="/projects" role="search" aria-label="Projects" className="mb-4 flex flex-wrap items-end gap-3">
       <div className="w-full max-w-xs">
@@ -24,9 +24,9 @@ export function ProjectFilters({ query }: { query: ProjectListQuery }) {
       </div>
       <div className="w-56">
         <SelectField label="Show" name="state" defaultValue={query.state}>
-          <option value="current">Projects on Platform.sh</option>
+          <option value="current">Projects on {productName}</option>
           <option value="failed">Last sync failed</option>
-          <option value="missing">Gone from Platform.sh</option>
+          <option value="missing">Gone from {productName}</option>
         </SelectField>
       </div>
       <input type="hidden" name="sort" value={query.sort} />

@@ -123,13 +123,13 @@ export function TokenVariablesSection({ project }: { project: ProjectDetail }) {
   );
 }
 
-export function UserAccessSection({ project }: { project: ProjectDetail }) {
+export function UserAccessSection({ project, productName }: { project: ProjectDetail; productName: string }) {
   return (
-    <Section title={`Users with access (${project.userAccess.length})`} description="Platform.sh accounts that can reach this project, with their roles.">
+    <Section title={`Users with access (${project.userAccess.length})`} description={`${productName} accounts that can reach this project, with their roles.`}>
       {project.userAccess.length === 0 ? (
         <EmptyState title="Nobody has access">The last sync found no user on this project.</EmptyState>
       ) : (
-        <DataTable label="Users with access table" caption={`Users with access to ${project.title}`} columns={['Platform.sh user', 'Roles', 'Granted']}>
+        <DataTable label="Users with access table" caption={`Users with access to ${project.title}`} columns={[`${productName} user`, 'Roles', 'Granted']}>
           {project.userAccess.map((grant) => (
             <tr key={grant.userId}>
               <td className={cell}>
@@ -149,7 +149,7 @@ export function UserAccessSection({ project }: { project: ProjectDetail }) {
                     {grant.account.displayName ? <span className="font-medium">{grant.account.displayName}</span> : null} {grant.account.email}
                   </span>
                 ) : (
-                  <span className="text-slate-700">An account Platform.sh does not describe</span>
+                  <span className="text-slate-700">An account {productName} does not describe</span>
                 )}
                 <div className="font-mono text-xs text-slate-600">{grant.userId}</div>
               </td>

@@ -11,6 +11,7 @@ import { startSyncAction } from '@/lib/actions/inventory';
 import type { SyncRunView } from '@/lib/domain/inventory/requests';
 import type { ErrorCode } from '@/lib/errors';
 import { formatDateTime } from '@/lib/utils';
+import { useVendor } from '@/components/vendor-context';
 
 const QUERY_KEY = ['inventory-sync'] as const;
 const POLL_MS = 1000;
@@ -88,18 +89,19 @@ function Failures({ run }: { run: SyncRunView }) {
  * Why a "Sync now" posted without JavaScript started nothing: the action redirects here with the
  * error's code only (?syncRefused=), so the words are the page's, never text from the URL.
  */
-const REFUSALS: Record<ErrorCode, string> = {
+const refusals = (productName: string): Record<ErrorCode, string> => ({
   unauthenticated: 'Your session had ended: no sync was started. Sign in and try again.',
   forbidden: 'You may not start a sync. Ask an admin if the inventory is out of date.',
   invalid_input: 'No sync was started: try again.',
   not_found: 'No sync was started: try again.',
   conflict: 'A sync is already running; its progress is shown here.',
   rate_limited: 'Too many requests: no sync was started. Wait a moment and try again.',
-  internal: 'The sync could not be started. Try again; if it keeps failing, check the Platform.sh connection in Settings.',
-};
+  internal: `The sync could not be started. Try again; if it keeps failing, check the ${productName} connection in Settings.`,
+});
 
 /** The inventory sync: the latest run, live progress while one runs, and "Sync now". */
 export function SyncPanel({ initialRun, canSync, refused }: { initialRun: SyncRunView | null; canSync: boolean; refused?: ErrorCode }) {
+  const { productName } = useVendor();
   const router = useRouter();
   const queryClient = useQueryClient();
   const headingId = useId();
@@ -107,7 +109,7 @@ export function SyncPanel({ initialRun, canSync, refused }: { initialRun: SyncRu
   // A real form: "Sync now" works without JavaScript too (the action then redirects back here, and
   // the page shows the run, or why none started). With JavaScript, the answer is shown in place.
   const [started, startSync, isPending] = useActionState(startSyncAction, null);
-  const error = started ? (started.ok ? undefined : started.error.message) : refused ? REFUSALS[refused] : undefined;
+  const error = started ? (started.ok ? undefined : started.error.message) : refused ? refusals(productName)[refused] : undefined;
   const { data: run, error: pollError } = useQuery({
     queryKey: QUERY_KEY,
     queryFn: fetchLatestRun,
@@ -138,7 +140,7 @@ export function SyncPanel({ initialRun, canSync, refused }: { initialRun: SyncRu
           </h2>
           <div aria-live="polite">
             {!run ? (
-              <p className="mt-2 text-sm text-slate-700">Projects have not been synced from Platform.sh yet.</p>
+              <p className="mt-2 text-sm text-slate-700">Projects have not been synced from {productName} yet.</p>
             ) : running ? (
               <Progress run={run} />
             ) : (

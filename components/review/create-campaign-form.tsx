@@ -13,6 +13,7 @@ import { TextField } from '@/components/ui/field';
 import { submittedDefaults } from '@/components/ui/submitted-values';
 import { createCampaignAction } from '@/lib/actions/reviews';
 import { CAMPAIGN_NAME_MAX_LENGTH } from '@/lib/validations/limits';
+import { useVendor } from '@/components/vendor-context';
 
 export interface ScopeChoice {
   id: string;
@@ -24,6 +25,7 @@ export interface ScopeChoice {
 const START_REVIEW_ANCHOR = 'start-review';
 
 export function CreateCampaignForm({ projects, defaultDueOn, minDueOn }: { projects: ScopeChoice[]; defaultDueOn: string; minDueOn: string }) {
+  const { productName } = useVendor();
   const router = useRouter();
   const [state, formAction, isPending] = useAnchoredActionState(createCampaignAction, null, START_REVIEW_ANCHOR);
   const error = state && !state.ok ? state.error : undefined;
@@ -66,7 +68,7 @@ export function CreateCampaignForm({ projects, defaultDueOn, minDueOn }: { proje
             ))}
           </ul>
         ) : (
-          <p className="text-sm text-slate-700">Keywarden knows no projects yet: they appear after a sync with Platform.sh.</p>
+          <p className="text-sm text-slate-700">Keywarden knows no projects yet: they appear after a sync with {productName}.</p>
         )}
         {projectErrors ? (
           <p id="campaign-scope-error" className="text-sm text-red-700">

@@ -7,23 +7,23 @@ type EvidenceValue = string | number | boolean | null | EvidenceValue[] | { [key
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
-/** `daysOverdue` → "Days overdue"; `changedOnPlatformshAt` → "Changed on Platform.sh at" (as this view names the product). */
-export function labelOf(key: string): string {
+/** `daysOverdue` → "Days overdue"; `changedOnPlatformshAt` → "Changed on Platform.sh at" (Upsun's organisation: "Changed on Upsun at"). */
+export function labelOf(key: string, productName: string): string {
   const words = key
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .toLowerCase()
-    .replace(/\bplatformsh\b/g, 'Platform.sh');
+    .replace(/\bplatformsh\b/g, productName);
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-export function formatEvidence(value: EvidenceValue): string {
+export function formatEvidence(value: EvidenceValue, productName: string): string {
   if (value === null) return '—';
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (typeof value === 'number') return String(value);
   if (typeof value === 'string') return ISO_DATE.test(value) ? formatDateTime(value) : value;
-  if (Array.isArray(value)) return value.length ? value.map(formatEvidence).join(', ') : 'none';
+  if (Array.isArray(value)) return value.length ? value.map((item) => formatEvidence(item, productName)).join(', ') : 'none';
   return Object.entries(value)
-    .map(([key, inner]) => `${labelOf(key)}: ${formatEvidence(inner)}`)
+    .map(([key, inner]) => `${labelOf(key, productName)}: ${formatEvidence(inner, productName)}`)
     .join('; ');
 }
 
@@ -64,10 +64,10 @@ function Side({ label, where, words, when, tone }: { label: string; where: strin
   );
 }
 
-/** Both sides of each difference, Keywarden's beside Platform.sh's (stacked on a narrow screen). */
-export function BothSides({ differences }: { differences: Difference[] }) {
+/** Both sides of each difference, Keywarden's beside the vendor's (stacked on a narrow screen). */
+export function BothSides({ differences, productName }: { differences: Difference[]; productName: string }) {
   return (
-    <ul aria-label="Differences between Keywarden and Platform.sh" className="space-y-2 text-sm">
+    <ul aria-label={`Differences between Keywarden and ${productName}`} className="space-y-2 text-sm">
       {differences.map((difference) => (
         <li key={difference.text} className="grid gap-2 sm:grid-cols-2">
           <Side
@@ -78,7 +78,7 @@ export function BothSides({ differences }: { differences: Difference[] }) {
             tone="keywarden"
           />
           <Side
-            label="Platform.sh"
+            label={productName}
             where={difference.where}
             words={difference.platformsh}
             when={difference.platformshAt ? `Seen by the sync of ${formatDateTime(difference.platformshAt)}` : 'Not seen by a sync yet'}
@@ -90,19 +90,19 @@ export function BothSides({ differences }: { differences: Difference[] }) {
   );
 }
 
-export function Evidence({ evidence }: { evidence: Record<string, EvidenceValue> }) {
+export function Evidence({ evidence, productName }: { evidence: Record<string, EvidenceValue>; productName: string }) {
   const differences = differencesOf(evidence.differences);
   const entries = Object.entries(evidence).filter(([key]) => !(differences && key === 'differences'));
   if (entries.length === 0 && !differences) return null;
   return (
     <div className="space-y-2">
-      {differences ? <BothSides differences={differences} /> : null}
+      {differences ? <BothSides differences={differences} productName={productName} /> : null}
       {entries.length > 0 ? (
         <dl className="grid grid-cols-1 gap-x-4 gap-y-1 text-sm sm:grid-cols-[max-content_1fr]">
           {entries.map(([key, value]) => (
             <div key={key} className="contents">
-              <dt className="font-medium text-slate-700">{labelOf(key)}</dt>
-              <dd className="break-words text-slate-900">{formatEvidence(value)}</dd>
+              <dt className="font-medium text-slate-700">{labelOf(key, productName)}</dt>
+              <dd className="break-words text-slate-900">{formatEvidence(value, productName)}</dd>
             </div>
           ))}
         </dl>

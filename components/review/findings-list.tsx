@@ -27,7 +27,7 @@ function StatusLine({ finding }: { finding: FindingView }) {
   return <Badge tone="amber">Open</Badge>;
 }
 
-function Links({ finding }: { finding: FindingView }) {
+function Links({ finding, productName }: { finding: FindingView; productName: string }) {
   const links = [
     finding.project ? (
       <Link key="project" href={`/projects/${finding.project.id}`} className={linkClasses}>
@@ -51,7 +51,7 @@ function Links({ finding }: { finding: FindingView }) {
     ) : null,
     finding.platformshUserId ? (
       <span key="account" className="text-slate-800">
-        Platform.sh account <span className="font-mono">{finding.platformshUserId}</span>
+        {productName} account <span className="font-mono">{finding.platformshUserId}</span>
       </span>
     ) : null,
   ].filter(Boolean);
@@ -73,7 +73,7 @@ function ReapplyVariableNote({ finding }: { finding: FindingView }) {
   );
 }
 
-export function FindingsList({ findings, acceptWindow }: { findings: FindingView[]; acceptWindow: AcceptWindow | null }) {
+export function FindingsList({ findings, acceptWindow, productName }: { findings: FindingView[]; acceptWindow: AcceptWindow | null; productName: string }) {
   return (
     <ul aria-label="Findings" className="space-y-4">
       {findings.map((finding) => (
@@ -103,8 +103,8 @@ export function FindingsList({ findings, acceptWindow }: { findings: FindingView
                 ) : null}
               </div>
             </header>
-            <Links finding={finding} />
-            <Evidence evidence={finding.evidence} />
+            <Links finding={finding} productName={productName} />
+            <Evidence evidence={finding.evidence} productName={productName} />
             <ReapplyVariableNote finding={finding} />
             <p className="text-xs text-slate-700">
               First seen {formatDateTime(finding.firstSeenAt)} · last seen {formatDateTime(finding.lastSeenAt)}

@@ -172,9 +172,9 @@ function Flag({ on, label, good }: { on: boolean; label: string; good: boolean }
   return <Badge tone={on === good ? 'neutral' : 'amber'}>{on ? label : `not ${label}`}</Badge>;
 }
 
-export function ForeignVariablesTable({ rows, caption }: { rows: InventoryForeignVariable[]; caption: string }) {
+export function ForeignVariablesTable({ rows, caption, productName }: { rows: InventoryForeignVariable[]; caption: string; productName: string }) {
   return (
-    <DataTable label="Token variables not pushed by Keywarden" caption={caption} columns={['Project', 'Where', 'Flags', 'Updated on Platform.sh', 'Open findings']}>
+    <DataTable label="Token variables not pushed by Keywarden" caption={caption} columns={['Project', 'Where', 'Flags', `Updated on ${productName}`, 'Open findings']}>
       {rows.map((row) => (
         <tr key={row.id}>
           <td className={cell}>

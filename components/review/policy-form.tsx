@@ -8,15 +8,15 @@ import type { Policy } from '@/lib/validations/policy-values';
 
 const DAY_KEYS = ['rotationMaxAgeDays', 'unusedDays', 'neverUsedDays', 'pendingInvitationDays', 'acceptRiskMaxDays'] as const;
 
-const HINTS: Record<keyof Policy, string> = {
+const hints = (productName: string): Record<keyof Policy, string> => ({
   rotationMaxAgeDays: 'A token older than this is reported, whatever its rotate-by date.',
-  unusedDays: 'A token Platform.sh last saw used longer ago is reported.',
+  unusedDays: `A token ${productName} last saw used longer ago is reported.`,
   neverUsedDays: 'A token recorded this long ago and never used is reported.',
   pendingInvitationDays: 'A machine user’s invitation pending longer is reported.',
   acceptRiskMaxDays: 'The longest an admin may accept a finding as a risk for.',
   allowHumanAdminOnProduction: 'When no, every account other than Keywarden’s machine users with admin on production is reported.',
   mintDeploymentTokens: 'When yes, a pasted token is used only to mint a fresh one for the environments, then deleted. Admins may choose otherwise per push.',
-};
+});
 
 export interface PolicyFieldSpec {
   labels: Record<keyof Policy, string>;
@@ -24,7 +24,8 @@ export interface PolicyFieldSpec {
 }
 
 /** `spec` comes from the page (lib/validations stays out of components, see the lint rule). */
-export function PolicyForm({ values, errors, spec }: { values: Policy; errors: Record<string, string[]>; spec: PolicyFieldSpec }) {
+export function PolicyForm({ values, errors, spec, productName }: { values: Policy; errors: Record<string, string[]>; spec: PolicyFieldSpec; productName: string }) {
+  const HINTS = hints(productName);
   const { labels: POLICY_LABELS, bounds: POLICY_BOUNDS } = spec;
   return (
     <Form action="/review/policy" aria-label="Policy values" className="space-y-4 rounded-lg border border-slate-200 bg-white p-4">

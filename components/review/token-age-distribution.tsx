@@ -13,7 +13,7 @@ const AXIS_LABELS: Record<TokenAgeBucket, string> = { lt30: '<30', '30to90': '30
 /** Every active token of the bucket, whatever its machine user's state (as the chart counts them). */
 export const tokenAgeHref = (bucket: TokenAgeBucket) => `${INVENTORY_PATH}?status=active&age=${bucket}&state=all`;
 
-export function TokenAgeDistribution({ distribution }: { distribution: Distribution }) {
+export function TokenAgeDistribution({ distribution, productName }: { distribution: Distribution; productName: string }) {
   const { buckets, maxAgeDays } = distribution;
   const total = buckets.reduce((sum, bucket) => sum + bucket.total, 0);
   const over = buckets.reduce((sum, bucket) => sum + bucket.overPolicy, 0);
@@ -24,7 +24,7 @@ export function TokenAgeDistribution({ distribution }: { distribution: Distribut
           Token age against the policy
         </h2>
         <p className="mt-1 max-w-prose text-sm text-slate-700">
-          Active tokens by age, since Platform.sh made them (or since they were recorded). The policy’s maximum age is {maxAgeDays} days: {over} of {total} {over === 1 ? 'is' : 'are'} older, whatever the filters below.
+          Active tokens by age, since {productName} made them (or since they were recorded). The policy’s maximum age is {maxAgeDays} days: {over} of {total} {over === 1 ? 'is' : 'are'} older, whatever the filters below.
         </p>
         {total === 0 ? (
           <p className="mt-3 text-sm text-slate-700">No active token yet.</p>

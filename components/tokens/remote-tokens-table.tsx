@@ -7,7 +7,7 @@ import { formatDateTime } from '@/lib/utils';
  * The machine user's token list on Platform.sh as last seen, beside Keywarden's records: a token
  * there without a record was made outside Keywarden, and nobody accounts for it.
  */
-export function RemoteTokensTable({ remote }: { remote: RemoteTokenListView }) {
+export function RemoteTokensTable({ remote, productName }: { remote: RemoteTokenListView; productName: string }) {
   if (!remote.seenAt) {
     return (
       <p className="text-sm text-slate-700">
@@ -23,7 +23,7 @@ export function RemoteTokensTable({ remote }: { remote: RemoteTokenListView }) {
         {unaccounted ? `, ${unaccounted} without a Keywarden record` : ''}.
       </p>
       {remote.tokens.length === 0 ? null : (
-        <DataTable label="Platform.sh token list" caption="The machine user’s API tokens on Platform.sh, as last seen" columns={['Name on Platform.sh', 'Created', 'Last used', 'MFA on creation', 'Keywarden record']}>
+        <DataTable label={`${productName} token list`} caption={`The machine user’s API tokens on ${productName}, as last seen`} columns={[`Name on ${productName}`, 'Created', 'Last used', 'MFA on creation', 'Keywarden record']}>
           {remote.tokens.map((token) => (
             <tr key={token.platformshTokenId}>
               <td className="px-3 py-2 text-sm text-slate-800">{token.name}</td>

@@ -54,7 +54,7 @@ export interface VendorNames {
  * accept in the sandbox, create the token in the simulator's Console, record and push it to
  * production, confirm the deployed configuration, run the cron in the sandbox.
  */
-export async function walkChecklistToGreen(admin: Page, project: DemoProject, vendor: VendorNames): Promise<void> {
+export async function walkChecklistToGreen(admin: Page, project: DemoProject, vendor: VendorNames): Promise<{ machineUserId: string; email: string }> {
   const email = uniqueEmail(`bots+${project.title.toLowerCase()}-certs`);
 
   // Nothing yet: the project page and the Overview show Docs as not onboarded.
@@ -150,4 +150,5 @@ export async function walkChecklistToGreen(admin: Page, project: DemoProject, ve
   await admin.goto('/');
   await expect(admin.getByRole('heading', { name: 'Overview', level: 1 })).toBeVisible();
   await expect(admin.getByRole('link', { name: project.title, exact: true })).toHaveCount(0);
+  return { machineUserId, email };
 }

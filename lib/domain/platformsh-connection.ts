@@ -77,14 +77,14 @@ export async function describeConnection(): Promise<ConnectionStatus> {
   const endpoint = dashboardEndpoint();
   const client = getDashboardClient();
   if (!endpoint || !client) {
-    return { mode, circuit: 'unknown', problem: 'The Platform.sh simulator is not running: start Keywarden with npm start.' };
+    return { mode, circuit: 'unknown', problem: `The ${configuredVendor().productName} simulator is not running: start Keywarden with npm start.` };
   }
   const apiOrigin = endpoint.apiUrl.origin;
   try {
     const user = await client.getCurrentUser();
     return { mode, apiOrigin, accountEmail: user.email, circuit: client.circuitState() };
   } catch (error) {
-    const problem = isPlatformshError(error) ? error.userMessage : 'The Platform.sh API did not answer as expected.';
+    const problem = isPlatformshError(error) ? error.userMessage : `The ${configuredVendor().productName} API did not answer as expected.`;
     return { mode, apiOrigin, circuit: client.circuitState(), problem };
   }
 }

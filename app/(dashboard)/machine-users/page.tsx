@@ -12,10 +12,11 @@ import { ruleFor } from '@/lib/auth/authorize';
 import { requirePageContext } from '@/lib/auth/session';
 import { listMachineUsers } from '@/lib/domain/machine-users/queries';
 import { firstValues, type SearchParams } from '@/lib/utils';
+import { configuredVendor } from '@/lib/domain/platformsh-connection';
 
 export const metadata: Metadata = { title: 'Machine users' };
 
-const DESCRIPTION = 'One Platform.sh account per project and purpose, with the narrowest roles, each with an owner.';
+const description = (productName: string) => `One ${productName} account per project and purpose, with the narrowest roles, each with an owner.`;
 
 
 const STATE_OPTIONS = [
@@ -53,7 +54,7 @@ export default async function MachineUsersPage({ searchParams }: { searchParams:
 
   return (
     <>
-      <PageHeader title="Machine users" description={DESCRIPTION} actions={onboard} />
+      <PageHeader title="Machine users" description={description(configuredVendor().productName)} actions={onboard} />
       {context.actor.role === 'reviewer' ? (
         <div className="mb-4">
           <Alert tone="info">Reviewers can see every machine user but not change them.</Alert>

@@ -14,14 +14,15 @@ import { listProjects } from '@/lib/domain/inventory/projects';
 import { getLatestSyncRun } from '@/lib/domain/inventory/requests';
 import { firstValues, type SearchParams } from '@/lib/utils';
 import { SYNC_REFUSED_PARAM, syncRefusedSchema } from '@/lib/validations/inventory';
+import { configuredVendor } from '@/lib/domain/platformsh-connection';
 
 export const metadata: Metadata = { title: 'Projects' };
 
-const DESCRIPTION =
-  'Every Platform.sh project of the organisation, with its environments, machine users and whether production has a CLI token.';
+const description = (productName: string) => `Every ${productName} project of the organisation, with its environments, machine users and whether production has a CLI token.`;
 
 export default async function ProjectsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const context = await requirePageContext();
+  const { productName } = configuredVendor();
   const params = firstValues(await searchParams);
   const [result, latestRun] = await Promise.all([listProjects(context, params), getLatestSyncRun(context)]);
   const canSync = authorize(context.actor, 'inventory.sync').allowed;
@@ -29,7 +30,7 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Pro
 
   return (
     <>
-      <PageHeader title="Projects" description={DESCRIPTION} />
+      <PageHeader title="Projects" description={description(productName)} />
       <SyncPanel initialRun={latestRun.ok ? latestRun.data : null} canSync={canSync} refused={syncRefusedSchema.parse(params[SYNC_REFUSED_PARAM])} />
       {isOnboarder ? (
         <div className="mb-4">
@@ -40,7 +41,7 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Pro
         <Alert tone="error">{result.error.message}</Alert>
       ) : (
         <>
-          <ProjectFilters query={result.data.query} />
+          <ProjectFilters query={result.data.query} productName={productName} />
           <PagedList
             noun="projects"
             basePath="/projects"
@@ -61,7 +62,7 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Pro
               >
                 {isOnboarder
                   ? 'No project is assigned to you yet.'
-                  : 'Projects appear here after a sync with Platform.sh. Use Sync now above, or wait for the scheduled sync.'}
+                  : `Projects appear here after a sync with ${productName}. Use Sync now above, or wait for the scheduled sync.`}
               </EmptyState>
             }
           >

@@ -17,6 +17,7 @@ import { dateAfter } from '@/lib/domain/findings/accept';
 import { getFindingsHistory } from '@/lib/domain/findings/history';
 import { listFindings } from '@/lib/domain/findings/queries';
 import { firstValues, type SearchParams } from '@/lib/utils';
+import { configuredVendor } from '@/lib/domain/platformsh-connection';
 
 export const metadata: Metadata = { title: 'Findings' };
 
@@ -75,6 +76,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
           >
             <FindingsList
               findings={result.data.findings}
+              productName={configuredVendor().productName}
               acceptWindow={canAccept ? { earliest: dateAfter(now, 1), latest: dateAfter(now, result.data.acceptRiskMaxDays), maxDays: result.data.acceptRiskMaxDays } : null}
             />
           </PagedList>

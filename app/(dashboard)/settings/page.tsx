@@ -8,7 +8,7 @@ import { getConfig } from '@/lib/config';
 import { getEvidenceSigningKey } from '@/lib/config/evidence-key';
 import { formatFingerprint } from '@/lib/evidence/format';
 import { checkHealth } from '@/lib/domain/health';
-import { describeConnection } from '@/lib/domain/platformsh-connection';
+import { configuredVendor, describeConnection } from '@/lib/domain/platformsh-connection';
 
 export const metadata: Metadata = { title: 'Settings' };
 
@@ -19,12 +19,13 @@ export default async function SettingsPage() {
   const canReadMailbox = authorize(actor, 'mailbox.read').allowed;
   const canManageWebhooks = authorize(actor, 'webhook.manage').allowed;
   const config = getConfig();
+  const { productName } = configuredVendor();
   const [health, connection] = await Promise.all([checkHealth(), describeConnection()]);
   const rows: [string, React.ReactNode][] = [
     ['Version', config.version],
-    ['Platform.sh connection', config.platformsh.mode === 'live' ? <Badge tone="green">live</Badge> : <Badge tone="amber">sandbox (simulator)</Badge>],
+    [`${productName} connection`, config.platformsh.mode === 'live' ? <Badge tone="green">live</Badge> : <Badge tone="amber">sandbox (simulator)</Badge>],
     [
-      'Platform.sh API',
+      `${productName} API`,
       connection.accountEmail
         ? `${connection.apiOrigin} — signed in as ${connection.accountEmail} (circuit ${connection.circuit})`
         : `${connection.apiOrigin ?? 'not connected'} — ${connection.problem ?? 'no answer'}`,

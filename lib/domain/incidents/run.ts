@@ -29,6 +29,7 @@ import type { TokenDeps } from '../tokens/push';
 import { executeRevocation } from '../tokens/rotate';
 import { variablesHoldingToken } from '../tokens/holders';
 import { INCIDENT_READ_CONCURRENCY, readVariable, type PlannedVariable } from './plan';
+import { incidentDeletionTask } from '@/lib/domain/tokens/deletion-tasks';
 
 /** Machine users whose tokens are revoked at once (each deletes a few variables at once: PUSH_CONCURRENCY). */
 export const INCIDENT_CONCURRENCY = 3;
@@ -139,16 +140,10 @@ async function revokeItem(context: RequestContext, deps: IncidentDeps, incident:
   await db.incidentItem.update({ where: { id: itemId }, data: { status: problem ? 'failed' : left ? 'partial' : 'done', openTasks: problem ? [problem] : [] } });
 }
 
-/** The token's deletion on Platform.sh, as an open task in words (null when it is deleted). */
-function tokenTask(token: { name: string; lastFour: string; platformshTokenId: string | null; deletedOnPlatformAt: Date | null }, email: string): string | null {
-  if (token.deletedOnPlatformAt) return null;
-  if (!token.platformshTokenId) return `Keywarden does not know the id of “${token.name}” (…${token.lastFour}) on Platform.sh: delete it in the Console of ${email}.`;
-  return `Delete the token “${token.name}” (…${token.lastFour}) on Platform.sh: only a live token of ${email} can (the compromised one works until deleted). Paste one with “Mark compromised” on its machine user’s page, or delete it in that account’s Console.`;
-}
-
 /** The verification pass (re-reads every planned environment), then the report on the incident and the audit log. */
 export async function verifyAndReport(context: RequestContext, deps: Pick<IncidentDeps, 'dashboard'>, incidentId: string): Promise<IncidentReport> {
   const db = getDb();
+  const productName = deps.dashboard.vendor.productName;
   const items = await db.incidentItem.findMany({ where: { incidentId }, orderBy: [{ projectId: 'asc' }, { tokenId: 'asc' }] });
   const tokens = new Map(
     (await db.apiToken.findMany({ where: { id: { in: items.map((item) => item.tokenId) } }, include: { machineUser: { select: { email: true } } } })).map((token) => [token.id, token]),
@@ -159,13 +154,13 @@ export async function verifyAndReport(context: RequestContext, deps: Pick<Incide
     const remaining: { environmentId: string; variableName: string; why: string }[] = [];
     for (const variable of planned) {
       const reading = await readVariable(deps.dashboard, variable);
-      if (reading.state === 'present') remaining.push({ environmentId: variable.environmentId, variableName: variable.variableName, why: 'still present on Platform.sh after the run' });
+      if (reading.state === 'present') remaining.push({ environmentId: variable.environmentId, variableName: variable.variableName, why: `still present on ${productName} after the run` });
       if (reading.state === 'unreadable') remaining.push({ environmentId: variable.environmentId, variableName: variable.variableName, why: `could not be read (${reading.detail ?? 'no answer'}): verify it again` });
     }
     const token = tokens.get(item.tokenId);
     const tasks = [...item.openTasks.filter((task) => item.status === 'failed' && task)];
     for (const left of remaining) tasks.push(`Delete ${left.variableName} on ${item.projectId}/${left.environmentId}: ${left.why}.`);
-    const deletion = token ? tokenTask(token, token.machineUser.email) : null;
+    const deletion = token ? incidentDeletionTask(deps.dashboard.vendor, token, token.machineUser.email) : null;
     if (deletion) tasks.push(deletion);
     report.variablesPlanned += planned.length;
     report.variablesRemaining += remaining.length;
@@ -180,7 +175,7 @@ export async function verifyAndReport(context: RequestContext, deps: Pick<Incide
   const { openTasks, ...counts } = report;
   await recordReport(context, incidentId, report, {
     failed: openTasks.length > 0,
-    reason: openTasks.length ? `${openTasks.length} token(s) with open tasks: ${report.tokensToDeleteOnPlatform} to delete on Platform.sh, ${report.variablesRemaining} variable(s) remaining.` : undefined,
+    reason: openTasks.length ? `${openTasks.length} token(s) with open tasks: ${report.tokensToDeleteOnPlatform} to delete on ${productName}, ${report.variablesRemaining} variable(s) remaining.` : undefined,
     details: { ...counts, openTasks: openTasks.map((task) => ({ tokenId: task.tokenId, tasks: task.tasks.length })) },
   });
   return report;

@@ -24,6 +24,7 @@ import { decideMinting, deployToken, refuseMintingChoice, type BootstrapUse } fr
 import { enqueueRedeployFollow } from './redeploys';
 import { forgetRemoteToken } from './remote-tokens';
 import { ANOTHER_PUSH_RUNNING, audit, executeRun, holding, openTokenAction, PUSH_CONCURRENCY, recordedAlready, recordIntent, verifyIdentity, withTokenClient, type PushOutcome, type RunCommit, type TokenDeps } from './push';
+import { deleteInConsoleTask, deleteWithLiveTokenTask, deletionFailedTask, oldTokenDeletion } from './deletion-tasks';
 
 function loadToken(tokenId: string) {
   return getDb().apiToken.findUnique({ where: { id: tokenId }, include: { machineUser: { include: { project: { select: { id: true, title: true } } } } } });
@@ -133,7 +134,7 @@ export async function endRotation(
   const { platformshTokenId } = old;
   const { platformshUserId } = old.machineUser;
   if (!platformshTokenId || !platformshUserId) {
-    deletion = `Keywarden does not know the old token’s id on Platform.sh: delete “${old.name}” (…${old.lastFour}) in the machine user’s Console.`;
+    deletion = oldTokenDeletion(deps.dashboard.vendor, old, { kind: 'unknown_id' });
   } else {
     // The new token was proven to be this machine user's when the rotation was recorded (a resume
     // matches its fingerprint), so its identity is not asked again.
@@ -145,9 +146,9 @@ export async function endRotation(
       );
       await forgetRemoteToken(old.machineUserId, platformshTokenId);
       deletedAt = new Date();
-      deletion = `The old token (…${old.lastFour}) is deleted on Platform.sh.`;
+      deletion = oldTokenDeletion(deps.dashboard.vendor, old, { kind: 'deleted' });
     } catch (error) {
-      deletion = `The old token (…${old.lastFour}) could not be deleted on Platform.sh (${describePlatformshFailure(error)}); it is marked superseded — delete it in the Console.`;
+      deletion = oldTokenDeletion(deps.dashboard.vendor, old, { kind: 'failed', failure: describePlatformshFailure(error) });
     }
   }
   return {
@@ -219,7 +220,7 @@ export async function markTokenCompromised(context: RequestContext, rawInput: un
   });
   if (!opened.ok) return opened.failure;
   const { input, target: token } = opened;
-  if (token.status === 'compromised' && token.deletedOnPlatformAt) return fail('conflict', 'This token is already marked compromised and deleted on Platform.sh.');
+  if (token.status === 'compromised' && token.deletedOnPlatformAt) return fail('conflict', `This token is already marked compromised and deleted on ${deps.dashboard.vendor.productName}.`);
   await closeInterruptedRuns(db, { machineUserId: token.machineUserId });
   const plan = await getRevocationPlan(context, token.id);
   if (!plan.ok) return plan;
@@ -340,9 +341,9 @@ export async function executeRevocation(
     let deletedAt = token.deletedOnPlatformAt;
     if (!deletedAt) {
       if (!live) {
-        openTasks.push(`Delete the token “${token.name}” (…${token.lastFour}) on Platform.sh: paste a live token of ${token.machineUser.email} (${status === 'compromised' ? 'the compromised one' : 'this one'} works until deleted), or delete it in its Console.`);
+        openTasks.push(deleteWithLiveTokenTask(deps.dashboard.vendor, token, token.machineUser.email, status === 'compromised'));
       } else if (!token.platformshTokenId) {
-        openTasks.push(`Keywarden does not know the token’s id on Platform.sh: delete “${token.name}” (…${token.lastFour}) in the Console of ${token.machineUser.email}.`);
+        openTasks.push(deleteInConsoleTask(deps.dashboard.vendor, token, token.machineUser.email));
       } else {
         const platformshTokenId = token.platformshTokenId;
         try {
@@ -352,7 +353,7 @@ export async function executeRevocation(
           await forgetRemoteToken(token.machineUserId, platformshTokenId);
           deletedAt = new Date();
         } catch (error) {
-          openTasks.push(`The token could not be deleted on Platform.sh (${describePlatformshFailure(error)}); try again.`);
+          openTasks.push(deletionFailedTask(deps.dashboard.vendor, describePlatformshFailure(error)));
         }
       }
     }

@@ -15,6 +15,7 @@ import type { RotationReport } from '@/lib/domain/incidents/rotation';
 import { incidentPageQuerySchema } from '@/lib/validations/incidents';
 import { countOf, firstValues, formatDateTime, type SearchParams } from '@/lib/utils';
 import { PageForbidden, PageNotFound } from '@/components/shell/refusal-pages';
+import { configuredVendor } from '@/lib/domain/platformsh-connection';
 
 export const metadata: Metadata = { title: 'Incident' };
 
@@ -62,12 +63,12 @@ function Progress({ incident }: { incident: IncidentView }) {
   );
 }
 
-function RotationReportSection({ report }: { report: RotationReport }) {
+function RotationReportSection({ report, productName }: { report: RotationReport; productName: string }) {
   return (
     <Section title="Report">
       <p>
         Verified on {formatDateTime(report.verifiedAt)} by re-reading every environment: {report.rotated} of {countOf(report.tokens, 'token')} rotated, {report.variablesVerified} of {countOf(report.variablesPlanned, 'environment')} verified to hold a fresh token,{' '}
-        {report.oldTokensDeleted} old token{report.oldTokensDeleted === 1 ? '' : 's'} and {report.bootstrapsDeleted} bootstrap token{report.bootstrapsDeleted === 1 ? '' : 's'} deleted on Platform.sh.
+        {report.oldTokensDeleted} old token{report.oldTokensDeleted === 1 ? '' : 's'} and {report.bootstrapsDeleted} bootstrap token{report.bootstrapsDeleted === 1 ? '' : 's'} deleted on {productName}.
       </p>
       {report.notRotated === 0 && report.openTasks.length === 0 ? <Alert tone="success">Every token is rotated; nothing remains open.</Alert> : null}
       <DataTable label="Machine users of the rotation" caption="Outcome per machine user" columns={['Machine user', 'Rotated', 'Outcome', 'Bootstrap']}>
@@ -96,6 +97,7 @@ function RotationReportSection({ report }: { report: RotationReport }) {
 
 export default async function IncidentPage({ params, searchParams }: { params: Promise<{ incidentId: string }>; searchParams: Promise<SearchParams> }) {
   const context = await requirePageContext();
+  const { productName } = configuredVendor();
   if (!authorize(context.actor, 'incident.read').allowed) {
     await auditRefusedIncidentRead(context);
     return <PageForbidden />;
@@ -134,20 +136,20 @@ export default async function IncidentPage({ params, searchParams }: { params: P
         {isRotation ? (
           <p>
             Bulk rotation of {incident.total} token{incident.total === 1 ? '' : 's'} across {incident.projects} project{incident.projects === 1 ? '' : 's'} ({incident.variables} environment variable{incident.variables === 1 ? '' : 's'}). For each machine user you paste one bootstrap token (a
-            fresh token of that machine user, checked before use); Keywarden mints a new token per recorded token as the machine user, pushes it to the environments that hold the old one, deletes the old token on Platform.sh, and
+            fresh token of that machine user, checked before use); Keywarden mints a new token per recorded token as the machine user, pushes it to the environments that hold the old one, deletes the old token on {productName}, and
             finally deletes the bootstrap. A machine user without a bootstrap is not rotated; none is ever half-done.
           </p>
         ) : (
         <p>
           {incident.total} token{incident.total === 1 ? '' : 's'} across {incident.projects} project{incident.projects === 1 ? '' : 's'}: {incident.variables} variable{incident.variables === 1 ? '' : 's'} to delete, each token
-          marked compromised and, where Keywarden cannot delete it on Platform.sh itself (that needs a live token of its machine user), an open task on the Overview until it is deleted. What stops working is listed per token below.
+          marked compromised and, where Keywarden cannot delete it on {productName} itself (that needs a live token of its machine user), an open task on the Overview until it is deleted. What stops working is listed per token below.
         </p>
         )}
       </Section>
 
       {incident.state === 'planned' ? (
         <Section title="Dry run">
-          {incident.dryRunAt ? <p>Done on {formatDateTime(incident.dryRunAt.toISOString())}: what it read is in the table below. Nothing was changed.</p> : <p>Reads every environment of the plan on Platform.sh and changes nothing. Required before the execution.</p>}
+          {incident.dryRunAt ? <p>Done on {formatDateTime(incident.dryRunAt.toISOString())}: what it read is in the table below. Nothing was changed.</p> : <p>Reads every environment of the plan on {productName} and changes nothing. Required before the execution.</p>}
           {canPlan ? <DryRunForm incidentId={incident.id} /> : null}
         </Section>
       ) : null}
@@ -204,7 +206,7 @@ export default async function IncidentPage({ params, searchParams }: { params: P
         <Section title="Report">
           <p>
             Verified on {formatDateTime(report.verifiedAt)} by re-reading every environment: {report.variablesDeleted} of {countOf(report.variablesPlanned, 'variable')} deleted, {report.variablesRemaining} remaining; {report.tokensDeletedOnPlatform}{' '}
-            token{report.tokensDeletedOnPlatform === 1 ? '' : 's'} deleted on Platform.sh, {report.tokensToDeleteOnPlatform} still to delete there.
+            token{report.tokensDeletedOnPlatform === 1 ? '' : 's'} deleted on {productName}, {report.tokensToDeleteOnPlatform} still to delete there.
           </p>
           {report.openTasks.length ? (
             <p>
@@ -216,7 +218,7 @@ export default async function IncidentPage({ params, searchParams }: { params: P
         </Section>
       ) : null}
 
-      {rotationReport ? <RotationReportSection report={rotationReport} /> : null}
+      {rotationReport ? <RotationReportSection productName={productName} report={rotationReport} /> : null}
 
       <DataTable label="Tokens of the incident" caption={`Tokens of ${incident.name}, page ${page}`} columns={['Token', isRotation ? 'Environments to push a fresh token to' : 'Variables to delete', 'What stops working', 'State']}>
         {incident.items.map((item) => (
@@ -249,7 +251,7 @@ export default async function IncidentPage({ params, searchParams }: { params: P
             <td className="px-3 py-3 text-sm text-slate-800">{isRotation ? 'Nothing, if it ends well: each environment gets its fresh token in place (redeployed).' : item.whatStops}</td>
             <td className="px-3 py-3 text-sm">
               <Badge tone={ITEM_BADGES[item.status]}>{item.status}</Badge>
-              {item.token.deletedOnPlatform ? <div className="text-xs text-slate-700">deleted on Platform.sh</div> : null}
+              {item.token.deletedOnPlatform ? <div className="text-xs text-slate-700">deleted on {productName}</div> : null}
               {item.openTasks.length ? (
                 <ul className="mt-1 list-disc space-y-1 pl-4 text-xs text-slate-800">
                   {item.openTasks.map((task) => (

@@ -25,6 +25,7 @@ import { getMachineUserTokens } from '@/lib/domain/tokens/queries';
 import { describePermissions, fromPermissions, PRESETS } from '@/lib/machine-users/roles';
 import { formatDateTime } from '@/lib/utils';
 import { PageNotFound } from '@/components/shell/refusal-pages';
+import { configuredVendor } from '@/lib/domain/platformsh-connection';
 
 export const metadata: Metadata = { title: 'Machine user' };
 
@@ -49,6 +50,7 @@ function describeStep(action: string, details: unknown): string {
 
 export default async function MachineUserPage({ params }: { params: Promise<{ machineUserId: string }> }) {
   const context = await requirePageContext();
+  const { productName } = configuredVendor();
   const result = await getMachineUser(context, (await params).machineUserId);
   if (!result.ok) return <PageNotFound />;
   const machineUser = result.data;
@@ -124,7 +126,7 @@ export default async function MachineUserPage({ params }: { params: Promise<{ ma
               {/* The invitation's state, while it still says something: once the machine user is removed
                   or cancelled, its last word ("accepted") beside the badge read as access. */}
               <MachineUserStateBadge state={machineUser.state} />{' '}
-              {machineUser.invitationState && machineUser.state !== 'removed' && machineUser.state !== 'cancelled' ? <span className="text-slate-600">(Platform.sh: {machineUser.invitationState})</span> : null}
+              {machineUser.invitationState && machineUser.state !== 'removed' && machineUser.state !== 'cancelled' ? <span className="text-slate-600">({productName}: {machineUser.invitationState})</span> : null}
             </dd>
             <dt className="text-slate-600">Invited</dt>
             <dd>{formatDateTime(machineUser.invitationSentAt)}</dd>
@@ -134,7 +136,7 @@ export default async function MachineUserPage({ params }: { params: Promise<{ ma
                 <dd>{formatDateTime(machineUser.invitationExpiresAt)}</dd>
               </>
             ) : null}
-            <dt className="text-slate-600">Platform.sh user</dt>
+            <dt className="text-slate-600">{productName} user</dt>
             <dd>
               {machineUser.platformshUserId ? (
                 <>
@@ -190,7 +192,7 @@ export default async function MachineUserPage({ params }: { params: Promise<{ ma
               tokens={tokens.data.tokens}
               runs={tokens.data.runs}
               canRecord={canRecord}
-              recordable={machineUser.state === 'active' ? { ok: true } : { ok: false, reason: 'A token can be recorded once the machine user has accepted its invitation: it creates the token itself, in the Platform.sh Console.' }}
+              recordable={machineUser.state === 'active' ? { ok: true } : { ok: false, reason: `A token can be recorded once the machine user has accepted its invitation: it creates the token itself, in the ${productName} Console.` }}
               environments={tokens.data.environments}
               defaultTypes={PRESETS[machineUser.purpose].tokenEnvironmentTypes}
               defaultRotateBy={tokens.data.defaultRotateBy}
@@ -211,8 +213,8 @@ export default async function MachineUserPage({ params }: { params: Promise<{ ma
 
       {tokens.ok ? (
         <div className="mt-4">
-          <Section title="Its tokens on Platform.sh">
-            <RemoteTokensTable remote={tokens.data.remote} />
+          <Section title={`Its tokens on ${productName}`}>
+            <RemoteTokensTable remote={tokens.data.remote} productName={productName} />
           </Section>
         </div>
       ) : null}

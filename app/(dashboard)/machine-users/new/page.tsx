@@ -6,6 +6,7 @@ import { requirePageContext } from '@/lib/auth/session';
 import { getOnboardingOptions } from '@/lib/domain/machine-users/queries';
 import { firstValue, type SearchParams } from '@/lib/utils';
 import { PageForbidden } from '@/components/shell/refusal-pages';
+import { configuredVendor } from '@/lib/domain/platformsh-connection';
 
 export const metadata: Metadata = { title: 'Onboard a machine user' };
 
@@ -19,7 +20,7 @@ export default async function NewMachineUserPage({ searchParams }: { searchParam
     <>
       <PageHeader
         title="Onboard a machine user"
-        description="A dedicated Platform.sh account for one project and one job, invited with the narrowest roles that fit it."
+        description={`A dedicated ${configuredVendor().productName} account for one project and one job, invited with the narrowest roles that fit it.`}
       />
       {!options.ok ? (
         <Alert tone="warning" title="The onboarding cannot start">

@@ -11,12 +11,14 @@ import { getProject } from '@/lib/domain/inventory/projects';
 import { getProjectChecklists } from '@/lib/domain/onboarding/kit';
 import { formatDateTime } from '@/lib/utils';
 import { PageNotFound } from '@/components/shell/refusal-pages';
+import { configuredVendor } from '@/lib/domain/platformsh-connection';
 
 export const metadata: Metadata = { title: 'Project' };
 
 export default async function ProjectPage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
   const context = await requirePageContext();
+  const { productName } = configuredVendor();
   const [result, checklists] = await Promise.all([getProject(context, projectId), getProjectChecklists(context, projectId)]);
   if (!result.ok || !checklists.ok) return <PageNotFound />;
   const project = result.data;
@@ -65,7 +67,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
       ) : null}
       {project.missingSince ? (
         <div className="mt-4">
-          <Alert tone="warning" title="This project is gone from Platform.sh">
+          <Alert tone="warning" title={`This project is gone from ${productName}`}>
             The sync has not found it since {formatDateTime(project.missingSince)}. Its records are kept for the audit trail.
           </Alert>
         </div>
@@ -89,7 +91,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
       <MachineUsersSection project={project} canOnboard={authorize(context.actor, 'machine_user.invite', { projectId: project.id }).allowed} />
       <EnvironmentsSection project={project} />
       <TokenVariablesSection project={project} />
-      <UserAccessSection project={project} />
+      <UserAccessSection project={project} productName={productName} />
     </>
   );
 }

@@ -16,6 +16,7 @@ import { getTokenAgeDistribution } from '@/lib/domain/review/token-ages';
 import { inventoryParams, isInventoryFiltered } from '@/lib/review/inventory-query';
 import { firstValues, type SearchParams } from '@/lib/utils';
 import { PageForbidden } from '@/components/shell/refusal-pages';
+import { configuredVendor } from '@/lib/domain/platformsh-connection';
 
 export const metadata: Metadata = { title: 'Inventory' };
 
@@ -24,6 +25,7 @@ const DESCRIPTION =
 
 export default async function InventoryPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const context = await requirePageContext();
+  const { productName } = configuredVendor();
   const [result, tokenAges] = await Promise.all([listInventory(context, firstValues(await searchParams)), getTokenAgeDistribution(context)]);
   if (!result.ok) {
     return <PageForbidden />;
@@ -45,7 +47,7 @@ export default async function InventoryPage({ searchParams }: { searchParams: Pr
           <Alert tone="info">You see the inventory of the projects assigned to you.</Alert>
         </div>
       ) : null}
-      {tokenAges.ok ? <TokenAgeDistribution distribution={tokenAges.data} /> : null}
+      {tokenAges.ok ? <TokenAgeDistribution distribution={tokenAges.data} productName={productName} /> : null}
       <InventoryFilters query={query} options={options} />
       {canExport ? <InventoryExportForm query={query} /> : null}
 
@@ -93,7 +95,7 @@ export default async function InventoryPage({ searchParams }: { searchParams: Pr
             <EmptyState title="This page is empty" action={<Link href={inventoryHref(query, {}, { ...pages, page: query.page, vpage: 1 })} className={buttonClasses('secondary')}>Go to the first page</Link>} />
           ) : (
             <>
-              <ForeignVariablesTable rows={variables.rows} caption={`Token variables not pushed by Keywarden, page ${variables.page}`} />
+              <ForeignVariablesTable rows={variables.rows} caption={`Token variables not pushed by Keywarden, page ${variables.page}`} productName={productName} />
               <SectionPagination label="Token variables pages" query={query} which="vpage" page={variables.page} pageSize={variables.pageSize} total={variables.total} shown={variables.rows.length} />
             </>
           )}
@@ -105,7 +107,7 @@ export default async function InventoryPage({ searchParams }: { searchParams: Pr
           <h2 id="inventory-accounts" className="mb-1 text-lg font-semibold text-slate-900">
             Accounts with access that are not Keywarden’s <span className="text-sm font-normal text-slate-700">({accounts.total})</span>
           </h2>
-          <p className="mb-3 max-w-prose text-sm text-slate-700">Platform.sh accounts on the projects that are neither one of Keywarden’s machine users there nor the dashboard’s own account: people, or machine users made outside Keywarden.</p>
+          <p className="mb-3 max-w-prose text-sm text-slate-700">{productName} accounts on the projects that are neither one of Keywarden’s machine users there nor the dashboard’s own account: people, or machine users made outside Keywarden.</p>
           {accounts.total === 0 ? (
             <EmptyState title={filtered ? 'No accounts match these filters' : 'No other accounts have access'} />
           ) : accounts.rows.length === 0 ? (

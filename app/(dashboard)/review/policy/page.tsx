@@ -13,6 +13,7 @@ import { ruleCatalogue } from '@/lib/domain/findings/queries';
 import { firstValues, formatDateTime, type SearchParams } from '@/lib/utils';
 import { parsePolicyPreview, type Policy } from '@/lib/validations/policy';
 import { POLICY_BOUNDS, POLICY_LABELS } from '@/lib/validations/policy-values';
+import { configuredVendor } from '@/lib/domain/platformsh-connection';
 
 export const metadata: Metadata = { title: 'Policy' };
 
@@ -98,7 +99,7 @@ export default async function PolicyPage({ searchParams }: { searchParams: Promi
         {canEdit ? (
           <>
             {hasErrors ? <Alert tone="error">Please correct the highlighted values to see the preview.</Alert> : null}
-            <PolicyForm values={proposed?.values ?? values} errors={proposed?.errors ?? {}} spec={{ labels: POLICY_LABELS, bounds: POLICY_BOUNDS }} />
+            <PolicyForm values={proposed?.values ?? values} errors={proposed?.errors ?? {}} spec={{ labels: POLICY_LABELS, bounds: POLICY_BOUNDS }} productName={configuredVendor().productName} />
             {preview?.ok ? <PreviewResult preview={preview.data} values={proposed!.values} /> : null}
           </>
         ) : (
