@@ -20,7 +20,7 @@ export async function platformshLines(scope: Page | Locator): Promise<string[]> 
   return text
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => line.includes('Platform.sh') && !ABOUT_PLATFORMSH.some((allowed) => allowed.test(line)));
+    .filter((line) => /platform\.sh/i.test(line) && !ABOUT_PLATFORMSH.some((allowed) => allowed.test(line)));
 }
 
 /** Asserts that what the page (or a dialog of it) shows names Upsun, not Platform.sh. */

@@ -14,6 +14,8 @@ import type { Policy } from '@/lib/validations/policy';
 import { readPolicy } from './read-policy';
 import { RULES } from './rules';
 import type { FindingRule, Queryable, RuleHit, Severity } from './types';
+import { configuredVendor } from '@/lib/domain/platformsh-connection';
+import type { VendorProfile } from '@/lib/vendor';
 
 /** pg_advisory_xact_lock key of the recomputation (see lib/domain/mutation.ts for the others). */
 export const FINDINGS_LOCK = 4801526040;
@@ -30,11 +32,11 @@ export interface RecomputeOutcome {
 }
 
 /** Every rule's hits under `policy`, one per (rule, subject). */
-export async function evaluateRules(db: Queryable, now: Date, policy: Policy, rules: readonly FindingRule[] = RULES): Promise<CurrentFinding[]> {
+export async function evaluateRules(db: Queryable, now: Date, policy: Policy, rules: readonly FindingRule[] = RULES, vendor: VendorProfile = configuredVendor()): Promise<CurrentFinding[]> {
   const seen = new Map<string, CurrentFinding>();
   // One after another: inside a transaction the queries share one connection anyway.
   for (const rule of rules) {
-    for (const hit of await rule.find(db, { now, policy })) {
+    for (const hit of await rule.find(db, { now, policy, vendor })) {
       const key = `${rule.id}\u0000${hit.subjectKey}`;
       if (!seen.has(key)) seen.set(key, { ...hit, ruleId: rule.id, severity: hit.severity ?? rule.severity });
     }

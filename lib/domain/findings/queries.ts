@@ -13,7 +13,9 @@ import type { RequestContext } from '../context';
 import { readPolicy } from './read-policy';
 import { RULES, ruleById } from './rules';
 import { ACCESS_REMOVED } from './rules/drift-membership';
-import type { EvidenceValue, Severity } from './types';
+import { ruleCopy, type EvidenceValue, type Severity } from './types';
+import { configuredVendor } from '@/lib/domain/platformsh-connection';
+import type { VendorProfile } from '@/lib/vendor';
 
 export const FINDINGS_PAGE_SIZE = 25;
 
@@ -154,6 +156,7 @@ export async function listFindings(context: RequestContext, rawQuery: unknown, n
   const open: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
   for (const group of openBySeverity) open[group.severity] = group._count._all;
 
+  const vendor = configuredVendor();
   return ok({
     findings: rows.map((row) => {
       const rule = ruleById(row.ruleId);
@@ -161,8 +164,8 @@ export async function listFindings(context: RequestContext, rawQuery: unknown, n
         id: row.id,
         ruleId: row.ruleId,
         title: rule?.title ?? row.ruleId,
-        reason: rule?.reason ?? 'This rule no longer exists.',
-        fix: rule?.fix ?? '—',
+        reason: rule ? ruleCopy(rule.reason, vendor) : 'This rule no longer exists.',
+        fix: rule ? ruleCopy(rule.fix, vendor) : '—',
         severity: row.severity,
         status: statusOf(row, now),
         evidence: (typeof row.evidence === 'object' && row.evidence !== null && !Array.isArray(row.evidence) ? row.evidence : {}) as Record<string, EvidenceValue>,
@@ -193,7 +196,7 @@ export async function listFindings(context: RequestContext, rawQuery: unknown, n
   });
 }
 
-/** The rule catalogue, for the Policy page and the README. */
-export function ruleCatalogue() {
-  return RULES.map(({ id, severity, title, reason, fix, policyKeys }) => ({ id, severity, title, reason, fix, policyKeys: [...policyKeys] }));
+/** The rule catalogue, for the Policy page and the README, in the words of the organisation's vendor. */
+export function ruleCatalogue(vendor: VendorProfile = configuredVendor()) {
+  return RULES.map(({ id, severity, title, reason, fix, policyKeys }) => ({ id, severity, title, reason: ruleCopy(reason, vendor), fix: ruleCopy(fix, vendor), policyKeys: [...policyKeys] }));
 }

@@ -4,6 +4,7 @@
 // findings (engine.ts).
 import type { Prisma } from '@/lib/db';
 import type { Policy, PolicyKey } from '@/lib/validations/policy';
+import type { VendorProfile } from '@/lib/vendor';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -31,6 +32,16 @@ export interface RuleHit {
 export interface RuleContext {
   now: Date;
   policy: Policy;
+  /** The connection's vendor: evidence names it ("Upsun has: …"). */
+  vendor: VendorProfile;
+}
+
+/** Words for people that may name the product: a function of the vendor where they do. */
+export type RuleCopy = string | ((vendor: VendorProfile) => string);
+
+/** A rule's reason or fix, as the organisation's vendor reads it. */
+export function ruleCopy(copy: RuleCopy, vendor: VendorProfile): string {
+  return typeof copy === 'string' ? copy : copy(vendor);
 }
 
 export interface FindingRule {
@@ -40,9 +51,9 @@ export interface FindingRule {
   /** A short name for lists and filters. */
   title: string;
   /** Why it matters. */
-  reason: string;
+  reason: RuleCopy;
   /** What to do about it. */
-  fix: string;
+  fix: RuleCopy;
   /** The policy values the rule reads: the Policy page's preview re-runs only the rules whose values changed. */
   policyKeys: readonly PolicyKey[];
   find: (db: Queryable, context: RuleContext) => Promise<RuleHit[]>;

@@ -12,6 +12,7 @@ import { difference, permissionWords } from '../findings/rules/both-sides';
 import { grantLimitsOf } from './grant-limit';
 import { INVITATION_LIFETIME_MS } from './tracking';
 import { projectIdsByTitle, userIdsMatching } from '../search';
+import { configuredVendor } from '@/lib/domain/platformsh-connection';
 
 export const MACHINE_USERS_PAGE_SIZE = 25;
 
@@ -171,7 +172,7 @@ async function roleDriftOf(row: Row): Promise<MachineUserDetail['roleDrift']> {
   if (access && samePermissions(access.permissions, row.permissions)) return null;
   // No access row: drift only once a sync after its acceptance saw none (drift.membership's rule).
   if (!access && !(seenAt && seenAt > (row.acceptedAt ?? row.updatedAt))) return null;
-  const { text } = difference({
+  const { text } = difference(configuredVendor(), {
     keywarden: `approved: ${permissionWords(row.permissions)}`,
     keywardenAt: null,
     platformsh: access ? permissionWords(access.permissions) : 'no access (not in the project’s user access)',

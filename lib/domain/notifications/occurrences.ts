@@ -16,6 +16,8 @@ import 'server-only';
 import type { Database } from '@/lib/db';
 import type { NotificationEvent } from '@/lib/notifications/events';
 import { ruleById } from '../findings/rules';
+import { ruleCopy } from '@/lib/domain/findings/types';
+import type { VendorProfile } from '@/lib/vendor';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
@@ -36,6 +38,8 @@ export interface Occurrence {
 export interface OccurrenceSettings {
   revocationOpenHours: number;
   campaignDueDays: number;
+  /** The organisation's vendor: the words name its product. */
+  vendor: VendorProfile;
 }
 
 const utcDay = (date: Date) => Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
@@ -67,7 +71,7 @@ async function activeAmong(db: Database, ids: (string | null)[]): Promise<Set<st
   return new Set(rows.map((row) => row.id));
 }
 
-async function driftDetected(db: Database, now: Date, admins: string[]): Promise<Occurrence[]> {
+async function driftDetected(db: Database, now: Date, admins: string[], vendor: VendorProfile): Promise<Occurrence[]> {
   const findings = await db.finding.findMany({
     where: {
       ruleId: { startsWith: 'drift.' },
@@ -92,7 +96,7 @@ async function driftDetected(db: Database, now: Date, admins: string[]): Promise
       event: 'drift_detected',
       dedupKey: `drift:${finding.id}`,
       title: `Drift detected: ${rule?.title ?? finding.ruleId}${where ? ` (${where})` : ''}`,
-      body: `First seen ${isoDay(finding.firstSeenAt)}: Platform.sh no longer has what Keywarden did. ${rule?.reason ?? ''} Open the findings to see both sides and the fix.`
+      body: `First seen ${isoDay(finding.firstSeenAt)}: ${vendor.productName} no longer has what Keywarden did. ${rule ? ruleCopy(rule.reason, vendor) : ''} Open the findings to see both sides and the fix.`
         .replace(/\s+/g, ' ')
         .trim(),
       linkPath: `/review?${params.toString()}`,
@@ -132,7 +136,7 @@ async function pushesFailed(db: Database, now: Date, admins: string[]): Promise<
   });
 }
 
-async function syncsFailed(db: Database, now: Date, admins: string[]): Promise<Occurrence[]> {
+async function syncsFailed(db: Database, now: Date, admins: string[], vendor: VendorProfile): Promise<Occurrence[]> {
   const since = new Date(now.getTime() - RUN_LOOKBACK_DAYS * DAY_MS);
   // started_at is indexed; a run finishes after it starts, so this bound loses nothing it should keep.
   const runs = await db.syncRun.findMany({
@@ -154,13 +158,13 @@ async function syncsFailed(db: Database, now: Date, admins: string[]): Promise<O
       event: 'sync_failed',
       dedupKey: `sync:${run.id}:${run.status}`,
       title: `An inventory sync ${outcome}`,
-      body: `The inventory sync started ${run.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC ${outcome}. ${detail} The Projects page shows each failure; sync again once Platform.sh answers.`,
+      body: `The inventory sync started ${run.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC ${outcome}. ${detail} The Projects page shows each failure; sync again once ${vendor.productName} answers.`,
       linkPath: '/projects',
     });
   });
 }
 
-async function revocationsOpen(db: Database, now: Date, hours: number, admins: string[]): Promise<Occurrence[]> {
+async function revocationsOpen(db: Database, now: Date, hours: number, admins: string[], vendor: VendorProfile): Promise<Occurrence[]> {
   // Tokens are few and (machine_user_id, status) is indexed; the latest run of each token says who
   // started the revocation and whether variables were left behind.
   const tokens = await db.$queryRaw<
@@ -177,7 +181,7 @@ async function revocationsOpen(db: Database, now: Date, hours: number, admins: s
   const starters = await activeAmong(db, tokens.map((token) => token.startedById));
   return tokens.flatMap((token) => {
     const open = [
-      ...(token.deletedOnPlatformAt === null ? ['the token is not deleted on Platform.sh'] : []),
+      ...(token.deletedOnPlatformAt === null ? [`the token is not deleted on ${vendor.productName}`] : []),
       ...(token.runStatus === 'partial' || token.runStatus === 'failed' ? ['some environments still hold its variable'] : []),
     ];
     const marked = token.status === 'compromised' ? 'marked compromised' : 'revoked';
@@ -236,7 +240,7 @@ async function campaigns(db: Database, now: Date, dueDays: number, recipients: s
   });
 }
 
-async function compromisedTokensUsed(db: Database, admins: string[]): Promise<Occurrence[]> {
+async function compromisedTokensUsed(db: Database, admins: string[], vendor: VendorProfile): Promise<Occurrence[]> {
   if (admins.length === 0) return [];
   const tokens = await db.$queryRaw<{ id: string; name: string; lastUsedAt: Date; statusChangedAt: Date; machineUserId: string; email: string; projectTitle: string }[]>`
     SELECT t.id, t.name, t.last_used_at AS "lastUsedAt", t.status_changed_at AS "statusChangedAt", m.id AS "machineUserId", m.email, p.title AS "projectTitle"
@@ -250,7 +254,7 @@ async function compromisedTokensUsed(db: Database, admins: string[]): Promise<Oc
       // One per day of use seen: a token still in use tomorrow is news again.
       dedupKey: `compromised_use:${token.id}:${isoDay(token.lastUsedAt)}`,
       title: `A compromised token was used: “${token.name}” of ${token.email}`,
-      body: `The token “${token.name}” of ${token.email} (project ${token.projectTitle}) was marked compromised ${token.statusChangedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC and Platform.sh reports it used at ${token.lastUsedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC. Someone still holds it: delete it on Platform.sh now and look for where it was used.`,
+      body: `The token “${token.name}” of ${token.email} (project ${token.projectTitle}) was marked compromised ${token.statusChangedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC and ${vendor.productName} reports it used at ${token.lastUsedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC. Someone still holds it: delete it on ${vendor.productName} now and look for where it was used.`,
       linkPath: `/machine-users/${token.machineUserId}`,
     }),
   );
@@ -261,12 +265,12 @@ export async function findOperationalOccurrences(db: Database, now: Date, settin
   const { admins, reviewers } = await people(db);
   const campaignRecipients = reviewers.length > 0 ? reviewers : admins;
   const found = await Promise.all([
-    driftDetected(db, now, admins),
+    driftDetected(db, now, admins, settings.vendor),
     pushesFailed(db, now, admins),
-    syncsFailed(db, now, admins),
-    revocationsOpen(db, now, settings.revocationOpenHours, admins),
+    syncsFailed(db, now, admins, settings.vendor),
+    revocationsOpen(db, now, settings.revocationOpenHours, admins, settings.vendor),
     campaigns(db, now, settings.campaignDueDays, campaignRecipients),
-    compromisedTokensUsed(db, admins),
+    compromisedTokensUsed(db, admins, settings.vendor),
   ]);
   return found.flat();
 }

@@ -29,6 +29,9 @@ import { describeMailError, type Mailer } from './mailer';
 import { findOperationalOccurrences } from './occurrences';
 import { readNotificationSettings } from './settings';
 import { deliverPendingWebhooks, enqueueWebhookEvents } from './webhooks';
+import { configuredVendor } from '@/lib/domain/platformsh-connection';
+import { ruleCopy } from '@/lib/domain/findings/types';
+import type { VendorProfile } from '@/lib/vendor';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Findings first seen longer ago than this are not announced (a new installation's backlog is on the Findings page). */
@@ -51,6 +54,8 @@ export interface NotificationTickOptions {
    * it the e-mails link to the preferences page instead.
    */
   unsubscribeKey?: Buffer;
+  /** Whose product the words name (Platform.sh or Upsun); the configured vendor when left out. */
+  vendor?: VendorProfile;
 }
 
 export interface NotificationTickResult {
@@ -89,7 +94,7 @@ export function rotationWindow(rotateBy: Date, now: Date, reminderDays: readonly
 }
 
 /** Step 1: what is due now, one row per recipient. */
-export async function findDueNotifications(db: Database, now: Date, reminderDays: readonly number[]): Promise<DueNotification[]> {
+export async function findDueNotifications(db: Database, now: Date, reminderDays: readonly number[], vendor: VendorProfile): Promise<DueNotification[]> {
   const due: DueNotification[] = [];
   const horizon = new Date(utcDay(now) + (Math.max(...reminderDays) + 1) * DAY_MS);
   const tokens = await db.apiToken.findMany({
@@ -163,7 +168,7 @@ export async function findDueNotifications(db: Database, now: Date, reminderDays
           event: 'finding_high',
           dedupKey: `finding:${finding.id}`,
           title: `${finding.severity === 'critical' ? 'Critical' : 'High'} finding: ${rule?.title ?? finding.ruleId}${project ? ` (${project.title})` : ''}`,
-          body: `First seen ${isoDay(finding.firstSeenAt)}. ${rule?.reason ?? ''} Open the findings to see the evidence and the fix.`.replace(/\s+/g, ' ').trim(),
+          body: `First seen ${isoDay(finding.firstSeenAt)}. ${rule ? ruleCopy(rule.reason, vendor) : ''} Open the findings to see the evidence and the fix.`.replace(/\s+/g, ' ').trim(),
           linkPath: `/review?${params.toString()}`,
         });
       }
@@ -316,7 +321,8 @@ async function deliver(db: Database, options: Required<Pick<NotificationTickOpti
 export async function runNotificationTick(db: Database, options: NotificationTickOptions): Promise<NotificationTickResult> {
   const now = options.now ?? new Date();
   const settings = await readNotificationSettings(db);
-  const due = [...(await findDueNotifications(db, now, settings.reminderDays)), ...(await findOperationalOccurrences(db, now, settings))];
+  const vendor = options.vendor ?? configuredVendor();
+  const due = [...(await findDueNotifications(db, now, settings.reminderDays, vendor)), ...(await findOperationalOccurrences(db, now, { ...settings, vendor }))];
   const created = await writeNotifications(db, due, options.mailer, now, options.publicUrl);
   const delivered = await deliver(db, { mailer: options.mailer, publicUrl: options.publicUrl, now, actor: options.actor, unsubscribeKey: options.unsubscribeKey });
   const webhooks = await deliverPendingWebhooks(db, { now, actor: options.actor });

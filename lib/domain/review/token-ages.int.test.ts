@@ -13,6 +13,7 @@ import { daysAgo, machineUser, owner, project, token } from '@/lib/testing/findi
 import { setUpTestDatabase } from '@/lib/testing/suite-database';
 import { POLICY_DEFAULTS } from '@/lib/validations/policy';
 import { getTokenAgeDistribution, type TokenAgeRow } from './token-ages';
+import { VENDOR_PROFILES } from '@/lib/vendor';
 
 const NOW = new Date('2027-03-01T12:00:00Z');
 const ago = (days: number) => daysAgo(NOW, days);
@@ -63,7 +64,7 @@ describe.each(TEST_DATABASE_KINDS)('token age against the policy on %s', (kind) 
   it('counts as over the policy exactly the tokens the token.too_old rule reports', async () => {
     const result = await getTokenAgeDistribution(reviewer, NOW);
     if (!result.ok) throw new Error(result.error.message);
-    const hits = await tokenTooOld.find(db, { now: NOW, policy: { ...POLICY_DEFAULTS, rotationMaxAgeDays: MAX_AGE } });
+    const hits = await tokenTooOld.find(db, { now: NOW, policy: { ...POLICY_DEFAULTS, rotationMaxAgeDays: MAX_AGE }, vendor: VENDOR_PROFILES.platformsh });
     expect(result.data.buckets.reduce((sum, bucket) => sum + bucket.overPolicy, 0)).toBe(hits.length);
   });
 

@@ -8,7 +8,7 @@ export const accessAdminOnProduction: FindingRule = {
   severity: 'high',
   title: 'Other account with admin on production',
   reason: 'The policy says only Keywarden’s machine users may hold admin on production; this account can change production’s settings and variables and delete its backups.',
-  fix: 'Lower the account’s role on production in the Platform.sh Console (viewer or contributor), or change the policy if people may be admins there.',
+  fix: ({ productName }) => `Lower the account’s role on production in the ${productName} Console (viewer or contributor), or change the policy if people may be admins there.`,
   policyKeys: ['allowHumanAdminOnProduction'],
   async find(db, { policy }) {
     if (policy.allowHumanAdminOnProduction) return [];

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { VENDOR_PROFILES } from '@/lib/vendor';
 import { difference, permissionWords, variableFlagWords } from './both-sides';
 
 describe('drift evidence in words', () => {
@@ -12,7 +13,7 @@ describe('drift evidence in words', () => {
 
   it('says both sides in one sentence, naming the environment when there is one', () => {
     const at = new Date('2027-01-02T03:04:05.000Z');
-    expect(difference({ keywarden: 'approved: viewer', keywardenAt: at, platformsh: 'admin', platformshAt: null })).toEqual({
+    expect(difference(VENDOR_PROFILES.platformsh, { keywarden: 'approved: viewer', keywardenAt: at, platformsh: 'admin', platformshAt: null })).toEqual({
       where: null,
       keywarden: 'Keywarden approved: viewer',
       keywardenAt: '2027-01-02T03:04:05.000Z',
@@ -20,7 +21,13 @@ describe('drift evidence in words', () => {
       platformshAt: null,
       text: 'Keywarden approved: viewer — Platform.sh has: admin',
     });
-    expect(difference({ where: 'staging', keywarden: 'set: sensitive', keywardenAt: null, platformsh: 'inheritable', platformshAt: at }).text).toBe('Keywarden set: sensitive on staging — Platform.sh has: inheritable');
+    expect(difference(VENDOR_PROFILES.platformsh, { where: 'staging', keywarden: 'set: sensitive', keywardenAt: null, platformsh: 'inheritable', platformshAt: at }).text).toBe('Keywarden set: sensitive on staging — Platform.sh has: inheritable');
+  });
+
+  it('names the organisation’s vendor: Upsun has, for an Upsun organisation', () => {
+    const upsun = difference(VENDOR_PROFILES.upsun, { where: 'main', keywarden: 'set: sensitive', keywardenAt: null, platformsh: 'inheritable', platformshAt: null });
+    expect(upsun.platformsh).toBe('Upsun has: inheritable');
+    expect(upsun.text).toBe('Keywarden set: sensitive on main — Upsun has: inheritable');
   });
 
   it('names every flag of a variable', () => {

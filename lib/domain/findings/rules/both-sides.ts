@@ -5,6 +5,7 @@
 import type { EvidenceValue } from '../types';
 import { iso } from '../types';
 import { comparePermissions } from '@/lib/machine-users/roles';
+import type { VendorProfile } from '@/lib/vendor';
 
 export interface DriftDifference {
   /** Where it differs: an environment's id, or null for the project (roles, membership). */
@@ -21,16 +22,20 @@ export interface DriftDifference {
   text: string;
 }
 
-export function difference(input: {
-  where?: string | null;
-  keywarden: string;
-  keywardenAt: Date | null;
-  platformsh: string;
-  platformshAt: Date | null;
-}): DriftDifference & Record<string, EvidenceValue> {
+export function difference(
+  vendor: VendorProfile,
+  input: {
+    where?: string | null;
+    keywarden: string;
+    keywardenAt: Date | null;
+    platformsh: string;
+    platformshAt: Date | null;
+  },
+): DriftDifference & Record<string, EvidenceValue> {
   const where = input.where ?? null;
   const keywarden = `Keywarden ${input.keywarden}`;
-  const platformsh = `Platform.sh has: ${input.platformsh}`;
+  // Stored as evidence and refreshed by every recomputation: the words follow the configured vendor.
+  const platformsh = `${vendor.productName} has: ${input.platformsh}`;
   return {
     where,
     keywarden,

@@ -34,9 +34,9 @@ export const driftMembership: FindingRule = {
   severity: 'high',
   title: 'Access changed outside Keywarden',
   reason: 'Who has access to the project is no longer what Keywarden did: a machine user was removed (its job breaks), given access again after Keywarden removed it, or added to a project Keywarden never gave it (its token now reaches that project too).',
-  fix: 'Removed: re-apply the approved access (the button here, or on the machine user’s page) or remove its record. Added or back: remove that access on Platform.sh (project settings → Access), or onboard it there with Keywarden if it is needed.',
+  fix: ({ productName }) => `Removed: re-apply the approved access (the button here, or on the machine user’s page) or remove its record. Added or back: remove that access on ${productName} (project settings → Access), or onboard it there with Keywarden if it is needed.`,
   policyKeys: [],
-  async find(db) {
+  async find(db, { vendor }) {
     const rows = await db.$queryRaw<Row[]>(Prisma.sql`
       (SELECT CASE WHEN m.state = 'removed' THEN 'back' ELSE 'removed' END AS change, m.id AS machine_user_id, m.project_id, m.project_id AS own_project_id,
         m.email, m.platformsh_user_id, m.permissions AS recorded, a.permissions AS live,
@@ -85,7 +85,7 @@ export const driftMembership: FindingRule = {
         evidence: {
           email: row.email,
           change: row.change === 'removed' ? ACCESS_REMOVED : row.change === 'back' ? 'given access again outside Keywarden' : 'added to this project outside Keywarden',
-          differences: [difference({ ...sides, platformshAt: row.synced_at })],
+          differences: [difference(vendor, { ...sides, platformshAt: row.synced_at })],
         },
       };
     });

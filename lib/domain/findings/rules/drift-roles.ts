@@ -11,10 +11,10 @@ export const driftRoles: FindingRule = {
   id: 'drift.roles',
   severity: 'high',
   title: 'Roles changed outside Keywarden',
-  reason: 'The machine user’s roles on Platform.sh are not the ones that were approved: someone changed them in the Console or the API.',
+  reason: ({ productName }) => `The machine user’s roles on ${productName} are not the ones that were approved: someone changed them in the Console or the API.`,
   fix: 'Re-apply the approved roles (the button here, or on the machine user’s page); if the change was intended, record the new roles with Change roles instead.',
   policyKeys: [],
-  async find(db) {
+  async find(db, { vendor }) {
     const rows = await db.$queryRaw<
       { id: string; project_id: string; email: string; platformsh_user_id: string; recorded: string[]; live: string[]; approved_at: Date | null; changed_at: Date | null; synced_at: Date | null }[]
     >(Prisma.sql`
@@ -33,7 +33,7 @@ export const driftRoles: FindingRule = {
       platformshUserId: row.platformsh_user_id,
       evidence: {
         email: row.email,
-        differences: [difference({ keywarden: `approved: ${permissionWords(row.recorded)}`, keywardenAt: row.approved_at, platformsh: permissionWords(row.live), platformshAt: row.synced_at })],
+        differences: [difference(vendor, { keywarden: `approved: ${permissionWords(row.recorded)}`, keywardenAt: row.approved_at, platformsh: permissionWords(row.live), platformshAt: row.synced_at })],
         changedOnPlatformshAt: row.changed_at?.toISOString() ?? null,
       },
     }));

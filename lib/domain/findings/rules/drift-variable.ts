@@ -21,10 +21,10 @@ export const driftVariable: FindingRule = {
   id: 'drift.variable',
   severity: 'high',
   title: 'Token variable changed outside Keywarden',
-  reason: 'Platform.sh no longer holds the variable as Keywarden set it: someone deleted it or changed its flags, so the job may fail or the token may be exposed.',
+  reason: ({ productName }) => `${productName} no longer holds the variable as Keywarden set it: someone deleted it or changed its flags, so the job may fail or the token may be exposed.`,
   fix: 'Re-applying needs the token, which Keywarden never keeps: on the machine user’s page, Rotate (a new token, pushed everywhere) or record the same token again, which pushes it with Keywarden’s flags. Find out who changed it and why.',
   policyKeys: [],
-  async find(db) {
+  async find(db, { vendor }) {
     const rows = await db.$queryRaw<
       {
         token_id: string;
@@ -61,7 +61,7 @@ export const driftVariable: FindingRule = {
           differences: [],
           evidence: { token: `${row.name} (…${row.last_four})` },
         } satisfies RuleHit & { differences: DriftDifference[] });
-      hit.differences.push(difference({ where: row.environment_id, keywarden: KEYWARDEN_SETS, keywardenAt: row.pushed_at, platformsh: variableProblems(row).join(', '), platformshAt: row.synced_at }));
+      hit.differences.push(difference(vendor, { where: row.environment_id, keywarden: KEYWARDEN_SETS, keywardenAt: row.pushed_at, platformsh: variableProblems(row).join(', '), platformshAt: row.synced_at }));
       hits.set(row.token_id, hit);
     }
     return [...hits.values()].map(({ differences, ...hit }) => ({

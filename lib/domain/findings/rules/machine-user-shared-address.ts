@@ -8,7 +8,7 @@ export const machineUserSharedAddress: FindingRule = {
   id: 'machine_user.shared_address',
   severity: 'high',
   title: 'Machine user on more than one project',
-  reason: 'One Platform.sh account serves several projects: each of its tokens reaches all of them, so a leak on one project exposes the others.',
+  reason: ({ productName }) => `One ${productName} account serves several projects: each of its tokens reaches all of them, so a leak on one project exposes the others.`,
   fix: 'Give each project its own machine user with its own address, move the tokens over, then remove the shared account from the other projects.',
   policyKeys: [],
   async find(db) {

@@ -10,7 +10,7 @@ export const redeployFailed: FindingRule = {
   severity: 'high',
   title: 'Redeploy failed after a push or a revocation',
   reason: 'Setting or deleting the token redeployed the environment, and the redeploy failed: the environment may still run with the old (or revoked) token, or be down, and a cron that needs the new token will fail.',
-  fix: 'Open the activity log on Platform.sh to see why the redeploy failed, fix the cause and redeploy; pushing the token again redeploys too. The finding resolves when a later push or revocation redeploys the environment successfully.',
+  fix: ({ productName }) => `Open the activity log on ${productName} to see why the redeploy failed, fix the cause and redeploy; pushing the token again redeploys too. The finding resolves when a later push or revocation redeploys the environment successfully.`,
   policyKeys: [],
   async find(db) {
     // Per environment, the latest step (a push's or a revocation's) that started a redeploy decides: a later successful one resolves it.

@@ -20,6 +20,8 @@ import {
   variable,
 } from '@/lib/testing/findings';
 import { evaluateRules } from '../engine';
+import { ruleCopy } from '../types';
+import { VENDOR_PROFILES } from '@/lib/vendor';
 import { variableSubject } from './sql';
 import { RULES } from '.';
 
@@ -293,7 +295,7 @@ describe('the rules and their fixtures', () => {
     expect(new Set(RULES.map((rule) => rule.id)).size).toBe(RULES.length);
     for (const rule of RULES) {
       expect(rule.id).toMatch(/^[a-z_]+\.[a-z_]+$/);
-      for (const text of [rule.title, rule.reason, rule.fix]) expect(text.length, rule.id).toBeGreaterThan(10);
+      for (const text of [rule.title, ruleCopy(rule.reason, VENDOR_PROFILES.platformsh), ruleCopy(rule.fix, VENDOR_PROFILES.platformsh)]) expect(text.length, rule.id).toBeGreaterThan(10);
     }
   });
 });

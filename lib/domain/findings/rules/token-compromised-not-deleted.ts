@@ -6,8 +6,8 @@ export const tokenCompromisedNotDeleted: FindingRule = {
   id: 'token.compromised_not_deleted',
   severity: 'critical',
   title: 'Compromised token still works',
-  reason: 'The token is believed leaked, and Platform.sh still accepts it: whoever holds it can act as the machine user.',
-  fix: 'Finish revoking it on the machine user’s page: paste another live token of the same machine user, or delete the token in the Platform.sh Console as the machine user.',
+  reason: ({ productName }) => `The token is believed leaked, and ${productName} still accepts it: whoever holds it can act as the machine user.`,
+  fix: ({ productName }) => `Finish revoking it on the machine user’s page: paste another live token of the same machine user, or delete the token in the ${productName} Console as the machine user.`,
   policyKeys: [],
   async find(db) {
     const rows = await db.$queryRaw<{ id: string; machine_user_id: string; project_id: string; name: string; last_four: string; status_changed_at: Date | null }[]>(Prisma.sql`

@@ -9,7 +9,7 @@ export const tokenMadeOutsideKeywarden: FindingRule = {
   severity: 'medium',
   title: 'Token made outside Keywarden',
   reason: 'The machine user has a token Keywarden never recorded: nobody tracks where it is, when it is rotated, or whether it is still needed.',
-  fix: 'Find out where it is used; record it with Keywarden (paste it under Record), or delete it in the Platform.sh Console as the machine user.',
+  fix: ({ productName }) => `Find out where it is used; record it with Keywarden (paste it under Record), or delete it in the ${productName} Console as the machine user.`,
   policyKeys: [],
   async find(db) {
     const rows = await db.$queryRaw<{ machine_user_id: string; project_id: string; email: string; platformsh_token_id: string; name: string; remote_created_at: Date | null; last_used_at: Date | null; seen_at: Date }[]>(Prisma.sql`

@@ -14,14 +14,14 @@ export const variableNotKeywarden: FindingRule = {
   reason: 'The token in this variable has no record: whose it is, what it may do and when it is rotated are unknown (it may be a person’s own token).',
   fix: 'Onboard a machine user for the job and push its token here with Keywarden (it asks before replacing the variable); then revoke the old token.',
   policyKeys: [],
-  async find(db) {
+  async find(db, { vendor }) {
     return (await tokenVariablesWhere(db, Prisma.sql`h.token_id IS NULL`)).map((row) =>
       variableHit(row, {
         createdAt: row.remote_created_at?.toISOString() ?? null,
         inheritable: row.is_inheritable,
         sensitive: row.is_sensitive,
         differences: [
-          difference({
+          difference(vendor, {
             where: row.environment_id ?? '(project level)',
             keywarden: 'pushed no token here',
             keywardenAt: null,
