@@ -16,6 +16,7 @@ import { fail, fieldErrorsOf } from '@/lib/errors';
 import type { IncidentKind } from '@/lib/db/generated/enums';
 import type { RequestContext } from '../context';
 import { HEARTBEAT_EVERY_MS, INTERRUPTED_AFTER_MS } from '../tokens/interrupted';
+import { configuredVendor } from '@/lib/domain/platformsh-connection';
 
 type Incident = Prisma.IncidentGetPayload<object>;
 
@@ -51,7 +52,7 @@ export async function openExecution<Schema extends z.ZodType<{ incidentId: strin
   const incident = await db.incident.findUnique({ where: { id: input.incidentId } });
   if (!incident || incident.kind !== kind) return { ok: false, failure: fail('not_found', `There is no such ${WHAT[kind]}.`) };
   if (incident.status !== 'planned') return { ok: false, failure: fail('conflict', `This ${WHAT[kind]} has already been executed.`) };
-  if (!incident.dryRunAt) return { ok: false, failure: fail('conflict', 'Run the dry run first: it reads every environment of the plan on Platform.sh.') };
+  if (!incident.dryRunAt) return { ok: false, failure: fail('conflict', `Run the dry run first: it reads every environment of the plan on ${configuredVendor().productName}.`) };
   if (input.confirmName !== incident.name) {
     await recordAudit(db, { actor: context.actor, action: 'incident.execute', outcome: 'invalid', reason: 'the confirmation did not match the incident’s name', clientAddress: context.clientAddress, target: { type: 'incident', id: incident.id } });
     return { ok: false, failure: fail('invalid_input', 'Type the incident’s name exactly to confirm.', { confirmName: [`Type “${incident.name}”.`] }) };

@@ -249,7 +249,7 @@ async function rotateItem(context: RequestContext, deps: RotationDeps, item: Ite
       : await rotateToken(context, { oldTokenId: old.id, runId: randomUUID(), token: bootstrap.token, name: old.name, visibleBuild: await wasVisibleAtBuild(old.id), mint: 'mint' }, deps, { bootstrapUse: 'shared' });
     if (!result.ok) {
       const refused = await mintRefusedSince(item.machineUserId, since);
-      const why = refused ? `Platform.sh refused to mint a token as this machine user (${refused}): an API-token session may not create tokens here. Nothing was pushed; rotate this machine user’s tokens one by one with a pasted token.` : result.error.message;
+      const why = refused ? `${deps.dashboard.vendor.productName} refused to mint a token as this machine user (${refused}): an API-token session may not create tokens here. Nothing was pushed; rotate this machine user’s tokens one by one with a pasted token.` : result.error.message;
       await db.incidentItem.update({ where: { id: item.id }, data: { status: 'failed', openTasks: [why] } });
       return refused ? why : null;
     }
@@ -309,7 +309,7 @@ export async function verifyRotation(context: RequestContext, deps: Pick<TokenDe
       for (const variable of planned) {
         const isHeldByFresh = holdings.some((holding) => holding.tokenId === item.replacedById && holding.environmentId === variable.environmentId && holding.projectId === variable.projectId);
         const reading = await readVariable(deps.dashboard, variable);
-        const why = !isHeldByFresh ? 'the journal does not show the fresh token there' : reading.state !== 'present' ? `Platform.sh shows the variable as ${reading.state}${reading.detail ? ` (${reading.detail})` : ''}` : null;
+        const why = !isHeldByFresh ? 'the journal does not show the fresh token there' : reading.state !== 'present' ? `${deps.dashboard.vendor.productName} shows the variable as ${reading.state}${reading.detail ? ` (${reading.detail})` : ''}` : null;
         if (why) remaining.push({ environmentId: variable.environmentId, variableName: variable.variableName, why });
       }
       for (const left of remaining) tasks.push(`Check ${left.variableName} on ${item.projectId}/${left.environmentId}: ${left.why}.`);

@@ -69,9 +69,9 @@ export async function inviteMachineUser(context: RequestContext, rawInput: unkno
         if (!project || project.missingSince) throw new AppError('not_found', 'That project is not in the inventory (any more). Sync and try again.');
         await assertOwners(tx, input.ownerId, input.backupOwnerId);
         const dashboard = await tx.dashboardAccount.findUnique({ where: { id: 1 } });
-        if (!dashboard) throw new AppError('conflict', 'Keywarden does not know its own Platform.sh account yet: run a sync on the Projects page first.');
+        if (!dashboard) throw new AppError('conflict', `Keywarden does not know its own ${client.vendor.productName} account yet: run a sync on the Projects page first.`);
         if (dashboard.email.toLowerCase() === input.email) {
-          throw new AppError('invalid_input', 'That is the dashboard’s own Platform.sh account.', {
+          throw new AppError('invalid_input', `That is the dashboard’s own ${client.vendor.productName} account.`, {
             email: ['This is the account behind the dashboard’s credential; a machine user needs an address of its own.'],
           });
         }
@@ -181,18 +181,18 @@ export async function sendInvitation(
     if (error.kind === 'conflict' && !options.force) return sendInvitation(context, client, target, { ...options, force: true });
     const failure = describePlatformshFailure(error);
     if (error.kind !== 'conflict' && !mayHaveApplied(error)) {
-      return failed(`Platform.sh refused the invitation: ${failure} Nothing was created on Platform.sh.`, failure);
+      return failed(`${client.vendor.productName} refused the invitation: ${failure} Nothing was created on ${client.vendor.productName}.`, failure);
     }
     // The answer says "already there" or was lost: read before concluding anything.
     try {
       const pending = await findPendingInvitation(client, target.projectId, target.email);
       if (pending) {
-        return invited(pending, 'linked', `An invitation for ${target.email} is pending on Platform.sh (${error.kind === 'conflict' ? 'it already existed' : 'the answer was lost, but it was created'}); Keywarden linked it.`);
+        return invited(pending, 'linked', `An invitation for ${target.email} is pending on ${client.vendor.productName} (${error.kind === 'conflict' ? 'it already existed' : 'the answer was lost, but it was created'}); Keywarden linked it.`);
       }
       if (error.kind === 'conflict' && (await linkExistingAccess(db, client, { ...target, context }))) {
         return { machineUserId: target.id, outcome: 'linked', message: `${target.email} already has access to this project; Keywarden linked the existing account with its current roles.` };
       }
-      return failed(`Platform.sh did not confirm the invitation (${failure}), and none is pending: nothing was created. Try again.`, failure);
+      return failed(`${client.vendor.productName} did not confirm the invitation (${failure}), and none is pending: nothing was created. Try again.`, failure);
     } catch (readError) {
       const reason = `${failure}; then: ${describePlatformshFailure(readError)}`;
       await recordStep(db, context, {
@@ -201,9 +201,9 @@ export async function sendInvitation(
         outcome: 'failed',
         reason,
         details: { step: 'invitation_unknown' },
-        update: { invitationState: 'unknown', lastError: 'Platform.sh did not confirm the invitation and could not be asked whether it exists. Keywarden checks again on the next sync.', checkedAt: new Date() },
+        update: { invitationState: 'unknown', lastError: `${client.vendor.productName} did not confirm the invitation and could not be asked whether it exists. Keywarden checks again on the next sync.`, checkedAt: new Date() },
       });
-      return { machineUserId: target.id, outcome: 'unknown', message: 'Platform.sh did not confirm the invitation and could not be asked whether it exists. Keywarden checks again on the next sync; do not re-send before that.' };
+      return { machineUserId: target.id, outcome: 'unknown', message: `${client.vendor.productName} did not confirm the invitation and could not be asked whether it exists. Keywarden checks again on the next sync; do not re-send before that.` };
     }
   }
 }

@@ -79,7 +79,7 @@ export async function manageInvitation(context: RequestContext, rawInput: unknow
         machineUserId: row.id,
         outcome: maybe ? 'unknown' : 'failed',
         message: maybe
-          ? `Platform.sh did not confirm the cancellation (${failure}). Keywarden checks the invitation on the next sync.`
+          ? `${client.vendor.productName} did not confirm the cancellation (${failure}). Keywarden checks the invitation on the next sync.`
           : `The invitation could not be cancelled: ${failure} It is still pending.`,
       });
     }
@@ -148,7 +148,7 @@ export async function reapplyMachineUserRoles(context: RequestContext, rawInput:
         const row = await loadMachineUser(tx, input.machineUserId);
         // Active, or in error because its access was removed outside Keywarden: an account exists.
         if (!row.platformshUserId || !['active', 'error'].includes(row.state)) {
-          throw new AppError('conflict', `This machine user is ${row.state}${row.platformshUserId ? '' : ' and has no Platform.sh account yet'}: there is no access to re-apply.`);
+          throw new AppError('conflict', `This machine user is ${row.state}${row.platformshUserId ? '' : ' and has no ${client.vendor.productName} account yet'}: there is no access to re-apply.`);
         }
         const permissions = toPermissions(fromPermissions(row.permissions));
         return { data: { row, permissions }, details: { step: 'requested', permissions } };
@@ -175,7 +175,7 @@ async function applyAccessChange(
 ): Promise<StepOutcome> {
   const db = getDb();
   const { action } = options;
-  const done = action === 'machine_user.reapply_roles' ? 'The approved roles are in effect on Platform.sh again.' : 'The new roles are in effect on Platform.sh.';
+  const done = action === 'machine_user.reapply_roles' ? `The approved roles are in effect on ${client.vendor.productName} again.` : `The new roles are in effect on ${client.vendor.productName}.`;
   /** `read`: the access as just read from Platform.sh (after a re-grant, or to settle a lost answer). */
   const succeeded = async (permissions: string[], note: string, read?: { access: UserAccess; step: 'granted' | 'confirmed' }): Promise<StepOutcome> => {
     await recordStep(db, context, {
@@ -207,16 +207,16 @@ async function applyAccessChange(
       try {
         const current = await client.getUserAccess(target.projectId, target.userId);
         if (samePermissions(current.permissions, target.permissions)) {
-          return succeeded(current.permissions, `The answer was lost, but Platform.sh shows the ${action === 'machine_user.reapply_roles' ? 'approved' : 'new'} roles in effect.`, { access: current, step: 'confirmed' });
+          return succeeded(current.permissions, `The answer was lost, but ${client.vendor.productName} shows the ${action === 'machine_user.reapply_roles' ? 'approved' : 'new'} roles in effect.`, { access: current, step: 'confirmed' });
         }
       } catch {
         // Reported below as unknown.
       }
       await recordStep(db, context, { machineUserId: target.id, action, outcome: 'failed', reason: failure, details: { step: 'unknown' } });
-      return { machineUserId: target.id, outcome: 'unknown', message: `Platform.sh did not confirm the change (${failure}). The next sync shows which roles are in effect.` };
+      return { machineUserId: target.id, outcome: 'unknown', message: `${client.vendor.productName} did not confirm the change (${failure}). The next sync shows which roles are in effect.` };
     }
     await recordStep(db, context, { machineUserId: target.id, action, outcome: 'failed', reason: failure, details: { step: 'refused' } });
-    return { machineUserId: target.id, outcome: 'failed', message: `Platform.sh refused the change: ${failure} The previous roles are still in effect.` };
+    return { machineUserId: target.id, outcome: 'failed', message: `${client.vendor.productName} refused the change: ${failure} The previous roles are still in effect.` };
   }
 }
 
@@ -280,12 +280,12 @@ async function removeHoldingToken(context: RequestContext, rawInput: unknown, de
   try {
     if (row.platformshUserId && (row.state === 'active' || row.state === 'error')) {
       await client.removeUserAccess(row.projectId, row.platformshUserId);
-      done = `Its access to project ${row.projectId} was revoked on Platform.sh.`;
+      done = `Its access to project ${row.projectId} was revoked on ${client.vendor.productName}.`;
     } else if (row.invitationId && (row.state === 'invited' || row.state === 'expired')) {
       await client.cancelInvitation(row.projectId, row.invitationId);
-      done = 'Its pending invitation was cancelled on Platform.sh.';
+      done = `Its pending invitation was cancelled on ${client.vendor.productName}.`;
     } else {
-      done = 'It had no access and no pending invitation on Platform.sh.';
+      done = `It had no access and no pending invitation on ${client.vendor.productName}.`;
     }
   } catch (error) {
     const gone = isPlatformshError(error) && (error.kind === 'not_found' || (error.kind === 'conflict' && !row.platformshUserId));
@@ -298,11 +298,11 @@ async function removeHoldingToken(context: RequestContext, rawInput: unknown, de
         machineUserId: row.id,
         outcome: maybe ? 'unknown' : 'failed',
         message: maybe
-          ? `Platform.sh did not confirm the removal (${failure}). The record is unchanged; the next sync shows whether the access is gone — then remove it again.${tokens}`
-          : `Platform.sh refused the removal: ${failure} The machine user keeps its access.${tokens}`,
+          ? `${client.vendor.productName} did not confirm the removal (${failure}). The record is unchanged; the next sync shows whether the access is gone — then remove it again.${tokens}`
+          : `${client.vendor.productName} refused the removal: ${failure} The machine user keeps its access.${tokens}`,
       });
     }
-    done = 'It was already gone from the project on Platform.sh.';
+    done = `It was already gone from the project on ${client.vendor.productName}.`;
   }
   const removedUserId = row.platformshUserId;
   await recordStep(db, context, {

@@ -53,7 +53,7 @@ async function driftTarget(kind: SandboxDriftKind, machineUser: { id: string; pr
 
 export async function makeSandboxDrift(context: RequestContext, rawInput: unknown): Promise<ActionResult<{ message: string }>> {
   const endpoint = activeSandboxEndpoint();
-  if (!endpoint) return fail('forbidden', 'Only sandbox mode can change Platform.sh behind Keywarden’s back.');
+  if (!endpoint) return fail('forbidden', `Only sandbox mode can change ${configuredVendor().productName} behind Keywarden’s back.`);
   const parsed = sandboxDriftSchema.safeParse(rawInput);
   if (!parsed.success) return fail('invalid_input', 'Choose a machine user and a kind of drift.');
   const { machineUserId, kind } = parsed.data;
@@ -65,7 +65,7 @@ export async function makeSandboxDrift(context: RequestContext, rawInput: unknow
   }
   const target = await driftTarget(kind, machineUser);
   if (!target) {
-    return fail('conflict', kind === 'add_variable' ? 'Every environment of the project already has the variable.' : kind.endsWith('_variable') ? 'No environment holds a token of this machine user.' : 'The machine user has no Platform.sh account yet (its invitation is not accepted).');
+    return fail('conflict', kind === 'add_variable' ? 'Every environment of the project already has the variable.' : kind.endsWith('_variable') ? 'No environment holds a token of this machine user.' : `The machine user has no ${configuredVendor().productName} account yet (its invitation is not accepted).`);
   }
   const { where, ...body } = target;
   const response = await fetch(new URL(`/_console/projects/${encodeURIComponent(machineUser.projectId)}/drift`, endpoint.apiUrl), {

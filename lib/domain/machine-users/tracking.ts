@@ -12,6 +12,7 @@ import { machineUserIdSchema } from '@/lib/validations/machine-users';
 import type { RequestContext } from '../context';
 import { recordAccessGranted, rememberAccount } from '../inventory/own-writes';
 import { describePlatformshFailure, recordStep } from './steps';
+import { VENDOR_PROFILES, VENDORS, type VendorProfile } from '@/lib/vendor';
 
 /** The API has no "expired" state; an invitation still pending after this long is shown as expired. */
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
@@ -21,12 +22,15 @@ const ALL_INVITATION_STATES: InvitationState[] = ['pending', 'processing', 'acce
 /** Machine users whose state can change on Platform.sh. */
 export const TRACKED_STATES = ['invited', 'expired', 'active', 'error'] as const;
 
-const ROLES_CHANGED_PREFIX = 'Its roles on Platform.sh were changed outside Keywarden';
+const rolesChangedPrefix = (vendor: VendorProfile) => `Its roles on ${vendor.productName} were changed outside Keywarden`;
 
-/** What the machine user's page says while its roles on Platform.sh are not the approved ones. */
-export function rolesChangedNote(live: readonly string[]): string {
-  return `${ROLES_CHANGED_PREFIX}: Platform.sh has ${describePermissions(live)}. Re-apply the approved roles, or change them if the change was intended.`;
+/** What the machine user's page says while its roles on the vendor are not the approved ones. */
+export function rolesChangedNote(live: readonly string[], vendor: VendorProfile): string {
+  return `${rolesChangedPrefix(vendor)}: ${vendor.productName} has ${describePermissions(live)}. Re-apply the approved roles, or change them if the change was intended.`;
 }
+
+/** A stored note is recognised whichever vendor's words it was written in (the vendor may have changed since). */
+const isRolesChangedNote = (lastError: string | null) => lastError !== null && VENDORS.some((vendor) => lastError.startsWith(rolesChangedPrefix(VENDOR_PROFILES[vendor])));
 
 /** Records the account behind the dashboard's credential (never to be offered as a machine user). */
 export async function recordDashboardAccount(db: Database, client: PlatformshClient, now = new Date()): Promise<void> {
@@ -143,7 +147,7 @@ export async function trackMachineUsers(db: Database, client: PlatformshClient, 
       (row.invitationId ? undefined : invitations.filter((candidate) => candidate.email.toLowerCase() === row.email).sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''))[0]);
     if (!invitation) {
       if (!row.invitationId && now.getTime() - row.createdAt.getTime() > UNCONFIRMED_GRACE_MS) {
-        await step(row, 'machine_user.invitation_missing', {}, { state: 'error', invitationState: 'not sent', lastError: 'Platform.sh has no invitation for this address: it was never created. Re-send it.' });
+        await step(row, 'machine_user.invitation_missing', {}, { state: 'error', invitationState: 'not sent', lastError: `${client.vendor.productName} has no invitation for this address: it was never created. Re-send it.` });
       }
       continue;
     }
@@ -176,7 +180,7 @@ export async function trackMachineUsers(db: Database, client: PlatformshClient, 
         state,
         invitationId: invitation.id,
         invitationState: invitation.state,
-        lastError: state === 'error' ? 'Platform.sh reports the invitation in error. Re-send it.' : null,
+        lastError: state === 'error' ? `${client.vendor.productName} reports the invitation in error. Re-send it.` : null,
       });
     }
   }
@@ -185,7 +189,7 @@ export async function trackMachineUsers(db: Database, client: PlatformshClient, 
     const grantOf = (list: UserAccess[]) => list.find((candidate) => candidate.userId === row.platformshUserId);
     let grant = grantOf(await accessList());
     // A difference already reported (the same roles seen before) needs no second read.
-    const news = !grant || (!samePermissions(grant.permissions, row.permissions) && row.lastError !== rolesChangedNote(grant.permissions));
+    const news = !grant || (!samePermissions(grant.permissions, row.permissions) && row.lastError !== rolesChangedNote(grant.permissions, client.vendor));
     if (!accessIsFresh && news) grant = grantOf(await freshAccessList());
     if (!grant) {
       await step(row, 'machine_user.access_lost', { platformshUserId: row.platformshUserId }, { state: 'error', lastError: 'Its access to the project was removed outside Keywarden.' });
@@ -193,9 +197,9 @@ export async function trackMachineUsers(db: Database, client: PlatformshClient, 
       // The record keeps the approved roles: the difference is role drift (the findings' drift.roles,
       // re-applied or accepted by a person, never "fixed" by a sync). Said and audited once per roles
       // seen: the note doubles as the marker that this change was already reported.
-      const note = rolesChangedNote(grant.permissions);
+      const note = rolesChangedNote(grant.permissions, client.vendor);
       if (row.lastError !== note) await step(row, 'machine_user.roles_changed_outside', { from: row.permissions, to: grant.permissions }, { lastError: note });
-    } else if (row.lastError?.startsWith(ROLES_CHANGED_PREFIX)) {
+    } else if (isRolesChangedNote(row.lastError)) {
       // Changed back to the approved roles outside Keywarden: nothing left to say.
       await db.machineUser.updateMany({ where: { id: row.id, state: row.state, lastError: row.lastError }, data: { lastError: null } });
     }
@@ -226,7 +230,7 @@ export async function checkMachineUser(
     try {
       await trackMachineUsers(db, client, row.projectId);
     } catch (error) {
-      return fail('internal', `Platform.sh could not be asked: ${describePlatformshFailure(error)}`);
+      return fail('internal', `${client.vendor.productName} could not be asked: ${describePlatformshFailure(error)}`);
     }
   }
   const after = await db.machineUser.findUniqueOrThrow({ where: { id: row.id } });

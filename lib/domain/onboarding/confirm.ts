@@ -6,6 +6,7 @@ import { AppError } from '@/lib/errors';
 import { confirmConfigSchema } from '@/lib/validations/onboarding';
 import type { RequestContext } from '../context';
 import { runMutation } from '../mutation';
+import { configuredVendor } from '@/lib/domain/platformsh-connection';
 
 export interface ConfirmationOutcome {
   confirmationId: string;
@@ -24,7 +25,7 @@ export function confirmOnboardingConfig(context: RequestContext, rawInput: unkno
       run: async (tx, input) => {
         const project = await tx.project.findUnique({ where: { id: input.projectId }, select: { id: true, missingSince: true } });
         if (!project) throw new AppError('not_found', 'There is no such project.');
-        if (project.missingSince) throw new AppError('conflict', 'This project is gone from Platform.sh: there is no deployed configuration to confirm.');
+        if (project.missingSince) throw new AppError('conflict', `This project is gone from ${configuredVendor().productName}: there is no deployed configuration to confirm.`);
         const row = await tx.onboardingConfirmation.create({ data: { projectId: project.id, confirmedById: context.actor.id, note: input.note } });
         return { data: { confirmationId: row.id, confirmedAt: row.confirmedAt.toISOString() }, details: { confirmationId: row.id, note: input.note } };
       },

@@ -10,7 +10,7 @@ import { recordAudit } from '@/lib/audit/record';
 import { getDb } from '@/lib/db';
 import { fail, fieldErrorsOf, ok, type ActionResult } from '@/lib/errors';
 import { sandboxCronSchema } from '@/lib/validations/onboarding';
-import { activeSandboxEndpoint } from '@/lib/domain/platformsh-connection';
+import { activeSandboxEndpoint, configuredVendor } from '@/lib/domain/platformsh-connection';
 import type { RequestContext } from '../context';
 import { recordLastUse } from '../tokens/last-use';
 
@@ -32,7 +32,7 @@ const errorAnswerSchema = z.object({ error: z.string().optional(), detail: z.str
 
 export async function runCronInSandbox(context: RequestContext, rawInput: unknown): Promise<ActionResult<CronRunOutcome>> {
   const endpoint = activeSandboxEndpoint();
-  if (!endpoint) return fail('forbidden', 'Only sandbox mode can run a cron on demand: on Platform.sh the cron runs on its schedule.');
+  if (!endpoint) return fail('forbidden', `Only sandbox mode can run a cron on demand: on ${configuredVendor().productName} the cron runs on its schedule.`);
   const parsed = sandboxCronSchema.safeParse(rawInput);
   if (!parsed.success) return fail('invalid_input', 'Please correct the highlighted fields.', fieldErrorsOf(parsed.error));
   const { projectId } = parsed.data;
@@ -73,7 +73,7 @@ export async function runCronInSandbox(context: RequestContext, rawInput: unknow
     lastUsedAt: lastUsed,
     isRecorded,
     message: isRecorded
-      ? `The cron ran on ${environment.id} with the recorded token: Platform.sh saw it used at ${lastUsed}.`
+      ? `The cron ran on ${environment.id} with the recorded token: ${configuredVendor().productName} saw it used at ${lastUsed}.`
       : `The cron ran on ${environment.id}, but with a token Keywarden has not recorded for this project (set by hand, or by another tool).`,
   });
 }

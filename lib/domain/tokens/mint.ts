@@ -177,7 +177,7 @@ async function mintToken(context: RequestContext, asBootstrap: PlatformshClient,
     }
     return { kind: 'minted', mintId: row.id, token: created.token, info: created.info };
   }
-  return { kind: 'failed', reason: `Platform.sh did not answer the mint twice (${lastFailure}); any token it made was found and deleted` };
+  return { kind: 'failed', reason: `${asBootstrap.vendor.productName} did not answer the mint twice (${lastFailure}); any token it made was found and deleted` };
 }
 
 /**

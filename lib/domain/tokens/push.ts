@@ -14,7 +14,7 @@ import { recordAudit, type AuditAction } from '@/lib/audit/record';
 import { getDb, Prisma } from '@/lib/db';
 import { fail, fieldErrorsOf, isUniqueViolation, ok, type ActionResult } from '@/lib/errors';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { isPlatformshError, type ApiTokenInfo, type PlatformshClient, type Variable } from '@/lib/platformsh';
+import { isPlatformshError, type ApiTokenInfo, type PlatformshClient, type Variable, type VendorProfile } from '@/lib/platformsh';
 import { fingerprintOf, lastFourOf, sameFingerprint } from '@/lib/security/fingerprint';
 import { forgetSecret, registerSecret } from '@/lib/security/redact';
 import { DEFAULT_ROTATE_AFTER_DAYS, recordTokenSchema, resumePushSchema } from '@/lib/validations/tokens';
@@ -139,7 +139,7 @@ export async function verifyIdentity(asUser: PlatformshClient, machineUser: Mach
     if (me.id !== machineUser.platformshUserId) {
       const precise = `This token belongs to ${me.email}, not to ${machineUser.email}. Nothing was pushed.`;
       const mayKnow = await mayReadEveryMachineUserOf(viewer, { OR: [{ platformshUserId: me.id }, { email: me.email.toLowerCase() }] });
-      return { ok: false, message: mayKnow ? precise : `This token belongs to another Platform.sh account, not to ${machineUser.email}. Nothing was pushed.`, auditReason: precise };
+      return { ok: false, message: mayKnow ? precise : `This token belongs to another ${asUser.vendor.productName} account, not to ${machineUser.email}. Nothing was pushed.`, auditReason: precise };
     }
     // The list is metadata, not the proof: a failed read leaves the last-seen list as it was.
     const tokens = await asUser.listApiTokens(me.id).catch(() => undefined);
@@ -148,7 +148,7 @@ export async function verifyIdentity(asUser: PlatformshClient, machineUser: Mach
     return { ok: true, userId: me.id, info: newest };
   } catch (error) {
     if (isPlatformshError(error) && error.kind === 'unauthorized') {
-      const message = 'Platform.sh did not accept this token: it may be mistyped, revoked, or from another vendor. Nothing was pushed.';
+      const message = `${asUser.vendor.productName} did not accept this token: it may be mistyped, revoked, or from another vendor. Nothing was pushed.`;
       return { ok: false, message, auditReason: message };
     }
     throw error;
@@ -161,12 +161,12 @@ export async function verifyIdentity(asUser: PlatformshClient, machineUser: Mach
  * another project (an address reused with an admin's reason); it is named only to a caller who may
  * read it.
  */
-export async function recordedAlready(viewer: Actor, fingerprint: string, machineUserId: string): Promise<{ message: string; auditReason: string } | null> {
+export async function recordedAlready(viewer: Actor, fingerprint: string, machineUserId: string, vendor: VendorProfile): Promise<{ message: string; auditReason: string } | null> {
   const known = await getDb().apiToken.findUnique({ where: { fingerprint }, include: { machineUser: { select: { email: true, projectId: true, project: { select: { title: true } } } } } });
   if (!known) return null;
   if (known.machineUserId === machineUserId) {
     // Its state and what to do: never "resume the run" when there is none (issue 14.5).
-    const message = await describeRecordedAgain(known);
+    const message = await describeRecordedAgain(known, vendor);
     return { message, auditReason: message };
   }
   const precise = `This token is already recorded for ${known.machineUser.email} on ${known.machineUser.project.title} (${known.machineUser.projectId}).`;
@@ -365,7 +365,7 @@ export async function recordAndPushToken(context: RequestContext, rawInput: unkn
     // compared with the records of other machine users (that would be the lookup, denied to onboarders).
     const identity = await withTokenClient(deps, input.token, (asUser) => verifyIdentity(asUser, machineUser, context.actor));
     if (!identity.ok) return refuse(identity.message, 'invalid_input', identity.auditReason);
-    const recorded = await recordedAlready(context.actor, fingerprint, machineUser.id);
+    const recorded = await recordedAlready(context.actor, fingerprint, machineUser.id, deps.dashboard.vendor);
     if (recorded) return refuse(recorded.message, 'conflict', recorded.auditReason);
 
     // R8: a variable Keywarden did not push is replaced only with the person's explicit consent.

@@ -131,7 +131,7 @@ async function endUnfinished(context: RequestContext, deps: TokenDeps, args: { t
       await forgetRemoteToken(unfinished.machineUserId, platformshTokenId);
       deletedAt = new Date();
     } catch (error) {
-      sentence = `The unfinished minted token (…${unfinished.lastFour}) could not be deleted on Platform.sh (${describePlatformshFailure(error)}): delete it in the Console.`;
+      sentence = `The unfinished minted token (…${unfinished.lastFour}) could not be deleted on ${deps.dashboard.vendor.productName} (${describePlatformshFailure(error)}): delete it in the Console.`;
     }
   }
   return {

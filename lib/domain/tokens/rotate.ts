@@ -63,7 +63,7 @@ export async function rotateToken(context: RequestContext, rawInput: unknown, de
       await audit(context, { action: 'token.rotate', outcome: 'refused', reason: identity.auditReason, targetId: old.machineUserId, fingerprint, details: { replaces: old.id } });
       return fail('invalid_input', identity.message);
     }
-    const recorded = await recordedAlready(context.actor, fingerprint, old.machineUserId);
+    const recorded = await recordedAlready(context.actor, fingerprint, old.machineUserId, deps.dashboard.vendor);
     if (recorded) {
       await audit(context, { action: 'token.rotate', outcome: 'refused', reason: recorded.auditReason, targetId: old.machineUserId, fingerprint, details: { replaces: old.id } });
       return fail('conflict', recorded.message);
