@@ -48,6 +48,16 @@ export function vendorProfile(vendor: Vendor): VendorProfile {
   return VENDOR_PROFILES[vendor];
 }
 
+/**
+ * Fixed copy that may name the product (a findings rule's reason, a job queue's description): a
+ * plain string, or a function of the profile where it names the vendor. Read with `vendorCopy`.
+ */
+export type VendorCopy = string | ((vendor: VendorProfile) => string);
+
+export function vendorCopy(copy: VendorCopy, vendor: VendorProfile): string {
+  return typeof copy === 'string' ? copy : copy(vendor);
+}
+
 /** The Console's page of an activity's log (a redeploy that failed says why there). */
 export function activityLogUrl(profile: VendorProfile, projectId: string, environmentId: string, activityId: string): string {
   return `${profile.consoleOrigin}/projects/${encodeURIComponent(projectId)}/${encodeURIComponent(environmentId)}/log/${encodeURIComponent(activityId)}`;

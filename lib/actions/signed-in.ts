@@ -10,7 +10,7 @@ import type { RequestContext } from '@/lib/domain/context';
 import { getConfig } from '@/lib/config';
 import { getSecrets } from '@/lib/config/secrets';
 import { refreshFindings } from '@/lib/domain/findings/refresh';
-import { createClientForToken, getDashboardClient } from '@/lib/domain/platformsh-connection';
+import { configuredVendor, createClientForToken, getDashboardClient } from '@/lib/domain/platformsh-connection';
 import type { TokenDeps } from '@/lib/domain/tokens/push';
 import { fail, type ActionResult } from '@/lib/errors';
 import { answerUnexpectedErrors } from './unexpected';
@@ -60,7 +60,7 @@ export async function withDashboardClient<T>(
 ): Promise<ActionResult<T>> {
   return asSignedInUser(action, async (context) => {
     const client = getDashboardClient();
-    if (!client) return fail('internal', 'Keywarden has no connection to the Platform.sh API; see Settings.');
+    if (!client) return fail('internal', `Keywarden has no connection to the ${configuredVendor().productName} API; see Settings.`);
     return run(context, client);
   });
 }

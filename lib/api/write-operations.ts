@@ -32,7 +32,7 @@ import { inviteMachineUser } from '@/lib/domain/machine-users/invite';
 import { changeMachineUserRoles, removeMachineUser, type StepOutcome } from '@/lib/domain/machine-users/manage';
 import { getMachineUser } from '@/lib/domain/machine-users/queries';
 import { acceptInvitationInSandbox, sandboxTokenConsoleUrl } from '@/lib/domain/machine-users/sandbox';
-import { getDashboardClient } from '@/lib/domain/platformsh-connection';
+import { configuredVendor, getDashboardClient } from '@/lib/domain/platformsh-connection';
 import { recordAndPushToken, type PushOutcome, type TokenDeps } from '@/lib/domain/tokens/push';
 import { resumeAnyPush } from '@/lib/domain/tokens/resume-minted';
 import { getPushRun, getToken, lookupToken } from '@/lib/domain/tokens/queries';
@@ -79,7 +79,7 @@ async function projectOf(target: Target): Promise<string | null> {
   return (await db.pushRun.findUnique({ where: { id: target.pushRunId }, select: { machineUser } }))?.machineUser.projectId ?? null;
 }
 
-const NO_CONNECTION = 'Keywarden has no connection to the Platform.sh API right now; see Settings. Nothing was changed.';
+const noConnection = (productName: string) => `Keywarden has no connection to the ${productName} API right now; see Settings. Nothing was changed.`;
 
 /**
  * The dashboard's Platform.sh client, or the refusal to answer: a 403 when the caller's role may
@@ -100,8 +100,8 @@ export async function dashboardFor(auth: Authenticated, action: Action, target?:
   }
   const client = getDashboardClient();
   if (client) return client;
-  await recordAudit(getDb(), { actor, action, outcome: 'failed', reason: 'no connection to the Platform.sh API', clientAddress });
-  return problemResponse('unavailable', NO_CONNECTION, { headers: { 'Retry-After': '60' } });
+  await recordAudit(getDb(), { actor, action, outcome: 'failed', reason: `no connection to the ${configuredVendor().productName} API`, clientAddress });
+  return problemResponse('unavailable', noConnection(configuredVendor().productName), { headers: { 'Retry-After': '60' } });
 }
 
 /** The domain's field names in a refusal, renamed to this API's (the first segment of a path). */

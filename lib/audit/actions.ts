@@ -9,10 +9,11 @@
 // - "what happened" (the operation, its outcome, a refusal on the merits such as a token of another
 //   account) is audited under the operation's own name below.
 import type { Action } from '@/lib/auth/authorize';
+import type { VendorCopy } from '@/lib/vendor';
 
 export interface AuditActionInfo {
-  /** Plain words for the Audit page's action list. */
-  label: string;
+  /** Plain words for the Audit page's action list (a function of the vendor where they name it). */
+  label: VendorCopy;
   /** The role-matrix action it is done under; absent for what no person asks for (a sync's observation, a sign-in). */
   permission?: Action;
 }
@@ -54,7 +55,7 @@ export const AUDIT_ACTIONS = {
   'machine_user.invitation_missing': { label: 'Invitation never created (seen by a sync)' },
   'machine_user.access_lost': { label: 'Access removed outside Keywarden' },
   'machine_user.roles_changed_outside': { label: 'Roles changed outside Keywarden' },
-  'machine_user.sandbox_drift': { label: 'Change Platform.sh behind Keywarden’s back (sandbox)', permission: 'machine_user.change_roles' },
+  'machine_user.sandbox_drift': { label: ({ productName }) => `Change ${productName} behind Keywarden’s back (sandbox)`, permission: 'machine_user.change_roles' },
   'token.sandbox_redeploys': { label: 'Make redeploys fail or succeed in the simulator (sandbox)', permission: 'token.sandbox_redeploys' },
   // Dashboard users.
   'user.invite': { label: 'Invite a dashboard user', permission: 'user.invite' },

@@ -13,6 +13,8 @@ import { fail, fieldErrorsOf, ok, type ActionResult } from '@/lib/errors';
 import { auditFilterSchema, auditOrderSchema, type AuditEventQuery, type AuditFilters, type AuditSort } from '@/lib/validations/audit';
 import { withholdTokenLike } from '@/lib/validations/text';
 import type { RequestContext } from './context';
+import { configuredVendor } from './platformsh-connection';
+import { vendorCopy } from '@/lib/vendor';
 
 export { AUDIT_OUTCOMES } from '@/lib/validations/audit';
 export type { AuditEventQuery } from '@/lib/validations/audit';
@@ -261,7 +263,8 @@ export async function listAuditActions(): Promise<AuditActionOption[]> {
     )
     SELECT action FROM actions WHERE action IS NOT NULL`);
   const names = new Set<string>([...Object.keys(AUDIT_ACTIONS), ...rows.map((row) => row.action)]);
+  const vendor = configuredVendor();
   return [...names]
-    .map((value) => ({ value, label: isKnownAuditAction(value) ? AUDIT_ACTIONS[value].label : value, group: auditActionGroup(value) }))
+    .map((value) => ({ value, label: isKnownAuditAction(value) ? vendorCopy(AUDIT_ACTIONS[value].label, vendor) : value, group: auditActionGroup(value) }))
     .sort((a, b) => a.group.localeCompare(b.group) || a.value.localeCompare(b.value));
 }

@@ -10,6 +10,8 @@ import { QUEUE_NAMES, QUEUES, type QueueName } from '@/lib/jobs/definitions';
 import { retryJobSchema } from '@/lib/validations/jobs';
 import type { RequestContext } from './context';
 import { runMutation } from './mutation';
+import { configuredVendor } from './platformsh-connection';
+import { vendorCopy } from '@/lib/vendor';
 
 export const FAILED_JOBS_PAGE_SIZE = 20;
 /** A failure's message is shown up to this length (pg-boss keeps the error; never its stack here). */
@@ -87,6 +89,7 @@ export async function getJobsOverview(context: RequestContext, options: { page?:
     db.$queryRaw<{ total: number }[]>`SELECT count(*)::int AS total FROM pgboss.job WHERE name = ANY(${names}::text[]) AND state = 'failed'`,
   ]);
 
+  const vendor = configuredVendor();
   const queues = names.map((name): QueueView => {
     const row = counts.find((count) => count.name === name);
     const last = lastRuns.find((run) => run.name === name);
@@ -94,7 +97,7 @@ export async function getJobsOverview(context: RequestContext, options: { page?:
     return {
       name,
       title: QUEUES[name].title,
-      description: QUEUES[name].description,
+      description: vendorCopy(QUEUES[name].description, vendor),
       cron,
       nextRunAt: nextRun(cron, now),
       lastRun: last ? { state: last.state, finishedAt: last.completed_on.toISOString() } : null,

@@ -1,18 +1,19 @@
-// The queues of Keywarden's background work and their schedules. Plain data (no imports), so the
-// domain can name a queue without pulling in the runtime.
+// The queues of Keywarden's background work and their schedules. Plain data (a type import only), so
+// the domain can name a queue without pulling in the runtime.
 //
 // Each queue is a partition of pgboss.job created by a migration (the server's role runs no DDL on
 // PostgreSQL): a new queue here needs `SELECT pgboss.create_queue(…)` in a new migration, and
 // lib/jobs/queue.int.test.ts fails until it exists. Options set here win at start-up.
 // A new one (evidence packs are next) takes a name, a policy, a handler in lib/jobs/index.ts and
 // a migration.
+import type { VendorCopy } from '@/lib/vendor';
 
 export type QueuePolicy = 'standard' | 'short' | 'singleton' | 'stately';
 
 export interface QueueDefinition {
-  /** Plain words for Settings → Jobs. */
+  /** Plain words for Settings → Jobs (the description names the organisation's vendor where it names one). */
   title: string;
-  description: string;
+  description: VendorCopy;
   /**
    * pg-boss's policy: `stately` keeps at most one job waiting and one running per key (one sync
    * at a time, a second "Sync now" refused while one waits or runs); `short` keeps at most one
@@ -40,7 +41,7 @@ export interface QueueDefinition {
 export const QUEUES = {
   'inventory-sync': {
     title: 'Inventory sync',
-    description: 'Copies projects, environments, access and token variables from Platform.sh; scheduled, and on demand with Sync now.',
+    description: ({ productName }) => `Copies projects, environments, access and token variables from ${productName}; scheduled, and on demand with Sync now.`,
     policy: 'stately',
     retryLimit: 2,
     retryDelaySeconds: 60,
@@ -67,7 +68,7 @@ export const QUEUES = {
   },
   'redeploy-follow': {
     title: 'Redeploys',
-    description: 'Follows the redeploy each push step started on Platform.sh until it completes, and records whether it succeeded.',
+    description: ({ productName }) => `Follows the redeploy each push step started on ${productName} until it completes, and records whether it succeeded.`,
     // One waiting job per step at most (the singleton key is the step's id): a retried push or a
     // second enqueue does not double the polling.
     policy: 'short',

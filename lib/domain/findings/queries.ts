@@ -13,7 +13,8 @@ import type { RequestContext } from '../context';
 import { readPolicy } from './read-policy';
 import { RULES, ruleById } from './rules';
 import { ACCESS_REMOVED } from './rules/drift-membership';
-import { ruleCopy, type EvidenceValue, type Severity } from './types';
+import type { EvidenceValue, Severity } from './types';
+import { vendorCopy } from '@/lib/vendor';
 import { configuredVendor } from '@/lib/domain/platformsh-connection';
 import type { VendorProfile } from '@/lib/vendor';
 
@@ -164,8 +165,8 @@ export async function listFindings(context: RequestContext, rawQuery: unknown, n
         id: row.id,
         ruleId: row.ruleId,
         title: rule?.title ?? row.ruleId,
-        reason: rule ? ruleCopy(rule.reason, vendor) : 'This rule no longer exists.',
-        fix: rule ? ruleCopy(rule.fix, vendor) : '—',
+        reason: rule ? vendorCopy(rule.reason, vendor) : 'This rule no longer exists.',
+        fix: rule ? vendorCopy(rule.fix, vendor) : '—',
         severity: row.severity,
         status: statusOf(row, now),
         evidence: (typeof row.evidence === 'object' && row.evidence !== null && !Array.isArray(row.evidence) ? row.evidence : {}) as Record<string, EvidenceValue>,
@@ -198,5 +199,5 @@ export async function listFindings(context: RequestContext, rawQuery: unknown, n
 
 /** The rule catalogue, for the Policy page and the README, in the words of the organisation's vendor. */
 export function ruleCatalogue(vendor: VendorProfile = configuredVendor()) {
-  return RULES.map(({ id, severity, title, reason, fix, policyKeys }) => ({ id, severity, title, reason: ruleCopy(reason, vendor), fix: ruleCopy(fix, vendor), policyKeys: [...policyKeys] }));
+  return RULES.map(({ id, severity, title, reason, fix, policyKeys }) => ({ id, severity, title, reason: vendorCopy(reason, vendor), fix: vendorCopy(fix, vendor), policyKeys: [...policyKeys] }));
 }

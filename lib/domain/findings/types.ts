@@ -4,7 +4,7 @@
 // findings (engine.ts).
 import type { Prisma } from '@/lib/db';
 import type { Policy, PolicyKey } from '@/lib/validations/policy';
-import type { VendorProfile } from '@/lib/vendor';
+import type { VendorCopy, VendorProfile } from '@/lib/vendor';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -36,13 +36,6 @@ export interface RuleContext {
   vendor: VendorProfile;
 }
 
-/** Words for people that may name the product: a function of the vendor where they do. */
-export type RuleCopy = string | ((vendor: VendorProfile) => string);
-
-/** A rule's reason or fix, as the organisation's vendor reads it. */
-export function ruleCopy(copy: RuleCopy, vendor: VendorProfile): string {
-  return typeof copy === 'string' ? copy : copy(vendor);
-}
 
 export interface FindingRule {
   /** e.g. `token.past_rotate_by`; stored on every finding. */
@@ -50,10 +43,10 @@ export interface FindingRule {
   severity: Severity;
   /** A short name for lists and filters. */
   title: string;
-  /** Why it matters. */
-  reason: RuleCopy;
+  /** Why it matters (a function of the vendor where it names the product). */
+  reason: VendorCopy;
   /** What to do about it. */
-  fix: RuleCopy;
+  fix: VendorCopy;
   /** The policy values the rule reads: the Policy page's preview re-runs only the rules whose values changed. */
   policyKeys: readonly PolicyKey[];
   find: (db: Queryable, context: RuleContext) => Promise<RuleHit[]>;

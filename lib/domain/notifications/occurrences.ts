@@ -16,7 +16,7 @@ import 'server-only';
 import type { Database } from '@/lib/db';
 import type { NotificationEvent } from '@/lib/notifications/events';
 import { ruleById } from '../findings/rules';
-import { ruleCopy } from '@/lib/domain/findings/types';
+import { vendorCopy } from '@/lib/vendor';
 import type { VendorProfile } from '@/lib/vendor';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -96,7 +96,7 @@ async function driftDetected(db: Database, now: Date, admins: string[], vendor: 
       event: 'drift_detected',
       dedupKey: `drift:${finding.id}`,
       title: `Drift detected: ${rule?.title ?? finding.ruleId}${where ? ` (${where})` : ''}`,
-      body: `First seen ${isoDay(finding.firstSeenAt)}: ${vendor.productName} no longer has what Keywarden did. ${rule ? ruleCopy(rule.reason, vendor) : ''} Open the findings to see both sides and the fix.`
+      body: `First seen ${isoDay(finding.firstSeenAt)}: ${vendor.productName} no longer has what Keywarden did. ${rule ? vendorCopy(rule.reason, vendor) : ''} Open the findings to see both sides and the fix.`
         .replace(/\s+/g, ' ')
         .trim(),
       linkPath: `/review?${params.toString()}`,

@@ -30,7 +30,7 @@ import { findOperationalOccurrences } from './occurrences';
 import { readNotificationSettings } from './settings';
 import { deliverPendingWebhooks, enqueueWebhookEvents } from './webhooks';
 import { configuredVendor } from '@/lib/domain/platformsh-connection';
-import { ruleCopy } from '@/lib/domain/findings/types';
+import { vendorCopy } from '@/lib/vendor';
 import type { VendorProfile } from '@/lib/vendor';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -168,7 +168,7 @@ export async function findDueNotifications(db: Database, now: Date, reminderDays
           event: 'finding_high',
           dedupKey: `finding:${finding.id}`,
           title: `${finding.severity === 'critical' ? 'Critical' : 'High'} finding: ${rule?.title ?? finding.ruleId}${project ? ` (${project.title})` : ''}`,
-          body: `First seen ${isoDay(finding.firstSeenAt)}. ${rule ? ruleCopy(rule.reason, vendor) : ''} Open the findings to see the evidence and the fix.`.replace(/\s+/g, ' ').trim(),
+          body: `First seen ${isoDay(finding.firstSeenAt)}. ${rule ? vendorCopy(rule.reason, vendor) : ''} Open the findings to see the evidence and the fix.`.replace(/\s+/g, ' ').trim(),
           linkPath: `/review?${params.toString()}`,
         });
       }

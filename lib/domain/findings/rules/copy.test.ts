@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VENDOR_PROFILES } from '@/lib/vendor';
-import { ruleCopy } from '../types';
+import { vendorCopy } from '@/lib/vendor';
 import { RULES } from '.';
 
 // A rule's reason and fix are shown on the Findings view, the Policy page, notifications and the
@@ -8,11 +8,11 @@ import { RULES } from '.';
 describe('the rules’ words name the organisation’s vendor', () => {
   it('keeps Platform.sh’s wording for a Platform.sh organisation', () => {
     const compromised = RULES.find((rule) => rule.id === 'token.compromised_not_deleted');
-    expect(compromised && ruleCopy(compromised.reason, VENDOR_PROFILES.platformsh)).toBe('The token is believed leaked, and Platform.sh still accepts it: whoever holds it can act as the machine user.');
+    expect(compromised && vendorCopy(compromised.reason, VENDOR_PROFILES.platformsh)).toBe('The token is believed leaked, and Platform.sh still accepts it: whoever holds it can act as the machine user.');
   });
 
   it('never says Platform.sh to an Upsun organisation', () => {
-    const words = RULES.flatMap((rule) => [ruleCopy(rule.reason, VENDOR_PROFILES.upsun), ruleCopy(rule.fix, VENDOR_PROFILES.upsun)]);
+    const words = RULES.flatMap((rule) => [vendorCopy(rule.reason, VENDOR_PROFILES.upsun), vendorCopy(rule.fix, VENDOR_PROFILES.upsun)]);
     expect(words.filter((text) => text.includes('Platform.sh'))).toEqual([]);
     expect(words.filter((text) => text.includes('Upsun')).length).toBeGreaterThanOrEqual(8);
   });

@@ -20,7 +20,7 @@ import {
   variable,
 } from '@/lib/testing/findings';
 import { evaluateRules } from '../engine';
-import { ruleCopy } from '../types';
+import { vendorCopy } from '@/lib/vendor';
 import { VENDOR_PROFILES } from '@/lib/vendor';
 import { variableSubject } from './sql';
 import { RULES } from '.';
@@ -295,7 +295,7 @@ describe('the rules and their fixtures', () => {
     expect(new Set(RULES.map((rule) => rule.id)).size).toBe(RULES.length);
     for (const rule of RULES) {
       expect(rule.id).toMatch(/^[a-z_]+\.[a-z_]+$/);
-      for (const text of [rule.title, ruleCopy(rule.reason, VENDOR_PROFILES.platformsh), ruleCopy(rule.fix, VENDOR_PROFILES.platformsh)]) expect(text.length, rule.id).toBeGreaterThan(10);
+      for (const text of [rule.title, vendorCopy(rule.reason, VENDOR_PROFILES.platformsh), vendorCopy(rule.fix, VENDOR_PROFILES.platformsh)]) expect(text.length, rule.id).toBeGreaterThan(10);
     }
   });
 });
