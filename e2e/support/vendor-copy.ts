@@ -12,7 +12,11 @@ const ABOUT_PLATFORMSH: readonly RegExp[] = [
   /moved from Platform\.sh to Upsun/,
 ];
 
-/** The lines of visible text that name Platform.sh where an Upsun organisation should read Upsun. */
+/**
+ * The lines of visible text that name Platform.sh where an Upsun organisation should read Upsun: as
+ * written, or in capitals where CSS shows a label so. A region's host (`eu-3.platform.sh`) is data,
+ * not copy, and is lower case.
+ */
 export async function platformshLines(scope: Page | Locator): Promise<string[]> {
   const locator = 'locator' in scope && 'goto' in scope ? scope.locator('body') : scope;
   // A closed <select>'s options are read too: a filter's choices are copy like any other.
@@ -20,7 +24,7 @@ export async function platformshLines(scope: Page | Locator): Promise<string[]> 
   return text
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => /platform\.sh/i.test(line) && !ABOUT_PLATFORMSH.some((allowed) => allowed.test(line)));
+    .filter((line) => /Platform\.sh|PLATFORM\.SH/.test(line) && !ABOUT_PLATFORMSH.some((allowed) => allowed.test(line)));
 }
 
 /** Asserts that what the page (or a dialog of it) shows names Upsun, not Platform.sh. */
