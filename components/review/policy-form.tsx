@@ -25,7 +25,7 @@ export interface PolicyFieldSpec {
 
 /** `spec` comes from the page (lib/validations stays out of components, see the lint rule). */
 export function PolicyForm({ values, errors, spec, productName }: { values: Policy; errors: Record<string, string[]>; spec: PolicyFieldSpec; productName: string }) {
-  const HINTS = hints(productName);
+  const hintOf = hints(productName);
   const { labels: POLICY_LABELS, bounds: POLICY_BOUNDS } = spec;
   return (
     <Form action="/review/policy" aria-label="Policy values" className="space-y-4 rounded-lg border border-slate-200 bg-white p-4">
@@ -41,15 +41,15 @@ export function PolicyForm({ values, errors, spec, productName }: { values: Poli
             max={POLICY_BOUNDS[key].max}
             required
             defaultValue={values[key]}
-            hint={HINTS[key]}
+            hint={hintOf[key]}
             errors={errors[key]}
           />
         ))}
-        <SelectField label={POLICY_LABELS.allowHumanAdminOnProduction} name="allowHumanAdminOnProduction" defaultValue={String(values.allowHumanAdminOnProduction)} hint={HINTS.allowHumanAdminOnProduction} errors={errors.allowHumanAdminOnProduction}>
+        <SelectField label={POLICY_LABELS.allowHumanAdminOnProduction} name="allowHumanAdminOnProduction" defaultValue={String(values.allowHumanAdminOnProduction)} hint={hintOf.allowHumanAdminOnProduction} errors={errors.allowHumanAdminOnProduction}>
           <option value="true">Yes</option>
           <option value="false">No</option>
         </SelectField>
-        <SelectField label={POLICY_LABELS.mintDeploymentTokens} name="mintDeploymentTokens" defaultValue={String(values.mintDeploymentTokens)} hint={HINTS.mintDeploymentTokens} errors={errors.mintDeploymentTokens}>
+        <SelectField label={POLICY_LABELS.mintDeploymentTokens} name="mintDeploymentTokens" defaultValue={String(values.mintDeploymentTokens)} hint={hintOf.mintDeploymentTokens} errors={errors.mintDeploymentTokens}>
           <option value="true">Yes</option>
           <option value="false">No</option>
         </SelectField>
