@@ -77,7 +77,7 @@ export class AccessTokenProvider {
   }
 
   private async doExchange(): Promise<string> {
-    if (this.disposed) throw new PlatformshError({ kind: 'unauthorized', method: 'POST', path: TOKEN_PATH, detail: 'client disposed' });
+    if (this.disposed) throw new PlatformshError({ kind: 'unauthorized', method: 'POST', path: TOKEN_PATH, detail: 'client disposed', productName: this.http.productName });
     const secrets = [this.apiToken];
     const response = await this.http.send({
       method: 'POST',
@@ -102,6 +102,7 @@ export class AccessTokenProvider {
           code: error.code,
           vendorMessage: error.vendorMessage,
           secrets,
+          productName: this.http.productName,
         });
       }
       throw error;
@@ -109,7 +110,7 @@ export class AccessTokenProvider {
     const parsed = parseJson(response.bodyText);
     const result = tokenResponseSchema.safeParse(parsed);
     if (!result.success) {
-      throw new PlatformshError({ kind: 'protocol', method: 'POST', path: TOKEN_PATH, status: response.status, detail: 'token response did not match', secrets });
+      throw new PlatformshError({ kind: 'protocol', method: 'POST', path: TOKEN_PATH, status: response.status, detail: 'token response did not match', secrets, productName: this.http.productName });
     }
     const { access_token: token, expires_in: expiresIn } = result.data;
     this.hold(token);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { encodingsOf, knownSecrets } from '@/lib/security/redact';
 import { createPlatformshClient, type PlatformshClient } from './client';
+import type { Vendor } from '@/lib/vendor';
 import { BreakerRegistry } from './http';
 import { json, ManualClock, rejection, scriptedFetch, type RecordedRequest, type Step } from './test-support';
 
@@ -21,7 +22,7 @@ function tokenResponse(index: number, expiresIn = 900): Step {
   };
 }
 
-function setup(steps: Step[]) {
+function setup(steps: Step[], vendor?: Vendor) {
   const clock = new ManualClock();
   const fetch = scriptedFetch(steps);
   const client = createPlatformshClient({
@@ -31,6 +32,7 @@ function setup(steps: Step[]) {
     fetch,
     random: () => 0,
     breakers: new BreakerRegistry(),
+    vendor,
   });
   clients.push(client);
   return { clock, fetch, client, run: <T>(promise: Promise<T>) => clock.run(promise) };
@@ -113,6 +115,29 @@ describe('credentials never reach an error', () => {
     client.dispose();
     const texts = [error.message, String(error), JSON.stringify(error), error.vendorMessage ?? '', error.userMessage, error.toAppError().message];
     for (const secret of [API_TOKEN, ...ACCESS, VALUE]) for (const form of encodingsOf(secret)) for (const text of texts) expect(text).not.toContain(form);
+  });
+});
+
+describe('the service an error names to a person', () => {
+  const refusedExchange: Step = () => json(400, { error: 'invalid_grant' });
+  const notAUser: Step = () => json(200, { id: 42 });
+  // Each run gets its own script: a scripted fetch consumes its steps.
+  const failures: Array<[string, () => Step[]]> = [
+    ['a refused call', () => [tokenResponse(0), json(403, { error: 'forbidden' })]],
+    ['a refused token exchange', () => [refusedExchange]],
+    ['an answer it cannot read', () => [tokenResponse(0), notAUser]],
+  ];
+
+  it.each(failures)('is the connection’s vendor: %s', async (_, script) => {
+    const asUpsun = setup(script(), 'upsun');
+    const upsun = await rejection(asUpsun.run(asUpsun.client.getCurrentUser()));
+    expect(upsun.userMessage).toMatch(/^Upsun /);
+    expect(upsun.toAppError().message).not.toContain('Platform.sh');
+
+    const asDefault = setup(script());
+    const platformsh = await rejection(asDefault.run(asDefault.client.getCurrentUser()));
+    expect(platformsh.userMessage).toMatch(/^Platform\.sh /);
+    expect(platformsh.kind).toBe(upsun.kind);
   });
 });
 

@@ -427,6 +427,7 @@ export class PlatformshClient {
         // Only the field path and zod's code: never the value that failed.
         detail: issue ? `unexpected response at ${issue.path.join('.') || '(root)'}: ${issue.code}` : 'unexpected response',
         secrets: [...this.auth.secrets(), ...(options.secrets ?? [])],
+        productName: this.vendor.productName,
       });
     }
     return parsed.data as Parsed<S>;

@@ -37,22 +37,25 @@ export interface PlatformshErrorInit {
   detail?: string;
   /** Secret values in hand for this call: the API token, access token, a variable value. */
   secrets?: readonly string[];
+  /** The service's name in the user message: the connection's vendor ("Upsun"); Platform.sh if unset. */
+  productName?: string;
 }
 
-const USER_MESSAGES: Record<PlatformshErrorKind, string> = {
-  unauthorized: 'Platform.sh did not accept the API token. It may have been revoked or mistyped.',
-  forbidden: 'Platform.sh refused this action: the API token’s user lacks the permission for it.',
-  not_found: 'Platform.sh could not find what was asked for. It may have been deleted.',
-  conflict: 'Platform.sh reports that this already exists or was changed at the same time.',
-  invalid: 'Platform.sh rejected the request as invalid.',
-  rate_limited: 'Platform.sh is limiting how fast we may call it. Please try again in a little while.',
-  unavailable: 'Platform.sh is not answering properly right now. Please try again later.',
-  timeout: 'Platform.sh did not answer in time. Please try again later.',
-  network: 'Keywarden could not reach Platform.sh. Check the network and try again.',
-  unknown_outcome:
-    'The connection to Platform.sh was lost after the change was sent, so we do not know whether it was applied. Keywarden will check before trying again.',
-  circuit_open: 'Platform.sh has failed repeatedly, so Keywarden is pausing calls to it for a moment.',
-  protocol: 'Platform.sh answered with something Keywarden does not understand.',
+// Functions of the service's name, so an Upsun organisation reads "Upsun did not accept…".
+const USER_MESSAGES: Record<PlatformshErrorKind, (name: string) => string> = {
+  unauthorized: (name) => `${name} did not accept the API token. It may have been revoked or mistyped.`,
+  forbidden: (name) => `${name} refused this action: the API token’s user lacks the permission for it.`,
+  not_found: (name) => `${name} could not find what was asked for. It may have been deleted.`,
+  conflict: (name) => `${name} reports that this already exists or was changed at the same time.`,
+  invalid: (name) => `${name} rejected the request as invalid.`,
+  rate_limited: (name) => `${name} is limiting how fast we may call it. Please try again in a little while.`,
+  unavailable: (name) => `${name} is not answering properly right now. Please try again later.`,
+  timeout: (name) => `${name} did not answer in time. Please try again later.`,
+  network: (name) => `Keywarden could not reach ${name}. Check the network and try again.`,
+  unknown_outcome: (name) =>
+    `The connection to ${name} was lost after the change was sent, so we do not know whether it was applied. Keywarden will check before trying again.`,
+  circuit_open: (name) => `${name} has failed repeatedly, so Keywarden is pausing calls to it for a moment.`,
+  protocol: (name) => `${name} answered with something Keywarden does not understand.`,
 };
 
 const MAX_VENDOR_TEXT = 300;
@@ -100,7 +103,7 @@ export class PlatformshError extends Error {
     this.code = code;
     this.vendorMessage = vendorMessage;
     this.retryAfterMs = init.retryAfterMs;
-    this.userMessage = USER_MESSAGES[init.kind];
+    this.userMessage = USER_MESSAGES[init.kind](init.productName ?? 'Platform.sh');
   }
 
   /** Safe to log or return: the same redacted fields, never a body or a credential. */

@@ -24,6 +24,7 @@ import {
   type TimeoutPolicy,
 } from 'cockatiel';
 import pLimit from 'p-limit';
+import { vendorProfile, type Vendor } from '@/lib/vendor';
 import { kindForStatus, parseVendorError, PlatformshError, type HttpMethod, type PlatformshErrorKind } from './errors';
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
@@ -58,6 +59,8 @@ export interface HttpCoreOptions {
   userAgent?: string;
   /** Paces every attempt to at most this many per second (the API's rate limit); unpaced if unset. */
   requestsPerSecond?: number;
+  /** Platform.sh (default) or Upsun: the service its errors name to a person. */
+  vendor?: Vendor;
 }
 
 // Defaults: 15 s per attempt is well above Platform.sh's normal latency yet short enough for a
@@ -237,6 +240,8 @@ export class HttpCore {
   private readonly breakerOptions: BreakerOptions;
   private readonly breakers: BreakerRegistry;
   private readonly userAgent: string;
+  /** The service's name in the errors a person reads ("Upsun did not answer in time"). */
+  readonly productName: string;
   private readonly retryPolicy: RetryPolicy;
   private readonly deadline: TimeoutPolicy;
   private readonly pacer: RequestPacer | undefined;
@@ -248,6 +253,7 @@ export class HttpCore {
     this.breakerOptions = { ...DEFAULT_BREAKER, ...options.breaker };
     this.breakers = options.breakers ?? processBreakers;
     this.userAgent = options.userAgent ?? 'keywarden';
+    this.productName = vendorProfile(options.vendor ?? 'platformsh').productName;
     const random = options.random ?? Math.random;
     const schedule = { generator: noJitterGenerator, initialDelay: this.retry.baseDelayMs, maxDelay: this.retry.maxDelayMs, exponent: 2 };
     this.retryPolicy = retry(handleWhenResult((attempt) => (attempt as Attempt).repeat !== undefined), {
@@ -280,7 +286,7 @@ export class HttpCore {
     const idempotent = request.idempotent ?? request.method === 'GET';
     const breaker = this.breakers.get(request.url.origin, this.breakerOptions);
     const fail = (kind: PlatformshErrorKind, extra: Partial<ConstructorParameters<typeof PlatformshError>[0]> = {}) =>
-      new PlatformshError({ kind, method: request.method, path: request.pathTemplate, secrets: request.secrets, ...extra });
+      new PlatformshError({ kind, method: request.method, path: request.pathTemplate, secrets: request.secrets, productName: this.productName, ...extra });
 
     const attemptOnce = async (): Promise<Attempt> => {
       await this.pacer?.wait();
