@@ -5,6 +5,7 @@
 // VIEW_AUDIT_WINDOW_MINUTES (a page view per click would flood the log it protects).
 import 'server-only';
 import { AUDIT_ACTIONS, auditActionGroup, isKnownAuditAction } from '@/lib/audit/actions';
+import { describeAuditEvent } from '@/lib/audit/labels';
 import { recordAudit, type AuditOutcome } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
 import { getDb, Prisma } from '@/lib/db';
@@ -31,6 +32,8 @@ export interface AuditEventSummary {
   /** The actor is what a caller without a session typed or named, not a verified identity. */
   actorClaimed: boolean;
   action: string;
+  /** The action and its step in words (lib/audit/labels.ts); `action` is the code name beside it. */
+  event: string;
   targetType: string | null;
   targetId: string | null;
   /** What a person calls the target, as it was when the row was written. */
@@ -103,11 +106,12 @@ export function targetHref(type: string | null, id: string | null): string | nul
   }
 }
 
-/** What a row says beyond its columns: names, the change, the step (the export uses it too). */
-export function describeDetails(row: Pick<AuditEventRow, 'details' | 'targetType' | 'targetId'>) {
+/** What a row says beyond its columns: the event in words, names, the change, the step (the export uses it too). */
+export function describeDetails(row: Pick<AuditEventRow, 'action' | 'details' | 'targetType' | 'targetId'>) {
   const details = detailsOf(row);
   const hasChange = 'from' in details || 'to' in details;
   return {
+    event: describeAuditEvent(row.action, details),
     targetName: stringOf(details.targetName),
     tokenLabel: stringOf(details.tokenLabel),
     change: hasChange ? { before: formatChangeValue(details.from), after: formatChangeValue(details.to) } : null,

@@ -10,6 +10,7 @@ import { RemoteTokensTable } from '@/components/tokens/remote-tokens-table';
 import { Alert } from '@/components/ui/alert';
 import { DataTable } from '@/components/ui/data-table';
 import { PageHeader } from '@/components/ui/page-header';
+import { describeAuditEvent } from '@/lib/audit/labels';
 import { authorize } from '@/lib/auth/authorize';
 import { requirePageContext } from '@/lib/auth/session';
 import { getConfig } from '@/lib/config';
@@ -39,12 +40,6 @@ function Section({ title, children, actions }: { title: string; children: React.
       <div className="mt-3 text-sm text-slate-800">{children}</div>
     </section>
   );
-}
-
-function describeStep(action: string, details: unknown): string {
-  const step = typeof details === 'object' && details !== null && 'step' in details ? String((details as { step: unknown }).step) : undefined;
-  const label = action.replace(/^machine_user\./, '').replaceAll('_', ' ');
-  return step ? `${label} — ${step.replaceAll('_', ' ')}` : label;
 }
 
 export default async function MachineUserPage({ params }: { params: Promise<{ machineUserId: string }> }) {
@@ -256,7 +251,7 @@ export default async function MachineUserPage({ params }: { params: Promise<{ ma
                   <td className="px-3 py-2 text-sm text-slate-800">{formatDateTime(event.occurredAt)}</td>
                   <td className="px-3 py-2 text-sm text-slate-800">{event.actor}</td>
                   <td className="px-3 py-2 text-sm text-slate-800">
-                    {describeStep(event.action, event.details)}
+                    {describeAuditEvent(event.action, event.details)}
                     {event.reason ? <div className="text-xs text-slate-600">{event.reason}</div> : null}
                   </td>
                   <td className="px-3 py-2 text-sm text-slate-800">{event.outcome}</td>
