@@ -114,6 +114,8 @@ describe.each(TEST_DATABASE_KINDS)('reading the audit log on %s', (kind) => {
     for (const known of ['token.push', 'token.rotate', 'token.compromise', 'machine_user.cancel_invitation', 'audit.export', 'machine_user.something_new']) expect(values).toContain(known);
     expect(new Set(values).size).toBe(values.length);
     expect(actions.find((action) => action.value === 'token.push')).toMatchObject({ group: 'token', label: expect.stringContaining('Push') });
+    // Every option in words, the one this version does not know too.
+    expect(actions.find((action) => action.value === 'machine_user.something_new')).toMatchObject({ group: 'machine_user', label: 'Machine user: something new' });
   });
 
   it('audits a view once per person and filter per window; paging and sorting are the same view', async () => {

@@ -4,8 +4,8 @@
 // the database. Viewing is audited here too, at most once per person and filter every
 // VIEW_AUDIT_WINDOW_MINUTES (a page view per click would flood the log it protects).
 import 'server-only';
-import { AUDIT_ACTIONS, auditActionGroup, isKnownAuditAction } from '@/lib/audit/actions';
-import { describeAuditEvent } from '@/lib/audit/labels';
+import { AUDIT_ACTIONS, auditActionGroup } from '@/lib/audit/actions';
+import { auditActionLabel, describeAuditEvent } from '@/lib/audit/labels';
 import { recordAudit, type AuditOutcome } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
 import { getDb, Prisma } from '@/lib/db';
@@ -266,6 +266,7 @@ export async function listAuditActions(): Promise<AuditActionOption[]> {
     SELECT action FROM actions WHERE action IS NOT NULL`);
   const names = new Set<string>([...Object.keys(AUDIT_ACTIONS), ...rows.map((row) => row.action)]);
   return [...names]
-    .map((value) => ({ value, label: isKnownAuditAction(value) ? AUDIT_ACTIONS[value].label : value, group: auditActionGroup(value) }))
-    .sort((a, b) => a.group.localeCompare(b.group) || a.value.localeCompare(b.value));
+    .map((value) => ({ value, label: auditActionLabel(value), group: auditActionGroup(value) }))
+    // In words, so in the order of the words a reader scans (the code names sort differently).
+    .sort((a, b) => a.group.localeCompare(b.group) || a.label.localeCompare(b.label) || a.value.localeCompare(b.value));
 }
