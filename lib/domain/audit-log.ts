@@ -84,11 +84,26 @@ function stringOf(value: Prisma.JsonValue | undefined): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-/** A value of a change as people read it: a list joined, nothing as "(none)". */
+/** A value of a change as people read it: a list joined, settings as "name: value", nothing as "(none)". */
 function formatChangeValue(value: Prisma.JsonValue | undefined): string {
   if (value === null || value === undefined || value === '') return '(none)';
   if (Array.isArray(value)) return value.length ? value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))).join(', ') : '(none)';
+  if (typeof value === 'object') {
+    const entries = Object.entries(value);
+    return entries.length ? entries.map(([key, item]) => `${key}: ${typeof item === 'string' ? item : JSON.stringify(item)}`).join('; ') : '(none)';
+  }
   return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/**
+ * The two sides of a change. Writers name them `from`/`to` (roles, a user's role, projects) or
+ * `before`/`after` (the organisation policy, the second-factor rule, notification settings, an
+ * accepted risk): both are a change a reviewer must see.
+ */
+function changeOf(details: Prisma.JsonObject): { before: string; after: string } | null {
+  if ('from' in details || 'to' in details) return { before: formatChangeValue(details.from), after: formatChangeValue(details.to) };
+  if ('before' in details || 'after' in details) return { before: formatChangeValue(details.before), after: formatChangeValue(details.after) };
+  return null;
 }
 
 /** The page of a target, when it has one (ids are URL-encoded: they come from the log). */
@@ -109,12 +124,11 @@ export function targetHref(type: string | null, id: string | null): string | nul
 /** What a row says beyond its columns: the event in words, names, the change, the step (the export uses it too). */
 export function describeDetails(row: Pick<AuditEventRow, 'action' | 'details' | 'targetType' | 'targetId'>) {
   const details = detailsOf(row);
-  const hasChange = 'from' in details || 'to' in details;
   return {
     event: describeAuditEvent(row.action, details),
     targetName: stringOf(details.targetName),
     tokenLabel: stringOf(details.tokenLabel),
-    change: hasChange ? { before: formatChangeValue(details.from), after: formatChangeValue(details.to) } : null,
+    change: changeOf(details),
     step: stringOf(details.step),
   };
 }
