@@ -16,6 +16,7 @@ const EXPORT_COLUMNS = [
   'actor_role',
   'actor_claimed',
   'action',
+  'event',
   'outcome',
   'target_type',
   'target_id',
@@ -73,7 +74,8 @@ test('a reviewer filters by action and date, follows the target’s name, export
   await expect(reviewer).toHaveURL(new RegExp(`from=${today}`));
 
   const table = reviewer.getByRole('region', { name: 'Audit events table' });
-  const recorded = table.getByRole('row').filter({ hasText: 'step: recorded' });
+  // Each event in words, its code name beside it.
+  const recorded = table.getByRole('row').filter({ hasText: 'Invite a machine user — recorded, before anything is sent' });
   await expect(recorded).toHaveCount(1);
   // The target by name, linking to its page, with its id beside it.
   const link = recorded.getByRole('link', { name: email });
@@ -97,7 +99,8 @@ test('a reviewer filters by action and date, follows the target’s name, export
   });
   expect(midWordBreaks, `${email} is broken mid-word`).toEqual([]);
   await expect(recorded).toContainText(`machine_user:${machineUser.id}`);
-  await expect(table.getByRole('row').filter({ hasText: 'step: invitation_sent' })).toHaveCount(1);
+  await expect(recorded).toContainText('machine_user.invite');
+  await expect(table.getByRole('row').filter({ hasText: 'Invite a machine user — the invitation sent' })).toHaveCount(1);
 
   // A sort keeps the filters.
   await table.getByRole('link', { name: 'Action' }).click();
@@ -111,9 +114,9 @@ test('a reviewer filters by action and date, follows the target’s name, export
   const [header] = parse(csv.body, { to: 1 }) as string[][];
   expect(header).toEqual(EXPORT_COLUMNS);
   const rows = parse(csv.body, { columns: true }) as Record<string, string>[];
-  expect(rows.map((row) => [row.action, row.target_id, row.target_name, row.step])).toEqual([
-    ['machine_user.invite', machineUser.id, email, 'recorded'],
-    ['machine_user.invite', machineUser.id, email, 'invitation_sent'],
+  expect(rows.map((row) => [row.action, row.event, row.target_id, row.target_name, row.step])).toEqual([
+    ['machine_user.invite', 'Invite a machine user — recorded, before anything is sent', machineUser.id, email, 'recorded'],
+    ['machine_user.invite', 'Invite a machine user — the invitation sent', machineUser.id, email, 'invitation_sent'],
   ]);
   expectNoSecretShapes(rows.flatMap(withoutMac), 'CSV');
 

@@ -157,6 +157,31 @@ test('a campaign run to completion, closed, and its evidence pack verified', asy
   expect(signOffs.find((entry) => entry.email === backedUp.email)?.decision?.kind).toBe('remove');
 });
 
+test('a decision by keyboard leaves focus on the next item’s decision, not at the top of the page', async ({ pageAs, newApiClient }) => {
+  const admin = await pageAs('admin');
+  const adminApi = await newApiClient({ as: 'admin' });
+  // Two machine users of its own on a project: the campaign covers that project only.
+  const project = demoProject('Storefront');
+  for (const label of ['focus-a', 'focus-b']) await seedMachineUser(admin, adminApi, { project, purpose: label === 'focus-a' ? 'backups' : 'ci_tests', email: uniqueEmail(`bots+${label}`) });
+  const campaignId = await createCampaignInUi(admin, { name: uniqueCampaignName('E2E focus'), project });
+
+  const reviewer = await pageAs('reviewer');
+  await openCampaign(reviewer, campaignId, 'undecided');
+  await waitForHydration(reviewer, 'form[aria-label^="Decision for"]');
+  const cards = reviewer.getByRole('article');
+  const [first, second] = await Promise.all([cards.nth(0), cards.nth(1)].map((card) => card.getAttribute('aria-labelledby').then((id) => reviewer.locator(`#${id}`).innerText())));
+  const keep = decisionForm(reviewer, first!).getByRole('radio', { name: /^Keep / });
+  await keep.focus();
+  await reviewer.keyboard.press('Space');
+  await reviewer.keyboard.press('Tab');
+  await reviewer.keyboard.press('Tab');
+  await expect(decisionForm(reviewer, first!).getByRole('button', { name: 'Save decision' })).toBeFocused();
+  await reviewer.keyboard.press('Enter');
+  await expect(reviewer.getByText(`Decision saved for ${first}: keep.`)).toBeVisible();
+  await expect(decisionForm(reviewer, first!)).toHaveCount(0);
+  await expect(decisionForm(reviewer, second!).getByRole('radio', { name: /^Keep / })).toBeFocused();
+});
+
 test('without JavaScript, starting a review ends on the new campaign (Post/Redirect/Get)', async ({ browser, baseURL }) => {
   const context = await browser.newContext({ baseURL, javaScriptEnabled: false, storageState: paths.storageState('admin'), extraHTTPHeaders: { 'X-Forwarded-For': syntheticAddress() } });
   try {

@@ -64,6 +64,15 @@ test('a reviewer sees every finding the demo holds, with evidence, reason, fix a
   await reviewer.goto('/review?severity=low&rule=drift.roles');
   await expect(reviewer.getByRole('heading', { name: 'No findings match these filters' })).toBeVisible();
   await expect(reviewer.getByLabel('Severity', { exact: true })).toHaveValue('low');
+  // It does not claim there is nothing to find: the demo holds open findings of other severities.
+  await expect(reviewer.getByRole('main')).not.toContainText('Nothing breaks the policy right now');
+  // Among the resolved ones, clearing the filters stays among the resolved ones.
+  await reviewer.goto('/review?status=resolved&severity=low&rule=drift.roles');
+  await expect(reviewer.getByRole('heading', { name: 'No findings match these filters' })).toBeVisible();
+  await expect(reviewer.getByRole('main')).not.toContainText('No finding has been resolved yet');
+  await reviewer.getByRole('main').getByRole('link', { name: 'Clear filters' }).last().click();
+  await expect(reviewer).toHaveURL(/\/review\?status=resolved$/);
+  await expect(reviewer.getByLabel('Status', { exact: true })).toHaveValue('resolved');
 });
 
 test('an admin accepts a risk with a reason and an end date; it moves to Accepted', async ({ pageAs }) => {

@@ -116,9 +116,14 @@ test('an admin onboards a machine user with the wizard, and the sandbox accepts 
 
   const timeline = admin.getByRole('region', { name: 'Timeline table' });
   const what = timeline.getByRole('row').filter({ has: admin.getByRole('cell') }).locator('td:nth-child(3)');
-  // Newest first.
-  await expect(what).toHaveText(['invitation accepted', 'sandbox accepted', 'invite — invitation sent', 'invite — recorded']);
-  await expect(timeline.getByRole('row').filter({ hasText: 'invite — recorded' })).toContainText('succeeded');
+  // Newest first, in words (lib/audit/labels.ts), not the events' code names.
+  await expect(what).toHaveText([
+    'Invitation accepted (seen by a sync)',
+    'Invitation accepted in the sandbox',
+    'Invite a machine user — the invitation sent',
+    'Invite a machine user — recorded, before anything is sent',
+  ]);
+  await expect(timeline.getByRole('row').filter({ hasText: 'Invite a machine user — recorded' })).toContainText('succeeded');
 });
 
 test('the wizard refuses the dashboard’s own address and an address already used on the project', async ({ pageAs, newApiClient }) => {
@@ -179,7 +184,7 @@ test('an admin changes the roles after a preview, then removes the machine user'
   await expect(rolesDialog).toBeHidden();
   await expect(admin.getByRole('status').filter({ hasText: 'The new roles are in effect on Platform.sh.' })).toBeVisible();
   await expect(rolesLine(admin)).toHaveText('Project viewer; production: viewer');
-  await expect(admin.getByRole('region', { name: 'Timeline table' })).toContainText('change roles — applied');
+  await expect(admin.getByRole('region', { name: 'Timeline table' })).toContainText('Change a machine user’s roles — applied on Platform.sh');
 
   // Remove: the dialog names exactly what happens; the button waits for the typed address.
   await admin.getByRole('button', { name: 'Remove machine user' }).click();

@@ -110,6 +110,9 @@ for (const javaScript of [true, false]) {
     const { page, context } = await openAs(browser, baseURL, 'reviewer', javaScript);
     await page.goto('/review/campaigns');
     const form = page.getByRole('form', { name: 'Evidence pack' });
+    // The days are UTC days (as on the Audit page): a reviewer elsewhere must not read them as local ones.
+    await expect(form.getByLabel('First day (UTC)', { exact: true })).toBeVisible();
+    await expect(form.getByLabel('Last day (UTC, included)', { exact: true })).toBeVisible();
     await form.getByLabel('First day').fill('2026-06-10');
     await form.getByLabel('Last day').fill('2026-06-01');
     await form.getByRole('button', { name: 'Download the evidence pack' }).click();

@@ -74,7 +74,7 @@ export function AuditFilterForm({
           <optgroup key={group} label={GROUP_LABELS[group] ?? group}>
             {options.map((option) => (
               <option key={option.value} value={option.value}>
-                {option.value} — {option.label}
+                {option.label} ({option.value})
               </option>
             ))}
           </optgroup>

@@ -50,9 +50,9 @@ function Target({ event }: { event: AuditEventSummary }) {
   );
 }
 
-/** The reason given, and for a change what it was and what it became. */
+/** The reason given, and for a change what it was and what it became (the step is in the Action column's words). */
 function What({ event }: { event: AuditEventSummary }) {
-  if (!event.reason && !event.change && !event.step) return <>—</>;
+  if (!event.reason && !event.change) return <>—</>;
   return (
     <>
       {event.reason ? <span className="block">{event.reason}</span> : null}
@@ -65,7 +65,6 @@ function What({ event }: { event: AuditEventSummary }) {
           <span className="font-mono">{event.change.after}</span>
         </span>
       ) : null}
-      {event.step ? <span className="block text-xs text-slate-600">step: {event.step}</span> : null}
     </>
   );
 }
@@ -105,7 +104,11 @@ export function AuditTable({
               {event.actorClaimed ? `claimed by a caller not signed in${event.actorRole ? ` (account: ${event.actorRole})` : ''}` : (event.actorRole ?? 'not signed in')}
             </span>
           </td>
-          <td className={`${cell} whitespace-nowrap font-mono text-xs`}>{event.action}</td>
+          <td className={`${cell} min-w-48`}>
+            {/* The event in words (its step included); the code name beside it is what the filter and the export match on. */}
+            <span className="block text-slate-900">{event.event}</span>
+            <span className="block break-all font-mono text-xs text-slate-600">{event.action}</span>
+          </td>
           <td className={cell}>
             <Target event={event} />
           </td>

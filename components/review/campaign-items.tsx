@@ -6,6 +6,7 @@ import { Badge } from '@/components/ui/badge';
 import type { ReviewItemView } from '@/lib/domain/reviews/items';
 import { describePermissions, PRESETS } from '@/lib/machine-users/roles';
 import { formatDateTime } from '@/lib/utils';
+import { SEVERITY_LABEL } from './severity';
 import { SignOffForm } from './sign-off-form';
 
 const DECISION_TONE = { keep: 'green', change: 'amber', remove: 'red' } as const;
@@ -70,7 +71,7 @@ export function CampaignItems({ items, isOpen }: { items: ReviewItemView[]; isOp
                     {item.findings.map((finding) => (
                       <li key={finding.id}>
                         <Badge tone={SEVERITY_TONE[finding.severity]}>
-                          {finding.severity}: {finding.ruleId}
+                          {SEVERITY_LABEL[finding.severity]}: {finding.title}
                           {finding.acceptedUntil ? ` (risk accepted until ${day(finding.acceptedUntil)})` : ''}
                         </Badge>
                       </li>

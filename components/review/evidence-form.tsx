@@ -22,8 +22,8 @@ export function RangeEvidenceForm({ from, to, error }: { from: string; to: strin
   return (
     <form method="post" action="/api/review/evidence" aria-label="Evidence pack" className="space-y-3">
       <div className="grid gap-4 sm:grid-cols-2">
-        <TextField label="First day" name="from" type="date" required defaultValue={from} errors={fieldErrorsFor(error, 'from')} />
-        <TextField label="Last day" name="to" type="date" required defaultValue={to} errors={fieldErrorsFor(error, 'to')} />
+        <TextField label="First day (UTC)" name="from" type="date" required defaultValue={from} errors={fieldErrorsFor(error, 'from')} />
+        <TextField label="Last day (UTC, included)" name="to" type="date" required defaultValue={to} errors={fieldErrorsFor(error, 'to')} />
       </div>
       <button type="submit" className={buttonClasses('secondary')}>
         Download the evidence pack

@@ -28,7 +28,7 @@ export function SignOffForm({ itemId, email, current }: { itemId: string; email:
   const noteErrors = fieldErrorsFor(error, 'note');
   const sent = submittedDefaults(state);
   return (
-    <form action={formAction} onSubmit={() => sending(itemId)} aria-label={`Decision for ${email}`} className="space-y-3">
+    <form action={formAction} onSubmit={(event) => sending(itemId, event.currentTarget)} data-sign-off-item={itemId} aria-label={`Decision for ${email}`} className="space-y-3">
       <input type="hidden" name="itemId" value={itemId} />
       <fieldset aria-describedby={decisionErrors ? `${id}-decision-error` : undefined}>
         <legend className="text-sm font-medium text-slate-900">Decision</legend>

@@ -22,7 +22,7 @@ export interface AuditTarget {
   name?: string | null;
 }
 
-export type AuditAction = Action | KnownAuditAction | `auth.${string}` | `setup.${string}` | `invitation.${string}` | `machine_user.${string}` | `onboarding.${string}`;
+export type AuditAction = Action | KnownAuditAction;
 
 export interface AuditEntry {
   actor: Pick<Actor, 'id' | 'email' | 'role'> | null;

@@ -59,7 +59,7 @@ describe.each(TEST_DATABASE_KINDS)('exporting and verifying the audit log on %s'
     const lines = body.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toHaveLength(1);
     expect(Object.keys(lines[0]!)).toEqual([...AUDIT_EXPORT_COLUMNS]);
-    expect(lines[0]).toMatchObject({ action: 'user.change_role', target_type: 'user', target_id: reviewer.id, target_name: 'rita_export@example.com', before: 'reviewer', after: 'admin', mac: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(lines[0]).toMatchObject({ action: 'user.change_role', event: 'Change a user’s role', target_type: 'user', target_id: reviewer.id, target_name: 'rita_export@example.com', before: 'reviewer', after: 'admin', mac: expect.stringMatching(/^[0-9a-f]{64}$/) });
     // An empty CSV still names its columns; an empty NDJSON is empty.
     expect((await text(auditExportStream({ actor: 'nobody-at-all' }, 'csv'))).body.trim()).toBe(AUDIT_EXPORT_COLUMNS.join(','));
     expect((await text(auditExportStream({ actor: 'nobody-at-all' }, 'ndjson'))).body).toBe('');

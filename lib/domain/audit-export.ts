@@ -11,7 +11,9 @@ import { getDb, type Prisma } from '@/lib/db';
 import { fail, fieldErrorsOf, ok, type ActionResult } from '@/lib/errors';
 import { auditExportSchema, auditFilterSchema, type AuditExportFormat, type AuditFilters } from '@/lib/validations/audit';
 import { auditLogViewed, auditWhere, describeDetails, filterDescription, summarySelect } from './audit-log';
+import type { VendorProfile } from '@/lib/vendor';
 import type { RequestContext } from './context';
+import { configuredVendor } from './platformsh-connection';
 
 export const EXPORT_BATCH_SIZE = 1000;
 
@@ -23,6 +25,7 @@ export const AUDIT_EXPORT_COLUMNS = [
   'actor_role',
   'actor_claimed',
   'action',
+  'event',
   'outcome',
   'target_type',
   'target_id',
@@ -43,8 +46,8 @@ type ExportRecord = Record<ExportColumn, string | boolean | null | Prisma.JsonVa
 const exportSelect = { ...summarySelect, mac: true } satisfies Prisma.AuditEventSelect;
 type ExportRow = Prisma.AuditEventGetPayload<{ select: typeof exportSelect }>;
 
-function toRecord(row: ExportRow): ExportRecord {
-  const described = describeDetails(row);
+function toRecord(row: ExportRow, vendor: VendorProfile): ExportRecord {
+  const described = describeDetails(row, vendor);
   return {
     seq: row.seq.toString(),
     occurred_at: row.occurredAt.toISOString(),
@@ -52,6 +55,7 @@ function toRecord(row: ExportRow): ExportRecord {
     actor_role: row.actorRole,
     actor_claimed: row.actorClaimed,
     action: row.action,
+    event: described.event,
     outcome: row.outcome,
     target_type: row.targetType,
     target_id: row.targetId,
@@ -88,6 +92,7 @@ export function auditExportStream(filters: AuditFilters, format: AuditExportForm
   // `after`: a SIEM's cursor (the last seq it has), so that polling reads only what is new.
   let after = options.after ?? -1n;
   let first = true;
+  const vendor = configuredVendor();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       const rows = await getDb().auditEvent.findMany({ where: { AND: [where, { seq: { gt: after } }] }, select: exportSelect, orderBy: { seq: 'asc' }, take: batchSize });
@@ -98,7 +103,7 @@ export function auditExportStream(filters: AuditFilters, format: AuditExportForm
         return;
       }
       after = rows[rows.length - 1]!.seq;
-      controller.enqueue(encoder.encode(encodeBatch(format, rows.map(toRecord), first)));
+      controller.enqueue(encoder.encode(encodeBatch(format, rows.map((row) => toRecord(row, vendor)), first)));
       first = false;
     },
   });
@@ -174,5 +179,6 @@ export async function pollAuditLog(
     take: request.limit,
   });
   const last = rows[rows.length - 1];
-  return ok({ format: 'json', events: rows.map(toRecord), nextSince: last ? last.seq.toString() : request.since?.toString() ?? null });
+  const vendor = configuredVendor();
+  return ok({ format: 'json', events: rows.map((row) => toRecord(row, vendor)), nextSince: last ? last.seq.toString() : request.since?.toString() ?? null });
 }

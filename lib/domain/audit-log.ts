@@ -4,7 +4,8 @@
 // the database. Viewing is audited here too, at most once per person and filter every
 // VIEW_AUDIT_WINDOW_MINUTES (a page view per click would flood the log it protects).
 import 'server-only';
-import { AUDIT_ACTIONS, auditActionGroup, isKnownAuditAction } from '@/lib/audit/actions';
+import { AUDIT_ACTIONS, auditActionGroup } from '@/lib/audit/actions';
+import { auditActionLabel, describeAuditEvent } from '@/lib/audit/labels';
 import { recordAudit, type AuditOutcome } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/authorize';
 import { getDb, Prisma } from '@/lib/db';
@@ -14,7 +15,7 @@ import { auditFilterSchema, auditOrderSchema, type AuditEventQuery, type AuditFi
 import { withholdTokenLike } from '@/lib/validations/text';
 import type { RequestContext } from './context';
 import { configuredVendor } from './platformsh-connection';
-import { vendorCopy } from '@/lib/vendor';
+import type { VendorProfile } from '@/lib/vendor';
 
 export { AUDIT_OUTCOMES } from '@/lib/validations/audit';
 export type { AuditEventQuery } from '@/lib/validations/audit';
@@ -33,6 +34,8 @@ export interface AuditEventSummary {
   /** The actor is what a caller without a session typed or named, not a verified identity. */
   actorClaimed: boolean;
   action: string;
+  /** The action and its step in words (lib/audit/labels.ts); `action` is the code name beside it. */
+  event: string;
   targetType: string | null;
   targetId: string | null;
   /** What a person calls the target, as it was when the row was written. */
@@ -83,11 +86,26 @@ function stringOf(value: Prisma.JsonValue | undefined): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-/** A value of a change as people read it: a list joined, nothing as "(none)". */
+/** A value of a change as people read it: a list joined, settings as "name: value", nothing as "(none)". */
 function formatChangeValue(value: Prisma.JsonValue | undefined): string {
   if (value === null || value === undefined || value === '') return '(none)';
   if (Array.isArray(value)) return value.length ? value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))).join(', ') : '(none)';
+  if (typeof value === 'object') {
+    const entries = Object.entries(value);
+    return entries.length ? entries.map(([key, item]) => `${key}: ${typeof item === 'string' ? item : JSON.stringify(item)}`).join('; ') : '(none)';
+  }
   return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/**
+ * The two sides of a change. Writers name them `from`/`to` (roles, a user's role, projects) or
+ * `before`/`after` (the organisation policy, the second-factor rule, notification settings, an
+ * accepted risk): both are a change a reviewer must see.
+ */
+function changeOf(details: Prisma.JsonObject): { before: string; after: string } | null {
+  if ('from' in details || 'to' in details) return { before: formatChangeValue(details.from), after: formatChangeValue(details.to) };
+  if ('before' in details || 'after' in details) return { before: formatChangeValue(details.before), after: formatChangeValue(details.after) };
+  return null;
 }
 
 /** The page of a target, when it has one (ids are URL-encoded: they come from the log). */
@@ -105,19 +123,19 @@ export function targetHref(type: string | null, id: string | null): string | nul
   }
 }
 
-/** What a row says beyond its columns: names, the change, the step (the export uses it too). */
-export function describeDetails(row: Pick<AuditEventRow, 'details' | 'targetType' | 'targetId'>) {
+/** What a row says beyond its columns: the event in words, names, the change, the step (the export uses it too). */
+export function describeDetails(row: Pick<AuditEventRow, 'action' | 'details' | 'targetType' | 'targetId'>, vendor: VendorProfile) {
   const details = detailsOf(row);
-  const hasChange = 'from' in details || 'to' in details;
   return {
+    event: describeAuditEvent(row.action, details, vendor),
     targetName: stringOf(details.targetName),
     tokenLabel: stringOf(details.tokenLabel),
-    change: hasChange ? { before: formatChangeValue(details.from), after: formatChangeValue(details.to) } : null,
+    change: changeOf(details),
     step: stringOf(details.step),
   };
 }
 
-function toSummary(row: AuditEventRow): AuditEventSummary {
+function toSummary(row: AuditEventRow, vendor: VendorProfile): AuditEventSummary {
   return {
     seq: row.seq.toString(),
     occurredAt: row.occurredAt.toISOString(),
@@ -131,7 +149,7 @@ function toSummary(row: AuditEventRow): AuditEventSummary {
     outcome: row.outcome,
     reason: row.reason,
     clientAddress: row.clientAddress,
-    ...describeDetails(row),
+    ...describeDetails(row, vendor),
   };
 }
 
@@ -194,7 +212,8 @@ export async function listAuditEvents(context: RequestContext, rawQuery: unknown
     db.auditEvent.findMany({ where, select: summarySelect, orderBy: auditOrder(query.sort, query.dir), skip: (query.page - 1) * AUDIT_PAGE_SIZE, take: AUDIT_PAGE_SIZE }),
     db.auditEvent.count({ where }),
   ]);
-  return ok({ events: rows.map(toSummary), total, page: query.page, pageSize: AUDIT_PAGE_SIZE, query });
+  const vendor = configuredVendor();
+  return ok({ events: rows.map((row) => toSummary(row, vendor)), total, page: query.page, pageSize: AUDIT_PAGE_SIZE, query });
 }
 
 // A token-like run is no email, id or name a reader searches for: it is a token pasted into the
@@ -265,6 +284,7 @@ export async function listAuditActions(): Promise<AuditActionOption[]> {
   const names = new Set<string>([...Object.keys(AUDIT_ACTIONS), ...rows.map((row) => row.action)]);
   const vendor = configuredVendor();
   return [...names]
-    .map((value) => ({ value, label: isKnownAuditAction(value) ? vendorCopy(AUDIT_ACTIONS[value].label, vendor) : value, group: auditActionGroup(value) }))
-    .sort((a, b) => a.group.localeCompare(b.group) || a.value.localeCompare(b.value));
+    .map((value) => ({ value, label: auditActionLabel(value, vendor), group: auditActionGroup(value) }))
+    // In words, so in the order of the words a reader scans (the code names sort differently).
+    .sort((a, b) => a.group.localeCompare(b.group) || a.label.localeCompare(b.label) || a.value.localeCompare(b.value));
 }

@@ -30,6 +30,8 @@ const EMPTY_TEXT = {
   resolved: 'No finding has been resolved yet.',
 } as const;
 
+const FILTERED_EMPTY_TEXT = 'Findings of other severities, rules or projects are not shown. Try another filter, or clear them.';
+
 export default async function ReviewPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const context = await requirePageContext();
   const now = new Date();
@@ -64,13 +66,15 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
                 title={isFindingFiltered(result.data.query) ? 'No findings match these filters' : `No ${result.data.query.status === 'accepted' ? 'accepted risks' : `${result.data.query.status} findings`}`}
                 action={
                   isFindingFiltered(result.data.query) ? (
-                    <Link href="/review" className={buttonClasses('secondary')}>
-                      Show all open findings
+                    // Clears the filters, not the status: the list being read stays the same.
+                    <Link href={`/review${result.data.query.status === 'open' ? '' : `?status=${result.data.query.status}`}`} className={buttonClasses('secondary')}>
+                      Clear filters
                     </Link>
                   ) : undefined
                 }
               >
-                {EMPTY_TEXT[result.data.query.status]}
+                {/* Filtered, the status's own empty text would be false ("Nothing breaks the policy" with findings of other severities). */}
+                {isFindingFiltered(result.data.query) ? FILTERED_EMPTY_TEXT : EMPTY_TEXT[result.data.query.status]}
               </EmptyState>
             }
           >

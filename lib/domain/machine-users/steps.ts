@@ -2,6 +2,7 @@
 // recorded with its audit row, whatever its outcome) and the reading of Platform.sh's failures into
 // "what was and was not done".
 import type { Action } from '@/lib/auth/authorize';
+import type { KnownAuditAction } from '@/lib/audit/actions';
 import { recordAudit, type AuditOutcome } from '@/lib/audit/record';
 import type { Database, Prisma } from '@/lib/db';
 import type { MachineUserState } from '@/lib/db/generated/enums';
@@ -28,7 +29,7 @@ export async function recordStep(
   context: RequestContext | null,
   step: {
     machineUserId: string;
-    action: Action | `machine_user.${string}`;
+    action: Action | KnownAuditAction;
     outcome: AuditOutcome;
     reason?: string;
     details: Prisma.InputJsonValue;

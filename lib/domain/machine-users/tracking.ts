@@ -2,6 +2,7 @@
 // created is linked), and an active machine user's access (removed or changed outside Keywarden).
 // Run by the inventory sync for every project with such machine users, and on demand from a machine
 // user's page. Changes observed here are audited with Keywarden itself as the actor.
+import type { KnownAuditAction } from '@/lib/audit/actions';
 import { authorize } from '@/lib/auth/authorize';
 import { getDb, type Database } from '@/lib/db';
 import type { MachineUserState } from '@/lib/db/generated/enums';
@@ -132,7 +133,7 @@ export async function trackMachineUsers(db: Database, client: PlatformshClient, 
   // made meanwhile (while Platform.sh was being asked) wins.
   const step = async (
     row: { id: string; state: MachineUserState },
-    action: `machine_user.${string}`,
+    action: KnownAuditAction & `machine_user.${string}`,
     details: Record<string, string | string[] | null>,
     update: Parameters<typeof recordStep>[2]['update'],
     inventory?: Parameters<typeof recordStep>[2]['inventory'],

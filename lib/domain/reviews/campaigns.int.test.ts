@@ -147,6 +147,9 @@ describe.each(TEST_DATABASE_KINDS)('an access-review campaign on %s', (kind) => 
     const page = await listCampaignItems(ownerReviewer, campaignId, { show: 'all' });
     const view = page.ok ? page.data.items.find((item) => item.id === handedOver.id) : undefined;
     expect(view).toMatchObject({ isOwnedByViewer: true, canSignOff: false });
+    // A finding reads as its rule's title, not its rule id.
+    const reviewed = page.ok ? page.data.items.find((item) => item.machineUserId === fixtures.reviewed.machineUser.id) : undefined;
+    expect(reviewed?.findings).toEqual([expect.objectContaining({ ruleId: 'token.past_rotate_by', title: 'Token past its rotate-by date' })]);
   });
 
   it('lets an onboarder sign off nothing', async () => {

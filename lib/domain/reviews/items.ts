@@ -9,6 +9,7 @@ import { fail, ok, type ActionResult } from '@/lib/errors';
 import { campaignIdSchema, campaignItemsQuerySchema, type ItemFilter, type ReviewDecisionKind } from '@/lib/validations/reviews';
 import type { Purpose } from '@/lib/machine-users/roles';
 import type { RequestContext } from '../context';
+import { ruleById } from '../findings/rules';
 import { canReadCampaigns } from './campaigns';
 import type { SnapshotFinding, SnapshotToken } from './snapshot';
 
@@ -27,7 +28,8 @@ export interface ReviewItemView {
   owner: { id: string; email: string };
   backupOwner: { id: string; email: string } | null;
   tokens: SnapshotToken[];
-  findings: SnapshotFinding[];
+  /** Each with its rule's title: what a reviewer reads (the rule id is the code name behind it). */
+  findings: (SnapshotFinding & { title: string })[];
   snapshotAt: string;
   decision: { kind: ReviewDecisionKind; note: string | null; reviewerId: string; reviewerEmail: string; decidedAt: string } | null;
   task: { kind: ReviewDecisionKind; doneAt: string | null; doneByEmail: string | null } | null;
@@ -97,7 +99,7 @@ export async function listCampaignItems(context: RequestContext, campaignId: str
       owner: { id: row.ownerId, email: row.ownerEmail },
       backupOwner: row.backupOwnerId ? { id: row.backupOwnerId, email: row.backupOwnerEmail ?? '' } : null,
       tokens: row.tokens as unknown as SnapshotToken[],
-      findings: row.findings as unknown as SnapshotFinding[],
+      findings: (row.findings as unknown as SnapshotFinding[]).map((finding) => ({ ...finding, title: ruleById(finding.ruleId)?.title ?? finding.ruleId })),
       snapshotAt: row.snapshotAt.toISOString(),
       decision: row.decision
         ? { kind: row.decision.kind, note: row.decision.note, reviewerId: row.decision.reviewerId, reviewerEmail: row.decision.reviewerEmail, decidedAt: row.decision.decidedAt.toISOString() }

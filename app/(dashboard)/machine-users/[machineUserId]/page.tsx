@@ -10,6 +10,7 @@ import { RemoteTokensTable } from '@/components/tokens/remote-tokens-table';
 import { Alert } from '@/components/ui/alert';
 import { DataTable } from '@/components/ui/data-table';
 import { PageHeader } from '@/components/ui/page-header';
+import { describeAuditEvent } from '@/lib/audit/labels';
 import { authorize } from '@/lib/auth/authorize';
 import { requirePageContext } from '@/lib/auth/session';
 import { getConfig } from '@/lib/config';
@@ -42,15 +43,10 @@ function Section({ title, children, actions }: { title: string; children: React.
   );
 }
 
-function describeStep(action: string, details: unknown): string {
-  const step = typeof details === 'object' && details !== null && 'step' in details ? String((details as { step: unknown }).step) : undefined;
-  const label = action.replace(/^machine_user\./, '').replaceAll('_', ' ');
-  return step ? `${label} — ${step.replaceAll('_', ' ')}` : label;
-}
-
 export default async function MachineUserPage({ params }: { params: Promise<{ machineUserId: string }> }) {
   const context = await requirePageContext();
-  const { productName } = configuredVendor();
+  const vendor = configuredVendor();
+  const { productName } = vendor;
   const result = await getMachineUser(context, (await params).machineUserId);
   if (!result.ok) return <PageNotFound />;
   const machineUser = result.data;
@@ -258,7 +254,7 @@ export default async function MachineUserPage({ params }: { params: Promise<{ ma
                   <td className="px-3 py-2 text-sm text-slate-800">{formatDateTime(event.occurredAt)}</td>
                   <td className="px-3 py-2 text-sm text-slate-800">{event.actor}</td>
                   <td className="px-3 py-2 text-sm text-slate-800">
-                    {describeStep(event.action, event.details)}
+                    {describeAuditEvent(event.action, event.details, vendor)}
                     {event.reason ? <div className="text-xs text-slate-600">{event.reason}</div> : null}
                   </td>
                   <td className="px-3 py-2 text-sm text-slate-800">{event.outcome}</td>
