@@ -24,6 +24,24 @@ interface Probe {
 /** The shape of a server action id Next accepts (hex), naming no action of this build. */
 const UNKNOWN_ACTION_ID = '7f'.padEnd(42, '0');
 
+/** A multipart/form-data body (boundary `xyz`) of text fields. */
+function multipartBody(parts: [string, string][]): string {
+  return [...parts.flatMap(([name, value]) => ['--xyz', `Content-Disposition: form-data; name="${name}"`, '', value]), '--xyz--', ''].join('\r\n');
+}
+
+/** A bound action's fields as a form renders them (`$ACTION_REF_1`, `$ACTION_1:0`, …), made undecodable. */
+function nativeFormPosts(actionId: string): { label: string; parts: [string, string][] }[] {
+  const descriptor = `{"id":"${actionId}","bound":"$@1"}`;
+  return [
+    { label: 'a descriptor that is not JSON', parts: [['$ACTION_REF_1', '{'], ['$ACTION_1:0', `{"id":"${actionId}","bound":`], ['$ACTION_1:1', '[null]']] },
+    { label: 'bound arguments that are missing', parts: [['$ACTION_REF_1', ''], ['$ACTION_1:0', descriptor]] },
+    { label: 'bound arguments that are not JSON', parts: [['$ACTION_REF_1', ''], ['$ACTION_1:0', descriptor], ['$ACTION_1:1', 'not json']] },
+    { label: 'a bound argument referring to a missing part', parts: [['$ACTION_REF_1', ''], ['$ACTION_1:0', descriptor], ['$ACTION_1:1', '["$Q2"]']] },
+    { label: 'an id that is not a string', parts: [['$ACTION_REF_1', ''], ['$ACTION_1:0', `{"id":"${actionId}","id":5}`]] },
+    { label: 'no bound arguments', parts: [['$ACTION_REF_1', ''], ['$ACTION_1:0', `{"id":"${actionId}"}`]] },
+  ];
+}
+
 /** `actionId`: a real server action of this build (an action id is in the page scripts anyone loads). */
 function probes(origin: string, actionId: string): Probe[] {
   const garbageMultipart = { 'content-type': 'multipart/form-data; boundary=xyz', origin };
@@ -52,6 +70,16 @@ function probes(origin: string, actionId: string): Probe[] {
       body: ['--xyz', 'Content-Disposition: form-data; name="0"', '', 'not json', '--xyz--', ''].join('\r\n'),
       status: 400,
     },
+    // A form posted without JavaScript, naming a real action (Next checks only that) with bound
+    // arguments React cannot decode: each was a 500 with an error-level stack trace.
+    ...nativeFormPosts(actionId).map((fields) => ({
+      label: `a native form post of a real action with ${fields.label}`,
+      method: 'POST',
+      path: '/users',
+      headers: garbageMultipart,
+      body: multipartBody(fields.parts),
+      status: 400,
+    })),
     // HEAD is GET without a body: next-auth answered it with a 400 "not supported".
     { label: 'HEAD of the CSRF token', method: 'HEAD', path: '/api/auth/csrf', status: 200 },
     { label: 'HEAD of the session', method: 'HEAD', path: '/api/auth/session', status: 200 },
