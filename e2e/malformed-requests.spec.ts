@@ -111,12 +111,13 @@ test('malformed requests from strangers get a 4xx and leave no error in the serv
   const logFile = path.join(dir, 'server.log');
   const port = await freePort();
   const baseURL = `http://localhost:${port}`;
+  const admin = { email: uniqueEmail('malformed-admin'), password: uniquePassword() };
   const server = spawnServer(
     root,
     ownServerEnvironment(port, {
       KEYWARDEN_DATA_DIR: path.join(dir, 'data'),
-      KEYWARDEN_ADMIN_EMAIL: uniqueEmail('malformed-admin'),
-      KEYWARDEN_ADMIN_PASSWORD: uniquePassword(),
+      KEYWARDEN_ADMIN_EMAIL: admin.email,
+      KEYWARDEN_ADMIN_PASSWORD: admin.password,
       KEYWARDEN_ADMIN_SECOND_FACTOR: 'nobody',
     }),
     logFile,
@@ -134,6 +135,29 @@ test('malformed requests from strangers get a 4xx and leave no error in the serv
       expect(response.status, probe.label).toBeLessThan(500);
       expect(response.body, `${probe.label}: no stack trace`).not.toMatch(/\n\s+at /);
     }
+    // A callback URL next-auth cannot read: in the query or in its cookie (a sibling subdomain can
+    // set one), next-auth answered every endpoint with a 500; the cookie's refusal removes it.
+    for (const [label, request] of [
+      ['a callbackUrl parameter that is not a URL', { path: '/api/auth/csrf?callbackUrl=javascript:alert(1)' }],
+      ['a callback-URL cookie that is not a URL', { path: '/api/auth/session', headers: { cookie: 'keywarden.callback-url=%20%2F%2Fevil.example' } }],
+    ] as const) {
+      const refused = await rawRequest(baseURL, request);
+      expect(refused.status, label).toBe(400);
+      if (label.includes('cookie')) expect(String(refused.headers['set-cookie']), label).toMatch(/^keywarden\.callback-url=;.*Max-Age=0/);
+    }
+    // A posted callbackUrl that is not a URL: next-auth's default redirect threw (a 500 and a stack
+    // trace in the log) once the password was right. It now ends at home, like another origin's.
+    const csrf = await rawRequest(baseURL, { path: '/api/auth/csrf' });
+    const csrfCookies = ([] as string[]).concat(csrf.headers['set-cookie'] ?? []).map((cookie) => cookie.split(';')[0]).join('; ');
+    const signIn = await rawRequest(baseURL, {
+      method: 'POST',
+      path: '/api/auth/callback/credentials',
+      headers: { origin: baseURL, cookie: csrfCookies, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrfToken: (JSON.parse(csrf.body) as { csrfToken: string }).csrfToken, email: admin.email, password: admin.password, callbackUrl: ' //evil.example' }).toString(),
+    });
+    expect(signIn.status).toBe(302);
+    expect(signIn.headers.location).toBe(baseURL);
+
     // A cookie that does not decode is no session, and no server error either.
     const forged = await rawRequest(baseURL, { path: '/api/auth/session', headers: { cookie: 'keywarden.session=forged' } });
     expect(forged.status).toBe(200);

@@ -37,3 +37,33 @@ export function signInPathFor(path: string | null | undefined): string {
   const callback = safeCallbackPath(path);
   return callback && callback !== '/' ? `/sign-in?callbackUrl=${encodeURIComponent(callback)}` : '/sign-in';
 }
+
+/**
+ * Whether next-auth takes `value` as a callback URL (its own check, in assertConfig): an http(s)
+ * URL, or a path resolved against `base`. next-auth answers every request whose `callbackUrl`
+ * query parameter or callback-URL cookie fails it with a 500 ("a problem with the server
+ * configuration"), which is the client's mistake; lib/auth/auth-route-guard.ts refuses it first.
+ */
+export function isAcceptedByNextAuth(value: string, base: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(value, value.startsWith('/') ? base : undefined).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * next-auth's redirect callback: where a sign-in (or sign-out) ends. next-auth's default sends a
+ * path of this site or a URL of its origin there, and anything else home, but throws on a value
+ * that is not a URL at all (a posted `callbackUrl` of " //evil.example"): a 500 with an error-level
+ * stack trace. The same rule, with such a value sent home as well.
+ */
+export function redirectWithinSite({ url, baseUrl }: { url: string; baseUrl: string }): string {
+  if (url.startsWith('/')) return `${baseUrl}${url}`;
+  try {
+    if (new URL(url).origin === baseUrl) return url;
+  } catch {
+    // Not a URL: home, like a URL of another origin.
+  }
+  return baseUrl;
+}
