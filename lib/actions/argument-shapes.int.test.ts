@@ -49,7 +49,7 @@ async function serverActions(): Promise<[string, ServerAction][]> {
 }
 
 /** What a hand-made call can send in place of the arguments (encodeReply's JSON values). */
-const WRONG_SHAPES: unknown[][] = [[], [null, null], ['x', 'y'], [1, 2, 3], [{}, {}], [[], []]];
+const WRONG_SHAPES: unknown[][] = [[], [null, null], ['x', 1, true], [{}, []]];
 
 describe('every server action answers arguments of the wrong shape without failing', () => {
   const world = setUpApiWorld('pglite', ['Docs']);
@@ -61,7 +61,9 @@ describe('every server action answers arguments of the wrong shape without faili
     expect((await serverActions()).length).toBeGreaterThan(60);
   });
 
-  it('answers a signed-in admin’s call with the wrong arguments, and logs no error', async () => {
+  // Some 250 calls, each reading the session and writing its refusal to the audit log: more than the
+  // suite's minute on a busy machine.
+  it('answers a signed-in admin’s call with the wrong arguments, and logs no error', { timeout: 240_000 }, async () => {
     const errors = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
     const failures: string[] = [];
     try {
