@@ -63,6 +63,14 @@ describe('redirectWithinSite', () => {
     expect(redirectWithinSite({ url: '/tokens', baseUrl })).toBe('https://keys.example.com/tokens');
     expect(redirectWithinSite({ url: 'https://keys.example.com/review', baseUrl })).toBe('https://keys.example.com/review');
   });
+  it('answers what a Location header can hold: no line break, NUL or character beyond ASCII', () => {
+    expect(redirectWithinSite({ url: '/\r\nSet-Cookie: x=1', baseUrl })).toBe('https://keys.example.com/Set-Cookie:%20x=1');
+    expect(redirectWithinSite({ url: 'https://keys.example.com/a\u2028b\u0000c', baseUrl })).toBe('https://keys.example.com/a%E2%80%A8b%00c');
+    // A path that begins with "//" stays on this site: the base is written before it.
+    expect(redirectWithinSite({ url: '//evil.example', baseUrl })).toBe('https://keys.example.com//evil.example');
+    expect(redirectWithinSite({ url: '/\\evil.example', baseUrl })).toBe('https://keys.example.com//evil.example');
+  });
+
   it('sends anything else home, a value that is not a URL too (next-auth’s default threw)', () => {
     for (const url of ['https://evil.example/', ' //evil.example', '\\\\evil.example', 'javascript:alert(1)', 'https://keys.example.com.evil.example/']) {
       expect(redirectWithinSite({ url, baseUrl }), url).toBe(baseUrl);

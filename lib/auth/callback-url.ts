@@ -55,13 +55,15 @@ export function isAcceptedByNextAuth(value: string, base: string): boolean {
 /**
  * next-auth's redirect callback: where a sign-in (or sign-out) ends. next-auth's default sends a
  * path of this site or a URL of its origin there, and anything else home, but throws on a value
- * that is not a URL at all (a posted `callbackUrl` of " //evil.example"): a 500 with an error-level
- * stack trace. The same rule, with such a value sent home as well.
+ * that is not a URL at all (a posted `callbackUrl` of " //evil.example"), and hands on a path
+ * with a line break, a NUL or a character beyond Latin-1 as it came, which no Location header can
+ * hold: each was a 500 with an error-level stack trace. The same rule, answered as the URL
+ * parser writes it (line breaks and tabs dropped, anything else outside ASCII percent-encoded).
  */
 export function redirectWithinSite({ url, baseUrl }: { url: string; baseUrl: string }): string {
-  if (url.startsWith('/')) return `${baseUrl}${url}`;
   try {
-    if (new URL(url).origin === baseUrl) return url;
+    const target = new URL(url.startsWith('/') ? `${baseUrl}${url}` : url);
+    if (target.origin === baseUrl) return target.href;
   } catch {
     // Not a URL: home, like a URL of another origin.
   }
