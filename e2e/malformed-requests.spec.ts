@@ -24,6 +24,24 @@ interface Probe {
 /** The shape of a server action id Next accepts (hex), naming no action of this build. */
 const UNKNOWN_ACTION_ID = '7f'.padEnd(42, '0');
 
+/** A multipart/form-data body (boundary `xyz`) of text fields. */
+function multipartBody(parts: [string, string][]): string {
+  return [...parts.flatMap(([name, value]) => ['--xyz', `Content-Disposition: form-data; name="${name}"`, '', value]), '--xyz--', ''].join('\r\n');
+}
+
+/** A bound action's fields as a form renders them (`$ACTION_REF_1`, `$ACTION_1:0`, …), made undecodable. */
+function nativeFormPosts(actionId: string): { label: string; parts: [string, string][] }[] {
+  const descriptor = `{"id":"${actionId}","bound":"$@1"}`;
+  return [
+    { label: 'a descriptor that is not JSON', parts: [['$ACTION_REF_1', '{'], ['$ACTION_1:0', `{"id":"${actionId}","bound":`], ['$ACTION_1:1', '[null]']] },
+    { label: 'bound arguments that are missing', parts: [['$ACTION_REF_1', ''], ['$ACTION_1:0', descriptor]] },
+    { label: 'bound arguments that are not JSON', parts: [['$ACTION_REF_1', ''], ['$ACTION_1:0', descriptor], ['$ACTION_1:1', 'not json']] },
+    { label: 'a bound argument referring to a missing part', parts: [['$ACTION_REF_1', ''], ['$ACTION_1:0', descriptor], ['$ACTION_1:1', '["$Q2"]']] },
+    { label: 'an id that is not a string', parts: [['$ACTION_REF_1', ''], ['$ACTION_1:0', `{"id":"${actionId}","id":5}`]] },
+    { label: 'no bound arguments', parts: [['$ACTION_REF_1', ''], ['$ACTION_1:0', `{"id":"${actionId}"}`]] },
+  ];
+}
+
 /** `actionId`: a real server action of this build (an action id is in the page scripts anyone loads). */
 function probes(origin: string, actionId: string): Probe[] {
   const garbageMultipart = { 'content-type': 'multipart/form-data; boundary=xyz', origin };
@@ -52,6 +70,16 @@ function probes(origin: string, actionId: string): Probe[] {
       body: ['--xyz', 'Content-Disposition: form-data; name="0"', '', 'not json', '--xyz--', ''].join('\r\n'),
       status: 400,
     },
+    // A form posted without JavaScript, naming a real action (Next checks only that) with bound
+    // arguments React cannot decode: each was a 500 with an error-level stack trace.
+    ...nativeFormPosts(actionId).map((fields) => ({
+      label: `a native form post of a real action with ${fields.label}`,
+      method: 'POST',
+      path: '/users',
+      headers: garbageMultipart,
+      body: multipartBody(fields.parts),
+      status: 400,
+    })),
     // HEAD is GET without a body: next-auth answered it with a 400 "not supported".
     { label: 'HEAD of the CSRF token', method: 'HEAD', path: '/api/auth/csrf', status: 200 },
     { label: 'HEAD of the session', method: 'HEAD', path: '/api/auth/session', status: 200 },
@@ -83,12 +111,13 @@ test('malformed requests from strangers get a 4xx and leave no error in the serv
   const logFile = path.join(dir, 'server.log');
   const port = await freePort();
   const baseURL = `http://localhost:${port}`;
+  const admin = { email: uniqueEmail('malformed-admin'), password: uniquePassword() };
   const server = spawnServer(
     root,
     ownServerEnvironment(port, {
       KEYWARDEN_DATA_DIR: path.join(dir, 'data'),
-      KEYWARDEN_ADMIN_EMAIL: uniqueEmail('malformed-admin'),
-      KEYWARDEN_ADMIN_PASSWORD: uniquePassword(),
+      KEYWARDEN_ADMIN_EMAIL: admin.email,
+      KEYWARDEN_ADMIN_PASSWORD: admin.password,
       KEYWARDEN_ADMIN_SECOND_FACTOR: 'nobody',
     }),
     logFile,
@@ -106,6 +135,37 @@ test('malformed requests from strangers get a 4xx and leave no error in the serv
       expect(response.status, probe.label).toBeLessThan(500);
       expect(response.body, `${probe.label}: no stack trace`).not.toMatch(/\n\s+at /);
     }
+    // A callback URL next-auth cannot read: in the query or in its cookie (a sibling subdomain can
+    // set one), next-auth answered every endpoint with a 500; the cookie's refusal removes it.
+    for (const [label, request] of [
+      ['a callbackUrl parameter that is not a URL', { path: '/api/auth/csrf?callbackUrl=javascript:alert(1)' }],
+      ['a callback-URL cookie that is not a URL', { path: '/api/auth/session', headers: { cookie: 'keywarden.callback-url=%20%2F%2Fevil.example' } }],
+    ] as const) {
+      const refused = await rawRequest(baseURL, request);
+      expect(refused.status, label).toBe(400);
+      if (label.includes('cookie')) expect(String(refused.headers['set-cookie']), label).toMatch(/^keywarden\.callback-url=;.*Max-Age=0/);
+    }
+    // A posted callbackUrl that is not a URL, or holds what no Location header can (a line break, a
+    // NUL): next-auth's redirect threw (a 500 and a stack trace in the log) once the password was
+    // right. The first now ends at home, like another origin's; the others on the path as the URL
+    // parser writes it.
+    for (const [callbackUrl, location] of [
+      [' //evil.example', baseURL],
+      ['/\r\nSet-Cookie: x=1', `${baseURL}/Set-Cookie:%20x=1`],
+      ['/tokens\u0000\u2028x', `${baseURL}/tokens%00%E2%80%A8x`],
+    ]) {
+      const csrf = await rawRequest(baseURL, { path: '/api/auth/csrf' });
+      const csrfCookies = ([] as string[]).concat(csrf.headers['set-cookie'] ?? []).map((cookie) => cookie.split(';')[0]).join('; ');
+      const signIn = await rawRequest(baseURL, {
+        method: 'POST',
+        path: '/api/auth/callback/credentials',
+        headers: { origin: baseURL, cookie: csrfCookies, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ csrfToken: (JSON.parse(csrf.body) as { csrfToken: string }).csrfToken, email: admin.email, password: admin.password, callbackUrl: callbackUrl ?? '' }).toString(),
+      });
+      expect(signIn.status, JSON.stringify(callbackUrl)).toBe(302);
+      expect(signIn.headers.location, JSON.stringify(callbackUrl)).toBe(location);
+    }
+
     // A cookie that does not decode is no session, and no server error either.
     const forged = await rawRequest(baseURL, { path: '/api/auth/session', headers: { cookie: 'keywarden.session=forged' } });
     expect(forged.status).toBe(200);

@@ -20,7 +20,7 @@ export async function createApiKeyAction(_previous: ActionResult<CreatedApiKey> 
     if (result.ok) revalidatePath(PAGE);
     // Echoed to a signed-in caller only: a refused stranger gets nothing of the form back.
     return withSubmittedValues(formData, ['name', 'expires_in_days', 'role'], result);
-  });
+  }, { form: formData });
 }
 
 /** Revokes one of the caller's own keys. */

@@ -20,12 +20,16 @@ function field(form: FormData, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-async function inIncidents<T>(action: Action, run: (context: RequestContext, client: DashboardClient) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
-  return withDashboardClient(action, async (context, client) => {
-    const result = await run(context, client);
-    revalidatePath('/incidents', 'layout');
-    return result;
-  });
+async function inIncidents<T>(action: Action, form: unknown, run: (context: RequestContext, client: DashboardClient) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+  return withDashboardClient(
+    action,
+    async (context, client) => {
+      const result = await run(context, client);
+      revalidatePath('/incidents', 'layout');
+      return result;
+    },
+    { form },
+  );
 }
 
 /** The plan form's fields, echoed with a refusal (none of them is a secret). */
@@ -51,21 +55,21 @@ export async function createIncidentAction(_previous: FormState<{ incidentId: st
     revalidatePath('/incidents', 'layout');
     // Echoed to a signed-in caller only: a refused stranger gets nothing of the form back.
     return withSubmittedValues(form, INCIDENT_PLAN_FIELDS, result);
-  });
+  }, { form });
 }
 
 export async function dryRunIncidentAction(_previous: FormState<DryRunSummary>, form: FormData): Promise<ActionResult<DryRunSummary>> {
-  return inIncidents('incident.plan', (context, client) => dryRunIncident(context, { incidentId: field(form, 'incidentId') }, client));
+  return inIncidents('incident.plan', form, (context, client) => dryRunIncident(context, { incidentId: field(form, 'incidentId') }, client));
 }
 
 export async function executeIncidentAction(_previous: FormState<{ incidentId: string }>, form: FormData): Promise<ActionResult<{ incidentId: string }>> {
-  return inIncidents('incident.execute', async (context, client) =>
+  return inIncidents('incident.execute', form, async (context, client) =>
     withSubmittedValues(form, ['confirmName'], await executeIncident(context, { incidentId: field(form, 'incidentId'), confirmName: field(form, 'confirmName') ?? '' }, tokenDepsWith(client))),
   );
 }
 
 export async function resumeIncidentAction(_previous: FormState<{ incidentId: string }>, form: FormData): Promise<ActionResult<{ incidentId: string }>> {
-  return inIncidents('incident.execute', (context, client) => resumeIncident(context, { incidentId: field(form, 'incidentId') }, tokenDepsWith(client)));
+  return inIncidents('incident.execute', form, (context, client) => resumeIncident(context, { incidentId: field(form, 'incidentId') }, tokenDepsWith(client)));
 }
 
 /** The bootstrap fields of a bulk rotation's form (`bootstrap:<machine user id>`): values held by this request only. */
@@ -79,11 +83,11 @@ function bootstrapsOf(form: FormData): Record<string, string> {
 
 /** Executes a bulk rotation within this request (its bootstrap tokens live nowhere else): answers once it is verified. */
 export async function executeRotationAction(_previous: FormState<{ incidentId: string; report: RotationReport | null }>, form: FormData): Promise<ActionResult<{ incidentId: string; report: RotationReport | null }>> {
-  return inIncidents('incident.execute', (context, client) =>
+  return inIncidents('incident.execute', form, (context, client) =>
     executeRotation(context, { incidentId: field(form, 'incidentId'), confirmName: field(form, 'confirmName') ?? '', bootstraps: bootstrapsOf(form) }, tokenDepsWith(client)),
   );
 }
 
 export async function resumeRotationAction(_previous: FormState<{ incidentId: string; report: RotationReport | null }>, form: FormData): Promise<ActionResult<{ incidentId: string; report: RotationReport | null }>> {
-  return inIncidents('incident.execute', (context, client) => resumeRotation(context, { incidentId: field(form, 'incidentId'), bootstraps: bootstrapsOf(form) }, tokenDepsWith(client)));
+  return inIncidents('incident.execute', form, (context, client) => resumeRotation(context, { incidentId: field(form, 'incidentId'), bootstraps: bootstrapsOf(form) }, tokenDepsWith(client)));
 }

@@ -20,7 +20,7 @@ export async function startSyncAction(_previous: ActionResult<{ runId: string }>
     const started = await requestInventorySync(context, { full: form.get('full') === 'on' });
     if (started.ok) revalidatePath('/projects');
     return started;
-  });
+  }, { form });
   // Outside the wrapper, which would take the redirect for an unexpected error. Only the error's
   // code goes in the URL: the page words it (components/projects/sync-panel.tsx).
   if (await isNativeFormPost()) redirect(result.ok ? '/projects' : `/projects?${SYNC_REFUSED_PARAM}=${result.error.code}`);

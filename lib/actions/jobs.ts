@@ -18,5 +18,5 @@ export async function retryJobAction(_previous: RetryJobState, form: FormData): 
     const result = await retryFailedJob(context, { queue: field(form, 'queue'), jobId: field(form, 'jobId') });
     if (result.ok) revalidatePath('/settings/jobs');
     return result;
-  });
+  }, { form: form });
 }

@@ -25,7 +25,7 @@ export async function updatePreferencesAction(_previous: ActionResult<{ changed:
     const result = await updateOwnPreferences(context, { choices: choicesFrom(formData, 'choice.') });
     if (result.ok) revalidatePath('/settings/notifications');
     return withSubmittedValues(formData, NOTIFICATION_EVENTS.map((event) => `choice.${event}`), result);
-  });
+  }, { form: formData });
 }
 
 export async function updateNotificationSettingsAction(
@@ -43,7 +43,7 @@ export async function updateNotificationSettingsAction(
     if (result.ok) revalidatePath('/settings/notifications');
     if (result.ok) return { ok: true, data: { reminderDays: result.data.reminderDays } };
     return withSubmittedValues(formData, ['reminderDays', 'revocationOpenHours', 'campaignDueDays', ...NOTIFICATION_EVENTS.map((event) => `default.${event}`)], result);
-  });
+  }, { form: formData });
 }
 
 /** Marks one notification read (`notificationId`) or all of the caller's (`all=true`). */
@@ -53,7 +53,7 @@ export async function markReadAction(_previous: ActionResult<{ marked: number }>
     const result = await markNotificationsRead(context, notificationId ? { notificationId } : { all: formData.get('all') === 'true' });
     if (result.ok) revalidatePath('/', 'layout');
     return result;
-  });
+  }, { form: formData });
 }
 
 export async function sendDueNotificationsAction(_previous: ActionResult<NotificationTickResult> | null, _formData: FormData): Promise<ActionResult<NotificationTickResult>> {
@@ -71,7 +71,7 @@ export async function createWebhookAction(_previous: ActionResult<{ endpointId: 
     const result = await createWebhookEndpoint(context, input);
     if (result.ok) revalidatePath(WEBHOOKS_PAGE);
     return withSubmittedValues(formData, ['url', 'events', 'format', 'allowPrivate'], result);
-  });
+  }, { form: formData });
 }
 
 export async function deleteWebhookAction(_previous: ActionResult<{ endpointId: string }> | null, formData: FormData): Promise<ActionResult<{ endpointId: string }>> {
@@ -79,7 +79,7 @@ export async function deleteWebhookAction(_previous: ActionResult<{ endpointId: 
     const result = await deleteWebhookEndpoint(context, { endpointId: formData.get('endpointId') ?? '' });
     if (result.ok) revalidatePath(WEBHOOKS_PAGE);
     return result;
-  });
+  }, { form: formData });
 }
 
 export async function sendWebhookTestAction(_previous: ActionResult<{ deliveryId: string; status: string }> | null, formData: FormData): Promise<ActionResult<{ deliveryId: string; status: string }>> {
@@ -87,5 +87,5 @@ export async function sendWebhookTestAction(_previous: ActionResult<{ deliveryId
     const result = await sendWebhookTestEvent(context, { endpointId: formData.get('endpointId') ?? '' });
     revalidatePath(WEBHOOKS_PAGE);
     return result;
-  });
+  }, { form: formData });
 }

@@ -24,16 +24,20 @@ function field(form: FormData, name: string): string | undefined {
 }
 
 /** Changes show on every page of the area (the list's progress bars, the campaign, its tasks). */
-async function inReviewArea<T>(action: Action, run: (context: RequestContext) => Promise<ActionResult<T>>, alsoRevalidate?: () => string | undefined): Promise<ActionResult<T>> {
-  return asSignedInUser(action, async (context) => {
-    const result = await run(context);
-    if (result.ok) {
-      revalidatePath('/review/campaigns', 'layout');
-      const path = alsoRevalidate?.();
-      if (path) revalidatePath(path);
-    }
-    return result;
-  });
+async function inReviewArea<T>(action: Action, form: unknown, run: (context: RequestContext) => Promise<ActionResult<T>>, alsoRevalidate?: () => string | undefined): Promise<ActionResult<T>> {
+  return asSignedInUser(
+    action,
+    async (context) => {
+      const result = await run(context);
+      if (result.ok) {
+        revalidatePath('/review/campaigns', 'layout');
+        const path = alsoRevalidate?.();
+        if (path) revalidatePath(path);
+      }
+      return result;
+    },
+    { form },
+  );
 }
 
 /**
@@ -42,7 +46,7 @@ async function inReviewArea<T>(action: Action, run: (context: RequestContext) =>
  * shown cannot start a second review. A refused start answers the form, which shows what was sent.
  */
 export async function createCampaignAction(_previous: FormState<{ campaignId: string; items: number }>, form: FormData): Promise<ActionResult<{ campaignId: string; items: number }>> {
-  const result = await inReviewArea('campaign.create', async (context) =>
+  const result = await inReviewArea('campaign.create', form, async (context) =>
     withSubmittedValues(
       form,
       ['name', 'dueOn', 'scope', 'projectIds'],
@@ -67,7 +71,7 @@ export type SignOffAnswer = ActionResult<SignOffResult> & { itemId: string };
 
 export async function signOffAction(_previous: SignOffAnswer | null, form: FormData): Promise<SignOffAnswer> {
   let itemId = '';
-  const result = await inReviewArea('campaign.sign_off', async (context) => {
+  const result = await inReviewArea('campaign.sign_off', form, async (context) => {
     itemId = field(form, 'itemId') ?? '';
     return withSubmittedValues(form, ['decision', 'note'], await signOff(context, { itemId, decision: field(form, 'decision'), note: field(form, 'note') ?? '' }));
   });
@@ -75,7 +79,7 @@ export async function signOffAction(_previous: SignOffAnswer | null, form: FormD
 }
 
 export async function closeCampaignAction(_previous: FormState<{ closedAt: string; undecided: number }>, form: FormData): Promise<ActionResult<{ closedAt: string; undecided: number }>> {
-  return inReviewArea('campaign.close', (context) => closeCampaign(context, { campaignId: field(form, 'campaignId'), confirm: field(form, 'confirm') }));
+  return inReviewArea('campaign.close', form, (context) => closeCampaign(context, { campaignId: field(form, 'campaignId'), confirm: field(form, 'confirm') }));
 }
 
 export async function completeTaskAction(_previous: FormState<{ doneAt: string }>, form: FormData): Promise<ActionResult<{ doneAt: string }>> {
@@ -84,5 +88,5 @@ export async function completeTaskAction(_previous: FormState<{ doneAt: string }
     const machineUserId = field(form, 'machineUserId');
     return machineUserId && /^[0-9a-f-]{36}$/.test(machineUserId) ? `/machine-users/${machineUserId}` : undefined;
   };
-  return inReviewArea('campaign.complete_task', (context) => completeTask(context, { itemId: field(form, 'itemId') }), machineUserPage);
+  return inReviewArea('campaign.complete_task', form, (context) => completeTask(context, { itemId: field(form, 'itemId') }), machineUserPage);
 }

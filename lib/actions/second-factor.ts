@@ -18,7 +18,7 @@ import {
 } from '@/lib/domain/second-factor';
 import { finishPasskeyEnrolment, startPasskeyCheck, startPasskeyEnrolment, startSecondStepPasskey, type PasskeyEnrolled } from '@/lib/domain/passkeys';
 import { fail, ok, type ActionResult } from '@/lib/errors';
-import { asSignedInUser } from './signed-in';
+import { asSignedInUser, refuseUnlessForm, type FormActionOptions } from './signed-in';
 import { withSubmittedValues } from './submitted-values';
 import { answerUnexpectedErrors } from './unexpected';
 
@@ -31,10 +31,10 @@ function revalidate() {
 }
 
 /** A signed-in user, or a half-signed-in one whose session owes an enrolment (with its session id). */
-async function asEnrollingUser<T>(run: (context: RequestContext, sessionId?: string) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+async function asEnrollingUser<T>(run: (context: RequestContext, sessionId?: string) => Promise<ActionResult<T>>, options?: FormActionOptions): Promise<ActionResult<T>> {
   const pending = await getPendingSignIn();
-  if (pending?.pendingStep === 'enrolment') return answerUnexpectedErrors('second_factor.manage', () => run(pending.context, pending.sessionId));
-  return asSignedInUser('second_factor.manage', (context) => run(context));
+  if (pending?.pendingStep === 'enrolment') return refuseUnlessForm(options) ?? answerUnexpectedErrors('second_factor.manage', () => run(pending.context, pending.sessionId));
+  return asSignedInUser('second_factor.manage', (context) => run(context), options);
 }
 
 export async function startEnrolmentAction(_previous: ActionResult<{ started: true }> | null, _formData: FormData): Promise<ActionResult<{ started: true }>> {
@@ -53,7 +53,7 @@ export async function confirmEnrolmentAction(
     const result = await confirmTotpEnrolment(context, { code: field(formData, 'code') }, masterKey(), { sessionId });
     // The page is not re-rendered: the codes in this answer are shown once, then gone.
     return result;
-  });
+  }, { form: formData });
 }
 
 // Passkeys: called from the browser around its WebAuthn prompt (they need JavaScript anyway). The
@@ -89,7 +89,7 @@ export async function regenerateRecoveryCodesAction(
   _previous: ActionResult<{ recoveryCodes: string[] }> | null,
   formData: FormData,
 ): Promise<ActionResult<{ recoveryCodes: string[] }>> {
-  return asSignedInUser('second_factor.manage', (context) => regenerateRecoveryCodes(context, { password: field(formData, 'password') }, masterKey()));
+  return asSignedInUser('second_factor.manage', (context) => regenerateRecoveryCodes(context, { password: field(formData, 'password') }, masterKey()), { form: formData });
 }
 
 export async function removeSecondFactorAction(_previous: ActionResult<{ removed: true }> | null, formData: FormData): Promise<ActionResult<{ removed: true }>> {
@@ -99,6 +99,7 @@ export async function removeSecondFactorAction(_previous: ActionResult<{ removed
       { factorId: field(formData, 'factorId'), password: field(formData, 'password'), code: field(formData, 'code'), passkeyResponse: field(formData, 'passkeyResponse') },
       masterKey(),
     ),
+    { form: formData },
   );
   if (!result.ok) return result;
   revalidate();
@@ -116,5 +117,5 @@ export async function updateSecondFactorPolicyAction(
     const result = await updateSecondFactorPolicy(context, { requiredFor: field(formData, 'requiredFor') });
     if (result.ok) revalidate();
     return withSubmittedValues(formData, ['requiredFor'], result);
-  });
+  }, { form: formData });
 }

@@ -26,7 +26,23 @@ export type ActionName = Action | (() => Action);
 
 const nameOf = (action: ActionName): Action => (typeof action === 'function' ? action() : action);
 
-export async function asSignedInUser<T>(action: ActionName, run: (context: RequestContext) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+/**
+ * A form action names its form (`{ form }`): React hands such an action the FormData a form posted,
+ * but anyone with a session can call it with other arguments (`[null, "x"]`; its id is in the
+ * page's script). Reading a field of those threw a TypeError, logged at error level and answered as
+ * Keywarden's own failure. Checked once the caller is known, like the rest of the input.
+ */
+export interface FormActionOptions {
+  form?: unknown;
+}
+
+/** invalid_input when the action names a form and was not given one (FormActionOptions). */
+export function refuseUnlessForm(options: FormActionOptions | undefined): ActionResult<never> | null {
+  if (!options || !('form' in options) || options.form instanceof FormData) return null;
+  return fail('invalid_input', 'This action takes a form: send its fields as multipart/form-data.');
+}
+
+export async function asSignedInUser<T>(action: ActionName, run: (context: RequestContext) => Promise<ActionResult<T>>, options?: FormActionOptions): Promise<ActionResult<T>> {
   let context: RequestContext | null = null;
   return auditEveryRefusal(
     async () => ({ action: nameOf(action), actor: context?.actor ?? null, clientAddress: context?.clientAddress ?? (await currentClientAddress()) }),
@@ -36,6 +52,8 @@ export async function asSignedInUser<T>(action: ActionName, run: (context: Reque
         async () => {
           context = await getRequestContext();
           if (!context) return fail('unauthenticated', 'Your session has ended. Sign in again.');
+          const notAForm = refuseUnlessForm(options);
+          if (notAForm) return notAForm;
           const result = await run(context);
           if (mayHaveWritten(nameOf(action), result)) await refreshFindings();
           return result;
@@ -57,12 +75,17 @@ export function mayHaveWritten(action: Action, result: ActionResult<unknown>): b
 export async function withDashboardClient<T>(
   action: ActionName,
   run: (context: RequestContext, client: DashboardClient) => Promise<ActionResult<T>>,
+  options?: FormActionOptions,
 ): Promise<ActionResult<T>> {
-  return asSignedInUser(action, async (context) => {
-    const client = getDashboardClient();
-    if (!client) return fail('internal', `Keywarden has no connection to the ${configuredVendor().productName} API; see Settings.`);
-    return run(context, client);
-  });
+  return asSignedInUser(
+    action,
+    async (context) => {
+      const client = getDashboardClient();
+      if (!client) return fail('internal', `Keywarden has no connection to the ${configuredVendor().productName} API; see Settings.`);
+      return run(context, client);
+    },
+    options,
+  );
 }
 
 /** What the actions that take a pasted token need besides the dashboard's client. */

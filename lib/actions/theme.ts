@@ -9,6 +9,9 @@ import { THEME_COOKIE, themePreferenceSchema } from '@/lib/theme/preference';
 const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
 
 export async function chooseThemeAction(formData: FormData): Promise<void> {
+  // Anyone may call it with any arguments (its id is in the page's script): anything but a form
+  // chooses nothing, instead of a TypeError answered with a 500 and logged at error level.
+  if (!(formData instanceof FormData)) return;
   const parsed = themePreferenceSchema.safeParse(formData.get('theme'));
   if (!parsed.success) return;
   const store = await cookies();

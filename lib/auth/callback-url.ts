@@ -37,3 +37,35 @@ export function signInPathFor(path: string | null | undefined): string {
   const callback = safeCallbackPath(path);
   return callback && callback !== '/' ? `/sign-in?callbackUrl=${encodeURIComponent(callback)}` : '/sign-in';
 }
+
+/**
+ * Whether next-auth takes `value` as a callback URL (its own check, in assertConfig): an http(s)
+ * URL, or a path resolved against `base`. next-auth answers every request whose `callbackUrl`
+ * query parameter or callback-URL cookie fails it with a 500 ("a problem with the server
+ * configuration"), which is the client's mistake; lib/auth/auth-route-guard.ts refuses it first.
+ */
+export function isAcceptedByNextAuth(value: string, base: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(value, value.startsWith('/') ? base : undefined).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * next-auth's redirect callback: where a sign-in (or sign-out) ends. next-auth's default sends a
+ * path of this site or a URL of its origin there, and anything else home, but throws on a value
+ * that is not a URL at all (a posted `callbackUrl` of " //evil.example"), and hands on a path
+ * with a line break, a NUL or a character beyond Latin-1 as it came, which no Location header can
+ * hold: each was a 500 with an error-level stack trace. The same rule, answered as the URL
+ * parser writes it (line breaks and tabs dropped, anything else outside ASCII percent-encoded).
+ */
+export function redirectWithinSite({ url, baseUrl }: { url: string; baseUrl: string }): string {
+  try {
+    const target = new URL(url.startsWith('/') ? `${baseUrl}${url}` : url);
+    if (target.origin === baseUrl) return target.href;
+  } catch {
+    // Not a URL: home, like a URL of another origin.
+  }
+  return baseUrl;
+}

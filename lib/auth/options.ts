@@ -15,6 +15,7 @@ import { endSession, isSessionCurrent, startSession } from '@/lib/domain/session
 import { logger } from '@/lib/logger';
 import { clientAddressFrom } from '@/lib/security/client-address';
 import { authErrorLevel, SessionEndedError } from './auth-log-level';
+import { redirectWithinSite } from './callback-url';
 
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 export const SIGN_IN_ERROR_THROTTLED = 'Throttled';
@@ -105,6 +106,7 @@ export function getAuthOptions(): NextAuthOptions {
       ...(config.oidc ? [oidcProvider(config.oidc)] : []),
     ],
     callbacks: {
+      redirect: async (target) => redirectWithinSite(target),
       async signIn({ account, profile, user }) {
         if (account?.provider !== 'oidc' || !config.oidc) return true;
         const claims = (profile ?? {}) as Record<string, unknown>;

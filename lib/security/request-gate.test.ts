@@ -160,6 +160,54 @@ describe('gateRequests, in front of a real HTTP server', () => {
     expect((await multipart({ '0': '["$Q1",{"x":"$2:a"}]', '1': '[["k","v"]]', '2': '{"a":"b"}' })).status).toBe(200);
   });
 
+  // A form posted without JavaScript: React decoded each of these bound-action parts with a 500 and
+  // an error-level stack trace (Next checks only that part 0 begins with a real action's id).
+  it('answers a native form post whose bound action parts do not decode with 400, and passes a real form’s', async () => {
+    const id = '60e7dbe2ad424570c55fbe7d1e85c4b170ad614f56';
+    const descriptor = `{"id":"${id}","bound":"$@1"}`;
+    const formPost = (fields: [string, string | Blob][], action?: string) => {
+      const form = new FormData();
+      for (const [name, value] of fields) form.append(name, value);
+      const encoded = new Response(form);
+      return encoded.arrayBuffer().then((body) => send({ action, body: Buffer.from(body), contentType: encoded.headers.get('content-type') ?? '' }));
+    };
+    const refused: Record<string, [string, string | Blob][]> = {
+      'descriptor not JSON': [['$ACTION_REF_4', ''], ['$ACTION_4:0', `{"id":"${id}","bound":`], ['$ACTION_4:1', '[null]']],
+      'descriptor with trailing text': [['$ACTION_REF_4', ''], ['$ACTION_4:0', `${descriptor}x`], ['$ACTION_4:1', '[null]']],
+      'bound arguments missing': [['$ACTION_REF_4', ''], ['$ACTION_4:0', descriptor]],
+      'bound arguments not JSON': [['$ACTION_REF_4', ''], ['$ACTION_4:0', descriptor], ['$ACTION_4:1', 'not json']],
+      'bound arguments not a list': [['$ACTION_REF_4', ''], ['$ACTION_4:0', descriptor], ['$ACTION_4:1', '"$undefined"']],
+      'bound arguments a file': [['$ACTION_REF_4', ''], ['$ACTION_4:0', descriptor], ['$ACTION_4:1', new Blob(['[null]'])]],
+      'a bound argument refers to a missing part': [['$ACTION_REF_4', ''], ['$ACTION_4:0', descriptor], ['$ACTION_4:1', '["$Q2"]']],
+      'an id that is not a string (the last of two keys wins)': [['$ACTION_REF_4', ''], ['$ACTION_4:0', `{"id":"${id}","bound":"$@1","id":5}`], ['$ACTION_4:1', '[null]']],
+      'no bound arguments at all': [['$ACTION_REF_4', ''], ['$ACTION_4:0', `{"id":"${id}"}`]],
+      'a descriptor that is a list': [['$ACTION_REF_4', ''], ['$ACTION_4:0', `["${id}"]`]],
+      'no descriptor': [['$ACTION_REF_4', '']],
+      'a second bound action that does not decode': [['$ACTION_REF_4', ''], ['$ACTION_4:0', descriptor], ['$ACTION_4:1', '[null]'], ['$ACTION_REF_7', ''], ['$ACTION_7:0', '{']],
+    };
+    for (const [label, fields] of Object.entries(refused)) {
+      const response = await formPost(fields);
+      expect(response.status, label).toBe(400);
+      expect((JSON.parse(response.body) as { error: { code: string } }).error.code, label).toBe('invalid_input');
+      for (const { key, value } of STATIC_SECURITY_HEADERS) expect(response.headers[key.toLowerCase()], `${label}: ${key}`).toBe(value);
+    }
+    // What a useActionState form renders: its fields, the descriptor, the state so far and the key.
+    const realForm: [string, string][] = [
+      ['currentPassword', '$not a reference'],
+      ['$ACTION_REF_4', ''],
+      ['$ACTION_4:0', descriptor],
+      ['$ACTION_4:1', '[{"ok":false,"error":{"code":"invalid_input","message":"x"},"submitted":{"name":["$$5"]}}]'],
+      ['$ACTION_KEY', 'k49a055488c0d956cc11a8c509fab1f91'],
+    ];
+    expect((await formPost(realForm)).status).toBe(200);
+    expect((await formPost([['$ACTION_REF_4', ''], ['$ACTION_4:0', `{"id":"${id}","bound":null}`]])).status, 'no bound arguments').toBe(200);
+    // A plain action (no bound arguments) and a multipart body that is not a form post of an action pass.
+    expect((await formPost([['$ACTION_ID_408c7ee9bf418cd7bef0093ddac08cc7c6d43b5330', ''], ['theme', 'dark']])).status).toBe(200);
+    expect((await formPost([['0', 'not json'], ['$ACTION_4:1', '{']])).status).toBe(200);
+    // A fetch-style call's parts are its argument list: a file there is refused as well.
+    expect((await formPost([['0', '["$1"]'], ['1', new Blob(['x'])]], id)).status).toBe(400);
+  });
+
   // Next's proxy cannot build a request for TRACE: every probe was a 500 with a stack trace in the log.
   it('answers a method no route serves (TRACE, WebDAV’s) with 405 and Allow, before the app sees it', async () => {
     for (const method of ['TRACE', 'PROPFIND', 'MKCOL', 'LOCK', 'M-SEARCH']) {

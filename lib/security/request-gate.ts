@@ -25,6 +25,11 @@
 //   Next answers a part that is not JSON, a list that is not an array, or a reference to a part
 //   that is not there (`"$Q1"`, `"$1"`, `"$"`) with a 500 and an error-level stack trace, for any
 //   caller who read an action id from a page's script. Such a body is refused 400.
+// - Native form posts of a bound action (no JavaScript: a `$ACTION_REF_n` field and the parts
+//   `$ACTION_n:0`, `:1`, … of the action's id and bound arguments, in any page's HTML): React
+//   decodes those parts the same way, with the same 500 for one that is not JSON, refers to a
+//   missing part, or is not an `{ id, bound }` descriptor. Refused 400 the same way; the form's own
+//   fields are the action's to judge.
 // Every refusal carries the same security headers as the app's own answers (static-headers.json).
 import { IncomingMessage, type ServerResponse } from 'node:http';
 import type { ErrorBody } from '@/lib/errors';
@@ -164,12 +169,69 @@ function parsedJson(text: string): { ok: true; value: unknown } | { ok: false } 
   }
 }
 
+/** A reply's parts by number ("0", "1", …), the first of each name as React reads it. */
+type ReplyParts = Map<string, FormDataEntryValue>;
+
 /**
- * 400 for a fetch-style server action call (a `Next-Action` header) whose arguments are not what
- * React's encodeReply makes of an argument list. A text body is the list itself: JSON, an array, no
- * reference to another part (a text body has none). A multipart body (arguments holding a form) has
- * the list in its part "0" and outlined values in parts "1", "2", …: each numbered text part is
- * JSON, and every reference names a part the body has. `parts`: the body's (multipartParts).
+ * Whether `parts` is a reply React decodes without throwing: every part text (Keywarden's actions
+ * take no files, and React parses a file referenced as a value as JSON), every part JSON, part "0"
+ * there and accepted by `isRoot`, and every reference naming a part the body has.
+ */
+function isDecodableReply(parts: ReplyParts, isRoot: (root: unknown, parsed: Map<string, unknown>) => boolean): boolean {
+  const parsed = new Map<string, unknown>();
+  const references: number[] = [];
+  for (const [name, value] of parts) {
+    if (typeof value !== 'string') return false;
+    const part = parsedJson(value);
+    if (!part.ok) return false;
+    parsed.set(name, part.value);
+    referencedParts(part.value, references);
+  }
+  return parsed.has('0') && isRoot(parsed.get('0'), parsed) && references.every((part) => parsed.has(String(part)));
+}
+
+/** The numbered parts of a multipart body whose names are `prefix` and a number, by that number. */
+function numberedParts(form: FormData, prefix = ''): ReplyParts {
+  const parts: ReplyParts = new Map();
+  for (const [name, value] of form) {
+    if (!name.startsWith(prefix)) continue;
+    const number = name.slice(prefix.length);
+    if (/^\d+$/.test(number) && !parts.has(number)) parts.set(number, value);
+  }
+  return parts;
+}
+
+/** A fetch-style call's part "0": the argument list. */
+const isArgumentList = (root: unknown): boolean => Array.isArray(root);
+
+/** A bound action's part "0" (React's encodeFormAction): `{ id, bound }`, `bound` a promise (`$@n`) of the bound arguments. */
+function isBoundActionDescriptor(root: unknown, parsed: Map<string, unknown>): boolean {
+  if (root === null || typeof root !== 'object' || Array.isArray(root)) return false;
+  const { id, bound } = root as { id?: unknown; bound?: unknown };
+  if (typeof id !== 'string') return false;
+  if (bound === null) return true;
+  // Anything else makes React read the bound arguments' length off a non-list (a TypeError, a 500).
+  const promised = typeof bound === 'string' ? /^\$@([0-9a-f]+)$/.exec(bound) : null;
+  return promised !== null && Array.isArray(parsed.get(String(Number.parseInt(promised[1] ?? '', 16))));
+}
+
+/** The `$ACTION_REF_<prefix>` fields of a native form post: each names the parts `$ACTION_<prefix>:0`, `:1`, … of a bound action. */
+const ACTION_REF = '$ACTION_REF_';
+
+/**
+ * 400 for a server action call whose arguments are not what React makes of them, for the two ways
+ * a server action is posted:
+ * - fetch-style (a `Next-Action` header): what encodeReply makes of the argument list. A text body
+ *   is the list itself: JSON, an array, no reference to another part (a text body has none). A
+ *   multipart body (arguments holding a form) has the list in its part "0" and outlined values in
+ *   parts "1", "2", …: each numbered part is JSON text, and every reference names a part the body has.
+ * - a native form post (no JavaScript, or before hydration: multipart, no header) of a bound action
+ *   (useActionState's, a `.bind`): a `$ACTION_REF_<p>` field, and the parts `$ACTION_<p>:0`, `:1`, …
+ *   of what encodeFormAction makes. Next checks only that part 0 begins with `{"id":"<a real action>"`;
+ *   React answers a part that is not JSON, a reference to a missing part, an id that is not a string
+ *   or bound arguments that are not a list with a 500 and an error-level stack trace. The form's
+ *   own fields are the action's to judge.
+ * `parts`: the body's (multipartParts).
  */
 export function refuseMalformedActionArguments(
   method: string | undefined,
@@ -177,24 +239,19 @@ export function refuseMalformedActionArguments(
   body: Buffer,
   parts: FormData | null | undefined,
 ): Refusal | null {
-  if (method !== 'POST' || headers['next-action'] === undefined) return null;
+  if (method !== 'POST') return null;
+  if (headers['next-action'] === undefined) {
+    if (!parts) return null;
+    const boundActions = [...parts.keys()].filter((name) => name.startsWith(ACTION_REF));
+    const decodable = boundActions.every((name) => isDecodableReply(numberedParts(parts, `$ACTION_${name.slice(ACTION_REF.length)}:`), isBoundActionDescriptor));
+    return decodable ? null : malformedAction();
+  }
   if (parts === undefined) {
     const root = parsedJson(body.toString('utf8'));
     return root.ok && Array.isArray(root.value) && referencedParts(root.value).length === 0 ? null : malformedAction();
   }
   if (!parts) return malformedAction();
-  const partNames = new Set<string>();
-  const references: number[] = [];
-  for (const [name, value] of parts) {
-    if (!/^\d+$/.test(name)) continue;
-    partNames.add(name);
-    if (typeof value !== 'string') continue; // a blob's bytes
-    const part = parsedJson(value);
-    if (!part.ok || (name === '0' && !Array.isArray(part.value))) return malformedAction();
-    referencedParts(part.value, references);
-  }
-  if (!partNames.has('0')) return malformedAction();
-  return references.every((part) => partNames.has(String(part))) ? null : malformedAction();
+  return isDecodableReply(numberedParts(parts), isArgumentList) ? null : malformedAction();
 }
 
 /** 413 or 411 from the headers alone, before any of the body is read. */

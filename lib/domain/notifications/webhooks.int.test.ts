@@ -27,7 +27,12 @@ describe('SSRF rules', () => {
     for (const address of ['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fd00::1', 'fe80::1', '::ffff:10.0.0.1', 'not-an-ip']) {
       expect(isInternalAddress(address), address).toBe(true);
     }
-    for (const address of ['93.184.216.34', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8']) expect(isInternalAddress(address), address).toBe(false);
+    // An IPv6 address the network translates to an internal IPv4 one: NAT64 (an IPv6-only host with
+    // DNS64 reaches the metadata service as 64:ff9b::a9fe:a9fe), its local-use prefix, IPv4-compatible.
+    for (const address of ['64:ff9b::a9fe:a9fe', '64:ff9b::169.254.169.254', '64:ff9b::a00:1', '64:ff9b:1::a00:1', '::7f00:1', '::10.0.0.1']) {
+      expect(isInternalAddress(address), address).toBe(true);
+    }
+    for (const address of ['93.184.216.34', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808', '64:ff9b::8.8.8.8']) expect(isInternalAddress(address), address).toBe(false);
   });
 
   it('wants https outside loopback, and loopback only when allowed', () => {

@@ -61,8 +61,34 @@ for (const [address, prefix] of [
   ['fc00::', 7],
   ['fe80::', 10],
   ['ff00::', 8],
+  // NAT64's local-use prefix (RFC 8215): translated by the site's own gateway, to wherever it maps.
+  ['64:ff9b:1::', 48],
 ] as const) {
   INTERNAL.addSubnet(address, prefix, 'ipv6');
+}
+
+/** An IPv6 address's eight 16-bit groups (a trailing dotted IPv4 part counts as two). */
+function ipv6Groups(address: string): number[] {
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
+  const text = dotted ? `${address.slice(0, dotted.index)}${((Number(dotted[1]) << 8) | Number(dotted[2])).toString(16)}:${((Number(dotted[3]) << 8) | Number(dotted[4])).toString(16)}` : address;
+  const [head = '', tail] = text.split('::');
+  const groups = (part: string) => (part ? part.split(':').map((group) => Number.parseInt(group, 16)) : []);
+  const [before, after] = [groups(head), groups(tail ?? '')];
+  return tail === undefined ? before : [...before, ...Array<number>(8 - before.length - after.length).fill(0), ...after];
+}
+
+/**
+ * The IPv4 address an IPv6 one stands for, where the network itself translates it: the NAT64
+ * well-known prefix (64:ff9b::/96, RFC 6052; an IPv6-only host with DNS64 reaches 169.254.169.254
+ * as 64:ff9b::a9fe:a9fe) and the deprecated IPv4-compatible form (::a.b.c.d).
+ */
+function embeddedIpv4(address: string): string | null {
+  const groups = ipv6Groups(address);
+  const isZero = (from: number) => groups.slice(from, 6).every((group) => group === 0);
+  const isNat64 = groups[0] === 0x64 && groups[1] === 0xff9b && isZero(2);
+  if (!isNat64 && !isZero(0)) return null;
+  const [high = 0, low = 0] = groups.slice(6);
+  return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
 }
 
 export function isInternalAddress(address: string): boolean {
@@ -70,6 +96,10 @@ export function isInternalAddress(address: string): boolean {
   if (mapped) return INTERNAL.check(mapped[1]!, 'ipv4');
   const family = net.isIP(address);
   if (family === 0) return true;
+  if (family === 6) {
+    const translated = embeddedIpv4(address);
+    if (translated !== null && INTERNAL.check(translated, 'ipv4')) return true;
+  }
   return INTERNAL.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 

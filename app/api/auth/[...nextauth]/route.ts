@@ -10,7 +10,7 @@ type RouteContext = { params: Promise<{ nextauth: string[] }> };
 
 async function handler(request: NextRequest, context: RouteContext): Promise<Response> {
   const params = await context.params;
-  const refused = await refuseMalformedAuthRequest(request, params.nextauth);
+  const refused = await refuseMalformedAuthRequest(request, params.nextauth, getAuthOptions().cookies?.callbackUrl?.name ?? '');
   if (refused) return refused;
   return NextAuth(request as never, { params } as never, getAuthOptions()) as Promise<Response>;
 }
