@@ -81,7 +81,7 @@ export function buildOpenApiDocument(version: string) {
     info: {
       title: 'Keywarden REST API',
       version,
-      description: `Version 1 of Keywarden’s API over the same rules as the dashboard. Authenticate with a dashboard API key (Settings → API keys; \`kw_\` + 46 characters, valid at most ${API_KEY_MAX_DAYS} days) as \`Authorization: Bearer <key>\`, or with the browser session. Errors are RFC 9457 problem details with a stable \`code\`.`,
+      description: `Version 1 of Keywarden’s API over the same rules as the dashboard. Authenticate with a dashboard API key (Settings → API keys; \`kw_\` + 46 characters, valid at most ${API_KEY_MAX_DAYS} days) as \`Authorization: Bearer <key>\`, or with the browser session. Errors are RFC 9457 problem details with a stable \`code\`. Where this reference says Platform.sh, an installation connected to Upsun reads Upsun, and the variable it pushes is \`env:UPSUN_CLI_TOKEN\` rather than \`env:PLATFORMSH_CLI_TOKEN\`.`,
     },
     servers: [{ url: '/' }],
     tags: [{ name: 'Inventory' }, { name: 'Machine users' }, { name: 'Tokens' }, { name: 'Review' }, { name: 'Audit' }, { name: 'API keys' }, { name: 'Incidents' }],

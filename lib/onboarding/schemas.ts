@@ -117,7 +117,7 @@ export function cronSpecProblem(spec: string, allowHash: boolean): string | null
       const match = CRON_ITEM.exec(item);
       if (!match) return `The ${rule.name} field "${field}" is not valid.`;
       const [, whole, hashFrom, hashTo, from, to, step] = match;
-      if (whole?.startsWith('H') && !allowHash) return `The ${rule.name} field uses H, which only Platform.sh crons understand.`;
+      if (whole?.startsWith('H') && !allowHash) return `The ${rule.name} field uses H, which only Platform.sh and Upsun crons understand.`;
       for (const value of [hashFrom, hashTo, from, to]) {
         if (value === undefined) continue;
         const number = cronValue(value, rule.names);

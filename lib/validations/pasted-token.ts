@@ -9,6 +9,6 @@ import { PASTED_TOKEN_MAX_LENGTH } from './limits';
 export const pastedTokenSchema = z
   .string({ error: 'Paste the API token.' })
   .trim()
-  .min(16, 'That is too short to be a Platform.sh API token.')
-  .max(PASTED_TOKEN_MAX_LENGTH, 'That is too long to be a Platform.sh API token.')
+  .min(16, 'That is too short to be an API token.')
+  .max(PASTED_TOKEN_MAX_LENGTH, 'That is too long to be an API token.')
   .regex(/^[\x21-\x7e]+$/, 'An API token has no spaces or special characters: paste it exactly as shown.');
