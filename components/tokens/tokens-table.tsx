@@ -21,6 +21,7 @@ export function tokenListParams(query: TokenListQuery, overrides: Partial<TokenL
     status: merged.status === 'active' ? undefined : merged.status,
     overdue: merged.overdue || undefined,
     drift: merged.drift || undefined,
+    revocation: merged.revocation || undefined,
     project: merged.project || undefined,
     sort: merged.sort === 'rotate' ? undefined : merged.sort,
     dir: merged.dir === 'asc' ? undefined : merged.dir,
@@ -29,7 +30,7 @@ export function tokenListParams(query: TokenListQuery, overrides: Partial<TokenL
 
 /** Whether the list is narrowed by a search or a filter (the sort does not narrow it). */
 export function isTokenListFiltered(query: TokenListQuery): boolean {
-  return query.q !== '' || query.status !== 'active' || query.overdue !== '' || query.drift !== '' || query.project !== '';
+  return query.q !== '' || query.status !== 'active' || query.overdue !== '' || query.drift !== '' || query.revocation !== '' || query.project !== '';
 }
 
 function sortable(label: string, sort: TokenListSort, query: TokenListQuery | undefined): string | ColumnSpec {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/lib/db';
 import type { RequestContext } from '@/lib/domain/context';
 import { inviteMachineUser } from '@/lib/domain/machine-users/invite';
+import { revokeOpenTokens } from '@/lib/domain/machine-users/offboarding';
 import { trackMachineUsers } from '@/lib/domain/machine-users/tracking';
 import { recordAndPushToken, type TokenDeps } from '@/lib/domain/tokens/push';
 import { listTokens } from '@/lib/domain/tokens/queries';
@@ -78,16 +79,25 @@ describe.each(TEST_DATABASE_KINDS)('the Overview’s counts on %s', (kind) => {
     sim.faults.add({ method: 'DELETE', path: `/projects/${PORTAL}/environments/staging/variables/${encodeURIComponent(CLI_TOKEN_VARIABLE)}`, kind: 'status', status: 400 });
     expect(await markTokenCompromised(admin, { tokenId: compromised.id, deleteVariables: true }, deps)).toMatchObject({ ok: true, data: { status: 'partial' } });
     sim.faults.clear();
+    // Offboarded (revoked, not compromised), its variable deletion failing too: also left behind.
+    const offboarded = await pushedToken(PORTAL);
+    sim.faults.add({ method: 'DELETE', path: `/projects/${PORTAL}/environments/staging/variables/${encodeURIComponent(CLI_TOKEN_VARIABLE)}`, kind: 'status', status: 400 });
+    expect(await revokeOpenTokens(admin, deps, offboarded.machineUserId, undefined)).toMatchObject({ ok: true });
+    sim.faults.clear();
+    expect(await db.apiToken.findUniqueOrThrow({ where: { id: offboarded.id } })).toMatchObject({ status: 'revoked' });
     // An invitation pending past its lifetime, and a project the sync could not read.
     await db.machineUser.updateMany({ where: { id: overdue.machineUserId }, data: { state: 'expired' } });
     await db.project.update({ where: { id: TOOLS }, data: { lastSyncError: 'HTTP 503', lastSyncErrorAt: new Date() } });
 
     const attention = await getAttention(admin);
-    expect(attention).toMatchObject({ compromisedToDelete: 1, overdueRotations: 1, drifted: 1, expiredInvitations: 1, failedSyncs: 1, openRevocations: 1 });
+    expect(attention).toMatchObject({ compromisedToDelete: 1, overdueRotations: 1, drifted: 1, expiredInvitations: 1, failedSyncs: 1, openRevocations: 2 });
     expect(isAllClear(attention!)).toBe(false);
     // The drift link's list shows exactly the drifted token.
     const driftList = await listTokens(admin, { status: 'all', drift: 'yes' });
     expect(driftList.ok && driftList.data.tokens.map((token) => token.id)).toEqual([drifted.id]);
+    // So does the unfinished revocations' link: the compromised token and the offboarded one.
+    const unfinished = await listTokens(admin, { status: 'all', revocation: 'unfinished' });
+    expect(unfinished.ok && unfinished.data.tokens.map((token) => token.id).sort()).toEqual([compromised.id, offboarded.id].sort());
 
     // An onboarder counts only the assigned projects.
     const onboarder = await createUser(db, { role: 'onboarder' });

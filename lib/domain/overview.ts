@@ -35,6 +35,29 @@ function scopeOf(context: RequestContext): { projectIds: string[] | null } | nul
   return null;
 }
 
+/**
+ * Tokens taken out of use, by a compromise or an offboarding, whose latest revocation run left
+ * variables behind (partial or failed): each still sits on an environment, where a cron can use it.
+ */
+function unfinishedRevocationsSql(projectIds: string[] | null): Prisma.Sql {
+  return Prisma.sql`
+    SELECT latest.token_id FROM (
+      SELECT DISTINCT ON (r.token_id) r.token_id, r.status
+      FROM push_runs r JOIN api_tokens t ON t.id = r.token_id JOIN machine_users m ON m.id = t.machine_user_id
+      WHERE t.status IN ('compromised', 'revoked') AND EXISTS (SELECT 1 FROM push_steps s WHERE s.run_id = r.id AND s.operation = 'delete')
+        AND ${inScope(Prisma.sql`m.project_id`, projectIds)}
+      ORDER BY r.token_id, r.started_at DESC
+    ) latest WHERE latest.status IN ('partial', 'failed')`;
+}
+
+/** Ids of the tokens whose revocation left variables behind that the actor may read (the Tokens list's `revocation=unfinished`). */
+export async function unfinishedRevocationTokenIds(context: RequestContext): Promise<string[]> {
+  const scope = scopeOf(context);
+  if (!scope) return [];
+  const rows = await getDb().$queryRaw<{ token_id: string }[]>`${unfinishedRevocationsSql(scope.projectIds)}`;
+  return rows.map((row) => row.token_id);
+}
+
 /** Ids of the tokens with drift that the actor may read (the Tokens list's `drift=yes` filter). */
 export async function driftedTokenIds(context: RequestContext): Promise<string[]> {
   const scope = scopeOf(context);
@@ -55,14 +78,7 @@ export async function getAttention(context: RequestContext, now = new Date()): P
     db.$queryRaw<{ count: number }[]>`SELECT COUNT(*)::int AS count FROM (${driftedTokensSql(projectIds)}) d`,
     db.machineUser.count({ where: { ...(projectIds === null ? {} : { projectId: { in: projectIds } }), state: 'expired' } }),
     db.project.count({ where: { ...(projectIds === null ? {} : { id: { in: projectIds } }), lastSyncError: { not: null } } }),
-    db.$queryRaw<{ count: number }[]>`
-      SELECT COUNT(*)::int AS count FROM (
-        SELECT DISTINCT ON (r.token_id) r.token_id, r.status
-        FROM push_runs r JOIN api_tokens t ON t.id = r.token_id JOIN machine_users m ON m.id = t.machine_user_id
-        WHERE t.status = 'compromised' AND EXISTS (SELECT 1 FROM push_steps s WHERE s.run_id = r.id AND s.operation = 'delete')
-          AND ${inScope(Prisma.sql`m.project_id`, projectIds)}
-        ORDER BY r.token_id, r.started_at DESC
-      ) latest WHERE latest.status IN ('partial', 'failed')`,
+    db.$queryRaw<{ count: number }[]>`SELECT COUNT(*)::int AS count FROM (${unfinishedRevocationsSql(projectIds)}) u`,
     projectIds === null ? db.syncRun.findFirst({ where: { status: { not: 'running' } }, orderBy: { startedAt: 'desc' }, select: { status: true } }) : null,
   ]);
   return {

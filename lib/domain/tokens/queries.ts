@@ -14,7 +14,7 @@ import { DEFAULT_ROTATE_AFTER_DAYS, earliestRotateBy, lookupTokenSchema, tokenLi
 import type { RequestContext } from '../context';
 import { readPolicy } from '../findings/read-policy';
 import { foreignVariablesOf, type ForeignVariable } from './foreign-variables';
-import { driftedTokenIds } from '../overview';
+import { driftedTokenIds, unfinishedRevocationTokenIds } from '../overview';
 import { machineUserIdsMatching } from '../search';
 import { currentHoldings, driftOf } from './holders';
 import { closeInterruptedRuns } from './interrupted';
@@ -259,7 +259,7 @@ function tokenOrder(sort: TokenListSort, dir: 'asc' | 'desc'): Prisma.ApiTokenOr
 
 /**
  * Every token record the actor may read, searched (token name, machine user's address, project
- * title), filtered (status, overdue, project, drift), sorted and paginated in SQL.
+ * title), filtered (status, overdue, project, drift, unfinished revocation), sorted and paginated in SQL.
  */
 export async function listTokens(context: RequestContext, rawQuery: unknown, options: { pageSize?: number } = {}): Promise<ActionResult<TokenPage>> {
   const pageSize = options.pageSize ?? TOKENS_PAGE_SIZE;
@@ -287,6 +287,7 @@ export async function listTokens(context: RequestContext, rawQuery: unknown, opt
       query.overdue === 'yes' ? { status: 'active', rotateBy: { lt: new Date() } } : {},
       query.project ? { machineUser: { projectId: query.project } } : {},
       query.drift === 'yes' ? { id: { in: await driftedTokenIds(context) } } : {},
+      query.revocation === 'unfinished' ? { id: { in: await unfinishedRevocationTokenIds(context) } } : {},
     ],
   };
   const db = getDb();
