@@ -9,6 +9,7 @@
 // Checking every digest against the manifest and the signature against a public key obtained
 // outside the pack proves that nothing was changed, added or removed since Keywarden signed it.
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { neutralizeFormula } from '@/lib/security/csv-formula';
 
 export const PACK_FORMAT = 'keywarden-evidence-pack/1';
 export const MANIFEST_FILE = 'manifest.json';
@@ -47,14 +48,13 @@ export function formatFingerprint(hex: string): string {
   return (hex.match(/.{1,4}/g) ?? []).join(' ');
 }
 
-// A cell a spreadsheet would run as a formula (OWASP "CSV injection") starts with a quote instead;
+// A cell a spreadsheet would run as a formula starts with an apostrophe instead (neutralizeFormula);
 // the JSON twin of every CSV file keeps the value exactly.
-const FORMULA_START = /^[=+\-@\t\r]/;
 
 function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   const text = value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
-  const safe = FORMULA_START.test(text) ? `'${text}` : text;
+  const safe = neutralizeFormula(text);
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 

@@ -6,7 +6,8 @@
 import 'server-only';
 import { stringify } from 'csv-stringify/sync';
 import type { InventoryExportFormat } from '@/lib/validations/review-inventory';
-import { CSV_COLUMNS, csvLinesOf, neutralizeFormula, type InventoryRecord } from './inventory-shape';
+import { neutralizeFormula } from '@/lib/security/csv-formula';
+import { CSV_COLUMNS, csvLinesOf, type InventoryRecord } from './inventory-shape';
 
 export const EXPORT_CONTENT_TYPES: Record<InventoryExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',

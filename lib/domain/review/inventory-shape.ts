@@ -203,12 +203,3 @@ export function csvLinesOf(record: InventoryRecord): CsvLine[] {
     },
   ];
 }
-
-/**
- * A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, carriage return first) is
- * prefixed with an apostrophe (OWASP "CSV injection"): project titles and account names come from
- * Platform.sh, where anyone with access may have typed them.
- */
-export function neutralizeFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
