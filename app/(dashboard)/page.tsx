@@ -21,7 +21,7 @@ const cell = 'px-3 py-3 text-sm text-slate-800';
 
 /** Each count, in words, with the filtered list that shows what it counts. */
 const attentionItems = (productName: string): { key: Exclude<keyof Attention, 'lastRunFailed'>; label: string; href: string }[] => [
-  { key: 'compromisedToDelete', label: `Compromised tokens still to delete on ${productName}`, href: '/tokens?status=compromised' },
+  { key: 'compromisedToDelete', label: `Compromised tokens still to delete on ${productName}`, href: '/tokens?status=compromised&revocation=undeleted' },
   { key: 'openRevocations', label: `Revocations with variables left on ${productName}`, href: '/tokens?status=all&revocation=unfinished' },
   { key: 'overdueRotations', label: 'Tokens overdue for rotation', href: '/tokens?overdue=yes' },
   { key: 'drifted', label: `Tokens with drift on ${productName}`, href: '/tokens?status=all&drift=yes' },

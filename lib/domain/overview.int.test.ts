@@ -95,6 +95,11 @@ describe.each(TEST_DATABASE_KINDS)('the Overview’s counts on %s', (kind) => {
     // The drift link's list shows exactly the drifted token.
     const driftList = await listTokens(admin, { status: 'all', drift: 'yes' });
     expect(driftList.ok && driftList.data.tokens.map((token) => token.id)).toEqual([drifted.id]);
+    // And the link of the compromised tokens still to delete on Platform.sh: only that one, not one deleted there.
+    const deletedThere = await pushedToken(PORTAL);
+    await db.apiToken.update({ where: { id: deletedThere.id }, data: { status: 'compromised', deletedOnPlatformAt: new Date() } });
+    const undeleted = await listTokens(admin, { status: 'compromised', revocation: 'undeleted' });
+    expect(undeleted.ok && undeleted.data.tokens.map((token) => token.id)).toEqual([compromised.id]);
     // So does the unfinished revocations' link: the compromised token and the offboarded one.
     const unfinished = await listTokens(admin, { status: 'all', revocation: 'unfinished' });
     expect(unfinished.ok && unfinished.data.tokens.map((token) => token.id).sort()).toEqual([compromised.id, offboarded.id].sort());

@@ -85,7 +85,7 @@ export const TOKEN_LIST_SORTS = ['name', 'machine_user', 'status', 'age', 'rotat
 export type TokenListSort = (typeof TOKEN_LIST_SORTS)[number];
 
 /**
- * The Tokens page's URL (`?q=&status=&overdue=yes&drift=yes&revocation=unfinished&project=&sort=&dir=&page=`), as the
+ * The Tokens page's URL (`?q=&status=&overdue=yes&drift=yes&revocation=unfinished|undeleted&project=&sort=&dir=&page=`), as the
  * Overview links to it. Never fails: a hand-edited value falls back to the default.
  */
 export const tokenListQuerySchema = z.object({
@@ -93,8 +93,12 @@ export const tokenListQuerySchema = z.object({
   status: z.enum(TOKEN_LIST_STATUSES).catch('active').default('active'),
   overdue: z.enum(['yes', '']).catch('').default(''),
   drift: z.enum(['yes', '']).catch('').default(''),
-  /** Revoked or compromised tokens whose variables are not all deleted (the Overview links here). */
-  revocation: z.enum(['unfinished', '']).catch('').default(''),
+  /**
+   * What is left of a revocation (the Overview's links): `unfinished`, a revoked or compromised
+   * token whose variables are not all deleted; `undeleted`, a compromised token still to delete on
+   * Platform.sh (it works until then).
+   */
+  revocation: z.enum(['unfinished', 'undeleted', '']).catch('').default(''),
   project: z.string().trim().max(64).regex(/^[a-z0-9-]*$/).catch('').default(''),
   sort: z.enum(TOKEN_LIST_SORTS).catch('rotate').default('rotate'),
   dir: z.enum(['asc', 'desc']).catch('asc').default('asc'),

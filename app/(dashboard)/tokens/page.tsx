@@ -64,7 +64,7 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
         </div>
         {query.project ? <input type="hidden" name="project" value={query.project} /> : null}
         {query.drift ? <input type="hidden" name="drift" value="yes" /> : null}
-        {query.revocation ? <input type="hidden" name="revocation" value="unfinished" /> : null}
+        {query.revocation ? <input type="hidden" name="revocation" value={query.revocation} /> : null}
         <input type="hidden" name="sort" value={query.sort} />
         <input type="hidden" name="dir" value={query.dir} />
         <Button type="submit" variant="secondary">

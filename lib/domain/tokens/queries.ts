@@ -288,6 +288,7 @@ export async function listTokens(context: RequestContext, rawQuery: unknown, opt
       query.project ? { machineUser: { projectId: query.project } } : {},
       query.drift === 'yes' ? { id: { in: await driftedTokenIds(context) } } : {},
       query.revocation === 'unfinished' ? { id: { in: await unfinishedRevocationTokenIds(context) } } : {},
+      query.revocation === 'undeleted' ? { status: 'compromised', deletedOnPlatformAt: null } : {},
     ],
   };
   const db = getDb();
