@@ -50,8 +50,13 @@ test('the Overview leads with what needs attention, each count a link to the lis
     await admin.goto('/');
   }
   // The filters the counts link to exist and hold their state.
-  await admin.goto('/tokens?status=all&drift=yes');
-  await expect(admin.getByRole('link', { name: 'Clear filters' })).toBeVisible();
+  for (const filter of ['drift=yes', 'revocation=unfinished', 'revocation=undeleted']) {
+    await admin.goto(`/tokens?status=all&${filter}`);
+    await expect(admin.getByRole('link', { name: 'Clear filters' })).toBeVisible();
+    // Apply keeps the filter the count linked to.
+    await admin.getByRole('button', { name: 'Apply' }).click();
+    await expect(admin).toHaveURL(new RegExp(filter));
+  }
   await admin.goto('/machine-users?state=expired');
   await expect(admin.getByLabel('State')).toHaveValue('expired');
   await admin.goto('/projects?state=failed');
