@@ -5,11 +5,10 @@
 // nothing for a native form's action), never throw, and log nothing at error level. Before, each
 // form action read a field of whatever it was given: a TypeError, logged at error level and
 // answered "Something went wrong on our side". A new action file or export is covered as it lands.
-import fs from 'node:fs';
-import path from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { logger } from '@/lib/logger';
 import { setUpApiWorld } from '@/lib/testing/api-client';
+import { serverActionsIn } from '@/lib/testing/server-actions';
 
 // The request scope Next gives an action: the admin's real session cookie (signed, with a session
 // row), no proxy header. Set once the world is seeded.
@@ -29,24 +28,7 @@ vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 /** Actions not called: each ends the admin's session, which the calls after it need. */
 const ENDS_THE_SESSION = ['signOutAction', 'endOwnSessionsAction'];
 
-type ServerAction = (...args: unknown[]) => Promise<unknown>;
-
-/** Every "use server" module of this folder and its exported functions. */
-async function serverActions(): Promise<[string, ServerAction][]> {
-  const folder = path.join(import.meta.dirname);
-  const modules = fs
-    .readdirSync(folder)
-    .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
-    .filter((file) => /^\s*['"]use server['"]/.test(fs.readFileSync(path.join(folder, file), 'utf8')));
-  const actions: [string, ServerAction][] = [];
-  for (const file of modules) {
-    const exports = (await import(/* @vite-ignore */ path.join(folder, file))) as Record<string, unknown>;
-    for (const [name, value] of Object.entries(exports)) {
-      if (typeof value === 'function' && !ENDS_THE_SESSION.includes(name)) actions.push([`${file}: ${name}`, value as ServerAction]);
-    }
-  }
-  return actions;
-}
+const serverActions = () => serverActionsIn(import.meta.dirname, ENDS_THE_SESSION);
 
 /** What a hand-made call can send in place of the arguments (encodeReply's JSON values). */
 const WRONG_SHAPES: unknown[][] = [[], [null, null], ['x', 1, true], [{}, []]];

@@ -2,9 +2,8 @@
 // Every exported action of every "use server" module here is called without a session, with
 // arguments that record each read of a field: each must answer "unauthenticated" and must not have
 // read a field before it looked for the session. A new action file or export is covered as it lands.
-import fs from 'node:fs';
-import path from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { serverActionsIn, type ServerAction } from '@/lib/testing/server-actions';
 import { setUpTestDatabase } from '@/lib/testing/suite-database';
 
 // The request scope Next gives an action: no session cookie, no proxy header. The one stand-in of the
@@ -94,24 +93,7 @@ function recordingObject(reads: Read[], argument: number): object {
   );
 }
 
-type ServerAction = (...args: unknown[]) => Promise<unknown>;
-
-/** Every "use server" module of this folder and its exported functions. */
-async function serverActions(): Promise<[string, ServerAction][]> {
-  const folder = path.join(import.meta.dirname);
-  const modules = fs
-    .readdirSync(folder)
-    .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
-    .filter((file) => /^\s*['"]use server['"]/.test(fs.readFileSync(path.join(folder, file), 'utf8')));
-  const actions: [string, ServerAction][] = [];
-  for (const file of modules) {
-    const exports = (await import(/* @vite-ignore */ path.join(folder, file))) as Record<string, unknown>;
-    for (const [name, value] of Object.entries(exports)) {
-      if (typeof value === 'function') actions.push([`${file}: ${name}`, value as ServerAction]);
-    }
-  }
-  return actions;
-}
+const serverActions = () => serverActionsIn(import.meta.dirname);
 
 /**
  * Arguments that record their reads, shaped as the forms send them: a form action
