@@ -14,9 +14,8 @@ import { readPolicy } from './read-policy';
 import { RULES, ruleById } from './rules';
 import { ACCESS_REMOVED } from './rules/drift-membership';
 import type { EvidenceValue, Severity } from './types';
-import { vendorCopy } from '@/lib/vendor';
+import { vendorCopy, type VendorProfile } from '@/lib/vendor';
 import { configuredVendor } from '@/lib/domain/platformsh-connection';
-import type { VendorProfile } from '@/lib/vendor';
 
 export const FINDINGS_PAGE_SIZE = 25;
 

@@ -16,8 +16,7 @@ import 'server-only';
 import type { Database } from '@/lib/db';
 import type { NotificationEvent } from '@/lib/notifications/events';
 import { ruleById } from '../findings/rules';
-import { vendorCopy } from '@/lib/vendor';
-import type { VendorProfile } from '@/lib/vendor';
+import { vendorCopy, type VendorProfile } from '@/lib/vendor';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;

@@ -30,8 +30,7 @@ import { findOperationalOccurrences } from './occurrences';
 import { readNotificationSettings } from './settings';
 import { deliverPendingWebhooks, enqueueWebhookEvents } from './webhooks';
 import { configuredVendor } from '@/lib/domain/platformsh-connection';
-import { vendorCopy } from '@/lib/vendor';
-import type { VendorProfile } from '@/lib/vendor';
+import { vendorCopy, type VendorProfile } from '@/lib/vendor';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Findings first seen longer ago than this are not announced (a new installation's backlog is on the Findings page). */

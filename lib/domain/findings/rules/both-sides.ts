@@ -2,8 +2,7 @@
 // when; what Platform.sh has, as a sync saw it, and when. Every drift rule writes its differences in
 // this one shape, so the Findings view shows them side by side and an evidence pack or an export
 // reads them as a sentence ("Keywarden approved: viewer; production: admin — Platform.sh has: admin").
-import type { EvidenceValue } from '../types';
-import { iso } from '../types';
+import { iso, type EvidenceValue } from '../types';
 import { comparePermissions } from '@/lib/machine-users/roles';
 import type { VendorProfile } from '@/lib/vendor';
 

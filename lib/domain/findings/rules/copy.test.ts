@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VENDOR_PROFILES } from '@/lib/vendor';
-import { vendorCopy } from '@/lib/vendor';
+import { VENDOR_PROFILES, vendorCopy } from '@/lib/vendor';
 import { RULES } from '.';
 
 // A rule's reason and fix are shown on the Findings view, the Policy page, notifications and the

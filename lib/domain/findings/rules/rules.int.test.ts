@@ -20,8 +20,7 @@ import {
   variable,
 } from '@/lib/testing/findings';
 import { evaluateRules } from '../engine';
-import { vendorCopy } from '@/lib/vendor';
-import { VENDOR_PROFILES } from '@/lib/vendor';
+import { VENDOR_PROFILES, vendorCopy } from '@/lib/vendor';
 import { variableSubject } from './sql';
 import { RULES } from '.';
 
